@@ -1,0 +1,62 @@
+//! Identifier and position newtypes, typed as Kafka types them on the wire.
+//!
+//! Kafka's partition index is an `int32` and an offset an `int64`; the simulator keeps those
+//! widths (never `usize`, which differs between wasm32 and x86_64) so serialized state and
+//! traces are portable.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+/// The index of a partition within its topic (Kafka's `int32` partition index), from 0.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct PartitionId(pub i32);
+
+impl fmt::Display for PartitionId {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(formatter, "{}", self.0)
+    }
+}
+
+/// The position of a record in a partition's log (Kafka's `int64` offset).
+///
+/// Offsets are assigned densely by the partition leader: the first record gets the log start
+/// offset, each next record the previous offset + 1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct Offset(pub i64);
+
+impl Offset {
+    /// The offset right after this one.
+    pub fn next(self) -> Offset {
+        Offset(self.0.saturating_add(1))
+    }
+}
+
+impl fmt::Display for Offset {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(formatter, "{}", self.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn display_prints_the_plain_number() {
+        assert_eq!(PartitionId(3).to_string(), "3");
+        assert_eq!(Offset(42).to_string(), "42");
+    }
+
+    #[test]
+    fn newtypes_serialize_as_plain_numbers() {
+        assert_eq!(
+            serde_json::to_string(&PartitionId(7)).ok().as_deref(),
+            Some("7")
+        );
+        assert_eq!(
+            serde_json::to_string(&Offset(-1)).ok().as_deref(),
+            Some("-1")
+        );
+    }
+}

@@ -1,0 +1,206 @@
+//! How the producer picks a partition for a record.
+//!
+//! Kafka's `KafkaProducer.partition` decides in this order:
+//! 1. an explicit partition on the record wins;
+//! 2. a record with a key (even an empty one) goes to
+//!    `toPositive(murmur2(serialized key)) % number of partitions` ([`keyed_partition`]);
+//! 3. a record with a null key goes to the configured partitioner ([`PartitionerKind`]).
+//!
+//! The per-topic state of the null-key partitioners lives in [`UniformSticky`] and
+//! [`RoundRobin`]; it is always valid for the topic's current partition count because Kafka
+//! only ever adds partitions (a sticky partition or counter that was in range stays in range).
+
+use serde::{Deserialize, Serialize};
+
+use crate::ids::PartitionId;
+use crate::murmur2::{murmur2, to_positive};
+use crate::rng::SimRng;
+
+/// Which partitioner handles records with a null key.
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
+pub enum PartitionerKind {
+    /// Kafka >= 3.3 built-in uniform sticky partitioner (KIP-794), the default: stick to one
+    /// random partition until `batch.size` bytes were produced to it, then pick another.
+    ///
+    /// Kafka's adaptive part (`partitioner.adaptive.partitioning.enable`, weighting partitions
+    /// by broker queue sizes) is not modelled: with one healthy simulated broker per partition
+    /// every queue is equal, which is the case where Kafka also picks uniformly.
+    #[default]
+    UniformSticky,
+    /// `org.apache.kafka.clients.producer.RoundRobinPartitioner`: a per-topic counter from 0,
+    /// partition = `toPositive(counter++) % available partitions`; also what null-key records
+    /// did before Kafka 2.4.
+    ///
+    /// Simplifications, stated here and in the UI: the playground applies it to null-key
+    /// records only and still hashes keyed records, as pre-2.4 `DefaultPartitioner` did (set
+    /// as `partitioner.class`, the real `RoundRobinPartitioner` ignores keys too; and the
+    /// pre-2.4 default started its counter at a random value, not 0). The 3.x batching quirk
+    /// where a new batch made it skip a partition (KAFKA-9965) is not modelled.
+    RoundRobin,
+}
+
+/// The partition of a keyed record: `to_positive(murmur2(key)) % partition_count`.
+///
+/// `None` when the topic has no partitions (a non-positive count), which has no answer.
+pub fn keyed_partition(key: &[u8], partition_count: i32) -> Option<PartitionId> {
+    (partition_count > 0).then(|| PartitionId(to_positive(murmur2(key)) % partition_count))
+}
+
+/// `BuiltInPartitioner.nextPartition` without load stats: `toPositive(random int) % count`,
+/// with every partition available.
+fn random_partition(rng: &mut SimRng, partition_count: i32) -> PartitionId {
+    let random = to_positive(rng.next_i32());
+    PartitionId(random % partition_count.max(1))
+}
+
+/// `BuiltInPartitioner.StickyPartitionInfo`: the current sticky partition and the bytes
+/// produced to it since it was chosen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct StickyPartitionInfo {
+    partition: PartitionId,
+    produced_bytes: i32,
+}
+
+/// What happened to the sticky partition after one append.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StickyUpdate {
+    /// Bytes produced to the (old) sticky partition, including this record.
+    pub produced_bytes: i32,
+    /// Whether a new sticky partition was chosen after this record.
+    pub switched: bool,
+}
+
+/// The uniform sticky partitioner's state for one topic
+/// (`org.apache.kafka.clients.producer.internals.BuiltInPartitioner`).
+///
+/// Simplification until the producer models batching and `linger.ms`: Kafka only allows a
+/// switch when the partition's batches are full (`enableSwitch = allBatchesFull(deque)`), and
+/// caps the delay at twice `batch.size`. Here every append may switch (`enableSwitch` is always
+/// true), so the partition switches on the first append that brings the produced bytes to
+/// `batch.size` or more.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct UniformSticky {
+    sticky: Option<StickyPartitionInfo>,
+}
+
+impl UniformSticky {
+    /// `peekCurrentPartitionInfo`: the sticky partition, chosen at random on first use.
+    pub fn current_partition(&mut self, rng: &mut SimRng, partition_count: i32) -> PartitionId {
+        let info = self.sticky.get_or_insert_with(|| StickyPartitionInfo {
+            partition: random_partition(rng, partition_count),
+            produced_bytes: 0,
+        });
+        info.partition
+    }
+
+    /// `updatePartitionInfo(partitionInfo, appendedBytes, cluster, enableSwitch = true)`: count
+    /// the appended bytes and switch to a new random partition once `sticky_batch_size` bytes
+    /// were produced to this one. The new partition may be the same as the old one, as in Kafka.
+    pub fn record_appended(
+        &mut self,
+        appended_bytes: i32,
+        sticky_batch_size: i32,
+        rng: &mut SimRng,
+        partition_count: i32,
+    ) -> StickyUpdate {
+        let enable_switch = true;
+        let current = self.current_partition(rng, partition_count);
+        let produced_bytes = self
+            .sticky
+            .map_or(0, |info| info.produced_bytes)
+            .saturating_add(appended_bytes);
+        let switched = (produced_bytes >= sticky_batch_size && enable_switch)
+            || produced_bytes >= sticky_batch_size.saturating_mul(2);
+        self.sticky = Some(if switched {
+            StickyPartitionInfo {
+                partition: random_partition(rng, partition_count),
+                produced_bytes: 0,
+            }
+        } else {
+            StickyPartitionInfo {
+                partition: current,
+                produced_bytes,
+            }
+        });
+        StickyUpdate {
+            produced_bytes,
+            switched,
+        }
+    }
+}
+
+/// `RoundRobinPartitioner`'s counter for one topic.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RoundRobin {
+    counter: i32,
+}
+
+impl RoundRobin {
+    /// `nextValue` then `toPositive(value) % partitions`: the counter value used and the
+    /// partition it picks. The counter wraps like Java's `AtomicInteger`.
+    pub fn next_partition(&mut self, partition_count: i32) -> (i32, PartitionId) {
+        let value = self.counter;
+        self.counter = self.counter.wrapping_add(1);
+        (
+            value,
+            PartitionId(to_positive(value) % partition_count.max(1)),
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keyed_partition_is_positive_hash_modulo_count() {
+        // murmur2("21") = -973932308; to_positive = 1173551340; % 12 = 0, % 7 = 3.
+        assert_eq!(keyed_partition(b"21", 12), Some(PartitionId(0)));
+        assert_eq!(keyed_partition(b"21", 7), Some(PartitionId(3)));
+        assert_eq!(keyed_partition(b"21", 0), None);
+        assert_eq!(keyed_partition(b"21", -3), None);
+    }
+
+    #[test]
+    fn sticky_partition_is_random_int_modulo_count() {
+        let mut expected_rng = SimRng::seed_from_u64(5);
+        let expected = PartitionId(to_positive(expected_rng.next_i32()) % 6);
+        let mut rng = SimRng::seed_from_u64(5);
+        let mut sticky = UniformSticky::default();
+        assert_eq!(sticky.current_partition(&mut rng, 6), expected);
+        // Asking again neither draws nor moves.
+        assert_eq!(sticky.current_partition(&mut rng, 6), expected);
+        assert_eq!(rng, expected_rng);
+    }
+
+    #[test]
+    fn sticky_switches_once_batch_size_is_reached() {
+        let mut rng = SimRng::seed_from_u64(11);
+        let mut sticky = UniformSticky::default();
+        sticky.current_partition(&mut rng, 3);
+        let first = sticky.record_appended(40, 100, &mut rng, 3);
+        assert_eq!((first.produced_bytes, first.switched), (40, false));
+        let second = sticky.record_appended(40, 100, &mut rng, 3);
+        assert_eq!((second.produced_bytes, second.switched), (80, false));
+        let third = sticky.record_appended(40, 100, &mut rng, 3);
+        assert_eq!((third.produced_bytes, third.switched), (120, true));
+        let fourth = sticky.record_appended(40, 100, &mut rng, 3);
+        assert_eq!((fourth.produced_bytes, fourth.switched), (40, false));
+    }
+
+    #[test]
+    fn round_robin_counts_from_zero_and_wraps_like_java() {
+        let mut round_robin = RoundRobin::default();
+        let picks: Vec<i32> = (0..5).map(|_| round_robin.next_partition(3).1 .0).collect();
+        assert_eq!(picks, [0, 1, 2, 0, 1]);
+        let mut near_overflow = RoundRobin { counter: i32::MAX };
+        assert_eq!(
+            near_overflow.next_partition(3),
+            (i32::MAX, PartitionId(i32::MAX % 3))
+        );
+        // i32::MIN after wrapping: toPositive(i32::MIN) = 0.
+        assert_eq!(near_overflow.next_partition(3), (i32::MIN, PartitionId(0)));
+    }
+}

@@ -1,0 +1,56 @@
+//! Running child processes with a readable banner and a clear error when they fail.
+
+use std::ffi::OsStr;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::Instant;
+
+/// Runs `command` to completion, inheriting the terminal, and fails with `what` in the message.
+pub fn run(what: &str, command: &mut Command) -> Result<(), String> {
+    println!("\n==> {what}");
+    println!("    $ {}", describe(command));
+    let started = Instant::now();
+    let status = command
+        .status()
+        .map_err(|error| format!("{what}: could not start `{}`: {error}", program(command)))?;
+    let seconds = started.elapsed().as_secs_f64();
+    if status.success() {
+        println!("    ok: {what} ({seconds:.1} s)");
+        Ok(())
+    } else {
+        Err(format!("{what} failed ({status}) after {seconds:.1} s"))
+    }
+}
+
+/// Runs `program args` quietly and returns its standard output if it exits successfully.
+pub fn output_of(program: impl AsRef<OsStr>, args: &[&str]) -> Option<String> {
+    let output = Command::new(program)
+        .args(args)
+        .stdin(Stdio::null())
+        .stderr(Stdio::null())
+        .output()
+        .ok()?;
+    output
+        .status
+        .success()
+        .then(|| String::from_utf8_lossy(&output.stdout).into_owned())
+}
+
+/// True when an executable exists at `path`.
+pub fn is_file(path: &Path) -> bool {
+    path.is_file()
+}
+
+fn program(command: &Command) -> String {
+    command.get_program().to_string_lossy().into_owned()
+}
+
+fn describe(command: &Command) -> String {
+    let mut words = vec![program(command)];
+    words.extend(
+        command
+            .get_args()
+            .map(|arg| arg.to_string_lossy().into_owned()),
+    );
+    words.join(" ")
+}

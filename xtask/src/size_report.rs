@@ -1,0 +1,73 @@
+//! The size report of `dist/`: raw and gzip bytes per file and in total, against the budget.
+
+use flate2::write::GzEncoder;
+use flate2::Compression;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// The whole `dist/` must stay within this many gzip bytes (the budget: 150 KB).
+const GZIP_BUDGET_BYTES: u64 = 150_000;
+
+/// Prints the table and fails when the gzip total is over budget.
+pub fn report(dist: &Path) -> Result<(), String> {
+    let mut files = Vec::new();
+    collect_files(dist, &mut files)?;
+    if files.is_empty() {
+        return Err(format!(
+            "{} is empty or missing: run `trunk build --release` first",
+            dist.display()
+        ));
+    }
+    files.sort();
+    println!("{:>10} {:>10}  file", "raw bytes", "gzip bytes");
+    let (mut raw_total, mut gzip_total) = (0u64, 0u64);
+    for file in &files {
+        let bytes = std::fs::read(file)
+            .map_err(|error| format!("cannot read {}: {error}", file.display()))?;
+        let raw = bytes.len() as u64;
+        let gzip = gzip_size(&bytes)?;
+        raw_total += raw;
+        gzip_total += gzip;
+        let name = file.strip_prefix(dist).unwrap_or(file).display();
+        println!("{raw:>10} {gzip:>10}  {name}");
+    }
+    println!(
+        "{raw_total:>10} {gzip_total:>10}  total ({} files)",
+        files.len()
+    );
+    println!("gzip budget: {GZIP_BUDGET_BYTES} bytes; used {gzip_total} bytes");
+    if gzip_total > GZIP_BUDGET_BYTES {
+        return Err(format!(
+            "dist/ is {gzip_total} gzip bytes, over the budget of {GZIP_BUDGET_BYTES}"
+        ));
+    }
+    Ok(())
+}
+
+fn collect_files(folder: &Path, files: &mut Vec<PathBuf>) -> Result<(), String> {
+    let entries = match std::fs::read_dir(folder) {
+        Ok(entries) => entries,
+        Err(_) => return Ok(()),
+    };
+    for entry in entries {
+        let path = entry
+            .map_err(|error| format!("cannot list {}: {error}", folder.display()))?
+            .path();
+        if path.is_dir() {
+            collect_files(&path, files)?;
+        } else {
+            files.push(path);
+        }
+    }
+    Ok(())
+}
+
+/// Bytes after gzip at the highest level, as a static host that pre-compresses would serve.
+fn gzip_size(bytes: &[u8]) -> Result<u64, String> {
+    let mut encoder = GzEncoder::new(Vec::new(), Compression::best());
+    encoder
+        .write_all(bytes)
+        .and_then(|()| encoder.finish())
+        .map(|compressed| compressed.len() as u64)
+        .map_err(|error| format!("gzip failed: {error}"))
+}
