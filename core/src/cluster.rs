@@ -296,13 +296,13 @@ fn unknown_topic_or_partition() -> KafkaError {
 ///
 /// The broker checks each batch's size in `UnifiedLog.analyzeAndValidateRecords`; its
 /// exception message stays in the broker (`ReplicaManager` sets `hasCustomErrorMessage =
-/// false`), so the client sees `RECORD_TOO_LARGE` with Kafka's default message.
+/// false`), so the client sees `MESSAGE_TOO_LARGE` with Kafka's default message.
 fn checked_record_size(
     key: Option<&str>,
     value: Option<&str>,
     max_message_bytes: i32,
 ) -> Result<i32, KafkaError> {
-    let too_large = || KafkaError::with_default_message(ErrorCode::RecordTooLarge);
+    let too_large = || KafkaError::with_default_message(ErrorCode::MessageTooLarge);
     let record_size = record_size_in_bytes(key.map(str::as_bytes), value.map(str::as_bytes));
     let batch_size = record_batch_size_in_bytes([record_size]);
     if batch_size > i64::from(max_message_bytes) {

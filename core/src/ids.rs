@@ -38,6 +38,60 @@ impl fmt::Display for Offset {
     }
 }
 
+/// A broker's `node.id` (Kafka's `int32` broker id). The playground numbers brokers from 1, as
+/// Kafka's quick start does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct BrokerId(pub i32);
+
+impl fmt::Display for BrokerId {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(formatter, "{}", self.0)
+    }
+}
+
+/// A partition of a topic: Kafka's `TopicPartition`, printed `orders-0` as Kafka prints it.
+///
+/// Ordered by topic name, then partition, as Kafka's assignors sort partitions.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct TopicPartition {
+    /// The topic name.
+    pub topic: String,
+    /// The partition index within the topic.
+    pub partition: i32,
+}
+
+impl TopicPartition {
+    /// `topic-partition`.
+    pub fn new(topic: impl Into<String>, partition: i32) -> TopicPartition {
+        TopicPartition {
+            topic: topic.into(),
+            partition,
+        }
+    }
+}
+
+impl fmt::Display for TopicPartition {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(formatter, "{}-{}", self.topic, self.partition)
+    }
+}
+
+/// Kafka's `int64` producer id, handed out by the cluster to idempotent and transactional
+/// producers (`InitProducerId`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct ProducerId(pub i64);
+
+impl ProducerId {
+    /// `RecordBatch.NO_PRODUCER_ID`: the batch of a producer without idempotence.
+    pub const NONE: ProducerId = ProducerId(-1);
+}
+
+impl fmt::Display for ProducerId {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(formatter, "{}", self.0)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -46,6 +100,7 @@ mod tests {
     fn display_prints_the_plain_number() {
         assert_eq!(PartitionId(3).to_string(), "3");
         assert_eq!(Offset(42).to_string(), "42");
+        assert_eq!(TopicPartition::new("orders", 2).to_string(), "orders-2");
     }
 
     #[test]

@@ -313,7 +313,7 @@ fn record_too_large_is_refused_and_state_untouched() {
         &mut cluster,
         produce_command("tiny", None, Some(&"x".repeat(33))),
     );
-    assert_eq!(code, ErrorCode::RecordTooLarge);
+    assert_eq!(code, ErrorCode::MessageTooLarge);
     assert_eq!(
         message,
         "The request included a message larger than the max message size the server will accept."
@@ -329,5 +329,5 @@ fn default_max_message_bytes_refuses_a_one_mebibyte_value() {
         &mut cluster,
         produce_command("blobs", None, Some(&"x".repeat(1 << 20))),
     );
-    assert_eq!(code, ErrorCode::RecordTooLarge);
+    assert_eq!(code, ErrorCode::MessageTooLarge);
 }
