@@ -28,6 +28,7 @@ pub mod cluster;
 pub mod command;
 pub mod error;
 pub mod event;
+pub mod group;
 pub mod ids;
 pub mod kinds;
 pub mod log;

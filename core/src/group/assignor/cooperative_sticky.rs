@@ -1,0 +1,73 @@
+//! Kafka's `CooperativeStickyAssignor` (`cooperative-sticky`): the
+//! [`abstract_sticky`](super::abstract_sticky) algorithm under the COOPERATIVE rebalance
+//! protocol (KIP-429).
+//!
+//! Cooperative members keep consuming their partitions while the group rebalances, and report
+//! them as `ownedPartitions` with the generation they were assigned in. A partition cannot be
+//! consumed by two members at once, so a partition that changes owner is first revoked: this
+//! rebalance leaves it out of every assignment (its old owner sees it gone and revokes it),
+//! and because something was revoked the old owner rejoins at once, and the follow-up rebalance
+//! assigns it to its new owner. The assignments in between may be unbalanced.
+//!
+//! Which partitions change owner (`partitionsTransferringOwnership`) comes from the
+//! constrained sticky algorithm when all subscriptions are equal; otherwise
+//! `computePartitionsTransferringOwnership` compares each member's assignment with what it
+//! reported owning.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::abstract_sticky;
+use super::group_input::{GroupInput, Partition};
+use super::{GroupAssignment, MemberSubscription};
+
+/// `CooperativeStickyAssignor.assign`: member id -> sorted partitions, without the partitions
+/// that must first be revoked from their current owner.
+pub fn assign(
+    partitions_per_topic: &BTreeMap<String, i32>,
+    members: &[MemberSubscription],
+) -> GroupAssignment {
+    let group = GroupInput::new(partitions_per_topic, members);
+    let sticky = abstract_sticky::assign_partitions(&group);
+    let mut assignment = sticky.assignment;
+    let transferring = match sticky.partitions_transferring_ownership {
+        Some(transferring) => transferring,
+        None => compute_partitions_transferring_ownership(&group, &assignment),
+    };
+    adjust_assignment(&mut assignment, &transferring);
+    group.to_group_assignment(&assignment)
+}
+
+/// `adjustAssignment`: removes each partition transferring ownership from its new owner.
+fn adjust_assignment(
+    assignment: &mut [Vec<Partition>],
+    partitions_transferring_ownership: &BTreeMap<Partition, usize>,
+) {
+    for (partition, new_owner) in partitions_transferring_ownership {
+        if let Some(partitions) = assignment.get_mut(*new_owner) {
+            partitions.retain(|assigned| assigned != partition);
+        }
+    }
+}
+
+/// `computePartitionsTransferringOwnership`: partitions assigned to a member that did not own
+/// them while another member that did own them loses them.
+fn compute_partitions_transferring_ownership(
+    group: &GroupInput,
+    assignment: &[Vec<Partition>],
+) -> BTreeMap<Partition, usize> {
+    let mut all_added_partitions: BTreeMap<Partition, usize> = BTreeMap::new();
+    let mut all_revoked_partitions: BTreeSet<Partition> = BTreeSet::new();
+    for (consumer, assigned) in assignment.iter().enumerate() {
+        let owned: BTreeSet<Partition> = group.existing_owned(consumer).into_iter().collect();
+        let assigned_set: BTreeSet<Partition> = assigned.iter().copied().collect();
+        for partition in assigned
+            .iter()
+            .filter(|partition| !owned.contains(partition))
+        {
+            all_added_partitions.insert(*partition, consumer);
+        }
+        all_revoked_partitions.extend(owned.difference(&assigned_set).copied());
+    }
+    all_added_partitions.retain(|partition, _| all_revoked_partitions.contains(partition));
+    all_added_partitions
+}
