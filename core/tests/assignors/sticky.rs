@@ -1165,3 +1165,51 @@ fn sticky_keeps_partitions_from_old_subscription_versions() {
         ])
     );
 }
+
+/// `AbstractStickyAssignorTest.testLargeAssignmentWithMultipleConsumersLeavingAndRandomSubscription`
+/// with Kafka's sizes (40 topics of 1-10 partitions, 200 members subscribing to up to 20 random
+/// topics, 50 random leave attempts), drawn from a seeded `SimRng` instead of an unseeded
+/// `java.util.Random`.
+fn check_many_members_leaving_with_random_subscriptions(kind: AssignorKind, seed: u64) {
+    let mut rng = kplay_core::SimRng::seed_from_u64(seed);
+    let topic_count = 40;
+    let consumer_count = 200;
+    let topics = (0..topic_count)
+        .map(|i| {
+            let count = i32::try_from(rng.below(10)).expect("small") + 1;
+            (canonical_name("t", i, topic_count), count)
+        })
+        .collect();
+    let members: Vec<MemberSubscription> = (0..consumer_count)
+        .map(|i| {
+            let subscription_size = rng.below(20);
+            let subscribed: Vec<String> = (0..subscription_size)
+                .map(|_| canonical_name("t", rng.below(40) as usize, topic_count))
+                .collect();
+            let subscribed: Vec<&str> = subscribed.iter().map(String::as_str).collect();
+            member(&canonical_name("c", i, consumer_count), &subscribed)
+        })
+        .collect();
+    let (members, assignment) = assign_and_verify(kind, &topics, &members);
+
+    let leaving: BTreeSet<String> = (0..50)
+        .map(|_| canonical_name("c", rng.below(200) as usize, consumer_count))
+        .collect();
+    let members: Vec<MemberSubscription> = owning_assignment(&members, &assignment, GENERATION_ID)
+        .into_iter()
+        .filter(|member| !leaving.contains(&member.member_id))
+        .collect();
+    let next = assign(kind, &topics, &members);
+    assert!(is_sticky(&members, &next));
+    verify(kind, &topics, &members, next);
+}
+
+// AbstractStickyAssignorTest.testLargeAssignmentWithMultipleConsumersLeavingAndRandomSubscription
+for_both_sticky_assignors!(
+    many_members_leaving_a_randomly_subscribed_group_stay_sticky,
+    |kind| {
+        for seed in 1..=3 {
+            check_many_members_leaving_with_random_subscriptions(kind, seed);
+        }
+    }
+);

@@ -225,7 +225,11 @@ fn deduplicate_members(members: &[MemberSubscription]) -> (Vec<&MemberSubscripti
     let mut position_by_id: BTreeMap<&str, usize> = BTreeMap::new();
     for member in members {
         match position_by_id.get(member.member_id.as_str()) {
-            Some(&position) => insertion_order[position] = member,
+            Some(&position) => {
+                if let Some(slot) = insertion_order.get_mut(position) {
+                    *slot = member;
+                }
+            }
             None => {
                 position_by_id.insert(&member.member_id, insertion_order.len());
                 insertion_order.push(member);

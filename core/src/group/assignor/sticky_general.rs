@@ -83,8 +83,13 @@ impl<'g> GeneralAssignmentBuilder<'g> {
             .flat_map(|(member, owned)| owned.iter().map(move |partition| (*partition, member)))
             .collect();
         let mut sorted_all_topics: Vec<usize> = (0..group.topics.len()).collect();
-        sorted_all_topics
-            .sort_by_key(|topic| (topic_to_all_potential_consumers[*topic].len(), *topic));
+        // Kafka's `TopicComparator`: fewest potential members first, then by name.
+        sorted_all_topics.sort_by_key(|topic| {
+            let potential = topic_to_all_potential_consumers
+                .get(*topic)
+                .map_or(0, Vec::len);
+            (potential, *topic)
+        });
         let sorted_all_partitions = sorted_all_topics
             .into_iter()
             .flat_map(|topic| group.partitions_of(topic))
