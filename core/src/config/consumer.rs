@@ -254,6 +254,26 @@ impl ConsumerSettings {
         Ok(settings)
     }
 
+    /// What `subscribe()` or `commitSync()` checks first (`ClassicKafkaConsumer`): a group
+    /// id, then at least one assignor.
+    pub fn check_group_management(&self) -> Result<(), KafkaError> {
+        if self.group_id.is_none() {
+            return Err(KafkaError::new(
+                ErrorCode::InvalidGroupId,
+                "To use the group management or offset commit APIs, you must provide a valid \
+                 group.id in the consumer configuration.",
+            ));
+        }
+        if self.partition_assignment_strategy.is_empty() {
+            return Err(KafkaError::new(
+                ErrorCode::IllegalState,
+                "Must configure at least one partition assigner class name to \
+                 partition.assignment.strategy configuration property",
+            ));
+        }
+        Ok(())
+    }
+
     /// Without a group there is nothing to commit to: auto commit is turned off, and refused
     /// if it was asked for explicitly.
     fn maybe_override_enable_auto_commit(&mut self) -> Result<(), KafkaError> {
