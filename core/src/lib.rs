@@ -20,12 +20,15 @@
 //! - [`topic`]: topic name validation, topic config, a topic's partitions.
 //! - [`log`]: [`PartitionLog`], the append-only log of one partition.
 //! - [`producer`]: [`ProducerConfig`] and the producer's per-topic partitioner state.
+//! - [`config`](mod@config): Kafka's config definitions (broker, topic, producer, consumer),
+//!   parsed, validated and described with Kafka's wording.
 //! - [`cluster`], [`command`], [`event`], [`view`]: the state machine and its inputs and outputs.
 
 #![warn(missing_docs)]
 
 pub mod cluster;
 pub mod command;
+pub mod config;
 pub mod error;
 pub mod event;
 pub mod group;
