@@ -19,7 +19,12 @@ fn compacted() -> LogConfig {
 }
 
 fn put(log: &mut kplay_core::log::PartitionLog, key: &str, value: Option<&str>, now_ms: i64) {
-    append(log, &plain(keyed(&[(key, value)], now_ms)), now_ms, &compacted());
+    append(
+        log,
+        &plain(keyed(&[(key, value)], now_ms)),
+        now_ms,
+        &compacted(),
+    );
 }
 
 fn keys_and_values(log: &kplay_core::log::PartitionLog) -> Vec<(i64, String, Option<String>)> {
@@ -38,7 +43,14 @@ fn v(text: &str) -> Option<String> {
 #[test]
 fn cleaning_keeps_the_latest_record_per_key_with_offset_gaps() {
     let mut log = new_log();
-    for (key, value) in [("a", "1"), ("b", "1"), ("a", "2"), ("c", "1"), ("a", "3"), ("b", "2")] {
+    for (key, value) in [
+        ("a", "1"),
+        ("b", "1"),
+        ("a", "2"),
+        ("c", "1"),
+        ("a", "3"),
+        ("b", "2"),
+    ] {
         put(&mut log, key, Some(value), 0);
     }
     assert_eq!(segment_bases(&log), vec![0, 2, 4]);
@@ -46,7 +58,11 @@ fn cleaning_keeps_the_latest_record_per_key_with_offset_gaps() {
     let outcome = log
         .clean(log.log_end_offset(), 0, &compacted())
         .expect("dirty ratio 1.0 > 0.5");
-    assert_eq!(outcome.first_uncleanable_offset, o(4), "the active segment is not cleaned");
+    assert_eq!(
+        outcome.first_uncleanable_offset,
+        o(4),
+        "the active segment is not cleaned"
+    );
     assert_eq!(outcome.new_first_dirty_offset, o(4));
     assert_eq!(outcome.records_removed, 1);
     assert_eq!(
@@ -60,9 +76,15 @@ fn cleaning_keeps_the_latest_record_per_key_with_offset_gaps() {
         ]
     );
     let active_after = log.active_segment().batches();
-    assert!(active_before.iter().zip(active_after).all(|(x, y)| Arc::ptr_eq(x, y)));
+    assert!(active_before
+        .iter()
+        .zip(active_after)
+        .all(|(x, y)| Arc::ptr_eq(x, y)));
     assert_eq!(log.log_end_offset(), o(6));
-    assert!(log.clean(log.log_end_offset(), 0, &compacted()).is_none(), "nothing dirty left");
+    assert!(
+        log.clean(log.log_end_offset(), 0, &compacted()).is_none(),
+        "nothing dirty left"
+    );
 }
 
 // LogCleanerManager.cleanableOffsets: the last stable offset bounds the cleanable range.
@@ -72,7 +94,9 @@ fn cleaning_stops_at_the_segment_holding_the_last_stable_offset() {
     for key in ["a", "a", "a", "a", "b"] {
         put(&mut log, key, Some("x"), 0);
     }
-    let outcome = log.clean(o(3), 0, &compacted()).expect("segment 0 is cleanable");
+    let outcome = log
+        .clean(o(3), 0, &compacted())
+        .expect("segment 0 is cleanable");
     assert_eq!(outcome.first_uncleanable_offset, o(2));
     assert_eq!(offsets(&log), vec![1, 2, 3, 4]);
 }
@@ -90,9 +114,15 @@ fn segments_younger_than_min_compaction_lag_are_not_cleaned() {
         min_compaction_lag_ms: 1_000,
         ..compacted()
     };
-    let outcome = log.clean(log.log_end_offset(), 1_500, &config).expect("segment 0 is old enough");
+    let outcome = log
+        .clean(log.log_end_offset(), 1_500, &config)
+        .expect("segment 0 is old enough");
     assert_eq!(outcome.first_uncleanable_offset, o(2));
-    assert_eq!(offsets(&log), vec![1, 2, 3, 4], "only offset 0 is superseded inside the range");
+    assert_eq!(
+        offsets(&log),
+        vec![1, 2, 3, 4],
+        "only offset 0 is superseded inside the range"
+    );
 }
 
 // LogCleanerManager.grabFilthiestCompactedLog: cleaning runs only above
@@ -103,7 +133,8 @@ fn cleaning_waits_for_the_dirty_ratio() {
     for key in ["a", "b", "c", "d", "e"] {
         put(&mut log, key, Some("1"), 0);
     }
-    log.clean(log.log_end_offset(), 0, &compacted()).expect("first cleaning");
+    log.clean(log.log_end_offset(), 0, &compacted())
+        .expect("first cleaning");
     put(&mut log, "f", Some("1"), 0);
     put(&mut log, "g", Some("1"), 0);
     // Clean part: 4 batches (280 bytes); dirty: segment 4 (140 bytes): ratio 1/3.
@@ -129,12 +160,16 @@ fn max_compaction_lag_forces_cleaning() {
         min_cleanable_dirty_ratio: 1.0,
         ..compacted()
     };
-    assert!(log.clean(log.log_end_offset(), 100, &never_by_ratio).is_none());
+    assert!(log
+        .clean(log.log_end_offset(), 100, &never_by_ratio)
+        .is_none());
     let lagging = LogConfig {
         max_compaction_lag_ms: 50,
         ..never_by_ratio
     };
-    let outcome = log.clean(log.log_end_offset(), 100, &lagging).expect("forced");
+    let outcome = log
+        .clean(log.log_end_offset(), 100, &lagging)
+        .expect("forced");
     assert!(outcome.forced_by_max_compaction_lag);
     assert_eq!(offsets(&log), vec![1, 2]);
 }
@@ -154,18 +189,26 @@ fn tombstones_go_only_after_delete_retention_ms_from_their_first_cleaning() {
     put(&mut log, "a", None, 0);
     put(&mut log, "c", Some("1"), 0);
     put(&mut log, "x", Some("1"), 0);
-    let first = log.clean(log.log_end_offset(), 1_000, &config).expect("first");
+    let first = log
+        .clean(log.log_end_offset(), 1_000, &config)
+        .expect("first");
     assert_eq!(first.tombstones_removed, 0);
     assert_eq!(offsets(&log), vec![1, 2, 3, 4]);
-    let tombstone = log.batches().find(|batch| batch.base_offset == o(2)).expect("kept");
+    let tombstone = log
+        .batches()
+        .find(|batch| batch.base_offset == o(2))
+        .expect("kept");
     assert_eq!(tombstone.delete_horizon_ms, Some(1_500));
     put(&mut log, "y", Some("1"), 1_000);
     put(&mut log, "z", Some("1"), 1_000);
-    log.clean(log.log_end_offset(), 1_400, &config).expect("second");
+    log.clean(log.log_end_offset(), 1_400, &config)
+        .expect("second");
     assert!(offsets(&log).contains(&2), "the horizon has not passed");
     put(&mut log, "w", Some("1"), 1_400);
     put(&mut log, "q", Some("1"), 1_400);
-    let third = log.clean(log.log_end_offset(), 1_600, &config).expect("third");
+    let third = log
+        .clean(log.log_end_offset(), 1_600, &config)
+        .expect("third");
     assert_eq!(third.tombstones_removed, 1);
     assert!(!offsets(&log).contains(&2));
 }
@@ -199,26 +242,52 @@ fn aborted_records_go_and_their_marker_goes_after_the_delete_horizon() {
         ..compacted()
     };
     let mut log = new_log();
-    append(&mut log, &transactional(7, 0, 0, keyed(&[("a", Some("t"))], 0)), 0, &config);
+    append(
+        &mut log,
+        &transactional(7, 0, 0, keyed(&[("a", Some("t"))], 0)),
+        0,
+        &config,
+    );
     log.append_control_batch(ControlType::Abort, ProducerId(7), 0, 0, 0, 0, &config)
         .expect("abort marker at 1");
     log.on_high_watermark_updated(o(2));
-    append(&mut log, &idempotent(7, 0, 1, keyed(&[("b", Some("1"))], 0)), 0, &config);
+    append(
+        &mut log,
+        &idempotent(7, 0, 1, keyed(&[("b", Some("1"))], 0)),
+        0,
+        &config,
+    );
     put(&mut log, "c", Some("1"), 0);
     put(&mut log, "d", Some("1"), 0);
     assert_eq!(log.aborted_transactions(o(0), o(5)).len(), 1);
-    log.clean(log.log_end_offset(), 1_000, &config).expect("first");
-    assert_eq!(offsets(&log), vec![1, 2, 3, 4], "the aborted record is gone, its marker stays");
+    log.clean(log.log_end_offset(), 1_000, &config)
+        .expect("first");
+    assert_eq!(
+        offsets(&log),
+        vec![1, 2, 3, 4],
+        "the aborted record is gone, its marker stays"
+    );
     put(&mut log, "e", Some("1"), 1_000);
     put(&mut log, "e2", Some("1"), 1_000);
-    log.clean(log.log_end_offset(), 1_200, &config).expect("second");
-    let marker = log.batches().find(|batch| batch.base_offset == o(1)).expect("marker kept");
+    log.clean(log.log_end_offset(), 1_200, &config)
+        .expect("second");
+    let marker = log
+        .batches()
+        .find(|batch| batch.base_offset == o(1))
+        .expect("marker kept");
     assert_eq!(marker.delete_horizon_ms, Some(1_700));
-    assert!(log.aborted_transactions(o(0), o(5)).is_empty(), "nothing left to skip");
+    assert!(
+        log.aborted_transactions(o(0), o(5)).is_empty(),
+        "nothing left to skip"
+    );
     put(&mut log, "f", Some("1"), 1_200);
     put(&mut log, "g", Some("1"), 1_200);
-    log.clean(log.log_end_offset(), 1_800, &config).expect("third");
-    assert!(!log.batches().any(|batch| batch.is_control()), "the marker is gone");
+    log.clean(log.log_end_offset(), 1_800, &config)
+        .expect("third");
+    assert!(
+        !log.batches().any(|batch| batch.is_control()),
+        "the marker is gone"
+    );
 }
 
 // LogCleanerTest.testRetainProducerLastSequence...: a producer's last batch stays, even empty,
@@ -226,13 +295,24 @@ fn aborted_records_go_and_their_marker_goes_after_the_delete_horizon() {
 #[test]
 fn a_producers_last_batch_is_kept_empty_to_preserve_its_sequence() {
     let mut log = new_log();
-    append(&mut log, &idempotent(7, 0, 0, keyed(&[("a", Some("1"))], 0)), 0, &compacted());
+    append(
+        &mut log,
+        &idempotent(7, 0, 0, keyed(&[("a", Some("1"))], 0)),
+        0,
+        &compacted(),
+    );
     put(&mut log, "a", Some("2"), 0);
     put(&mut log, "b", Some("1"), 0);
     put(&mut log, "c", Some("1"), 0);
-    log.clean(log.log_end_offset(), 0, &compacted()).expect("cleaned");
+    log.clean(log.log_end_offset(), 0, &compacted())
+        .expect("cleaned");
     let first = log.batches().next().expect("kept");
     assert_eq!((first.base_offset, first.record_count()), (o(0), 0));
     assert_eq!(first.size_in_bytes, 61);
-    append(&mut log, &idempotent(7, 0, 1, keyed(&[("z", Some("1"))], 0)), 0, &compacted());
+    append(
+        &mut log,
+        &idempotent(7, 0, 1, keyed(&[("z", Some("1"))], 0)),
+        0,
+        &compacted(),
+    );
 }

@@ -32,7 +32,10 @@ fn offsets_are_dense_across_batches() {
     assert_eq!((second.base_offset, second.last_offset()), (o(3), o(4)));
     assert_eq!(offsets(&log), vec![0, 1, 2, 3, 4]);
     assert_eq!(log.log_end_offset(), o(5));
-    assert_eq!(log.size_in_bytes(), i64::from(first.size_in_bytes + second.size_in_bytes));
+    assert_eq!(
+        log.size_in_bytes(),
+        i64::from(first.size_in_bytes + second.size_in_bytes)
+    );
 }
 
 // UnifiedLogTest.testSizeBasedLogRoll
@@ -45,7 +48,10 @@ fn segment_rolls_when_the_next_batch_would_exceed_segment_bytes() {
         assert_eq!(batch.size_in_bytes, 80);
     }
     assert_eq!(segment_bases(&log), vec![0, 2, 4]);
-    assert!(log.segments().iter().all(|segment| segment.size_in_bytes() <= 200));
+    assert!(log
+        .segments()
+        .iter()
+        .all(|segment| segment.size_in_bytes() <= 200));
 }
 
 // UnifiedLogTest.testTimeBasedLogRollDuringAppend: segment.ms counts from the first batch's
@@ -59,7 +65,11 @@ fn segment_rolls_after_segment_ms_measured_from_its_first_batch_timestamp() {
     };
     append(&mut log, &plain(records(1, 5_000)), 5_000, &config);
     append(&mut log, &plain(records(1, 6_000)), 99_000, &config);
-    assert_eq!(segment_bases(&log), vec![0], "1000 ms waited is not more than segment.ms");
+    assert_eq!(
+        segment_bases(&log),
+        vec![0],
+        "1000 ms waited is not more than segment.ms"
+    );
     append(&mut log, &plain(records(1, 6_001)), 6_001, &config);
     assert_eq!(segment_bases(&log), vec![0, 2]);
 }
@@ -97,7 +107,10 @@ fn follower_append_keeps_offsets_and_shares_the_arcs() {
         assert!(Arc::ptr_eq(&ours.records, &theirs.records));
     }
     let again = follower.append_as_follower(&fetched, &config, 0);
-    assert!(again.is_err(), "batches below the log end offset are refused");
+    assert!(
+        again.is_err(),
+        "batches below the log end offset are refused"
+    );
     assert_eq!(follower.log_end_offset(), o(5));
 }
 
@@ -111,11 +124,19 @@ fn read_returns_at_least_one_batch_and_respects_max_bytes() {
     }
     let size = log.batches().next().map_or(0, |batch| batch.size_in_bytes);
     let one = log.read(o(0), 1, o(8)).expect("read");
-    assert_eq!(one.len(), 1, "the first batch is returned even above max_bytes");
+    assert_eq!(
+        one.len(),
+        1,
+        "the first batch is returned even above max_bytes"
+    );
     let two = log.read(o(0), size * 2 + 1, o(8)).expect("read");
     assert_eq!(two.len(), 2);
     let from_middle = log.read(o(3), i32::MAX, o(8)).expect("read");
-    assert_eq!(from_middle[0].base_offset, o(2), "the batch holding the offset comes whole");
+    assert_eq!(
+        from_middle[0].base_offset,
+        o(2),
+        "the batch holding the offset comes whole"
+    );
 }
 
 // LocalLog.read: reads stop at the batch holding the high watermark; a batch straddling it is
@@ -203,7 +224,11 @@ fn a_compacted_topic_refuses_records_without_a_key() {
          the first three errors at most: [RecordError(batchIndex=1, message='Compacted topic \
          cannot accept message without key in topic partition orders-0')]"
     );
-    assert_eq!(produce_response_error(&error), error, "the producer sees this message");
+    assert_eq!(
+        produce_response_error(&error),
+        error,
+        "the producer sees this message"
+    );
     assert_eq!(log.log_end_offset(), o(0));
 }
 
@@ -239,7 +264,12 @@ fn topic_compression_recompresses_to_the_model_size() {
     let value = b"{\"event\":\"page_view\",\"path\":\"/products/42\",\"user\":\"u-1001\"}";
     let mut builder = RecordSetBuilder::new();
     for index in 0..100 {
-        builder.push(0, Some(format!("user-{index}").as_bytes()), Some(value), &[]);
+        builder.push(
+            0,
+            Some(format!("user-{index}").as_bytes()),
+            Some(value),
+            &[],
+        );
     }
     let records = Arc::new(builder.build());
     let config = LogConfig {
@@ -273,7 +303,12 @@ fn an_idempotent_retry_returns_the_original_offsets() {
     assert_eq!(log.log_end_offset(), o(5));
     // After 5 more batches the first is out of the window and a retry is out of sequence.
     for index in 0..5 {
-        append(&mut log, &idempotent(7, 0, 5 + index, records(1, 0)), 0, &config);
+        append(
+            &mut log,
+            &idempotent(7, 0, 5 + index, records(1, 0)),
+            0,
+            &config,
+        );
     }
     let late = log
         .append_as_leader(&idempotent(7, 0, 0, records(3, 0)), 0, 0, &config)
@@ -305,7 +340,12 @@ fn an_out_of_order_sequence_is_refused_and_changes_nothing() {
 #[test]
 fn an_unknown_producer_may_start_at_any_sequence() {
     let mut log = new_log();
-    append(&mut log, &idempotent(9, 2, 40, records(1, 0)), 0, &LogConfig::default());
+    append(
+        &mut log,
+        &idempotent(9, 2, 40, records(1, 0)),
+        0,
+        &LogConfig::default(),
+    );
     assert_eq!(log.producer_states()[&ProducerId(9)].last_seq(), 40);
 }
 
@@ -396,10 +436,18 @@ fn open_transactions_hold_the_last_stable_offset_and_aborts_are_indexed() {
     let aborted = log.aborted_transactions(o(0), o(6));
     assert_eq!(aborted.len(), 1);
     assert_eq!(
-        (aborted[0].producer_id, aborted[0].first_offset, aborted[0].last_offset),
+        (
+            aborted[0].producer_id,
+            aborted[0].first_offset,
+            aborted[0].last_offset
+        ),
         (ProducerId(7), o(2), o(5))
     );
-    assert_eq!(aborted[0].last_stable_offset, o(4), "producer 8 is still open");
+    assert_eq!(
+        aborted[0].last_stable_offset,
+        o(4),
+        "producer 8 is still open"
+    );
     assert!(log.aborted_transactions(o(6), o(10)).is_empty());
     log.append_control_batch(ControlType::Commit, ProducerId(8), 0, 0, 0, 0, &config)
         .expect("commit"); // 6
@@ -413,8 +461,10 @@ fn open_transactions_hold_the_last_stable_offset_and_aborts_are_indexed() {
 fn end_offset_for_epoch_answers_offsets_for_leader_epoch() {
     let mut log = new_log();
     let config = LogConfig::default();
-    log.append_as_leader(&plain(records(2, 0)), 1, 0, &config).expect("epoch 1");
-    log.append_as_leader(&plain(records(3, 0)), 3, 0, &config).expect("epoch 3");
+    log.append_as_leader(&plain(records(2, 0)), 1, 0, &config)
+        .expect("epoch 1");
+    log.append_as_leader(&plain(records(3, 0)), 3, 0, &config)
+        .expect("epoch 3");
     assert_eq!(log.latest_epoch(), Some(3));
     assert_eq!(log.end_offset_for_epoch(0), Some((0, o(0))));
     assert_eq!(log.end_offset_for_epoch(1), Some((1, o(2))));
@@ -431,11 +481,16 @@ fn end_offset_for_epoch_answers_offsets_for_leader_epoch() {
 fn truncation_restores_epoch_cache_and_producer_state() {
     let mut log = new_log();
     let config = small_segments();
-    log.append_as_leader(&idempotent(7, 0, 0, records(1, 0)), 1, 0, &config).expect("0");
-    log.append_as_leader(&idempotent(7, 0, 1, records(1, 0)), 1, 0, &config).expect("1");
-    log.append_as_leader(&idempotent(7, 0, 2, records(1, 0)), 2, 0, &config).expect("2");
-    log.append_as_leader(&idempotent(7, 0, 3, records(1, 0)), 2, 0, &config).expect("3");
-    log.append_as_leader(&transactional(8, 0, 0, records(1, 0)), 3, 0, &config).expect("4");
+    log.append_as_leader(&idempotent(7, 0, 0, records(1, 0)), 1, 0, &config)
+        .expect("0");
+    log.append_as_leader(&idempotent(7, 0, 1, records(1, 0)), 1, 0, &config)
+        .expect("1");
+    log.append_as_leader(&idempotent(7, 0, 2, records(1, 0)), 2, 0, &config)
+        .expect("2");
+    log.append_as_leader(&idempotent(7, 0, 3, records(1, 0)), 2, 0, &config)
+        .expect("3");
+    log.append_as_leader(&transactional(8, 0, 0, records(1, 0)), 3, 0, &config)
+        .expect("4");
     assert_eq!(segment_bases(&log), vec![0, 2, 4]);
     assert!(log.truncate_to(o(3)));
     assert_eq!(log.log_end_offset(), o(3));
@@ -460,9 +515,17 @@ fn truncation_restores_epoch_cache_and_producer_state() {
 #[test]
 fn truncate_fully_starts_an_empty_log_at_the_offset() {
     let mut log = new_log();
-    append(&mut log, &idempotent(7, 0, 0, records(3, 0)), 0, &LogConfig::default());
+    append(
+        &mut log,
+        &idempotent(7, 0, 0, records(3, 0)),
+        0,
+        &LogConfig::default(),
+    );
     log.truncate_fully_and_start_at(o(100));
-    assert_eq!((log.log_start_offset(), log.log_end_offset()), (o(100), o(100)));
+    assert_eq!(
+        (log.log_start_offset(), log.log_end_offset()),
+        (o(100), o(100))
+    );
     assert_eq!(segment_bases(&log), vec![100]);
     assert!(log.producer_states().is_empty());
     assert!(log.epoch_entries().is_empty());
@@ -478,11 +541,24 @@ fn idle_producers_expire_after_producer_id_expiration_ms() {
         producer_id_expiration_ms: 1_000,
         ..LogConfig::default()
     };
-    append(&mut log, &idempotent(7, 0, 0, records(1, 100)), 100, &config);
-    append(&mut log, &transactional(8, 0, 0, records(1, 100)), 100, &config);
+    append(
+        &mut log,
+        &idempotent(7, 0, 0, records(1, 100)),
+        100,
+        &config,
+    );
+    append(
+        &mut log,
+        &transactional(8, 0, 0, records(1, 100)),
+        100,
+        &config,
+    );
     assert_eq!(log.remove_expired_producers(1_099, &config), 0);
     assert_eq!(log.remove_expired_producers(1_100, &config), 1);
-    assert!(log.producer_states().contains_key(&ProducerId(8)), "open transactions never expire");
+    assert!(
+        log.producer_states().contains_key(&ProducerId(8)),
+        "open transactions never expire"
+    );
 }
 
 // The memory budget: at most 64 bytes per stored record beyond its key and value bytes, for
@@ -505,7 +581,10 @@ fn a_stored_record_costs_at_most_64_bytes_beyond_key_and_value() {
         append(&mut log, &plain(Arc::new(builder.build())), 0, &config);
     }
     let batch_count = log.batches().count();
-    let records_bytes: i64 = log.batches().map(|batch| batch.records.memory_size_in_bytes()).sum();
+    let records_bytes: i64 = log
+        .batches()
+        .map(|batch| batch.records.memory_size_in_bytes())
+        .sum();
     // Per batch: the RecordBatch and RecordSet behind their Arcs (two 16-byte counters) and
     // the segment's pointer to it.
     let arc_counters = 2 * 16;

@@ -146,6 +146,12 @@ impl PartitionLog {
     /// offsets and sharing their `Arc`s. They must start at or after the log end offset (a
     /// compacted leader may have gaps) and have increasing offsets. Producer state is updated
     /// without epoch or sequence checks, as for Kafka's `AppendOrigin.REPLICATION`.
+    ///
+    /// An empty log whose first fetched batch straddles its log end offset (the leader's log
+    /// start offset fell inside a batch after DeleteRecords) restarts at that batch's base
+    /// offset, keeping its log start offset, as `Partition.appendRecordsToFollowerOrFutureReplica`
+    /// does on `UnexpectedAppendOffsetException`.
+    ///
     /// Simplification: each batch gets its own roll check (Kafka checks the whole fetched set
     /// at once), so a fetch larger than `segment.bytes` still fits.
     pub fn append_as_follower(
@@ -154,15 +160,29 @@ impl PartitionLog {
         config: &LogConfig,
         now_ms: i64,
     ) -> Result<(), KafkaError> {
-        self.validate_follower_offsets(batches)?;
+        let restart_at = self.follower_restart_offset(batches);
+        self.validate_follower_offsets(batches, restart_at.unwrap_or(self.log_end_offset))?;
         for batch in batches {
             self.check_segment_bytes(i64::from(batch.size_in_bytes), config)?;
+        }
+        if let Some(offset) = restart_at {
+            let log_start_offset = self.log_start_offset;
+            self.truncate_fully_and_start_at(offset);
+            self.log_start_offset = log_start_offset;
         }
         let infos = self.prepare_follower_producers(batches)?;
         for (batch, info) in batches.iter().zip(infos) {
             self.commit(Arc::clone(batch), info, now_ms, config);
         }
         Ok(())
+    }
+
+    /// Where an empty log restarts so a first batch straddling its log end offset fits.
+    fn follower_restart_offset(&self, batches: &[Arc<RecordBatch>]) -> Option<Offset> {
+        let first = batches.first()?;
+        let log_end_offset = self.log_end_offset;
+        let straddles = first.base_offset < log_end_offset && first.last_offset() >= log_end_offset;
+        (log_end_offset == self.log_start_offset && straddles).then_some(first.base_offset)
     }
 
     /// Applies a validated batch: roll, epoch cache, segment, producer state, transaction index.
@@ -376,8 +396,12 @@ impl PartitionLog {
     }
 
     /// A follower's batches must not go below the log end offset and must increase.
-    fn validate_follower_offsets(&self, batches: &[Arc<RecordBatch>]) -> Result<(), KafkaError> {
-        let mut next = self.log_end_offset;
+    fn validate_follower_offsets(
+        &self,
+        batches: &[Arc<RecordBatch>],
+        log_end_offset: Offset,
+    ) -> Result<(), KafkaError> {
+        let mut next = log_end_offset;
         for batch in batches {
             if batch.base_offset < next || batch.last_offset() < batch.base_offset {
                 return Err(KafkaError::new(

@@ -209,6 +209,9 @@ pub struct ProducerAppendInfo {
     pub started_txn: Option<TxnMetadata>,
     /// A transaction this marker completed.
     pub completed_txn: Option<CompletedTxn>,
+    /// A follower-only case: the first offset of an open transaction that a non-transactional
+    /// batch of the same producer implicitly ended (see `AppendCheck::data_batch`).
+    pub abandoned_txn: Option<Offset>,
 }
 
 /// The producer state of one log (`ProducerStateManager`).
@@ -287,6 +290,9 @@ impl ProducerStateManager {
     /// Records a validated append (`ProducerStateManager.update`, then `completeTxn`).
     pub fn update(&mut self, info: ProducerAppendInfo) {
         let producer_id = info.updated.producer_id;
+        if let Some(first_offset) = info.abandoned_txn {
+            self.ongoing_txns.remove(&first_offset);
+        }
         if let Some(txn) = info.started_txn {
             self.ongoing_txns.insert(txn.first_offset, txn);
         }
@@ -424,7 +430,16 @@ impl AppendCheck<'_> {
         };
         updated.add_batch(batch.producer_epoch, metadata);
         let mut started_txn = None;
+        let mut abandoned_txn = None;
         match (updated.current_txn_first_offset, batch.is_transactional) {
+            (Some(first_offset), false) if self.origin == AppendOrigin::Replication => {
+                // Simplification (Kafka throws here too): the leader accepted this batch, so the
+                // transaction's marker is gone from the leader's log (the cleaner removed it
+                // after delete.retention.ms while this follower lagged). The follower treats
+                // the transaction as ended instead of failing its fetch forever.
+                updated.current_txn_first_offset = None;
+                abandoned_txn = Some(first_offset);
+            }
             (Some(_), false) => {
                 return Err(KafkaError::new(
                     ErrorCode::InvalidTxnState,
@@ -448,6 +463,7 @@ impl AppendCheck<'_> {
             updated,
             started_txn,
             completed_txn: None,
+            abandoned_txn,
         })
     }
 
@@ -478,6 +494,7 @@ impl AppendCheck<'_> {
             updated,
             started_txn: None,
             completed_txn,
+            abandoned_txn: None,
         })
     }
 

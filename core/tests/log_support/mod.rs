@@ -48,7 +48,12 @@ pub fn plain(records: Arc<RecordSet>) -> ProducedBatch {
 }
 
 /// A batch of an idempotent producer.
-pub fn idempotent(producer_id: i64, epoch: i16, base_sequence: i32, records: Arc<RecordSet>) -> ProducedBatch {
+pub fn idempotent(
+    producer_id: i64,
+    epoch: i16,
+    base_sequence: i32,
+    records: Arc<RecordSet>,
+) -> ProducedBatch {
     ProducedBatch {
         producer_id: ProducerId(producer_id),
         producer_epoch: epoch,
@@ -60,7 +65,12 @@ pub fn idempotent(producer_id: i64, epoch: i16, base_sequence: i32, records: Arc
 }
 
 /// A batch of a transactional producer.
-pub fn transactional(producer_id: i64, epoch: i16, base_sequence: i32, records: Arc<RecordSet>) -> ProducedBatch {
+pub fn transactional(
+    producer_id: i64,
+    epoch: i16,
+    base_sequence: i32,
+    records: Arc<RecordSet>,
+) -> ProducedBatch {
     ProducedBatch {
         is_transactional: true,
         ..idempotent(producer_id, epoch, base_sequence, records)
@@ -68,7 +78,12 @@ pub fn transactional(producer_id: i64, epoch: i16, base_sequence: i32, records: 
 }
 
 /// Appends as leader in epoch 0 and returns the stored batch; panics on a refusal.
-pub fn append(log: &mut PartitionLog, batch: &ProducedBatch, now_ms: i64, config: &LogConfig) -> Arc<RecordBatch> {
+pub fn append(
+    log: &mut PartitionLog,
+    batch: &ProducedBatch,
+    now_ms: i64,
+    config: &LogConfig,
+) -> Arc<RecordBatch> {
     match log.append_as_leader(batch, 0, now_ms, config) {
         Ok(LeaderAppend::Appended { batch }) => batch,
         other => panic!("append refused or duplicate: {other:?}"),
@@ -85,11 +100,17 @@ pub fn contents(log: &PartitionLog) -> Vec<(i64, Option<String>, Option<String>)
 }
 
 pub fn offsets(log: &PartitionLog) -> Vec<i64> {
-    contents(log).into_iter().map(|(offset, _, _)| offset).collect()
+    contents(log)
+        .into_iter()
+        .map(|(offset, _, _)| offset)
+        .collect()
 }
 
 pub fn segment_bases(log: &PartitionLog) -> Vec<i64> {
-    log.segments().iter().map(|segment| segment.base_offset().0).collect()
+    log.segments()
+        .iter()
+        .map(|segment| segment.base_offset().0)
+        .collect()
 }
 
 pub fn o(offset: i64) -> Offset {
