@@ -298,3 +298,30 @@ impl Default for PartitionLog {
         PartitionLog::new(TopicPartition::new("", 0), 0)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_new_log_is_one_empty_segment_at_offset_zero() {
+        let log = PartitionLog::new(TopicPartition::new("orders", 3), 42);
+        assert_eq!(log.segments().len(), 1);
+        assert_eq!(log.active_segment().base_offset(), Offset(0));
+        assert_eq!(log.active_segment().created_ms(), 42);
+        assert_eq!(
+            (log.log_start_offset(), log.log_end_offset()),
+            (Offset(0), Offset(0))
+        );
+        assert_eq!(log.first_dirty_offset(), Offset(0));
+        assert_eq!(log.last_stable_offset(Offset(0)), Offset(0));
+    }
+
+    #[test]
+    fn rolling_an_empty_active_segment_replaces_it() {
+        let mut log = PartitionLog::new(TopicPartition::new("orders", 0), 0);
+        log.roll(None, 5);
+        assert_eq!(log.segments().len(), 1);
+        assert_eq!(log.active_segment().created_ms(), 5);
+    }
+}

@@ -312,3 +312,32 @@ impl PartitionLog {
         self.aborted_txns.retain(|txn| txn.last_offset >= new_start);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reasons_read_as_kafkas_log_lines() {
+        let time = SegmentDeletionReason::RetentionMsBreach {
+            retention_ms: 604_800_000,
+            has_record_timestamp: true,
+        };
+        assert_eq!(
+            time.to_string(),
+            "log retention time 604800000ms breach based on the largest record timestamp in the segment"
+        );
+        let size = SegmentDeletionReason::RetentionSizeBreach {
+            retention_bytes: 1_000,
+            log_size_after_bytes: 900,
+        };
+        assert_eq!(
+            size.to_string(),
+            "log retention size 1000 breach. Log size after deletion will be 900."
+        );
+        assert_eq!(
+            LogStartOffsetIncrementReason::ClientRecordDeletion.to_string(),
+            "client delete records request"
+        );
+    }
+}

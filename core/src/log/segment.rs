@@ -201,3 +201,84 @@ impl LogSegment {
         )
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ids::ProducerId;
+    use crate::kinds::CompressionType;
+    use crate::log::batch::TimestampType;
+    use crate::log::record_set::RecordSetBuilder;
+
+    fn batch(base_offset: i64, count: i32, max_timestamp: i64) -> Arc<RecordBatch> {
+        let mut builder = RecordSetBuilder::new();
+        for _ in 0..count {
+            builder.push(max_timestamp, Some(b"k"), Some(b"v"), &[]);
+        }
+        let records = Arc::new(builder.build());
+        Arc::new(RecordBatch {
+            base_offset: Offset(base_offset),
+            last_offset_delta: count - 1,
+            partition_leader_epoch: 0,
+            first_timestamp: max_timestamp,
+            max_timestamp,
+            timestamp_type: TimestampType::CreateTime,
+            producer_id: ProducerId::NONE,
+            producer_epoch: -1,
+            base_sequence: -1,
+            is_transactional: false,
+            control: None,
+            compression: CompressionType::None,
+            size_in_bytes: records.uncompressed_size_in_bytes(),
+            delete_horizon_ms: None,
+            records,
+        })
+    }
+
+    #[test]
+    fn should_roll_on_size_only_when_the_incoming_bytes_would_overflow() {
+        let config = LogConfig {
+            segment_bytes: 100,
+            ..LogConfig::default()
+        };
+        let mut segment = LogSegment::new(Offset(0), 0);
+        assert!(
+            !segment.should_roll(100, 0, 0, &config),
+            "an empty segment takes a full batch"
+        );
+        segment.append(batch(0, 1, 0), 0); // 70 bytes
+        assert!(!segment.should_roll(30, 0, 0, &config));
+        assert!(segment.should_roll(31, 0, 0, &config));
+    }
+
+    #[test]
+    fn time_waited_counts_from_the_first_batch_timestamp_or_creation() {
+        let mut segment = LogSegment::new(Offset(0), 1_000);
+        assert_eq!(segment.time_waited_for_roll(1_500, 99), 500);
+        segment.append(batch(0, 1, 200), 1_600);
+        assert_eq!(segment.time_waited_for_roll(9_999, 450), 250);
+        assert_eq!(segment.largest_timestamp(), 200);
+    }
+
+    #[test]
+    fn truncate_drops_the_batch_straddling_the_offset() {
+        let mut segment = LogSegment::new(Offset(0), 0);
+        segment.append(batch(0, 2, 5), 0);
+        segment.append(batch(2, 3, 9), 0);
+        let removed = segment.truncate_to(Offset(3));
+        assert_eq!(segment.batches().len(), 1);
+        assert_eq!(segment.next_offset(), Offset(2));
+        assert_eq!(segment.largest_timestamp(), 5);
+        assert_eq!(removed + segment.size_in_bytes(), 61 * 2 + 9 * 5);
+    }
+
+    #[test]
+    fn batch_index_from_finds_the_batch_holding_an_offset() {
+        let mut segment = LogSegment::new(Offset(10), 0);
+        segment.append(batch(10, 2, 0), 0);
+        segment.append(batch(14, 2, 0), 0); // a gap at 12..=13, as after compaction
+        assert_eq!(segment.batch_index_from(Offset(11)), 0);
+        assert_eq!(segment.batch_index_from(Offset(12)), 1);
+        assert_eq!(segment.batch_index_from(Offset(16)), 2);
+    }
+}
