@@ -8,11 +8,18 @@
 //! replication; no time; no topic auto-creation; every produce is its own one-record batch,
 //! sent and appended at once.
 
+use std::sync::Arc;
+
 use serde::{Deserialize, Serialize};
 
 use crate::command::Command;
 use crate::error::{ErrorCode, KafkaError};
 use crate::event::Event;
+use crate::ids::Offset;
+use crate::kinds::CompressionType;
+use crate::log::{
+    produce_response_error, LeaderAppend, LogConfig, PartitionLog, ProducedBatch, RecordSetBuilder,
+};
 use crate::producer::{Outgoing, Producer, ProducerConfig};
 use crate::record::{record_batch_size_in_bytes, record_size_in_bytes};
 use crate::rng::SimRng;
@@ -145,7 +152,7 @@ impl Cluster {
         };
         let partition_count = self.resolve_new_partition_count(partitions)?;
         self.topics
-            .insert(name.clone(), Topic::new(config, partition_count));
+            .insert(name.clone(), Topic::new(&name, config, partition_count));
         Ok(vec![Event::TopicCreated {
             topic: name,
             partitions: partition_count,
@@ -218,7 +225,7 @@ impl Cluster {
         }
         self.check_playground_limit(total_count)?;
         if let Some(topic) = self.topics.get_mut(&name) {
-            topic.grow_to(total_count);
+            topic.grow_to(&name, total_count);
         }
         Ok(vec![Event::PartitionsCreated {
             topic: name,
@@ -269,6 +276,7 @@ impl Cluster {
             partition_count,
             size_in_bytes,
         };
+        let max_message_bytes = topic.config.max_message_bytes;
         let (chosen, routing) = self.producer.route(outgoing, &mut self.rng);
         // Cannot fail: the chosen partition is the checked explicit one or below the count.
         let log = self
@@ -276,7 +284,7 @@ impl Cluster {
             .get_mut(&name)
             .and_then(|topic| topic.partition_mut(chosen.0))
             .ok_or_else(unknown_topic_or_partition)?;
-        let offset = log.append(key, value, size_in_bytes);
+        let offset = append_one_record(log, key.as_deref(), value.as_deref(), max_message_bytes)?;
         Ok(vec![Event::RecordAppended {
             topic: name,
             partition: chosen,
@@ -284,6 +292,28 @@ impl Cluster {
             size_in_bytes,
             routing,
         }])
+    }
+}
+
+/// Appends one record as its own batch (no producer id, no time in this slice) and returns
+/// its offset.
+fn append_one_record(
+    log: &mut PartitionLog,
+    key: Option<&str>,
+    value: Option<&str>,
+    max_message_bytes: i32,
+) -> Result<Offset, KafkaError> {
+    let mut builder = RecordSetBuilder::new();
+    builder.push(0, key.map(str::as_bytes), value.map(str::as_bytes), &[]);
+    let batch = ProducedBatch::plain(CompressionType::None, Arc::new(builder.build()));
+    let config = LogConfig {
+        max_message_bytes,
+        ..LogConfig::default()
+    };
+    match log.append_as_leader(&batch, 0, 0, &config) {
+        Ok(LeaderAppend::Appended { batch }) => Ok(batch.base_offset),
+        Ok(LeaderAppend::Duplicate { base_offset, .. }) => Ok(base_offset),
+        Err(error) => Err(produce_response_error(&error)),
     }
 }
 

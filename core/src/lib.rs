@@ -16,9 +16,10 @@
 //! - [`rng`]: [`SimRng`], the one seeded source of randomness.
 //! - [`murmur2`](mod@murmur2): Kafka's `Utils.murmur2` and `Utils.toPositive`.
 //! - [`partitioner`]: how the producer picks a partition (keyed, uniform sticky, round robin).
-//! - [`record`]: record and record batch sizes in bytes (record format v2).
 //! - [`topic`]: topic name validation, topic config, a topic's partitions.
-//! - [`log`]: [`PartitionLog`], the append-only log of one partition.
+//! - [`log`]: [`PartitionLog`], one replica's log of a partition (Kafka's `UnifiedLog`): record
+//!   batches, segments, retention, compaction, leader epochs, producer state; [`record`] is its
+//!   record format v2 size arithmetic.
 //! - [`producer`]: [`ProducerConfig`] and the producer's per-topic partitioner state.
 //! - [`config`](mod@config): Kafka's config definitions (broker, topic, producer, consumer),
 //!   parsed, validated and described with Kafka's wording.
@@ -38,7 +39,7 @@ pub mod log;
 pub mod murmur2;
 pub mod partitioner;
 pub mod producer;
-pub mod record;
+pub use log::record_size as record;
 pub mod rng;
 pub mod topic;
 pub mod view;
@@ -48,7 +49,7 @@ pub use command::Command;
 pub use error::{ErrorCode, KafkaError};
 pub use event::{Event, Routing};
 pub use ids::{BrokerId, Offset, PartitionId, ProducerId, TopicPartition};
-pub use log::{PartitionLog, Record};
+pub use log::{LogConfig, PartitionLog, ProducedBatch, RecordBatch, RecordSet, RecordSetBuilder};
 pub use murmur2::{murmur2, to_positive};
 pub use partitioner::{keyed_partition, PartitionerKind};
 pub use producer::ProducerConfig;

@@ -9,6 +9,7 @@
 use std::collections::BTreeMap;
 
 use crate::error::{ErrorCode, KafkaError};
+use crate::ids::TopicPartition;
 use crate::log::PartitionLog;
 
 /// `Topic.MAX_NAME_LENGTH`.
@@ -110,11 +111,11 @@ pub struct Topic {
 }
 
 impl Topic {
-    /// A new topic with `partition_count` empty partitions (a non-positive count gives none;
-    /// callers validate the count first).
-    pub fn new(config: TopicConfig, partition_count: i32) -> Topic {
+    /// A new topic named `name` with `partition_count` empty partitions (a non-positive count
+    /// gives none; callers validate the count first).
+    pub fn new(name: &str, config: TopicConfig, partition_count: i32) -> Topic {
         let partitions = (0..partition_count.max(0))
-            .map(|_| PartitionLog::new())
+            .map(|partition| PartitionLog::new(TopicPartition::new(name, partition), 0))
             .collect();
         Topic { config, partitions }
     }
@@ -124,10 +125,12 @@ impl Topic {
         i32::try_from(self.partitions.len()).unwrap_or(i32::MAX)
     }
 
-    /// Adds empty partitions until the topic has `total_count` of them.
-    pub fn grow_to(&mut self, total_count: i32) {
+    /// Adds empty partitions of topic `name` until the topic has `total_count` of them.
+    pub fn grow_to(&mut self, name: &str, total_count: i32) {
         while self.partition_count() < total_count {
-            self.partitions.push(PartitionLog::new());
+            let partition = self.partition_count();
+            self.partitions
+                .push(PartitionLog::new(TopicPartition::new(name, partition), 0));
         }
     }
 

@@ -4,7 +4,8 @@
 use serde::{Deserialize, Serialize};
 
 use crate::ids::{Offset, PartitionId};
-use crate::log::{PartitionLog, Record};
+use crate::log::record_size::record_size_in_bytes;
+use crate::log::{PartitionLog, RecordRef};
 use crate::topic::Topic;
 
 /// One topic, its config and its partitions in partition order.
@@ -40,7 +41,7 @@ pub struct RecordView {
     pub key: Option<String>,
     /// Its value; `None` is null.
     pub value: Option<String>,
-    /// `DefaultRecord.sizeInBytes`.
+    /// `DefaultRecord.sizeInBytes` as the first record of its batch.
     pub size_in_bytes: i32,
 }
 
@@ -68,19 +69,25 @@ impl PartitionView {
             partition,
             log_start_offset: log.log_start_offset(),
             log_end_offset: log.log_end_offset(),
-            records: log.records().iter().map(RecordView::of).collect(),
+            records: log
+                .batches()
+                .flat_map(|batch| batch.records())
+                .map(|(offset, record)| RecordView::of(offset, &record))
+                .collect(),
         }
     }
 }
 
 impl RecordView {
-    /// The view of one record.
-    pub fn of(record: &Record) -> RecordView {
+    /// The view of one record (keys and values are shown as UTF-8 text).
+    pub fn of(offset: Offset, record: &RecordRef<'_>) -> RecordView {
+        let text = |bytes: &[u8]| String::from_utf8_lossy(bytes).into_owned();
+        let size = record_size_in_bytes(record.key, record.value);
         RecordView {
-            offset: record.offset,
-            key: record.key.clone(),
-            value: record.value.clone(),
-            size_in_bytes: record.size_in_bytes,
+            offset,
+            key: record.key.map(text),
+            value: record.value.map(text),
+            size_in_bytes: i32::try_from(size).unwrap_or(i32::MAX),
         }
     }
 }

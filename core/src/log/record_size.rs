@@ -6,8 +6,8 @@
 //! where a null key or value has length -1 and varints are zigzag-encoded 7 bits per byte
 //! (`ByteUtils.sizeOfVarint`). `DefaultRecord.sizeInBytes` is the body plus its own length
 //! varint. A batch (`DefaultRecordBatch`) adds a fixed 61-byte header
-//! (`RECORD_BATCH_OVERHEAD`) in front of its records; compression is not modelled, so the
-//! records are counted uncompressed (`compression.type=none`).
+//! (`RECORD_BATCH_OVERHEAD`) in front of its records. These are uncompressed sizes; the stored
+//! size of a compressed batch comes from the model in [`super::compression`].
 //!
 //! Sizes are returned as `i64`: Kafka computes them in `int`, but a key or value the simulator
 //! is handed may be longer than any `int`, and the size must then compare as "too large"
@@ -54,13 +54,41 @@ fn length_of(bytes: &[u8]) -> i64 {
 
 /// A length-prefixed field: its length varint plus its bytes, or the -1 varint for null.
 fn size_of_nullable(field: Option<&[u8]>) -> i64 {
-    match field {
-        None => i64::from(size_of_varint(-1)),
-        Some(bytes) => {
-            let length = length_of(bytes);
-            i64::from(size_of_varlong(length)).saturating_add(length)
-        }
+    size_of_length_prefixed(field.map_or(-1, length_of))
+}
+
+/// A length-prefixed field of `length` bytes (-1 for null): the length varint plus the bytes.
+pub fn size_of_length_prefixed(length: i64) -> i64 {
+    if length < 0 {
+        return i64::from(size_of_varint(-1));
     }
+    i64::from(size_of_varlong(length)).saturating_add(length)
+}
+
+/// `DefaultRecord.sizeInBytes` from the record's parts: key and value lengths (-1 for null)
+/// and the headers' count and already-computed wire size (their key and value length
+/// prefixes included, the count varint excluded).
+pub fn record_size_from_lengths(
+    offset_delta: i32,
+    timestamp_delta: i64,
+    key_length: i64,
+    value_length: i64,
+    header_count: i64,
+    headers_size_in_bytes: i64,
+) -> i64 {
+    let mut body: i64 = 1; // attributes: always one byte
+    body += i64::from(size_of_varint(offset_delta));
+    body += i64::from(size_of_varlong(timestamp_delta));
+    body = body.saturating_add(size_of_length_prefixed(key_length));
+    body = body.saturating_add(size_of_length_prefixed(value_length));
+    body = body.saturating_add(i64::from(size_of_varlong(header_count)));
+    body = body.saturating_add(headers_size_in_bytes);
+    body.saturating_add(i64::from(size_of_varlong(body)))
+}
+
+/// The wire size of one header inside a record: its key and value with their length prefixes.
+pub fn header_size_in_bytes(key: &[u8], value: Option<&[u8]>) -> i64 {
+    size_of_nullable(Some(key)).saturating_add(size_of_nullable(value))
 }
 
 /// `DefaultRecord.sizeInBytes`: the full size of one record inside a batch, including its
@@ -72,22 +100,25 @@ pub fn default_record_size_in_bytes(
     value: Option<&[u8]>,
     headers: &[Header],
 ) -> i64 {
-    let mut body: i64 = 1; // attributes: always one byte
-    body += i64::from(size_of_varint(offset_delta));
-    body += i64::from(size_of_varlong(timestamp_delta));
-    body = body.saturating_add(size_of_nullable(key));
-    body = body.saturating_add(size_of_nullable(value));
+    let headers_size = headers.iter().fold(0_i64, |total, header| {
+        total.saturating_add(header_size_in_bytes(
+            header.key.as_bytes(),
+            header.value.as_deref(),
+        ))
+    });
     let header_count = i64::try_from(headers.len()).unwrap_or(i64::MAX);
-    body = body.saturating_add(i64::from(size_of_varlong(header_count)));
-    for header in headers {
-        body = body.saturating_add(size_of_nullable(Some(header.key.as_bytes())));
-        body = body.saturating_add(size_of_nullable(header.value.as_deref()));
-    }
-    body.saturating_add(i64::from(size_of_varlong(body)))
+    record_size_from_lengths(
+        offset_delta,
+        timestamp_delta,
+        key.map_or(-1, length_of),
+        value.map_or(-1, length_of),
+        header_count,
+        headers_size,
+    )
 }
 
 /// The size of a record without headers that is the first record of its batch (offset delta 0,
-/// timestamp delta 0), which is every record in this slice: each produce is a one-record batch.
+/// timestamp delta 0).
 pub fn record_size_in_bytes(key: Option<&[u8]>, value: Option<&[u8]>) -> i64 {
     default_record_size_in_bytes(0, 0, key, value, &[])
 }

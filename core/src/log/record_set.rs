@@ -1,0 +1,580 @@
+//! The records of one batch, stored once and shared: [`RecordSet`] and its [`RecordSetBuilder`].
+//!
+//! Mirrors the record part of Kafka's `DefaultRecordBatch` / `DefaultRecord`
+//! (`org.apache.kafka.common.record`): each record has an offset delta and a timestamp delta
+//! relative to its batch, a nullable key, a nullable value and headers.
+//!
+//! Memory layout (the simulator's own, not Kafka's wire format): all keys, values and header
+//! bytes of a batch are concatenated in one `data` buffer, and each record is a fixed 32-byte
+//! [`RecordEntry`] that says where its bytes start and how long each part is. A set is built once
+//! by the producer and then shared by `Arc` between the producer's retry copy, the leader and
+//! every follower, so replicating or reading a batch never copies or allocates per record.
+//!
+//! Headers are kept in `data` as `key length (u32 LE), key, value length (i32 LE, -1 for null),
+//! value`; their Kafka wire size (varint lengths) is computed when needed.
+//!
+//! The builder computes the batch's uncompressed record format v2 size exactly as Kafka's
+//! `MemoryRecordsBuilder` would write it: the 61-byte batch header plus
+//! `DefaultRecord.sizeInBytes` of each record with its real offset and timestamp deltas.
+
+use super::record_size::{
+    header_size_in_bytes, record_size_from_lengths, Header, RECORD_BATCH_OVERHEAD,
+};
+
+/// One record's place in its [`RecordSet`]: fixed size, no pointers (32 bytes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RecordEntry {
+    /// The record's timestamp minus the set's base timestamp (`DefaultRecord.timestampDelta`).
+    timestamp_delta: i64,
+    /// The record's offset minus its batch's base offset (`DefaultRecord.offsetDelta`).
+    offset_delta: i32,
+    /// Where the record's key (then value, then headers) starts in the set's `data`.
+    data_start: u32,
+    /// Key length in bytes; -1 for a null key.
+    key_length: i32,
+    /// Value length in bytes; -1 for a null value (a tombstone).
+    value_length: i32,
+    /// Bytes the headers take in `data` (the simulator's encoding, not the wire size).
+    headers_length: u32,
+    /// How many headers the record has.
+    header_count: u32,
+}
+
+/// The immutable records of one batch: fixed-size entries plus one buffer of all their bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecordSet {
+    entries: Box<[RecordEntry]>,
+    data: Box<[u8]>,
+    /// The first record's timestamp: the base the timestamp deltas are counted from.
+    base_timestamp: i64,
+    /// The largest record timestamp (Kafka's batch `maxTimestamp` under CreateTime).
+    max_timestamp: i64,
+    /// The smallest record timestamp, for `message.timestamp.before.max.ms` in O(1).
+    min_timestamp: i64,
+    /// How many records have a null key, for the compacted-topic check in O(1).
+    null_key_count: i32,
+    /// The uncompressed v2 batch size: 61-byte header plus every record.
+    uncompressed_size_in_bytes: i32,
+}
+
+/// A borrowed view of one record of a [`RecordSet`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RecordRef<'a> {
+    /// The record's offset minus its batch's base offset.
+    pub offset_delta: i32,
+    /// The record's timestamp (its create time; a log-append-time batch overrides it).
+    pub timestamp: i64,
+    /// The key; `None` is a null key.
+    pub key: Option<&'a [u8]>,
+    /// The value; `None` is a null value (a tombstone on a compacted topic).
+    pub value: Option<&'a [u8]>,
+    timestamp_delta: i64,
+    header_count: u32,
+    headers: &'a [u8],
+}
+
+/// A borrowed record header.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HeaderRef<'a> {
+    /// The header key (UTF-8, as Kafka's `Header.key()` is a `String`).
+    pub key: &'a str,
+    /// The header value; `None` is null.
+    pub value: Option<&'a [u8]>,
+}
+
+/// Iterates the headers of one record.
+#[derive(Debug, Clone)]
+pub struct HeadersIter<'a> {
+    remaining: u32,
+    bytes: &'a [u8],
+}
+
+impl RecordSet {
+    /// A set with no records (what a compacted batch keeps when only its header must stay).
+    pub fn empty() -> RecordSet {
+        RecordSetBuilder::new().build()
+    }
+
+    /// How many records the set holds (Kafka's batch `count`).
+    pub fn len(&self) -> i32 {
+        i32::try_from(self.entries.len()).unwrap_or(i32::MAX)
+    }
+
+    /// Whether the set holds no records.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// The records in order.
+    pub fn iter(&self) -> impl Iterator<Item = RecordRef<'_>> + '_ {
+        self.entries.iter().map(move |entry| self.view(entry))
+    }
+
+    /// The record at `index`, if there is one.
+    pub fn get(&self, index: i32) -> Option<RecordRef<'_>> {
+        let index = usize::try_from(index).ok()?;
+        self.entries.get(index).map(|entry| self.view(entry))
+    }
+
+    /// The uncompressed record format v2 size of a batch holding exactly these records.
+    pub fn uncompressed_size_in_bytes(&self) -> i32 {
+        self.uncompressed_size_in_bytes
+    }
+
+    /// The first record's timestamp (the batch's base timestamp); -1 when empty.
+    pub fn base_timestamp(&self) -> i64 {
+        self.base_timestamp
+    }
+
+    /// The largest record timestamp; -1 (`RecordBatch.NO_TIMESTAMP`) when empty.
+    pub fn max_timestamp(&self) -> i64 {
+        self.max_timestamp
+    }
+
+    /// The smallest record timestamp; -1 when empty.
+    pub fn min_timestamp(&self) -> i64 {
+        self.min_timestamp
+    }
+
+    /// How many records have a null key.
+    pub fn null_key_count(&self) -> i32 {
+        self.null_key_count
+    }
+
+    /// The concatenated key, value and header bytes of every record.
+    pub fn data(&self) -> &[u8] {
+        &self.data
+    }
+
+    /// The bytes of this set held in memory: the entries, the data and the set itself.
+    pub fn memory_size_in_bytes(&self) -> i64 {
+        let entries = std::mem::size_of_val(&*self.entries);
+        let total = entries + self.data.len() + std::mem::size_of::<RecordSet>();
+        i64::try_from(total).unwrap_or(i64::MAX)
+    }
+
+    /// A new set with the records `keep` selects, keeping their offset deltas (compaction keeps
+    /// offsets with gaps), and timestamp deltas re-based on `base_timestamp` (the first kept
+    /// record's timestamp, or the delete horizon once the cleaner has set one: Kafka's
+    /// `MemoryRecords.buildRetainedRecordsInto`).
+    /// `keep` is given each record's index in this set and the record.
+    pub fn retain(
+        &self,
+        mut keep: impl FnMut(usize, RecordRef<'_>) -> bool,
+        base_timestamp: Option<i64>,
+    ) -> RecordSet {
+        let mut builder = RecordSetBuilder::new();
+        builder.base_timestamp = base_timestamp;
+        for (index, record) in self.iter().enumerate() {
+            if keep(index, record) {
+                builder.push_record(record);
+            }
+        }
+        builder.build()
+    }
+
+    fn view<'a>(&'a self, entry: &RecordEntry) -> RecordRef<'a> {
+        let start = usize::try_from(entry.data_start).unwrap_or(usize::MAX);
+        let (key, after_key) = self.slice(start, entry.key_length);
+        let (value, after_value) = self.slice(after_key, entry.value_length);
+        let headers_end = after_value.saturating_add(entry.headers_length as usize);
+        let headers = self.data.get(after_value..headers_end).unwrap_or(&[]);
+        RecordRef {
+            offset_delta: entry.offset_delta,
+            timestamp: self.base_timestamp.saturating_add(entry.timestamp_delta),
+            key,
+            value,
+            timestamp_delta: entry.timestamp_delta,
+            header_count: entry.header_count,
+            headers,
+        }
+    }
+
+    /// The nullable field of `length` bytes at `start`, and where the next field starts.
+    fn slice(&self, start: usize, length: i32) -> (Option<&[u8]>, usize) {
+        match usize::try_from(length) {
+            Err(_) => (None, start),
+            Ok(length) => {
+                let end = start.saturating_add(length);
+                (Some(self.data.get(start..end).unwrap_or(&[])), end)
+            }
+        }
+    }
+}
+
+impl Default for RecordSet {
+    fn default() -> Self {
+        RecordSet::empty()
+    }
+}
+
+impl<'a> RecordRef<'a> {
+    /// The record's headers in order.
+    pub fn headers(&self) -> HeadersIter<'a> {
+        HeadersIter {
+            remaining: self.header_count,
+            bytes: self.headers,
+        }
+    }
+
+    /// How many headers the record has.
+    pub fn header_count(&self) -> i32 {
+        i32::try_from(self.header_count).unwrap_or(i32::MAX)
+    }
+
+    /// `DefaultRecord.sizeInBytes` of this record with its current offset and timestamp deltas.
+    pub fn size_in_bytes(&self) -> i64 {
+        self.size_in_bytes_with(self.offset_delta, self.timestamp_delta)
+    }
+
+    /// `DefaultRecord.sizeInBytes` of this record written with the given deltas.
+    pub fn size_in_bytes_with(&self, offset_delta: i32, timestamp_delta: i64) -> i64 {
+        let headers_size = self.headers().fold(0_i64, |total, header| {
+            total.saturating_add(header_size_in_bytes(header.key.as_bytes(), header.value))
+        });
+        record_size_from_lengths(
+            offset_delta,
+            timestamp_delta,
+            length_or_null(self.key),
+            length_or_null(self.value),
+            i64::from(self.header_count),
+            headers_size,
+        )
+    }
+}
+
+impl<'a> Iterator for HeadersIter<'a> {
+    type Item = HeaderRef<'a>;
+
+    fn next(&mut self) -> Option<HeaderRef<'a>> {
+        if self.remaining == 0 {
+            return None;
+        }
+        self.remaining -= 1;
+        let key_length = read_u32(self.bytes)? as usize;
+        let key_bytes = self.bytes.get(4..4usize.saturating_add(key_length))?;
+        let rest = self.bytes.get(4usize.saturating_add(key_length)..)?;
+        let value_length = read_u32(rest)? as i32;
+        let (value, rest) = match usize::try_from(value_length) {
+            Err(_) => (None, rest.get(4..)?),
+            Ok(length) => {
+                let end = 4usize.saturating_add(length);
+                (Some(rest.get(4..end)?), rest.get(end..)?)
+            }
+        };
+        self.bytes = rest;
+        Some(HeaderRef {
+            key: std::str::from_utf8(key_bytes).unwrap_or(""),
+            value,
+        })
+    }
+}
+
+fn read_u32(bytes: &[u8]) -> Option<u32> {
+    let array: [u8; 4] = bytes.get(..4)?.try_into().ok()?;
+    Some(u32::from_le_bytes(array))
+}
+
+fn length_or_null(field: Option<&[u8]>) -> i64 {
+    field.map_or(-1, |bytes| i64::try_from(bytes.len()).unwrap_or(i64::MAX))
+}
+
+/// Builds a [`RecordSet`] record by record (the producer's `MemoryRecordsBuilder`), computing
+/// the batch's uncompressed v2 size as it goes.
+#[derive(Debug, Clone, Default)]
+pub struct RecordSetBuilder {
+    entries: Vec<RecordEntry>,
+    data: Vec<u8>,
+    base_timestamp: Option<i64>,
+    max_timestamp: i64,
+    min_timestamp: i64,
+    null_key_count: i32,
+    records_size_in_bytes: i64,
+}
+
+impl RecordSetBuilder {
+    /// An empty builder.
+    pub fn new() -> RecordSetBuilder {
+        RecordSetBuilder {
+            max_timestamp: -1,
+            min_timestamp: -1,
+            ..RecordSetBuilder::default()
+        }
+    }
+
+    /// An empty builder with room for `records` records and `data_bytes` key/value/header bytes.
+    pub fn with_capacity(records: usize, data_bytes: usize) -> RecordSetBuilder {
+        let mut builder = RecordSetBuilder::new();
+        builder.entries.reserve_exact(records);
+        builder.data.reserve_exact(data_bytes);
+        builder
+    }
+
+    /// Appends a record with the next offset delta. Sizes that overflow Kafka's `int` saturate,
+    /// so such a batch is later refused as too large instead of wrapping.
+    pub fn push(
+        &mut self,
+        timestamp_ms: i64,
+        key: Option<&[u8]>,
+        value: Option<&[u8]>,
+        headers: &[Header],
+    ) {
+        let offset_delta = self.len();
+        let data_start = self.data_position();
+        let headers_start = self.data.len();
+        self.extend_field(key);
+        self.extend_field(value);
+        for header in headers {
+            self.push_header(header.key.as_bytes(), header.value.as_deref());
+        }
+        let headers_length = self.data.len() - headers_start - field_len(key) - field_len(value);
+        let header_count = u32::try_from(headers.len()).unwrap_or(u32::MAX);
+        self.push_entry(
+            offset_delta,
+            timestamp_ms,
+            data_start,
+            key,
+            value,
+            headers_length,
+            header_count,
+        );
+    }
+
+    /// How many records have been pushed.
+    pub fn len(&self) -> i32 {
+        i32::try_from(self.entries.len()).unwrap_or(i32::MAX)
+    }
+
+    /// Whether nothing has been pushed yet.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// The uncompressed v2 size of the batch built so far (61-byte header included): what the
+    /// producer compares with `batch.size`.
+    pub fn uncompressed_size_in_bytes(&self) -> i32 {
+        saturate_i32(i64::from(RECORD_BATCH_OVERHEAD).saturating_add(self.records_size_in_bytes))
+    }
+
+    /// The finished, immutable set.
+    pub fn build(self) -> RecordSet {
+        RecordSet {
+            entries: self.entries.into_boxed_slice(),
+            data: self.data.into_boxed_slice(),
+            base_timestamp: self.base_timestamp.unwrap_or(-1),
+            max_timestamp: self.max_timestamp,
+            min_timestamp: self.min_timestamp,
+            null_key_count: self.null_key_count,
+            uncompressed_size_in_bytes: saturate_i32(
+                i64::from(RECORD_BATCH_OVERHEAD).saturating_add(self.records_size_in_bytes),
+            ),
+        }
+    }
+
+    /// Copies a record of another set, keeping its offset delta (compaction).
+    fn push_record(&mut self, record: RecordRef<'_>) {
+        let data_start = self.data_position();
+        self.extend_field(record.key);
+        self.extend_field(record.value);
+        self.data.extend_from_slice(record.headers);
+        self.push_entry(
+            record.offset_delta,
+            record.timestamp,
+            data_start,
+            record.key,
+            record.value,
+            record.headers.len(),
+            record.header_count,
+        );
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn push_entry(
+        &mut self,
+        offset_delta: i32,
+        timestamp_ms: i64,
+        data_start: u32,
+        key: Option<&[u8]>,
+        value: Option<&[u8]>,
+        headers_length: usize,
+        header_count: u32,
+    ) {
+        let base_timestamp = *self.base_timestamp.get_or_insert(timestamp_ms);
+        self.track_timestamp(timestamp_ms);
+        if key.is_none() {
+            self.null_key_count = self.null_key_count.saturating_add(1);
+        }
+        let entry = RecordEntry {
+            timestamp_delta: timestamp_ms.saturating_sub(base_timestamp),
+            offset_delta,
+            data_start,
+            key_length: length_i32(key),
+            value_length: length_i32(value),
+            headers_length: u32::try_from(headers_length).unwrap_or(u32::MAX),
+            header_count,
+        };
+        self.entries.push(entry);
+        let size = self.view_last().size_in_bytes();
+        self.records_size_in_bytes = self.records_size_in_bytes.saturating_add(size);
+    }
+
+    fn view_last(&self) -> RecordRef<'_> {
+        // Borrow the builder's buffers as a temporary set view without copying them.
+        let entry = self.entries.last().copied().unwrap_or(RecordEntry {
+            timestamp_delta: 0,
+            offset_delta: 0,
+            data_start: 0,
+            key_length: -1,
+            value_length: -1,
+            headers_length: 0,
+            header_count: 0,
+        });
+        let start = entry.data_start as usize;
+        let key_end = start.saturating_add(usize::try_from(entry.key_length).unwrap_or(0));
+        let value_end = key_end.saturating_add(usize::try_from(entry.value_length).unwrap_or(0));
+        let headers_end = value_end.saturating_add(entry.headers_length as usize);
+        let field = |from: usize, to: usize, length: i32| {
+            (length >= 0).then(|| self.data.get(from..to).unwrap_or(&[]))
+        };
+        RecordRef {
+            offset_delta: entry.offset_delta,
+            timestamp: 0,
+            key: field(start, key_end, entry.key_length),
+            value: field(key_end, value_end, entry.value_length),
+            timestamp_delta: entry.timestamp_delta,
+            header_count: entry.header_count,
+            headers: self.data.get(value_end..headers_end).unwrap_or(&[]),
+        }
+    }
+
+    fn track_timestamp(&mut self, timestamp_ms: i64) {
+        if self.entries.is_empty() {
+            self.max_timestamp = timestamp_ms;
+            self.min_timestamp = timestamp_ms;
+        } else {
+            self.max_timestamp = self.max_timestamp.max(timestamp_ms);
+            self.min_timestamp = self.min_timestamp.min(timestamp_ms);
+        }
+    }
+
+    fn data_position(&self) -> u32 {
+        u32::try_from(self.data.len()).unwrap_or(u32::MAX)
+    }
+
+    fn extend_field(&mut self, field: Option<&[u8]>) {
+        if let Some(bytes) = field {
+            self.data.extend_from_slice(bytes);
+        }
+    }
+
+    fn push_header(&mut self, key: &[u8], value: Option<&[u8]>) {
+        let key_length = u32::try_from(key.len()).unwrap_or(u32::MAX);
+        self.data.extend_from_slice(&key_length.to_le_bytes());
+        self.data.extend_from_slice(key);
+        let value_length = value.map_or(-1, |bytes| i32::try_from(bytes.len()).unwrap_or(i32::MAX));
+        self.data.extend_from_slice(&value_length.to_le_bytes());
+        self.extend_field(value);
+    }
+}
+
+fn field_len(field: Option<&[u8]>) -> usize {
+    field.map_or(0, <[u8]>::len)
+}
+
+fn length_i32(field: Option<&[u8]>) -> i32 {
+    field.map_or(-1, |bytes| i32::try_from(bytes.len()).unwrap_or(i32::MAX))
+}
+
+fn saturate_i32(value: i64) -> i32 {
+    i32::try_from(value).unwrap_or(if value < 0 { i32::MIN } else { i32::MAX })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::log::record_size::default_record_size_in_bytes;
+
+    #[test]
+    fn an_entry_is_32_bytes() {
+        assert_eq!(std::mem::size_of::<RecordEntry>(), 32);
+    }
+
+    #[test]
+    fn builder_counts_each_record_with_its_real_deltas() {
+        let headers = [Header {
+            key: "trace".to_string(),
+            value: Some(b"abc".to_vec()),
+        }];
+        let mut builder = RecordSetBuilder::new();
+        builder.push(1_000, Some(b"k1"), Some(b"v1"), &[]);
+        builder.push(2_500, None, Some(b"value"), &headers);
+        builder.push(900, Some(b"k3"), None, &[]);
+        let set = builder.build();
+        let expected = 61
+            + default_record_size_in_bytes(0, 0, Some(b"k1"), Some(b"v1"), &[])
+            + default_record_size_in_bytes(1, 1_500, None, Some(b"value"), &headers)
+            + default_record_size_in_bytes(2, -100, Some(b"k3"), None, &[]);
+        assert_eq!(i64::from(set.uncompressed_size_in_bytes()), expected);
+        assert_eq!(set.len(), 3);
+        assert_eq!((set.min_timestamp(), set.max_timestamp()), (900, 2_500));
+        assert_eq!(set.null_key_count(), 1);
+    }
+
+    #[test]
+    fn records_read_back_as_written() {
+        let headers = [
+            Header {
+                key: "a".to_string(),
+                value: None,
+            },
+            Header {
+                key: "bb".to_string(),
+                value: Some(vec![1, 2]),
+            },
+        ];
+        let mut builder = RecordSetBuilder::new();
+        builder.push(5, Some(b""), None, &headers);
+        builder.push(7, None, Some(b"xyz"), &[]);
+        let set = builder.build();
+        let records: Vec<RecordRef<'_>> = set.iter().collect();
+        assert_eq!(records[0].key, Some(&b""[..]));
+        assert_eq!(records[0].value, None);
+        let read: Vec<(&str, Option<&[u8]>)> =
+            records[0].headers().map(|h| (h.key, h.value)).collect();
+        assert_eq!(read, vec![("a", None), ("bb", Some(&[1_u8, 2][..]))]);
+        assert_eq!((records[1].offset_delta, records[1].timestamp), (1, 7));
+        assert_eq!(records[1].key, None);
+        assert_eq!(records[1].value, Some(&b"xyz"[..]));
+        assert_eq!(records[1].headers().count(), 0);
+    }
+
+    #[test]
+    fn retain_keeps_offset_deltas_and_rebases_timestamps() {
+        let mut builder = RecordSetBuilder::new();
+        for index in 0..4_u8 {
+            builder.push(100 + i64::from(index), Some(&[index]), Some(b"v"), &[]);
+        }
+        let set = builder.build();
+        let kept = set.retain(|_, record| record.offset_delta % 2 == 1, None);
+        let deltas: Vec<i32> = kept.iter().map(|record| record.offset_delta).collect();
+        assert_eq!(deltas, vec![1, 3]);
+        assert_eq!(kept.base_timestamp(), 101);
+        let expected = 61
+            + default_record_size_in_bytes(1, 0, Some(&[1]), Some(b"v"), &[])
+            + default_record_size_in_bytes(3, 2, Some(&[3]), Some(b"v"), &[]);
+        assert_eq!(i64::from(kept.uncompressed_size_in_bytes()), expected);
+        let horizon = set.retain(|_, _| true, Some(1_000_000));
+        assert_eq!(
+            horizon.iter().next().map(|record| record.timestamp),
+            Some(100)
+        );
+    }
+
+    #[test]
+    fn an_empty_set_is_just_the_batch_header() {
+        let set = RecordSet::empty();
+        assert_eq!(set.len(), 0);
+        assert_eq!(set.uncompressed_size_in_bytes(), 61);
+        assert_eq!(set.max_timestamp(), -1);
+    }
+}
