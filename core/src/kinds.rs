@@ -64,7 +64,8 @@ kafka_values!(CompressionType {
     Zstd => "zstd",
 });
 
-/// A topic's `compression.type`: a codec, or `producer` (keep the producer's codec, the default).
+/// A topic's (or broker's) `compression.type`: `producer` (keep the producer's codec, the
+/// default), `uncompressed`, or a codec.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub enum TopicCompression {
     /// Keep what the producer sent (`producer`, Kafka's default).
@@ -75,20 +76,23 @@ pub enum TopicCompression {
 }
 
 impl TopicCompression {
-    /// The config text: `producer`, `none`, `gzip`, ...
+    /// The config text: `producer`, `uncompressed`, `gzip`, ...
     pub fn as_str(&self) -> &'static str {
         match self {
             TopicCompression::Producer => "producer",
+            TopicCompression::Codec(CompressionType::None) => "uncompressed",
             TopicCompression::Codec(codec) => codec.as_str(),
         }
     }
 
-    /// Parses the config text.
+    /// Parses the config text (`BrokerCompressionType`: `none` is not a topic value).
     pub fn parse(text: &str) -> Option<TopicCompression> {
-        if text.trim().eq_ignore_ascii_case("producer") {
-            return Some(TopicCompression::Producer);
+        match text.trim().to_ascii_lowercase().as_str() {
+            "producer" => Some(TopicCompression::Producer),
+            "uncompressed" => Some(TopicCompression::Codec(CompressionType::None)),
+            "none" => None,
+            other => CompressionType::parse(other).map(TopicCompression::Codec),
         }
-        CompressionType::parse(text).map(TopicCompression::Codec)
     }
 }
 
@@ -330,6 +334,11 @@ mod tests {
         assert_eq!(
             TopicCompression::parse("producer"),
             Some(TopicCompression::Producer)
+        );
+        assert_eq!(TopicCompression::parse("none"), None);
+        assert_eq!(
+            TopicCompression::parse("uncompressed").map(|c| c.to_string()),
+            Some("uncompressed".to_string())
         );
         assert_eq!(Acks::parse("-1"), Some(Acks::All));
         assert_eq!(Acks::All.to_string(), "all");

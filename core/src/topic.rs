@@ -1,4 +1,4 @@
-//! Topics: name rules, topic-level config, and a topic's partitions.
+//! Topic names: Kafka's rules for what a topic may be called.
 //!
 //! Name validation follows `org.apache.kafka.common.internals.Topic` exactly, including its
 //! messages: legal characters are `[a-zA-Z0-9._-]`, at most 249 characters counted in UTF-16
@@ -6,11 +6,7 @@
 //! name that collides with an existing one once `.` and `_` are unified (their metric names
 //! would clash), which [`colliding_topic`] checks.
 
-use std::collections::BTreeMap;
-
 use crate::error::{ErrorCode, KafkaError};
-use crate::ids::TopicPartition;
-use crate::log::PartitionLog;
 
 /// `Topic.MAX_NAME_LENGTH`.
 pub const MAX_NAME_LENGTH: usize = 249;
@@ -75,82 +71,6 @@ pub fn colliding_topic<'a>(name: &str, existing: impl Iterator<Item = &'a str>) 
         .filter(|other| *other != name && unify_collision_chars(other) == unified)
         .min()
 }
-
-/// Topic-level configs the simulator models (Kafka's `TopicConfig` names).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TopicConfig {
-    /// `max.message.bytes`: the largest record batch the topic accepts, in bytes.
-    pub max_message_bytes: i32,
-}
-
-impl TopicConfig {
-    /// Validates a `max.message.bytes` override as Kafka's `ConfigDef` does
-    /// (`INT`, `atLeast(0)`), with the `ConfigException` message the controller returns as
-    /// `INVALID_CONFIG`.
-    pub fn with_max_message_bytes(max_message_bytes: i32) -> Result<TopicConfig, KafkaError> {
-        if max_message_bytes < 0 {
-            return Err(KafkaError::new(
-                ErrorCode::InvalidConfig,
-                format!(
-                    "Invalid value {max_message_bytes} for configuration max.message.bytes: \
-                     Value must be at least 0"
-                ),
-            ));
-        }
-        Ok(TopicConfig { max_message_bytes })
-    }
-}
-
-/// A topic: its config and its partitions, indexed by partition id.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Topic {
-    /// Topic-level config.
-    pub config: TopicConfig,
-    /// The partitions' logs; partition `i` is at index `i`.
-    pub partitions: Vec<PartitionLog>,
-}
-
-impl Topic {
-    /// A new topic named `name` with `partition_count` empty partitions (a non-positive count
-    /// gives none; callers validate the count first).
-    pub fn new(name: &str, config: TopicConfig, partition_count: i32) -> Topic {
-        let partitions = (0..partition_count.max(0))
-            .map(|partition| PartitionLog::new(TopicPartition::new(name, partition), 0))
-            .collect();
-        Topic { config, partitions }
-    }
-
-    /// How many partitions the topic has.
-    pub fn partition_count(&self) -> i32 {
-        i32::try_from(self.partitions.len()).unwrap_or(i32::MAX)
-    }
-
-    /// Adds empty partitions of topic `name` until the topic has `total_count` of them.
-    pub fn grow_to(&mut self, name: &str, total_count: i32) {
-        while self.partition_count() < total_count {
-            let partition = self.partition_count();
-            self.partitions
-                .push(PartitionLog::new(TopicPartition::new(name, partition), 0));
-        }
-    }
-
-    /// The log of one partition, if the topic has it.
-    pub fn partition(&self, partition: i32) -> Option<&PartitionLog> {
-        usize::try_from(partition)
-            .ok()
-            .and_then(|index| self.partitions.get(index))
-    }
-
-    /// The log of one partition, mutable, if the topic has it.
-    pub fn partition_mut(&mut self, partition: i32) -> Option<&mut PartitionLog> {
-        usize::try_from(partition)
-            .ok()
-            .and_then(|index| self.partitions.get_mut(index))
-    }
-}
-
-/// All topics by name, iterated in name order.
-pub type Topics = BTreeMap<String, Topic>;
 
 #[cfg(test)]
 mod tests {
@@ -230,19 +150,5 @@ mod tests {
         assert_eq!(colliding_topic("a.b", existing.into_iter()), Some("a_b"));
         assert_eq!(colliding_topic("a_b", existing.into_iter()), None);
         assert_eq!(colliding_topic("ab", existing.into_iter()), None);
-    }
-
-    #[test]
-    fn negative_max_message_bytes_is_invalid_config() {
-        let error = TopicConfig::with_max_message_bytes(-1).err();
-        assert_eq!(
-            error.map(|error| error.to_string()),
-            Some(
-                "INVALID_CONFIG: Invalid value -1 for configuration max.message.bytes: \
-                 Value must be at least 0"
-                    .to_string()
-            )
-        );
-        assert!(TopicConfig::with_max_message_bytes(0).is_ok());
     }
 }

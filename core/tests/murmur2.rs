@@ -11,8 +11,8 @@ mod vectors {
 }
 
 use kplay_core::{
-    keyed_partition, murmur2, to_positive, Cluster, ClusterConfig, Command, Event, PartitionId,
-    Routing,
+    keyed_partition, murmur2, to_positive, Cluster, ClusterConfig, Command, EventKind, NewRecord,
+    PartitionId, Routing,
 };
 use vectors::{MURMUR2_VECTORS, PARTITION_COUNTS};
 
@@ -59,19 +59,29 @@ fn keyed_partition_matches_kafka_python_for_every_count() {
 
 #[test]
 fn produced_string_keys_land_where_kafka_python_says() {
-    let config = ClusterConfig {
-        max_partitions_per_topic: 24,
-        ..ClusterConfig::default()
+    let mut cluster = Cluster::new(ClusterConfig::default(), 1).expect("a valid cluster");
+    let producer = Command::CreateProducer {
+        name: "producer-1".into(),
+        configs: Vec::new(),
     };
-    let mut cluster = Cluster::new(config, 1);
+    assert!(cluster.apply(producer).is_ok());
     for count in PARTITION_COUNTS {
         let created = cluster.apply(Command::CreateTopic {
             topic: format!("keys-{count}"),
             partitions: count,
-            max_message_bytes: None,
+            replication_factor: 1,
+            configs: Vec::new(),
         });
-        assert!(created.is_ok());
+        assert!(created.is_ok(), "{created:?}");
+        // The producer learns the topic's metadata with its first record.
+        let warm_up = NewRecord::new(&format!("keys-{count}"), None, Some("warm-up"));
+        let sent = cluster.apply(Command::Produce {
+            producer: "producer-1".into(),
+            record: warm_up,
+        });
+        assert!(sent.is_ok(), "{sent:?}");
     }
+    cluster.run_for(1_000);
     let string_vectors = MURMUR2_VECTORS
         .iter()
         .filter(|vector| vector.is_utf8_string);
@@ -79,23 +89,34 @@ fn produced_string_keys_land_where_kafka_python_says() {
         let key = String::from_utf8(vector.key.to_vec()).ok();
         assert!(key.is_some(), "{} is not UTF-8", vector.label);
         for (count, expected) in PARTITION_COUNTS.iter().zip(vector.partitions) {
-            let events = cluster.apply(Command::Produce {
-                topic: format!("keys-{count}"),
+            let record = NewRecord {
                 key: key.clone(),
-                value: None,
-                partition: None,
-            });
-            let Ok(
-                [Event::RecordAppended {
-                    partition, routing, ..
-                }],
-            ) = events.as_deref()
-            else {
-                panic!("produce of {} refused: {events:?}", vector.label);
+                ..NewRecord::new(&format!("keys-{count}"), None, None)
             };
-            assert_eq!(*partition, PartitionId(expected), "{}", vector.label);
+            let events = cluster.apply(Command::Produce {
+                producer: "producer-1".into(),
+                record,
+            });
+            let accumulated = events.iter().flatten().find_map(|event| match &event.kind {
+                EventKind::RecordAccumulated {
+                    partition, routing, ..
+                } => Some((partition.partition, *routing)),
+                _ => None,
+            });
+            let Some((partition, routing)) = accumulated else {
+                panic!(
+                    "produce of {} did not join a batch: {events:?}",
+                    vector.label
+                );
+            };
             assert_eq!(
-                *routing,
+                PartitionId(partition),
+                PartitionId(expected),
+                "{}",
+                vector.label
+            );
+            assert_eq!(
+                routing,
                 Routing::Keyed {
                     murmur2: vector.murmur2,
                     positive: to_positive(vector.murmur2),

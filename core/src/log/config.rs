@@ -8,11 +8,13 @@
 //! every log's `ProducerStateManager`; it lives here so one struct carries all the log needs.
 //! Not modelled: `segment.jitter.ms` (always 0), index sizes, flush settings, tiered storage.
 
+use serde::{Deserialize, Serialize};
+
 use super::batch::TimestampType;
 use crate::kinds::{CleanupPolicy, TopicCompression};
 
 /// The topic config a [`super::PartitionLog`] obeys. `Default` gives Kafka's defaults.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct LogConfig {
     /// `segment.bytes` (1 GiB): the active segment rolls when an append would take it past this.
     pub segment_bytes: i32,

@@ -75,11 +75,8 @@ pub struct StickyUpdate {
 /// The uniform sticky partitioner's state for one topic
 /// (`org.apache.kafka.clients.producer.internals.BuiltInPartitioner`).
 ///
-/// Simplification until the producer models batching and `linger.ms`: Kafka only allows a
-/// switch when the partition's batches are full (`enableSwitch = allBatchesFull(deque)`), and
-/// caps the delay at twice `batch.size`. Here every append may switch (`enableSwitch` is always
-/// true), so the partition switches on the first append that brings the produced bytes to
-/// `batch.size` or more.
+/// Kafka only allows a switch when the partition's batches are full
+/// (`enableSwitch = allBatchesFull(deque)`), and forces one at twice `batch.size`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct UniformSticky {
     sticky: Option<StickyPartitionInfo>,
@@ -95,17 +92,19 @@ impl UniformSticky {
         info.partition
     }
 
-    /// `updatePartitionInfo(partitionInfo, appendedBytes, cluster, enableSwitch = true)`: count
-    /// the appended bytes and switch to a new random partition once `sticky_batch_size` bytes
-    /// were produced to this one. The new partition may be the same as the old one, as in Kafka.
+    /// `updatePartitionInfo(partitionInfo, appendedBytes, cluster, enableSwitch)`: count the
+    /// bytes the open batch grew by and switch to a new random partition once
+    /// `sticky_batch_size` bytes were produced to this one and every batch of the partition is
+    /// full (`enable_switch`), or in any case after twice `sticky_batch_size`. The new partition
+    /// may be the same as the old one, as in Kafka.
     pub fn record_appended(
         &mut self,
         appended_bytes: i32,
         sticky_batch_size: i32,
+        enable_switch: bool,
         rng: &mut SimRng,
         partition_count: i32,
     ) -> StickyUpdate {
-        let enable_switch = true;
         let current = self.current_partition(rng, partition_count);
         let produced_bytes = self
             .sticky
@@ -180,13 +179,13 @@ mod tests {
         let mut rng = SimRng::seed_from_u64(11);
         let mut sticky = UniformSticky::default();
         sticky.current_partition(&mut rng, 3);
-        let first = sticky.record_appended(40, 100, &mut rng, 3);
+        let first = sticky.record_appended(40, 100, true, &mut rng, 3);
         assert_eq!((first.produced_bytes, first.switched), (40, false));
-        let second = sticky.record_appended(40, 100, &mut rng, 3);
+        let second = sticky.record_appended(40, 100, true, &mut rng, 3);
         assert_eq!((second.produced_bytes, second.switched), (80, false));
-        let third = sticky.record_appended(40, 100, &mut rng, 3);
+        let third = sticky.record_appended(40, 100, true, &mut rng, 3);
         assert_eq!((third.produced_bytes, third.switched), (120, true));
-        let fourth = sticky.record_appended(40, 100, &mut rng, 3);
+        let fourth = sticky.record_appended(40, 100, true, &mut rng, 3);
         assert_eq!((fourth.produced_bytes, fourth.switched), (40, false));
     }
 

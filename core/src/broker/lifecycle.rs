@@ -1,0 +1,417 @@
+//! A broker's life: start, crash, controlled shutdown, and keeping in touch with the
+//! controller (KRaft) or ZooKeeper (legacy mode).
+//!
+//! KRaft (`BrokerLifecycleManager`): a starting broker registers with the controller, pulls the
+//! metadata log, and heartbeats every `broker.heartbeat.interval.ms`; it stays fenced until it
+//! has caught up, and the controller fences it again if heartbeats stop for
+//! `broker.session.timeout.ms`. ZooKeeper mode: the broker opens a session and keeps it alive
+//! with pings; when the session expires its ephemeral node goes and the controller (watching)
+//! treats it as dead. Either way a broker only opens its listeners once it has caught up with
+//! the metadata.
+
+use crate::cluster::config::MetadataMode;
+use crate::cluster::context::Ctx;
+use crate::cluster::event::{EventKind, FenceReason};
+use crate::error::{ErrorCode, KafkaError};
+use crate::ids::BrokerId;
+use crate::network::NodeId;
+use crate::protocol::controller::MetadataRecord;
+use crate::protocol::{Body, ControllerBody, ZooKeeperBody};
+
+use super::metadata_cache::MetadataChange;
+use super::{Broker, BrokerStatus, BrokerTimer, OwnRequest};
+
+impl Broker {
+    /// Starts the broker process: replicas come back from disk with their checkpointed high
+    /// watermark, and the broker registers (KRaft) or opens a ZooKeeper session.
+    pub fn start(&mut self, ctx: &mut Ctx) {
+        self.status = BrokerStatus::Starting;
+        self.fenced = true;
+        self.broker_epoch = -1;
+        self.metadata_fetch_in_flight = false;
+        for replica in self.replicas.values_mut() {
+            replica.high_watermark = replica.checkpointed_high_watermark;
+            replica.role = super::replica::Role::Follower { leader: None };
+        }
+        ctx.emit(EventKind::BrokerStarted { broker: self.id });
+        match ctx.config.metadata_mode {
+            MetadataMode::Kraft => self.register(ctx),
+            MetadataMode::ZooKeeper => {
+                self.send_to_zookeeper(ZooKeeperBody::Register { broker: self.id }, ctx)
+            }
+        }
+        let isr_check_ms = (self.settings.replica_lag_time_max_ms / 2).max(1);
+        Self::after(ctx, isr_check_ms, BrokerTimer::IsrExpiration);
+        Self::after(
+            ctx,
+            self.settings.replica_high_watermark_checkpoint_interval_ms,
+            BrokerTimer::HighWatermarkCheckpoint,
+        );
+        Self::after(
+            ctx,
+            self.settings.log_retention_check_interval_ms,
+            BrokerTimer::LogRetention,
+        );
+        Self::after(
+            ctx,
+            self.settings.log_cleaner_backoff_ms,
+            BrokerTimer::LogCleaner,
+        );
+    }
+
+    /// Stops the process at once (a crash): held requests are dropped with their connections,
+    /// which their senders notice immediately; the logs stay on disk.
+    pub fn crash(&mut self, ctx: &mut Ctx, controlled: bool) {
+        for (_, fetch) in std::mem::take(&mut self.purgatory.fetches) {
+            let request_id = fetch.request.request_id;
+            ctx.send(fetch.from, Body::Disconnected { request_id });
+        }
+        for (_, produce) in std::mem::take(&mut self.purgatory.produces) {
+            if let super::purgatory::ProduceOrigin::Client { node, request_id } = produce.origin {
+                ctx.send(node, Body::Disconnected { request_id });
+            }
+        }
+        self.purgatory.clear();
+        self.fetchers.clear();
+        self.own_requests.clear();
+        self.auto_create_pending.clear();
+        self.metadata_fetch_in_flight = false;
+        self.status = BrokerStatus::Stopped;
+        ctx.emit(EventKind::BrokerStopped {
+            broker: self.id,
+            controlled,
+        });
+    }
+
+    /// Begins a controlled shutdown: the broker asks the controller to move its leaderships
+    /// away and stops once told it may.
+    pub fn begin_controlled_shutdown(&mut self, ctx: &mut Ctx) {
+        if !self.is_up() {
+            return;
+        }
+        self.status = BrokerStatus::ShuttingDown;
+        match ctx.config.metadata_mode {
+            MetadataMode::Kraft => self.send_heartbeat(ctx),
+            // ZooKeeper mode: the controller is told through the session going away cleanly.
+            MetadataMode::ZooKeeper => self.crash(ctx, true),
+        }
+    }
+
+    fn register(&mut self, ctx: &mut Ctx) {
+        let request_id = ctx.request_id();
+        let body = ControllerBody::RegisterBroker {
+            request_id,
+            broker: self.id,
+        };
+        self.send_to_controller(request_id, OwnRequest::Heartbeat, body, ctx);
+    }
+
+    /// The controller registered this broker: start pulling metadata and heartbeating.
+    pub(super) fn registered(&mut self, request_id: u64, broker_epoch: i64, ctx: &mut Ctx) {
+        if self.own_requests.remove(&request_id).is_none() {
+            return;
+        }
+        self.broker_epoch = broker_epoch;
+        self.fetch_metadata(ctx);
+        Self::after(
+            ctx,
+            self.settings.broker_heartbeat_interval_ms,
+            BrokerTimer::Heartbeat,
+        );
+    }
+
+    /// Sends one KRaft heartbeat now, outside the periodic schedule.
+    fn send_heartbeat_now(&mut self, ctx: &mut Ctx) {
+        if self.broker_epoch < 0 {
+            return;
+        }
+        let request_id = ctx.request_id();
+        let body = ControllerBody::BrokerHeartbeat {
+            request_id,
+            broker: self.id,
+            broker_epoch: self.broker_epoch,
+            metadata_offset: self.metadata.offset,
+            want_fence: false,
+            want_shutdown: self.status == BrokerStatus::ShuttingDown,
+        };
+        self.send_to_controller(request_id, OwnRequest::Heartbeat, body, ctx);
+    }
+
+    /// Sends a heartbeat (KRaft) or a ZooKeeper ping, and schedules the next one.
+    pub(super) fn send_heartbeat(&mut self, ctx: &mut Ctx) {
+        match ctx.config.metadata_mode {
+            MetadataMode::Kraft => {
+                if self.broker_epoch < 0 {
+                    // Not registered yet (the registration was lost): try again.
+                    self.register(ctx);
+                    Self::after(
+                        ctx,
+                        self.settings.broker_heartbeat_interval_ms,
+                        BrokerTimer::Heartbeat,
+                    );
+                    return;
+                }
+                let request_id = ctx.request_id();
+                let body = ControllerBody::BrokerHeartbeat {
+                    request_id,
+                    broker: self.id,
+                    broker_epoch: self.broker_epoch,
+                    metadata_offset: self.metadata.offset,
+                    want_fence: self.status == BrokerStatus::Starting,
+                    want_shutdown: self.status == BrokerStatus::ShuttingDown,
+                };
+                self.send_to_controller(request_id, OwnRequest::Heartbeat, body, ctx);
+                Self::after(
+                    ctx,
+                    self.settings.broker_heartbeat_interval_ms,
+                    BrokerTimer::Heartbeat,
+                );
+            }
+            MetadataMode::ZooKeeper => {
+                self.send_to_zookeeper(ZooKeeperBody::Ping { broker: self.id }, ctx);
+                Self::after(
+                    ctx,
+                    (self.settings.zookeeper_session_timeout_ms / 3).max(1),
+                    BrokerTimer::Heartbeat,
+                );
+            }
+        }
+    }
+
+    pub(super) fn heartbeat_answered(
+        &mut self,
+        request_id: u64,
+        is_fenced: bool,
+        should_shutdown: bool,
+        ctx: &mut Ctx,
+    ) {
+        self.own_requests.remove(&request_id);
+        self.fenced = is_fenced;
+        if should_shutdown && self.status == BrokerStatus::ShuttingDown {
+            self.crash(ctx, true);
+        }
+    }
+
+    /// Pulls the metadata log from the controller (long poll), unless a fetch is in flight.
+    pub(super) fn fetch_metadata(&mut self, ctx: &mut Ctx) {
+        if self.metadata_fetch_in_flight || !self.is_up() {
+            return;
+        }
+        let request_id = ctx.request_id();
+        let body = ControllerBody::FetchMetadata {
+            request_id,
+            broker: self.id,
+            offset: self.metadata.offset,
+        };
+        self.metadata_fetch_in_flight = true;
+        self.send_to_controller(request_id, OwnRequest::FetchMetadata, body, ctx);
+    }
+
+    pub(super) fn metadata_fetched(
+        &mut self,
+        request_id: u64,
+        offset: u64,
+        records: &[MetadataRecord],
+        controller: BrokerId,
+        ctx: &mut Ctx,
+    ) {
+        if self.own_requests.remove(&request_id).is_none() {
+            return;
+        }
+        self.metadata_fetch_in_flight = false;
+        self.controller = Some(controller);
+        let changes = self.metadata.apply(offset, records);
+        let caught_up = self.metadata.offset >= offset + records.len() as u64;
+        if self.status == BrokerStatus::Starting && caught_up {
+            self.status = BrokerStatus::Running;
+            self.apply_all_roles(ctx);
+            // Tell the controller at once, so it unfences this broker without waiting a beat.
+            if ctx.config.metadata_mode == MetadataMode::Kraft {
+                self.send_heartbeat_now(ctx);
+            }
+        } else if self.is_serving() {
+            for change in changes {
+                self.apply_metadata_change(change, ctx);
+            }
+        }
+        self.fetch_metadata(ctx);
+    }
+
+    fn apply_metadata_change(&mut self, change: MetadataChange, ctx: &mut Ctx) {
+        match change {
+            MetadataChange::Partition(partition) => self.apply_partition_state(&partition, ctx),
+            MetadataChange::TopicRemoved(topic) => self.remove_topic(&topic, ctx),
+            MetadataChange::Config(crate::protocol::controller::ConfigResource::Topic(topic)) => {
+                self.refresh_topic_settings(&topic);
+            }
+            MetadataChange::Config(_) => self.refresh_settings(ctx),
+            MetadataChange::Broker(_) => {}
+        }
+    }
+
+    pub(super) fn not_controller(
+        &mut self,
+        request: ControllerBody,
+        controller: Option<BrokerId>,
+        ctx: &mut Ctx,
+    ) {
+        let request_id = controller_request_id(&request);
+        let Some(what) = request_id.and_then(|id| self.own_requests.remove(&id)) else {
+            return;
+        };
+        self.controller = controller.or_else(|| self.next_voter(ctx));
+        self.retry_own_request(what, ctx);
+    }
+
+    /// A request of this broker's came back because the receiver was down.
+    pub(super) fn handle_refused(&mut self, request: Body, ctx: &mut Ctx) {
+        let request_id = match &request {
+            Body::FetchRequest(fetch) => Some(fetch.request_id),
+            Body::Controller(body) => controller_request_id(body),
+            _ => None,
+        };
+        let Some(what) = request_id.and_then(|id| self.own_requests.remove(&id)) else {
+            return;
+        };
+        if matches!(request, Body::Controller(_)) {
+            self.controller = self.next_voter(ctx);
+        }
+        self.retry_own_request(what, ctx);
+    }
+
+    /// A request of this broker's got no answer in time.
+    pub(super) fn request_timed_out(&mut self, request_id: u64, ctx: &mut Ctx) {
+        let Some(what) = self.own_requests.remove(&request_id) else {
+            return;
+        };
+        if !matches!(what, OwnRequest::ReplicaFetch { .. }) {
+            self.controller = self.next_voter(ctx);
+        }
+        self.retry_own_request(what, ctx);
+    }
+
+    fn retry_own_request(&mut self, what: OwnRequest, ctx: &mut Ctx) {
+        let backoff_ms = self.settings.replica_fetch_backoff_ms;
+        match what {
+            OwnRequest::ReplicaFetch { leader } => self.fetch_failed(leader, ctx),
+            OwnRequest::FetchMetadata => {
+                self.metadata_fetch_in_flight = false;
+                Self::after(ctx, backoff_ms, BrokerTimer::FetchMetadata);
+            }
+            OwnRequest::Heartbeat => {
+                // Heartbeats repeat on their timer; an unanswered registration is retried.
+                if self.broker_epoch < 0 && ctx.config.metadata_mode == MetadataMode::Kraft {
+                    Self::after(ctx, backoff_ms, BrokerTimer::Heartbeat);
+                }
+            }
+            OwnRequest::CreateTopics { topics } => {
+                self.auto_create_pending
+                    .retain(|topic| !topics.contains(topic));
+            }
+            OwnRequest::AlterPartition { partition } => self.alter_partition_failed(&partition),
+        }
+    }
+
+    /// After losing the controller: the next voter to try (KRaft), or none until ZooKeeper
+    /// names one.
+    fn next_voter(&self, ctx: &Ctx) -> Option<BrokerId> {
+        if ctx.config.metadata_mode == MetadataMode::ZooKeeper {
+            return None;
+        }
+        let voters = ctx.config.controller_quorum_voters();
+        let current = self
+            .controller
+            .and_then(|c| voters.iter().position(|v| *v == c));
+        let next = current.map_or(0, |index| (index + 1) % voters.len().max(1));
+        voters.get(next).copied()
+    }
+
+    /// Sends a request to the controller this broker believes active, with a timeout.
+    pub(super) fn send_to_controller(
+        &mut self,
+        request_id: u64,
+        what: OwnRequest,
+        body: ControllerBody,
+        ctx: &mut Ctx,
+    ) {
+        let target = self
+            .controller
+            .or_else(|| ctx.config.controller_quorum_voters().first().copied());
+        let Some(target) = target else {
+            return;
+        };
+        self.own_requests.insert(request_id, what);
+        ctx.send(NodeId::Broker(target), Body::Controller(body));
+        Self::after(
+            ctx,
+            self.settings.replica_socket_timeout_ms,
+            BrokerTimer::RequestTimeout { request_id },
+        );
+    }
+
+    fn send_to_zookeeper(&mut self, body: ZooKeeperBody, ctx: &mut Ctx) {
+        ctx.send(NodeId::ZooKeeper, Body::ZooKeeper(body));
+    }
+
+    pub(super) fn zookeeper_pong(
+        &mut self,
+        session_alive: bool,
+        controller: Option<BrokerId>,
+        ctx: &mut Ctx,
+    ) {
+        if !session_alive {
+            // The session expired: open a new one, as the ZooKeeper client reconnects.
+            self.send_to_zookeeper(ZooKeeperBody::Register { broker: self.id }, ctx);
+            return;
+        }
+        if self.broker_epoch < 0 {
+            self.broker_epoch = 0;
+            Self::after(
+                ctx,
+                (self.settings.zookeeper_session_timeout_ms / 3).max(1),
+                BrokerTimer::Heartbeat,
+            );
+        }
+        match controller {
+            Some(controller) => {
+                self.controller = Some(controller);
+                self.fetch_metadata(ctx);
+            }
+            None => self.try_to_become_controller(ctx),
+        }
+    }
+
+    /// ZooKeeper mode: race to create the ephemeral `/controller` node.
+    pub(super) fn try_to_become_controller(&mut self, ctx: &mut Ctx) {
+        if !self.is_up() {
+            return;
+        }
+        self.controller = None;
+        self.send_to_zookeeper(ZooKeeperBody::CreateControllerNode { broker: self.id }, ctx);
+    }
+
+    /// Fenced as the controller recorded it; used for events and views.
+    pub fn fence_reason(&self, ctx: &Ctx) -> FenceReason {
+        match ctx.config.metadata_mode {
+            MetadataMode::Kraft => FenceReason::SessionTimeout,
+            MetadataMode::ZooKeeper => FenceReason::ZooKeeperSessionExpired,
+        }
+    }
+}
+
+/// The request id of a broker-to-controller request.
+fn controller_request_id(body: &ControllerBody) -> Option<u64> {
+    match body {
+        ControllerBody::RegisterBroker { request_id, .. }
+        | ControllerBody::BrokerHeartbeat { request_id, .. }
+        | ControllerBody::FetchMetadata { request_id, .. }
+        | ControllerBody::AlterPartition { request_id, .. }
+        | ControllerBody::CreateTopics { request_id, .. } => Some(*request_id),
+        _ => None,
+    }
+}
+
+/// `NETWORK_EXCEPTION`: what a client sees when a connection drops mid-request.
+pub fn disconnected() -> KafkaError {
+    KafkaError::with_default_message(ErrorCode::NetworkException)
+}

@@ -1,0 +1,321 @@
+//! A Kafka broker: it holds partition replicas, leads some and follows others, answers clients,
+//! and keeps in touch with the controller.
+//!
+//! Where each part of a broker's work lives:
+//! - [`replica`]: one partition replica: leader bookkeeping, high watermark, ISR candidates;
+//! - [`metadata_cache`]: the broker's copy of the cluster metadata;
+//! - [`lifecycle`]: start, crash, registration, heartbeats, the metadata log, ZooKeeper sessions;
+//! - [`roles`]: becoming leader or follower as the metadata says;
+//! - [`produce`]: the leader's side of Produce, including `acks` and `min.insync.replicas`;
+//! - [`fetch`]: the leader's side of Fetch (followers and consumers) and ListOffsets;
+//! - [`fetcher`]: the follower's side: fetching from the leader, truncating, appending;
+//! - [`isr`]: shrinking and expanding the ISR through AlterPartition;
+//! - [`log_tasks`]: retention, compaction and the high watermark checkpoint;
+//! - [`purgatory`]: requests held until they can be answered.
+//!
+//! A broker's logs and its high watermark checkpoint survive a crash, as files on disk do;
+//! everything else (held requests, fetch sessions, coordinator state) is lost.
+
+pub mod fetch;
+pub mod fetcher;
+pub mod isr;
+pub mod lifecycle;
+pub mod log_tasks;
+pub mod metadata_cache;
+pub mod produce;
+pub mod producer_ids;
+pub mod purgatory;
+pub mod replica;
+pub mod roles;
+
+use std::collections::BTreeMap;
+
+use crate::cluster::context::Ctx;
+use crate::cluster::settings::{BrokerSettings, TopicSettings, TopicSettingsCache};
+use crate::cluster::timer::Timer;
+use crate::config::broker::BrokerConfig;
+use crate::ids::{BrokerId, TopicPartition};
+use crate::network::NodeId;
+use crate::protocol::{Body, ControllerBody, TxnBody, ZooKeeperBody};
+
+use self::fetcher::Fetcher;
+use self::metadata_cache::MetadataCache;
+use self::purgatory::Purgatory;
+use self::replica::Replica;
+
+/// What a broker is doing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BrokerStatus {
+    /// The process is not running.
+    Stopped,
+    /// Started, catching up with the metadata; not serving clients yet.
+    Starting,
+    /// Serving.
+    Running,
+    /// Serving while the controller moves its leaderships away (controlled shutdown).
+    ShuttingDown,
+}
+
+/// A broker's timers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BrokerTimer {
+    /// Send the next heartbeat (KRaft) or ZooKeeper ping.
+    Heartbeat,
+    /// Fetch the metadata log again after a failure.
+    FetchMetadata,
+    /// Fetch from this leader again (after a backoff).
+    ReplicaFetch {
+        /// The leader.
+        leader: BrokerId,
+    },
+    /// A request this broker sent got no answer in time.
+    RequestTimeout {
+        /// The request.
+        request_id: u64,
+    },
+    /// Check the ISRs this broker leads for lagging followers.
+    IsrExpiration,
+    /// Write the high watermarks to the checkpoint.
+    HighWatermarkCheckpoint,
+    /// Run retention.
+    LogRetention,
+    /// Run the log cleaner (compaction).
+    LogCleaner,
+    /// A held produce times out.
+    DelayedProduceExpired {
+        /// Its purgatory id.
+        id: u64,
+    },
+    /// A held fetch must be answered now.
+    DelayedFetchExpired {
+        /// Its purgatory id.
+        id: u64,
+    },
+}
+
+/// What a broker's own request was, so a timeout or refusal can be handled.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OwnRequest {
+    /// A fetch to a leader.
+    ReplicaFetch {
+        /// The leader.
+        leader: BrokerId,
+    },
+    /// A metadata fetch to the controller.
+    FetchMetadata,
+    /// A heartbeat or registration.
+    Heartbeat,
+    /// An automatic topic creation.
+    CreateTopics {
+        /// The topics.
+        topics: Vec<String>,
+    },
+    /// An AlterPartition.
+    AlterPartition {
+        /// The partition.
+        partition: TopicPartition,
+    },
+}
+
+/// One broker.
+#[derive(Debug, Clone)]
+pub struct Broker {
+    /// Its `node.id`.
+    pub id: BrokerId,
+    /// Running or not.
+    pub status: BrokerStatus,
+    /// Bumped on every start; stale timers carry an older number.
+    pub incarnation: u32,
+    /// The epoch the controller gave its current registration (-1 before).
+    pub broker_epoch: i64,
+    /// Whether the controller has it fenced, as far as it knows.
+    pub fenced: bool,
+    /// Its static config (`server.properties`).
+    pub static_config: BrokerConfig,
+    /// Its config in effect: static plus dynamic overrides.
+    pub config: BrokerConfig,
+    /// Its settings, resolved from `config`.
+    pub settings: BrokerSettings,
+    /// Every topic's settings as this broker knows them.
+    pub topics: TopicSettingsCache,
+    /// Its copy of the metadata.
+    pub metadata: MetadataCache,
+    /// Its replicas.
+    pub replicas: BTreeMap<TopicPartition, Replica>,
+    /// One fetcher per leader it follows partitions of.
+    pub fetchers: BTreeMap<BrokerId, Fetcher>,
+    /// Held requests.
+    pub purgatory: Purgatory,
+    /// Its requests awaiting an answer.
+    pub own_requests: BTreeMap<u64, OwnRequest>,
+    /// The controller it talks to (learned from answers and ZooKeeper).
+    pub controller: Option<BrokerId>,
+    /// Whether a metadata fetch is in flight.
+    pub metadata_fetch_in_flight: bool,
+    /// Topics it asked the controller to auto-create, not yet answered.
+    pub auto_create_pending: Vec<String>,
+    /// The next producer id it will hand out (persisted, like the controller's id blocks).
+    pub next_producer_id: i64,
+}
+
+impl Broker {
+    /// A stopped broker with no replicas.
+    pub fn new(id: BrokerId, config: BrokerConfig) -> Broker {
+        Broker {
+            id,
+            status: BrokerStatus::Stopped,
+            incarnation: 0,
+            broker_epoch: -1,
+            fenced: true,
+            settings: BrokerSettings::from_config(&config),
+            topics: TopicSettingsCache::new(&config),
+            static_config: config.clone(),
+            config,
+            metadata: MetadataCache::default(),
+            replicas: BTreeMap::new(),
+            fetchers: BTreeMap::new(),
+            purgatory: Purgatory::default(),
+            own_requests: BTreeMap::new(),
+            controller: None,
+            metadata_fetch_in_flight: false,
+            auto_create_pending: Vec::new(),
+            next_producer_id: 0,
+        }
+    }
+
+    /// This broker as a network node.
+    pub fn node(&self) -> NodeId {
+        NodeId::Broker(self.id)
+    }
+
+    /// Whether the process runs.
+    pub fn is_up(&self) -> bool {
+        self.status != BrokerStatus::Stopped
+    }
+
+    /// Whether it serves clients and followers.
+    pub fn is_serving(&self) -> bool {
+        matches!(
+            self.status,
+            BrokerStatus::Running | BrokerStatus::ShuttingDown
+        )
+    }
+
+    /// The effective settings of `topic`: its overrides over this broker's defaults.
+    pub fn topic_settings(&self, topic: &str) -> TopicSettings {
+        self.topics.get(topic).clone()
+    }
+
+    /// Handles a message addressed to this broker (not to its controller).
+    pub fn handle_message(&mut self, from: NodeId, body: Body, ctx: &mut Ctx) {
+        match body {
+            Body::Controller(body) => self.handle_controller_message(body, ctx),
+            Body::ZooKeeper(body) => self.handle_zookeeper_message(body, ctx),
+            Body::FetchResponse(response) => self.handle_fetch_response(response, ctx),
+            Body::Refused(request) => self.handle_refused(*request, ctx),
+            Body::Disconnected { request_id } => self.request_timed_out(request_id, ctx),
+            other if !self.is_serving() => {
+                // Listeners open only once the broker has caught up with the metadata.
+                if other.is_request() {
+                    ctx.send(from, Body::Refused(Box::new(other)));
+                }
+            }
+            Body::ProduceRequest(request) => self.handle_produce(from, request, ctx),
+            Body::FetchRequest(request) => self.handle_fetch(from, request, ctx),
+            Body::ListOffsetsRequest(request) => self.handle_list_offsets(from, request, ctx),
+            Body::MetadataRequest(request) => self.handle_metadata_request(from, request, ctx),
+            Body::Txn(TxnBody::InitProducerId {
+                request_id,
+                transactional_id: None,
+                ..
+            }) => self.assign_producer_id(from, request_id, ctx),
+            // Groups and transactions are answered by their coordinators (see `crate::group`).
+            Body::Group(_) | Body::Txn(_) => {}
+            Body::ProduceResponse(_) | Body::ListOffsetsResponse(_) | Body::MetadataResponse(_) => {
+            }
+        }
+    }
+
+    /// Handles one of this broker's timers.
+    pub fn handle_timer(&mut self, timer: BrokerTimer, ctx: &mut Ctx) {
+        if !self.is_up() {
+            return;
+        }
+        match timer {
+            BrokerTimer::Heartbeat => self.send_heartbeat(ctx),
+            BrokerTimer::FetchMetadata => self.fetch_metadata(ctx),
+            BrokerTimer::ReplicaFetch { leader } => self.send_replica_fetch(leader, ctx),
+            BrokerTimer::RequestTimeout { request_id } => self.request_timed_out(request_id, ctx),
+            BrokerTimer::IsrExpiration => self.expire_isr(ctx),
+            BrokerTimer::HighWatermarkCheckpoint => self.checkpoint_high_watermarks(ctx),
+            BrokerTimer::LogRetention => self.run_retention(ctx),
+            BrokerTimer::LogCleaner => self.run_cleaner(ctx),
+            BrokerTimer::DelayedProduceExpired { id } => self.expire_delayed_produce(id, ctx),
+            BrokerTimer::DelayedFetchExpired { id } => self.complete_delayed_fetch(id, ctx),
+        }
+    }
+
+    fn handle_controller_message(&mut self, body: ControllerBody, ctx: &mut Ctx) {
+        match body {
+            ControllerBody::RegisterBrokerResponse {
+                request_id,
+                broker_epoch,
+            } => self.registered(request_id, broker_epoch, ctx),
+            ControllerBody::BrokerHeartbeatResponse {
+                request_id,
+                is_fenced,
+                should_shutdown,
+            } => self.heartbeat_answered(request_id, is_fenced, should_shutdown, ctx),
+            ControllerBody::FetchMetadataResponse {
+                request_id,
+                offset,
+                records,
+                controller,
+            } => self.metadata_fetched(request_id, offset, &records, controller, ctx),
+            ControllerBody::AlterPartitionResponse {
+                request_id,
+                partition,
+                result,
+            } => self.alter_partition_answered(request_id, partition, result, ctx),
+            ControllerBody::CreateTopicsResponse {
+                request_id,
+                results,
+            } => {
+                self.own_requests.remove(&request_id);
+                for (topic, _) in results {
+                    self.auto_create_pending.retain(|pending| *pending != topic);
+                }
+            }
+            ControllerBody::NotController {
+                request,
+                controller,
+            } => self.not_controller(*request, controller, ctx),
+            // Requests for the controller never reach the broker part of a node.
+            ControllerBody::RegisterBroker { .. }
+            | ControllerBody::BrokerHeartbeat { .. }
+            | ControllerBody::FetchMetadata { .. }
+            | ControllerBody::AlterPartition { .. }
+            | ControllerBody::CreateTopics { .. } => {}
+        }
+    }
+
+    fn handle_zookeeper_message(&mut self, body: ZooKeeperBody, ctx: &mut Ctx) {
+        match body {
+            ZooKeeperBody::Pong {
+                session_alive,
+                controller,
+            } => self.zookeeper_pong(session_alive, controller, ctx),
+            ZooKeeperBody::ControllerGone => self.try_to_become_controller(ctx),
+            ZooKeeperBody::ControllerNode { controller, .. } => {
+                self.controller = Some(controller);
+            }
+            // Watch notifications for the controller are routed to it by the cluster.
+            _ => {}
+        }
+    }
+
+    /// Sets a timer on this broker.
+    pub(crate) fn after(ctx: &mut Ctx, delay_ms: i64, timer: BrokerTimer) {
+        ctx.after(delay_ms, Timer::Broker(timer));
+    }
+}

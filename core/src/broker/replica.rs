@@ -1,0 +1,294 @@
+//! One replica of a partition on one broker: its log, its high watermark, and its role as
+//! leader or follower (Kafka's `kafka.cluster.Partition`).
+//!
+//! The leader tracks how far each follower has fetched. From that it computes the high
+//! watermark (the smallest log end offset over the "maximal" ISR: the ISR plus any replica it
+//! asked the controller to add, and any replica caught up within `replica.lag.time.max.ms`,
+//! as `Partition.maybeIncrementLeaderHW` does), decides which followers fell out of sync
+//! (`Partition.getOutOfSyncReplicas`) and which caught up enough to rejoin
+//! (`Partition.isFollowerInSync`). Changing the ISR is the controller's decision: the leader
+//! asks with AlterPartition and keeps at most one change pending.
+
+use std::collections::BTreeMap;
+
+use crate::ids::{BrokerId, Offset, TopicPartition};
+use crate::log::PartitionLog;
+use crate::protocol::controller::PartitionState;
+
+/// How far a follower has got, as its leader sees it (Kafka's `Replica` state).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FollowerProgress {
+    /// The follower's log end offset from its last fetch; `None` until it fetches.
+    pub log_end_offset: Option<Offset>,
+    /// The last time the follower was fully caught up with the leader's log end offset.
+    pub last_caught_up_ms: i64,
+    /// When its last fetch arrived.
+    pub last_fetch_ms: i64,
+    /// The leader's log end offset at that fetch.
+    pub last_fetch_leader_log_end_offset: Offset,
+}
+
+/// An ISR change the leader asked the controller for (AlterPartition in flight).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PendingIsrChange {
+    /// The ISR asked for.
+    pub isr: Vec<BrokerId>,
+    /// The AlterPartition request.
+    pub request_id: u64,
+    /// Whether this change removes lagging followers (else it adds a caught-up one).
+    pub is_shrink: bool,
+}
+
+/// The leader's side of a partition.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Leadership {
+    /// The ISR as last committed by the controller.
+    pub isr: Vec<BrokerId>,
+    /// An ISR change waiting for the controller's answer.
+    pub pending: Option<PendingIsrChange>,
+    /// Every other assigned replica's progress.
+    pub followers: BTreeMap<BrokerId, FollowerProgress>,
+}
+
+impl Leadership {
+    /// The "maximal" ISR (Kafka's `maximalIsr`): the committed ISR together with any replica a
+    /// pending change would add. The high watermark waits for all of them.
+    pub fn maximal_isr(&self) -> Vec<BrokerId> {
+        let mut isr = self.isr.clone();
+        if let Some(pending) = &self.pending {
+            for broker in &pending.isr {
+                if !isr.contains(broker) {
+                    isr.push(*broker);
+                }
+            }
+        }
+        isr
+    }
+}
+
+/// What this broker does for the partition.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Role {
+    /// It leads: producers write here, followers and consumers fetch from here.
+    Leader(Leadership),
+    /// It follows `leader`, fetching from it.
+    Follower {
+        /// The leader it fetches from; `None` while the partition is offline.
+        leader: Option<BrokerId>,
+    },
+}
+
+/// One replica on this broker.
+#[derive(Debug, Clone)]
+pub struct Replica {
+    /// The partition.
+    pub partition: TopicPartition,
+    /// The replica's log (survives a broker crash, as a log on disk does).
+    pub log: PartitionLog,
+    /// The high watermark as this replica knows it.
+    pub high_watermark: Offset,
+    /// The high watermark last written to the `replication-offset-checkpoint` file; what the
+    /// broker knows after a restart.
+    pub checkpointed_high_watermark: Offset,
+    /// The controller's state of the partition as this broker last applied it.
+    pub state: PartitionState,
+    /// Leader or follower.
+    pub role: Role,
+}
+
+/// Settings that decide the leader's bookkeeping.
+#[derive(Debug, Clone, Copy)]
+pub struct LeaderRules {
+    /// `replica.lag.time.max.ms`.
+    pub replica_lag_time_max_ms: i64,
+    /// The topic's `min.insync.replicas`.
+    pub min_insync_replicas: i32,
+    /// Since Kafka 3.7 the high watermark does not move while the ISR is smaller than
+    /// `min.insync.replicas`; `false` gives the older behaviour.
+    pub hw_waits_for_min_isr: bool,
+}
+
+impl Replica {
+    /// A new replica with an empty log, following nobody yet.
+    pub fn new(partition: TopicPartition, state: PartitionState, log: PartitionLog) -> Replica {
+        Replica {
+            partition,
+            log,
+            high_watermark: Offset(0),
+            checkpointed_high_watermark: Offset(0),
+            state,
+            role: Role::Follower { leader: None },
+        }
+    }
+
+    /// Whether this replica leads.
+    pub fn is_leader(&self) -> bool {
+        matches!(self.role, Role::Leader(_))
+    }
+
+    /// The leadership, if this replica leads.
+    pub fn leadership(&self) -> Option<&Leadership> {
+        match &self.role {
+            Role::Leader(leadership) => Some(leadership),
+            Role::Follower { .. } => None,
+        }
+    }
+
+    fn leadership_mut(&mut self) -> Option<&mut Leadership> {
+        match &mut self.role {
+            Role::Leader(leadership) => Some(leadership),
+            Role::Follower { .. } => None,
+        }
+    }
+
+    /// Becomes the leader in `state.leader_epoch` (`Partition.makeLeader`): the new epoch
+    /// starts at this replica's log end offset, and every follower's progress is unknown, with
+    /// the ISR members counted as caught up now (`resetReplicaState`).
+    pub fn become_leader(&mut self, me: BrokerId, state: PartitionState, now_ms: i64) {
+        let log_end_offset = self.log.log_end_offset();
+        if self.log.latest_epoch() != Some(state.leader_epoch) {
+            self.log
+                .assign_epoch_start_offset(state.leader_epoch, log_end_offset);
+        }
+        let followers = state
+            .replicas
+            .iter()
+            .filter(|broker| **broker != me)
+            .map(|broker| {
+                let in_isr = state.isr.contains(broker);
+                (
+                    *broker,
+                    FollowerProgress {
+                        log_end_offset: None,
+                        last_caught_up_ms: if in_isr { now_ms } else { 0 },
+                        last_fetch_ms: 0,
+                        last_fetch_leader_log_end_offset: Offset(0),
+                    },
+                )
+            })
+            .collect();
+        self.role = Role::Leader(Leadership {
+            isr: state.isr.clone(),
+            pending: None,
+            followers,
+        });
+        self.state = state;
+    }
+
+    /// Becomes a follower of `state.leader` (`Partition.makeFollower`).
+    pub fn become_follower(&mut self, state: PartitionState) {
+        self.role = Role::Follower {
+            leader: state.leader,
+        };
+        self.state = state;
+    }
+
+    /// Records a follower's fetch at `fetch_offset` (`Partition.updateFollowerFetchState`).
+    ///
+    /// The follower counts as caught up at this fetch if it asked for the leader's log end
+    /// offset; if it asked for at least what the leader had at its previous fetch, it was
+    /// caught up as of that previous fetch.
+    pub fn record_follower_fetch(&mut self, follower: BrokerId, fetch_offset: Offset, now_ms: i64) {
+        let leader_log_end_offset = self.log.log_end_offset();
+        let Some(leadership) = self.leadership_mut() else {
+            return;
+        };
+        let Some(progress) = leadership.followers.get_mut(&follower) else {
+            return;
+        };
+        if fetch_offset >= leader_log_end_offset {
+            progress.last_caught_up_ms = progress.last_caught_up_ms.max(now_ms);
+        } else if fetch_offset >= progress.last_fetch_leader_log_end_offset {
+            progress.last_caught_up_ms = progress.last_caught_up_ms.max(progress.last_fetch_ms);
+        }
+        progress.log_end_offset = Some(fetch_offset);
+        progress.last_fetch_ms = now_ms;
+        progress.last_fetch_leader_log_end_offset = leader_log_end_offset;
+    }
+
+    /// Moves the leader's high watermark up if it can; returns the new value when it moved.
+    pub fn maybe_increment_high_watermark(
+        &mut self,
+        rules: LeaderRules,
+        now_ms: i64,
+    ) -> Option<Offset> {
+        let log_end_offset = self.log.log_end_offset();
+        let leadership = self.leadership()?;
+        if rules.hw_waits_for_min_isr
+            && (leadership.isr.len() as i64) < i64::from(rules.min_insync_replicas)
+        {
+            return None;
+        }
+        let maximal_isr = leadership.maximal_isr();
+        let mut new_high_watermark = log_end_offset;
+        for (broker, progress) in &leadership.followers {
+            let recently_caught_up =
+                now_ms - progress.last_caught_up_ms <= rules.replica_lag_time_max_ms;
+            if !(maximal_isr.contains(broker) || recently_caught_up) {
+                continue;
+            }
+            // A replica whose position is still unknown holds the high watermark where it is.
+            let follower_end = progress.log_end_offset.unwrap_or(Offset(-1));
+            new_high_watermark = new_high_watermark.min(follower_end);
+        }
+        (new_high_watermark > self.high_watermark).then(|| {
+            self.high_watermark = new_high_watermark;
+            new_high_watermark
+        })
+    }
+
+    /// Followers in the ISR that have not caught up for `replica.lag.time.max.ms`
+    /// (`Partition.getOutOfSyncReplicas`).
+    pub fn out_of_sync_followers(
+        &self,
+        replica_lag_time_max_ms: i64,
+        now_ms: i64,
+    ) -> Vec<BrokerId> {
+        let log_end_offset = self.log.log_end_offset();
+        let Some(leadership) = self.leadership() else {
+            return Vec::new();
+        };
+        leadership
+            .isr
+            .iter()
+            .filter_map(|broker| {
+                let progress = leadership.followers.get(broker)?;
+                let caught_up = progress.log_end_offset == Some(log_end_offset)
+                    || now_ms - progress.last_caught_up_ms <= replica_lag_time_max_ms;
+                (!caught_up).then_some(*broker)
+            })
+            .collect()
+    }
+
+    /// Followers outside the ISR that caught up enough to rejoin
+    /// (`Partition.isFollowerInSync`): at or past the high watermark and the start of the
+    /// current leader epoch.
+    pub fn followers_ready_to_join(&self) -> Vec<BrokerId> {
+        let Some(leadership) = self.leadership() else {
+            return Vec::new();
+        };
+        let epoch_start = self
+            .log
+            .epoch_entries()
+            .last()
+            .map_or(Offset(0), |entry| entry.start_offset);
+        leadership
+            .followers
+            .iter()
+            .filter(|(broker, _)| !leadership.isr.contains(broker))
+            .filter_map(|(broker, progress)| {
+                let end = progress.log_end_offset?;
+                (end >= self.high_watermark && end >= epoch_start).then_some(*broker)
+            })
+            .collect()
+    }
+
+    /// The last stable offset: the high watermark, or the first offset of the oldest open
+    /// transaction if that is lower.
+    pub fn last_stable_offset(&self) -> Offset {
+        match self.log.first_unstable_offset() {
+            Some(unstable) => unstable.min(self.high_watermark),
+            None => self.high_watermark,
+        }
+    }
+}

@@ -1,0 +1,309 @@
+//! Invariants: properties of the whole state that must hold after every step, whatever the
+//! faults. Each is a named plain function returning the violations it finds, so a failing seed
+//! says which rule broke and where.
+//!
+//! Some properties hold only while history is not rewritten: an unclean election or the legacy
+//! truncate-to-high-watermark rule may legitimately make a committed offset point past the new
+//! log end (that is the data loss those settings cause). Such invariants say so and are skipped
+//! once the detectors saw it happen.
+
+use std::collections::BTreeMap;
+
+use crate::broker::replica::Role;
+use crate::client::consumer::membership::MemberState;
+use crate::cluster::config::TruncationMode;
+use crate::cluster::Cluster;
+use crate::ids::{BrokerId, Offset, TopicPartition};
+
+/// One broken rule.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Violation {
+    /// The invariant's name.
+    pub invariant: &'static str,
+    /// What is wrong, where.
+    pub detail: String,
+}
+
+/// A named invariant.
+pub struct Invariant {
+    /// Its name, e.g. `offsets_dense`.
+    pub name: &'static str,
+    /// What it says, in Kafka's terms.
+    pub description: &'static str,
+    /// The check.
+    pub check: fn(&Cluster) -> Vec<String>,
+}
+
+/// Every invariant, in the order they are checked.
+pub const INVARIANTS: &[Invariant] = &[
+    Invariant {
+        name: "offsets_dense",
+        description: "In every replica's log, batches follow each other without gaps or overlaps (compacted topics may have gaps), between the log start and log end offsets.",
+        check: offsets_dense,
+    },
+    Invariant {
+        name: "high_watermark_within_log",
+        description: "No replica's high watermark is above its own log end offset.",
+        check: high_watermark_within_log,
+    },
+    Invariant {
+        name: "high_watermark_within_isr_logs",
+        description: "A leader's high watermark is never above the log end offset of a running member of its ISR (leader epoch mode, no unclean election).",
+        check: high_watermark_within_isr_logs,
+    },
+    Invariant {
+        name: "one_leader_per_epoch",
+        description: "At most one broker acts as leader of a partition in any one leader epoch.",
+        check: one_leader_per_epoch,
+    },
+    Invariant {
+        name: "leader_in_isr",
+        description: "The controller's leader of a partition is one of its assigned replicas and in its ISR; the ISR is never empty and only holds assigned replicas.",
+        check: leader_in_isr,
+    },
+    Invariant {
+        name: "one_owner_per_generation",
+        description: "Within a consumer group, no partition is owned by two stable members of the same generation.",
+        check: one_owner_per_generation,
+    },
+    Invariant {
+        name: "committed_offset_within_log",
+        description: "A committed offset is never above the partition's log end offset (unless an unclean election or legacy truncation rewrote history).",
+        check: committed_offset_within_log,
+    },
+    Invariant {
+        name: "single_active_controller",
+        description: "The active controller is a running broker (and, in KRaft mode, a controller voter).",
+        check: single_active_controller,
+    },
+];
+
+/// Runs every invariant.
+pub fn check_all(cluster: &Cluster) -> Vec<Violation> {
+    INVARIANTS
+        .iter()
+        .flat_map(|invariant| {
+            (invariant.check)(cluster)
+                .into_iter()
+                .map(|detail| Violation {
+                    invariant: invariant.name,
+                    detail,
+                })
+        })
+        .collect()
+}
+
+fn offsets_dense(cluster: &Cluster) -> Vec<String> {
+    let mut violations = Vec::new();
+    for broker in cluster.brokers.values() {
+        for (partition, replica) in &broker.replicas {
+            let compacted = cluster.topic_is_compacted(&partition.topic);
+            let log = &replica.log;
+            let mut expected: Option<Offset> = None;
+            for batch in log.batches() {
+                if let Some(next) = expected {
+                    let bad = if compacted {
+                        batch.base_offset < next
+                    } else {
+                        batch.base_offset != next
+                    };
+                    if bad {
+                        violations.push(format!(
+                            "broker {} {partition}: batch at {} follows one ending before {next}",
+                            broker.id, batch.base_offset
+                        ));
+                    }
+                }
+                expected = Some(batch.next_offset());
+            }
+            if let Some(next) = expected {
+                if next > log.log_end_offset() {
+                    violations.push(format!(
+                        "broker {} {partition}: batches reach {next}, past the log end offset {}",
+                        broker.id,
+                        log.log_end_offset()
+                    ));
+                }
+            }
+            if log.log_start_offset() > log.log_end_offset() {
+                violations.push(format!(
+                    "broker {} {partition}: log start {} above log end {}",
+                    broker.id,
+                    log.log_start_offset(),
+                    log.log_end_offset()
+                ));
+            }
+        }
+    }
+    violations
+}
+
+fn high_watermark_within_log(cluster: &Cluster) -> Vec<String> {
+    let mut violations = Vec::new();
+    for broker in cluster.brokers.values() {
+        for (partition, replica) in &broker.replicas {
+            if replica.high_watermark > replica.log.log_end_offset() {
+                violations.push(format!(
+                    "broker {} {partition}: high watermark {} above log end {}",
+                    broker.id,
+                    replica.high_watermark,
+                    replica.log.log_end_offset()
+                ));
+            }
+        }
+    }
+    violations
+}
+
+fn history_may_be_rewritten(cluster: &Cluster) -> bool {
+    cluster.config.truncation == TruncationMode::HighWatermark
+        || cluster.detectors.history_rewritten
+}
+
+fn high_watermark_within_isr_logs(cluster: &Cluster) -> Vec<String> {
+    if history_may_be_rewritten(cluster) {
+        return Vec::new();
+    }
+    let mut violations = Vec::new();
+    for broker in cluster.brokers.values().filter(|b| b.is_up()) {
+        for (partition, replica) in &broker.replicas {
+            let Role::Leader(leadership) = &replica.role else {
+                continue;
+            };
+            for member in &leadership.isr {
+                let Some(follower) = cluster.brokers.get(member).filter(|b| b.is_up()) else {
+                    continue;
+                };
+                let Some(follower_replica) = follower.replicas.get(partition) else {
+                    continue;
+                };
+                if follower_replica.log.log_end_offset() < replica.high_watermark {
+                    violations.push(format!(
+                        "{partition}: leader {} has high watermark {}, but ISR member {member} ends at {}",
+                        broker.id,
+                        replica.high_watermark,
+                        follower_replica.log.log_end_offset()
+                    ));
+                }
+            }
+        }
+    }
+    violations
+}
+
+fn one_leader_per_epoch(cluster: &Cluster) -> Vec<String> {
+    let mut leaders: BTreeMap<(TopicPartition, i32), Vec<BrokerId>> = BTreeMap::new();
+    for broker in cluster.brokers.values().filter(|b| b.is_up()) {
+        for (partition, replica) in &broker.replicas {
+            if replica.is_leader() {
+                leaders
+                    .entry((partition.clone(), replica.state.leader_epoch))
+                    .or_default()
+                    .push(broker.id);
+            }
+        }
+    }
+    leaders
+        .into_iter()
+        .filter(|(_, brokers)| brokers.len() > 1)
+        .map(|((partition, epoch), brokers)| {
+            format!("{partition}: brokers {brokers:?} all lead in epoch {epoch}")
+        })
+        .collect()
+}
+
+fn leader_in_isr(cluster: &Cluster) -> Vec<String> {
+    let mut violations = Vec::new();
+    for (partition, state) in cluster.controller.partitions() {
+        if state.isr.is_empty() {
+            violations.push(format!("{partition}: empty ISR"));
+        }
+        if let Some(extra) = state.isr.iter().find(|b| !state.replicas.contains(b)) {
+            violations.push(format!(
+                "{partition}: ISR member {extra} is not an assigned replica"
+            ));
+        }
+        if let Some(leader) = state.leader {
+            if !state.isr.contains(&leader) {
+                violations.push(format!(
+                    "{partition}: leader {leader} is not in the ISR {:?}",
+                    state.isr
+                ));
+            }
+        }
+    }
+    violations
+}
+
+fn one_owner_per_generation(cluster: &Cluster) -> Vec<String> {
+    let mut owners: BTreeMap<(String, i32, TopicPartition), Vec<String>> = BTreeMap::new();
+    for consumer in cluster.clients.consumers().filter(|c| c.is_up()) {
+        let Some(membership) = &consumer.membership else {
+            continue;
+        };
+        if membership.state != MemberState::Stable {
+            continue;
+        }
+        for partition in &membership.owned {
+            owners
+                .entry((
+                    membership.group_id.clone(),
+                    membership.generation,
+                    partition.clone(),
+                ))
+                .or_default()
+                .push(consumer.name.clone());
+        }
+    }
+    owners
+        .into_iter()
+        .filter(|(_, members)| members.len() > 1)
+        .map(|((group, generation, partition), members)| {
+            format!("group {group} generation {generation}: {partition} owned by {members:?}")
+        })
+        .collect()
+}
+
+fn committed_offset_within_log(cluster: &Cluster) -> Vec<String> {
+    if history_may_be_rewritten(cluster) {
+        return Vec::new();
+    }
+    let mut violations = Vec::new();
+    for consumer in cluster.clients.consumers() {
+        for (partition, committed) in &consumer.commits.committed {
+            let Some(leader) = cluster.current_leader(partition) else {
+                continue;
+            };
+            let Some(end) = cluster
+                .brokers
+                .get(&leader)
+                .and_then(|b| b.replicas.get(partition))
+                .map(|r| r.log.log_end_offset())
+            else {
+                continue;
+            };
+            if *committed > end {
+                violations.push(format!(
+                    "{}: committed offset {committed} of {partition} is above the leader's log end {end}",
+                    consumer.name
+                ));
+            }
+        }
+    }
+    violations
+}
+
+fn single_active_controller(cluster: &Cluster) -> Vec<String> {
+    let Some(active) = cluster.controller.active else {
+        return Vec::new();
+    };
+    let mut violations = Vec::new();
+    if !cluster.brokers.get(&active).is_some_and(|b| b.is_up()) {
+        violations.push(format!("the active controller {active} is not running"));
+    }
+    let voters = cluster.config.controller_quorum_voters();
+    if !voters.is_empty() && !voters.contains(&active) {
+        violations.push(format!("the active controller {active} is not a voter"));
+    }
+    violations
+}

@@ -1,0 +1,318 @@
+//! The commands that create and drive clients, carried out by the cluster.
+//!
+//! Clients are named by their `client.id`, unique in a simulation. Everything a Java client
+//! would refuse in its constructor (bad configs, `subscribe` without a `group.id`) is refused
+//! here with the same exception and message, and nothing is created.
+
+use crate::cluster::command::Command;
+use crate::cluster::context::Outbox;
+use crate::cluster::event::EventKind;
+use crate::cluster::settings::{consumer_rules, producer_rules};
+use crate::cluster::Cluster;
+use crate::error::{ErrorCode, KafkaError};
+use crate::network::ClientId;
+
+use super::consumer::{Consumer, Subscription};
+use super::producer::Producer;
+use super::Client;
+
+/// The longest `client.id` the playground accepts.
+const MAX_NAME_LENGTH: usize = 100;
+
+impl Cluster {
+    /// Carries out a client command.
+    pub(crate) fn execute_client_command(
+        &mut self,
+        command: Command,
+        outbox: &mut Outbox,
+    ) -> Result<(), KafkaError> {
+        match command {
+            Command::CreateProducer { name, configs } => {
+                self.create_producer(name, &configs, outbox)
+            }
+            Command::Produce { producer, record } => {
+                let id = self.producer_id(&producer)?;
+                self.with_producer(id, outbox, |p, ctx| {
+                    let accumulated = p.send(record, true, ctx)?;
+                    if let Some(accumulated) = accumulated {
+                        ctx.emit(EventKind::RecordAccumulated {
+                            producer: p.id,
+                            partition: accumulated.partition,
+                            routing: accumulated.routing,
+                            batch: accumulated.batch_id,
+                            index: accumulated.index,
+                        });
+                    }
+                    Ok(())
+                })
+            }
+            Command::Flush { producer } => {
+                let id = self.producer_id(&producer)?;
+                self.with_producer(id, outbox, |p, ctx| {
+                    p.flush(ctx);
+                    Ok(())
+                })
+            }
+            Command::CloseProducer { producer } => {
+                let id = self.producer_id(&producer)?;
+                self.with_producer(id, outbox, |p, ctx| {
+                    p.close(ctx);
+                    Ok(())
+                })
+            }
+            Command::StartWorkload { producer, workload } => {
+                let id = self.producer_id(&producer)?;
+                if workload.records_per_second <= 0 || workload.records_per_second > 10_000_000 {
+                    return Err(KafkaError::new(
+                        ErrorCode::InvalidRequest,
+                        "A workload sends between 1 and 10000000 records per second.",
+                    ));
+                }
+                self.with_producer(id, outbox, |p, ctx| {
+                    p.start_workload(workload, ctx);
+                    Ok(())
+                })
+            }
+            Command::StopWorkload { producer } => {
+                let id = self.producer_id(&producer)?;
+                self.with_producer(id, outbox, |p, _| {
+                    p.stop_workload();
+                    Ok(())
+                })
+            }
+            Command::InitTransactions { producer }
+            | Command::BeginTransaction { producer }
+            | Command::CommitTransaction { producer }
+            | Command::AbortTransaction { producer }
+            | Command::SendOffsetsToTransaction { producer, .. } => {
+                self.producer_id(&producer)?;
+                Err(KafkaError::new(
+                    ErrorCode::IllegalState,
+                    "Transactions are not available in this build of the simulator yet.",
+                ))
+            }
+            Command::CreateConsumer {
+                name,
+                configs,
+                subscription,
+                policy,
+            } => {
+                let rules = consumer_rules(&configs)?;
+                self.create_consumer(name, rules, subscription, policy, outbox)
+            }
+            Command::Poll { consumer } => {
+                let id = self.consumer_id(&consumer)?;
+                self.with_consumer(id, outbox, |c, ctx| {
+                    c.poll(ctx);
+                    Ok(())
+                })
+            }
+            Command::Commit { consumer, sync } => {
+                let id = self.consumer_id(&consumer)?;
+                self.with_consumer(id, outbox, |c, ctx| {
+                    let positions = c.commits.consumed.clone();
+                    c.commit(positions, sync, ctx);
+                    Ok(())
+                })
+            }
+            Command::Seek {
+                consumer,
+                partition,
+                offset,
+            } => {
+                let id = self.consumer_id(&consumer)?;
+                self.with_consumer(id, outbox, |c, ctx| {
+                    let Some(assigned) = c.assigned.get_mut(&partition) else {
+                        return Err(KafkaError::new(
+                            ErrorCode::IllegalState,
+                            format!("No current assignment for partition {partition}"),
+                        ));
+                    };
+                    assigned.position = Some(offset);
+                    assigned.buffered.clear();
+                    c.send_fetches(ctx);
+                    Ok(())
+                })
+            }
+            Command::CloseConsumer { consumer } => {
+                let id = self.consumer_id(&consumer)?;
+                self.with_consumer(id, outbox, |c, ctx| {
+                    c.close(ctx);
+                    Ok(())
+                })
+            }
+            Command::CrashConsumer { consumer } => {
+                let id = self.consumer_id(&consumer)?;
+                self.with_consumer(id, outbox, |c, ctx| {
+                    c.crash();
+                    ctx.emit(EventKind::Client {
+                        client: Some(c.id),
+                        trace: format!("consumer-crashed client-{}", c.id.0),
+                        description: format!(
+                            "{} crashed: it sends no LeaveGroup and commits nothing; the coordinator notices when session.timeout.ms={} passes without a heartbeat.",
+                            c.name, c.rules.session_timeout_ms
+                        ),
+                    });
+                    Ok(())
+                })
+            }
+            Command::ResetOffsets { .. } | Command::DeleteGroup { .. } => Err(KafkaError::new(
+                ErrorCode::IllegalState,
+                "Group administration is not available in this build of the simulator yet.",
+            )),
+            _ => Ok(()),
+        }
+    }
+
+    fn check_new_name(&self, name: &str) -> Result<(), KafkaError> {
+        if name.trim().is_empty() || name.len() > MAX_NAME_LENGTH {
+            return Err(KafkaError::new(
+                ErrorCode::ConfigException,
+                format!("A client.id must have 1 to {MAX_NAME_LENGTH} characters."),
+            ));
+        }
+        if self.clients.id_of(name).is_some() {
+            return Err(KafkaError::new(
+                ErrorCode::ConfigException,
+                format!("There is already a client with client.id '{name}'; the playground names clients by client.id, so each must be unique."),
+            ));
+        }
+        Ok(())
+    }
+
+    fn create_producer(
+        &mut self,
+        name: String,
+        configs: &[(String, String)],
+        _outbox: &mut Outbox,
+    ) -> Result<(), KafkaError> {
+        self.check_new_name(&name)?;
+        let rules = producer_rules(configs)?;
+        let brokers = self.config.broker_ids();
+        let first = self.rng.below(brokers.len().max(1) as u32) as usize;
+        let id = self.clients.next_id();
+        let producer = Producer::new(id, name.clone(), rules, brokers, first);
+        self.clients.insert(name, Client::Producer(producer));
+        Ok(())
+    }
+
+    fn create_consumer(
+        &mut self,
+        name: String,
+        rules: super::consumer::ConsumerRules,
+        subscription: Subscription,
+        policy: super::consumer::CommitPolicy,
+        outbox: &mut Outbox,
+    ) -> Result<(), KafkaError> {
+        self.check_new_name(&name)?;
+        match &subscription {
+            Subscription::Topics(topics) => {
+                if rules.group_id.is_none() {
+                    return Err(KafkaError::new(
+                        ErrorCode::InvalidGroupId,
+                        "To use the group management or offset commit APIs, you must provide a valid group.id in the consumer configuration.",
+                    ));
+                }
+                if topics.is_empty() || topics.iter().any(|topic| topic.trim().is_empty()) {
+                    return Err(KafkaError::new(
+                        ErrorCode::IllegalState,
+                        "Topic collection to subscribe to cannot contain null or empty topic",
+                    ));
+                }
+            }
+            Subscription::Partitions(partitions) => {
+                if partitions
+                    .iter()
+                    .any(|p| p.topic.trim().is_empty() || p.partition < 0)
+                {
+                    return Err(KafkaError::new(
+                        ErrorCode::IllegalState,
+                        "Topic partitions to assign to cannot have null or empty topic",
+                    ));
+                }
+            }
+        }
+        if policy.processing_ms_per_record < 0 || policy.poll_interval_ms.is_some_and(|ms| ms < 0) {
+            return Err(KafkaError::new(
+                ErrorCode::ConfigException,
+                "Poll interval and processing time cannot be negative.",
+            ));
+        }
+        let brokers = self.config.broker_ids();
+        let first = self.rng.below(brokers.len().max(1) as u32) as usize;
+        let id = self.clients.next_id();
+        let consumer = Consumer::new(
+            id,
+            name.clone(),
+            rules,
+            policy,
+            subscription,
+            brokers,
+            first,
+        );
+        self.clients
+            .insert(name, Client::Consumer(Box::new(consumer)));
+        self.with_consumer(id, outbox, |c, ctx| {
+            c.start(ctx);
+            Ok(())
+        })
+    }
+
+    fn producer_id(&self, name: &str) -> Result<ClientId, KafkaError> {
+        match self
+            .clients
+            .id_of(name)
+            .and_then(|id| self.clients.get(id).map(|c| (id, c)))
+        {
+            Some((id, Client::Producer(_))) => Ok(id),
+            _ => Err(KafkaError::new(
+                ErrorCode::IllegalState,
+                format!("There is no producer with client.id '{name}'."),
+            )),
+        }
+    }
+
+    fn consumer_id(&self, name: &str) -> Result<ClientId, KafkaError> {
+        match self
+            .clients
+            .id_of(name)
+            .and_then(|id| self.clients.get(id).map(|c| (id, c)))
+        {
+            Some((id, Client::Consumer(consumer))) if consumer.is_up() => Ok(id),
+            Some((_, Client::Consumer(_))) => Err(KafkaError::new(
+                ErrorCode::IllegalState,
+                format!("The consumer '{name}' has been closed or has crashed."),
+            )),
+            _ => Err(KafkaError::new(
+                ErrorCode::IllegalState,
+                format!("There is no consumer with client.id '{name}'."),
+            )),
+        }
+    }
+
+    fn with_producer(
+        &mut self,
+        id: ClientId,
+        outbox: &mut Outbox,
+        f: impl FnOnce(&mut Producer, &mut crate::cluster::context::Ctx) -> Result<(), KafkaError>,
+    ) -> Result<(), KafkaError> {
+        self.with_client(id, outbox, |client, ctx| match client {
+            Client::Producer(producer) => f(producer, ctx),
+            Client::Consumer(_) => Ok(()),
+        })
+        .unwrap_or(Ok(()))
+    }
+
+    fn with_consumer(
+        &mut self,
+        id: ClientId,
+        outbox: &mut Outbox,
+        f: impl FnOnce(&mut Consumer, &mut crate::cluster::context::Ctx) -> Result<(), KafkaError>,
+    ) -> Result<(), KafkaError> {
+        self.with_client(id, outbox, |client, ctx| match client {
+            Client::Consumer(consumer) => f(consumer, ctx),
+            Client::Producer(_) => Ok(()),
+        })
+        .unwrap_or(Ok(()))
+    }
+}

@@ -1,0 +1,298 @@
+//! Committing offsets and reading them back (`ConsumerCoordinator.commitOffsetsSync/Async`,
+//! `fetchCommittedOffsets`).
+//!
+//! The committed offset of a partition is the next offset to read: the position after the last
+//! record the application got. Commits go to the group coordinator with the member's generation;
+//! a commit from a member the group has moved on from is refused (`CommitFailedException`),
+//! since another member may own the partition now. With `enable.auto.commit` the consumer commits
+//! the positions of earlier polls every `auto.commit.interval.ms`, from inside `poll()`.
+
+use std::collections::BTreeMap;
+
+use crate::cluster::context::Ctx;
+use crate::cluster::event::EventKind;
+use crate::error::{ErrorCode, KafkaError};
+use crate::ids::{Offset, TopicPartition};
+use crate::protocol::group::OffsetToCommit;
+use crate::protocol::GroupBody;
+
+use super::Consumer;
+
+/// A commit awaiting its answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CommitInFlight {
+    /// The offsets.
+    pub offsets: BTreeMap<TopicPartition, Offset>,
+    /// `commitSync` (retried until it succeeds or fails for good) or `commitAsync`.
+    pub sync: bool,
+}
+
+/// The consumer's commits.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CommitState {
+    /// Per partition, the position after the last record handed to the application.
+    pub consumed: BTreeMap<TopicPartition, Offset>,
+    /// The offsets the coordinator acknowledged.
+    pub committed: BTreeMap<TopicPartition, Offset>,
+    /// When auto-commit last ran.
+    pub last_auto_commit_ms: i64,
+    /// Commits awaiting an answer.
+    pub in_flight: BTreeMap<u64, CommitInFlight>,
+    /// Commits waiting for the coordinator to be found.
+    pub pending: Vec<CommitInFlight>,
+    /// OffsetFetch requests in flight, with their partitions.
+    pub fetches_in_flight: BTreeMap<u64, Vec<TopicPartition>>,
+    /// Partitions whose committed offset is wanted once the coordinator is known.
+    pub fetch_pending: Vec<TopicPartition>,
+}
+
+impl Consumer {
+    /// `commitSync`/`commitAsync` of `offsets`.
+    pub fn commit(&mut self, offsets: BTreeMap<TopicPartition, Offset>, sync: bool, ctx: &mut Ctx) {
+        if offsets.is_empty() || !self.is_up() {
+            return;
+        }
+        if self.membership.is_none() {
+            let error = KafkaError::new(
+                ErrorCode::InvalidGroupId,
+                "To use the group management or offset commit APIs, you must provide a valid group.id in the consumer configuration.",
+            );
+            self.report_error(error, ctx);
+            return;
+        }
+        let commit = CommitInFlight { offsets, sync };
+        if !self.send_commit(&commit, ctx) {
+            self.commits.pending.push(commit);
+        }
+    }
+
+    /// Sends a commit to the coordinator; false if none is known yet.
+    fn send_commit(&mut self, commit: &CommitInFlight, ctx: &mut Ctx) -> bool {
+        let Some(membership) = self.membership.as_ref() else {
+            return false;
+        };
+        if membership.coordinator.is_none() {
+            return false;
+        }
+        let request_id = ctx.request_id();
+        let offsets = commit
+            .offsets
+            .iter()
+            .map(|(partition, offset)| OffsetToCommit {
+                partition: partition.clone(),
+                offset: *offset,
+                leader_epoch: None,
+                metadata: String::new(),
+            })
+            .collect();
+        let (generation_id, member_id) = if membership.joins {
+            (membership.generation, membership.member_id.clone())
+        } else {
+            (-1, String::new())
+        };
+        let request = GroupBody::OffsetCommit {
+            request_id,
+            group_id: membership.group_id.clone(),
+            generation_id,
+            member_id,
+            group_instance_id: self.rules.group_instance_id.clone(),
+            offsets,
+        };
+        self.send_to_coordinator(request, ctx);
+        self.commits.in_flight.insert(request_id, commit.clone());
+        true
+    }
+
+    /// Auto-commit, from `poll()`, when `auto.commit.interval.ms` has passed.
+    pub(crate) fn maybe_auto_commit(&mut self, ctx: &mut Ctx) {
+        if !self.rules.enable_auto_commit || self.rules.group_id.is_none() {
+            return;
+        }
+        if ctx.now_ms - self.commits.last_auto_commit_ms < self.rules.auto_commit_interval_ms {
+            return;
+        }
+        self.commits.last_auto_commit_ms = ctx.now_ms;
+        let offsets: BTreeMap<TopicPartition, Offset> = self
+            .commits
+            .consumed
+            .iter()
+            .filter(|(partition, offset)| self.commits.committed.get(*partition) != Some(offset))
+            .map(|(partition, offset)| (partition.clone(), *offset))
+            .collect();
+        self.commit(offsets, false, ctx);
+    }
+
+    pub(crate) fn commit_answered(
+        &mut self,
+        request_id: u64,
+        results: Vec<(TopicPartition, Result<(), KafkaError>)>,
+        ctx: &mut Ctx,
+    ) {
+        let Some(commit) = self.commits.in_flight.remove(&request_id) else {
+            return;
+        };
+        let mut committed = Vec::new();
+        let mut failure: Option<KafkaError> = None;
+        for (partition, result) in results {
+            match result {
+                Ok(()) => {
+                    if let Some(offset) = commit.offsets.get(&partition) {
+                        self.commits.committed.insert(partition.clone(), *offset);
+                        committed.push((partition, *offset));
+                    }
+                }
+                Err(error) => failure = Some(error),
+            }
+        }
+        if !committed.is_empty() {
+            ctx.emit(EventKind::OffsetsCommitted {
+                consumer: self.id,
+                group: self.rules.group_id.clone().unwrap_or_default(),
+                offsets: committed,
+            });
+        }
+        if let Some(error) = failure {
+            self.commit_failed(commit, error, ctx);
+        }
+    }
+
+    fn commit_failed(&mut self, commit: CommitInFlight, error: KafkaError, ctx: &mut Ctx) {
+        let rebalanced = matches!(
+            error.code,
+            ErrorCode::RebalanceInProgress
+                | ErrorCode::IllegalGeneration
+                | ErrorCode::UnknownMemberId
+        );
+        let coordinator_moved = matches!(
+            error.code,
+            ErrorCode::NotCoordinator
+                | ErrorCode::CoordinatorNotAvailable
+                | ErrorCode::CoordinatorLoadInProgress
+        );
+        if coordinator_moved {
+            if let Some(membership) = self.membership.as_mut() {
+                membership.coordinator = None;
+            }
+            if commit.sync {
+                self.commits.pending.push(commit);
+            }
+            self.ensure_active_group(ctx);
+            return;
+        }
+        let error = if rebalanced {
+            if let Some(membership) = self.membership.as_mut() {
+                if membership.rejoin.is_none() {
+                    membership.rejoin = Some(format!("offset commit failed with {}", error.code));
+                }
+            }
+            KafkaError::with_default_message(ErrorCode::CommitFailed)
+        } else {
+            error
+        };
+        ctx.emit(EventKind::OffsetCommitFailed {
+            consumer: self.id,
+            error,
+        });
+    }
+
+    /// A commit or OffsetFetch got no answer: sync commits are tried again.
+    pub(crate) fn commit_request_failed(&mut self, request_id: u64, ctx: &mut Ctx) {
+        if let Some(commit) = self.commits.in_flight.remove(&request_id) {
+            if commit.sync {
+                self.commits.pending.push(commit);
+            } else {
+                ctx.emit(EventKind::OffsetCommitFailed {
+                    consumer: self.id,
+                    error: KafkaError::with_default_message(ErrorCode::RequestTimedOut),
+                });
+            }
+        }
+        if let Some(partitions) = self.commits.fetches_in_flight.remove(&request_id) {
+            self.commits.fetch_pending.extend(partitions);
+        }
+    }
+
+    /// Sends what waited for the coordinator.
+    pub(crate) fn after_coordinator_found(&mut self, ctx: &mut Ctx) {
+        for commit in std::mem::take(&mut self.commits.pending) {
+            if !self.send_commit(&commit, ctx) {
+                self.commits.pending.push(commit);
+            }
+        }
+        let partitions = std::mem::take(&mut self.commits.fetch_pending);
+        if !partitions.is_empty() {
+            self.fetch_committed_offsets(partitions, ctx);
+        }
+    }
+
+    /// Asks the coordinator for the committed offsets of `partitions` (OffsetFetch).
+    pub(crate) fn fetch_committed_offsets(
+        &mut self,
+        partitions: Vec<TopicPartition>,
+        ctx: &mut Ctx,
+    ) {
+        for partition in &partitions {
+            if let Some(assigned) = self.assigned.get_mut(partition) {
+                assigned.awaiting_position = true;
+            }
+        }
+        let Some(group_id) = self.membership.as_ref().map(|m| m.group_id.clone()) else {
+            return;
+        };
+        let request_id = ctx.request_id();
+        let request = GroupBody::OffsetFetch {
+            request_id,
+            group_id,
+            partitions: partitions.clone(),
+            require_stable: true,
+        };
+        if self.send_to_coordinator(request, ctx).is_some() {
+            self.commits
+                .fetches_in_flight
+                .insert(request_id, partitions);
+        } else {
+            self.commits.fetch_pending.extend(partitions);
+            self.ensure_active_group(ctx);
+        }
+    }
+
+    pub(crate) fn committed_offsets_fetched(
+        &mut self,
+        request_id: u64,
+        result: Result<Vec<(TopicPartition, Option<Offset>)>, KafkaError>,
+        ctx: &mut Ctx,
+    ) {
+        let Some(partitions) = self.commits.fetches_in_flight.remove(&request_id) else {
+            return;
+        };
+        let offsets = match result {
+            Ok(offsets) => offsets,
+            Err(_) => {
+                self.commits.fetch_pending.extend(partitions);
+                if let Some(membership) = self.membership.as_mut() {
+                    membership.coordinator = None;
+                }
+                self.ensure_active_group(ctx);
+                return;
+            }
+        };
+        let mut to_reset = Vec::new();
+        for (partition, committed) in offsets {
+            let Some(assigned) = self.assigned.get_mut(&partition) else {
+                continue;
+            };
+            assigned.awaiting_position = false;
+            match committed {
+                Some(offset) => {
+                    assigned.position = Some(offset);
+                    self.commits.committed.insert(partition.clone(), offset);
+                }
+                None => to_reset.push(partition),
+            }
+        }
+        if !to_reset.is_empty() {
+            self.reset_positions(to_reset, ctx);
+        }
+        self.send_fetches(ctx);
+    }
+}

@@ -1,0 +1,282 @@
+//! Positions and fetching (`SubscriptionState`, `Fetcher`, `OffsetFetcher`).
+//!
+//! A newly assigned partition starts at its committed offset (asked from the group
+//! coordinator) or, when there is none, where `auto.offset.reset` says: the log start offset
+//! (`earliest`), the end (`latest`, the default) or an error (`none`). The consumer keeps one
+//! Fetch in flight per leader for its partitions that have nothing buffered; the leader holds it
+//! for up to `fetch.max.wait.ms`. A position that fell out of the log (retention deleted it)
+//! is reset the same way. With `read_committed` the leader returns records only up to the last
+//! stable offset, and the consumer drops records of aborted transactions and the transaction
+//! markers.
+
+use std::collections::BTreeMap;
+
+use crate::cluster::context::Ctx;
+use crate::cluster::event::EventKind;
+use crate::cluster::timer::Timer;
+use crate::error::{ErrorCode, KafkaError};
+use crate::ids::{BrokerId, Offset, TopicPartition};
+use crate::kinds::AutoOffsetReset;
+use crate::network::NodeId;
+use crate::protocol::{
+    Body, FetchPartition, FetchRequest, FetchResponse, ListOffsetsRequest, ListOffsetsResponse,
+    OffsetSpec,
+};
+
+use super::{Consumer, ConsumerTimer};
+
+impl Consumer {
+    /// Replaces the assignment: kept partitions keep their positions, new ones get theirs
+    /// looked up.
+    pub(crate) fn set_assignment(&mut self, partitions: Vec<TopicPartition>, ctx: &mut Ctx) {
+        self.assigned
+            .retain(|partition, _| partitions.contains(partition));
+        for partition in partitions {
+            self.assigned.entry(partition).or_default();
+        }
+        self.initialize_positions(ctx);
+    }
+
+    /// Looks up the positions still unknown: committed offsets first (with a group id), then
+    /// `auto.offset.reset`.
+    pub(crate) fn initialize_positions(&mut self, ctx: &mut Ctx) {
+        let missing: Vec<TopicPartition> = self
+            .assigned
+            .iter()
+            .filter(|(_, a)| a.position.is_none() && !a.awaiting_position)
+            .map(|(partition, _)| partition.clone())
+            .collect();
+        if missing.is_empty() {
+            self.send_fetches(ctx);
+            return;
+        }
+        if self.rules.group_id.is_some() {
+            self.fetch_committed_offsets(missing, ctx);
+        } else {
+            self.reset_positions(missing, ctx);
+        }
+    }
+
+    /// Resets positions as `auto.offset.reset` says.
+    pub(crate) fn reset_positions(&mut self, partitions: Vec<TopicPartition>, ctx: &mut Ctx) {
+        let spec = match self.rules.auto_offset_reset {
+            AutoOffsetReset::Earliest => OffsetSpec::Earliest,
+            AutoOffsetReset::Latest => OffsetSpec::Latest,
+            AutoOffsetReset::None => {
+                let list: Vec<String> = partitions.iter().map(ToString::to_string).collect();
+                let error = KafkaError::new(
+                    ErrorCode::NoOffsetForPartition,
+                    format!(
+                        "Undefined offset with no reset policy for partitions: [{}]",
+                        list.join(", ")
+                    ),
+                );
+                self.report_error(error, ctx);
+                return;
+            }
+        };
+        self.list_offsets(partitions, spec, ctx);
+    }
+
+    /// Asks the leaders for offsets (ListOffsets) and uses them as positions.
+    pub(crate) fn list_offsets(
+        &mut self,
+        partitions: Vec<TopicPartition>,
+        spec: OffsetSpec,
+        ctx: &mut Ctx,
+    ) {
+        let mut by_leader: BTreeMap<BrokerId, Vec<TopicPartition>> = BTreeMap::new();
+        for partition in partitions {
+            match self.metadata.leader(&partition) {
+                Some(leader) => by_leader.entry(leader).or_default().push(partition),
+                None => {
+                    self.metadata.want(&partition.topic);
+                    self.metadata.stale = true;
+                }
+            }
+        }
+        self.metadata.maybe_request(false, ctx);
+        for (leader, partitions) in by_leader {
+            let request_id = ctx.request_id();
+            for partition in &partitions {
+                if let Some(assigned) = self.assigned.get_mut(partition) {
+                    assigned.awaiting_position = true;
+                }
+            }
+            let request = ListOffsetsRequest {
+                request_id,
+                isolation: self.rules.isolation_level,
+                partitions: partitions.iter().map(|p| (p.clone(), spec)).collect(),
+            };
+            self.list_offsets_in_flight.insert(request_id, partitions);
+            ctx.send(NodeId::Broker(leader), Body::ListOffsetsRequest(request));
+            ctx.after(
+                self.rules.request_timeout_ms,
+                Timer::Consumer(ConsumerTimer::RequestTimeout { request_id }),
+            );
+        }
+    }
+
+    pub(crate) fn handle_list_offsets(&mut self, response: ListOffsetsResponse, ctx: &mut Ctx) {
+        if self
+            .list_offsets_in_flight
+            .remove(&response.request_id)
+            .is_none()
+        {
+            return;
+        }
+        let mut retry = false;
+        for (partition, result) in response.partitions {
+            let Some(assigned) = self.assigned.get_mut(&partition) else {
+                continue;
+            };
+            assigned.awaiting_position = false;
+            match result {
+                Ok((offset, _)) => {
+                    assigned.position = Some(offset);
+                    assigned.buffered.clear();
+                    ctx.emit(EventKind::Client {
+                        client: Some(self.id),
+                        trace: format!("position client-{} {partition} offset={offset}", self.id.0),
+                        description: format!(
+                            "{} starts reading {partition} at offset {offset} (auto.offset.reset={}).",
+                            self.name, self.rules.auto_offset_reset
+                        ),
+                    });
+                }
+                Err(error) => {
+                    self.metadata.invalidate_on(error.code);
+                    retry = true;
+                }
+            }
+        }
+        if retry {
+            ctx.after(
+                self.rules.retry_backoff_ms,
+                Timer::Consumer(ConsumerTimer::Retry),
+            );
+        }
+        self.send_fetches(ctx);
+    }
+
+    /// Sends a Fetch to every leader of partitions with a position and nothing buffered,
+    /// unless one is in flight to it.
+    pub(crate) fn send_fetches(&mut self, ctx: &mut Ctx) {
+        if !self.is_up() {
+            return;
+        }
+        let busy: Vec<BrokerId> = self.fetches_in_flight.values().copied().collect();
+        let mut by_leader: BTreeMap<BrokerId, Vec<FetchPartition>> = BTreeMap::new();
+        let mut missing_leader = false;
+        for (partition, assigned) in &self.assigned {
+            let Some(position) = assigned.position else {
+                continue;
+            };
+            if !assigned.buffered.is_empty() {
+                continue;
+            }
+            let Some(leader) = self.metadata.leader(partition) else {
+                missing_leader = true;
+                continue;
+            };
+            if busy.contains(&leader) {
+                continue;
+            }
+            by_leader.entry(leader).or_default().push(FetchPartition {
+                partition: partition.clone(),
+                fetch_offset: position,
+                current_leader_epoch: self.metadata.leader_epoch(partition),
+                last_fetched_epoch: None,
+                partition_max_bytes: self.rules.max_partition_fetch_bytes,
+            });
+        }
+        if missing_leader {
+            self.metadata.stale = true;
+            self.metadata.maybe_request(false, ctx);
+        }
+        for (leader, partitions) in by_leader {
+            let request_id = ctx.request_id();
+            let request = FetchRequest {
+                request_id,
+                replica: None,
+                replica_epoch: -1,
+                max_wait_ms: self.rules.fetch_max_wait_ms,
+                min_bytes: self.rules.fetch_min_bytes,
+                max_bytes: self.rules.fetch_max_bytes,
+                isolation: self.rules.isolation_level,
+                partitions,
+            };
+            self.fetches_in_flight.insert(request_id, leader);
+            ctx.send(NodeId::Broker(leader), Body::FetchRequest(request));
+            ctx.after(
+                self.rules.request_timeout_ms + self.rules.fetch_max_wait_ms,
+                Timer::Consumer(ConsumerTimer::RequestTimeout { request_id }),
+            );
+        }
+    }
+
+    pub(crate) fn handle_fetch_response(&mut self, response: FetchResponse, ctx: &mut Ctx) {
+        if self
+            .fetches_in_flight
+            .remove(&response.request_id)
+            .is_none()
+        {
+            return;
+        }
+        let mut out_of_range = Vec::new();
+        let mut had_error = false;
+        for fetched in response.partitions {
+            let Some(assigned) = self.assigned.get_mut(&fetched.partition) else {
+                continue;
+            };
+            if let Some(error) = fetched.error {
+                had_error = true;
+                if error.code == ErrorCode::OffsetOutOfRange {
+                    assigned.position = None;
+                    out_of_range.push(fetched.partition.clone());
+                } else {
+                    self.metadata.invalidate_on(error.code);
+                }
+                continue;
+            }
+            assigned.high_watermark = Some(fetched.high_watermark);
+            assigned.last_stable_offset = Some(fetched.last_stable_offset);
+            // Only batches at or after the position (a batch may start before it).
+            let position = assigned.position.unwrap_or(Offset(0));
+            assigned.aborted.extend(fetched.aborted_transactions);
+            for batch in fetched.batches {
+                if batch.last_offset() >= position {
+                    assigned.buffered.push_back(batch);
+                }
+            }
+        }
+        if !out_of_range.is_empty() {
+            ctx.emit(EventKind::Client {
+                client: Some(self.id),
+                trace: format!("offset-out-of-range client-{}", self.id.0),
+                description: format!(
+                    "{}: its position is outside the log (deleted by retention?), so auto.offset.reset={} decides where it starts again.",
+                    self.name, self.rules.auto_offset_reset
+                ),
+            });
+            self.reset_positions(out_of_range, ctx);
+        }
+        if had_error {
+            ctx.after(
+                self.rules.retry_backoff_ms,
+                Timer::Consumer(ConsumerTimer::Retry),
+            );
+        }
+        self.send_fetches(ctx);
+    }
+
+    /// Reports a fatal error to the application.
+    pub(crate) fn report_error(&mut self, error: KafkaError, ctx: &mut Ctx) {
+        ctx.emit(EventKind::Client {
+            client: Some(self.id),
+            trace: format!("consumer-error client-{} {}", self.id.0, error.code),
+            description: format!("{}: poll() throws {}", self.name, error.as_exception()),
+        });
+        self.last_error = Some(error);
+    }
+}

@@ -1,0 +1,434 @@
+//! A consumer client (`KafkaConsumer`): it subscribes to topics as a member of a consumer
+//! group (or is assigned partitions by hand), fetches records from partition leaders, hands
+//! them to its application in `poll()`, and commits how far it got.
+//!
+//! - [`membership`]: the group protocol as a member sees it (`ConsumerCoordinator`): finding the
+//!   coordinator, JoinGroup/SyncGroup, heartbeats, `session.timeout.ms` and
+//!   `max.poll.interval.ms`, eager and cooperative rebalancing, static membership;
+//! - [`fetcher`]: positions, Fetch and ListOffsets, `auto.offset.reset`, `isolation.level`;
+//! - [`commits`]: OffsetCommit/OffsetFetch, `enable.auto.commit`, `commitSync`/`commitAsync`;
+//! - [`application`]: the application's poll loop and when it commits relative to
+//!   processing, which decides at-most-once or at-least-once delivery.
+
+pub mod application;
+pub mod commits;
+pub mod fetcher;
+pub mod membership;
+
+use std::collections::{BTreeMap, VecDeque};
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+
+use crate::client::metadata::ClientMetadata;
+use crate::cluster::context::Ctx;
+use crate::error::KafkaError;
+use crate::ids::{BrokerId, Offset, TopicPartition};
+use crate::kinds::{AssignorKind, AutoOffsetReset, IsolationLevel};
+use crate::log::RecordBatch;
+use crate::network::{ClientId, NodeId};
+use crate::protocol::{Body, GroupBody};
+
+use self::application::Processing;
+use self::commits::CommitState;
+use self::membership::Membership;
+
+/// What a consumer reads: topics through its group (`subscribe`), or fixed partitions
+/// (`assign`, a standalone consumer).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Subscription {
+    /// `subscribe(topics)`: the group decides the partitions.
+    Topics(Vec<String>),
+    /// `assign(partitions)`: no group membership, no rebalances.
+    Partitions(Vec<TopicPartition>),
+}
+
+/// When the application commits by itself, besides `enable.auto.commit`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum AppCommits {
+    /// Never (rely on auto-commit, or on `Commit` commands).
+    Never,
+    /// After processing each poll's records (at-least-once).
+    AfterProcessing {
+        /// `commitSync` (true) or `commitAsync`.
+        sync: bool,
+    },
+    /// Before processing them (at-most-once).
+    BeforeProcessing {
+        /// `commitSync` (true) or `commitAsync`.
+        sync: bool,
+    },
+}
+
+/// How the consumer's application behaves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CommitPolicy {
+    /// The application polls again this many ms after finishing a batch; `None`: it polls only
+    /// when told (`Poll` commands).
+    pub poll_interval_ms: Option<i64>,
+    /// Simulated processing time per record returned by `poll()`.
+    pub processing_ms_per_record: i64,
+    /// When it commits by itself.
+    pub commits: AppCommits,
+}
+
+impl Default for CommitPolicy {
+    /// A loop that polls every 100 ms, processes a record in 1 ms and relies on auto-commit.
+    fn default() -> Self {
+        CommitPolicy {
+            poll_interval_ms: Some(100),
+            processing_ms_per_record: 1,
+            commits: AppCommits::Never,
+        }
+    }
+}
+
+/// A consumer's timers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ConsumerTimer {
+    /// The application polls.
+    Poll,
+    /// The application finished processing the last poll's records.
+    ProcessingDone,
+    /// The heartbeat thread's next beat (also checks `max.poll.interval.ms`).
+    Heartbeat,
+    /// A request got no answer within `request.timeout.ms`.
+    RequestTimeout {
+        /// The request.
+        request_id: u64,
+    },
+    /// Retry something after `retry.backoff.ms` (finding the coordinator, a failed fetch).
+    Retry,
+}
+
+/// The consumer settings the simulation uses, resolved from its configs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ConsumerRules {
+    /// `group.id`.
+    pub group_id: Option<String>,
+    /// `group.instance.id` (static membership).
+    pub group_instance_id: Option<String>,
+    /// `enable.auto.commit`.
+    pub enable_auto_commit: bool,
+    /// `auto.commit.interval.ms`.
+    pub auto_commit_interval_ms: i64,
+    /// `auto.offset.reset`.
+    pub auto_offset_reset: AutoOffsetReset,
+    /// `max.poll.records`.
+    pub max_poll_records: i32,
+    /// `max.poll.interval.ms`.
+    pub max_poll_interval_ms: i64,
+    /// `session.timeout.ms`.
+    pub session_timeout_ms: i64,
+    /// `heartbeat.interval.ms`.
+    pub heartbeat_interval_ms: i64,
+    /// `partition.assignment.strategy`, preferred first.
+    pub assignors: Vec<AssignorKind>,
+    /// `isolation.level`.
+    pub isolation_level: IsolationLevel,
+    /// `fetch.min.bytes`.
+    pub fetch_min_bytes: i32,
+    /// `fetch.max.bytes`.
+    pub fetch_max_bytes: i32,
+    /// `fetch.max.wait.ms`.
+    pub fetch_max_wait_ms: i64,
+    /// `max.partition.fetch.bytes`.
+    pub max_partition_fetch_bytes: i32,
+    /// `request.timeout.ms`.
+    pub request_timeout_ms: i64,
+    /// `retry.backoff.ms`.
+    pub retry_backoff_ms: i64,
+    /// `client.rack`.
+    pub client_rack: Option<String>,
+    /// `allow.auto.create.topics`.
+    pub allow_auto_create_topics: bool,
+}
+
+impl Default for ConsumerRules {
+    fn default() -> Self {
+        ConsumerRules {
+            group_id: None,
+            group_instance_id: None,
+            enable_auto_commit: true,
+            auto_commit_interval_ms: 5_000,
+            auto_offset_reset: AutoOffsetReset::Latest,
+            max_poll_records: 500,
+            max_poll_interval_ms: 300_000,
+            session_timeout_ms: 45_000,
+            heartbeat_interval_ms: 3_000,
+            assignors: vec![AssignorKind::Range, AssignorKind::CooperativeSticky],
+            isolation_level: IsolationLevel::ReadUncommitted,
+            fetch_min_bytes: 1,
+            fetch_max_bytes: 52_428_800,
+            fetch_max_wait_ms: 500,
+            max_partition_fetch_bytes: 1_048_576,
+            request_timeout_ms: 30_000,
+            retry_backoff_ms: 100,
+            client_rack: None,
+            allow_auto_create_topics: true,
+        }
+    }
+}
+
+/// Whether the consumer process runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ConsumerStatus {
+    /// Running.
+    Running,
+    /// `close()` was called.
+    Closed,
+    /// The process died.
+    Crashed,
+}
+
+/// One assigned partition as the consumer tracks it (`SubscriptionState`).
+#[derive(Debug, Clone, Default)]
+pub struct Assigned {
+    /// The next offset to fetch and return; `None` until known (committed or reset).
+    pub position: Option<Offset>,
+    /// Whether a position lookup (OffsetFetch or ListOffsets) is in flight.
+    pub awaiting_position: bool,
+    /// Fetched batches not yet returned, in order.
+    pub buffered: VecDeque<Arc<RecordBatch>>,
+    /// Aborted transactions to skip (read_committed): producer id and first offset.
+    pub aborted: Vec<crate::log::AbortedTxn>,
+    /// The leader's high watermark at the last fetch (for lag).
+    pub high_watermark: Option<Offset>,
+    /// The leader's last stable offset at the last fetch.
+    pub last_stable_offset: Option<Offset>,
+}
+
+/// A consumer.
+#[derive(Debug, Clone)]
+pub struct Consumer {
+    /// Its node.
+    pub id: ClientId,
+    /// Its `client.id`.
+    pub name: String,
+    /// Its settings.
+    pub rules: ConsumerRules,
+    /// How its application behaves.
+    pub policy: CommitPolicy,
+    /// What it reads.
+    pub subscription: Subscription,
+    /// Running, closed or crashed.
+    pub status: ConsumerStatus,
+    /// Its view of the cluster.
+    pub metadata: ClientMetadata,
+    /// Its partitions and positions.
+    pub assigned: BTreeMap<TopicPartition, Assigned>,
+    /// Fetch requests in flight, by request id, with the broker asked.
+    pub fetches_in_flight: BTreeMap<u64, BrokerId>,
+    /// ListOffsets requests in flight, by request id.
+    pub list_offsets_in_flight: BTreeMap<u64, Vec<TopicPartition>>,
+    /// Its group membership, when it subscribes with a `group.id`.
+    pub membership: Option<Membership>,
+    /// Commits and consumed positions.
+    pub commits: CommitState,
+    /// What the application is doing.
+    pub processing: Processing,
+    /// The last fatal error the application got (e.g. `NoOffsetForPartitionException`).
+    pub last_error: Option<KafkaError>,
+    /// Records returned by `poll()` so far.
+    pub records_delivered: i64,
+    /// The last records returned, newest last (for views).
+    pub recent: VecDeque<DeliveredRecord>,
+}
+
+/// A record the application got, kept for views.
+#[derive(Debug, Clone)]
+pub struct DeliveredRecord {
+    /// Its partition.
+    pub partition: TopicPartition,
+    /// Its offset.
+    pub offset: Offset,
+    /// The batch holding it.
+    pub batch: Arc<RecordBatch>,
+    /// When it was delivered (ms).
+    pub at_ms: i64,
+}
+
+/// How many delivered records a consumer keeps for its view.
+pub const RECENT_RECORDS: usize = 50;
+
+impl Consumer {
+    /// A consumer; `first_broker` picks the bootstrap server it asks first.
+    pub fn new(
+        id: ClientId,
+        name: String,
+        rules: ConsumerRules,
+        policy: CommitPolicy,
+        subscription: Subscription,
+        brokers: Vec<BrokerId>,
+        first_broker: usize,
+    ) -> Consumer {
+        let membership = match (&subscription, &rules.group_id) {
+            (Subscription::Topics(_), Some(group)) => Some(Membership::new(group.clone())),
+            (Subscription::Partitions(_), Some(group)) => {
+                Some(Membership::standalone(group.clone()))
+            }
+            _ => None,
+        };
+        Consumer {
+            id,
+            name,
+            rules,
+            policy,
+            subscription,
+            status: ConsumerStatus::Running,
+            metadata: ClientMetadata::new(brokers, first_broker),
+            assigned: BTreeMap::new(),
+            fetches_in_flight: BTreeMap::new(),
+            list_offsets_in_flight: BTreeMap::new(),
+            membership,
+            commits: CommitState::default(),
+            processing: Processing::default(),
+            last_error: None,
+            records_delivered: 0,
+            recent: VecDeque::new(),
+        }
+    }
+
+    /// Whether the process runs.
+    pub fn is_up(&self) -> bool {
+        self.status == ConsumerStatus::Running
+    }
+
+    /// Starts the consumer: subscribes or assigns, and starts the application loop.
+    pub fn start(&mut self, ctx: &mut Ctx) {
+        match self.subscription.clone() {
+            Subscription::Topics(topics) => {
+                for topic in &topics {
+                    self.metadata.want(topic);
+                }
+                self.metadata
+                    .maybe_request(self.rules.allow_auto_create_topics, ctx);
+                if self.membership.is_some() {
+                    self.ensure_active_group(ctx);
+                    self.schedule_heartbeat(ctx);
+                } else {
+                    // Without a group, subscribe() is refused by KafkaConsumer; the cluster
+                    // checks that before creating the consumer.
+                }
+            }
+            Subscription::Partitions(partitions) => {
+                for partition in &partitions {
+                    self.metadata.want(&partition.topic);
+                }
+                self.metadata.maybe_request(false, ctx);
+                self.set_assignment(partitions, ctx);
+            }
+        }
+        self.schedule_next_poll(0, ctx);
+    }
+
+    /// The process dies: nothing more is sent, nothing committed, no LeaveGroup.
+    pub fn crash(&mut self) {
+        self.status = ConsumerStatus::Crashed;
+    }
+
+    /// Handles a message to this consumer.
+    pub fn handle_message(&mut self, _from: NodeId, body: Body, ctx: &mut Ctx) {
+        match body {
+            Body::MetadataResponse(response) => {
+                if self.metadata.update(response, ctx.now_ms) {
+                    self.after_metadata(ctx);
+                }
+            }
+            Body::FetchResponse(response) => self.handle_fetch_response(response, ctx),
+            Body::ListOffsetsResponse(response) => self.handle_list_offsets(response, ctx),
+            Body::Group(body) => self.handle_group_message(body, ctx),
+            Body::Refused(request) => self.request_failed(request_id_of(&request), ctx),
+            Body::Disconnected { request_id } => self.request_failed(Some(request_id), ctx),
+            _ => {}
+        }
+    }
+
+    /// Handles a timer.
+    pub fn handle_timer(&mut self, timer: ConsumerTimer, ctx: &mut Ctx) {
+        if !self.is_up() {
+            return;
+        }
+        match timer {
+            ConsumerTimer::Poll => self.poll_from_loop(ctx),
+            ConsumerTimer::ProcessingDone => self.finish_processing(ctx),
+            ConsumerTimer::Heartbeat => self.heartbeat_tick(ctx),
+            ConsumerTimer::RequestTimeout { request_id } => {
+                self.request_failed(Some(request_id), ctx)
+            }
+            ConsumerTimer::Retry => {
+                self.metadata
+                    .maybe_request(self.rules.allow_auto_create_topics, ctx);
+                self.ensure_active_group(ctx);
+                self.send_fetches(ctx);
+            }
+        }
+    }
+
+    fn after_metadata(&mut self, ctx: &mut Ctx) {
+        self.check_metadata_for_rejoin(ctx);
+        self.ensure_active_group(ctx);
+        self.send_fetches(ctx);
+        if self.metadata.stale {
+            ctx.after(
+                self.rules.retry_backoff_ms,
+                crate::cluster::timer::Timer::Consumer(ConsumerTimer::Retry),
+            );
+        }
+    }
+
+    /// A request failed (refused, lost, timed out).
+    fn request_failed(&mut self, request_id: Option<u64>, ctx: &mut Ctx) {
+        let Some(request_id) = request_id else {
+            return;
+        };
+        if self.metadata.request_failed(request_id) {
+            self.metadata
+                .maybe_request(self.rules.allow_auto_create_topics, ctx);
+            return;
+        }
+        if self.fetches_in_flight.remove(&request_id).is_some() {
+            self.metadata.stale = true;
+            ctx.after(
+                self.rules.retry_backoff_ms,
+                crate::cluster::timer::Timer::Consumer(ConsumerTimer::Retry),
+            );
+            return;
+        }
+        if let Some(partitions) = self.list_offsets_in_flight.remove(&request_id) {
+            for partition in partitions {
+                if let Some(assigned) = self.assigned.get_mut(&partition) {
+                    assigned.awaiting_position = false;
+                }
+            }
+            self.metadata.stale = true;
+            ctx.after(
+                self.rules.retry_backoff_ms,
+                crate::cluster::timer::Timer::Consumer(ConsumerTimer::Retry),
+            );
+            return;
+        }
+        self.group_request_failed(request_id, ctx);
+    }
+
+    /// The consumer's lag on a partition: high watermark minus position, when both are known.
+    pub fn lag(&self, partition: &TopicPartition) -> Option<i64> {
+        let assigned = self.assigned.get(partition)?;
+        let end = match self.rules.isolation_level {
+            IsolationLevel::ReadUncommitted => assigned.high_watermark?,
+            IsolationLevel::ReadCommitted => assigned.last_stable_offset?,
+        };
+        Some((end.0 - assigned.position?.0).max(0))
+    }
+}
+
+/// The request id of a consumer's request.
+fn request_id_of(body: &Body) -> Option<u64> {
+    match body {
+        Body::FetchRequest(request) => Some(request.request_id),
+        Body::ListOffsetsRequest(request) => Some(request.request_id),
+        Body::MetadataRequest(request) => Some(request.request_id),
+        Body::Group(group) => Some(GroupBody::request_id(group)),
+        _ => None,
+    }
+}

@@ -1,0 +1,187 @@
+//! A client's view of the cluster: which brokers exist and who leads each partition, learned
+//! from Metadata responses (`org.apache.kafka.clients.Metadata`).
+//!
+//! A client starts from its bootstrap servers (every broker of the simulated cluster: any
+//! address given to `--bootstrap-server` maps to it), asks one broker at a time, and moves to the
+//! next when one does not answer. The view can be stale: a client keeps sending to an old leader
+//! until an error (`NOT_LEADER_OR_FOLLOWER`, a refused connection) makes it refresh.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::cluster::context::Ctx;
+use crate::error::ErrorCode;
+use crate::ids::{BrokerId, TopicPartition};
+use crate::network::NodeId;
+use crate::protocol::{Body, MetadataRequest, MetadataResponse, TopicMetadata};
+
+/// `metadata.max.age.ms` default: refresh at least this often.
+pub const METADATA_MAX_AGE_MS: i64 = 300_000;
+
+/// What a client knows about the cluster.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ClientMetadata {
+    /// Brokers to ask, in order.
+    pub brokers: Vec<BrokerId>,
+    /// Topics as last described, by name.
+    pub topics: BTreeMap<String, TopicMetadata>,
+    /// Topics the client needs.
+    pub wanted: BTreeSet<String>,
+    /// The Metadata request in flight.
+    pub in_flight: Option<u64>,
+    /// The broker it was sent to.
+    pub in_flight_to: Option<BrokerId>,
+    /// Whether a refresh is wanted as soon as possible.
+    pub stale: bool,
+    /// When the last answer arrived.
+    pub last_update_ms: i64,
+    next_broker: usize,
+}
+
+/// What a Metadata answer says about one topic, for the client to act on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TopicStatus {
+    /// Known with every partition led.
+    Ready,
+    /// Known, but some partition has no leader.
+    PartlyLed,
+    /// Unknown or being created.
+    Unknown,
+}
+
+impl ClientMetadata {
+    /// A view that will start asking at one of `bootstrap` (picked by the seed).
+    pub fn new(bootstrap: Vec<BrokerId>, first: usize) -> ClientMetadata {
+        let next_broker = if bootstrap.is_empty() {
+            0
+        } else {
+            first % bootstrap.len()
+        };
+        ClientMetadata {
+            brokers: bootstrap,
+            next_broker,
+            ..ClientMetadata::default()
+        }
+    }
+
+    /// Adds `topic` to the topics the client needs; returns whether it is new.
+    pub fn want(&mut self, topic: &str) -> bool {
+        let added = self.wanted.insert(topic.to_string());
+        if added {
+            self.stale = true;
+        }
+        added
+    }
+
+    /// Sends a Metadata request if one is wanted and none is in flight. Returns the request id.
+    pub fn maybe_request(&mut self, allow_auto_topic_creation: bool, ctx: &mut Ctx) -> Option<u64> {
+        if self.in_flight.is_some() || !self.stale || self.brokers.is_empty() {
+            return None;
+        }
+        let broker = self.brokers[self.next_broker % self.brokers.len()];
+        let request_id = ctx.request_id();
+        let request = MetadataRequest {
+            request_id,
+            topics: Some(self.wanted.iter().cloned().collect()),
+            allow_auto_topic_creation,
+        };
+        ctx.send(NodeId::Broker(broker), Body::MetadataRequest(request));
+        self.in_flight = Some(request_id);
+        self.in_flight_to = Some(broker);
+        self.stale = false;
+        Some(request_id)
+    }
+
+    /// The request failed (refused, timed out): ask the next broker next time.
+    pub fn request_failed(&mut self, request_id: u64) -> bool {
+        if self.in_flight != Some(request_id) {
+            return false;
+        }
+        self.in_flight = None;
+        self.in_flight_to = None;
+        self.next_broker = self.next_broker.wrapping_add(1);
+        self.stale = true;
+        true
+    }
+
+    /// Applies an answer. Returns false if it was not the one awaited.
+    pub fn update(&mut self, response: MetadataResponse, now_ms: i64) -> bool {
+        if self.in_flight != Some(response.request_id) {
+            return false;
+        }
+        self.in_flight = None;
+        self.in_flight_to = None;
+        self.last_update_ms = now_ms;
+        for topic in response.topics {
+            let retry = topic
+                .error
+                .as_ref()
+                .is_some_and(|error| error.code.is_retriable());
+            if retry {
+                self.stale = true;
+            }
+            if topic.error.is_some() {
+                self.topics.remove(&topic.name);
+            } else {
+                if topic.partitions.iter().any(|p| p.leader.is_none()) {
+                    self.stale = true;
+                }
+                self.topics.insert(topic.name.clone(), topic);
+            }
+        }
+        true
+    }
+
+    /// The error the last answer gave for `topic`, if it is unknown for good (invalid name).
+    pub fn status(&self, topic: &str) -> TopicStatus {
+        match self.topics.get(topic) {
+            None => TopicStatus::Unknown,
+            Some(metadata) if metadata.partitions.iter().all(|p| p.leader.is_some()) => {
+                TopicStatus::Ready
+            }
+            Some(_) => TopicStatus::PartlyLed,
+        }
+    }
+
+    /// A topic's partition count, if known.
+    pub fn partition_count(&self, topic: &str) -> Option<i32> {
+        self.topics
+            .get(topic)
+            .map(|metadata| metadata.partitions.len() as i32)
+    }
+
+    /// The leader of a partition, if known.
+    pub fn leader(&self, partition: &TopicPartition) -> Option<BrokerId> {
+        let metadata = self.topics.get(&partition.topic)?;
+        let index = usize::try_from(partition.partition).ok()?;
+        metadata.partitions.get(index)?.leader
+    }
+
+    /// The leader epoch of a partition, if known (-1 otherwise).
+    pub fn leader_epoch(&self, partition: &TopicPartition) -> i32 {
+        self.topics
+            .get(&partition.topic)
+            .and_then(|metadata| {
+                metadata
+                    .partitions
+                    .get(usize::try_from(partition.partition).ok()?)
+            })
+            .map_or(-1, |p| p.leader_epoch)
+    }
+
+    /// Marks the view stale after an error that means it is out of date.
+    pub fn invalidate_on(&mut self, code: ErrorCode) {
+        if matches!(
+            code,
+            ErrorCode::NotLeaderOrFollower
+                | ErrorCode::UnknownTopicOrPartition
+                | ErrorCode::LeaderNotAvailable
+                | ErrorCode::FencedLeaderEpoch
+                | ErrorCode::UnknownLeaderEpoch
+                | ErrorCode::NetworkException
+                | ErrorCode::RequestTimedOut
+                | ErrorCode::NotEnoughReplicas
+        ) {
+            self.stale = true;
+        }
+    }
+}

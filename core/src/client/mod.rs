@@ -1,0 +1,135 @@
+//! Kafka's clients, simulated: producers and consumers are nodes of the network like brokers,
+//! and talk to the cluster only with requests.
+//!
+//! - [`metadata`]: a client's view of the cluster;
+//! - [`producer`]: `KafkaProducer`;
+//! - [`consumer`]: `KafkaConsumer`;
+//! - [`commands`]: the commands that create and drive clients.
+
+pub mod commands;
+pub mod consumer;
+pub mod metadata;
+pub mod producer;
+
+use std::collections::BTreeMap;
+
+use crate::cluster::context::Ctx;
+use crate::cluster::timer::Timer;
+use crate::network::{ClientId, NodeId};
+use crate::protocol::Body;
+
+use self::consumer::Consumer;
+use self::producer::Producer;
+
+/// A client process.
+#[derive(Debug, Clone)]
+pub enum Client {
+    /// A producer.
+    Producer(Producer),
+    /// A consumer.
+    Consumer(Box<Consumer>),
+}
+
+impl Client {
+    /// Clients do not restart, so their timers never go stale.
+    pub fn incarnation(&self) -> u32 {
+        1
+    }
+
+    /// Whether the process runs (a closed producer still finishes sending).
+    pub fn is_up(&self) -> bool {
+        match self {
+            Client::Producer(_) => true,
+            Client::Consumer(consumer) => consumer.is_up(),
+        }
+    }
+
+    /// Its `client.id`.
+    pub fn name(&self) -> &str {
+        match self {
+            Client::Producer(producer) => &producer.name,
+            Client::Consumer(consumer) => &consumer.name,
+        }
+    }
+
+    /// Handles a message.
+    pub fn handle_message(&mut self, from: NodeId, body: Body, ctx: &mut Ctx) {
+        match self {
+            Client::Producer(producer) => producer.handle_message(from, body, ctx),
+            Client::Consumer(consumer) => consumer.handle_message(from, body, ctx),
+        }
+    }
+
+    /// Handles a timer.
+    pub fn handle_timer(&mut self, timer: Timer, ctx: &mut Ctx) {
+        match (self, timer) {
+            (Client::Producer(producer), Timer::Producer(timer)) => {
+                producer.handle_timer(timer, ctx)
+            }
+            (Client::Consumer(consumer), Timer::Consumer(timer)) => {
+                consumer.handle_timer(timer, ctx)
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Every client, by id and by name.
+#[derive(Debug, Clone, Default)]
+pub struct Clients {
+    clients: BTreeMap<ClientId, Client>,
+    names: BTreeMap<String, ClientId>,
+    next_id: u32,
+}
+
+impl Clients {
+    /// The client with this id.
+    pub fn get(&self, id: ClientId) -> Option<&Client> {
+        self.clients.get(&id)
+    }
+
+    /// The client with this id, to change.
+    pub fn get_mut(&mut self, id: ClientId) -> Option<&mut Client> {
+        self.clients.get_mut(&id)
+    }
+
+    /// The id of the client named `name`.
+    pub fn id_of(&self, name: &str) -> Option<ClientId> {
+        self.names.get(name).copied()
+    }
+
+    /// The id the next client will get.
+    pub fn next_id(&self) -> ClientId {
+        ClientId(self.next_id)
+    }
+
+    /// Adds a client under `name` (unique, checked by the caller).
+    pub fn insert(&mut self, name: String, client: Client) -> ClientId {
+        let id = ClientId(self.next_id);
+        self.next_id += 1;
+        self.names.insert(name, id);
+        self.clients.insert(id, client);
+        id
+    }
+
+    /// Every client, in id order.
+    pub fn iter(&self) -> impl Iterator<Item = (ClientId, &Client)> {
+        self.clients.iter().map(|(id, client)| (*id, client))
+    }
+
+    /// The producers, in id order.
+    pub fn producers(&self) -> impl Iterator<Item = &Producer> {
+        self.clients.values().filter_map(|client| match client {
+            Client::Producer(producer) => Some(producer),
+            Client::Consumer(_) => None,
+        })
+    }
+
+    /// The consumers, in id order.
+    pub fn consumers(&self) -> impl Iterator<Item = &Consumer> {
+        self.clients.values().filter_map(|client| match client {
+            Client::Consumer(consumer) => Some(consumer.as_ref()),
+            Client::Producer(_) => None,
+        })
+    }
+}

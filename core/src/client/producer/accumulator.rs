@@ -1,0 +1,204 @@
+//! The producer's record accumulator (`RecordAccumulator`): per partition, a queue of batches
+//! waiting to be sent, and the memory they hold (`buffer.memory`).
+//!
+//! A record joins the last open batch of its partition if it fits in `batch.size`; otherwise
+//! it opens a new batch (larger than `batch.size` if the record alone is). Each batch holds its
+//! buffer's memory from when it opens until it is acknowledged or fails for good.
+
+use std::collections::{BTreeMap, VecDeque};
+use std::sync::Arc;
+
+use crate::ids::TopicPartition;
+use crate::log::record_size::{default_record_size_in_bytes, RECORD_BATCH_OVERHEAD};
+use crate::log::{Header, ProducedBatch, RecordSetBuilder};
+
+/// One batch of records for one partition.
+#[derive(Debug, Clone)]
+pub struct ProducerBatch {
+    /// The producer's own number for it, in creation order.
+    pub id: u64,
+    /// Its partition.
+    pub partition: TopicPartition,
+    /// The records, while the batch is open.
+    builder: Option<RecordSetBuilder>,
+    /// The batch as sent (and re-sent on retry), once closed.
+    pub sealed: Option<Arc<ProducedBatch>>,
+    /// How many records.
+    pub record_count: i32,
+    /// Its size on the wire, uncompressed.
+    pub size_bytes: i32,
+    /// The buffer memory it holds.
+    pub reserved_bytes: i64,
+    /// When it was created (`delivery.timeout.ms` counts from here).
+    pub created_ms: i64,
+    /// How many times it was sent.
+    pub attempts: i32,
+    /// Not before this time (retry backoff).
+    pub retry_at_ms: i64,
+    /// Its first sequence number (idempotence), assigned when first sent.
+    pub base_sequence: Option<i32>,
+    /// Whether no more records fit.
+    pub full: bool,
+}
+
+impl ProducerBatch {
+    /// Closes the batch: no more records join; the record set is built once.
+    pub fn close(&mut self, make: impl FnOnce(Arc<crate::log::RecordSet>) -> ProducedBatch) {
+        if self.sealed.is_some() {
+            return;
+        }
+        if let Some(builder) = self.builder.take() {
+            self.sealed = Some(Arc::new(make(Arc::new(builder.build()))));
+        }
+        self.full = true;
+    }
+
+    /// Whether it is still taking records.
+    pub fn is_open(&self) -> bool {
+        self.builder.is_some()
+    }
+}
+
+/// Where a record went in the accumulator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Appended {
+    /// The batch.
+    pub batch_id: u64,
+    /// The record's index in the batch.
+    pub index: i32,
+    /// How much the batch grew (the whole batch header too when the record opened it).
+    pub appended_bytes: i32,
+    /// Whether the record opened a new batch.
+    pub new_batch: bool,
+    /// Whether the batch is now full.
+    pub batch_full: bool,
+}
+
+/// The batches waiting to be sent.
+#[derive(Debug, Clone, Default)]
+pub struct Accumulator {
+    /// Per partition, oldest batch first.
+    pub deques: BTreeMap<TopicPartition, VecDeque<ProducerBatch>>,
+    /// Buffer memory held by batches not yet completed (queued or in flight).
+    pub buffered_bytes: i64,
+    next_batch_id: u64,
+}
+
+impl Accumulator {
+    /// The memory a record needs if it opens a batch: `max(batch.size, its own size)`.
+    pub fn memory_for(record_bytes: i32, batch_size: i32) -> i64 {
+        i64::from(batch_size.max(record_bytes.saturating_add(RECORD_BATCH_OVERHEAD)))
+    }
+
+    /// Appends a record to `partition` (`RecordAccumulator.append`).
+    #[allow(clippy::too_many_arguments)]
+    pub fn append(
+        &mut self,
+        partition: &TopicPartition,
+        timestamp_ms: i64,
+        key: Option<&[u8]>,
+        value: Option<&[u8]>,
+        headers: &[Header],
+        batch_size: i32,
+        now_ms: i64,
+    ) -> Appended {
+        let deque = self.deques.entry(partition.clone()).or_default();
+        if let Some(batch) = deque
+            .back_mut()
+            .filter(|batch| batch.is_open() && !batch.full)
+        {
+            if let Some(builder) = batch.builder.as_mut() {
+                let before = builder.uncompressed_size_in_bytes();
+                let estimate = default_record_size_in_bytes(builder.len(), 0, key, value, headers);
+                let fits = i64::from(before).saturating_add(estimate) <= i64::from(batch_size);
+                if fits {
+                    builder.push(timestamp_ms, key, value, headers);
+                    let after = builder.uncompressed_size_in_bytes();
+                    batch.record_count += 1;
+                    batch.size_bytes = after;
+                    batch.full = after >= batch_size;
+                    return Appended {
+                        batch_id: batch.id,
+                        index: batch.record_count - 1,
+                        appended_bytes: after - before,
+                        new_batch: false,
+                        batch_full: batch.full,
+                    };
+                }
+                batch.full = true;
+            }
+        }
+        let mut builder = RecordSetBuilder::new();
+        builder.push(timestamp_ms, key, value, headers);
+        let size_bytes = builder.uncompressed_size_in_bytes();
+        let reserved_bytes = i64::from(batch_size.max(size_bytes));
+        let id = self.next_batch_id;
+        self.next_batch_id += 1;
+        self.buffered_bytes += reserved_bytes;
+        let batch = ProducerBatch {
+            id,
+            partition: partition.clone(),
+            builder: Some(builder),
+            sealed: None,
+            record_count: 1,
+            size_bytes,
+            reserved_bytes,
+            created_ms: now_ms,
+            attempts: 0,
+            retry_at_ms: 0,
+            base_sequence: None,
+            full: size_bytes >= batch_size,
+        };
+        let full = batch.full;
+        self.deques
+            .entry(partition.clone())
+            .or_default()
+            .push_back(batch);
+        Appended {
+            batch_id: id,
+            index: 0,
+            appended_bytes: size_bytes,
+            new_batch: true,
+            batch_full: full,
+        }
+    }
+
+    /// Whether every batch queued for `partition` is full (`allBatchesFull`), which lets the
+    /// sticky partitioner switch.
+    pub fn all_batches_full(&self, partition: &TopicPartition) -> bool {
+        self.deques
+            .get(partition)
+            .is_none_or(|deque| deque.iter().all(|batch| batch.full))
+    }
+
+    /// Puts a batch back for a retry: by sequence number when it has one (so retries keep
+    /// their order), else at the front.
+    pub fn reenqueue(&mut self, batch: ProducerBatch) {
+        let deque = self.deques.entry(batch.partition.clone()).or_default();
+        match batch.base_sequence {
+            Some(sequence) => {
+                let position = deque
+                    .iter()
+                    .position(|queued| queued.base_sequence.is_none_or(|other| other > sequence))
+                    .unwrap_or(deque.len());
+                deque.insert(position, batch);
+            }
+            None => deque.push_front(batch),
+        }
+    }
+
+    /// Releases a completed batch's memory.
+    pub fn release(&mut self, batch: &ProducerBatch) {
+        self.buffered_bytes = (self.buffered_bytes - batch.reserved_bytes).max(0);
+    }
+
+    /// How many batches are queued.
+    pub fn queued_batches(&self) -> usize {
+        self.deques.values().map(VecDeque::len).sum()
+    }
+
+    /// Whether nothing is queued.
+    pub fn is_empty(&self) -> bool {
+        self.deques.values().all(VecDeque::is_empty)
+    }
+}

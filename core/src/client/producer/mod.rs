@@ -1,0 +1,537 @@
+//! A producer client (`KafkaProducer`): the application hands it records; it picks each
+//! record's partition, batches records per partition, and a sender sends the batches to the
+//! partition leaders, retries what fails, and reports every outcome.
+//!
+//! - [`routing`] and [`partitioner`]: which partition a record goes to;
+//! - [`accumulator`]: batches and buffer memory (`batch.size`, `linger.ms`, `buffer.memory`);
+//! - [`sender`]: draining batches into Produce requests, `acks`, retries,
+//!   `delivery.timeout.ms`, `max.in.flight.requests.per.connection`, idempotence;
+//! - [`workload`]: the playground's steady flow of records.
+
+pub mod accumulator;
+pub mod partitioner;
+pub mod routing;
+pub mod sender;
+pub mod workload;
+
+use std::collections::{BTreeMap, VecDeque};
+
+use serde::{Deserialize, Serialize};
+
+use crate::client::metadata::{ClientMetadata, TopicStatus};
+use crate::cluster::command::NewRecord;
+use crate::cluster::context::Ctx;
+use crate::cluster::event::EventKind;
+use crate::cluster::timer::Timer;
+use crate::error::{ErrorCode, KafkaError};
+use crate::ids::{ProducerId, TopicPartition};
+use crate::kinds::{Acks, CompressionType};
+use crate::network::{ClientId, NodeId};
+use crate::protocol::{Body, TxnBody};
+
+use self::accumulator::Accumulator;
+use self::partitioner::PartitionerKind;
+use self::routing::{Router, Routing};
+use self::sender::InFlight;
+use self::workload::WorkloadState;
+
+/// A producer's timers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ProducerTimer {
+    /// Run the sender (a batch's `linger.ms` is up, or a retry backoff ended).
+    SenderWakeup,
+    /// A request got no answer within `request.timeout.ms`.
+    RequestTimeout {
+        /// The request.
+        request_id: u64,
+    },
+    /// A send blocked for metadata or memory reached `max.block.ms`.
+    MaxBlock,
+    /// The workload produces its next records.
+    Workload,
+}
+
+/// The producer settings the simulation uses, resolved from its configs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProducerRules {
+    /// `acks`.
+    pub acks: Acks,
+    /// `enable.idempotence` after Kafka's post-processing.
+    pub idempotent: bool,
+    /// `retries`.
+    pub retries: i32,
+    /// `retry.backoff.ms`.
+    pub retry_backoff_ms: i64,
+    /// `retry.backoff.max.ms`.
+    pub retry_backoff_max_ms: i64,
+    /// `delivery.timeout.ms`.
+    pub delivery_timeout_ms: i64,
+    /// `request.timeout.ms`.
+    pub request_timeout_ms: i64,
+    /// `linger.ms`.
+    pub linger_ms: i64,
+    /// `batch.size`.
+    pub batch_size: i32,
+    /// `buffer.memory`.
+    pub buffer_memory: i64,
+    /// `max.block.ms`.
+    pub max_block_ms: i64,
+    /// `compression.type`.
+    pub compression: CompressionType,
+    /// `max.in.flight.requests.per.connection`.
+    pub max_in_flight: i32,
+    /// `max.request.size`.
+    pub max_request_size: i32,
+    /// The null-key partitioner.
+    pub partitioner: PartitionerKind,
+    /// `partitioner.ignore.keys`.
+    pub ignore_keys: bool,
+    /// `transactional.id`.
+    pub transactional_id: Option<String>,
+    /// `transaction.timeout.ms`.
+    pub transaction_timeout_ms: i64,
+}
+
+impl Default for ProducerRules {
+    fn default() -> Self {
+        ProducerRules {
+            acks: Acks::All,
+            idempotent: true,
+            retries: i32::MAX,
+            retry_backoff_ms: 100,
+            retry_backoff_max_ms: 1_000,
+            delivery_timeout_ms: 120_000,
+            request_timeout_ms: 30_000,
+            linger_ms: 5,
+            batch_size: 16_384,
+            buffer_memory: 33_554_432,
+            max_block_ms: 60_000,
+            compression: CompressionType::None,
+            max_in_flight: 5,
+            max_request_size: 1_048_576,
+            partitioner: PartitionerKind::UniformSticky,
+            ignore_keys: false,
+            transactional_id: None,
+            transaction_timeout_ms: 60_000,
+        }
+    }
+}
+
+/// A send waiting for metadata or for buffer memory (`max.block.ms`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct BlockedSend {
+    /// The record.
+    pub record: NewRecord,
+    /// When `send` gives up with a `TimeoutException`.
+    pub deadline_ms: i64,
+    /// Whether the application is told of the outcome by events (a command, not the workload).
+    pub reported: bool,
+}
+
+/// Where a record went when `send` returned.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Accumulated {
+    /// Its partition.
+    pub partition: TopicPartition,
+    /// How the partition was chosen.
+    pub routing: Routing,
+    /// The batch it joined.
+    pub batch_id: u64,
+    /// Its index in the batch.
+    pub index: i32,
+}
+
+/// A producer.
+#[derive(Debug, Clone)]
+pub struct Producer {
+    /// Its node.
+    pub id: ClientId,
+    /// Its `client.id`.
+    pub name: String,
+    /// Its settings.
+    pub rules: ProducerRules,
+    /// Whether `close()` was called.
+    pub closed: bool,
+    /// Its view of the cluster.
+    pub metadata: ClientMetadata,
+    router: Router,
+    /// Batches waiting to be sent.
+    pub accumulator: Accumulator,
+    /// Requests awaiting an answer, by request id.
+    pub in_flight: BTreeMap<u64, InFlight>,
+    /// Sends blocked on metadata or memory.
+    pub blocked: VecDeque<BlockedSend>,
+    /// The producer id and epoch (idempotence), once assigned.
+    pub producer_id: Option<(ProducerId, i16)>,
+    /// The InitProducerId request in flight.
+    pub init_producer_id_in_flight: Option<u64>,
+    /// Next sequence number per partition.
+    pub next_sequence: BTreeMap<TopicPartition, i32>,
+    /// Whether a flush is waiting for every batch to complete.
+    pub flushing: bool,
+    /// The steady flow of records, if one runs.
+    pub workload: Option<WorkloadState>,
+    /// When the sender is next woken up.
+    pub(crate) wakeup_at_ms: Option<i64>,
+    /// Counters for views.
+    pub stats: ProducerStats,
+}
+
+/// What a producer has done so far.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProducerStats {
+    /// Records handed to `send`.
+    pub records_sent: i64,
+    /// Records acknowledged.
+    pub records_acknowledged: i64,
+    /// Records that failed for good.
+    pub records_failed: i64,
+    /// Batch retries.
+    pub retries: i64,
+}
+
+impl Producer {
+    /// A producer named `name` with these settings. `first_broker` picks the bootstrap server
+    /// it asks first.
+    pub fn new(
+        id: ClientId,
+        name: String,
+        rules: ProducerRules,
+        brokers: Vec<crate::ids::BrokerId>,
+        first_broker: usize,
+    ) -> Producer {
+        Producer {
+            id,
+            name,
+            rules,
+            closed: false,
+            metadata: ClientMetadata::new(brokers, first_broker),
+            router: Router::default(),
+            accumulator: Accumulator::default(),
+            in_flight: BTreeMap::new(),
+            blocked: VecDeque::new(),
+            producer_id: None,
+            init_producer_id_in_flight: None,
+            next_sequence: BTreeMap::new(),
+            flushing: false,
+            workload: None,
+            wakeup_at_ms: None,
+            stats: ProducerStats::default(),
+        }
+    }
+
+    /// `KafkaProducer.send`: `Ok(Some(..))` when the record joined a batch, `Ok(None)` when it
+    /// waits for metadata or memory (up to `max.block.ms`), or the error `send` throws.
+    pub fn send(
+        &mut self,
+        record: NewRecord,
+        reported: bool,
+        ctx: &mut Ctx,
+    ) -> Result<Option<Accumulated>, KafkaError> {
+        if self.closed {
+            return Err(KafkaError::new(
+                ErrorCode::IllegalState,
+                "Cannot perform operation after producer has been closed",
+            ));
+        }
+        self.check_size(&record)?;
+        self.stats.records_sent += 1;
+        self.metadata.want(&record.topic);
+        let outcome = match self.try_accumulate(&record, ctx) {
+            Ok(accumulated) => Some(accumulated),
+            Err(Blocked) => {
+                self.block(record, reported, ctx);
+                None
+            }
+        };
+        self.run_sender(ctx);
+        Ok(outcome)
+    }
+
+    /// `max.request.size` and `buffer.memory` checks of `KafkaProducer.ensureValidRecordSize`.
+    fn check_size(&self, record: &NewRecord) -> Result<(), KafkaError> {
+        let size = serialized_size(record);
+        if size > i64::from(self.rules.max_request_size) {
+            return Err(KafkaError::new(
+                ErrorCode::MessageTooLarge,
+                format!(
+                    "The message is {size} bytes when serialized which is larger than {}, which is the value of the max.request.size configuration.",
+                    self.rules.max_request_size
+                ),
+            ));
+        }
+        if size > self.rules.buffer_memory {
+            return Err(KafkaError::new(
+                ErrorCode::MessageTooLarge,
+                format!(
+                    "The message is {size} bytes when serialized which is larger than the total memory buffer you have configured with the buffer.memory configuration."
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Puts the record in a batch if metadata and memory allow.
+    fn try_accumulate(
+        &mut self,
+        record: &NewRecord,
+        ctx: &mut Ctx,
+    ) -> Result<Accumulated, Blocked> {
+        if self.metadata.status(&record.topic) == TopicStatus::Unknown {
+            return Err(Blocked);
+        }
+        let partition_count = self.metadata.partition_count(&record.topic).unwrap_or(0);
+        if partition_count <= 0 {
+            return Err(Blocked);
+        }
+        let size = serialized_size(record) as i32;
+        let memory = Accumulator::memory_for(size, self.rules.batch_size);
+        let key = record.key.as_deref().map(str::as_bytes);
+        let routing_key = if self.rules.ignore_keys { None } else { key };
+        let (partition, routing) = self.router.route(
+            &record.topic,
+            routing_key,
+            record.partition,
+            partition_count,
+            self.rules.partitioner,
+            self.rules.batch_size,
+            ctx.rng,
+        );
+        let partition = TopicPartition::new(record.topic.clone(), partition.0);
+        let opens_batch = self.accumulator.all_batches_full(&partition)
+            || self
+                .accumulator
+                .deques
+                .get(&partition)
+                .is_none_or(|d| d.is_empty());
+        if opens_batch && self.accumulator.buffered_bytes + memory > self.rules.buffer_memory {
+            return Err(Blocked);
+        }
+        let timestamp_ms = record.timestamp_ms.unwrap_or(ctx.clock_ms);
+        let headers = record.log_headers();
+        let appended = self.accumulator.append(
+            &partition,
+            timestamp_ms,
+            key,
+            record.value.as_deref().map(str::as_bytes),
+            &headers,
+            self.rules.batch_size,
+            ctx.now_ms,
+        );
+        if routing_key.is_none()
+            && record.partition.is_none()
+            && self.rules.partitioner == PartitionerKind::UniformSticky
+        {
+            let enable_switch = self.accumulator.all_batches_full(&partition);
+            self.router.sticky_appended(
+                &record.topic,
+                appended.appended_bytes,
+                self.rules.batch_size,
+                enable_switch,
+                partition_count,
+                ctx.rng,
+            );
+        }
+        if appended.new_batch && self.rules.linger_ms > 0 && !appended.batch_full {
+            self.wake_sender_at(ctx.now_ms + self.rules.linger_ms, ctx);
+        }
+        Ok(Accumulated {
+            partition,
+            routing,
+            batch_id: appended.batch_id,
+            index: appended.index,
+        })
+    }
+
+    fn block(&mut self, record: NewRecord, reported: bool, ctx: &mut Ctx) {
+        let deadline_ms = ctx.now_ms + self.rules.max_block_ms;
+        if reported {
+            ctx.emit(EventKind::Client {
+                client: Some(self.id),
+                trace: format!("send-blocked client-{} topic={}", self.id.0, record.topic),
+                description: format!(
+                    "{}: send() blocks waiting for metadata of topic {} or for buffer memory (max.block.ms={}).",
+                    self.name, record.topic, self.rules.max_block_ms
+                ),
+            });
+        }
+        self.blocked.push_back(BlockedSend {
+            record,
+            deadline_ms,
+            reported,
+        });
+        ctx.after(
+            self.rules.max_block_ms,
+            Timer::Producer(ProducerTimer::MaxBlock),
+        );
+    }
+
+    /// Retries blocked sends (after a metadata answer or freed memory) and fails those past
+    /// `max.block.ms`.
+    pub(crate) fn process_blocked(&mut self, ctx: &mut Ctx) {
+        let mut still_blocked = VecDeque::new();
+        while let Some(blocked) = self.blocked.pop_front() {
+            if !still_blocked.is_empty() {
+                still_blocked.push_back(blocked);
+                continue;
+            }
+            match self.try_accumulate(&blocked.record, ctx) {
+                Ok(accumulated) => {
+                    if blocked.reported {
+                        ctx.emit(EventKind::RecordAccumulated {
+                            producer: self.id,
+                            partition: accumulated.partition,
+                            routing: accumulated.routing,
+                            batch: accumulated.batch_id,
+                            index: accumulated.index,
+                        });
+                    }
+                }
+                Err(Blocked) if ctx.now_ms >= blocked.deadline_ms => {
+                    self.fail_blocked(blocked, ctx)
+                }
+                Err(Blocked) => still_blocked.push_back(blocked),
+            }
+        }
+        self.blocked = still_blocked;
+    }
+
+    fn fail_blocked(&mut self, blocked: BlockedSend, ctx: &mut Ctx) {
+        self.stats.records_failed += 1;
+        let message = if self.metadata.status(&blocked.record.topic) == TopicStatus::Unknown {
+            format!(
+                "Topic {} not present in metadata after {} ms.",
+                blocked.record.topic, self.rules.max_block_ms
+            )
+        } else {
+            format!(
+                "Failed to allocate memory within the configured max blocking time {} ms.",
+                self.rules.max_block_ms
+            )
+        };
+        ctx.emit(EventKind::ProduceFailed {
+            producer: self.id,
+            partition: TopicPartition::new(
+                blocked.record.topic.clone(),
+                blocked.record.partition.unwrap_or(-1),
+            ),
+            records: 1,
+            batch: None,
+            error: KafkaError::new(ErrorCode::ClientTimeout, message),
+        });
+    }
+
+    /// `flush()`: every queued batch is ready at once.
+    pub fn flush(&mut self, ctx: &mut Ctx) {
+        self.flushing = true;
+        self.run_sender(ctx);
+    }
+
+    /// `close()`: sends what is queued, then refuses new records.
+    pub fn close(&mut self, ctx: &mut Ctx) {
+        self.flush(ctx);
+        self.closed = true;
+        self.workload = None;
+    }
+
+    /// Handles a message to this producer.
+    pub fn handle_message(&mut self, _from: NodeId, body: Body, ctx: &mut Ctx) {
+        match body {
+            Body::MetadataResponse(response) => {
+                if self.metadata.update(response, ctx.now_ms) {
+                    self.after_metadata(ctx);
+                }
+            }
+            Body::ProduceResponse(response) => self.handle_produce_response(response, ctx),
+            Body::Txn(TxnBody::InitProducerIdResponse { request_id, result }) => {
+                self.handle_init_producer_id(request_id, result, ctx);
+            }
+            Body::Refused(request) => {
+                self.handle_failed_request(
+                    request_id_of(&request),
+                    ErrorCode::NetworkException,
+                    ctx,
+                );
+            }
+            Body::Disconnected { request_id } => {
+                self.handle_failed_request(Some(request_id), ErrorCode::NetworkException, ctx);
+            }
+            _ => {}
+        }
+    }
+
+    /// Handles a timer.
+    pub fn handle_timer(&mut self, timer: ProducerTimer, ctx: &mut Ctx) {
+        match timer {
+            ProducerTimer::SenderWakeup => {
+                if self.wakeup_at_ms.is_some_and(|at| at <= ctx.now_ms) {
+                    self.wakeup_at_ms = None;
+                }
+                self.run_sender(ctx);
+            }
+            ProducerTimer::RequestTimeout { request_id } => {
+                self.handle_failed_request(Some(request_id), ErrorCode::RequestTimedOut, ctx);
+            }
+            ProducerTimer::MaxBlock => {
+                self.process_blocked(ctx);
+                self.run_sender(ctx);
+            }
+            ProducerTimer::Workload => self.run_workload(ctx),
+        }
+    }
+
+    fn after_metadata(&mut self, ctx: &mut Ctx) {
+        self.process_blocked(ctx);
+        self.run_sender(ctx);
+        if self.metadata.stale {
+            ctx.after(
+                self.rules.retry_backoff_ms,
+                Timer::Producer(ProducerTimer::SenderWakeup),
+            );
+        }
+    }
+
+    /// Wakes the sender at `at_ms` unless it is already woken up earlier.
+    pub(crate) fn wake_sender_at(&mut self, at_ms: i64, ctx: &mut Ctx) {
+        if self
+            .wakeup_at_ms
+            .is_some_and(|existing| existing <= at_ms && existing >= ctx.now_ms)
+        {
+            return;
+        }
+        self.wakeup_at_ms = Some(at_ms);
+        ctx.at(at_ms, Timer::Producer(ProducerTimer::SenderWakeup));
+    }
+
+    /// Whether nothing is queued, blocked or in flight.
+    pub fn is_idle(&self) -> bool {
+        self.accumulator.is_empty() && self.in_flight.is_empty() && self.blocked.is_empty()
+    }
+}
+
+/// The record could not join a batch yet.
+struct Blocked;
+
+/// A record's size as `KafkaProducer` estimates it for the size checks: the record in a batch
+/// of its own (`AbstractRecords.estimateSizeInBytesUpperBound`).
+fn serialized_size(record: &NewRecord) -> i64 {
+    let headers = record.log_headers();
+    crate::log::record_size::default_record_size_in_bytes(
+        0,
+        0,
+        record.key.as_deref().map(str::as_bytes),
+        record.value.as_deref().map(str::as_bytes),
+        &headers,
+    )
+    .saturating_add(i64::from(crate::log::record_size::RECORD_BATCH_OVERHEAD))
+}
+
+/// The request id of a producer's request.
+fn request_id_of(body: &Body) -> Option<u64> {
+    match body {
+        Body::ProduceRequest(request) => Some(request.request_id),
+        Body::MetadataRequest(request) => Some(request.request_id),
+        Body::Txn(TxnBody::InitProducerId { request_id, .. }) => Some(*request_id),
+        _ => None,
+    }
+}

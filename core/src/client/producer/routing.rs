@@ -1,0 +1,124 @@
+//! Which partition a record goes to, and the numbers that decided it (`KafkaProducer.partition`).
+//!
+//! An explicit partition wins; a keyed record goes to `toPositive(murmur2(key)) % partitions`;
+//! a null-key record goes where the configured partitioner says. The [`Routing`] says which of
+//! these happened, with the intermediate numbers a lesson shows.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::ids::PartitionId;
+use crate::murmur2::{murmur2, to_positive};
+use crate::rng::SimRng;
+
+use super::partitioner::{PartitionerKind, RoundRobin, UniformSticky};
+
+/// How the producer chose the partition of a record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Routing {
+    /// The record named its partition.
+    Explicit,
+    /// `partition = toPositive(murmur2(key bytes)) % partition_count`.
+    Keyed {
+        /// `Utils.murmur2` of the key's UTF-8 bytes.
+        murmur2: i32,
+        /// `Utils.toPositive(murmur2)`.
+        positive: i32,
+        /// The topic's partition count when the record was sent.
+        partition_count: i32,
+    },
+    /// Null key, uniform sticky partitioner: the current sticky partition. Whether it switches
+    /// after this record depends on the batch it joins, reported when it is appended.
+    Sticky {
+        /// The byte count that triggers a switch (`Math.max(1, batch.size)`).
+        batch_size: i32,
+    },
+    /// Null key, round robin: the counter value used.
+    RoundRobin {
+        /// The counter value; the partition is `toPositive(counter) % partitions`.
+        counter: i32,
+    },
+}
+
+/// Null-key partitioner state for one topic.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+struct TopicPartitionerState {
+    uniform_sticky: UniformSticky,
+    round_robin: RoundRobin,
+}
+
+/// The producer's partitioner state, per topic.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Router {
+    topics: BTreeMap<String, TopicPartitionerState>,
+}
+
+impl Router {
+    /// Picks the partition of a record: `explicit` wins, then the key, then the partitioner.
+    pub fn route(
+        &mut self,
+        topic: &str,
+        key: Option<&[u8]>,
+        explicit: Option<i32>,
+        partition_count: i32,
+        partitioner: PartitionerKind,
+        batch_size: i32,
+        rng: &mut SimRng,
+    ) -> (PartitionId, Routing) {
+        if let Some(partition) = explicit {
+            return (PartitionId(partition), Routing::Explicit);
+        }
+        if let Some(key) = key {
+            let hash = murmur2(key);
+            let positive = to_positive(hash);
+            let partition = PartitionId(positive % partition_count.max(1));
+            let routing = Routing::Keyed {
+                murmur2: hash,
+                positive,
+                partition_count,
+            };
+            return (partition, routing);
+        }
+        let state = self.topics.entry(topic.to_string()).or_default();
+        match partitioner {
+            PartitionerKind::UniformSticky => {
+                let partition = state.uniform_sticky.current_partition(rng, partition_count);
+                (
+                    partition,
+                    Routing::Sticky {
+                        batch_size: batch_size.max(1),
+                    },
+                )
+            }
+            PartitionerKind::RoundRobin => {
+                let (counter, partition) = state.round_robin.next_partition(partition_count);
+                (partition, Routing::RoundRobin { counter })
+            }
+        }
+    }
+
+    /// After a null-key record joined a batch: count the batch's growth towards the sticky
+    /// partition's `batch.size` and maybe switch. Returns whether it switched.
+    pub fn sticky_appended(
+        &mut self,
+        topic: &str,
+        appended_bytes: i32,
+        batch_size: i32,
+        enable_switch: bool,
+        partition_count: i32,
+        rng: &mut SimRng,
+    ) -> bool {
+        let state = self.topics.entry(topic.to_string()).or_default();
+        state
+            .uniform_sticky
+            .record_appended(
+                appended_bytes,
+                batch_size.max(1),
+                enable_switch,
+                rng,
+                partition_count,
+            )
+            .switched
+    }
+}

@@ -1,0 +1,470 @@
+//! The producer's sender (`Sender`): drains ready batches into Produce requests, one request
+//! per leader, and handles the answers.
+//!
+//! A batch is ready when it is full, its `linger.ms` is up, a flush asked for it, or a newer
+//! batch queues behind it. At most `max.in.flight.requests.per.connection` requests go to one
+//! broker at a time. A retriable error sends the batch again after a backoff
+//! (`retry.backoff.ms`, doubling up to `retry.backoff.max.ms`), as long as `retries` and
+//! `delivery.timeout.ms` allow; without idempotence a retry can land after a newer batch
+//! (reordering) or twice (when the first attempt was appended but its answer lost). With
+//! idempotence each batch carries the producer id, epoch and sequence numbers, and the broker
+//! drops duplicates and refuses gaps, so retries neither duplicate nor reorder.
+//!
+//! Simplification, stated in the lessons: when an idempotent producer's batch fails for good,
+//! the producer asks for a new producer id (where Kafka bumps the epoch, KIP-360) and
+//! restarts its sequences.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use crate::cluster::context::Ctx;
+use crate::cluster::event::EventKind;
+use crate::cluster::timer::Timer;
+use crate::error::{ErrorCode, KafkaError};
+use crate::ids::{BrokerId, Offset, ProducerId, TopicPartition};
+use crate::kinds::Acks;
+use crate::log::ProducedBatch;
+use crate::network::NodeId;
+use crate::protocol::{Body, ProduceRequest, ProduceResponse, TxnBody};
+
+use super::accumulator::ProducerBatch;
+use super::{Producer, ProducerTimer};
+
+/// A Produce request awaiting its answer.
+#[derive(Debug, Clone)]
+pub struct InFlight {
+    /// The leader it went to.
+    pub broker: BrokerId,
+    /// The batches it carries.
+    pub batches: Vec<ProducerBatch>,
+}
+
+impl Producer {
+    /// Sends whatever is ready, and schedules the next wakeup.
+    pub(crate) fn run_sender(&mut self, ctx: &mut Ctx) {
+        self.metadata.maybe_request(true, ctx);
+        if self.rules.idempotent && self.producer_id.is_none() {
+            self.init_producer_id(ctx);
+            return;
+        }
+        self.expire_batches(ctx);
+        let mut requests: BTreeMap<BrokerId, Vec<ProducerBatch>> = BTreeMap::new();
+        let mut next_wakeup: Option<i64> = None;
+        let mut needs_metadata = false;
+        let partitions: Vec<TopicPartition> = self.accumulator.deques.keys().cloned().collect();
+        for partition in partitions {
+            let Some(leader) = self.metadata.leader(&partition) else {
+                needs_metadata = true;
+                continue;
+            };
+            let in_flight_to_leader = self
+                .in_flight
+                .values()
+                .filter(|f| f.broker == leader)
+                .count() as i32
+                + i32::from(requests.contains_key(&leader));
+            if in_flight_to_leader >= self.rules.max_in_flight {
+                continue;
+            }
+            let Some(deque) = self.accumulator.deques.get(&partition) else {
+                continue;
+            };
+            let Some(front) = deque.front() else {
+                continue;
+            };
+            let ready_at = self.ready_at(front, deque.len() > 1);
+            if ready_at > ctx.now_ms {
+                next_wakeup = Some(next_wakeup.map_or(ready_at, |at: i64| at.min(ready_at)));
+                continue;
+            }
+            let request = requests.entry(leader).or_default();
+            let request_bytes: i64 = request.iter().map(|b| i64::from(b.size_bytes)).sum();
+            if !request.is_empty()
+                && request_bytes + i64::from(front.size_bytes)
+                    > i64::from(self.rules.max_request_size)
+            {
+                continue;
+            }
+            if let Some(mut batch) = self
+                .accumulator
+                .deques
+                .get_mut(&partition)
+                .and_then(|d| d.pop_front())
+            {
+                self.seal(&mut batch);
+                request.push(batch);
+            }
+        }
+        self.accumulator.deques.retain(|_, deque| !deque.is_empty());
+        if needs_metadata {
+            self.metadata.stale = true;
+            self.metadata.maybe_request(true, ctx);
+        }
+        for (broker, batches) in requests {
+            self.send_request(broker, batches, ctx);
+        }
+        if let Some(at_ms) = next_wakeup {
+            self.wake_sender_at(at_ms, ctx);
+        }
+        if self.flushing && self.accumulator.is_empty() && self.in_flight.is_empty() {
+            self.flushing = false;
+        }
+    }
+
+    /// When the front batch of a partition may go.
+    fn ready_at(&self, batch: &ProducerBatch, has_successor: bool) -> i64 {
+        let backoff_over = batch.retry_at_ms;
+        if batch.attempts > 0
+            || batch.full
+            || has_successor
+            || self.flushing
+            || self.closed
+            || !self.blocked.is_empty()
+        {
+            return backoff_over;
+        }
+        (batch.created_ms + self.rules.linger_ms).max(backoff_over)
+    }
+
+    /// Closes the batch and gives it its sequence number (first send only).
+    fn seal(&mut self, batch: &mut ProducerBatch) {
+        if self.rules.idempotent && batch.base_sequence.is_none() {
+            let next = self
+                .next_sequence
+                .entry(batch.partition.clone())
+                .or_insert(0);
+            batch.base_sequence = Some(*next);
+            *next = next.wrapping_add(batch.record_count);
+        }
+        let (producer_id, producer_epoch) = self.producer_id.unwrap_or((ProducerId::NONE, -1));
+        let base_sequence = batch.base_sequence.unwrap_or(-1);
+        let compression = self.rules.compression;
+        let is_transactional = self.rules.transactional_id.is_some();
+        batch.close(|records| ProducedBatch {
+            producer_id,
+            producer_epoch,
+            base_sequence,
+            is_transactional,
+            compression,
+            records,
+        });
+    }
+
+    fn send_request(&mut self, broker: BrokerId, mut batches: Vec<ProducerBatch>, ctx: &mut Ctx) {
+        let request_id = ctx.request_id();
+        let produced: Vec<(TopicPartition, Arc<ProducedBatch>)> = batches
+            .iter_mut()
+            .filter_map(|batch| {
+                batch.attempts += 1;
+                batch
+                    .sealed
+                    .clone()
+                    .map(|sealed| (batch.partition.clone(), sealed))
+            })
+            .collect();
+        let request = ProduceRequest {
+            request_id,
+            acks: self.rules.acks,
+            timeout_ms: self.rules.request_timeout_ms,
+            transactional_id: self.rules.transactional_id.clone(),
+            batches: produced,
+        };
+        ctx.send(NodeId::Broker(broker), Body::ProduceRequest(request));
+        if self.rules.acks == Acks::Zero {
+            // No answer will come: the batches count as sent, with no offset.
+            for batch in batches {
+                self.complete(batch, Ok(Offset(-1)), ctx);
+            }
+            return;
+        }
+        self.in_flight
+            .insert(request_id, InFlight { broker, batches });
+        ctx.after(
+            self.rules.request_timeout_ms,
+            Timer::Producer(ProducerTimer::RequestTimeout { request_id }),
+        );
+    }
+
+    pub(crate) fn handle_produce_response(&mut self, response: ProduceResponse, ctx: &mut Ctx) {
+        let Some(in_flight) = self.in_flight.remove(&response.request_id) else {
+            return;
+        };
+        let mut results: BTreeMap<TopicPartition, Result<Offset, KafkaError>> = response
+            .partitions
+            .into_iter()
+            .map(|partition| (partition.partition, partition.result))
+            .collect();
+        for batch in in_flight.batches {
+            let result = results.remove(&batch.partition).unwrap_or_else(|| {
+                Err(KafkaError::with_default_message(
+                    ErrorCode::NetworkException,
+                ))
+            });
+            self.complete_or_retry(batch, result, ctx);
+        }
+        self.run_sender(ctx);
+    }
+
+    /// A request was refused, lost with a crashed broker, or timed out: its batches are
+    /// retried (the broker may or may not have appended them).
+    pub(crate) fn handle_failed_request(
+        &mut self,
+        request_id: Option<u64>,
+        code: ErrorCode,
+        ctx: &mut Ctx,
+    ) {
+        let Some(request_id) = request_id else {
+            return;
+        };
+        if self.metadata.request_failed(request_id) {
+            self.metadata.maybe_request(true, ctx);
+            return;
+        }
+        if self.init_producer_id_in_flight == Some(request_id) {
+            self.init_producer_id_in_flight = None;
+            ctx.after(
+                self.rules.retry_backoff_ms,
+                Timer::Producer(ProducerTimer::SenderWakeup),
+            );
+            return;
+        }
+        let Some(in_flight) = self.in_flight.remove(&request_id) else {
+            return;
+        };
+        for batch in in_flight.batches {
+            self.complete_or_retry(batch, Err(KafkaError::with_default_message(code)), ctx);
+        }
+        self.run_sender(ctx);
+    }
+
+    fn complete_or_retry(
+        &mut self,
+        mut batch: ProducerBatch,
+        result: Result<Offset, KafkaError>,
+        ctx: &mut Ctx,
+    ) {
+        let error = match result {
+            Ok(offset) => return self.complete(batch, Ok(offset), ctx),
+            Err(error) if error.code == ErrorCode::DuplicateSequenceNumber => {
+                return self.complete(batch, Ok(Offset(-1)), ctx)
+            }
+            Err(error) => error,
+        };
+        self.metadata.invalidate_on(error.code);
+        let out_of_order_behind_a_retry = error.code == ErrorCode::OutOfOrderSequenceNumber
+            && self.rules.idempotent
+            && self.has_earlier_unacknowledged(&batch);
+        let retriable = error.code.is_retriable() || out_of_order_behind_a_retry;
+        let expired = ctx.now_ms - batch.created_ms >= self.rules.delivery_timeout_ms;
+        if retriable && batch.attempts <= self.rules.retries && !expired {
+            self.stats.retries += 1;
+            ctx.emit(EventKind::ProduceRetried {
+                producer: self.id,
+                partition: batch.partition.clone(),
+                error,
+                attempt: batch.attempts + 1,
+            });
+            let backoff = backoff_ms(
+                self.rules.retry_backoff_ms,
+                self.rules.retry_backoff_max_ms,
+                batch.attempts,
+            );
+            batch.retry_at_ms = ctx.now_ms + backoff;
+            self.wake_sender_at(batch.retry_at_ms, ctx);
+            self.accumulator.reenqueue(batch);
+            return;
+        }
+        let error = if expired && retriable {
+            expiry_error(&batch, self.rules.delivery_timeout_ms, ctx.now_ms)
+        } else {
+            error
+        };
+        self.complete(batch, Err(error), ctx);
+    }
+
+    /// Whether a batch of the same partition with a lower sequence is still unacknowledged
+    /// (then an `OUT_OF_ORDER_SEQUENCE_NUMBER` only means that one must land first).
+    fn has_earlier_unacknowledged(&self, batch: &ProducerBatch) -> bool {
+        let Some(sequence) = batch.base_sequence else {
+            return false;
+        };
+        let earlier = |other: &ProducerBatch| {
+            other.partition == batch.partition && other.base_sequence.is_some_and(|s| s < sequence)
+        };
+        self.accumulator
+            .deques
+            .get(&batch.partition)
+            .is_some_and(|deque| deque.iter().any(earlier))
+            || self
+                .in_flight
+                .values()
+                .any(|f| f.batches.iter().any(earlier))
+    }
+
+    /// Finishes a batch: acknowledged (offset) or failed for good.
+    fn complete(
+        &mut self,
+        batch: ProducerBatch,
+        result: Result<Offset, KafkaError>,
+        ctx: &mut Ctx,
+    ) {
+        self.accumulator.release(&batch);
+        match result {
+            Ok(base_offset) => {
+                self.stats.records_acknowledged += i64::from(batch.record_count);
+                ctx.emit(EventKind::ProduceAcknowledged {
+                    producer: self.id,
+                    partition: batch.partition.clone(),
+                    base_offset,
+                    records: batch.record_count,
+                    batch: batch.id,
+                });
+            }
+            Err(error) => {
+                self.stats.records_failed += i64::from(batch.record_count);
+                if self.rules.idempotent && batch.base_sequence.is_some() {
+                    // The sequence has a gap now: start again with a new producer id.
+                    self.producer_id = None;
+                    self.next_sequence.clear();
+                }
+                ctx.emit(EventKind::ProduceFailed {
+                    producer: self.id,
+                    partition: batch.partition.clone(),
+                    records: batch.record_count,
+                    batch: Some(batch.id),
+                    error,
+                });
+            }
+        }
+        if !self.blocked.is_empty() {
+            self.process_blocked(ctx);
+        }
+    }
+
+    /// Fails queued batches older than `delivery.timeout.ms`.
+    fn expire_batches(&mut self, ctx: &mut Ctx) {
+        let timeout_ms = self.rules.delivery_timeout_ms;
+        let mut expired = Vec::new();
+        for deque in self.accumulator.deques.values_mut() {
+            while deque
+                .front()
+                .is_some_and(|batch| ctx.now_ms - batch.created_ms >= timeout_ms)
+            {
+                if let Some(batch) = deque.pop_front() {
+                    expired.push(batch);
+                }
+            }
+        }
+        self.accumulator.deques.retain(|_, deque| !deque.is_empty());
+        for batch in expired {
+            let error = expiry_error(&batch, timeout_ms, ctx.now_ms);
+            self.complete(batch, Err(error), ctx);
+        }
+        if let Some(oldest) = self
+            .accumulator
+            .deques
+            .values()
+            .filter_map(|deque| deque.front())
+            .map(|batch| batch.created_ms + timeout_ms)
+            .min()
+        {
+            self.wake_sender_at(oldest, ctx);
+        }
+    }
+
+    /// Asks any broker for a producer id (idempotence).
+    fn init_producer_id(&mut self, ctx: &mut Ctx) {
+        if self.init_producer_id_in_flight.is_some() {
+            return;
+        }
+        let Some(broker) = self.metadata.brokers.first().copied() else {
+            return;
+        };
+        let broker = self
+            .metadata
+            .in_flight_to
+            .or_else(|| {
+                self.metadata
+                    .brokers
+                    .get((ctx.now_ms as usize) % self.metadata.brokers.len())
+                    .copied()
+            })
+            .unwrap_or(broker);
+        let request_id = ctx.request_id();
+        self.init_producer_id_in_flight = Some(request_id);
+        let request = TxnBody::InitProducerId {
+            request_id,
+            transactional_id: self.rules.transactional_id.clone(),
+            transaction_timeout_ms: self.rules.transaction_timeout_ms,
+        };
+        ctx.send(NodeId::Broker(broker), Body::Txn(request));
+        ctx.after(
+            self.rules.request_timeout_ms,
+            Timer::Producer(ProducerTimer::RequestTimeout { request_id }),
+        );
+    }
+
+    pub(crate) fn handle_init_producer_id(
+        &mut self,
+        request_id: u64,
+        result: Result<(ProducerId, i16), KafkaError>,
+        ctx: &mut Ctx,
+    ) {
+        if self.init_producer_id_in_flight != Some(request_id) {
+            return;
+        }
+        self.init_producer_id_in_flight = None;
+        match result {
+            Ok((producer_id, producer_epoch)) => {
+                self.producer_id = Some((producer_id, producer_epoch));
+                ctx.emit(EventKind::ProducerIdAssigned {
+                    producer: self.id,
+                    producer_id,
+                    producer_epoch,
+                });
+                self.run_sender(ctx);
+            }
+            Err(_) => {
+                ctx.after(
+                    self.rules.retry_backoff_ms,
+                    Timer::Producer(ProducerTimer::SenderWakeup),
+                );
+            }
+        }
+    }
+}
+
+/// `retry.backoff.ms` doubling per attempt up to `retry.backoff.max.ms` (KIP-580, without
+/// the jitter).
+fn backoff_ms(base_ms: i64, max_ms: i64, attempts: i32) -> i64 {
+    let exponent = attempts.saturating_sub(1).clamp(0, 20) as u32;
+    base_ms
+        .saturating_mul(1_i64 << exponent)
+        .min(max_ms.max(base_ms))
+}
+
+/// The `TimeoutException` of a batch past `delivery.timeout.ms`.
+fn expiry_error(batch: &ProducerBatch, timeout_ms: i64, now_ms: i64) -> KafkaError {
+    KafkaError::new(
+        ErrorCode::ClientTimeout,
+        format!(
+            "Expiring {} record(s) for {}:{} ms has passed since batch creation",
+            batch.record_count,
+            batch.partition,
+            (now_ms - batch.created_ms).max(timeout_ms)
+        ),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::backoff_ms;
+
+    #[test]
+    fn retry_backoff_doubles_up_to_its_maximum() {
+        assert_eq!(backoff_ms(100, 1000, 1), 100);
+        assert_eq!(backoff_ms(100, 1000, 2), 200);
+        assert_eq!(backoff_ms(100, 1000, 4), 800);
+        assert_eq!(backoff_ms(100, 1000, 5), 1000);
+    }
+}

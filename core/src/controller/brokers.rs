@@ -1,0 +1,285 @@
+//! Broker liveness as the controller sees it (`BrokerHeartbeatManager`, `ReplicationControlManager`
+//! `handleBrokerFenced`/`handleBrokerUnfenced`/`handleBrokerInControlledShutdown`).
+//!
+//! A broker registers fenced, is unfenced once a heartbeat shows it caught up with the metadata
+//! log, and is fenced again when no heartbeat arrives for `broker.session.timeout.ms`. Fencing
+//! removes the broker from every ISR (never emptying one) and moves its leaderships to the next
+//! eligible ISR member; a partition with none stays offline unless unclean election is allowed.
+//! In ZooKeeper mode the same happens when ZooKeeper reports the broker's session expired.
+
+use crate::cluster::context::Ctx;
+use crate::cluster::event::{ElectionReason, EventKind, FenceReason};
+use crate::cluster::timer::Timer;
+use crate::ids::BrokerId;
+use crate::protocol::controller::MetadataRecord;
+
+use super::election::{elect_offline_leader, elect_preferred_leader, isr_without};
+use super::{BrokerSession, Controller, ControllerTimer};
+
+impl Controller {
+    /// `BrokerRegistration`: a new broker epoch; the broker starts fenced. A broker that
+    /// re-registers while still unfenced (it restarted faster than its session timeout) is
+    /// fenced first, so its old leaderships move.
+    pub(super) fn register_broker(&mut self, broker: BrokerId, ctx: &mut Ctx) -> i64 {
+        if self.image.is_unfenced(broker) {
+            self.fence_broker(broker, FenceReason::SessionTimeout, None, ctx);
+        }
+        let broker_epoch = self.take_broker_epoch();
+        self.commit(
+            vec![MetadataRecord::RegisterBroker {
+                broker,
+                broker_epoch,
+            }],
+            ctx,
+        );
+        self.sessions.insert(
+            broker,
+            BrokerSession {
+                last_heartbeat_ms: ctx.now_ms,
+                catch_up_offset: self.log.len() as u64,
+                shutting_down: false,
+            },
+        );
+        ctx.emit(EventKind::BrokerRegistered {
+            broker,
+            broker_epoch,
+        });
+        self.schedule_session_check(broker, ctx);
+        broker_epoch
+    }
+
+    /// `BrokerHeartbeat`: returns (is fenced, may shut down).
+    pub(super) fn heartbeat(
+        &mut self,
+        broker: BrokerId,
+        broker_epoch: i64,
+        metadata_offset: u64,
+        want_fence: bool,
+        want_shutdown: bool,
+        ctx: &mut Ctx,
+    ) -> (bool, bool) {
+        let registered_epoch = self
+            .image
+            .brokers
+            .get(&broker)
+            .map(|info| info.broker_epoch);
+        if registered_epoch != Some(broker_epoch) {
+            return (true, false);
+        }
+        let Some(session) = self.sessions.get_mut(&broker) else {
+            return (true, false);
+        };
+        session.last_heartbeat_ms = ctx.now_ms;
+        let caught_up = metadata_offset >= session.catch_up_offset;
+        self.schedule_session_check(broker, ctx);
+        if want_shutdown {
+            return (
+                !self.image.is_unfenced(broker),
+                self.controlled_shutdown(broker, ctx),
+            );
+        }
+        if !self.image.is_unfenced(broker) && !want_fence && caught_up {
+            self.unfence_broker(broker, ctx);
+        }
+        (!self.image.is_unfenced(broker), false)
+    }
+
+    fn schedule_session_check(&mut self, broker: BrokerId, ctx: &mut Ctx) {
+        ctx.after(
+            self.settings.broker_session_timeout_ms,
+            Timer::Controller(ControllerTimer::SessionCheck {
+                epoch: self.epoch,
+                broker,
+            }),
+        );
+    }
+
+    /// Fences `broker` if its last heartbeat is older than `broker.session.timeout.ms`.
+    pub(super) fn check_session(&mut self, broker: BrokerId, ctx: &mut Ctx) {
+        let timeout_ms = self.settings.broker_session_timeout_ms;
+        let expired = self
+            .sessions
+            .get(&broker)
+            .is_some_and(|session| ctx.now_ms - session.last_heartbeat_ms >= timeout_ms);
+        if expired && self.image.is_unfenced(broker) {
+            self.fence_broker(broker, FenceReason::SessionTimeout, Some(timeout_ms), ctx);
+        }
+    }
+
+    /// Fences `broker`: out of every ISR, its leaderships moved.
+    pub fn fence_broker(
+        &mut self,
+        broker: BrokerId,
+        reason: FenceReason,
+        timeout_ms: Option<i64>,
+        ctx: &mut Ctx,
+    ) {
+        if !self.image.brokers.contains_key(&broker) {
+            return;
+        }
+        self.commit(vec![MetadataRecord::FenceBroker { broker }], ctx);
+        ctx.emit(EventKind::BrokerFenced {
+            broker,
+            reason,
+            timeout_ms,
+        });
+        self.move_away_from(broker, ElectionReason::LeaderUnavailable, ctx);
+    }
+
+    /// Removes `broker` from ISRs and moves its leaderships to eligible ISR members.
+    fn move_away_from(&mut self, broker: BrokerId, reason: ElectionReason, ctx: &mut Ctx) {
+        for (partition, state) in self.partitions() {
+            let leads = state.leader == Some(broker);
+            if !leads && !state.isr.contains(&broker) {
+                continue;
+            }
+            let isr = isr_without(&state.isr, broker);
+            let leader = if leads || state.leader.is_none() {
+                let unclean = self
+                    .topic_settings(&partition.topic)
+                    .unclean_leader_election_enable;
+                let candidate = crate::protocol::controller::PartitionState {
+                    isr: isr.clone(),
+                    ..state.clone()
+                };
+                elect_offline_leader(&candidate, |b| b != broker && self.is_eligible(b), unclean)
+            } else {
+                state.leader.map(|leader| super::election::Elected {
+                    leader,
+                    unclean: false,
+                })
+            };
+            let (leader, isr, reason) = match leader {
+                Some(elected) if elected.unclean => (
+                    Some(elected.leader),
+                    vec![elected.leader],
+                    ElectionReason::Unclean,
+                ),
+                Some(elected) => (Some(elected.leader), isr, reason),
+                None => (None, isr, reason),
+            };
+            self.change_leader(&partition, &state, leader, isr, reason, ctx);
+        }
+    }
+
+    /// Unfences `broker` and gives leaders to offline partitions it can lead.
+    pub(super) fn unfence_broker(&mut self, broker: BrokerId, ctx: &mut Ctx) {
+        self.commit(vec![MetadataRecord::UnfenceBroker { broker }], ctx);
+        ctx.emit(EventKind::BrokerUnfenced { broker });
+        self.elect_offline_partitions(ctx);
+    }
+
+    /// Controlled shutdown: leaderships move to other ISR members and the broker leaves the
+    /// ISRs; it may stop once it leads nothing.
+    fn controlled_shutdown(&mut self, broker: BrokerId, ctx: &mut Ctx) -> bool {
+        if let Some(session) = self.sessions.get_mut(&broker) {
+            session.shutting_down = true;
+        }
+        self.move_away_from(broker, ElectionReason::ControlledShutdown, ctx);
+        let leads_nothing = self
+            .partitions()
+            .iter()
+            .all(|(_, state)| state.leader != Some(broker));
+        if leads_nothing && self.image.is_unfenced(broker) {
+            self.commit(vec![MetadataRecord::FenceBroker { broker }], ctx);
+            ctx.emit(EventKind::BrokerFenced {
+                broker,
+                reason: FenceReason::ControlledShutdown,
+                timeout_ms: None,
+            });
+        }
+        leads_nothing
+    }
+
+    /// ZooKeeper mode: a broker's ephemeral node appeared; it is alive at once.
+    pub fn zookeeper_broker_registered(&mut self, broker: BrokerId, ctx: &mut Ctx) {
+        let broker_epoch = self.take_broker_epoch();
+        self.commit(
+            vec![MetadataRecord::RegisterBroker {
+                broker,
+                broker_epoch,
+            }],
+            ctx,
+        );
+        self.sessions.insert(
+            broker,
+            BrokerSession {
+                last_heartbeat_ms: ctx.now_ms,
+                catch_up_offset: 0,
+                shutting_down: false,
+            },
+        );
+        ctx.emit(EventKind::BrokerRegistered {
+            broker,
+            broker_epoch,
+        });
+        self.unfence_broker(broker, ctx);
+    }
+
+    /// ZooKeeper mode: a broker's session expired.
+    pub fn zookeeper_broker_expired(&mut self, broker: BrokerId, timeout_ms: i64, ctx: &mut Ctx) {
+        if self.image.is_unfenced(broker) {
+            self.fence_broker(
+                broker,
+                FenceReason::ZooKeeperSessionExpired,
+                Some(timeout_ms),
+                ctx,
+            );
+        }
+    }
+
+    /// ZooKeeper mode, on becoming controller: compare the registered brokers with the live
+    /// ephemeral nodes, as the new controller reads `/brokers/ids`.
+    pub fn zookeeper_sync_brokers(&mut self, live: &[BrokerId], timeout_ms: i64, ctx: &mut Ctx) {
+        let known: Vec<BrokerId> = self.image.brokers.keys().copied().collect();
+        for broker in known {
+            if !live.contains(&broker) {
+                self.zookeeper_broker_expired(broker, timeout_ms, ctx);
+            }
+        }
+        for broker in live {
+            if !self.image.is_unfenced(*broker) {
+                self.zookeeper_broker_registered(*broker, ctx);
+            }
+        }
+    }
+
+    /// `auto.leader.rebalance.enable`: when more than `leader.imbalance.per.broker.percentage`
+    /// of a broker's preferred partitions are led by others, elect the preferred leaders.
+    pub(super) fn rebalance_leaders(&mut self, ctx: &mut Ctx) {
+        let partitions = self.partitions();
+        let threshold = f64::from(self.settings.leader_imbalance_per_broker_percentage) / 100.0;
+        let brokers: Vec<BrokerId> = self.image.brokers.keys().copied().collect();
+        for broker in brokers {
+            let preferred: Vec<_> = partitions
+                .iter()
+                .filter(|(_, state)| state.replicas.first() == Some(&broker))
+                .collect();
+            if preferred.is_empty() {
+                continue;
+            }
+            let not_led = preferred
+                .iter()
+                .filter(|(_, state)| state.leader != Some(broker))
+                .count();
+            if (not_led as f64) / (preferred.len() as f64) <= threshold {
+                continue;
+            }
+            for (partition, state) in preferred {
+                if state.leader == Some(broker) {
+                    continue;
+                }
+                if elect_preferred_leader(state, |b| self.is_eligible(b)).is_some() {
+                    self.change_leader(
+                        partition,
+                        state,
+                        Some(broker),
+                        state.isr.clone(),
+                        ElectionReason::Preferred,
+                        ctx,
+                    );
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,598 @@
+//! The controller: it decides the cluster's metadata (which brokers are alive, which topics
+//! exist, who leads each partition and which replicas are in sync) and publishes every
+//! decision as a record of the metadata log that brokers pull.
+//!
+//! In KRaft mode (the default) the active controller is elected by the quorum of controller
+//! voters ([`quorum`]); brokers register and heartbeat to it, and a broker silent for
+//! `broker.session.timeout.ms` is fenced. In the legacy ZooKeeper mode the controller is the
+//! broker that created the ephemeral `/controller` node, and ZooKeeper session expiry tells it
+//! a broker died (see [`crate::zookeeper`]).
+//!
+//! - [`brokers`]: registration, heartbeats, fencing, unfencing, controlled shutdown;
+//! - [`topics`]: creating and deleting topics, adding partitions, configs, elections on demand;
+//! - [`election`]: Kafka's leader election rules; [`placement`]: where replicas go;
+//! - [`quorum`]: choosing the active controller.
+//!
+//! The controller's state survives a change of active controller, as the replicated metadata
+//! log (KRaft) or ZooKeeper's data (legacy mode) does; what each active controller keeps only in
+//! memory (heartbeat times, held metadata fetches) starts afresh.
+
+pub mod brokers;
+pub mod election;
+pub mod placement;
+pub mod quorum;
+pub mod topics;
+
+use std::collections::BTreeMap;
+
+use crate::broker::metadata_cache::MetadataCache;
+use crate::cluster::context::Ctx;
+use crate::cluster::event::{ElectionReason, EventKind, IsrChangeReason};
+use crate::cluster::settings::{
+    effective_broker_config, BrokerSettings, TopicSettings, TopicSettingsCache,
+};
+use crate::cluster::timer::Timer;
+use crate::config::broker::BrokerConfig;
+use crate::error::{ErrorCode, KafkaError};
+use crate::ids::{BrokerId, TopicPartition};
+use crate::network::NodeId;
+use crate::protocol::controller::ConfigResource;
+use crate::protocol::controller::{MetadataRecord, PartitionState};
+use crate::protocol::{Body, ControllerBody};
+
+/// The controller's timers; `epoch` is the controller epoch that set them, so a timer from an
+/// earlier term of the same broker is ignored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ControllerTimer {
+    /// Fence `broker` if it has not heartbeated since.
+    SessionCheck {
+        /// The controller epoch.
+        epoch: i32,
+        /// The broker.
+        broker: BrokerId,
+    },
+    /// Answer a held metadata fetch even though nothing is new.
+    MetadataFetchExpired {
+        /// The controller epoch.
+        epoch: i32,
+        /// The broker fetching.
+        broker: BrokerId,
+        /// Its request.
+        request_id: u64,
+    },
+    /// `leader.imbalance.check.interval.seconds`: move leadership back to preferred replicas.
+    LeaderImbalanceCheck {
+        /// The controller epoch.
+        epoch: i32,
+    },
+    /// KRaft: the quorum elects a new active controller (no epoch: any term).
+    QuorumElection,
+}
+
+/// What the active controller remembers about a broker (in memory only).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BrokerSession {
+    /// The last heartbeat (or registration).
+    pub last_heartbeat_ms: i64,
+    /// The metadata offset the broker must reach before it may be unfenced.
+    pub catch_up_offset: u64,
+    /// Whether the broker asked for a controlled shutdown.
+    pub shutting_down: bool,
+}
+
+/// A broker's metadata fetch held until there is something new.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct HeldFetch {
+    request_id: u64,
+    offset: u64,
+}
+
+/// The controller.
+#[derive(Debug, Clone)]
+pub struct Controller {
+    /// The active controller, if any.
+    pub active: Option<BrokerId>,
+    /// Bumped with every new active controller.
+    pub epoch: i32,
+    /// Whether a quorum election is scheduled.
+    pub election_pending: bool,
+    /// The metadata log.
+    pub log: Vec<MetadataRecord>,
+    /// The metadata as the log says it now.
+    pub image: MetadataCache,
+    /// The active controller's view of each broker's session.
+    pub sessions: BTreeMap<BrokerId, BrokerSession>,
+    /// Every broker's static config (`server.properties`).
+    pub static_configs: BTreeMap<BrokerId, BrokerConfig>,
+    /// The config the controller decides with (the first broker's, with dynamic overrides):
+    /// defaults for new topics, timeouts.
+    pub config: BrokerConfig,
+    /// `config`, resolved.
+    pub settings: BrokerSettings,
+    /// Every topic's settings.
+    pub topics: TopicSettingsCache,
+    held_fetches: BTreeMap<BrokerId, HeldFetch>,
+    next_topic_id: u64,
+    next_broker_epoch: i64,
+}
+
+impl Controller {
+    /// A controller with an empty metadata log and no active controller yet.
+    pub fn new(static_configs: BTreeMap<BrokerId, BrokerConfig>) -> Controller {
+        let config = static_configs.values().next().cloned().unwrap_or_default();
+        Controller {
+            active: None,
+            epoch: 0,
+            election_pending: false,
+            log: Vec::new(),
+            image: MetadataCache::default(),
+            sessions: BTreeMap::new(),
+            settings: BrokerSettings::from_config(&config),
+            topics: TopicSettingsCache::new(&config),
+            static_configs,
+            config,
+            held_fetches: BTreeMap::new(),
+            next_topic_id: 1,
+            next_broker_epoch: 1,
+        }
+    }
+
+    /// Becomes active on `broker` with `epoch`: sessions start afresh (every broker gets a
+    /// full session timeout), and the periodic tasks start.
+    pub fn activate(&mut self, broker: BrokerId, epoch: i32, by_zookeeper: bool, ctx: &mut Ctx) {
+        self.active = Some(broker);
+        self.epoch = epoch;
+        self.held_fetches.clear();
+        let session_timeout_ms = self.settings.broker_session_timeout_ms;
+        for (id, session) in &mut self.sessions {
+            session.last_heartbeat_ms = ctx.now_ms;
+            if !by_zookeeper {
+                ctx.after(
+                    session_timeout_ms,
+                    Timer::Controller(ControllerTimer::SessionCheck { epoch, broker: *id }),
+                );
+            }
+        }
+        ctx.emit(EventKind::ControllerElected {
+            broker,
+            epoch,
+            by_zookeeper,
+        });
+        if self.settings.auto_leader_rebalance_enable {
+            ctx.after(
+                self.settings.leader_imbalance_check_interval_seconds * 1000,
+                Timer::Controller(ControllerTimer::LeaderImbalanceCheck { epoch }),
+            );
+        }
+    }
+
+    /// No broker is the active controller any more.
+    pub fn deactivate(&mut self, ctx: &mut Ctx) {
+        if let Some(broker) = self.active.take() {
+            self.held_fetches.clear();
+            ctx.emit(EventKind::ControllerLost { broker });
+        }
+    }
+
+    /// Handles a request sent to the active controller.
+    pub fn handle_request(&mut self, from: NodeId, body: ControllerBody, ctx: &mut Ctx) {
+        match body {
+            ControllerBody::RegisterBroker { request_id, broker } => {
+                let broker_epoch = self.register_broker(broker, ctx);
+                let response = ControllerBody::RegisterBrokerResponse {
+                    request_id,
+                    broker_epoch,
+                };
+                ctx.send(from, Body::Controller(response));
+            }
+            ControllerBody::BrokerHeartbeat {
+                request_id,
+                broker,
+                broker_epoch,
+                metadata_offset,
+                want_fence,
+                want_shutdown,
+            } => {
+                let (is_fenced, should_shutdown) = self.heartbeat(
+                    broker,
+                    broker_epoch,
+                    metadata_offset,
+                    want_fence,
+                    want_shutdown,
+                    ctx,
+                );
+                let response = ControllerBody::BrokerHeartbeatResponse {
+                    request_id,
+                    is_fenced,
+                    should_shutdown,
+                };
+                ctx.send(from, Body::Controller(response));
+            }
+            ControllerBody::FetchMetadata {
+                request_id,
+                broker,
+                offset,
+            } => self.fetch_metadata(broker, request_id, offset, ctx),
+            ControllerBody::AlterPartition {
+                request_id,
+                broker,
+                broker_epoch,
+                partition,
+                leader_epoch,
+                partition_epoch,
+                new_isr,
+            } => {
+                let result = self.alter_partition(
+                    broker,
+                    broker_epoch,
+                    &partition,
+                    leader_epoch,
+                    partition_epoch,
+                    new_isr,
+                    ctx,
+                );
+                let response = ControllerBody::AlterPartitionResponse {
+                    request_id,
+                    partition,
+                    result,
+                };
+                ctx.send(from, Body::Controller(response));
+            }
+            ControllerBody::CreateTopics { request_id, topics } => {
+                let results = topics
+                    .into_iter()
+                    .map(|topic| {
+                        let result = self.auto_create_topic(&topic, ctx).map(|_| ());
+                        (topic, result)
+                    })
+                    .collect();
+                let response = ControllerBody::CreateTopicsResponse {
+                    request_id,
+                    results,
+                };
+                ctx.send(from, Body::Controller(response));
+            }
+            _ => {}
+        }
+    }
+
+    /// Handles one of the controller's timers.
+    pub fn handle_timer(&mut self, timer: ControllerTimer, ctx: &mut Ctx) {
+        match timer {
+            ControllerTimer::SessionCheck { epoch, broker } if epoch == self.epoch => {
+                self.check_session(broker, ctx);
+            }
+            ControllerTimer::MetadataFetchExpired {
+                epoch,
+                broker,
+                request_id,
+            } if epoch == self.epoch => {
+                if self
+                    .held_fetches
+                    .get(&broker)
+                    .is_some_and(|held| held.request_id == request_id)
+                {
+                    self.answer_held_fetch(broker, ctx);
+                }
+            }
+            ControllerTimer::LeaderImbalanceCheck { epoch } if epoch == self.epoch => {
+                self.rebalance_leaders(ctx);
+                ctx.after(
+                    self.settings.leader_imbalance_check_interval_seconds * 1000,
+                    Timer::Controller(ControllerTimer::LeaderImbalanceCheck { epoch }),
+                );
+            }
+            _ => {}
+        }
+    }
+
+    /// Appends records to the metadata log, applies them to the image and wakes held fetches.
+    pub fn commit(&mut self, records: Vec<MetadataRecord>, ctx: &mut Ctx) {
+        if records.is_empty() {
+            return;
+        }
+        let offset = self.log.len() as u64;
+        self.image.apply(offset, &records);
+        self.refresh_settings(&records);
+        self.log.extend(records);
+        let brokers: Vec<BrokerId> = self.held_fetches.keys().copied().collect();
+        for broker in brokers {
+            self.answer_held_fetch(broker, ctx);
+        }
+    }
+
+    fn fetch_metadata(&mut self, broker: BrokerId, request_id: u64, offset: u64, ctx: &mut Ctx) {
+        self.held_fetches
+            .insert(broker, HeldFetch { request_id, offset });
+        if offset < self.log.len() as u64 {
+            self.answer_held_fetch(broker, ctx);
+            return;
+        }
+        ctx.after(
+            self.settings.replica_fetch_wait_max_ms,
+            Timer::Controller(ControllerTimer::MetadataFetchExpired {
+                epoch: self.epoch,
+                broker,
+                request_id,
+            }),
+        );
+    }
+
+    fn answer_held_fetch(&mut self, broker: BrokerId, ctx: &mut Ctx) {
+        let (Some(held), Some(active)) = (self.held_fetches.remove(&broker), self.active) else {
+            return;
+        };
+        let start = usize::try_from(held.offset)
+            .unwrap_or(usize::MAX)
+            .min(self.log.len());
+        let response = ControllerBody::FetchMetadataResponse {
+            request_id: held.request_id,
+            offset: start as u64,
+            records: self.log[start..].to_vec(),
+            controller: active,
+        };
+        ctx.send(NodeId::Broker(broker), Body::Controller(response));
+    }
+
+    /// Whether `broker` may lead or join an ISR: registered, unfenced, not shutting down.
+    pub fn is_eligible(&self, broker: BrokerId) -> bool {
+        self.image.is_unfenced(broker)
+            && !self
+                .sessions
+                .get(&broker)
+                .is_some_and(|session| session.shutting_down)
+    }
+
+    /// The effective settings of a topic, from the controller's image.
+    pub fn topic_settings(&self, topic: &str) -> TopicSettings {
+        self.topics.get(topic).clone()
+    }
+
+    /// Broker `id`'s config in effect: static plus the dynamic layers.
+    pub fn broker_config(&self, id: BrokerId) -> Option<BrokerConfig> {
+        let static_config = self.static_configs.get(&id)?;
+        Some(effective_broker_config(
+            static_config,
+            &self.image.configs,
+            id,
+        ))
+    }
+
+    /// Keeps the settings caches in step with config and topic records.
+    fn refresh_settings(&mut self, records: &[MetadataRecord]) {
+        let mut brokers_changed = false;
+        for record in records {
+            match record {
+                MetadataRecord::Config {
+                    resource: ConfigResource::Topic(topic),
+                    ..
+                } => {
+                    let overrides = self.image.topic_configs(topic).cloned();
+                    self.topics.refresh(topic, overrides.as_ref(), &self.config);
+                }
+                MetadataRecord::Config { .. } => brokers_changed = true,
+                MetadataRecord::RemoveTopic { name } => {
+                    self.topics.refresh(name, None, &self.config)
+                }
+                _ => {}
+            }
+        }
+        if brokers_changed {
+            let first = self.static_configs.keys().next().copied();
+            if let Some(config) = first.and_then(|id| self.broker_config(id)) {
+                self.config = config;
+            }
+            self.settings = BrokerSettings::from_config(&self.config);
+            self.topics.refresh_all(&self.image.configs, &self.config);
+        }
+    }
+
+    /// Every partition, in topic and partition order.
+    pub fn partitions(&self) -> Vec<(TopicPartition, PartitionState)> {
+        self.image
+            .topics
+            .iter()
+            .flat_map(|(topic, info)| {
+                info.partitions.iter().zip(0..).map(|(state, partition)| {
+                    (TopicPartition::new(topic.clone(), partition), state.clone())
+                })
+            })
+            .collect()
+    }
+
+    /// `AlterPartition` (`ReplicationControlManager.alterPartition`): the leader's ISR change
+    /// is accepted only from the current leader, in the current leader and partition epochs,
+    /// with every new member eligible.
+    #[allow(clippy::too_many_arguments)]
+    fn alter_partition(
+        &mut self,
+        broker: BrokerId,
+        broker_epoch: i64,
+        partition: &TopicPartition,
+        leader_epoch: i32,
+        partition_epoch: i32,
+        new_isr: Vec<BrokerId>,
+        ctx: &mut Ctx,
+    ) -> Result<PartitionState, KafkaError> {
+        let current_epoch = self
+            .image
+            .brokers
+            .get(&broker)
+            .map(|info| info.broker_epoch);
+        if current_epoch != Some(broker_epoch) {
+            return Err(KafkaError::new(
+                ErrorCode::InvalidRequest,
+                format!("Broker {broker} sent an AlterPartition request with a stale broker epoch {broker_epoch}."),
+            ));
+        }
+        let state =
+            self.image.partition(partition).cloned().ok_or_else(|| {
+                KafkaError::with_default_message(ErrorCode::UnknownTopicOrPartition)
+            })?;
+        if state.leader != Some(broker) || state.leader_epoch != leader_epoch {
+            return Err(KafkaError::with_default_message(
+                ErrorCode::FencedLeaderEpoch,
+            ));
+        }
+        if state.partition_epoch != partition_epoch {
+            return Err(KafkaError::new(
+                ErrorCode::InvalidRequest,
+                "The partition epoch of the AlterPartition request is stale (INVALID_UPDATE_VERSION).",
+            ));
+        }
+        if let Some(ineligible) = new_isr
+            .iter()
+            .find(|member| **member != broker && !self.is_eligible(**member))
+        {
+            return Err(KafkaError::new(
+                ErrorCode::InvalidRequest,
+                format!("Broker {ineligible} is fenced or shutting down and cannot join the ISR (INELIGIBLE_REPLICA)."),
+            ));
+        }
+        if !new_isr.contains(&broker) {
+            return Err(KafkaError::new(
+                ErrorCode::InvalidRequest,
+                "The new ISR must contain the leader.",
+            ));
+        }
+        let settings = self.settings.clone();
+        let Some(next) = election::change(&state, state.leader, new_isr) else {
+            return Ok(state);
+        };
+        let removed: Vec<BrokerId> = state
+            .isr
+            .iter()
+            .copied()
+            .filter(|b| !next.isr.contains(b))
+            .collect();
+        let added: Vec<BrokerId> = next
+            .isr
+            .iter()
+            .copied()
+            .filter(|b| !state.isr.contains(b))
+            .collect();
+        let reason = if removed.is_empty() {
+            IsrChangeReason::FollowerCaughtUp
+        } else {
+            IsrChangeReason::FollowerLagging {
+                replica_lag_time_max_ms: settings.replica_lag_time_max_ms,
+            }
+        };
+        self.commit_partition(partition, next.clone(), ctx);
+        ctx.emit(EventKind::IsrChanged {
+            partition: partition.clone(),
+            isr: next.isr.clone(),
+            removed,
+            added,
+            reason,
+        });
+        Ok(next)
+    }
+
+    /// Commits a partition's new state.
+    pub fn commit_partition(
+        &mut self,
+        partition: &TopicPartition,
+        state: PartitionState,
+        ctx: &mut Ctx,
+    ) {
+        self.commit(
+            vec![MetadataRecord::Partition {
+                partition: partition.clone(),
+                state,
+            }],
+            ctx,
+        );
+    }
+
+    /// Elects a leader for every offline partition that can have one now (after a broker was
+    /// unfenced, or `unclean.leader.election.enable` was switched on).
+    pub fn elect_offline_partitions(&mut self, ctx: &mut Ctx) {
+        for (partition, state) in self.partitions() {
+            if state.leader.is_some() {
+                continue;
+            }
+            let unclean_allowed = self
+                .topic_settings(&partition.topic)
+                .unclean_leader_election_enable;
+            let Some(elected) =
+                election::elect_offline_leader(&state, |b| self.is_eligible(b), unclean_allowed)
+            else {
+                continue;
+            };
+            let (isr, reason) = if elected.unclean {
+                (vec![elected.leader], ElectionReason::Unclean)
+            } else {
+                (state.isr.clone(), ElectionReason::ReplicaReturned)
+            };
+            self.change_leader(&partition, &state, Some(elected.leader), isr, reason, ctx);
+        }
+    }
+
+    /// Commits a leader change and reports it.
+    pub fn change_leader(
+        &mut self,
+        partition: &TopicPartition,
+        state: &PartitionState,
+        leader: Option<BrokerId>,
+        isr: Vec<BrokerId>,
+        reason: ElectionReason,
+        ctx: &mut Ctx,
+    ) {
+        let Some(next) = election::change(state, leader, isr) else {
+            return;
+        };
+        let leader_changed = next.leader != state.leader;
+        let isr_changed = next.isr != state.isr;
+        self.commit_partition(partition, next.clone(), ctx);
+        if isr_changed {
+            let removed: Vec<BrokerId> = state
+                .isr
+                .iter()
+                .copied()
+                .filter(|b| !next.isr.contains(b))
+                .collect();
+            let added: Vec<BrokerId> = next
+                .isr
+                .iter()
+                .copied()
+                .filter(|b| !state.isr.contains(b))
+                .collect();
+            let reason = if reason == ElectionReason::Unclean {
+                IsrChangeReason::UncleanElection
+            } else {
+                IsrChangeReason::BrokerFenced
+            };
+            ctx.emit(EventKind::IsrChanged {
+                partition: partition.clone(),
+                isr: next.isr.clone(),
+                removed,
+                added,
+                reason,
+            });
+        }
+        if leader_changed {
+            ctx.emit(EventKind::LeaderElected {
+                partition: partition.clone(),
+                leader: next.leader,
+                leader_epoch: next.leader_epoch,
+                isr: next.isr,
+                reason,
+            });
+        }
+    }
+
+    /// Assigns a fresh topic id.
+    fn take_topic_id(&mut self) -> u64 {
+        let id = self.next_topic_id;
+        self.next_topic_id += 1;
+        id
+    }
+
+    /// Assigns a fresh broker epoch.
+    fn take_broker_epoch(&mut self) -> i64 {
+        let epoch = self.next_broker_epoch;
+        self.next_broker_epoch += 1;
+        epoch
+    }
+}

@@ -1,0 +1,311 @@
+//! What brokers and the controller say to each other, and ZooKeeper sessions (legacy mode).
+//!
+//! The controller keeps the cluster's metadata as a log of [`MetadataRecord`]s (KRaft's
+//! `__cluster_metadata`). Brokers register, send heartbeats that keep them unfenced, and pull
+//! the metadata log with a long-polling fetch, applying each record to their metadata cache.
+//! A partition leader asks the controller to change the ISR with AlterPartition.
+//!
+//! Simplification, stated in the lessons: in ZooKeeper mode the real controller pushes
+//! LeaderAndIsr and UpdateMetadata requests to brokers; the simulation lets brokers pull the
+//! same changes in both modes. What differs between the modes is how the controller is chosen
+//! and how a dead broker is noticed (ZooKeeper sessions versus controller heartbeats).
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::KafkaError;
+use crate::ids::{BrokerId, TopicPartition};
+
+/// The state of one partition as the controller decided it (`PartitionRegistration`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PartitionState {
+    /// The assigned replicas; the first is the preferred leader.
+    pub replicas: Vec<BrokerId>,
+    /// The in-sync replicas.
+    pub isr: Vec<BrokerId>,
+    /// The leader; `None` while the partition is offline.
+    pub leader: Option<BrokerId>,
+    /// Bumped on every leader change.
+    pub leader_epoch: i32,
+    /// Bumped on every change of this state (leader or ISR).
+    pub partition_epoch: i32,
+}
+
+/// A resource configs are set on.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum ConfigResource {
+    /// A topic's overrides.
+    Topic(String),
+    /// One broker's dynamic configs.
+    Broker(BrokerId),
+    /// The cluster-wide dynamic broker default (`--entity-default`).
+    BrokerDefault,
+}
+
+/// One record of the controller's metadata log.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum MetadataRecord {
+    /// A broker registered (or re-registered after a restart) with a new broker epoch.
+    RegisterBroker {
+        /// The broker.
+        broker: BrokerId,
+        /// Its new broker epoch.
+        broker_epoch: i64,
+    },
+    /// A broker is fenced: it may lead nothing and is out of every ISR.
+    FenceBroker {
+        /// The broker.
+        broker: BrokerId,
+    },
+    /// A broker is unfenced: it caught up with the metadata and may serve again.
+    UnfenceBroker {
+        /// The broker.
+        broker: BrokerId,
+    },
+    /// A topic was created.
+    Topic {
+        /// Its name.
+        name: String,
+        /// Its topic id (a counter here; a UUID in Kafka).
+        topic_id: u64,
+    },
+    /// A partition's full state, on creation and after every change.
+    Partition {
+        /// The partition.
+        partition: TopicPartition,
+        /// Its state.
+        state: PartitionState,
+    },
+    /// A topic was deleted.
+    RemoveTopic {
+        /// Its name.
+        name: String,
+    },
+    /// A config was set (`Some`) or removed (`None`).
+    Config {
+        /// Where.
+        resource: ConfigResource,
+        /// The config name.
+        name: String,
+        /// The value, or `None` to remove the override.
+        value: Option<String>,
+    },
+}
+
+/// Broker <-> controller messages.
+#[derive(Debug, Clone)]
+pub enum ControllerBody {
+    /// BrokerRegistration: a starting broker joins the cluster (fenced until caught up).
+    RegisterBroker {
+        /// Unique per sender.
+        request_id: u64,
+        /// The broker.
+        broker: BrokerId,
+    },
+    /// The answer, with the broker's new epoch.
+    RegisterBrokerResponse {
+        /// The request answered.
+        request_id: u64,
+        /// The new broker epoch.
+        broker_epoch: i64,
+    },
+    /// BrokerHeartbeat: every `broker.heartbeat.interval.ms`; a broker silent for
+    /// `broker.session.timeout.ms` is fenced.
+    BrokerHeartbeat {
+        /// Unique per sender.
+        request_id: u64,
+        /// The broker.
+        broker: BrokerId,
+        /// Its broker epoch.
+        broker_epoch: i64,
+        /// How far it has applied the metadata log.
+        metadata_offset: u64,
+        /// Whether it asks to stay fenced (still catching up).
+        want_fence: bool,
+        /// Whether it asks for a controlled shutdown.
+        want_shutdown: bool,
+    },
+    /// The answer to a heartbeat.
+    BrokerHeartbeatResponse {
+        /// The request answered.
+        request_id: u64,
+        /// Whether the broker is fenced now.
+        is_fenced: bool,
+        /// Whether a controlled shutdown may proceed (leadership moved away).
+        should_shutdown: bool,
+    },
+    /// A broker pulls the metadata log from `offset` (long poll).
+    FetchMetadata {
+        /// Unique per sender.
+        request_id: u64,
+        /// The broker.
+        broker: BrokerId,
+        /// The next record it needs.
+        offset: u64,
+    },
+    /// The records from the asked offset on (possibly none, after the long poll timed out).
+    FetchMetadataResponse {
+        /// The request answered.
+        request_id: u64,
+        /// Offset of the first record returned.
+        offset: u64,
+        /// The records.
+        records: Vec<MetadataRecord>,
+        /// The active controller.
+        controller: BrokerId,
+    },
+    /// AlterPartition: a leader asks to change a partition's ISR.
+    AlterPartition {
+        /// Unique per sender.
+        request_id: u64,
+        /// The leader asking.
+        broker: BrokerId,
+        /// Its broker epoch.
+        broker_epoch: i64,
+        /// The partition.
+        partition: TopicPartition,
+        /// The leader epoch the leader is in.
+        leader_epoch: i32,
+        /// The partition epoch the change is based on.
+        partition_epoch: i32,
+        /// The ISR asked for.
+        new_isr: Vec<BrokerId>,
+    },
+    /// The answer: the committed state, or an error (`FENCED_LEADER_EPOCH`,
+    /// `INVALID_UPDATE_VERSION`, `INELIGIBLE_REPLICA`, ...).
+    AlterPartitionResponse {
+        /// The request answered.
+        request_id: u64,
+        /// The partition.
+        partition: TopicPartition,
+        /// The new state, or why not.
+        result: Result<PartitionState, KafkaError>,
+    },
+    /// A broker forwards an automatic topic creation (auto.create.topics.enable).
+    CreateTopics {
+        /// Unique per sender.
+        request_id: u64,
+        /// The topics to create with the broker defaults.
+        topics: Vec<String>,
+    },
+    /// The answer to CreateTopics (per topic: created, or the error).
+    CreateTopicsResponse {
+        /// The request answered.
+        request_id: u64,
+        /// Per topic.
+        results: Vec<(String, Result<(), KafkaError>)>,
+    },
+    /// The receiver is not the active controller: the request comes back, with the active
+    /// controller if the receiver knows it (Raft's leader hint).
+    NotController {
+        /// The refused request.
+        request: Box<ControllerBody>,
+        /// The active controller, if there is one.
+        controller: Option<BrokerId>,
+    },
+}
+
+impl ControllerBody {
+    /// A short name for diagrams and the trace.
+    pub fn api_name(&self) -> &'static str {
+        match self {
+            ControllerBody::RegisterBroker { .. } => "BrokerRegistration",
+            ControllerBody::RegisterBrokerResponse { .. } => "BrokerRegistration response",
+            ControllerBody::BrokerHeartbeat { .. } => "BrokerHeartbeat",
+            ControllerBody::BrokerHeartbeatResponse { .. } => "BrokerHeartbeat response",
+            ControllerBody::FetchMetadata { .. } => "Fetch (metadata)",
+            ControllerBody::FetchMetadataResponse { .. } => "Fetch (metadata) response",
+            ControllerBody::AlterPartition { .. } => "AlterPartition",
+            ControllerBody::AlterPartitionResponse { .. } => "AlterPartition response",
+            ControllerBody::CreateTopics { .. } => "CreateTopics",
+            ControllerBody::CreateTopicsResponse { .. } => "CreateTopics response",
+            ControllerBody::NotController { .. } => "NOT_CONTROLLER",
+        }
+    }
+
+    /// Whether this is a request to the controller.
+    pub fn is_request(&self) -> bool {
+        matches!(
+            self,
+            ControllerBody::RegisterBroker { .. }
+                | ControllerBody::BrokerHeartbeat { .. }
+                | ControllerBody::FetchMetadata { .. }
+                | ControllerBody::AlterPartition { .. }
+                | ControllerBody::CreateTopics { .. }
+        )
+    }
+}
+
+/// Broker <-> ZooKeeper messages (legacy mode).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ZooKeeperBody {
+    /// A broker opens a session and registers its ephemeral `/brokers/ids/<id>` node.
+    Register {
+        /// The broker.
+        broker: BrokerId,
+    },
+    /// A session heartbeat (ZooKeeper's ping), every third of `zookeeper.session.timeout.ms`.
+    Ping {
+        /// The broker.
+        broker: BrokerId,
+    },
+    /// The answer to Register or Ping.
+    Pong {
+        /// Whether the session is alive (false: expired, register again).
+        session_alive: bool,
+        /// The broker owning the ephemeral `/controller` node, if any.
+        controller: Option<BrokerId>,
+    },
+    /// A broker tries to create the ephemeral `/controller` node.
+    CreateControllerNode {
+        /// The broker.
+        broker: BrokerId,
+    },
+    /// The answer: who owns `/controller` now, the controller epoch, and the live brokers
+    /// (`/brokers/ids`), which a new controller reads.
+    ControllerNode {
+        /// The owner.
+        controller: BrokerId,
+        /// `/controller_epoch`.
+        epoch: i32,
+        /// The brokers with a live session.
+        live_brokers: Vec<BrokerId>,
+    },
+    /// A watch fired: a broker's session expired (sent to the controller).
+    BrokerExpired {
+        /// The broker whose ephemeral node went away.
+        broker: BrokerId,
+    },
+    /// A watch fired: a broker registered (sent to the controller).
+    BrokerRegistered {
+        /// The broker.
+        broker: BrokerId,
+    },
+    /// A watch fired: `/controller` was deleted (sent to every live broker).
+    ControllerGone,
+}
+
+impl ZooKeeperBody {
+    /// A short name for diagrams and the trace.
+    pub fn api_name(&self) -> &'static str {
+        match self {
+            ZooKeeperBody::Register { .. } => "ZooKeeper create session",
+            ZooKeeperBody::Ping { .. } => "ZooKeeper ping",
+            ZooKeeperBody::Pong { .. } => "ZooKeeper pong",
+            ZooKeeperBody::CreateControllerNode { .. } => "ZooKeeper create /controller",
+            ZooKeeperBody::ControllerNode { .. } => "ZooKeeper /controller",
+            ZooKeeperBody::BrokerExpired { .. } => "ZooKeeper watch: broker gone",
+            ZooKeeperBody::BrokerRegistered { .. } => "ZooKeeper watch: broker joined",
+            ZooKeeperBody::ControllerGone => "ZooKeeper watch: /controller deleted",
+        }
+    }
+
+    /// Whether this is a request to ZooKeeper.
+    pub fn is_request(&self) -> bool {
+        matches!(
+            self,
+            ZooKeeperBody::Register { .. }
+                | ZooKeeperBody::Ping { .. }
+                | ZooKeeperBody::CreateControllerNode { .. }
+        )
+    }
+}

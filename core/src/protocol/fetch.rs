@@ -1,0 +1,113 @@
+//! Fetch (API key 1) and ListOffsets (API key 2).
+//!
+//! Followers fetch from their leader to replicate (`replica` is set); consumers fetch the
+//! records they poll. Both long-poll: the leader holds a fetch with nothing to return for up
+//! to `max_wait_ms` (`replica.fetch.wait.max.ms`, `fetch.max.wait.ms`), answering as soon as
+//! data arrives.
+
+use std::sync::Arc;
+
+use crate::error::KafkaError;
+use crate::ids::{BrokerId, Offset, TopicPartition};
+use crate::kinds::IsolationLevel;
+use crate::log::{AbortedTxn, RecordBatch};
+
+/// A Fetch request.
+#[derive(Debug, Clone)]
+pub struct FetchRequest {
+    /// Unique per sender.
+    pub request_id: u64,
+    /// The fetching follower, or `None` for a consumer.
+    pub replica: Option<BrokerId>,
+    /// The follower's broker epoch (KIP-380), to fence a restarted follower's old fetches.
+    pub replica_epoch: i64,
+    /// How long the leader may hold the request when there is nothing to return.
+    pub max_wait_ms: i64,
+    /// `fetch.min.bytes`: answer early once this much is available.
+    pub min_bytes: i32,
+    /// `fetch.max.bytes` / `replica.fetch.response.max.bytes`.
+    pub max_bytes: i32,
+    /// Consumers only: what they may see.
+    pub isolation: IsolationLevel,
+    /// The partitions and where to read them.
+    pub partitions: Vec<FetchPartition>,
+}
+
+/// One partition of a Fetch request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FetchPartition {
+    /// The partition.
+    pub partition: TopicPartition,
+    /// The next offset the fetcher wants.
+    pub fetch_offset: Offset,
+    /// The leader epoch the fetcher believes current (KIP-320), to detect stale leaders.
+    pub current_leader_epoch: i32,
+    /// Followers: the epoch of the last batch they hold, for divergence checks (KIP-595).
+    pub last_fetched_epoch: Option<i32>,
+    /// `max.partition.fetch.bytes` / `replica.fetch.max.bytes`.
+    pub partition_max_bytes: i32,
+}
+
+/// A Fetch response.
+#[derive(Debug, Clone)]
+pub struct FetchResponse {
+    /// The request answered.
+    pub request_id: u64,
+    /// One entry per partition asked for.
+    pub partitions: Vec<FetchedPartition>,
+}
+
+/// What the leader returns for one partition.
+#[derive(Debug, Clone)]
+pub struct FetchedPartition {
+    /// The partition.
+    pub partition: TopicPartition,
+    /// An error instead of data (not leader, fenced epoch, offset out of range, ...).
+    pub error: Option<KafkaError>,
+    /// The leader's high watermark.
+    pub high_watermark: Offset,
+    /// The last stable offset (below it, every transaction is decided).
+    pub last_stable_offset: Offset,
+    /// The leader's log start offset.
+    pub log_start_offset: Offset,
+    /// The leader's log end offset (the simulation shows it; Kafka does not send it).
+    pub log_end_offset: Offset,
+    /// Followers: the log diverges from the leader's; truncate to this (epoch, end offset)
+    /// before fetching again (KIP-320/KIP-595, the successor of KIP-101's OffsetForLeaderEpoch).
+    pub diverging_epoch: Option<(i32, Offset)>,
+    /// `read_committed` consumers: the aborted transactions within the returned range.
+    pub aborted_transactions: Vec<AbortedTxn>,
+    /// The batches, in offset order.
+    pub batches: Vec<Arc<RecordBatch>>,
+}
+
+/// Which offset a ListOffsets request asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OffsetSpec {
+    /// `EARLIEST_TIMESTAMP` (-2): the log start offset.
+    Earliest,
+    /// `LATEST_TIMESTAMP` (-1): the high watermark (or last stable offset for read_committed).
+    Latest,
+    /// The first offset whose timestamp is at or after this time (ms).
+    Timestamp(i64),
+}
+
+/// ListOffsets: ask partition leaders for offsets by position or time.
+#[derive(Debug, Clone)]
+pub struct ListOffsetsRequest {
+    /// Unique per sender.
+    pub request_id: u64,
+    /// What the asker may see.
+    pub isolation: IsolationLevel,
+    /// The partitions and what is asked for each.
+    pub partitions: Vec<(TopicPartition, OffsetSpec)>,
+}
+
+/// The answer to ListOffsets.
+#[derive(Debug, Clone)]
+pub struct ListOffsetsResponse {
+    /// The request answered.
+    pub request_id: u64,
+    /// Per partition: the offset (with its timestamp, -1 when none), or an error.
+    pub partitions: Vec<(TopicPartition, Result<(Offset, i64), KafkaError>)>,
+}

@@ -1,0 +1,144 @@
+//! One replica's log, as the UI draws it: segments with their records, the log start and end
+//! offsets and the high watermark line.
+
+use serde::{Deserialize, Serialize};
+
+use crate::cluster::Cluster;
+use crate::ids::{BrokerId, Offset, TopicPartition};
+use crate::log::{ControlType, RecordBatch};
+
+/// A replica's log.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LogView {
+    /// The partition.
+    pub partition: TopicPartition,
+    /// The broker holding it.
+    pub broker: BrokerId,
+    /// The first offset still in the log.
+    pub log_start_offset: Offset,
+    /// The offset the next record will get.
+    pub log_end_offset: Offset,
+    /// The replica's high watermark.
+    pub high_watermark: Offset,
+    /// The last stable offset (below it every transaction is decided).
+    pub last_stable_offset: Offset,
+    /// Its segments, oldest first; the last is the active one.
+    pub segments: Vec<SegmentView>,
+    /// Whether records were left out because the log is longer than asked for.
+    pub truncated: bool,
+}
+
+/// One segment.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SegmentView {
+    /// Its base offset.
+    pub base_offset: Offset,
+    /// The offset after its last batch.
+    pub next_offset: Offset,
+    /// Its size in bytes.
+    pub size_in_bytes: i64,
+    /// Whether it is the active segment.
+    pub active: bool,
+    /// Its records (the newest ones if the log was cut short).
+    pub records: Vec<RecordView>,
+}
+
+/// One record, as text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecordView {
+    /// Its offset.
+    pub offset: Offset,
+    /// Its timestamp (ms since the epoch).
+    pub timestamp_ms: i64,
+    /// The key as UTF-8 text (lossy); `None` is null.
+    pub key: Option<String>,
+    /// The value as UTF-8 text (lossy); `None` is null (a tombstone).
+    pub value: Option<String>,
+    /// Headers as text.
+    pub headers: Vec<(String, Option<String>)>,
+    /// The leader epoch of its batch.
+    pub leader_epoch: i32,
+    /// The producer id of its batch (-1 without idempotence).
+    pub producer_id: i64,
+    /// Whether its batch is part of a transaction.
+    pub transactional: bool,
+    /// `COMMIT` or `ABORT` for a transaction marker.
+    pub control: Option<String>,
+}
+
+impl Cluster {
+    /// The log of `broker`'s replica of `partition`, with at most `max_records` records (the
+    /// newest).
+    pub fn log_view(
+        &self,
+        broker: BrokerId,
+        partition: &TopicPartition,
+        max_records: usize,
+    ) -> Option<LogView> {
+        let replica = self.brokers.get(&broker)?.replicas.get(partition)?;
+        let log = &replica.log;
+        let total: usize = log
+            .batches()
+            .map(|b| b.record_count().max(0) as usize)
+            .sum();
+        let mut skip = total.saturating_sub(max_records);
+        let active_base = log.active_segment().base_offset();
+        let mut segments = Vec::with_capacity(log.segments().len());
+        for segment in log.segments() {
+            let mut records = Vec::new();
+            for batch in segment.batches() {
+                let count = batch.record_count().max(0) as usize;
+                if skip >= count {
+                    skip -= count;
+                    continue;
+                }
+                push_records(batch, &mut skip, &mut records);
+            }
+            segments.push(SegmentView {
+                base_offset: segment.base_offset(),
+                next_offset: segment.next_offset(),
+                size_in_bytes: segment.size_in_bytes(),
+                active: segment.base_offset() == active_base,
+                records,
+            });
+        }
+        Some(LogView {
+            partition: partition.clone(),
+            broker,
+            log_start_offset: log.log_start_offset(),
+            log_end_offset: log.log_end_offset(),
+            high_watermark: replica.high_watermark,
+            last_stable_offset: replica.last_stable_offset(),
+            segments,
+            truncated: total > max_records,
+        })
+    }
+}
+
+fn push_records(batch: &RecordBatch, skip: &mut usize, records: &mut Vec<RecordView>) {
+    let control = batch.control.map(|control| match control {
+        ControlType::Commit => "COMMIT".to_string(),
+        ControlType::Abort => "ABORT".to_string(),
+    });
+    for (offset, record) in batch.records() {
+        if *skip > 0 {
+            *skip -= 1;
+            continue;
+        }
+        let text = |bytes: &[u8]| String::from_utf8_lossy(bytes).into_owned();
+        records.push(RecordView {
+            offset,
+            timestamp_ms: record.timestamp,
+            key: record.key.map(text),
+            value: record.value.map(text),
+            headers: record
+                .headers()
+                .map(|header| (header.key.to_string(), header.value.map(text)))
+                .collect(),
+            leader_epoch: batch.partition_leader_epoch,
+            producer_id: batch.producer_id.0,
+            transactional: batch.is_transactional,
+            control: control.clone(),
+        });
+    }
+}

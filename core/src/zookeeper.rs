@@ -1,0 +1,139 @@
+//! ZooKeeper, in the legacy metadata mode: broker sessions and the `/controller` node.
+//!
+//! Each broker keeps a session alive with pings; its ephemeral `/brokers/ids/<id>` node lives
+//! as long as the session. A session with no ping for `zookeeper.session.timeout.ms` expires:
+//! ZooKeeper deletes the broker's ephemeral nodes and fires the watches: the controller hears
+//! that the broker is gone, and if the broker owned `/controller`, every broker hears that the
+//! controller is gone and races to create the node; the first request ZooKeeper sees wins.
+//!
+//! Simplification, stated in the lessons: the ZooKeeper ensemble itself never fails, and only
+//! the znodes that decide liveness and the controller are modelled.
+
+use std::collections::BTreeMap;
+
+use crate::cluster::context::Ctx;
+use crate::cluster::event::EventKind;
+use crate::cluster::timer::Timer;
+use crate::ids::BrokerId;
+use crate::network::NodeId;
+use crate::protocol::{Body, ZooKeeperBody};
+
+/// ZooKeeper's timers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ZooKeeperTimer {
+    /// Expire `broker`'s session if it has not pinged since.
+    SessionCheck {
+        /// The broker.
+        broker: BrokerId,
+    },
+}
+
+/// The ZooKeeper ensemble.
+#[derive(Debug, Clone, Default)]
+pub struct ZooKeeper {
+    /// Live sessions: broker -> last ping.
+    pub sessions: BTreeMap<BrokerId, i64>,
+    /// The owner of `/controller`.
+    pub controller: Option<BrokerId>,
+    /// `/controller_epoch`.
+    pub controller_epoch: i32,
+    /// `zookeeper.session.timeout.ms`.
+    pub session_timeout_ms: i64,
+}
+
+impl ZooKeeper {
+    /// An ensemble whose sessions expire after `session_timeout_ms`.
+    pub fn new(session_timeout_ms: i64) -> ZooKeeper {
+        ZooKeeper {
+            session_timeout_ms,
+            ..ZooKeeper::default()
+        }
+    }
+
+    /// Handles a broker's request.
+    pub fn handle(&mut self, from: NodeId, body: ZooKeeperBody, ctx: &mut Ctx) {
+        let NodeId::Broker(broker) = from else {
+            return;
+        };
+        match body {
+            ZooKeeperBody::Register { .. } => {
+                let is_new = !self.sessions.contains_key(&broker);
+                self.touch(broker, ctx);
+                if is_new {
+                    if let Some(controller) = self.controller {
+                        let notice = ZooKeeperBody::BrokerRegistered { broker };
+                        ctx.send(NodeId::Broker(controller), Body::ZooKeeper(notice));
+                    }
+                }
+                self.pong(broker, true, ctx);
+            }
+            ZooKeeperBody::Ping { .. } => {
+                let alive = self.sessions.contains_key(&broker);
+                if alive {
+                    self.touch(broker, ctx);
+                }
+                self.pong(broker, alive, ctx);
+            }
+            ZooKeeperBody::CreateControllerNode { .. } => {
+                if self.controller.is_none() && self.sessions.contains_key(&broker) {
+                    self.controller = Some(broker);
+                    self.controller_epoch += 1;
+                }
+                if let Some(controller) = self.controller {
+                    let live: Vec<BrokerId> = self.sessions.keys().copied().collect();
+                    let answer = ZooKeeperBody::ControllerNode {
+                        controller,
+                        epoch: self.controller_epoch,
+                        live_brokers: live,
+                    };
+                    ctx.send(from, Body::ZooKeeper(answer));
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn touch(&mut self, broker: BrokerId, ctx: &mut Ctx) {
+        self.sessions.insert(broker, ctx.now_ms);
+        ctx.after(
+            self.session_timeout_ms,
+            Timer::ZooKeeper(ZooKeeperTimer::SessionCheck { broker }),
+        );
+    }
+
+    fn pong(&self, broker: BrokerId, session_alive: bool, ctx: &mut Ctx) {
+        let answer = ZooKeeperBody::Pong {
+            session_alive,
+            controller: self.controller,
+        };
+        ctx.send(NodeId::Broker(broker), Body::ZooKeeper(answer));
+    }
+
+    /// Handles a timer: expires a silent session and fires the watches.
+    pub fn handle_timer(&mut self, timer: ZooKeeperTimer, ctx: &mut Ctx) {
+        let ZooKeeperTimer::SessionCheck { broker } = timer;
+        let Some(last_ping_ms) = self.sessions.get(&broker).copied() else {
+            return;
+        };
+        if ctx.now_ms - last_ping_ms < self.session_timeout_ms {
+            return;
+        }
+        self.sessions.remove(&broker);
+        ctx.emit(EventKind::ZooKeeperSessionExpired {
+            broker,
+            timeout_ms: self.session_timeout_ms,
+        });
+        if self.controller == Some(broker) {
+            self.controller = None;
+            for other in self.sessions.keys() {
+                ctx.send(
+                    NodeId::Broker(*other),
+                    Body::ZooKeeper(ZooKeeperBody::ControllerGone),
+                );
+            }
+        } else if let Some(controller) = self.controller {
+            let notice = ZooKeeperBody::BrokerExpired { broker };
+            ctx.send(NodeId::Broker(controller), Body::ZooKeeper(notice));
+        }
+    }
+}
