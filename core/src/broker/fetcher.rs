@@ -198,6 +198,7 @@ impl Broker {
         let high_watermark = fetched.high_watermark.min(replica.log.log_end_offset());
         if high_watermark > replica.high_watermark {
             replica.high_watermark = high_watermark;
+            replica.log.on_high_watermark_updated(high_watermark);
         }
         if fetched.log_start_offset > replica.log.log_start_offset() {
             // A follower follows its leader's log start offset (never past its own high watermark).

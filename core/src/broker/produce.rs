@@ -141,6 +141,7 @@ impl Broker {
             return;
         };
         if let Some(high_watermark) = replica.maybe_increment_high_watermark(rules, ctx.now_ms) {
+            replica.log.on_high_watermark_updated(high_watermark);
             ctx.emit(EventKind::HighWatermarkAdvanced {
                 partition: partition.clone(),
                 broker: me,

@@ -283,12 +283,9 @@ impl Replica {
             .collect()
     }
 
-    /// The last stable offset: the high watermark, or the first offset of the oldest open
-    /// transaction if that is lower.
+    /// The last stable offset: the high watermark, or the first offset of the oldest
+    /// transaction not yet decided below it.
     pub fn last_stable_offset(&self) -> Offset {
-        match self.log.first_unstable_offset() {
-            Some(unstable) => unstable.min(self.high_watermark),
-            None => self.high_watermark,
-        }
+        self.log.last_stable_offset(self.high_watermark)
     }
 }
