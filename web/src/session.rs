@@ -1,42 +1,35 @@
-//! A live view's session: a seed and the commands applied successfully, replayed into a cluster.
+//! A live view's session: the cluster's config and seed, and the inputs it was given (commands
+//! and how far time ran), replayed into a cluster.
 //!
-//! The core is deterministic, so `(seed, commands)` is the whole state: it is what we keep in
-//! `localStorage` and replay on load. Storage is outside our control (another tab, an old
+//! The core is deterministic, so `(config, seed, inputs)` is the whole state: it is what we keep
+//! in `localStorage` and replay on load. Storage is outside our control (another tab, an old
 //! version, a curious learner), so decoding never trusts it: anything malformed gives an error
 //! the page turns into a short notice and a fresh session.
 
 use std::fmt;
 
-use kplay_core::{
-    Cluster, ClusterConfig, Command, Event, KafkaError, Offset, PartitionId, Routing,
-};
+use kplay_core::{Cluster, ClusterConfig, Command, Event, KafkaError};
 use serde::{Deserialize, Serialize};
 
-/// The seed of every fresh session, so a reset always replays the same way.
-pub const DEFAULT_SEED: u64 = 42;
 /// Bumped whenever the stored shape changes; older data is then refused, never misread.
-pub const STORAGE_FORMAT_VERSION: u32 = 1;
+pub const STORAGE_FORMAT_VERSION: u32 = 2;
 
-/// The last record the producer appended, with how its partition was chosen.
-#[derive(Debug, Clone)]
-pub struct Appended {
-    pub topic: String,
-    pub partition: PartitionId,
-    pub offset: Offset,
-    pub key: Option<String>,
-    pub routing: Routing,
-    /// The topic's partition count when the record was produced.
-    pub partition_count: i32,
+/// One thing that happened to a session, in order.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Input {
+    /// A command, carried out at the time it was given.
+    Apply(Command),
+    /// Simulated time ran until this time (ms).
+    RunUntil(i64),
 }
 
-/// A cluster built from a seed and the commands it accepted, in order.
+/// A cluster built from a config, a seed and its inputs.
 #[derive(Debug, Clone)]
 pub struct Session {
+    config: ClusterConfig,
     seed: u64,
-    commands: Vec<Command>,
+    inputs: Vec<Input>,
     cluster: Cluster,
-    current_topic: Option<String>,
-    last_append: Option<Appended>,
 }
 
 /// Why stored data could not become a session.
@@ -46,7 +39,7 @@ pub enum DecodeError {
     Malformed(String),
     /// Written by another version of the playground.
     UnsupportedVersion(u32),
-    /// A stored command is refused by the cluster: the data was edited or is from another core.
+    /// A stored input is refused by the cluster: the data was edited or is from another core.
     Refused(KafkaError),
 }
 
@@ -67,93 +60,93 @@ impl fmt::Display for DecodeError {
 struct Stored {
     version: u32,
     seed: u64,
-    commands: Vec<Command>,
+    config: ClusterConfig,
+    inputs: Vec<Input>,
 }
 
 impl Session {
-    /// An empty cluster with the playground's default configuration.
-    pub fn new(seed: u64) -> Session {
-        Session {
+    /// A fresh cluster.
+    pub fn new(config: ClusterConfig, seed: u64) -> Result<Session, KafkaError> {
+        Ok(Session {
+            cluster: Cluster::new(config.clone(), seed)?,
+            config,
             seed,
-            commands: Vec::new(),
-            cluster: Cluster::new(ClusterConfig::default(), seed),
-            current_topic: None,
-            last_append: None,
-        }
+            inputs: Vec::new(),
+        })
     }
 
-    /// A session rebuilt by applying `commands` in order; the first refusal stops it.
-    pub fn replay(seed: u64, commands: Vec<Command>) -> Result<Session, KafkaError> {
-        let mut session = Session::new(seed);
-        for command in commands {
-            session.apply(vec![command])?;
+    /// A session rebuilt from its inputs, with every event they produced, in order.
+    pub fn replay(
+        config: ClusterConfig,
+        seed: u64,
+        inputs: Vec<Input>,
+    ) -> Result<(Session, Vec<Event>), KafkaError> {
+        let mut session = Session::new(config, seed)?;
+        let mut events = Vec::new();
+        for input in inputs {
+            match input {
+                Input::Apply(command) => events.extend(session.apply(vec![command])?),
+                Input::RunUntil(time_ms) => events.extend(session.run_until(time_ms)),
+            }
         }
-        Ok(session)
+        Ok((session, events))
     }
 
     /// Applies `commands` all or nothing: if one is refused, the session is left as it was.
-    ///
-    /// On success they are recorded for replay and the events are returned in order.
     pub fn apply(&mut self, commands: Vec<Command>) -> Result<Vec<Event>, KafkaError> {
         // The core leaves its state untouched on a refusal; a group needs its own rollback.
-        let mut next = if commands.len() > 1 {
-            Some(self.clone())
-        } else {
-            None
-        };
+        let mut next = (commands.len() > 1).then(|| self.clone());
         let target = next.as_mut().unwrap_or(self);
-        let mut all_events = Vec::new();
+        let mut events = Vec::new();
         for command in commands {
-            let key = match &command {
-                Command::Produce { key, .. } => key.clone(),
-                _ => None,
-            };
-            let events = target.cluster.apply(command.clone())?;
-            target.commands.push(command);
-            for event in &events {
-                target.observe(event, &key);
-            }
-            all_events.extend(events);
+            events.extend(target.cluster.apply(command.clone())?);
+            target.inputs.push(Input::Apply(command));
         }
         if let Some(next) = next {
             *self = next;
         }
-        Ok(all_events)
+        Ok(events)
     }
 
-    /// Follows which topic the learner works on and the last record appended.
-    fn observe(&mut self, event: &Event, key: &Option<String>) {
-        match event {
-            Event::TopicCreated { topic, .. } | Event::PartitionsCreated { topic, .. } => {
-                self.current_topic = Some(topic.clone());
+    /// Runs simulated time until `time_ms`.
+    pub fn run_until(&mut self, time_ms: i64) -> Vec<Event> {
+        if time_ms <= self.cluster.now_ms() {
+            return Vec::new();
+        }
+        let events = self.cluster.run_until(time_ms);
+        self.record_time();
+        events
+    }
+
+    /// Steps the simulation until `done` says so or `limit_ms` of simulated time passed.
+    pub fn run_until_done(
+        &mut self,
+        limit_ms: i64,
+        mut done: impl FnMut(&[Event]) -> bool,
+    ) -> Vec<Event> {
+        let deadline = self.cluster.now_ms().saturating_add(limit_ms);
+        let mut events = Vec::new();
+        while self
+            .cluster
+            .next_occurrence_ms()
+            .is_some_and(|at| at <= deadline)
+        {
+            let step = self.cluster.step();
+            let finished = done(&step);
+            events.extend(step);
+            if finished {
+                break;
             }
-            Event::TopicDeleted { topic } => {
-                if self.current_topic.as_ref() == Some(topic) {
-                    self.current_topic = None;
-                }
-                if self.last_append.as_ref().map(|last| &last.topic) == Some(topic) {
-                    self.last_append = None;
-                }
-            }
-            Event::RecordAppended {
-                topic,
-                partition,
-                offset,
-                routing,
-                ..
-            } => {
-                let partition_count = self.cluster.partition_count(topic).unwrap_or(0);
-                self.current_topic = Some(topic.clone());
-                self.last_append = Some(Appended {
-                    topic: topic.clone(),
-                    partition: *partition,
-                    offset: *offset,
-                    key: key.clone(),
-                    routing: *routing,
-                    partition_count,
-                });
-            }
-            Event::ProducerConfigured(_) => {}
+        }
+        self.record_time();
+        events
+    }
+
+    fn record_time(&mut self) {
+        let now = self.cluster.now_ms();
+        match self.inputs.last_mut() {
+            Some(Input::RunUntil(time_ms)) => *time_ms = now,
+            _ => self.inputs.push(Input::RunUntil(now)),
         }
     }
 
@@ -161,22 +154,13 @@ impl Session {
         self.seed
     }
 
-    /// The commands applied successfully, in order.
-    pub fn commands(&self) -> &[Command] {
-        &self.commands
+    /// The inputs, in order.
+    pub fn inputs(&self) -> &[Input] {
+        &self.inputs
     }
 
     pub fn cluster(&self) -> &Cluster {
         &self.cluster
-    }
-
-    /// The topic the learner last created, grew or produced to.
-    pub fn current_topic(&self) -> Option<&str> {
-        self.current_topic.as_deref()
-    }
-
-    pub fn last_append(&self) -> Option<&Appended> {
-        self.last_append.as_ref()
     }
 
     /// The JSON kept in storage.
@@ -184,64 +168,41 @@ impl Session {
         let stored = Stored {
             version: STORAGE_FORMAT_VERSION,
             seed: self.seed,
-            commands: self.commands.clone(),
+            config: self.config.clone(),
+            inputs: self.inputs.clone(),
         };
         // Plain data with string keys only: serializing it cannot fail.
         serde_json::to_string(&stored).unwrap_or_default()
     }
 
-    /// Rebuilds a session from [`Session::encode`]'s output, refusing anything else.
-    pub fn decode(text: &str) -> Result<Session, DecodeError> {
+    /// Rebuilds a session (and the events of its inputs) from [`Session::encode`]'s output,
+    /// refusing anything else.
+    pub fn decode(text: &str) -> Result<(Session, Vec<Event>), DecodeError> {
         let stored: Stored = serde_json::from_str(text)
             .map_err(|error| DecodeError::Malformed(error.to_string()))?;
         if stored.version != STORAGE_FORMAT_VERSION {
             return Err(DecodeError::UnsupportedVersion(stored.version));
         }
-        Session::replay(stored.seed, stored.commands).map_err(DecodeError::Refused)
+        Session::replay(stored.config, stored.seed, stored.inputs).map_err(DecodeError::Refused)
     }
 }
 
-/// A session read from storage, and a notice for the learner if the stored one was unusable.
-pub struct Loaded {
-    pub session: Session,
-    pub notice: Option<String>,
+/// Reads the text stored under `key`, if any.
+pub fn load(key: &str) -> Option<String> {
+    local_storage().and_then(|storage| storage.get_item(key).ok().flatten())
 }
 
-/// Reads the session under `key`, or starts `fresh()` when there is none or it is unusable.
-pub fn load(key: &str, fresh: impl FnOnce() -> Session) -> Loaded {
-    let Some(text) = local_storage().and_then(|storage| storage.get_item(key).ok().flatten())
-    else {
-        return Loaded {
-            session: fresh(),
-            notice: None,
-        };
-    };
-    match Session::decode(&text) {
-        Ok(session) => Loaded {
-            session,
-            notice: None,
-        },
-        Err(error) => Loaded {
-            session: fresh(),
-            notice: Some(format!(
-                "Your saved session could not be restored ({error}), so a fresh one was started."
-            )),
-        },
-    }
-}
-
-/// Keeps `session` under `key`, or removes the key when `session` is the fresh starting point.
-pub fn save(key: &str, session: &Session, is_fresh: bool) -> Result<(), String> {
+/// Keeps `text` under `key`, or removes the key when `text` is `None` (the fresh starting point).
+pub fn save(key: &str, text: Option<&str>) -> Result<(), String> {
     let Some(storage) = local_storage() else {
         return Err(
             "This browser does not let the page save your work: it will not survive a reload."
                 .to_owned(),
         );
     };
-    let outcome = if is_fresh {
-        storage.remove_item(key)
-    } else {
-        storage.set_item(key, &session.encode())
+    let outcome = match text {
+        Some(text) => storage.set_item(key, text),
+        None => storage.remove_item(key),
     };
     outcome.map_err(|_| {
         "Your work could not be saved in this browser (storage is full or disabled): it will not survive a reload.".to_owned()
@@ -254,56 +215,53 @@ fn local_storage() -> Option<web_sys::Storage> {
 
 #[cfg(test)]
 mod tests {
+    use kplay_core::NewRecord;
+
     use super::*;
 
-    fn create(topic: &str, partitions: i32) -> Command {
-        Command::CreateTopic {
-            topic: topic.to_owned(),
-            partitions,
-            max_message_bytes: None,
-        }
-    }
-
-    fn produce(topic: &str, key: Option<&str>, value: &str) -> Command {
-        Command::Produce {
-            topic: topic.to_owned(),
-            key: key.map(str::to_owned),
-            value: Some(value.to_owned()),
-            partition: None,
+    fn config() -> ClusterConfig {
+        ClusterConfig {
+            brokers: 1,
+            controller_voters: 1,
+            ..ClusterConfig::default()
         }
     }
 
     fn sample() -> Session {
-        let mut session = Session::new(7);
+        let mut session = Session::new(config(), 7).expect("valid config");
         session
-            .apply(vec![create("orders", 3)])
-            .expect("valid topic");
+            .apply(vec![
+                Command::CreateTopic {
+                    topic: "orders".to_owned(),
+                    partitions: 3,
+                    replication_factor: 1,
+                    configs: Vec::new(),
+                },
+                Command::CreateProducer {
+                    name: "producer-1".to_owned(),
+                    configs: Vec::new(),
+                },
+            ])
+            .expect("valid commands");
         session
-            .apply(vec![produce("orders", Some("21"), "a")])
-            .expect("topic exists");
-        session
-            .apply(vec![produce("orders", None, "b")])
-            .expect("topic exists");
+            .apply(vec![Command::Produce {
+                producer: "producer-1".to_owned(),
+                record: NewRecord::new("orders", Some("21"), Some("a")),
+            }])
+            .expect("producer exists");
+        let now = session.cluster().now_ms();
+        session.run_until(now + 1_000);
         session
     }
 
     #[test]
     fn encode_then_decode_replays_the_same_cluster() {
         let session = sample();
-        let decoded = Session::decode(&session.encode()).expect("round trip");
+        let (decoded, events) = Session::decode(&session.encode()).expect("round trip");
         assert_eq!(decoded.seed(), 7);
         assert_eq!(decoded.encode(), session.encode());
-        assert_eq!(
-            format!("{:?}", decoded.cluster().topics()),
-            format!("{:?}", session.cluster().topics())
-        );
-        assert_eq!(decoded.current_topic(), Some("orders"));
-        let last = |s: &Session| {
-            s.last_append()
-                .map(|last| (last.partition, last.offset, last.routing))
-        };
-        assert_eq!(last(&decoded), last(&session));
-        assert!(last(&decoded).is_some());
+        assert_eq!(decoded.cluster().view(), session.cluster().view());
+        assert!(!events.is_empty());
     }
 
     #[test]
@@ -313,8 +271,8 @@ mod tests {
             "null",
             "{",
             "[1,2]",
-            "{\"version\":1}",
-            "{\"version\":1,\"seed\":-1,\"commands\":[]}",
+            "{\"version\":2}",
+            "{\"version\":2,\"seed\":-1}",
         ] {
             assert!(
                 matches!(Session::decode(text), Err(DecodeError::Malformed(_))),
@@ -324,17 +282,8 @@ mod tests {
     }
 
     #[test]
-    fn an_unknown_command_is_refused() {
-        let text = r#"{"version":1,"seed":1,"commands":[{"DropTable":{"topic":"orders"}}]}"#;
-        assert!(matches!(
-            Session::decode(text),
-            Err(DecodeError::Malformed(_))
-        ));
-    }
-
-    #[test]
     fn another_version_is_refused() {
-        let text = sample().encode().replace("\"version\":1", "\"version\":99");
+        let text = sample().encode().replace("\"version\":2", "\"version\":99");
         assert_eq!(
             Session::decode(&text).err(),
             Some(DecodeError::UnsupportedVersion(99))
@@ -343,9 +292,10 @@ mod tests {
 
     #[test]
     fn a_tampered_command_that_kafka_refuses_is_reported() {
-        let session = Session::new(1);
-        let mut tampered = session.clone();
-        tampered.commands.push(produce("missing", None, "x"));
+        let mut tampered = sample();
+        tampered.inputs.push(Input::Apply(Command::DeleteTopic {
+            topic: "missing".to_owned(),
+        }));
         let error = Session::decode(&tampered.encode()).err();
         assert!(matches!(error, Some(DecodeError::Refused(_))), "{error:?}");
     }
@@ -358,39 +308,32 @@ mod tests {
             Command::DeleteTopic {
                 topic: "orders".to_owned(),
             },
-            create("not a valid name!", 3),
+            Command::CreateTopic {
+                topic: "not a valid name!".to_owned(),
+                partitions: 3,
+                replication_factor: 1,
+                configs: Vec::new(),
+            },
         ]);
         assert!(refused.is_err());
         assert_eq!(session.encode(), before);
-        assert_eq!(
-            session
-                .cluster()
-                .topic("orders")
-                .map(|topic| topic.partitions.len()),
-            Some(3)
-        );
-        assert_eq!(session.current_topic(), Some("orders"));
+        assert!(session.cluster().topic_view("orders").is_some());
     }
 
     #[test]
-    fn recreating_a_topic_forgets_its_last_record() {
+    fn running_time_is_recorded_once_per_run() {
         let mut session = sample();
-        session
-            .apply(vec![
-                Command::DeleteTopic {
-                    topic: "orders".to_owned(),
-                },
-                create("orders", 2),
-            ])
-            .expect("valid");
-        assert!(session.last_append().is_none());
-        assert_eq!(session.current_topic(), Some("orders"));
-        assert_eq!(session.commands().len(), 5);
+        let inputs = session.inputs().len();
+        let now = session.cluster().now_ms();
+        session.run_until(now + 1_000);
+        session.run_until(now + 2_000);
+        assert_eq!(session.inputs().len(), inputs);
+        assert_eq!(session.inputs().last(), Some(&Input::RunUntil(now + 2_000)));
     }
 
     #[test]
     fn decode_error_reads_as_a_sentence() {
-        let error = DecodeError::UnsupportedVersion(2);
-        assert_eq!(error.to_string(), "it was saved in format version 2");
+        let error = DecodeError::UnsupportedVersion(1);
+        assert_eq!(error.to_string(), "it was saved in format version 1");
     }
 }

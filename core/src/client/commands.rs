@@ -192,7 +192,8 @@ impl Cluster {
         let first = self.rng.below(brokers.len().max(1) as u32) as usize;
         let id = self.clients.next_id();
         let producer = Producer::new(id, name.clone(), rules, brokers, first);
-        self.clients.insert(name, Client::Producer(producer));
+        self.clients
+            .insert(name, Client::Producer(Box::new(producer)));
         Ok(())
     }
 

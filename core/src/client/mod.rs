@@ -1,10 +1,10 @@
 //! Kafka's clients, simulated: producers and consumers are nodes of the network like brokers,
 //! and talk to the cluster only with requests.
 //!
-//! - [`metadata`]: a client's view of the cluster;
-//! - [`producer`]: `KafkaProducer`;
-//! - [`consumer`]: `KafkaConsumer`;
-//! - [`commands`]: the commands that create and drive clients.
+//! - [`metadata`] for a client's view of the cluster;
+//! - [`producer`] for `KafkaProducer`;
+//! - [`consumer`] for `KafkaConsumer`;
+//! - [`commands`] for the commands that create and drive clients.
 
 pub mod commands;
 pub mod consumer;
@@ -25,7 +25,7 @@ use self::producer::Producer;
 #[derive(Debug, Clone)]
 pub enum Client {
     /// A producer.
-    Producer(Producer),
+    Producer(Box<Producer>),
     /// A consumer.
     Consumer(Box<Consumer>),
 }
@@ -120,7 +120,7 @@ impl Clients {
     /// The producers, in id order.
     pub fn producers(&self) -> impl Iterator<Item = &Producer> {
         self.clients.values().filter_map(|client| match client {
-            Client::Producer(producer) => Some(producer),
+            Client::Producer(producer) => Some(producer.as_ref()),
             Client::Consumer(_) => None,
         })
     }

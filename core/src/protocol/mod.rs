@@ -4,14 +4,14 @@
 //! [`Network`](crate::network::Network). Requests carry a `request_id` unique to their sender so
 //! the response, a refusal or a timeout can be matched to them. The families of APIs live in
 //! their own files:
-//! - [`produce`]: Produce;
-//! - [`fetch`]: Fetch (followers and consumers) and ListOffsets;
-//! - [`metadata`]: Metadata, and CreateTopics for auto-created topics;
-//! - [`controller`]: what brokers and the controller say to each other (registration,
+//! - [`produce`] for Produce;
+//! - [`fetch`] for Fetch (followers and consumers) and ListOffsets;
+//! - [`metadata`] for Metadata, and CreateTopics for auto-created topics;
+//! - [`controller`] for what brokers and the controller say to each other (registration,
 //!   heartbeats, the metadata log, AlterPartition) and ZooKeeper sessions in the legacy mode;
-//! - [`group`]: the consumer group protocol (FindCoordinator, JoinGroup, SyncGroup, Heartbeat,
+//! - [`group`] for the consumer group protocol (FindCoordinator, JoinGroup, SyncGroup, Heartbeat,
 //!   LeaveGroup, OffsetCommit, OffsetFetch);
-//! - [`txn`]: transactions (InitProducerId, AddPartitionsToTxn, EndTxn, WriteTxnMarkers, ...).
+//! - [`txn`] for transactions (InitProducerId, AddPartitionsToTxn, EndTxn, WriteTxnMarkers, ...).
 
 pub mod controller;
 pub mod fetch;

@@ -330,11 +330,7 @@ impl Consumer {
     /// Handles a message to this consumer.
     pub fn handle_message(&mut self, _from: NodeId, body: Body, ctx: &mut Ctx) {
         match body {
-            Body::MetadataResponse(response) => {
-                if self.metadata.update(response, ctx.now_ms) {
-                    self.after_metadata(ctx);
-                }
-            }
+            Body::MetadataResponse(response) => self.metadata_answered(response, ctx),
             Body::FetchResponse(response) => self.handle_fetch_response(response, ctx),
             Body::ListOffsetsResponse(response) => self.handle_list_offsets(response, ctx),
             Body::Group(body) => self.handle_group_message(body, ctx),
@@ -362,6 +358,12 @@ impl Consumer {
                 self.ensure_active_group(ctx);
                 self.send_fetches(ctx);
             }
+        }
+    }
+
+    fn metadata_answered(&mut self, response: crate::protocol::MetadataResponse, ctx: &mut Ctx) {
+        if self.metadata.update(response, ctx.now_ms) {
+            self.after_metadata(ctx);
         }
     }
 

@@ -31,7 +31,7 @@ use crate::protocol::{Body, TxnBody};
 
 use self::accumulator::Accumulator;
 use self::partitioner::PartitionerKind;
-use self::routing::{Router, Routing};
+use self::routing::{Outgoing, Router, Routing};
 use self::sender::InFlight;
 use self::workload::WorkloadState;
 
@@ -288,15 +288,15 @@ impl Producer {
         let memory = Accumulator::memory_for(size, self.rules.batch_size);
         let key = record.key.as_deref().map(str::as_bytes);
         let routing_key = if self.rules.ignore_keys { None } else { key };
-        let (partition, routing) = self.router.route(
-            &record.topic,
-            routing_key,
-            record.partition,
+        let outgoing = Outgoing {
+            topic: &record.topic,
+            key: routing_key,
+            explicit: record.partition,
             partition_count,
-            self.rules.partitioner,
-            self.rules.batch_size,
-            ctx.rng,
-        );
+            partitioner: self.rules.partitioner,
+            batch_size: self.rules.batch_size,
+        };
+        let (partition, routing) = self.router.route(outgoing, ctx.rng);
         let partition = TopicPartition::new(record.topic.clone(), partition.0);
         let opens_batch = self.accumulator.all_batches_full(&partition)
             || self
@@ -437,11 +437,7 @@ impl Producer {
     /// Handles a message to this producer.
     pub fn handle_message(&mut self, _from: NodeId, body: Body, ctx: &mut Ctx) {
         match body {
-            Body::MetadataResponse(response) => {
-                if self.metadata.update(response, ctx.now_ms) {
-                    self.after_metadata(ctx);
-                }
-            }
+            Body::MetadataResponse(response) => self.metadata_answered(response, ctx),
             Body::ProduceResponse(response) => self.handle_produce_response(response, ctx),
             Body::Txn(TxnBody::InitProducerIdResponse { request_id, result }) => {
                 self.handle_init_producer_id(request_id, result, ctx);
@@ -477,6 +473,12 @@ impl Producer {
                 self.run_sender(ctx);
             }
             ProducerTimer::Workload => self.run_workload(ctx),
+        }
+    }
+
+    fn metadata_answered(&mut self, response: crate::protocol::MetadataResponse, ctx: &mut Ctx) {
+        if self.metadata.update(response, ctx.now_ms) {
+            self.after_metadata(ctx);
         }
     }
 

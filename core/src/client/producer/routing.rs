@@ -41,6 +41,23 @@ pub enum Routing {
     },
 }
 
+/// What the partitioners look at to route one record.
+#[derive(Debug, Clone, Copy)]
+pub struct Outgoing<'a> {
+    /// The topic.
+    pub topic: &'a str,
+    /// The serialized key; `None` is a null key.
+    pub key: Option<&'a [u8]>,
+    /// A partition the record names.
+    pub explicit: Option<i32>,
+    /// The topic's partition count.
+    pub partition_count: i32,
+    /// The null-key partitioner.
+    pub partitioner: PartitionerKind,
+    /// `batch.size`.
+    pub batch_size: i32,
+}
+
 /// Null-key partitioner state for one topic.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 struct TopicPartitionerState {
@@ -56,16 +73,15 @@ pub struct Router {
 
 impl Router {
     /// Picks the partition of a record: `explicit` wins, then the key, then the partitioner.
-    pub fn route(
-        &mut self,
-        topic: &str,
-        key: Option<&[u8]>,
-        explicit: Option<i32>,
-        partition_count: i32,
-        partitioner: PartitionerKind,
-        batch_size: i32,
-        rng: &mut SimRng,
-    ) -> (PartitionId, Routing) {
+    pub fn route(&mut self, record: Outgoing<'_>, rng: &mut SimRng) -> (PartitionId, Routing) {
+        let Outgoing {
+            topic,
+            key,
+            explicit,
+            partition_count,
+            partitioner,
+            batch_size,
+        } = record;
         if let Some(partition) = explicit {
             return (PartitionId(partition), Routing::Explicit);
         }

@@ -1,11 +1,13 @@
-//! What the learner asks for in the partitioning view, turned into core commands.
+//! What the learner asks for in the partitioning view, carried out on the [`Lesson`].
 //!
 //! Plain functions over plain data, so every rule here is tested natively. Input the form can
 //! check on its own (a partition count that is not a number) is refused here with a message and
-//! no command; everything Kafka decides (topic names, lowering the count) goes to the core, which
-//! answers in Kafka's words.
+//! nothing sent; everything Kafka decides (topic names, lowering the count) goes to the core,
+//! which answers in Kafka's words.
 
-use kplay_core::{Cluster, Command, PartitionerKind};
+use kplay_core::{Event, PartitionerKind};
+
+use super::model::Lesson;
 
 /// One thing the learner asked for, with the form's text as typed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -24,43 +26,24 @@ pub enum Intent {
     SetPartitioner(PartitionerKind),
 }
 
-/// The commands that carry out `intent` on `cluster`, or a message saying why none is sent.
-pub fn commands_for(
+/// Carries out `intent`; the error is the message to show (Kafka's own for Kafka's refusals).
+pub fn perform(
     intent: Intent,
-    cluster: &Cluster,
+    lesson: &mut Lesson,
     max_partitions: i32,
-) -> Result<Vec<Command>, String> {
+) -> Result<Vec<Event>, String> {
+    let kafka = |error: kplay_core::KafkaError| error.to_string();
     match intent {
         Intent::RecreateTopic { topic, partitions } => {
             let partitions = parse_partition_count(&partitions, max_partitions)?;
-            let mut commands = Vec::with_capacity(2);
-            if cluster.topic(&topic).is_some() {
-                commands.push(Command::DeleteTopic {
-                    topic: topic.clone(),
-                });
-            }
-            commands.push(Command::CreateTopic {
-                topic,
-                partitions,
-                max_message_bytes: None,
-            });
-            Ok(commands)
+            lesson.recreate_topic(&topic, partitions).map_err(kafka)
         }
         Intent::AddPartitions { topic, partitions } => {
             let total_count = parse_partition_count(&partitions, max_partitions)?;
-            Ok(vec![Command::CreatePartitions { topic, total_count }])
+            lesson.add_partitions(&topic, total_count).map_err(kafka)
         }
-        Intent::Produce { topic, key, value } => Ok(vec![Command::Produce {
-            topic,
-            key,
-            value: Some(value),
-            partition: None,
-        }]),
-        Intent::SetPartitioner(partitioner) => {
-            let mut config = *cluster.producer_config();
-            config.partitioner = partitioner;
-            Ok(vec![Command::ConfigureProducer(config)])
-        }
+        Intent::Produce { topic, key, value } => lesson.produce(&topic, key, value).map_err(kafka),
+        Intent::SetPartitioner(partitioner) => lesson.set_partitioner(partitioner).map_err(kafka),
     }
 }
 
@@ -98,20 +81,7 @@ pub fn partitioner_from_value(value: &str) -> Option<PartitionerKind> {
 
 #[cfg(test)]
 mod tests {
-    use kplay_core::ClusterConfig;
-
     use super::*;
-
-    fn cluster_with_orders() -> Cluster {
-        let mut cluster = Cluster::new(ClusterConfig::default(), 1);
-        let create = Command::CreateTopic {
-            topic: "orders".to_owned(),
-            partitions: 3,
-            max_message_bytes: None,
-        };
-        cluster.apply(create).expect("valid topic");
-        cluster
-    }
 
     #[test]
     fn partition_count_accepts_whole_numbers_in_range() {
@@ -145,67 +115,37 @@ mod tests {
     }
 
     #[test]
-    fn recreating_an_existing_topic_deletes_it_first() {
-        let intent = Intent::RecreateTopic {
-            topic: "orders".to_owned(),
-            partitions: "4".to_owned(),
-        };
-        let commands = commands_for(intent, &cluster_with_orders(), 12).expect("valid count");
-        assert_eq!(commands.len(), 2);
-        assert!(matches!(&commands[0], Command::DeleteTopic { topic } if topic == "orders"));
-        assert!(matches!(
-            &commands[1],
-            Command::CreateTopic { partitions: 4, .. }
-        ));
-    }
-
-    #[test]
-    fn recreating_a_new_topic_only_creates_it() {
-        let intent = Intent::RecreateTopic {
-            topic: "payments".to_owned(),
-            partitions: "2".to_owned(),
-        };
-        let commands = commands_for(intent, &cluster_with_orders(), 12).expect("valid count");
-        assert!(
-            matches!(&commands[..], [Command::CreateTopic { topic, partitions: 2, .. }] if topic == "payments")
-        );
-    }
-
-    #[test]
-    fn a_bad_partition_count_sends_no_command() {
+    fn a_bad_partition_count_sends_nothing() {
+        let mut lesson = Lesson::start().expect("valid start");
+        let before = lesson.session.encode();
         let intent = Intent::AddPartitions {
             topic: "orders".to_owned(),
             partitions: "lots".to_owned(),
         };
-        assert!(commands_for(intent, &cluster_with_orders(), 12).is_err());
+        assert!(perform(intent, &mut lesson, 12).is_err());
+        assert_eq!(lesson.session.encode(), before);
     }
 
     #[test]
-    fn topic_names_are_sent_as_typed_for_kafka_to_judge() {
+    fn topic_names_go_to_kafka_to_judge() {
+        let mut lesson = Lesson::start().expect("valid start");
         let intent = Intent::RecreateTopic {
             topic: " my topic!".to_owned(),
             partitions: "3".to_owned(),
         };
-        let commands = commands_for(intent, &cluster_with_orders(), 12).expect("count is fine");
-        assert!(
-            matches!(&commands[..], [Command::CreateTopic { topic, .. }] if topic == " my topic!")
-        );
+        let error = perform(intent, &mut lesson, 12).unwrap_err();
+        assert!(error.starts_with("INVALID_TOPIC_EXCEPTION: "), "{error}");
     }
 
     #[test]
-    fn setting_the_partitioner_keeps_the_other_producer_configs() {
-        let cluster = cluster_with_orders();
-        let commands = commands_for(
-            Intent::SetPartitioner(PartitionerKind::RoundRobin),
-            &cluster,
-            12,
-        )
-        .expect("always valid");
-        let Some(Command::ConfigureProducer(config)) = commands.first() else {
-            panic!("expected ConfigureProducer, got {commands:?}");
+    fn lowering_the_partition_count_is_refused_by_kafka() {
+        let mut lesson = Lesson::start().expect("valid start");
+        let intent = Intent::AddPartitions {
+            topic: "orders".to_owned(),
+            partitions: "2".to_owned(),
         };
-        assert_eq!(config.partitioner, PartitionerKind::RoundRobin);
-        assert_eq!(config.batch_size, cluster.producer_config().batch_size);
+        let error = perform(intent, &mut lesson, 12).unwrap_err();
+        assert!(error.starts_with("INVALID_PARTITIONS: "), "{error}");
     }
 
     #[test]

@@ -1,109 +1,103 @@
 //! The "partitioning" live view: one topic, one producer, and how each record finds its partition.
 //!
-//! State is a [`Session`] in one signal; every change goes through one `dispatch` callback that
-//! turns an [`Intent`] into core commands. The children read narrow memos and get `dispatch`.
+//! State is a [`Lesson`] in one signal; every change goes through one `dispatch` callback that
+//! carries out an [`Intent`]. The children read narrow memos and get `dispatch`.
 
 mod controls;
 pub mod intent;
+pub mod model;
 mod topic_log;
 pub mod view_model;
 
-use kplay_core::{ClusterConfig, Command};
 use leptos::prelude::*;
 
 use self::controls::{ProducerControls, TopicControls};
-use self::intent::{commands_for, partitioner_value, Intent};
+use self::intent::{partitioner_value, perform, Intent};
+use self::model::{Lesson, DEFAULT_PARTITIONS, DEFAULT_TOPIC};
 use self::topic_log::{RoutingPanel, TopicLog};
 use self::view_model::{announcement, explain_routing, topic_model};
-use crate::session::{self, Session, DEFAULT_SEED};
+use crate::session;
 
 /// Where the session is kept in `localStorage`; the suffix is the stored format's version.
-pub const STORAGE_KEY: &str = "kplay.partitioning.v1";
-/// The topic every fresh session starts with.
-pub const DEFAULT_TOPIC: &str = "orders";
-/// Its partition count.
-pub const DEFAULT_PARTITIONS: i32 = 3;
+pub const STORAGE_KEY: &str = "kplay.partitioning.v2";
+/// The partition counts the form accepts (the diagram must stay readable).
+pub const MAX_PARTITIONS: i32 = 12;
 
-/// The starting point: an empty `orders` topic with 3 partitions.
-pub fn starting_session() -> Session {
-    let create = Command::CreateTopic {
-        topic: DEFAULT_TOPIC.to_owned(),
-        partitions: DEFAULT_PARTITIONS,
-        max_message_bytes: None,
+/// A lesson restored from storage, and a notice if the stored one was unusable.
+fn restore() -> (Option<Lesson>, Option<String>) {
+    let Some(text) = session::load(STORAGE_KEY) else {
+        return (Lesson::start().ok(), None);
     };
-    Session::replay(DEFAULT_SEED, vec![create]).expect("the default topic is valid")
+    match Lesson::decode(&text) {
+        Ok(lesson) => (Some(lesson), None),
+        Err(error) => (
+            Lesson::start().ok(),
+            Some(format!(
+                "Your saved session could not be restored ({error}), so a fresh one was started."
+            )),
+        ),
+    }
 }
 
 /// The partitioning live view, restored from `localStorage` and saved after every change.
 #[component]
 pub fn PartitioningSim() -> impl IntoView {
-    let max_partitions = ClusterConfig::default().max_partitions_per_topic;
-    let fresh_commands = starting_session().commands().to_vec();
-    let loaded = session::load(STORAGE_KEY, starting_session);
+    let (restored, stored_notice) = restore();
+    let Some(lesson) = restored else {
+        return view! {
+            <p class="notice" role="alert">"The simulated cluster could not start."</p>
+        }
+        .into_any();
+    };
+    let fresh_text = Lesson::start().ok().map(|fresh| fresh.session.encode());
 
-    let initial_topic = loaded
-        .session
-        .current_topic()
-        .unwrap_or(DEFAULT_TOPIC)
-        .to_owned();
-    let initial_count = loaded
+    let initial_topic = lesson.current_topic().unwrap_or(DEFAULT_TOPIC).to_owned();
+    let initial_count = lesson
         .session
         .cluster()
         .partition_count(&initial_topic)
         .unwrap_or(DEFAULT_PARTITIONS);
-    let (session, set_session) = signal(loaded.session);
-    let (notice, set_notice) = signal(loaded.notice);
+    let (lesson, set_lesson) = signal(lesson);
+    let (notice, set_notice) = signal(stored_notice);
     let (error, set_error) = signal(None::<String>);
     let (announced, set_announced) = signal(String::new());
     let (topic_name, set_topic_name) = signal(initial_topic);
     let (partition_count, set_partition_count) = signal(initial_count.to_string());
 
-    let topic = Memo::new(move |_| session.with(topic_model));
-    let routing = Memo::new(move |_| session.with(|s| s.last_append().map(explain_routing)));
-    let partitioner = Memo::new(move |_| {
-        session.with(|s| partitioner_value(s.cluster().producer_config().partitioner))
-    });
+    let topic = Memo::new(move |_| lesson.with(topic_model));
+    let routing = Memo::new(move |_| lesson.with(|l| l.last_append().map(explain_routing)));
+    let partitioner = Memo::new(move |_| lesson.with(|l| partitioner_value(l.partitioner)));
     let newest = Memo::new(move |_| routing.with(|r| r.as_ref().map(|r| (r.partition, r.offset))));
 
     // The outside world: keep the session in localStorage (the fresh starting point removes it).
     Effect::new(move |_| {
-        let saved = session.with(|s| {
-            let is_fresh = s.seed() == DEFAULT_SEED && s.commands() == fresh_commands.as_slice();
-            session::save(STORAGE_KEY, s, is_fresh)
-        });
-        if let Err(message) = saved {
+        let text = lesson.with(|l| l.session.encode());
+        let is_fresh = fresh_text.as_deref() == Some(text.as_str());
+        if let Err(message) = session::save(STORAGE_KEY, (!is_fresh).then_some(text.as_str())) {
             set_notice.set(Some(message));
         }
     });
 
     let dispatch = Callback::new(move |intent: Intent| {
-        let planned = session.with_untracked(|s| commands_for(intent, s.cluster(), max_partitions));
-        let commands = match planned {
-            Ok(commands) => commands,
-            Err(message) => return set_error.set(Some(message)),
-        };
-        let mut outcome = None;
-        set_session.maybe_update(|s| {
-            let result = s.apply(commands);
-            let changed = result.is_ok();
-            outcome = Some(result);
-            changed
-        });
-        match outcome {
-            Some(Ok(events)) => {
+        let mut next = lesson.get_untracked();
+        match perform(intent, &mut next, MAX_PARTITIONS) {
+            Ok(events) => {
                 set_error.set(None);
-                if let Some(text) = announcement(&events) {
+                if let Some(text) = announcement(&events, next.last_append()) {
                     set_announced.set(text);
                 }
+                set_lesson.set(next);
             }
-            // Kafka's own words: "INVALID_TOPIC_EXCEPTION: Topic name is invalid: ...".
-            Some(Err(kafka_error)) => set_error.set(Some(kafka_error.to_string())),
-            None => {}
+            // Kafka's own words: "INVALID_TOPIC_EXCEPTION: Topic name is invalid: ...". A refused
+            // action leaves the lesson as it was.
+            Err(message) => set_error.set(Some(message)),
         }
     });
 
     let reset = move |_| {
-        set_session.set(starting_session());
+        if let Ok(fresh) = Lesson::start() {
+            set_lesson.set(fresh);
+        }
         set_topic_name.set(DEFAULT_TOPIC.to_owned());
         set_partition_count.set(DEFAULT_PARTITIONS.to_string());
         set_error.set(None);
@@ -132,7 +126,7 @@ pub fn PartitioningSim() -> impl IntoView {
                     set_topic_name=set_topic_name
                     partition_count=partition_count
                     set_partition_count=set_partition_count
-                    max_partitions=max_partitions
+                    max_partitions=MAX_PARTITIONS
                     dispatch=dispatch
                 />
                 <ProducerControls topic_name=topic_name partitioner=partitioner dispatch=dispatch />
@@ -147,4 +141,5 @@ pub fn PartitioningSim() -> impl IntoView {
             </p>
         </section>
     }
+    .into_any()
 }

@@ -3,9 +3,12 @@
 //! Every sentence and number on screen is built here, by functions tested natively, so the
 //! components only lay it out (Crux's `view(&model) -> ViewModel`).
 
-use kplay_core::{Event, PartitionerKind, Routing};
+use kplay_core::{Event, EventKind, PartitionerKind, Routing};
 
-use crate::session::{Appended, Session};
+use super::model::{Appended, Lesson};
+
+/// How many records of a partition the view draws (the newest).
+const MAX_RECORDS_SHOWN: usize = 200;
 
 /// The topic on screen and its partitions.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -42,24 +45,36 @@ pub struct RoutingExplanation {
     pub meaning: String,
 }
 
-/// The topic the learner works on, if it exists.
-pub fn topic_model(session: &Session) -> Option<TopicModel> {
-    let topic = session.cluster().topic(session.current_topic()?)?;
+/// The topic the learner works on, if it exists: each partition as its leader's log has it.
+pub fn topic_model(lesson: &Lesson) -> Option<TopicModel> {
+    let cluster = lesson.session.cluster();
+    let topic = cluster.topic_view(lesson.current_topic()?)?;
     let partitions = topic
         .partitions
         .into_iter()
-        .map(|partition| PartitionModel {
-            partition: partition.partition.0,
-            log_end_offset: partition.log_end_offset.0,
-            records: partition
-                .records
-                .into_iter()
-                .map(|record| RecordModel {
-                    offset: record.offset.0,
-                    key: record.key,
-                    value: record.value,
+        .map(|partition| {
+            let records = partition
+                .leader
+                .and_then(|leader| {
+                    cluster.log_view(leader, &partition.partition, MAX_RECORDS_SHOWN)
                 })
-                .collect(),
+                .map(|log| {
+                    log.segments
+                        .into_iter()
+                        .flat_map(|segment| segment.records)
+                        .map(|record| RecordModel {
+                            offset: record.offset.0,
+                            key: record.key,
+                            value: record.value,
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            PartitionModel {
+                partition: partition.partition.partition,
+                log_end_offset: partition.log_end_offset.0.max(0),
+                records,
+            }
         })
         .collect();
     Some(TopicModel {
@@ -106,23 +121,13 @@ pub fn explain_routing(appended: &Appended) -> RoutingExplanation {
             );
             (steps, meaning)
         }
-        Routing::Sticky {
-            produced_bytes,
-            batch_size,
-            switched,
-        } => {
+        Routing::Sticky { batch_size } => {
             let steps = format!(
-                "null key → uniform sticky partitioner → sticky partition {partition} ({produced_bytes} of {batch_size} batch.size bytes) → {destination}"
+                "null key → uniform sticky partitioner → sticky partition {partition} → {destination}"
             );
-            let meaning = if *switched {
-                format!(
-                    "batch.size reached: the next null-key record goes to a partition picked at random (it may be {partition} again)."
-                )
-            } else {
-                format!(
-                    "Null-key records stay on partition {partition} until {batch_size} bytes (batch.size) have been produced to it."
-                )
-            };
+            let meaning = format!(
+                "Null-key records stay on partition {partition} until {batch_size} bytes (batch.size) have been produced to it and its batches are full; then the partitioner picks another partition at random (it may be {partition} again)."
+            );
             (steps, meaning)
         }
         Routing::RoundRobin { counter } => {
@@ -147,25 +152,29 @@ pub fn explain_routing(appended: &Appended) -> RoutingExplanation {
 }
 
 /// What a screen reader hears after a successful action.
-pub fn announcement(events: &[Event]) -> Option<String> {
-    events.iter().rev().find_map(|event| match event {
-        Event::RecordAppended {
-            partition, offset, ..
+pub fn announcement(events: &[Event], last: Option<&Appended>) -> Option<String> {
+    let acknowledged = events
+        .iter()
+        .any(|event| matches!(event.kind, EventKind::ProduceAcknowledged { .. }));
+    if acknowledged {
+        if let Some(last) = last {
+            return Some(format!(
+                "Record appended to partition {} at offset {}",
+                last.partition, last.offset
+            ));
+        }
+    }
+    events.iter().rev().find_map(|event| match &event.kind {
+        EventKind::TopicCreated {
+            topic, partitions, ..
         } => Some(format!(
-            "Record appended to partition {partition} at offset {offset}"
-        )),
-        Event::TopicCreated { topic, partitions } => Some(format!(
             "Topic {topic} created with {partitions} {}",
             plural(*partitions, "partition", "partitions")
         )),
-        Event::PartitionsCreated {
+        EventKind::PartitionsCreated {
             topic, new_count, ..
         } => Some(format!("Topic {topic} now has {new_count} partitions")),
-        Event::ProducerConfigured(config) => Some(format!(
-            "Partitioner set to {}",
-            partitioner_label(config.partitioner)
-        )),
-        Event::TopicDeleted { .. } => None,
+        _ => None,
     })
 }
 
@@ -198,7 +207,7 @@ fn plural(count: i32, one: &'static str, many: &'static str) -> &'static str {
 
 #[cfg(test)]
 mod tests {
-    use kplay_core::{murmur2, to_positive, Command, Offset, PartitionId};
+    use kplay_core::{murmur2, to_positive, Offset, PartitionId};
 
     use super::*;
 
@@ -256,35 +265,20 @@ mod tests {
     }
 
     #[test]
-    fn sticky_routing_tells_how_full_the_batch_is() {
+    fn sticky_routing_names_batch_size() {
         let appended = Appended {
             key: None,
-            routing: Routing::Sticky {
-                produced_bytes: 73,
-                batch_size: 16384,
-                switched: false,
-            },
+            routing: Routing::Sticky { batch_size: 16384 },
             ..keyed("x", 3, 1, 0)
         };
         let explanation = explain_routing(&appended);
         assert_eq!(
             explanation.steps,
-            "null key → uniform sticky partitioner → sticky partition 1 (73 of 16384 batch.size bytes) → partition 1, offset 0"
+            "null key → uniform sticky partitioner → sticky partition 1 → partition 1, offset 0"
         );
         assert!(explanation
             .meaning
-            .contains("stay on partition 1 until 16384 bytes"));
-        let switched = Appended {
-            routing: Routing::Sticky {
-                produced_bytes: 16400,
-                batch_size: 16384,
-                switched: true,
-            },
-            ..appended
-        };
-        assert!(explain_routing(&switched)
-            .meaning
-            .starts_with("batch.size reached"));
+            .contains("until 16384 bytes (batch.size)"));
     }
 
     #[test]
@@ -302,60 +296,43 @@ mod tests {
 
     #[test]
     fn the_announcement_names_partition_and_offset() {
-        let mut session = Session::new(3);
-        let create = Command::CreateTopic {
-            topic: "orders".to_owned(),
-            partitions: 3,
-            max_message_bytes: None,
-        };
-        let events = session.apply(vec![create]).expect("valid");
+        let mut lesson = Lesson::start().expect("valid start");
+        let events = lesson.recreate_topic("orders", 3).expect("valid");
         assert_eq!(
-            announcement(&events).as_deref(),
+            announcement(&events, None).as_deref(),
             Some("Topic orders created with 3 partitions")
         );
-        let produce = Command::Produce {
-            topic: "orders".to_owned(),
-            key: Some("21".to_owned()),
-            value: Some("v".to_owned()),
-            partition: None,
-        };
-        let events = session.apply(vec![produce]).expect("topic exists");
+        let events = lesson
+            .produce("orders", Some("21".to_owned()), "v".to_owned())
+            .expect("acknowledged");
         assert_eq!(
-            announcement(&events).as_deref(),
+            announcement(&events, lesson.last_append()).as_deref(),
             Some("Record appended to partition 0 at offset 0")
         );
     }
 
     #[test]
     fn the_topic_model_lists_records_by_partition() {
-        let mut session = Session::new(3);
-        let create = Command::CreateTopic {
-            topic: "orders".to_owned(),
-            partitions: 2,
-            max_message_bytes: None,
-        };
-        session.apply(vec![create]).expect("valid");
-        assert_eq!(topic_model(&Session::new(3)), None);
-        let produce = Command::Produce {
-            topic: "orders".to_owned(),
-            key: None,
-            value: None,
-            partition: Some(1),
-        };
-        session.apply(vec![produce]).expect("topic exists");
-        let model = topic_model(&session).expect("current topic exists");
+        let mut lesson = Lesson::start().expect("valid start");
+        lesson.recreate_topic("orders", 2).expect("valid");
+        let model = topic_model(&lesson).expect("current topic exists");
+        assert!(model.partitions.iter().all(|p| p.records.is_empty()));
+        lesson
+            .produce("orders", Some("21".to_owned()), "v".to_owned())
+            .expect("acknowledged");
+        let model = topic_model(&lesson).expect("current topic exists");
         assert_eq!(model.name, "orders");
         assert_eq!(model.partitions.len(), 2);
-        assert!(model.partitions[0].records.is_empty());
+        let partition = lesson.last_append().map(|a| a.partition.0).unwrap_or(-1);
+        let records = &model.partitions[partition as usize].records;
         assert_eq!(
-            model.partitions[1].records,
-            vec![RecordModel {
+            records,
+            &vec![RecordModel {
                 offset: 0,
-                key: None,
-                value: None
+                key: Some("21".to_owned()),
+                value: Some("v".to_owned())
             }]
         );
-        assert_eq!(model.partitions[1].log_end_offset, 1);
         assert_eq!(topic_heading(Some(&model)), "Topic orders · 2 partitions");
         assert!(topic_heading(None).starts_with("No topic yet"));
     }
