@@ -116,7 +116,7 @@ pub fn status(shell: &Shell) -> Output {
         if broker.is_controller {
             notes.push("active controller".to_string());
         }
-        let leads = broker.replicas.iter().filter(|r| r.role == "leader").count();
+        let leads = broker.replicas.iter().filter(|r| broker.up && r.role == "leader").count();
         output.println(format!("broker {}: {} ({} replicas, leads {leads})", broker.id, notes.join(", "), broker.replicas.len()));
     }
     for topic in &view.topics {

@@ -551,7 +551,8 @@ fn reset_group(
     for notice in &plan.notices {
         output.println(notice);
     }
-    if execute {
+    // An empty plan alters nothing (the admin client sends no request for no offsets).
+    if execute && !partitions.is_empty() {
         let command = Command::ResetOffsets {
             group: group.to_string(),
             partitions: partitions.clone(),
