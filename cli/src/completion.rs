@@ -4,13 +4,17 @@
 //!
 //! Simplified: the line is split on blanks (quotes are not interpreted while completing).
 
-use kplay_core::config::{BrokerConfig, ConfigKey, ConsumerSettings, ProducerSettings, TopicConfig};
+use kplay_core::config::{
+    BrokerConfig, ConfigKey, ConsumerSettings, ProducerSettings, TopicConfig,
+};
 
 use crate::kplay::{clients, VERBS};
 use crate::options::Opt;
 use crate::parser::{tool_name, COMMANDS};
 use crate::shell::Shell;
-use crate::tools::{configs, console_consumer, console_producer, consumer_groups, leader_election, topics};
+use crate::tools::{
+    configs, console_consumer, console_producer, consumer_groups, leader_election, topics,
+};
 
 /// Candidates for the word that ends at byte `cursor` of `line`, sorted.
 pub fn complete(shell: &Shell, line: &str, cursor: usize) -> Vec<String> {
@@ -41,7 +45,10 @@ fn candidates(shell: &Shell, words: &[&str], partial: &str) -> Vec<String> {
         return values;
     }
     if partial.starts_with('-') || partial.is_empty() {
-        return specs_of(tool).iter().map(|spec| format!("--{}", spec.name)).collect();
+        return specs_of(tool)
+            .iter()
+            .map(|spec| format!("--{}", spec.name))
+            .collect();
     }
     Vec::new()
 }
@@ -59,12 +66,16 @@ fn specs_of(tool: &str) -> &'static [Opt] {
 }
 
 fn names(keys: &[ConfigKey], suffix: &str) -> Vec<String> {
-    keys.iter().map(|key| format!("{}{suffix}", key.name)).collect()
+    keys.iter()
+        .map(|key| format!("{}{suffix}", key.name))
+        .collect()
 }
 
 fn option_values(shell: &Shell, tool: &str, previous: &str, words: &[&str]) -> Option<Vec<String>> {
     let option = previous.strip_prefix("--")?;
-    let brokers_entity = words.iter().any(|w| *w == "brokers" || *w == "--broker" || *w == "--broker-defaults");
+    let brokers_entity = words
+        .iter()
+        .any(|w| *w == "brokers" || *w == "--broker" || *w == "--broker-defaults");
     let values = match option {
         "topic" => shell.cluster.topic_names(),
         "group" => group_names(shell),
@@ -75,8 +86,32 @@ fn option_values(shell: &Shell, tool: &str, previous: &str, words: &[&str]) -> O
         "delete-config" => names(TopicConfig::keys(), ""),
         "producer-property" => names(ProducerSettings::keys(), "="),
         "consumer-property" | "command-property" => names(ConsumerSettings::keys(), "="),
-        "property" if tool == "kafka-console-producer" => ["parse.key=", "key.separator=", "parse.headers=", "headers.delimiter=", "headers.separator=", "headers.key.separator=", "ignore.error=", "null.marker="].map(str::to_string).to_vec(),
-        "property" | "formatter-property" => ["print.timestamp=", "print.key=", "print.offset=", "print.partition=", "print.headers=", "print.value=", "key.separator=", "line.separator=", "headers.separator=", "null.literal="].map(str::to_string).to_vec(),
+        "property" if tool == "kafka-console-producer" => [
+            "parse.key=",
+            "key.separator=",
+            "parse.headers=",
+            "headers.delimiter=",
+            "headers.separator=",
+            "headers.key.separator=",
+            "ignore.error=",
+            "null.marker=",
+        ]
+        .map(str::to_string)
+        .to_vec(),
+        "property" | "formatter-property" => [
+            "print.timestamp=",
+            "print.key=",
+            "print.offset=",
+            "print.partition=",
+            "print.headers=",
+            "print.value=",
+            "key.separator=",
+            "line.separator=",
+            "headers.separator=",
+            "null.literal=",
+        ]
+        .map(str::to_string)
+        .to_vec(),
         "entity-type" => vec!["topics".to_string(), "brokers".to_string()],
         "entity-name" if brokers_entity => broker_ids(shell),
         "entity-name" => shell.cluster.topic_names(),
@@ -94,12 +129,24 @@ fn group_names(shell: &Shell) -> Vec<String> {
         .into_iter()
         .map(|g| g.group)
         .collect();
-    groups.extend(shell.cluster.consumer_views().into_iter().filter_map(|c| c.group));
+    groups.extend(
+        shell
+            .cluster
+            .consumer_views()
+            .into_iter()
+            .filter_map(|c| c.group),
+    );
     groups
 }
 
 fn broker_ids(shell: &Shell) -> Vec<String> {
-    shell.cluster.config().broker_ids().iter().map(ToString::to_string).collect()
+    shell
+        .cluster
+        .config()
+        .broker_ids()
+        .iter()
+        .map(ToString::to_string)
+        .collect()
 }
 
 fn client_names(shell: &Shell, producers: bool, consumers: bool) -> Vec<String> {
@@ -121,9 +168,20 @@ fn kplay_candidates(shell: &Shell, words: &[&str], partial: &str) -> Vec<String>
     let previous = words.last().copied().unwrap_or_default();
     match (*verb, words.len()) {
         ("broker", 1) => strings(&["stop", "start", "shutdown"]),
-        ("network", 1) => strings(&["isolate", "rejoin", "cut", "repair", "delay", "hold", "release", "heal"]),
+        ("network", 1) => strings(&[
+            "isolate", "rejoin", "cut", "repair", "delay", "hold", "release", "heal",
+        ]),
         ("time", 1) => strings(&["advance"]),
-        ("producer", 1) => strings(&["start", "close", "flush", "init-transactions", "begin-transaction", "commit-transaction", "abort-transaction", "send-offsets"]),
+        ("producer", 1) => strings(&[
+            "start",
+            "close",
+            "flush",
+            "init-transactions",
+            "begin-transaction",
+            "commit-transaction",
+            "abort-transaction",
+            "send-offsets",
+        ]),
         ("consumer", 1) => strings(&["start", "stop", "crash", "poll", "commit", "seek"]),
         ("workload", 1) => strings(&["start", "stop"]),
         ("leader-election", 1) => strings(&["preferred", "unclean"]),
@@ -135,7 +193,14 @@ fn kplay_candidates(shell: &Shell, words: &[&str], partial: &str) -> Vec<String>
             "--topic" => shell.cluster.topic_names(),
             "--group" => group_names(shell),
             "--assignor" => strings(&["range", "roundrobin", "sticky", "cooperative-sticky"]),
-            "--commit" => strings(&["auto", "manual", "sync-after", "async-after", "sync-before", "async-before"]),
+            "--commit" => strings(&[
+                "auto",
+                "manual",
+                "sync-after",
+                "async-after",
+                "sync-before",
+                "async-before",
+            ]),
             "--consumer-property" => names(ConsumerSettings::keys(), "="),
             "--producer-property" => names(ProducerSettings::keys(), "="),
             _ if partial.starts_with('-') => verb_options(verb),
@@ -152,5 +217,8 @@ fn verb_options(verb: &str) -> Vec<String> {
         "workload" => clients::WORKLOAD_SPECS,
         _ => &[],
     };
-    specs.iter().map(|spec| format!("--{}", spec.name)).collect()
+    specs
+        .iter()
+        .map(|spec| format!("--{}", spec.name))
+        .collect()
 }

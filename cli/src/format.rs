@@ -25,8 +25,7 @@ fn splitmix64(seed: u64) -> u64 {
 }
 
 fn base64_url(bytes: &[u8]) -> String {
-    const ALPHABET: &[u8; 64] =
-        b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
     let mut text = String::new();
     for chunk in bytes.chunks(3) {
         let b = [
@@ -125,7 +124,11 @@ pub fn parse_datetime_ms(text: &str) -> Option<i64> {
     let (local, offset_ms) = split_offset(text.trim())?;
     let (date, time) = local.split_once('T')?;
     let mut date_parts = date.split('-').map(|p| p.parse::<i64>().ok());
-    let (year, month, day) = (date_parts.next()??, date_parts.next()??, date_parts.next()??);
+    let (year, month, day) = (
+        date_parts.next()??,
+        date_parts.next()??,
+        date_parts.next()??,
+    );
     let (clock, millis) = match time.split_once('.') {
         Some((clock, fraction)) => (clock, fraction_ms(fraction)?),
         None => (time, 0),
@@ -241,7 +244,9 @@ mod tests {
         let id = topic_id_text(1);
         assert_eq!(id.len(), 22);
         assert_ne!(id, topic_id_text(2));
-        assert!(id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'));
+        assert!(id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'));
     }
 
     #[test]
@@ -258,9 +263,18 @@ mod tests {
     #[test]
     fn datetimes_round_trip_in_utc() {
         assert_eq!(datetime_text(1_704_067_200_000), "2024-01-01T00:00:00.000");
-        assert_eq!(parse_datetime_ms("2024-01-01T00:00:00.000"), Some(1_704_067_200_000));
-        assert_eq!(parse_datetime_ms("2024-01-01T01:00:00+01:00"), Some(1_704_067_200_000));
-        assert_eq!(parse_datetime_ms("2024-02-30T00:00"), Some(1_709_251_200_000));
+        assert_eq!(
+            parse_datetime_ms("2024-01-01T00:00:00.000"),
+            Some(1_704_067_200_000)
+        );
+        assert_eq!(
+            parse_datetime_ms("2024-01-01T01:00:00+01:00"),
+            Some(1_704_067_200_000)
+        );
+        assert_eq!(
+            parse_datetime_ms("2024-02-30T00:00"),
+            Some(1_709_251_200_000)
+        );
         assert_eq!(parse_datetime_ms("nonsense"), None);
     }
 

@@ -2,11 +2,15 @@
 //! playground simplifies), each `kplay` verb, and any Kafka config by name (from the core's
 //! config definitions: documentation, type, default, valid values).
 
-use kplay_core::config::{BrokerConfig, ConfigKey, ConsumerSettings, ProducerSettings, TopicConfig};
+use kplay_core::config::{
+    BrokerConfig, ConfigKey, ConsumerSettings, ProducerSettings, TopicConfig,
+};
 
 use crate::kplay::clients;
 use crate::options::{Arg, Opt};
-use crate::tools::{configs, console_consumer, console_producer, consumer_groups, leader_election, topics};
+use crate::tools::{
+    configs, console_consumer, console_producer, consumer_groups, leader_election, topics,
+};
 
 /// The Kafka version the tools print for `--version` and whose behaviour they follow.
 pub const KAFKA_VERSION: &str = "4.1.0";
@@ -84,15 +88,34 @@ pub fn help(topic: Option<&str>) -> String {
     };
     let name = crate::parser::tool_name(topic.trim());
     let tool = |about: &str, specs: &[Opt], notes: &str| {
-        format!("{name}: {about}\n\n{}\nIn the playground:\n{notes}\n", options_table(specs))
+        format!(
+            "{name}: {about}\n\n{}\nIn the playground:\n{notes}\n",
+            options_table(specs)
+        )
     };
     match name {
         "kafka-topics" => tool(topics::ABOUT, topics::SPECS, topics::NOTES),
-        "kafka-console-producer" => tool(console_producer::ABOUT, console_producer::SPECS, console_producer::NOTES),
-        "kafka-console-consumer" => tool(console_consumer::ABOUT, console_consumer::SPECS, console_consumer::NOTES),
-        "kafka-consumer-groups" => tool(consumer_groups::ABOUT, consumer_groups::SPECS, consumer_groups::NOTES),
+        "kafka-console-producer" => tool(
+            console_producer::ABOUT,
+            console_producer::SPECS,
+            console_producer::NOTES,
+        ),
+        "kafka-console-consumer" => tool(
+            console_consumer::ABOUT,
+            console_consumer::SPECS,
+            console_consumer::NOTES,
+        ),
+        "kafka-consumer-groups" => tool(
+            consumer_groups::ABOUT,
+            consumer_groups::SPECS,
+            consumer_groups::NOTES,
+        ),
         "kafka-configs" => tool(configs::ABOUT, configs::SPECS, configs::NOTES),
-        "kafka-leader-election" => tool(leader_election::ABOUT, leader_election::SPECS, leader_election::NOTES),
+        "kafka-leader-election" => tool(
+            leader_election::ABOUT,
+            leader_election::SPECS,
+            leader_election::NOTES,
+        ),
         "kplay" => format!("{KPLAY}\n"),
         "echo" | "printf" | "cat" | "sleep" => format!("{OVERVIEW}\n"),
         _ => verb_or_config(name),
@@ -116,7 +139,9 @@ fn verb_or_config(topic: &str) -> String {
         return format!("usage: {usage}\n\n{}", options_table(specs));
     }
     config_help(topic).unwrap_or_else(|| {
-        format!("No help for {topic}. Try help, help kafka-topics, help kplay, or help retention.ms.\n")
+        format!(
+            "No help for {topic}. Try help, help kafka-topics, help kplay, or help retention.ms.\n"
+        )
     })
 }
 
@@ -130,7 +155,11 @@ pub fn config_help(name: &str) -> Option<String> {
     ];
     let texts: Vec<String> = kinds
         .iter()
-        .filter_map(|(kind, keys)| keys.iter().find(|key| key.name == name).map(|key| describe_key(kind, key)))
+        .filter_map(|(kind, keys)| {
+            keys.iter()
+                .find(|key| key.name == name)
+                .map(|key| describe_key(kind, key))
+        })
         .collect();
     (!texts.is_empty()).then(|| texts.join("\n"))
 }
@@ -170,8 +199,17 @@ fn options_table(specs: &[Opt]) -> String {
         })
         .collect();
     rows.sort_by(|a, b| a.0.cmp(&b.0));
-    let width = rows.iter().map(|(option, _)| option.len()).max().unwrap_or(6).max(6) + 2;
-    let mut text = format!("{:<width$}Description\n{:<width$}-----------\n", "Option", "------");
+    let width = rows
+        .iter()
+        .map(|(option, _)| option.len())
+        .max()
+        .unwrap_or(6)
+        .max(6)
+        + 2;
+    let mut text = format!(
+        "{:<width$}Description\n{:<width$}-----------\n",
+        "Option", "------"
+    );
     for (option, description) in rows {
         text.push_str(&format!("{option:<width$}{description}\n"));
     }

@@ -95,10 +95,7 @@ impl Lexer {
         let mut segments = vec![Segment::default()];
         let mut pending: Vec<PendingHeredoc> = Vec::new();
         let mut word: Option<String> = None;
-        loop {
-            let Some(next) = self.peek() else {
-                break;
-            };
+        while let Some(next) = self.peek() {
             let segment = segments.len() - 1;
             match next {
                 '\n' => {
@@ -167,11 +164,7 @@ impl Lexer {
         let upstream = segments.pop();
         if main.words.is_empty() {
             return match upstream {
-                Some(_) => Err(ParseError::new(
-                    line,
-                    "|",
-                    "a command was expected after |",
-                )),
+                Some(_) => Err(ParseError::new(line, "|", "a command was expected after |")),
                 None => Ok(None),
             };
         }
@@ -242,7 +235,11 @@ impl Lexer {
         }
         let left_is_empty = segments.last().is_none_or(|s| s.words.is_empty());
         if left_is_empty {
-            return Err(ParseError::new(line, "|", "a command was expected before |"));
+            return Err(ParseError::new(
+                line,
+                "|",
+                "a command was expected before |",
+            ));
         }
         if segments.len() > 1 {
             return Err(ParseError::new(
@@ -363,7 +360,10 @@ mod tests {
 
     #[test]
     fn quotes_follow_posix_rules() {
-        assert_eq!(words(r#"a 'b c' "d \"e\" \n" f\ g"#), ["a", "b c", "d \"e\" \\n", "f g"]);
+        assert_eq!(
+            words(r#"a 'b c' "d \"e\" \n" f\ g"#),
+            ["a", "b c", "d \"e\" \\n", "f g"]
+        );
         assert_eq!(words("x'y'\"z\""), ["xyz"]);
         assert_eq!(words("''"), [""]);
     }
@@ -396,7 +396,10 @@ mod tests {
     #[test]
     fn a_pipe_links_a_source_to_a_command() {
         let commands = lex("echo hi | tool --x").expect("lexes");
-        assert_eq!(commands[0].upstream.as_ref().map(|s| s.words.clone()), Some(vec!["echo".to_string(), "hi".to_string()]));
+        assert_eq!(
+            commands[0].upstream.as_ref().map(|s| s.words.clone()),
+            Some(vec!["echo".to_string(), "hi".to_string()])
+        );
         assert_eq!(commands[0].main.words, ["tool", "--x"]);
     }
 

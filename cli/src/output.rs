@@ -75,10 +75,12 @@ impl Output {
 
     /// Everything printed, both streams interleaved as a terminal shows them (`2>&1`).
     pub fn text(&self) -> String {
-        self.chunks.iter().fold(String::new(), |mut all, (_, text)| {
-            let _ = write!(all, "{text}");
-            all
-        })
+        self.chunks
+            .iter()
+            .fold(String::new(), |mut all, (_, text)| {
+                let _ = write!(all, "{text}");
+                all
+            })
     }
 
     /// Only what went to one stream.

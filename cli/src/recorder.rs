@@ -10,7 +10,8 @@
 use kplay_core::kinds::AssignorKind;
 use kplay_core::network::NodeId;
 use kplay_core::{
-    AppCommits, CommitPolicy, Command, ConfigResource, ElectionType, NewRecord, ResetSpec, Subscription, TopicPartition,
+    AppCommits, Command, CommitPolicy, ConfigResource, ElectionType, NewRecord, ResetSpec,
+    Subscription, TopicPartition,
 };
 
 use crate::format::{datetime_text, duration_text, iso_duration_text};
@@ -24,18 +25,38 @@ pub fn record(command: &Command) -> Option<String> {
         Command::CreateTopic { .. }
         | Command::DeleteTopic { .. }
         | Command::CreatePartitions { .. } => topics_line(command),
-        Command::AlterConfigs { resource, set, delete } => configs_line(resource, set, delete),
-        Command::ElectLeaders { election, partitions } => election_line(*election, partitions.as_deref()),
-        Command::ResetOffsets { group, partitions, spec } => reset_line(group, partitions, spec),
-        Command::DeleteGroup { group } => format!("kafka-consumer-groups {BOOTSTRAP} --delete --group {}", quote(group)),
+        Command::AlterConfigs {
+            resource,
+            set,
+            delete,
+        } => configs_line(resource, set, delete),
+        Command::ElectLeaders {
+            election,
+            partitions,
+        } => election_line(*election, partitions.as_deref()),
+        Command::ResetOffsets {
+            group,
+            partitions,
+            spec,
+        } => reset_line(group, partitions, spec),
+        Command::DeleteGroup { group } => format!(
+            "kafka-consumer-groups {BOOTSTRAP} --delete --group {}",
+            quote(group)
+        ),
         Command::StopBroker { broker } => format!("kplay broker stop {broker}"),
         Command::ShutdownBroker { broker } => format!("kplay broker shutdown {broker}"),
         Command::StartBroker { broker } => format!("kplay broker start {broker}"),
         Command::IsolateBroker { broker } => format!("kplay network isolate {broker}"),
         Command::RejoinBroker { broker } => format!("kplay network rejoin {broker}"),
-        Command::CutLinks { side_a, side_b } => format!("kplay network cut {} {}", nodes(side_a), nodes(side_b)),
-        Command::RepairLinks { side_a, side_b } => format!("kplay network repair {} {}", nodes(side_a), nodes(side_b)),
-        Command::DelayBroker { broker, extra_ms } => format!("kplay network delay {broker} {}", duration_text(*extra_ms)),
+        Command::CutLinks { side_a, side_b } => {
+            format!("kplay network cut {} {}", nodes(side_a), nodes(side_b))
+        }
+        Command::RepairLinks { side_a, side_b } => {
+            format!("kplay network repair {} {}", nodes(side_a), nodes(side_b))
+        }
+        Command::DelayBroker { broker, extra_ms } => {
+            format!("kplay network delay {broker} {}", duration_text(*extra_ms))
+        }
         Command::HoldFetches { broker } => format!("kplay network hold {broker}"),
         Command::ReleaseFetches { broker } => format!("kplay network release {broker}"),
         Command::HealNetwork => "kplay network heal".to_string(),
@@ -64,7 +85,12 @@ pub fn quote(word: &str) -> String {
 
 fn topics_line(command: &Command) -> String {
     match command {
-        Command::CreateTopic { topic, partitions, replication_factor, configs } => {
+        Command::CreateTopic {
+            topic,
+            partitions,
+            replication_factor,
+            configs,
+        } => {
             let mut line = format!("kafka-topics {BOOTSTRAP} --create --topic {}", quote(topic));
             if *partitions != -1 {
                 line.push_str(&format!(" --partitions {partitions}"));
@@ -77,9 +103,15 @@ fn topics_line(command: &Command) -> String {
             }
             line
         }
-        Command::DeleteTopic { topic } => format!("kafka-topics {BOOTSTRAP} --delete --topic {}", quote(&literal_regex(topic))),
+        Command::DeleteTopic { topic } => format!(
+            "kafka-topics {BOOTSTRAP} --delete --topic {}",
+            quote(&literal_regex(topic))
+        ),
         Command::CreatePartitions { topic, total_count } => {
-            format!("kafka-topics {BOOTSTRAP} --alter --topic {} --partitions {total_count}", quote(&literal_regex(topic)))
+            format!(
+                "kafka-topics {BOOTSTRAP} --alter --topic {} --partitions {total_count}",
+                quote(&literal_regex(topic))
+            )
         }
         _ => String::new(),
     }
@@ -92,7 +124,9 @@ fn literal_regex(topic: &str) -> String {
 
 fn configs_line(resource: &ConfigResource, set: &[(String, String)], delete: &[String]) -> String {
     let entity = match resource {
-        ConfigResource::Topic(topic) => format!("--entity-type topics --entity-name {}", quote(topic)),
+        ConfigResource::Topic(topic) => {
+            format!("--entity-type topics --entity-name {}", quote(topic))
+        }
         ConfigResource::Broker(broker) => format!("--entity-type brokers --entity-name {broker}"),
         ConfigResource::BrokerDefault => "--entity-type brokers --entity-default".to_string(),
     };
@@ -100,7 +134,13 @@ fn configs_line(resource: &ConfigResource, set: &[(String, String)], delete: &[S
     if !set.is_empty() {
         let pairs: Vec<String> = set
             .iter()
-            .map(|(name, value)| if value.contains(',') { format!("{name}=[{value}]") } else { format!("{name}={value}") })
+            .map(|(name, value)| {
+                if value.contains(',') {
+                    format!("{name}=[{value}]")
+                } else {
+                    format!("{name}={value}")
+                }
+            })
             .collect();
         line.push_str(&format!(" --add-config {}", quote(&pairs.join(","))));
     }
@@ -116,14 +156,19 @@ fn election_line(election: ElectionType, partitions: Option<&[TopicPartition]>) 
         ElectionType::Unclean => "unclean",
     };
     match partitions {
-        None => format!("kafka-leader-election {BOOTSTRAP} --election-type {kind} --all-topic-partitions"),
+        None => format!(
+            "kafka-leader-election {BOOTSTRAP} --election-type {kind} --all-topic-partitions"
+        ),
         Some([one]) => format!(
             "kafka-leader-election {BOOTSTRAP} --election-type {kind} --topic {} --partition {}",
             quote(&one.topic),
             one.partition
         ),
         Some(list) => {
-            let items: Vec<String> = list.iter().map(|p| quote(&format!("{}:{}", p.topic, p.partition))).collect();
+            let items: Vec<String> = list
+                .iter()
+                .map(|p| quote(&format!("{}:{}", p.topic, p.partition)))
+                .collect();
             format!("kplay leader-election {kind} {}", items.join(" "))
         }
     }
@@ -132,7 +177,10 @@ fn election_line(election: ElectionType, partitions: Option<&[TopicPartition]>) 
 fn reset_line(group: &str, partitions: &[TopicPartition], spec: &ResetSpec) -> String {
     let mut by_topic: Vec<(String, Vec<i32>)> = Vec::new();
     for partition in partitions {
-        match by_topic.iter_mut().find(|(topic, _)| *topic == partition.topic) {
+        match by_topic
+            .iter_mut()
+            .find(|(topic, _)| *topic == partition.topic)
+        {
             Some((_, list)) => list.push(partition.partition),
             None => by_topic.push((partition.topic.clone(), vec![partition.partition])),
         }
@@ -141,7 +189,10 @@ fn reset_line(group: &str, partitions: &[TopicPartition], spec: &ResetSpec) -> S
         .iter()
         .map(|(topic, list)| {
             let numbers: Vec<String> = list.iter().map(ToString::to_string).collect();
-            format!(" --topic {}", quote(&format!("{topic}:{}", numbers.join(","))))
+            format!(
+                " --topic {}",
+                quote(&format!("{topic}:{}", numbers.join(",")))
+            )
         })
         .collect();
     let scenario = match spec {
@@ -177,7 +228,10 @@ fn client_line(command: &Command) -> Option<String> {
         Command::CreateProducer { name, configs } => {
             let mut line = format!("kplay producer start {}", quote(name));
             for (key, value) in configs {
-                line.push_str(&format!(" --producer-property {}", quote(&format!("{key}={value}"))));
+                line.push_str(&format!(
+                    " --producer-property {}",
+                    quote(&format!("{key}={value}"))
+                ));
             }
             line
         }
@@ -193,20 +247,41 @@ fn client_line(command: &Command) -> Option<String> {
             workload.value_bytes
         ),
         Command::StopWorkload { producer } => format!("kplay workload stop {}", quote(producer)),
-        Command::InitTransactions { producer } => format!("kplay producer init-transactions {}", quote(producer)),
-        Command::BeginTransaction { producer } => format!("kplay producer begin-transaction {}", quote(producer)),
-        Command::CommitTransaction { producer } => format!("kplay producer commit-transaction {}", quote(producer)),
-        Command::AbortTransaction { producer } => format!("kplay producer abort-transaction {}", quote(producer)),
-        Command::SendOffsetsToTransaction { producer, consumer } => {
-            format!("kplay producer send-offsets {} {}", quote(producer), quote(consumer))
+        Command::InitTransactions { producer } => {
+            format!("kplay producer init-transactions {}", quote(producer))
         }
-        Command::CreateConsumer { name, configs, subscription, policy } => consumer_line(name, configs, subscription, policy),
+        Command::BeginTransaction { producer } => {
+            format!("kplay producer begin-transaction {}", quote(producer))
+        }
+        Command::CommitTransaction { producer } => {
+            format!("kplay producer commit-transaction {}", quote(producer))
+        }
+        Command::AbortTransaction { producer } => {
+            format!("kplay producer abort-transaction {}", quote(producer))
+        }
+        Command::SendOffsetsToTransaction { producer, consumer } => {
+            format!(
+                "kplay producer send-offsets {} {}",
+                quote(producer),
+                quote(consumer)
+            )
+        }
+        Command::CreateConsumer {
+            name,
+            configs,
+            subscription,
+            policy,
+        } => consumer_line(name, configs, subscription, policy),
         Command::Poll { consumer } => format!("kplay consumer poll {}", quote(consumer)),
         Command::Commit { consumer, sync } => {
             let mode = if *sync { "" } else { " --async" };
             format!("kplay consumer commit {}{mode}", quote(consumer))
         }
-        Command::Seek { consumer, partition, offset } => format!(
+        Command::Seek {
+            consumer,
+            partition,
+            offset,
+        } => format!(
             "kplay consumer seek {} {} {offset}",
             quote(consumer),
             quote(&format!("{}:{}", partition.topic, partition.partition))
@@ -244,7 +319,12 @@ fn produce_line(producer: &str, record: &NewRecord) -> String {
     line
 }
 
-fn consumer_line(name: &str, configs: &[(String, String)], subscription: &Subscription, policy: &CommitPolicy) -> String {
+fn consumer_line(
+    name: &str,
+    configs: &[(String, String)],
+    subscription: &Subscription,
+    policy: &CommitPolicy,
+) -> String {
     let mut line = format!("kplay consumer start {}", quote(name));
     match subscription {
         Subscription::Topics(topics) => {
@@ -254,22 +334,32 @@ fn consumer_line(name: &str, configs: &[(String, String)], subscription: &Subscr
         }
         Subscription::Partitions(partitions) => {
             for partition in partitions {
-                line.push_str(&format!(" --partition {}", quote(&format!("{}:{}", partition.topic, partition.partition))));
+                line.push_str(&format!(
+                    " --partition {}",
+                    quote(&format!("{}:{}", partition.topic, partition.partition))
+                ));
             }
         }
     }
     for (key, value) in configs {
-        let assignor = AssignorKind::ALL.iter().find(|kind| kind.class_name() == value);
+        let assignor = AssignorKind::ALL
+            .iter()
+            .find(|kind| kind.class_name() == value);
         let option = match (key.as_str(), assignor) {
             ("group.id", _) => format!(" --group {}", quote(value)),
             ("group.instance.id", _) => format!(" --group-instance-id {}", quote(value)),
-            ("partition.assignment.strategy", Some(kind)) => format!(" --assignor {}", kind.protocol_name()),
+            ("partition.assignment.strategy", Some(kind)) => {
+                format!(" --assignor {}", kind.protocol_name())
+            }
             _ => format!(" --consumer-property {}", quote(&format!("{key}={value}"))),
         };
         line.push_str(&option);
     }
     if policy.commits != AppCommits::Never {
-        line.push_str(&format!(" --app-commits {}", commit_mode_name(policy.commits)));
+        line.push_str(&format!(
+            " --app-commits {}",
+            commit_mode_name(policy.commits)
+        ));
     }
     let defaults = CommitPolicy::default();
     if policy.poll_interval_ms != defaults.poll_interval_ms {
@@ -279,7 +369,10 @@ fn consumer_line(name: &str, configs: &[(String, String)], subscription: &Subscr
         }
     }
     if policy.processing_ms_per_record != defaults.processing_ms_per_record {
-        line.push_str(&format!(" --processing {}", duration_text(policy.processing_ms_per_record)));
+        line.push_str(&format!(
+            " --processing {}",
+            duration_text(policy.processing_ms_per_record)
+        ));
     }
     line
 }

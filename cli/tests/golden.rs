@@ -15,7 +15,11 @@ use kplay_core::{ClusterConfig, MetadataMode};
 fn cluster_for(script: &str) -> (ClusterConfig, u64) {
     let mut config = ClusterConfig::default();
     let mut seed = 1;
-    let Some(header) = script.lines().next().and_then(|l| l.strip_prefix("# cluster:")) else {
+    let Some(header) = script
+        .lines()
+        .next()
+        .and_then(|l| l.strip_prefix("# cluster:"))
+    else {
         return (config, seed);
     };
     for setting in header.split_whitespace() {
@@ -25,7 +29,9 @@ fn cluster_for(script: &str) -> (ClusterConfig, u64) {
                 config.controller_voters = config.brokers.min(3);
             }
             Some(("seed", n)) => seed = n.parse().expect("seed"),
-            Some((name, value)) => config.broker_configs.push((name.to_string(), value.to_string())),
+            Some((name, value)) => config
+                .broker_configs
+                .push((name.to_string(), value.to_string())),
             None if setting == "zookeeper" => config.metadata_mode = MetadataMode::ZooKeeper,
             None => panic!("unknown cluster setting {setting}"),
         }
@@ -68,7 +74,12 @@ fn every_golden_transcript_matches() {
             ));
         }
     }
-    assert!(failures.is_empty(), "{} golden(s) differ:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} golden(s) differ:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]

@@ -29,13 +29,26 @@ fn parse_options() -> Result<Options, String> {
     };
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
-        let mut value = |name: &str| args.next().ok_or_else(|| format!("{name} needs a value\n{USAGE}"));
+        let mut value = |name: &str| {
+            args.next()
+                .ok_or_else(|| format!("{name} needs a value\n{USAGE}"))
+        };
         match arg.as_str() {
-            "--seed" => options.seed = value("--seed")?.parse().map_err(|_| format!("--seed expects a number\n{USAGE}"))?,
-            "--brokers" => options.brokers = value("--brokers")?.parse().map_err(|_| format!("--brokers expects a number\n{USAGE}"))?,
+            "--seed" => {
+                options.seed = value("--seed")?
+                    .parse()
+                    .map_err(|_| format!("--seed expects a number\n{USAGE}"))?
+            }
+            "--brokers" => {
+                options.brokers = value("--brokers")?
+                    .parse()
+                    .map_err(|_| format!("--brokers expects a number\n{USAGE}"))?
+            }
             "--zookeeper" => options.zookeeper = true,
             "--help" | "-h" => return Err(USAGE.to_string()),
-            file if options.file.is_none() && !file.starts_with("--") => options.file = Some(file.to_string()),
+            file if options.file.is_none() && !file.starts_with("--") => {
+                options.file = Some(file.to_string())
+            }
             other => return Err(format!("unknown option {other}\n{USAGE}")),
         }
     }
@@ -46,7 +59,11 @@ fn shell(options: &Options) -> Result<Shell, String> {
     let config = ClusterConfig {
         brokers: options.brokers,
         controller_voters: options.brokers.clamp(1, 3),
-        metadata_mode: if options.zookeeper { MetadataMode::ZooKeeper } else { MetadataMode::Kraft },
+        metadata_mode: if options.zookeeper {
+            MetadataMode::ZooKeeper
+        } else {
+            MetadataMode::Kraft
+        },
         ..ClusterConfig::default()
     };
     Shell::with_config(config, options.seed).map_err(|error| error.to_string())
@@ -57,8 +74,12 @@ fn print(output: &Output) {
     let mut stderr = io::stderr().lock();
     for (stream, text) in &output.chunks {
         let _ = match stream {
-            Stream::Stdout => stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()),
-            Stream::Stderr => stderr.write_all(text.as_bytes()).and_then(|()| stderr.flush()),
+            Stream::Stdout => stdout
+                .write_all(text.as_bytes())
+                .and_then(|()| stdout.flush()),
+            Stream::Stderr => stderr
+                .write_all(text.as_bytes())
+                .and_then(|()| stderr.flush()),
         };
     }
 }

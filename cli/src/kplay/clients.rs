@@ -11,7 +11,9 @@
 //! identity (static membership).
 
 use kplay_core::kinds::AssignorKind;
-use kplay_core::{AppCommits, CommitPolicy, Command, ElectionType, NewRecord, Subscription, Workload};
+use kplay_core::{
+    AppCommits, Command, CommitPolicy, ElectionType, NewRecord, Subscription, Workload,
+};
 
 use super::faults::duration;
 use super::{no_more, topic_partition, usage, word, Verb};
@@ -20,14 +22,29 @@ use crate::options::{self, Opt, Parsed};
 use crate::tools::key_values;
 
 /// Options of `kplay producer start`.
-pub const PRODUCER_SPECS: &[Opt] = &[Opt::text("producer-property", "A producer config in the form key=value (repeatable).")];
+pub const PRODUCER_SPECS: &[Opt] = &[Opt::text(
+    "producer-property",
+    "A producer config in the form key=value (repeatable).",
+)];
 
 /// Options of `kplay produce`.
 pub const PRODUCE_SPECS: &[Opt] = &[
-    Opt::text("header", "A header key=value (repeatable; a key without = has a null value)."),
-    Opt::text("key", "The record's key (without it the key is null; --key '' is an empty key)."),
-    Opt::flag("null-value", "Send a null value (a tombstone on a compacted topic)."),
-    Opt::int("partition", "An explicit partition, which wins over the key."),
+    Opt::text(
+        "header",
+        "A header key=value (repeatable; a key without = has a null value).",
+    ),
+    Opt::text(
+        "key",
+        "The record's key (without it the key is null; --key '' is an empty key).",
+    ),
+    Opt::flag(
+        "null-value",
+        "Send a null value (a tombstone on a compacted topic).",
+    ),
+    Opt::int(
+        "partition",
+        "An explicit partition, which wins over the key.",
+    ),
     Opt::long("timestamp", "An explicit timestamp in ms since the epoch."),
 ];
 
@@ -49,7 +66,10 @@ pub const CONSUMER_SPECS: &[Opt] = &[
 
 /// Options of `kplay workload start`.
 pub const WORKLOAD_SPECS: &[Opt] = &[
-    Opt::int("keys", "How many distinct keys (key-0, key-1, ...); 0 sends null keys (default 0)."),
+    Opt::int(
+        "keys",
+        "How many distinct keys (key-0, key-1, ...); 0 sends null keys (default 0).",
+    ),
     Opt::long("rate", "Records per simulated second."),
     Opt::text("topic", "The topic."),
     Opt::int("value-bytes", "Bytes in each value (default 100)."),
@@ -66,11 +86,19 @@ pub fn parse(verb: &str, args: &[String]) -> Result<Verb, ParseError> {
     }
 }
 
-fn options_for(scope: &str, specs: &[Opt], args: &[String], positionals: usize) -> Result<Parsed, ParseError> {
+fn options_for(
+    scope: &str,
+    specs: &[Opt],
+    args: &[String],
+    positionals: usize,
+) -> Result<Parsed, ParseError> {
     let tool = format!("kplay {scope}");
     let parsed = options::parse(&tool, specs, args)?;
     if let Some(extra) = parsed.positionals.get(positionals) {
-        return Err(usage(extra, format!("{scope}: unexpected argument '{extra}'")));
+        return Err(usage(
+            extra,
+            format!("{scope}: unexpected argument '{extra}'"),
+        ));
     }
     Ok(parsed)
 }
@@ -88,7 +116,8 @@ fn producer(args: &[String]) -> Result<Verb, ParseError> {
                 configs: key_values(&parsed.values("producer-property")),
             }
         }
-        "close" | "flush" | "init-transactions" | "begin-transaction" | "commit-transaction" | "abort-transaction" => {
+        "close" | "flush" | "init-transactions" | "begin-transaction" | "commit-transaction"
+        | "abort-transaction" => {
             no_more(rest, 1, &scope)?;
             let producer = name()?;
             match action {
@@ -104,7 +133,8 @@ fn producer(args: &[String]) -> Result<Verb, ParseError> {
             no_more(rest, 2, &scope)?;
             Command::SendOffsetsToTransaction {
                 producer: name()?,
-                consumer: word(rest, 1, &scope, "the consumer whose positions to commit")?.to_string(),
+                consumer: word(rest, 1, &scope, "the consumer whose positions to commit")?
+                    .to_string(),
             }
         }
         other => return Err(usage(other, format!("producer: unknown action '{other}'"))),
@@ -126,8 +156,15 @@ fn produce(args: &[String]) -> Result<Verb, ParseError> {
     let value = match (parsed.has("null-value"), parsed.positionals.get(2)) {
         (true, None) => None,
         (false, Some(value)) => Some(value.clone()),
-        (true, Some(value)) => return Err(usage(value, "produce: a value and --null-value together")),
-        (false, None) => return Err(usage("produce", "produce: expected a value (or --null-value)")),
+        (true, Some(value)) => {
+            return Err(usage(value, "produce: a value and --null-value together"))
+        }
+        (false, None) => {
+            return Err(usage(
+                "produce",
+                "produce: expected a value (or --null-value)",
+            ))
+        }
     };
     let headers = parsed
         .values("header")
@@ -149,7 +186,12 @@ fn produce(args: &[String]) -> Result<Verb, ParseError> {
 }
 
 fn consumer(args: &[String]) -> Result<Verb, ParseError> {
-    let action = word(args, 0, "consumer", "start, stop, crash, poll, commit or seek")?;
+    let action = word(
+        args,
+        0,
+        "consumer",
+        "start, stop, crash, poll, commit or seek",
+    )?;
     let scope = format!("consumer {action}");
     let rest = &args[1..];
     let name = || word(rest, 0, &scope, "the consumer's client.id").map(str::to_string);
@@ -165,7 +207,12 @@ fn consumer(args: &[String]) -> Result<Verb, ParseError> {
             }
         }
         "commit" => {
-            let parsed = options_for(&scope, &[Opt::flag("async", "commitAsync instead of commitSync.")], rest, 1)?;
+            let parsed = options_for(
+                &scope,
+                &[Opt::flag("async", "commitAsync instead of commitSync.")],
+                rest,
+                1,
+            )?;
             Command::Commit {
                 consumer: name()?,
                 sync: !parsed.has("async"),
@@ -177,7 +224,12 @@ fn consumer(args: &[String]) -> Result<Verb, ParseError> {
             Command::Seek {
                 consumer: name()?,
                 partition: topic_partition(word(rest, 1, &scope, "topic:partition")?, &scope)?,
-                offset: kplay_core::Offset(offset_text.parse().map_err(|_| usage(offset_text, format!("{scope}: expected an offset, not '{offset_text}'")))?),
+                offset: kplay_core::Offset(offset_text.parse().map_err(|_| {
+                    usage(
+                        offset_text,
+                        format!("{scope}: expected an offset, not '{offset_text}'"),
+                    )
+                })?),
             }
         }
         other => return Err(usage(other, format!("consumer: unknown action '{other}'"))),
@@ -196,10 +248,17 @@ const COMMIT_MODES: &[(&str, AppCommits)] = &[
 
 /// The word for an application-commit mode.
 pub fn commit_mode_name(commits: AppCommits) -> &'static str {
-    COMMIT_MODES.iter().find(|(_, mode)| *mode == commits).map_or("none", |(name, _)| name)
+    COMMIT_MODES
+        .iter()
+        .find(|(_, mode)| *mode == commits)
+        .map_or("none", |(name, _)| name)
 }
 
-fn commit_mode(text: &str, scope: &str, allow_friendly: bool) -> Result<(AppCommits, bool), ParseError> {
+fn commit_mode(
+    text: &str,
+    scope: &str,
+    allow_friendly: bool,
+) -> Result<(AppCommits, bool), ParseError> {
     match text {
         "auto" if allow_friendly => Ok((AppCommits::Never, false)),
         "manual" if allow_friendly => Ok((AppCommits::Never, true)),
@@ -208,7 +267,11 @@ fn commit_mode(text: &str, scope: &str, allow_friendly: bool) -> Result<(AppComm
             .find(|(name, _)| *name == text && (text != "none" || !allow_friendly))
             .map(|(_, mode)| (*mode, allow_friendly))
             .ok_or_else(|| {
-                let expected = if allow_friendly { "auto, manual, sync-after, async-after, sync-before or async-before" } else { "none, sync-after, async-after, sync-before or async-before" };
+                let expected = if allow_friendly {
+                    "auto, manual, sync-after, async-after, sync-before or async-before"
+                } else {
+                    "none, sync-after, async-after, sync-before or async-before"
+                };
                 usage(text, format!("{scope}: expected {expected}, not '{text}'"))
             }),
     }
@@ -257,8 +320,18 @@ fn consumer_start(args: &[String]) -> Result<Verb, ParseError> {
     let subscription = match (topics.is_empty(), partitions.is_empty()) {
         (false, true) => Subscription::Topics(topics),
         (true, false) => Subscription::Partitions(partitions),
-        (false, false) => return Err(usage("--partition", "consumer start: subscribe (--topic) or assign (--partition), not both")),
-        (true, true) => return Err(usage(&name, "consumer start: expected --topic T (subscribe) or --partition T:P (assign)")),
+        (false, false) => {
+            return Err(usage(
+                "--partition",
+                "consumer start: subscribe (--topic) or assign (--partition), not both",
+            ))
+        }
+        (true, true) => {
+            return Err(usage(
+                &name,
+                "consumer start: expected --topic T (subscribe) or --partition T:P (assign)",
+            ))
+        }
     };
     Ok(Verb::Core(Command::CreateConsumer {
         name,
@@ -275,9 +348,18 @@ fn workload(args: &[String]) -> Result<Verb, ParseError> {
     match action {
         "start" => {
             let parsed = options_for(&scope, WORKLOAD_SPECS, rest, 1)?;
-            let producer = parsed.positionals.first().cloned().ok_or_else(|| usage(&scope, "workload start: expected the producer's client.id"))?;
-            let topic = parsed.value("topic").ok_or_else(|| usage(&scope, "workload start: expected --topic"))?;
-            let rate = parsed.long("rate").ok_or_else(|| usage(&scope, "workload start: expected --rate (records per second)"))?;
+            let producer = parsed.positionals.first().cloned().ok_or_else(|| {
+                usage(&scope, "workload start: expected the producer's client.id")
+            })?;
+            let topic = parsed
+                .value("topic")
+                .ok_or_else(|| usage(&scope, "workload start: expected --topic"))?;
+            let rate = parsed.long("rate").ok_or_else(|| {
+                usage(
+                    &scope,
+                    "workload start: expected --rate (records per second)",
+                )
+            })?;
             Ok(Verb::Core(Command::StartWorkload {
                 producer,
                 workload: Workload {
@@ -294,7 +376,10 @@ fn workload(args: &[String]) -> Result<Verb, ParseError> {
                 producer: word(rest, 0, &scope, "the producer's client.id")?.to_string(),
             }))
         }
-        other => Err(usage(other, format!("workload: unknown action '{other}'; expected start or stop"))),
+        other => Err(usage(
+            other,
+            format!("workload: unknown action '{other}'; expected start or stop"),
+        )),
     }
 }
 
@@ -305,7 +390,12 @@ fn leader_election(args: &[String]) -> Result<Verb, ParseError> {
     let election = match kind {
         "preferred" | "--preferred" => ElectionType::Preferred,
         "unclean" | "--unclean" => ElectionType::Unclean,
-        other => return Err(usage(other, format!("{scope}: expected preferred or unclean, not '{other}'"))),
+        other => {
+            return Err(usage(
+                other,
+                format!("{scope}: expected preferred or unclean, not '{other}'"),
+            ))
+        }
     };
     let partitions: Vec<_> = args[1..]
         .iter()

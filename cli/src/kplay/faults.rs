@@ -43,15 +43,24 @@ pub fn parse(verb: &str, args: &[String]) -> Result<Verb, ParseError> {
             no_more(args, 3, &scope)?;
             Ok(Verb::Links {
                 cut: action == "cut",
-                side_a: nodes(word(args, 1, &scope, "the nodes of one side (1,2)")?, &scope)?,
-                side_b: nodes(word(args, 2, &scope, "the nodes of the other side (3)")?, &scope)?,
+                side_a: nodes(
+                    word(args, 1, &scope, "the nodes of one side (1,2)")?,
+                    &scope,
+                )?,
+                side_b: nodes(
+                    word(args, 2, &scope, "the nodes of the other side (3)")?,
+                    &scope,
+                )?,
             })
         }
         ("network", "delay") => {
             no_more(args, 3, &scope)?;
             let id = broker(word(args, 1, &scope, "a broker number")?, &scope)?;
             let extra_ms = duration(word(args, 2, &scope, "a delay such as 200ms")?, &scope)?;
-            Ok(Verb::Core(Command::DelayBroker { broker: id, extra_ms }))
+            Ok(Verb::Core(Command::DelayBroker {
+                broker: id,
+                extra_ms,
+            }))
         }
         ("network", "heal") => {
             no_more(args, 1, &scope)?;
@@ -59,9 +68,18 @@ pub fn parse(verb: &str, args: &[String]) -> Result<Verb, ParseError> {
         }
         ("time", "advance") => {
             no_more(args, 2, &scope)?;
-            Ok(Verb::Advance(duration(word(args, 1, &scope, "a duration such as 30s")?, &scope)?))
+            Ok(Verb::Advance(duration(
+                word(args, 1, &scope, "a duration such as 30s")?,
+                &scope,
+            )?))
         }
-        _ => Err(usage(action, format!("{verb}: unknown action '{action}'; expected {}", actions(verb)))),
+        _ => Err(usage(
+            action,
+            format!(
+                "{verb}: unknown action '{action}'; expected {}",
+                actions(verb)
+            ),
+        )),
     }
 }
 
@@ -75,7 +93,12 @@ fn actions(verb: &str) -> &'static str {
 
 /// A duration: `250ms`, `30s`, `5m`, `2h` (a bare number is ms).
 pub fn duration(text: &str, scope: &str) -> Result<i64, ParseError> {
-    parse_duration_ms(text).ok_or_else(|| usage(text, format!("{scope}: expected a duration such as 200ms, 30s, 5m or 1h, not '{text}'")))
+    parse_duration_ms(text).ok_or_else(|| {
+        usage(
+            text,
+            format!("{scope}: expected a duration such as 200ms, 30s, 5m or 1h, not '{text}'"),
+        )
+    })
 }
 
 /// `1,2` or `zookeeper` or `client-3,orders-producer`.
@@ -89,13 +112,24 @@ fn nodes(text: &str, scope: &str) -> Result<Vec<NodeRef>, ParseError> {
             if item == "zookeeper" || item == "zk" {
                 return Ok(NodeRef::ZooKeeper);
             }
-            if let Some(index) = item.strip_prefix("client-").and_then(|n| n.parse::<u32>().ok()) {
+            if let Some(index) = item
+                .strip_prefix("client-")
+                .and_then(|n| n.parse::<u32>().ok())
+            {
                 return Ok(NodeRef::ClientIndex(index));
             }
-            if item.chars().all(|c| c.is_ascii_alphanumeric() || "._-".contains(c)) {
+            if item
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "._-".contains(c))
+            {
                 return Ok(NodeRef::ClientName(item.to_string()));
             }
-            Err(usage(item, format!("{scope}: expected broker numbers, zookeeper or client names, not '{item}'")))
+            Err(usage(
+                item,
+                format!(
+                    "{scope}: expected broker numbers, zookeeper or client names, not '{item}'"
+                ),
+            ))
         })
         .collect()
 }
@@ -132,7 +166,18 @@ pub fn links(shell: &mut Shell, cut: bool, side_a: &[NodeRef], side_b: &[NodeRef
 }
 
 fn client_id(shell: &Shell, name: &str) -> Option<ClientId> {
-    let producers = shell.cluster.producer_views().into_iter().map(|v| (v.name, v.id));
-    let consumers = shell.cluster.consumer_views().into_iter().map(|v| (v.name, v.id));
-    producers.chain(consumers).find(|(candidate, _)| candidate == name).map(|(_, id)| id)
+    let producers = shell
+        .cluster
+        .producer_views()
+        .into_iter()
+        .map(|v| (v.name, v.id));
+    let consumers = shell
+        .cluster
+        .consumer_views()
+        .into_iter()
+        .map(|v| (v.name, v.id));
+    producers
+        .chain(consumers)
+        .find(|(candidate, _)| candidate == name)
+        .map(|(_, id)| id)
 }

@@ -24,8 +24,17 @@ use crate::shell::Shell;
 
 /// The verbs, as completion offers them.
 pub const VERBS: &[&str] = &[
-    "broker", "network", "time", "producer", "produce", "consumer", "workload", "replicas",
-    "trace", "status", "leader-election",
+    "broker",
+    "network",
+    "time",
+    "producer",
+    "produce",
+    "consumer",
+    "workload",
+    "replicas",
+    "trace",
+    "status",
+    "leader-election",
 ];
 
 /// A node named in `kplay network cut`: a broker number, `zookeeper`, `client-N` (the index
@@ -83,14 +92,29 @@ pub fn parse(args: &[String]) -> Result<Invocation, ParseError> {
     };
     let parsed = match verb.as_str() {
         "broker" | "network" | "time" => faults::parse(verb, rest)?,
-        "producer" | "produce" | "consumer" | "workload" | "leader-election" => clients::parse(verb, rest)?,
+        "producer" | "produce" | "consumer" | "workload" | "leader-election" => {
+            clients::parse(verb, rest)?
+        }
         "replicas" | "trace" | "status" => inspect::parse(verb, rest)?,
-        "help" => return Ok(Invocation::Help(rest.first().map(|v| format!("kplay {v}")).or(Some("kplay".to_string())))),
+        "help" => {
+            return Ok(Invocation::Help(
+                rest.first()
+                    .map(|v| format!("kplay {v}"))
+                    .or(Some("kplay".to_string())),
+            ))
+        }
         other => {
             let hint = crate::options::suggest(other, VERBS.iter().copied())
                 .map(|best| format!(" (did you mean {best}?)"))
                 .unwrap_or_default();
-            return Err(ParseError::new(0, other, format!("unknown kplay verb {other}{hint}; expected one of {}", VERBS.join(", "))));
+            return Err(ParseError::new(
+                0,
+                other,
+                format!(
+                    "unknown kplay verb {other}{hint}; expected one of {}",
+                    VERBS.join(", ")
+                ),
+            ));
         }
     };
     Ok(Invocation::Kplay(parsed))
@@ -100,7 +124,11 @@ pub fn parse(args: &[String]) -> Result<Invocation, ParseError> {
 pub fn run(shell: &mut Shell, verb: &Verb) -> Output {
     match verb {
         Verb::Core(command) => apply_and_explain(shell, command.clone()),
-        Verb::Links { cut, side_a, side_b } => faults::links(shell, *cut, side_a, side_b),
+        Verb::Links {
+            cut,
+            side_a,
+            side_b,
+        } => faults::links(shell, *cut, side_a, side_b),
         Verb::Advance(ms) => {
             shell.run_for(*ms);
             Output::new()
@@ -133,7 +161,12 @@ pub(crate) fn usage(word: &str, message: impl Into<String>) -> ParseError {
 }
 
 /// The one word at `index`, or a usage error naming what was expected.
-pub(crate) fn word<'a>(args: &'a [String], index: usize, verb: &str, what: &str) -> Result<&'a str, ParseError> {
+pub(crate) fn word<'a>(
+    args: &'a [String],
+    index: usize,
+    verb: &str,
+    what: &str,
+) -> Result<&'a str, ParseError> {
     args.get(index)
         .map(String::as_str)
         .ok_or_else(|| usage(verb, format!("{verb}: expected {what}")))
@@ -142,22 +175,41 @@ pub(crate) fn word<'a>(args: &'a [String], index: usize, verb: &str, what: &str)
 /// No words after `max`.
 pub(crate) fn no_more(args: &[String], max: usize, verb: &str) -> Result<(), ParseError> {
     match args.get(max) {
-        Some(extra) => Err(usage(extra, format!("{verb}: unexpected argument '{extra}'"))),
+        Some(extra) => Err(usage(
+            extra,
+            format!("{verb}: unexpected argument '{extra}'"),
+        )),
         None => Ok(()),
     }
 }
 
 /// A broker number.
 pub(crate) fn broker(text: &str, verb: &str) -> Result<kplay_core::BrokerId, ParseError> {
-    text.parse::<i32>()
-        .map(kplay_core::BrokerId)
-        .map_err(|_| usage(text, format!("{verb}: expected a broker number, not '{text}'")))
+    text.parse::<i32>().map(kplay_core::BrokerId).map_err(|_| {
+        usage(
+            text,
+            format!("{verb}: expected a broker number, not '{text}'"),
+        )
+    })
 }
 
 /// `topic:partition` (Kafka's `topic:0` form; the last `:` splits).
-pub(crate) fn topic_partition(text: &str, verb: &str) -> Result<kplay_core::TopicPartition, ParseError> {
+pub(crate) fn topic_partition(
+    text: &str,
+    verb: &str,
+) -> Result<kplay_core::TopicPartition, ParseError> {
     text.rsplit_once(':')
-        .and_then(|(topic, partition)| Some(kplay_core::TopicPartition::new(topic, partition.parse().ok()?)))
+        .and_then(|(topic, partition)| {
+            Some(kplay_core::TopicPartition::new(
+                topic,
+                partition.parse().ok()?,
+            ))
+        })
         .filter(|tp| !tp.topic.is_empty())
-        .ok_or_else(|| usage(text, format!("{verb}: expected topic:partition, not '{text}'")))
+        .ok_or_else(|| {
+            usage(
+                text,
+                format!("{verb}: expected topic:partition, not '{text}'"),
+            )
+        })
 }

@@ -49,8 +49,17 @@ pub const SPECS: &[Opt] = &[
 
 /// Kafka's entity options the playground does not model.
 const UNMODELLED: &[&str] = &[
-    "client", "client-defaults", "user", "user-defaults", "ip", "ip-defaults", "broker-logger",
-    "client-metrics", "group", "add-config-file", "command-config",
+    "client",
+    "client-defaults",
+    "user",
+    "user-defaults",
+    "ip",
+    "ip-defaults",
+    "broker-logger",
+    "client-metrics",
+    "group",
+    "add-config-file",
+    "command-config",
 ];
 
 /// What the playground adds to Kafka's help.
@@ -93,14 +102,22 @@ pub fn parse(args: &[String]) -> Result<Invocation, ParseError> {
         return Ok(Invocation::Help(Some(NAME.to_string())));
     }
     if let Some(word) = args.iter().find(|word| {
-        let name = word.trim_start_matches('-').split('=').next().unwrap_or_default();
+        let name = word
+            .trim_start_matches('-')
+            .split('=')
+            .next()
+            .unwrap_or_default();
         word.starts_with("--") && UNMODELLED.contains(&name)
     }) {
         return Err(ParseError::new(0, word, format!("{word} is a Kafka option the playground does not model: kafka-configs here handles topics and brokers")));
     }
     let parsed = options::parse(NAME, SPECS, args)?;
     if let Some(extra) = parsed.positionals.first() {
-        return Err(ParseError::new(0, extra, format!("unexpected argument '{extra}' for {NAME}")));
+        return Err(ParseError::new(
+            0,
+            extra,
+            format!("unexpected argument '{extra}' for {NAME}"),
+        ));
     }
     check_action(&parsed)?;
     let entity = entity(&parsed)?;
@@ -130,7 +147,10 @@ fn usage(word: &str, message: impl Into<String>) -> ParseError {
 
 fn check_action(parsed: &Parsed) -> Result<(), ParseError> {
     if parsed.count_of(&["alter", "describe"]) != 1 {
-        return Err(usage(NAME, "Command must include exactly one action: --describe, --alter"));
+        return Err(usage(
+            NAME,
+            "Command must include exactly one action: --describe, --alter",
+        ));
     }
     if parsed.has("describe") {
         for option in ["add-config", "delete-config"] {
@@ -147,13 +167,18 @@ fn check_action(parsed: &Parsed) -> Result<(), ParseError> {
 
 /// The entity from `--entity-type`/`--entity-name`/`--entity-default` or the shortcuts.
 fn entity(parsed: &Parsed) -> Result<Entity, ParseError> {
-    let generic = parsed.has("entity-type") || parsed.has("entity-name") || parsed.has("entity-default");
+    let generic =
+        parsed.has("entity-type") || parsed.has("entity-name") || parsed.has("entity-default");
     let shortcuts = parsed.count_of(&["topic", "broker", "broker-defaults"]);
     if generic && shortcuts > 0 {
         return Err(usage("--entity-type", "--entity-{type,name,default} should not be used in conjunction with specific entity flags"));
     }
     let mut types = parsed.values("entity-type");
-    for (flag, kind) in [("topic", "topics"), ("broker", "brokers"), ("broker-defaults", "brokers")] {
+    for (flag, kind) in [
+        ("topic", "topics"),
+        ("broker", "brokers"),
+        ("broker-defaults", "brokers"),
+    ] {
         if parsed.has(flag) {
             types.push(kind.to_string());
         }
@@ -162,9 +187,17 @@ fn entity(parsed: &Parsed) -> Result<Entity, ParseError> {
         [] => return Err(usage(NAME, "At least one entity type must be specified")),
         [one] => one.clone(),
         [first, second, ..] if first == second => {
-            return Err(usage(second, format!("Duplicate entity type(s) specified: {second}")))
+            return Err(usage(
+                second,
+                format!("Duplicate entity type(s) specified: {second}"),
+            ))
         }
-        [_, second, ..] => return Err(usage(second, "Only 'users' and 'clients' entity types may be specified together")),
+        [_, second, ..] => {
+            return Err(usage(
+                second,
+                "Only 'users' and 'clients' entity types may be specified together",
+            ))
+        }
     };
     let default = parsed.has("entity-default") || parsed.has("broker-defaults");
     let name = parsed
@@ -197,7 +230,10 @@ fn entity(parsed: &Parsed) -> Result<Entity, ParseError> {
 fn check_entity_use(parsed: &Parsed, entity: &Entity, alter: bool) -> Result<(), ParseError> {
     if !alter {
         if matches!(entity, Entity::Topic(_)) && parsed.has("entity-default") {
-            return Err(usage("--entity-default", "--entity-default must not be specified with --describe of topics"));
+            return Err(usage(
+                "--entity-default",
+                "--entity-default must not be specified with --describe of topics",
+            ));
         }
         return Ok(());
     }
@@ -216,7 +252,9 @@ fn check_entity_use(parsed: &Parsed, entity: &Entity, alter: bool) -> Result<(),
 
 /// `parseConfigsToBeAdded`: split on commas outside `[...]`, then on `=`; brackets removed.
 fn parse_add_config(text: &str) -> Result<Vec<(String, String)>, ParseError> {
-    let invalid = || usage(text, "Invalid entity config: all configs to be added must be in the format \"key=val\" or  \"key=[val1,val2]\" to group values which contain commas.");
+    let invalid = || {
+        usage(text, "Invalid entity config: all configs to be added must be in the format \"key=val\" or  \"key=[val1,val2]\" to group values which contain commas.")
+    };
     let mut pairs = Vec::new();
     for item in split_outside_brackets(text, ',') {
         let parts = split_outside_brackets(&item, '=');
@@ -224,8 +262,14 @@ fn parse_add_config(text: &str) -> Result<Vec<(String, String)>, ParseError> {
             return Err(invalid());
         };
         let key = key.trim().to_string();
-        if !key.chars().all(|c| c.is_ascii_alphanumeric() || "$._-".contains(c)) {
-            return Err(usage(&key, format!("Invalid character found for config key: {key}")));
+        if !key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "$._-".contains(c))
+        {
+            return Err(usage(
+                &key,
+                format!("Invalid character found for config key: {key}"),
+            ));
         }
         let value = value.replace(['[', ']'], "").trim().to_string();
         pairs.push((key, value));
@@ -264,8 +308,13 @@ pub fn run(shell: &mut Shell, args: &ConfigsArgs) -> Output {
 }
 
 fn failure(output: &mut Output, args: &ConfigsArgs, exception: &str) {
-    output.eprintln(format!("Error while executing config command with args '{}'", args.args_text));
-    output.eprintln(format!("java.util.concurrent.ExecutionException: {exception}"));
+    output.eprintln(format!(
+        "Error while executing config command with args '{}'",
+        args.args_text
+    ));
+    output.eprintln(format!(
+        "java.util.concurrent.ExecutionException: {exception}"
+    ));
 }
 
 fn live_brokers(shell: &Shell) -> Vec<i32> {
@@ -283,7 +332,9 @@ fn describe(shell: &Shell, args: &ConfigsArgs, output: &mut Output) {
     match &args.entity {
         Entity::Topic(Some(topic)) => {
             if !args.all && shell.cluster.topic_view(topic).is_none() {
-                output.println(format!("The topic '{topic}' doesn't exist and doesn't have dynamic config."));
+                output.println(format!(
+                    "The topic '{topic}' doesn't exist and doesn't have dynamic config."
+                ));
                 return;
             }
             describe_topic(shell, args, topic, output);
@@ -296,7 +347,9 @@ fn describe(shell: &Shell, args: &ConfigsArgs, output: &mut Output) {
         Entity::Broker(Some(name)) => {
             let id = name.trim().parse::<i32>().unwrap_or(-1);
             if !args.all && !live_brokers(shell).contains(&id) {
-                output.println(format!("The broker '{name}' doesn't exist and doesn't have dynamic config."));
+                output.println(format!(
+                    "The broker '{name}' doesn't exist and doesn't have dynamic config."
+                ));
                 return;
             }
             describe_broker(shell, args, id, output);
@@ -327,7 +380,10 @@ fn describe_topic(shell: &Shell, args: &ConfigsArgs, topic: &str, output: &mut O
 }
 
 fn describe_broker(shell: &Shell, args: &ConfigsArgs, id: i32, output: &mut Output) {
-    let rows = shell.cluster.describe_broker_configs(BrokerId(id)).unwrap_or_default();
+    let rows = shell
+        .cluster
+        .describe_broker_configs(BrokerId(id))
+        .unwrap_or_default();
     for line in DescribeEntity::Broker(id).render(&rows, args.all) {
         output.println(line);
     }
@@ -342,25 +398,44 @@ fn describe_default(shell: &Shell, args: &ConfigsArgs, output: &mut Output) {
 
 /// The entity's resource and the names of its current dynamic configs (what
 /// `alterResourceConfig` reads first), or the exception describing it failed with.
-fn current_dynamic(shell: &Shell, entity: &Entity) -> Result<(ConfigResource, Vec<String>), String> {
+fn current_dynamic(
+    shell: &Shell,
+    entity: &Entity,
+) -> Result<(ConfigResource, Vec<String>), String> {
     let (resource, described, rows) = match entity {
         Entity::Topic(Some(topic)) => {
             let rows = shell.cluster.describe_topic_configs(topic).ok_or_else(|| {
                 "org.apache.kafka.common.errors.UnknownTopicOrPartitionException: This server does not host this topic-partition.".to_string()
             })?;
-            (ConfigResource::Topic(topic.clone()), DescribeEntity::Topic(topic.clone()), rows)
+            (
+                ConfigResource::Topic(topic.clone()),
+                DescribeEntity::Topic(topic.clone()),
+                rows,
+            )
         }
         Entity::Broker(Some(name)) => {
             let id = name.trim().parse::<i32>().unwrap_or(-1);
             let rows = shell.cluster.describe_broker_configs(BrokerId(id)).ok_or_else(|| {
                 format!("org.apache.kafka.common.errors.InvalidRequestException: Broker {id} does not exist.")
             })?;
-            (ConfigResource::Broker(BrokerId(id)), DescribeEntity::Broker(id), rows)
+            (
+                ConfigResource::Broker(BrokerId(id)),
+                DescribeEntity::Broker(id),
+                rows,
+            )
         }
-        _ => (ConfigResource::BrokerDefault, DescribeEntity::BrokerDefault, shell.cluster.describe_broker_default_configs()),
+        _ => (
+            ConfigResource::BrokerDefault,
+            DescribeEntity::BrokerDefault,
+            shell.cluster.describe_broker_default_configs(),
+        ),
     };
     let source = described.dynamic_source();
-    let names = rows.into_iter().filter(|row| row.source == source).map(|row| row.name).collect();
+    let names = rows
+        .into_iter()
+        .filter(|row| row.source == source)
+        .map(|row| row.name)
+        .collect();
     Ok((resource, names))
 }
 
@@ -388,7 +463,9 @@ fn alter(shell: &mut Shell, args: &ConfigsArgs, output: &mut Output) {
         Ok(_) => output.println(match resource {
             ConfigResource::Topic(topic) => format!("Completed updating config for topic {topic}."),
             ConfigResource::Broker(id) => format!("Completed updating config for broker {id}."),
-            ConfigResource::BrokerDefault => "Completed updating default config for brokers in the cluster.".to_string(),
+            ConfigResource::BrokerDefault => {
+                "Completed updating default config for brokers in the cluster.".to_string()
+            }
         }),
         Err(error) => failure(output, args, &error.as_exception()),
     }

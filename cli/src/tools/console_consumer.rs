@@ -24,7 +24,7 @@ use std::collections::BTreeMap;
 
 use kplay_core::cluster::event::EventKind;
 use kplay_core::view::tools::DeliveredRecordView;
-use kplay_core::{AppCommits, CommitPolicy, Command, Offset, Subscription, TopicPartition};
+use kplay_core::{AppCommits, Command, CommitPolicy, Offset, Subscription, TopicPartition};
 
 use super::{key_values, log_line, property, set_property};
 use crate::error::ParseError;
@@ -114,17 +114,31 @@ pub struct ConsumerArgs {
 pub fn parse(args: &[String]) -> Result<Invocation, ParseError> {
     let parsed = options::parse(NAME, SPECS, args)?;
     if let Some(extra) = parsed.positionals.first() {
-        return Err(ParseError::new(0, extra, format!("unexpected argument '{extra}' for {NAME}")));
+        return Err(ParseError::new(
+            0,
+            extra,
+            format!("unexpected argument '{extra}' for {NAME}"),
+        ));
     }
-    let topic = parsed
-        .value("topic")
-        .ok_or_else(|| usage("kafka-console-consumer needs --topic (Exactly one of include/topic is required.)"))?;
+    let topic = parsed.value("topic").ok_or_else(|| {
+        usage("kafka-console-consumer needs --topic (Exactly one of include/topic is required.)")
+    })?;
     if let Some(formatter) = parsed.value("formatter") {
         if !formatter.ends_with("DefaultMessageFormatter") {
-            return Err(ParseError::new(0, formatter, "the playground prints records with DefaultMessageFormatter only"));
+            return Err(ParseError::new(
+                0,
+                formatter,
+                "the playground prints records with DefaultMessageFormatter only",
+            ));
         }
     }
-    let mut configs = key_values(&[parsed.values("consumer-property"), parsed.values("command-property")].concat());
+    let mut configs = key_values(
+        &[
+            parsed.values("consumer-property"),
+            parsed.values("command-property"),
+        ]
+        .concat(),
+    );
     let group = group_id(&parsed, &configs)?;
     let partition = partition_start(&parsed, group.is_some())?;
     offset_reset(&parsed, &mut configs)?;
@@ -139,7 +153,11 @@ pub fn parse(args: &[String]) -> Result<Invocation, ParseError> {
         None => {}
     }
     if let Some((_, start)) = partition {
-        let reset = if start == StartOffset::Earliest { "earliest" } else { "latest" };
+        let reset = if start == StartOffset::Earliest {
+            "earliest"
+        } else {
+            "latest"
+        };
         set_property(&mut configs, "auto.offset.reset", reset);
     }
     Ok(Invocation::ConsoleConsumer(ConsumerArgs {
@@ -149,7 +167,13 @@ pub fn parse(args: &[String]) -> Result<Invocation, ParseError> {
         max_messages: parsed.int("max-messages"),
         timeout_ms: parsed.long("timeout-ms"),
         consumer_configs: configs,
-        formatter: key_values(&[parsed.values("property"), parsed.values("formatter-property")].concat()),
+        formatter: key_values(
+            &[
+                parsed.values("property"),
+                parsed.values("formatter-property"),
+            ]
+            .concat(),
+        ),
     }))
 }
 
@@ -160,7 +184,10 @@ fn usage(message: &str) -> ParseError {
 /// `checkConsumerGroup`: `--group` and `group.id` must agree, and exclude `--partition`.
 fn group_id(parsed: &Parsed, configs: &[(String, String)]) -> Result<Option<String>, ParseError> {
     let mut groups: Vec<String> = Vec::new();
-    for group in [parsed.value("group"), property(configs, "group.id")].into_iter().flatten() {
+    for group in [parsed.value("group"), property(configs, "group.id")]
+        .into_iter()
+        .flatten()
+    {
         if !groups.iter().any(|known| known == group) {
             groups.push(group.to_string());
         }
@@ -173,15 +200,22 @@ fn group_id(parsed: &Parsed, configs: &[(String, String)]) -> Result<Option<Stri
         )));
     }
     if !groups.is_empty() && parsed.has("partition") {
-        return Err(usage("kafka-console-consumer: Options group and partition cannot be specified together."));
+        return Err(usage(
+            "kafka-console-consumer: Options group and partition cannot be specified together.",
+        ));
     }
     Ok(groups.into_iter().next())
 }
 
-fn partition_start(parsed: &Parsed, _has_group: bool) -> Result<Option<(i32, StartOffset)>, ParseError> {
+fn partition_start(
+    parsed: &Parsed,
+    _has_group: bool,
+) -> Result<Option<(i32, StartOffset)>, ParseError> {
     let Some(partition) = parsed.int("partition") else {
         if parsed.has("offset") {
-            return Err(usage("kafka-console-consumer: The partition is required when offset is specified."));
+            return Err(usage(
+                "kafka-console-consumer: The partition is required when offset is specified.",
+            ));
         }
         return Ok(None);
     };
@@ -262,19 +296,40 @@ impl Formatter {
     fn write(&self, record: &DeliveredRecordView) -> String {
         let mut out = String::new();
         let separator = |out: &mut String, column: bool| {
-            out.push_str(if column { &self.key_separator } else { &self.line_separator });
+            out.push_str(if column {
+                &self.key_separator
+            } else {
+                &self.line_separator
+            });
         };
         if self.timestamp {
-            out.push_str(&format!("{}:{}", record.timestamp_type, record.timestamp_ms));
-            separator(&mut out, self.partition || self.offset || self.delivery || self.headers || self.key || self.value);
+            out.push_str(&format!(
+                "{}:{}",
+                record.timestamp_type, record.timestamp_ms
+            ));
+            separator(
+                &mut out,
+                self.partition
+                    || self.offset
+                    || self.delivery
+                    || self.headers
+                    || self.key
+                    || self.value,
+            );
         }
         if self.partition {
             out.push_str(&format!("Partition:{}", record.partition.partition));
-            separator(&mut out, self.offset || self.delivery || self.headers || self.key || self.value);
+            separator(
+                &mut out,
+                self.offset || self.delivery || self.headers || self.key || self.value,
+            );
         }
         if self.offset {
             out.push_str(&format!("Offset:{}", record.offset));
-            separator(&mut out, self.delivery || self.headers || self.key || self.value);
+            separator(
+                &mut out,
+                self.delivery || self.headers || self.key || self.value,
+            );
         }
         if self.delivery {
             out.push_str("Delivery:NONE");
@@ -360,7 +415,11 @@ fn subscription(shell: &Shell, args: &ConsumerArgs) -> Subscription {
     if args.group.is_some() {
         return Subscription::Topics(vec![args.topic.clone()]);
     }
-    let count = shell.cluster.partition_count(&args.topic).unwrap_or(1).max(1);
+    let count = shell
+        .cluster
+        .partition_count(&args.topic)
+        .unwrap_or(1)
+        .max(1);
     Subscription::Partitions(
         (0..count)
             .map(|partition| TopicPartition::new(args.topic.clone(), partition))
@@ -387,18 +446,31 @@ fn consume(shell: &mut Shell, args: &ConsumerArgs, name: &str, output: &mut Outp
             Some(timeout_ms) => timeout_ms.saturating_add(1),
             None => IDLE_LIMIT_MS,
         };
-        let deadline_ms = progress.last_record_ms.saturating_add(limit_ms).min(hard_stop_ms);
+        let deadline_ms = progress
+            .last_record_ms
+            .saturating_add(limit_ms)
+            .min(hard_stop_ms);
         let stopped = shell.run_until_done(deadline_ms, |shell, events| {
             let delivered: i64 = events
                 .iter()
                 .map(|event| match &event.kind {
-                    EventKind::RecordsDelivered { consumer, records, .. } if consumer.0 == consumer_id => i64::from(*records),
+                    EventKind::RecordsDelivered {
+                        consumer, records, ..
+                    } if consumer.0 == consumer_id => i64::from(*records),
                     _ => 0,
                 })
                 .sum();
             if delivered > 0 {
                 progress.last_record_ms = shell.cluster.now_ms();
-                print_records(shell, name, delivered, max, &formatter, &mut progress, output);
+                print_records(
+                    shell,
+                    name,
+                    delivered,
+                    max,
+                    &formatter,
+                    &mut progress,
+                    output,
+                );
             }
             should_stop(shell, args, name, max, &mut progress)
         });
@@ -419,7 +491,9 @@ fn print_records(
     output: &mut Output,
 ) {
     let recent = shell.cluster.recent_deliveries(name);
-    let skip = recent.len().saturating_sub(usize::try_from(delivered).unwrap_or(usize::MAX));
+    let skip = recent
+        .len()
+        .saturating_sub(usize::try_from(delivered).unwrap_or(usize::MAX));
     for record in &recent[skip..] {
         if max.is_some_and(|max| progress.printed >= max) {
             progress
@@ -433,7 +507,13 @@ fn print_records(
     }
 }
 
-fn should_stop(shell: &Shell, args: &ConsumerArgs, name: &str, max: Option<i64>, progress: &mut Progress) -> bool {
+fn should_stop(
+    shell: &Shell,
+    args: &ConsumerArgs,
+    name: &str,
+    max: Option<i64>,
+    progress: &mut Progress,
+) -> bool {
     if max.is_some_and(|max| progress.printed >= max) {
         return true;
     }
@@ -484,5 +564,8 @@ fn finish(shell: &mut Shell, name: &str, progress: &Progress, output: &mut Outpu
     let _ = shell.apply(Command::CloseConsumer {
         consumer: name.to_string(),
     });
-    output.eprintln(format!("Processed a total of {} messages", progress.printed));
+    output.eprintln(format!(
+        "Processed a total of {} messages",
+        progress.printed
+    ));
 }

@@ -86,10 +86,18 @@ pub struct ProducerArgs {
 pub fn parse(args: &[String], stdin: Option<String>) -> Result<Invocation, ParseError> {
     let parsed = options::parse(NAME, SPECS, args)?;
     if let Some(extra) = parsed.positionals.first() {
-        return Err(ParseError::new(0, extra, format!("unexpected argument '{extra}' for {NAME}")));
+        return Err(ParseError::new(
+            0,
+            extra,
+            format!("unexpected argument '{extra}' for {NAME}"),
+        ));
     }
     let topic = parsed.value("topic").ok_or_else(|| {
-        ParseError::new(0, NAME, "kafka-console-producer needs --topic (Missing required argument \"[topic]\")")
+        ParseError::new(
+            0,
+            NAME,
+            "kafka-console-producer needs --topic (Missing required argument \"[topic]\")",
+        )
     })?;
     let input = stdin.ok_or_else(|| {
         ParseError::new(
@@ -111,7 +119,10 @@ pub fn parse(args: &[String], stdin: Option<String>) -> Result<Invocation, Parse
 fn producer_configs(parsed: &Parsed) -> Vec<(String, String)> {
     let mut props = key_values(&parsed.values("producer-property"));
     let codec = match parsed.has("compression-codec") {
-        true => parsed.value("compression-codec").filter(|c| !c.is_empty()).unwrap_or("gzip"),
+        true => parsed
+            .value("compression-codec")
+            .filter(|c| !c.is_empty())
+            .unwrap_or("gzip"),
         false => "none",
     };
     set_property(&mut props, "compression.type", codec);
@@ -160,7 +171,9 @@ struct LineRecord {
 impl Reader {
     /// `LineMessageReader.configure`; the error is its `KafkaException` message.
     fn configure(props: &[(String, String)]) -> Result<Reader, String> {
-        let flag = |name: &str| property(props, name).is_some_and(|v| v.trim().eq_ignore_ascii_case("true"));
+        let flag = |name: &str| {
+            property(props, name).is_some_and(|v| v.trim().eq_ignore_ascii_case("true"))
+        };
         let text = |name: &str, default: &str| property(props, name).unwrap_or(default).to_string();
         let reader = Reader {
             parse_key: flag("parse.key"),
@@ -178,9 +191,21 @@ impl Reader {
 
     fn check(&self) -> Result<(), String> {
         let pairs = [
-            (&self.headers_delimiter, &self.headers_separator, "headers.delimiter and headers.separator"),
-            (&self.headers_delimiter, &self.headers_key_separator, "headers.delimiter and headers.key.separator"),
-            (&self.headers_separator, &self.headers_key_separator, "headers.separator and headers.key.separator"),
+            (
+                &self.headers_delimiter,
+                &self.headers_separator,
+                "headers.delimiter and headers.separator",
+            ),
+            (
+                &self.headers_delimiter,
+                &self.headers_key_separator,
+                "headers.delimiter and headers.key.separator",
+            ),
+            (
+                &self.headers_separator,
+                &self.headers_key_separator,
+                "headers.separator and headers.key.separator",
+            ),
         ];
         for (a, b, names) in pairs {
             if a == b {
@@ -209,11 +234,32 @@ impl Reader {
 
     /// One line as `LineMessageReader.readRecords` reads it.
     fn read(&self, line: &str, line_number: usize) -> Result<LineRecord, String> {
-        let headers = self.split(self.parse_headers, line, 0, &self.headers_delimiter, "headers delimiter", line_number)?;
-        let header_offset = headers.as_ref().map_or(0, |h| h.len() + self.headers_delimiter.len());
-        let key = self.split(self.parse_key, line, header_offset, &self.key_separator, "key separator", line_number)?;
-        let key_offset = key.as_ref().map_or(0, |k| k.len() + self.key_separator.len());
-        let value = line.get(header_offset + key_offset..).unwrap_or("").to_string();
+        let headers = self.split(
+            self.parse_headers,
+            line,
+            0,
+            &self.headers_delimiter,
+            "headers delimiter",
+            line_number,
+        )?;
+        let header_offset = headers
+            .as_ref()
+            .map_or(0, |h| h.len() + self.headers_delimiter.len());
+        let key = self.split(
+            self.parse_key,
+            line,
+            header_offset,
+            &self.key_separator,
+            "key separator",
+            line_number,
+        )?;
+        let key_offset = key
+            .as_ref()
+            .map_or(0, |k| k.len() + self.key_separator.len());
+        let value = line
+            .get(header_offset + key_offset..)
+            .unwrap_or("")
+            .to_string();
         let header_list = match &headers {
             Some(text) if !self.is_null(text) => self.split_headers(text, line_number)?,
             _ => Vec::new(),
@@ -241,13 +287,20 @@ impl Reader {
         match rest.find(demarcation) {
             Some(index) => Ok(Some(rest[..index].to_string())),
             None if self.ignore_error => Ok(None),
-            None => Err(format!("No {name} found on line number {line_number}: '{line}'")),
+            None => Err(format!(
+                "No {name} found on line number {line_number}: '{line}'"
+            )),
         }
     }
 
-    fn split_headers(&self, headers: &str, line_number: usize) -> Result<Vec<(String, Option<String>)>, String> {
-        let pattern = Regex::new(&self.headers_separator)
-            .unwrap_or_else(|_| Regex::new(&regex::escape(&self.headers_separator)).unwrap_or_else(|_| never()));
+    fn split_headers(
+        &self,
+        headers: &str,
+        line_number: usize,
+    ) -> Result<Vec<(String, Option<String>)>, String> {
+        let pattern = Regex::new(&self.headers_separator).unwrap_or_else(|_| {
+            Regex::new(&regex::escape(&self.headers_separator)).unwrap_or_else(|_| never())
+        });
         let mut list = Vec::new();
         for pair in pattern.split(headers).filter(|p| !p.is_empty()) {
             let Some(index) = pair.find(&self.headers_key_separator) else {
@@ -255,7 +308,9 @@ impl Reader {
                     list.push((pair.to_string(), None));
                     continue;
                 }
-                return Err(format!("No header key separator found in pair '{pair}' on line number {line_number}"));
+                return Err(format!(
+                    "No header key separator found in pair '{pair}' on line number {line_number}"
+                ));
             };
             let key = &pair[..index];
             if self.is_null(key) {
@@ -265,7 +320,10 @@ impl Reader {
                 ));
             }
             let value = &pair[index + self.headers_key_separator.len()..];
-            list.push((key.to_string(), Some(value.to_string()).filter(|v| !self.is_null(v))));
+            list.push((
+                key.to_string(),
+                Some(value.to_string()).filter(|v| !self.is_null(v)),
+            ));
         }
         Ok(list)
     }
@@ -309,7 +367,9 @@ impl Tracker {
             outcome: None,
         });
         let accumulated = events.iter().find_map(|event| match &event.kind {
-            EventKind::RecordAccumulated { producer, batch, .. } if producer.0 == self.producer => Some(*batch),
+            EventKind::RecordAccumulated {
+                producer, batch, ..
+            } if producer.0 == self.producer => Some(*batch),
             _ => None,
         });
         match accumulated {
@@ -339,18 +399,32 @@ impl Tracker {
     fn observe(&mut self, events: &[kplay_core::Event], clock_ms: i64) {
         for event in events {
             match &event.kind {
-                EventKind::RecordAccumulated { producer, batch, .. } if producer.0 == self.producer => {
+                EventKind::RecordAccumulated {
+                    producer, batch, ..
+                } if producer.0 == self.producer => {
                     if let Some(index) = self.blocked.pop_front() {
                         self.sent[index].batch = Some(*batch);
                     }
                 }
-                EventKind::ProduceAcknowledged { producer, batch, .. } if producer.0 == self.producer => {
+                EventKind::ProduceAcknowledged {
+                    producer, batch, ..
+                } if producer.0 == self.producer => {
                     self.decide_batch(*batch, Ok(()), clock_ms);
                 }
-                EventKind::ProduceFailed { producer, batch: Some(batch), error, .. } if producer.0 == self.producer => {
+                EventKind::ProduceFailed {
+                    producer,
+                    batch: Some(batch),
+                    error,
+                    ..
+                } if producer.0 == self.producer => {
                     self.decide_batch(*batch, Err(error.clone()), clock_ms);
                 }
-                EventKind::ProduceFailed { producer, batch: None, error, .. } if producer.0 == self.producer => {
+                EventKind::ProduceFailed {
+                    producer,
+                    batch: None,
+                    error,
+                    ..
+                } if producer.0 == self.producer => {
                     if let Some(index) = self.blocked.pop_front() {
                         self.sent[index].outcome = Some(Err(error.clone()));
                         self.failures.push((index, error.clone(), clock_ms));
@@ -409,7 +483,15 @@ pub fn run(shell: &mut Shell, args: &ProducerArgs) -> Output {
         failures: Vec::new(),
     };
     let bound_ms = run_bound_ms(&args.producer_configs);
-    send_lines(shell, args, &reader, &name, &mut tracker, bound_ms, &mut output);
+    send_lines(
+        shell,
+        args,
+        &reader,
+        &name,
+        &mut tracker,
+        bound_ms,
+        &mut output,
+    );
     // Java's `send()` blocks for metadata in the caller, so every record is in a batch before
     // `close()` flushes: wait for blocked sends before closing.
     let deadline_ms = shell.cluster.now_ms().saturating_add(bound_ms);
@@ -441,7 +523,8 @@ fn send_lines(
                 return;
             }
         };
-        let mut new_record = NewRecord::new(&args.topic, record.key.as_deref(), record.value.as_deref());
+        let mut new_record =
+            NewRecord::new(&args.topic, record.key.as_deref(), record.value.as_deref());
         new_record.headers = record.headers.clone();
         let command = Command::Produce {
             producer: name.to_string(),
@@ -457,7 +540,11 @@ fn send_lines(
                 producer: name.to_string(),
             });
             wait_for_outcomes(shell, tracker, bound_ms);
-            if tracker.sent.last().is_some_and(|sent| matches!(sent.outcome, Some(Err(_)))) {
+            if tracker
+                .sent
+                .last()
+                .is_some_and(|sent| matches!(sent.outcome, Some(Err(_))))
+            {
                 return;
             }
         }
@@ -502,10 +589,15 @@ fn print_failures(output: &mut Output, args: &ProducerArgs, tracker: &Tracker, s
             continue;
         };
         if sync {
-            output.eprintln(format!("java.util.concurrent.ExecutionException: {}", error.as_exception()));
+            output.eprintln(format!(
+                "java.util.concurrent.ExecutionException: {}",
+                error.as_exception()
+            ));
             continue;
         }
-        let bytes = |length: Option<usize>| length.map_or_else(|| "null".to_string(), |n| format!("{n} bytes"));
+        let bytes = |length: Option<usize>| {
+            length.map_or_else(|| "null".to_string(), |n| format!("{n} bytes"))
+        };
         let message = format!(
             "Error when sending message to topic {} with key: {}, value: {} with error:",
             args.topic,

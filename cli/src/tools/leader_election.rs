@@ -58,22 +58,45 @@ pub fn parse(args: &[String]) -> Result<Invocation, ParseError> {
     }
     let parsed = options::parse(NAME, SPECS, args)?;
     if let Some(extra) = parsed.positionals.first() {
-        return Err(ParseError::new(0, extra, format!("unexpected argument '{extra}' for {NAME}")));
+        return Err(ParseError::new(
+            0,
+            extra,
+            format!("unexpected argument '{extra}' for {NAME}"),
+        ));
     }
-    let kind = parsed
-        .value("election-type")
-        .ok_or_else(|| ParseError::new(0, NAME, "kafka-leader-election: Missing required option(s): election-type"))?;
+    let kind = parsed.value("election-type").ok_or_else(|| {
+        ParseError::new(
+            0,
+            NAME,
+            "kafka-leader-election: Missing required option(s): election-type",
+        )
+    })?;
     let election = election_type(kind)?;
     if parsed.count_of(&["topic", "all-topic-partitions"]) != 1 {
         return Err(ParseError::new(0, NAME, "kafka-leader-election: One and only one of the following options is required: topic, all-topic-partitions, path-to-json-file"));
     }
     let partition = match (parsed.value("topic"), parsed.int("partition")) {
         (Some(topic), Some(partition)) => Some(TopicPartition::new(topic, partition)),
-        (Some(_), None) => return Err(ParseError::new(0, "--topic", "kafka-leader-election: Missing required option(s): partition")),
-        (None, Some(_)) => return Err(ParseError::new(0, "--partition", "kafka-leader-election: Option partition is only allowed if topic is used")),
+        (Some(_), None) => {
+            return Err(ParseError::new(
+                0,
+                "--topic",
+                "kafka-leader-election: Missing required option(s): partition",
+            ))
+        }
+        (None, Some(_)) => {
+            return Err(ParseError::new(
+                0,
+                "--partition",
+                "kafka-leader-election: Option partition is only allowed if topic is used",
+            ))
+        }
         (None, None) => None,
     };
-    Ok(Invocation::LeaderElection(ElectionArgs { election, partition }))
+    Ok(Invocation::LeaderElection(ElectionArgs {
+        election,
+        partition,
+    }))
 }
 
 /// `ElectionType` as jopt-simple's `EnumConverter` reads it (case-insensitive).
@@ -104,24 +127,35 @@ pub fn run(shell: &mut Shell, args: &ElectionArgs) -> Output {
         election: args.election,
         partitions: args.partition.clone().map(|partition| vec![partition]),
     };
-    let (elected, failed): (Vec<TopicPartition>, Vec<(TopicPartition, String)>) = match shell.apply(command) {
-        Ok(events) => (elected_in(&events), sweep_failures(args, &before, &events)),
-        Err(error) if error.code == ErrorCode::ElectionNotNeeded => {
-            if let Some(partition) = &args.partition {
-                output.println(format!("Valid replica already elected for partitions {partition}"));
+    let (elected, failed): (Vec<TopicPartition>, Vec<(TopicPartition, String)>) =
+        match shell.apply(command) {
+            Ok(events) => (elected_in(&events), sweep_failures(args, &before, &events)),
+            Err(error) if error.code == ErrorCode::ElectionNotNeeded => {
+                if let Some(partition) = &args.partition {
+                    output.println(format!(
+                        "Valid replica already elected for partitions {partition}"
+                    ));
+                }
+                (Vec::new(), Vec::new())
             }
-            (Vec::new(), Vec::new())
-        }
-        Err(error) => (
-            Vec::new(),
-            args.partition.iter().map(|p| (p.clone(), error.as_exception())).collect(),
-        ),
-    };
+            Err(error) => (
+                Vec::new(),
+                args.partition
+                    .iter()
+                    .map(|p| (p.clone(), error.as_exception()))
+                    .collect(),
+            ),
+        };
     if !elected.is_empty() {
-        output.println(format!("Successfully completed leader election ({name}) for partitions {}", join(&elected)));
+        output.println(format!(
+            "Successfully completed leader election ({name}) for partitions {}",
+            join(&elected)
+        ));
     }
     for (partition, exception) in &failed {
-        output.println(format!("Error completing leader election ({name}) for partition: {partition}: {exception}"));
+        output.println(format!(
+            "Error completing leader election ({name}) for partition: {partition}: {exception}"
+        ));
     }
     if !failed.is_empty() {
         output.eprintln(format!("{} replica(s) could not be elected", failed.len()));
@@ -130,7 +164,11 @@ pub fn run(shell: &mut Shell, args: &ElectionArgs) -> Output {
 }
 
 fn join(partitions: &[TopicPartition]) -> String {
-    partitions.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")
+    partitions
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// Every partition with its leader and preferred replica, before the election.
@@ -141,7 +179,13 @@ fn partitions(shell: &Shell) -> Vec<(TopicPartition, Option<i32>, Option<i32>)> 
         .topics
         .iter()
         .flat_map(|topic| topic.partitions.iter())
-        .map(|p| (p.partition.clone(), p.leader.map(|b| b.0), p.replicas.first().map(|b| b.0)))
+        .map(|p| {
+            (
+                p.partition.clone(),
+                p.leader.map(|b| b.0),
+                p.replicas.first().map(|b| b.0),
+            )
+        })
         .collect()
 }
 
@@ -152,7 +196,10 @@ fn elected_in(events: &[kplay_core::Event]) -> Vec<TopicPartition> {
             EventKind::LeaderElected {
                 partition,
                 leader: Some(_),
-                reason: ElectionReason::Preferred | ElectionReason::Unclean | ElectionReason::ReplicaReturned,
+                reason:
+                    ElectionReason::Preferred
+                    | ElectionReason::Unclean
+                    | ElectionReason::ReplicaReturned,
                 ..
             } => Some(partition.clone()),
             _ => None,

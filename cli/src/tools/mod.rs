@@ -44,6 +44,8 @@ pub fn set_property(props: &mut Vec<(String, String)>, name: &str, value: &str) 
 /// A log line as Kafka's tools print it on standard error (log4j pattern
 /// `[%d] %p %m (%c)%n`), stamped with the simulated wall clock rather than a real one.
 pub fn log_line(clock_ms: i64, level: &str, message: &str, logger: &str) -> String {
-    let stamp = datetime_text(clock_ms).replace('T', " ").replacen('.', ",", 1);
+    let stamp = datetime_text(clock_ms)
+        .replace('T', " ")
+        .replacen('.', ",", 1);
     format!("[{stamp}] {level} {message} ({logger})")
 }

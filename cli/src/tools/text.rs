@@ -235,7 +235,11 @@ fn conversion(
         i += 1;
     }
     let Some(kind) = chars.get(i).copied() else {
-        return Err(ParseError::new(0, "%", "printf: the format ends inside a % conversion"));
+        return Err(ParseError::new(
+            0,
+            "%",
+            "printf: the format ends inside a % conversion",
+        ));
     };
     let value = arg.map(String::as_str).unwrap_or("");
     let (text, consumed, stop) = match kind {
@@ -252,7 +256,11 @@ fn conversion(
                 value.trim().parse::<i64>().ok()
             };
             let number = number.ok_or_else(|| {
-                ParseError::new(0, value, format!("printf: '{value}' is not a number for %{kind}"))
+                ParseError::new(
+                    0,
+                    value,
+                    format!("printf: '{value}' is not a number for %{kind}"),
+                )
             })?;
             (number.to_string(), 1, false)
         }
@@ -291,10 +299,24 @@ mod tests {
 
     #[test]
     fn printf_reuses_its_format() {
-        assert_eq!(printf(&words(&["a\\nb\\n"])).ok().as_deref(), Some("a\nb\n"));
-        assert_eq!(printf(&words(&["%s\\n", "x", "y"])).ok().as_deref(), Some("x\ny\n"));
-        assert_eq!(printf(&words(&["k%d:%s\\n", "1", "a", "2", "b"])).ok().as_deref(), Some("k1:a\nk2:b\n"));
-        assert_eq!(printf(&words(&["[%-3s]", "a"])).ok().as_deref(), Some("[a  ]"));
+        assert_eq!(
+            printf(&words(&["a\\nb\\n"])).ok().as_deref(),
+            Some("a\nb\n")
+        );
+        assert_eq!(
+            printf(&words(&["%s\\n", "x", "y"])).ok().as_deref(),
+            Some("x\ny\n")
+        );
+        assert_eq!(
+            printf(&words(&["k%d:%s\\n", "1", "a", "2", "b"]))
+                .ok()
+                .as_deref(),
+            Some("k1:a\nk2:b\n")
+        );
+        assert_eq!(
+            printf(&words(&["[%-3s]", "a"])).ok().as_deref(),
+            Some("[a  ]")
+        );
         assert!(printf(&words(&["%d", "x"])).is_err());
     }
 }

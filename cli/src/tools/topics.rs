@@ -145,7 +145,11 @@ pub fn parse(args: &[String]) -> Result<Invocation, ParseError> {
     }
     let parsed = options::parse(NAME, SPECS, args)?;
     if let Some(extra) = parsed.positionals.first() {
-        return Err(ParseError::new(0, extra, format!("unexpected argument '{extra}' for {NAME}")));
+        return Err(ParseError::new(
+            0,
+            extra,
+            format!("unexpected argument '{extra}' for {NAME}"),
+        ));
     }
     if parsed.count_of(ACTIONS) != 1 {
         return Err(ParseError::new(
@@ -167,7 +171,11 @@ fn build(action: &str, parsed: &Parsed) -> Result<TopicsArgs, ParseError> {
     let topic = parsed.value("topic").map(str::to_string);
     let needs_topic = || {
         topic.clone().ok_or_else(|| {
-            ParseError::new(0, format!("--{action}"), format!("kafka-topics --{action} needs --topic"))
+            ParseError::new(
+                0,
+                format!("--{action}"),
+                format!("kafka-topics --{action} needs --topic"),
+            )
         })
     };
     Ok(match action {
@@ -185,7 +193,11 @@ fn build(action: &str, parsed: &Parsed) -> Result<TopicsArgs, ParseError> {
         "alter" => TopicsArgs::Alter {
             topic: needs_topic()?,
             partitions: parsed.int("partitions").ok_or_else(|| {
-                ParseError::new(0, "--alter", "kafka-topics --alter needs --partitions (the new total)")
+                ParseError::new(
+                    0,
+                    "--alter",
+                    "kafka-topics --alter needs --partitions (the new total)",
+                )
             })?,
             if_exists: parsed.has("if-exists"),
         },
@@ -359,7 +371,10 @@ fn matching_topics(
                 .replace(' ', "")
                 .trim_matches(|c| c == '"' || c == '\'')
                 .to_string();
-            Some(Regex::new(&format!("^(?:{cleaned})$")).map_err(|_| format!("{cleaned} is an invalid regex."))?)
+            Some(
+                Regex::new(&format!("^(?:{cleaned})$"))
+                    .map_err(|_| format!("{cleaned} is an invalid regex."))?,
+            )
         }
         None => None,
     };
@@ -469,7 +484,8 @@ fn describe_topic(
     rows: &[DescribeRow],
     live: &[i32],
 ) {
-    let reports = args.under_replicated || args.unavailable || args.under_min_isr || args.at_min_isr;
+    let reports =
+        args.under_replicated || args.unavailable || args.under_min_isr || args.at_min_isr;
     let overridden = non_default_configs(rows);
     if !reports && (!args.topics_with_overrides || !overridden.is_empty()) {
         output.println(topic_line(view, topic_id, &overridden));
@@ -488,7 +504,9 @@ fn describe_topic(
         let shown = !reports
             || (args.under_replicated && partition.replicas.len() > partition.isr.len())
             || (args.unavailable
-                && !partition.leader.is_some_and(|leader| live.contains(&leader.0)))
+                && !partition
+                    .leader
+                    .is_some_and(|leader| live.contains(&leader.0)))
             || (args.under_min_isr && (!has_leader || partition.isr.len() < min_isr))
             || (args.at_min_isr && partition.isr.len() == min_isr);
         if shown {

@@ -2,8 +2,8 @@
 //! and talk to the cluster only with requests.
 //!
 //! - [`metadata`]: a client's view of the cluster;
-//! - [`producer`]: `KafkaProducer`;
-//! - [`consumer`]: `KafkaConsumer`;
+//! - [`producer`]: the `KafkaProducer`;
+//! - [`consumer`]: the `KafkaConsumer`;
 //! - [`commands`]: the commands that create and drive clients.
 
 pub mod commands;
@@ -23,6 +23,7 @@ use self::producer::Producer;
 
 /// A client process.
 #[derive(Debug, Clone)]
+#[allow(clippy::large_enum_variant)]
 pub enum Client {
     /// A producer.
     Producer(Producer),

@@ -266,14 +266,13 @@ impl Controller {
                 epoch,
                 broker,
                 request_id,
-            } if epoch == self.epoch => {
-                if self
+            } if epoch == self.epoch
+                && self
                     .held_fetches
                     .get(&broker)
-                    .is_some_and(|held| held.request_id == request_id)
-                {
-                    self.answer_held_fetch(broker, ctx);
-                }
+                    .is_some_and(|held| held.request_id == request_id) =>
+            {
+                self.answer_held_fetch(broker, ctx);
             }
             ControllerTimer::LeaderImbalanceCheck { epoch } if epoch == self.epoch => {
                 self.rebalance_leaders(ctx);

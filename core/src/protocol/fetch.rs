@@ -109,5 +109,6 @@ pub struct ListOffsetsResponse {
     /// The request answered.
     pub request_id: u64,
     /// Per partition: the offset (with its timestamp, -1 when none), or an error.
+    #[allow(clippy::type_complexity)]
     pub partitions: Vec<(TopicPartition, Result<(Offset, i64), KafkaError>)>,
 }

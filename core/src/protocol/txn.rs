@@ -115,6 +115,7 @@ pub enum TxnBody {
         /// The request answered.
         request_id: u64,
         /// Per producer, per partition: `None` when the marker was written.
+        #[allow(clippy::type_complexity)]
         results: Vec<(ProducerId, Vec<(TopicPartition, Option<KafkaError>)>)>,
     },
 }

@@ -33,7 +33,11 @@ pub struct DeliveredRecordView {
 impl Cluster {
     /// The id the controller gave a topic when it created it.
     pub fn topic_id(&self, topic: &str) -> Option<u64> {
-        self.controller.image.topics.get(topic).map(|info| info.topic_id)
+        self.controller
+            .image
+            .topics
+            .get(topic)
+            .map(|info| info.topic_id)
     }
 
     /// `DescribeConfigs` of a topic with synonyms: every topic config with its value and

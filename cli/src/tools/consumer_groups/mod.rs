@@ -20,7 +20,7 @@ use std::collections::BTreeMap;
 
 use kplay_core::{Command, ResetSpec, TopicPartition};
 
-use self::data::{describe_group, list_groups, committed_offsets, GroupDescription};
+use self::data::{committed_offsets, describe_group, list_groups, GroupDescription};
 use self::reset::LogOffsets;
 use super::log_line;
 use crate::error::ParseError;
@@ -67,7 +67,13 @@ pub const SPECS: &[Opt] = &[
 ];
 
 /// Kafka's options the playground does not model.
-const UNMODELLED: &[&str] = &["delete-offsets", "validate-regex", "export", "from-file", "command-config"];
+const UNMODELLED: &[&str] = &[
+    "delete-offsets",
+    "validate-regex",
+    "export",
+    "from-file",
+    "command-config",
+];
 
 /// What the playground adds to Kafka's help.
 pub const NOTES: &str = "\
@@ -136,11 +142,31 @@ pub enum GroupsArgs {
 }
 
 const ACTIONS: &[&str] = &["list", "describe", "delete", "reset-offsets"];
-const SCENARIOS: &[&str] = &["to-offset", "shift-by", "to-datetime", "by-duration", "to-earliest", "to-latest", "to-current"];
-const STATES: &[&str] = &["PreparingRebalance", "CompletingRebalance", "Stable", "Dead", "Empty", "Assigning", "Reconciling"];
+const SCENARIOS: &[&str] = &[
+    "to-offset",
+    "shift-by",
+    "to-datetime",
+    "by-duration",
+    "to-earliest",
+    "to-latest",
+    "to-current",
+];
+const STATES: &[&str] = &[
+    "PreparingRebalance",
+    "CompletingRebalance",
+    "Stable",
+    "Dead",
+    "Empty",
+    "Assigning",
+    "Reconciling",
+];
 
 fn usage(word: &str, message: impl Into<String>) -> ParseError {
-    ParseError::new(0, word, format!("kafka-consumer-groups: {}", message.into()))
+    ParseError::new(
+        0,
+        word,
+        format!("kafka-consumer-groups: {}", message.into()),
+    )
 }
 
 /// Parses the options (`ConsumerGroupCommandOptions.checkArgs`).
@@ -149,13 +175,27 @@ pub fn parse(args: &[String]) -> Result<Invocation, ParseError> {
         return Ok(Invocation::Help(Some(NAME.to_string())));
     }
     if let Some(word) = args.iter().find(|w| {
-        w.starts_with("--") && UNMODELLED.contains(&w.trim_start_matches('-').split('=').next().unwrap_or_default())
+        w.starts_with("--")
+            && UNMODELLED.contains(
+                &w.trim_start_matches('-')
+                    .split('=')
+                    .next()
+                    .unwrap_or_default(),
+            )
     }) {
-        return Err(ParseError::new(0, word, format!("{word} is a Kafka option the playground does not model")));
+        return Err(ParseError::new(
+            0,
+            word,
+            format!("{word} is a Kafka option the playground does not model"),
+        ));
     }
     let parsed = options::parse(NAME, SPECS, args)?;
     if let Some(extra) = parsed.positionals.first() {
-        return Err(ParseError::new(0, extra, format!("unexpected argument '{extra}' for {NAME}")));
+        return Err(ParseError::new(
+            0,
+            extra,
+            format!("unexpected argument '{extra}' for {NAME}"),
+        ));
     }
     if parsed.count_of(ACTIONS) != 1 {
         return Err(usage(NAME, "Command must include exactly one action: --list, --describe, --delete, --reset-offsets, --delete-offsets, --validate-regex"));
@@ -163,7 +203,9 @@ pub fn parse(args: &[String]) -> Result<Invocation, ParseError> {
     check_availability(&parsed)?;
     let args = if parsed.has("list") {
         GroupsArgs::List {
-            state: parsed.has("state").then(|| split_list(parsed.value("state"))),
+            state: parsed
+                .has("state")
+                .then(|| split_list(parsed.value("state"))),
             types: parsed.has("type").then(|| split_list(parsed.value("type"))),
         }
     } else if parsed.has("describe") {
@@ -172,7 +214,9 @@ pub fn parse(args: &[String]) -> Result<Invocation, ParseError> {
         if parsed.has("topic") {
             return Err(usage("--topic", "The consumer does not support topic-specific offset deletion from a consumer group."));
         }
-        GroupsArgs::Delete { groups: groups(&parsed, "delete")? }
+        GroupsArgs::Delete {
+            groups: groups(&parsed, "delete")?,
+        }
     } else {
         reset_args(&parsed)?
     };
@@ -182,7 +226,12 @@ pub fn parse(args: &[String]) -> Result<Invocation, ParseError> {
 
 fn split_list(value: Option<&str>) -> Vec<String> {
     value
-        .map(|text| text.split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect())
+        .map(|text| {
+            text.split(',')
+                .map(|s| s.trim().to_string())
+                .filter(|s| !s.is_empty())
+                .collect()
+        })
         .unwrap_or_default()
 }
 
@@ -190,24 +239,44 @@ fn split_list(value: Option<&str>) -> Vec<String> {
 fn check_availability(parsed: &Parsed) -> Result<(), ParseError> {
     for option in ["members", "verbose", "offsets"] {
         if parsed.has(option) && !parsed.has("describe") {
-            return Err(usage(&format!("--{option}"), format!("Option(s) [{option}] are unavailable given other options on the command line")));
+            return Err(usage(
+                &format!("--{option}"),
+                format!(
+                    "Option(s) [{option}] are unavailable given other options on the command line"
+                ),
+            ));
         }
     }
     if parsed.has("state") && !parsed.has("describe") && !parsed.has("list") {
-        return Err(usage("--state", "Option(s) [state] are unavailable given other options on the command line"));
+        return Err(usage(
+            "--state",
+            "Option(s) [state] are unavailable given other options on the command line",
+        ));
     }
     if parsed.has("type") && !parsed.has("list") {
-        return Err(usage("--type", "Option(s) [type] are unavailable given other options on the command line"));
+        return Err(usage(
+            "--type",
+            "Option(s) [type] are unavailable given other options on the command line",
+        ));
     }
     if parsed.has("group") && parsed.has("all-groups") {
-        return Err(usage("--all-groups", "Option \"[group]\" can't be used with option \"[all-groups]\""));
+        return Err(usage(
+            "--all-groups",
+            "Option \"[group]\" can't be used with option \"[all-groups]\"",
+        ));
     }
     if parsed.has("group") && parsed.has("list") {
-        return Err(usage("--group", "Option \"[group]\" can't be used with option \"[list]\""));
+        return Err(usage(
+            "--group",
+            "Option \"[group]\" can't be used with option \"[list]\"",
+        ));
     }
     for action in ["list", "describe"] {
         if parsed.has("topic") && parsed.has(action) {
-            return Err(usage("--topic", format!("Option \"[topic]\" can't be used with option \"[{action}]\"")));
+            return Err(usage(
+                "--topic",
+                format!("Option \"[topic]\" can't be used with option \"[{action}]\""),
+            ));
         }
     }
     Ok(())
@@ -219,7 +288,10 @@ fn groups(parsed: &Parsed, action: &str) -> Result<Groups, ParseError> {
     }
     let named = parsed.values("group");
     if named.is_empty() {
-        return Err(usage(&format!("--{action}"), format!("Option [{action}] takes one of these options: [all-groups], [group]")));
+        return Err(usage(
+            &format!("--{action}"),
+            format!("Option [{action}] takes one of these options: [all-groups], [group]"),
+        ));
     }
     Ok(Groups::Named(named))
 }
@@ -227,10 +299,16 @@ fn groups(parsed: &Parsed, action: &str) -> Result<Groups, ParseError> {
 fn describe_args(parsed: &Parsed) -> Result<GroupsArgs, ParseError> {
     let groups = groups(parsed, "describe")?;
     if parsed.count_of(&["members", "offsets", "state"]) > 1 {
-        return Err(usage("--describe", "Option [describe] takes at most one of these options: [members], [offsets], [state]"));
+        return Err(usage(
+            "--describe",
+            "Option [describe] takes at most one of these options: [members], [offsets], [state]",
+        ));
     }
     if parsed.has("state") && parsed.value("state").is_some() {
-        return Err(usage("--state", "Option [describe] does not take a value for [state]"));
+        return Err(usage(
+            "--state",
+            "Option [describe] does not take a value for [state]",
+        ));
     }
     let view = if parsed.has("members") {
         DescribeView::Members
@@ -248,17 +326,30 @@ fn describe_args(parsed: &Parsed) -> Result<GroupsArgs, ParseError> {
 
 fn reset_args(parsed: &Parsed) -> Result<GroupsArgs, ParseError> {
     if parsed.has("dry-run") && parsed.has("execute") {
-        return Err(usage("--execute", "Option [reset-offsets] only accepts one of [execute] and [dry-run]"));
+        return Err(usage(
+            "--execute",
+            "Option [reset-offsets] only accepts one of [execute] and [dry-run]",
+        ));
     }
     let groups = groups(parsed, "reset-offsets")?;
-    let given: Vec<&str> = SCENARIOS.iter().copied().filter(|s| parsed.has(s)).collect();
+    let given: Vec<&str> = SCENARIOS
+        .iter()
+        .copied()
+        .filter(|s| parsed.has(s))
+        .collect();
     if let [first, second, ..] = given.as_slice() {
-        return Err(usage(&format!("--{second}"), format!("Option \"[{first}]\" can't be used with option \"[{second}]\"")));
+        return Err(usage(
+            &format!("--{second}"),
+            format!("Option \"[{first}]\" can't be used with option \"[{second}]\""),
+        ));
     }
     let spec = reset_spec(parsed)?;
     let topics = parsed.values("topic");
     if topics.is_empty() && !parsed.has("all-topics") {
-        return Err(usage("--reset-offsets", "One of the reset scopes should be defined: --all-topics, --topic."));
+        return Err(usage(
+            "--reset-offsets",
+            "One of the reset scopes should be defined: --all-topics, --topic.",
+        ));
     }
     Ok(GroupsArgs::ResetOffsets {
         groups,
@@ -283,8 +374,12 @@ fn reset_spec(parsed: &Parsed) -> Result<ResetSpec, ParseError> {
         return Ok(ResetSpec::ToDatetime(ms));
     }
     if let Some(text) = parsed.value("by-duration") {
-        let ms = parse_iso_duration_ms(text)
-            .ok_or_else(|| usage(text, format!("Text cannot be parsed to a Duration: '{text}' (expected 'PnDTnHnMnS')")))?;
+        let ms = parse_iso_duration_ms(text).ok_or_else(|| {
+            usage(
+                text,
+                format!("Text cannot be parsed to a Duration: '{text}' (expected 'PnDTnHnMnS')"),
+            )
+        })?;
         return Ok(ResetSpec::ByDuration(ms));
     }
     if parsed.has("to-earliest") {
@@ -306,12 +401,21 @@ fn check_filters(args: &GroupsArgs) -> Result<(), ParseError> {
     };
     for value in state.iter().flatten() {
         if !STATES.iter().any(|s| s.eq_ignore_ascii_case(value)) {
-            return Err(usage(value, format!("Invalid state list '{value}'. Valid states are: {}", STATES.join(", "))));
+            return Err(usage(
+                value,
+                format!(
+                    "Invalid state list '{value}'. Valid states are: {}",
+                    STATES.join(", ")
+                ),
+            ));
         }
     }
     for value in types.iter().flatten() {
         if !["classic", "consumer"].contains(&value.to_ascii_lowercase().as_str()) {
-            return Err(usage(value, format!("Invalid types list '{value}'. Valid types are: Classic, Consumer")));
+            return Err(usage(
+                value,
+                format!("Invalid types list '{value}'. Valid types are: Classic, Consumer"),
+            ));
         }
     }
     Ok(())
@@ -321,10 +425,18 @@ fn check_filters(args: &GroupsArgs) -> Result<(), ParseError> {
 pub fn run(shell: &mut Shell, args: &GroupsArgs) -> Output {
     match args {
         GroupsArgs::List { state, types } => list(shell, state.as_ref(), types.as_ref()),
-        GroupsArgs::Describe { groups, view, verbose } => describe(shell, groups, *view, *verbose),
-        GroupsArgs::ResetOffsets { groups, topics, spec, execute, explicit } => {
-            reset_offsets(shell, groups, topics, spec, *execute, *explicit)
-        }
+        GroupsArgs::Describe {
+            groups,
+            view,
+            verbose,
+        } => describe(shell, groups, *view, *verbose),
+        GroupsArgs::ResetOffsets {
+            groups,
+            topics,
+            spec,
+            execute,
+            explicit,
+        } => reset_offsets(shell, groups, topics, spec, *execute, *explicit),
         GroupsArgs::Delete { groups } => delete(shell, groups),
     }
 }
@@ -335,7 +447,9 @@ fn list(shell: &Shell, state: Option<&Vec<String>>, types: Option<&Vec<String>>)
         return format::list_plain(&all);
     }
     let wanted = |filter: Option<&Vec<String>>, value: &str| {
-        filter.is_none_or(|list| list.is_empty() || list.iter().any(|w| w.eq_ignore_ascii_case(value)))
+        filter.is_none_or(|list| {
+            list.is_empty() || list.iter().any(|w| w.eq_ignore_ascii_case(value))
+        })
     };
     let shown: Vec<_> = all
         .into_iter()
@@ -346,7 +460,10 @@ fn list(shell: &Shell, state: Option<&Vec<String>>, types: Option<&Vec<String>>)
 
 fn group_ids(shell: &Shell, groups: &Groups) -> Vec<String> {
     match groups {
-        Groups::All => list_groups(&shell.cluster).into_iter().map(|g| g.group).collect(),
+        Groups::All => list_groups(&shell.cluster)
+            .into_iter()
+            .map(|g| g.group)
+            .collect(),
         Groups::Named(names) => {
             let mut sorted = names.clone();
             sorted.sort();
@@ -390,17 +507,32 @@ fn describe(shell: &Shell, groups: &Groups, view: DescribeView, verbose: bool) -
             DescribeView::Offsets => {
                 let committed = committed_offsets(&shell.cluster, &group);
                 let rows = format::offset_rows(&description, &committed, &log_ends(shell));
-                if format::member_state_check(&mut output, &group, Some(&description.state), Some(rows.len())) {
+                if format::member_state_check(
+                    &mut output,
+                    &group,
+                    Some(&description.state),
+                    Some(rows.len()),
+                ) {
                     output.print(format::offsets_table(&rows, verbose));
                 }
             }
             DescribeView::Members => {
                 let count = description.members.len();
-                format::member_state_check(&mut output, &group, Some(&description.state), Some(count));
+                format::member_state_check(
+                    &mut output,
+                    &group,
+                    Some(&description.state),
+                    Some(count),
+                );
                 output.print(format::members_table(&description, verbose));
             }
             DescribeView::State => {
-                if format::member_state_check(&mut output, &group, Some(&description.state), Some(1)) {
+                if format::member_state_check(
+                    &mut output,
+                    &group,
+                    Some(&description.state),
+                    Some(1),
+                ) {
                     output.print(format::state_table(&description, verbose));
                 }
             }
@@ -410,7 +542,10 @@ fn describe(shell: &Shell, groups: &Groups, view: DescribeView, verbose: bool) -
 }
 
 /// `ListOffsets` earliest, latest and by timestamp, read from each partition's leader.
-fn log_offsets(shell: &Shell, partitions: &[TopicPartition]) -> BTreeMap<TopicPartition, LogOffsets> {
+fn log_offsets(
+    shell: &Shell,
+    partitions: &[TopicPartition],
+) -> BTreeMap<TopicPartition, LogOffsets> {
     let mut logs = BTreeMap::new();
     for partition in partitions {
         let Some(topic) = shell.cluster.topic_view(&partition.topic) else {
@@ -426,7 +561,9 @@ fn log_offsets(shell: &Shell, partitions: &[TopicPartition]) -> BTreeMap<TopicPa
                 log.segments
                     .iter()
                     .flat_map(|segment| segment.records.iter())
-                    .filter(|record| record.control.is_none() && record.offset < view.high_watermark)
+                    .filter(|record| {
+                        record.control.is_none() && record.offset < view.high_watermark
+                    })
                     .map(|record| (record.offset.0, record.timestamp_ms))
                     .collect()
             })
@@ -444,9 +581,15 @@ fn log_offsets(shell: &Shell, partitions: &[TopicPartition]) -> BTreeMap<TopicPa
 }
 
 /// `parseTopicPartitionsToReset`, then `checkAllTopicPartitionsValid`.
-fn partitions_to_reset(shell: &Shell, group: &str, topics: &[String]) -> Result<Vec<TopicPartition>, String> {
+fn partitions_to_reset(
+    shell: &Shell,
+    group: &str,
+    topics: &[String],
+) -> Result<Vec<TopicPartition>, String> {
     if topics.is_empty() {
-        return Ok(committed_offsets(&shell.cluster, group).into_keys().collect());
+        return Ok(committed_offsets(&shell.cluster, group)
+            .into_keys()
+            .collect());
     }
     let mut partitions = Vec::new();
     for topic in topics {
@@ -473,10 +616,22 @@ fn partitions_to_reset(shell: &Shell, group: &str, topics: &[String]) -> Result<
 }
 
 fn check_partitions(shell: &Shell, partitions: &[TopicPartition]) -> Result<(), String> {
-    let known = |p: &TopicPartition| shell.cluster.partition_count(&p.topic).is_some_and(|count| p.partition >= 0 && p.partition < count);
-    let missing: Vec<String> = partitions.iter().filter(|p| !known(p)).map(ToString::to_string).collect();
+    let known = |p: &TopicPartition| {
+        shell
+            .cluster
+            .partition_count(&p.topic)
+            .is_some_and(|count| p.partition >= 0 && p.partition < count)
+    };
+    let missing: Vec<String> = partitions
+        .iter()
+        .filter(|p| !known(p))
+        .map(ToString::to_string)
+        .collect();
     if !missing.is_empty() {
-        return Err(format!("The partitions \"{}\" do not exist", missing.join(",")));
+        return Err(format!(
+            "The partitions \"{}\" do not exist",
+            missing.join(",")
+        ));
     }
     let leaderless: Vec<String> = partitions
         .iter()
@@ -484,7 +639,10 @@ fn check_partitions(shell: &Shell, partitions: &[TopicPartition]) -> Result<(), 
         .map(ToString::to_string)
         .collect();
     if !leaderless.is_empty() {
-        return Err(format!("The partitions \"{}\" have no leader", leaderless.join(",")));
+        return Err(format!(
+            "The partitions \"{}\" have no leader",
+            leaderless.join(",")
+        ));
     }
     Ok(())
 }
@@ -518,7 +676,10 @@ fn reset_offsets(
                 return output;
             }
             Err(Failure::Kafka(message)) => {
-                format::error(&mut output, &format!("Executing consumer group command failed due to {message}"));
+                format::error(
+                    &mut output,
+                    &format!("Executing consumer group command failed due to {message}"),
+                );
                 return output;
             }
         }
@@ -544,9 +705,21 @@ fn reset_group(
     let partitions = partitions_to_reset(shell, group, topics).map_err(Failure::Kafka)?;
     let committed = committed_offsets(&shell.cluster, group);
     let logs = log_offsets(shell, &partitions);
-    let plan = reset::plan(spec, &partitions, &committed, &logs, shell.cluster.clock_ms()).map_err(Failure::Usage)?;
+    let plan = reset::plan(
+        spec,
+        &partitions,
+        &committed,
+        &logs,
+        shell.cluster.clock_ms(),
+    )
+    .map_err(Failure::Usage)?;
     for warning in &plan.warnings {
-        output.eprintln(log_line(shell.cluster.clock_ms(), "WARN", warning, "org.apache.kafka.tools.GroupOffsetsResetter"));
+        output.eprintln(log_line(
+            shell.cluster.clock_ms(),
+            "WARN",
+            warning,
+            "org.apache.kafka.tools.GroupOffsetsResetter",
+        ));
     }
     for notice in &plan.notices {
         output.println(notice);
@@ -558,7 +731,9 @@ fn reset_group(
             partitions: partitions.clone(),
             spec: spec.clone(),
         };
-        shell.apply(command).map_err(|error| Failure::Kafka(error.as_exception()))?;
+        shell
+            .apply(command)
+            .map_err(|error| Failure::Kafka(error.as_exception()))?;
     }
     Ok(plan.offsets)
 }
@@ -567,7 +742,9 @@ fn delete(shell: &mut Shell, groups: &Groups) -> Output {
     let mut deleted = Vec::new();
     let mut failed = Vec::new();
     for group in group_ids(shell, groups) {
-        match shell.apply(Command::DeleteGroup { group: group.clone() }) {
+        match shell.apply(Command::DeleteGroup {
+            group: group.clone(),
+        }) {
             Ok(_) => deleted.push(group),
             Err(error) => failed.push((group, error.as_exception())),
         }

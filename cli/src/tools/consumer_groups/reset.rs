@@ -56,7 +56,9 @@ pub fn plan(
                 clamp(partition, current.saturating_add(*shift), &log, &mut plan)
             }
             ResetSpec::ToDatetime(timestamp) => by_time(partition, *timestamp, &log, &mut plan),
-            ResetSpec::ByDuration(duration) => by_time(partition, clock_ms - duration, &log, &mut plan),
+            ResetSpec::ByDuration(duration) => {
+                by_time(partition, clock_ms - duration, &log, &mut plan)
+            }
             ResetSpec::ToCurrent => current.unwrap_or(log.end),
         };
         plan.offsets.insert(partition.clone(), offset);
@@ -115,27 +117,61 @@ mod tests {
 
     #[test]
     fn offsets_are_clamped_into_the_log_with_a_warning() {
-        let plan = plan(&ResetSpec::ToOffset(10), &tp(), &BTreeMap::new(), &logs(), 0).expect("plan");
+        let plan = plan(
+            &ResetSpec::ToOffset(10),
+            &tp(),
+            &BTreeMap::new(),
+            &logs(),
+            0,
+        )
+        .expect("plan");
         assert_eq!(plan.offsets.values().copied().collect::<Vec<_>>(), [6]);
         assert_eq!(plan.warnings.len(), 1);
-        let plan = super::plan(&ResetSpec::ToOffset(0), &tp(), &BTreeMap::new(), &logs(), 0).expect("plan");
+        let plan = super::plan(&ResetSpec::ToOffset(0), &tp(), &BTreeMap::new(), &logs(), 0)
+            .expect("plan");
         assert_eq!(plan.offsets.values().copied().collect::<Vec<_>>(), [2]);
     }
 
     #[test]
     fn shifting_needs_a_committed_offset() {
-        let error = plan(&ResetSpec::ShiftBy(-1), &tp(), &BTreeMap::new(), &logs(), 0).expect_err("no commit");
-        assert_eq!(error, "Cannot shift offset for partition t-0 since there is no current committed offset");
-        let committed = [(TopicPartition::new("t", 0), Committed { offset: 5, leader_epoch: None })].into_iter().collect();
+        let error = plan(&ResetSpec::ShiftBy(-1), &tp(), &BTreeMap::new(), &logs(), 0)
+            .expect_err("no commit");
+        assert_eq!(
+            error,
+            "Cannot shift offset for partition t-0 since there is no current committed offset"
+        );
+        let committed = [(
+            TopicPartition::new("t", 0),
+            Committed {
+                offset: 5,
+                leader_epoch: None,
+            },
+        )]
+        .into_iter()
+        .collect();
         let plan = plan(&ResetSpec::ShiftBy(-2), &tp(), &committed, &logs(), 0).expect("plan");
         assert_eq!(plan.offsets.values().copied().collect::<Vec<_>>(), [3]);
     }
 
     #[test]
     fn times_find_the_first_record_at_or_after_them() {
-        let plan = plan(&ResetSpec::ToDatetime(250), &tp(), &BTreeMap::new(), &logs(), 0).expect("plan");
+        let plan = plan(
+            &ResetSpec::ToDatetime(250),
+            &tp(),
+            &BTreeMap::new(),
+            &logs(),
+            0,
+        )
+        .expect("plan");
         assert_eq!(plan.offsets.values().copied().collect::<Vec<_>>(), [4]);
-        let plan = super::plan(&ResetSpec::ByDuration(50), &tp(), &BTreeMap::new(), &logs(), 1_000).expect("plan");
+        let plan = super::plan(
+            &ResetSpec::ByDuration(50),
+            &tp(),
+            &BTreeMap::new(),
+            &logs(),
+            1_000,
+        )
+        .expect("plan");
         assert_eq!(plan.offsets.values().copied().collect::<Vec<_>>(), [6]);
         assert_eq!(plan.notices.len(), 1);
     }

@@ -329,6 +329,7 @@ impl Consumer {
     }
 
     /// Handles a message to this consumer.
+    #[allow(clippy::collapsible_match)] // the metadata response is moved into `update`
     pub fn handle_message(&mut self, _from: NodeId, body: Body, ctx: &mut Ctx) {
         match body {
             Body::MetadataResponse(response) => {
