@@ -7,7 +7,7 @@
 use std::io::{self, BufRead, IsTerminal, Read, Write};
 use std::process::ExitCode;
 
-use kplay_cli::{is_incomplete, Output, Script, Shell, Status, Stream};
+use kplay_cli::{is_incomplete, Output, Script, Shell, Stream};
 use kplay_core::{ClusterConfig, MetadataMode};
 
 /// The options of the binary.
@@ -45,7 +45,10 @@ fn parse_options() -> Result<Options, String> {
                     .map_err(|_| format!("--brokers expects a number\n{USAGE}"))?
             }
             "--zookeeper" => options.zookeeper = true,
-            "--help" | "-h" => return Err(USAGE.to_string()),
+            "--help" | "-h" => {
+                println!("{USAGE}");
+                std::process::exit(0);
+            }
             file if options.file.is_none() && !file.starts_with("--") => {
                 options.file = Some(file.to_string())
             }
@@ -115,11 +118,8 @@ fn interactive(shell: &mut Shell) -> ExitCode {
         if is_incomplete(&pending) {
             continue;
         }
-        let output = shell.run_line(&pending);
-        print(&output);
-        if output.status == Status::ParseError {
-            // The prompt goes on after a malformed line.
-        }
+        // A malformed line prints its error and the prompt goes on.
+        print(&shell.run_line(&pending));
         pending.clear();
     }
 }

@@ -397,10 +397,29 @@ fn leader_election(args: &[String]) -> Result<Verb, ParseError> {
             ))
         }
     };
-    let partitions: Vec<_> = args[1..]
-        .iter()
-        .map(|text| topic_partition(text, scope))
-        .collect::<Result<_, _>>()?;
+    let rest = &args[1..];
+    let partitions: Vec<_> = if rest.iter().any(|word| word.starts_with("--")) {
+        let specs = [
+            Opt::text("topic", "The topic (with --partition)."),
+            Opt::int("partition", "The partition (with --topic)."),
+        ];
+        let parsed = options_for(scope, &specs, rest, 0)?;
+        match (parsed.value("topic"), parsed.int("partition")) {
+            (Some(topic), Some(partition)) => {
+                vec![kplay_core::TopicPartition::new(topic, partition)]
+            }
+            _ => {
+                return Err(usage(
+                    scope,
+                    "leader-election: --topic and --partition go together",
+                ))
+            }
+        }
+    } else {
+        rest.iter()
+            .map(|text| topic_partition(text, scope))
+            .collect::<Result<_, _>>()?
+    };
     Ok(Verb::Core(Command::ElectLeaders {
         election,
         partitions: (!partitions.is_empty()).then_some(partitions),
