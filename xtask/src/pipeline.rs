@@ -58,11 +58,14 @@ pub fn test() -> Result<(), String> {
         tools.command("cargo").args(["test", "--workspace"]),
     )?;
     run(
-        "5/9 the core compiled for wasm32-unknown-unknown",
+        "5/9 the core and the command-line library compiled for wasm32-unknown-unknown",
         tools.command("cargo").args([
             "build",
             "--package",
             "kplay-core",
+            "--package",
+            "kplay-cli",
+            "--lib",
             "--target",
             "wasm32-unknown-unknown",
         ]),

@@ -631,6 +631,7 @@ impl Consumer {
                     membership.state = MemberState::Unjoined;
                 }
             }
+            ErrorCode::RebalanceInProgress => {}
             ErrorCode::UnknownMemberId
             | ErrorCode::IllegalGeneration
             | ErrorCode::FencedInstanceId => {

@@ -248,8 +248,9 @@ pub struct DeliveredRecord {
     pub at_ms: i64,
 }
 
-/// How many delivered records a consumer keeps for its view.
-pub const RECENT_RECORDS: usize = 50;
+/// How many delivered records a consumer keeps for its view: as many as one `poll()` returns
+/// with the default `max.poll.records`, so a tool can print every record of a poll.
+pub const RECENT_RECORDS: usize = 500;
 
 impl Consumer {
     /// A consumer; `first_broker` picks the bootstrap server it asks first.
@@ -328,6 +329,7 @@ impl Consumer {
     }
 
     /// Handles a message to this consumer.
+    #[allow(clippy::collapsible_match)] // the metadata response is moved into `update`
     pub fn handle_message(&mut self, _from: NodeId, body: Body, ctx: &mut Ctx) {
         match body {
             Body::MetadataResponse(response) => self.metadata_answered(response, ctx),
@@ -370,6 +372,9 @@ impl Consumer {
     fn after_metadata(&mut self, ctx: &mut Ctx) {
         self.check_metadata_for_rejoin(ctx);
         self.ensure_active_group(ctx);
+        // Positions a lookup could not ask for yet (no leader known) are looked up now, as
+        // `KafkaConsumer.poll` does in `updateFetchPositions`.
+        self.initialize_positions(ctx);
         self.send_fetches(ctx);
         if self.metadata.stale {
             ctx.after(

@@ -1,0 +1,128 @@
+//! From a command's words to what it does: the tool is named by its first word (with or
+//! without `.sh`, with or without a leading path such as `bin/`), and each tool parses its own
+//! options. A tool reads its standard input from a here-document or from `echo`, `printf` or
+//! `cat <<EOF` on the left of a `|`.
+
+use crate::error::ParseError;
+use crate::kplay;
+use crate::lexer::{RawCommand, Segment};
+use crate::tools::{
+    configs, console_consumer, console_producer, consumer_groups, leader_election, text, topics,
+};
+
+/// Something a line asks for.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Invocation {
+    /// `kafka-topics`.
+    Topics(topics::TopicsArgs),
+    /// `kafka-console-producer` with its input lines.
+    ConsoleProducer(console_producer::ProducerArgs),
+    /// `kafka-console-consumer`.
+    ConsoleConsumer(console_consumer::ConsumerArgs),
+    /// `kafka-consumer-groups`.
+    ConsumerGroups(consumer_groups::GroupsArgs),
+    /// `kafka-configs`.
+    Configs(configs::ConfigsArgs),
+    /// `kafka-leader-election`.
+    LeaderElection(leader_election::ElectionArgs),
+    /// A playground verb (`kplay ...`).
+    Kplay(kplay::Verb),
+    /// `echo`, `printf` or `cat <<EOF`: text to print.
+    Print(String),
+    /// `sleep N`: simulated time passes.
+    Sleep(i64),
+    /// `--help` of a tool, or `help [topic]`.
+    Help(Option<String>),
+    /// `--version` of a Kafka tool.
+    Version,
+}
+
+/// The tools and commands the language knows, as completion offers them.
+pub const COMMANDS: &[&str] = &[
+    "kafka-topics",
+    "kafka-console-producer",
+    "kafka-console-consumer",
+    "kafka-consumer-groups",
+    "kafka-configs",
+    "kafka-leader-election",
+    "kplay",
+    "echo",
+    "printf",
+    "sleep",
+    "help",
+];
+
+/// The tool a word names: `bin/kafka-topics.sh` is `kafka-topics`.
+pub fn tool_name(word: &str) -> &str {
+    let base = word.rsplit('/').next().unwrap_or(word);
+    base.strip_suffix(".sh").unwrap_or(base)
+}
+
+/// Parses one command line.
+pub fn parse_command(raw: &RawCommand) -> Result<Invocation, ParseError> {
+    let stdin = match &raw.upstream {
+        Some(source) => Some(text::output_of(source)?),
+        None => raw.main.heredoc.clone(),
+    };
+    parse_segment(&raw.main, stdin)
+}
+
+fn parse_segment(segment: &Segment, stdin: Option<String>) -> Result<Invocation, ParseError> {
+    let Some((first, args)) = segment.words.split_first() else {
+        return Err(ParseError::new(0, "", "a command was expected"));
+    };
+    let name = tool_name(first);
+    let wants_help = args.iter().any(|arg| arg == "--help" || arg == "-h");
+    if wants_help && name != "echo" && name != "printf" {
+        return Ok(Invocation::Help(Some(help_topic(name, args))));
+    }
+    if name.starts_with("kafka-") && args.iter().any(|arg| arg == "--version") {
+        return Ok(Invocation::Version);
+    }
+    let unexpected_input = || {
+        ParseError::new(
+            0,
+            first.clone(),
+            format!("{name} does not read input: only kafka-console-producer does"),
+        )
+    };
+    if stdin.is_some() && name != "kafka-console-producer" {
+        return Err(unexpected_input());
+    }
+    match name {
+        "kafka-topics" => topics::parse(args),
+        "kafka-console-producer" => console_producer::parse(args, stdin),
+        "kafka-console-consumer" => console_consumer::parse(args),
+        "kafka-consumer-groups" => consumer_groups::parse(args),
+        "kafka-configs" => configs::parse(args),
+        "kafka-leader-election" => leader_election::parse(args),
+        "kplay" => kplay::parse(args),
+        "echo" | "printf" | "cat" => text::parse(name, args, segment.heredoc.as_deref()),
+        "sleep" => text::parse_sleep(args),
+        "help" => Ok(Invocation::Help(args.first().cloned())),
+        _ => Err(unknown_command(first)),
+    }
+}
+
+/// The help topic for `tool ... --help`: `kplay consumer --help` is `kplay consumer`.
+fn help_topic(name: &str, args: &[String]) -> String {
+    match (name, args.first()) {
+        ("kplay", Some(verb)) if !verb.starts_with('-') => format!("kplay {verb}"),
+        _ => name.to_string(),
+    }
+}
+
+fn unknown_command(word: &str) -> ParseError {
+    let name = tool_name(word);
+    let hint = crate::options::suggest(name, COMMANDS.iter().copied())
+        .map(|best| format!(" (did you mean {best}?)"))
+        .unwrap_or_default();
+    ParseError::new(
+        0,
+        word,
+        format!(
+            "unknown command {word}{hint}; the playground speaks {}",
+            COMMANDS.join(", ")
+        ),
+    )
+}

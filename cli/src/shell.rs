@@ -1,0 +1,193 @@
+//! The shell: a simulated cluster and what the command-line layer remembers about it (the
+//! events so far, the names it gave console clients), running scripts line by line.
+//!
+//! Pure and deterministic: the same cluster, seed and lines give the same output. Kafka's admin
+//! tools (`kafka-topics`, `kafka-configs`, ...) take no simulated time, as the controller
+//! decides at once; the console producer and consumer run the simulation forward until their
+//! work is done (bounded); `kplay time advance` and `sleep` move time explicitly; the other
+//! playground verbs act at the current time.
+
+use kplay_core::{Cluster, ClusterConfig, Command, Event, KafkaError};
+
+use crate::error::ParseError;
+use crate::output::{Output, Status};
+use crate::parser::Invocation;
+use crate::script::Script;
+use crate::{completion, help, kplay, tools};
+
+/// How many events the shell keeps for `kplay trace`.
+const KEPT_EVENTS: usize = 20_000;
+
+/// A session of the command-line layer over one simulated cluster.
+#[derive(Debug, Clone)]
+pub struct Shell {
+    /// The simulated cluster (read its views directly; change it through lines).
+    pub cluster: Cluster,
+    /// The most recent events, oldest first.
+    events: Vec<Event>,
+    /// How many console producers and consumers were started (they are named
+    /// `console-producer-1`, `console-consumer-1`, ... since client ids are unique here).
+    console_producers: u32,
+    console_consumers: u32,
+}
+
+impl Shell {
+    /// A shell over an existing cluster.
+    pub fn new(cluster: Cluster) -> Shell {
+        Shell {
+            cluster,
+            events: Vec::new(),
+            console_producers: 0,
+            console_consumers: 0,
+        }
+    }
+
+    /// A shell over a new cluster built from `config` and `seed`.
+    pub fn with_config(config: ClusterConfig, seed: u64) -> Result<Shell, KafkaError> {
+        Ok(Shell::new(Cluster::new(config, seed)?))
+    }
+
+    /// Parses and runs `text` (one line, or several such as a command with its
+    /// here-document). A malformed line runs nothing and prints the parse error on standard
+    /// error, with [`Status::ParseError`].
+    pub fn run_line(&mut self, text: &str) -> Output {
+        match Script::parse(text) {
+            Ok(script) => self.run_script(&script),
+            Err(error) => parse_error_output(&error),
+        }
+    }
+
+    /// Runs a parsed script's commands in order.
+    pub fn run_script(&mut self, script: &Script) -> Output {
+        let mut output = Output::new();
+        for step in &script.steps {
+            output.append(self.run(&step.invocation));
+        }
+        output
+    }
+
+    /// Runs one parsed command.
+    pub fn run(&mut self, invocation: &Invocation) -> Output {
+        match invocation {
+            Invocation::Topics(args) => tools::topics::run(self, args),
+            Invocation::ConsoleProducer(args) => tools::console_producer::run(self, args),
+            Invocation::ConsoleConsumer(args) => tools::console_consumer::run(self, args),
+            Invocation::ConsumerGroups(args) => tools::consumer_groups::run(self, args),
+            Invocation::Configs(args) => tools::configs::run(self, args),
+            Invocation::LeaderElection(args) => tools::leader_election::run(self, args),
+            Invocation::Kplay(verb) => kplay::run(self, verb),
+            Invocation::Print(text) => {
+                let mut output = Output::new();
+                output.print(text.clone());
+                output
+            }
+            Invocation::Sleep(ms) => {
+                self.run_for(*ms);
+                Output::new()
+            }
+            Invocation::Help(topic) => {
+                let mut output = Output::new();
+                output.print(help::help(topic.as_deref()));
+                output
+            }
+            Invocation::Version => {
+                let mut output = Output::new();
+                output.println(help::KAFKA_VERSION);
+                output
+            }
+        }
+    }
+
+    /// Completions for `line` with the cursor at byte `cursor`: commands, options, topic,
+    /// group, client and config names.
+    pub fn complete(&self, line: &str, cursor: usize) -> Vec<String> {
+        completion::complete(self, line, cursor)
+    }
+
+    /// The help text for a topic (`None`: the overview; `kafka-topics`, `kplay consumer`, ...).
+    pub fn help(topic: Option<&str>) -> String {
+        help::help(topic)
+    }
+
+    /// The most recent events (up to 20,000), oldest first.
+    pub fn events(&self) -> &[Event] {
+        &self.events
+    }
+
+    /// Carries out a core command, keeping its events.
+    pub fn apply(&mut self, command: Command) -> Result<Vec<Event>, KafkaError> {
+        let events = self.cluster.apply(command)?;
+        self.keep(&events);
+        Ok(events)
+    }
+
+    /// Runs the next scheduled occurrence, keeping its events.
+    pub fn step(&mut self) -> Vec<Event> {
+        let events = self.cluster.step();
+        self.keep(&events);
+        events
+    }
+
+    /// Runs `duration_ms` of simulated time, keeping the events.
+    pub fn run_for(&mut self, duration_ms: i64) -> Vec<Event> {
+        let events = self.cluster.run_for(duration_ms);
+        self.keep(&events);
+        events
+    }
+
+    /// Runs the simulation one occurrence at a time until `done` says so or simulated time
+    /// reaches `deadline_ms`. `done` sees each occurrence's events. Returns whether `done`
+    /// stopped it.
+    pub fn run_until_done(
+        &mut self,
+        deadline_ms: i64,
+        mut done: impl FnMut(&mut Shell, &[Event]) -> bool,
+    ) -> bool {
+        if done(self, &[]) {
+            return true;
+        }
+        loop {
+            match self.cluster.next_occurrence_ms() {
+                Some(at_ms) if at_ms <= deadline_ms => {
+                    let events = self.step();
+                    if done(self, &events) {
+                        return true;
+                    }
+                }
+                _ => {
+                    let events = self.cluster.run_until(deadline_ms);
+                    self.keep(&events);
+                    return done(self, &events);
+                }
+            }
+        }
+    }
+
+    fn keep(&mut self, events: &[Event]) {
+        self.events.extend_from_slice(events);
+        if self.events.len() > KEPT_EVENTS {
+            let excess = self.events.len() - KEPT_EVENTS;
+            self.events.drain(..excess);
+        }
+    }
+
+    /// The next console producer's `client.id`.
+    pub(crate) fn next_console_producer(&mut self) -> String {
+        self.console_producers += 1;
+        format!("console-producer-{}", self.console_producers)
+    }
+
+    /// The next console consumer's `client.id`.
+    pub(crate) fn next_console_consumer(&mut self) -> String {
+        self.console_consumers += 1;
+        format!("console-consumer-{}", self.console_consumers)
+    }
+}
+
+/// A parse error as the shell prints it: `line 3: unknown option ...` on standard error.
+pub fn parse_error_output(error: &ParseError) -> Output {
+    let mut output = Output::new();
+    output.eprintln(error.to_string());
+    output.status = Status::ParseError;
+    output
+}

@@ -1,0 +1,472 @@
+//! `kafka-configs`: describe and alter the dynamic configs of topics and brokers, printing
+//! what Kafka's `ConfigCommand` prints.
+//!
+//! From `tools/src/main/java/org/apache/kafka/tools/ConfigCommand.java`: the headers
+//! `Dynamic configs for topic X are:`, `All configs for broker 1 are:`, `Default configs for
+//! brokers in the cluster are:`, the rows `  name=value sensitive=false synonyms={...}` sorted by
+//! name, `Completed updating config for topic X.`, `Completed updating default config for
+//! brokers in the cluster.`, `The topic 'X' doesn't exist and doesn't have dynamic config.`,
+//! `Invalid config(s): a,b` for deleting a config that is not set, `--add-config` split on
+//! commas outside `[...]`, and the usage checks of `ConfigCommandOptions.checkArgs`.
+//!
+//! Simplified: only the `topics` and `brokers` entity types are modelled (users, clients,
+//! ips, broker-loggers, client-metrics and groups are refused when the line is parsed); a
+//! stack trace is cut to its first line; describing every topic lists them sorted by name.
+
+use kplay_core::config::DescribeEntity;
+use kplay_core::{BrokerId, Command, ConfigResource};
+
+use crate::error::ParseError;
+use crate::options::{self, Opt, Parsed, HELP};
+use crate::output::Output;
+use crate::parser::Invocation;
+use crate::shell::Shell;
+
+/// The tool's name.
+pub const NAME: &str = "kafka-configs";
+
+/// What Kafka's `--help` says the tool does.
+pub const ABOUT: &str = "This tool helps to manipulate and describe entity config for a topic, client, user, broker, ip, client-metrics or group";
+
+/// The options, with Kafka's descriptions.
+pub const SPECS: &[Opt] = &[
+    Opt::text("add-config", "Key Value pairs of configs to add. Square brackets can be used to group values which contain commas: 'k1=v1,k2=[v1,v2,v2],k3=v3'."),
+    Opt::flag("all", "List all configs for the given entity, including static configs if available."),
+    Opt::flag("alter", "Alter the configuration for the entity."),
+    Opt::text("bootstrap-controller", "The Kafka controllers to connect to (any address reaches the simulated cluster)."),
+    Opt::text("bootstrap-server", "The Kafka servers to connect to. Any address reaches the simulated cluster; optional in the playground."),
+    Opt::text("broker", "The broker's ID."),
+    Opt::flag("broker-defaults", "The config defaults for all brokers."),
+    Opt::text("delete-config", "config keys to remove 'k1,k2'"),
+    Opt::flag("describe", "List configs for the given entity."),
+    Opt::flag("entity-default", "Default entity name for clients/users/brokers/ips (applies to corresponding entity type)"),
+    Opt::text("entity-name", "Name of entity (topic name/client id/user principal name/broker id/ip/client metrics/group id)"),
+    Opt::text("entity-type", "Type of entity (topics/clients/users/brokers/broker-loggers/ips/client-metrics/groups)"),
+    HELP,
+    Opt::text("topic", "The topic's name."),
+    Opt::flag("version", "Display Kafka version."),
+];
+
+/// Kafka's entity options the playground does not model.
+const UNMODELLED: &[&str] = &[
+    "client",
+    "client-defaults",
+    "user",
+    "user-defaults",
+    "ip",
+    "ip-defaults",
+    "broker-logger",
+    "client-metrics",
+    "group",
+    "add-config-file",
+    "command-config",
+];
+
+/// What the playground adds to Kafka's help.
+pub const NOTES: &str = "\
+Only the topics and brokers entity types are modelled. Broker configs that Kafka can change
+dynamically can be altered per broker (--entity-name N) or as the cluster default
+(--entity-default); --all also shows static and default values with their synonyms.";
+
+/// Which configs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Entity {
+    /// A topic, or every topic.
+    Topic(Option<String>),
+    /// A broker, or every broker and the default.
+    Broker(Option<String>),
+    /// The cluster-wide broker default.
+    BrokerDefault,
+}
+
+/// A parsed `kafka-configs` line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigsArgs {
+    /// The entity.
+    pub entity: Entity,
+    /// `--alter` (else `--describe`).
+    pub alter: bool,
+    /// `--all`.
+    pub all: bool,
+    /// `--add-config`, parsed.
+    pub add: Vec<(String, String)>,
+    /// `--delete-config`, parsed.
+    pub delete: Vec<String>,
+    /// The arguments as given, for `Error while executing config command with args '...'`.
+    pub args_text: String,
+}
+
+/// Parses the options (`ConfigCommandOptions.checkArgs`).
+pub fn parse(args: &[String]) -> Result<Invocation, ParseError> {
+    if args.is_empty() {
+        return Ok(Invocation::Help(Some(NAME.to_string())));
+    }
+    if let Some(word) = args.iter().find(|word| {
+        let name = word
+            .trim_start_matches('-')
+            .split('=')
+            .next()
+            .unwrap_or_default();
+        word.starts_with("--") && UNMODELLED.contains(&name)
+    }) {
+        return Err(ParseError::new(0, word, format!("{word} is a Kafka option the playground does not model: kafka-configs here handles topics and brokers")));
+    }
+    let parsed = options::parse(NAME, SPECS, args)?;
+    if let Some(extra) = parsed.positionals.first() {
+        return Err(ParseError::new(
+            0,
+            extra,
+            format!("unexpected argument '{extra}' for {NAME}"),
+        ));
+    }
+    check_action(&parsed)?;
+    let entity = entity(&parsed)?;
+    let alter = parsed.has("alter");
+    check_entity_use(&parsed, &entity, alter)?;
+    Ok(Invocation::Configs(ConfigsArgs {
+        entity,
+        alter,
+        all: parsed.has("all"),
+        add: match parsed.value("add-config") {
+            Some(text) => parse_add_config(text)?,
+            None => Vec::new(),
+        },
+        delete: parsed
+            .values("delete-config")
+            .iter()
+            .flat_map(|list| list.split(','))
+            .map(|name| name.trim().to_string())
+            .collect(),
+        args_text: args.join(" "),
+    }))
+}
+
+fn usage(word: &str, message: impl Into<String>) -> ParseError {
+    ParseError::new(0, word, format!("kafka-configs: {}", message.into()))
+}
+
+fn check_action(parsed: &Parsed) -> Result<(), ParseError> {
+    if parsed.count_of(&["alter", "describe"]) != 1 {
+        return Err(usage(
+            NAME,
+            "Command must include exactly one action: --describe, --alter",
+        ));
+    }
+    if parsed.has("describe") {
+        for option in ["add-config", "delete-config"] {
+            if parsed.has(option) {
+                return Err(usage(
+                    &format!("--{option}"),
+                    format!("Option \"[describe]\" can't be used with option \"[{option}]\""),
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The entity from `--entity-type`/`--entity-name`/`--entity-default` or the shortcuts.
+fn entity(parsed: &Parsed) -> Result<Entity, ParseError> {
+    let generic =
+        parsed.has("entity-type") || parsed.has("entity-name") || parsed.has("entity-default");
+    let shortcuts = parsed.count_of(&["topic", "broker", "broker-defaults"]);
+    if generic && shortcuts > 0 {
+        return Err(usage("--entity-type", "--entity-{type,name,default} should not be used in conjunction with specific entity flags"));
+    }
+    let mut types = parsed.values("entity-type");
+    for (flag, kind) in [
+        ("topic", "topics"),
+        ("broker", "brokers"),
+        ("broker-defaults", "brokers"),
+    ] {
+        if parsed.has(flag) {
+            types.push(kind.to_string());
+        }
+    }
+    let kind = match types.as_slice() {
+        [] => return Err(usage(NAME, "At least one entity type must be specified")),
+        [one] => one.clone(),
+        [first, second, ..] if first == second => {
+            return Err(usage(
+                second,
+                format!("Duplicate entity type(s) specified: {second}"),
+            ))
+        }
+        [_, second, ..] => {
+            return Err(usage(
+                second,
+                "Only 'users' and 'clients' entity types may be specified together",
+            ))
+        }
+    };
+    let default = parsed.has("entity-default") || parsed.has("broker-defaults");
+    let name = parsed
+        .value("entity-name")
+        .or(parsed.value("topic"))
+        .or(parsed.value("broker"))
+        .map(str::to_string);
+    match kind.as_str() {
+        "topics" => Ok(Entity::Topic(name)),
+        "brokers" if default => Ok(Entity::BrokerDefault),
+        "brokers" => {
+            if let Some(text) = &name {
+                if text.trim().parse::<i32>().is_err() {
+                    return Err(usage(text, format!("The entity name for brokers must be a valid integer broker id, but it is: {text}")));
+                }
+            }
+            Ok(Entity::Broker(name))
+        }
+        "clients" | "users" | "ips" | "broker-loggers" | "client-metrics" | "groups" => Err(ParseError::new(
+            0,
+            kind.clone(),
+            format!("the entity type {kind} is not modelled in the playground: kafka-configs here handles topics and brokers"),
+        )),
+        other => Err(usage(other, format!(
+            "Invalid entity type {other}, the entity type must be one of broker-loggers, topics, clients, users, brokers, ips, client-metrics, groups with a --bootstrap-server or --bootstrap-controller argument"
+        ))),
+    }
+}
+
+fn check_entity_use(parsed: &Parsed, entity: &Entity, alter: bool) -> Result<(), ParseError> {
+    if !alter {
+        if matches!(entity, Entity::Topic(_)) && parsed.has("entity-default") {
+            return Err(usage(
+                "--entity-default",
+                "--entity-default must not be specified with --describe of topics",
+            ));
+        }
+        return Ok(());
+    }
+    match entity {
+        Entity::Topic(None) => return Err(usage("--alter", "An entity name must be specified with --alter of topics")),
+        Entity::Broker(None) => {
+            return Err(usage("--alter", "An entity-name or default entity must be specified with --alter of users, clients, brokers or ips"))
+        }
+        _ => {}
+    }
+    if !parsed.has("add-config") && !parsed.has("delete-config") {
+        return Err(usage("--alter", "At least one of --add-config, --add-config-file, or --delete-config must be specified with --alter"));
+    }
+    Ok(())
+}
+
+/// `parseConfigsToBeAdded`: split on commas outside `[...]`, then on `=`; brackets removed.
+fn parse_add_config(text: &str) -> Result<Vec<(String, String)>, ParseError> {
+    let invalid = || {
+        usage(text, "Invalid entity config: all configs to be added must be in the format \"key=val\" or  \"key=[val1,val2]\" to group values which contain commas.")
+    };
+    let mut pairs = Vec::new();
+    for item in split_outside_brackets(text, ',') {
+        let parts = split_outside_brackets(&item, '=');
+        let [key, value] = parts.as_slice() else {
+            return Err(invalid());
+        };
+        let key = key.trim().to_string();
+        if !key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "$._-".contains(c))
+        {
+            return Err(usage(
+                &key,
+                format!("Invalid character found for config key: {key}"),
+            ));
+        }
+        let value = value.replace(['[', ']'], "").trim().to_string();
+        pairs.push((key, value));
+    }
+    Ok(pairs)
+}
+
+/// Splits on `separator` where no `[` is open (Kafka's `(?=[^\]]*(?:\[|$))` lookahead).
+fn split_outside_brackets(text: &str, separator: char) -> Vec<String> {
+    let mut parts = vec![String::new()];
+    let mut depth = 0i32;
+    for c in text.chars() {
+        match c {
+            '[' => depth += 1,
+            ']' => depth -= 1,
+            _ => {}
+        }
+        if c == separator && depth <= 0 {
+            parts.push(String::new());
+        } else if let Some(last) = parts.last_mut() {
+            last.push(c);
+        }
+    }
+    parts
+}
+
+/// Runs a parsed `kafka-configs` command.
+pub fn run(shell: &mut Shell, args: &ConfigsArgs) -> Output {
+    let mut output = Output::new();
+    if args.alter {
+        alter(shell, args, &mut output);
+    } else {
+        describe(shell, args, &mut output);
+    }
+    output
+}
+
+fn failure(output: &mut Output, args: &ConfigsArgs, exception: &str) {
+    output.eprintln(format!(
+        "Error while executing config command with args '{}'",
+        args.args_text
+    ));
+    output.eprintln(format!(
+        "java.util.concurrent.ExecutionException: {exception}"
+    ));
+}
+
+fn live_brokers(shell: &Shell) -> Vec<i32> {
+    shell
+        .cluster
+        .view()
+        .brokers
+        .iter()
+        .filter(|broker| broker.up && !broker.fenced)
+        .map(|broker| broker.id.0)
+        .collect()
+}
+
+fn describe(shell: &Shell, args: &ConfigsArgs, output: &mut Output) {
+    match &args.entity {
+        Entity::Topic(Some(topic)) => {
+            if !args.all && shell.cluster.topic_view(topic).is_none() {
+                output.println(format!(
+                    "The topic '{topic}' doesn't exist and doesn't have dynamic config."
+                ));
+                return;
+            }
+            describe_topic(shell, args, topic, output);
+        }
+        Entity::Topic(None) => {
+            for topic in shell.cluster.topic_names() {
+                describe_topic(shell, args, &topic, output);
+            }
+        }
+        Entity::Broker(Some(name)) => {
+            let id = name.trim().parse::<i32>().unwrap_or(-1);
+            if !args.all && !live_brokers(shell).contains(&id) {
+                output.println(format!(
+                    "The broker '{name}' doesn't exist and doesn't have dynamic config."
+                ));
+                return;
+            }
+            describe_broker(shell, args, id, output);
+        }
+        Entity::Broker(None) => {
+            for id in live_brokers(shell) {
+                describe_broker(shell, args, id, output);
+            }
+            describe_default(shell, args, output);
+        }
+        Entity::BrokerDefault => describe_default(shell, args, output),
+    }
+}
+
+fn describe_topic(shell: &Shell, args: &ConfigsArgs, topic: &str, output: &mut Output) {
+    match shell.cluster.describe_topic_configs(topic) {
+        Some(rows) => {
+            for line in DescribeEntity::Topic(topic.to_string()).render(&rows, args.all) {
+                output.println(line);
+            }
+        }
+        None => failure(
+            output,
+            args,
+            "org.apache.kafka.common.errors.UnknownTopicOrPartitionException: This server does not host this topic-partition.",
+        ),
+    }
+}
+
+fn describe_broker(shell: &Shell, args: &ConfigsArgs, id: i32, output: &mut Output) {
+    let rows = shell
+        .cluster
+        .describe_broker_configs(BrokerId(id))
+        .unwrap_or_default();
+    for line in DescribeEntity::Broker(id).render(&rows, args.all) {
+        output.println(line);
+    }
+}
+
+fn describe_default(shell: &Shell, args: &ConfigsArgs, output: &mut Output) {
+    let rows = shell.cluster.describe_broker_default_configs();
+    for line in DescribeEntity::BrokerDefault.render(&rows, args.all) {
+        output.println(line);
+    }
+}
+
+/// The entity's resource and the names of its current dynamic configs (what
+/// `alterResourceConfig` reads first), or the exception describing it failed with.
+fn current_dynamic(
+    shell: &Shell,
+    entity: &Entity,
+) -> Result<(ConfigResource, Vec<String>), String> {
+    let (resource, described, rows) = match entity {
+        Entity::Topic(Some(topic)) => {
+            let rows = shell.cluster.describe_topic_configs(topic).ok_or_else(|| {
+                "org.apache.kafka.common.errors.UnknownTopicOrPartitionException: This server does not host this topic-partition.".to_string()
+            })?;
+            (
+                ConfigResource::Topic(topic.clone()),
+                DescribeEntity::Topic(topic.clone()),
+                rows,
+            )
+        }
+        Entity::Broker(Some(name)) => {
+            let id = name.trim().parse::<i32>().unwrap_or(-1);
+            let rows = shell.cluster.describe_broker_configs(BrokerId(id)).ok_or_else(|| {
+                format!("org.apache.kafka.common.errors.InvalidRequestException: Broker {id} does not exist.")
+            })?;
+            (
+                ConfigResource::Broker(BrokerId(id)),
+                DescribeEntity::Broker(id),
+                rows,
+            )
+        }
+        _ => (
+            ConfigResource::BrokerDefault,
+            DescribeEntity::BrokerDefault,
+            shell.cluster.describe_broker_default_configs(),
+        ),
+    };
+    let source = described.dynamic_source();
+    let names = rows
+        .into_iter()
+        .filter(|row| row.source == source)
+        .map(|row| row.name)
+        .collect();
+    Ok((resource, names))
+}
+
+fn alter(shell: &mut Shell, args: &ConfigsArgs, output: &mut Output) {
+    let (resource, current) = match current_dynamic(shell, &args.entity) {
+        Ok(found) => found,
+        Err(exception) => return failure(output, args, &exception),
+    };
+    let invalid: Vec<&str> = args
+        .delete
+        .iter()
+        .filter(|name| !current.contains(name))
+        .map(String::as_str)
+        .collect();
+    if !invalid.is_empty() {
+        output.eprintln(format!("Invalid config(s): {}", invalid.join(",")));
+        return;
+    }
+    let command = Command::AlterConfigs {
+        resource: resource.clone(),
+        set: args.add.clone(),
+        delete: args.delete.clone(),
+    };
+    match shell.apply(command) {
+        Ok(_) => output.println(match resource {
+            ConfigResource::Topic(topic) => format!("Completed updating config for topic {topic}."),
+            ConfigResource::Broker(id) => format!("Completed updating config for broker {id}."),
+            ConfigResource::BrokerDefault => {
+                "Completed updating default config for brokers in the cluster.".to_string()
+            }
+        }),
+        Err(error) => failure(output, args, &error.as_exception()),
+    }
+}

@@ -1,0 +1,571 @@
+//! `kafka-console-consumer`: a real (simulated) consumer reads the topic and the records are
+//! printed as `DefaultMessageFormatter` prints them, then `Processed a total of N messages` on
+//! standard error.
+//!
+//! From `tools/src/main/java/org/apache/kafka/tools/consumer/ConsoleConsumer.java`,
+//! `ConsoleConsumerOptions.java` and `DefaultMessageFormatter.java`: `print.timestamp`
+//! (`CreateTime:1704067200000`), `print.partition` (`Partition:0`), `print.offset`
+//! (`Offset:3`), `print.headers` (`k:v,k2:v2` or `NO_HEADERS`), `print.key`, `print.value`,
+//! `key.separator`, `line.separator`, `headers.separator`, `null.literal`; `--from-beginning`
+//! sets `auto.offset.reset=earliest`; `--partition` assigns one partition and starts at
+//! `--offset` (default latest); unconsumed records of the last poll are sought back before
+//! `close()` so they are not committed.
+//!
+//! Simplified: without `--max-messages` or `--timeout-ms` the consumer reads what is available
+//! and returns (the real tool waits for more until Ctrl-C); it also gives up after 10 s of
+//! simulated time without a record. Without `--group` the real tool joins a throwaway group
+//! `console-consumer-NNNNN` alone; the playground's consumer assigns itself every partition of
+//! the topic instead (what a lone member of a fresh group gets), so no group appears. With
+//! `--group` it subscribes through the group coordinator. The client id is `console-consumer-N`
+//! unless `client.id` is given. Kafka 4.1's option names are used; 4.2's
+//! `--command-property` and `--formatter-property` are accepted as the same options.
+
+use std::collections::BTreeMap;
+
+use kplay_core::cluster::event::EventKind;
+use kplay_core::view::tools::DeliveredRecordView;
+use kplay_core::{AppCommits, Command, CommitPolicy, Offset, Subscription, TopicPartition};
+
+use super::{key_values, log_line, property, set_property};
+use crate::error::ParseError;
+use crate::options::{self, Opt, Parsed, HELP};
+use crate::output::Output;
+use crate::parser::Invocation;
+use crate::shell::Shell;
+
+/// The tool's name.
+pub const NAME: &str = "kafka-console-consumer";
+
+/// What Kafka's `--help` says the tool does.
+pub const ABOUT: &str =
+    "This tool helps to read data from Kafka topics and outputs it to standard output.";
+
+/// How long the consumer waits without a record before it gives up (simulated ms).
+pub const IDLE_LIMIT_MS: i64 = 10_000;
+
+/// The longest one run may last, records or not (simulated ms).
+pub const RUN_LIMIT_MS: i64 = 600_000;
+
+/// The options, with Kafka's descriptions.
+pub const SPECS: &[Opt] = &[
+    Opt::text("bootstrap-server", "REQUIRED: The server(s) to connect to. Any address reaches the simulated cluster; optional in the playground."),
+    Opt::text("command-property", "Consumer config properties in the form key=value (Kafka 4.2's name for --consumer-property)."),
+    Opt::text("consumer-property", "Consumer config properties in the form key=value."),
+    Opt::flag("enable-systest-events", "Log lifecycle events of the consumer in addition to logging consumed messages. (This is specific for system tests.)"),
+    Opt::text("formatter", "The name of a class to use for formatting kafka messages for display. (default: org.apache.kafka.tools.consumer.DefaultMessageFormatter)"),
+    Opt::text("formatter-property", "The properties to initialize the message formatter (Kafka 4.2's name for --property)."),
+    Opt::flag("from-beginning", "If the consumer does not already have an established offset to consume from, start with the earliest message present in the log rather than the latest message."),
+    Opt::text("group", "The consumer group id of the consumer."),
+    HELP,
+    Opt::text("isolation-level", "Set to read_committed in order to filter out transactional messages which are not committed. Set to read_uncommitted to read all messages. (default: read_uncommitted)"),
+    Opt::text("key-deserializer", "The name of the class to use for deserializing keys."),
+    Opt::int("max-messages", "The maximum number of messages to consume before exiting. If not set, consumption is continual."),
+    Opt::text("offset", "The offset to consume from (a non-negative number), or 'earliest' which means from beginning, or 'latest' which means from end (default: latest)"),
+    Opt::int("partition", "The partition to consume from. Consumption starts from the end of the partition unless '--offset' is specified."),
+    Opt::text("property", "The properties to initialize the message formatter: print.timestamp, print.key, print.offset, print.partition, print.headers, print.value (true|false), key.separator, line.separator, headers.separator, null.literal."),
+    Opt::flag("skip-message-on-error", "If there is an error when processing a message, skip it instead of halt."),
+    Opt::long("timeout-ms", "If specified, exit if no message is available for consumption for the specified interval."),
+    Opt::text("topic", "The topic to consume from."),
+    Opt::text("value-deserializer", "The name of the class to use for deserializing values."),
+    Opt::flag("version", "Display Kafka version."),
+];
+
+/// What the playground adds to Kafka's help.
+pub const NOTES: &str = "\
+Without --max-messages or --timeout-ms the consumer reads what is available and returns (the
+real tool waits for more until Ctrl-C); it also gives up after 10 s of simulated time without a
+record. Without --group the real tool joins a throwaway group of its own; the playground's
+consumer assigns itself every partition of the topic instead, so no group appears. With
+--group it subscribes through the group coordinator. Records are read as UTF-8 text
+(StringDeserializer). The client id is console-consumer-N unless client.id is given. Log lines
+carry the simulated clock. --include, --consumer.config and other formatters are not available.";
+
+/// Where consumption starts when a partition is given.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StartOffset {
+    /// `earliest` (or `--from-beginning`).
+    Earliest,
+    /// `latest` (the default).
+    Latest,
+    /// An offset.
+    At(i64),
+}
+
+/// A parsed `kafka-console-consumer` line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConsumerArgs {
+    /// `--topic`.
+    pub topic: String,
+    /// `--partition` and where it starts.
+    pub partition: Option<(i32, StartOffset)>,
+    /// The group, from `--group` or `group.id`.
+    pub group: Option<String>,
+    /// `--max-messages`.
+    pub max_messages: Option<i32>,
+    /// `--timeout-ms`.
+    pub timeout_ms: Option<i64>,
+    /// The consumer's configs, as `ConsoleConsumerOptions.buildConsumerProps` builds them.
+    pub consumer_configs: Vec<(String, String)>,
+    /// The formatter's properties.
+    pub formatter: Vec<(String, String)>,
+}
+
+/// Parses the options (`ConsoleConsumerOptions`).
+pub fn parse(args: &[String]) -> Result<Invocation, ParseError> {
+    let parsed = options::parse(NAME, SPECS, args)?;
+    if let Some(extra) = parsed.positionals.first() {
+        return Err(ParseError::new(
+            0,
+            extra,
+            format!("unexpected argument '{extra}' for {NAME}"),
+        ));
+    }
+    let topic = parsed.value("topic").ok_or_else(|| {
+        usage("kafka-console-consumer needs --topic (Exactly one of include/topic is required.)")
+    })?;
+    if let Some(formatter) = parsed.value("formatter") {
+        if !formatter.ends_with("DefaultMessageFormatter") {
+            return Err(ParseError::new(
+                0,
+                formatter,
+                "the playground prints records with DefaultMessageFormatter only",
+            ));
+        }
+    }
+    let mut configs = key_values(
+        &[
+            parsed.values("consumer-property"),
+            parsed.values("command-property"),
+        ]
+        .concat(),
+    );
+    let group = group_id(&parsed, &configs)?;
+    let partition = partition_start(&parsed, group.is_some())?;
+    offset_reset(&parsed, &mut configs)?;
+    if let Some(level) = parsed.value("isolation-level") {
+        set_property(&mut configs, "isolation.level", level);
+    }
+    match &group {
+        Some(group) => set_property(&mut configs, "group.id", group),
+        None if property(&configs, "enable.auto.commit").is_none() => {
+            set_property(&mut configs, "enable.auto.commit", "false");
+        }
+        None => {}
+    }
+    if let Some((_, start)) = partition {
+        let reset = if start == StartOffset::Earliest {
+            "earliest"
+        } else {
+            "latest"
+        };
+        set_property(&mut configs, "auto.offset.reset", reset);
+    }
+    Ok(Invocation::ConsoleConsumer(ConsumerArgs {
+        topic: topic.to_string(),
+        partition,
+        group,
+        max_messages: parsed.int("max-messages"),
+        timeout_ms: parsed.long("timeout-ms"),
+        consumer_configs: configs,
+        formatter: key_values(
+            &[
+                parsed.values("property"),
+                parsed.values("formatter-property"),
+            ]
+            .concat(),
+        ),
+    }))
+}
+
+fn usage(message: &str) -> ParseError {
+    ParseError::new(0, NAME, message.to_string())
+}
+
+/// `checkConsumerGroup`: `--group` and `group.id` must agree, and exclude `--partition`.
+fn group_id(parsed: &Parsed, configs: &[(String, String)]) -> Result<Option<String>, ParseError> {
+    let mut groups: Vec<String> = Vec::new();
+    for group in [parsed.value("group"), property(configs, "group.id")]
+        .into_iter()
+        .flatten()
+    {
+        if !groups.iter().any(|known| known == group) {
+            groups.push(group.to_string());
+        }
+    }
+    if groups.len() > 1 {
+        let listed: Vec<String> = groups.iter().map(|g| format!("'{g}'")).collect();
+        return Err(usage(&format!(
+            "kafka-console-consumer: The group ids provided in different places (directly using '--group', via '--consumer-property', or via '--consumer.config') do not match. Detected group ids: {}",
+            listed.join(", ")
+        )));
+    }
+    if !groups.is_empty() && parsed.has("partition") {
+        return Err(usage(
+            "kafka-console-consumer: Options group and partition cannot be specified together.",
+        ));
+    }
+    Ok(groups.into_iter().next())
+}
+
+fn partition_start(
+    parsed: &Parsed,
+    _has_group: bool,
+) -> Result<Option<(i32, StartOffset)>, ParseError> {
+    let Some(partition) = parsed.int("partition") else {
+        if parsed.has("offset") {
+            return Err(usage(
+                "kafka-console-consumer: The partition is required when offset is specified.",
+            ));
+        }
+        return Ok(None);
+    };
+    if parsed.has("from-beginning") && parsed.has("offset") {
+        return Err(usage("kafka-console-consumer: Options from-beginning and offset cannot be specified together."));
+    }
+    let start = match parsed.value("offset") {
+        None if parsed.has("from-beginning") => StartOffset::Earliest,
+        None => StartOffset::Latest,
+        Some(text) => match text.to_ascii_lowercase().as_str() {
+            "earliest" => StartOffset::Earliest,
+            "latest" => StartOffset::Latest,
+            _ => match text.parse::<i64>() {
+                Ok(offset) if offset >= 0 => StartOffset::At(offset),
+                _ => {
+                    return Err(ParseError::new(0, text, format!(
+                        "kafka-console-consumer: The provided offset value '{text}' is incorrect. Valid values are 'earliest', 'latest', or a non-negative long."
+                    )))
+                }
+            },
+        },
+    };
+    Ok(Some((partition, start)))
+}
+
+/// `setAutoOffsetResetValue`.
+fn offset_reset(parsed: &Parsed, configs: &mut Vec<(String, String)>) -> Result<(), ParseError> {
+    match property(configs, "auto.offset.reset") {
+        Some(reset) if parsed.has("from-beginning") && reset != "earliest" => Err(usage(&format!(
+            "kafka-console-consumer: Can't simultaneously specify --from-beginning and 'auto.offset.reset={reset}', please remove one option"
+        ))),
+        Some(_) => Ok(()),
+        None => {
+            let reset = if parsed.has("from-beginning") { "earliest" } else { "latest" };
+            set_property(configs, "auto.offset.reset", reset);
+            Ok(())
+        }
+    }
+}
+
+/// `DefaultMessageFormatter`'s settings.
+struct Formatter {
+    timestamp: bool,
+    key: bool,
+    value: bool,
+    partition: bool,
+    offset: bool,
+    delivery: bool,
+    headers: bool,
+    key_separator: String,
+    line_separator: String,
+    headers_separator: String,
+    null_literal: String,
+}
+
+impl Formatter {
+    fn configure(props: &[(String, String)]) -> Formatter {
+        let flag = |name: &str, default: bool| {
+            property(props, name).map_or(default, |v| v.trim().eq_ignore_ascii_case("true"))
+        };
+        let text = |name: &str, default: &str| property(props, name).unwrap_or(default).to_string();
+        Formatter {
+            timestamp: flag("print.timestamp", false),
+            key: flag("print.key", false),
+            value: flag("print.value", true),
+            partition: flag("print.partition", false),
+            offset: flag("print.offset", false),
+            delivery: flag("print.delivery", false),
+            headers: flag("print.headers", false),
+            key_separator: text("key.separator", "\t"),
+            line_separator: text("line.separator", "\n"),
+            headers_separator: text("headers.separator", ","),
+            null_literal: text("null.literal", "null"),
+        }
+    }
+
+    /// `DefaultMessageFormatter.writeTo`.
+    fn write(&self, record: &DeliveredRecordView) -> String {
+        let mut out = String::new();
+        let separator = |out: &mut String, column: bool| {
+            out.push_str(if column {
+                &self.key_separator
+            } else {
+                &self.line_separator
+            });
+        };
+        if self.timestamp {
+            out.push_str(&format!(
+                "{}:{}",
+                record.timestamp_type, record.timestamp_ms
+            ));
+            separator(
+                &mut out,
+                self.partition
+                    || self.offset
+                    || self.delivery
+                    || self.headers
+                    || self.key
+                    || self.value,
+            );
+        }
+        if self.partition {
+            out.push_str(&format!("Partition:{}", record.partition.partition));
+            separator(
+                &mut out,
+                self.offset || self.delivery || self.headers || self.key || self.value,
+            );
+        }
+        if self.offset {
+            out.push_str(&format!("Offset:{}", record.offset));
+            separator(
+                &mut out,
+                self.delivery || self.headers || self.key || self.value,
+            );
+        }
+        if self.delivery {
+            out.push_str("Delivery:NONE");
+            separator(&mut out, self.headers || self.key || self.value);
+        }
+        if self.headers {
+            self.write_headers(&mut out, record);
+            separator(&mut out, self.key || self.value);
+        }
+        if self.key {
+            out.push_str(record.key.as_deref().unwrap_or(&self.null_literal));
+            separator(&mut out, self.value);
+        }
+        if self.value {
+            out.push_str(record.value.as_deref().unwrap_or(&self.null_literal));
+            out.push_str(&self.line_separator);
+        }
+        out
+    }
+
+    fn write_headers(&self, out: &mut String, record: &DeliveredRecordView) {
+        if record.headers.is_empty() {
+            out.push_str("NO_HEADERS");
+            return;
+        }
+        let texts: Vec<String> = record
+            .headers
+            .iter()
+            .map(|(key, value)| format!("{key}:{}", value.as_deref().unwrap_or(&self.null_literal)))
+            .collect();
+        out.push_str(&texts.join(&self.headers_separator));
+    }
+}
+
+/// What the run saw.
+#[derive(Default)]
+struct Progress {
+    printed: i64,
+    /// Per partition, the first offset delivered but not printed (to seek back to).
+    unconsumed: BTreeMap<TopicPartition, Offset>,
+    last_record_ms: i64,
+    timed_out: bool,
+}
+
+/// Runs the consumer and prints the records.
+pub fn run(shell: &mut Shell, args: &ConsumerArgs) -> Output {
+    let mut output = Output::new();
+    let name = match property(&args.consumer_configs, "client.id") {
+        Some(client_id) => client_id.to_string(),
+        None => shell.next_console_consumer(),
+    };
+    let command = Command::CreateConsumer {
+        name: name.clone(),
+        configs: args.consumer_configs.clone(),
+        subscription: subscription(shell, args),
+        policy: CommitPolicy {
+            poll_interval_ms: Some(100),
+            processing_ms_per_record: 0,
+            commits: AppCommits::Never,
+        },
+    };
+    if let Err(error) = shell.apply(command) {
+        output.eprintln(error.as_exception());
+        output.eprintln("Processed a total of 0 messages");
+        return output;
+    }
+    if let Some((partition, StartOffset::At(offset))) = args.partition {
+        let _ = shell.apply(Command::Seek {
+            consumer: name.clone(),
+            partition: TopicPartition::new(args.topic.clone(), partition),
+            offset: Offset(offset),
+        });
+    }
+    let progress = consume(shell, args, &name, &mut output);
+    finish(shell, &name, &progress, &mut output);
+    output
+}
+
+fn subscription(shell: &Shell, args: &ConsumerArgs) -> Subscription {
+    if let Some((partition, _)) = args.partition {
+        return Subscription::Partitions(vec![TopicPartition::new(args.topic.clone(), partition)]);
+    }
+    if args.group.is_some() {
+        return Subscription::Topics(vec![args.topic.clone()]);
+    }
+    let count = shell
+        .cluster
+        .partition_count(&args.topic)
+        .unwrap_or(1)
+        .max(1);
+    Subscription::Partitions(
+        (0..count)
+            .map(|partition| TopicPartition::new(args.topic.clone(), partition))
+            .collect(),
+    )
+}
+
+fn consume(shell: &mut Shell, args: &ConsumerArgs, name: &str, output: &mut Output) -> Progress {
+    let formatter = Formatter::configure(&args.formatter);
+    let consumer_id = shell
+        .cluster
+        .consumer_views()
+        .iter()
+        .find(|view| view.name == name)
+        .map_or(u32::MAX, |view| view.id.0);
+    let max = args.max_messages.map(i64::from).filter(|max| *max >= 0);
+    let mut progress = Progress {
+        last_record_ms: shell.cluster.now_ms(),
+        ..Progress::default()
+    };
+    let hard_stop_ms = shell.cluster.now_ms().saturating_add(RUN_LIMIT_MS);
+    loop {
+        let limit_ms = match args.timeout_ms.filter(|t| *t >= 0) {
+            Some(timeout_ms) => timeout_ms.saturating_add(1),
+            None => IDLE_LIMIT_MS,
+        };
+        let deadline_ms = progress
+            .last_record_ms
+            .saturating_add(limit_ms)
+            .min(hard_stop_ms);
+        let stopped = shell.run_until_done(deadline_ms, |shell, events| {
+            let delivered: i64 = events
+                .iter()
+                .map(|event| match &event.kind {
+                    EventKind::RecordsDelivered {
+                        consumer, records, ..
+                    } if consumer.0 == consumer_id => i64::from(*records),
+                    _ => 0,
+                })
+                .sum();
+            if delivered > 0 {
+                progress.last_record_ms = shell.cluster.now_ms();
+                print_records(
+                    shell,
+                    name,
+                    delivered,
+                    max,
+                    &formatter,
+                    &mut progress,
+                    output,
+                );
+            }
+            should_stop(shell, args, name, max, &mut progress)
+        });
+        if stopped || shell.cluster.now_ms() >= hard_stop_ms {
+            break;
+        }
+    }
+    progress
+}
+
+fn print_records(
+    shell: &Shell,
+    name: &str,
+    delivered: i64,
+    max: Option<i64>,
+    formatter: &Formatter,
+    progress: &mut Progress,
+    output: &mut Output,
+) {
+    let recent = shell.cluster.recent_deliveries(name);
+    let skip = recent
+        .len()
+        .saturating_sub(usize::try_from(delivered).unwrap_or(usize::MAX));
+    for record in &recent[skip..] {
+        if max.is_some_and(|max| progress.printed >= max) {
+            progress
+                .unconsumed
+                .entry(record.partition.clone())
+                .or_insert(record.offset);
+            continue;
+        }
+        output.print(formatter.write(record));
+        progress.printed += 1;
+    }
+}
+
+fn should_stop(
+    shell: &Shell,
+    args: &ConsumerArgs,
+    name: &str,
+    max: Option<i64>,
+    progress: &mut Progress,
+) -> bool {
+    if max.is_some_and(|max| progress.printed >= max) {
+        return true;
+    }
+    let idle_ms = shell.cluster.now_ms() - progress.last_record_ms;
+    if let Some(timeout_ms) = args.timeout_ms.filter(|t| *t >= 0) {
+        if idle_ms > timeout_ms {
+            progress.timed_out = true;
+            return true;
+        }
+        return false;
+    }
+    idle_ms >= IDLE_LIMIT_MS || (max.is_none() && caught_up(shell, name))
+}
+
+/// Every assigned partition's position is known and equals the end the consumer last saw.
+fn caught_up(shell: &Shell, name: &str) -> bool {
+    shell
+        .cluster
+        .consumer_views()
+        .iter()
+        .find(|view| view.name == name)
+        .is_some_and(|view| {
+            !view.partitions.is_empty()
+                && view
+                    .partitions
+                    .iter()
+                    .all(|partition| partition.position.is_some() && partition.lag == Some(0))
+        })
+}
+
+fn finish(shell: &mut Shell, name: &str, progress: &Progress, output: &mut Output) {
+    if progress.timed_out {
+        output.eprintln(log_line(
+            shell.cluster.clock_ms(),
+            "ERROR",
+            "Error processing message, terminating consumer process: ",
+            "org.apache.kafka.tools.consumer.ConsoleConsumer",
+        ));
+        output.eprintln("org.apache.kafka.common.errors.TimeoutException");
+    }
+    for (partition, offset) in &progress.unconsumed {
+        let _ = shell.apply(Command::Seek {
+            consumer: name.to_string(),
+            partition: partition.clone(),
+            offset: *offset,
+        });
+    }
+    let _ = shell.apply(Command::CloseConsumer {
+        consumer: name.to_string(),
+    });
+    output.eprintln(format!(
+        "Processed a total of {} messages",
+        progress.printed
+    ));
+}

@@ -1,0 +1,753 @@
+//! `kafka-consumer-groups`: list and describe consumer groups, reset their committed offsets
+//! and delete them, printing what Kafka's `ConsumerGroupCommand` prints.
+//!
+//! From `tools/src/main/java/org/apache/kafka/tools/consumer/group/ConsumerGroupCommand.java`,
+//! `ConsumerGroupCommandOptions.java` and `tools/.../GroupOffsetsResetter.java`. The parsing,
+//! the checks of `ConsumerGroupCommandOptions.checkArgs`, the offset planning ([`reset`]) and
+//! the output ([`format`]) are complete; the group data ([`data`]) comes from the group
+//! coordinator, which is pending (see [`data`]).
+//!
+//! Simplified: rows of a reset plan are sorted by topic and partition (Kafka prints a
+//! `HashMap`'s order); `--to-datetime` without an offset is UTC; brokers are addressed
+//! `localhost:9092` (broker 1), `localhost:9093` (broker 2), ...; stack traces are left out;
+//! `--delete-offsets`, `--validate-regex`, `--export` and `--from-file` are not available.
+
+pub mod data;
+pub mod format;
+pub mod reset;
+
+use std::collections::BTreeMap;
+
+use kplay_core::{Command, ResetSpec, TopicPartition};
+
+use self::data::{committed_offsets, describe_group, list_groups, GroupDescription};
+use self::reset::LogOffsets;
+use super::log_line;
+use crate::error::ParseError;
+use crate::format::{parse_datetime_ms, parse_iso_duration_ms};
+use crate::options::{self, Opt, Parsed, HELP};
+use crate::output::Output;
+use crate::parser::Invocation;
+use crate::shell::Shell;
+
+/// The tool's name.
+pub const NAME: &str = "kafka-consumer-groups";
+
+/// What Kafka's `--help` says the tool does.
+pub const ABOUT: &str = "This tool helps to list all consumer groups, describe a consumer group, delete consumer group info, or reset consumer group offsets.";
+
+/// The options, with Kafka's descriptions.
+pub const SPECS: &[Opt] = &[
+    Opt::flag("all-groups", "Apply to all consumer groups."),
+    Opt::flag("all-topics", "Consider all topics assigned to a group in the `reset-offsets` process."),
+    Opt::text("bootstrap-server", "REQUIRED: The server(s) to connect to. Any address reaches the simulated cluster; optional in the playground."),
+    Opt::text("by-duration", "Reset offsets to offset by duration from current timestamp. Format: 'PnDTnHnMnS'"),
+    Opt::flag("delete", "Pass in groups to delete topic partition offsets and ownership information over the entire consumer group. For instance --group g1 --group g2"),
+    Opt::flag("describe", "Describe consumer group and list offset lag (number of messages not yet processed) related to given group."),
+    Opt::flag("dry-run", "Only show results without executing changes on Consumer Groups. Supported operations: reset-offsets."),
+    Opt::flag("execute", "Execute operation. Supported operations: reset-offsets."),
+    Opt::text("group", "The consumer group we wish to act on."),
+    HELP,
+    Opt::flag("list", "List all consumer groups."),
+    Opt::flag("members", "Describe members of the group. This option may be used with '--describe' and '--bootstrap-server' options only."),
+    Opt::flag("offsets", "Describe the group and list all topic partitions in the group along with their offset lag. This is the default sub-action of and may be used with '--describe' and '--bootstrap-server' options only."),
+    Opt::flag("reset-offsets", "Reset offsets of consumer group. Supports one consumer group at the time, and instances should be inactive. Has 2 execution options: --dry-run (the default) to plan which offsets to reset, and --execute to update the offsets. You must choose one of the following reset specifications: --to-datetime, --by-duration, --to-earliest, --to-latest, --shift-by, --to-current, --to-offset. To define the scope use --all-topics or --topic."),
+    Opt::long("shift-by", "Reset offsets shifting current offset by 'n', where 'n' can be positive or negative."),
+    Opt::optional("state", "When specified with '--describe', includes the state of the group. When specified with '--list', it displays the state of all groups. It can also be used to list groups with specific states (for example --state stable,empty)."),
+    Opt::long("timeout", "The timeout that can be set for some use cases. (default: 5000)"),
+    Opt::flag("to-current", "Reset offsets to current offset."),
+    Opt::text("to-datetime", "Reset offsets to offset from datetime. Format: 'YYYY-MM-DDTHH:mm:SS.sss'"),
+    Opt::flag("to-earliest", "Reset offsets to earliest offset."),
+    Opt::flag("to-latest", "Reset offsets to latest offset."),
+    Opt::long("to-offset", "Reset offsets to a specific offset."),
+    Opt::text("topic", "The topic whose consumer group information should be deleted or topic whose should be included in the reset offset process. In `reset-offsets` case, partitions can be specified using this format: `topic1:0,1,2`, where 0,1,2 are the partition to be included in the process. Reset-offsets also supports multiple topic inputs."),
+    Opt::optional("type", "When specified with '--list', it displays the types of all the groups. It can also be used to list groups with specific types (classic, consumer)."),
+    Opt::flag("verbose", "Provide additional information, if any, when describing the group. This option may be used with '--offsets'/'--members'/'--state' and '--bootstrap-server' options only."),
+    Opt::flag("version", "Display Kafka version."),
+];
+
+/// Kafka's options the playground does not model.
+const UNMODELLED: &[&str] = &[
+    "delete-offsets",
+    "validate-regex",
+    "export",
+    "from-file",
+    "command-config",
+];
+
+/// What the playground adds to Kafka's help.
+pub const NOTES: &str = "\
+Group data comes from the brokers' group coordinators. Brokers are addressed localhost:9092
+(broker 1), localhost:9093 (broker 2), ... A reset plan lists partitions sorted; --to-datetime
+without an offset is UTC. --delete-offsets, --validate-regex, --export and --from-file are not
+available.";
+
+/// Which groups.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Groups {
+    /// `--all-groups`.
+    All,
+    /// `--group` (repeatable).
+    Named(Vec<String>),
+}
+
+/// What `--describe` shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DescribeView {
+    /// `--offsets` (the default).
+    Offsets,
+    /// `--members`.
+    Members,
+    /// `--state`.
+    State,
+}
+
+/// A parsed `kafka-consumer-groups` line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum GroupsArgs {
+    /// `--list`.
+    List {
+        /// `--state`, with its optional filter.
+        state: Option<Vec<String>>,
+        /// `--type`, with its optional filter.
+        types: Option<Vec<String>>,
+    },
+    /// `--describe`.
+    Describe {
+        /// The groups.
+        groups: Groups,
+        /// What to show.
+        view: DescribeView,
+        /// `--verbose`.
+        verbose: bool,
+    },
+    /// `--reset-offsets`.
+    ResetOffsets {
+        /// The groups.
+        groups: Groups,
+        /// `--topic` values (`t` or `t:0,1`); empty with `--all-topics`.
+        topics: Vec<String>,
+        /// Where to.
+        spec: ResetSpec,
+        /// `--execute` (else a dry run).
+        execute: bool,
+        /// Whether `--dry-run` or `--execute` was given (else Kafka warns).
+        explicit: bool,
+    },
+    /// `--delete`.
+    Delete {
+        /// The groups.
+        groups: Groups,
+    },
+}
+
+const ACTIONS: &[&str] = &["list", "describe", "delete", "reset-offsets"];
+const SCENARIOS: &[&str] = &[
+    "to-offset",
+    "shift-by",
+    "to-datetime",
+    "by-duration",
+    "to-earliest",
+    "to-latest",
+    "to-current",
+];
+const STATES: &[&str] = &[
+    "PreparingRebalance",
+    "CompletingRebalance",
+    "Stable",
+    "Dead",
+    "Empty",
+    "Assigning",
+    "Reconciling",
+];
+
+fn usage(word: &str, message: impl Into<String>) -> ParseError {
+    ParseError::new(
+        0,
+        word,
+        format!("kafka-consumer-groups: {}", message.into()),
+    )
+}
+
+/// Parses the options (`ConsumerGroupCommandOptions.checkArgs`).
+pub fn parse(args: &[String]) -> Result<Invocation, ParseError> {
+    if args.is_empty() {
+        return Ok(Invocation::Help(Some(NAME.to_string())));
+    }
+    if let Some(word) = args.iter().find(|w| {
+        w.starts_with("--")
+            && UNMODELLED.contains(
+                &w.trim_start_matches('-')
+                    .split('=')
+                    .next()
+                    .unwrap_or_default(),
+            )
+    }) {
+        return Err(ParseError::new(
+            0,
+            word,
+            format!("{word} is a Kafka option the playground does not model"),
+        ));
+    }
+    let parsed = options::parse(NAME, SPECS, args)?;
+    if let Some(extra) = parsed.positionals.first() {
+        return Err(ParseError::new(
+            0,
+            extra,
+            format!("unexpected argument '{extra}' for {NAME}"),
+        ));
+    }
+    if parsed.count_of(ACTIONS) != 1 {
+        return Err(usage(NAME, "Command must include exactly one action: --list, --describe, --delete, --reset-offsets, --delete-offsets, --validate-regex"));
+    }
+    check_availability(&parsed)?;
+    let args = if parsed.has("list") {
+        GroupsArgs::List {
+            state: parsed
+                .has("state")
+                .then(|| split_list(parsed.value("state"))),
+            types: parsed.has("type").then(|| split_list(parsed.value("type"))),
+        }
+    } else if parsed.has("describe") {
+        describe_args(&parsed)?
+    } else if parsed.has("delete") {
+        if parsed.has("topic") {
+            return Err(usage("--topic", "The consumer does not support topic-specific offset deletion from a consumer group."));
+        }
+        GroupsArgs::Delete {
+            groups: groups(&parsed, "delete")?,
+        }
+    } else {
+        reset_args(&parsed)?
+    };
+    check_filters(&args)?;
+    Ok(Invocation::ConsumerGroups(args))
+}
+
+fn split_list(value: Option<&str>) -> Vec<String> {
+    value
+        .map(|text| {
+            text.split(',')
+                .map(|s| s.trim().to_string())
+                .filter(|s| !s.is_empty())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// jopt-simple's `availableIf` and the `checkInvalidArgs` calls.
+fn check_availability(parsed: &Parsed) -> Result<(), ParseError> {
+    for option in ["members", "verbose", "offsets"] {
+        if parsed.has(option) && !parsed.has("describe") {
+            return Err(usage(
+                &format!("--{option}"),
+                format!(
+                    "Option(s) [{option}] are unavailable given other options on the command line"
+                ),
+            ));
+        }
+    }
+    if parsed.has("state") && !parsed.has("describe") && !parsed.has("list") {
+        return Err(usage(
+            "--state",
+            "Option(s) [state] are unavailable given other options on the command line",
+        ));
+    }
+    if parsed.has("type") && !parsed.has("list") {
+        return Err(usage(
+            "--type",
+            "Option(s) [type] are unavailable given other options on the command line",
+        ));
+    }
+    if parsed.has("group") && parsed.has("all-groups") {
+        return Err(usage(
+            "--all-groups",
+            "Option \"[group]\" can't be used with option \"[all-groups]\"",
+        ));
+    }
+    if parsed.has("group") && parsed.has("list") {
+        return Err(usage(
+            "--group",
+            "Option \"[group]\" can't be used with option \"[list]\"",
+        ));
+    }
+    for action in ["list", "describe"] {
+        if parsed.has("topic") && parsed.has(action) {
+            return Err(usage(
+                "--topic",
+                format!("Option \"[topic]\" can't be used with option \"[{action}]\""),
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn groups(parsed: &Parsed, action: &str) -> Result<Groups, ParseError> {
+    if parsed.has("all-groups") {
+        return Ok(Groups::All);
+    }
+    let named = parsed.values("group");
+    if named.is_empty() {
+        return Err(usage(
+            &format!("--{action}"),
+            format!("Option [{action}] takes one of these options: [all-groups], [group]"),
+        ));
+    }
+    Ok(Groups::Named(named))
+}
+
+fn describe_args(parsed: &Parsed) -> Result<GroupsArgs, ParseError> {
+    let groups = groups(parsed, "describe")?;
+    if parsed.count_of(&["members", "offsets", "state"]) > 1 {
+        return Err(usage(
+            "--describe",
+            "Option [describe] takes at most one of these options: [members], [offsets], [state]",
+        ));
+    }
+    if parsed.has("state") && parsed.value("state").is_some() {
+        return Err(usage(
+            "--state",
+            "Option [describe] does not take a value for [state]",
+        ));
+    }
+    let view = if parsed.has("members") {
+        DescribeView::Members
+    } else if parsed.has("state") {
+        DescribeView::State
+    } else {
+        DescribeView::Offsets
+    };
+    Ok(GroupsArgs::Describe {
+        groups,
+        view,
+        verbose: parsed.has("verbose"),
+    })
+}
+
+fn reset_args(parsed: &Parsed) -> Result<GroupsArgs, ParseError> {
+    if parsed.has("dry-run") && parsed.has("execute") {
+        return Err(usage(
+            "--execute",
+            "Option [reset-offsets] only accepts one of [execute] and [dry-run]",
+        ));
+    }
+    let groups = groups(parsed, "reset-offsets")?;
+    let given: Vec<&str> = SCENARIOS
+        .iter()
+        .copied()
+        .filter(|s| parsed.has(s))
+        .collect();
+    if let [first, second, ..] = given.as_slice() {
+        return Err(usage(
+            &format!("--{second}"),
+            format!("Option \"[{first}]\" can't be used with option \"[{second}]\""),
+        ));
+    }
+    let spec = reset_spec(parsed)?;
+    let topics = parsed.values("topic");
+    if topics.is_empty() && !parsed.has("all-topics") {
+        return Err(usage(
+            "--reset-offsets",
+            "One of the reset scopes should be defined: --all-topics, --topic.",
+        ));
+    }
+    Ok(GroupsArgs::ResetOffsets {
+        groups,
+        topics,
+        spec,
+        execute: parsed.has("execute"),
+        explicit: parsed.has("execute") || parsed.has("dry-run"),
+    })
+}
+
+fn reset_spec(parsed: &Parsed) -> Result<ResetSpec, ParseError> {
+    if let Some(offset) = parsed.long("to-offset") {
+        return Ok(ResetSpec::ToOffset(offset));
+    }
+    if let Some(shift) = parsed.long("shift-by") {
+        return Ok(ResetSpec::ShiftBy(shift));
+    }
+    if let Some(text) = parsed.value("to-datetime") {
+        let ms = parse_datetime_ms(text).ok_or_else(|| {
+            usage(text, format!("Error parsing date-time '{text}': expected the format 'YYYY-MM-DDTHH:mm:SS.sss'"))
+        })?;
+        return Ok(ResetSpec::ToDatetime(ms));
+    }
+    if let Some(text) = parsed.value("by-duration") {
+        let ms = parse_iso_duration_ms(text).ok_or_else(|| {
+            usage(
+                text,
+                format!("Text cannot be parsed to a Duration: '{text}' (expected 'PnDTnHnMnS')"),
+            )
+        })?;
+        return Ok(ResetSpec::ByDuration(ms));
+    }
+    if parsed.has("to-earliest") {
+        return Ok(ResetSpec::ToEarliest);
+    }
+    if parsed.has("to-latest") {
+        return Ok(ResetSpec::ToLatest);
+    }
+    if parsed.has("to-current") {
+        return Ok(ResetSpec::ToCurrent);
+    }
+    Err(usage("--reset-offsets", "Option '[reset-offsets]' requires one of the following scenarios: [to-offset], [shift-by], [to-datetime], [by-duration], [to-earliest], [to-latest], [to-current], [from-file]"))
+}
+
+/// `groupStatesFromString` and `consumerGroupTypesFromString`.
+fn check_filters(args: &GroupsArgs) -> Result<(), ParseError> {
+    let GroupsArgs::List { state, types } = args else {
+        return Ok(());
+    };
+    for value in state.iter().flatten() {
+        if !STATES.iter().any(|s| s.eq_ignore_ascii_case(value)) {
+            return Err(usage(
+                value,
+                format!(
+                    "Invalid state list '{value}'. Valid states are: {}",
+                    STATES.join(", ")
+                ),
+            ));
+        }
+    }
+    for value in types.iter().flatten() {
+        if !["classic", "consumer"].contains(&value.to_ascii_lowercase().as_str()) {
+            return Err(usage(
+                value,
+                format!("Invalid types list '{value}'. Valid types are: Classic, Consumer"),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Runs a parsed `kafka-consumer-groups` command.
+pub fn run(shell: &mut Shell, args: &GroupsArgs) -> Output {
+    match args {
+        GroupsArgs::List { state, types } => list(shell, state.as_ref(), types.as_ref()),
+        GroupsArgs::Describe {
+            groups,
+            view,
+            verbose,
+        } => describe(shell, groups, *view, *verbose),
+        GroupsArgs::ResetOffsets {
+            groups,
+            topics,
+            spec,
+            execute,
+            explicit,
+        } => reset_offsets(shell, groups, topics, spec, *execute, *explicit),
+        GroupsArgs::Delete { groups } => delete(shell, groups),
+    }
+}
+
+fn list(shell: &Shell, state: Option<&Vec<String>>, types: Option<&Vec<String>>) -> Output {
+    let all = list_groups(&shell.cluster);
+    if state.is_none() && types.is_none() {
+        return format::list_plain(&all);
+    }
+    let wanted = |filter: Option<&Vec<String>>, value: &str| {
+        filter.is_none_or(|list| {
+            list.is_empty() || list.iter().any(|w| w.eq_ignore_ascii_case(value))
+        })
+    };
+    let shown: Vec<_> = all
+        .into_iter()
+        .filter(|g| wanted(state, &g.state) && wanted(types, &g.group_type))
+        .collect();
+    format::list_table(&shown, types.is_some(), state.is_some())
+}
+
+fn group_ids(shell: &Shell, groups: &Groups) -> Vec<String> {
+    match groups {
+        Groups::All => list_groups(&shell.cluster)
+            .into_iter()
+            .map(|g| g.group)
+            .collect(),
+        Groups::Named(names) => {
+            let mut sorted = names.clone();
+            sorted.sort();
+            sorted.dedup();
+            sorted
+        }
+    }
+}
+
+/// The group's description, or the one the admin client gets for an unknown group (`Dead`).
+fn description(shell: &Shell, group: &str) -> GroupDescription {
+    describe_group(&shell.cluster, group).unwrap_or_else(|| GroupDescription {
+        group: group.to_string(),
+        state: "Dead".to_string(),
+        coordinator: -1,
+        assignment_strategy: String::new(),
+        members: Vec::new(),
+        group_epoch: None,
+        target_assignment_epoch: None,
+    })
+}
+
+/// `ListOffsets` latest (the high watermark) of every partition with a leader.
+fn log_ends(shell: &Shell) -> BTreeMap<TopicPartition, i64> {
+    shell
+        .cluster
+        .view()
+        .topics
+        .iter()
+        .flat_map(|topic| topic.partitions.iter())
+        .filter(|p| p.leader.is_some())
+        .map(|p| (p.partition.clone(), p.high_watermark.0))
+        .collect()
+}
+
+fn describe(shell: &Shell, groups: &Groups, view: DescribeView, verbose: bool) -> Output {
+    let mut output = Output::new();
+    for group in group_ids(shell, groups) {
+        let description = description(shell, &group);
+        match view {
+            DescribeView::Offsets => {
+                let committed = committed_offsets(&shell.cluster, &group);
+                let rows = format::offset_rows(&description, &committed, &log_ends(shell));
+                if format::member_state_check(
+                    &mut output,
+                    &group,
+                    Some(&description.state),
+                    Some(rows.len()),
+                ) {
+                    output.print(format::offsets_table(&rows, verbose));
+                }
+            }
+            DescribeView::Members => {
+                let count = description.members.len();
+                format::member_state_check(
+                    &mut output,
+                    &group,
+                    Some(&description.state),
+                    Some(count),
+                );
+                output.print(format::members_table(&description, verbose));
+            }
+            DescribeView::State => {
+                if format::member_state_check(
+                    &mut output,
+                    &group,
+                    Some(&description.state),
+                    Some(1),
+                ) {
+                    output.print(format::state_table(&description, verbose));
+                }
+            }
+        }
+    }
+    output
+}
+
+/// `ListOffsets` earliest, latest and by timestamp, read from each partition's leader.
+fn log_offsets(
+    shell: &Shell,
+    partitions: &[TopicPartition],
+) -> BTreeMap<TopicPartition, LogOffsets> {
+    let mut logs = BTreeMap::new();
+    for partition in partitions {
+        let Some(topic) = shell.cluster.topic_view(&partition.topic) else {
+            continue;
+        };
+        let Some(view) = topic.partitions.iter().find(|p| p.partition == *partition) else {
+            continue;
+        };
+        let timestamps = view
+            .leader
+            .and_then(|leader| shell.cluster.log_view(leader, partition, usize::MAX))
+            .map(|log| {
+                log.segments
+                    .iter()
+                    .flat_map(|segment| segment.records.iter())
+                    .filter(|record| {
+                        record.control.is_none() && record.offset < view.high_watermark
+                    })
+                    .map(|record| (record.offset.0, record.timestamp_ms))
+                    .collect()
+            })
+            .unwrap_or_default();
+        logs.insert(
+            partition.clone(),
+            LogOffsets {
+                start: view.log_start_offset.0,
+                end: view.high_watermark.0,
+                timestamps,
+            },
+        );
+    }
+    logs
+}
+
+/// `parseTopicPartitionsToReset`, then `checkAllTopicPartitionsValid`.
+fn partitions_to_reset(
+    shell: &Shell,
+    group: &str,
+    topics: &[String],
+) -> Result<Vec<TopicPartition>, String> {
+    if topics.is_empty() {
+        return Ok(committed_offsets(&shell.cluster, group)
+            .into_keys()
+            .collect());
+    }
+    let mut partitions = Vec::new();
+    for topic in topics {
+        match topic.split_once(':') {
+            Some((name, list)) => {
+                for item in list.split(',') {
+                    let number = item.trim().parse::<i32>().map_err(|_| {
+                        format!("Invalid partition '{item}' specified in topic arg '{topic}''")
+                    })?;
+                    partitions.push(TopicPartition::new(name, number));
+                }
+            }
+            None => {
+                let count = shell
+                    .cluster
+                    .partition_count(topic)
+                    .ok_or_else(|| "This server does not host this topic-partition.".to_string())?;
+                partitions.extend((0..count).map(|p| TopicPartition::new(topic.clone(), p)));
+            }
+        }
+    }
+    check_partitions(shell, &partitions)?;
+    Ok(partitions)
+}
+
+fn check_partitions(shell: &Shell, partitions: &[TopicPartition]) -> Result<(), String> {
+    let known = |p: &TopicPartition| {
+        shell
+            .cluster
+            .partition_count(&p.topic)
+            .is_some_and(|count| p.partition >= 0 && p.partition < count)
+    };
+    let missing: Vec<String> = partitions
+        .iter()
+        .filter(|p| !known(p))
+        .map(ToString::to_string)
+        .collect();
+    if !missing.is_empty() {
+        return Err(format!(
+            "The partitions \"{}\" do not exist",
+            missing.join(",")
+        ));
+    }
+    let leaderless: Vec<String> = partitions
+        .iter()
+        .filter(|p| shell.cluster.current_leader(p).is_none())
+        .map(ToString::to_string)
+        .collect();
+    if !leaderless.is_empty() {
+        return Err(format!(
+            "The partitions \"{}\" have no leader",
+            leaderless.join(",")
+        ));
+    }
+    Ok(())
+}
+
+fn reset_offsets(
+    shell: &mut Shell,
+    groups: &Groups,
+    topics: &[String],
+    spec: &ResetSpec,
+    execute: bool,
+    explicit: bool,
+) -> Output {
+    let mut output = Output::new();
+    if !explicit {
+        output.eprintln("WARN: No action will be performed as the --execute option is missing.In a future major release, the default behavior of this command will be to prompt the user before executing the reset rather than doing a dry run. You should add the --dry-run option explicitly if you are scripting this command and want to keep the current default behavior without prompting.");
+    }
+    let mut plans: BTreeMap<String, BTreeMap<TopicPartition, i64>> = BTreeMap::new();
+    for group in group_ids(shell, groups) {
+        let state = description(shell, &group).state;
+        if !matches!(state.as_str(), "Empty" | "Dead") {
+            format::error(&mut output, &format!("Assignments can only be reset if the group '{group}' is inactive, but the current state is {state}."));
+            plans.insert(group, BTreeMap::new());
+            continue;
+        }
+        match reset_group(shell, &group, topics, spec, execute, &mut output) {
+            Ok(offsets) => {
+                plans.insert(group, offsets);
+            }
+            Err(Failure::Usage(message)) => {
+                output.eprintln(message);
+                return output;
+            }
+            Err(Failure::Kafka(message)) => {
+                format::error(
+                    &mut output,
+                    &format!("Executing consumer group command failed due to {message}"),
+                );
+                return output;
+            }
+        }
+    }
+    output.print(format::reset_table(&plans));
+    output
+}
+
+/// How a group's reset failed: a usage error (`printUsageAndExit`) or a Kafka error.
+enum Failure {
+    Usage(String),
+    Kafka(String),
+}
+
+fn reset_group(
+    shell: &mut Shell,
+    group: &str,
+    topics: &[String],
+    spec: &ResetSpec,
+    execute: bool,
+    output: &mut Output,
+) -> Result<BTreeMap<TopicPartition, i64>, Failure> {
+    let partitions = partitions_to_reset(shell, group, topics).map_err(Failure::Kafka)?;
+    let committed = committed_offsets(&shell.cluster, group);
+    let logs = log_offsets(shell, &partitions);
+    let plan = reset::plan(
+        spec,
+        &partitions,
+        &committed,
+        &logs,
+        shell.cluster.clock_ms(),
+    )
+    .map_err(Failure::Usage)?;
+    for warning in &plan.warnings {
+        output.eprintln(log_line(
+            shell.cluster.clock_ms(),
+            "WARN",
+            warning,
+            "org.apache.kafka.tools.GroupOffsetsResetter",
+        ));
+    }
+    for notice in &plan.notices {
+        output.println(notice);
+    }
+    // An empty plan alters nothing (the admin client sends no request for no offsets).
+    if execute && !partitions.is_empty() {
+        let command = Command::ResetOffsets {
+            group: group.to_string(),
+            partitions: partitions.clone(),
+            spec: spec.clone(),
+        };
+        shell
+            .apply(command)
+            .map_err(|error| Failure::Kafka(error.as_exception()))?;
+    }
+    Ok(plan.offsets)
+}
+
+fn delete(shell: &mut Shell, groups: &Groups) -> Output {
+    let mut deleted = Vec::new();
+    let mut failed = Vec::new();
+    for group in group_ids(shell, groups) {
+        match shell.apply(Command::DeleteGroup {
+            group: group.clone(),
+        }) {
+            Ok(_) => deleted.push(group),
+            Err(error) => failed.push((group, error.as_exception())),
+        }
+    }
+    format::delete_result(&deleted, &failed)
+}

@@ -1,0 +1,239 @@
+//! `kafka-leader-election`: ask the controller for preferred or unclean leader elections,
+//! printing what Kafka's `LeaderElectionCommand` prints.
+//!
+//! From `tools/src/main/java/org/apache/kafka/tools/LeaderElectionCommand.java`:
+//! `Successfully completed leader election (PREFERRED) for partitions t-0, t-1`, `Valid replica
+//! already elected for partitions t-0`, `Error completing leader election (UNCLEAN) for
+//! partition: t-0: <exception>` and then `N replica(s) could not be elected` on standard error.
+//! With `--all-topic-partitions` the controller leaves out partitions that already have the
+//! desired leader (`ReplicationControlManager.electLeaders`).
+//!
+//! Simplified: partitions are listed sorted (Kafka prints a `HashSet`'s order); the stack trace
+//! after the error is left out; `--path-to-json-file` is not available (no files).
+
+use kplay_core::cluster::event::{ElectionReason, EventKind};
+use kplay_core::{Command, ElectionType, ErrorCode, TopicPartition};
+
+use crate::error::ParseError;
+use crate::options::{self, Opt, HELP};
+use crate::output::Output;
+use crate::parser::Invocation;
+use crate::shell::Shell;
+
+/// The tool's name.
+pub const NAME: &str = "kafka-leader-election";
+
+/// What Kafka's `--help` says the tool does.
+pub const ABOUT: &str = "This tool attempts to elect a new leader for a set of topic partitions. The type of elections supported are preferred replicas and unclean replicas.";
+
+/// The options, with Kafka's descriptions.
+pub const SPECS: &[Opt] = &[
+    Opt::flag("all-topic-partitions", "Perform election on all of the eligible topic partitions based on the type of election (see the --election-type flag). Not allowed if --topic or --path-to-json-file is specified."),
+    Opt::text("bootstrap-server", "A hostname and port for the broker to connect to, in the form host:port. Any address reaches the simulated cluster; optional in the playground."),
+    Opt::text("election-type", "Type of election to attempt. Possible values are \"preferred\" for preferred leader election or \"unclean\" for unclean leader election. If preferred election is selection, the election is only performed if the current leader is not the preferred leader for the topic partition. If unclean election is selected, the election is only performed if there are no leader for the topic partition. REQUIRED."),
+    HELP,
+    Opt::int("partition", "Partition id for which to perform an election. REQUIRED if --topic is specified."),
+    Opt::text("topic", "Name of topic for which to perform an election. Not allowed if --path-to-json-file or --all-topic-partitions is specified."),
+    Opt::flag("version", "Display Kafka version."),
+];
+
+/// What the playground adds to Kafka's help.
+pub const NOTES: &str = "\
+--path-to-json-file is not available (no files); name one partition with --topic and
+--partition, or use --all-topic-partitions. Partitions are listed sorted.";
+
+/// A parsed `kafka-leader-election` line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ElectionArgs {
+    /// Preferred or unclean.
+    pub election: ElectionType,
+    /// One partition, or every partition.
+    pub partition: Option<TopicPartition>,
+}
+
+/// Parses the options (`LeaderElectionCommandOptions.validate`).
+pub fn parse(args: &[String]) -> Result<Invocation, ParseError> {
+    if args.is_empty() {
+        return Ok(Invocation::Help(Some(NAME.to_string())));
+    }
+    let parsed = options::parse(NAME, SPECS, args)?;
+    if let Some(extra) = parsed.positionals.first() {
+        return Err(ParseError::new(
+            0,
+            extra,
+            format!("unexpected argument '{extra}' for {NAME}"),
+        ));
+    }
+    let kind = parsed.value("election-type").ok_or_else(|| {
+        ParseError::new(
+            0,
+            NAME,
+            "kafka-leader-election: Missing required option(s): election-type",
+        )
+    })?;
+    let election = election_type(kind)?;
+    if parsed.count_of(&["topic", "all-topic-partitions"]) != 1 {
+        return Err(ParseError::new(0, NAME, "kafka-leader-election: One and only one of the following options is required: topic, all-topic-partitions, path-to-json-file"));
+    }
+    let partition = match (parsed.value("topic"), parsed.int("partition")) {
+        (Some(topic), Some(partition)) => Some(TopicPartition::new(topic, partition)),
+        (Some(_), None) => {
+            return Err(ParseError::new(
+                0,
+                "--topic",
+                "kafka-leader-election: Missing required option(s): partition",
+            ))
+        }
+        (None, Some(_)) => {
+            return Err(ParseError::new(
+                0,
+                "--partition",
+                "kafka-leader-election: Option partition is only allowed if topic is used",
+            ))
+        }
+        (None, None) => None,
+    };
+    Ok(Invocation::LeaderElection(ElectionArgs {
+        election,
+        partition,
+    }))
+}
+
+/// `ElectionType` as jopt-simple's `EnumConverter` reads it (case-insensitive).
+pub fn election_type(text: &str) -> Result<ElectionType, ParseError> {
+    match text.to_ascii_lowercase().as_str() {
+        "preferred" => Ok(ElectionType::Preferred),
+        "unclean" => Ok(ElectionType::Unclean),
+        _ => Err(ParseError::new(0, text, format!(
+            "kafka-leader-election: Cannot parse argument '{text}' of option election-type (expected preferred or unclean)"
+        ))),
+    }
+}
+
+/// `ElectionType.toString()`.
+pub fn election_name(election: ElectionType) -> &'static str {
+    match election {
+        ElectionType::Preferred => "PREFERRED",
+        ElectionType::Unclean => "UNCLEAN",
+    }
+}
+
+/// Runs the election.
+pub fn run(shell: &mut Shell, args: &ElectionArgs) -> Output {
+    let mut output = Output::new();
+    let name = election_name(args.election);
+    let before = partitions(shell);
+    let command = Command::ElectLeaders {
+        election: args.election,
+        partitions: args.partition.clone().map(|partition| vec![partition]),
+    };
+    let (elected, failed): (Vec<TopicPartition>, Vec<(TopicPartition, String)>) =
+        match shell.apply(command) {
+            Ok(events) => (elected_in(&events), sweep_failures(args, &before, &events)),
+            Err(error) if error.code == ErrorCode::ElectionNotNeeded => {
+                if let Some(partition) = &args.partition {
+                    output.println(format!(
+                        "Valid replica already elected for partitions {partition}"
+                    ));
+                }
+                (Vec::new(), Vec::new())
+            }
+            Err(error) => (
+                Vec::new(),
+                args.partition
+                    .iter()
+                    .map(|p| (p.clone(), error.as_exception()))
+                    .collect(),
+            ),
+        };
+    if !elected.is_empty() {
+        output.println(format!(
+            "Successfully completed leader election ({name}) for partitions {}",
+            join(&elected)
+        ));
+    }
+    for (partition, exception) in &failed {
+        output.println(format!(
+            "Error completing leader election ({name}) for partition: {partition}: {exception}"
+        ));
+    }
+    if !failed.is_empty() {
+        output.eprintln(format!("{} replica(s) could not be elected", failed.len()));
+    }
+    output
+}
+
+fn join(partitions: &[TopicPartition]) -> String {
+    partitions
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Every partition with its leader and preferred replica, before the election.
+fn partitions(shell: &Shell) -> Vec<(TopicPartition, Option<i32>, Option<i32>)> {
+    shell
+        .cluster
+        .view()
+        .topics
+        .iter()
+        .flat_map(|topic| topic.partitions.iter())
+        .map(|p| {
+            (
+                p.partition.clone(),
+                p.leader.map(|b| b.0),
+                p.replicas.first().map(|b| b.0),
+            )
+        })
+        .collect()
+}
+
+fn elected_in(events: &[kplay_core::Event]) -> Vec<TopicPartition> {
+    let mut elected: Vec<TopicPartition> = events
+        .iter()
+        .filter_map(|event| match &event.kind {
+            EventKind::LeaderElected {
+                partition,
+                leader: Some(_),
+                reason:
+                    ElectionReason::Preferred
+                    | ElectionReason::Unclean
+                    | ElectionReason::ReplicaReturned,
+                ..
+            } => Some(partition.clone()),
+            _ => None,
+        })
+        .collect();
+    elected.sort();
+    elected.dedup();
+    elected
+}
+
+/// The partitions a sweep wanted to change but could not: not on the preferred leader (or
+/// without a leader, for unclean) and not elected now.
+fn sweep_failures(
+    args: &ElectionArgs,
+    before: &[(TopicPartition, Option<i32>, Option<i32>)],
+    events: &[kplay_core::Event],
+) -> Vec<(TopicPartition, String)> {
+    if args.partition.is_some() {
+        return Vec::new();
+    }
+    let elected = elected_in(events);
+    before
+        .iter()
+        .filter(|(partition, _, _)| !elected.contains(partition))
+        .filter_map(|(partition, leader, preferred)| match args.election {
+            ElectionType::Preferred if leader != preferred => Some((
+                partition.clone(),
+                format!("org.apache.kafka.common.errors.PreferredLeaderNotAvailableException: Failed to elect leader for partition {partition} under strategy PreferredReplicaPartitionLeaderElectionStrategy"),
+            )),
+            ElectionType::Unclean if leader.is_none() => Some((
+                partition.clone(),
+                format!("org.apache.kafka.common.errors.EligibleLeadersNotAvailableException: Failed to elect leader for partition {partition} under strategy UncleanLeaderElectionStrategy"),
+            )),
+            _ => None,
+        })
+        .collect()
+}
