@@ -72,6 +72,7 @@ impl Broker {
             }
         }
         self.purgatory.clear();
+        self.stop_group_coordinator(ctx);
         self.fetchers.clear();
         self.own_requests.clear();
         self.auto_create_pending.clear();
@@ -406,7 +407,8 @@ fn controller_request_id(body: &ControllerBody) -> Option<u64> {
         | ControllerBody::BrokerHeartbeat { request_id, .. }
         | ControllerBody::FetchMetadata { request_id, .. }
         | ControllerBody::AlterPartition { request_id, .. }
-        | ControllerBody::CreateTopics { request_id, .. } => Some(*request_id),
+        | ControllerBody::CreateTopics { request_id, .. }
+        | ControllerBody::CreateInternalTopic { request_id, .. } => Some(*request_id),
         _ => None,
     }
 }

@@ -2,8 +2,8 @@
 //! and talk to the cluster only with requests.
 //!
 //! - [`metadata`]: a client's view of the cluster;
-//! - [`producer`]: `KafkaProducer`;
-//! - [`consumer`]: `KafkaConsumer`;
+//! - [`producer`]: the producer, `KafkaProducer`;
+//! - [`consumer`]: the consumer, `KafkaConsumer`;
 //! - [`commands`]: the commands that create and drive clients.
 
 pub mod commands;
@@ -22,6 +22,8 @@ use self::consumer::Consumer;
 use self::producer::Producer;
 
 /// A client process.
+// Producers outnumber consumers in most sessions, so only the consumer is boxed.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone)]
 pub enum Client {
     /// A producer.

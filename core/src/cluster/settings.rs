@@ -120,7 +120,7 @@ impl BrokerSettings {
             log_cleaner_enable: config.log_cleaner_enable,
             auto_create_topics_enable: config.auto_create_topics_enable,
             num_partitions: config.num_partitions,
-            default_replication_factor: i32::from(config.default_replication_factor),
+            default_replication_factor: config.default_replication_factor,
             delete_topic_enable: config.delete_topic_enable,
             auto_leader_rebalance_enable: config.auto_leader_rebalance_enable,
             leader_imbalance_check_interval_seconds: config.leader_imbalance_check_interval_seconds,

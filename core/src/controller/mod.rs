@@ -252,6 +252,26 @@ impl Controller {
                 };
                 ctx.send(from, Body::Controller(response));
             }
+            ControllerBody::CreateInternalTopic {
+                request_id,
+                topic,
+                partitions,
+                replication_factor,
+                configs,
+            } => {
+                let result = self.create_internal_topic(
+                    &topic,
+                    partitions,
+                    replication_factor,
+                    configs,
+                    ctx,
+                );
+                let response = ControllerBody::CreateTopicsResponse {
+                    request_id,
+                    results: vec![(topic, result)],
+                };
+                ctx.send(from, Body::Controller(response));
+            }
             _ => {}
         }
     }
@@ -266,14 +286,13 @@ impl Controller {
                 epoch,
                 broker,
                 request_id,
-            } if epoch == self.epoch => {
-                if self
+            } if epoch == self.epoch
+                && self
                     .held_fetches
                     .get(&broker)
-                    .is_some_and(|held| held.request_id == request_id)
-                {
-                    self.answer_held_fetch(broker, ctx);
-                }
+                    .is_some_and(|held| held.request_id == request_id) =>
+            {
+                self.answer_held_fetch(broker, ctx);
             }
             ControllerTimer::LeaderImbalanceCheck { epoch } if epoch == self.epoch => {
                 self.rebalance_leaders(ctx);

@@ -109,5 +109,8 @@ pub struct ListOffsetsResponse {
     /// The request answered.
     pub request_id: u64,
     /// Per partition: the offset (with its timestamp, -1 when none), or an error.
-    pub partitions: Vec<(TopicPartition, Result<(Offset, i64), KafkaError>)>,
+    pub partitions: Vec<(TopicPartition, ListedOffset)>,
 }
+
+/// One partition's ListOffsets answer: the offset and its timestamp (-1 when none), or an error.
+pub type ListedOffset = Result<(Offset, i64), KafkaError>;

@@ -24,6 +24,9 @@ pub struct TxnMarker {
     pub partitions: Vec<TopicPartition>,
 }
 
+/// Per partition: `None` when a marker was written, else why not.
+pub type MarkerResults = Vec<(TopicPartition, Option<KafkaError>)>;
+
 /// Transaction messages.
 #[derive(Debug, Clone)]
 pub enum TxnBody {
@@ -115,7 +118,7 @@ pub enum TxnBody {
         /// The request answered.
         request_id: u64,
         /// Per producer, per partition: `None` when the marker was written.
-        results: Vec<(ProducerId, Vec<(TopicPartition, Option<KafkaError>)>)>,
+        results: Vec<(ProducerId, MarkerResults)>,
     },
 }
 

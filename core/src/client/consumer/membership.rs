@@ -224,6 +224,7 @@ impl Consumer {
             group_id: membership.group_id.clone(),
             member_id: membership.member_id.clone(),
             group_instance_id: self.rules.group_instance_id.clone(),
+            client_id: self.name.clone(),
             session_timeout_ms: self.rules.session_timeout_ms,
             rebalance_timeout_ms: self.rules.max_poll_interval_ms,
             protocols,
@@ -623,12 +624,12 @@ impl Consumer {
             return;
         };
         match error.code {
-            ErrorCode::RebalanceInProgress => {
-                if membership.rejoin.is_none() && membership.join_in_flight.is_none() {
-                    membership.rejoin = Some("group is already rebalancing".to_string());
-                    if !cooperative {
-                        membership.state = MemberState::Unjoined;
-                    }
+            ErrorCode::RebalanceInProgress
+                if membership.rejoin.is_none() && membership.join_in_flight.is_none() =>
+            {
+                membership.rejoin = Some("group is already rebalancing".to_string());
+                if !cooperative {
+                    membership.state = MemberState::Unjoined;
                 }
             }
             ErrorCode::UnknownMemberId

@@ -331,7 +331,8 @@ impl Consumer {
     pub fn handle_message(&mut self, _from: NodeId, body: Body, ctx: &mut Ctx) {
         match body {
             Body::MetadataResponse(response) => {
-                if self.metadata.update(response, ctx.now_ms) {
+                let awaited = self.metadata.update(response, ctx.now_ms);
+                if awaited {
                     self.after_metadata(ctx);
                 }
             }
@@ -368,7 +369,8 @@ impl Consumer {
     fn after_metadata(&mut self, ctx: &mut Ctx) {
         self.check_metadata_for_rejoin(ctx);
         self.ensure_active_group(ctx);
-        self.send_fetches(ctx);
+        // Positions whose lookup waited for a leader are looked up now (then fetches go out).
+        self.initialize_positions(ctx);
         if self.metadata.stale {
             ctx.after(
                 self.rules.retry_backoff_ms,

@@ -438,7 +438,8 @@ impl Producer {
     pub fn handle_message(&mut self, _from: NodeId, body: Body, ctx: &mut Ctx) {
         match body {
             Body::MetadataResponse(response) => {
-                if self.metadata.update(response, ctx.now_ms) {
+                let awaited = self.metadata.update(response, ctx.now_ms);
+                if awaited {
                     self.after_metadata(ctx);
                 }
             }
