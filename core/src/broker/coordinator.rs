@@ -15,14 +15,14 @@ use std::sync::Arc;
 
 use crate::cluster::context::Ctx;
 use crate::error::{ErrorCode, KafkaError};
-use crate::group::coordinator::records::CoordinatorRecord;
+use crate::group::coordinator::records::record_set;
 use crate::group::coordinator::runtime::Append;
 use crate::group::coordinator::{
     partition_for, CoordinatorEnv, CoordinatorTimer, GroupCoordinator, OFFSETS_TOPIC,
 };
 use crate::ids::{ProducerId, TopicPartition};
 use crate::kinds::{Acks, CompressionType};
-use crate::log::{ProducedBatch, RecordSetBuilder};
+use crate::log::ProducedBatch;
 use crate::network::NodeId;
 use crate::protocol::group::CoordinatorType;
 use crate::protocol::{Body, ControllerBody, GroupBody};
@@ -230,11 +230,7 @@ impl Broker {
     /// The batch of one write: readable keys and values, stamped with the broker's clock; a
     /// TxnOffsetCommit's batch is transactional with the producer's id, epoch and next sequence.
     fn coordinator_batch(&self, append: &Append, clock_ms: i64) -> ProducedBatch {
-        let mut builder = RecordSetBuilder::new();
-        for record in &append.records {
-            push_record(&mut builder, record, clock_ms);
-        }
-        let records = Arc::new(builder.build());
+        let records = Arc::new(record_set(&append.records, clock_ms));
         match append.producer {
             None => ProducedBatch::plain(CompressionType::None, records),
             Some((producer_id, producer_epoch)) => ProducedBatch {
@@ -369,6 +365,27 @@ impl Broker {
         );
     }
 
+    /// A topic was deleted: the coordinator deletes the groups' offsets of it.
+    pub(super) fn groups_topic_deleted(&mut self, topic: &str, ctx: &mut Ctx) {
+        let Broker {
+            id,
+            settings,
+            metadata,
+            group_coordinator,
+            ..
+        } = self;
+        let env = CoordinatorEnv {
+            settings,
+            broker: *id,
+            partition_count: offsets_partition_count(
+                metadata,
+                settings.offsets_topic_num_partitions,
+            ),
+        };
+        group_coordinator.on_topic_deleted(topic, env, ctx);
+        self.flush_coordinator_appends(ctx);
+    }
+
     /// The broker stops: requests its coordinator held are reset, its groups are gone.
     pub(super) fn stop_group_coordinator(&mut self, ctx: &mut Ctx) {
         self.group_coordinator.disconnect_all(ctx);
@@ -376,13 +393,82 @@ impl Broker {
     }
 }
 
-fn push_record(builder: &mut RecordSetBuilder, record: &CoordinatorRecord, clock_ms: i64) {
-    let key = record.key();
-    let value = record.value();
-    builder.push(
-        clock_ms,
-        Some(key.as_bytes()),
-        value.as_deref().map(str::as_bytes),
-        &[],
-    );
+impl Broker {
+    fn coordinator_env(&self) -> CoordinatorEnv<'_> {
+        CoordinatorEnv {
+            settings: &self.settings,
+            broker: self.id,
+            partition_count: offsets_partition_count(
+                &self.metadata,
+                self.settings.offsets_topic_num_partitions,
+            ),
+        }
+    }
+
+    /// The offsets partition index of `group` as this broker maps it.
+    pub fn offsets_partition_of(&self, group: &str) -> i32 {
+        partition_for(group, self.coordinator_env().partition_count)
+    }
+
+    /// AlterConsumerGroupOffsets from the admin client (`--reset-offsets --execute`).
+    pub(crate) fn admin_commit_offsets(
+        &mut self,
+        group: &str,
+        offsets: &[(TopicPartition, crate::ids::Offset)],
+        ctx: &mut Ctx,
+    ) -> Result<(), KafkaError> {
+        let index = self.offsets_partition_of(group);
+        let partition = TopicPartition::new(OFFSETS_TOPIC, index);
+        let log_end_offset = self
+            .replicas
+            .get(&partition)
+            .map_or(crate::ids::Offset(0), |replica| {
+                replica.log.log_end_offset()
+            });
+        let Broker {
+            id,
+            settings,
+            metadata,
+            group_coordinator,
+            ..
+        } = self;
+        let env = CoordinatorEnv {
+            settings,
+            broker: *id,
+            partition_count: offsets_partition_count(
+                metadata,
+                settings.offsets_topic_num_partitions,
+            ),
+        };
+        group_coordinator.admin_commit_offsets(index, group, offsets, log_end_offset, env, ctx)?;
+        self.flush_coordinator_appends(ctx);
+        Ok(())
+    }
+
+    /// DeleteGroups from the admin client (`--delete`).
+    pub(crate) fn admin_delete_group(
+        &mut self,
+        group: &str,
+        ctx: &mut Ctx,
+    ) -> Result<(), KafkaError> {
+        let index = self.offsets_partition_of(group);
+        let Broker {
+            id,
+            settings,
+            metadata,
+            group_coordinator,
+            ..
+        } = self;
+        let env = CoordinatorEnv {
+            settings,
+            broker: *id,
+            partition_count: offsets_partition_count(
+                metadata,
+                settings.offsets_topic_num_partitions,
+            ),
+        };
+        group_coordinator.admin_delete_group(index, group, env, ctx)?;
+        self.flush_coordinator_appends(ctx);
+        Ok(())
+    }
 }

@@ -363,7 +363,7 @@ impl Broker {
 
 /// `UnifiedLog.fetchOffsetByTimestamp`: the first record at or after `timestamp_ms` below
 /// `upper_bound`, with its timestamp; the upper bound with -1 when there is none.
-fn offset_for_timestamp(
+pub(crate) fn offset_for_timestamp(
     log: &crate::log::PartitionLog,
     timestamp_ms: i64,
     upper_bound: Offset,

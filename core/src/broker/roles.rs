@@ -166,6 +166,7 @@ impl Broker {
         for partition in partitions {
             self.remove_replica(&partition, ctx);
         }
+        self.groups_topic_deleted(topic, ctx);
     }
 
     /// Deletes the local replica (its topic was deleted, or it was moved off this broker).

@@ -4,10 +4,12 @@
 //! - [`cluster`]: brokers, the controller, partitions with their replicas, ISR and high
 //!   watermark; messages in flight; network faults;
 //! - [`log`]: one replica's log, segment by segment, record by record;
-//! - [`clients`]: producers and consumers.
+//! - [`clients`]: producers and consumers;
+//! - [`groups`]: consumer groups as `kafka-consumer-groups` lists and describes them.
 
 pub mod clients;
 pub mod cluster;
+pub mod groups;
 pub mod log;
 
 use crate::cluster::Cluster;

@@ -511,6 +511,18 @@ impl Consumer {
         });
     }
 
+    /// `resetGenerationOnResponseError`: the member's generation and id are gone; its
+    /// partitions are lost (no commit) and it rejoins.
+    pub(crate) fn reset_generation(&mut self, reason: String, ctx: &mut Ctx) {
+        if let Some(membership) = self.membership.as_mut() {
+            membership.member_id.clear();
+            membership.generation = -1;
+            membership.state = MemberState::Unjoined;
+            membership.rejoin = Some(reason);
+        }
+        self.lose_partitions(ctx);
+    }
+
     /// Partitions lost without a commit (the member was kicked out: `onPartitionsLost`).
     fn lose_partitions(&mut self, ctx: &mut Ctx) {
         let owned = self.owned_partitions();

@@ -361,6 +361,7 @@ impl Consumer {
                 self.metadata
                     .maybe_request(self.rules.allow_auto_create_topics, ctx);
                 self.ensure_active_group(ctx);
+                self.retry_commits(ctx);
                 self.send_fetches(ctx);
             }
         }

@@ -23,6 +23,7 @@
 //! visible when their write is replicated; loading takes a modeled time; only the classic
 //! protocol (no KIP-848 consumer groups).
 
+pub mod admin;
 pub mod commit;
 pub mod events;
 pub mod group;
@@ -40,6 +41,9 @@ pub mod shard;
 pub mod state;
 pub mod sync;
 pub mod writes;
+
+#[cfg(test)]
+mod state_machine_tests;
 
 use std::collections::BTreeMap;
 
@@ -161,7 +165,7 @@ pub struct GroupCoordinator {
 }
 
 /// Runs `f` on shard `index` with a context for it.
-fn with_shard<R>(
+pub(crate) fn with_shard<R>(
     coordinator: &mut GroupCoordinator,
     index: i32,
     env: CoordinatorEnv,
@@ -388,6 +392,22 @@ impl GroupCoordinator {
                 offsets,
             });
         });
+    }
+
+    /// A topic was deleted: every group's offsets for it are deleted (Kafka 4's
+    /// `onPartitionsDeleted`).
+    pub fn on_topic_deleted(&mut self, topic: &str, env: CoordinatorEnv, ctx: &mut Ctx) {
+        let indexes: Vec<i32> = self
+            .shards
+            .iter()
+            .filter(|(_, shard)| shard.is_active())
+            .map(|(index, _)| *index)
+            .collect();
+        for index in indexes {
+            with_shard(self, index, env, ctx, |shard, rt| {
+                shard.delete_topic_offsets(rt, topic)
+            });
+        }
     }
 
     /// The broker crashed: every held request's connection is reset.

@@ -183,6 +183,20 @@ impl OffsetStore {
         materialized
     }
 
+    /// Every group and partition of `topic` with a committed or pending offset.
+    pub fn partitions_of_topic(&self, topic: &str) -> Vec<(String, TopicPartition)> {
+        let mut found: BTreeSet<(String, TopicPartition)> = BTreeSet::new();
+        let stores = std::iter::once(&self.committed).chain(self.pending.values());
+        for store in stores {
+            for (group, offsets) in store {
+                for partition in offsets.keys().filter(|p| p.topic == topic) {
+                    found.insert((group.clone(), partition.clone()));
+                }
+            }
+        }
+        found.into_iter().collect()
+    }
+
     /// Forgets everything about `group` (it was deleted).
     pub fn remove_group(&mut self, group: &str) {
         self.committed.remove(group);

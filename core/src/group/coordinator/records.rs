@@ -22,6 +22,7 @@ use std::collections::BTreeMap;
 
 use crate::ids::{Offset, TopicPartition};
 use crate::kinds::AssignorKind;
+use crate::log::{RecordSet, RecordSetBuilder};
 use crate::protocol::group::Subscription;
 
 /// One committed offset as stored (`OffsetCommitValue`).
@@ -170,6 +171,22 @@ impl CoordinatorRecord {
             _ => None,
         }
     }
+}
+
+/// The records of one write as a batch's records, stamped `timestamp_ms`.
+pub fn record_set(records: &[CoordinatorRecord], timestamp_ms: i64) -> RecordSet {
+    let mut builder = RecordSetBuilder::new();
+    for record in records {
+        let key = record.key();
+        let value = record.value();
+        builder.push(
+            timestamp_ms,
+            Some(key.as_bytes()),
+            value.as_deref().map(str::as_bytes),
+            &[],
+        );
+    }
+    builder.build()
 }
 
 fn offset_value(value: &OffsetCommitValue) -> String {

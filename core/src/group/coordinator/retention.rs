@@ -71,6 +71,27 @@ impl GroupShard {
     }
 }
 
+impl GroupShard {
+    /// `OffsetMetadataManager.onPartitionsDeleted`: the offsets of a deleted topic go, with
+    /// tombstones.
+    pub(crate) fn delete_topic_offsets(&mut self, rt: &mut ShardCtx, topic: &str) {
+        let records: Vec<CoordinatorRecord> = self
+            .offsets
+            .partitions_of_topic(topic)
+            .into_iter()
+            .map(|(group, partition)| {
+                self.offsets.remove(&group, &partition);
+                CoordinatorRecord::OffsetCommit {
+                    group,
+                    partition,
+                    value: None,
+                }
+            })
+            .collect();
+        rt.write(records, None, WriteCompletion::None);
+    }
+}
+
 /// The offsets of `group` that expired, and whether none is left (and no transaction is open).
 pub fn expired_offsets(
     group: &ClassicGroup,
