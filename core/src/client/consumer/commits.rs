@@ -174,7 +174,14 @@ impl Consumer {
                 membership.coordinator = None;
             }
             if commit.sync {
+                // commitSync retries once the coordinator is found again.
                 self.commits.pending.push(commit);
+            } else {
+                // commitAsync's callback gets a RetriableCommitFailedException.
+                ctx.emit(EventKind::OffsetCommitFailed {
+                    consumer: self.id,
+                    error: error.clone(),
+                });
             }
             self.ensure_active_group(ctx);
             return;
