@@ -14,13 +14,14 @@
 use std::sync::Arc;
 
 use crate::cluster::context::Ctx;
+use crate::cluster::settings::BrokerSettings;
 use crate::error::{ErrorCode, KafkaError};
 use crate::group::coordinator::records::record_set;
 use crate::group::coordinator::runtime::Append;
 use crate::group::coordinator::{
     partition_for, CoordinatorEnv, CoordinatorTimer, GroupCoordinator, OFFSETS_TOPIC,
 };
-use crate::ids::{ProducerId, TopicPartition};
+use crate::ids::{BrokerId, ProducerId, TopicPartition};
 use crate::kinds::{Acks, CompressionType};
 use crate::log::ProducedBatch;
 use crate::network::NodeId;
@@ -37,13 +38,23 @@ pub const TRANSACTION_STATE_TOPIC: &str = "__transaction_state";
 /// `offsets.topic.segment.bytes` and `transaction.state.log.segment.bytes` (100 MiB).
 const INTERNAL_TOPIC_SEGMENT_BYTES: &str = "104857600";
 
-/// The partition count the coordinator maps groups with: the topic's, once it exists
-/// (`offsets.topic.num.partitions` must not change after deployment).
-fn offsets_partition_count(metadata: &MetadataCache, configured: i32) -> i32 {
-    metadata
+/// What the coordinator needs of its broker. Groups map to the partitions of
+/// `__consumer_offsets` as it exists (`offsets.topic.num.partitions` must not change after
+/// deployment), or as configured until it exists.
+fn env<'a>(
+    id: BrokerId,
+    settings: &'a BrokerSettings,
+    metadata: &MetadataCache,
+) -> CoordinatorEnv<'a> {
+    let partition_count = metadata
         .partition_count(OFFSETS_TOPIC)
-        .unwrap_or(configured)
-        .max(1)
+        .unwrap_or(settings.offsets_topic_num_partitions)
+        .max(1);
+    CoordinatorEnv {
+        settings,
+        broker: id,
+        partition_count,
+    }
 }
 
 impl Broker {
@@ -56,14 +67,7 @@ impl Broker {
                 key_type,
             } => self.find_coordinator(from, request_id, &key, key_type, ctx),
             request if request.is_request() => {
-                let env = CoordinatorEnv {
-                    settings: &self.settings,
-                    broker: self.id,
-                    partition_count: offsets_partition_count(
-                        &self.metadata,
-                        self.settings.offsets_topic_num_partitions,
-                    ),
-                };
+                let env = env(self.id, &self.settings, &self.metadata);
                 self.group_coordinator
                     .handle_request(from, request, env, ctx);
                 self.flush_coordinator_appends(ctx);
@@ -82,14 +86,7 @@ impl Broker {
             group_coordinator,
             ..
         } = self;
-        let env = CoordinatorEnv {
-            settings,
-            broker: *id,
-            partition_count: offsets_partition_count(
-                metadata,
-                settings.offsets_topic_num_partitions,
-            ),
-        };
+        let env = env(*id, settings, metadata);
         match timer {
             CoordinatorTimer::Load { partition, epoch } => {
                 let tp = TopicPartition::new(OFFSETS_TOPIC, partition);
@@ -277,14 +274,7 @@ impl Broker {
         result: Result<(), KafkaError>,
         ctx: &mut Ctx,
     ) {
-        let env = CoordinatorEnv {
-            settings: &self.settings,
-            broker: self.id,
-            partition_count: offsets_partition_count(
-                &self.metadata,
-                self.settings.offsets_topic_num_partitions,
-            ),
-        };
+        let env = env(self.id, &self.settings, &self.metadata);
         self.group_coordinator
             .write_completed(write_id, result, env, ctx);
         self.flush_coordinator_appends(ctx);
@@ -304,14 +294,7 @@ impl Broker {
         let records = self.replicas.get(partition).map_or(0, |replica| {
             replica.log.log_end_offset().0 - replica.log.log_start_offset().0
         });
-        let env = CoordinatorEnv {
-            settings: &self.settings,
-            broker: self.id,
-            partition_count: offsets_partition_count(
-                &self.metadata,
-                self.settings.offsets_topic_num_partitions,
-            ),
-        };
+        let env = env(self.id, &self.settings, &self.metadata);
         self.group_coordinator
             .begin_loading(partition.clone(), epoch, records, env, ctx);
     }
@@ -321,14 +304,7 @@ impl Broker {
         if partition.topic != OFFSETS_TOPIC || !self.group_coordinator.owns(partition.partition) {
             return;
         }
-        let env = CoordinatorEnv {
-            settings: &self.settings,
-            broker: self.id,
-            partition_count: offsets_partition_count(
-                &self.metadata,
-                self.settings.offsets_topic_num_partitions,
-            ),
-        };
+        let env = env(self.id, &self.settings, &self.metadata);
         self.group_coordinator.unload(partition.partition, env, ctx);
     }
 
@@ -348,14 +324,7 @@ impl Broker {
         if partition.topic != OFFSETS_TOPIC {
             return;
         }
-        let env = CoordinatorEnv {
-            settings: &self.settings,
-            broker: self.id,
-            partition_count: offsets_partition_count(
-                &self.metadata,
-                self.settings.offsets_topic_num_partitions,
-            ),
-        };
+        let env = env(self.id, &self.settings, &self.metadata);
         self.group_coordinator.complete_transaction(
             partition.partition,
             producer_id,
@@ -367,22 +336,8 @@ impl Broker {
 
     /// A topic was deleted: the coordinator deletes the groups' offsets of it.
     pub(super) fn groups_topic_deleted(&mut self, topic: &str, ctx: &mut Ctx) {
-        let Broker {
-            id,
-            settings,
-            metadata,
-            group_coordinator,
-            ..
-        } = self;
-        let env = CoordinatorEnv {
-            settings,
-            broker: *id,
-            partition_count: offsets_partition_count(
-                metadata,
-                settings.offsets_topic_num_partitions,
-            ),
-        };
-        group_coordinator.on_topic_deleted(topic, env, ctx);
+        let env = env(self.id, &self.settings, &self.metadata);
+        self.group_coordinator.on_topic_deleted(topic, env, ctx);
         self.flush_coordinator_appends(ctx);
     }
 
@@ -394,20 +349,12 @@ impl Broker {
 }
 
 impl Broker {
-    fn coordinator_env(&self) -> CoordinatorEnv<'_> {
-        CoordinatorEnv {
-            settings: &self.settings,
-            broker: self.id,
-            partition_count: offsets_partition_count(
-                &self.metadata,
-                self.settings.offsets_topic_num_partitions,
-            ),
-        }
-    }
-
     /// The offsets partition index of `group` as this broker maps it.
     pub fn offsets_partition_of(&self, group: &str) -> i32 {
-        partition_for(group, self.coordinator_env().partition_count)
+        partition_for(
+            group,
+            env(self.id, &self.settings, &self.metadata).partition_count,
+        )
     }
 
     /// AlterConsumerGroupOffsets from the admin client (`--reset-offsets --execute`).
@@ -425,22 +372,15 @@ impl Broker {
             .map_or(crate::ids::Offset(0), |replica| {
                 replica.log.log_end_offset()
             });
-        let Broker {
-            id,
-            settings,
-            metadata,
-            group_coordinator,
-            ..
-        } = self;
-        let env = CoordinatorEnv {
-            settings,
-            broker: *id,
-            partition_count: offsets_partition_count(
-                metadata,
-                settings.offsets_topic_num_partitions,
-            ),
-        };
-        group_coordinator.admin_commit_offsets(index, group, offsets, log_end_offset, env, ctx)?;
+        let env = env(self.id, &self.settings, &self.metadata);
+        self.group_coordinator.admin_commit_offsets(
+            index,
+            group,
+            offsets,
+            log_end_offset,
+            env,
+            ctx,
+        )?;
         self.flush_coordinator_appends(ctx);
         Ok(())
     }
@@ -452,22 +392,9 @@ impl Broker {
         ctx: &mut Ctx,
     ) -> Result<(), KafkaError> {
         let index = self.offsets_partition_of(group);
-        let Broker {
-            id,
-            settings,
-            metadata,
-            group_coordinator,
-            ..
-        } = self;
-        let env = CoordinatorEnv {
-            settings,
-            broker: *id,
-            partition_count: offsets_partition_count(
-                metadata,
-                settings.offsets_topic_num_partitions,
-            ),
-        };
-        group_coordinator.admin_delete_group(index, group, env, ctx)?;
+        let env = env(self.id, &self.settings, &self.metadata);
+        self.group_coordinator
+            .admin_delete_group(index, group, env, ctx)?;
         self.flush_coordinator_appends(ctx);
         Ok(())
     }

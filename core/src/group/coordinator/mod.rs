@@ -15,6 +15,8 @@
 //!   TxnOffsetCommit, and offsets expiration;
 //! - [`records`], [`load`], [`runtime`], [`writes`]: the records in `__consumer_offsets`,
 //!   loading them, and writing them through the partition's leader;
+//! - [`service`], [`timers`], [`admin`]: requests and timers reaching their shard, and the
+//!   admin operations;
 //! - [`events`]: what the coordinator reports.
 //!
 //! Simplifications, each stated where it lives: records are readable text instead of Kafka's
@@ -37,9 +39,11 @@ pub mod rebalance;
 pub mod records;
 pub mod retention;
 pub mod runtime;
+pub mod service;
 pub mod shard;
 pub mod state;
 pub mod sync;
+pub mod timers;
 pub mod writes;
 
 #[cfg(test)]
@@ -53,18 +57,14 @@ use crate::config::value::java_string_hash;
 use crate::error::{ErrorCode, KafkaError};
 use crate::ids::{BrokerId, ProducerId, TopicPartition};
 use crate::log::PartitionLog;
-use crate::network::NodeId;
 use crate::protocol::{Body, GroupBody};
 
-use self::commit::{CommitRequest, FetchRequest};
 use self::events::GroupEvent;
-use self::heartbeat::HeartbeatRequest;
-use self::join::JoinRequest;
-use self::leave::LeaveRequest;
 use self::member::PendingResponse;
 use self::runtime::{CoordinatorRuntime, ShardCtx};
 use self::shard::{GroupShard, ShardStatus};
-use self::sync::SyncRequest;
+
+pub use self::timers::CoordinatorTimer;
 
 /// The internal topic holding committed offsets and group metadata.
 pub const OFFSETS_TOPIC: &str = "__consumer_offsets";
@@ -79,69 +79,6 @@ pub fn partition_for(group_id: &str, partition_count: i32) -> i32 {
     let hash = java_string_hash(group_id);
     let positive = if hash == i32::MIN { 0 } else { hash.abs() };
     positive % partition_count.max(1)
-}
-
-/// The coordinator's timers.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum CoordinatorTimer {
-    /// Loading of an offsets partition finishes.
-    Load {
-        /// The partition index.
-        partition: i32,
-        /// The leader epoch it is loaded for.
-        epoch: i32,
-    },
-    /// A member's session (or a pending member's wait) expires unless renewed.
-    Heartbeat {
-        /// The partition index.
-        partition: i32,
-        /// The group.
-        group: String,
-        /// The member.
-        member: String,
-        /// The timer id.
-        id: u64,
-    },
-    /// The join phase ends (rebalance timeout).
-    Join {
-        /// The partition index.
-        partition: i32,
-        /// The group.
-        group: String,
-        /// The timer id.
-        id: u64,
-    },
-    /// The initial rebalance delay (`group.initial.rebalance.delay.ms`) ends.
-    InitialRebalance {
-        /// The partition index.
-        partition: i32,
-        /// The group.
-        group: String,
-        /// The timer id.
-        id: u64,
-        /// This delay.
-        delay_ms: i64,
-        /// What remains of the rebalance timeout.
-        remaining_ms: i64,
-    },
-    /// Members that sent no SyncGroup are removed.
-    PendingSync {
-        /// The partition index.
-        partition: i32,
-        /// The group.
-        group: String,
-        /// The generation it was set for.
-        generation: i32,
-        /// The timer id.
-        id: u64,
-    },
-    /// `offsets.retention.check.interval.ms`.
-    RetentionCheck {
-        /// The partition index.
-        partition: i32,
-        /// The timer id.
-        id: u64,
-    },
 }
 
 /// What the coordinator needs to know about its broker.
@@ -189,52 +126,6 @@ impl GroupCoordinator {
     /// Whether this broker coordinates the groups of offsets partition `index` (loaded or not).
     pub fn owns(&self, index: i32) -> bool {
         self.shards.contains_key(&index)
-    }
-
-    /// Handles a group request (all but FindCoordinator, which the broker answers).
-    pub fn handle_request(
-        &mut self,
-        from: NodeId,
-        body: GroupBody,
-        env: CoordinatorEnv,
-        ctx: &mut Ctx,
-    ) {
-        let Some(group_id) = group_of(&body).map(str::to_string) else {
-            return;
-        };
-        if let Err(code) = validate_request(&body, env.settings) {
-            return reply_error(from, &body, code, ctx);
-        }
-        let index = partition_for(&group_id, env.partition_count);
-        let status = self.shards.get(&index).map(|shard| shard.status);
-        match status {
-            None => reply_error(from, &body, ErrorCode::NotCoordinator, ctx),
-            Some(ShardStatus::Loading) => {
-                reply_error(from, &body, ErrorCode::CoordinatorLoadInProgress, ctx)
-            }
-            Some(ShardStatus::Active) => {
-                with_shard(self, index, env, ctx, |shard, rt| {
-                    dispatch(shard, rt, from, body)
-                });
-            }
-        }
-    }
-
-    /// Handles a timer (but `Load`, which needs the partition's log: see
-    /// [`GroupCoordinator::finish_loading`]).
-    pub fn handle_timer(&mut self, timer: CoordinatorTimer, env: CoordinatorEnv, ctx: &mut Ctx) {
-        let index = match &timer {
-            CoordinatorTimer::Load { .. } => return,
-            CoordinatorTimer::Heartbeat { partition, .. }
-            | CoordinatorTimer::Join { partition, .. }
-            | CoordinatorTimer::InitialRebalance { partition, .. }
-            | CoordinatorTimer::PendingSync { partition, .. }
-            | CoordinatorTimer::RetentionCheck { partition, .. } => *partition,
-        };
-        if !self.shards.get(&index).is_some_and(GroupShard::is_active) {
-            return;
-        }
-        with_shard(self, index, env, ctx, |shard, rt| fire(shard, rt, timer));
     }
 
     /// This broker became leader of offsets partition `partition` in `epoch`: a shard starts
@@ -450,269 +341,6 @@ impl GroupCoordinator {
 
 fn count(len: usize) -> i32 {
     i32::try_from(len).unwrap_or(i32::MAX)
-}
-
-/// The group a request is about.
-fn group_of(body: &GroupBody) -> Option<&str> {
-    match body {
-        GroupBody::JoinGroup { group_id, .. }
-        | GroupBody::SyncGroup { group_id, .. }
-        | GroupBody::Heartbeat { group_id, .. }
-        | GroupBody::LeaveGroup { group_id, .. }
-        | GroupBody::OffsetCommit { group_id, .. }
-        | GroupBody::OffsetFetch { group_id, .. }
-        | GroupBody::TxnOffsetCommit { group_id, .. } => Some(group_id),
-        _ => None,
-    }
-}
-
-/// What `GroupCoordinatorService` checks before a request reaches its shard.
-fn validate_request(body: &GroupBody, settings: &BrokerSettings) -> Result<(), ErrorCode> {
-    if group_of(body).is_some_and(str::is_empty) {
-        return Err(ErrorCode::InvalidGroupId);
-    }
-    if let GroupBody::JoinGroup {
-        session_timeout_ms, ..
-    } = body
-    {
-        if *session_timeout_ms < settings.group_min_session_timeout_ms
-            || *session_timeout_ms > settings.group_max_session_timeout_ms
-        {
-            return Err(ErrorCode::InvalidSessionTimeout);
-        }
-    }
-    Ok(())
-}
-
-/// Answers a request with one error.
-fn reply_error(to: NodeId, body: &GroupBody, code: ErrorCode, ctx: &mut Ctx) {
-    let error = KafkaError::with_default_message(code);
-    let request_id = body.request_id();
-    let response = match body {
-        GroupBody::JoinGroup { member_id, .. } => GroupBody::JoinGroupResponse {
-            request_id,
-            result: Err((error, member_id.clone())),
-        },
-        GroupBody::SyncGroup { .. } => GroupBody::SyncGroupResponse {
-            request_id,
-            result: Err(error),
-        },
-        GroupBody::Heartbeat { .. } => GroupBody::HeartbeatResponse {
-            request_id,
-            error: Some(error),
-        },
-        GroupBody::LeaveGroup { .. } => GroupBody::LeaveGroupResponse {
-            request_id,
-            error: Some(error),
-        },
-        GroupBody::OffsetCommit { offsets, .. } => GroupBody::OffsetCommitResponse {
-            request_id,
-            results: offsets
-                .iter()
-                .map(|o| (o.partition.clone(), Err(error.clone())))
-                .collect(),
-        },
-        GroupBody::TxnOffsetCommit { offsets, .. } => GroupBody::TxnOffsetCommitResponse {
-            request_id,
-            results: offsets
-                .iter()
-                .map(|o| (o.partition.clone(), Err(error.clone())))
-                .collect(),
-        },
-        GroupBody::OffsetFetch { .. } => GroupBody::OffsetFetchResponse {
-            request_id,
-            result: Err(error),
-        },
-        _ => return,
-    };
-    ctx.send(to, Body::Group(response));
-}
-
-/// Hands a request to its shard.
-fn dispatch(shard: &mut GroupShard, rt: &mut ShardCtx, from: NodeId, body: GroupBody) {
-    let reply = PendingResponse {
-        node: from,
-        request_id: body.request_id(),
-    };
-    match body {
-        GroupBody::JoinGroup {
-            group_id,
-            member_id,
-            group_instance_id,
-            client_id,
-            session_timeout_ms,
-            rebalance_timeout_ms,
-            protocols,
-            reason,
-            ..
-        } => shard.join_group(
-            rt,
-            JoinRequest {
-                reply,
-                group_id,
-                member_id,
-                group_instance_id,
-                client_id,
-                session_timeout_ms,
-                rebalance_timeout_ms,
-                protocols,
-                reason,
-            },
-        ),
-        GroupBody::SyncGroup {
-            group_id,
-            generation_id,
-            member_id,
-            group_instance_id,
-            protocol,
-            assignments,
-            ..
-        } => shard.sync_group(
-            rt,
-            SyncRequest {
-                reply,
-                group_id,
-                generation_id,
-                member_id,
-                group_instance_id,
-                protocol,
-                assignments,
-            },
-        ),
-        GroupBody::Heartbeat {
-            group_id,
-            generation_id,
-            member_id,
-            group_instance_id,
-            ..
-        } => shard.heartbeat(
-            rt,
-            HeartbeatRequest {
-                reply,
-                group_id,
-                generation_id,
-                member_id,
-                group_instance_id,
-            },
-        ),
-        GroupBody::LeaveGroup {
-            group_id,
-            member_id,
-            group_instance_id,
-            reason,
-            ..
-        } => shard.leave_group(
-            rt,
-            LeaveRequest {
-                reply,
-                group_id,
-                member_id,
-                group_instance_id,
-                reason,
-            },
-        ),
-        GroupBody::OffsetCommit {
-            group_id,
-            generation_id,
-            member_id,
-            group_instance_id,
-            offsets,
-            ..
-        } => shard.commit_offsets(
-            rt,
-            CommitRequest {
-                reply,
-                group_id,
-                generation_id,
-                member_id,
-                group_instance_id,
-                offsets,
-                transaction: None,
-            },
-        ),
-        GroupBody::TxnOffsetCommit {
-            group_id,
-            producer_id,
-            producer_epoch,
-            generation_id,
-            member_id,
-            offsets,
-            ..
-        } => shard.commit_offsets(
-            rt,
-            CommitRequest {
-                reply,
-                group_id,
-                generation_id,
-                member_id,
-                group_instance_id: None,
-                offsets,
-                transaction: Some((producer_id, producer_epoch)),
-            },
-        ),
-        GroupBody::OffsetFetch {
-            group_id,
-            partitions,
-            require_stable,
-            ..
-        } => shard.fetch_offsets(
-            rt,
-            FetchRequest {
-                reply,
-                group_id,
-                partitions,
-                require_stable,
-            },
-        ),
-        _ => {}
-    }
-}
-
-/// Runs a timer on its shard.
-fn fire(shard: &mut GroupShard, rt: &mut ShardCtx, timer: CoordinatorTimer) {
-    match timer {
-        CoordinatorTimer::Load { .. } => {}
-        CoordinatorTimer::Heartbeat {
-            group, member, id, ..
-        } => shard.expire_heartbeat(rt, &group, &member, id),
-        CoordinatorTimer::Join { group, id, .. } => {
-            if let Some(group) = shard.groups.get_mut(&group) {
-                if group.join_timer == Some(id) {
-                    group.complete_join(rt);
-                }
-            }
-        }
-        CoordinatorTimer::InitialRebalance {
-            group,
-            id,
-            delay_ms,
-            remaining_ms,
-            ..
-        } => {
-            if let Some(group) = shard.groups.get_mut(&group) {
-                if group.join_timer == Some(id) {
-                    group.try_complete_initial_rebalance(rt, delay_ms, remaining_ms);
-                }
-            }
-        }
-        CoordinatorTimer::PendingSync {
-            group,
-            generation,
-            id,
-            ..
-        } => {
-            if let Some(group) = shard.groups.get_mut(&group) {
-                if group.sync_timer == Some(id) {
-                    group.expire_pending_sync(rt, generation);
-                }
-            }
-        }
-        CoordinatorTimer::RetentionCheck { id, .. } => {
-            if shard.retention_timer == Some(id) {
-                shard.cleanup_group_metadata(rt);
-            }
-        }
-    }
 }
 
 #[cfg(test)]
