@@ -18,3 +18,6 @@ mod admin;
 
 #[path = "groups/internals.rs"]
 mod internals;
+
+#[path = "groups/sweep.rs"]
+mod sweep;

@@ -174,7 +174,6 @@ impl Broker {
             INTERNAL_TOPIC_SEGMENT_BYTES.to_string(),
         ));
         configs.sort();
-        self.auto_create_pending.push(topic.to_string());
         let request_id = ctx.request_id();
         let what = OwnRequest::CreateTopics {
             topics: vec![topic.to_string()],
@@ -186,7 +185,9 @@ impl Broker {
             replication_factor,
             configs,
         };
-        self.send_to_controller(request_id, what, body, ctx);
+        if self.send_to_controller(request_id, what, body, ctx) {
+            self.auto_create_pending.push(topic.to_string());
+        }
     }
 
     /// Appends what the coordinator queued, as the offsets partitions' leader.

@@ -351,13 +351,17 @@ impl Broker {
         if topics.is_empty() {
             return;
         }
-        self.auto_create_pending.extend(topics.iter().cloned());
         let request_id = ctx.request_id();
         let what = OwnRequest::CreateTopics {
             topics: topics.clone(),
         };
-        let body = ControllerBody::CreateTopics { request_id, topics };
-        self.send_to_controller(request_id, what, body, ctx);
+        let body = ControllerBody::CreateTopics {
+            request_id,
+            topics: topics.clone(),
+        };
+        if self.send_to_controller(request_id, what, body, ctx) {
+            self.auto_create_pending.extend(topics);
+        }
     }
 }
 
