@@ -1,5 +1,6 @@
 //! Delivery semantics from when the application commits relative to processing, and where it
-//! crashes (the lesson's at-least-once and at-most-once).
+//! crashes (Kafka's documentation, "Message Delivery Semantics": at-least-once and
+//! at-most-once).
 
 use kplay_core::{AlertKind, Command, EventKind, Offset};
 
@@ -20,7 +21,7 @@ fn until_first_delivery(sim: &mut Sim, name: &str) -> i64 {
     panic!("{name} got no records");
 }
 
-// At-least-once: the application commits after processing; it crashes after processing records
+// Kafka docs, Message Delivery Semantics (at-least-once): the application commits after processing; it crashes after processing records
 // but before committing them, so whoever takes over the partition reads them again.
 #[test]
 fn a_crash_between_processing_and_committing_redelivers_records() {
@@ -54,7 +55,7 @@ fn a_crash_between_processing_and_committing_redelivers_records() {
     );
 }
 
-// At-most-once: the application commits before processing; records it had not finished
+// Kafka docs, Message Delivery Semantics (at-most-once): the application commits before processing; records it had not finished
 // processing when it crashed are never processed by anyone.
 #[test]
 fn a_crash_after_committing_before_processing_loses_records() {

@@ -5,7 +5,7 @@
 //! Kafka keeps the members in a `java.util.HashMap`; who becomes leader when the leader leaves,
 //! the order of members in the leader's JoinGroup response and the tie-break of the protocol
 //! vote all follow its iteration order, which this module reproduces (see
-//! [`crate::group::assignor::java_order`]).
+//! `group::assignor::java_order`).
 
 use std::collections::{BTreeMap, BTreeSet};
 

@@ -19,11 +19,18 @@
 //!   admin operations;
 //! - [`events`]: what the coordinator reports.
 //!
-//! Simplifications, each stated where it lives: records are readable text instead of Kafka's
-//! binary schemas; a group's state changes at once while its record is written (Kafka replays
-//! records into a timeline and reverts them on failure), except committed offsets, which become
-//! visible when their write is replicated; loading takes a modeled time; only the classic
-//! protocol (no KIP-848 consumer groups).
+//! Simplifications, each also stated where it lives (and listed for the lessons):
+//! - records are readable text ([`records`]) instead of Kafka's binary schemas;
+//! - a group's state changes at once while its record is written (Kafka replays records into a
+//!   timeline and reverts them if the write fails); committed offsets become visible when their
+//!   write is replicated;
+//! - loading takes a modeled time (1 ms per 100 records, at least 1 ms);
+//! - only the classic protocol (no KIP-848 consumer groups), with protocol type `consumer`;
+//! - a member's host is a modeled address (`/10.0.x.y`);
+//! - `offset.metadata.max.bytes` and the v2-v4 per-commit retention are not modeled;
+//! - an OffsetFetch with `require_stable` reports `UNSTABLE_OFFSET_COMMIT` for the whole request
+//!   (Kafka per partition; the consumer retries the whole fetch either way);
+//! - admin operations ([`admin`]) are decided at once on the coordinator's state.
 
 pub mod admin;
 pub mod commit;
