@@ -351,19 +351,23 @@ impl Broker {
         if topics.is_empty() {
             return;
         }
-        self.auto_create_pending.extend(topics.iter().cloned());
         let request_id = ctx.request_id();
         let what = OwnRequest::CreateTopics {
             topics: topics.clone(),
         };
-        let body = ControllerBody::CreateTopics { request_id, topics };
-        self.send_to_controller(request_id, what, body, ctx);
+        let body = ControllerBody::CreateTopics {
+            request_id,
+            topics: topics.clone(),
+        };
+        if self.send_to_controller(request_id, what, body, ctx) {
+            self.auto_create_pending.extend(topics);
+        }
     }
 }
 
 /// `UnifiedLog.fetchOffsetByTimestamp`: the first record at or after `timestamp_ms` below
 /// `upper_bound`, with its timestamp; the upper bound with -1 when there is none.
-fn offset_for_timestamp(
+pub(crate) fn offset_for_timestamp(
     log: &crate::log::PartitionLog,
     timestamp_ms: i64,
     upper_bound: Offset,

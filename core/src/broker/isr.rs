@@ -99,7 +99,9 @@ impl Broker {
         let what = OwnRequest::AlterPartition {
             partition: partition.clone(),
         };
-        self.send_to_controller(request_id, what, body, ctx);
+        if !self.send_to_controller(request_id, what, body, ctx) {
+            self.alter_partition_failed(partition);
+        }
     }
 
     pub(super) fn alter_partition_answered(

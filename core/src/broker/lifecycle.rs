@@ -72,6 +72,7 @@ impl Broker {
             }
         }
         self.purgatory.clear();
+        self.stop_group_coordinator(ctx);
         self.fetchers.clear();
         self.own_requests.clear();
         self.auto_create_pending.clear();
@@ -103,7 +104,7 @@ impl Broker {
             request_id,
             broker: self.id,
         };
-        self.send_to_controller(request_id, OwnRequest::Heartbeat, body, ctx);
+        let _ = self.send_to_controller(request_id, OwnRequest::Heartbeat, body, ctx);
     }
 
     /// The controller registered this broker: start pulling metadata and heartbeating.
@@ -134,7 +135,7 @@ impl Broker {
             want_fence: false,
             want_shutdown: self.status == BrokerStatus::ShuttingDown,
         };
-        self.send_to_controller(request_id, OwnRequest::Heartbeat, body, ctx);
+        let _ = self.send_to_controller(request_id, OwnRequest::Heartbeat, body, ctx);
     }
 
     /// Sends a heartbeat (KRaft) or a ZooKeeper ping, and schedules the next one.
@@ -160,7 +161,7 @@ impl Broker {
                     want_fence: self.status == BrokerStatus::Starting,
                     want_shutdown: self.status == BrokerStatus::ShuttingDown,
                 };
-                self.send_to_controller(request_id, OwnRequest::Heartbeat, body, ctx);
+                let _ = self.send_to_controller(request_id, OwnRequest::Heartbeat, body, ctx);
                 Self::after(
                     ctx,
                     self.settings.broker_heartbeat_interval_ms,
@@ -203,8 +204,10 @@ impl Broker {
             broker: self.id,
             offset: self.metadata.offset,
         };
-        self.metadata_fetch_in_flight = true;
-        self.send_to_controller(request_id, OwnRequest::FetchMetadata, body, ctx);
+        // Without a known controller nothing is sent: the next ZooKeeper pong (or retry)
+        // fetches again, instead of a fetch counted in flight forever.
+        self.metadata_fetch_in_flight =
+            self.send_to_controller(request_id, OwnRequest::FetchMetadata, body, ctx);
     }
 
     pub(super) fn metadata_fetched(
@@ -326,19 +329,21 @@ impl Broker {
         voters.get(next).copied()
     }
 
-    /// Sends a request to the controller this broker believes active, with a timeout.
+    /// Sends a request to the controller this broker believes active, with a timeout. Returns
+    /// false when no controller is known (ZooKeeper mode, before `/controller` is read again):
+    /// nothing was sent, and the caller must not wait for an answer.
     pub(super) fn send_to_controller(
         &mut self,
         request_id: u64,
         what: OwnRequest,
         body: ControllerBody,
         ctx: &mut Ctx,
-    ) {
+    ) -> bool {
         let target = self
             .controller
             .or_else(|| ctx.config.controller_quorum_voters().first().copied());
         let Some(target) = target else {
-            return;
+            return false;
         };
         self.own_requests.insert(request_id, what);
         ctx.send(NodeId::Broker(target), Body::Controller(body));
@@ -347,6 +352,7 @@ impl Broker {
             self.settings.replica_socket_timeout_ms,
             BrokerTimer::RequestTimeout { request_id },
         );
+        true
     }
 
     fn send_to_zookeeper(&mut self, body: ZooKeeperBody, ctx: &mut Ctx) {
@@ -406,7 +412,8 @@ fn controller_request_id(body: &ControllerBody) -> Option<u64> {
         | ControllerBody::BrokerHeartbeat { request_id, .. }
         | ControllerBody::FetchMetadata { request_id, .. }
         | ControllerBody::AlterPartition { request_id, .. }
-        | ControllerBody::CreateTopics { request_id, .. } => Some(*request_id),
+        | ControllerBody::CreateTopics { request_id, .. }
+        | ControllerBody::CreateInternalTopic { request_id, .. } => Some(*request_id),
         _ => None,
     }
 }

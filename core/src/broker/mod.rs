@@ -11,11 +11,14 @@
 //! - [`fetcher`]: the follower's side: fetching from the leader, truncating, appending;
 //! - [`isr`]: shrinking and expanding the ISR through AlterPartition;
 //! - [`log_tasks`]: retention, compaction and the high watermark checkpoint;
-//! - [`purgatory`]: requests held until they can be answered.
+//! - [`purgatory`]: requests held until they can be answered;
+//! - [`coordinator`]: FindCoordinator, and the group coordinator of the `__consumer_offsets`
+//!   partitions the broker leads (see [`crate::group::coordinator`]).
 //!
 //! A broker's logs and its high watermark checkpoint survive a crash, as files on disk do;
 //! everything else (held requests, fetch sessions, coordinator state) is lost.
 
+pub mod coordinator;
 pub mod fetch;
 pub mod fetcher;
 pub mod isr;
@@ -34,6 +37,7 @@ use crate::cluster::context::Ctx;
 use crate::cluster::settings::{BrokerSettings, TopicSettings, TopicSettingsCache};
 use crate::cluster::timer::Timer;
 use crate::config::broker::BrokerConfig;
+use crate::group::coordinator::{CoordinatorTimer, GroupCoordinator};
 use crate::ids::{BrokerId, TopicPartition};
 use crate::network::NodeId;
 use crate::protocol::{Body, ControllerBody, TxnBody, ZooKeeperBody};
@@ -91,6 +95,8 @@ pub enum BrokerTimer {
         /// Its purgatory id.
         id: u64,
     },
+    /// A timer of the broker's group coordinator.
+    GroupCoordinator(CoordinatorTimer),
 }
 
 /// What a broker's own request was, so a timeout or refusal can be handled.
@@ -156,6 +162,9 @@ pub struct Broker {
     pub auto_create_pending: Vec<String>,
     /// The next producer id it will hand out (persisted, like the controller's id blocks).
     pub next_producer_id: i64,
+    /// The group coordinator of the `__consumer_offsets` partitions it leads (in memory only:
+    /// rebuilt from the log after a restart).
+    pub group_coordinator: GroupCoordinator,
 }
 
 impl Broker {
@@ -180,6 +189,7 @@ impl Broker {
             metadata_fetch_in_flight: false,
             auto_create_pending: Vec::new(),
             next_producer_id: 0,
+            group_coordinator: GroupCoordinator::default(),
         }
     }
 
@@ -229,8 +239,9 @@ impl Broker {
                 transactional_id: None,
                 ..
             }) => self.assign_producer_id(from, request_id, ctx),
-            // Groups and transactions are answered by their coordinators (see `crate::group`).
-            Body::Group(_) | Body::Txn(_) => {}
+            Body::Group(body) => self.handle_group_request(from, body, ctx),
+            // Transactions are answered by the transaction coordinator.
+            Body::Txn(_) => {}
             Body::ProduceResponse(_) | Body::ListOffsetsResponse(_) | Body::MetadataResponse(_) => {
             }
         }
@@ -252,6 +263,7 @@ impl Broker {
             BrokerTimer::LogCleaner => self.run_cleaner(ctx),
             BrokerTimer::DelayedProduceExpired { id } => self.expire_delayed_produce(id, ctx),
             BrokerTimer::DelayedFetchExpired { id } => self.complete_delayed_fetch(id, ctx),
+            BrokerTimer::GroupCoordinator(timer) => self.handle_coordinator_timer(timer, ctx),
         }
     }
 
@@ -295,7 +307,8 @@ impl Broker {
             | ControllerBody::BrokerHeartbeat { .. }
             | ControllerBody::FetchMetadata { .. }
             | ControllerBody::AlterPartition { .. }
-            | ControllerBody::CreateTopics { .. } => {}
+            | ControllerBody::CreateTopics { .. }
+            | ControllerBody::CreateInternalTopic { .. } => {}
         }
     }
 

@@ -303,12 +303,21 @@ impl Broker {
     }
 
     /// A write of this broker's coordinators to an internal topic was replicated (or failed).
-    /// The group and transaction coordinators hook in here.
+    /// The group and transaction coordinators hook in here. Write ids come from
+    /// `Ctx::request_id`, unique in the simulation, so each coordinator recognises its own
+    /// (the transaction coordinator adds its check next to the group coordinator's).
     fn coordinator_write_completed(
         &mut self,
-        _write_id: u64,
-        _partitions: &[ProducePartitionStatus],
-        _ctx: &mut Ctx,
+        write_id: u64,
+        partitions: &[ProducePartitionStatus],
+        ctx: &mut Ctx,
     ) {
+        if self.group_coordinator.owns_write(write_id) {
+            let result = partitions
+                .iter()
+                .find_map(|status| status.result.clone().err())
+                .map_or(Ok(()), Err);
+            self.group_write_completed(write_id, result, ctx);
+        }
     }
 }

@@ -95,8 +95,10 @@ impl Broker {
                 replica.state = state;
             }
         } else {
+            let leader_epoch = state.leader_epoch;
             replica.become_leader(me, state, ctx.now_ms);
             self.stop_fetching(partition);
+            self.maybe_load_groups(partition, leader_epoch, ctx);
         }
         self.after_leader_progress(partition, ctx);
     }
@@ -123,6 +125,8 @@ impl Broker {
         if ctx.config.truncation == TruncationMode::HighWatermark {
             truncate_to_high_watermark(self.id, replica, ctx);
         }
+        // The groups go first, so writes failed below find no shard to rebalance.
+        self.maybe_unload_groups(partition, ctx);
         if was_leader {
             self.fail_held_requests(partition, ctx);
         }
@@ -162,10 +166,12 @@ impl Broker {
         for partition in partitions {
             self.remove_replica(&partition, ctx);
         }
+        self.groups_topic_deleted(topic, ctx);
     }
 
     /// Deletes the local replica (its topic was deleted, or it was moved off this broker).
     fn remove_replica(&mut self, partition: &TopicPartition, ctx: &mut Ctx) {
+        self.maybe_unload_groups(partition, ctx);
         if self.replicas.get(partition).is_some_and(Replica::is_leader) {
             self.fail_held_requests(partition, ctx);
         }

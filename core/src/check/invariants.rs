@@ -13,6 +13,7 @@ use crate::broker::replica::Role;
 use crate::client::consumer::membership::MemberState;
 use crate::cluster::config::TruncationMode;
 use crate::cluster::Cluster;
+use crate::group::coordinator::shard::GroupShard;
 use crate::ids::{BrokerId, Offset, TopicPartition};
 
 /// One broken rule.
@@ -70,6 +71,16 @@ pub const INVARIANTS: &[Invariant] = &[
         name: "committed_offset_within_log",
         description: "A committed offset is never above the partition's log end offset (unless an unclean election or legacy truncation rewrote history).",
         check: committed_offset_within_log,
+    },
+    Invariant {
+        name: "coordinator_offsets_within_log",
+        description: "A committed offset the group coordinator holds is never above the partition leader's log end offset (unless an unclean election or legacy truncation rewrote history).",
+        check: coordinator_offsets_within_log,
+    },
+    Invariant {
+        name: "coordinator_assignment_disjoint",
+        description: "In a group its coordinator holds, no partition is assigned to two members of the generation.",
+        check: coordinator_assignment_disjoint,
     },
     Invariant {
         name: "single_active_controller",
@@ -287,6 +298,74 @@ fn committed_offset_within_log(cluster: &Cluster) -> Vec<String> {
                     "{}: committed offset {committed} of {partition} is above the leader's log end {end}",
                     consumer.name
                 ));
+            }
+        }
+    }
+    violations
+}
+
+/// The active coordinator shards of running brokers.
+fn active_shards(cluster: &Cluster) -> Vec<(BrokerId, &GroupShard)> {
+    cluster
+        .brokers
+        .values()
+        .filter(|broker| broker.is_up())
+        .flat_map(|broker| {
+            broker
+                .group_coordinator
+                .shards
+                .values()
+                .filter(|shard| shard.is_active())
+                .map(move |shard| (broker.id, shard))
+        })
+        .collect()
+}
+
+fn coordinator_offsets_within_log(cluster: &Cluster) -> Vec<String> {
+    if history_may_be_rewritten(cluster) {
+        return Vec::new();
+    }
+    let mut violations = Vec::new();
+    for (broker, shard) in active_shards(cluster) {
+        for group in shard.offsets.groups() {
+            let Some(offsets) = shard.offsets.group(&group) else {
+                continue;
+            };
+            for (partition, committed) in offsets {
+                let Some(end) = cluster
+                    .current_leader(partition)
+                    .and_then(|leader| cluster.brokers.get(&leader))
+                    .and_then(|b| b.replicas.get(partition))
+                    .map(|r| r.log.log_end_offset())
+                else {
+                    continue;
+                };
+                if committed.offset > end {
+                    violations.push(format!(
+                        "coordinator {broker}: group {group} committed {} for {partition}, above the leader's log end {end}",
+                        committed.offset
+                    ));
+                }
+            }
+        }
+    }
+    violations
+}
+
+fn coordinator_assignment_disjoint(cluster: &Cluster) -> Vec<String> {
+    let mut violations = Vec::new();
+    for (broker, shard) in active_shards(cluster) {
+        for group in shard.groups.values() {
+            let mut owners: BTreeMap<&TopicPartition, &str> = BTreeMap::new();
+            for (member_id, member) in &group.members {
+                for partition in &member.assignment {
+                    if let Some(other) = owners.insert(partition, member_id) {
+                        violations.push(format!(
+                            "coordinator {broker}: group {} generation {} assigns {partition} to {other} and {member_id}",
+                            group.group_id, group.generation
+                        ));
+                    }
+                }
             }
         }
     }

@@ -156,10 +156,9 @@ impl Cluster {
                     Ok(())
                 })
             }
-            Command::ResetOffsets { .. } | Command::DeleteGroup { .. } => Err(KafkaError::new(
-                ErrorCode::IllegalState,
-                "Group administration is not available in this build of the simulator yet.",
-            )),
+            Command::ResetOffsets { .. } | Command::DeleteGroup { .. } => {
+                self.execute_group_admin(command, outbox)
+            }
             _ => Ok(()),
         }
     }

@@ -22,6 +22,8 @@ use self::consumer::Consumer;
 use self::producer::Producer;
 
 /// A client process.
+// Producers outnumber consumers in most sessions, so only the consumer is boxed.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone)]
 pub enum Client {
     /// A producer.

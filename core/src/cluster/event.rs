@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::client::producer::routing::Routing;
 use crate::error::KafkaError;
+use crate::group::coordinator::events::GroupEvent;
 use crate::ids::{BrokerId, Offset, ProducerId, TopicPartition};
 use crate::network::ClientId;
 use crate::protocol::controller::ConfigResource;
@@ -430,6 +431,8 @@ pub enum EventKind {
         /// The event that caused it, if one did.
         caused_by: Option<u64>,
     },
+    /// Something a group coordinator did (see [`GroupEvent`]).
+    Group(GroupEvent),
     /// Something a client or the group coordinator did, described in its own words (the
     /// consumer group and transaction events live in their modules and render through this).
     Client {
@@ -645,6 +648,7 @@ impl Event {
             EventKind::Alert {
                 alert, partition, ..
             } => write!(line, "ALERT {alert:?} {partition}"),
+            EventKind::Group(event) => write!(line, "{}", event.trace()),
             EventKind::Client { trace, .. } => write!(line, "{trace}"),
         };
         line
@@ -703,6 +707,14 @@ impl Event {
             ),
             EventKind::ZooKeeperSessionExpired { broker, timeout_ms } => format!(
                 "ZooKeeper expired broker {broker}'s session: no heartbeat for zookeeper.session.timeout.ms={timeout_ms}."
+            ),
+            EventKind::TopicCreated {
+                topic,
+                partitions,
+                replication_factor,
+                auto_created,
+            } if topic.starts_with("__") && *auto_created => format!(
+                "Internal topic {topic} was created on first use with {partitions} partition(s), replication factor {replication_factor} (offsets.topic.* or transaction.state.log.* configs, the replication factor capped by the live brokers); it is compacted."
             ),
             EventKind::TopicCreated {
                 topic,
@@ -922,6 +934,7 @@ impl Event {
                 format!("A commit failed: {}", error.as_exception())
             }
             EventKind::Alert { detail, .. } => detail.clone(),
+            EventKind::Group(event) => event.describe(),
             EventKind::Client { description, .. } => description.clone(),
         }
     }

@@ -252,6 +252,26 @@ impl Controller {
                 };
                 ctx.send(from, Body::Controller(response));
             }
+            ControllerBody::CreateInternalTopic {
+                request_id,
+                topic,
+                partitions,
+                replication_factor,
+                configs,
+            } => {
+                let result = self.create_internal_topic(
+                    &topic,
+                    partitions,
+                    replication_factor,
+                    configs,
+                    ctx,
+                );
+                let response = ControllerBody::CreateTopicsResponse {
+                    request_id,
+                    results: vec![(topic, result)],
+                };
+                ctx.send(from, Body::Controller(response));
+            }
             _ => {}
         }
     }

@@ -1,7 +1,11 @@
 //! Consumer groups: how a group's members share the partitions of the topics they subscribe to.
 //!
-//! Today this holds the partition [`assignor`]s that the group leader runs (Kafka's client-side
-//! `ConsumerPartitionAssignor`s). The group coordinator (JoinGroup, SyncGroup, heartbeats,
-//! generations, committed offsets) will live here too.
+//! - [`assignor`]: the partition assignors the group leader runs (Kafka's client-side
+//!   `ConsumerPartitionAssignor`s);
+//! - [`coordinator`]: the broker-side group coordinator: JoinGroup, SyncGroup, heartbeats,
+//!   generations, committed offsets in `__consumer_offsets`;
+//! - [`admin`]: `kafka-consumer-groups --reset-offsets` and `--delete`.
 
+pub mod admin;
 pub mod assignor;
+pub mod coordinator;

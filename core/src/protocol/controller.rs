@@ -187,6 +187,22 @@ pub enum ControllerBody {
         /// The topics to create with the broker defaults.
         topics: Vec<String>,
     },
+    /// A broker asks for an internal topic (`__consumer_offsets`, `__transaction_state`) the
+    /// first time a client needs it, with the topic's internal configs (Kafka's
+    /// `AutoTopicCreationManager` creates them whatever `auto.create.topics.enable` says).
+    /// Answered with CreateTopicsResponse.
+    CreateInternalTopic {
+        /// Unique per sender.
+        request_id: u64,
+        /// The topic.
+        topic: String,
+        /// Its partition count (`offsets.topic.num.partitions`, ...).
+        partitions: i32,
+        /// Its replication factor, capped by the live brokers.
+        replication_factor: i32,
+        /// Its configs (`cleanup.policy=compact`, ...).
+        configs: Vec<(String, String)>,
+    },
     /// The answer to CreateTopics (per topic: created, or the error).
     CreateTopicsResponse {
         /// The request answered.
@@ -217,6 +233,7 @@ impl ControllerBody {
             ControllerBody::AlterPartition { .. } => "AlterPartition",
             ControllerBody::AlterPartitionResponse { .. } => "AlterPartition response",
             ControllerBody::CreateTopics { .. } => "CreateTopics",
+            ControllerBody::CreateInternalTopic { .. } => "CreateTopics (internal)",
             ControllerBody::CreateTopicsResponse { .. } => "CreateTopics response",
             ControllerBody::NotController { .. } => "NOT_CONTROLLER",
         }
@@ -231,6 +248,7 @@ impl ControllerBody {
                 | ControllerBody::FetchMetadata { .. }
                 | ControllerBody::AlterPartition { .. }
                 | ControllerBody::CreateTopics { .. }
+                | ControllerBody::CreateInternalTopic { .. }
         )
     }
 }

@@ -115,3 +115,6 @@ pub struct ListOffsetsResponse {
     /// Per partition: the offset (with its timestamp, -1 when none), or an error.
     pub partitions: Vec<(TopicPartition, ListedOffset)>,
 }
+
+/// One partition's ListOffsets answer: the offset and its timestamp (-1 when none), or an error.
+pub type ListedOffset = Result<(Offset, i64), KafkaError>;

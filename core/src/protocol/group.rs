@@ -105,6 +105,8 @@ pub enum GroupBody {
         member_id: String,
         /// `group.instance.id`.
         group_instance_id: Option<String>,
+        /// The member's `client.id` (Kafka's request header carries it).
+        client_id: String,
         /// `session.timeout.ms`.
         session_timeout_ms: i64,
         /// `max.poll.interval.ms`: how long the coordinator waits for members to rejoin.

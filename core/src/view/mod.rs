@@ -5,10 +5,12 @@
 //!   watermark; messages in flight; network faults;
 //! - [`log`]: one replica's log, segment by segment, record by record;
 //! - [`clients`]: producers and consumers;
+//! - [`groups`]: consumer groups as `kafka-consumer-groups` lists and describes them.
 //! - [`tools`]: what the command-line tools read: topic ids, config descriptions, polled records.
 
 pub mod clients;
 pub mod cluster;
+pub mod groups;
 pub mod log;
 pub mod tools;
 

@@ -174,16 +174,39 @@ impl Consumer {
                 membership.coordinator = None;
             }
             if commit.sync {
+                // commitSync retries once the coordinator is found again.
                 self.commits.pending.push(commit);
+            } else {
+                // commitAsync's callback gets a RetriableCommitFailedException.
+                ctx.emit(EventKind::OffsetCommitFailed {
+                    consumer: self.id,
+                    error: error.clone(),
+                });
             }
             self.ensure_active_group(ctx);
             return;
         }
-        let error = if rebalanced {
+        let error = if error.code == ErrorCode::RebalanceInProgress {
+            // The group is between JoinGroup and SyncGroup: rejoin, keep the generation.
             if let Some(membership) = self.membership.as_mut() {
                 if membership.rejoin.is_none() {
-                    membership.rejoin = Some(format!("offset commit failed with {}", error.code));
+                    membership.rejoin =
+                        Some("offset commit failed since group is already rebalancing".to_string());
                 }
+            }
+            KafkaError::new(
+                ErrorCode::RebalanceInProgress,
+                "Offset commit cannot be completed since the consumer group is executing a rebalance at the moment. You can try completing the rebalance by calling poll() and then retry commit again",
+            )
+        } else if rebalanced {
+            // `resetGenerationOnResponseError`: the member lost its generation; its partitions
+            // are lost (no commit) and it rejoins.
+            let rejoining = self.membership.as_ref().is_some_and(|membership| {
+                membership.join_in_flight.is_some() || membership.sync_in_flight.is_some()
+            });
+            if !rejoining {
+                let reason = format!("encountered {} from OFFSET_COMMIT response", error.code);
+                self.reset_generation(reason, ctx);
             }
             KafkaError::with_default_message(ErrorCode::CommitFailed)
         } else {
@@ -209,6 +232,17 @@ impl Consumer {
         }
         if let Some(partitions) = self.commits.fetches_in_flight.remove(&request_id) {
             self.commits.fetch_pending.extend(partitions);
+        }
+    }
+
+    /// Sends what waited for the coordinator, if it is known (after a backoff).
+    pub(crate) fn retry_commits(&mut self, ctx: &mut Ctx) {
+        if self
+            .membership
+            .as_ref()
+            .is_some_and(|membership| membership.coordinator.is_some())
+        {
+            self.after_coordinator_found(ctx);
         }
     }
 
@@ -267,8 +301,16 @@ impl Consumer {
         };
         let offsets = match result {
             Ok(offsets) => offsets,
-            Err(_) => {
+            Err(error) => {
                 self.commits.fetch_pending.extend(partitions);
+                if error.code == ErrorCode::UnstableOffsetCommit {
+                    // A transactional commit is pending (KIP-447): ask again after a backoff.
+                    ctx.after(
+                        self.rules.retry_backoff_ms,
+                        crate::cluster::timer::Timer::Consumer(super::ConsumerTimer::Retry),
+                    );
+                    return;
+                }
                 if let Some(membership) = self.membership.as_mut() {
                     membership.coordinator = None;
                 }

@@ -224,6 +224,7 @@ impl Consumer {
             group_id: membership.group_id.clone(),
             member_id: membership.member_id.clone(),
             group_instance_id: self.rules.group_instance_id.clone(),
+            client_id: self.name.clone(),
             session_timeout_ms: self.rules.session_timeout_ms,
             rebalance_timeout_ms: self.rules.max_poll_interval_ms,
             protocols,
@@ -508,6 +509,18 @@ impl Consumer {
             consumer: self.id,
             partitions,
         });
+    }
+
+    /// `resetGenerationOnResponseError`: the member's generation and id are gone; its
+    /// partitions are lost (no commit) and it rejoins.
+    pub(crate) fn reset_generation(&mut self, reason: String, ctx: &mut Ctx) {
+        if let Some(membership) = self.membership.as_mut() {
+            membership.member_id.clear();
+            membership.generation = -1;
+            membership.state = MemberState::Unjoined;
+            membership.rejoin = Some(reason);
+        }
+        self.lose_partitions(ctx);
     }
 
     /// Partitions lost without a commit (the member was kicked out: `onPartitionsLost`).

@@ -329,7 +329,6 @@ impl Consumer {
     }
 
     /// Handles a message to this consumer.
-    #[allow(clippy::collapsible_match)] // the metadata response is moved into `update`
     pub fn handle_message(&mut self, _from: NodeId, body: Body, ctx: &mut Ctx) {
         match body {
             Body::MetadataResponse(response) => self.metadata_answered(response, ctx),
@@ -358,6 +357,7 @@ impl Consumer {
                 self.metadata
                     .maybe_request(self.rules.allow_auto_create_topics, ctx);
                 self.ensure_active_group(ctx);
+                self.retry_commits(ctx);
                 self.send_fetches(ctx);
             }
         }

@@ -435,7 +435,6 @@ impl Producer {
     }
 
     /// Handles a message to this producer.
-    #[allow(clippy::collapsible_match)] // the metadata response is moved into `update`
     pub fn handle_message(&mut self, _from: NodeId, body: Body, ctx: &mut Ctx) {
         match body {
             Body::MetadataResponse(response) => self.metadata_answered(response, ctx),

@@ -47,7 +47,7 @@ pub mod sticky;
 
 mod abstract_sticky;
 mod group_input;
-mod java_order;
+pub(crate) mod java_order;
 mod partition_movements;
 mod sticky_constrained;
 mod sticky_general;

@@ -1,0 +1,94 @@
+//! Delivery semantics from when the application commits relative to processing, and where it
+//! crashes (Kafka's documentation, "Message Delivery Semantics": at-least-once and
+//! at-most-once).
+
+use kplay_core::{AlertKind, Command, EventKind, Offset};
+
+use crate::support::*;
+
+/// Runs until `name` got its first records, returning when.
+fn until_first_delivery(sim: &mut Sim, name: &str) -> i64 {
+    let id = sim.client_id(name);
+    for _ in 0..200 {
+        sim.run_for(100);
+        let delivered = sim.events.iter().find(
+            |e| matches!(&e.kind, EventKind::RecordsDelivered { consumer, .. } if *consumer == id),
+        );
+        if let Some(event) = delivered {
+            return event.at_ms;
+        }
+    }
+    panic!("{name} got no records");
+}
+
+// Kafka docs, Message Delivery Semantics (at-least-once): the application commits after processing; it crashes after processing records
+// but before committing them, so whoever takes over the partition reads them again.
+#[test]
+fn a_crash_between_processing_and_committing_redelivers_records() {
+    let mut sim = Sim::new(41, 1);
+    sim.produce(30);
+    let configs = [
+        ("enable.auto.commit", "false"),
+        ("max.poll.records", "10"),
+        ("session.timeout.ms", "10000"),
+    ];
+    sim.consumer("c1", &configs, commit_after(200));
+    let first = until_first_delivery(&mut sim, "c1");
+    // First batch processed and committed (2 s); crash in the middle of the second.
+    let target = first + 3_000 - sim.cluster.now_ms();
+    sim.run_for(target);
+    assert_eq!(
+        sim.cluster.committed_offset(GROUP, &tp(0)),
+        Some(Offset(10))
+    );
+    sim.apply(Command::CrashConsumer {
+        consumer: "c1".into(),
+    });
+    sim.consumer("c2", &configs, commit_after(200));
+    sim.run_for(25_000);
+    assert!(sim.alerts(AlertKind::DuplicateDelivered) >= 1);
+    let again = sim.deliveries("c2", &tp(0));
+    assert_eq!(again.first().map(|(first, _)| *first), Some(Offset(10)));
+    assert_eq!(
+        sim.deliveries("c1", &tp(0)),
+        vec![(Offset(0), Offset(9)), (Offset(10), Offset(19))]
+    );
+}
+
+// Kafka docs, Message Delivery Semantics (at-most-once): the application commits before processing; records it had not finished
+// processing when it crashed are never processed by anyone.
+#[test]
+fn a_crash_after_committing_before_processing_loses_records() {
+    let mut sim = Sim::new(42, 1);
+    sim.produce(30);
+    let configs = [
+        ("enable.auto.commit", "false"),
+        ("max.poll.records", "10"),
+        ("session.timeout.ms", "10000"),
+    ];
+    sim.consumer("c1", &configs, commit_before(200));
+    let first = until_first_delivery(&mut sim, "c1");
+    let target = first + 3_000 - sim.cluster.now_ms();
+    sim.run_for(target);
+    assert_eq!(
+        sim.cluster.committed_offset(GROUP, &tp(0)),
+        Some(Offset(20))
+    );
+    sim.apply(Command::CrashConsumer {
+        consumer: "c1".into(),
+    });
+    sim.consumer("c2", &configs, commit_before(200));
+    sim.run_for(25_000);
+    assert_eq!(sim.alerts(AlertKind::DuplicateDelivered), 0);
+    // c1 got 10..19 but crashed while processing them; c2 starts after them.
+    assert_eq!(
+        sim.deliveries("c1", &tp(0)).last(),
+        Some(&(Offset(10), Offset(19)))
+    );
+    assert_eq!(
+        sim.deliveries("c2", &tp(0))
+            .first()
+            .map(|(first, _)| *first),
+        Some(Offset(20))
+    );
+}

@@ -1,0 +1,145 @@
+//! The coordinator fails over with the leadership of its `__consumer_offsets` partition.
+
+use kplay_core::group::coordinator::events::GroupEvent;
+use kplay_core::{AlertKind, Command, EventKind};
+
+use crate::support::*;
+
+// GroupMetadataManagerTest.testLoadOffsetsAndGroup / CoordinatorLoaderImplTest: the broker
+// that takes over the offsets partition loads the groups from its replica of the log, so
+// committed offsets and the group's generation survive the coordinator's crash.
+#[test]
+fn commits_survive_a_coordinator_failover() {
+    let mut sim = Sim::new(31, 2);
+    sim.produce(20);
+    sim.consumer("c1", &[("auto.commit.interval.ms", "1000")], auto_commit());
+    sim.run_for(12_000);
+    let before = sim.cluster.describe_group(GROUP).expect("group");
+    let committed: Vec<_> = [tp(0), tp(1)]
+        .iter()
+        .map(|p| sim.cluster.committed_offset(GROUP, p))
+        .collect();
+    assert!(committed.iter().all(Option::is_some), "{committed:?}");
+    let old = before.coordinator;
+    let from = sim.events.len();
+    sim.apply(Command::StopBroker { broker: old });
+    sim.run_for(30_000);
+    let after = sim
+        .cluster
+        .describe_group(GROUP)
+        .expect("group after failover");
+    assert_ne!(after.coordinator, old);
+    assert_eq!(after.generation, before.generation);
+    assert_eq!(after.state, "Stable");
+    let loaded = sim
+        .group_events_since(from)
+        .into_iter()
+        .find_map(|e| match e {
+            GroupEvent::GroupsLoaded {
+                partition,
+                coordinator,
+                groups,
+                offsets,
+            } if *partition == after.offsets_partition => Some((*coordinator, *groups, *offsets)),
+            _ => None,
+        });
+    let (coordinator, groups, offsets) = loaded.expect("the new coordinator loaded the group");
+    assert_eq!(coordinator, after.coordinator);
+    assert_eq!(groups, 1);
+    assert!(offsets >= 2);
+    for (partition, offset) in [tp(0), tp(1)].iter().zip(&committed) {
+        let now = sim.cluster.committed_offset(GROUP, partition);
+        assert!(now >= *offset, "{partition}: {now:?} < {offset:?}");
+    }
+    // The member kept its generation: no rebalance on the new coordinator.
+    assert!(!sim
+        .group_events_since(from)
+        .iter()
+        .any(|e| matches!(e, GroupEvent::RebalanceStarted { .. })));
+    assert_eq!(
+        sim.member_state("c1"),
+        (before.generation, "stable".to_string())
+    );
+    // New records reach it, without re-delivery.
+    sim.produce(10);
+    sim.run_for(5_000);
+    assert_eq!(sim.alerts(AlertKind::DuplicateDelivered), 0);
+    let delivered: i64 = sim.cluster.consumer_views()[0].records_delivered;
+    assert_eq!(delivered, 30);
+}
+
+// After a failover a new member of the group starts from the committed offsets, read from the
+// new coordinator.
+#[test]
+fn a_new_member_resumes_from_offsets_committed_before_the_failover() {
+    let mut sim = Sim::new(32, 2);
+    sim.produce(20);
+    sim.consumer("c1", &[], auto_commit());
+    sim.run_for(10_000);
+    sim.apply(Command::CloseConsumer {
+        consumer: "c1".into(),
+    });
+    sim.run_for(2_000);
+    let old = sim
+        .cluster
+        .describe_group(GROUP)
+        .expect("group")
+        .coordinator;
+    sim.apply(Command::StopBroker { broker: old });
+    sim.run_for(20_000);
+    let group = sim.cluster.describe_group(GROUP).expect("group");
+    assert_eq!(group.state, "Empty");
+    sim.consumer("c2", &[], auto_commit());
+    sim.run_for(12_000);
+    assert_eq!(sim.alerts(AlertKind::DuplicateDelivered), 0);
+    let c2 = sim.client_id("c2");
+    let redelivered = sim.events.iter().any(
+        |e| matches!(&e.kind, EventKind::RecordsDelivered { consumer, .. } if *consumer == c2),
+    );
+    assert!(!redelivered, "c2 had nothing new to read");
+}
+
+// GroupMetadataManager.appendGroupMetadataErrorToResponseError: a commit whose records do not
+// reach the ISR within offsets.commit.timeout.ms fails with COORDINATOR_NOT_AVAILABLE, and the
+// coordinator does not count it as committed.
+#[test]
+fn a_commit_not_replicated_in_time_fails_with_coordinator_not_available() {
+    let mut sim = Sim::new(33, 1);
+    sim.produce(5);
+    sim.consumer("c1", &[("enable.auto.commit", "false")], auto_commit());
+    sim.run_for(8_000);
+    let group = sim.cluster.describe_group(GROUP).expect("group");
+    let followers: Vec<_> = (1..=3)
+        .map(kplay_core::BrokerId)
+        .filter(|b| *b != group.coordinator)
+        .collect();
+    for broker in &followers {
+        sim.apply(Command::HoldFetches { broker: *broker });
+    }
+    let from = sim.events.len();
+    let committed_at = sim.cluster.now_ms();
+    sim.apply(Command::Commit {
+        consumer: "c1".into(),
+        sync: false,
+    });
+    sim.run_for(4_000);
+    assert_eq!(
+        sim.cluster.committed_offset(GROUP, &tp(0)),
+        None,
+        "not replicated yet"
+    );
+    sim.run_for(2_000);
+    let failed = sim.events[from..].iter().find_map(|e| match &e.kind {
+        EventKind::OffsetCommitFailed { error, .. } => Some((e.at_ms, error.code)),
+        _ => None,
+    });
+    let (at_ms, code) = failed.expect("the commit failed");
+    assert_eq!(code, kplay_core::ErrorCode::CoordinatorNotAvailable);
+    assert!(
+        at_ms - committed_at >= 5_000,
+        "failed after offsets.commit.timeout.ms"
+    );
+    assert_eq!(sim.cluster.committed_offset(GROUP, &tp(0)), None);
+    sim.apply(Command::HealNetwork);
+    sim.run_for(10_000);
+}

@@ -1,0 +1,325 @@
+//! Joining, rebalancing and leaving, driven through the whole simulation.
+
+use kplay_core::group::coordinator::events::{GroupEvent, RemovalReason};
+use kplay_core::Command;
+
+use crate::support::*;
+
+// GroupMetadataManagerTest.testJoinGroup... / ConsumerCoordinatorTest.testNormalJoinGroupLeader:
+// one member leads itself and its assignor gives it every partition, after the initial
+// rebalance delay (group.initial.rebalance.delay.ms=3000).
+#[test]
+fn a_single_member_gets_every_partition() {
+    let mut sim = Sim::new(11, 3);
+    sim.consumer("c1", &[], auto_commit());
+    sim.run_for(8_000);
+    assert_eq!(sim.owned("c1"), vec![tp(0), tp(1), tp(2)]);
+    assert_eq!(sim.member_state("c1"), (1, "stable".to_string()));
+    let group = sim.cluster.describe_group(GROUP).expect("group");
+    assert_eq!(group.state, "Stable");
+    assert_eq!(group.generation, 1);
+    assert_eq!(group.assignment_strategy.as_deref(), Some("range"));
+    assert_eq!(group.members.len(), 1);
+    assert_eq!(group.members[0].client_id, "c1");
+    assert!(group.members[0].member_id.starts_with("c1-"));
+    assert!(group.members[0].is_leader);
+    // The join phase waited for the initial rebalance delay.
+    let events = sim.group_events();
+    let started = events
+        .iter()
+        .position(|e| matches!(e, GroupEvent::RebalanceStarted { .. }))
+        .expect("rebalance");
+    assert!(matches!(
+        events[started],
+        GroupEvent::RebalanceStarted { reason, .. }
+            if reason.starts_with("Adding new member c1-") && reason.contains("with group instance id null")
+    ));
+}
+
+// ConsumerCoordinatorTest (eager protocol): a new member makes everyone rejoin; an eager member
+// gives up all its partitions first, and the new generation splits the partitions.
+#[test]
+fn a_second_member_triggers_an_eager_rebalance_with_a_new_generation() {
+    let mut sim = Sim::new(12, 3);
+    sim.consumer("c1", &[], auto_commit());
+    sim.run_for(8_000);
+    sim.consumer("c2", &[], auto_commit());
+    sim.run_for(10_000);
+    assert_eq!(sim.generations(), vec![1, 2]);
+    assert_eq!(sim.revocations("c1"), vec![vec![tp(0), tp(1), tp(2)]]);
+    let mut all = sim.owned("c1");
+    all.extend(sim.owned("c2"));
+    all.sort();
+    assert_eq!(all, vec![tp(0), tp(1), tp(2)]);
+    assert_eq!(sim.owned("c1").len() + sim.owned("c2").len(), 3);
+    assert!(!sim.owned("c2").is_empty());
+    assert_eq!(sim.member_state("c2").0, 2);
+    assert_eq!(
+        sim.cluster.describe_group(GROUP).map(|g| g.generation),
+        Some(2)
+    );
+}
+
+// CooperativeStickyAssignorTest / KIP-429: with cooperative rebalancing only the partition that
+// moves is revoked, and a follow-up rebalance hands it to its new owner.
+#[test]
+fn cooperative_sticky_moves_only_the_partitions_that_change_owner() {
+    let cooperative = [(
+        "partition.assignment.strategy",
+        "org.apache.kafka.clients.consumer.CooperativeStickyAssignor",
+    )];
+    let mut sim = Sim::new(13, 4);
+    sim.consumer("c1", &cooperative, auto_commit());
+    sim.run_for(8_000);
+    assert_eq!(sim.owned("c1").len(), 4);
+    sim.consumer("c2", &cooperative, auto_commit());
+    sim.run_for(15_000);
+    let generations = sim.generations();
+    assert_eq!(
+        generations,
+        vec![1, 2, 3],
+        "the follow-up rebalance happened"
+    );
+    // c1 never revoked everything: only the two partitions that moved.
+    let revoked: Vec<_> = sim.revocations("c1").concat();
+    assert_eq!(revoked.len(), 2);
+    let c1 = sim.assignments("c1");
+    let (_, in_gen_2, revoked_in_gen_2) = &c1[1];
+    assert_eq!(in_gen_2.len(), 2);
+    assert_eq!(revoked_in_gen_2.len(), 2);
+    // c2 got nothing in generation 2 and the revoked partitions in generation 3.
+    let c2 = sim.assignments("c2");
+    assert_eq!(c2[0].0, 2);
+    assert!(c2[0].1.is_empty());
+    let (generation, in_gen_3, _) = c2.last().cloned().expect("assigned");
+    assert_eq!(generation, 3);
+    let mut moved = revoked.clone();
+    moved.sort();
+    assert_eq!(in_gen_3, moved);
+    assert_eq!(
+        sim.cluster
+            .describe_group(GROUP)
+            .map(|g| g.assignment_strategy),
+        Some(Some("cooperative-sticky".into()))
+    );
+}
+
+// GroupMetadataManagerTest / RangeAssignorTest: each partition has one owner; extra members
+// sit idle.
+#[test]
+fn more_members_than_partitions_leaves_one_idle() {
+    let mut sim = Sim::new(14, 2);
+    for name in ["c1", "c2", "c3"] {
+        sim.consumer(name, &[], auto_commit());
+    }
+    sim.run_for(12_000);
+    let owned: Vec<usize> = ["c1", "c2", "c3"]
+        .iter()
+        .map(|n| sim.owned(n).len())
+        .collect();
+    assert_eq!(owned.iter().sum::<usize>(), 2);
+    assert_eq!(owned.iter().filter(|n| **n == 0).count(), 1);
+    let group = sim.cluster.describe_group(GROUP).expect("group");
+    assert_eq!(group.members.len(), 3);
+    assert_eq!(
+        group.generation, 1,
+        "all three joined within the initial delay"
+    );
+}
+
+// GroupMetadataManagerTest.testSessionTimeout...: a crashed member (no LeaveGroup) is removed
+// when session.timeout.ms passes without a heartbeat; its partitions move.
+#[test]
+fn a_crashed_member_is_removed_after_its_session_timeout() {
+    let session = [("session.timeout.ms", "10000")];
+    let mut sim = Sim::new(15, 2);
+    sim.consumer("c1", &session, auto_commit());
+    sim.consumer("c2", &session, auto_commit());
+    sim.run_for(8_000);
+    assert_eq!(sim.owned("c1").len(), 1);
+    let crash_at = sim.cluster.now_ms();
+    let from = sim.events.len();
+    sim.apply(Command::CrashConsumer {
+        consumer: "c2".into(),
+    });
+    sim.run_for(20_000);
+    let removed = sim.events[from..]
+        .iter()
+        .find(|e| {
+            matches!(
+                &e.kind,
+                kplay_core::EventKind::Group(GroupEvent::MemberRemoved {
+                    reason: RemovalReason::SessionTimeout { .. },
+                    ..
+                })
+            )
+        })
+        .expect("member removed");
+    let waited = removed.at_ms - crash_at;
+    assert!(
+        (7_000..=10_500).contains(&waited),
+        "removed after {waited} ms"
+    );
+    assert_eq!(sim.owned("c1"), vec![tp(0), tp(1)]);
+    assert_eq!(
+        sim.cluster.describe_group(GROUP).map(|g| g.members.len()),
+        Some(1)
+    );
+}
+
+// ConsumerCoordinatorTest.testPollTimeout... (KIP-62): an application that does not poll within
+// max.poll.interval.ms is taken out of the group by its heartbeat thread (LeaveGroup).
+#[test]
+fn a_member_that_stops_polling_leaves_after_max_poll_interval() {
+    let mut sim = Sim::new(16, 2);
+    sim.produce(20);
+    let slow = [("max.poll.interval.ms", "15000"), ("max.poll.records", "1")];
+    sim.consumer("slow", &slow, commit_after(60_000));
+    sim.consumer("fast", &[], auto_commit());
+    sim.run_for(40_000);
+    let left = sim
+        .group_events()
+        .into_iter()
+        .find_map(|event| match event {
+            GroupEvent::MemberRemoved {
+                reason: RemovalReason::LeaveGroup { reason },
+                member_id,
+                ..
+            } => Some((member_id.clone(), reason.clone())),
+            _ => None,
+        });
+    let (member_id, reason) = left.expect("the slow member left");
+    assert!(member_id.starts_with("slow-"));
+    assert!(
+        reason.starts_with("consumer poll timeout has expired"),
+        "{reason}"
+    );
+    assert_eq!(sim.owned("fast"), vec![tp(0), tp(1)]);
+}
+
+// GroupMetadataManagerTest.testStaticMemberRejoin... (KIP-345): a static member whose new
+// process comes back within session.timeout.ms takes its old place without a rebalance.
+#[test]
+fn a_static_member_restarting_within_its_session_keeps_its_partitions() {
+    let mut sim = Sim::new(17, 2);
+    let static_a = [
+        ("group.instance.id", "instance-a"),
+        ("session.timeout.ms", "30000"),
+    ];
+    let static_b = [
+        ("group.instance.id", "instance-b"),
+        ("session.timeout.ms", "30000"),
+    ];
+    sim.consumer("a1", &static_a, auto_commit());
+    sim.consumer("b", &static_b, auto_commit());
+    sim.run_for(8_000);
+    let before = sim.owned("a1");
+    assert_eq!(before.len(), 1);
+    let generation = sim.cluster.describe_group(GROUP).map(|g| g.generation);
+    let from = sim.events.len();
+    sim.apply(Command::CrashConsumer {
+        consumer: "a1".into(),
+    });
+    sim.run_for(5_000);
+    sim.consumer("a2", &static_a, auto_commit());
+    sim.run_for(10_000);
+    assert_eq!(sim.owned("a2"), before);
+    let events = sim.group_events_since(from);
+    assert!(events
+        .iter()
+        .any(|e| matches!(e, GroupEvent::StaticMemberReplaced { group_instance_id, .. } if group_instance_id == "instance-a")));
+    assert!(
+        !events
+            .iter()
+            .any(|e| matches!(e, GroupEvent::RebalanceStarted { .. })),
+        "no rebalance: {events:?}"
+    );
+    assert_eq!(
+        sim.cluster.describe_group(GROUP).map(|g| g.generation),
+        generation
+    );
+    let group = sim.cluster.describe_group(GROUP).expect("group");
+    let member = group
+        .members
+        .iter()
+        .find(|m| m.group_instance_id.as_deref() == Some("instance-a"))
+        .expect("member");
+    // ClassicGroup.replaceStaticMember keeps the old member's client id and host until the
+    // next rebalance; only the member id changes.
+    assert_eq!(member.client_id, "a1");
+    assert!(member.member_id.starts_with("instance-a-"));
+}
+
+// KIP-345: a static member that does not come back within its session is removed.
+#[test]
+fn a_static_member_gone_longer_than_its_session_is_removed() {
+    let mut sim = Sim::new(18, 2);
+    let static_a = [
+        ("group.instance.id", "instance-a"),
+        ("session.timeout.ms", "10000"),
+    ];
+    sim.consumer("a1", &static_a, auto_commit());
+    sim.consumer("b", &[("session.timeout.ms", "10000")], auto_commit());
+    sim.run_for(8_000);
+    sim.apply(Command::CrashConsumer {
+        consumer: "a1".into(),
+    });
+    sim.run_for(20_000);
+    assert_eq!(sim.owned("b"), vec![tp(0), tp(1)]);
+}
+
+// GroupMetadataManagerTest.testLeaveGroup...: close() sends LeaveGroup, the group rebalances at
+// once (no session timeout), and the last one out leaves it Empty.
+#[test]
+fn closing_members_leave_and_the_group_becomes_empty() {
+    let mut sim = Sim::new(19, 2);
+    sim.consumer("c1", &[], auto_commit());
+    sim.consumer("c2", &[], auto_commit());
+    sim.run_for(8_000);
+    sim.apply(Command::CloseConsumer {
+        consumer: "c2".into(),
+    });
+    sim.run_for(4_000);
+    assert_eq!(sim.owned("c1"), vec![tp(0), tp(1)]);
+    sim.apply(Command::CloseConsumer {
+        consumer: "c1".into(),
+    });
+    sim.run_for(2_000);
+    let group = sim.cluster.describe_group(GROUP).expect("group");
+    assert_eq!(group.state, "Empty");
+    assert!(group.members.is_empty());
+    assert_eq!(group.generation, 3);
+    let listing = sim.cluster.group_listings();
+    assert_eq!(listing.len(), 1);
+    assert_eq!(listing[0].state, "Empty");
+}
+
+// GroupCoordinatorService.joinGroup: session.timeout.ms outside group.min/max.session.timeout.ms.
+#[test]
+fn a_session_timeout_below_the_brokers_minimum_is_refused() {
+    let mut sim = Sim::new(20, 1);
+    sim.consumer(
+        "c1",
+        &[
+            ("session.timeout.ms", "4000"),
+            ("heartbeat.interval.ms", "1000"),
+        ],
+        auto_commit(),
+    );
+    sim.run_for(5_000);
+    let error = sim.last_error("c1").expect("an error");
+    assert!(error.contains("InvalidSessionTimeoutException"), "{error}");
+}
+
+// GroupMetadataManagerTest.testJoinGroupReturnsErrorIfGroupIsAtMaxSize.
+#[test]
+fn group_max_size_keeps_extra_members_out() {
+    let mut sim = Sim::with_brokers_config(21, 2, &[("group.max.size", "1")]);
+    sim.consumer("c1", &[], auto_commit());
+    sim.run_for(8_000);
+    sim.consumer("c2", &[], auto_commit());
+    sim.run_for(5_000);
+    let error = sim.last_error("c2").expect("an error");
+    assert!(error.contains("GroupMaxSizeReachedException"), "{error}");
+    assert_eq!(sim.owned("c1"), vec![tp(0), tp(1)]);
+}
