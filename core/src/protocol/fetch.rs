@@ -116,5 +116,3 @@ pub struct ListOffsetsResponse {
     pub partitions: Vec<(TopicPartition, ListedOffset)>,
 }
 
-/// One partition's ListOffsets answer: the offset and its timestamp (-1 when none), or an error.
-pub type ListedOffset = Result<(Offset, i64), KafkaError>;
