@@ -30,14 +30,18 @@ impl Broker {
             let settings = self.topic_settings(&partition.topic);
             if !settings.log.cleanup_policy.delete {
                 if let Some(replica) = self.replicas.get_mut(&partition) {
-                    replica.log.remove_expired_producers(ctx.clock_ms, &settings.log);
+                    replica
+                        .log
+                        .remove_expired_producers(ctx.clock_ms, &settings.log);
                 }
                 continue;
             }
             let Some(replica) = self.replicas.get_mut(&partition) else {
                 continue;
             };
-            replica.log.remove_expired_producers(ctx.clock_ms, &settings.log);
+            replica
+                .log
+                .remove_expired_producers(ctx.clock_ms, &settings.log);
             let outcome = replica.log.delete_old_segments(
                 replica.high_watermark,
                 ctx.clock_ms,

@@ -103,11 +103,15 @@ pub struct ListOffsetsRequest {
     pub partitions: Vec<(TopicPartition, OffsetSpec)>,
 }
 
+/// One partition's ListOffsets answer: the offset with its timestamp (-1 when none), or an
+/// error.
+pub type ListedOffset = Result<(Offset, i64), KafkaError>;
+
 /// The answer to ListOffsets.
 #[derive(Debug, Clone)]
 pub struct ListOffsetsResponse {
     /// The request answered.
     pub request_id: u64,
     /// Per partition: the offset (with its timestamp, -1 when none), or an error.
-    pub partitions: Vec<(TopicPartition, Result<(Offset, i64), KafkaError>)>,
+    pub partitions: Vec<(TopicPartition, ListedOffset)>,
 }

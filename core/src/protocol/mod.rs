@@ -4,7 +4,7 @@
 //! [`Network`](crate::network::Network). Requests carry a `request_id` unique to their sender so
 //! the response, a refusal or a timeout can be matched to them. The families of APIs live in
 //! their own files:
-//! - [`produce`]: Produce;
+//! - [`produce`][]: Produce;
 //! - [`fetch`]: Fetch (followers and consumers) and ListOffsets;
 //! - [`metadata`]: Metadata, and CreateTopics for auto-created topics;
 //! - [`controller`]: what brokers and the controller say to each other (registration,

@@ -623,12 +623,12 @@ impl Consumer {
             return;
         };
         match error.code {
-            ErrorCode::RebalanceInProgress => {
-                if membership.rejoin.is_none() && membership.join_in_flight.is_none() {
-                    membership.rejoin = Some("group is already rebalancing".to_string());
-                    if !cooperative {
-                        membership.state = MemberState::Unjoined;
-                    }
+            ErrorCode::RebalanceInProgress
+                if membership.rejoin.is_none() && membership.join_in_flight.is_none() =>
+            {
+                membership.rejoin = Some("group is already rebalancing".to_string());
+                if !cooperative {
+                    membership.state = MemberState::Unjoined;
                 }
             }
             ErrorCode::UnknownMemberId

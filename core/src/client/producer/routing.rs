@@ -56,6 +56,7 @@ pub struct Router {
 
 impl Router {
     /// Picks the partition of a record: `explicit` wins, then the key, then the partitioner.
+    #[allow(clippy::too_many_arguments)]
     pub fn route(
         &mut self,
         topic: &str,
