@@ -330,11 +330,7 @@ impl Consumer {
     /// Handles a message to this consumer.
     pub fn handle_message(&mut self, _from: NodeId, body: Body, ctx: &mut Ctx) {
         match body {
-            Body::MetadataResponse(response) => {
-                if self.metadata.update(response, ctx.now_ms) {
-                    self.after_metadata(ctx);
-                }
-            }
+            Body::MetadataResponse(response) => self.metadata_answered(response, ctx),
             Body::FetchResponse(response) => self.handle_fetch_response(response, ctx),
             Body::ListOffsetsResponse(response) => self.handle_list_offsets(response, ctx),
             Body::Group(body) => self.handle_group_message(body, ctx),
@@ -360,20 +356,36 @@ impl Consumer {
                 self.metadata
                     .maybe_request(self.rules.allow_auto_create_topics, ctx);
                 self.ensure_active_group(ctx);
-                self.send_fetches(ctx);
+                self.reset_missing_positions_or_fetch(ctx);
             }
+        }
+    }
+
+    fn metadata_answered(&mut self, response: crate::protocol::MetadataResponse, ctx: &mut Ctx) {
+        if self.metadata.update(response, ctx.now_ms) {
+            self.after_metadata(ctx);
         }
     }
 
     fn after_metadata(&mut self, ctx: &mut Ctx) {
         self.check_metadata_for_rejoin(ctx);
         self.ensure_active_group(ctx);
-        self.send_fetches(ctx);
+        self.reset_missing_positions_or_fetch(ctx);
         if self.metadata.stale {
             ctx.after(
                 self.rules.retry_backoff_ms,
                 crate::cluster::timer::Timer::Consumer(ConsumerTimer::Retry),
             );
+        }
+    }
+
+    /// Without a group, positions still unknown (the leader was unknown when the consumer
+    /// started, or ListOffsets failed) are looked up again before fetching.
+    fn reset_missing_positions_or_fetch(&mut self, ctx: &mut Ctx) {
+        if self.rules.group_id.is_none() {
+            self.initialize_positions(ctx);
+        } else {
+            self.send_fetches(ctx);
         }
     }
 
