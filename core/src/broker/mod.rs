@@ -11,7 +11,9 @@
 //! - [`fetcher`]: the follower's side: fetching from the leader, truncating, appending;
 //! - [`isr`]: shrinking and expanding the ISR through AlterPartition;
 //! - [`log_tasks`]: retention, compaction and the high watermark checkpoint;
-//! - [`purgatory`]: requests held until they can be answered.
+//! - [`purgatory`]: requests held until they can be answered;
+//! - [`txn`]: the transaction coordinator and transaction markers;
+//! - [`transactional_offsets`]: where markers meet the group coordinator.
 //!
 //! A broker's logs and its high watermark checkpoint survive a crash, as files on disk do;
 //! everything else (held requests, fetch sessions, coordinator state) is lost.
@@ -27,6 +29,8 @@ pub mod producer_ids;
 pub mod purgatory;
 pub mod replica;
 pub mod roles;
+pub mod transactional_offsets;
+pub mod txn;
 
 use std::collections::BTreeMap;
 
@@ -36,12 +40,14 @@ use crate::cluster::timer::Timer;
 use crate::config::broker::BrokerConfig;
 use crate::ids::{BrokerId, TopicPartition};
 use crate::network::NodeId;
-use crate::protocol::{Body, ControllerBody, TxnBody, ZooKeeperBody};
+use crate::protocol::group::CoordinatorType;
+use crate::protocol::{Body, ControllerBody, GroupBody, TxnBody, ZooKeeperBody};
 
 use self::fetcher::Fetcher;
 use self::metadata_cache::MetadataCache;
 use self::purgatory::Purgatory;
 use self::replica::Replica;
+use self::txn::{TransactionBroker, TxnTimer};
 
 /// What a broker is doing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -91,6 +97,8 @@ pub enum BrokerTimer {
         /// Its purgatory id.
         id: u64,
     },
+    /// The transaction coordinator's work.
+    Transaction(TxnTimer),
 }
 
 /// What a broker's own request was, so a timeout or refusal can be handled.
@@ -156,6 +164,8 @@ pub struct Broker {
     pub auto_create_pending: Vec<String>,
     /// The next producer id it will hand out (persisted, like the controller's id blocks).
     pub next_producer_id: i64,
+    /// Its transaction coordinator and the transaction markers it is writing.
+    pub transactions: TransactionBroker,
 }
 
 impl Broker {
@@ -180,6 +190,7 @@ impl Broker {
             metadata_fetch_in_flight: false,
             auto_create_pending: Vec::new(),
             next_producer_id: 0,
+            transactions: TransactionBroker::default(),
         }
     }
 
@@ -229,8 +240,14 @@ impl Broker {
                 transactional_id: None,
                 ..
             }) => self.assign_producer_id(from, request_id, ctx),
-            // Groups and transactions are answered by their coordinators (see `crate::group`).
-            Body::Group(_) | Body::Txn(_) => {}
+            Body::Txn(body) => self.handle_txn_message(from, body, ctx),
+            Body::Group(GroupBody::FindCoordinator {
+                request_id,
+                key,
+                key_type: CoordinatorType::Transaction,
+            }) => self.find_transaction_coordinator(from, request_id, &key, ctx),
+            // Groups are answered by their coordinator (see `crate::group`).
+            Body::Group(_) => {}
             Body::ProduceResponse(_) | Body::ListOffsetsResponse(_) | Body::MetadataResponse(_) => {
             }
         }
@@ -252,6 +269,7 @@ impl Broker {
             BrokerTimer::LogCleaner => self.run_cleaner(ctx),
             BrokerTimer::DelayedProduceExpired { id } => self.expire_delayed_produce(id, ctx),
             BrokerTimer::DelayedFetchExpired { id } => self.complete_delayed_fetch(id, ctx),
+            BrokerTimer::Transaction(timer) => self.handle_txn_timer(timer, ctx),
         }
     }
 

@@ -303,12 +303,16 @@ impl Broker {
     }
 
     /// A write of this broker's coordinators to an internal topic was replicated (or failed).
-    /// The group and transaction coordinators hook in here.
+    /// The group and transaction coordinators hook in here; transaction write ids carry
+    /// [`crate::transaction::TRANSACTION_WRITE_FLAG`].
     fn coordinator_write_completed(
         &mut self,
-        _write_id: u64,
-        _partitions: &[ProducePartitionStatus],
-        _ctx: &mut Ctx,
+        write_id: u64,
+        partitions: &[ProducePartitionStatus],
+        ctx: &mut Ctx,
     ) {
+        if crate::transaction::is_transaction_write(write_id) {
+            self.transaction_write_completed(write_id, partitions, ctx);
+        }
     }
 }

@@ -2,14 +2,16 @@
 //! and talk to the cluster only with requests.
 //!
 //! - [`metadata`]: a client's view of the cluster;
-//! - [`producer`]: `KafkaProducer`;
-//! - [`consumer`]: `KafkaConsumer`;
-//! - [`commands`]: the commands that create and drive clients.
+//! - [`producer`][]: `KafkaProducer`;
+//! - [`consumer`][]: `KafkaConsumer`;
+//! - [`commands`]: the commands that create and drive clients;
+//! - [`transaction_commands`]: the transactional producer's commands.
 
 pub mod commands;
 pub mod consumer;
 pub mod metadata;
 pub mod producer;
+pub mod transaction_commands;
 
 use std::collections::BTreeMap;
 
@@ -25,7 +27,7 @@ use self::producer::Producer;
 #[derive(Debug, Clone)]
 pub enum Client {
     /// A producer.
-    Producer(Producer),
+    Producer(Box<Producer>),
     /// A consumer.
     Consumer(Box<Consumer>),
 }
@@ -120,7 +122,7 @@ impl Clients {
     /// The producers, in id order.
     pub fn producers(&self) -> impl Iterator<Item = &Producer> {
         self.clients.values().filter_map(|client| match client {
-            Client::Producer(producer) => Some(producer),
+            Client::Producer(producer) => Some(producer.as_ref()),
             Client::Consumer(_) => None,
         })
     }

@@ -15,6 +15,7 @@ use crate::error::KafkaError;
 use crate::ids::{BrokerId, Offset, ProducerId, TopicPartition};
 use crate::network::ClientId;
 use crate::protocol::controller::ConfigResource;
+use crate::transaction::TransactionEvent;
 
 /// One thing that happened.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -430,6 +431,9 @@ pub enum EventKind {
         /// The event that caused it, if one did.
         caused_by: Option<u64>,
     },
+    /// A transaction step: a producer's transactional call, the transaction coordinator's
+    /// state changes, markers (see [`TransactionEvent`]).
+    Transaction(TransactionEvent),
     /// Something a client or the group coordinator did, described in its own words (the
     /// consumer group and transaction events live in their modules and render through this).
     Client {
@@ -645,6 +649,7 @@ impl Event {
             EventKind::Alert {
                 alert, partition, ..
             } => write!(line, "ALERT {alert:?} {partition}"),
+            EventKind::Transaction(event) => write!(line, "{}", event.trace()),
             EventKind::Client { trace, .. } => write!(line, "{trace}"),
         };
         line
@@ -710,7 +715,9 @@ impl Event {
                 replication_factor,
                 auto_created,
             } => {
-                let how = if *auto_created {
+                let how = if *auto_created && topic.starts_with("__") {
+                    " automatically as an internal topic, on first use"
+                } else if *auto_created {
                     " automatically, because auto.create.topics.enable=true and a client asked for it"
                 } else {
                     ""
@@ -922,6 +929,7 @@ impl Event {
                 format!("A commit failed: {}", error.as_exception())
             }
             EventKind::Alert { detail, .. } => detail.clone(),
+            EventKind::Transaction(event) => event.describe(),
             EventKind::Client { description, .. } => description.clone(),
         }
     }

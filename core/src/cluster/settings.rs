@@ -98,6 +98,9 @@ pub struct BrokerSettings {
     pub transactional_id_expiration_ms: i64,
     /// `producer.id.expiration.ms`.
     pub producer_id_expiration_ms: i64,
+    /// `transaction.abort.timed.out.transaction.cleanup.interval.ms` (Kafka's default; not
+    /// configurable in the playground).
+    pub transaction_abort_timed_out_transaction_cleanup_interval_ms: i64,
 }
 
 impl BrokerSettings {
@@ -120,7 +123,7 @@ impl BrokerSettings {
             log_cleaner_enable: config.log_cleaner_enable,
             auto_create_topics_enable: config.auto_create_topics_enable,
             num_partitions: config.num_partitions,
-            default_replication_factor: i32::from(config.default_replication_factor),
+            default_replication_factor: config.default_replication_factor,
             delete_topic_enable: config.delete_topic_enable,
             auto_leader_rebalance_enable: config.auto_leader_rebalance_enable,
             leader_imbalance_check_interval_seconds: config.leader_imbalance_check_interval_seconds,
@@ -142,6 +145,7 @@ impl BrokerSettings {
             transaction_max_timeout_ms: i64::from(config.transaction_max_timeout_ms),
             transactional_id_expiration_ms: i64::from(config.transactional_id_expiration_ms),
             producer_id_expiration_ms: i64::from(config.producer_id_expiration_ms),
+            transaction_abort_timed_out_transaction_cleanup_interval_ms: 10_000,
         }
     }
 }

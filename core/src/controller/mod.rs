@@ -19,6 +19,7 @@
 
 pub mod brokers;
 pub mod election;
+pub mod internal_topics;
 pub mod placement;
 pub mod quorum;
 pub mod topics;
@@ -242,7 +243,7 @@ impl Controller {
                 let results = topics
                     .into_iter()
                     .map(|topic| {
-                        let result = self.auto_create_topic(&topic, ctx).map(|_| ());
+                        let result = self.create_requested_topic(&topic, ctx);
                         (topic, result)
                     })
                     .collect();
@@ -266,14 +267,13 @@ impl Controller {
                 epoch,
                 broker,
                 request_id,
-            } if epoch == self.epoch => {
-                if self
+            } if epoch == self.epoch
+                && self
                     .held_fetches
                     .get(&broker)
-                    .is_some_and(|held| held.request_id == request_id)
-                {
-                    self.answer_held_fetch(broker, ctx);
-                }
+                    .is_some_and(|held| held.request_id == request_id) =>
+            {
+                self.answer_held_fetch(broker, ctx);
             }
             ControllerTimer::LeaderImbalanceCheck { epoch } if epoch == self.epoch => {
                 self.rebalance_leaders(ctx);

@@ -24,6 +24,10 @@ pub struct TxnMarker {
     pub partitions: Vec<TopicPartition>,
 }
 
+/// The WriteTxnMarkers answer: per producer, per partition, `None` when the marker was
+/// written.
+pub type MarkerResults = Vec<(ProducerId, Vec<(TopicPartition, Option<KafkaError>)>)>;
+
 /// Transaction messages.
 #[derive(Debug, Clone)]
 pub enum TxnBody {
@@ -35,6 +39,11 @@ pub enum TxnBody {
         transactional_id: Option<String>,
         /// `transaction.timeout.ms`.
         transaction_timeout_ms: i64,
+        /// The producer's current id when it asks to bump its own epoch (KIP-360), else
+        /// [`ProducerId::NONE`].
+        producer_id: ProducerId,
+        /// Its current epoch then, else -1.
+        producer_epoch: i16,
     },
     /// The producer id and epoch, or an error.
     InitProducerIdResponse {
@@ -115,7 +124,7 @@ pub enum TxnBody {
         /// The request answered.
         request_id: u64,
         /// Per producer, per partition: `None` when the marker was written.
-        results: Vec<(ProducerId, Vec<(TopicPartition, Option<KafkaError>)>)>,
+        results: MarkerResults,
     },
 }
 
