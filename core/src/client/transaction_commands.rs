@@ -83,3 +83,105 @@ impl Cluster {
         Ok((offsets, group))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::client::Client;
+    use crate::cluster::command::{Command, NewRecord};
+    use crate::cluster::event::EventKind;
+    use crate::cluster::Cluster;
+    use crate::config::value::java_string_hash;
+    use crate::ids::{Offset, TopicPartition};
+    use crate::transaction::TransactionEvent;
+    use crate::ClusterConfig;
+    use crate::{CommitPolicy, Subscription};
+
+    fn run(cluster: &mut Cluster, command: Command) {
+        if let Err(error) = cluster.apply(command) {
+            panic!("refused: {error}");
+        }
+    }
+
+    /// `KafkaApis.handleAddOffsetsToTxnRequest`: `sendOffsetsToTransaction` adds the group's
+    /// `__consumer_offsets` partition (`abs(groupId.hashCode) % offsets.topic.num.partitions`)
+    /// to the transaction, then sends TxnOffsetCommit to the group coordinator.
+    #[test]
+    fn send_offsets_to_transaction_adds_the_groups_offsets_partition() {
+        let mut cluster = Cluster::new(ClusterConfig::default(), 3).expect("cluster");
+        run(
+            &mut cluster,
+            Command::CreateTopic {
+                topic: "in".into(),
+                partitions: 1,
+                replication_factor: 3,
+                configs: Vec::new(),
+            },
+        );
+        run(
+            &mut cluster,
+            Command::CreateProducer {
+                name: "p".into(),
+                configs: vec![("transactional.id".into(), "copier".into())],
+            },
+        );
+        run(
+            &mut cluster,
+            Command::CreateConsumer {
+                name: "c".into(),
+                configs: vec![("group.id".into(), "copiers".into())],
+                subscription: Subscription::Partitions(vec![TopicPartition::new("in", 0)]),
+                policy: CommitPolicy::default(),
+            },
+        );
+        let consumer = cluster.clients.id_of("c").expect("consumer");
+        if let Some(Client::Consumer(consumer)) = cluster.clients.get_mut(consumer) {
+            consumer
+                .commits
+                .consumed
+                .insert(TopicPartition::new("in", 0), Offset(3));
+        }
+        run(
+            &mut cluster,
+            Command::InitTransactions {
+                producer: "p".into(),
+            },
+        );
+        cluster.run_for(3_000);
+        run(
+            &mut cluster,
+            Command::BeginTransaction {
+                producer: "p".into(),
+            },
+        );
+        run(
+            &mut cluster,
+            Command::Produce {
+                producer: "p".into(),
+                record: NewRecord::new("in", None, Some("x")),
+            },
+        );
+        let mut events = cluster
+            .apply(Command::SendOffsetsToTransaction {
+                producer: "p".into(),
+                consumer: "c".into(),
+            })
+            .expect("accepted");
+        events.extend(cluster.run_for(2_000));
+        let offsets_partition = java_string_hash("copiers").abs() % 50;
+        let described = cluster.describe_transaction("copier").expect("described");
+        assert!(
+            described.partitions.contains(&TopicPartition::new(
+                "__consumer_offsets",
+                offsets_partition
+            )),
+            "{:?}\n{}",
+            described,
+            Cluster::trace(&events)
+        );
+        let added = events.iter().any(|event| {
+            matches!(&event.kind, EventKind::Transaction(TransactionEvent::StateChanged { partitions, .. })
+                if partitions.iter().any(|p| p.topic == "__consumer_offsets"))
+        });
+        assert!(added);
+    }
+}

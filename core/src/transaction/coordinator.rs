@@ -286,3 +286,91 @@ impl TransactionCoordinator {
             .retain(|(transactional_id, _)| partition_for(transactional_id) != partition);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::transaction::metadata::TransactionMetadata;
+
+    fn coordinator_with(partition: i32, metadata: TransactionMetadata) -> TransactionCoordinator {
+        let mut coordinator = TransactionCoordinator::default();
+        coordinator.partitions.insert(
+            partition,
+            TxnPartitionCache {
+                coordinator_epoch: 4,
+                transactions: [(metadata.transactional_id.clone(), metadata)]
+                    .into_iter()
+                    .collect(),
+            },
+        );
+        coordinator
+    }
+
+    /// `TransactionStateManagerTest.testAddGetPids`-style lookups:
+    /// `COORDINATOR_LOAD_IN_PROGRESS` while loading, `NOT_COORDINATOR` elsewhere.
+    #[test]
+    fn lookups_answer_load_in_progress_or_not_coordinator() {
+        let metadata = TransactionMetadata::new("txn-1", ProducerId(1), 60_000, 0);
+        let mut coordinator = coordinator_with(3, metadata);
+        assert_eq!(
+            coordinator
+                .get(3, "txn-1")
+                .map(|found| found.map(|(epoch, _)| epoch)),
+            Ok(Some(4))
+        );
+        assert_eq!(
+            coordinator.get(3, "other").map(|found| found.is_some()),
+            Ok(false)
+        );
+        assert_eq!(
+            coordinator.get(5, "txn-1").err(),
+            Some(ErrorCode::NotCoordinator)
+        );
+        coordinator.loading.insert(5, 1);
+        assert_eq!(
+            coordinator.get(5, "txn-1").err(),
+            Some(ErrorCode::CoordinatorLoadInProgress)
+        );
+        assert!(coordinator.owns(5, 1) && coordinator.owns(3, 4) && !coordinator.owns(3, 5));
+    }
+
+    /// `TransactionStateManagerTest.shouldOnlyConsiderTransactionsInTheOngoingStateToAbort`.
+    #[test]
+    fn only_ongoing_transactions_past_their_timeout_are_timed_out() {
+        let mut metadata = TransactionMetadata::new("txn-1", ProducerId(1), 1_000, 0);
+        metadata.producer_epoch = 0;
+        metadata.state = TransactionState::Ongoing;
+        metadata.txn_start_timestamp_ms = 100;
+        let mut coordinator = coordinator_with(0, metadata);
+        assert!(
+            coordinator.timed_out(1_100).is_empty(),
+            "not past the timeout yet"
+        );
+        assert_eq!(
+            coordinator.timed_out(1_101),
+            vec![("txn-1".to_string(), ProducerId(1), 0)]
+        );
+        if let Ok(Some((_, metadata))) = coordinator.get_mut(0, "txn-1") {
+            metadata.pending_state = Some(TransactionState::PrepareCommit);
+        }
+        assert!(
+            coordinator.timed_out(5_000).is_empty(),
+            "a change is in flight"
+        );
+    }
+
+    /// `TransactionStateManagerTest.shouldRemoveCompleteCommitExpiredTransactionalIds` and
+    /// `shouldNotRemoveOngoingTransactionalIds`.
+    #[test]
+    fn only_idle_completed_transactional_ids_expire() {
+        let mut metadata = TransactionMetadata::new("txn-1", ProducerId(1), 1_000, 0);
+        metadata.state = TransactionState::CompleteCommit;
+        let mut coordinator = coordinator_with(2, metadata);
+        assert_eq!(coordinator.expired(10, 10), vec![(2, "txn-1".to_string())]);
+        assert!(coordinator.expired(9, 10).is_empty());
+        if let Ok(Some((_, metadata))) = coordinator.get_mut(2, "txn-1") {
+            metadata.state = TransactionState::Ongoing;
+        }
+        assert!(coordinator.expired(100, 10).is_empty());
+    }
+}

@@ -231,8 +231,13 @@ impl TransactionEvent {
                 error.as_exception()
             ),
             TransactionEvent::StateChanged { broker, transactional_id, from, to, producer_id, producer_epoch, partitions } => {
+                if *to == TransactionState::Empty {
+                    return format!(
+                        "Transaction coordinator {broker} gave {transactional_id} producer id {producer_id}, epoch {producer_epoch} (InitProducerId), written to __transaction_state before answering."
+                    );
+                }
                 let mut text = format!(
-                    "Transaction coordinator {broker} moved {transactional_id} (producer id {producer_id}, epoch {producer_epoch}) from {from} to {to}, written to __transaction_state before answering"
+                    "Transaction coordinator {broker} moved {transactional_id} (producer id {producer_id}, epoch {producer_epoch}) from {from} to {to}, written to __transaction_state before going on"
                 );
                 if !partitions.is_empty() {
                     text.push_str(&format!("; partitions {}", list(partitions)));
@@ -244,8 +249,8 @@ impl TransactionEvent {
                 "Transaction coordinator {broker} aborts {transactional_id}'s transaction: it has been open longer than transaction.timeout.ms={timeout_ms}. The epoch is bumped, so the producer is fenced."
             ),
             TransactionEvent::MarkerWritten { broker, partition, producer_id, commit, offset } => format!(
-                "Leader {broker} wrote a {} marker for producer {producer_id} at offset {offset} of {partition} (WriteTxnMarkers): the transaction is decided there, and the last stable offset can move past it.",
-                outcome(*commit)
+                "Leader {broker} wrote {} marker for producer {producer_id} at offset {offset} of {partition} (WriteTxnMarkers): the transaction is decided there, and the last stable offset can move past it once the marker is replicated.",
+                if *commit { "a COMMIT" } else { "an ABORT" }
             ),
             TransactionEvent::CoordinatorLoaded { broker, partition, coordinator_epoch, transactional_ids } => format!(
                 "Broker {broker} leads __transaction_state-{partition} and loaded {transactional_ids} transactional id(s) from it: it is their transaction coordinator now (coordinator epoch {coordinator_epoch})."

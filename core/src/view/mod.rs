@@ -4,11 +4,13 @@
 //! - [`cluster`]: brokers, the controller, partitions with their replicas, ISR and high
 //!   watermark; messages in flight; network faults;
 //! - [`log`]: one replica's log, segment by segment, record by record;
-//! - [`clients`]: producers and consumers.
+//! - [`clients`]: producers and consumers;
+//! - [`transactions`]: transactions, `kafka-transactions.sh`-style.
 
 pub mod clients;
 pub mod cluster;
 pub mod log;
+pub mod transactions;
 
 use crate::cluster::Cluster;
 use crate::ids::{BrokerId, Offset, TopicPartition};

@@ -26,6 +26,9 @@ pub mod producer;
 pub mod requests;
 pub mod responses;
 
+#[cfg(test)]
+mod tests;
+
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
