@@ -32,6 +32,14 @@ fn create_topic(cluster: &mut Cluster, topic: &str, partitions: i32) {
     );
 }
 
+/// Runs the cluster, checking every invariant afterwards.
+fn run_for(cluster: &mut Cluster, duration_ms: i64) -> Vec<Event> {
+    let events = cluster.run_for(duration_ms);
+    let violations = kplay_core::check::invariants::check_all(cluster);
+    assert!(violations.is_empty(), "{violations:?}");
+    events
+}
+
 fn apply(cluster: &mut Cluster, command: Command) -> Vec<Event> {
     match cluster.apply(command.clone()) {
         Ok(events) => events,
@@ -72,7 +80,7 @@ fn init_transactions(cluster: &mut Cluster, name: &str) -> Vec<Event> {
             producer: name.into(),
         },
     );
-    events.extend(cluster.run_for(3_000));
+    events.extend(run_for(cluster, 3_000));
     assert!(
         transaction_events(&events)
             .iter()
@@ -199,7 +207,7 @@ fn committed_records_reach_read_committed_consumers_only_after_the_commit() {
     begin(&mut cluster, "p");
     send(&mut cluster, "p", record("one"));
     send(&mut cluster, "p", record("two"));
-    let open = cluster.run_for(2_000);
+    let open = run_for(&mut cluster, 2_000);
     assert_eq!(
         delivered(&open, committed_reader),
         0,
@@ -218,7 +226,7 @@ fn committed_records_reach_read_committed_consumers_only_after_the_commit() {
             producer: "p".into(),
         },
     );
-    after.extend(cluster.run_for(2_000));
+    after.extend(run_for(&mut cluster, 2_000));
     assert!(committed(&after), "{}", Cluster::trace(&after));
     assert_eq!(
         delivered(&after, committed_reader),
@@ -248,14 +256,14 @@ fn aborted_records_reach_read_uncommitted_consumers_but_never_read_committed_one
     begin(&mut cluster, "p");
     send(&mut cluster, "p", record("aborted-1"));
     send(&mut cluster, "p", record("aborted-2"));
-    let mut events = cluster.run_for(1_000);
+    let mut events = run_for(&mut cluster, 1_000);
     events.extend(apply(
         &mut cluster,
         Command::AbortTransaction {
             producer: "p".into(),
         },
     ));
-    events.extend(cluster.run_for(1_000));
+    events.extend(run_for(&mut cluster, 1_000));
     assert!(
         transaction_events(&events)
             .iter()
@@ -271,7 +279,7 @@ fn aborted_records_reach_read_uncommitted_consumers_but_never_read_committed_one
             producer: "p".into(),
         },
     ));
-    events.extend(cluster.run_for(2_000));
+    events.extend(run_for(&mut cluster, 2_000));
     assert_eq!(
         delivered(&events, committed_reader),
         1,
@@ -307,15 +315,15 @@ fn the_last_stable_offset_stays_at_the_first_offset_of_an_open_transaction() {
     producer(&mut cluster, "plain", &[]);
     init_transactions(&mut cluster, "p");
     send(&mut cluster, "plain", record("before"));
-    cluster.run_for(1_000);
+    run_for(&mut cluster, 1_000);
     let reader = consumer(&mut cluster, "committed", "read_committed", orders());
     begin(&mut cluster, "p");
     send(&mut cluster, "p", record("in-transaction"));
-    let mut open = cluster.run_for(1_000);
+    let mut open = run_for(&mut cluster, 1_000);
     for value in ["after-1", "after-2", "after-3"] {
         send(&mut cluster, "plain", record(value));
     }
-    open.extend(cluster.run_for(2_000));
+    open.extend(run_for(&mut cluster, 2_000));
     let (high_watermark, last_stable_offset) = partition_offsets(&cluster, "orders", 0);
     assert_eq!(high_watermark, Offset(5));
     assert_eq!(
@@ -341,7 +349,7 @@ fn the_last_stable_offset_stays_at_the_first_offset_of_an_open_transaction() {
             producer: "p".into(),
         },
     );
-    after.extend(cluster.run_for(2_000));
+    after.extend(run_for(&mut cluster, 2_000));
     let (high_watermark, last_stable_offset) = partition_offsets(&cluster, "orders", 0);
     assert_eq!((high_watermark, last_stable_offset), (Offset(6), Offset(6)));
     assert_eq!(delivered(&after, reader), 4, "{}", Cluster::trace(&after));
@@ -360,7 +368,7 @@ fn a_second_producer_with_the_same_transactional_id_fences_the_first() {
     let reader = consumer(&mut cluster, "committed", "read_committed", orders());
     begin(&mut cluster, "zombie");
     send(&mut cluster, "zombie", record("from-the-zombie"));
-    let mut events = cluster.run_for(1_000);
+    let mut events = run_for(&mut cluster, 1_000);
     events.extend(init_transactions(&mut cluster, "successor"));
     let initialized: Vec<i16> = transaction_events(&events)
         .into_iter()
@@ -380,7 +388,7 @@ fn a_second_producer_with_the_same_transactional_id_fences_the_first() {
             producer: "zombie".into(),
         },
     ));
-    events.extend(cluster.run_for(2_000));
+    events.extend(run_for(&mut cluster, 2_000));
     let failures = call_failures(&events);
     assert_eq!(failures.len(), 1, "{}", Cluster::trace(&events));
     assert_eq!(failures[0].0, "commitTransaction");
@@ -432,7 +440,7 @@ fn a_transaction_open_past_its_timeout_is_aborted_by_the_coordinator() {
     let uncommitted_reader = consumer(&mut cluster, "uncommitted", "read_uncommitted", orders());
     begin(&mut cluster, "p");
     send(&mut cluster, "p", record("forgotten"));
-    let mut events = cluster.run_for(30_000);
+    let mut events = run_for(&mut cluster, 30_000);
     let timed_out = transaction_events(&events).into_iter().any(|event| {
         matches!(
             event,
@@ -459,7 +467,7 @@ fn a_transaction_open_past_its_timeout_is_aborted_by_the_coordinator() {
             producer: "p".into(),
         },
     );
-    events.extend(cluster.run_for(2_000));
+    events.extend(run_for(&mut cluster, 2_000));
     let failures = call_failures(&events);
     assert_eq!(failures.len(), 1, "{}", Cluster::trace(&events));
     assert_eq!(failures[0].1.code, ErrorCode::ProducerFenced);
@@ -485,7 +493,7 @@ fn a_transaction_timeout_above_the_broker_maximum_is_refused() {
             producer: "p".into(),
         },
     );
-    events.extend(cluster.run_for(3_000));
+    events.extend(run_for(&mut cluster, 3_000));
     let failures = call_failures(&events);
     assert_eq!(failures.len(), 1, "{}", Cluster::trace(&events));
     assert_eq!(failures[0].1.code, ErrorCode::KafkaException);
@@ -533,7 +541,7 @@ fn calls_in_the_wrong_state_throw_kafkas_illegal_state_exceptions() {
             record: record("too-early"),
         },
     );
-    let mut events = [events, cluster.run_for(1_000)].concat();
+    let mut events = [events, run_for(&mut cluster, 1_000)].concat();
     let failed = events.iter().find_map(|event| match &event.kind {
         EventKind::ProduceFailed { error, .. } => Some(error.clone()),
         _ => None,
@@ -603,7 +611,7 @@ fn a_coordinator_failover_mid_transaction_keeps_the_transaction() {
     let reader = consumer(&mut cluster, "committed", "read_committed", orders());
     begin(&mut cluster, "p");
     send(&mut cluster, "p", record("survives"));
-    cluster.run_for(1_000);
+    run_for(&mut cluster, 1_000);
     let before = cluster.describe_transaction("txn-1").expect("described");
     assert_eq!(before.state, "Ongoing");
     assert_eq!(before.partitions, orders());
@@ -619,7 +627,7 @@ fn a_coordinator_failover_mid_transaction_keeps_the_transaction() {
             producer: "p".into(),
         },
     );
-    events.extend(cluster.run_for(40_000));
+    events.extend(run_for(&mut cluster, 40_000));
     assert!(committed(&events), "{}", Cluster::trace(&events));
     let after = cluster.describe_transaction("txn-1").expect("described");
     assert_ne!(after.coordinator, before.coordinator);
@@ -652,7 +660,7 @@ fn markers_reach_partitions_whose_leader_moved() {
         "p",
         NewRecord::new("moved", Some("k"), Some("v")),
     );
-    cluster.run_for(1_000);
+    run_for(&mut cluster, 1_000);
     let coordinator = cluster
         .describe_transaction("txn-1")
         .expect("described")
@@ -674,7 +682,7 @@ fn markers_reach_partitions_whose_leader_moved() {
             ..NewRecord::new("moved", Some("k"), Some("targeted"))
         },
     );
-    cluster.run_for(1_000);
+    run_for(&mut cluster, 1_000);
     let reader = consumer(
         &mut cluster,
         "committed",
@@ -688,7 +696,7 @@ fn markers_reach_partitions_whose_leader_moved() {
             producer: "p".into(),
         },
     );
-    events.extend(cluster.run_for(40_000));
+    events.extend(run_for(&mut cluster, 40_000));
     assert!(committed(&events), "{}", Cluster::trace(&events));
     let new_leader = cluster.current_leader(&target).expect("a new leader");
     assert_ne!(new_leader, old_leader);
@@ -737,8 +745,141 @@ fn the_same_seed_replays_the_same_transactional_trace() {
                 producer: "p".into(),
             },
         ));
-        events.extend(cluster.run_for(2_000));
+        events.extend(run_for(&mut cluster, 2_000));
         Cluster::trace(&events)
     };
     assert_eq!(run(), run());
+}
+
+/// The outcome of each transaction `t<n>` as the partition's log says: `Some(true)` when the
+/// marker after its records is a COMMIT, `Some(false)` for ABORT, `None` while undecided;
+/// `Err` if a transaction's records have different outcomes (atomicity broken).
+fn logged_outcomes(
+    cluster: &Cluster,
+) -> std::collections::BTreeMap<String, Result<Option<bool>, String>> {
+    let partition = TopicPartition::new("orders", 0);
+    let leader = cluster.current_leader(&partition).expect("led");
+    let log = cluster.log_view(leader, &partition, 10_000).expect("log");
+    let records: Vec<_> = log
+        .segments
+        .into_iter()
+        .flat_map(|segment| segment.records)
+        .collect();
+    let mut outcomes = std::collections::BTreeMap::new();
+    for (index, record) in records.iter().enumerate() {
+        let Some(value) = record.value.as_deref().filter(|_| record.control.is_none()) else {
+            continue;
+        };
+        let Some((transaction, _)) = value.split_once('-') else {
+            continue;
+        };
+        let marker = records[index + 1..]
+            .iter()
+            .find(|later| later.producer_id == record.producer_id && later.control.is_some())
+            .map(|marker| marker.control.as_deref() == Some("COMMIT"));
+        let entry = outcomes
+            .entry(transaction.to_string())
+            .or_insert(Ok(marker));
+        if *entry != Ok(marker) {
+            *entry = Err(format!(
+                "{value} has outcome {marker:?}, its transaction {entry:?}"
+            ));
+        }
+    }
+    outcomes
+}
+
+/// Makes a blocking transactional call and waits for it, calling it again after a
+/// `TimeoutException` as Kafka advises: its outcome, `Ok(true)` for a commit.
+fn finish_call(
+    cluster: &mut Cluster,
+    call: Command,
+    events: &mut Vec<Event>,
+) -> Option<Result<bool, KafkaError>> {
+    for _ in 0..4 {
+        let mut round = apply(cluster, call.clone());
+        round.extend(run_for(cluster, 70_000));
+        let outcome = transaction_events(&round)
+            .into_iter()
+            .find_map(|event| match event {
+                TransactionEvent::Committed { .. } => Some(Ok(true)),
+                TransactionEvent::Aborted { .. } => Some(Ok(false)),
+                TransactionEvent::CallFailed { error, .. } => Some(Err(error)),
+                _ => None,
+            });
+        events.extend(round);
+        match outcome {
+            Some(Err(error)) if error.code == ErrorCode::ClientTimeout => continue,
+            other => return other,
+        }
+    }
+    None
+}
+
+/// Exactly-once under faults (Kafka's `TransactionsBounceTest`): while brokers crash and
+/// restart, every transaction is atomic in the log (all its records commit or all abort), a
+/// transaction the producer saw commit is committed, one it saw abort is aborted, and a
+/// read_committed consumer gets exactly the committed records. Invariants hold throughout.
+#[test]
+fn transactions_stay_atomic_while_brokers_bounce() {
+    for seed in 1..=6_u64 {
+        let mut cluster = Cluster::new(ClusterConfig::default(), seed).expect("cluster");
+        create_topic(&mut cluster, "orders", 1);
+        transactional_producer(&mut cluster, "p", "bouncer");
+        init_transactions(&mut cluster, "p");
+        let reader = consumer(&mut cluster, "committed", "read_committed", orders());
+        let mut delivered_total = 0;
+        let mut seen = std::collections::BTreeMap::new();
+        for n in 0..6_u64 {
+            begin(&mut cluster, "p");
+            for i in 0..3 {
+                send(&mut cluster, "p", record(&format!("t{n}-{i}")));
+            }
+            let mut events = run_for(&mut cluster, 300);
+            let victim = BrokerId(i32::try_from(1 + (seed + n) % 3).unwrap_or(1));
+            let bounce = n % 2 == 1;
+            if bounce {
+                events.extend(apply(&mut cluster, Command::StopBroker { broker: victim }));
+            }
+            let commit = (seed + n) % 3 != 0;
+            let call = if commit {
+                Command::CommitTransaction {
+                    producer: "p".into(),
+                }
+            } else {
+                Command::AbortTransaction {
+                    producer: "p".into(),
+                }
+            };
+            let outcome = finish_call(&mut cluster, call, &mut events);
+            assert!(
+                matches!(outcome, Some(Ok(_))),
+                "seed {seed} t{n}: {outcome:?}\n{}",
+                Cluster::trace(&events)
+            );
+            if let Some(Ok(committed)) = outcome {
+                seen.insert(format!("t{n}"), committed);
+            }
+            if bounce {
+                events.extend(apply(&mut cluster, Command::StartBroker { broker: victim }));
+                events.extend(run_for(&mut cluster, 10_000));
+            }
+            delivered_total += delivered(&events, reader);
+        }
+        delivered_total += delivered(&run_for(&mut cluster, 10_000), reader);
+        let logged = logged_outcomes(&cluster);
+        for (transaction, committed) in &seen {
+            assert_eq!(
+                logged.get(transaction),
+                Some(&Ok(Some(*committed))),
+                "seed {seed}: {transaction} (producer saw commit={committed})"
+            );
+        }
+        let committed_records =
+            3 * i32::try_from(seen.values().filter(|c| **c).count()).unwrap_or(0);
+        assert_eq!(
+            delivered_total, committed_records,
+            "seed {seed}: read_committed got exactly the committed records"
+        );
+    }
 }

@@ -469,8 +469,10 @@ impl Producer {
         self.run_sender(ctx);
     }
 
-    /// `close()`: sends what is queued, then refuses new records.
+    /// `close()`: sends what is queued, then refuses new records. A transaction still open is
+    /// aborted, as the `Sender` does on shutdown.
     pub fn close(&mut self, ctx: &mut Ctx) {
+        self.abort_open_transaction_on_close();
         self.flush(ctx);
         self.closed = true;
         self.workload = None;

@@ -114,6 +114,19 @@ impl Producer {
         }
     }
 
+    /// `Sender.run` on shutdown: "Aborting incomplete transaction due to shutdown".
+    pub(crate) fn abort_open_transaction_on_close(&mut self) {
+        if let Some(manager) = self.transactions.as_mut() {
+            if matches!(
+                manager.state,
+                TxnState::InTransaction | TxnState::AbortableError
+            ) {
+                // Kafka ignores an error here so the rest of the shutdown goes on.
+                let _ = manager.begin_abort();
+            }
+        }
+    }
+
     /// Whether a batch is queued, in flight, or waiting to join one (`hasIncomplete`).
     fn has_incomplete_batches(&self) -> bool {
         !self.accumulator.is_empty() || !self.in_flight.is_empty() || !self.blocked.is_empty()
