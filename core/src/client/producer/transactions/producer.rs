@@ -138,6 +138,13 @@ impl Producer {
         let Some(manager) = self.transactions.as_ref() else {
             return false;
         };
+        if manager.state == TxnState::FatalError {
+            // `Sender.runOnce`: a fatal error fails every batch not sent yet; nothing more goes.
+            if let Some(error) = manager.last_error.clone() {
+                self.abort_queued_batches(&error, |_| true, ctx);
+            }
+            return true;
+        }
         if manager.in_flight.is_some() {
             return true;
         }
@@ -177,11 +184,19 @@ impl Producer {
     /// `abortUndrainedBatches`: batches never sent fail with the error (the records are
     /// dropped, the transaction is aborted).
     fn abort_undrained_batches(&mut self, error: &KafkaError, ctx: &mut Ctx) {
+        self.abort_queued_batches(error, |batch| batch.base_sequence.is_none(), ctx);
+    }
+
+    /// Fails the queued batches `which` selects with `error`.
+    fn abort_queued_batches(
+        &mut self,
+        error: &KafkaError,
+        which: impl Fn(&crate::client::producer::accumulator::ProducerBatch) -> bool,
+        ctx: &mut Ctx,
+    ) {
         let mut aborted = Vec::new();
         for deque in self.accumulator.deques.values_mut() {
-            let (keep, drop): (Vec<_>, Vec<_>) = deque
-                .drain(..)
-                .partition(|batch| batch.base_sequence.is_some());
+            let (drop, keep): (Vec<_>, Vec<_>) = deque.drain(..).partition(|batch| which(batch));
             deque.extend(keep);
             aborted.extend(drop);
         }
