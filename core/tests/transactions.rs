@@ -558,6 +558,7 @@ fn the_same_seed_replays_the_same_transactional_trace() {
         let mut events = init_transactions(&mut cluster, "p");
         begin(&mut cluster, "p");
         send(&mut cluster, "p", record("x"));
+        events.extend(run_for(&mut cluster, 100));
         events.extend(apply(
             &mut cluster,
             Command::CommitTransaction {
@@ -568,4 +569,119 @@ fn the_same_seed_replays_the_same_transactional_trace() {
         Cluster::trace(&events)
     };
     assert_eq!(run(), run());
+}
+
+/// `ProducerStateManager.checkProducerEpoch` (the broker answers a zombie's produce with
+/// `INVALID_PRODUCER_EPOCH` since Kafka 2.7) and `TransactionManager.maybeTransitionToErrorState`:
+/// a fenced instance's next send fails, its transaction becomes abortable, commit throws
+/// `InvalidProducerEpochException`, and the abort it must then try is fenced for good.
+#[test]
+fn a_fenced_producers_next_send_fails_with_an_old_epoch() {
+    let mut cluster = cluster();
+    transactional_producer(&mut cluster, "zombie", "txn-1");
+    transactional_producer(&mut cluster, "successor", "txn-1");
+    init_transactions(&mut cluster, "zombie");
+    begin(&mut cluster, "zombie");
+    send(&mut cluster, "zombie", record("before"));
+    run_for(&mut cluster, 1_000);
+    init_transactions(&mut cluster, "successor");
+    send(&mut cluster, "zombie", record("after"));
+    let events = run_for(&mut cluster, 1_000);
+    let failed = events.iter().find_map(|event| match &event.kind {
+        EventKind::ProduceFailed { error, .. } => Some(error.clone()),
+        _ => None,
+    });
+    assert_eq!(
+        failed.map(|error| error.code),
+        Some(ErrorCode::InvalidProducerEpoch),
+        "{}",
+        Cluster::trace(&events)
+    );
+    assert!(transaction_events(&events)
+        .iter()
+        .any(|event| matches!(event, TransactionEvent::AbortableError { .. })));
+    let error = refusal(
+        &mut cluster,
+        Command::CommitTransaction {
+            producer: "zombie".into(),
+        },
+    );
+    assert_eq!(error.code, ErrorCode::InvalidProducerEpoch);
+    assert!(
+        error
+            .message
+            .ends_with(", epoch=0) attempted to produce with an old epoch"),
+        "{error}"
+    );
+    let mut events = apply(
+        &mut cluster,
+        Command::AbortTransaction {
+            producer: "zombie".into(),
+        },
+    );
+    events.extend(run_for(&mut cluster, 2_000));
+    let failures = call_failures(&events);
+    assert_eq!(failures.len(), 1, "{}", Cluster::trace(&events));
+    assert_eq!(failures[0].1.code, ErrorCode::ProducerFenced);
+}
+
+/// The playground caps `transaction.state.log.replication.factor` (3) and
+/// `transaction.state.log.min.isr` (2) at the live brokers, so a one-broker cluster still runs
+/// transactions (Kafka would refuse to create `__transaction_state` until three brokers are
+/// up; its quick start sets both to 1).
+#[test]
+fn a_single_broker_cluster_runs_transactions() {
+    let config = kplay_core::ClusterConfig {
+        brokers: 1,
+        controller_voters: 1,
+        ..kplay_core::ClusterConfig::default()
+    };
+    let mut cluster = Cluster::new(config, SEED).expect("cluster");
+    apply(
+        &mut cluster,
+        Command::CreateTopic {
+            topic: "orders".into(),
+            partitions: 1,
+            replication_factor: 1,
+            configs: Vec::new(),
+        },
+    );
+    transactional_producer(&mut cluster, "p", "solo");
+    init_transactions(&mut cluster, "p");
+    let reader = consumer(&mut cluster, "committed", "read_committed", orders());
+    begin(&mut cluster, "p");
+    send(&mut cluster, "p", record("only"));
+    let error = refusal(
+        &mut cluster,
+        Command::CommitTransaction {
+            producer: "p".into(),
+        },
+    );
+    assert!(error
+        .message
+        .starts_with("The application is still blocked in send()"));
+    run_for(&mut cluster, 100);
+    let mut events = apply(
+        &mut cluster,
+        Command::CommitTransaction {
+            producer: "p".into(),
+        },
+    );
+    events.extend(run_for(&mut cluster, 2_000));
+    assert!(committed(&events), "{}", Cluster::trace(&events));
+    assert_eq!(
+        delivered(&events, reader),
+        1,
+        "{}\n{:?}",
+        Cluster::trace(&events),
+        cluster.consumer_views()
+    );
+    let topic = cluster.topic_view("__transaction_state").expect("created");
+    assert!(topic
+        .configs
+        .contains(&("min.insync.replicas".to_string(), "1".to_string())));
+    assert!(topic
+        .partitions
+        .iter()
+        .all(|partition| partition.replicas.len() == 1));
 }

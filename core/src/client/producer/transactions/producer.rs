@@ -19,7 +19,8 @@ const NO_TRANSACTION_MANAGER: &str = "Cannot use transactional methods without e
 
 impl Producer {
     /// The transaction manager, or what a transactional method throws without one or after
-    /// `close()`; also refuses while the application is blocked in another call.
+    /// `close()`; also refuses while the application is blocked in another call (a
+    /// transactional one, or a `send()` waiting for metadata).
     fn transactional(&mut self) -> Result<&mut TransactionManager, KafkaError> {
         let closed = self.closed;
         let manager = self
@@ -33,6 +34,12 @@ impl Producer {
             ));
         }
         manager.check_not_blocked()?;
+        if self.blocked.iter().any(|send| send.reported) {
+            return Err(KafkaError::new(
+                ErrorCode::IllegalState,
+                "The application is still blocked in send(), waiting for metadata or buffer memory (at most max.block.ms); it makes one call at a time.",
+            ));
+        }
         Ok(manager)
     }
 
