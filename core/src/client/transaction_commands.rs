@@ -160,6 +160,7 @@ mod tests {
                 record: NewRecord::new("in", None, Some("x")),
             },
         );
+        cluster.run_for(100);
         let mut events = cluster
             .apply(Command::SendOffsetsToTransaction {
                 producer: "p".into(),

@@ -557,9 +557,15 @@ impl Producer {
         ctx.at(at_ms, Timer::Producer(ProducerTimer::SenderWakeup));
     }
 
-    /// Whether nothing is queued, blocked or in flight.
+    /// Whether nothing is queued, blocked or in flight (transactional requests included).
     pub fn is_idle(&self) -> bool {
-        self.accumulator.is_empty() && self.in_flight.is_empty() && self.blocked.is_empty()
+        let transactions_idle = self.transactions.as_ref().is_none_or(|manager| {
+            manager.in_flight.is_none() && manager.pending_requests.is_empty()
+        });
+        self.accumulator.is_empty()
+            && self.in_flight.is_empty()
+            && self.blocked.is_empty()
+            && transactions_idle
     }
 }
 
