@@ -97,6 +97,7 @@ kafka_errors! {
     InvalidTransactionTimeout => "INVALID_TRANSACTION_TIMEOUT", Some(50), false, "InvalidTxnTimeoutException", "The transaction timeout is larger than the maximum value allowed by the broker (as configured by transaction.max.timeout.ms).";
     ConcurrentTransactions => "CONCURRENT_TRANSACTIONS", Some(51), true, "ConcurrentTransactionsException", "The producer attempted to update a transaction while another concurrent operation on the same transaction was ongoing.";
     TransactionCoordinatorFenced => "TRANSACTION_COORDINATOR_FENCED", Some(52), false, "TransactionCoordinatorFencedException", "Indicates that the transaction coordinator sending a WriteTxnMarker is no longer the current coordinator for a given producer.";
+    OperationNotAttempted => "OPERATION_NOT_ATTEMPTED", Some(55), false, "OperationNotAttemptedException", "The broker did not attempt to execute this operation. This may happen for batched RPCs where some operations in the batch failed, causing the broker to respond without trying the rest.";
     UnknownProducerId => "UNKNOWN_PRODUCER_ID", Some(59), false, "UnknownProducerIdException", "This exception is raised by the broker if it could not locate the producer metadata associated with the producerId in question. This could happen if, for instance, the producer's records were deleted because their retention time had elapsed. Once the last records of the producerId are removed, the producer's metadata is removed from the broker, and future appends by the producer will return this exception.";
     NonEmptyGroup => "NON_EMPTY_GROUP", Some(68), false, "GroupNotEmptyException", "The group is not empty.";
     GroupIdNotFound => "GROUP_ID_NOT_FOUND", Some(69), false, "GroupIdNotFoundException", "The group id does not exist.";
@@ -120,6 +121,7 @@ kafka_errors! {
     CommitFailed => "CommitFailedException", None, false, "CommitFailedException", "Commit cannot be completed since the group has already rebalanced and assigned the partitions to another member. This means that the time between subsequent calls to poll() was longer than the configured max.poll.interval.ms, which typically implies that the poll loop is spending too much time message processing. You can address this either by increasing max.poll.interval.ms or by reducing the maximum size of batches returned in poll() with max.poll.records.";
     IllegalState => "IllegalStateException", None, false, "IllegalStateException", "The client is not in a state that allows this call.";
     KafkaException => "KafkaException", None, false, "KafkaException", "The client failed.";
+    TransactionAborted => "TransactionAbortedException", None, false, "TransactionAbortedException", "Failing batch since transaction was aborted";
 }
 
 impl ErrorCode {

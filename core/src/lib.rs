@@ -22,6 +22,7 @@
 //! - [`broker`]: a broker: replicas, leading, following, the ISR, Produce and Fetch.
 //! - [`controller`] and [`zookeeper`]: who is alive, who leads each partition, the metadata log.
 //! - [`group`]: consumer groups: assignors and the group coordinator.
+//! - [`transaction`]: transactions: the transaction coordinator's state machine and its log.
 //! - [`client`]: producers and consumers.
 //! - [`cluster`]: the simulation itself: commands, events, time, routing.
 //! - [`check`]: named invariants over the whole state, and the learner-facing detectors.
@@ -46,6 +47,7 @@ pub mod protocol;
 pub use log::record_size as record;
 pub mod rng;
 pub mod topic;
+pub mod transaction;
 pub mod view;
 pub mod zookeeper;
 

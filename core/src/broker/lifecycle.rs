@@ -62,6 +62,7 @@ impl Broker {
     /// Stops the process at once (a crash): held requests are dropped with their connections,
     /// which their senders notice immediately; the logs stay on disk.
     pub fn crash(&mut self, ctx: &mut Ctx, controlled: bool) {
+        self.transactions_crashed(ctx);
         for (_, fetch) in std::mem::take(&mut self.purgatory.fetches) {
             let request_id = fetch.request.request_id;
             ctx.send(fetch.from, Body::Disconnected { request_id });
@@ -268,6 +269,10 @@ impl Broker {
 
     /// A request of this broker's came back because the receiver was down.
     pub(super) fn handle_refused(&mut self, request: Body, ctx: &mut Ctx) {
+        if let Body::Txn(crate::protocol::TxnBody::WriteTxnMarkers { request_id, .. }) = &request {
+            self.marker_request_failed(*request_id, ctx);
+            return;
+        }
         let request_id = match &request {
             Body::FetchRequest(fetch) => Some(fetch.request_id),
             Body::Controller(body) => controller_request_id(body),
@@ -284,6 +289,9 @@ impl Broker {
 
     /// A request of this broker's got no answer in time.
     pub(super) fn request_timed_out(&mut self, request_id: u64, ctx: &mut Ctx) {
+        if self.marker_request_failed(request_id, ctx) {
+            return;
+        }
         let Some(what) = self.own_requests.remove(&request_id) else {
             return;
         };

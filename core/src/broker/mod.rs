@@ -14,6 +14,7 @@
 //! - [`purgatory`]: requests held until they can be answered;
 //! - [`coordinator`]: FindCoordinator, and the group coordinator of the `__consumer_offsets`
 //!   partitions the broker leads (see [`crate::group::coordinator`]).
+//! - [`txn`]: the transaction coordinator and transaction markers;
 //!
 //! A broker's logs and its high watermark checkpoint survive a crash, as files on disk do;
 //! everything else (held requests, fetch sessions, coordinator state) is lost.
@@ -30,6 +31,7 @@ pub mod producer_ids;
 pub mod purgatory;
 pub mod replica;
 pub mod roles;
+pub mod txn;
 
 use std::collections::BTreeMap;
 
@@ -40,12 +42,14 @@ use crate::config::broker::BrokerConfig;
 use crate::group::coordinator::{CoordinatorTimer, GroupCoordinator};
 use crate::ids::{BrokerId, TopicPartition};
 use crate::network::NodeId;
-use crate::protocol::{Body, ControllerBody, TxnBody, ZooKeeperBody};
+use crate::protocol::group::CoordinatorType;
+use crate::protocol::{Body, ControllerBody, GroupBody, TxnBody, ZooKeeperBody};
 
 use self::fetcher::Fetcher;
 use self::metadata_cache::MetadataCache;
 use self::purgatory::Purgatory;
 use self::replica::Replica;
+use self::txn::{TransactionBroker, TxnTimer};
 
 /// What a broker is doing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -97,6 +101,8 @@ pub enum BrokerTimer {
     },
     /// A timer of the broker's group coordinator.
     GroupCoordinator(CoordinatorTimer),
+    /// The transaction coordinator's work.
+    Transaction(TxnTimer),
 }
 
 /// What a broker's own request was, so a timeout or refusal can be handled.
@@ -165,6 +171,8 @@ pub struct Broker {
     /// The group coordinator of the `__consumer_offsets` partitions it leads (in memory only:
     /// rebuilt from the log after a restart).
     pub group_coordinator: GroupCoordinator,
+    /// Its transaction coordinator and the transaction markers it is writing.
+    pub transactions: TransactionBroker,
 }
 
 impl Broker {
@@ -190,6 +198,7 @@ impl Broker {
             auto_create_pending: Vec::new(),
             next_producer_id: 0,
             group_coordinator: GroupCoordinator::default(),
+            transactions: TransactionBroker::default(),
         }
     }
 
@@ -239,9 +248,13 @@ impl Broker {
                 transactional_id: None,
                 ..
             }) => self.assign_producer_id(from, request_id, ctx),
+            Body::Txn(body) => self.handle_txn_message(from, body, ctx),
+            Body::Group(GroupBody::FindCoordinator {
+                request_id,
+                key,
+                key_type: CoordinatorType::Transaction,
+            }) => self.find_transaction_coordinator(from, request_id, &key, ctx),
             Body::Group(body) => self.handle_group_request(from, body, ctx),
-            // Transactions are answered by the transaction coordinator.
-            Body::Txn(_) => {}
             Body::ProduceResponse(_) | Body::ListOffsetsResponse(_) | Body::MetadataResponse(_) => {
             }
         }
@@ -264,6 +277,7 @@ impl Broker {
             BrokerTimer::DelayedProduceExpired { id } => self.expire_delayed_produce(id, ctx),
             BrokerTimer::DelayedFetchExpired { id } => self.complete_delayed_fetch(id, ctx),
             BrokerTimer::GroupCoordinator(timer) => self.handle_coordinator_timer(timer, ctx),
+            BrokerTimer::Transaction(timer) => self.handle_txn_timer(timer, ctx),
         }
     }
 

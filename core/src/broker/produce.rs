@@ -303,16 +303,17 @@ impl Broker {
     }
 
     /// A write of this broker's coordinators to an internal topic was replicated (or failed).
-    /// The group and transaction coordinators hook in here. Write ids come from
-    /// `Ctx::request_id`, unique in the simulation, so each coordinator recognises its own
-    /// (the transaction coordinator adds its check next to the group coordinator's).
+    /// The group and transaction coordinators hook in here: transaction write ids carry
+    /// [`crate::transaction::TRANSACTION_WRITE_FLAG`]; the group coordinator knows its own.
     fn coordinator_write_completed(
         &mut self,
         write_id: u64,
         partitions: &[ProducePartitionStatus],
         ctx: &mut Ctx,
     ) {
-        if self.group_coordinator.owns_write(write_id) {
+        if crate::transaction::is_transaction_write(write_id) {
+            self.transaction_write_completed(write_id, partitions, ctx);
+        } else if self.group_coordinator.owns_write(write_id) {
             let result = partitions
                 .iter()
                 .find_map(|status| status.result.clone().err())

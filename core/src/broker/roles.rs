@@ -65,6 +65,7 @@ impl Broker {
         } else {
             self.apply_follower_state(partition, state, ctx);
         }
+        self.transaction_partition_changed(partition, ctx);
     }
 
     fn apply_leader_state(
@@ -177,6 +178,7 @@ impl Broker {
         }
         self.stop_fetching(partition);
         self.replicas.remove(partition);
+        self.transaction_partition_changed(partition, ctx);
     }
 
     /// Recomputes this broker's config and every topic's settings after a config change.

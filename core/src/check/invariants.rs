@@ -87,6 +87,16 @@ pub const INVARIANTS: &[Invariant] = &[
         description: "The active controller is a running broker (and, in KRaft mode, a controller voter).",
         check: single_active_controller,
     },
+    Invariant {
+        name: "last_stable_offset_within_high_watermark",
+        description: "A leader's last stable offset lies between its log start offset and its high watermark.",
+        check: super::transaction_invariants::last_stable_offset_within_high_watermark,
+    },
+    Invariant {
+        name: "transaction_partitions_match_state",
+        description: "A coordinator's transaction holds no partitions when Empty or complete, and at least one while Ongoing.",
+        check: super::transaction_invariants::transaction_partitions_match_state,
+    },
 ];
 
 /// Runs every invariant.

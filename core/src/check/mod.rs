@@ -2,7 +2,9 @@
 //! sweep checks them all), and the learner-facing detectors that raise alerts as things happen.
 //!
 //! - [`invariants`]: Stateright-style "always" properties, each a named plain function;
-//! - [`detectors`]: lost acknowledged records, duplicate deliveries, per-key order violations.
+//! - [`detectors`]: lost acknowledged records, duplicate deliveries, per-key order violations;
+//! - [`transaction_invariants`]: the invariants of transactions.
 
 pub mod detectors;
 pub mod invariants;
+pub mod transaction_invariants;

@@ -80,16 +80,12 @@ impl Cluster {
                     Ok(())
                 })
             }
-            Command::InitTransactions { producer }
-            | Command::BeginTransaction { producer }
-            | Command::CommitTransaction { producer }
-            | Command::AbortTransaction { producer }
-            | Command::SendOffsetsToTransaction { producer, .. } => {
-                self.producer_id(&producer)?;
-                Err(KafkaError::new(
-                    ErrorCode::IllegalState,
-                    "Transactions are not available in this build of the simulator yet.",
-                ))
+            Command::InitTransactions { .. }
+            | Command::BeginTransaction { .. }
+            | Command::CommitTransaction { .. }
+            | Command::AbortTransaction { .. }
+            | Command::SendOffsetsToTransaction { .. } => {
+                self.execute_transaction_command(command, outbox)
             }
             Command::CreateConsumer {
                 name,
@@ -258,7 +254,7 @@ impl Cluster {
         })
     }
 
-    fn producer_id(&self, name: &str) -> Result<ClientId, KafkaError> {
+    pub(super) fn producer_id(&self, name: &str) -> Result<ClientId, KafkaError> {
         match self
             .clients
             .id_of(name)
@@ -272,7 +268,7 @@ impl Cluster {
         }
     }
 
-    fn consumer_id(&self, name: &str) -> Result<ClientId, KafkaError> {
+    pub(super) fn consumer_id(&self, name: &str) -> Result<ClientId, KafkaError> {
         match self
             .clients
             .id_of(name)
@@ -290,7 +286,7 @@ impl Cluster {
         }
     }
 
-    fn with_producer(
+    pub(super) fn with_producer(
         &mut self,
         id: ClientId,
         outbox: &mut Outbox,

@@ -10,6 +10,7 @@ pub mod commands;
 pub mod consumer;
 pub mod metadata;
 pub mod producer;
+pub mod transaction_commands;
 
 use std::collections::BTreeMap;
 

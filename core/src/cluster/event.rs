@@ -16,6 +16,7 @@ use crate::group::coordinator::events::GroupEvent;
 use crate::ids::{BrokerId, Offset, ProducerId, TopicPartition};
 use crate::network::ClientId;
 use crate::protocol::controller::ConfigResource;
+use crate::transaction::TransactionEvent;
 
 /// One thing that happened.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -433,6 +434,9 @@ pub enum EventKind {
     },
     /// Something a group coordinator did (see [`GroupEvent`]).
     Group(GroupEvent),
+    /// A transaction step: a producer's transactional call, the transaction coordinator's
+    /// state changes, markers (see [`TransactionEvent`]).
+    Transaction(TransactionEvent),
     /// Something a client or the group coordinator did, described in its own words (the
     /// consumer group and transaction events live in their modules and render through this).
     Client {
@@ -649,6 +653,7 @@ impl Event {
                 alert, partition, ..
             } => write!(line, "ALERT {alert:?} {partition}"),
             EventKind::Group(event) => write!(line, "{}", event.trace()),
+            EventKind::Transaction(event) => write!(line, "{}", event.trace()),
             EventKind::Client { trace, .. } => write!(line, "{trace}"),
         };
         line
@@ -722,7 +727,9 @@ impl Event {
                 replication_factor,
                 auto_created,
             } => {
-                let how = if *auto_created {
+                let how = if *auto_created && topic.starts_with("__") {
+                    " automatically as an internal topic, on first use"
+                } else if *auto_created {
                     " automatically, because auto.create.topics.enable=true and a client asked for it"
                 } else {
                     ""
@@ -935,6 +942,7 @@ impl Event {
             }
             EventKind::Alert { detail, .. } => detail.clone(),
             EventKind::Group(event) => event.describe(),
+            EventKind::Transaction(event) => event.describe(),
             EventKind::Client { description, .. } => description.clone(),
         }
     }

@@ -98,6 +98,9 @@ pub struct BrokerSettings {
     pub transactional_id_expiration_ms: i64,
     /// `producer.id.expiration.ms`.
     pub producer_id_expiration_ms: i64,
+    /// `transaction.abort.timed.out.transaction.cleanup.interval.ms` (Kafka's default; not
+    /// configurable in the playground).
+    pub transaction_abort_timed_out_transaction_cleanup_interval_ms: i64,
 }
 
 impl BrokerSettings {
@@ -142,6 +145,7 @@ impl BrokerSettings {
             transaction_max_timeout_ms: i64::from(config.transaction_max_timeout_ms),
             transactional_id_expiration_ms: i64::from(config.transactional_id_expiration_ms),
             producer_id_expiration_ms: i64::from(config.producer_id_expiration_ms),
+            transaction_abort_timed_out_transaction_cleanup_interval_ms: 10_000,
         }
     }
 }

@@ -19,6 +19,7 @@
 
 pub mod brokers;
 pub mod election;
+pub mod internal_topics;
 pub mod placement;
 pub mod quorum;
 pub mod topics;
@@ -242,7 +243,7 @@ impl Controller {
                 let results = topics
                     .into_iter()
                     .map(|topic| {
-                        let result = self.auto_create_topic(&topic, ctx).map(|_| ());
+                        let result = self.create_requested_topic(&topic, ctx);
                         (topic, result)
                     })
                     .collect();

@@ -24,8 +24,8 @@ pub struct TxnMarker {
     pub partitions: Vec<TopicPartition>,
 }
 
-/// Per partition, whether a marker was written (`None`) or why not.
-pub type MarkerResults = Vec<(TopicPartition, Option<KafkaError>)>;
+/// Per producer, per partition: whether a marker was written (`None`) or why not.
+pub type MarkerResults = Vec<(ProducerId, Vec<(TopicPartition, Option<KafkaError>)>)>;
 
 /// Transaction messages.
 #[derive(Debug, Clone)]
@@ -38,6 +38,11 @@ pub enum TxnBody {
         transactional_id: Option<String>,
         /// `transaction.timeout.ms`.
         transaction_timeout_ms: i64,
+        /// The producer's current id when it asks to bump its own epoch (KIP-360), else
+        /// [`ProducerId::NONE`].
+        producer_id: ProducerId,
+        /// Its current epoch then, else -1.
+        producer_epoch: i16,
     },
     /// The producer id and epoch, or an error.
     InitProducerIdResponse {
@@ -118,7 +123,7 @@ pub enum TxnBody {
         /// The request answered.
         request_id: u64,
         /// Per producer, per partition: `None` when the marker was written.
-        results: Vec<(ProducerId, MarkerResults)>,
+        results: MarkerResults,
     },
 }
 

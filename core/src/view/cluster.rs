@@ -102,6 +102,9 @@ pub struct PartitionView {
     pub isr: Vec<BrokerId>,
     /// The leader's high watermark (-1 when offline).
     pub high_watermark: Offset,
+    /// The leader's last stable offset: read_committed consumers read below it (-1 when
+    /// offline).
+    pub last_stable_offset: Offset,
     /// The leader's log end offset (-1 when offline).
     pub log_end_offset: Offset,
     /// The leader's log start offset (-1 when offline).
@@ -211,6 +214,8 @@ impl Cluster {
                     replicas: state.replicas.clone(),
                     isr: state.isr.clone(),
                     high_watermark: leader_replica.map_or(Offset(-1), |r| r.high_watermark),
+                    last_stable_offset: leader_replica
+                        .map_or(Offset(-1), |r| r.last_stable_offset()),
                     log_end_offset: leader_replica.map_or(Offset(-1), |r| r.log.log_end_offset()),
                     log_start_offset: leader_replica
                         .map_or(Offset(-1), |r| r.log.log_start_offset()),

@@ -7,12 +7,14 @@
 //! - [`clients`]: producers and consumers;
 //! - [`groups`]: consumer groups as `kafka-consumer-groups` lists and describes them.
 //! - [`tools`]: what the command-line tools read: topic ids, config descriptions, polled records.
+//! - [`transactions`]: transactions, `kafka-transactions.sh`-style.
 
 pub mod clients;
 pub mod cluster;
 pub mod groups;
 pub mod log;
 pub mod tools;
+pub mod transactions;
 
 use crate::cluster::Cluster;
 use crate::ids::{BrokerId, Offset, TopicPartition};

@@ -127,6 +127,7 @@ impl Consumer {
             let Some(mut position) = assigned.position else {
                 continue;
             };
+            let start = position;
             let mut first: Option<Offset> = None;
             let mut last = position;
             let mut records = 0;
@@ -173,8 +174,12 @@ impl Consumer {
                 }
             }
             assigned.position = Some(position);
-            if let Some(first_offset) = first {
+            assigned.aborted.retain(|txn| txn.last_offset >= position);
+            if position > start {
+                // Kafka's consumed position moves past skipped markers and aborted records too.
                 self.commits.consumed.insert(partition.clone(), position);
+            }
+            if let Some(first_offset) = first {
                 self.records_delivered += i64::from(records);
                 polled.push(Polled {
                     partition,
@@ -199,6 +204,9 @@ impl Consumer {
 }
 
 /// Whether a transactional batch belongs to an aborted transaction (read_committed skips it).
+/// Kafka's `CompletedFetch` keeps the producers with an aborted transaction starting at or
+/// before the batch until it meets their ABORT marker; the aborted transaction's offset range
+/// says the same.
 fn is_aborted(aborted: &[crate::log::AbortedTxn], batch: &crate::log::RecordBatch) -> bool {
     aborted.iter().any(|txn| {
         txn.producer_id == batch.producer_id

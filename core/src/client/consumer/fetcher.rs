@@ -243,7 +243,11 @@ impl Consumer {
             assigned.last_stable_offset = Some(fetched.last_stable_offset);
             // Only batches at or after the position (a batch may start before it).
             let position = assigned.position.unwrap_or(Offset(0));
-            assigned.aborted.extend(fetched.aborted_transactions);
+            for txn in fetched.aborted_transactions {
+                if txn.last_offset >= position && !assigned.aborted.contains(&txn) {
+                    assigned.aborted.push(txn);
+                }
+            }
             for batch in fetched.batches {
                 if batch.last_offset() >= position {
                     assigned.buffered.push_back(batch);

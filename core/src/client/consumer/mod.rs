@@ -358,7 +358,7 @@ impl Consumer {
                     .maybe_request(self.rules.allow_auto_create_topics, ctx);
                 self.ensure_active_group(ctx);
                 self.retry_commits(ctx);
-                self.send_fetches(ctx);
+                self.reset_missing_positions_or_fetch(ctx);
             }
         }
     }
@@ -372,15 +372,22 @@ impl Consumer {
     fn after_metadata(&mut self, ctx: &mut Ctx) {
         self.check_metadata_for_rejoin(ctx);
         self.ensure_active_group(ctx);
-        // Positions a lookup could not ask for yet (no leader known) are looked up now, as
-        // `KafkaConsumer.poll` does in `updateFetchPositions`.
-        self.initialize_positions(ctx);
-        self.send_fetches(ctx);
+        self.reset_missing_positions_or_fetch(ctx);
         if self.metadata.stale {
             ctx.after(
                 self.rules.retry_backoff_ms,
                 crate::cluster::timer::Timer::Consumer(ConsumerTimer::Retry),
             );
+        }
+    }
+
+    /// Without a group, positions still unknown (the leader was unknown when the consumer
+    /// started, or ListOffsets failed) are looked up again before fetching.
+    fn reset_missing_positions_or_fetch(&mut self, ctx: &mut Ctx) {
+        if self.rules.group_id.is_none() {
+            self.initialize_positions(ctx);
+        } else {
+            self.send_fetches(ctx);
         }
     }
 

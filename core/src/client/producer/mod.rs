@@ -6,12 +6,14 @@
 //! - [`accumulator`]: batches and buffer memory (`batch.size`, `linger.ms`, `buffer.memory`);
 //! - [`sender`]: draining batches into Produce requests, `acks`, retries,
 //!   `delivery.timeout.ms`, `max.in.flight.requests.per.connection`, idempotence;
-//! - [`workload`]: the playground's steady flow of records.
+//! - [`workload`]: the playground's steady flow of records;
+//! - [`transactions`]: the transactional producer (`TransactionManager`).
 
 pub mod accumulator;
 pub mod partitioner;
 pub mod routing;
 pub mod sender;
+pub mod transactions;
 pub mod workload;
 
 use std::collections::{BTreeMap, VecDeque};
@@ -33,6 +35,7 @@ use self::accumulator::Accumulator;
 use self::partitioner::PartitionerKind;
 use self::routing::{Outgoing, Router, Routing};
 use self::sender::InFlight;
+use self::transactions::TransactionManager;
 use self::workload::WorkloadState;
 
 /// A producer's timers.
@@ -49,6 +52,11 @@ pub enum ProducerTimer {
     MaxBlock,
     /// The workload produces its next records.
     Workload,
+    /// A blocking transactional call reached `max.block.ms`.
+    TransactionCallExpired {
+        /// The result it waits for.
+        result: u64,
+    },
 }
 
 /// The producer settings the simulation uses, resolved from its configs.
@@ -175,6 +183,8 @@ pub struct Producer {
     pub(crate) wakeup_at_ms: Option<i64>,
     /// Counters for views.
     pub stats: ProducerStats,
+    /// The transaction manager, with a `transactional.id`.
+    pub transactions: Option<TransactionManager>,
 }
 
 /// What a producer has done so far.
@@ -203,7 +213,6 @@ impl Producer {
         Producer {
             id,
             name,
-            rules,
             closed: false,
             metadata: ClientMetadata::new(brokers, first_broker),
             router: Router::default(),
@@ -217,6 +226,15 @@ impl Producer {
             workload: None,
             wakeup_at_ms: None,
             stats: ProducerStats::default(),
+            transactions: rules.transactional_id.clone().map(|transactional_id| {
+                TransactionManager::new(
+                    id,
+                    transactional_id,
+                    rules.transaction_timeout_ms,
+                    rules.retry_backoff_ms,
+                )
+            }),
+            rules,
         }
     }
 
@@ -234,16 +252,22 @@ impl Producer {
                 "Cannot perform operation after producer has been closed",
             ));
         }
+        if reported {
+            if let Some(manager) = &self.transactions {
+                manager.check_not_blocked()?;
+            }
+        }
         self.check_size(&record)?;
-        self.stats.records_sent += 1;
         self.metadata.want(&record.topic);
         let outcome = match self.try_accumulate(&record, ctx) {
             Ok(accumulated) => Some(accumulated),
-            Err(Blocked) => {
+            Err(NotAccumulated::Blocked) => {
                 self.block(record, reported, ctx);
                 None
             }
+            Err(NotAccumulated::Refused(error)) => return Err(error),
         };
+        self.stats.records_sent += 1;
         self.run_sender(ctx);
         Ok(outcome)
     }
@@ -276,13 +300,13 @@ impl Producer {
         &mut self,
         record: &NewRecord,
         ctx: &mut Ctx,
-    ) -> Result<Accumulated, Blocked> {
+    ) -> Result<Accumulated, NotAccumulated> {
         if self.metadata.status(&record.topic) == TopicStatus::Unknown {
-            return Err(Blocked);
+            return Err(NotAccumulated::Blocked);
         }
         let partition_count = self.metadata.partition_count(&record.topic).unwrap_or(0);
         if partition_count <= 0 {
-            return Err(Blocked);
+            return Err(NotAccumulated::Blocked);
         }
         let size = serialized_size(record) as i32;
         let memory = Accumulator::memory_for(size, self.rules.batch_size);
@@ -305,7 +329,12 @@ impl Producer {
                 .get(&partition)
                 .is_none_or(|d| d.is_empty());
         if opens_batch && self.accumulator.buffered_bytes + memory > self.rules.buffer_memory {
-            return Err(Blocked);
+            return Err(NotAccumulated::Blocked);
+        }
+        if let Some(manager) = self.transactions.as_mut() {
+            manager
+                .maybe_add_partition(&partition)
+                .map_err(NotAccumulated::Refused)?;
         }
         let timestamp_ms = record.timestamp_ms.unwrap_or(ctx.clock_ms);
         let headers = record.log_headers();
@@ -387,10 +416,23 @@ impl Producer {
                         });
                     }
                 }
-                Err(Blocked) if ctx.now_ms >= blocked.deadline_ms => {
+                Err(NotAccumulated::Refused(error)) => {
+                    self.stats.records_failed += 1;
+                    ctx.emit(EventKind::ProduceFailed {
+                        producer: self.id,
+                        partition: TopicPartition::new(
+                            blocked.record.topic.clone(),
+                            blocked.record.partition.unwrap_or(-1),
+                        ),
+                        records: 1,
+                        batch: None,
+                        error,
+                    });
+                }
+                Err(NotAccumulated::Blocked) if ctx.now_ms >= blocked.deadline_ms => {
                     self.fail_blocked(blocked, ctx)
                 }
-                Err(Blocked) => still_blocked.push_back(blocked),
+                Err(NotAccumulated::Blocked) => still_blocked.push_back(blocked),
             }
         }
         self.blocked = still_blocked;
@@ -427,8 +469,10 @@ impl Producer {
         self.run_sender(ctx);
     }
 
-    /// `close()`: sends what is queued, then refuses new records.
+    /// `close()`: sends what is queued, then refuses new records. A transaction still open is
+    /// aborted, as the `Sender` does on shutdown.
     pub fn close(&mut self, ctx: &mut Ctx) {
+        self.abort_open_transaction_on_close();
         self.flush(ctx);
         self.closed = true;
         self.workload = None;
@@ -439,8 +483,13 @@ impl Producer {
         match body {
             Body::MetadataResponse(response) => self.metadata_answered(response, ctx),
             Body::ProduceResponse(response) => self.handle_produce_response(response, ctx),
-            Body::Txn(TxnBody::InitProducerIdResponse { request_id, result }) => {
+            Body::Txn(TxnBody::InitProducerIdResponse { request_id, result })
+                if self.transactions.is_none() =>
+            {
                 self.handle_init_producer_id(request_id, result, ctx);
+            }
+            body @ (Body::Txn(_) | Body::Group(_)) => {
+                self.handle_transaction_response(body, ctx);
             }
             Body::Refused(request) => {
                 self.handle_failed_request(
@@ -473,6 +522,9 @@ impl Producer {
                 self.run_sender(ctx);
             }
             ProducerTimer::Workload => self.run_workload(ctx),
+            ProducerTimer::TransactionCallExpired { result } => {
+                self.transaction_call_expired(result, ctx)
+            }
         }
     }
 
@@ -481,6 +533,7 @@ impl Producer {
             self.after_metadata(ctx);
         }
     }
+
 
     fn after_metadata(&mut self, ctx: &mut Ctx) {
         self.process_blocked(ctx);
@@ -505,14 +558,25 @@ impl Producer {
         ctx.at(at_ms, Timer::Producer(ProducerTimer::SenderWakeup));
     }
 
-    /// Whether nothing is queued, blocked or in flight.
+    /// Whether nothing is queued, blocked or in flight (transactional requests included).
     pub fn is_idle(&self) -> bool {
-        self.accumulator.is_empty() && self.in_flight.is_empty() && self.blocked.is_empty()
+        let transactions_idle = self.transactions.as_ref().is_none_or(|manager| {
+            manager.in_flight.is_none() && manager.pending_requests.is_empty()
+        });
+        self.accumulator.is_empty()
+            && self.in_flight.is_empty()
+            && self.blocked.is_empty()
+            && transactions_idle
     }
 }
 
-/// The record could not join a batch yet.
-struct Blocked;
+/// Why a record did not join a batch.
+enum NotAccumulated {
+    /// Not yet: it waits for metadata or memory.
+    Blocked,
+    /// Never: `send()` throws this.
+    Refused(KafkaError),
+}
 
 /// A record's size as `KafkaProducer` estimates it for the size checks: the record in a batch
 /// of its own (`AbstractRecords.estimateSizeInBytesUpperBound`).
@@ -534,6 +598,6 @@ fn request_id_of(body: &Body) -> Option<u64> {
         Body::ProduceRequest(request) => Some(request.request_id),
         Body::MetadataRequest(request) => Some(request.request_id),
         Body::Txn(TxnBody::InitProducerId { request_id, .. }) => Some(*request_id),
-        _ => None,
+        other => transactions::producer::transactional_request_id(other),
     }
 }

@@ -43,7 +43,11 @@ impl Producer {
     /// Sends whatever is ready, and schedules the next wakeup.
     pub(crate) fn run_sender(&mut self, ctx: &mut Ctx) {
         self.metadata.maybe_request(true, ctx);
-        if self.rules.idempotent && self.producer_id.is_none() {
+        if self.transactions.is_some() {
+            if self.run_transaction_manager(ctx) {
+                return;
+            }
+        } else if self.rules.idempotent && self.producer_id.is_none() {
             self.init_producer_id(ctx);
             return;
         }
@@ -57,6 +61,9 @@ impl Producer {
                 needs_metadata = true;
                 continue;
             };
+            if !self.may_drain(&partition) {
+                continue;
+            }
             let in_flight_to_leader = self
                 .in_flight
                 .values()
@@ -111,14 +118,30 @@ impl Producer {
         }
     }
 
+    /// `shouldStopDrainBatchesForPartition`: a transactional producer sends a partition's
+    /// batches only once the partition is in the transaction and it has a producer id.
+    fn may_drain(&self, partition: &TopicPartition) -> bool {
+        match &self.transactions {
+            Some(manager) => {
+                self.producer_id.is_some() && manager.is_send_to_partition_allowed(partition)
+            }
+            None => true,
+        }
+    }
+
     /// When the front batch of a partition may go.
     fn ready_at(&self, batch: &ProducerBatch, has_successor: bool) -> i64 {
         let backoff_over = batch.retry_at_ms;
+        let transaction_completing = self
+            .transactions
+            .as_ref()
+            .is_some_and(|manager| manager.is_completing());
         if batch.attempts > 0
             || batch.full
             || has_successor
             || self.flushing
             || self.closed
+            || transaction_completing
             || !self.blocked.is_empty()
         {
             return backoff_over;
@@ -216,6 +239,9 @@ impl Producer {
         let Some(request_id) = request_id else {
             return;
         };
+        if self.transaction_request_failed(request_id, ctx) {
+            return;
+        }
         if self.metadata.request_failed(request_id) {
             self.metadata.maybe_request(true, ctx);
             return;
@@ -322,7 +348,9 @@ impl Producer {
             }
             Err(error) => {
                 self.stats.records_failed += i64::from(batch.record_count);
-                if self.rules.idempotent && batch.base_sequence.is_some() {
+                if self.transactions.is_some() {
+                    self.transactional_batch_failed(&error, ctx);
+                } else if self.rules.idempotent && batch.base_sequence.is_some() {
                     // The sequence has a gap now: start again with a new producer id.
                     self.producer_id = None;
                     self.next_sequence.clear();
@@ -396,6 +424,8 @@ impl Producer {
             request_id,
             transactional_id: self.rules.transactional_id.clone(),
             transaction_timeout_ms: self.rules.transaction_timeout_ms,
+            producer_id: ProducerId::NONE,
+            producer_epoch: -1,
         };
         ctx.send(NodeId::Broker(broker), Body::Txn(request));
         ctx.after(

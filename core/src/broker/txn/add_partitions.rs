@@ -1,0 +1,188 @@
+//! AddPartitionsToTxn and AddOffsetsToTxn (`KafkaApis.handleAddPartitionToTxnRequest`,
+//! `handleAddOffsetsToTxnRequest`, `TransactionCoordinator.handleAddPartitionsToTransaction`).
+//!
+//! A partition must be added to the transaction before the producer writes to it, so the
+//! coordinator knows where to write markers. AddOffsetsToTxn adds the `__consumer_offsets`
+//! partition of the consumer group whose offsets the transaction will commit. The coordinator
+//! checks the producer id (`INVALID_PRODUCER_ID_MAPPING`) and epoch (`PRODUCER_FENCED`), refuses
+//! while a change is in flight or the previous transaction is completing
+//! (`CONCURRENT_TRANSACTIONS`), answers at once when every partition is already in the
+//! ongoing transaction, and otherwise writes the new state (Ongoing) before answering. A
+//! request naming a partition that does not exist adds nothing: that partition gets
+//! `UNKNOWN_TOPIC_OR_PARTITION` and the others `OPERATION_NOT_ATTEMPTED`.
+
+use std::collections::BTreeSet;
+
+use crate::cluster::context::Ctx;
+use crate::config::value::java_string_hash;
+use crate::error::ErrorCode;
+use crate::ids::{ProducerId, TopicPartition};
+use crate::protocol::{Body, TxnBody};
+use crate::transaction::coordinator::{AppendPurpose, Reply};
+use crate::transaction::TransactionState;
+
+use super::super::Broker;
+use super::error_of;
+
+/// `Topic.GROUP_METADATA_TOPIC_NAME`.
+pub const CONSUMER_OFFSETS_TOPIC: &str = "__consumer_offsets";
+
+/// A transactional id with the producer id and epoch a request carries.
+pub type TxnIdentity<'a> = (&'a str, ProducerId, i16);
+
+impl Broker {
+    /// Handles AddPartitionsToTxn.
+    pub(super) fn handle_add_partitions_to_txn(
+        &mut self,
+        reply: Reply,
+        identity: TxnIdentity<'_>,
+        partitions: Vec<TopicPartition>,
+        ctx: &mut Ctx,
+    ) {
+        let unknown: Vec<&TopicPartition> = partitions
+            .iter()
+            .filter(|partition| self.metadata.partition(partition).is_none())
+            .collect();
+        if !unknown.is_empty() {
+            let results = partitions
+                .iter()
+                .map(|partition| {
+                    let code = if unknown.contains(&partition) {
+                        ErrorCode::UnknownTopicOrPartition
+                    } else {
+                        ErrorCode::OperationNotAttempted
+                    };
+                    (partition.clone(), Err(error_of(code)))
+                })
+                .collect();
+            let response = TxnBody::AddPartitionsToTxnResponse {
+                request_id: reply.request_id,
+                results,
+            };
+            return ctx.send(reply.node, Body::Txn(response));
+        }
+        self.add_partitions_to_transaction(reply, identity, partitions, false, ctx);
+    }
+
+    /// Handles AddOffsetsToTxn: the group's `__consumer_offsets` partition joins the
+    /// transaction.
+    pub(super) fn handle_add_offsets_to_txn(
+        &mut self,
+        reply: Reply,
+        identity: TxnIdentity<'_>,
+        group_id: &str,
+        ctx: &mut Ctx,
+    ) {
+        let partition =
+            TopicPartition::new(CONSUMER_OFFSETS_TOPIC, self.group_partition_for(group_id));
+        self.add_partitions_to_transaction(reply, identity, vec![partition], true, ctx);
+    }
+
+    /// `GroupCoordinator.partitionFor`: `Utils.abs(groupId.hashCode) % partitions`.
+    fn group_partition_for(&self, group_id: &str) -> i32 {
+        let count = self
+            .metadata
+            .partition_count(CONSUMER_OFFSETS_TOPIC)
+            .unwrap_or(self.settings.offsets_topic_num_partitions)
+            .max(1);
+        let hash = java_string_hash(group_id);
+        let positive = if hash == i32::MIN { 0 } else { hash.abs() };
+        positive % count
+    }
+
+    /// `handleAddPartitionsToTransaction`.
+    fn add_partitions_to_transaction(
+        &mut self,
+        reply: Reply,
+        (transactional_id, producer_id, producer_epoch): TxnIdentity<'_>,
+        partitions: Vec<TopicPartition>,
+        offsets: bool,
+        ctx: &mut Ctx,
+    ) {
+        if transactional_id.is_empty() {
+            return self.answer_add_partitions(
+                reply,
+                &partitions,
+                offsets,
+                Some(ErrorCode::InvalidRequest),
+                ctx,
+            );
+        }
+        let partition = self.transaction_partition_for(transactional_id);
+        let wanted: BTreeSet<TopicPartition> = partitions.iter().cloned().collect();
+        let now_ms = ctx.clock_ms;
+        let prepared = match self
+            .transactions
+            .coordinator
+            .get_mut(partition, transactional_id)
+        {
+            Err(code) => Err(Some(code)),
+            Ok(None) => Err(Some(ErrorCode::InvalidProducerIdMapping)),
+            Ok(Some((epoch, metadata))) => {
+                if metadata.producer_id != producer_id {
+                    Err(Some(ErrorCode::InvalidProducerIdMapping))
+                } else if metadata.producer_epoch != producer_epoch {
+                    Err(Some(ErrorCode::ProducerFenced))
+                } else if metadata.pending_transition_in_progress()
+                    || matches!(
+                        metadata.state,
+                        TransactionState::PrepareCommit | TransactionState::PrepareAbort
+                    )
+                {
+                    Err(Some(ErrorCode::ConcurrentTransactions))
+                } else if metadata.state == TransactionState::Ongoing
+                    && wanted.is_subset(&metadata.partitions)
+                {
+                    Err(None)
+                } else {
+                    metadata
+                        .prepare_add_partitions(&wanted, now_ms)
+                        .map(|transit| (epoch, transit))
+                        .map_err(|error| Some(error.code))
+                }
+            }
+        };
+        match prepared {
+            Err(error) => self.answer_add_partitions(reply, &partitions, offsets, error, ctx),
+            Ok((epoch, transit)) => {
+                let purpose = AppendPurpose::AddPartitions {
+                    reply,
+                    partitions,
+                    offsets,
+                };
+                self.append_transaction_to_log(transactional_id, epoch, transit, purpose, ctx);
+            }
+        }
+    }
+
+    /// Sends the AddPartitionsToTxn (every partition gets the same outcome) or AddOffsetsToTxn
+    /// answer.
+    pub(super) fn answer_add_partitions(
+        &mut self,
+        reply: Reply,
+        partitions: &[TopicPartition],
+        offsets: bool,
+        error: Option<ErrorCode>,
+        ctx: &mut Ctx,
+    ) {
+        let response = if offsets {
+            TxnBody::AddOffsetsToTxnResponse {
+                request_id: reply.request_id,
+                error: error.map(error_of),
+            }
+        } else {
+            let result = match error {
+                None => Ok(()),
+                Some(code) => Err(error_of(code)),
+            };
+            TxnBody::AddPartitionsToTxnResponse {
+                request_id: reply.request_id,
+                results: partitions
+                    .iter()
+                    .map(|partition| (partition.clone(), result.clone()))
+                    .collect(),
+            }
+        };
+        ctx.send(reply.node, Body::Txn(response));
+    }
+}
