@@ -1,4 +1,6 @@
-//! Hash routing: `#/` is the lesson list, `#/lessons/<slug>` a lesson, anything else "not found".
+//! Hash routing: `#/` is the lesson list, `#/lessons/<slug>` a lesson, `#/sandbox` the free
+//! playground, anything else "not found". A shared session rides after the route
+//! (`#/sandbox?s=...`) and does not change the page.
 //!
 //! The route lives in the URL fragment so the built site works from any folder of any static
 //! host, with no server rewrite rules.
@@ -12,6 +14,7 @@ use wasm_bindgen::JsCast;
 pub enum Route {
     Home,
     Lesson(&'static Lesson),
+    Sandbox,
     /// No page here; holds the fragment as typed, to show it back.
     NotFound(String),
 }
@@ -27,6 +30,7 @@ impl Route {
             .collect();
         match segments.as_slice() {
             [] | ["lessons"] => Route::Home,
+            ["sandbox"] => Route::Sandbox,
             ["lessons", slug] => match kplay_lessons::find(slug) {
                 Some(lesson) => Route::Lesson(lesson),
                 None => Route::NotFound(fragment.to_owned()),
@@ -40,6 +44,7 @@ impl Route {
         match self {
             Route::Home => "Kafka Playground".to_owned(),
             Route::Lesson(lesson) => format!("{} · Kafka Playground", lesson.title),
+            Route::Sandbox => "Sandbox · Kafka Playground".to_owned(),
             Route::NotFound(_) => "Page not found · Kafka Playground".to_owned(),
         }
     }
@@ -119,6 +124,12 @@ mod tests {
             );
         }
         assert_eq!(Route::from_hash("#/x"), Route::NotFound("/x".to_owned()));
+    }
+
+    #[test]
+    fn the_sandbox_keeps_its_route_with_a_session() {
+        assert_eq!(Route::from_hash("#/sandbox"), Route::Sandbox);
+        assert_eq!(Route::from_hash("#/sandbox?s=abc"), Route::Sandbox);
     }
 
     #[test]
