@@ -21,6 +21,8 @@ Commands:
   test    install what is missing, then run every check and test (what CI runs)
   setup   only install what is missing (serve and test do this themselves)
   size    print the size report of an existing dist/
+  bench-ui  build dist/, then print the playground's benchmarks: frame time of the largest
+          preset at full speed (p50/p95/p99) and time to interactive against an empty page
 ";
 
 fn main() -> ExitCode {
@@ -30,6 +32,7 @@ fn main() -> ExitCode {
         "test" => pipeline::test(),
         "setup" => toolchain::Toolchain::install(toolchain::Needs::Everything).map(|_| ()),
         "size" => size_report::report(&toolchain::repository_root().join("dist")),
+        "bench-ui" => pipeline::bench_ui(),
         "" | "help" | "--help" | "-h" => {
             print!("{USAGE}");
             return ExitCode::SUCCESS;

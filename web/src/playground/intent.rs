@@ -233,7 +233,7 @@ mod tests {
         let old = cluster.current_leader(&partition).expect("led");
         let isr = cluster.topic_view("orders").expect("exists").partitions[0].isr.clone();
         update(&mut model, &spec, Intent::KillLeader(partition.clone()));
-        update(&mut model, &spec, Intent::Skip(3_000));
+        update(&mut model, &spec, Intent::Skip(15_000));
         let new = model.session.shell().cluster.current_leader(&partition).expect("re-elected");
         assert_ne!(new, old);
         assert!(isr.contains(&new));

