@@ -125,7 +125,17 @@ impl Session {
 
     /// An attribute of the first element matching `css`, waiting for it.
     pub async fn attr_of(&self, css: &str, name: &str) -> Option<String> {
-        self.wait_for(css).await.attr(name).await.expect("attribute")
+        self.wait_for(css)
+            .await
+            .attr(name)
+            .await
+            .expect("attribute")
+    }
+
+    /// A DOM property of the first element matching `css` (an input's current `value`, which
+    /// its attribute does not follow), waiting for the element.
+    pub async fn prop_of(&self, css: &str, name: &str) -> Option<String> {
+        self.wait_for(css).await.prop(name).await.expect("property")
     }
 
     /// Runs an async `script` (its last argument is the callback) and returns its value.

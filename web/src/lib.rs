@@ -19,12 +19,13 @@ use leptos::prelude::*;
 
 use crate::appearance::AppearanceControls;
 use crate::pages::{Home, LessonPage, NotFound, Sandbox};
-use crate::route::{focus_main, use_hash_route, Route, MAIN_ID};
+use crate::route::{focus_main, use_hash_page, Route, MAIN_ID};
 
 /// The whole site.
 #[component]
 pub fn App() -> impl IntoView {
-    let route = use_hash_route();
+    let page = use_hash_page();
+    let route = Memo::new(move |_| page.with(|page| page.route.clone()));
 
     // The outside world: the browser tab's title follows the page.
     Effect::new(move |_| document().set_title(&route.with(Route::document_title)));
@@ -34,8 +35,6 @@ pub fn App() -> impl IntoView {
         event.prevent_default();
         focus_main();
     };
-    // Only a change of page rebuilds the page (not a session riding in the fragment).
-    let page = Memo::new(move |_| route.get());
 
     view! {
         <a class="skip-link" href="#main" on:click=skip_to_content>
@@ -55,7 +54,8 @@ pub fn App() -> impl IntoView {
             </div>
         </header>
         <main id=MAIN_ID tabindex="-1">
-            {move || match page.get() {
+            // A new page, or a new shared session on the same page, rebuilds the page.
+            {move || match page.get().route {
                 Route::Home => view! { <Home /> }.into_any(),
                 Route::Lesson(lesson) => view! { <LessonPage lesson=lesson /> }.into_any(),
                 Route::Sandbox => view! { <Sandbox /> }.into_any(),

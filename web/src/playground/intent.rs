@@ -8,7 +8,6 @@ use kplay_core::{BrokerId, Command, NewRecord, TopicPartition, Workload};
 use super::failures::{broker_command, kill_leader_command, BrokerAction};
 use super::groups_panel::{add_member_command, next_member_name, CommitChoice};
 use super::model::{Model, Notice};
-use super::presets::PlaygroundSpec;
 use super::producer_panel::{next_producer_name, panel_producer};
 use super::session::Session;
 use super::share;
@@ -35,7 +34,10 @@ pub enum Intent {
     Send(String, NewRecord),
     /// Start a new producer with these configs.
     StartProducer(Vec<(String, String)>),
-    StartWorkload { topic: String, rate: i64 },
+    StartWorkload {
+        topic: String,
+        rate: i64,
+    },
     StopWorkload,
     AddConsumer {
         group: String,
@@ -50,7 +52,10 @@ pub enum Intent {
     SelectPartition(TopicPartition),
     ShowReplica(BrokerId),
     /// Show an event in the log and go back to its moment.
-    ShowEvent { id: u64, at_ms: i64 },
+    ShowEvent {
+        id: u64,
+        at_ms: i64,
+    },
     /// Something the form refused before anything was sent.
     Refuse(String),
     /// A script file's text.
@@ -69,7 +74,7 @@ pub enum Effect {
 }
 
 /// Carries out `intent` on the model.
-pub fn update(model: &mut Model, spec: &PlaygroundSpec, intent: Intent) -> Effect {
+pub fn update(model: &mut Model, intent: Intent) -> Effect {
     match intent {
         Intent::TogglePlay => return Effect::TogglePlay,
         Intent::Pause => return Effect::Pause,
@@ -109,20 +114,27 @@ pub fn update(model: &mut Model, spec: &PlaygroundSpec, intent: Intent) -> Effec
                 Err(error) => refuse(model, format!("The seed could not be changed: {error}.")),
             }
         }
-        Intent::Reset => match Session::new(spec.config.clone(), model.session.seed(), &spec.setup) {
+        // The session's own starting point (a shared session may start elsewhere than the page).
+        Intent::Reset => match Session::new(
+            model.session.config().clone(),
+            model.session.seed(),
+            model.session.setup(),
+        ) {
             Ok(session) => {
                 model.replace_session(session);
                 info(model, "Back to the starting point.".to_owned());
             }
             Err(error) => refuse(model, error),
         },
-        Intent::Import(text) => match share::from_script(&text).and_then(share::SessionText::replay) {
-            Ok(session) => {
-                model.replace_session(session);
-                info(model, "The script was imported and replayed.".to_owned());
+        Intent::Import(text) => {
+            match share::from_script(&text).and_then(share::SessionText::replay) {
+                Ok(session) => {
+                    model.replace_session(session);
+                    info(model, "The script was imported and replayed.".to_owned());
+                }
+                Err(error) => refuse(model, format!("The script could not be imported: {error}.")),
             }
-            Err(error) => refuse(model, format!("The script could not be imported: {error}.")),
-        },
+        }
         Intent::Terminal(line) => model.run_terminal(&line),
         Intent::Send(producer, record) => model.send(&producer, record),
         Intent::StartProducer(configs) => {
@@ -165,10 +177,15 @@ pub fn update(model: &mut Model, spec: &PlaygroundSpec, intent: Intent) -> Effec
             commits,
         } => {
             if topic.is_empty() {
-                refuse(model, "Create a topic first: a consumer subscribes to one.".to_owned());
+                refuse(
+                    model,
+                    "Create a topic first: a consumer subscribes to one.".to_owned(),
+                );
             } else {
                 let name = next_member_name(model, &group);
-                model.command(&add_member_command(&name, &group, &topic, assignor, commits));
+                model.command(&add_member_command(
+                    &name, &group, &topic, assignor, commits,
+                ));
             }
         }
         Intent::RemoveConsumer(consumer) => {
@@ -218,23 +235,30 @@ mod tests {
     use super::super::presets::{preset, sandbox_spec};
     use super::*;
 
-    fn start() -> (Model, PlaygroundSpec) {
+    fn start() -> Model {
         let spec = sandbox_spec(preset("replication").expect("exists")).expect("valid");
         let session = Session::new(spec.config.clone(), spec.seed, &spec.setup).expect("valid");
-        (Model::new(session), spec)
+        Model::new(session)
     }
 
     #[test]
     fn killing_a_leader_elects_another_from_the_isr() {
-        let (mut model, spec) = start();
-        update(&mut model, &spec, Intent::Skip(2_000));
+        let mut model = start();
+        update(&mut model, Intent::Skip(2_000));
         let partition = TopicPartition::new("orders", 0);
         let cluster = &model.session.shell().cluster;
         let old = cluster.current_leader(&partition).expect("led");
-        let isr = cluster.topic_view("orders").expect("exists").partitions[0].isr.clone();
-        update(&mut model, &spec, Intent::KillLeader(partition.clone()));
-        update(&mut model, &spec, Intent::Skip(15_000));
-        let new = model.session.shell().cluster.current_leader(&partition).expect("re-elected");
+        let isr = cluster.topic_view("orders").expect("exists").partitions[0]
+            .isr
+            .clone();
+        update(&mut model, Intent::KillLeader(partition.clone()));
+        update(&mut model, Intent::Skip(15_000));
+        let new = model
+            .session
+            .shell()
+            .cluster
+            .current_leader(&partition)
+            .expect("re-elected");
         assert_ne!(new, old);
         assert!(isr.contains(&new));
         assert_eq!(model.session.inputs().len(), 3);
@@ -242,11 +266,17 @@ mod tests {
 
     #[test]
     fn every_panel_action_is_recorded_as_a_script_line() {
-        let (mut model, spec) = start();
+        let mut model = start();
         let intents = vec![
-            Intent::Send("producer-1".to_owned(), NewRecord::new("orders", Some("k"), Some("v"))),
+            Intent::Send(
+                "producer-1".to_owned(),
+                NewRecord::new("orders", Some("k"), Some("v")),
+            ),
             Intent::StartProducer(vec![("acks".to_owned(), "1".to_owned())]),
-            Intent::StartWorkload { topic: "orders".to_owned(), rate: 10 },
+            Intent::StartWorkload {
+                topic: "orders".to_owned(),
+                rate: 10,
+            },
             Intent::StopWorkload,
             Intent::AddConsumer {
                 group: "g".to_owned(),
@@ -260,16 +290,17 @@ mod tests {
             Intent::Broker(BrokerId(2), BrokerAction::Rejoin),
         ];
         for intent in intents {
-            update(&mut model, &spec, intent.clone());
+            update(&mut model, intent.clone());
             assert!(
                 model.notice.as_ref().is_none_or(|n| !n.is_error),
                 "{intent:?}: {:?}",
                 model.notice
             );
         }
-        let replayed = share::from_script(&share::to_script(&share::SessionText::of(&model.session)))
-            .and_then(share::SessionText::replay)
-            .expect("replays");
+        let replayed =
+            share::from_script(&share::to_script(&share::SessionText::of(&model.session)))
+                .and_then(share::SessionText::replay)
+                .expect("replays");
         assert_eq!(
             format!("{:?}", replayed.shell().cluster.view()),
             format!("{:?}", model.session.shell().cluster.view())
@@ -278,22 +309,28 @@ mod tests {
 
     #[test]
     fn a_new_seed_replays_the_same_actions() {
-        let (mut model, spec) = start();
-        update(&mut model, &spec, Intent::Skip(1_000));
-        update(&mut model, &spec, Intent::SetSeed(99));
+        let mut model = start();
+        update(&mut model, Intent::Skip(1_000));
+        update(&mut model, Intent::SetSeed(99));
         assert_eq!(model.session.seed(), 99);
         assert_eq!(model.session.inputs().len(), 1);
-        update(&mut model, &spec, Intent::Reset);
+        update(&mut model, Intent::Reset);
         assert!(model.session.inputs().is_empty());
         assert_eq!(model.session.seed(), 99);
     }
 
     #[test]
     fn a_bad_import_keeps_the_session_and_says_why() {
-        let (mut model, spec) = start();
-        update(&mut model, &spec, Intent::Skip(1_000));
-        update(&mut model, &spec, Intent::Import("# cluster: brokers=oops\n".to_owned()));
+        let mut model = start();
+        update(&mut model, Intent::Skip(1_000));
+        update(
+            &mut model,
+            Intent::Import("# cluster: brokers=oops\n".to_owned()),
+        );
         assert_eq!(model.session.inputs().len(), 1);
-        assert!(model.notice.as_ref().is_some_and(|n| n.is_error && n.text.contains("brokers")));
+        assert!(model
+            .notice
+            .as_ref()
+            .is_some_and(|n| n.is_error && n.text.contains("brokers")));
     }
 }

@@ -167,14 +167,12 @@ pub fn Playground(
     };
 
     let dispatch = Callback::new(move |intent: Intent| {
-        let effect = spec.with_value(|spec| {
-            model
-                .try_update_value(|m| {
-                    m.notice = None;
-                    update(m, spec, intent)
-                })
-                .unwrap_or(Effect::None)
-        });
+        let effect = model
+            .try_update_value(|m| {
+                m.notice = None;
+                update(m, intent)
+            })
+            .unwrap_or(Effect::None);
         match effect {
             Effect::None => {}
             Effect::TogglePlay => set_play(!playing.get_untracked()),
@@ -201,7 +199,11 @@ pub fn Playground(
                 let input_type = element
                     .dyn_ref::<web_sys::HtmlInputElement>()
                     .map(|input| input.type_());
-                focus_of(&element.tag_name(), input_type.as_deref(), element.is_content_editable())
+                focus_of(
+                    &element.tag_name(),
+                    input_type.as_deref(),
+                    element.is_content_editable(),
+                )
             });
         let modifier = event.ctrl_key() || event.meta_key() || event.alt_key();
         if event.key() == "Escape" && help_open.get_untracked() {
