@@ -44,7 +44,10 @@ async fn bench_frame_time_of_the_largest_preset_at_full_speed() {
     let server = StaticServer::start(&dist_folder(), SUB_PATH);
     let session = Session::start(1600, 1000).await;
     session
-        .open(&format!("{}#/sandbox", server.url), "[data-testid=\"playground\"]")
+        .open(
+            &format!("{}#/sandbox", server.url),
+            "[data-testid=\"playground\"]",
+        )
         .await;
     session
         .run_script(
@@ -53,7 +56,10 @@ async fn bench_frame_time_of_the_largest_preset_at_full_speed() {
         .await;
     session.click("load-preset").await;
     session
-        .wait_until("9 brokers", "return document.querySelectorAll('[data-testid=broker]').length === 9;")
+        .wait_until(
+            "9 brokers",
+            "return document.querySelectorAll('[data-testid=broker]').length === 9;",
+        )
         .await;
     session
         .run_script(
@@ -119,7 +125,8 @@ async fn bench_time_to_interactive_of_the_first_lesson_against_an_empty_page() {
     }
     let server = StaticServer::start(&dist_folder(), SUB_PATH);
     let lesson = format!("{}#/lessons/topics-partitions-keys", server.url);
-    let (app, app_times) = median_time_to_mark(&lesson, "[data-testid=\"partitioning-sim\"]", 10).await;
+    let (app, app_times) =
+        median_time_to_mark(&lesson, "[data-testid=\"partitioning-sim\"]", 10).await;
     let empty_folder = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/empty");
     let empty_server = StaticServer::start(&empty_folder, SUB_PATH);
     let (empty, empty_times) =

@@ -27,10 +27,14 @@ pub fn AppearanceControls() -> impl IntoView {
         let theme = theme.get();
         if let Some(root) = document().document_element() {
             let _ = root.set_attribute("data-theme", &theme);
-            let _ = root.set_attribute("data-presenter", if presenter.get() { "on" } else { "off" });
+            let _ =
+                root.set_attribute("data-presenter", if presenter.get() { "on" } else { "off" });
         }
         let _ = save(THEME_KEY, Some(&theme));
-        let _ = save(PRESENTER_KEY, Some(if presenter.get() { "on" } else { "off" }));
+        let _ = save(
+            PRESENTER_KEY,
+            Some(if presenter.get() { "on" } else { "off" }),
+        );
     });
     view! {
         <div class="appearance" role="group" aria-label="Display">

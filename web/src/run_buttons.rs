@@ -23,10 +23,7 @@ pub fn add_run_buttons(article: &Element) -> u32 {
     };
     let mut added = 0;
     for index in 0..blocks.length() {
-        let Some(pre) = blocks
-            .item(index)
-            .and_then(|code| code.parent_element())
-        else {
+        let Some(pre) = blocks.item(index).and_then(|code| code.parent_element()) else {
             continue;
         };
         let has_button = pre

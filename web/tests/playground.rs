@@ -25,13 +25,22 @@ fn storage() -> web_sys::Storage {
 
 fn container() -> HtmlElement {
     let document = document();
-    let element: HtmlElement = document.create_element("div").expect("div").unchecked_into();
-    document.body().expect("body").append_child(&element).expect("append");
+    let element: HtmlElement = document
+        .create_element("div")
+        .expect("div")
+        .unchecked_into();
+    document
+        .body()
+        .expect("body")
+        .append_child(&element)
+        .expect("append");
     element
 }
 
 fn count(root: &HtmlElement, selector: &str) -> u32 {
-    root.query_selector_all(selector).map(|l| l.length()).unwrap_or(0)
+    root.query_selector_all(selector)
+        .map(|l| l.length())
+        .unwrap_or(0)
 }
 
 async fn settle() {
@@ -44,8 +53,13 @@ async fn settle() {
 async fn the_cluster_is_drawn_with_its_controller_and_every_replica() {
     let root = container();
     let spec = spec("draw");
-    storage().remove_item("kplay.test.draw.session.v1").expect("clear");
-    let _handle = leptos::mount::mount_to(root.clone(), move || view! { <Playground spec=spec.clone() /> });
+    storage()
+        .remove_item("kplay.test.draw.session.v1")
+        .expect("clear");
+    let _handle = leptos::mount::mount_to(
+        root.clone(),
+        move || view! { <Playground spec=spec.clone() /> },
+    );
     settle().await;
     assert_eq!(count(&root, "[data-testid=broker]"), 3);
     assert_eq!(count(&root, "[data-testid=controller-badge]"), 1);
@@ -71,16 +85,23 @@ async fn a_run_button_runs_its_command_in_the_terminal() {
         .expect("a button")
         .unchecked_into();
     let command = command_of_click(&button.clone().into()).expect("a command");
-    assert_eq!(command, "kafka-topics --bootstrap-server localhost:9092 --list");
+    assert_eq!(
+        command,
+        "kafka-topics --bootstrap-server localhost:9092 --list"
+    );
 
     let slot = StoredValue::new(None::<Callback<Intent>>);
     let spec = spec("run");
-    storage().remove_item("kplay.test.run.session.v1").expect("clear");
+    storage()
+        .remove_item("kplay.test.run.session.v1")
+        .expect("clear");
     let _handle = leptos::mount::mount_to(root.clone(), move || {
         view! { <Playground spec=spec.clone() dispatch_slot=slot /> }
     });
     settle().await;
-    let dispatch = slot.get_value().expect("the playground registered its dispatch");
+    let dispatch = slot
+        .get_value()
+        .expect("the playground registered its dispatch");
     dispatch.run(Intent::Terminal(command));
     settle().await;
     let output = root
@@ -101,7 +122,10 @@ async fn a_damaged_saved_session_gives_a_notice_and_a_fresh_cluster() {
         .expect("set");
     let root = container();
     let spec = spec("damaged");
-    let _handle = leptos::mount::mount_to(root.clone(), move || view! { <Playground spec=spec.clone() /> });
+    let _handle = leptos::mount::mount_to(
+        root.clone(),
+        move || view! { <Playground spec=spec.clone() /> },
+    );
     settle().await;
     let notice = root
         .query_selector("[data-testid=playground-notice]")

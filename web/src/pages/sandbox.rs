@@ -46,7 +46,9 @@ pub fn Sandbox() -> impl IntoView {
         set_preset_id.set(id);
     };
     let description = move || {
-        preset(&choice.get()).map(|p| p.description).unwrap_or_default()
+        preset(&choice.get())
+            .map(|p| p.description)
+            .unwrap_or_default()
     };
 
     view! {

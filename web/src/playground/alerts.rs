@@ -37,12 +37,14 @@ pub fn alert_vms(model: &Model) -> Vec<AlertVm> {
             at_ms: alert.at_ms,
             title: alert_title(&alert.kind),
             detail: format!("{}: {}", alert.partition, alert.detail),
-            cause: alert
-                .caused_by
-                .map(|id| match &alert.cause {
-                    Some((at, text)) => (id, *at, text.clone()),
-                    None => (id, alert.at_ms, format!("event #{id} (no longer in the log)")),
-                }),
+            cause: alert.caused_by.map(|id| match &alert.cause {
+                Some((at, text)) => (id, *at, text.clone()),
+                None => (
+                    id,
+                    alert.at_ms,
+                    format!("event #{id} (no longer in the log)"),
+                ),
+            }),
         })
         .collect()
 }

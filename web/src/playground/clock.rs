@@ -112,7 +112,10 @@ fn schedule(inner: Rc<Inner>) {
     let handle = request_animation_frame_with_handle(move || {
         next.handle.borrow_mut().take();
         let now = now_ms();
-        let elapsed = next.last_ms.replace(Some(now)).map_or(16.0, |last| now - last);
+        let elapsed = next
+            .last_ms
+            .replace(Some(now))
+            .map_or(16.0, |last| now - last);
         if (next.on_frame)(elapsed) {
             schedule(next);
         } else {

@@ -32,32 +32,36 @@ pub fn parse(options: &str) -> Result<(ClusterConfig, u64), String> {
                 config.metadata_mode = match value {
                     "kraft" => MetadataMode::Kraft,
                     "zookeeper" | "zk" => MetadataMode::ZooKeeper,
-                    _ => return Err(format!("cluster option `mode` is kraft or zookeeper, not `{value}`")),
-                }
-            }
-            "truncation" => {
-                config.truncation = match value {
-                    "leader-epoch" => TruncationMode::LeaderEpoch,
-                    "high-watermark" => TruncationMode::HighWatermark,
                     _ => {
                         return Err(format!(
-                            "cluster option `truncation` is leader-epoch or high-watermark, not `{value}`"
+                            "cluster option `mode` is kraft or zookeeper, not `{value}`"
                         ))
                     }
                 }
             }
+            "truncation" => config.truncation = match value {
+                "leader-epoch" => TruncationMode::LeaderEpoch,
+                "high-watermark" => TruncationMode::HighWatermark,
+                _ => return Err(format!(
+                    "cluster option `truncation` is leader-epoch or high-watermark, not `{value}`"
+                )),
+            },
             "latency-ms" => config.network_latency_ms = number("milliseconds")?,
             "hw-waits-for-min-isr" => {
                 config.hw_waits_for_min_isr = match value {
                     "true" => true,
                     "false" => false,
-                    _ => return Err(format!("cluster option `{name}` is true or false, not `{value}`")),
+                    _ => {
+                        return Err(format!(
+                            "cluster option `{name}` is true or false, not `{value}`"
+                        ))
+                    }
                 }
             }
             "seed" => {
-                seed = value
-                    .parse::<u64>()
-                    .map_err(|_| format!("cluster option `seed` expects a whole number, not `{value}`"))?
+                seed = value.parse::<u64>().map_err(|_| {
+                    format!("cluster option `seed` expects a whole number, not `{value}`")
+                })?
             }
             _ => match name.strip_prefix("broker.") {
                 Some(property) if !property.is_empty() => config
@@ -91,7 +95,10 @@ pub fn format(config: &ClusterConfig, seed: u64) -> String {
     }
     items.push(format!("latency-ms={}", config.network_latency_ms));
     if config.hw_waits_for_min_isr != defaults.hw_waits_for_min_isr {
-        items.push(format!("hw-waits-for-min-isr={}", config.hw_waits_for_min_isr));
+        items.push(format!(
+            "hw-waits-for-min-isr={}",
+            config.hw_waits_for_min_isr
+        ));
     }
     items.push(format!("seed={seed}"));
     for (name, value) in &config.broker_configs {

@@ -43,7 +43,11 @@ impl ReplicaVm {
             Role::Follower => "follower",
             Role::Offline => "offline replica",
         };
-        let sync = if self.in_sync { "in sync" } else { "out of sync" };
+        let sync = if self.in_sync {
+            "in sync"
+        } else {
+            "out of sync"
+        };
         format!(
             "{} on broker {}: {role}, {sync}, log end offset {}, high watermark {}",
             self.partition, self.broker, self.log_end_offset, self.high_watermark
@@ -239,9 +243,8 @@ pub fn ClusterPicture(
     /// Carries out what the learner asked for.
     dispatch: Callback<Intent>,
 ) -> impl IntoView {
-    let broker_ids = Memo::new(move |_| {
-        cluster.with(|c| c.brokers.iter().map(|b| b.id).collect::<Vec<_>>())
-    });
+    let broker_ids =
+        Memo::new(move |_| cluster.with(|c| c.brokers.iter().map(|b| b.id).collect::<Vec<_>>()));
     view! {
         <div class="brokers" data-testid="brokers">
             <For each=move || broker_ids.get() key=|id| *id let:id>
@@ -258,9 +261,8 @@ fn BrokerCard(
     selected: Memo<Option<TopicPartition>>,
     dispatch: Callback<Intent>,
 ) -> impl IntoView {
-    let broker = Memo::new(move |_| {
-        cluster.with(|c| c.brokers.iter().find(|b| b.id == id).cloned())
-    });
+    let broker =
+        Memo::new(move |_| cluster.with(|c| c.brokers.iter().find(|b| b.id == id).cloned()));
     let keys = Memo::new(move |_| {
         broker.with(|b| b.as_ref().map(|b| b.replicas.clone()).unwrap_or_default())
     });
@@ -496,7 +498,9 @@ mod tests {
         assert!(on_one.iter().all(|r| r.role == Role::Offline && !r.in_sync));
         assert!(on_one.iter().all(|r| r.badge() == "—"));
         let rows = partition_rows(&cluster.view(), false);
-        assert!(rows.iter().all(|row| row.under_replicated && row.out_of_sync == "1"));
+        assert!(rows
+            .iter()
+            .all(|row| row.under_replicated && row.out_of_sync == "1"));
         assert!(rows.iter().all(|row| row.leader != Some(1)));
     }
 

@@ -53,7 +53,10 @@ pub fn broker_command(broker: BrokerId, action: BrokerAction) -> Command {
 }
 
 /// "Kill the leader of this partition": stop the broker leading it, or say why not.
-pub fn kill_leader_command(cluster: &Cluster, partition: &TopicPartition) -> Result<Command, String> {
+pub fn kill_leader_command(
+    cluster: &Cluster,
+    partition: &TopicPartition,
+) -> Result<Command, String> {
     match cluster.current_leader(partition) {
         Some(broker) => Ok(Command::StopBroker { broker }),
         None => Err(format!(

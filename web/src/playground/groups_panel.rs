@@ -221,7 +221,12 @@ fn lag_chart(model: &Model, group: &str) -> (String, i64) {
         return (String::new(), 0);
     };
     let span = (last.0 - first.0).max(1) as f64;
-    let max = samples.iter().map(|(_, lag)| *lag).max().unwrap_or(0).max(1);
+    let max = samples
+        .iter()
+        .map(|(_, lag)| *lag)
+        .max()
+        .unwrap_or(0)
+        .max(1);
     let points = samples
         .iter()
         .map(|(at, lag)| {
@@ -249,7 +254,11 @@ pub fn GroupsPanel(
     let default_group = move || {
         let typed = group.get();
         if typed.trim().is_empty() {
-            groups.with(|g| g.groups.first().map_or("my-group".to_owned(), |g| g.id.clone()))
+            groups.with(|g| {
+                g.groups
+                    .first()
+                    .map_or("my-group".to_owned(), |g| g.id.clone())
+            })
         } else {
             typed.trim().to_owned()
         }
@@ -276,7 +285,9 @@ pub fn GroupsPanel(
             commits: CommitChoice::from_value(&commits.get_untracked()),
         });
     };
-    let ids = Memo::new(move |_| groups.with(|g| g.groups.iter().map(|g| g.id.clone()).collect::<Vec<_>>()));
+    let ids = Memo::new(move |_| {
+        groups.with(|g| g.groups.iter().map(|g| g.id.clone()).collect::<Vec<_>>())
+    });
     view! {
         <section class="panel" data-testid="groups-panel" aria-labelledby="groups-title">
             <h3 id="groups-title">"Consumer groups"</h3>
@@ -343,10 +354,17 @@ pub fn GroupsPanel(
 #[component]
 fn GroupCard(id: String, groups: Memo<GroupsVm>, dispatch: Callback<Intent>) -> impl IntoView {
     let lookup = id.clone();
-    let group = Memo::new(move |_| groups.with(|g| g.groups.iter().find(|g| g.id == lookup).cloned()));
-    let field = move |f: fn(&GroupVm) -> String| move || group.with(|g| g.as_ref().map(f).unwrap_or_default());
-    let members = Memo::new(move |_| group.with(|g| g.as_ref().map(|g| g.members.clone()).unwrap_or_default()));
-    let offsets = Memo::new(move |_| group.with(|g| g.as_ref().map(|g| g.offsets.clone()).unwrap_or_default()));
+    let group =
+        Memo::new(move |_| groups.with(|g| g.groups.iter().find(|g| g.id == lookup).cloned()));
+    let field = move |f: fn(&GroupVm) -> String| {
+        move || group.with(|g| g.as_ref().map(f).unwrap_or_default())
+    };
+    let members = Memo::new(move |_| {
+        group.with(|g| g.as_ref().map(|g| g.members.clone()).unwrap_or_default())
+    });
+    let offsets = Memo::new(move |_| {
+        group.with(|g| g.as_ref().map(|g| g.offsets.clone()).unwrap_or_default())
+    });
     view! {
         <article class="group" data-testid="group" data-group=id.clone()>
             <h4>
@@ -414,7 +432,10 @@ fn Member(member: MemberVm, dispatch: Callback<Intent>) -> impl IntoView {
     };
     let running = member.process == "running";
     let note = match (member.idle, member.process.as_str()) {
-        (_, "crashed") => " crashed: the coordinator notices when session.timeout.ms passes without a heartbeat".to_owned(),
+        (_, "crashed") => {
+            " crashed: the coordinator notices when session.timeout.ms passes without a heartbeat"
+                .to_owned()
+        }
         (true, _) => " idle: more members than partitions".to_owned(),
         _ => String::new(),
     };
@@ -462,7 +483,13 @@ mod tests {
         let mut model = model();
         for _ in 0..3 {
             let name = next_member_name(&model, "g");
-            model.command(&add_member_command(&name, "g", "orders", AssignorKind::Range, CommitChoice::Auto));
+            model.command(&add_member_command(
+                &name,
+                "g",
+                "orders",
+                AssignorKind::Range,
+                CommitChoice::Auto,
+            ));
         }
         let target = model.session.now_ms() + 10_000;
         model.session.advance(target, &mut || false);
@@ -477,10 +504,18 @@ mod tests {
 
     #[test]
     fn every_commit_choice_has_a_script_line() {
-        for choice in [CommitChoice::Auto, CommitChoice::AfterProcessing, CommitChoice::BeforeProcessing] {
-            let command = add_member_command("c", "g", "t", AssignorKind::CooperativeSticky, choice);
+        for choice in [
+            CommitChoice::Auto,
+            CommitChoice::AfterProcessing,
+            CommitChoice::BeforeProcessing,
+        ] {
+            let command =
+                add_member_command("c", "g", "t", AssignorKind::CooperativeSticky, choice);
             let line = kplay_cli::record(&command).expect("recorded");
-            assert!(line.starts_with("kplay consumer start c --topic t --group g"), "{line}");
+            assert!(
+                line.starts_with("kplay consumer start c --topic t --group g"),
+                "{line}"
+            );
         }
     }
 }

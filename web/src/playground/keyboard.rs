@@ -65,7 +65,10 @@ mod tests {
 
     #[test]
     fn shortcuts_work_outside_fields_only() {
-        assert_eq!(shortcut(" ", Focus::Other, false), Some(Shortcut::TogglePlay));
+        assert_eq!(
+            shortcut(" ", Focus::Other, false),
+            Some(Shortcut::TogglePlay)
+        );
         assert_eq!(shortcut(".", Focus::Control, false), Some(Shortcut::Step));
         assert_eq!(shortcut("?", Focus::Other, false), Some(Shortcut::Help));
         assert_eq!(shortcut(" ", Focus::Typing, false), None);

@@ -59,10 +59,7 @@ pub fn log_vm(model: &Model) -> Option<LogVm> {
             .map(|topic| TopicPartition::new(topic, 0))
     })?;
     let topic = cluster.topic_view(&partition.topic)?;
-    let state = topic
-        .partitions
-        .iter()
-        .find(|p| p.partition == partition)?;
+    let state = topic.partitions.iter().find(|p| p.partition == partition)?;
     let broker = model
         .selected_broker
         .filter(|b| state.replicas.contains(b))
@@ -160,8 +157,11 @@ pub fn LogPanel(
                 .unwrap_or_else(|| "Pick a replica in the picture to see its partition's log.".to_owned())
         })
     };
-    let replicas = Memo::new(move |_| log.with(|l| l.as_ref().map(|l| (l.broker, l.replicas.clone()))));
-    let segments = Memo::new(move |_| log.with(|l| l.as_ref().map(|l| l.segments.clone()).unwrap_or_default()));
+    let replicas =
+        Memo::new(move |_| log.with(|l| l.as_ref().map(|l| (l.broker, l.replicas.clone()))));
+    let segments = Memo::new(move |_| {
+        log.with(|l| l.as_ref().map(|l| l.segments.clone()).unwrap_or_default())
+    });
     let kill = move |_| {
         if let Some(partition) = log.with_untracked(|l| l.as_ref().map(|l| l.partition.clone())) {
             dispatch.run(Intent::KillLeader(partition));
@@ -246,7 +246,8 @@ mod tests {
     #[test]
     fn the_high_watermark_line_sits_above_uncommitted_records() {
         let setup = "kafka-topics --bootstrap-server localhost:9092 --create --topic orders --partitions 1 --replication-factor 3\nkplay producer start p --producer-property acks=1 --producer-property linger.ms=0\n";
-        let mut model = Model::new(Session::new(ClusterConfig::default(), 7, setup).expect("valid"));
+        let mut model =
+            Model::new(Session::new(ClusterConfig::default(), 7, setup).expect("valid"));
         model.run_line("kplay network hold 2");
         model.run_line("kplay network hold 3");
         model.run_line("kplay produce p orders --key k v1");
@@ -256,6 +257,12 @@ mod tests {
         assert_eq!(vm.replicas[0].1, "leader");
         let rows = &vm.segments.last().expect("segment").rows;
         assert_eq!(rows.first(), Some(&LogRow::HighWatermark(0)));
-        assert!(matches!(rows.get(1), Some(LogRow::Record { committed: false, .. })));
+        assert!(matches!(
+            rows.get(1),
+            Some(LogRow::Record {
+                committed: false,
+                ..
+            })
+        ));
     }
 }

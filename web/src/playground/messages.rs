@@ -154,9 +154,8 @@ pub fn Topology(
     reduced_motion: Signal<bool>,
 ) -> impl IntoView {
     let nodes = Memo::new(move |_| topology.with(|t| t.nodes.clone()));
-    let ids = Memo::new(move |_| {
-        topology.with(|t| t.messages.iter().map(|m| m.id).collect::<Vec<_>>())
-    });
+    let ids =
+        Memo::new(move |_| topology.with(|t| t.messages.iter().map(|m| m.id).collect::<Vec<_>>()));
     let summary = move || {
         topology.with(|t| {
             let shown = t.messages.len();
@@ -196,17 +195,13 @@ pub fn Topology(
 
 #[component]
 fn MessageDot(id: u64, topology: Memo<TopologyVm>, reduced_motion: Signal<bool>) -> impl IntoView {
-    let message = Memo::new(move |_| {
-        topology.with(|t| t.messages.iter().find(|m| m.id == id).cloned())
-    });
+    let message =
+        Memo::new(move |_| topology.with(|t| t.messages.iter().find(|m| m.id == id).cloned()));
     let point = move || {
         message.with(|m| {
             m.as_ref().map_or((0.0, 0.0), |m| {
                 if reduced_motion.get() {
-                    (
-                        (m.from.0 + m.to.0) / 2.0,
-                        (m.from.1 + m.to.1) / 2.0,
-                    )
+                    ((m.from.0 + m.to.0) / 2.0, (m.from.1 + m.to.1) / 2.0)
                 } else {
                     m.position()
                 }

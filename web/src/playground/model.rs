@@ -457,7 +457,10 @@ mod tests {
     #[test]
     fn a_sent_record_gets_its_partition_and_offset() {
         let mut model = model();
-        model.send("producer-1", NewRecord::new("orders", Some("21"), Some("v")));
+        model.send(
+            "producer-1",
+            NewRecord::new("orders", Some("21"), Some("v")),
+        );
         run(&mut model, 500);
         let send = model.sends.front().expect("kept");
         assert_eq!(
@@ -491,7 +494,9 @@ mod tests {
     #[test]
     fn lag_is_sampled_per_group_and_cut_when_going_back() {
         let mut model = model();
-        model.run_line("kplay workload start producer-1 --topic orders --rate 50 --keys 3 --value-bytes 10");
+        model.run_line(
+            "kplay workload start producer-1 --topic orders --rate 50 --keys 3 --value-bytes 10",
+        );
         model.run_line("kplay consumer start c1 --topic orders --group g1 --processing 50ms");
         for _ in 0..10 {
             run(&mut model, 500);

@@ -45,13 +45,21 @@ impl ProducerForm {
                 .ok()
                 .filter(|n| *n >= 0)
                 .map(|n| n.to_string())
-                .ok_or_else(|| format!("{name} must be a whole number of 0 or more, not \"{trimmed}\"."))
+                .ok_or_else(|| {
+                    format!("{name} must be a whole number of 0 or more, not \"{trimmed}\".")
+                })
         };
         let mut configs = vec![
             ("acks".to_owned(), self.acks.clone()),
-            ("enable.idempotence".to_owned(), self.idempotence.to_string()),
+            (
+                "enable.idempotence".to_owned(),
+                self.idempotence.to_string(),
+            ),
             ("linger.ms".to_owned(), whole(&self.linger_ms, "linger.ms")?),
-            ("batch.size".to_owned(), whole(&self.batch_size, "batch.size")?),
+            (
+                "batch.size".to_owned(),
+                whole(&self.batch_size, "batch.size")?,
+            ),
         ];
         match self.partitioner.as_str() {
             "round-robin" => configs.push((
@@ -129,7 +137,11 @@ pub fn panel_producer(cluster: &Cluster) -> Option<String> {
 
 /// A name for a new producer: `producer-N` not used yet.
 pub fn next_producer_name(cluster: &Cluster) -> String {
-    let names: Vec<String> = cluster.producer_views().into_iter().map(|p| p.name).collect();
+    let names: Vec<String> = cluster
+        .producer_views()
+        .into_iter()
+        .map(|p| p.name)
+        .collect();
     (1..)
         .map(|n| format!("producer-{n}"))
         .find(|name| !names.contains(name))
@@ -145,9 +157,12 @@ pub fn producer_vm(model: &Model) -> ProducerVm {
         .filter(|t| !t.starts_with("__"))
         .collect();
     let name = panel_producer(cluster);
-    let view = name
-        .as_ref()
-        .and_then(|name| cluster.producer_views().into_iter().find(|p| &p.name == name));
+    let view = name.as_ref().and_then(|name| {
+        cluster
+            .producer_views()
+            .into_iter()
+            .find(|p| &p.name == name)
+    });
     let (settings, stats, workload) = match &view {
         Some(p) => (
             format!(
@@ -184,14 +199,19 @@ pub fn producer_vm(model: &Model) -> ProducerVm {
                     "waiting: send() has not put it in a batch yet".to_owned(),
                     "pending",
                 ),
-                SendState::InBatch { partition, batch, .. } => (
+                SendState::InBatch {
+                    partition, batch, ..
+                } => (
                     format!("in batch {batch} for {partition}, waiting for the leader's answer"),
                     "pending",
                 ),
                 SendState::Acked {
                     partition,
                     offset: Some(offset),
-                } => (format!("acknowledged: {partition} at offset {offset}"), "acked"),
+                } => (
+                    format!("acknowledged: {partition} at offset {offset}"),
+                    "acked",
+                ),
                 SendState::Acked {
                     partition,
                     offset: None,

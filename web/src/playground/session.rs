@@ -126,7 +126,9 @@ impl Session {
                     session.act(&line);
                 }
                 Input::Advance(ms) => {
-                    if ms < 0 || session.end_ms.saturating_add(ms) > session.base_ms + MAX_SESSION_MS {
+                    if ms < 0
+                        || session.end_ms.saturating_add(ms) > session.base_ms + MAX_SESSION_MS
+                    {
                         return Err(format!(
                             "it runs longer than the {} hours of simulated time a session may hold",
                             MAX_SESSION_MS / 3_600_000
@@ -488,7 +490,11 @@ mod tests {
         assert_eq!(session.setup_errors(), "");
         let broken = Session::new(ClusterConfig::default(), 7, "kplay broker stop 42\n")
             .expect("valid config");
-        assert!(broken.setup_errors().contains("BROKER_NOT_AVAILABLE"), "{}", broken.setup_errors());
+        assert!(
+            broken.setup_errors().contains("BROKER_NOT_AVAILABLE"),
+            "{}",
+            broken.setup_errors()
+        );
     }
 
     #[test]
@@ -515,13 +521,8 @@ mod tests {
                 calls % 3 == 0
             });
         }
-        let replayed = Session::replay(
-            ClusterConfig::default(),
-            7,
-            SETUP,
-            live.inputs().to_vec(),
-        )
-        .expect("replays");
+        let replayed = Session::replay(ClusterConfig::default(), 7, SETUP, live.inputs().to_vec())
+            .expect("replays");
         assert_eq!(fingerprint(&replayed), fingerprint(&live));
         assert_eq!(replayed.now_ms(), live.now_ms());
     }
@@ -586,7 +587,11 @@ mod tests {
     fn a_step_runs_one_scheduled_time() {
         let mut session = session();
         let before = session.now_ms();
-        let next = session.shell().cluster.next_occurrence_ms().expect("heartbeats");
+        let next = session
+            .shell()
+            .cluster
+            .next_occurrence_ms()
+            .expect("heartbeats");
         session.step();
         assert_eq!(session.now_ms(), next.max(before + 1));
     }

@@ -275,7 +275,9 @@ mod tests {
 
     #[test]
     fn bad_files_are_explained() {
-        assert!(from_script("# cluster: brokers=99\n").unwrap_err().contains("1 to 9"));
+        assert!(from_script("# cluster: brokers=99\n")
+            .unwrap_err()
+            .contains("1 to 9"));
         assert!(from_script("kplay produce p1 t 'open\n")
             .unwrap_err()
             .contains("not finished"));

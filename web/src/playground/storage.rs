@@ -43,7 +43,9 @@ pub fn initial_model(spec: &PlaygroundSpec) -> (Model, Option<Notice>) {
             }
             Err(reason) => fresh_with(
                 spec,
-                format!("This link could not be opened: {reason}. Here is a fresh session instead."),
+                format!(
+                    "This link could not be opened: {reason}. Here is a fresh session instead."
+                ),
             ),
         };
     }
@@ -52,7 +54,9 @@ pub fn initial_model(spec: &PlaygroundSpec) -> (Model, Option<Notice>) {
             Ok(session) => (Model::new(session), None),
             Err(reason) => fresh_with(
                 spec,
-                format!("Your saved session could not be restored ({reason}): here is a fresh one."),
+                format!(
+                    "Your saved session could not be restored ({reason}): here is a fresh one."
+                ),
             ),
         },
         None => fresh_with(spec, String::new()),
@@ -149,7 +153,9 @@ pub fn SharePanel(
             let text = wasm_bindgen_futures::JsFuture::from(file.text()).await;
             match text.ok().and_then(|value| value.as_string()) {
                 Some(text) => dispatch.run(Intent::Import(text)),
-                None => dispatch.run(Intent::Refuse("The file could not be read as text.".to_owned())),
+                None => dispatch.run(Intent::Refuse(
+                    "The file could not be read as text.".to_owned(),
+                )),
             }
         });
     };

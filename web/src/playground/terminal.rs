@@ -15,9 +15,7 @@ use super::Intent;
 /// whole word), or extended to the candidates' common prefix. Also returns the candidates to
 /// list when there are several.
 pub fn apply_completion(line: &str, candidates: &[String]) -> (String, Vec<String>) {
-    let start = line
-        .rfind(char::is_whitespace)
-        .map_or(0, |index| index + 1);
+    let start = line.rfind(char::is_whitespace).map_or(0, |index| index + 1);
     let partial = &line[start..];
     match candidates {
         [] => (line.to_owned(), Vec::new()),
