@@ -195,6 +195,19 @@ mod tests {
     }
 
     #[test]
+    fn titles_and_summaries_are_plain_text() {
+        for lesson in LESSONS {
+            for text in [lesson.title, lesson.summary] {
+                assert!(
+                    !text.starts_with('"') && !text.starts_with('\''),
+                    "{}: the front matter takes values as they are, without quotes: {text}",
+                    lesson.slug
+                );
+            }
+        }
+    }
+
+    #[test]
     fn find_returns_none_for_an_unknown_slug() {
         assert_eq!(find("no-such-lesson"), None);
     }
