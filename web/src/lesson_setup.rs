@@ -1,73 +1,83 @@
-//! The one place that reads a lesson's playground fields (the contract with the lessons crate):
-//! `cluster` (options text), `panels` (names; empty = all) and `setup` (a kplay script), for
-//! lessons whose `simulation` is `playground`.
-//!
-//! Until the lessons crate has these fields, [`LessonPlayground::of`] gives the defaults below
-//! for such a lesson. When it merges, read `lesson.cluster`, `lesson.panels` and
-//! `lesson.setup` here and parse `cluster` with `kplay_lessons::cluster_config` (see the notes
-//! on each function); nothing else in the web crate changes.
+//! The one place that reads a lesson's playground fields (the contract with the lessons
+//! crate), for lessons whose `simulation` is `playground`: `cluster` (options text, parsed by
+//! [`kplay_lessons::cluster_config`]), `panels` (names; empty = all) and `setup` (the
+//! `kplay-setup` script, run on the fresh cluster before the learner sees it).
 
 use kplay_lessons::Lesson;
 
-use crate::playground::{cluster_options, Panels, PlaygroundSpec};
+use crate::playground::{Panels, PlaygroundSpec};
 
 /// The simulation id of the general live view.
 pub const PLAYGROUND: &str = "playground";
 
-/// What a lesson asks of its playground, before it is parsed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct LessonPlayground {
-    pub cluster: &'static str,
-    pub panels: &'static [&'static str],
-    pub setup: &'static str,
-}
-
-impl LessonPlayground {
-    /// The lesson's fields. (After the merge: `cluster: lesson.cluster, panels: lesson.panels,
-    /// setup: lesson.setup`.)
-    pub fn of(_lesson: &Lesson) -> LessonPlayground {
-        LessonPlayground {
-            cluster: "brokers=3,mode=kraft,latency-ms=2,seed=7",
-            panels: &[],
-            setup: "",
-        }
-    }
-}
-
 /// The playground spec of a lesson whose simulation is `playground`, or why it cannot be built.
 pub fn lesson_spec(lesson: &Lesson) -> Option<Result<PlaygroundSpec, String>> {
-    (lesson.simulation == PLAYGROUND).then(|| spec_of(lesson.slug, &LessonPlayground::of(lesson)))
+    (lesson.simulation == PLAYGROUND).then(|| spec_of(lesson))
 }
 
-/// A spec from a lesson's fields. (After the merge, `cluster_options::parse` may become
-/// `kplay_lessons::cluster_config`: both read the same text.)
-pub fn spec_of(slug: &str, fields: &LessonPlayground) -> Result<PlaygroundSpec, String> {
-    let (config, seed) = cluster_options::parse(fields.cluster)?;
+/// A spec from a lesson's fields. Each lesson keeps its own saved session.
+fn spec_of(lesson: &Lesson) -> Result<PlaygroundSpec, String> {
+    let (config, seed) = kplay_lessons::cluster_config(lesson.cluster)?;
     Ok(PlaygroundSpec {
-        storage_key: format!("kplay.lesson.{slug}"),
-        route: format!("/lessons/{slug}"),
+        storage_key: format!("kplay.lesson.{}", lesson.slug),
+        route: format!("/lessons/{}", lesson.slug),
         config,
         seed,
-        setup: fields.setup.to_owned(),
-        panels: Panels::from_names(fields.panels),
+        setup: lesson.setup.to_owned(),
+        panels: Panels::from_names(lesson.panels),
     })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::playground::fresh_model;
 
     #[test]
-    fn a_lesson_playground_becomes_a_spec() {
-        let fields = LessonPlayground {
-            cluster: "brokers=3,mode=kraft,truncation=leader-epoch,latency-ms=2,seed=7,broker.min.insync.replicas=2",
-            panels: &["cluster", "producer", "terminal"],
-            setup: "kafka-topics --bootstrap-server localhost:9092 --create --topic orders --partitions 3 --replication-factor 3\n",
-        };
-        let spec = spec_of("replication", &fields).expect("valid");
-        assert_eq!(spec.route, "/lessons/replication");
-        assert_eq!(spec.seed, 7);
-        assert!(spec.panels.terminal && !spec.panels.groups);
+    fn every_playground_lesson_builds_its_cluster_and_setup_without_errors() {
+        let mut built = 0;
+        for lesson in kplay_lessons::LESSONS {
+            let Some(spec) = lesson_spec(lesson) else {
+                continue;
+            };
+            let spec = spec.unwrap_or_else(|error| panic!("{}: {error}", lesson.slug));
+            let model = fresh_model(&spec).unwrap_or_else(|error| panic!("{}: {error}", lesson.slug));
+            assert_eq!(
+                model.session.setup_errors(),
+                "",
+                "{}: the setup printed errors",
+                lesson.slug
+            );
+            assert_eq!(model.session.seed(), spec.seed);
+            built += 1;
+        }
+        assert!(built > 0, "no lesson uses the playground");
+    }
+
+    #[test]
+    fn a_lesson_spec_follows_the_lessons_fields() {
+        let lesson = kplay_lessons::LESSONS
+            .iter()
+            .find(|lesson| lesson.simulation == PLAYGROUND && !lesson.panels.is_empty())
+            .expect("a playground lesson that names its panels");
+        let spec = lesson_spec(lesson).expect("a playground").expect("valid");
+        let (config, seed) = kplay_lessons::cluster_config(lesson.cluster).expect("valid");
+        assert_eq!((spec.config, spec.seed), (config, seed));
+        assert_eq!(spec.setup, lesson.setup);
+        assert_eq!(spec.panels, Panels::from_names(lesson.panels));
+        assert_eq!(spec.route, format!("/lessons/{}", lesson.slug));
+    }
+
+    #[test]
+    fn each_lesson_keeps_its_own_saved_session() {
+        let keys: Vec<String> = kplay_lessons::LESSONS
+            .iter()
+            .filter_map(lesson_spec)
+            .map(|spec| spec.expect("valid").storage_key)
+            .collect();
+        for (index, key) in keys.iter().enumerate() {
+            assert!(!keys[index + 1..].contains(key), "{key} is used twice");
+        }
     }
 
     #[test]

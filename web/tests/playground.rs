@@ -3,7 +3,7 @@
 
 use kplay_web::playground::presets::{preset, sandbox_spec};
 use kplay_web::playground::{Intent, Playground, PlaygroundSpec};
-use kplay_web::run_buttons::{add_run_buttons, command_of_click};
+use kplay_web::run_buttons::{add_run_buttons, block_of_click};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
@@ -70,25 +70,25 @@ async fn the_cluster_is_drawn_with_its_controller_and_every_replica() {
 }
 
 #[wasm_bindgen_test]
-async fn a_run_button_runs_its_command_in_the_terminal() {
+async fn a_run_button_runs_its_block_in_the_terminal() {
     let root = container();
     let article = container();
     article.set_inner_html(
-        "<pre class=\"kplay-command\"><code class=\"language-kplay\">kafka-topics --bootstrap-server localhost:9092 --list\n</code></pre><pre><code>not a command</code></pre>",
+        "<pre><code>not a command</code></pre>\
+         <pre class=\"kplay-command\"><code class=\"language-kplay\">kafka-topics --list</code></pre>\
+         <pre class=\"kplay-command\"><code class=\"language-kplay\">kplay broker stop 1\n</code></pre>",
     );
-    assert_eq!(add_run_buttons(&article), 1);
+    assert_eq!(add_run_buttons(&article), 2);
     assert_eq!(add_run_buttons(&article), 0, "added once");
-    let button: HtmlElement = article
-        .query_selector("[data-testid=run-in-terminal]")
-        .ok()
-        .flatten()
-        .expect("a button")
-        .unchecked_into();
-    let command = command_of_click(&button.clone().into()).expect("a command");
-    assert_eq!(
-        command,
-        "kafka-topics --bootstrap-server localhost:9092 --list"
-    );
+    let buttons = article
+        .query_selector_all("[data-testid=run-block]")
+        .expect("buttons");
+    let button: HtmlElement = buttons.item(1).expect("a second button").unchecked_into();
+    assert_eq!(button.text_content().as_deref(), Some("Run"));
+    assert_eq!(block_of_click(&button.clone().into()), Some(1));
+    let described_by = button.get_attribute("aria-describedby").expect("described");
+    let block = document().get_element_by_id(&described_by).expect("the block");
+    assert!(block.text_content().unwrap_or_default().contains("broker stop 1"));
 
     let slot = StoredValue::new(None::<Callback<Intent>>);
     let spec = spec("run");
@@ -102,15 +102,18 @@ async fn a_run_button_runs_its_command_in_the_terminal() {
     let dispatch = slot
         .get_value()
         .expect("the playground registered its dispatch");
-    dispatch.run(Intent::Terminal(command));
+    dispatch.run(Intent::RunBlock(
+        "kplay broker stop 1\nkafka-topics --bootstrap-server localhost:9092 --describe\n".to_owned(),
+    ));
     settle().await;
+    assert_eq!(count(&root, "[data-testid=terminal-entry]"), 2);
     let output = root
         .query_selector("[data-testid=terminal-output]")
         .ok()
         .flatten()
         .and_then(|e| e.text_content())
         .unwrap_or_default();
-    assert!(output.contains("orders"), "{output}");
+    assert!(output.contains("Topic: orders"), "{output}");
     root.remove();
     article.remove();
 }

@@ -1,5 +1,6 @@
 //! A lesson: its prose beside the live view it names. A lesson with the general playground
-//! gets "Run in the terminal" buttons beside its kplay commands.
+//! gets a "Run" button beside each of its kplay blocks, which runs the block in the lesson's
+//! playground.
 
 use kplay_lessons::Lesson;
 use leptos::prelude::*;
@@ -7,7 +8,7 @@ use wasm_bindgen::JsCast;
 
 use crate::lesson_setup::lesson_spec;
 use crate::playground::{Intent, Playground};
-use crate::run_buttons::{add_run_buttons, command_of_click};
+use crate::run_buttons::{add_run_buttons, block_of_click};
 use crate::sims::Simulation;
 
 const LIVE_VIEW_ID: &str = "live-view";
@@ -31,11 +32,14 @@ pub fn LessonPage(
             }
         }
     });
-    let run_command = move |event: leptos::ev::MouseEvent| {
-        if let Some(command) = event.target().and_then(|t| command_of_click(&t)) {
-            if let Some(dispatch) = dispatch_slot.get_value() {
-                dispatch.run(Intent::Terminal(command));
-            }
+    let blocks = kplay_lessons::commands(lesson);
+    let run_block = move |event: leptos::ev::MouseEvent| {
+        let block = event
+            .target()
+            .and_then(|target| block_of_click(&target))
+            .and_then(|index| blocks.get(index));
+        if let (Some(block), Some(dispatch)) = (block, dispatch_slot.get_value()) {
+            dispatch.run(Intent::RunBlock((*block).to_owned()));
         }
     };
     let live_view = match spec {
@@ -59,7 +63,7 @@ pub fn LessonPage(
             </button>
             <div class="lesson-layout">
                 // Our own HTML, rendered from Markdown at build time: never user input.
-                <article class="prose" data-testid="lesson-prose" node_ref=prose_ref inner_html=lesson.html on:click=run_command></article>
+                <article class="prose" data-testid="lesson-prose" node_ref=prose_ref inner_html=lesson.html on:click=run_block></article>
                 <div class="lesson-sim" id=LIVE_VIEW_ID tabindex="-1">
                     {live_view}
                 </div>

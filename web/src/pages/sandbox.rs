@@ -4,13 +4,19 @@ use leptos::prelude::*;
 
 use crate::playground::presets::{preset, sandbox_spec, PRESETS};
 use crate::playground::{Intent, Playground};
-use crate::run_buttons::{add_run_buttons, command_of_click};
+use crate::run_buttons::{add_run_buttons, block_of_click};
 use crate::session::{load, save};
 
 const PRESET_KEY: &str = "kplay.sandbox.preset";
 const SESSION_KEY: &str = "kplay.sandbox.session.v1";
 
-/// Things to try, with commands the "Run in the terminal" buttons run.
+/// The commands of the guide's blocks, in page order (what each "Run" button runs).
+const GUIDE_COMMANDS: [&str; 2] = [
+    "kafka-topics --bootstrap-server localhost:9092 --describe",
+    "kafka-consumer-groups --bootstrap-server localhost:9092 --describe --all-groups",
+];
+
+/// Things to try, with the blocks of [`GUIDE_COMMANDS`].
 const GUIDE: &str = r#"<p>Pick a preset, press <strong>Play</strong>, then break things: stop a broker from its card, kill the leader of a partition from the table, crash a consumer. Every action is a line of a script you can export or share.</p>
 <pre class="kplay-command"><code class="language-kplay">kafka-topics --bootstrap-server localhost:9092 --describe</code></pre>
 <pre class="kplay-command"><code class="language-kplay">kafka-consumer-groups --bootstrap-server localhost:9092 --describe --all-groups</code></pre>"#;
@@ -30,11 +36,13 @@ pub fn Sandbox() -> impl IntoView {
             add_run_buttons(&guide);
         }
     });
-    let run_command = move |event: leptos::ev::MouseEvent| {
-        if let Some(command) = event.target().and_then(|t| command_of_click(&t)) {
-            if let Some(dispatch) = dispatch_slot.get_value() {
-                dispatch.run(Intent::Terminal(command));
-            }
+    let run_block = move |event: leptos::ev::MouseEvent| {
+        let block = event
+            .target()
+            .and_then(|target| block_of_click(&target))
+            .and_then(|index| GUIDE_COMMANDS.get(index));
+        if let (Some(block), Some(dispatch)) = (block, dispatch_slot.get_value()) {
+            dispatch.run(Intent::RunBlock((*block).to_owned()));
         }
     };
     let load_preset = move |_| {
@@ -54,7 +62,7 @@ pub fn Sandbox() -> impl IntoView {
     view! {
         <div class="page page-sandbox" data-testid="sandbox">
             <h1>"Sandbox"</h1>
-            <div class="prose" node_ref=guide_ref inner_html=GUIDE on:click=run_command></div>
+            <div class="prose" node_ref=guide_ref inner_html=GUIDE on:click=run_block></div>
             <div class="preset-picker">
                 <label class="field">
                     <span class="field-label">"Preset"</span>
@@ -81,5 +89,20 @@ pub fn Sandbox() -> impl IntoView {
                 })
             }}
         </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_guide_shows_its_commands_in_order() {
+        let blocks: Vec<&str> = GUIDE
+            .split("<code class=\"language-kplay\">")
+            .skip(1)
+            .filter_map(|rest| rest.split("</code>").next())
+            .collect();
+        assert_eq!(blocks, GUIDE_COMMANDS);
     }
 }

@@ -28,8 +28,11 @@ pub enum Intent {
     SetSeed(u64),
     /// Back to the starting point.
     Reset,
-    /// A line typed in the terminal (or a lesson's "Run in the terminal").
+    /// A line typed in the terminal.
     Terminal(String),
+    /// A block of commands from a lesson's "Run" button: run with the clock paused, one
+    /// terminal line per command, then shown.
+    RunBlock(String),
     /// Send a record from this producer.
     Send(String, NewRecord),
     /// Start a new producer with these configs.
@@ -71,6 +74,8 @@ pub enum Effect {
     Pause,
     SetSpeed(i32),
     ToggleHelp,
+    /// Pause, and bring the terminal's newest output into view.
+    PauseAndShowOutput,
 }
 
 /// Carries out `intent` on the model.
@@ -136,6 +141,10 @@ pub fn update(model: &mut Model, intent: Intent) -> Effect {
             }
         }
         Intent::Terminal(line) => model.run_terminal(&line),
+        Intent::RunBlock(block) => {
+            model.run_block(&block);
+            return Effect::PauseAndShowOutput;
+        }
         Intent::Send(producer, record) => model.send(&producer, record),
         Intent::StartProducer(configs) => {
             let name = next_producer_name(&model.session.shell().cluster);
@@ -305,6 +314,31 @@ mod tests {
             format!("{:?}", replayed.shell().cluster.view()),
             format!("{:?}", model.session.shell().cluster.view())
         );
+    }
+
+    #[test]
+    fn a_block_runs_each_command_as_a_terminal_line_at_one_moment() {
+        let mut model = start();
+        let before_ms = model.session.now_ms();
+        let effect = update(
+            &mut model,
+            Intent::RunBlock(
+                "kplay broker stop 1\nkafka-topics --bootstrap-server localhost:9092 --describe --topic orders\n"
+                    .to_owned(),
+            ),
+        );
+        assert_eq!(effect, Effect::PauseAndShowOutput);
+        assert_eq!(model.session.now_ms(), before_ms, "no time passes between the lines");
+        let lines: Vec<&str> = model.terminal.iter().map(|entry| entry.line.as_str()).collect();
+        assert_eq!(
+            lines,
+            [
+                "kplay broker stop 1",
+                "kafka-topics --bootstrap-server localhost:9092 --describe --topic orders"
+            ]
+        );
+        assert!(model.terminal.back().is_some_and(|entry| entry.stdout.contains("Topic: orders")));
+        assert_eq!(model.session.inputs().len(), 2, "each command is one recorded action");
     }
 
     #[test]

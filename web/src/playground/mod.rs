@@ -179,6 +179,10 @@ pub fn Playground(
             Effect::Pause => set_play(false),
             Effect::SetSpeed(step) => set_speed_step.set(step),
             Effect::ToggleHelp => set_help_open.update(|open| *open = !*open),
+            Effect::PauseAndShowOutput => {
+                set_play(false);
+                show_output(panels);
+            }
         }
         set_fraction.set(0.0);
         save();
@@ -367,6 +371,25 @@ pub fn Playground(
                 <SharePanel route=spec.with_value(|s| s.route.clone()) script=script dispatch=dispatch />
             </div>
         </div>
+    }
+}
+
+/// Brings the terminal (or, without one, the event log) into view, scrolling no more than
+/// needed: after a lesson's "Run" the output is where the learner looks.
+fn show_output(panels: Panels) {
+    let test_id = if panels.terminal {
+        "terminal"
+    } else {
+        "event-log"
+    };
+    let panel = document()
+        .query_selector(&format!("[data-testid=\"{test_id}\"]"))
+        .ok()
+        .flatten();
+    if let Some(panel) = panel {
+        let options = web_sys::ScrollIntoViewOptions::new();
+        options.set_block(web_sys::ScrollLogicalPosition::Nearest);
+        panel.scroll_into_view_with_scroll_into_view_options(&options);
     }
 }
 

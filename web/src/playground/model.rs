@@ -187,6 +187,14 @@ impl Model {
         }
     }
 
+    /// Runs a block of commands (a lesson's "Run" button): each command as its own terminal
+    /// line, in order, so no simulated time passes between them but what a line advances.
+    pub fn run_block(&mut self, block: &str) {
+        for command in super::terminal::commands_of(block) {
+            self.run_terminal(&command);
+        }
+    }
+
     /// Sends a record from the producer panel, tracking what becomes of it.
     pub fn send(&mut self, producer: &str, record: kplay_core::NewRecord) {
         self.counter += 1;

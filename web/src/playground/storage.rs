@@ -19,9 +19,26 @@ fn storage_key(spec: &PlaygroundSpec) -> String {
     format!("{}.session.v1", spec.storage_key)
 }
 
+/// Where the starting point a spec's saved session was made for is kept.
+fn start_key(spec: &PlaygroundSpec) -> String {
+    format!("{}.start.v1", spec.storage_key)
+}
+
+/// A spec's starting point as text: a new version of a lesson or preset changes it.
+fn start_text(spec: &PlaygroundSpec) -> String {
+    format!(
+        "{}\n{}",
+        super::cluster_options::format(&spec.config, spec.seed),
+        spec.setup
+    )
+}
+
 /// The model to start with: the session in the URL if there is one, else the saved one, else
 /// a fresh one; with a notice when something could not be used.
 pub fn initial_model(spec: &PlaygroundSpec) -> (Model, Option<Notice>) {
+    let start = start_text(spec);
+    let saved_for = load(&start_key(spec));
+    let _ = store(&start_key(spec), Some(&start));
     let hash = window().location().hash().unwrap_or_default();
     if let Some(encoded) = share::session_parameter(&hash) {
         // The link has done its job: the address goes back to the page's own.
@@ -49,7 +66,20 @@ pub fn initial_model(spec: &PlaygroundSpec) -> (Model, Option<Notice>) {
             ),
         };
     }
+    // A session saved from an older version of this page's starting point is left behind.
+    let stale = saved_for.is_some_and(|saved_for| saved_for != start);
     match load(&storage_key(spec)) {
+        Some(_) if stale => {
+            let (model, _) = fresh_with(spec, String::new());
+            save(spec, &model);
+            (
+                model,
+                Some(Notice {
+                    text: "This page's starting point has changed since your last visit: here is a fresh session.".to_owned(),
+                    is_error: false,
+                }),
+            )
+        }
         Some(text) => match share::from_script(&text).and_then(SessionText::replay) {
             Ok(session) => (Model::new(session), None),
             Err(reason) => fresh_with(

@@ -40,6 +40,30 @@ pub fn apply_completion(line: &str, candidates: &[String]) -> (String, Vec<Strin
     }
 }
 
+/// The commands of a block of script text, in order: each line, or a command with its
+/// here-document, as the terminal would take them one Enter at a time. Blank lines and
+/// comments are left out; an unfinished last command is kept as it is (running it prints why).
+pub fn commands_of(block: &str) -> Vec<String> {
+    let mut commands = Vec::new();
+    let mut pending = String::new();
+    for line in block.lines() {
+        let trimmed = line.trim();
+        if pending.is_empty() && (trimmed.is_empty() || trimmed.starts_with('#')) {
+            continue;
+        }
+        pending.push_str(line);
+        pending.push('\n');
+        if !is_incomplete(&pending) {
+            commands.push(pending.trim_end_matches('\n').to_owned());
+            pending.clear();
+        }
+    }
+    if !pending.trim().is_empty() {
+        commands.push(pending.trim_end_matches('\n').to_owned());
+    }
+    commands
+}
+
 /// Where the history cursor goes on up (`-1`) or down (`+1`): `None` is the line being typed.
 pub fn history_step(position: Option<usize>, length: usize, delta: i32) -> Option<usize> {
     match (position, delta < 0) {
@@ -185,6 +209,24 @@ mod tests {
         let (line, listed) = apply_completion("kplay broker s", &candidates);
         assert_eq!(line, "kplay broker st");
         assert_eq!(listed, candidates);
+    }
+
+    #[test]
+    fn a_block_is_run_one_command_at_a_time() {
+        let block = "# look first\nkafka-topics --bootstrap-server localhost:9092 --list\n\n\
+kafka-console-producer --bootstrap-server localhost:9092 --topic t <<EOF\na\nb\nEOF\n\
+kplay time advance 1s\n";
+        assert_eq!(
+            commands_of(block),
+            vec![
+                "kafka-topics --bootstrap-server localhost:9092 --list".to_owned(),
+                "kafka-console-producer --bootstrap-server localhost:9092 --topic t <<EOF\na\nb\nEOF"
+                    .to_owned(),
+                "kplay time advance 1s".to_owned(),
+            ]
+        );
+        assert_eq!(commands_of("echo 'open"), vec!["echo 'open".to_owned()]);
+        assert!(commands_of("\n# only a comment\n").is_empty());
     }
 
     #[test]
