@@ -13,6 +13,8 @@ use leptos::prelude::*;
 pub const MAX_DRAWN: usize = 120;
 const WIDTH: f64 = 1000.0;
 const HEIGHT: f64 = 260.0;
+/// Room above the producers and below the consumers for their labels.
+const LABEL_ROOM: f64 = 50.0;
 
 /// A node of the topology.
 #[derive(Debug, Clone, PartialEq)]
@@ -77,7 +79,7 @@ pub fn topology_vm(cluster: &Cluster, fraction_ms: f64) -> TopologyVm {
             key: NodeId::Client(producer.id).to_string(),
             label: producer.name.clone(),
             x: row(producers.len(), index),
-            y: 28.0,
+            y: LABEL_ROOM,
             kind: "producer",
             down: false,
         });
@@ -101,7 +103,7 @@ pub fn topology_vm(cluster: &Cluster, fraction_ms: f64) -> TopologyVm {
             key: NodeId::Client(consumer.id).to_string(),
             label: consumer.name.clone(),
             x: row(consumers.len(), index),
-            y: HEIGHT - 28.0,
+            y: HEIGHT - LABEL_ROOM,
             kind: "consumer",
             down: false,
         });
