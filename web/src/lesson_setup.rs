@@ -41,7 +41,8 @@ mod tests {
                 continue;
             };
             let spec = spec.unwrap_or_else(|error| panic!("{}: {error}", lesson.slug));
-            let model = fresh_model(&spec).unwrap_or_else(|error| panic!("{}: {error}", lesson.slug));
+            let model =
+                fresh_model(&spec).unwrap_or_else(|error| panic!("{}: {error}", lesson.slug));
             assert_eq!(
                 model.session.setup_errors(),
                 "",

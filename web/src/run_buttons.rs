@@ -25,7 +25,10 @@ pub fn add_run_buttons(prose: &Element) -> u32 {
     };
     let mut added = 0;
     for index in 0..blocks.length() {
-        let Some(pre) = blocks.item(index).and_then(|node| node.dyn_into::<Element>().ok()) else {
+        let Some(pre) = blocks
+            .item(index)
+            .and_then(|node| node.dyn_into::<Element>().ok())
+        else {
             continue;
         };
         let has_button = pre

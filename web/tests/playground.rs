@@ -87,8 +87,13 @@ async fn a_run_button_runs_its_block_in_the_terminal() {
     assert_eq!(button.text_content().as_deref(), Some("Run"));
     assert_eq!(block_of_click(&button.clone().into()), Some(1));
     let described_by = button.get_attribute("aria-describedby").expect("described");
-    let block = document().get_element_by_id(&described_by).expect("the block");
-    assert!(block.text_content().unwrap_or_default().contains("broker stop 1"));
+    let block = document()
+        .get_element_by_id(&described_by)
+        .expect("the block");
+    assert!(block
+        .text_content()
+        .unwrap_or_default()
+        .contains("broker stop 1"));
 
     let slot = StoredValue::new(None::<Callback<Intent>>);
     let spec = spec("run");
@@ -103,7 +108,8 @@ async fn a_run_button_runs_its_block_in_the_terminal() {
         .get_value()
         .expect("the playground registered its dispatch");
     dispatch.run(Intent::RunBlock(
-        "kplay broker stop 1\nkafka-topics --bootstrap-server localhost:9092 --describe\n".to_owned(),
+        "kplay broker stop 1\nkafka-topics --bootstrap-server localhost:9092 --describe\n"
+            .to_owned(),
     ));
     settle().await;
     assert_eq!(count(&root, "[data-testid=terminal-entry]"), 2);

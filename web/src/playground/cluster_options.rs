@@ -39,13 +39,17 @@ pub fn parse(options: &str) -> Result<(ClusterConfig, u64), String> {
                     }
                 }
             }
-            "truncation" => config.truncation = match value {
-                "leader-epoch" => TruncationMode::LeaderEpoch,
-                "high-watermark" => TruncationMode::HighWatermark,
-                _ => return Err(format!(
+            "truncation" => {
+                config.truncation = match value {
+                    "leader-epoch" => TruncationMode::LeaderEpoch,
+                    "high-watermark" => TruncationMode::HighWatermark,
+                    _ => {
+                        return Err(format!(
                     "cluster option `truncation` is leader-epoch or high-watermark, not `{value}`"
-                )),
-            },
+                ))
+                    }
+                }
+            }
             "latency-ms" => config.network_latency_ms = number("milliseconds")?,
             "hw-waits-for-min-isr" => {
                 config.hw_waits_for_min_isr = match value {

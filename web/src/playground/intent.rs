@@ -328,8 +328,16 @@ mod tests {
             ),
         );
         assert_eq!(effect, Effect::PauseAndShowOutput);
-        assert_eq!(model.session.now_ms(), before_ms, "no time passes between the lines");
-        let lines: Vec<&str> = model.terminal.iter().map(|entry| entry.line.as_str()).collect();
+        assert_eq!(
+            model.session.now_ms(),
+            before_ms,
+            "no time passes between the lines"
+        );
+        let lines: Vec<&str> = model
+            .terminal
+            .iter()
+            .map(|entry| entry.line.as_str())
+            .collect();
         assert_eq!(
             lines,
             [
@@ -337,8 +345,15 @@ mod tests {
                 "kafka-topics --bootstrap-server localhost:9092 --describe --topic orders"
             ]
         );
-        assert!(model.terminal.back().is_some_and(|entry| entry.stdout.contains("Topic: orders")));
-        assert_eq!(model.session.inputs().len(), 2, "each command is one recorded action");
+        assert!(model
+            .terminal
+            .back()
+            .is_some_and(|entry| entry.stdout.contains("Topic: orders")));
+        assert_eq!(
+            model.session.inputs().len(),
+            2,
+            "each command is one recorded action"
+        );
     }
 
     #[test]
