@@ -28,11 +28,20 @@ pub enum ZooKeeperTimer {
     },
 }
 
+/// A broker's session: which process opened it, and its last ping.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Session {
+    /// The broker process (its incarnation) that opened the session.
+    pub incarnation: u32,
+    /// The last ping, in simulated ms.
+    pub last_ping_ms: i64,
+}
+
 /// The ZooKeeper ensemble.
 #[derive(Debug, Clone, Default)]
 pub struct ZooKeeper {
-    /// Live sessions: broker -> last ping.
-    pub sessions: BTreeMap<BrokerId, i64>,
+    /// Live sessions by broker.
+    pub sessions: BTreeMap<BrokerId, Session>,
     /// The owner of `/controller`.
     pub controller: Option<BrokerId>,
     /// `/controller_epoch`.
@@ -56,21 +65,30 @@ impl ZooKeeper {
             return;
         };
         match body {
-            ZooKeeperBody::Register { .. } => {
-                let is_new = !self.sessions.contains_key(&broker);
-                self.touch(broker, ctx);
-                if is_new {
-                    if let Some(controller) = self.controller {
-                        let notice = ZooKeeperBody::BrokerRegistered { broker };
-                        ctx.send(NodeId::Broker(controller), Body::ZooKeeper(notice));
-                    }
+            ZooKeeperBody::Register { incarnation, .. } => match self.sessions.get(&broker) {
+                Some(session) if session.incarnation != incarnation => {
+                    // The ephemeral node still belongs to the previous process's session.
+                    ctx.send(from, Body::ZooKeeper(ZooKeeperBody::NodeExists));
                 }
-                self.pong(broker, true, ctx);
-            }
-            ZooKeeperBody::Ping { .. } => {
-                let alive = self.sessions.contains_key(&broker);
+                existing => {
+                    let is_new = existing.is_none();
+                    self.touch(broker, incarnation, ctx);
+                    if is_new {
+                        if let Some(controller) = self.controller {
+                            let notice = ZooKeeperBody::BrokerRegistered { broker };
+                            ctx.send(NodeId::Broker(controller), Body::ZooKeeper(notice));
+                        }
+                    }
+                    self.pong(broker, true, ctx);
+                }
+            },
+            ZooKeeperBody::Ping { incarnation, .. } => {
+                let alive = self
+                    .sessions
+                    .get(&broker)
+                    .is_some_and(|session| session.incarnation == incarnation);
                 if alive {
-                    self.touch(broker, ctx);
+                    self.touch(broker, incarnation, ctx);
                 }
                 self.pong(broker, alive, ctx);
             }
@@ -93,8 +111,14 @@ impl ZooKeeper {
         }
     }
 
-    fn touch(&mut self, broker: BrokerId, ctx: &mut Ctx) {
-        self.sessions.insert(broker, ctx.now_ms);
+    fn touch(&mut self, broker: BrokerId, incarnation: u32, ctx: &mut Ctx) {
+        self.sessions.insert(
+            broker,
+            Session {
+                incarnation,
+                last_ping_ms: ctx.now_ms,
+            },
+        );
         ctx.after(
             self.session_timeout_ms,
             Timer::ZooKeeper(ZooKeeperTimer::SessionCheck { broker }),
@@ -112,7 +136,7 @@ impl ZooKeeper {
     /// Handles a timer: expires a silent session and fires the watches.
     pub fn handle_timer(&mut self, timer: ZooKeeperTimer, ctx: &mut Ctx) {
         let ZooKeeperTimer::SessionCheck { broker } = timer;
-        let Some(last_ping_ms) = self.sessions.get(&broker).copied() else {
+        let Some(last_ping_ms) = self.sessions.get(&broker).map(|s| s.last_ping_ms) else {
             return;
         };
         if ctx.now_ms - last_ping_ms < self.session_timeout_ms {

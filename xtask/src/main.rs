@@ -4,6 +4,7 @@
 //! reload, `cargo xtask test` runs every test. Each first installs what is missing (see
 //! `toolchain.rs`) and skips what is present, so a fresh machine with only Rust needs nothing else.
 
+mod bench;
 mod pipeline;
 mod process;
 mod size_report;
@@ -21,6 +22,7 @@ Commands:
   test    install what is missing, then run every check and test (what CI runs)
   setup   only install what is missing (serve and test do this themselves)
   size    print the size report of an existing dist/
+  bench   the core's throughput benchmark, natively and in WebAssembly (prints figures)
   bench-ui  build dist/, then print the playground's benchmarks: frame time of the largest
           preset at full speed (p50/p95/p99) and time to interactive against an empty page
 ";
@@ -31,6 +33,7 @@ fn main() -> ExitCode {
         "serve" => pipeline::serve(),
         "test" => pipeline::test(),
         "setup" => toolchain::Toolchain::install(toolchain::Needs::Everything).map(|_| ()),
+        "bench" => bench::bench(),
         "size" => size_report::report(&toolchain::repository_root().join("dist")),
         "bench-ui" => pipeline::bench_ui(),
         "" | "help" | "--help" | "-h" => {

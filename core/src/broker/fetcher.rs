@@ -104,7 +104,7 @@ impl Broker {
         ctx.send(NodeId::Broker(leader), Body::FetchRequest(request));
         let timeout_ms =
             self.settings.replica_socket_timeout_ms + self.settings.replica_fetch_wait_max_ms;
-        Self::after(ctx, timeout_ms, BrokerTimer::RequestTimeout { request_id });
+        self.watch_request(request_id, timeout_ms, ctx);
     }
 
     /// A fetch failed (leader down, timed out): try again after `replica.fetch.backoff.ms`.
@@ -124,8 +124,7 @@ impl Broker {
     }
 
     pub(super) fn handle_fetch_response(&mut self, response: FetchResponse, ctx: &mut Ctx) {
-        let Some(OwnRequest::ReplicaFetch { leader }) =
-            self.own_requests.remove(&response.request_id)
+        let Some(OwnRequest::ReplicaFetch { leader }) = self.take_own_request(response.request_id)
         else {
             return;
         };
@@ -169,11 +168,12 @@ impl Broker {
             }
             return;
         }
-        if let Some((epoch, end_offset)) = fetched.diverging_epoch {
+        if let Some((epoch, leader_end_offset)) = fetched.diverging_epoch {
+            let target = divergence_truncation_offset(replica, epoch, leader_end_offset);
             truncate(
                 me,
                 replica,
-                end_offset,
+                target,
                 TruncationReason::DivergingEpoch { epoch },
                 ctx,
             );
@@ -228,6 +228,25 @@ fn fetch_partition(
         current_leader_epoch: replica.state.leader_epoch,
         last_fetched_epoch,
         partition_max_bytes: max_bytes,
+    }
+}
+
+/// Where a follower truncates after the leader reported a diverging epoch
+/// (`AbstractFetcherThread.getOffsetTruncationState`, KIP-279): when the follower knows the
+/// epoch the leader answered with, to the smaller of both ends of that epoch; when it does not,
+/// to the end of its own largest earlier epoch (the next fetch then checks again).
+fn divergence_truncation_offset(
+    replica: &Replica,
+    leader_epoch: i32,
+    leader_end_offset: Offset,
+) -> Offset {
+    let log_end_offset = replica.log.log_end_offset();
+    match replica.log.end_offset_for_epoch(leader_epoch) {
+        Some((follower_epoch, follower_end)) if follower_epoch == leader_epoch => {
+            follower_end.min(leader_end_offset).min(log_end_offset)
+        }
+        Some((_, follower_end)) => follower_end.min(log_end_offset),
+        None => leader_end_offset.min(log_end_offset),
     }
 }
 

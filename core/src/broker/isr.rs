@@ -111,7 +111,7 @@ impl Broker {
         result: Result<PartitionState, KafkaError>,
         ctx: &mut Ctx,
     ) {
-        if self.own_requests.remove(&request_id).is_none() {
+        if self.take_own_request(request_id).is_none() {
             return;
         }
         let Some(replica) = self.replicas.get_mut(&partition) else {

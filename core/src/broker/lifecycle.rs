@@ -30,14 +30,31 @@ impl Broker {
         self.broker_epoch = -1;
         self.metadata_fetch_in_flight = false;
         for replica in self.replicas.values_mut() {
-            replica.high_watermark = replica.checkpointed_high_watermark;
+            // `UnifiedLog.updateHighWatermark`: the checkpoint, kept between the log start and
+            // end offsets (the log may have been truncated or cleaned after the checkpoint).
+            replica.high_watermark = replica
+                .checkpointed_high_watermark
+                .min(replica.log.log_end_offset())
+                .max(replica.log.log_start_offset());
             replica.role = super::replica::Role::Follower { leader: None };
         }
         ctx.emit(EventKind::BrokerStarted { broker: self.id });
         match ctx.config.metadata_mode {
-            MetadataMode::Kraft => self.register(ctx),
+            MetadataMode::Kraft => {
+                self.register(ctx);
+                Self::after(
+                    ctx,
+                    self.settings.broker_heartbeat_interval_ms,
+                    BrokerTimer::Heartbeat,
+                );
+            }
             MetadataMode::ZooKeeper => {
-                self.send_to_zookeeper(ZooKeeperBody::Register { broker: self.id }, ctx)
+                self.register_with_zookeeper(ctx);
+                Self::after(
+                    ctx,
+                    (self.settings.zookeeper_session_timeout_ms / 3).max(1),
+                    BrokerTimer::Heartbeat,
+                );
             }
         }
         let isr_check_ms = (self.settings.replica_lag_time_max_ms / 2).max(1);
@@ -76,6 +93,7 @@ impl Broker {
         self.stop_group_coordinator(ctx);
         self.fetchers.clear();
         self.own_requests.clear();
+        self.deadlines.clear();
         self.auto_create_pending.clear();
         self.metadata_fetch_in_flight = false;
         self.status = BrokerStatus::Stopped;
@@ -93,7 +111,7 @@ impl Broker {
         }
         self.status = BrokerStatus::ShuttingDown;
         match ctx.config.metadata_mode {
-            MetadataMode::Kraft => self.send_heartbeat(ctx),
+            MetadataMode::Kraft => self.send_heartbeat_now(ctx),
             // ZooKeeper mode: the controller is told through the session going away cleanly.
             MetadataMode::ZooKeeper => self.crash(ctx, true),
         }
@@ -110,16 +128,11 @@ impl Broker {
 
     /// The controller registered this broker: start pulling metadata and heartbeating.
     pub(super) fn registered(&mut self, request_id: u64, broker_epoch: i64, ctx: &mut Ctx) {
-        if self.own_requests.remove(&request_id).is_none() {
+        if self.take_own_request(request_id).is_none() {
             return;
         }
         self.broker_epoch = broker_epoch;
         self.fetch_metadata(ctx);
-        Self::after(
-            ctx,
-            self.settings.broker_heartbeat_interval_ms,
-            BrokerTimer::Heartbeat,
-        );
     }
 
     /// Sends one KRaft heartbeat now, outside the periodic schedule.
@@ -170,7 +183,15 @@ impl Broker {
                 );
             }
             MetadataMode::ZooKeeper => {
-                self.send_to_zookeeper(ZooKeeperBody::Ping { broker: self.id }, ctx);
+                if self.broker_epoch < 0 {
+                    self.register_with_zookeeper(ctx);
+                } else {
+                    let ping = ZooKeeperBody::Ping {
+                        broker: self.id,
+                        incarnation: self.incarnation,
+                    };
+                    self.send_to_zookeeper(ping, ctx);
+                }
                 Self::after(
                     ctx,
                     (self.settings.zookeeper_session_timeout_ms / 3).max(1),
@@ -187,7 +208,7 @@ impl Broker {
         should_shutdown: bool,
         ctx: &mut Ctx,
     ) {
-        self.own_requests.remove(&request_id);
+        self.take_own_request(request_id);
         self.fenced = is_fenced;
         if should_shutdown && self.status == BrokerStatus::ShuttingDown {
             self.crash(ctx, true);
@@ -219,12 +240,22 @@ impl Broker {
         controller: BrokerId,
         ctx: &mut Ctx,
     ) {
-        if self.own_requests.remove(&request_id).is_none() {
+        if self.take_own_request(request_id).is_none() {
             return;
         }
         self.metadata_fetch_in_flight = false;
         self.controller = Some(controller);
         let changes = self.metadata.apply(offset, records);
+        if ctx.config.metadata_mode == MetadataMode::ZooKeeper {
+            // ZooKeeper mode has no registration answer: the broker epoch is its znode's
+            // creation id (`czxid`), which AlterPartition must carry; the metadata has it.
+            if let Some(info) = self.metadata.brokers.get(&self.id) {
+                if self.broker_epoch >= 0 {
+                    self.broker_epoch = info.broker_epoch;
+                }
+                self.fenced = info.fenced;
+            }
+        }
         let caught_up = self.metadata.offset >= offset + records.len() as u64;
         if self.status == BrokerStatus::Starting && caught_up {
             self.status = BrokerStatus::Running;
@@ -260,7 +291,7 @@ impl Broker {
         ctx: &mut Ctx,
     ) {
         let request_id = controller_request_id(&request);
-        let Some(what) = request_id.and_then(|id| self.own_requests.remove(&id)) else {
+        let Some(what) = request_id.and_then(|id| self.take_own_request(id)) else {
             return;
         };
         self.controller = controller.or_else(|| self.next_voter(ctx));
@@ -278,7 +309,7 @@ impl Broker {
             Body::Controller(body) => controller_request_id(body),
             _ => None,
         };
-        let Some(what) = request_id.and_then(|id| self.own_requests.remove(&id)) else {
+        let Some(what) = request_id.and_then(|id| self.take_own_request(id)) else {
             return;
         };
         if matches!(request, Body::Controller(_)) {
@@ -292,7 +323,7 @@ impl Broker {
         if self.marker_request_failed(request_id, ctx) {
             return;
         }
-        let Some(what) = self.own_requests.remove(&request_id) else {
+        let Some(what) = self.take_own_request(request_id) else {
             return;
         };
         if !matches!(what, OwnRequest::ReplicaFetch { .. }) {
@@ -310,10 +341,8 @@ impl Broker {
                 Self::after(ctx, backoff_ms, BrokerTimer::FetchMetadata);
             }
             OwnRequest::Heartbeat => {
-                // Heartbeats repeat on their timer; an unanswered registration is retried.
-                if self.broker_epoch < 0 && ctx.config.metadata_mode == MetadataMode::Kraft {
-                    Self::after(ctx, backoff_ms, BrokerTimer::Heartbeat);
-                }
+                // Heartbeats repeat on their timer, which also retries an unanswered
+                // registration.
             }
             OwnRequest::CreateTopics { topics } => {
                 self.auto_create_pending
@@ -355,12 +384,17 @@ impl Broker {
         };
         self.own_requests.insert(request_id, what);
         ctx.send(NodeId::Broker(target), Body::Controller(body));
-        Self::after(
-            ctx,
-            self.settings.replica_socket_timeout_ms,
-            BrokerTimer::RequestTimeout { request_id },
-        );
+        self.watch_request(request_id, self.settings.replica_socket_timeout_ms, ctx);
         true
+    }
+
+    /// Opens this process's ZooKeeper session and creates `/brokers/ids/<id>`.
+    fn register_with_zookeeper(&mut self, ctx: &mut Ctx) {
+        let register = ZooKeeperBody::Register {
+            broker: self.id,
+            incarnation: self.incarnation,
+        };
+        self.send_to_zookeeper(register, ctx);
     }
 
     fn send_to_zookeeper(&mut self, body: ZooKeeperBody, ctx: &mut Ctx) {
@@ -375,17 +409,11 @@ impl Broker {
     ) {
         if !session_alive {
             // The session expired: open a new one, as the ZooKeeper client reconnects.
-            self.send_to_zookeeper(ZooKeeperBody::Register { broker: self.id }, ctx);
+            self.broker_epoch = -1;
+            self.register_with_zookeeper(ctx);
             return;
         }
-        if self.broker_epoch < 0 {
-            self.broker_epoch = 0;
-            Self::after(
-                ctx,
-                (self.settings.zookeeper_session_timeout_ms / 3).max(1),
-                BrokerTimer::Heartbeat,
-            );
-        }
+        self.broker_epoch = self.broker_epoch.max(0);
         match controller {
             Some(controller) => {
                 self.controller = Some(controller);

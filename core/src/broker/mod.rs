@@ -36,6 +36,7 @@ pub mod txn;
 use std::collections::BTreeMap;
 
 use crate::cluster::context::Ctx;
+use crate::cluster::deadlines::Deadlines;
 use crate::cluster::settings::{BrokerSettings, TopicSettings, TopicSettingsCache};
 use crate::cluster::timer::Timer;
 use crate::config::broker::BrokerConfig;
@@ -76,10 +77,11 @@ pub enum BrokerTimer {
         /// The leader.
         leader: BrokerId,
     },
-    /// A request this broker sent got no answer in time.
-    RequestTimeout {
-        /// The request.
-        request_id: u64,
+    /// The earliest deadline of the broker's requests awaiting an answer (see
+    /// [`Deadlines`](crate::cluster::deadlines::Deadlines)).
+    Deadline {
+        /// The time the timer was set for.
+        at_ms: i64,
     },
     /// Check the ISRs this broker leads for lagging followers.
     IsrExpiration,
@@ -160,6 +162,8 @@ pub struct Broker {
     pub purgatory: Purgatory,
     /// Its requests awaiting an answer.
     pub own_requests: BTreeMap<u64, OwnRequest>,
+    /// When they give up.
+    pub deadlines: Deadlines,
     /// The controller it talks to (learned from answers and ZooKeeper).
     pub controller: Option<BrokerId>,
     /// Whether a metadata fetch is in flight.
@@ -193,6 +197,7 @@ impl Broker {
             fetchers: BTreeMap::new(),
             purgatory: Purgatory::default(),
             own_requests: BTreeMap::new(),
+            deadlines: Deadlines::default(),
             controller: None,
             metadata_fetch_in_flight: false,
             auto_create_pending: Vec::new(),
@@ -269,7 +274,15 @@ impl Broker {
             BrokerTimer::Heartbeat => self.send_heartbeat(ctx),
             BrokerTimer::FetchMetadata => self.fetch_metadata(ctx),
             BrokerTimer::ReplicaFetch { leader } => self.send_replica_fetch(leader, ctx),
-            BrokerTimer::RequestTimeout { request_id } => self.request_timed_out(request_id, ctx),
+            BrokerTimer::Deadline { at_ms } => {
+                let (expired, next) = self.deadlines.expire(at_ms, ctx.now_ms);
+                if let Some(at_ms) = next {
+                    ctx.at(at_ms, Timer::Broker(BrokerTimer::Deadline { at_ms }));
+                }
+                for request_id in expired {
+                    self.request_timed_out(request_id, ctx);
+                }
+            }
             BrokerTimer::IsrExpiration => self.expire_isr(ctx),
             BrokerTimer::HighWatermarkCheckpoint => self.checkpoint_high_watermarks(ctx),
             BrokerTimer::LogRetention => self.run_retention(ctx),
@@ -307,7 +320,7 @@ impl Broker {
                 request_id,
                 results,
             } => {
-                self.own_requests.remove(&request_id);
+                self.take_own_request(request_id);
                 for (topic, _) in results {
                     self.auto_create_pending.retain(|pending| *pending != topic);
                 }
@@ -338,6 +351,22 @@ impl Broker {
             }
             // Watch notifications for the controller are routed to it by the cluster.
             _ => {}
+        }
+    }
+
+    /// Takes a request of this broker's off the books (answered, refused or timed out).
+    pub(crate) fn take_own_request(&mut self, request_id: u64) -> Option<OwnRequest> {
+        self.deadlines.forget(request_id);
+        self.own_requests.remove(&request_id)
+    }
+
+    /// Gives up on `request_id` after `timeout_ms` unless it is answered first.
+    pub(crate) fn watch_request(&mut self, request_id: u64, timeout_ms: i64, ctx: &mut Ctx) {
+        if let Some(at_ms) = self
+            .deadlines
+            .watch(request_id, ctx.now_ms.saturating_add(timeout_ms))
+        {
+            ctx.at(at_ms, Timer::Broker(BrokerTimer::Deadline { at_ms }));
         }
     }
 

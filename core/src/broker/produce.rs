@@ -140,7 +140,11 @@ impl Broker {
         let Some(replica) = self.replicas.get_mut(partition) else {
             return;
         };
-        if let Some(high_watermark) = replica.maybe_increment_high_watermark(rules, ctx.now_ms) {
+        let metadata = &self.metadata;
+        let eligible = |broker| metadata.is_unfenced(broker);
+        if let Some(high_watermark) =
+            replica.maybe_increment_high_watermark(rules, ctx.now_ms, eligible)
+        {
             replica.log.on_high_watermark_updated(high_watermark);
             ctx.emit(EventKind::HighWatermarkAdvanced {
                 partition: partition.clone(),

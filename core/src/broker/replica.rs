@@ -20,13 +20,19 @@ use crate::protocol::controller::PartitionState;
 pub struct FollowerProgress {
     /// The follower's log end offset from its last fetch; `None` until it fetches.
     pub log_end_offset: Option<Offset>,
-    /// The last time the follower was fully caught up with the leader's log end offset.
+    /// The last time the follower was fully caught up with the leader's log end offset;
+    /// [`NEVER_CAUGHT_UP`] when it has not been since this leadership began.
     pub last_caught_up_ms: i64,
     /// When its last fetch arrived.
     pub last_fetch_ms: i64,
     /// The leader's log end offset at that fetch.
     pub last_fetch_leader_log_end_offset: Offset,
 }
+
+/// `last_caught_up_ms` of a follower that has not caught up during this leadership. Kafka
+/// uses 0 there, which on a wall clock is long ago; the simulated clock starts at 0, so the
+/// simulator uses a time far enough in the past that it never counts as recent.
+pub const NEVER_CAUGHT_UP: i64 = i64::MIN / 2;
 
 /// An ISR change the leader asked the controller for (AlterPartition in flight).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -83,6 +89,9 @@ pub enum Role {
 pub struct Replica {
     /// The partition.
     pub partition: TopicPartition,
+    /// The id of the topic it belongs to: a topic deleted and created again under the same
+    /// name is another topic, whose replicas are not this one.
+    pub topic_id: u64,
     /// The replica's log (survives a broker crash, as a log on disk does).
     pub log: PartitionLog,
     /// The high watermark as this replica knows it.
@@ -110,9 +119,15 @@ pub struct LeaderRules {
 
 impl Replica {
     /// A new replica with an empty log, following nobody yet.
-    pub fn new(partition: TopicPartition, state: PartitionState, log: PartitionLog) -> Replica {
+    pub fn new(
+        partition: TopicPartition,
+        topic_id: u64,
+        state: PartitionState,
+        log: PartitionLog,
+    ) -> Replica {
         Replica {
             partition,
+            topic_id,
             log,
             high_watermark: Offset(0),
             checkpointed_high_watermark: Offset(0),
@@ -160,7 +175,7 @@ impl Replica {
                     *broker,
                     FollowerProgress {
                         log_end_offset: None,
-                        last_caught_up_ms: if in_isr { now_ms } else { 0 },
+                        last_caught_up_ms: if in_isr { now_ms } else { NEVER_CAUGHT_UP },
                         last_fetch_ms: 0,
                         last_fetch_leader_log_end_offset: Offset(0),
                     },
@@ -207,10 +222,15 @@ impl Replica {
     }
 
     /// Moves the leader's high watermark up if it can; returns the new value when it moved.
+    ///
+    /// Besides the maximal ISR, the high watermark waits for a follower that caught up within
+    /// `replica.lag.time.max.ms` and could join the ISR (`isr_eligible`: registered, unfenced
+    /// and not shutting down, Kafka's `isReplicaIsrEligible`).
     pub fn maybe_increment_high_watermark(
         &mut self,
         rules: LeaderRules,
         now_ms: i64,
+        isr_eligible: impl Fn(BrokerId) -> bool,
     ) -> Option<Offset> {
         let log_end_offset = self.log.log_end_offset();
         let leadership = self.leadership()?;
@@ -222,9 +242,10 @@ impl Replica {
         let maximal_isr = leadership.maximal_isr();
         let mut new_high_watermark = log_end_offset;
         for (broker, progress) in &leadership.followers {
-            let recently_caught_up =
-                now_ms - progress.last_caught_up_ms <= rules.replica_lag_time_max_ms;
-            if !(maximal_isr.contains(broker) || recently_caught_up) {
+            let caught_up = progress.log_end_offset == Some(log_end_offset)
+                || now_ms - progress.last_caught_up_ms <= rules.replica_lag_time_max_ms;
+            let wait_to_join = caught_up && isr_eligible(*broker);
+            if !(maximal_isr.contains(broker) || wait_to_join) {
                 continue;
             }
             // A replica whose position is still unknown holds the high watermark where it is.

@@ -57,7 +57,12 @@ impl Broker {
         }
         if !self.replicas.contains_key(partition) {
             let log = PartitionLog::new(partition.clone(), ctx.clock_ms);
-            let replica = Replica::new(partition.clone(), state.clone(), log);
+            let topic_id = self
+                .metadata
+                .topics
+                .get(&partition.topic)
+                .map_or(0, |topic| topic.topic_id);
+            let replica = Replica::new(partition.clone(), topic_id, state.clone(), log);
             self.replicas.insert(partition.clone(), replica);
         }
         if state.leader == Some(self.id) {

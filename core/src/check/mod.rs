@@ -3,8 +3,10 @@
 //!
 //! - [`invariants`]: Stateright-style "always" properties, each a named plain function;
 //! - [`detectors`]: lost acknowledged records, duplicate deliveries, per-key order violations;
-//! - [`transaction_invariants`]: the invariants of transactions.
+//! - [`transaction_invariants`]: the invariants of transactions;
+//! - [`reference`]: a session whose trace fingerprints the simulation across targets.
 
 pub mod detectors;
 pub mod invariants;
+pub mod reference;
 pub mod transaction_invariants;

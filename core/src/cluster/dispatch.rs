@@ -239,7 +239,39 @@ impl Cluster {
         } else {
             self.with_broker(broker, outbox, |b, ctx| b.crash(ctx, controlled));
         }
+        self.after_brokers_stopped(outbox);
         Ok(())
+    }
+
+    /// A broker process that stopped takes its controller role with it: no controller runs
+    /// until the quorum elects another (KRaft) or ZooKeeper's session of the old one expires and
+    /// another broker creates `/controller` (ZooKeeper mode).
+    pub(super) fn after_brokers_stopped(&mut self, outbox: &mut Outbox) {
+        let stopped = self
+            .controller
+            .active
+            .is_some_and(|active| !self.brokers.get(&active).is_some_and(Broker::is_up));
+        if stopped {
+            self.deactivate_controller(outbox);
+        }
+    }
+
+    /// The active controller stops being one (its process stopped, or it lost its quorum).
+    fn deactivate_controller(&mut self, outbox: &mut Outbox) {
+        let Some(active) = self.controller.active else {
+            return;
+        };
+        let mut ctx = Ctx {
+            node: NodeId::Broker(active),
+            incarnation: self.brokers.get(&active).map_or(0, |b| b.incarnation),
+            now_ms: self.now_ms,
+            clock_ms: self.config.start_time_ms.saturating_add(self.now_ms),
+            rng: &mut self.rng,
+            config: &self.config,
+            out: outbox,
+            next_request_id: &mut self.next_request_id,
+        };
+        self.controller.deactivate(&mut ctx);
     }
 
     fn start_broker(&mut self, broker: BrokerId, outbox: &mut Outbox) -> Result<(), KafkaError> {
@@ -286,6 +318,15 @@ impl Cluster {
         match occurrence {
             Occurrence::Deliver(message) => self.deliver(message, outbox),
             Occurrence::Timer(entry) => self.fire(entry, outbox),
+        }
+        // A controlled shutdown ends inside the broker, when the controller lets it go.
+        let stopped = outbox
+            .events
+            .iter()
+            .any(|event| matches!(event, EventKind::BrokerStopped { .. }));
+        if stopped {
+            self.after_brokers_stopped(outbox);
+            self.quorum_check_due = true;
         }
     }
 
@@ -436,13 +477,7 @@ impl Cluster {
         let mut outbox = Outbox::default();
         if let Some(active) = self.controller.active {
             if !self.voter_can_lead(active) {
-                let _ = self.with_controller(&mut outbox, |c, ctx| c.deactivate(ctx));
-                self.controller.active = None;
-                if !self.brokers.get(&active).is_some_and(Broker::is_up) {
-                    outbox
-                        .events
-                        .push(EventKind::ControllerLost { broker: active });
-                }
+                self.deactivate_controller(&mut outbox);
             }
         }
         let voters = self.config.controller_quorum_voters();

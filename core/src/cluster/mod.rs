@@ -13,6 +13,7 @@
 pub mod command;
 pub mod config;
 pub mod context;
+pub mod deadlines;
 pub mod dispatch;
 pub mod event;
 pub mod scheduler;
@@ -60,6 +61,8 @@ pub struct Cluster {
     pub(crate) next_message_id: u64,
     pub(crate) next_request_id: u64,
     pub(crate) next_event_id: u64,
+    /// Whether a broker stopped inside a step, so the quorum must be checked after it.
+    pub(crate) quorum_check_due: bool,
 }
 
 impl Cluster {
@@ -99,6 +102,7 @@ impl Cluster {
             next_message_id: 0,
             next_request_id: 0,
             next_event_id: 0,
+            quorum_check_due: false,
         };
         cluster.boot();
         Ok(cluster)
@@ -147,7 +151,11 @@ impl Cluster {
         self.now_ms = self.now_ms.max(at_ms);
         let mut outbox = Outbox::default();
         self.occur(occurrence, &mut outbox);
-        self.flush(outbox)
+        let mut events = self.flush(outbox);
+        if std::mem::take(&mut self.quorum_check_due) {
+            events.extend(self.check_quorum());
+        }
+        events
     }
 
     /// Runs every occurrence due up to `time_ms`, then sets the time to `time_ms`.
@@ -158,6 +166,9 @@ impl Cluster {
             let mut outbox = Outbox::default();
             self.occur(occurrence, &mut outbox);
             events.extend(self.flush(outbox));
+            if std::mem::take(&mut self.quorum_check_due) {
+                events.extend(self.check_quorum());
+            }
         }
         self.now_ms = self.now_ms.max(time_ms);
         events

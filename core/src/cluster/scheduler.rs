@@ -33,11 +33,12 @@ pub enum Occurrence {
     Timer(TimerEntry),
 }
 
+/// A heap entry; the occurrence is boxed so the heap moves small entries, not messages.
 #[derive(Debug, Clone)]
 struct Entry {
     at_ms: i64,
     sequence: u64,
-    occurrence: Occurrence,
+    occurrence: Box<Occurrence>,
 }
 
 impl PartialEq for Entry {
@@ -76,7 +77,7 @@ impl Scheduler {
         self.heap.push(Entry {
             at_ms,
             sequence,
-            occurrence,
+            occurrence: Box::new(occurrence),
         });
     }
 
@@ -90,7 +91,9 @@ impl Scheduler {
         if self.next_at_ms()? > until_ms {
             return None;
         }
-        self.heap.pop().map(|entry| (entry.at_ms, entry.occurrence))
+        self.heap
+            .pop()
+            .map(|entry| (entry.at_ms, *entry.occurrence))
     }
 
     /// The messages in flight, in send order.
@@ -98,7 +101,7 @@ impl Scheduler {
         let mut messages: Vec<&Message> = self
             .heap
             .iter()
-            .filter_map(|entry| match &entry.occurrence {
+            .filter_map(|entry| match entry.occurrence.as_ref() {
                 Occurrence::Deliver(message) => Some(message),
                 Occurrence::Timer(_) => None,
             })

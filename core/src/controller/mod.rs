@@ -170,7 +170,15 @@ impl Controller {
     /// No broker is the active controller any more.
     pub fn deactivate(&mut self, ctx: &mut Ctx) {
         if let Some(broker) = self.active.take() {
-            self.held_fetches.clear();
+            // The connections of the fetches it was holding break: the brokers learn at once.
+            for (fetching, held) in std::mem::take(&mut self.held_fetches) {
+                ctx.send(
+                    NodeId::Broker(fetching),
+                    Body::Disconnected {
+                        request_id: held.request_id,
+                    },
+                );
+            }
             ctx.emit(EventKind::ControllerLost { broker });
         }
     }

@@ -78,6 +78,11 @@ pub struct PartitionLog {
     aborted_txns: Vec<AbortedTxn>,
     /// The cleaner checkpoint (`cleaner-offset-checkpoint`): where the dirty part starts.
     cleaner_checkpoint: Option<Offset>,
+    /// Offset ranges a truncation inside a batch left empty (`[from, to)`): Kafka's
+    /// `LocalLog.truncateTo` drops the whole batch around the target yet sets the log end
+    /// offset to the target, so a follower can hold a gap where its old batch straddled the
+    /// point of divergence.
+    truncation_holes: Vec<(Offset, Offset)>,
 }
 
 impl PartitionLog {
@@ -94,7 +99,17 @@ impl PartitionLog {
             producer_state: ProducerStateManager::default(),
             aborted_txns: Vec::new(),
             cleaner_checkpoint: None,
+            truncation_holes: Vec::new(),
         }
+    }
+
+    /// The gaps truncations left inside the log (`[from, to)`), at or above the log start.
+    pub fn truncation_holes(&self) -> impl Iterator<Item = (Offset, Offset)> + '_ {
+        let start = self.log_start_offset;
+        self.truncation_holes
+            .iter()
+            .copied()
+            .filter(move |(_, to)| *to > start)
     }
 
     /// The partition this log belongs to.

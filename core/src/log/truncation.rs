@@ -35,6 +35,14 @@ impl PartitionLog {
             active.truncate_to(offset);
         }
         self.recompute_size();
+        let kept_end = self
+            .batches()
+            .last()
+            .map_or(self.log_start_offset, |batch| batch.next_offset());
+        self.truncation_holes.retain(|(from, _)| *from < offset);
+        if kept_end < offset {
+            self.truncation_holes.push((kept_end, offset));
+        }
         self.log_end_offset = offset;
         self.epoch_cache.truncate_from_end(offset);
         self.log_start_offset = self.log_start_offset.min(offset);
@@ -64,6 +72,7 @@ impl PartitionLog {
         self.producer_state.clear();
         self.aborted_txns.clear();
         self.cleaner_checkpoint = None;
+        self.truncation_holes.clear();
     }
 
     /// `rebuildProducerState`: reload the newest snapshot at or below `offset`, then replay the

@@ -260,12 +260,19 @@ pub enum ZooKeeperBody {
     Register {
         /// The broker.
         broker: BrokerId,
+        /// The broker process's incarnation: a new process opens a new session.
+        incarnation: u32,
     },
     /// A session heartbeat (ZooKeeper's ping), every third of `zookeeper.session.timeout.ms`.
     Ping {
         /// The broker.
         broker: BrokerId,
+        /// The broker process's incarnation (its session).
+        incarnation: u32,
     },
+    /// Register refused: `/brokers/ids/<id>` still belongs to the session of an earlier process
+    /// of this broker (it expires after `zookeeper.session.timeout.ms`); try again later.
+    NodeExists,
     /// The answer to Register or Ping.
     Pong {
         /// Whether the session is alive (false: expired, register again).
@@ -309,6 +316,7 @@ impl ZooKeeperBody {
             ZooKeeperBody::Register { .. } => "ZooKeeper create session",
             ZooKeeperBody::Ping { .. } => "ZooKeeper ping",
             ZooKeeperBody::Pong { .. } => "ZooKeeper pong",
+            ZooKeeperBody::NodeExists => "ZooKeeper NodeExists",
             ZooKeeperBody::CreateControllerNode { .. } => "ZooKeeper create /controller",
             ZooKeeperBody::ControllerNode { .. } => "ZooKeeper /controller",
             ZooKeeperBody::BrokerExpired { .. } => "ZooKeeper watch: broker gone",

@@ -72,6 +72,8 @@ pub struct ReplicaView {
     pub leader_epoch: i32,
     /// How many segments its log has.
     pub segments: i32,
+    /// Its leader epoch history: each epoch and the offset it starts at (KIP-101).
+    pub epochs: Vec<(i32, Offset)>,
 }
 
 /// One topic.
@@ -175,6 +177,12 @@ impl Cluster {
                     high_watermark: replica.high_watermark,
                     leader_epoch: replica.state.leader_epoch,
                     segments: replica.log.segments().len() as i32,
+                    epochs: replica
+                        .log
+                        .epoch_entries()
+                        .iter()
+                        .map(|entry| (entry.epoch, entry.start_offset))
+                        .collect(),
                 }
             })
             .collect();

@@ -142,3 +142,67 @@ fn push_records(batch: &RecordBatch, skip: &mut usize, records: &mut Vec<RecordV
         });
     }
 }
+
+/// What the stored records of every replica cost in memory (for the benchmark's
+/// bytes-per-record figure).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LogMemory {
+    /// Distinct records stored: each partition's records once, however many replicas hold them
+    /// (replicas share one copy of a batch's records).
+    pub records: i64,
+    /// Their key and value bytes.
+    pub key_value_bytes: i64,
+    /// Every byte the logs hold for them: the shared record sets, each replica's batch and
+    /// its pointer to it, and the reference counters.
+    pub bytes: i64,
+}
+
+impl LogMemory {
+    /// Bytes per distinct stored record beyond its key and value bytes.
+    pub fn overhead_per_record(&self) -> f64 {
+        if self.records == 0 {
+            return 0.0;
+        }
+        (self.bytes - self.key_value_bytes) as f64 / self.records as f64
+    }
+}
+
+impl Cluster {
+    /// The memory the logs of every live or stopped broker hold for their records.
+    pub fn log_memory(&self) -> LogMemory {
+        // An `Arc`'s allocation carries two reference counters before the value.
+        const ARC_COUNTERS: i64 = 16;
+        let pointer = std::mem::size_of::<usize>() as i64;
+        let batch = std::mem::size_of::<RecordBatch>() as i64;
+        let mut seen_sets = std::collections::BTreeSet::new();
+        let mut seen_batches = std::collections::BTreeSet::new();
+        let mut memory = LogMemory {
+            records: 0,
+            key_value_bytes: 0,
+            bytes: 0,
+        };
+        let replicas = self
+            .brokers
+            .values()
+            .flat_map(|broker| broker.replicas.values());
+        for log in replicas.map(|replica| &replica.log) {
+            for stored in log.batches() {
+                memory.bytes += pointer;
+                if seen_batches.insert(std::sync::Arc::as_ptr(stored) as usize) {
+                    memory.bytes += batch + ARC_COUNTERS;
+                }
+                if !seen_sets.insert(std::sync::Arc::as_ptr(&stored.records) as usize) {
+                    continue;
+                }
+                memory.bytes += stored.records.memory_size_in_bytes() + ARC_COUNTERS;
+                for record in stored.records.iter() {
+                    memory.records += 1;
+                    let key = record.key.map_or(0, <[u8]>::len);
+                    let value = record.value.map_or(0, <[u8]>::len);
+                    memory.key_value_bytes += (key + value) as i64;
+                }
+            }
+        }
+        memory
+    }
+}

@@ -39,14 +39,26 @@ fn cluster_config(rng: &mut SimRng) -> ClusterConfig {
         TruncationMode::LeaderEpoch
     };
     let mut broker_configs = vec![
-        ("replica.lag.time.max.ms".to_string(), ["10000", "30000"][rng.below(2) as usize].to_string()),
-        ("min.insync.replicas".to_string(), (1 + rng.below(2)).to_string()),
+        (
+            "replica.lag.time.max.ms".to_string(),
+            ["10000", "30000"][rng.below(2) as usize].to_string(),
+        ),
+        (
+            "min.insync.replicas".to_string(),
+            (1 + rng.below(2)).to_string(),
+        ),
         ("log.roll.ms".to_string(), "30000".to_string()),
-        ("log.retention.check.interval.ms".to_string(), "20000".to_string()),
+        (
+            "log.retention.check.interval.ms".to_string(),
+            "20000".to_string(),
+        ),
         ("log.retention.ms".to_string(), "120000".to_string()),
     ];
     if rng.below(8) == 0 {
-        broker_configs.push(("unclean.leader.election.enable".to_string(), "true".to_string()));
+        broker_configs.push((
+            "unclean.leader.election.enable".to_string(),
+            "true".to_string(),
+        ));
     }
     ClusterConfig {
         brokers,
@@ -64,13 +76,23 @@ fn producer_configs(name: &str) -> Vec<(String, String)> {
         "acks-0" => &[("acks", "0"), ("enable.idempotence", "false")],
         "acks-1" => &[("acks", "1"), ("enable.idempotence", "false")],
         "acks-all" => &[("acks", "all")],
-        _ => &[("acks", "all"), ("enable.idempotence", "false"), ("retries", "3")],
+        _ => &[
+            ("acks", "all"),
+            ("enable.idempotence", "false"),
+            ("retries", "3"),
+        ],
     };
     pairs
         .iter()
         .map(|(k, v)| (k.to_string(), v.to_string()))
-        .chain(std::iter::once(("delivery.timeout.ms".to_string(), "20000".to_string())))
-        .chain(std::iter::once(("request.timeout.ms".to_string(), "5000".to_string())))
+        .chain(std::iter::once((
+            "delivery.timeout.ms".to_string(),
+            "20000".to_string(),
+        )))
+        .chain(std::iter::once((
+            "request.timeout.ms".to_string(),
+            "5000".to_string(),
+        )))
         .chain(std::iter::once(("linger.ms".to_string(), "5".to_string())))
         .collect()
 }
@@ -81,13 +103,13 @@ struct Run {
     cluster: Cluster,
     trace: VecDeque<String>,
     consumers: u32,
+    verbose: bool,
 }
 
 impl Run {
     fn record(&mut self, events: &[kplay_core::Event]) {
-        let verbose = std::env::var_os("KPLAY_SWEEP_VERBOSE").is_some();
         for event in events {
-            if verbose {
+            if self.verbose {
                 eprintln!("{}", event.trace_line());
             }
             if self.trace.len() == TRACE_TAIL {
@@ -99,7 +121,7 @@ impl Run {
 
     fn apply(&mut self, command: Command) {
         let line = format!("> {command:?}");
-        if std::env::var_os("KPLAY_SWEEP_VERBOSE").is_some() {
+        if self.verbose {
             eprintln!("{line}");
         }
         if self.trace.len() == TRACE_TAIL {
@@ -110,6 +132,38 @@ impl Run {
             Ok(events) => self.record(&events),
             Err(error) => self.trace.push_back(format!("  refused: {error}")),
         }
+    }
+
+    /// Runs the simulation for `duration_ms`, one occurrence at a time, and stops a runaway
+    /// (a storm of occurrences that never lets time pass) with a report.
+    fn run_for(&mut self, duration_ms: i64) {
+        let deadline = self.cluster.now_ms() + duration_ms;
+        let mut occurrences = 0_u64;
+        while self
+            .cluster
+            .next_occurrence_ms()
+            .is_some_and(|at| at <= deadline)
+        {
+            let events = self.cluster.step();
+            self.record(&events);
+            occurrences += 1;
+            if occurrences > 2_000_000 {
+                let messages: Vec<String> = self
+                    .cluster
+                    .messages_in_flight()
+                    .iter()
+                    .take(30)
+                    .map(|m| format!("{:?} -> {:?} {} at {:?}", m.from, m.to, m.api, m.deliver_ms))
+                    .collect();
+                panic!(
+                    "runaway: over 2,000,000 occurrences in {duration_ms} ms of simulated time (now {}):\n{}",
+                    self.cluster.now_ms(),
+                    messages.join("\n")
+                );
+            }
+        }
+        let events = self.cluster.run_until(deadline);
+        self.record(&events);
     }
 
     fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
@@ -144,8 +198,7 @@ impl Run {
         match roll {
             0..=39 => {
                 let duration = 1 + i64::from(self.rng.below(400));
-                let events = self.cluster.run_for(duration);
-                self.record(&events);
+                self.run_for(duration);
             }
             40..=64 => self.produce(),
             65..=69 => {
@@ -226,8 +279,7 @@ impl Run {
             }
             _ => {
                 let duration = 1_000 + i64::from(self.rng.below(20_000));
-                let events = self.cluster.run_for(duration);
-                self.record(&events);
+                self.run_for(duration);
             }
         }
     }
@@ -283,14 +335,45 @@ impl Run {
         }
     }
 
-    fn report(&self, seed: u64, step: usize, violations: &[kplay_core::check::invariants::Violation]) -> String {
+    fn report(
+        &self,
+        seed: u64,
+        step: usize,
+        violations: &[kplay_core::check::invariants::Violation],
+    ) -> String {
         let mut text = format!(
             "seed {seed} broke an invariant at step {step} (t={} ms). Replay: KPLAY_SWEEP_SEEDS={} cargo test --test sweep\n",
             self.cluster.now_ms(),
             seed + 1
         );
         for violation in violations {
-            text.push_str(&format!("  {}: {}\n", violation.invariant, violation.detail));
+            text.push_str(&format!(
+                "  {}: {}\n",
+                violation.invariant, violation.detail
+            ));
+        }
+        text.push_str("replicas:\n");
+        for broker in self.cluster.view().brokers {
+            for replica in broker.replicas {
+                text.push_str(&format!(
+                    "  broker {} {} {} leo={} hw={} epochs={:?}\n",
+                    broker.id,
+                    replica.partition,
+                    replica.role,
+                    replica.log_end_offset,
+                    replica.high_watermark,
+                    replica.epochs
+                ));
+                if let Some(log) = self.cluster.log_view(broker.id, &replica.partition, 10_000) {
+                    let batches: Vec<String> = log
+                        .segments
+                        .iter()
+                        .flat_map(|segment| segment.records.iter())
+                        .map(|record| format!("{}@{}", record.offset, record.leader_epoch))
+                        .collect();
+                    text.push_str(&format!("    records {}\n", batches.join(" ")));
+                }
+            }
         }
         text.push_str("last trace lines:\n");
         for line in &self.trace {
@@ -314,6 +397,7 @@ pub fn run_seed(seed: u64, steps: usize) -> Result<(), String> {
         cluster,
         trace: VecDeque::new(),
         consumers: 0,
+        verbose: std::env::var_os("KPLAY_SWEEP_VERBOSE").is_some(),
     };
     run.setup();
     for step in 0..steps {

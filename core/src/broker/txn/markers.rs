@@ -27,7 +27,7 @@ use crate::transaction::coordinator::{
 use crate::transaction::metadata::{TransactionMetadata, TxnTransitMetadata};
 use crate::transaction::MARKER_RETRY_BACKOFF_MS;
 
-use super::super::{Broker, BrokerTimer};
+use super::super::Broker;
 use super::TxnTimer;
 
 impl Broker {
@@ -101,10 +101,10 @@ impl Broker {
                 markers: vec![marker],
             };
             ctx.send(NodeId::Broker(leader), Body::Txn(body));
-            Self::after(
-                ctx,
+            self.watch_request(
+                request_id,
                 crate::transaction::BROKER_REQUEST_TIMEOUT_MS,
-                BrokerTimer::RequestTimeout { request_id },
+                ctx,
             );
         }
         if !deleted.is_empty() {

@@ -110,10 +110,7 @@ impl Consumer {
             };
             self.list_offsets_in_flight.insert(request_id, partitions);
             ctx.send(NodeId::Broker(leader), Body::ListOffsetsRequest(request));
-            ctx.after(
-                self.rules.request_timeout_ms,
-                Timer::Consumer(ConsumerTimer::RequestTimeout { request_id }),
-            );
+            self.watch_request(request_id, self.rules.request_timeout_ms, ctx);
         }
     }
 
@@ -208,9 +205,10 @@ impl Consumer {
             };
             self.fetches_in_flight.insert(request_id, leader);
             ctx.send(NodeId::Broker(leader), Body::FetchRequest(request));
-            ctx.after(
+            self.watch_request(
+                request_id,
                 self.rules.request_timeout_ms + self.rules.fetch_max_wait_ms,
-                Timer::Consumer(ConsumerTimer::RequestTimeout { request_id }),
+                ctx,
             );
         }
     }

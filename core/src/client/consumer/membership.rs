@@ -174,10 +174,7 @@ impl Consumer {
             key_type: CoordinatorType::Group,
         };
         ctx.send(NodeId::Broker(broker), Body::Group(request));
-        ctx.after(
-            self.rules.request_timeout_ms,
-            Timer::Consumer(ConsumerTimer::RequestTimeout { request_id }),
-        );
+        self.watch_request(request_id, self.rules.request_timeout_ms, ctx);
     }
 
     /// Sends a request to the coordinator with a timeout; `None` if there is none known.
@@ -185,10 +182,7 @@ impl Consumer {
         let coordinator = self.membership.as_ref()?.coordinator?;
         let request_id = body.request_id();
         ctx.send(NodeId::Broker(coordinator), Body::Group(body));
-        ctx.after(
-            self.rules.request_timeout_ms,
-            Timer::Consumer(ConsumerTimer::RequestTimeout { request_id }),
-        );
+        self.watch_request(request_id, self.rules.request_timeout_ms, ctx);
         Some(request_id)
     }
 
@@ -235,10 +229,7 @@ impl Consumer {
             return;
         };
         ctx.send(NodeId::Broker(coordinator), Body::Group(request));
-        ctx.after(
-            self.rules.max_poll_interval_ms + 5_000,
-            Timer::Consumer(ConsumerTimer::RequestTimeout { request_id }),
-        );
+        self.watch_request(request_id, self.rules.max_poll_interval_ms + 5_000, ctx);
         if let Some(membership) = self.membership.as_mut() {
             membership.join_in_flight = Some(request_id);
             membership.state = MemberState::Joining;

@@ -22,6 +22,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::client::metadata::ClientMetadata;
 use crate::cluster::context::Ctx;
+use crate::cluster::deadlines::Deadlines;
+use crate::cluster::timer::Timer;
 use crate::error::KafkaError;
 use crate::ids::{BrokerId, Offset, TopicPartition};
 use crate::kinds::{AssignorKind, AutoOffsetReset, IsolationLevel};
@@ -92,10 +94,11 @@ pub enum ConsumerTimer {
     ProcessingDone,
     /// The heartbeat thread's next beat (also checks `max.poll.interval.ms`).
     Heartbeat,
-    /// A request got no answer within `request.timeout.ms`.
-    RequestTimeout {
-        /// The request.
-        request_id: u64,
+    /// The earliest deadline of the requests awaiting an answer (see
+    /// [`Deadlines`](crate::cluster::deadlines::Deadlines)).
+    Deadline {
+        /// The time the timer was set for.
+        at_ms: i64,
     },
     /// Retry something after `retry.backoff.ms` (finding the coordinator, a failed fetch).
     Retry,
@@ -221,6 +224,8 @@ pub struct Consumer {
     pub fetches_in_flight: BTreeMap<u64, BrokerId>,
     /// ListOffsets requests in flight, by request id.
     pub list_offsets_in_flight: BTreeMap<u64, Vec<TopicPartition>>,
+    /// When its requests give up.
+    pub deadlines: Deadlines,
     /// Its group membership, when it subscribes with a `group.id`.
     pub membership: Option<Membership>,
     /// Commits and consumed positions.
@@ -281,6 +286,7 @@ impl Consumer {
             assigned: BTreeMap::new(),
             fetches_in_flight: BTreeMap::new(),
             list_offsets_in_flight: BTreeMap::new(),
+            deadlines: Deadlines::default(),
             membership,
             commits: CommitState::default(),
             processing: Processing::default(),
@@ -332,12 +338,31 @@ impl Consumer {
     pub fn handle_message(&mut self, _from: NodeId, body: Body, ctx: &mut Ctx) {
         match body {
             Body::MetadataResponse(response) => self.metadata_answered(response, ctx),
-            Body::FetchResponse(response) => self.handle_fetch_response(response, ctx),
-            Body::ListOffsetsResponse(response) => self.handle_list_offsets(response, ctx),
-            Body::Group(body) => self.handle_group_message(body, ctx),
+            Body::FetchResponse(response) => {
+                self.deadlines.forget(response.request_id);
+                self.handle_fetch_response(response, ctx);
+            }
+            Body::ListOffsetsResponse(response) => {
+                self.deadlines.forget(response.request_id);
+                self.handle_list_offsets(response, ctx);
+            }
+            Body::Group(body) => {
+                self.deadlines.forget(body.request_id());
+                self.handle_group_message(body, ctx);
+            }
             Body::Refused(request) => self.request_failed(request_id_of(&request), ctx),
             Body::Disconnected { request_id } => self.request_failed(Some(request_id), ctx),
             _ => {}
+        }
+    }
+
+    /// Gives up on `request_id` after `timeout_ms` unless it is answered first.
+    pub(crate) fn watch_request(&mut self, request_id: u64, timeout_ms: i64, ctx: &mut Ctx) {
+        if let Some(at_ms) = self
+            .deadlines
+            .watch(request_id, ctx.now_ms.saturating_add(timeout_ms))
+        {
+            ctx.at(at_ms, Timer::Consumer(ConsumerTimer::Deadline { at_ms }));
         }
     }
 
@@ -350,8 +375,14 @@ impl Consumer {
             ConsumerTimer::Poll => self.poll_from_loop(ctx),
             ConsumerTimer::ProcessingDone => self.finish_processing(ctx),
             ConsumerTimer::Heartbeat => self.heartbeat_tick(ctx),
-            ConsumerTimer::RequestTimeout { request_id } => {
-                self.request_failed(Some(request_id), ctx)
+            ConsumerTimer::Deadline { at_ms } => {
+                let (expired, next) = self.deadlines.expire(at_ms, ctx.now_ms);
+                if let Some(at_ms) = next {
+                    ctx.at(at_ms, Timer::Consumer(ConsumerTimer::Deadline { at_ms }));
+                }
+                for request_id in expired {
+                    self.request_failed(Some(request_id), ctx);
+                }
             }
             ConsumerTimer::Retry => {
                 self.metadata

@@ -23,6 +23,7 @@ use serde::{Deserialize, Serialize};
 use crate::client::metadata::{ClientMetadata, TopicStatus};
 use crate::cluster::command::NewRecord;
 use crate::cluster::context::Ctx;
+use crate::cluster::deadlines::Deadlines;
 use crate::cluster::event::EventKind;
 use crate::cluster::timer::Timer;
 use crate::error::{ErrorCode, KafkaError};
@@ -43,10 +44,11 @@ use self::workload::WorkloadState;
 pub enum ProducerTimer {
     /// Run the sender (a batch's `linger.ms` is up, or a retry backoff ended).
     SenderWakeup,
-    /// A request got no answer within `request.timeout.ms`.
-    RequestTimeout {
-        /// The request.
-        request_id: u64,
+    /// The earliest `request.timeout.ms` deadline of the requests awaiting an answer (see
+    /// [`Deadlines`](crate::cluster::deadlines::Deadlines)).
+    Deadline {
+        /// The time the timer was set for.
+        at_ms: i64,
     },
     /// A send blocked for metadata or memory reached `max.block.ms`.
     MaxBlock,
@@ -167,6 +169,8 @@ pub struct Producer {
     pub accumulator: Accumulator,
     /// Requests awaiting an answer, by request id.
     pub in_flight: BTreeMap<u64, InFlight>,
+    /// When its requests give up.
+    pub deadlines: Deadlines,
     /// Sends blocked on metadata or memory.
     pub blocked: VecDeque<BlockedSend>,
     /// The producer id and epoch (idempotence), once assigned.
@@ -218,6 +222,7 @@ impl Producer {
             router: Router::default(),
             accumulator: Accumulator::default(),
             in_flight: BTreeMap::new(),
+            deadlines: Deadlines::default(),
             blocked: VecDeque::new(),
             producer_id: None,
             init_producer_id_in_flight: None,
@@ -478,6 +483,14 @@ impl Producer {
         self.workload = None;
     }
 
+    /// Gives up on `request_id` after `request.timeout.ms` unless it is answered first.
+    pub(crate) fn watch_request(&mut self, request_id: u64, ctx: &mut Ctx) {
+        let deadline_ms = ctx.now_ms.saturating_add(self.rules.request_timeout_ms);
+        if let Some(at_ms) = self.deadlines.watch(request_id, deadline_ms) {
+            ctx.at(at_ms, Timer::Producer(ProducerTimer::Deadline { at_ms }));
+        }
+    }
+
     /// Handles a message to this producer.
     pub fn handle_message(&mut self, _from: NodeId, body: Body, ctx: &mut Ctx) {
         match body {
@@ -514,8 +527,14 @@ impl Producer {
                 }
                 self.run_sender(ctx);
             }
-            ProducerTimer::RequestTimeout { request_id } => {
-                self.handle_failed_request(Some(request_id), ErrorCode::RequestTimedOut, ctx);
+            ProducerTimer::Deadline { at_ms } => {
+                let (expired, next) = self.deadlines.expire(at_ms, ctx.now_ms);
+                if let Some(at_ms) = next {
+                    ctx.at(at_ms, Timer::Producer(ProducerTimer::Deadline { at_ms }));
+                }
+                for request_id in expired {
+                    self.handle_failed_request(Some(request_id), ErrorCode::RequestTimedOut, ctx);
+                }
             }
             ProducerTimer::MaxBlock => {
                 self.process_blocked(ctx);
@@ -533,7 +552,6 @@ impl Producer {
             self.after_metadata(ctx);
         }
     }
-
 
     fn after_metadata(&mut self, ctx: &mut Ctx) {
         self.process_blocked(ctx);

@@ -202,13 +202,11 @@ impl Producer {
         }
         self.in_flight
             .insert(request_id, InFlight { broker, batches });
-        ctx.after(
-            self.rules.request_timeout_ms,
-            Timer::Producer(ProducerTimer::RequestTimeout { request_id }),
-        );
+        self.watch_request(request_id, ctx);
     }
 
     pub(crate) fn handle_produce_response(&mut self, response: ProduceResponse, ctx: &mut Ctx) {
+        self.deadlines.forget(response.request_id);
         let Some(in_flight) = self.in_flight.remove(&response.request_id) else {
             return;
         };
@@ -428,10 +426,7 @@ impl Producer {
             producer_epoch: -1,
         };
         ctx.send(NodeId::Broker(broker), Body::Txn(request));
-        ctx.after(
-            self.rules.request_timeout_ms,
-            Timer::Producer(ProducerTimer::RequestTimeout { request_id }),
-        );
+        self.watch_request(request_id, ctx);
     }
 
     pub(crate) fn handle_init_producer_id(

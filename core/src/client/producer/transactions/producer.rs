@@ -179,10 +179,7 @@ impl Producer {
                 true
             }
             TxnStep::Sent(request_id) => {
-                ctx.after(
-                    self.rules.request_timeout_ms,
-                    Timer::Producer(ProducerTimer::RequestTimeout { request_id }),
-                );
+                self.watch_request(request_id, ctx);
                 true
             }
         }

@@ -1,0 +1,312 @@
+//! Bad input: random command sequences, many of them nonsensical (unknown topics and clients,
+//! broker 0 and 99, negative counts, invalid names and configs), never panic the core; a
+//! refused command leaves the state exactly as it was; every invariant holds throughout.
+
+use kplay_core::check::invariants::check_all;
+use kplay_core::cluster::command::ResetSpec;
+use kplay_core::{
+    AppCommits, BrokerId, Cluster, ClusterConfig, Command, CommitPolicy, ConfigResource,
+    ElectionType, MetadataMode, NewRecord, NodeId, Offset, Subscription, TopicPartition, Workload,
+};
+use proptest::prelude::*;
+
+fn topic() -> impl Strategy<Value = String> {
+    prop_oneof![
+        4 => Just("orders".to_string()),
+        2 => Just("payments".to_string()),
+        1 => Just(String::new()),
+        1 => Just("bad name!".to_string()),
+        1 => Just("__consumer_offsets".to_string()),
+        1 => Just("..".to_string()),
+        1 => Just("t".repeat(250)),
+    ]
+}
+
+fn broker() -> impl Strategy<Value = BrokerId> {
+    prop_oneof![8 => (1..=3i32).prop_map(BrokerId), 1 => Just(BrokerId(0)), 1 => Just(BrokerId(99))]
+}
+
+fn client() -> impl Strategy<Value = String> {
+    prop_oneof![
+        Just("p1".to_string()),
+        Just("p2".to_string()),
+        Just("c1".to_string()),
+        Just("c2".to_string()),
+        Just("ghost".to_string())
+    ]
+}
+
+fn config() -> impl Strategy<Value = (String, String)> {
+    let key = prop_oneof![
+        Just("acks"),
+        Just("linger.ms"),
+        Just("batch.size"),
+        Just("enable.idempotence"),
+        Just("compression.type"),
+        Just("min.insync.replicas"),
+        Just("retention.ms"),
+        Just("segment.bytes"),
+        Just("cleanup.policy"),
+        Just("max.message.bytes"),
+        Just("group.id"),
+        Just("auto.offset.reset"),
+        Just("enable.auto.commit"),
+        Just("transactional.id"),
+        Just("unclean.leader.election.enable"),
+        Just("max.poll.records"),
+        Just("no.such.config"),
+    ];
+    let value = prop_oneof![
+        Just("0"),
+        Just("1"),
+        Just("-1"),
+        Just("all"),
+        Just("true"),
+        Just("false"),
+        Just("compact"),
+        Just("delete"),
+        Just("gzip"),
+        Just("earliest"),
+        Just("none"),
+        Just("g1"),
+        Just("99999999999999999999"),
+        Just(""),
+        Just("2"),
+    ];
+    (key, value).prop_map(|(k, v)| (k.to_string(), v.to_string()))
+}
+
+fn partition() -> impl Strategy<Value = TopicPartition> {
+    (topic(), -1..8i32).prop_map(|(topic, p)| TopicPartition::new(&topic, p))
+}
+
+fn record() -> impl Strategy<Value = NewRecord> {
+    (
+        topic(),
+        proptest::option::of("[a-z<>&\"]{0,6}"),
+        proptest::option::of("[a-z ]{0,12}"),
+        proptest::option::of(-2..10i32),
+        proptest::option::of(-5..2_000_000_000_000i64),
+    )
+        .prop_map(|(topic, key, value, partition, timestamp_ms)| {
+            let mut record = NewRecord::new(&topic, key.as_deref(), value.as_deref());
+            record.partition = partition;
+            record.timestamp_ms = timestamp_ms;
+            record
+        })
+}
+
+fn policy() -> impl Strategy<Value = CommitPolicy> {
+    (proptest::option::of(0..200i64), 0..3i64, 0..3u8).prop_map(|(poll, processing, commits)| {
+        CommitPolicy {
+            poll_interval_ms: poll,
+            processing_ms_per_record: processing,
+            commits: match commits {
+                0 => AppCommits::Never,
+                1 => AppCommits::AfterProcessing { sync: true },
+                _ => AppCommits::BeforeProcessing { sync: false },
+            },
+        }
+    })
+}
+
+fn reset() -> impl Strategy<Value = ResetSpec> {
+    prop_oneof![
+        Just(ResetSpec::ToEarliest),
+        Just(ResetSpec::ToLatest),
+        Just(ResetSpec::ToCurrent),
+        (-5..50i64).prop_map(ResetSpec::ToOffset),
+        (-50..50i64).prop_map(ResetSpec::ShiftBy),
+        (0..2_000_000_000_000i64).prop_map(ResetSpec::ToDatetime),
+        (-10..100_000i64).prop_map(ResetSpec::ByDuration),
+    ]
+}
+
+fn command() -> impl Strategy<Value = Command> {
+    let configs = || proptest::collection::vec(config(), 0..3);
+    let admin = prop_oneof![
+        (topic(), -2..12i32, -2..5i32, configs()).prop_map(
+            |(topic, partitions, replication_factor, configs)| {
+                Command::CreateTopic {
+                    topic,
+                    partitions,
+                    replication_factor,
+                    configs,
+                }
+            }
+        ),
+        topic().prop_map(|topic| Command::DeleteTopic { topic }),
+        (topic(), -1..12i32)
+            .prop_map(|(topic, total_count)| Command::CreatePartitions { topic, total_count }),
+        (
+            topic(),
+            configs(),
+            proptest::collection::vec("[a-z.]{1,20}", 0..2)
+        )
+            .prop_map(|(topic, set, delete)| {
+                Command::AlterConfigs {
+                    resource: ConfigResource::Topic(topic),
+                    set,
+                    delete,
+                }
+            }),
+        (broker(), configs()).prop_map(|(broker, set)| Command::AlterConfigs {
+            resource: ConfigResource::Broker(broker),
+            set,
+            delete: Vec::new()
+        }),
+        (
+            any::<bool>(),
+            proptest::option::of(proptest::collection::vec(partition(), 0..3))
+        )
+            .prop_map(|(preferred, partitions)| Command::ElectLeaders {
+                election: if preferred {
+                    ElectionType::Preferred
+                } else {
+                    ElectionType::Unclean
+                },
+                partitions,
+            }),
+        (
+            client(),
+            proptest::collection::vec(partition(), 0..3),
+            reset()
+        )
+            .prop_map(|(group, partitions, spec)| {
+                Command::ResetOffsets {
+                    group,
+                    partitions,
+                    spec,
+                }
+            }),
+        client().prop_map(|group| Command::DeleteGroup { group }),
+    ];
+    let faults = prop_oneof![
+        broker().prop_map(|broker| Command::StopBroker { broker }),
+        broker().prop_map(|broker| Command::ShutdownBroker { broker }),
+        broker().prop_map(|broker| Command::StartBroker { broker }),
+        broker().prop_map(|broker| Command::IsolateBroker { broker }),
+        broker().prop_map(|broker| Command::RejoinBroker { broker }),
+        (broker(), broker()).prop_map(|(a, b)| Command::CutLinks {
+            side_a: vec![NodeId::Broker(a)],
+            side_b: vec![NodeId::Broker(b)]
+        }),
+        (broker(), broker()).prop_map(|(a, b)| Command::RepairLinks {
+            side_a: vec![NodeId::Broker(a)],
+            side_b: vec![NodeId::Broker(b)]
+        }),
+        (broker(), -5..500i64)
+            .prop_map(|(broker, extra_ms)| Command::DelayBroker { broker, extra_ms }),
+        broker().prop_map(|broker| Command::HoldFetches { broker }),
+        broker().prop_map(|broker| Command::ReleaseFetches { broker }),
+        Just(Command::HealNetwork),
+    ];
+    let producers = prop_oneof![
+        (client(), configs()).prop_map(|(name, configs)| Command::CreateProducer { name, configs }),
+        (client(), record()).prop_map(|(producer, record)| Command::Produce { producer, record }),
+        (client(), record()).prop_map(|(producer, record)| Command::Produce { producer, record }),
+        client().prop_map(|producer| Command::Flush { producer }),
+        client().prop_map(|producer| Command::CloseProducer { producer }),
+        (client(), topic(), -10..5_000i64, -1..20i32, -1..100i32).prop_map(
+            |(producer, topic, records_per_second, distinct_keys, value_bytes)| {
+                Command::StartWorkload {
+                    producer,
+                    workload: Workload {
+                        topic,
+                        records_per_second,
+                        distinct_keys,
+                        value_bytes,
+                    },
+                }
+            }
+        ),
+        client().prop_map(|producer| Command::StopWorkload { producer }),
+        client().prop_map(|producer| Command::InitTransactions { producer }),
+        client().prop_map(|producer| Command::BeginTransaction { producer }),
+        client().prop_map(|producer| Command::CommitTransaction { producer }),
+        client().prop_map(|producer| Command::AbortTransaction { producer }),
+        (client(), client()).prop_map(|(producer, consumer)| Command::SendOffsetsToTransaction {
+            producer,
+            consumer
+        }),
+    ];
+    let consumers = prop_oneof![
+        (
+            client(),
+            configs(),
+            any::<bool>(),
+            proptest::collection::vec(partition(), 0..3),
+            policy()
+        )
+            .prop_map(|(name, configs, subscribe, partitions, policy)| {
+                Command::CreateConsumer {
+                    name,
+                    configs,
+                    subscription: if subscribe {
+                        Subscription::Topics(vec!["orders".into()])
+                    } else {
+                        Subscription::Partitions(partitions)
+                    },
+                    policy,
+                }
+            }),
+        client().prop_map(|consumer| Command::Poll { consumer }),
+        (client(), any::<bool>()).prop_map(|(consumer, sync)| Command::Commit { consumer, sync }),
+        (client(), partition(), -3..100i64).prop_map(|(consumer, partition, offset)| {
+            Command::Seek {
+                consumer,
+                partition,
+                offset: Offset(offset),
+            }
+        }),
+        client().prop_map(|consumer| Command::CloseConsumer { consumer }),
+        client().prop_map(|consumer| Command::CrashConsumer { consumer }),
+    ];
+    prop_oneof![2 => admin, 2 => faults, 4 => producers, 3 => consumers]
+}
+
+fn run(mode: MetadataMode, commands: Vec<(Command, i64)>) {
+    let config = ClusterConfig {
+        metadata_mode: mode,
+        broker_configs: vec![("offsets.topic.num.partitions".into(), "2".into())],
+        ..ClusterConfig::default()
+    };
+    let mut cluster = Cluster::new(config, 3).expect("a valid cluster");
+    cluster
+        .apply(Command::CreateTopic {
+            topic: "orders".into(),
+            partitions: 3,
+            replication_factor: 3,
+            configs: Vec::new(),
+        })
+        .expect("created");
+    for (command, wait_ms) in commands {
+        let before = format!("{cluster:?}");
+        if cluster.apply(command.clone()).is_err() {
+            assert!(
+                before == format!("{cluster:?}"),
+                "the refused command {command:?} changed the state"
+            );
+        }
+        cluster.run_for(wait_ms);
+        let violations = check_all(&cluster);
+        assert!(
+            violations.is_empty(),
+            "after {command:?} at {} ms: {violations:?}",
+            cluster.now_ms()
+        );
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+    #[test]
+    fn random_commands_never_panic_and_refusals_change_nothing(
+        commands in proptest::collection::vec((command(), 0..800i64), 1..60),
+        zookeeper in proptest::bool::weighted(0.25),
+    ) {
+        let mode = if zookeeper { MetadataMode::ZooKeeper } else { MetadataMode::Kraft };
+        run(mode, commands);
+    }
+}

@@ -1,0 +1,425 @@
+//! Replication end to end: followers falling out of and back into the ISR, leader elections
+//! after a crash or a controlled shutdown, `acks` and `min.insync.replicas`, unclean elections,
+//! and controller failover, in both metadata modes. Every scenario checks every invariant
+//! every 50 ms of simulated time. Each test names the Kafka mechanism it follows.
+
+use kplay_core::check::invariants::check_all;
+use kplay_core::cluster::config::{ClusterConfig, MetadataMode};
+use kplay_core::error::ErrorCode;
+use kplay_core::{
+    AlertKind, BrokerId, Cluster, Command, Event, EventKind, NewRecord, Offset, TopicPartition,
+};
+
+const TOPIC: &str = "orders";
+
+/// A running cluster with one topic `orders` and the events so far.
+struct Sim {
+    cluster: Cluster,
+    events: Vec<Event>,
+}
+
+impl Sim {
+    /// `brokers` brokers, `orders` with one partition per broker and the given replication
+    /// factor and topic configs.
+    fn new(
+        mode: MetadataMode,
+        brokers: i32,
+        replication_factor: i32,
+        configs: &[(&str, &str)],
+    ) -> Sim {
+        let config = ClusterConfig {
+            brokers,
+            metadata_mode: mode,
+            controller_voters: brokers.min(3),
+            ..ClusterConfig::default()
+        };
+        let mut sim = Sim {
+            cluster: Cluster::new(config, 7).expect("a valid cluster"),
+            events: Vec::new(),
+        };
+        sim.apply(Command::CreateTopic {
+            topic: TOPIC.into(),
+            partitions: brokers,
+            replication_factor,
+            configs: pairs(configs),
+        });
+        sim.run_for(2_000);
+        sim
+    }
+
+    fn apply(&mut self, command: Command) {
+        let events = self.cluster.apply(command).expect("command accepted");
+        self.events.extend(events);
+    }
+
+    /// Runs for `duration_ms`, checking every invariant every 50 ms.
+    fn run_for(&mut self, duration_ms: i64) {
+        let end = self.cluster.now_ms() + duration_ms;
+        while self.cluster.now_ms() < end {
+            let step = (end - self.cluster.now_ms()).min(50);
+            let events = self.cluster.run_for(step);
+            self.events.extend(events);
+            let violations = check_all(&self.cluster);
+            assert!(
+                violations.is_empty(),
+                "invariants broken at {} ms: {violations:?}",
+                self.cluster.now_ms()
+            );
+        }
+    }
+
+    /// Runs in 50 ms steps until `done` holds; returns how long it took. Panics after
+    /// `limit_ms`.
+    fn run_until(&mut self, limit_ms: i64, what: &str, done: impl Fn(&Sim) -> bool) -> i64 {
+        let start = self.cluster.now_ms();
+        while !done(self) {
+            assert!(
+                self.cluster.now_ms() - start < limit_ms,
+                "{what}: not within {limit_ms} ms"
+            );
+            self.run_for(50);
+        }
+        self.cluster.now_ms() - start
+    }
+
+    fn producer(&mut self, name: &str, configs: &[(&str, &str)]) {
+        self.apply(Command::CreateProducer {
+            name: name.into(),
+            configs: pairs(configs),
+        });
+    }
+
+    /// Sends `count` records to partition 0 of `orders`.
+    fn send(&mut self, producer: &str, count: usize) {
+        for i in 0..count {
+            let mut record = NewRecord::new(TOPIC, Some(&format!("k{i}")), Some("v"));
+            record.partition = Some(0);
+            self.apply(Command::Produce {
+                producer: producer.into(),
+                record,
+            });
+        }
+        self.apply(Command::Flush {
+            producer: producer.into(),
+        });
+    }
+
+    fn partition(&self) -> kplay_core::view::cluster::PartitionView {
+        self.cluster.topic_view(TOPIC).expect("exists").partitions[0].clone()
+    }
+
+    fn acknowledged(&self) -> i32 {
+        self.events
+            .iter()
+            .filter_map(|event| match &event.kind {
+                EventKind::ProduceAcknowledged { records, .. } => Some(*records),
+                _ => None,
+            })
+            .sum()
+    }
+
+    fn failures(&self) -> Vec<ErrorCode> {
+        self.events
+            .iter()
+            .filter_map(|event| match &event.kind {
+                EventKind::ProduceFailed { error, .. } => Some(error.code),
+                _ => None,
+            })
+            .collect()
+    }
+
+    fn alerts(&self, kind: AlertKind) -> usize {
+        self.events
+            .iter()
+            .filter(|event| matches!(&event.kind, EventKind::Alert { alert, .. } if *alert == kind))
+            .count()
+    }
+
+    /// A follower of partition 0 that is not the controller.
+    fn follower(&self) -> BrokerId {
+        let state = self.partition();
+        let view = self.cluster.view();
+        let up = |broker: BrokerId| view.brokers.iter().any(|b| b.id == broker && b.up);
+        *state
+            .replicas
+            .iter()
+            .find(|b| Some(**b) != state.leader && Some(**b) != view.controller && up(**b))
+            .expect("a running follower that does not host the controller")
+    }
+}
+
+fn pairs(configs: &[(&str, &str)]) -> Vec<(String, String)> {
+    configs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
+/// `Partition.maybeIncrementLeaderHW` with `acks=all`: a dead follower holds the high
+/// watermark only until the controller fences it (`broker.session.timeout.ms`, 9 s) and drops
+/// it from the ISR, not for `replica.lag.time.max.ms` (30 s), because a fenced broker is not
+/// ISR-eligible.
+#[test]
+fn a_dead_follower_holds_acks_all_until_it_is_fenced() {
+    let mut sim = Sim::new(MetadataMode::Kraft, 3, 3, &[]);
+    sim.producer("p", &[("acks", "all")]);
+    sim.send("p", 5);
+    sim.run_until(2_000, "first records acknowledged", |s| {
+        s.acknowledged() == 5
+    });
+
+    let follower = sim.follower();
+    sim.apply(Command::StopBroker { broker: follower });
+    sim.send("p", 5);
+    let waited = sim.run_until(
+        15_000,
+        "records acknowledged after the follower died",
+        |s| s.acknowledged() == 10,
+    );
+    assert!(
+        (8_000..12_000).contains(&waited),
+        "acks=all waited {waited} ms; the session timeout is 9000 ms"
+    );
+    assert!(!sim.partition().isr.contains(&follower));
+    assert_eq!(sim.partition().high_watermark, Offset(10));
+}
+
+/// A leader crash: the controller elects the next ISR member, and no record acknowledged with
+/// `acks=all` is lost.
+#[test]
+fn a_crashed_leader_is_replaced_from_the_isr_without_losing_acknowledged_records() {
+    let mut sim = Sim::new(MetadataMode::Kraft, 3, 3, &[]);
+    sim.producer("p", &[("acks", "all")]);
+    sim.send("p", 20);
+    sim.run_until(3_000, "acknowledged", |s| s.acknowledged() == 20);
+    let before = sim.partition();
+    let old_leader = before.leader.expect("led");
+    sim.apply(Command::StopBroker { broker: old_leader });
+    sim.run_until(15_000, "a new leader", |s| {
+        s.partition().leader.is_some_and(|l| l != old_leader)
+    });
+    let after = sim.partition();
+    assert!(before.isr.contains(&after.leader.expect("led")));
+    assert!(after.leader_epoch > before.leader_epoch);
+    sim.send("p", 5);
+    sim.run_until(10_000, "acknowledged by the new leader", |s| {
+        s.acknowledged() == 25
+    });
+    assert_eq!(sim.partition().log_end_offset, Offset(25));
+    assert_eq!(sim.alerts(AlertKind::AcknowledgedRecordLost), 0);
+}
+
+/// `min.insync.replicas=2` with `acks=all`: once the followers stop fetching, the leader
+/// drops them from the ISR after `replica.lag.time.max.ms` (30 s); with one replica left in
+/// the ISR it refuses the write with NOT_ENOUGH_REPLICAS (retriable, so the producer retries
+/// until `delivery.timeout.ms`), while `acks=1` still succeeds.
+#[test]
+fn min_insync_replicas_refuses_acks_all_writes_when_the_isr_is_too_small() {
+    let mut sim = Sim::new(MetadataMode::Kraft, 3, 3, &[("min.insync.replicas", "2")]);
+    let state = sim.partition();
+    let leader = state.leader.expect("led");
+    for broker in state.replicas.iter().filter(|b| **b != leader) {
+        sim.apply(Command::HoldFetches { broker: *broker });
+    }
+    // A follower at the leader's log end counts as caught up however long it is silent: the
+    // leader needs new data before it notices the followers are stuck.
+    sim.producer("loose", &[("acks", "1")]);
+    sim.send("loose", 1);
+    // The leader looks for lagging followers every replica.lag.time.max.ms / 2.
+    let waited = sim.run_until(50_000, "the ISR shrinks to the leader", |s| {
+        s.partition().isr == vec![leader]
+    });
+    assert!(
+        waited >= 30_000,
+        "replica.lag.time.max.ms is 30 s; shrunk after {waited} ms"
+    );
+    sim.producer(
+        "strict",
+        &[
+            ("acks", "all"),
+            ("delivery.timeout.ms", "5000"),
+            ("request.timeout.ms", "2000"),
+            ("linger.ms", "0"),
+        ],
+    );
+    sim.send("strict", 1);
+    sim.send("loose", 1);
+    sim.run_for(7_000);
+    assert_eq!(sim.acknowledged(), 2, "only the acks=1 records");
+    let retried_for_min_isr = sim.events.iter().any(|e| {
+        matches!(&e.kind, EventKind::ProduceRetried { error, .. }
+            if error.code == ErrorCode::NotEnoughReplicas
+                && error.message.contains("insufficient to satisfy the min.isr requirement of 2"))
+    });
+    assert!(
+        retried_for_min_isr,
+        "the leader answered NOT_ENOUGH_REPLICAS"
+    );
+    assert!(!sim.failures().is_empty(), "the acks=all record expired");
+}
+
+/// Controlled shutdown (`controlled.shutdown.enable`): leaderships move to other ISR members
+/// before the broker stops, so no partition is ever offline.
+#[test]
+fn a_controlled_shutdown_moves_leaderships_first() {
+    let mut sim = Sim::new(MetadataMode::Kraft, 3, 3, &[]);
+    let leader = sim.partition().leader.expect("led");
+    sim.apply(Command::ShutdownBroker { broker: leader });
+    let mut offline = false;
+    sim.run_until(15_000, "the broker stopped", |s| {
+        s.cluster
+            .view()
+            .brokers
+            .iter()
+            .any(|b| b.id == leader && !b.up)
+    });
+    for _ in 0..40 {
+        sim.run_for(50);
+        offline |= sim
+            .cluster
+            .topic_view(TOPIC)
+            .expect("exists")
+            .partitions
+            .iter()
+            .any(|p| p.leader.is_none());
+    }
+    assert!(!offline);
+    let moved = sim.events.iter().any(|e| {
+        matches!(
+            &e.kind,
+            EventKind::LeaderElected {
+                reason: kplay_core::cluster::event::ElectionReason::ControlledShutdown,
+                ..
+            }
+        )
+    });
+    assert!(
+        moved,
+        "the leaderships moved because of the controlled shutdown"
+    );
+    assert_ne!(sim.partition().leader, Some(leader));
+}
+
+/// A follower that restarts catches up and the leader asks the controller to add it back to
+/// the ISR (`Partition.maybeExpandIsr`), in both modes.
+#[test]
+fn a_restarted_follower_rejoins_the_isr_in_both_modes() {
+    for mode in [MetadataMode::Kraft, MetadataMode::ZooKeeper] {
+        let mut sim = Sim::new(mode, 3, 3, &[]);
+        sim.producer("p", &[("acks", "1")]);
+        let follower = sim.follower();
+        sim.apply(Command::StopBroker { broker: follower });
+        sim.run_until(40_000, "out of the ISR", |s| {
+            !s.partition().isr.contains(&follower)
+        });
+        sim.send("p", 10);
+        sim.run_for(1_000);
+        sim.apply(Command::StartBroker { broker: follower });
+        sim.run_until(20_000, &format!("{mode:?}: back in the ISR"), |s| {
+            s.partition().isr.contains(&follower)
+        });
+    }
+}
+
+/// After the active controller's broker dies another controller takes over; ISR changes and
+/// elections keep working under the new controller.
+#[test]
+fn isr_changes_keep_working_after_a_controller_failover() {
+    for mode in [MetadataMode::Kraft, MetadataMode::ZooKeeper] {
+        let mut sim = Sim::new(mode, 4, 3, &[]);
+        let old_controller = sim.cluster.view().controller.expect("a controller");
+        sim.apply(Command::StopBroker {
+            broker: old_controller,
+        });
+        sim.run_until(30_000, &format!("{mode:?}: a new controller"), |s| {
+            s.cluster
+                .view()
+                .controller
+                .is_some_and(|c| c != old_controller)
+        });
+        sim.run_until(30_000, &format!("{mode:?}: every partition led"), |s| {
+            s.cluster
+                .topic_view(TOPIC)
+                .expect("exists")
+                .partitions
+                .iter()
+                .all(|p| p.leader.is_some())
+        });
+        let follower = sim.follower();
+        sim.apply(Command::StopBroker { broker: follower });
+        sim.run_until(40_000, &format!("{mode:?}: out of the ISR"), |s| {
+            !s.partition().isr.contains(&follower)
+        });
+        sim.apply(Command::StartBroker { broker: follower });
+        sim.run_until(20_000, &format!("{mode:?}: back in the ISR"), |s| {
+            s.partition().isr.contains(&follower)
+        });
+        sim.apply(Command::StartBroker {
+            broker: old_controller,
+        });
+        sim.run_until(
+            20_000,
+            &format!("{mode:?}: the old controller's broker back"),
+            |s| {
+                s.cluster
+                    .topic_view(TOPIC)
+                    .expect("exists")
+                    .partitions
+                    .iter()
+                    .all(|p| p.isr.len() == 3)
+            },
+        );
+    }
+}
+
+/// `unclean.leader.election.enable`: when the only live replica is out of sync, the
+/// partition stays offline; allowing an unclean election brings it back and loses the records
+/// it never had.
+#[test]
+fn an_unclean_election_brings_a_partition_back_and_loses_records() {
+    let mut sim = Sim::new(MetadataMode::Kraft, 3, 2, &[]);
+    let state = sim.partition();
+    let leader = state.leader.expect("led");
+    let follower = *state
+        .replicas
+        .iter()
+        .find(|b| **b != leader)
+        .expect("two replicas");
+    sim.producer("p", &[("acks", "1")]);
+    sim.send("p", 5);
+    sim.run_until(3_000, "acknowledged", |s| s.acknowledged() == 5);
+    sim.apply(Command::StopBroker { broker: follower });
+    sim.run_until(40_000, "the follower out of the ISR", |s| {
+        s.partition().isr == vec![leader]
+    });
+    sim.send("p", 5);
+    sim.run_until(3_000, "acknowledged by the lone leader", |s| {
+        s.acknowledged() == 10
+    });
+    sim.apply(Command::StopBroker { broker: leader });
+    sim.apply(Command::StartBroker { broker: follower });
+    sim.run_for(20_000);
+    assert_eq!(
+        sim.partition().leader,
+        None,
+        "a clean election is impossible"
+    );
+
+    sim.apply(Command::AlterConfigs {
+        resource: kplay_core::ConfigResource::Topic(TOPIC.into()),
+        set: pairs(&[("unclean.leader.election.enable", "true")]),
+        delete: Vec::new(),
+    });
+    sim.run_until(30_000, "the unclean election", |s| {
+        s.partition().leader == Some(follower)
+    });
+    sim.apply(Command::StartBroker { broker: leader });
+    sim.run_until(
+        30_000,
+        "the old leader truncated and back in the ISR",
+        |s| s.partition().isr.len() == 2,
+    );
+    assert_eq!(sim.partition().log_end_offset, Offset(5));
+    assert!(sim.alerts(AlertKind::AcknowledgedRecordLost) > 0);
+    let _ = TopicPartition::new(TOPIC, 0);
+}
