@@ -38,7 +38,16 @@ async fn every_playground_lesson_opens_its_live_view_without_an_error() {
         .iter()
         .filter(|slug| *slug != "topics-partitions-keys")
     {
-        open_lesson(&session, &format!("{}#/lessons/{slug}", server.url)).await;
+        // A fresh load each time, so nothing of the previous lesson's page is read.
+        session.client.goto("about:blank").await.expect("leave");
+        // Every playground lesson shows the terminal its Run buttons print to (some show no
+        // cluster panel).
+        session
+            .open(
+                &format!("{}#/lessons/{slug}", server.url),
+                "[data-testid=\"playground\"] [data-testid=\"terminal\"]",
+            )
+            .await;
         let notices = session
             .run_script(
                 "return Array.from(document.querySelectorAll('[data-testid=playground-notice].error')).map(e => e.textContent);",
