@@ -374,8 +374,8 @@ pub fn Playground(
     }
 }
 
-/// Brings the terminal (or, without one, the event log) into view, scrolling no more than
-/// needed: after a lesson's "Run" the output is where the learner looks.
+/// Brings the bottom of the terminal (or, without one, the event log) into view: after a
+/// lesson's "Run" the newest output, just above the prompt, is where the learner looks.
 fn show_output(panels: Panels) {
     let test_id = if panels.terminal {
         "terminal"
@@ -388,7 +388,7 @@ fn show_output(panels: Panels) {
         .flatten();
     if let Some(panel) = panel {
         let options = web_sys::ScrollIntoViewOptions::new();
-        options.set_block(web_sys::ScrollLogicalPosition::Nearest);
+        options.set_block(web_sys::ScrollLogicalPosition::End);
         panel.scroll_into_view_with_scroll_into_view_options(&options);
     }
 }
