@@ -30,7 +30,10 @@ fn settings() -> SweepSettings {
 fn run_shard(shard: u64) {
     let settings = settings();
     // `KPLAY_SWEEP_ONLY=<seed>` replays one seed (in shard 0).
-    if let Some(seed) = std::env::var("KPLAY_SWEEP_ONLY").ok().and_then(|s| s.parse().ok()) {
+    if let Some(seed) = std::env::var("KPLAY_SWEEP_ONLY")
+        .ok()
+        .and_then(|s| s.parse().ok())
+    {
         if shard == 0 {
             if let Err(report) = run_seed(seed, settings.steps) {
                 panic!("{report}");

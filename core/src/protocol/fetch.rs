@@ -115,4 +115,3 @@ pub struct ListOffsetsResponse {
     /// Per partition: the offset (with its timestamp, -1 when none), or an error.
     pub partitions: Vec<(TopicPartition, ListedOffset)>,
 }
-

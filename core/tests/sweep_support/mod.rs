@@ -39,14 +39,26 @@ fn cluster_config(rng: &mut SimRng) -> ClusterConfig {
         TruncationMode::LeaderEpoch
     };
     let mut broker_configs = vec![
-        ("replica.lag.time.max.ms".to_string(), ["10000", "30000"][rng.below(2) as usize].to_string()),
-        ("min.insync.replicas".to_string(), (1 + rng.below(2)).to_string()),
+        (
+            "replica.lag.time.max.ms".to_string(),
+            ["10000", "30000"][rng.below(2) as usize].to_string(),
+        ),
+        (
+            "min.insync.replicas".to_string(),
+            (1 + rng.below(2)).to_string(),
+        ),
         ("log.roll.ms".to_string(), "30000".to_string()),
-        ("log.retention.check.interval.ms".to_string(), "20000".to_string()),
+        (
+            "log.retention.check.interval.ms".to_string(),
+            "20000".to_string(),
+        ),
         ("log.retention.ms".to_string(), "120000".to_string()),
     ];
     if rng.below(8) == 0 {
-        broker_configs.push(("unclean.leader.election.enable".to_string(), "true".to_string()));
+        broker_configs.push((
+            "unclean.leader.election.enable".to_string(),
+            "true".to_string(),
+        ));
     }
     ClusterConfig {
         brokers,
@@ -64,13 +76,23 @@ fn producer_configs(name: &str) -> Vec<(String, String)> {
         "acks-0" => &[("acks", "0"), ("enable.idempotence", "false")],
         "acks-1" => &[("acks", "1"), ("enable.idempotence", "false")],
         "acks-all" => &[("acks", "all")],
-        _ => &[("acks", "all"), ("enable.idempotence", "false"), ("retries", "3")],
+        _ => &[
+            ("acks", "all"),
+            ("enable.idempotence", "false"),
+            ("retries", "3"),
+        ],
     };
     pairs
         .iter()
         .map(|(k, v)| (k.to_string(), v.to_string()))
-        .chain(std::iter::once(("delivery.timeout.ms".to_string(), "20000".to_string())))
-        .chain(std::iter::once(("request.timeout.ms".to_string(), "5000".to_string())))
+        .chain(std::iter::once((
+            "delivery.timeout.ms".to_string(),
+            "20000".to_string(),
+        )))
+        .chain(std::iter::once((
+            "request.timeout.ms".to_string(),
+            "5000".to_string(),
+        )))
         .chain(std::iter::once(("linger.ms".to_string(), "5".to_string())))
         .collect()
 }
@@ -283,14 +305,22 @@ impl Run {
         }
     }
 
-    fn report(&self, seed: u64, step: usize, violations: &[kplay_core::check::invariants::Violation]) -> String {
+    fn report(
+        &self,
+        seed: u64,
+        step: usize,
+        violations: &[kplay_core::check::invariants::Violation],
+    ) -> String {
         let mut text = format!(
             "seed {seed} broke an invariant at step {step} (t={} ms). Replay: KPLAY_SWEEP_SEEDS={} cargo test --test sweep\n",
             self.cluster.now_ms(),
             seed + 1
         );
         for violation in violations {
-            text.push_str(&format!("  {}: {}\n", violation.invariant, violation.detail));
+            text.push_str(&format!(
+                "  {}: {}\n",
+                violation.invariant, violation.detail
+            ));
         }
         text.push_str("last trace lines:\n");
         for line in &self.trace {

@@ -534,7 +534,6 @@ impl Producer {
         }
     }
 
-
     fn after_metadata(&mut self, ctx: &mut Ctx) {
         self.process_blocked(ctx);
         self.run_sender(ctx);
