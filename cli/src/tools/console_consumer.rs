@@ -16,7 +16,8 @@
 //! simulated time without a record. Without `--group` the real tool joins a throwaway group
 //! `console-consumer-NNNNN` alone; the playground's consumer assigns itself every partition of
 //! the topic instead (what a lone member of a fresh group gets), so no group appears. With
-//! `--group` it subscribes through the group coordinator. The client id is `console-consumer-N`
+//! `--group` it joins the group through its coordinator, and `close()` commits what was
+//! printed and leaves the group before the tool returns. The client id is `console-consumer-N`
 //! unless `client.id` is given. Kafka 4.1's option names are used; 4.2's
 //! `--command-property` and `--formatter-property` are accepted as the same options.
 
@@ -79,7 +80,8 @@ Without --max-messages or --timeout-ms the consumer reads what is available and 
 real tool waits for more until Ctrl-C); it also gives up after 10 s of simulated time without a
 record. Without --group the real tool joins a throwaway group of its own; the playground's
 consumer assigns itself every partition of the topic instead, so no group appears. With
---group it subscribes through the group coordinator. Records are read as UTF-8 text
+--group it joins the group, and commits what it printed and leaves the group as it closes.
+Records are read as UTF-8 text
 (StringDeserializer). The client id is console-consumer-N unless client.id is given. Log lines
 carry the simulated clock. --include, --consumer.config and other formatters are not available.";
 
