@@ -9,19 +9,29 @@
 //! title: Topics, partitions and keys
 //! summary: One sentence for the lesson list.
 //! simulation: partitioning
+//! cluster: brokers=1, seed=42          (optional: the simulated cluster's options)
+//! panels: cluster, terminal, events    (optional, playground only: the panels shown)
 //! ---
 //! ```
 //!
-//! Any mistake in it fails the build with a message naming the file and the field.
+//! The body may hold one ```` ```kplay-setup ```` block (the script that builds the starting
+//! state, taken out of the page) and ```` ```kplay ```` blocks (commands the learner can run).
+//! Any mistake fails the build with a message naming the file and what is wrong.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::{env, fs, process};
 
-use pulldown_cmark::{html, Event, HeadingLevel, Options, Parser, Tag};
-
+#[path = "src/cluster_options.rs"]
+#[allow(dead_code)]
+mod cluster_options;
 #[path = "src/front_matter.rs"]
 mod front_matter;
+#[path = "src/markdown.rs"]
+#[allow(dead_code)]
+mod markdown;
+#[path = "src/panels.rs"]
+mod panels;
 #[path = "src/simulations.rs"]
 mod simulations;
 
@@ -30,6 +40,10 @@ struct Lesson {
     title: String,
     summary: String,
     simulation: String,
+    cluster: String,
+    panels: Vec<String>,
+    setup: String,
+    commands: Vec<String>,
     html: String,
 }
 
@@ -37,9 +51,15 @@ fn main() {
     let manifest_dir = PathBuf::from(env::var_os("CARGO_MANIFEST_DIR").expect("set by cargo"));
     let content_dir = manifest_dir.join("content");
     println!("cargo:rerun-if-changed={}", content_dir.display());
-    println!("cargo:rerun-if-changed=src/simulations.rs");
-    println!("cargo:rerun-if-changed=src/front_matter.rs");
-
+    for module in [
+        "cluster_options",
+        "front_matter",
+        "markdown",
+        "panels",
+        "simulations",
+    ] {
+        println!("cargo:rerun-if-changed=src/{module}.rs");
+    }
     match build_lessons(&content_dir) {
         Ok(lessons) => {
             let out_dir = PathBuf::from(env::var_os("OUT_DIR").expect("set by cargo"));
@@ -100,41 +120,23 @@ fn lesson_paths(content_dir: &Path) -> Result<Vec<PathBuf>, String> {
 
 fn parse_lesson(text: &str) -> Result<Lesson, String> {
     let (front_matter, body) = front_matter::parse(text, simulations::SIMULATIONS)?;
-    let html = markdown_to_html(body)?;
+    let context = markdown::Context {
+        playground: front_matter.simulation == front_matter::PLAYGROUND,
+        terminal: front_matter.panels.is_empty()
+            || front_matter.panels.iter().any(|panel| panel == "terminal"),
+    };
+    let body = markdown::render(body, context)?;
     Ok(Lesson {
         slug: front_matter.slug,
         title: front_matter.title,
         summary: front_matter.summary,
         simulation: front_matter.simulation,
-        html,
+        cluster: front_matter.cluster,
+        panels: front_matter.panels,
+        setup: body.setup,
+        commands: body.commands,
+        html: body.html,
     })
-}
-
-fn markdown_to_html(markdown: &str) -> Result<String, String> {
-    let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
-    let mut events = Vec::new();
-    for event in Parser::new_ext(markdown, options) {
-        match &event {
-            Event::Start(Tag::Heading {
-                level: HeadingLevel::H1,
-                ..
-            }) => {
-                return Err("use `##` and deeper for headings: the page title (`# ...`) comes from the `title:` field".to_owned());
-            }
-            Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. })
-                if dest_url.starts_with('/') && !dest_url.starts_with("//") =>
-            {
-                return Err(format!(
-                    "link {dest_url:?} starts with '/': use a relative address (for another lesson: #/lessons/<slug>) so the site works from any folder"
-                ));
-            }
-            _ => {}
-        }
-        events.push(event);
-    }
-    let mut html_text = String::with_capacity(markdown.len() * 3 / 2);
-    html::push_html(&mut html_text, events.into_iter());
-    Ok(html_text)
 }
 
 fn generate_rust(lessons: &[Lesson]) -> String {
@@ -145,9 +147,23 @@ fn generate_rust(lessons: &[Lesson]) -> String {
         // `{:?}` of a str is a valid Rust string literal with every special character escaped.
         let _ = writeln!(
             rust,
-            "    Lesson {{ slug: {:?}, title: {:?}, summary: {:?}, simulation: {:?}, html: {:?} }},",
-            lesson.slug, lesson.title, lesson.summary, lesson.simulation, lesson.html
+            "    Lesson {{ slug: {:?}, title: {:?}, summary: {:?}, simulation: {:?}, cluster: {:?}, panels: &{:?}, setup: {:?}, html: {:?} }},",
+            lesson.slug,
+            lesson.title,
+            lesson.summary,
+            lesson.simulation,
+            lesson.cluster,
+            lesson.panels,
+            lesson.setup,
+            lesson.html
         );
+    }
+    rust.push_str("];\n\n");
+    rust.push_str(
+        "/// The `kplay` blocks of each lesson, in the order of `LESSONS`.\nstatic COMMANDS: &[&[&str]] = &[\n",
+    );
+    for lesson in lessons {
+        let _ = writeln!(rust, "    &{:?},", lesson.commands);
     }
     rust.push_str("];\n");
     rust

@@ -3,16 +3,29 @@
 //! Used by the build script (through `#[path]`) and unit-tested natively by the library, so a
 //! teacher's mistake is caught with a clear message before anything reaches the browser.
 
+use crate::{cluster_options, panels};
+
 /// The fields every lesson must give, in the order they are documented.
 pub const FIELDS: [&str; 4] = ["slug", "title", "summary", "simulation"];
 
-/// A lesson's front matter, every field present and non-empty.
+/// The fields a lesson may give.
+pub const OPTIONAL_FIELDS: [&str; 2] = ["cluster", "panels"];
+
+/// The live view whose lessons may use `panels:` and `kplay` blocks.
+pub const PLAYGROUND: &str = "playground";
+
+/// A lesson's front matter: the required fields present and non-empty, the optional ones
+/// valid (empty when absent).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FrontMatter {
     pub slug: String,
     pub title: String,
     pub summary: String,
     pub simulation: String,
+    /// The raw `cluster:` options, checked by [`cluster_options::parse`]; "" when absent.
+    pub cluster: String,
+    /// The `panels:` names; empty when absent (every panel).
+    pub panels: Vec<String>,
 }
 
 /// Splits a lesson file into its front matter and its Markdown body.
@@ -26,7 +39,8 @@ pub fn parse<'a>(
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let (front_matter, body) = split(text)?;
 
-    let mut values: [Option<String>; 4] = Default::default();
+    let mut values: [Option<String>; 6] = Default::default();
+    let all_fields = || FIELDS.iter().chain(OPTIONAL_FIELDS.iter());
     for (index, line) in front_matter.lines().enumerate() {
         let line = line.trim_end_matches('\r');
         if line.trim().is_empty() {
@@ -37,24 +51,25 @@ pub fn parse<'a>(
             "front matter line {line_number} is not `field: value`: {line:?}"
         ))?;
         let field = field.trim();
-        let slot = FIELDS
-            .iter()
+        let slot = all_fields()
             .position(|known| *known == field)
             .ok_or(format!(
                 "front matter line {line_number}: unknown field `{field}` (expected: {})",
-                FIELDS.join(", ")
+                all_fields().copied().collect::<Vec<_>>().join(", ")
             ))?;
         if values[slot].is_some() {
             return Err(format!("front matter field `{field}` is given twice"));
         }
         values[slot] = Some(value.trim().to_owned());
     }
-    let [slug, title, summary, simulation] = values;
+    let [slug, title, summary, simulation, cluster, panels] = values;
     let front_matter = FrontMatter {
         slug: require(slug, "slug")?,
         title: require(title, "title")?,
         summary: require(summary, "summary")?,
         simulation: require(simulation, "simulation")?,
+        cluster: cluster.unwrap_or_default(),
+        panels: panels::parse(panels.as_deref().unwrap_or_default())?,
     };
 
     let slug = &front_matter.slug;
@@ -73,12 +88,19 @@ pub fn parse<'a>(
             known_simulations.join(", ")
         ));
     }
+    cluster_options::parse(&front_matter.cluster)
+        .map_err(|error| format!("front matter field `cluster`: {error}"))?;
+    if !front_matter.panels.is_empty() && *simulation != PLAYGROUND {
+        return Err(format!(
+            "front matter field `panels` is only for the `{PLAYGROUND}` live view, not {simulation:?}"
+        ));
+    }
     Ok((front_matter, body))
 }
 
 /// The text between the opening and closing `---` lines, and everything after.
 fn split(text: &str) -> Result<(&str, &str), String> {
-    const MISSING: &str = "the file must start with a front matter block: a line `---`, the fields `slug:`, `title:`, `summary:` and `simulation:`, then a line `---`";
+    const MISSING: &str = "the file must start with a front matter block: a line `---`, the fields `slug:`, `title:`, `summary:` and `simulation:` (and optionally `cluster:` and `panels:`), then a line `---`";
     let rest = text
         .strip_prefix("---\n")
         .or_else(|| text.strip_prefix("---\r\n"))
@@ -105,7 +127,7 @@ fn require(value: Option<String>, field: &str) -> Result<String, String> {
 mod tests {
     use super::*;
 
-    const KNOWN: &[&str] = &["partitioning"];
+    const KNOWN: &[&str] = &["partitioning", "playground"];
 
     fn lesson(front_matter: &str) -> String {
         format!("---\n{front_matter}---\n\nSome *prose*.\n")
@@ -181,6 +203,43 @@ mod tests {
         assert!(parse(&text, KNOWN)
             .unwrap_err()
             .contains("may hold only a-z"));
+    }
+
+    #[test]
+    fn cluster_and_panels_are_optional() {
+        let text = lesson("slug: a\ntitle: T\nsummary: S\nsimulation: playground\n");
+        let (front_matter, _) = parse(&text, KNOWN).expect("valid");
+        assert_eq!(front_matter.cluster, "");
+        assert!(front_matter.panels.is_empty());
+    }
+
+    #[test]
+    fn cluster_and_panels_are_read_and_checked() {
+        let text = lesson(
+            "slug: a\ntitle: T\nsummary: S\nsimulation: playground\ncluster: brokers=1, broker.num.partitions=3\npanels: cluster, terminal\n",
+        );
+        let (front_matter, _) = parse(&text, KNOWN).expect("valid");
+        assert_eq!(front_matter.cluster, "brokers=1, broker.num.partitions=3");
+        assert_eq!(front_matter.panels, vec!["cluster", "terminal"]);
+
+        let bad_cluster =
+            lesson("slug: a\ntitle: T\nsummary: S\nsimulation: playground\ncluster: nodes=3\n");
+        assert!(parse(&bad_cluster, KNOWN)
+            .unwrap_err()
+            .starts_with("front matter field `cluster`: unknown cluster option `nodes`"));
+        let bad_panel =
+            lesson("slug: a\ntitle: T\nsummary: S\nsimulation: playground\npanels: brokers\n");
+        assert!(parse(&bad_panel, KNOWN)
+            .unwrap_err()
+            .contains("unknown panel \"brokers\""));
+    }
+
+    #[test]
+    fn panels_belong_to_the_playground_view() {
+        let text = lesson("slug: a\ntitle: T\nsummary: S\nsimulation: partitioning\npanels: log\n");
+        assert!(parse(&text, KNOWN)
+            .unwrap_err()
+            .contains("only for the `playground` live view"));
     }
 
     #[test]

@@ -1,0 +1,809 @@
+//! Each lesson's blocks, run after its setup in page order, show what the lesson's prose says
+//! they show. When the simulator changes, these tests say which sentence of which lesson is no
+//! longer true.
+//!
+//! The assertions read the cluster's views (leaders, ISRs, logs, groups, alerts), not the exact
+//! text of the tools, except where the prose quotes a tool's words.
+
+mod common;
+
+use common::{printed_lines, LessonRun};
+use kplay_core::AlertKind;
+
+fn count(haystack: &str, needle: &str) -> usize {
+    haystack.matches(needle).count()
+}
+
+/// What the last command of a block printed.
+fn last(steps: &[String]) -> &str {
+    steps.last().map_or("", String::as_str)
+}
+
+#[test]
+fn brokers_and_replication_behaves_as_the_lesson_says() {
+    let mut run = LessonRun::start("brokers-replication");
+
+    // Leaders spread over the brokers; every replica in sync.
+    run.clean_block();
+    let leaders: Vec<Option<i32>> = (0..3).map(|p| run.leader("orders", p)).collect();
+    assert_eq!(leaders, vec![Some(3), Some(1), Some(2)]);
+    for p in 0..3 {
+        assert_eq!(run.isr("orders", p), vec![1, 2, 3]);
+    }
+
+    // Every replica of orders-0 has its one record.
+    run.clean_block();
+    for broker in 1..=3 {
+        assert_eq!(run.replica(broker, "orders", 0).log_end_offset.0, 1);
+    }
+
+    // A replication factor above the broker count is refused.
+    let out = run.block();
+    assert!(out.contains("The target replication factor of 4 cannot be reached because only 3 broker(s) are registered."), "{out}");
+    assert!(!run
+        .shell
+        .cluster
+        .topic_names()
+        .contains(&"audit".to_owned()));
+
+    // Right after the crash, nothing has changed yet.
+    let out = run.block();
+    assert!(out.contains("Partition: 1\tLeader: 1\t"), "{out}");
+
+    // After broker.session.timeout.ms, broker 2 leads orders-1 and broker 1 left every ISR.
+    run.clean_block();
+    assert_eq!(run.leader("orders", 1), Some(2));
+    for p in 0..3 {
+        assert_eq!(run.isr("orders", p), vec![2, 3]);
+    }
+
+    // The producer's first attempt hit the dead broker, the retry reached broker 2.
+    let mark = run.event_count();
+    run.clean_block();
+    assert!(run
+        .trace_since(mark)
+        .iter()
+        .any(|l| l.contains("error=NETWORK_EXCEPTION")));
+    assert_eq!(run.replica(2, "orders", 1).log_end_offset.0, 2);
+    assert_eq!(run.replica(3, "orders", 1).log_end_offset.0, 2);
+    assert_eq!(run.replica(1, "orders", 1).log_end_offset.0, 1);
+
+    // Broker 1 is back in every ISR but does not lead orders-1 again.
+    run.clean_block();
+    for p in 0..3 {
+        assert_eq!(run.isr("orders", p), vec![1, 2, 3]);
+    }
+    assert_eq!(run.leader("orders", 1), Some(2));
+
+    // A controlled shutdown moves broker 2's leaderships first.
+    run.clean_block();
+    for p in 0..3 {
+        assert_ne!(run.leader("orders", p), Some(2));
+        assert!(run.leader("orders", p).is_some());
+    }
+    run.finish();
+}
+
+#[test]
+fn isr_and_high_watermark_behaves_as_the_lesson_says() {
+    let mut run = LessonRun::start("isr-high-watermark");
+
+    run.clean_block();
+    for broker in 1..=3 {
+        let replica = run.replica(broker, "orders", 0);
+        assert_eq!((replica.log_end_offset.0, replica.high_watermark.0), (1, 1));
+    }
+
+    // A stuck follower holds the high watermark; the producer waits.
+    run.clean_block();
+    assert_eq!(run.replica(3, "orders", 0).log_end_offset.0, 2);
+    assert_eq!(run.replica(2, "orders", 0).log_end_offset.0, 2);
+    assert_eq!(run.replica(1, "orders", 0).log_end_offset.0, 1);
+    assert_eq!(run.replica(3, "orders", 0).high_watermark.0, 1);
+    assert_eq!(run.producer_stats("shop").1, 1);
+
+    // Consumers read only below the high watermark.
+    let out = run.clean_block();
+    assert_eq!(printed_lines(&out), vec!["order-1"]);
+
+    // The follower left the ISR; the high watermark moved; the producer was acknowledged.
+    run.clean_block();
+    assert_eq!(run.isr("orders", 0), vec![2, 3]);
+    assert_eq!(run.replica(3, "orders", 0).high_watermark.0, 2);
+    assert_eq!(run.producer_stats("shop").1, 2);
+
+    let out = run.clean_block();
+    assert_eq!(printed_lines(&out), vec!["order-1", "order-2"]);
+
+    // Released, it catches up and rejoins.
+    run.clean_block();
+    assert_eq!(run.isr("orders", 0), vec![1, 2, 3]);
+
+    // Below min.insync.replicas the high watermark stays put (Kafka 3.7+).
+    let out = run.clean_block();
+    assert_eq!(run.isr("orders", 0), vec![3]);
+    let leader = run.replica(3, "orders", 0);
+    assert_eq!((leader.log_end_offset.0, leader.high_watermark.0), (3, 2));
+    assert_eq!(run.producer_stats("quick").1, 1);
+    assert!(
+        out.ends_with("order-1\norder-2\nProcessed a total of 2 messages\n"),
+        "{out}"
+    );
+
+    // Healed: the high watermark passes order-3.
+    let out = run.clean_block();
+    assert_eq!(run.replica(3, "orders", 0).high_watermark.0, 3);
+    assert!(out.contains("order-3"), "{out}");
+    run.finish();
+}
+
+#[test]
+fn controller_and_elections_behave_as_the_lesson_says() {
+    let mut run = LessonRun::start("controller-elections");
+
+    let out = run.clean_block();
+    assert_eq!(run.controller(), Some(3));
+    assert!(
+        out.contains("controller: broker 3 (epoch 1, KRaft)"),
+        "{out}"
+    );
+    assert_eq!(
+        run.partition("payments", 0)
+            .replicas
+            .iter()
+            .map(|b| b.0)
+            .collect::<Vec<_>>(),
+        vec![4, 5]
+    );
+
+    run.clean_block();
+    assert_eq!(run.leader("payments", 0), Some(4));
+    assert_eq!(run.isr("payments", 0), vec![4]);
+
+    run.clean_block();
+    let leader = run.replica(4, "payments", 0);
+    assert_eq!((leader.log_end_offset.0, leader.high_watermark.0), (3, 3));
+    assert_eq!(run.producer_stats("app").1, 3);
+
+    // No in-sync replica alive: offline.
+    let out = run.clean_block();
+    assert_eq!(run.leader("payments", 0), None);
+    assert_eq!(run.isr("payments", 0), vec![4]);
+    assert!(out.contains("Leader: none"), "{out}");
+
+    // Unclean election: broker 5 leads without p2 and p3.
+    assert_eq!(run.alert_count(AlertKind::AcknowledgedRecordLost), 0);
+    run.clean_block();
+    assert_eq!(run.leader("payments", 0), Some(5));
+    assert_eq!(run.replica(5, "payments", 0).log_end_offset.0, 1);
+    assert_eq!(run.alert_count(AlertKind::AcknowledgedRecordLost), 1);
+
+    // The old leader truncates; only p1 is left.
+    let steps = run.block_steps();
+    assert_eq!(run.replica(4, "payments", 0).log_end_offset.0, 1);
+    assert_eq!(printed_lines(last(&steps)), vec!["p1"]);
+
+    // Preferred leader election.
+    let out = run.clean_block();
+    assert!(
+        out.contains("Successfully completed leader election (PREFERRED)"),
+        "{out}"
+    );
+    assert_eq!(run.leader("payments", 0), Some(4));
+
+    // The controller fails over; no partition changes leader.
+    let before: Vec<Option<i32>> = (0..3).map(|p| run.leader("orders", p)).collect();
+    let out = run.clean_block();
+    let controller = run.controller().expect("a new active controller");
+    assert!(controller == 1 || controller == 2, "{controller}");
+    assert!(out.contains("epoch 2, KRaft"), "{out}");
+    let after: Vec<Option<i32>> = (0..3).map(|p| run.leader("orders", p)).collect();
+    assert_eq!(before, after);
+    run.finish();
+}
+
+#[test]
+fn zookeeper_mode_behaves_as_the_lesson_says() {
+    let mut run = LessonRun::start("zookeeper-mode");
+
+    let out = run.clean_block();
+    assert_eq!(run.controller(), Some(1));
+    assert!(
+        out.contains("controller: broker 1 (epoch 1, ZooKeeper)"),
+        "{out}"
+    );
+
+    // 9 seconds are not enough: the ZooKeeper session has not expired.
+    run.clean_block();
+    assert_eq!(run.leader("orders", 0), Some(3));
+    assert_eq!(run.isr("orders", 0), vec![1, 2, 3]);
+
+    // After zookeeper.session.timeout.ms, broker 1 leads orders-0.
+    run.clean_block();
+    assert_eq!(run.leader("orders", 0), Some(1));
+    for p in 0..3 {
+        assert!(!run.isr("orders", p).contains(&3));
+    }
+
+    // The controller dies; broker 2 wins the race for /controller.
+    let out = run.clean_block();
+    assert_eq!(run.controller(), Some(2));
+    assert!(
+        out.contains("controller: broker 2 (epoch 2, ZooKeeper)"),
+        "{out}"
+    );
+    for p in 0..3 {
+        assert_eq!(run.leader("orders", p), Some(2));
+    }
+    run.finish();
+}
+
+#[test]
+fn broker_configuration_behaves_as_the_lesson_says() {
+    let mut run = LessonRun::start("broker-configuration");
+
+    let out = run.clean_block();
+    assert!(out.contains("num.partitions=3 sensitive=false synonyms={STATIC_BROKER_CONFIG:num.partitions=3, DEFAULT_CONFIG:num.partitions=1}"), "{out}");
+    assert!(out.contains("log.dirs=/var/lib/kafka/data"), "{out}");
+    assert!(out.contains("node.id=1 "), "{out}");
+    assert!(
+        out.contains("num.recovery.threads.per.data.dir=2 "),
+        "{out}"
+    );
+
+    // Auto-created with num.partitions and default.replication.factor.
+    run.clean_block();
+    let topic = run
+        .shell
+        .cluster
+        .topic_view("clicks")
+        .expect("auto-created");
+    assert_eq!(topic.partitions.len(), 3);
+    assert!(topic.partitions.iter().all(|p| p.replicas.len() == 3));
+
+    let out = run.clean_block();
+    assert!(out.contains("retention.ms=259200000 "), "{out}");
+
+    let out = run.clean_block();
+    assert!(out.contains("log.retention.hours (broker config)"), "{out}");
+    let (hours, ms) = out
+        .split_once("log.retention.ms (broker config)")
+        .expect("both helps");
+    assert!(hours.contains("Update Mode: read-only"), "{out}");
+    assert!(ms.contains("Update Mode: cluster-wide"), "{out}");
+
+    let out = run.clean_block();
+    assert!(out.contains("retention.ms=86400000 sensitive=false synonyms={DYNAMIC_DEFAULT_BROKER_CONFIG:log.retention.ms=86400000"), "{out}");
+
+    let out = run.block();
+    assert!(
+        out.contains("Cannot update these configs dynamically: [num.partitions]"),
+        "{out}"
+    );
+    assert!(
+        out.contains("Cannot update these configs dynamically: [log.dirs]"),
+        "{out}"
+    );
+
+    let mark = run.event_count();
+    run.clean_block();
+    let (sent, acknowledged, failed) = run.producer_stats("loader");
+    assert!(
+        sent > 0 && failed == sent && acknowledged == 0,
+        "{sent} {acknowledged} {failed}"
+    );
+    assert!(run
+        .explained_since(mark)
+        .contains("RecordTooLargeException"));
+    run.finish();
+}
+
+#[test]
+fn acks_and_min_insync_replicas_behave_as_the_lesson_says() {
+    let mut run = LessonRun::start("acks-min-insync-replicas");
+    assert_eq!(run.leader("payments", 0), Some(2));
+
+    // acks=0 counts at once, acks=1 is answered before the followers copy, acks=all after.
+    let mark = run.event_count();
+    run.clean_block();
+    let lines = run.trace_since(mark);
+    let position = |needle: &str| {
+        lines
+            .iter()
+            .position(|l| l.contains(needle))
+            .unwrap_or_else(|| panic!("no {needle} in\n{}", lines.join("\n")))
+    };
+    let quick_ack = position("acked client-1 payments-0 base=4");
+    let committed = position("hw payments-0 leader=2 hw=6");
+    let safe_ack = position("acked client-2 payments-0 base=5");
+    assert!(quick_ack < committed && committed < safe_ack);
+    assert_eq!(run.producer_stats("fire"), (2, 2, 0));
+
+    // Both followers out: the ISR is below min.insync.replicas.
+    let out = run.clean_block();
+    assert_eq!(run.isr("payments", 0), vec![2]);
+    assert!(out.contains("Isr: 2\t"), "{out}");
+
+    // acks=all is refused with NOT_ENOUGH_REPLICAS; nothing is written.
+    let out = run.block();
+    assert!(out.contains("NotEnoughReplicasException: The size of the current ISR Set(2) is insufficient to satisfy the min.isr requirement of 2 for partition payments-0"), "{out}");
+    assert!(!run.values("payments", 0).contains(&"s3".to_owned()));
+
+    // acks=1 is accepted, but not committed.
+    run.clean_block();
+    let leader = run.replica(2, "payments", 0);
+    assert_eq!((leader.log_end_offset.0, leader.high_watermark.0), (8, 6));
+
+    // Healed: everything but s3 is readable, and safe's retries succeeded.
+    let steps = run.block_steps();
+    assert_eq!(run.isr("payments", 0), vec![1, 2, 3]);
+    assert_eq!(
+        printed_lines(last(&steps)),
+        vec!["w1", "w2", "w3", "f1", "q1", "s1", "s2", "q2"]
+    );
+    assert_eq!(run.producer_stats("safe").1, 3);
+
+    // acks=1 and a leader crash: an acknowledged record is lost.
+    assert_eq!(run.alert_count(AlertKind::AcknowledgedRecordLost), 0);
+    run.clean_block();
+    assert_eq!(run.leader("payments", 0), Some(1));
+    assert_eq!(run.alert_count(AlertKind::AcknowledgedRecordLost), 1);
+
+    run.clean_block();
+    assert_eq!(run.replica(2, "payments", 0).log_end_offset.0, 8);
+    assert!(!run.values("payments", 0).contains(&"q3".to_owned()));
+    run.finish();
+}
+
+#[test]
+fn retries_and_idempotence_behave_as_the_lesson_says() {
+    let mut run = LessonRun::start("retries-idempotence");
+
+    let out = run.clean_block();
+    let paid = out.find("alice\tpaid").expect("paid");
+    let created = out.find("alice\tcreated").expect("created");
+    assert!(paid < created, "{out}");
+    assert_eq!(run.alert_count(AlertKind::KeyOrderViolated), 1);
+
+    let out = run.clean_block();
+    assert_eq!(count(&out, "carol\tshipped"), 2, "{out}");
+
+    let out = run.clean_block();
+    let created = out.find("bob\tcreated").expect("created");
+    let paid = out.find("bob\tpaid").expect("paid");
+    assert!(created < paid, "{out}");
+    assert_eq!(count(&out, "dave\tshipped"), 1, "{out}");
+    assert_eq!(run.alert_count(AlertKind::KeyOrderViolated), 1);
+
+    let out = run.block();
+    assert!(out.contains("ConfigException: To use the idempotent producer, max.in.flight.requests.per.connection must be set to at most 5."), "{out}");
+
+    let mark = run.event_count();
+    run.clean_block();
+    assert_eq!(run.producer_stats("brief"), (2, 1, 1));
+    assert!(run
+        .explained_since(mark)
+        .contains("TimeoutException: Expiring 1 record(s) for orders-0:10100 ms has passed since batch creation"));
+    run.finish();
+}
+
+#[test]
+fn batching_and_compression_behave_as_the_lesson_says() {
+    let mut run = LessonRun::start("batching-compression");
+
+    let appends = |lines: &[String]| -> Vec<String> {
+        lines
+            .iter()
+            .filter(|l| l.contains("appended clicks-0"))
+            .map(|l| l.rsplit(' ').next().unwrap_or_default().to_owned())
+            .collect()
+    };
+
+    // linger.ms=0: one batch per record.
+    let mark = run.event_count();
+    let out = run.clean_block();
+    assert_eq!(
+        appends(&run.trace_since(mark)),
+        vec!["offsets=2..2", "offsets=3..3", "offsets=4..4"]
+    );
+    assert!(out.contains("appended offsets 2 to 2"), "{out}");
+
+    // linger.ms=100: one batch of three.
+    let mark = run.event_count();
+    run.clean_block();
+    assert_eq!(appends(&run.trace_since(mark)), vec!["offsets=5..7"]);
+
+    // batch.size: full batches of 4 leave at once, the last one waits linger.ms.
+    let mark = run.event_count();
+    run.clean_block();
+    let batches = appends(&run.trace_since(mark));
+    assert_eq!(batches.len(), 25, "{batches:?}");
+    for batch in &batches {
+        let (first, last) = batch
+            .trim_start_matches("offsets=")
+            .split_once("..")
+            .expect("a range");
+        let size = last.parse::<i64>().expect("last") - first.parse::<i64>().expect("first") + 1;
+        assert_eq!(size, 4, "{batch}");
+    }
+
+    // zstd makes the log many times smaller.
+    run.clean_block();
+    let size = |topic: &str| -> i64 {
+        let leader = run.leader(topic, 0).expect("leader");
+        let log = run.log(leader, topic, 0);
+        assert_eq!(log.log_end_offset.0, 2000);
+        log.segments.iter().map(|s| s.size_in_bytes).sum()
+    };
+    let (plain, packed) = (size("plain"), size("packed"));
+    assert!(plain > 5 * packed, "plain {plain} packed {packed}");
+
+    // A full buffer blocks send() for max.block.ms, then it fails.
+    let mark = run.event_count();
+    run.clean_block();
+    assert!(run.producer_stats("tight").2 > 0);
+    assert!(run
+        .explained_since(mark)
+        .contains("Failed to allocate memory within the configured max blocking time 3000 ms"));
+    run.finish();
+}
+
+#[test]
+fn consumer_groups_behave_as_the_lesson_says() {
+    let mut run = LessonRun::start("consumer-groups");
+    let sizes = |run: &LessonRun, group: &str| -> Vec<usize> {
+        let mut sizes: Vec<usize> = run
+            .assignment_sizes(group)
+            .into_iter()
+            .map(|(_, n)| n)
+            .collect();
+        sizes.sort_unstable();
+        sizes
+    };
+
+    run.block();
+    assert_eq!(
+        run.assignment_sizes("billing"),
+        vec![("billing-1".to_owned(), 3)]
+    );
+
+    run.block();
+    assert_eq!(sizes(&run, "billing"), vec![1, 2]);
+
+    run.block();
+    assert_eq!(sizes(&run, "billing"), vec![0, 1, 1, 1]);
+
+    run.block();
+    let members = run.assignment_sizes("billing");
+    assert_eq!(members.len(), 3);
+    assert!(members.iter().all(|(client, _)| client != "billing-1"));
+
+    // A crashed member stays until its session times out.
+    run.block();
+    assert!(run
+        .assignment_sizes("billing")
+        .iter()
+        .any(|(client, _)| client == "billing-2"));
+
+    run.block();
+    let members = run.assignment_sizes("billing");
+    assert_eq!(members.len(), 2);
+    assert!(members.iter().all(|(client, _)| client != "billing-2"));
+    assert_eq!(members.iter().map(|(_, n)| n).sum::<usize>(), 3);
+
+    run.block();
+    assert_eq!(sizes(&run, "audit-range"), vec![2, 4]);
+    assert_eq!(sizes(&run, "audit-robin"), vec![3, 3]);
+
+    // Cooperative: two rebalances, one partition moved.
+    let mark = run.event_count();
+    run.block();
+    assert_eq!(sizes(&run, "ledger"), vec![1, 1, 1]);
+    let ledger = run.shell.cluster.describe_group("ledger").expect("ledger");
+    assert_eq!(ledger.generation, 3);
+    let explained = run.explained_since(mark);
+    assert!(
+        explained.contains("it gives up [orders-2] and rejoins so they can move"),
+        "{explained}"
+    );
+
+    // Static membership: back in place, no rebalance.
+    run.block();
+    let shipping = run
+        .shell
+        .cluster
+        .describe_group("shipping")
+        .expect("shipping");
+    assert_eq!(shipping.generation, 1);
+    assert_eq!(run.consumer("ship-a-restarted").partitions.len(), 2);
+    run.finish();
+}
+
+#[test]
+fn offsets_and_delivery_semantics_behave_as_the_lesson_says() {
+    let mut run = LessonRun::start("offsets-delivery-semantics");
+
+    run.block();
+    assert!(run
+        .committed("ledger", "payments", 0)
+        .is_some_and(|o| o > 0));
+
+    let out = run.clean_block();
+    assert!(out.contains("group_metadata::group=ledger\t"), "{out}");
+    assert!(
+        out.contains("offset_commit::group=ledger,topic=payments,partition=0\toffset="),
+        "{out}"
+    );
+
+    // At-least-once: the standby re-reads the interrupted batch.
+    assert_eq!(run.alert_count(AlertKind::DuplicateDelivered), 0);
+    run.clean_block();
+    assert_eq!(run.alert_count(AlertKind::DuplicateDelivered), 1);
+    assert_eq!(run.consumer("invoices-2").partitions.len(), 1);
+
+    // At-most-once: no duplicates, the standby starts after the committed batch.
+    run.clean_block();
+    assert_eq!(run.alert_count(AlertKind::DuplicateDelivered), 1);
+    assert_eq!(run.consumer("alerts-2").partitions.len(), 1);
+
+    // Exactly-once: the offsets commit with the transaction.
+    run.block();
+    assert_eq!(run.committed("mover", "payments", 0), Some(5));
+    assert_eq!(run.values("receipts", 0), vec!["receipt for payments 0-4"]);
+
+    let steps = run.block_steps();
+    let read_committed = &steps[steps.len() - 2];
+    assert_eq!(
+        printed_lines(read_committed),
+        vec!["receipt for payments 0-4"]
+    );
+    assert_eq!(
+        printed_lines(last(&steps)),
+        vec!["receipt for payments 0-4", "receipt for payments 5-9"]
+    );
+    assert_eq!(run.committed("mover", "payments", 0), Some(5));
+    run.finish();
+}
+
+#[test]
+fn consumer_configuration_behaves_as_the_lesson_says() {
+    let mut run = LessonRun::start("consumer-configuration");
+
+    let mark = run.event_count();
+    run.clean_block();
+    let latest = run.consumer("new-latest").records_delivered;
+    let earliest = run.consumer("new-earliest").records_delivered;
+    assert!(
+        earliest > 300 && latest < earliest - 250,
+        "{latest} {earliest}"
+    );
+    assert_eq!(run.consumer("new-none").records_delivered, 0);
+    assert!(run.explained_since(mark).contains(
+        "NoOffsetForPartitionException: Undefined offset with no reset policy for partitions"
+    ));
+
+    let mark = run.event_count();
+    run.clean_block();
+    assert_eq!(run.consumer("twitchy").member_state, "unjoined");
+    assert!(run
+        .explained_since(mark)
+        .contains("InvalidSessionTimeoutException"));
+
+    let mark = run.event_count();
+    run.clean_block();
+    assert!(run
+        .explained_since(mark)
+        .contains("consumer poll timeout has expired"));
+    assert_eq!(run.consumer("slow").member_state, "unjoined");
+
+    // (kafka-consumer-groups --describe is checked through the coordinator's view.)
+    run.block();
+    let group = run
+        .shell
+        .cluster
+        .describe_group("reports")
+        .expect("reports");
+    assert_eq!(group.state, "Empty");
+    assert!(run.committed("reports", "events", 0).is_some_and(|o| o > 0));
+    assert!(run.committed("reports", "events", 1).is_some_and(|o| o > 0));
+
+    run.block();
+    assert_eq!(run.committed("reports", "events", 0), Some(0));
+    assert_eq!(run.committed("reports", "events", 1), Some(0));
+
+    // The next member reads from the start again, which the detector counts as duplicates.
+    let duplicates = run.alert_count(AlertKind::DuplicateDelivered);
+    run.clean_block();
+    assert!(run.consumer("reporter-again").records_delivered > 1000);
+    assert!(run.alert_count(AlertKind::DuplicateDelivered) > duplicates);
+
+    // offsets.retention.minutes after the group became empty, it is gone.
+    let mark = run.event_count();
+    run.block();
+    assert!(run.shell.cluster.describe_group("reports").is_none());
+    assert!(run
+        .explained_since(mark)
+        .contains("The committed offsets of group reports"));
+    run.finish();
+}
+
+#[test]
+fn log_segments_behave_as_the_lesson_says() {
+    let mut run = LessonRun::start("log-segments");
+
+    run.clean_block();
+    let log = run.log(1, "metrics", 0);
+    let bases: Vec<i64> = log.segments.iter().map(|s| s.base_offset.0).collect();
+    assert_eq!(bases, vec![0, 1025, 2050, 3075, 4100]);
+    assert_eq!(log.log_end_offset.0, 5000);
+    assert!(log.segments.last().is_some_and(|s| s.active));
+
+    let out = run.block();
+    assert!(
+        out.contains(
+            "Invalid value 1000 for configuration segment.bytes: Value must be at least 1048576"
+        ),
+        "{out}"
+    );
+
+    run.clean_block();
+    let bases: Vec<i64> = run
+        .log(1, "audit", 0)
+        .segments
+        .iter()
+        .map(|s| s.base_offset.0)
+        .collect();
+    assert_eq!(bases, vec![0, 1]);
+
+    let out = run.clean_block();
+    assert_eq!(run.log(1, "metrics", 0).log_start_offset.0, 2050);
+    assert!(out.contains("Offset:2050\n"), "{out}");
+    run.finish();
+}
+
+#[test]
+fn retention_and_cleanup_behave_as_the_lesson_says() {
+    let mut run = LessonRun::start("retention-cleanup");
+    let offsets = |out: &str| -> Vec<String> {
+        printed_lines(out)
+            .iter()
+            .map(|l| l.split('\t').next().unwrap_or_default().to_owned())
+            .collect()
+    };
+
+    run.clean_block();
+    let log = run.log(1, "clicks", 0);
+    assert_eq!(log.log_start_offset.0, 755);
+    assert!(log.segments.first().is_some_and(|s| s.base_offset.0 == 755));
+
+    let steps = run.block_steps();
+    assert_eq!(
+        offsets(last(&steps)),
+        vec!["Offset:3", "Offset:4", "Offset:5", "Offset:6"]
+    );
+    assert!(last(&steps).contains("Offset:5\tbob\tnull"), "{steps:?}");
+
+    let steps = run.block_steps();
+    assert_eq!(
+        offsets(last(&steps)),
+        vec!["Offset:3", "Offset:4", "Offset:6", "Offset:7"]
+    );
+    run.finish();
+}
+
+#[test]
+fn kafka_connect_behaves_as_the_lesson_says() {
+    let mut run = LessonRun::start("kafka-connect");
+
+    run.clean_block();
+    assert!(run.producer_stats("jdbc-source-task-0").1 > 150);
+
+    run.block();
+    assert_eq!(
+        run.assignment_sizes("connect-es-sink"),
+        vec![
+            ("es-sink-task-0".to_owned(), 1),
+            ("es-sink-task-1".to_owned(), 1)
+        ]
+    );
+
+    run.clean_block();
+    assert_eq!(run.alert_count(AlertKind::DuplicateDelivered), 1);
+    assert_eq!(
+        run.assignment_sizes("connect-es-sink"),
+        vec![("es-sink-task-1".to_owned(), 2)]
+    );
+    run.finish();
+}
+
+#[test]
+fn schema_registry_behaves_as_the_lesson_says() {
+    let mut run = LessonRun::start("schema-registry");
+
+    let out = run.clean_block();
+    assert!(
+        out.contains("schema-id:1\torder-1\t{\"id\":\"order-1\",\"amount\":25.0}"),
+        "{out}"
+    );
+
+    let out = run.clean_block();
+    assert!(
+        out.contains(
+            "schema-id:2\torder-3\t{\"id\":\"order-3\",\"amount\":40.0,\"currency\":\"CHF\"}"
+        ),
+        "{out}"
+    );
+    assert_eq!(count(&out, "schema-id:1\t"), 2, "{out}");
+    run.finish();
+}
+
+#[test]
+fn the_tweets_pipeline_behaves_as_the_lesson_says() {
+    let mut run = LessonRun::start("tweets-to-elasticsearch");
+
+    run.clean_block();
+    let topic = run
+        .shell
+        .cluster
+        .topic_view("twitter_tweets")
+        .expect("topic");
+    assert_eq!(topic.partitions.len(), 6);
+    assert!(topic
+        .configs
+        .contains(&("min.insync.replicas".to_owned(), "2".to_owned())));
+
+    run.clean_block();
+    assert!(run.producer_stats("twitter-producer").1 >= 390);
+
+    run.block();
+    assert_eq!(
+        run.assignment_sizes("kafka-demo-elasticsearch"),
+        vec![
+            ("es-indexer-1".to_owned(), 3),
+            ("es-indexer-2".to_owned(), 3)
+        ]
+    );
+    let lag: i64 = run
+        .shell
+        .cluster
+        .group_offsets("kafka-demo-elasticsearch")
+        .expect("offsets")
+        .iter()
+        .filter_map(|row| row.lag)
+        .sum();
+    assert!(lag > 0);
+
+    // A crashed indexer: duplicates, and the survivor takes every partition.
+    run.clean_block();
+    assert!(run.alert_count(AlertKind::DuplicateDelivered) >= 1);
+    assert_eq!(
+        run.assignment_sizes("kafka-demo-elasticsearch"),
+        vec![("es-indexer-2".to_owned(), 6)]
+    );
+
+    // A dead broker: leaders move, nothing lost, duplicated or reordered by the producer.
+    run.clean_block();
+    for p in 0..6 {
+        assert!(run.leader("twitter_tweets", p).is_some_and(|l| l != 1));
+        assert_eq!(run.isr("twitter_tweets", p).len(), 2);
+    }
+    assert_eq!(run.alert_count(AlertKind::AcknowledgedRecordLost), 0);
+    assert_eq!(run.alert_count(AlertKind::KeyOrderViolated), 0);
+    assert_eq!(run.producer_stats("twitter-producer").2, 0);
+
+    let steps = run.block_steps();
+    for p in 0..6 {
+        assert_eq!(run.isr("twitter_tweets", p), vec![1, 2, 3]);
+    }
+    assert_eq!(last(&steps), "", "no partition is under-replicated");
+
+    run.block();
+    assert_eq!(
+        run.assignment_sizes("kafka-demo-elasticsearch"),
+        vec![
+            ("es-indexer-2".to_owned(), 3),
+            ("es-indexer-3".to_owned(), 3)
+        ]
+    );
+    run.finish();
+}
