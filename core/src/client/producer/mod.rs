@@ -151,6 +151,9 @@ pub struct Accumulated {
     pub batch_id: u64,
     /// Its index in the batch.
     pub index: i32,
+    /// Whether it opened a batch or filled one, so the sender thread wakes up
+    /// (`KafkaProducer.doSend`: `batchIsFull || newBatchCreated`).
+    pub wakes_sender: bool,
 }
 
 /// A producer.
@@ -275,7 +278,11 @@ impl Producer {
             Err(NotAccumulated::Refused(error)) => return Err(error),
         };
         self.stats.records_sent += 1;
-        self.run_sender(ctx);
+        // Like Kafka's sender thread, the sender looks at the batches only when a batch was
+        // opened or filled (or the record is blocked); otherwise nothing new is ready.
+        if outcome.as_ref().is_none_or(|accumulated| accumulated.wakes_sender) {
+            self.run_sender(ctx);
+        }
         Ok(outcome)
     }
 
@@ -376,6 +383,7 @@ impl Producer {
             routing,
             batch_id: appended.batch_id,
             index: appended.index,
+            wakes_sender: appended.new_batch || appended.batch_full,
         })
     }
 
