@@ -280,7 +280,10 @@ impl Producer {
         self.stats.records_sent += 1;
         // Like Kafka's sender thread, the sender looks at the batches only when a batch was
         // opened or filled (or the record is blocked); otherwise nothing new is ready.
-        if outcome.as_ref().is_none_or(|accumulated| accumulated.wakes_sender) {
+        if outcome
+            .as_ref()
+            .is_none_or(|accumulated| accumulated.wakes_sender)
+        {
             self.run_sender(ctx);
         }
         Ok(outcome)
