@@ -15,7 +15,7 @@ use crate::parser::Invocation;
 use crate::script::Script;
 use crate::{completion, help, kplay, tools};
 
-/// How many events the shell keeps for `kplay trace`.
+/// How many events the shell keeps at least for `kplay trace` (up to twice as many).
 const KEPT_EVENTS: usize = 20_000;
 
 /// A session of the command-line layer over one simulated cluster.
@@ -110,7 +110,7 @@ impl Shell {
         help::help(topic)
     }
 
-    /// The most recent events (up to 20,000), oldest first.
+    /// The most recent events (at least the last 20,000, at most 40,000), oldest first.
     pub fn events(&self) -> &[Event] {
         &self.events
     }
@@ -166,7 +166,9 @@ impl Shell {
 
     fn keep(&mut self, events: &[Event]) {
         self.events.extend_from_slice(events);
-        if self.events.len() > KEPT_EVENTS {
+        // Trim only once twice the limit is reached: trimming on every step would move the
+        // whole buffer each time (a running playground steps thousands of times a second).
+        if self.events.len() > 2 * KEPT_EVENTS {
             let excess = self.events.len() - KEPT_EVENTS;
             self.events.drain(..excess);
         }

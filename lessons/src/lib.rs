@@ -61,7 +61,7 @@ pub fn find(slug: &str) -> Option<&'static Lesson> {
     LESSONS.iter().find(|lesson| lesson.slug == slug)
 }
 
-/// The text of each `kplay` block of `lesson`, in page order (what each "Run in the terminal"
+/// The text of each `kplay` block of `lesson`, in page order (what each "Run"
 /// button runs). Empty for a lesson that is not in [`LESSONS`].
 pub fn commands(lesson: &Lesson) -> &'static [&'static str] {
     LESSONS

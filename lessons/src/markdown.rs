@@ -8,7 +8,7 @@
 //!   starting state. At most one; it is not rendered.
 //! - ```` ```kplay ````: commands the learner can run, rendered as
 //!   `<pre class="kplay-command"><code class="language-kplay">…</code></pre>` (escaped), to
-//!   which the UI adds a "Run in the terminal" button.
+//!   which the UI adds a "Run" button.
 //!
 //! Both need the `playground` live view, and `kplay` blocks need its `terminal` panel.
 

@@ -109,6 +109,55 @@ impl Session {
             .unwrap_or_else(|error| panic!("click on {test_id}: {error}"));
     }
 
+    /// Clicks the first element matching `css`, waiting for it.
+    pub async fn click_css(&self, css: &str) {
+        self.wait_for(css)
+            .await
+            .click()
+            .await
+            .unwrap_or_else(|error| panic!("click on {css}: {error}"));
+    }
+
+    /// The text of the first element matching `css`, waiting for it.
+    pub async fn text_of(&self, css: &str) -> String {
+        self.wait_for(css).await.text().await.expect("text")
+    }
+
+    /// An attribute of the first element matching `css`, waiting for it.
+    pub async fn attr_of(&self, css: &str, name: &str) -> Option<String> {
+        self.wait_for(css)
+            .await
+            .attr(name)
+            .await
+            .expect("attribute")
+    }
+
+    /// A DOM property of the first element matching `css` (an input's current `value`, which
+    /// its attribute does not follow), waiting for the element.
+    pub async fn prop_of(&self, css: &str, name: &str) -> Option<String> {
+        self.wait_for(css).await.prop(name).await.expect("property")
+    }
+
+    /// Runs an async `script` (its last argument is the callback) and returns its value.
+    pub async fn run_async_script(&self, script: &str) -> Value {
+        self.client
+            .execute_async(script, Vec::new())
+            .await
+            .expect("async script")
+    }
+
+    /// Waits until `script` returns true, polling every 100 ms, for at most `WAIT`.
+    pub async fn wait_until(&self, what: &str, script: &str) {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            if self.run_script(script).await == Value::Bool(true) {
+                return;
+            }
+            assert!(Instant::now() < deadline, "timed out waiting until {what}");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
     /// Runs `script` in the page and returns its value.
     pub async fn run_script(&self, script: &str) -> Value {
         self.client

@@ -23,6 +23,8 @@ Commands:
   setup   only install what is missing (serve and test do this themselves)
   size    print the size report of an existing dist/
   bench   the core's throughput benchmark, natively and in WebAssembly (prints figures)
+  bench-ui  build dist/, then print the playground's benchmarks: frame time of the largest
+          preset at full speed (p50/p95/p99) and time to interactive against an empty page
 ";
 
 fn main() -> ExitCode {
@@ -33,6 +35,7 @@ fn main() -> ExitCode {
         "setup" => toolchain::Toolchain::install(toolchain::Needs::Everything).map(|_| ()),
         "bench" => bench::bench(),
         "size" => size_report::report(&toolchain::repository_root().join("dist")),
+        "bench-ui" => pipeline::bench_ui(),
         "" | "help" | "--help" | "-h" => {
             print!("{USAGE}");
             return ExitCode::SUCCESS;

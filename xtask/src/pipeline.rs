@@ -130,3 +130,37 @@ pub fn test() -> Result<(), String> {
     println!("\nAll checks and tests passed.");
     Ok(())
 }
+
+/// `cargo xtask bench-ui`: the playground's benchmarks, printed (they never fail on a figure).
+pub fn bench_ui() -> Result<(), String> {
+    let tools = Toolchain::install(Needs::Everything)?;
+    let chromedriver = tools
+        .chromedriver
+        .clone()
+        .ok_or("ChromeDriver was not located")?;
+    run(
+        "release build of the playground (trunk build --release)",
+        tools.command("trunk").args(["build", "--release"]),
+    )?;
+    run(
+        "benchmarks in headless Chromium",
+        tools
+            .command("cargo")
+            .args([
+                "test",
+                "--package",
+                "kplay-e2e",
+                "--test",
+                "bench",
+                "--",
+                "--ignored",
+                "--nocapture",
+                "--test-threads=1",
+            ])
+            .env("KPLAY_BENCH", "1")
+            .env("KPLAY_DIST", tools.root.join("dist"))
+            .env("CHROMEDRIVER", &chromedriver),
+    )?;
+    println!("\n==> size of dist/");
+    size_report::report(&tools.root.join("dist"))
+}

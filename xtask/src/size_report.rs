@@ -5,8 +5,10 @@ use flate2::Compression;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-/// The whole `dist/` must stay within this many gzip bytes (the issue's budget: 150 KB).
-const GZIP_BUDGET_BYTES: u64 = 150_000;
+/// The whole `dist/` must stay within this many gzip bytes: issue 5 (the playground) sets
+/// "the whole `dist/` at most 400 KB gzip" for the site with the live simulator in it (the
+/// 150 KB of the first issue was for one lesson's view without it).
+const GZIP_BUDGET_BYTES: u64 = 400_000;
 
 /// Prints the table and fails when the gzip total is over budget.
 pub fn report(dist: &Path) -> Result<(), String> {

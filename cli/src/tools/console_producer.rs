@@ -18,7 +18,7 @@
 
 use kplay_core::cluster::event::EventKind;
 use kplay_core::{Command, KafkaError, NewRecord};
-use regex::Regex;
+use regex_lite::Regex;
 
 use super::{key_values, log_line, property, set_property};
 use crate::error::ParseError;
@@ -299,7 +299,7 @@ impl Reader {
         line_number: usize,
     ) -> Result<Vec<(String, Option<String>)>, String> {
         let pattern = Regex::new(&self.headers_separator).unwrap_or_else(|_| {
-            Regex::new(&regex::escape(&self.headers_separator)).unwrap_or_else(|_| never())
+            Regex::new(&regex_lite::escape(&self.headers_separator)).unwrap_or_else(|_| never())
         });
         let mut list = Vec::new();
         for pair in pattern.split(headers).filter(|p| !p.is_empty()) {

@@ -16,7 +16,7 @@
 use kplay_core::config::DescribeRow;
 use kplay_core::view::cluster::{PartitionView, TopicView};
 use kplay_core::{Command, ErrorCode};
-use regex::Regex;
+use regex_lite::Regex;
 
 use crate::error::ParseError;
 use crate::format::topic_id_text;

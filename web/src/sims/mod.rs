@@ -5,7 +5,8 @@ pub mod partitioning;
 use leptos::prelude::*;
 
 /// The simulation ids this crate has a view for (see `kplay_lessons::SIMULATIONS`).
-pub const VIEWS: &[&str] = &["partitioning"];
+/// `playground` is drawn by the lesson page itself (see `lesson_setup.rs`).
+pub const VIEWS: &[&str] = &["partitioning", "playground"];
 
 /// The live view named `id`, or a short note if this build has none by that name.
 #[component]

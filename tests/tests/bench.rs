@@ -1,0 +1,141 @@
+//! Benchmarks that print figures (never timed tests that fail): run with `cargo xtask bench-ui`
+//! (which sets KPLAY_BENCH=1; without it these return at once, so `cargo xtask test` skips them).
+//!
+//! - frame time: the largest preset playing at full speed; the main-thread time of each
+//!   animation frame, from the start of its callbacks until a message posted from them arrives
+//!   (after the microtasks that update the DOM and the browser's rendering of the frame);
+//! - time to interactive: navigation start to the app's `kplay-mounted` mark on the first
+//!   lesson, median of 10 fresh loads, beside an empty page's time (the floor).
+
+use kplay_e2e::{dist_folder, Session, StaticServer, SUB_PATH};
+use std::path::Path;
+use std::time::Duration;
+
+fn enabled() -> bool {
+    std::env::var_os("KPLAY_BENCH").is_some()
+}
+
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return f64::NAN;
+    }
+    let index = ((sorted.len() - 1) as f64 * p).round() as usize;
+    sorted[index]
+}
+
+const FRAME_PROBE: &str = r#"
+window.kplayFrameTimes = [];
+const original = window.requestAnimationFrame.bind(window);
+window.requestAnimationFrame = callback => original(time => {
+  const start = performance.now();
+  callback(time);
+  const channel = new MessageChannel();
+  channel.port1.onmessage = () => window.kplayFrameTimes.push(performance.now() - start);
+  channel.port2.postMessage(0);
+});
+"#;
+
+#[tokio::test]
+#[ignore = "a benchmark: run `cargo xtask bench-ui`"]
+async fn bench_frame_time_of_the_largest_preset_at_full_speed() {
+    if !enabled() {
+        return;
+    }
+    let server = StaticServer::start(&dist_folder(), SUB_PATH);
+    let session = Session::start(1600, 1000).await;
+    session
+        .open(
+            &format!("{}#/sandbox", server.url),
+            "[data-testid=\"playground\"]",
+        )
+        .await;
+    session
+        .run_script(
+            "const s = document.querySelector('[data-testid=preset]'); s.value = 'largest'; s.dispatchEvent(new Event('change', {bubbles: true}));",
+        )
+        .await;
+    session.click("load-preset").await;
+    session
+        .wait_until(
+            "9 brokers",
+            "return document.querySelectorAll('[data-testid=broker]').length === 9;",
+        )
+        .await;
+    session
+        .run_script(
+            "const s = document.querySelector('[data-testid=speed]'); s.value = s.max; s.dispatchEvent(new Event('input', {bubbles: true}));",
+        )
+        .await;
+    session.run_script(FRAME_PROBE).await;
+    let start_ms = session
+        .run_script("return Number(document.querySelector('[data-testid=clock]').dataset.nowMs);")
+        .await;
+    session.click("play-pause").await;
+    tokio::time::sleep(Duration::from_secs(15)).await;
+    session.click("play-pause").await;
+    let end_ms = session
+        .run_script("return Number(document.querySelector('[data-testid=clock]').dataset.nowMs);")
+        .await;
+    let times = session.run_script("return window.kplayFrameTimes;").await;
+    let mut times: Vec<f64> = times
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|v| v.as_f64())
+        .collect();
+    // The first frames include the switch to playing; keep the steady state.
+    let steady = times.split_off(times.len().min(10));
+    let mut sorted = steady;
+    sorted.sort_by(|a, b| a.total_cmp(b));
+    let simulated = end_ms.as_f64().unwrap_or(0.0) - start_ms.as_f64().unwrap_or(0.0);
+    println!(
+        "bench-ui frame time, largest preset (9 brokers, 48 partitions x3, 18 consumers, 200 records/s) at full speed: {} frames, p50 {:.2} ms, p95 {:.2} ms, p99 {:.2} ms, max {:.2} ms; {:.1} s simulated in 15 s",
+        sorted.len(),
+        percentile(&sorted, 0.50),
+        percentile(&sorted, 0.95),
+        percentile(&sorted, 0.99),
+        sorted.last().copied().unwrap_or(f64::NAN),
+        simulated / 1000.0
+    );
+    session.finish().await;
+}
+
+async fn median_time_to_mark(url: &str, ready_css: &str, loads: usize) -> (f64, Vec<f64>) {
+    let mut times = Vec::new();
+    for _ in 0..loads {
+        // A fresh profile each time: no cache, no saved session.
+        let session = Session::start(1280, 900).await;
+        session.open(url, ready_css).await;
+        let time = session
+            .run_script("const m = performance.getEntriesByName('kplay-mounted')[0]; return m ? m.startTime : null;")
+            .await;
+        times.push(time.as_f64().expect("the page set its mark"));
+        session.finish().await;
+    }
+    let mut sorted = times.clone();
+    sorted.sort_by(|a, b| a.total_cmp(b));
+    (percentile(&sorted, 0.5), times)
+}
+
+#[tokio::test]
+#[ignore = "a benchmark: run `cargo xtask bench-ui`"]
+async fn bench_time_to_interactive_of_the_first_lesson_against_an_empty_page() {
+    if !enabled() {
+        return;
+    }
+    let server = StaticServer::start(&dist_folder(), SUB_PATH);
+    let lesson = format!("{}#/lessons/topics-partitions-keys", server.url);
+    let (app, app_times) =
+        median_time_to_mark(&lesson, "[data-testid=\"partitioning-sim\"]", 10).await;
+    let empty_folder = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/empty");
+    let empty_server = StaticServer::start(&empty_folder, SUB_PATH);
+    let (empty, empty_times) =
+        median_time_to_mark(&empty_server.url, "[data-testid=\"lesson-list\"]", 10).await;
+    let sandbox = format!("{}#/sandbox", server.url);
+    let (playground, _) = median_time_to_mark(&sandbox, "[data-testid=\"partition-row\"]", 5).await;
+    println!(
+        "bench-ui time to interactive (navigation start to mounted), median of 10 fresh loads: first lesson {app:.1} ms, empty page {empty:.1} ms (floor); sandbox playground {playground:.1} ms (median of 5)"
+    );
+    println!("  first lesson loads: {app_times:.1?}");
+    println!("  empty page loads: {empty_times:.1?}");
+}

@@ -1,0 +1,475 @@
+//! End to end: the playground in the sandbox, in headless Chromium.
+//!
+//! The sandbox starts on its first preset: 3 brokers, `orders` with 3 partitions and
+//! replication factor 3, `producer-1`, and the group `orders-app` of two consumers.
+
+use kplay_e2e::{open_playground, Session};
+use serde_json::{json, Value};
+use std::time::Duration;
+
+const SANDBOX: &str = "#/sandbox";
+
+async fn open_sandbox(session: &Session, base: &str) {
+    session
+        .open(&format!("{base}{SANDBOX}"), "[data-testid=\"playground\"]")
+        .await;
+    session.by_test_id("partition-table").await;
+}
+
+/// Lets simulated time pass at once (the "+10 s" button).
+async fn skip_10s(session: &Session) {
+    let before = clock(session).await;
+    session.click("skip-10s").await;
+    session
+        .wait_until(
+            "the clock moved",
+            &format!("return Number(document.querySelector('[data-testid=clock]').dataset.nowMs) > {before};"),
+        )
+        .await;
+}
+
+async fn clock(session: &Session) -> i64 {
+    session
+        .attr_of("[data-testid=\"clock\"]", "data-now-ms")
+        .await
+        .and_then(|t| t.parse().ok())
+        .expect("the clock shows a time")
+}
+
+fn row(partition: &str) -> String {
+    format!("[data-testid=\"partition-row\"][data-partition=\"{partition}\"]")
+}
+
+/// (leader, ISR) of a partition as the table shows it, once the table has refreshed.
+async fn leader_and_isr(session: &Session, partition: &str) -> (String, Vec<String>) {
+    let css = row(partition);
+    let leader = session
+        .attr_of(&css, "data-leader")
+        .await
+        .unwrap_or_default();
+    let isr = session.attr_of(&css, "data-isr").await.unwrap_or_default();
+    (leader, isr.split(',').map(str::to_owned).collect())
+}
+
+/// Everything the state tables show, to compare two pages.
+async fn state_fingerprint(session: &Session) -> Value {
+    session
+        .run_script(
+            "const text = s => Array.from(document.querySelectorAll(s)).map(e => e.textContent).join('|');
+             return [document.querySelector('[data-testid=clock]').dataset.nowMs,
+                     text('[data-testid=partition-row]'),
+                     text('[data-testid=member]'),
+                     text('[data-testid=log-record]')];",
+        )
+        .await
+}
+
+async fn send(session: &Session, key: &str, value: &str) {
+    session.type_into("send-key", key).await;
+    session.type_into("send-value", value).await;
+    session.click("send").await;
+}
+
+#[tokio::test]
+#[ignore = "needs dist/ and ChromeDriver: run `cargo xtask test`"]
+async fn killing_a_leader_elects_a_new_leader_from_the_isr_and_the_picture_shows_it() {
+    let (server, session) = open_playground(1440, 1000).await;
+    open_sandbox(&session, &server.url).await;
+    skip_10s(&session).await;
+    let (old_leader, isr) = leader_and_isr(&session, "orders-0").await;
+    assert_eq!(isr.len(), 3, "every replica starts in sync: {isr:?}");
+
+    session
+        .click_css(&format!(
+            "{} [data-testid=\"kill-leader\"]",
+            row("orders-0")
+        ))
+        .await;
+    // A killed broker is noticed when broker.session.timeout.ms (9 s) passes without heartbeat.
+    skip_10s(&session).await;
+    skip_10s(&session).await;
+    session
+        .wait_until(
+            "a new leader",
+            &format!(
+                "const r = document.querySelector('{}'); return r && r.dataset.leader !== '{old_leader}' && r.dataset.leader !== '';",
+                row("orders-0").replace('\'', "\\'")
+            ),
+        )
+        .await;
+    let (new_leader, new_isr) = leader_and_isr(&session, "orders-0").await;
+    assert!(
+        isr.contains(&new_leader),
+        "{new_leader} was in the ISR {isr:?}"
+    );
+    assert!(
+        !new_isr.contains(&old_leader),
+        "the dead broker left the ISR"
+    );
+
+    // The table shows the controller's metadata; the picture shows what each broker itself
+    // knows, which follows once the broker has fetched the new metadata. Here broker 1 was
+    // also the active controller, and the survivors wait for their metadata fetch held by it
+    // to time out before they ask the new controller: let simulated time pass until then.
+    let replica = format!(
+        "[data-testid=\"replica\"][data-partition=\"orders-0\"][data-broker=\"{new_leader}\"]"
+    );
+    let mut picture_role = None;
+    for _ in 0..6 {
+        picture_role = session.attr_of(&replica, "data-role").await;
+        if picture_role.as_deref() == Some("leader") {
+            break;
+        }
+        skip_10s(&session).await;
+    }
+    assert_eq!(picture_role.as_deref(), Some("leader"));
+    let dead = session
+        .attr_of(
+            &format!("[data-testid=\"broker\"][data-broker=\"{old_leader}\"]"),
+            "data-up",
+        )
+        .await;
+    assert_eq!(dead.as_deref(), Some("false"));
+    let events = session.text_of("[data-testid=\"event-log\"]").await;
+    assert!(
+        events.contains("from the ISR"),
+        "the event log names the mechanism"
+    );
+    session.screenshot("playground-leader-killed-desktop").await;
+    session.finish().await;
+}
+
+#[tokio::test]
+#[ignore = "needs dist/ and ChromeDriver: run `cargo xtask test`"]
+async fn adding_consumers_past_the_partition_count_shows_an_idle_member() {
+    let (server, session) = open_playground(360, 800).await;
+    open_sandbox(&session, &server.url).await;
+    session
+        .wait_for("[data-testid=\"group\"][data-group=\"orders-app\"]")
+        .await;
+    session.click("add-consumer").await;
+    session.click("add-consumer").await;
+    skip_10s(&session).await;
+    skip_10s(&session).await;
+    session
+        .wait_until(
+            "an idle member",
+            "return document.querySelectorAll('[data-testid=member][data-idle=true]').length === 1;",
+        )
+        .await;
+    let members = session.all("[data-testid=\"member\"]").await;
+    assert_eq!(members.len(), 4, "two members plus two added");
+    let state = session.text_of("[data-testid=\"group-state\"]").await;
+    assert_eq!(state, "Stable");
+    let idle = session.text_of("[data-testid=\"idle-badge\"]").await;
+    assert_eq!(idle, "idle");
+    let fits = session
+        .run_script("return document.documentElement.scrollWidth <= window.innerWidth;")
+        .await;
+    assert_eq!(fits, json!(true), "no horizontal scroll at 360 px");
+    session.screenshot("playground-idle-member-phone").await;
+    session
+        .run_script("document.querySelector('[data-testid=cluster-panel]').scrollIntoView();")
+        .await;
+    session.screenshot("playground-cluster-phone").await;
+    session.finish().await;
+}
+
+#[tokio::test]
+#[ignore = "needs dist/ and ChromeDriver: run `cargo xtask test`"]
+async fn a_share_link_opened_in_a_fresh_browser_reproduces_the_state() {
+    let (server, session) = open_playground(1280, 900).await;
+    open_sandbox(&session, &server.url).await;
+    send(&session, "alice", "first").await;
+    skip_10s(&session).await;
+    session
+        .click_css("[data-testid=\"broker\"][data-broker=\"2\"] [data-testid=\"stop-broker\"]")
+        .await;
+    send(&session, "bob", "second").await;
+    skip_10s(&session).await;
+    session.click("make-share-link").await;
+    let link = session
+        .prop_of("[data-testid=\"share-link\"]", "value")
+        .await
+        .expect("a link");
+    assert!(link.contains("#/sandbox?s="), "{link}");
+    let expected = state_fingerprint(&session).await;
+    session.finish().await;
+
+    let fresh = Session::start(1280, 900).await;
+    fresh.open(&link, "[data-testid=\"playground\"]").await;
+    fresh.by_test_id("partition-row").await;
+    let notice = fresh.text_of("[data-testid=\"playground-notice\"]").await;
+    assert!(notice.contains("opened from a link"), "{notice}");
+    assert_eq!(state_fingerprint(&fresh).await, expected);
+    let address = fresh.run_script("return location.hash;").await;
+    assert_eq!(address, json!("#/sandbox"), "the session left the address");
+
+    // A tampered link: a clear message and a fresh session.
+    let tampered = link.replace("?s=", "?s=AAAA!");
+    fresh.client.goto("about:blank").await.expect("leave");
+    fresh.open(&tampered, "[data-testid=\"playground\"]").await;
+    let notice = fresh.text_of("[data-testid=\"playground-notice\"]").await;
+    assert!(notice.contains("could not be opened"), "{notice}");
+    assert_eq!(clock(&fresh).await, clock_after_setup(&fresh).await);
+
+    // The good link again, on the page already open: only the fragment changes, and the page
+    // rebuilds with the link's session.
+    fresh.client.goto(&link).await.expect("open the link");
+    fresh
+        .wait_until(
+            "the link's session replaced the fresh one",
+            "const n = document.querySelector('[data-testid=playground-notice]'); return !!n && n.textContent.includes('opened from a link');",
+        )
+        .await;
+    fresh.by_test_id("partition-row").await;
+    assert_eq!(state_fingerprint(&fresh).await, expected);
+    fresh.finish().await;
+}
+
+async fn clock_after_setup(session: &Session) -> i64 {
+    session
+        .attr_of("[data-testid=\"timeline\"]", "min")
+        .await
+        .and_then(|t| t.parse().ok())
+        .expect("the timeline starts somewhere")
+}
+
+#[tokio::test]
+#[ignore = "needs dist/ and ChromeDriver: run `cargo xtask test`"]
+async fn a_reload_keeps_the_session_and_the_timeline_rewinds() {
+    let (server, session) = open_playground(1280, 900).await;
+    open_sandbox(&session, &server.url).await;
+    send(&session, "carol", "kept").await;
+    skip_10s(&session).await;
+    let expected = state_fingerprint(&session).await;
+    session.client.refresh().await.expect("reload");
+    session.by_test_id("partition-row").await;
+    assert_eq!(state_fingerprint(&session).await, expected);
+
+    // Back to the start of the timeline, then play the recorded future back.
+    let start = clock_after_setup(&session).await;
+    session
+        .run_script(&format!(
+            "const t = document.querySelector('[data-testid=timeline]'); t.value = '{start}'; t.dispatchEvent(new Event('input', {{bubbles: true}}));"
+        ))
+        .await;
+    session
+        .wait_until(
+            "the past",
+            "return document.querySelector('[data-testid=go-live]').disabled === false;",
+        )
+        .await;
+    assert_eq!(clock(&session).await, start);
+    session.click("go-live").await;
+    session
+        .wait_until(
+            "the end again",
+            "return document.querySelector('[data-testid=go-live]').disabled === true;",
+        )
+        .await;
+    assert_eq!(state_fingerprint(&session).await, expected);
+    session.finish().await;
+}
+
+#[tokio::test]
+#[ignore = "needs dist/ and ChromeDriver: run `cargo xtask test`"]
+async fn keys_values_and_topic_names_with_html_are_shown_as_text() {
+    let (server, session) = open_playground(1280, 900).await;
+    open_sandbox(&session, &server.url).await;
+    let key = "<img src=x onerror=\"window.kplayInjected=1\">";
+    send(&session, key, "<b>bold?</b>").await;
+    skip_10s(&session).await;
+    session
+        .type_into(
+            "terminal-input",
+            "kafka-topics --bootstrap-server localhost:9092 --create --topic '<script>window.kplayInjected=2</script>'\n",
+        )
+        .await;
+    session
+        .wait_until(
+            "the terminal answered",
+            "return document.querySelectorAll('[data-testid=terminal-entry]').length === 1;",
+        )
+        .await;
+    let terminal = session.text_of("[data-testid=\"terminal-output\"]").await;
+    assert!(
+        terminal.contains("<script>window.kplayInjected=2</script>"),
+        "{terminal}"
+    );
+    let sends = session.text_of("[data-testid=\"sends\"]").await;
+    assert!(
+        sends.contains(key) && sends.contains("<b>bold?</b>"),
+        "{sends}"
+    );
+    let log = session.text_of("[data-testid=\"log-panel\"]").await;
+    assert!(log.contains("<b>bold?</b>") || log.contains(key) || !log.is_empty());
+    let injected = session
+        .run_script(
+            "return [document.querySelectorAll('[data-testid=playground] img, [data-testid=playground] b, [data-testid=playground] script').length, window.kplayInjected === undefined];",
+        )
+        .await;
+    assert_eq!(injected, json!([0, true]), "user text became HTML");
+    session.finish().await;
+}
+
+#[tokio::test]
+#[ignore = "needs dist/ and ChromeDriver: run `cargo xtask test`"]
+async fn paused_the_page_schedules_no_timer_and_no_animation_frame() {
+    let (server, session) = open_playground(1280, 900).await;
+    open_sandbox(&session, &server.url).await;
+    session
+        .run_script(
+            "window.kplayCounts = {raf: 0, timeout: 0, interval: 0};
+             for (const [name, key] of [['requestAnimationFrame', 'raf'], ['setTimeout', 'timeout'], ['setInterval', 'interval']]) {
+               const original = window[name].bind(window);
+               window[name] = (...args) => { window.kplayCounts[key]++; return original(...args); };
+             }",
+        )
+        .await;
+    session.click("play-pause").await;
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    let playing = session.run_script("return window.kplayCounts.raf;").await;
+    assert!(
+        playing.as_u64().unwrap_or(0) > 5,
+        "playing runs frames: {playing}"
+    );
+    session.click("play-pause").await;
+    session
+        .wait_until("paused", "return document.querySelector('[data-testid=playground]').dataset.playing === 'false';")
+        .await;
+    session
+        .run_script("window.kplayCounts = {raf: 0, timeout: 0, interval: 0};")
+        .await;
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let counts = session.run_script("return window.kplayCounts;").await;
+    assert_eq!(counts, json!({"raf": 0, "timeout": 0, "interval": 0}));
+
+    // The keyboard: space plays, `?` opens the help, not while typing.
+    session
+        .run_script("document.activeElement.blur(); document.body.focus();")
+        .await;
+    let body = session.wait_for("body").await;
+    body.send_keys("?").await.expect("keys");
+    session.by_test_id("help").await;
+    session.screenshot("playground-help-desktop").await;
+    session.finish().await;
+}
+
+/// Every action a learner could take, at random (seeded), 500 times, in the page itself.
+const RANDOM_RUN: &str = r#"
+const done = arguments[arguments.length - 1];
+let seed = 12345;
+const random = n => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed % n; };
+const texts = ['<b>x</b>', 'orders', 'alice', '', '12', '-1', 'kafka-topics --bootstrap-server localhost:9092 --describe',
+  'kplay broker stop 1', 'kplay broker start 1', 'help', 'kafka-topics --nope', "'", 'kplay time advance 2s',
+  'kplay consumer crash consumer-1', '999999999999'];
+const root = () => document.querySelector('[data-testid=playground]');
+const skip = new Set(['export-script', 'import-script', 'reset']);
+(async () => {
+  let actions = 0;
+  for (let i = 0; i < 520; i++) {
+    const r = root();
+    if (!r) { done('the playground disappeared after ' + actions + ' actions'); return; }
+    const kind = random(10);
+    if (kind < 5) {
+      const buttons = Array.from(r.querySelectorAll('button:not([disabled])')).filter(b => !skip.has(b.dataset.testid));
+      if (buttons.length) { buttons[random(buttons.length)].click(); actions++; }
+    } else if (kind < 7) {
+      const inputs = Array.from(r.querySelectorAll('input[type=text]'));
+      if (inputs.length) {
+        const input = inputs[random(inputs.length)];
+        input.value = texts[random(texts.length)];
+        input.dispatchEvent(new Event('input', {bubbles: true}));
+        input.dispatchEvent(new KeyboardEvent('keydown', {key: 'Enter', bubbles: true}));
+        if (input.form) { input.form.requestSubmit(); }
+        actions++;
+      }
+    } else if (kind < 8) {
+      const selects = Array.from(r.querySelectorAll('select'));
+      if (selects.length) {
+        const select = selects[random(selects.length)];
+        if (select.options.length) {
+          select.selectedIndex = random(select.options.length);
+          select.dispatchEvent(new Event('change', {bubbles: true}));
+          actions++;
+        }
+      }
+    } else if (kind < 9) {
+      const ranges = Array.from(r.querySelectorAll('input[type=range]'));
+      if (ranges.length) {
+        const range = ranges[random(ranges.length)];
+        const min = Number(range.min), max = Number(range.max);
+        range.value = String(min + random(Math.max(1, max - min + 1)));
+        range.dispatchEvent(new Event('input', {bubbles: true}));
+        actions++;
+      }
+    } else {
+      document.body.dispatchEvent(new KeyboardEvent('keydown', {key: [' ', '.', '?'][random(3)], bubbles: true}));
+      actions++;
+    }
+    await new Promise(resolve => setTimeout(resolve, random(3) === 0 ? 30 : 0));
+  }
+  const pause = root().querySelector('[data-testid=play-pause]');
+  if (root().dataset.playing === 'true') { pause.click(); }
+  done(actions);
+})();
+"#;
+
+#[tokio::test]
+#[ignore = "needs dist/ and ChromeDriver: run `cargo xtask test`"]
+async fn five_hundred_random_actions_log_no_error_and_never_panic() {
+    let (server, session) = open_playground(1280, 900).await;
+    open_sandbox(&session, &server.url).await;
+    session
+        .client
+        .update_timeouts(fantoccini::wd::TimeoutConfiguration::new(
+            Some(Duration::from_secs(600)),
+            Some(Duration::from_secs(60)),
+            Some(Duration::ZERO),
+        ))
+        .await
+        .expect("script timeout");
+    let actions = session.run_async_script(RANDOM_RUN).await;
+    assert!(
+        actions.as_u64().unwrap_or(0) >= 500,
+        "random run: {actions}"
+    );
+    // Still alive and answering.
+    session.by_test_id("partition-table").await;
+    session
+        .screenshot("playground-after-random-run-desktop")
+        .await;
+    session.finish().await;
+}
+
+#[tokio::test]
+#[ignore = "needs dist/ and ChromeDriver: run `cargo xtask test`"]
+async fn the_largest_preset_and_the_dark_theme_render() {
+    let (server, session) = open_playground(1600, 1000).await;
+    open_sandbox(&session, &server.url).await;
+    session
+        .run_script(
+            "const s = document.querySelector('[data-testid=preset]'); s.value = 'largest'; s.dispatchEvent(new Event('change', {bubbles: true}));",
+        )
+        .await;
+    session.click("load-preset").await;
+    session
+        .wait_until(
+            "9 brokers",
+            "return document.querySelectorAll('[data-testid=broker]').length === 9;",
+        )
+        .await;
+    skip_10s(&session).await;
+    let replicas = session.all("[data-testid=\"replica\"]").await;
+    assert_eq!(replicas.len(), 144, "48 partitions × 3 replicas");
+    session.click("theme").await;
+    session.click("theme").await;
+    let theme = session
+        .run_script("return document.documentElement.dataset.theme;")
+        .await;
+    assert_eq!(theme, json!("dark"));
+    session.screenshot("playground-largest-dark-desktop").await;
+    session.click("theme").await;
+    session.finish().await;
+}

@@ -1,0 +1,153 @@
+//! End to end: lessons beside the live playground, in headless Chromium. Each lesson builds
+//! its own cluster, shows only its panels, runs its kplay blocks from "Run" buttons and keeps
+//! its session across a reload.
+
+use kplay_e2e::{open_playground, Session};
+use serde_json::json;
+
+/// A lesson whose panels are `cluster, producer, log, terminal, events` and whose first block
+/// is `kafka-topics --describe --topic orders`.
+const LESSON: &str = "#/lessons/brokers-replication";
+
+async fn open_lesson(session: &Session, url: &str) {
+    session.open(url, "[data-testid=\"playground\"]").await;
+    session.by_test_id("partition-table").await;
+}
+
+async fn count(session: &Session, css: &str) -> i64 {
+    session
+        .run_script(&format!(
+            "return document.querySelectorAll('{}').length;",
+            css.replace('\'', "\\'")
+        ))
+        .await
+        .as_i64()
+        .unwrap_or(-1)
+}
+
+#[tokio::test]
+#[ignore = "needs dist/ and ChromeDriver: run `cargo xtask test`"]
+async fn every_playground_lesson_opens_its_live_view_without_an_error() {
+    let (server, session) = open_playground(1280, 900).await;
+    let slugs = session_slugs(&session, &server.url).await;
+    assert!(
+        slugs.len() >= 10,
+        "the lesson list links the lessons: {slugs:?}"
+    );
+    for slug in slugs
+        .iter()
+        .filter(|slug| *slug != "topics-partitions-keys")
+    {
+        open_lesson(&session, &format!("{}#/lessons/{slug}", server.url)).await;
+        let notices = session
+            .run_script(
+                "return Array.from(document.querySelectorAll('[data-testid=playground-notice].error')).map(e => e.textContent);",
+            )
+            .await;
+        assert_eq!(
+            notices,
+            json!([]),
+            "{slug}: the playground says something went wrong"
+        );
+        assert!(
+            count(&session, "[data-testid=run-block]").await > 0,
+            "{slug}: its kplay blocks have Run buttons"
+        );
+    }
+    session.finish().await;
+}
+
+/// The lesson slugs the home page links to, in order.
+async fn session_slugs(session: &Session, base: &str) -> Vec<String> {
+    session
+        .open(&format!("{base}#/"), "[data-testid=\"lesson-list\"]")
+        .await;
+    let slugs = session
+        .run_script(
+            "return Array.from(document.querySelectorAll('[data-testid=lesson-link]')).map(a => a.getAttribute('href').replace('#/lessons/', ''));",
+        )
+        .await;
+    serde_json::from_value(slugs).expect("a list of slugs")
+}
+
+#[tokio::test]
+#[ignore = "needs dist/ and ChromeDriver: run `cargo xtask test`"]
+async fn a_run_button_runs_its_block_in_the_lessons_playground_and_a_reload_keeps_it() {
+    let (server, session) = open_playground(1400, 1000).await;
+    let url = format!("{}{LESSON}", server.url);
+    open_lesson(&session, &url).await;
+
+    // Only the lesson's panels.
+    for (panel, shown) in [
+        ("cluster-panel", 1),
+        ("terminal", 1),
+        ("event-log", 1),
+        ("groups-panel", 0),
+        ("alerts", 0),
+    ] {
+        assert_eq!(
+            count(&session, &format!("[data-testid=\"{panel}\"]")).await,
+            shown,
+            "{panel}"
+        );
+    }
+
+    // The first Run button, from the keyboard.
+    let clock_before = session
+        .attr_of("[data-testid=\"clock\"]", "data-now-ms")
+        .await;
+    let button = session.wait_for("[data-testid=\"run-block\"]").await;
+    button
+        .send_keys("\u{e007}")
+        .await
+        .expect("press Enter on Run");
+    session
+        .wait_until(
+            "the block's output in the terminal",
+            "const o = document.querySelector('[data-testid=terminal-output]'); return !!o && o.textContent.includes('Topic: orders');",
+        )
+        .await;
+    assert_eq!(count(&session, "[data-testid=\"terminal-entry\"]").await, 1);
+    assert_eq!(
+        session
+            .attr_of("[data-testid=\"playground\"]", "data-playing")
+            .await
+            .as_deref(),
+        Some("false"),
+        "the clock is paused"
+    );
+    assert_eq!(
+        session
+            .attr_of("[data-testid=\"clock\"]", "data-now-ms")
+            .await,
+        clock_before,
+        "no simulated time passed"
+    );
+    session.screenshot("lesson-run-block-desktop").await;
+
+    // The session is this lesson's, and survives a reload.
+    let stored = session
+        .run_script(
+            "return localStorage.getItem('kplay.lesson.brokers-replication.session.v1') || '';",
+        )
+        .await;
+    assert!(
+        stored.as_str().is_some_and(|s| s.contains("kafka-topics")),
+        "{stored}"
+    );
+    session.client.refresh().await.expect("reload");
+    open_lesson(&session, &url).await;
+    session
+        .wait_until(
+            "the timeline holds the block's action again",
+            "const t = document.querySelector('[data-testid=timeline]'); return !!t && Number(t.max) >= Number(t.min);",
+        )
+        .await;
+    let stored_after = session
+        .run_script(
+            "return localStorage.getItem('kplay.lesson.brokers-replication.session.v1') || '';",
+        )
+        .await;
+    assert_eq!(stored_after, stored, "the reload kept the lesson's session");
+    session.finish().await;
+}

@@ -1,0 +1,523 @@
+//! The cluster picture: brokers (the controller marked) holding their partition replicas, each
+//! replica's role, in-sync state, log end offset and its partition's high watermark; failure
+//! buttons on each broker; and the textual table of partitions beside it.
+//!
+//! Roles are told apart by shape and label as well as colour: a leader is a solid square with
+//! "L", a follower a round chip with "F", an out-of-sync replica has a dashed outline and "out
+//! of ISR", an offline one "offline".
+
+use std::collections::BTreeMap;
+
+use kplay_core::view::cluster::ClusterView;
+use kplay_core::{BrokerId, TopicPartition};
+use leptos::prelude::*;
+
+use super::failures::{BrokerAction, BrokerButtons};
+use super::Intent;
+
+/// A replica's role as drawn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    Leader,
+    Follower,
+    Offline,
+}
+
+/// One replica chip.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReplicaVm {
+    pub partition: TopicPartition,
+    pub broker: i32,
+    pub role: Role,
+    pub in_sync: bool,
+    pub log_end_offset: i64,
+    /// The partition's high watermark (the leader's).
+    pub high_watermark: i64,
+}
+
+impl ReplicaVm {
+    /// The words a screen reader and the tooltip use.
+    pub fn description(&self) -> String {
+        let role = match self.role {
+            Role::Leader => "leader",
+            Role::Follower => "follower",
+            Role::Offline => "offline replica",
+        };
+        let sync = if self.in_sync {
+            "in sync"
+        } else {
+            "out of sync"
+        };
+        format!(
+            "{} on broker {}: {role}, {sync}, log end offset {}, high watermark {}",
+            self.partition, self.broker, self.log_end_offset, self.high_watermark
+        )
+    }
+
+    /// The short label inside the chip.
+    pub fn badge(&self) -> &'static str {
+        match (self.role, self.in_sync) {
+            (Role::Leader, _) => "L",
+            (Role::Follower, true) => "F",
+            (Role::Follower, false) => "F✕",
+            (Role::Offline, _) => "—",
+        }
+    }
+}
+
+/// One broker card.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BrokerVm {
+    pub id: i32,
+    pub status: String,
+    pub up: bool,
+    pub fenced: bool,
+    pub is_controller: bool,
+    pub is_voter: bool,
+    pub isolated: bool,
+    pub delay_ms: i64,
+    pub held: bool,
+    pub leads: i32,
+    /// Its replicas' keys, in partition order.
+    pub replicas: Vec<(TopicPartition, i32)>,
+}
+
+/// The whole picture.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ClusterVm {
+    pub brokers: Vec<BrokerVm>,
+    pub replicas: BTreeMap<(TopicPartition, i32), ReplicaVm>,
+    pub controller: Option<i32>,
+    pub hidden_internal: i32,
+}
+
+/// One row of the partition table.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct PartitionRowVm {
+    pub partition: TopicPartition,
+    pub leader: Option<i32>,
+    pub leader_epoch: i32,
+    pub replicas: String,
+    pub isr: String,
+    pub out_of_sync: String,
+    pub high_watermark: i64,
+    pub log_end_offset: i64,
+    pub log_start_offset: i64,
+    pub under_replicated: bool,
+}
+
+/// The picture from the cluster's view; internal topics only when asked.
+pub fn cluster_vm(view: &ClusterView, show_internal: bool) -> ClusterVm {
+    let hw: BTreeMap<&TopicPartition, i64> = view
+        .topics
+        .iter()
+        .flat_map(|topic| topic.partitions.iter())
+        .map(|p| (&p.partition, p.high_watermark.0))
+        .collect();
+    let shown = |partition: &TopicPartition| show_internal || !partition.topic.starts_with("__");
+    let mut replicas = BTreeMap::new();
+    let mut hidden_internal = 0;
+    let brokers = view
+        .brokers
+        .iter()
+        .map(|broker| {
+            let mut keys = Vec::new();
+            let mut leads = 0;
+            for replica in &broker.replicas {
+                if !shown(&replica.partition) {
+                    hidden_internal += 1;
+                    continue;
+                }
+                let role = match replica.role.as_str() {
+                    "leader" if broker.up => Role::Leader,
+                    "follower" if broker.up => Role::Follower,
+                    _ => Role::Offline,
+                };
+                if role == Role::Leader {
+                    leads += 1;
+                }
+                let key = (replica.partition.clone(), broker.id.0);
+                replicas.insert(
+                    key.clone(),
+                    ReplicaVm {
+                        partition: replica.partition.clone(),
+                        broker: broker.id.0,
+                        role,
+                        in_sync: replica.in_sync,
+                        log_end_offset: replica.log_end_offset.0,
+                        high_watermark: hw.get(&replica.partition).copied().unwrap_or(-1),
+                    },
+                );
+                keys.push(key);
+            }
+            BrokerVm {
+                id: broker.id.0,
+                status: broker.status.clone(),
+                up: broker.up,
+                fenced: broker.fenced,
+                is_controller: broker.is_controller,
+                is_voter: broker.is_voter,
+                isolated: view.network.isolated.contains(&broker.id),
+                delay_ms: view
+                    .network
+                    .delayed
+                    .iter()
+                    .find(|(id, _)| *id == broker.id)
+                    .map_or(0, |(_, ms)| *ms),
+                held: view.network.held.contains(&broker.id),
+                leads,
+                replicas: keys,
+            }
+        })
+        .collect();
+    ClusterVm {
+        brokers,
+        replicas,
+        controller: view.controller.map(|b| b.0),
+        hidden_internal,
+    }
+}
+
+/// The partition table's rows (user topics only unless asked).
+pub fn partition_rows(view: &ClusterView, show_internal: bool) -> Vec<PartitionRowVm> {
+    let list = |brokers: &[BrokerId]| {
+        brokers
+            .iter()
+            .map(|b| b.0.to_string())
+            .collect::<Vec<_>>()
+            .join(",")
+    };
+    view.topics
+        .iter()
+        .filter(|topic| show_internal || !topic.internal)
+        .flat_map(|topic| topic.partitions.iter())
+        .map(|p| {
+            let out: Vec<BrokerId> = p
+                .replicas
+                .iter()
+                .filter(|b| !p.isr.contains(b))
+                .copied()
+                .collect();
+            PartitionRowVm {
+                partition: p.partition.clone(),
+                leader: p.leader.map(|b| b.0),
+                leader_epoch: p.leader_epoch,
+                replicas: list(&p.replicas),
+                isr: list(&p.isr),
+                out_of_sync: list(&out),
+                high_watermark: p.high_watermark.0,
+                log_end_offset: p.log_end_offset.0,
+                log_start_offset: p.log_start_offset.0,
+                under_replicated: p.isr.len() < p.replicas.len(),
+            }
+        })
+        .collect()
+}
+
+/// A broker's status line.
+pub fn broker_status(broker: &BrokerVm) -> String {
+    let mut parts = vec![broker.status.clone()];
+    if broker.fenced && broker.up {
+        parts.push("fenced".to_owned());
+    }
+    if broker.isolated {
+        parts.push("isolated".to_owned());
+    }
+    if broker.delay_ms > 0 {
+        parts.push(format!("slowed +{} ms", broker.delay_ms));
+    }
+    if broker.held {
+        parts.push("fetches paused".to_owned());
+    }
+    parts.push(format!("leads {}", broker.leads));
+    parts.join(" · ")
+}
+
+/// The brokers and their replicas.
+#[component]
+pub fn ClusterPicture(
+    /// The picture, updated every frame.
+    cluster: Memo<ClusterVm>,
+    /// The partition picked for the log view, highlighted.
+    selected: Memo<Option<TopicPartition>>,
+    /// Carries out what the learner asked for.
+    dispatch: Callback<Intent>,
+) -> impl IntoView {
+    let broker_ids =
+        Memo::new(move |_| cluster.with(|c| c.brokers.iter().map(|b| b.id).collect::<Vec<_>>()));
+    view! {
+        <div class="brokers" data-testid="brokers">
+            <For each=move || broker_ids.get() key=|id| *id let:id>
+                <BrokerCard id=id cluster=cluster selected=selected dispatch=dispatch />
+            </For>
+        </div>
+    }
+}
+
+#[component]
+fn BrokerCard(
+    id: i32,
+    cluster: Memo<ClusterVm>,
+    selected: Memo<Option<TopicPartition>>,
+    dispatch: Callback<Intent>,
+) -> impl IntoView {
+    let broker =
+        Memo::new(move |_| cluster.with(|c| c.brokers.iter().find(|b| b.id == id).cloned()));
+    let keys = Memo::new(move |_| {
+        broker.with(|b| b.as_ref().map(|b| b.replicas.clone()).unwrap_or_default())
+    });
+    let flag = move |f: fn(&BrokerVm) -> bool| move || broker.with(|b| b.as_ref().is_some_and(f));
+    let status = move || broker.with(|b| b.as_ref().map(broker_status).unwrap_or_default());
+    let on_action = Callback::new(move |action: BrokerAction| {
+        dispatch.run(Intent::Broker(BrokerId(id), action))
+    });
+    view! {
+        <section
+            class="broker"
+            class:broker-down=move || !flag(|b| b.up)()
+            class:broker-isolated=flag(|b| b.isolated)
+            data-testid="broker"
+            data-broker=id
+            data-up=move || flag(|b| b.up)().to_string()
+            aria-label=move || format!("Broker {id}")
+        >
+            <header class="broker-head">
+                <h4 class="broker-title">
+                    "Broker " {id}
+                    <Show when=flag(|b| b.is_controller)>
+                        <span class="badge badge-controller" data-testid="controller-badge" title="Active controller">
+                            "♛ controller"
+                        </span>
+                    </Show>
+                </h4>
+                <p class="broker-status" data-testid="broker-status">{status}</p>
+            </header>
+            <ul class="replicas" aria-label=move || format!("Replicas on broker {id}")>
+                <For each=move || keys.get() key=|key| key.clone() let:key>
+                    <ReplicaChip key=key cluster=cluster selected=selected dispatch=dispatch />
+                </For>
+            </ul>
+            <BrokerButtons broker=broker on_action=on_action />
+        </section>
+    }
+}
+
+#[component]
+fn ReplicaChip(
+    key: (TopicPartition, i32),
+    cluster: Memo<ClusterVm>,
+    selected: Memo<Option<TopicPartition>>,
+    dispatch: Callback<Intent>,
+) -> impl IntoView {
+    let lookup = key.clone();
+    let replica = Memo::new(move |_| cluster.with(|c| c.replicas.get(&lookup).cloned()));
+    let partition = key.0.clone();
+    let is_selected = {
+        let partition = partition.clone();
+        move || selected.with(|s| s.as_ref() == Some(&partition))
+    };
+    let role = move || replica.with(|r| r.as_ref().map(|r| r.role));
+    let in_sync = move || replica.with(|r| r.as_ref().is_some_and(|r| r.in_sync));
+    let select = {
+        let partition = partition.clone();
+        move |_| dispatch.run(Intent::SelectPartition(partition.clone()))
+    };
+    view! {
+        <li class="replica-item">
+            <button
+                type="button"
+                class="replica"
+                class:replica-leader=move || role() == Some(Role::Leader)
+                class:replica-follower=move || role() == Some(Role::Follower)
+                class:replica-offline=move || role() == Some(Role::Offline)
+                class:replica-out-of-sync=move || !in_sync()
+                class:replica-selected=is_selected
+                data-testid="replica"
+                data-partition=partition.to_string()
+                data-broker=key.1
+                data-role=move || match role() {
+                    Some(Role::Leader) => "leader",
+                    Some(Role::Follower) => "follower",
+                    _ => "offline",
+                }
+                data-in-sync=move || in_sync().to_string()
+                title=move || replica.with(|r| r.as_ref().map(ReplicaVm::description).unwrap_or_default())
+                aria-label=move || replica.with(|r| r.as_ref().map(ReplicaVm::description).unwrap_or_default())
+                on:click=select
+            >
+                <span class="replica-badge" aria-hidden="true">
+                    {move || replica.with(|r| r.as_ref().map(ReplicaVm::badge).unwrap_or(""))}
+                </span>
+                <span class="replica-name" aria-hidden="true">{partition.to_string()}</span>
+                <span class="replica-offsets" aria-hidden="true">
+                    {move || {
+                        replica.with(|r| {
+                            r.as_ref()
+                                .map(|r| format!("LEO {} · HW {}", r.log_end_offset, r.high_watermark.max(0)))
+                                .unwrap_or_default()
+                        })
+                    }}
+                </span>
+            </button>
+        </li>
+    }
+}
+
+/// The textual table of partitions, with "Kill leader" on each row.
+#[component]
+pub fn PartitionTable(
+    /// The rows, refreshed a few times a second.
+    rows: Memo<Vec<PartitionRowVm>>,
+    /// Carries out what the learner asked for.
+    dispatch: Callback<Intent>,
+) -> impl IntoView {
+    view! {
+        <div class="table-scroll">
+            <table class="state-table" data-testid="partition-table">
+                <caption>"Partitions: leader, replicas, ISR and offsets"</caption>
+                <thead>
+                    <tr>
+                        <th scope="col">"Partition"</th>
+                        <th scope="col">"Leader"</th>
+                        <th scope="col">"Epoch"</th>
+                        <th scope="col">"Replicas"</th>
+                        <th scope="col">"ISR"</th>
+                        <th scope="col">"Out of sync"</th>
+                        <th scope="col">"Log start"</th>
+                        <th scope="col">"High watermark"</th>
+                        <th scope="col">"Log end"</th>
+                        <th scope="col">"Actions"</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    <For each=move || rows.get() key=|row| row.clone() let:row>
+                        <PartitionRow row=row dispatch=dispatch />
+                    </For>
+                </tbody>
+            </table>
+        </div>
+    }
+}
+
+#[component]
+fn PartitionRow(row: PartitionRowVm, dispatch: Callback<Intent>) -> impl IntoView {
+    let partition = row.partition.clone();
+    let isr = row.isr.clone();
+    let kill = {
+        let partition = partition.clone();
+        move |_| dispatch.run(Intent::KillLeader(partition.clone()))
+    };
+    let show = {
+        let partition = partition.clone();
+        move |_| dispatch.run(Intent::SelectPartition(partition.clone()))
+    };
+    let leader = row
+        .leader
+        .map_or("none (offline)".to_owned(), |l| l.to_string());
+    let has_leader = row.leader.is_some();
+    view! {
+        <tr
+            data-testid="partition-row"
+            data-partition=partition.to_string()
+            data-leader=row.leader.map(|l| l.to_string()).unwrap_or_default()
+            data-isr=isr
+            class:row-warning=row.under_replicated
+        >
+            <th scope="row">{partition.to_string()}</th>
+            <td>{leader}</td>
+            <td>{row.leader_epoch}</td>
+            <td>{row.replicas}</td>
+            <td>{row.isr}</td>
+            <td>{row.out_of_sync}</td>
+            <td>{row.log_start_offset.max(0)}</td>
+            <td>{row.high_watermark.max(0)}</td>
+            <td>{row.log_end_offset.max(0)}</td>
+            <td class="row-actions">
+                <button type="button" class="button-small" on:click=show>"Log"</button>
+                <button
+                    type="button"
+                    class="button-small button-danger"
+                    data-testid="kill-leader"
+                    disabled=!has_leader
+                    on:click=kill
+                >
+                    "Kill leader"
+                </button>
+            </td>
+        </tr>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use kplay_core::{Cluster, ClusterConfig, Command};
+
+    use super::*;
+
+    fn cluster() -> Cluster {
+        let mut cluster = Cluster::new(ClusterConfig::default(), 7).expect("valid");
+        cluster
+            .apply(Command::CreateTopic {
+                topic: "orders".to_owned(),
+                partitions: 2,
+                replication_factor: 3,
+                configs: Vec::new(),
+            })
+            .expect("created");
+        cluster.run_for(1_000);
+        cluster
+    }
+
+    #[test]
+    fn every_replica_is_drawn_with_one_leader_per_partition() {
+        let vm = cluster_vm(&cluster().view(), false);
+        assert_eq!(vm.brokers.len(), 3);
+        assert_eq!(vm.replicas.len(), 6);
+        for partition in 0..2 {
+            let leaders = vm
+                .replicas
+                .values()
+                .filter(|r| r.partition.partition == partition && r.role == Role::Leader)
+                .count();
+            assert_eq!(leaders, 1);
+        }
+        assert!(vm.controller.is_some());
+    }
+
+    #[test]
+    fn a_stopped_broker_draws_its_replicas_offline_and_out_of_sync_later() {
+        let mut cluster = cluster();
+        cluster
+            .apply(Command::StopBroker {
+                broker: BrokerId(1),
+            })
+            .expect("stopped");
+        cluster.run_for(20_000);
+        let vm = cluster_vm(&cluster.view(), false);
+        let on_one: Vec<&ReplicaVm> = vm.replicas.values().filter(|r| r.broker == 1).collect();
+        assert!(on_one.iter().all(|r| r.role == Role::Offline && !r.in_sync));
+        assert!(on_one.iter().all(|r| r.badge() == "—"));
+        let rows = partition_rows(&cluster.view(), false);
+        assert!(rows
+            .iter()
+            .all(|row| row.under_replicated && row.out_of_sync == "1"));
+        assert!(rows.iter().all(|row| row.leader != Some(1)));
+    }
+
+    #[test]
+    fn replica_words_name_role_and_offsets() {
+        let replica = ReplicaVm {
+            partition: TopicPartition::new("orders", 0),
+            broker: 2,
+            role: Role::Follower,
+            in_sync: false,
+            log_end_offset: 4,
+            high_watermark: 6,
+        };
+        assert_eq!(
+            replica.description(),
+            "orders-0 on broker 2: follower, out of sync, log end offset 4, high watermark 6"
+        );
+        assert_eq!(replica.badge(), "F✕");
+    }
+}

@@ -1,0 +1,521 @@
+//! The consumer groups panel: each group's state, generation and assignor; its members with
+//! their assignment (an idle member, beyond the partition count, is marked idle); committed
+//! offset, log end offset and lag per partition; a lag-over-time chart; and adding, removing
+//! and crashing members.
+
+use kplay_core::kinds::AssignorKind;
+use kplay_core::{AppCommits, Command, CommitPolicy, Subscription};
+use leptos::ev::SubmitEvent;
+use leptos::prelude::*;
+
+use super::model::Model;
+use super::Intent;
+
+const CHART_WIDTH: f64 = 300.0;
+const CHART_HEIGHT: f64 = 60.0;
+
+/// The panel.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct GroupsVm {
+    pub groups: Vec<GroupVm>,
+    pub topics: Vec<String>,
+}
+
+/// One group.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GroupVm {
+    pub id: String,
+    pub state: String,
+    pub generation: i32,
+    pub assignor: String,
+    pub coordinator: i32,
+    pub members: Vec<MemberVm>,
+    pub offsets: Vec<OffsetRowVm>,
+    pub total_lag: i64,
+    /// SVG polyline points of the lag history, scaled to the chart.
+    pub lag_points: String,
+    pub lag_max: i64,
+}
+
+/// One member.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct MemberVm {
+    pub client_id: String,
+    pub member_id: String,
+    pub assignment: String,
+    pub idle: bool,
+    pub leader: bool,
+    /// `running`, `crashed` or `closed` (the process), as the consumer knows it.
+    pub process: String,
+}
+
+/// One row of `--describe --offsets`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct OffsetRowVm {
+    pub partition: String,
+    pub committed: String,
+    pub log_end: String,
+    pub lag: String,
+    pub owner: String,
+}
+
+/// How a new member's application commits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CommitChoice {
+    /// `enable.auto.commit=true` every `auto.commit.interval.ms`.
+    Auto,
+    /// `commitSync` after processing: at-least-once.
+    AfterProcessing,
+    /// `commitSync` before processing: at-most-once.
+    BeforeProcessing,
+}
+
+impl CommitChoice {
+    /// From the select's value.
+    pub fn from_value(value: &str) -> CommitChoice {
+        match value {
+            "after" => CommitChoice::AfterProcessing,
+            "before" => CommitChoice::BeforeProcessing,
+            _ => CommitChoice::Auto,
+        }
+    }
+}
+
+/// The command adding a member to `group` reading `topic`.
+pub fn add_member_command(
+    name: &str,
+    group: &str,
+    topic: &str,
+    assignor: AssignorKind,
+    commits: CommitChoice,
+) -> Command {
+    let mut configs = vec![
+        ("group.id".to_owned(), group.to_owned()),
+        (
+            "partition.assignment.strategy".to_owned(),
+            assignor.class_name().to_owned(),
+        ),
+    ];
+    let app_commits = match commits {
+        CommitChoice::Auto => AppCommits::Never,
+        CommitChoice::AfterProcessing => AppCommits::AfterProcessing { sync: true },
+        CommitChoice::BeforeProcessing => AppCommits::BeforeProcessing { sync: true },
+    };
+    if commits != CommitChoice::Auto {
+        configs.push(("enable.auto.commit".to_owned(), "false".to_owned()));
+    }
+    Command::CreateConsumer {
+        name: name.to_owned(),
+        configs,
+        subscription: Subscription::Topics(vec![topic.to_owned()]),
+        policy: CommitPolicy {
+            commits: app_commits,
+            ..CommitPolicy::default()
+        },
+    }
+}
+
+/// A name for a new member of `group`: `<group>-N` not used yet.
+pub fn next_member_name(model: &Model, group: &str) -> String {
+    let names: Vec<String> = model
+        .session
+        .shell()
+        .cluster
+        .consumer_views()
+        .into_iter()
+        .map(|c| c.name)
+        .collect();
+    (1..)
+        .map(|n| format!("{group}-{n}"))
+        .find(|name| !names.contains(name))
+        .unwrap_or_else(|| group.to_owned())
+}
+
+/// The panel's view model.
+pub fn groups_vm(model: &Model) -> GroupsVm {
+    let cluster = &model.session.shell().cluster;
+    let consumers = cluster.consumer_views();
+    let groups = cluster
+        .group_listings()
+        .into_iter()
+        .filter(|listing| listing.protocol_type == "consumer" || !listing.protocol_type.is_empty())
+        .filter_map(|listing| cluster.describe_group(&listing.group_id))
+        .map(|group| {
+            let stable = group.state == "Stable";
+            let members = group
+                .members
+                .iter()
+                .map(|member| {
+                    let process = consumers
+                        .iter()
+                        .find(|c| c.name == member.client_id)
+                        .map_or("unknown".to_owned(), |c| c.status.clone());
+                    let names: Vec<String> =
+                        member.assignment.iter().map(ToString::to_string).collect();
+                    MemberVm {
+                        client_id: member.client_id.clone(),
+                        member_id: member.member_id.clone(),
+                        assignment: if names.is_empty() {
+                            "none".to_owned()
+                        } else {
+                            names.join(", ")
+                        },
+                        idle: stable && member.assignment.is_empty(),
+                        leader: member.is_leader,
+                        process,
+                    }
+                })
+                .collect();
+            let rows = cluster.group_offsets(&group.group_id).unwrap_or_default();
+            let dash = |text: Option<String>| text.unwrap_or_else(|| "-".to_owned());
+            let offsets = rows
+                .iter()
+                .map(|row| OffsetRowVm {
+                    partition: format!("{}-{}", row.topic, row.partition),
+                    committed: dash(row.current_offset.map(|o| o.0.to_string())),
+                    log_end: dash(row.log_end_offset.map(|o| o.0.to_string())),
+                    lag: dash(row.lag.map(|l| l.to_string())),
+                    owner: dash(row.client_id.clone()),
+                })
+                .collect();
+            let total_lag = rows.iter().filter_map(|row| row.lag).sum();
+            let (lag_points, lag_max) = lag_chart(model, &group.group_id);
+            GroupVm {
+                id: group.group_id.clone(),
+                state: group.state.clone(),
+                generation: group.generation,
+                assignor: group
+                    .assignment_strategy
+                    .clone()
+                    .unwrap_or_else(|| "none yet".to_owned()),
+                coordinator: group.coordinator.0,
+                members,
+                offsets,
+                total_lag,
+                lag_points,
+                lag_max,
+            }
+        })
+        .collect();
+    GroupsVm {
+        groups,
+        topics: cluster
+            .topic_names()
+            .into_iter()
+            .filter(|t| !t.starts_with("__"))
+            .collect(),
+    }
+}
+
+/// The group's lag history as polyline points, and the largest lag drawn.
+fn lag_chart(model: &Model, group: &str) -> (String, i64) {
+    let samples: Vec<(i64, i64)> = model
+        .lag_history
+        .iter()
+        .filter_map(|sample| {
+            let lag = sample.lags.iter().find(|(g, _)| g == group)?.1;
+            Some((sample.at_ms, lag))
+        })
+        .collect();
+    let (Some(first), Some(last)) = (samples.first(), samples.last()) else {
+        return (String::new(), 0);
+    };
+    let span = (last.0 - first.0).max(1) as f64;
+    let max = samples
+        .iter()
+        .map(|(_, lag)| *lag)
+        .max()
+        .unwrap_or(0)
+        .max(1);
+    let points = samples
+        .iter()
+        .map(|(at, lag)| {
+            let x = (*at - first.0) as f64 / span * CHART_WIDTH;
+            let y = CHART_HEIGHT - (*lag as f64 / max as f64) * (CHART_HEIGHT - 4.0) - 2.0;
+            format!("{x:.1},{y:.1}")
+        })
+        .collect::<Vec<_>>()
+        .join(" ");
+    (points, max)
+}
+
+/// The consumer groups panel.
+#[component]
+pub fn GroupsPanel(
+    /// What to show, refreshed a few times a second.
+    groups: Memo<GroupsVm>,
+    /// Carries out what the learner asked for.
+    dispatch: Callback<Intent>,
+) -> impl IntoView {
+    let (group, set_group) = signal(String::new());
+    let (topic, set_topic) = signal(String::new());
+    let (assignor, set_assignor) = signal("range".to_owned());
+    let (commits, set_commits) = signal("auto".to_owned());
+    let default_group = move || {
+        let typed = group.get();
+        if typed.trim().is_empty() {
+            groups.with(|g| {
+                g.groups
+                    .first()
+                    .map_or("my-group".to_owned(), |g| g.id.clone())
+            })
+        } else {
+            typed.trim().to_owned()
+        }
+    };
+    let default_topic = move || {
+        let typed = topic.get();
+        if typed.is_empty() {
+            groups.with(|g| g.topics.first().cloned().unwrap_or_default())
+        } else {
+            typed
+        }
+    };
+    let add = move |event: SubmitEvent| {
+        event.prevent_default();
+        let kind = AssignorKind::ALL
+            .iter()
+            .copied()
+            .find(|k| k.protocol_name() == assignor.get_untracked())
+            .unwrap_or(AssignorKind::Range);
+        dispatch.run(Intent::AddConsumer {
+            group: default_group(),
+            topic: default_topic(),
+            assignor: kind,
+            commits: CommitChoice::from_value(&commits.get_untracked()),
+        });
+    };
+    let ids = Memo::new(move |_| {
+        groups.with(|g| g.groups.iter().map(|g| g.id.clone()).collect::<Vec<_>>())
+    });
+    view! {
+        <section class="panel" data-testid="groups-panel" aria-labelledby="groups-title">
+            <h3 id="groups-title">"Consumer groups"</h3>
+            <Show when=move || ids.with(Vec::is_empty)>
+                <p class="hint">"No consumer group yet: add a consumer below."</p>
+            </Show>
+            <For each=move || ids.get() key=|id| id.clone() let:id>
+                <GroupCard id=id groups=groups dispatch=dispatch />
+            </For>
+            <form class="controls" on:submit=add>
+                <fieldset>
+                    <legend>"Add a consumer"</legend>
+                    <div class="fields">
+                        <label class="field">
+                            <span class="field-label">"Group (group.id)"</span>
+                            <input
+                                type="text"
+                                data-testid="add-consumer-group"
+                                autocomplete="off"
+                                spellcheck="false"
+                                placeholder=default_group
+                                prop:value=group
+                                on:input:target=move |ev| set_group.set(ev.target().value())
+                            />
+                        </label>
+                        <label class="field">
+                            <span class="field-label">"Topic"</span>
+                            <select on:change:target=move |ev| set_topic.set(ev.target().value())>
+                                <For each=move || groups.with(|g| g.topics.clone()) key=|t| t.clone() let:name>
+                                    <option value=name.clone() prop:selected={
+                                        let name = name.clone();
+                                        move || default_topic() == name
+                                    }>{name.clone()}</option>
+                                </For>
+                            </select>
+                        </label>
+                        <label class="field">
+                            <span class="field-label">"Assignor"</span>
+                            <select data-testid="add-consumer-assignor" on:change:target=move |ev| set_assignor.set(ev.target().value())>
+                                <option value="range" selected>"range"</option>
+                                <option value="roundrobin">"roundrobin"</option>
+                                <option value="sticky">"sticky"</option>
+                                <option value="cooperative-sticky">"cooperative-sticky"</option>
+                            </select>
+                        </label>
+                        <label class="field">
+                            <span class="field-label">"Commits"</span>
+                            <select data-testid="add-consumer-commits" on:change:target=move |ev| set_commits.set(ev.target().value())>
+                                <option value="auto" selected>"auto-commit every 5 s"</option>
+                                <option value="after">"commitSync after processing (at-least-once)"</option>
+                                <option value="before">"commitSync before processing (at-most-once)"</option>
+                            </select>
+                        </label>
+                        <button type="submit" class="button-primary field-action" data-testid="add-consumer">
+                            "Add consumer"
+                        </button>
+                    </div>
+                </fieldset>
+            </form>
+        </section>
+    }
+}
+
+#[component]
+fn GroupCard(id: String, groups: Memo<GroupsVm>, dispatch: Callback<Intent>) -> impl IntoView {
+    let lookup = id.clone();
+    let group =
+        Memo::new(move |_| groups.with(|g| g.groups.iter().find(|g| g.id == lookup).cloned()));
+    let field = move |f: fn(&GroupVm) -> String| {
+        move || group.with(|g| g.as_ref().map(f).unwrap_or_default())
+    };
+    let members = Memo::new(move |_| {
+        group.with(|g| g.as_ref().map(|g| g.members.clone()).unwrap_or_default())
+    });
+    let offsets = Memo::new(move |_| {
+        group.with(|g| g.as_ref().map(|g| g.offsets.clone()).unwrap_or_default())
+    });
+    view! {
+        <article class="group" data-testid="group" data-group=id.clone()>
+            <h4>
+                "Group " <span class="mono">{id.clone()}</span>
+            </h4>
+            <p class="group-facts" data-testid="group-facts">
+                "state " <strong data-testid="group-state">{field(|g| g.state.clone())}</strong>
+                " · generation " {field(|g| g.generation.to_string())}
+                " · assignor " {field(|g| g.assignor.clone())}
+                " · coordinator broker " {field(|g| g.coordinator.to_string())}
+                " · total lag " <strong>{field(|g| g.total_lag.to_string())}</strong>
+            </p>
+            <ul class="members">
+                <For each=move || members.get() key=|m| m.clone() let:member>
+                    <Member member=member dispatch=dispatch />
+                </For>
+            </ul>
+            <figure class="lag-chart">
+                <svg viewBox=format!("0 0 {CHART_WIDTH} {CHART_HEIGHT}") role="img"
+                    aria-label=move || format!("Lag of group over time, up to {}", group.with(|g| g.as_ref().map_or(0, |g| g.lag_max)))>
+                    <line x1="0" y1=CHART_HEIGHT - 1.0 x2=CHART_WIDTH y2=CHART_HEIGHT - 1.0 class="axis"></line>
+                    <polyline points=field(|g| g.lag_points.clone()) class="lag-line"></polyline>
+                </svg>
+                <figcaption class="hint">{move || format!("Committed lag over time (max {})", group.with(|g| g.as_ref().map_or(0, |g| g.lag_max)))}</figcaption>
+            </figure>
+            <div class="table-scroll">
+                <table class="state-table">
+                    <caption>"Committed offsets and lag per partition"</caption>
+                    <thead>
+                        <tr>
+                            <th scope="col">"Partition"</th>
+                            <th scope="col">"Committed offset"</th>
+                            <th scope="col">"Log end offset"</th>
+                            <th scope="col">"Lag"</th>
+                            <th scope="col">"Owner"</th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        <For each=move || offsets.get() key=|row| row.clone() let:row>
+                            <tr>
+                                <th scope="row">{row.partition}</th>
+                                <td>{row.committed}</td>
+                                <td>{row.log_end}</td>
+                                <td>{row.lag}</td>
+                                <td>{row.owner}</td>
+                            </tr>
+                        </For>
+                    </tbody>
+                </table>
+            </div>
+        </article>
+    }
+}
+
+#[component]
+fn Member(member: MemberVm, dispatch: Callback<Intent>) -> impl IntoView {
+    let name = member.client_id.clone();
+    let remove = {
+        let name = name.clone();
+        move |_| dispatch.run(Intent::RemoveConsumer(name.clone()))
+    };
+    let crash = {
+        let name = name.clone();
+        move |_| dispatch.run(Intent::CrashConsumer(name.clone()))
+    };
+    let running = member.process == "running";
+    let note = match (member.idle, member.process.as_str()) {
+        (_, "crashed") => {
+            " crashed: the coordinator notices when session.timeout.ms passes without a heartbeat"
+                .to_owned()
+        }
+        (true, _) => " idle: more members than partitions".to_owned(),
+        _ => String::new(),
+    };
+    view! {
+        <li
+            class="member"
+            class:member-idle=member.idle
+            class:member-crashed=member.process == "crashed"
+            data-testid="member"
+            data-client=name.clone()
+            data-idle=member.idle.to_string()
+        >
+            <span class="mono">{name.clone()}</span>
+            {member.leader.then_some(" (leader)")}
+            ": "
+            <span data-testid="member-assignment">{member.assignment.clone()}</span>
+            <Show when=move || member.idle>
+                <span class="badge badge-idle" data-testid="idle-badge">"idle"</span>
+            </Show>
+            <span class="hint">{note}</span>
+            <span class="member-actions">
+                <button type="button" class="button-small" disabled=!running on:click=remove
+                    aria-label=format!("Remove {name} (close, leaves the group)")>"Remove"</button>
+                <button type="button" class="button-small button-danger" data-testid="crash-consumer" disabled=!running on:click=crash
+                    aria-label=format!("Crash {name} (no commit, no LeaveGroup)")>"Crash"</button>
+            </span>
+        </li>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use kplay_core::ClusterConfig;
+
+    use super::super::session::Session;
+    use super::*;
+
+    fn model() -> Model {
+        let setup = "kafka-topics --bootstrap-server localhost:9092 --create --topic orders --partitions 2 --replication-factor 3\n";
+        Model::new(Session::new(ClusterConfig::default(), 7, setup).expect("valid"))
+    }
+
+    #[test]
+    fn a_member_beyond_the_partition_count_is_idle() {
+        let mut model = model();
+        for _ in 0..3 {
+            let name = next_member_name(&model, "g");
+            model.command(&add_member_command(
+                &name,
+                "g",
+                "orders",
+                AssignorKind::Range,
+                CommitChoice::Auto,
+            ));
+        }
+        let target = model.session.now_ms() + 10_000;
+        model.session.advance(target, &mut || false);
+        model.absorb_events();
+        let vm = groups_vm(&model);
+        let group = &vm.groups[0];
+        assert_eq!(group.state, "Stable");
+        assert_eq!(group.members.len(), 3);
+        assert_eq!(group.members.iter().filter(|m| m.idle).count(), 1);
+        assert_eq!(group.assignor, "range");
+    }
+
+    #[test]
+    fn every_commit_choice_has_a_script_line() {
+        for choice in [
+            CommitChoice::Auto,
+            CommitChoice::AfterProcessing,
+            CommitChoice::BeforeProcessing,
+        ] {
+            let command =
+                add_member_command("c", "g", "t", AssignorKind::CooperativeSticky, choice);
+            let line = kplay_cli::record(&command).expect("recorded");
+            assert!(
+                line.starts_with("kplay consumer start c --topic t --group g"),
+                "{line}"
+            );
+        }
+    }
+}

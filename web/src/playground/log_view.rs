@@ -1,0 +1,268 @@
+//! The partition log view: one replica's log of the selected partition, segment by segment,
+//! with offsets, keys and values, the log start offset, the log end offset and the high
+//! watermark drawn as a line (records above it are not committed: consumers cannot read them).
+
+use kplay_core::{BrokerId, TopicPartition};
+use leptos::prelude::*;
+
+use super::model::Model;
+use super::Intent;
+
+/// How many of the newest records are drawn.
+pub const MAX_RECORDS: usize = 40;
+
+/// The log view.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogVm {
+    pub partition: TopicPartition,
+    pub broker: i32,
+    /// The partition's replicas: broker and role, leader first.
+    pub replicas: Vec<(i32, String)>,
+    pub log_start_offset: i64,
+    pub log_end_offset: i64,
+    pub high_watermark: i64,
+    pub segments: Vec<SegmentVm>,
+    pub truncated: bool,
+}
+
+/// One segment.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct SegmentVm {
+    pub base_offset: i64,
+    pub next_offset: i64,
+    pub size_in_bytes: i64,
+    pub active: bool,
+    pub rows: Vec<LogRow>,
+}
+
+/// A row of a segment: a record, or the high watermark line.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum LogRow {
+    Record {
+        offset: i64,
+        key: Option<String>,
+        value: Option<String>,
+        committed: bool,
+        control: Option<String>,
+    },
+    HighWatermark(i64),
+}
+
+/// The selected partition's log on the chosen broker (its leader by default).
+pub fn log_vm(model: &Model) -> Option<LogVm> {
+    let cluster = &model.session.shell().cluster;
+    let partition = model.selected_partition.clone().or_else(|| {
+        cluster
+            .topic_names()
+            .into_iter()
+            .find(|t| !t.starts_with("__"))
+            .map(|topic| TopicPartition::new(topic, 0))
+    })?;
+    let topic = cluster.topic_view(&partition.topic)?;
+    let state = topic.partitions.iter().find(|p| p.partition == partition)?;
+    let broker = model
+        .selected_broker
+        .filter(|b| state.replicas.contains(b))
+        .or(state.leader)
+        .or_else(|| state.replicas.first().copied())?;
+    let log = cluster.log_view(broker, &partition, MAX_RECORDS)?;
+    let hw = log.high_watermark.0;
+    let mut replicas: Vec<(i32, String)> = state
+        .replicas
+        .iter()
+        .map(|b| {
+            let role = if Some(*b) == state.leader {
+                "leader"
+            } else if state.isr.contains(b) {
+                "follower, in sync"
+            } else {
+                "follower, out of sync"
+            };
+            (b.0, role.to_owned())
+        })
+        .collect();
+    replicas.sort_by_key(|(b, role)| (role != "leader", *b));
+    let mut drawn_hw = false;
+    let segments = log
+        .segments
+        .into_iter()
+        .map(|segment| {
+            let mut rows = Vec::new();
+            for record in segment.records {
+                if !drawn_hw && record.offset.0 >= hw {
+                    rows.push(LogRow::HighWatermark(hw));
+                    drawn_hw = true;
+                }
+                rows.push(LogRow::Record {
+                    offset: record.offset.0,
+                    key: record.key,
+                    value: record.value,
+                    committed: record.offset.0 < hw,
+                    control: record.control,
+                });
+            }
+            SegmentVm {
+                base_offset: segment.base_offset.0,
+                next_offset: segment.next_offset.0,
+                size_in_bytes: segment.size_in_bytes,
+                active: segment.active,
+                rows,
+            }
+        })
+        .collect::<Vec<_>>();
+    let mut segments = segments;
+    if !drawn_hw {
+        if let Some(last) = segments.last_mut() {
+            last.rows.push(LogRow::HighWatermark(hw));
+        }
+    }
+    Some(LogVm {
+        partition,
+        broker: broker.0,
+        replicas,
+        log_start_offset: log.log_start_offset.0,
+        log_end_offset: log.log_end_offset.0,
+        high_watermark: hw,
+        segments,
+        truncated: log.truncated,
+    })
+}
+
+/// The log view panel.
+#[component]
+pub fn LogPanel(
+    /// The log, refreshed a few times a second.
+    log: Memo<Option<LogVm>>,
+    /// Carries out what the learner asked for.
+    dispatch: Callback<Intent>,
+) -> impl IntoView {
+    let title = move || {
+        log.with(|l| match l {
+            Some(l) => format!("Log of {} on broker {}", l.partition, l.broker),
+            None => "Partition log".to_owned(),
+        })
+    };
+    let facts = move || {
+        log.with(|l| {
+            l.as_ref()
+                .map(|l| {
+                    format!(
+                        "log start offset {} · high watermark {} · log end offset {} · {} segment(s)",
+                        l.log_start_offset,
+                        l.high_watermark,
+                        l.log_end_offset,
+                        l.segments.len()
+                    )
+                })
+                .unwrap_or_else(|| "Pick a replica in the picture to see its partition's log.".to_owned())
+        })
+    };
+    let replicas =
+        Memo::new(move |_| log.with(|l| l.as_ref().map(|l| (l.broker, l.replicas.clone()))));
+    let segments = Memo::new(move |_| {
+        log.with(|l| l.as_ref().map(|l| l.segments.clone()).unwrap_or_default())
+    });
+    let kill = move |_| {
+        if let Some(partition) = log.with_untracked(|l| l.as_ref().map(|l| l.partition.clone())) {
+            dispatch.run(Intent::KillLeader(partition));
+        }
+    };
+    view! {
+        <section class="panel" data-testid="log-panel" aria-labelledby="log-title">
+            <h3 id="log-title">{title}</h3>
+            <p class="hint" data-testid="log-facts">{facts}</p>
+            <div class="actions" role="group" aria-label="Replica shown">
+                {move || {
+                    replicas
+                        .get()
+                        .map(|(shown, list)| {
+                            list.into_iter()
+                                .map(|(broker, role)| {
+                                    view! {
+                                        <button
+                                            type="button"
+                                            class="button-small"
+                                            aria-pressed=(broker == shown).to_string()
+                                            on:click=move |_| dispatch.run(Intent::ShowReplica(BrokerId(broker)))
+                                        >
+                                            {format!("Broker {broker} ({role})")}
+                                        </button>
+                                    }
+                                })
+                                .collect_view()
+                        })
+                }}
+                <button type="button" class="button-small button-danger" data-testid="log-kill-leader" on:click=kill>
+                    "Kill the leader of this partition"
+                </button>
+            </div>
+            <For each=move || segments.get() key=|s| s.clone() let:segment>
+                <div class="segment" class:segment-active=segment.active>
+                    <p class="segment-title">
+                        {format!(
+                            "{} segment {} (offsets {} to {}, {} bytes)",
+                            if segment.active { "Active" } else { "Closed" },
+                            segment.base_offset,
+                            segment.base_offset,
+                            (segment.next_offset - 1).max(segment.base_offset),
+                            segment.size_in_bytes
+                        )}
+                    </p>
+                    <ol class="log-records">
+                        {segment
+                            .rows
+                            .into_iter()
+                            .map(|row| match row {
+                                LogRow::HighWatermark(hw) => view! {
+                                    <li class="hw-line" data-testid="hw-line">
+                                        {format!("high watermark {hw}: records below are committed and readable")}
+                                    </li>
+                                }
+                                .into_any(),
+                                LogRow::Record { offset, key, value, committed, control } => view! {
+                                    <li class="log-record" class:log-record-uncommitted=!committed data-testid="log-record" data-offset=offset>
+                                        <span class="record-offset">{offset}</span>
+                                        <span class="record-key">{control.clone().map_or_else(|| key.unwrap_or_else(|| "null".to_owned()), |c| format!("[{c} marker]"))}</span>
+                                        <span class="record-value">{value.unwrap_or_else(|| "null".to_owned())}</span>
+                                    </li>
+                                }
+                                .into_any(),
+                            })
+                            .collect_view()}
+                    </ol>
+                </div>
+            </For>
+        </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use kplay_core::ClusterConfig;
+
+    use super::super::session::Session;
+    use super::*;
+
+    #[test]
+    fn the_high_watermark_line_sits_above_uncommitted_records() {
+        let setup = "kafka-topics --bootstrap-server localhost:9092 --create --topic orders --partitions 1 --replication-factor 3\nkplay producer start p --producer-property acks=1 --producer-property linger.ms=0\n";
+        let mut model =
+            Model::new(Session::new(ClusterConfig::default(), 7, setup).expect("valid"));
+        model.run_line("kplay network hold 2");
+        model.run_line("kplay network hold 3");
+        model.run_line("kplay produce p orders --key k v1");
+        let target = model.session.now_ms() + 200;
+        model.session.advance(target, &mut || false);
+        let vm = log_vm(&model).expect("a log");
+        assert_eq!(vm.replicas[0].1, "leader");
+        let rows = &vm.segments.last().expect("segment").rows;
+        assert_eq!(rows.first(), Some(&LogRow::HighWatermark(0)));
+        assert!(matches!(
+            rows.get(1),
+            Some(LogRow::Record {
+                committed: false,
+                ..
+            })
+        ));
+    }
+}

@@ -1,0 +1,236 @@
+//! Requests in flight between producers, brokers and consumers, drawn as dots moving along the
+//! links of a small topology picture (producers above, brokers in the middle, consumers below).
+//!
+//! Positions come from the core's `messages_in_flight()` (sent and delivery times) and the
+//! simulated clock, so pausing freezes them and rewinding puts them back. With
+//! `prefers-reduced-motion` the dots are not drawn moving: each link in use is highlighted.
+
+use kplay_core::protocol::MessageView;
+use kplay_core::{Cluster, NodeId};
+use leptos::prelude::*;
+
+/// At most this many messages are drawn (the newest).
+pub const MAX_DRAWN: usize = 120;
+const WIDTH: f64 = 1000.0;
+const HEIGHT: f64 = 260.0;
+/// Room above the producers and below the consumers for their labels.
+const LABEL_ROOM: f64 = 50.0;
+
+/// A node of the topology.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NodeVm {
+    pub key: String,
+    pub label: String,
+    pub x: f64,
+    pub y: f64,
+    pub kind: &'static str,
+    pub down: bool,
+}
+
+/// A message dot.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MessageVm {
+    pub id: u64,
+    pub api: String,
+    pub is_request: bool,
+    pub from: (f64, f64),
+    pub to: (f64, f64),
+    /// 0 at the sender, 1 at the receiver.
+    pub progress: f64,
+    pub held: bool,
+}
+
+impl MessageVm {
+    /// Where the dot is.
+    pub fn position(&self) -> (f64, f64) {
+        let t = self.progress.clamp(0.0, 1.0);
+        (
+            self.from.0 + (self.to.0 - self.from.0) * t,
+            self.from.1 + (self.to.1 - self.from.1) * t,
+        )
+    }
+}
+
+/// The topology and the messages on it.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TopologyVm {
+    pub nodes: Vec<NodeVm>,
+    pub messages: Vec<MessageVm>,
+    pub total_in_flight: usize,
+}
+
+/// Lays out the nodes (`fraction_ms` of a simulated ms past `now` moves the dots smoothly): producers on top, brokers in the middle, consumers at the bottom.
+pub fn topology_vm(cluster: &Cluster, fraction_ms: f64) -> TopologyVm {
+    let mut nodes = Vec::new();
+    let producers: Vec<_> = cluster
+        .producer_views()
+        .into_iter()
+        .filter(|p| !p.closed)
+        .collect();
+    let consumers: Vec<_> = cluster
+        .consumer_views()
+        .into_iter()
+        .filter(|c| c.status == "running")
+        .collect();
+    let view = cluster.view();
+    let row = |count: usize, index: usize| WIDTH * (index as f64 + 0.5) / count.max(1) as f64;
+    for (index, producer) in producers.iter().enumerate() {
+        nodes.push(NodeVm {
+            key: NodeId::Client(producer.id).to_string(),
+            label: producer.name.clone(),
+            x: row(producers.len(), index),
+            y: LABEL_ROOM,
+            kind: "producer",
+            down: false,
+        });
+    }
+    for (index, broker) in view.brokers.iter().enumerate() {
+        nodes.push(NodeVm {
+            key: NodeId::Broker(broker.id).to_string(),
+            label: format!("broker {}", broker.id),
+            x: row(view.brokers.len(), index),
+            y: HEIGHT / 2.0,
+            kind: if broker.is_controller {
+                "controller"
+            } else {
+                "broker"
+            },
+            down: !broker.up,
+        });
+    }
+    for (index, consumer) in consumers.iter().enumerate() {
+        nodes.push(NodeVm {
+            key: NodeId::Client(consumer.id).to_string(),
+            label: consumer.name.clone(),
+            x: row(consumers.len(), index),
+            y: HEIGHT - LABEL_ROOM,
+            kind: "consumer",
+            down: false,
+        });
+    }
+    let now = cluster.now_ms() as f64 + fraction_ms;
+    let in_flight = cluster.messages_in_flight();
+    let total_in_flight = in_flight.len();
+    let skip = in_flight.len().saturating_sub(MAX_DRAWN);
+    let find = |node: &NodeId| {
+        let key = node.to_string();
+        nodes.iter().find(|n| n.key == key).map(|n| (n.x, n.y))
+    };
+    let messages = in_flight
+        .iter()
+        .skip(skip)
+        .filter_map(|message: &MessageView| {
+            let from = find(&message.from)?;
+            let to = find(&message.to)?;
+            let progress = match message.deliver_ms {
+                Some(deliver) if deliver > message.sent_ms => {
+                    (now - message.sent_ms as f64) / (deliver - message.sent_ms) as f64
+                }
+                Some(_) => 1.0,
+                None => 0.1,
+            };
+            Some(MessageVm {
+                id: message.id,
+                api: message.api.clone(),
+                is_request: message.is_request,
+                from,
+                to,
+                progress,
+                held: message.deliver_ms.is_none(),
+            })
+        })
+        .collect();
+    TopologyVm {
+        nodes,
+        messages,
+        total_in_flight,
+    }
+}
+
+/// The topology picture with moving messages.
+#[component]
+pub fn Topology(
+    /// Nodes and messages, updated every frame.
+    topology: Memo<TopologyVm>,
+    /// True when the learner asked for reduced motion.
+    reduced_motion: Signal<bool>,
+) -> impl IntoView {
+    let nodes = Memo::new(move |_| topology.with(|t| t.nodes.clone()));
+    let ids =
+        Memo::new(move |_| topology.with(|t| t.messages.iter().map(|m| m.id).collect::<Vec<_>>()));
+    let summary = move || {
+        topology.with(|t| {
+            let shown = t.messages.len();
+            match t.total_in_flight {
+                0 => "No request in flight.".to_owned(),
+                total if total > shown => {
+                    format!("{total} requests in flight (the newest {shown} drawn).")
+                }
+                total => format!("{total} requests in flight."),
+            }
+        })
+    };
+    view! {
+        <figure class="topology">
+            <svg
+                viewBox=format!("0 0 {WIDTH} {HEIGHT}")
+                role="img"
+                aria-label="Producers, brokers and consumers, with requests travelling between them"
+                data-testid="topology"
+            >
+                <For each=move || nodes.get() key=|node| node.key.clone() let:node>
+                    <g class=format!("node node-{}", node.kind) class:node-down=node.down>
+                        <circle cx=node.x cy=node.y r="13"></circle>
+                        <text x=node.x y=node.y + if node.kind == "consumer" { 30.0 } else { -18.0 } text-anchor="middle">
+                            {node.label.clone()}
+                        </text>
+                    </g>
+                </For>
+                <For each=move || ids.get() key=|id| *id let:id>
+                    <MessageDot id=id topology=topology reduced_motion=reduced_motion />
+                </For>
+            </svg>
+            <figcaption class="hint" data-testid="in-flight-summary">{summary}</figcaption>
+        </figure>
+    }
+}
+
+#[component]
+fn MessageDot(id: u64, topology: Memo<TopologyVm>, reduced_motion: Signal<bool>) -> impl IntoView {
+    let message =
+        Memo::new(move |_| topology.with(|t| t.messages.iter().find(|m| m.id == id).cloned()));
+    let point = move || {
+        message.with(|m| {
+            m.as_ref().map_or((0.0, 0.0), |m| {
+                if reduced_motion.get() {
+                    ((m.from.0 + m.to.0) / 2.0, (m.from.1 + m.to.1) / 2.0)
+                } else {
+                    m.position()
+                }
+            })
+        })
+    };
+    let is_request = move || message.with(|m| m.as_ref().is_some_and(|m| m.is_request));
+    let title = move || {
+        message.with(|m| {
+            m.as_ref()
+                .map(|m| {
+                    let kind = if m.is_request { "request" } else { "response" };
+                    format!("{} {kind}", m.api)
+                })
+                .unwrap_or_default()
+        })
+    };
+    view! {
+        <circle
+            class="message"
+            class:message-request=is_request
+            class:message-response=move || !is_request()
+            cx=move || point().0
+            cy=move || point().1
+            r="5"
+        >
+            <title>{title}</title>
+        </circle>
+    }
+}

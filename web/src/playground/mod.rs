@@ -1,0 +1,409 @@
+//! The playground: a live simulated cluster with panels around it, configured by a lesson or
+//! by a sandbox preset ([`PlaygroundSpec`]).
+//!
+//! The state is a plain [`Model`] (a [`Session`] replayable from its script, plus what is
+//! derived from events) held outside the reactive graph. Requests go through one `dispatch`
+//! callback ([`intent::update`]); after each change two counters move: `tick` every frame (the
+//! picture, the clock, messages in flight) and `slow_tick` a few times a second (tables, the
+//! log, groups, events), and narrow memos compute each panel's view model from the model, so
+//! only what changed reaches the DOM. Time runs in an animation-frame loop that exists only
+//! while playing, bounded by a per-frame budget.
+//!
+//! Where things are: [`session`] (the timeline), [`model`] and [`intent`] (state and updates),
+//! [`clock`] and [`timeline`] (time), [`cluster_view`], [`messages`], [`log_view`],
+//! [`producer_panel`], [`groups_panel`], [`failures`], [`alerts`], [`event_log`], [`terminal`]
+//! (panels), [`share`] and [`storage`] (saving and sharing), [`keyboard`], [`presets`],
+//! [`cluster_options`].
+
+pub mod alerts;
+pub mod clock;
+pub mod cluster_options;
+pub mod cluster_view;
+pub mod event_log;
+pub mod failures;
+pub mod groups_panel;
+pub mod intent;
+pub mod keyboard;
+pub mod log_view;
+pub mod messages;
+pub mod model;
+pub mod presets;
+pub mod producer_panel;
+pub mod session;
+pub mod share;
+pub mod storage;
+pub mod terminal;
+pub mod timeline;
+
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+
+pub use intent::Intent;
+pub use presets::{Panels, PlaygroundSpec};
+
+use self::alerts::{alert_vms, AlertsPanel};
+use self::clock::{now_ms, FrameLoop, Pacer, DEFAULT_SPEED, FRAME_BUDGET_MS};
+use self::cluster_view::{cluster_vm, partition_rows, ClusterPicture, PartitionTable};
+use self::event_log::{event_lines, EventLog};
+use self::groups_panel::{groups_vm, GroupsPanel};
+use self::intent::{update, Effect};
+use self::keyboard::{focus_of, shortcut, Shortcut, HELP};
+use self::log_view::{log_vm, LogPanel};
+use self::messages::{topology_vm, Topology};
+use self::model::Model;
+use self::producer_panel::{producer_vm, ProducerPanel};
+use self::session::Session;
+use self::storage::SharePanel;
+use self::terminal::Terminal;
+use self::timeline::{action_marks, clock_vm, TimeControls};
+
+/// Wall ms between two refreshes of the heavy panels while playing.
+const SLOW_REFRESH_MS: f64 = 250.0;
+/// Wall ms between two saves while playing.
+const SAVE_EVERY_MS: f64 = 2_000.0;
+/// Wall ms between two screen reader announcements while playing.
+const NARRATE_EVERY_MS: f64 = 4_000.0;
+
+/// The live playground.
+#[component]
+pub fn Playground(
+    /// The cluster, seed, setup and panels to start from.
+    spec: PlaygroundSpec,
+    /// Receives the playground's dispatch, for controls outside it (a lesson's "Run in the
+    /// terminal" buttons).
+    #[prop(optional)]
+    dispatch_slot: Option<StoredValue<Option<Callback<Intent>>>>,
+) -> impl IntoView {
+    let (initial, notice) = storage::initial_model(&spec);
+    let mut initial = initial;
+    if let Some(notice) = notice {
+        initial.notice = Some(notice);
+    }
+    let model = StoredValue::new_local(initial);
+    let spec = StoredValue::new(spec);
+    let panels = spec.with_value(|s| s.panels);
+
+    let (tick, set_tick) = signal(0u64);
+    let (slow_tick, set_slow_tick) = signal(0u64);
+    let (narrate_tick, set_narrate_tick) = signal(0u64);
+    let (playing, set_playing) = signal(false);
+    let (speed_step, set_speed_step) = signal(DEFAULT_SPEED);
+    let (show_internal, set_show_internal) = signal(false);
+    let (show_all_events, set_show_all_events) = signal(false);
+    let (help_open, set_help_open) = signal(false);
+    let (fraction, set_fraction) = signal(0.0f64);
+    let reduced_motion = reduced_motion_signal();
+
+    let pacer = StoredValue::new_local(Pacer::default());
+    let marks_ms = StoredValue::new_local((0.0f64, 0.0f64, 0.0f64));
+
+    let save = move || {
+        spec.with_value(|spec| model.with_value(|m| storage::save(spec, m)));
+    };
+    let refresh_all = move || {
+        set_tick.update(|t| *t += 1);
+        set_slow_tick.update(|t| *t += 1);
+        set_narrate_tick.update(|t| *t += 1);
+    };
+
+    let frames = StoredValue::new_local(FrameLoop::new(move |wall_ms| {
+        if !playing.get_untracked() {
+            return false;
+        }
+        let started = now_ms();
+        let simulated = pacer
+            .try_update_value(|p| p.simulated_ms(wall_ms, speed_step.get_untracked()))
+            .unwrap_or(0);
+        let mut out_of_time = false;
+        model.update_value(|m| {
+            let target = m.session.now_ms() + simulated;
+            m.session
+                .advance(target, &mut || now_ms() - started > FRAME_BUDGET_MS);
+            m.absorb_events();
+            out_of_time = !m.session.has_time_left();
+        });
+        set_fraction.set(pacer.with_value(|p| p.fraction()));
+        set_tick.update(|t| *t += 1);
+        let now = now_ms();
+        let (slow, saved, narrated) = marks_ms.get_value();
+        let mut next = (slow, saved, narrated);
+        if now - slow >= SLOW_REFRESH_MS {
+            set_slow_tick.update(|t| *t += 1);
+            next.0 = now;
+        }
+        if now - saved >= SAVE_EVERY_MS {
+            save();
+            next.1 = now;
+        }
+        if now - narrated >= NARRATE_EVERY_MS {
+            set_narrate_tick.update(|t| *t += 1);
+            next.2 = now;
+        }
+        marks_ms.set_value(next);
+        if out_of_time {
+            set_playing.set(false);
+            model.update_value(|m| {
+                m.notice = Some(model::Notice {
+                    text: "This session reached its limit of simulated time: reset it or keep exploring its past.".to_owned(),
+                    is_error: false,
+                })
+            });
+            save();
+            refresh_all();
+            return false;
+        }
+        true
+    }));
+
+    let set_play = move |on: bool| {
+        set_playing.set(on);
+        if on {
+            frames.with_value(FrameLoop::start);
+        } else {
+            frames.with_value(FrameLoop::stop);
+            save();
+            refresh_all();
+        }
+    };
+
+    let dispatch = Callback::new(move |intent: Intent| {
+        let effect = model
+            .try_update_value(|m| {
+                m.notice = None;
+                update(m, intent)
+            })
+            .unwrap_or(Effect::None);
+        match effect {
+            Effect::None => {}
+            Effect::TogglePlay => set_play(!playing.get_untracked()),
+            Effect::Pause => set_play(false),
+            Effect::SetSpeed(step) => set_speed_step.set(step),
+            Effect::ToggleHelp => set_help_open.update(|open| *open = !*open),
+            Effect::PauseAndShowOutput => {
+                set_play(false);
+                show_output(panels);
+            }
+        }
+        set_fraction.set(0.0);
+        save();
+        refresh_all();
+    });
+
+    // The outside world: pause when the tab is hidden; keyboard shortcuts; stop on leaving.
+    let visibility = window_event_listener_untyped("visibilitychange", move |_| {
+        if document().hidden() && playing.get_untracked() {
+            set_play(false);
+        }
+    });
+    let keys = window_event_listener(leptos::ev::keydown, move |event| {
+        let focus = event
+            .target()
+            .and_then(|target| target.dyn_into::<web_sys::HtmlElement>().ok())
+            .map_or(keyboard::Focus::Other, |element| {
+                let input_type = element
+                    .dyn_ref::<web_sys::HtmlInputElement>()
+                    .map(|input| input.type_());
+                focus_of(
+                    &element.tag_name(),
+                    input_type.as_deref(),
+                    element.is_content_editable(),
+                )
+            });
+        let modifier = event.ctrl_key() || event.meta_key() || event.alt_key();
+        if event.key() == "Escape" && help_open.get_untracked() {
+            set_help_open.set(false);
+            return;
+        }
+        if let Some(found) = shortcut(&event.key(), focus, modifier) {
+            event.prevent_default();
+            dispatch.run(match found {
+                Shortcut::TogglePlay => Intent::TogglePlay,
+                Shortcut::Step => Intent::Step,
+                Shortcut::Help => Intent::ToggleHelp,
+            });
+        }
+    });
+    on_cleanup(move || {
+        visibility.remove();
+        keys.remove();
+        frames.with_value(FrameLoop::stop);
+    });
+
+    // View models: narrow memos over the model.
+    let clock = Memo::new(move |_| {
+        tick.track();
+        model.with_value(clock_vm)
+    });
+    let marks = Memo::new(move |_| {
+        slow_tick.track();
+        model.with_value(action_marks)
+    });
+    let picture = Memo::new(move |_| {
+        tick.track();
+        let internal = show_internal.get();
+        model.with_value(|m| cluster_vm(&m.session.shell().cluster.view(), internal))
+    });
+    let topology = Memo::new(move |_| {
+        tick.track();
+        let fraction = fraction.get();
+        model.with_value(|m| topology_vm(&m.session.shell().cluster, fraction))
+    });
+    let selected = Memo::new(move |_| {
+        tick.track();
+        model.with_value(|m| m.selected_partition.clone())
+    });
+    let rows = Memo::new(move |_| {
+        slow_tick.track();
+        let internal = show_internal.get();
+        model.with_value(|m| partition_rows(&m.session.shell().cluster.view(), internal))
+    });
+    let log = Memo::new(move |_| {
+        slow_tick.track();
+        model.with_value(log_vm)
+    });
+    let producer = Memo::new(move |_| {
+        slow_tick.track();
+        model.with_value(producer_vm)
+    });
+    let groups = Memo::new(move |_| {
+        slow_tick.track();
+        model.with_value(groups_vm)
+    });
+    let events = Memo::new(move |_| {
+        slow_tick.track();
+        let all = show_all_events.get();
+        model.with_value(|m| event_lines(m, all))
+    });
+    let alerts = Memo::new(move |_| {
+        slow_tick.track();
+        model.with_value(alert_vms)
+    });
+    let entries = Memo::new(move |_| {
+        slow_tick.track();
+        model.with_value(|m| m.terminal.iter().cloned().collect::<Vec<_>>())
+    });
+    let notice = Memo::new(move |_| {
+        slow_tick.track();
+        model.with_value(|m| m.notice.clone())
+    });
+    let announcement = Memo::new(move |_| {
+        narrate_tick.track();
+        model.with_value(|m| m.announcement.clone())
+    });
+    let complete = Callback::new(move |line: String| {
+        model.with_value(|m| m.session.shell().complete(&line, line.len()))
+    });
+    let script = Callback::new(move |_: ()| {
+        model.with_value(|m| share::to_script(&share::SessionText::of(&m.session)))
+    });
+    if let Some(slot) = dispatch_slot {
+        slot.set_value(Some(dispatch));
+    }
+
+    view! {
+        <div class="playground" data-testid="playground" data-playing=move || playing.get().to_string()>
+            <div class="visually-hidden" role="status" aria-live="polite" data-testid="narration">
+                {move || announcement.get()}
+            </div>
+            <TimeControls clock=clock playing=playing speed_step=speed_step marks=marks dispatch=dispatch />
+            {move || {
+                notice
+                    .get()
+                    .map(|notice| {
+                        view! {
+                            <p
+                                class=if notice.is_error { "error" } else { "notice" }
+                                role=if notice.is_error { "alert" } else { "status" }
+                                data-testid="playground-notice"
+                            >
+                                {notice.text}
+                            </p>
+                        }
+                    })
+            }}
+            <Show when=move || help_open.get()>
+                <div class="help-dialog" role="dialog" aria-label="Keyboard shortcuts" data-testid="help">
+                    <h3>"Keyboard shortcuts"</h3>
+                    <dl>
+                        {HELP
+                            .iter()
+                            .map(|(key, what)| view! { <dt><kbd>{*key}</kbd></dt><dd>{*what}</dd> })
+                            .collect_view()}
+                    </dl>
+                    <button type="button" on:click=move |_| set_help_open.set(false)>"Close"</button>
+                </div>
+            </Show>
+            <div class="playground-grid">
+                <Show when=move || panels.cluster>
+                    <section class="panel panel-cluster" data-testid="cluster-panel" aria-labelledby="cluster-title">
+                        <h3 id="cluster-title">"Cluster"</h3>
+                        <Topology topology=topology reduced_motion=reduced_motion />
+                        <ClusterPicture cluster=picture selected=selected dispatch=dispatch />
+                        <label class="field field-check">
+                            <input type="checkbox" prop:checked=show_internal
+                                on:change:target=move |ev| set_show_internal.set(ev.target().checked()) />
+                            <span>{move || format!("Show internal topics ({} replicas hidden)", picture.with(|p| p.hidden_internal))}</span>
+                        </label>
+                        <details class="subpanel" open>
+                            <summary>"Partitions as a table"</summary>
+                            <PartitionTable rows=rows dispatch=dispatch />
+                        </details>
+                    </section>
+                </Show>
+                <Show when=move || panels.log>
+                    <LogPanel log=log dispatch=dispatch />
+                </Show>
+                <Show when=move || panels.producer>
+                    <ProducerPanel producer=producer dispatch=dispatch />
+                </Show>
+                <Show when=move || panels.groups>
+                    <GroupsPanel groups=groups dispatch=dispatch />
+                </Show>
+                <Show when=move || panels.alerts>
+                    <AlertsPanel alerts=alerts dispatch=dispatch />
+                </Show>
+                <Show when=move || panels.terminal>
+                    <Terminal entries=entries complete=complete dispatch=dispatch />
+                </Show>
+                <Show when=move || panels.events>
+                    <EventLog lines=events show_all=show_all_events set_show_all=set_show_all_events dispatch=dispatch />
+                </Show>
+                <SharePanel route=spec.with_value(|s| s.route.clone()) script=script dispatch=dispatch />
+            </div>
+        </div>
+    }
+}
+
+/// Brings the terminal (or, without one, the event log) into view, scrolling no more than
+/// needed: after a lesson's "Run" the output is where the learner looks.
+fn show_output(panels: Panels) {
+    let test_id = if panels.terminal {
+        "terminal"
+    } else {
+        "event-log"
+    };
+    let panel = document()
+        .query_selector(&format!("[data-testid=\"{test_id}\"]"))
+        .ok()
+        .flatten();
+    if let Some(panel) = panel {
+        let options = web_sys::ScrollIntoViewOptions::new();
+        options.set_block(web_sys::ScrollLogicalPosition::Nearest);
+        panel.scroll_into_view_with_scroll_into_view_options(&options);
+    }
+}
+
+/// Whether the learner asked the system for reduced motion (read when the playground opens).
+fn reduced_motion_signal() -> Signal<bool> {
+    let reduced = window()
+        .match_media("(prefers-reduced-motion: reduce)")
+        .ok()
+        .flatten()
+        .is_some_and(|query| query.matches());
+    Signal::stored(reduced)
+}
+
+/// A fresh model for a spec (used when stored data cannot be used).
+pub fn fresh_model(spec: &PlaygroundSpec) -> Result<Model, String> {
+    Session::new(spec.config.clone(), spec.seed, &spec.setup).map(Model::new)
+}

@@ -1,0 +1,481 @@
+//! The producer panel: a producer's settings (`acks`, `enable.idempotence`, `linger.ms`,
+//! `batch.size`, the partitioner), a record to send (topic, key, value), a steady load, and
+//! the outcome of every send: its partition and offset, or Kafka's error.
+//!
+//! A Kafka producer's configs are fixed when it is created, so "Start producer" creates a new
+//! one (`producer-2`, ...) and the panel sends from it.
+
+use kplay_core::Cluster;
+use leptos::ev::SubmitEvent;
+use leptos::prelude::*;
+
+use super::model::{Model, SendState};
+use super::Intent;
+
+/// The settings form, as typed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProducerForm {
+    pub acks: String,
+    pub idempotence: bool,
+    pub linger_ms: String,
+    pub batch_size: String,
+    /// `default`, `round-robin` or `ignore-keys`.
+    pub partitioner: String,
+}
+
+impl Default for ProducerForm {
+    fn default() -> Self {
+        ProducerForm {
+            acks: "all".to_owned(),
+            idempotence: true,
+            linger_ms: "5".to_owned(),
+            batch_size: "16384".to_owned(),
+            partitioner: "default".to_owned(),
+        }
+    }
+}
+
+impl ProducerForm {
+    /// The producer configs, or what is wrong with the form (nothing is sent then).
+    pub fn configs(&self) -> Result<Vec<(String, String)>, String> {
+        let whole = |text: &str, name: &str| -> Result<String, String> {
+            let trimmed = text.trim();
+            trimmed
+                .parse::<i64>()
+                .ok()
+                .filter(|n| *n >= 0)
+                .map(|n| n.to_string())
+                .ok_or_else(|| {
+                    format!("{name} must be a whole number of 0 or more, not \"{trimmed}\".")
+                })
+        };
+        let mut configs = vec![
+            ("acks".to_owned(), self.acks.clone()),
+            (
+                "enable.idempotence".to_owned(),
+                self.idempotence.to_string(),
+            ),
+            ("linger.ms".to_owned(), whole(&self.linger_ms, "linger.ms")?),
+            (
+                "batch.size".to_owned(),
+                whole(&self.batch_size, "batch.size")?,
+            ),
+        ];
+        match self.partitioner.as_str() {
+            "round-robin" => configs.push((
+                "partitioner.class".to_owned(),
+                kplay_core::config::producer::ROUND_ROBIN_PARTITIONER.to_owned(),
+            )),
+            "ignore-keys" => {
+                configs.push(("partitioner.ignore.keys".to_owned(), "true".to_owned()))
+            }
+            _ => {}
+        }
+        Ok(configs)
+    }
+}
+
+/// The record form, as typed.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct RecordForm {
+    pub topic: String,
+    pub key: String,
+    pub null_key: bool,
+    pub value: String,
+    /// Empty: let the partitioner choose.
+    pub partition: String,
+}
+
+impl RecordForm {
+    /// The record to send, or what is wrong with the form.
+    pub fn record(&self) -> Result<kplay_core::NewRecord, String> {
+        let partition = match self.partition.trim() {
+            "" => None,
+            text => Some(text.parse::<i32>().map_err(|_| {
+                format!("Partition must be a whole number or empty, not \"{text}\".")
+            })?),
+        };
+        let key = (!self.null_key).then_some(self.key.as_str());
+        let mut record = kplay_core::NewRecord::new(&self.topic, key, Some(&self.value));
+        record.partition = partition;
+        Ok(record)
+    }
+}
+
+/// What the panel shows.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ProducerVm {
+    pub topics: Vec<String>,
+    /// The producer the panel sends from, if it is running.
+    pub producer: Option<String>,
+    pub settings: String,
+    pub stats: String,
+    pub workload: bool,
+    pub sends: Vec<SendVm>,
+}
+
+/// One send, in words.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SendVm {
+    pub number: u64,
+    pub record: String,
+    pub outcome: String,
+    /// `pending`, `acked` or `failed`.
+    pub state: &'static str,
+}
+
+/// The producer the panel uses: the newest running one started by the learner or the setup,
+/// skipping load generators.
+pub fn panel_producer(cluster: &Cluster) -> Option<String> {
+    cluster
+        .producer_views()
+        .into_iter()
+        .rev()
+        .find(|p| !p.closed && !p.workload && !p.name.starts_with("console-producer"))
+        .map(|p| p.name)
+}
+
+/// A name for a new producer: `producer-N` not used yet.
+pub fn next_producer_name(cluster: &Cluster) -> String {
+    let names: Vec<String> = cluster
+        .producer_views()
+        .into_iter()
+        .map(|p| p.name)
+        .collect();
+    (1..)
+        .map(|n| format!("producer-{n}"))
+        .find(|name| !names.contains(name))
+        .unwrap_or_else(|| "producer".to_owned())
+}
+
+/// The panel's view model.
+pub fn producer_vm(model: &Model) -> ProducerVm {
+    let cluster = &model.session.shell().cluster;
+    let topics = cluster
+        .topic_names()
+        .into_iter()
+        .filter(|t| !t.starts_with("__"))
+        .collect();
+    let name = panel_producer(cluster);
+    let view = name.as_ref().and_then(|name| {
+        cluster
+            .producer_views()
+            .into_iter()
+            .find(|p| &p.name == name)
+    });
+    let (settings, stats, workload) = match &view {
+        Some(p) => (
+            format!(
+                "{}: acks={}, enable.idempotence={}, linger.ms={}, batch.size={}",
+                p.name, p.acks, p.idempotent, p.linger_ms, p.batch_size
+            ),
+            format!(
+                "{} sent, {} acknowledged, {} failed, {} retries, {} batches queued",
+                p.stats.records_sent,
+                p.stats.records_acknowledged,
+                p.stats.records_failed,
+                p.stats.retries,
+                p.queued_batches
+            ),
+            p.workload,
+        ),
+        None => (
+            "No producer is running: start one with the settings below.".to_owned(),
+            String::new(),
+            false,
+        ),
+    };
+    let sends = model
+        .sends
+        .iter()
+        .map(|send| {
+            let key = send
+                .key
+                .as_ref()
+                .map_or("null".to_owned(), |k| format!("\"{k}\""));
+            let record = format!("key {key}, value \"{}\" to {}", send.value, send.topic);
+            let (outcome, state) = match &send.state {
+                SendState::Waiting => (
+                    "waiting: send() has not put it in a batch yet".to_owned(),
+                    "pending",
+                ),
+                SendState::InBatch {
+                    partition, batch, ..
+                } => (
+                    format!("in batch {batch} for {partition}, waiting for the leader's answer"),
+                    "pending",
+                ),
+                SendState::Acked {
+                    partition,
+                    offset: Some(offset),
+                } => (
+                    format!("acknowledged: {partition} at offset {offset}"),
+                    "acked",
+                ),
+                SendState::Acked {
+                    partition,
+                    offset: None,
+                } => (
+                    format!("sent to {partition} with acks=0: no answer, no offset"),
+                    "acked",
+                ),
+                SendState::Failed { error } => (format!("failed: {error}"), "failed"),
+            };
+            SendVm {
+                number: send.number,
+                record,
+                outcome,
+                state,
+            }
+        })
+        .collect();
+    ProducerVm {
+        topics,
+        producer: name,
+        settings,
+        stats,
+        workload,
+        sends,
+    }
+}
+
+/// The producer panel.
+#[component]
+pub fn ProducerPanel(
+    /// What to show, refreshed a few times a second.
+    producer: Memo<ProducerVm>,
+    /// Carries out what the learner asked for.
+    dispatch: Callback<Intent>,
+) -> impl IntoView {
+    let (form, set_form) = signal(ProducerForm::default());
+    let (record, set_record) = signal(RecordForm::default());
+    let (rate, set_rate) = signal("20".to_owned());
+    // Default the topic to the first one once topics exist.
+    let topic = move || {
+        let typed = record.with(|r| r.topic.clone());
+        if typed.is_empty() {
+            producer.with(|p| p.topics.first().cloned().unwrap_or_default())
+        } else {
+            typed
+        }
+    };
+    let send = move |event: SubmitEvent| {
+        event.prevent_default();
+        let mut form = record.get_untracked();
+        form.topic = topic();
+        match (producer.get_untracked().producer, form.record()) {
+            (Some(name), Ok(record)) => dispatch.run(Intent::Send(name, record)),
+            (None, _) => dispatch.run(Intent::Refuse(
+                "No producer is running: start one first.".to_owned(),
+            )),
+            (_, Err(message)) => dispatch.run(Intent::Refuse(message)),
+        }
+    };
+    let start = move |_| match form.get_untracked().configs() {
+        Ok(configs) => dispatch.run(Intent::StartProducer(configs)),
+        Err(message) => dispatch.run(Intent::Refuse(message)),
+    };
+    let workload = move |_| {
+        let running = producer.with_untracked(|p| p.workload);
+        if running {
+            dispatch.run(Intent::StopWorkload);
+        } else {
+            match rate.get_untracked().trim().parse::<i64>() {
+                Ok(rate) if (1..=1000).contains(&rate) => dispatch.run(Intent::StartWorkload {
+                    topic: topic(),
+                    rate,
+                }),
+                _ => dispatch.run(Intent::Refuse(
+                    "Records per second must be a whole number from 1 to 1000.".to_owned(),
+                )),
+            }
+        }
+    };
+    let sends = Memo::new(move |_| producer.with(|p| p.sends.clone()));
+    view! {
+        <section class="panel" data-testid="producer-panel" aria-labelledby="producer-title">
+            <h3 id="producer-title">"Producer"</h3>
+            <p class="hint" data-testid="producer-settings">{move || producer.with(|p| p.settings.clone())}</p>
+            <p class="hint">{move || producer.with(|p| p.stats.clone())}</p>
+            <form class="controls" on:submit=send>
+                <div class="fields">
+                    <label class="field">
+                        <span class="field-label">"Topic"</span>
+                        <select
+                            data-testid="send-topic"
+                            on:change:target=move |ev| set_record.update(|r| r.topic = ev.target().value())
+                        >
+                            <For each=move || producer.with(|p| p.topics.clone()) key=|t| t.clone() let:name>
+                                <option value=name.clone() prop:selected={
+                                    let name = name.clone();
+                                    move || topic() == name
+                                }>{name.clone()}</option>
+                            </For>
+                        </select>
+                    </label>
+                    <label class="field">
+                        <span class="field-label">"Key"</span>
+                        <input
+                            type="text"
+                            data-testid="send-key"
+                            autocomplete="off"
+                            spellcheck="false"
+                            prop:disabled=move || record.with(|r| r.null_key)
+                            prop:value=move || record.with(|r| r.key.clone())
+                            on:input:target=move |ev| set_record.update(|r| r.key = ev.target().value())
+                        />
+                    </label>
+                    <label class="field field-check">
+                        <input
+                            type="checkbox"
+                            data-testid="send-null-key"
+                            prop:checked=move || record.with(|r| r.null_key)
+                            on:change:target=move |ev| set_record.update(|r| r.null_key = ev.target().checked())
+                        />
+                        <span>"Null key"</span>
+                    </label>
+                    <label class="field field-wide">
+                        <span class="field-label">"Value"</span>
+                        <input
+                            type="text"
+                            data-testid="send-value"
+                            autocomplete="off"
+                            prop:value=move || record.with(|r| r.value.clone())
+                            on:input:target=move |ev| set_record.update(|r| r.value = ev.target().value())
+                        />
+                    </label>
+                    <label class="field field-narrow">
+                        <span class="field-label">"Partition"</span>
+                        <input
+                            type="text"
+                            inputmode="numeric"
+                            data-testid="send-partition"
+                            placeholder="auto"
+                            prop:value=move || record.with(|r| r.partition.clone())
+                            on:input:target=move |ev| set_record.update(|r| r.partition = ev.target().value())
+                        />
+                    </label>
+                    <button type="submit" class="button-primary field-action" data-testid="send">
+                        "Send"
+                    </button>
+                </div>
+            </form>
+            <ol class="sends" data-testid="sends" aria-label="Outcome of each send, newest first">
+                <For each=move || sends.get() key=|s| (s.number, s.state, s.outcome.clone()) let:send>
+                    <li class=format!("send send-{}", send.state) data-testid="send-outcome" data-state=send.state>
+                        <span class="send-record">{send.record}</span>
+                        " → "
+                        <span class="send-result">{send.outcome}</span>
+                    </li>
+                </For>
+            </ol>
+            <details class="subpanel">
+                <summary>"Producer settings (a new producer)"</summary>
+                <div class="fields">
+                    <label class="field field-narrow">
+                        <span class="field-label">"acks"</span>
+                        <select
+                            data-testid="producer-acks"
+                            on:change:target=move |ev| set_form.update(|f| f.acks = ev.target().value())
+                        >
+                            <option value="all" selected>"all"</option>
+                            <option value="1">"1"</option>
+                            <option value="0">"0"</option>
+                        </select>
+                    </label>
+                    <label class="field field-check">
+                        <input
+                            type="checkbox"
+                            data-testid="producer-idempotence"
+                            prop:checked=move || form.with(|f| f.idempotence)
+                            on:change:target=move |ev| set_form.update(|f| f.idempotence = ev.target().checked())
+                        />
+                        <span>"enable.idempotence"</span>
+                    </label>
+                    <label class="field field-narrow">
+                        <span class="field-label">"linger.ms"</span>
+                        <input
+                            type="text"
+                            inputmode="numeric"
+                            prop:value=move || form.with(|f| f.linger_ms.clone())
+                            on:input:target=move |ev| set_form.update(|f| f.linger_ms = ev.target().value())
+                        />
+                    </label>
+                    <label class="field field-narrow">
+                        <span class="field-label">"batch.size"</span>
+                        <input
+                            type="text"
+                            inputmode="numeric"
+                            prop:value=move || form.with(|f| f.batch_size.clone())
+                            on:input:target=move |ev| set_form.update(|f| f.batch_size = ev.target().value())
+                        />
+                    </label>
+                    <label class="field">
+                        <span class="field-label">"Partitioner"</span>
+                        <select on:change:target=move |ev| set_form.update(|f| f.partitioner = ev.target().value())>
+                            <option value="default" selected>"built-in (keys hashed, null keys sticky)"</option>
+                            <option value="round-robin">"RoundRobinPartitioner"</option>
+                            <option value="ignore-keys">"partitioner.ignore.keys=true"</option>
+                        </select>
+                    </label>
+                </div>
+                <button type="button" data-testid="start-producer" on:click=start>
+                    "Start producer with these settings"
+                </button>
+            </details>
+            <details class="subpanel">
+                <summary>"Steady load"</summary>
+                <label class="field field-narrow">
+                    <span class="field-label">"Records per second"</span>
+                    <input
+                        type="text"
+                        inputmode="numeric"
+                        prop:value=rate
+                        on:input:target=move |ev| set_rate.set(ev.target().value())
+                    />
+                </label>
+                <button type="button" data-testid="toggle-workload" on:click=workload>
+                    {move || if producer.with(|p| p.workload) { "Stop the load" } else { "Start a steady load" }}
+                </button>
+            </details>
+        </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_settings_form_becomes_producer_configs() {
+        let form = ProducerForm {
+            partitioner: "round-robin".to_owned(),
+            ..ProducerForm::default()
+        };
+        let configs = form.configs().expect("valid");
+        assert!(configs.contains(&("acks".to_owned(), "all".to_owned())));
+        assert!(configs.iter().any(|(k, _)| k == "partitioner.class"));
+        let bad = ProducerForm {
+            linger_ms: "soon".to_owned(),
+            ..ProducerForm::default()
+        };
+        assert!(bad.configs().unwrap_err().contains("linger.ms"));
+    }
+
+    #[test]
+    fn the_record_form_keeps_html_as_text_and_checks_the_partition() {
+        let form = RecordForm {
+            topic: "orders".to_owned(),
+            key: "<script>".to_owned(),
+            value: "<b>".to_owned(),
+            ..RecordForm::default()
+        };
+        let record = form.record().expect("valid");
+        assert_eq!(record.key.as_deref(), Some("<script>"));
+        let bad = RecordForm {
+            partition: "two".to_owned(),
+            ..form
+        };
+        assert!(bad.record().unwrap_err().contains("Partition"));
+    }
+}

@@ -1,0 +1,610 @@
+//! A playground session: a cluster config, a seed, a setup script and the learner's inputs
+//! (script lines and simulated time let pass), with a cursor that can be moved back in time.
+//!
+//! The core is deterministic, so the inputs are the whole state. The shell at the cursor is
+//! kept; moving the cursor restores the nearest earlier snapshot (a clone of the shell, taken
+//! every few inputs and every few simulated seconds) and replays the recorded inputs from
+//! there. Acting while the cursor is in the past discards the recorded future first
+//! (Stateright's "a run is a list of actions"; RaftScope's rewind).
+
+use kplay_cli::{record_advance, Output, Shell, Stream};
+use kplay_core::ClusterConfig;
+
+/// A session never runs past this much simulated time (replaying it must stay quick).
+pub const MAX_SESSION_MS: i64 = 2 * 3_600_000;
+/// A session holds at most this many inputs (a URL or a file could claim more).
+pub const MAX_INPUTS: usize = 20_000;
+/// A snapshot is kept after this many inputs...
+const SNAPSHOT_EVERY_INPUTS: usize = 20;
+/// ...or this many scheduled occurrences run since the last one: rewinding replays at most
+/// that much work, whatever the cluster's size or speed.
+const SNAPSHOT_EVERY_STEPS: u64 = 20_000;
+/// At most this many snapshots; older ones are thinned out, keeping the first.
+const MAX_SNAPSHOTS: usize = 24;
+/// How many steps run between two looks at the wall clock budget.
+const STEPS_PER_BUDGET_CHECK: u32 = 8;
+
+/// One thing the learner did, in order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Input {
+    /// A line of the kplay script language, run at the time it was given.
+    Line(String),
+    /// Simulated time let pass, in ms.
+    Advance(i64),
+}
+
+impl Input {
+    /// The input as a script line (`kplay time advance 250ms` for time).
+    pub fn script_line(&self) -> String {
+        match self {
+            Input::Line(line) => line.clone(),
+            Input::Advance(ms) => record_advance(*ms),
+        }
+    }
+}
+
+/// A position in the inputs: the first `applied` inputs are done, and `partial_ms` of the next
+/// one (an advance) has run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
+pub struct Cursor {
+    pub applied: usize,
+    pub partial_ms: i64,
+}
+
+#[derive(Debug, Clone)]
+struct Snapshot {
+    cursor: Cursor,
+    now_ms: i64,
+    shell: Shell,
+}
+
+/// The session: its definition, its inputs and the shell at the cursor.
+#[derive(Debug, Clone)]
+pub struct Session {
+    config: ClusterConfig,
+    seed: u64,
+    setup: String,
+    setup_errors: String,
+    inputs: Vec<Input>,
+    /// Simulated time at the start of each input.
+    starts_ms: Vec<i64>,
+    /// Simulated time after the last input.
+    end_ms: i64,
+    /// Simulated time after the setup: the start of the timeline.
+    base_ms: i64,
+    shell: Shell,
+    cursor: Cursor,
+    snapshots: Vec<Snapshot>,
+    steps_since_snapshot: u64,
+}
+
+impl Session {
+    /// A cluster from `config` and `seed` with `setup` (a script) run on it. Setup lines that
+    /// fail are kept as text (see [`Session::setup_errors`]); a bad config is an error.
+    pub fn new(config: ClusterConfig, seed: u64, setup: &str) -> Result<Session, String> {
+        let mut shell = Shell::with_config(config.clone(), seed).map_err(|e| e.to_string())?;
+        let output = shell.run_line(setup);
+        let base_ms = shell.cluster.now_ms();
+        let snapshot = Snapshot {
+            cursor: Cursor::default(),
+            now_ms: base_ms,
+            shell: shell.clone(),
+        };
+        Ok(Session {
+            config,
+            seed,
+            setup: setup.to_owned(),
+            setup_errors: stderr_text(&output),
+            inputs: Vec::new(),
+            starts_ms: Vec::new(),
+            end_ms: base_ms,
+            base_ms,
+            shell,
+            cursor: Cursor::default(),
+            snapshots: vec![snapshot],
+            steps_since_snapshot: 0,
+        })
+    }
+
+    /// A session rebuilt from its inputs, with the cursor at the end.
+    pub fn replay(
+        config: ClusterConfig,
+        seed: u64,
+        setup: &str,
+        inputs: Vec<Input>,
+    ) -> Result<Session, String> {
+        if inputs.len() > MAX_INPUTS {
+            return Err(format!(
+                "it has {} actions, more than the {MAX_INPUTS} a session may hold",
+                inputs.len()
+            ));
+        }
+        let mut session = Session::new(config, seed, setup)?;
+        for input in inputs {
+            match input {
+                Input::Line(line) => {
+                    session.act(&line);
+                }
+                Input::Advance(ms) => {
+                    if ms < 0
+                        || session.end_ms.saturating_add(ms) > session.base_ms + MAX_SESSION_MS
+                    {
+                        return Err(format!(
+                            "it runs longer than the {} hours of simulated time a session may hold",
+                            MAX_SESSION_MS / 3_600_000
+                        ));
+                    }
+                    let target = session.now_ms() + ms;
+                    session.advance(target, &mut || false);
+                }
+            }
+        }
+        Ok(session)
+    }
+
+    pub fn config(&self) -> &ClusterConfig {
+        &self.config
+    }
+
+    pub fn seed(&self) -> u64 {
+        self.seed
+    }
+
+    pub fn setup(&self) -> &str {
+        &self.setup
+    }
+
+    /// What the setup script printed on standard error (empty when every line worked).
+    pub fn setup_errors(&self) -> &str {
+        &self.setup_errors
+    }
+
+    pub fn inputs(&self) -> &[Input] {
+        &self.inputs
+    }
+
+    /// When each input started, in simulated ms.
+    pub fn input_starts_ms(&self) -> &[i64] {
+        &self.starts_ms
+    }
+
+    /// The shell at the cursor.
+    pub fn shell(&self) -> &Shell {
+        &self.shell
+    }
+
+    pub fn now_ms(&self) -> i64 {
+        self.shell.cluster.now_ms()
+    }
+
+    /// The start of the timeline (after the setup).
+    pub fn base_ms(&self) -> i64 {
+        self.base_ms
+    }
+
+    /// The end of the recorded timeline.
+    pub fn end_ms(&self) -> i64 {
+        self.end_ms
+    }
+
+    pub fn cursor(&self) -> Cursor {
+        self.cursor
+    }
+
+    /// Whether the cursor is at the end of the recorded inputs (acting appends).
+    pub fn is_live(&self) -> bool {
+        self.cursor.applied >= self.inputs.len()
+    }
+
+    /// Whether the session may run further.
+    pub fn has_time_left(&self) -> bool {
+        self.now_ms() < self.base_ms + MAX_SESSION_MS
+    }
+
+    /// Runs a script line at the cursor, first discarding the recorded future.
+    pub fn act(&mut self, line: &str) -> Output {
+        self.discard_future();
+        self.starts_ms.push(self.now_ms());
+        let output = self.shell.run_line(line);
+        self.inputs.push(Input::Line(line.to_owned()));
+        self.cursor = Cursor {
+            applied: self.inputs.len(),
+            partial_ms: 0,
+        };
+        self.end_ms = self.now_ms();
+        self.maybe_snapshot();
+        output
+    }
+
+    /// Moves simulated time towards `target_ms`: live, it runs the cluster and records the
+    /// time; in the past, it follows the recorded inputs. Stops early (at a time boundary, so
+    /// the recording stays exact) when `out_of_time` says the frame's budget is spent.
+    pub fn advance(&mut self, target_ms: i64, out_of_time: &mut dyn FnMut() -> bool) {
+        let target_ms = target_ms.min(self.base_ms + MAX_SESSION_MS);
+        while self.now_ms() < target_ms {
+            if self.is_live() {
+                self.advance_live(target_ms, out_of_time);
+                return;
+            }
+            if !self.follow_one(target_ms, out_of_time) {
+                return;
+            }
+        }
+    }
+
+    /// Runs everything due at the next scheduled time, and nothing more.
+    pub fn step(&mut self) {
+        let next = match self.next_recorded_time() {
+            Some(time) => Some(time),
+            None => self.shell.cluster.next_occurrence_ms(),
+        };
+        if let Some(next) = next {
+            self.advance(next.max(self.now_ms() + 1), &mut || false);
+        }
+    }
+
+    /// Moves the cursor to `target_ms` (clamped to the recorded timeline).
+    pub fn seek(&mut self, target_ms: i64) {
+        let target_ms = target_ms.clamp(self.base_ms, self.end_ms);
+        if target_ms < self.now_ms() || !self.can_reach_by_following(target_ms) {
+            let snapshot = self
+                .snapshots
+                .iter()
+                .rev()
+                .find(|snapshot| snapshot.now_ms <= target_ms)
+                .or(self.snapshots.first());
+            if let Some(snapshot) = snapshot {
+                self.shell = snapshot.shell.clone();
+                self.cursor = snapshot.cursor;
+                self.steps_since_snapshot = 0;
+            }
+        }
+        // Lines given at exactly the target time are part of that moment.
+        while !self.is_live() {
+            let start = self.starts_ms[self.cursor.applied];
+            match &self.inputs[self.cursor.applied] {
+                Input::Line(_) if start <= target_ms => {
+                    self.follow_one(target_ms, &mut || false);
+                }
+                Input::Advance(_) if self.now_ms() < target_ms => {
+                    self.follow_one(target_ms, &mut || false);
+                }
+                _ => break,
+            }
+        }
+    }
+
+    /// The recorded inputs as script lines, merged where the recorder would merge them.
+    pub fn script_lines(&self) -> Vec<String> {
+        self.inputs.iter().map(Input::script_line).collect()
+    }
+
+    fn can_reach_by_following(&self, target_ms: i64) -> bool {
+        // Following from here is cheaper than restoring when no snapshot lies in between.
+        let next_snapshot = self
+            .snapshots
+            .iter()
+            .find(|snapshot| snapshot.cursor > self.cursor);
+        next_snapshot.is_none_or(|snapshot| snapshot.now_ms > target_ms)
+    }
+
+    fn next_recorded_time(&self) -> Option<i64> {
+        if self.is_live() {
+            return None;
+        }
+        match self.inputs[self.cursor.applied] {
+            Input::Line(_) => Some(self.now_ms()),
+            Input::Advance(_) => {
+                let end = self
+                    .starts_ms
+                    .get(self.cursor.applied + 1)
+                    .copied()
+                    .unwrap_or(self.end_ms);
+                let next = self.shell.cluster.next_occurrence_ms().unwrap_or(end);
+                Some(next.min(end))
+            }
+        }
+    }
+
+    fn advance_live(&mut self, target_ms: i64, out_of_time: &mut dyn FnMut() -> bool) {
+        let start = self.now_ms();
+        self.steps_since_snapshot += run_bounded(&mut self.shell, target_ms, out_of_time);
+        let ran = self.now_ms() - start;
+        if ran <= 0 {
+            return;
+        }
+        let at_end = self.cursor.applied == self.inputs.len();
+        match self.inputs.last_mut() {
+            Some(Input::Advance(ms)) if at_end => *ms += ran,
+            _ => {
+                self.starts_ms.push(start);
+                self.inputs.push(Input::Advance(ran));
+                self.cursor.applied = self.inputs.len();
+            }
+        }
+        self.end_ms = self.now_ms();
+        self.maybe_snapshot();
+    }
+
+    /// Follows the next recorded input (or part of it, up to `target_ms`). False when the
+    /// budget ran out.
+    fn follow_one(&mut self, target_ms: i64, out_of_time: &mut dyn FnMut() -> bool) -> bool {
+        let index = self.cursor.applied;
+        match self.inputs[index].clone() {
+            Input::Line(line) => {
+                self.shell.run_line(&line);
+                self.cursor = Cursor {
+                    applied: index + 1,
+                    partial_ms: 0,
+                };
+            }
+            Input::Advance(ms) => {
+                let start = self.starts_ms[index];
+                let end = start + ms;
+                let goal = end.min(target_ms);
+                self.steps_since_snapshot += run_bounded(&mut self.shell, goal, out_of_time);
+                let now = self.now_ms();
+                self.cursor = if now >= end {
+                    Cursor {
+                        applied: index + 1,
+                        partial_ms: 0,
+                    }
+                } else {
+                    Cursor {
+                        applied: index,
+                        partial_ms: now - start,
+                    }
+                };
+                if now < goal {
+                    self.maybe_snapshot();
+                    return false;
+                }
+            }
+        }
+        self.maybe_snapshot();
+        true
+    }
+
+    fn discard_future(&mut self) {
+        if self.is_live() {
+            return;
+        }
+        let Cursor {
+            applied,
+            partial_ms,
+        } = self.cursor;
+        let keep = if partial_ms > 0 {
+            self.inputs[applied] = Input::Advance(partial_ms);
+            applied + 1
+        } else {
+            applied
+        };
+        self.inputs.truncate(keep);
+        self.starts_ms.truncate(keep);
+        self.cursor = Cursor {
+            applied: keep,
+            partial_ms: 0,
+        };
+        self.end_ms = self.now_ms();
+        let cursor = self.cursor;
+        let now = self.now_ms();
+        self.snapshots
+            .retain(|snapshot| snapshot.cursor <= cursor && snapshot.now_ms <= now);
+    }
+
+    fn maybe_snapshot(&mut self) {
+        let Some(last) = self.snapshots.last() else {
+            return;
+        };
+        if self.cursor <= last.cursor {
+            return;
+        }
+        let enough_inputs = self.cursor.applied >= last.cursor.applied + SNAPSHOT_EVERY_INPUTS;
+        let enough_work = self.steps_since_snapshot >= SNAPSHOT_EVERY_STEPS;
+        if !(enough_inputs || enough_work) {
+            return;
+        }
+        self.steps_since_snapshot = 0;
+        self.snapshots.push(Snapshot {
+            cursor: self.cursor,
+            now_ms: self.now_ms(),
+            shell: self.shell.clone(),
+        });
+        if self.snapshots.len() > MAX_SNAPSHOTS {
+            // Keep the first and every other one after it: older history gets coarser.
+            let mut index = 0;
+            self.snapshots.retain(|_| {
+                index += 1;
+                index == 1 || index % 2 == 0
+            });
+        }
+    }
+
+    /// How many snapshots are kept (for tests and the debug table).
+    pub fn snapshot_count(&self) -> usize {
+        self.snapshots.len()
+    }
+}
+
+/// What an output printed on standard error.
+pub fn stderr_text(output: &Output) -> String {
+    output
+        .chunks
+        .iter()
+        .filter(|(stream, _)| *stream == Stream::Stderr)
+        .map(|(_, text)| text.as_str())
+        .collect()
+}
+
+/// Runs `shell` up to `target_ms`, one scheduled time at a time, stopping early at a time
+/// boundary when `out_of_time` says so, and returns how many occurrences ran. Running every
+/// occurrence of a time before stopping keeps a later `run_for` over the same span identical.
+fn run_bounded(shell: &mut Shell, target_ms: i64, out_of_time: &mut dyn FnMut() -> bool) -> u64 {
+    let mut steps = 0u64;
+    let mut times = 0u32;
+    loop {
+        let now = shell.cluster.now_ms();
+        match shell.cluster.next_occurrence_ms() {
+            Some(at) if at <= target_ms => {
+                if at > now {
+                    times += 1;
+                    if times % STEPS_PER_BUDGET_CHECK == 0 && out_of_time() {
+                        return steps;
+                    }
+                }
+                shell.step();
+                steps += 1;
+            }
+            _ => {
+                if target_ms > now {
+                    shell.run_for(target_ms - now);
+                }
+                return steps;
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SETUP: &str = "kafka-topics --bootstrap-server localhost:9092 --create --topic orders --partitions 3 --replication-factor 3\nkplay producer start p1 --producer-property linger.ms=0\n";
+
+    fn session() -> Session {
+        Session::new(ClusterConfig::default(), 7, SETUP).expect("valid")
+    }
+
+    fn fingerprint(session: &Session) -> String {
+        format!(
+            "{:?}{:?}",
+            session.shell().cluster.view(),
+            session.shell().cluster.consumer_views()
+        )
+    }
+
+    #[test]
+    fn the_setup_runs_and_its_errors_are_kept() {
+        let session = session();
+        assert!(session.shell().cluster.topic_view("orders").is_some());
+        assert_eq!(session.setup_errors(), "");
+        let broken = Session::new(ClusterConfig::default(), 7, "kplay broker stop 42\n")
+            .expect("valid config");
+        assert!(
+            broken.setup_errors().contains("BROKER_NOT_AVAILABLE"),
+            "{}",
+            broken.setup_errors()
+        );
+    }
+
+    #[test]
+    fn advancing_live_records_one_merged_advance() {
+        let mut session = session();
+        let start = session.now_ms();
+        session.advance(start + 100, &mut || false);
+        session.advance(start + 250, &mut || false);
+        assert_eq!(session.inputs(), &[Input::Advance(250)]);
+        assert_eq!(session.end_ms(), start + 250);
+        assert!(session.is_live());
+    }
+
+    #[test]
+    fn a_budget_stop_still_replays_exactly() {
+        let mut live = session();
+        live.act("kplay workload start p1 --topic orders --rate 100 --keys 5 --value-bytes 10");
+        let start = live.now_ms();
+        let mut calls = 0;
+        // Run out of budget on every third check.
+        for goal in (1..=20).map(|i| start + i * 137) {
+            live.advance(goal, &mut || {
+                calls += 1;
+                calls % 3 == 0
+            });
+        }
+        let replayed = Session::replay(ClusterConfig::default(), 7, SETUP, live.inputs().to_vec())
+            .expect("replays");
+        assert_eq!(fingerprint(&replayed), fingerprint(&live));
+        assert_eq!(replayed.now_ms(), live.now_ms());
+    }
+
+    #[test]
+    fn seeking_back_and_forth_gives_the_same_states() {
+        let mut session = session();
+        session.act("kplay workload start p1 --topic orders --rate 50 --keys 5 --value-bytes 10");
+        let start = session.now_ms();
+        let mut states = Vec::new();
+        for i in 1..=12 {
+            session.advance(start + i * 1_000, &mut || false);
+            if i == 6 {
+                session.act("kplay broker stop 2");
+            }
+            states.push((session.now_ms(), fingerprint(&session)));
+        }
+        for (time, state) in states.iter().rev().chain(states.iter()) {
+            session.seek(*time);
+            assert_eq!(session.now_ms(), *time);
+            assert_eq!(&fingerprint(&session), state, "at {time}");
+        }
+    }
+
+    #[test]
+    fn acting_in_the_past_discards_the_old_future() {
+        let mut session = session();
+        let start = session.now_ms();
+        session.advance(start + 2_000, &mut || false);
+        session.act("kplay broker stop 3");
+        session.advance(start + 4_000, &mut || false);
+        session.seek(start + 1_000);
+        assert!(!session.is_live());
+        session.act("kplay broker stop 1");
+        assert!(session.is_live());
+        assert_eq!(
+            session.inputs(),
+            &[
+                Input::Advance(1_000),
+                Input::Line("kplay broker stop 1".to_owned())
+            ]
+        );
+        assert_eq!(session.end_ms(), start + 1_000);
+    }
+
+    #[test]
+    fn playing_in_the_past_follows_the_recorded_future() {
+        let mut session = session();
+        let start = session.now_ms();
+        session.advance(start + 1_000, &mut || false);
+        session.act("kplay broker stop 3");
+        session.advance(start + 3_000, &mut || false);
+        let end_state = fingerprint(&session);
+        session.seek(start + 500);
+        session.advance(start + 3_000, &mut || false);
+        assert!(session.is_live());
+        assert_eq!(fingerprint(&session), end_state);
+        assert_eq!(session.inputs().len(), 3);
+    }
+
+    #[test]
+    fn a_step_runs_one_scheduled_time() {
+        let mut session = session();
+        let before = session.now_ms();
+        let next = session
+            .shell()
+            .cluster
+            .next_occurrence_ms()
+            .expect("heartbeats");
+        session.step();
+        assert_eq!(session.now_ms(), next.max(before + 1));
+    }
+
+    #[test]
+    fn replay_refuses_too_much_time() {
+        let error = Session::replay(
+            ClusterConfig::default(),
+            7,
+            "",
+            vec![Input::Advance(MAX_SESSION_MS + 1)],
+        )
+        .unwrap_err();
+        assert!(error.contains("hours"), "{error}");
+    }
+}

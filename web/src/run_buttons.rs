@@ -1,0 +1,63 @@
+//! "Run" buttons beside the kplay command blocks of a page's prose: progressive enhancement of
+//! HTML that is already in the page. Each `<pre class="kplay-command"><code
+//! class="language-kplay">` block, in page order, gets a button carrying its index; one click
+//! listener on the prose (event delegation) finds which block to run, and the page takes the
+//! block's text from its own list (`kplay_lessons::commands` for a lesson), not from the DOM.
+
+use wasm_bindgen::JsCast;
+use web_sys::Element;
+
+/// The blocks that get a button.
+pub const COMMAND_SELECTOR: &str = "pre.kplay-command";
+/// Marks our buttons.
+pub const BUTTON_CLASS: &str = "run-block";
+/// The attribute holding a button's block index.
+const BLOCK_ATTRIBUTE: &str = "data-block";
+
+/// Adds a "Run" button after each command block inside `prose` that has none yet; the
+/// button's accessible description is the block's commands. Returns how many were added.
+pub fn add_run_buttons(prose: &Element) -> u32 {
+    let Ok(blocks) = prose.query_selector_all(COMMAND_SELECTOR) else {
+        return 0;
+    };
+    let Some(document) = prose.owner_document() else {
+        return 0;
+    };
+    let mut added = 0;
+    for index in 0..blocks.length() {
+        let Some(pre) = blocks
+            .item(index)
+            .and_then(|node| node.dyn_into::<Element>().ok())
+        else {
+            continue;
+        };
+        let has_button = pre
+            .next_element_sibling()
+            .is_some_and(|next| next.class_list().contains(BUTTON_CLASS));
+        if has_button {
+            continue;
+        }
+        let Ok(button) = document.create_element("button") else {
+            continue;
+        };
+        let block_id = format!("kplay-block-{index}");
+        pre.set_id(&block_id);
+        let _ = button.set_attribute("type", "button");
+        let _ = button.set_attribute("class", &format!("button-small {BUTTON_CLASS}"));
+        let _ = button.set_attribute("data-testid", "run-block");
+        let _ = button.set_attribute(BLOCK_ATTRIBUTE, &index.to_string());
+        let _ = button.set_attribute("aria-describedby", &block_id);
+        button.set_text_content(Some("Run"));
+        if pre.after_with_node_1(&button).is_ok() {
+            added += 1;
+        }
+    }
+    added
+}
+
+/// The index of the block whose "Run" button was clicked, if the click was on one.
+pub fn block_of_click(target: &web_sys::EventTarget) -> Option<usize> {
+    let element = target.dyn_ref::<Element>()?;
+    let button = element.closest(&format!(".{BUTTON_CLASS}")).ok()??;
+    button.get_attribute(BLOCK_ATTRIBUTE)?.parse().ok()
+}

@@ -1,0 +1,148 @@
+#![cfg(target_arch = "wasm32")]
+//! Browser tests of the playground: what only a real DOM shows (the logic is tested natively).
+
+use kplay_web::playground::presets::{preset, sandbox_spec};
+use kplay_web::playground::{Intent, Playground, PlaygroundSpec};
+use kplay_web::run_buttons::{add_run_buttons, block_of_click};
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_sys::HtmlElement;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn spec(key: &str) -> PlaygroundSpec {
+    let mut spec = sandbox_spec(preset("replication").expect("exists")).expect("valid");
+    spec.storage_key = format!("kplay.test.{key}");
+    spec
+}
+
+fn storage() -> web_sys::Storage {
+    web_sys::window()
+        .and_then(|w| w.local_storage().ok().flatten())
+        .expect("localStorage")
+}
+
+fn container() -> HtmlElement {
+    let document = document();
+    let element: HtmlElement = document
+        .create_element("div")
+        .expect("div")
+        .unchecked_into();
+    document
+        .body()
+        .expect("body")
+        .append_child(&element)
+        .expect("append");
+    element
+}
+
+fn count(root: &HtmlElement, selector: &str) -> u32 {
+    root.query_selector_all(selector)
+        .map(|l| l.length())
+        .unwrap_or(0)
+}
+
+async fn settle() {
+    for _ in 0..3 {
+        leptos::task::tick().await;
+    }
+}
+
+#[wasm_bindgen_test]
+async fn the_cluster_is_drawn_with_its_controller_and_every_replica() {
+    let root = container();
+    let spec = spec("draw");
+    storage()
+        .remove_item("kplay.test.draw.session.v1")
+        .expect("clear");
+    let _handle = leptos::mount::mount_to(
+        root.clone(),
+        move || view! { <Playground spec=spec.clone() /> },
+    );
+    settle().await;
+    assert_eq!(count(&root, "[data-testid=broker]"), 3);
+    assert_eq!(count(&root, "[data-testid=controller-badge]"), 1);
+    assert_eq!(count(&root, "[data-testid=replica]"), 9);
+    assert_eq!(count(&root, "[data-testid=replica][data-role=leader]"), 3);
+    assert_eq!(count(&root, "[data-testid=partition-row]"), 3);
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn a_run_button_runs_its_block_in_the_terminal() {
+    let root = container();
+    let article = container();
+    article.set_inner_html(
+        "<pre><code>not a command</code></pre>\
+         <pre class=\"kplay-command\"><code class=\"language-kplay\">kafka-topics --list</code></pre>\
+         <pre class=\"kplay-command\"><code class=\"language-kplay\">kplay broker stop 1\n</code></pre>",
+    );
+    assert_eq!(add_run_buttons(&article), 2);
+    assert_eq!(add_run_buttons(&article), 0, "added once");
+    let buttons = article
+        .query_selector_all("[data-testid=run-block]")
+        .expect("buttons");
+    let button: HtmlElement = buttons.item(1).expect("a second button").unchecked_into();
+    assert_eq!(button.text_content().as_deref(), Some("Run"));
+    assert_eq!(block_of_click(&button.clone().into()), Some(1));
+    let described_by = button.get_attribute("aria-describedby").expect("described");
+    let block = document()
+        .get_element_by_id(&described_by)
+        .expect("the block");
+    assert!(block
+        .text_content()
+        .unwrap_or_default()
+        .contains("broker stop 1"));
+
+    let slot = StoredValue::new(None::<Callback<Intent>>);
+    let spec = spec("run");
+    storage()
+        .remove_item("kplay.test.run.session.v1")
+        .expect("clear");
+    let _handle = leptos::mount::mount_to(root.clone(), move || {
+        view! { <Playground spec=spec.clone() dispatch_slot=slot /> }
+    });
+    settle().await;
+    let dispatch = slot
+        .get_value()
+        .expect("the playground registered its dispatch");
+    dispatch.run(Intent::RunBlock(
+        "kplay broker stop 1\nkafka-topics --bootstrap-server localhost:9092 --describe\n"
+            .to_owned(),
+    ));
+    settle().await;
+    assert_eq!(count(&root, "[data-testid=terminal-entry]"), 2);
+    let output = root
+        .query_selector("[data-testid=terminal-output]")
+        .ok()
+        .flatten()
+        .and_then(|e| e.text_content())
+        .unwrap_or_default();
+    assert!(output.contains("Topic: orders"), "{output}");
+    root.remove();
+    article.remove();
+}
+
+#[wasm_bindgen_test]
+async fn a_damaged_saved_session_gives_a_notice_and_a_fresh_cluster() {
+    storage()
+        .set_item("kplay.test.damaged.session.v1", "# cluster: brokers=77\n")
+        .expect("set");
+    let root = container();
+    let spec = spec("damaged");
+    let _handle = leptos::mount::mount_to(
+        root.clone(),
+        move || view! { <Playground spec=spec.clone() /> },
+    );
+    settle().await;
+    let notice = root
+        .query_selector("[data-testid=playground-notice]")
+        .ok()
+        .flatten()
+        .and_then(|e| e.text_content())
+        .unwrap_or_default();
+    assert!(notice.contains("could not be restored"), "{notice}");
+    assert_eq!(count(&root, "[data-testid=broker]"), 3);
+    root.remove();
+}
