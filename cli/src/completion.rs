@@ -14,6 +14,7 @@ use crate::parser::{tool_name, COMMANDS};
 use crate::shell::Shell;
 use crate::tools::{
     configs, console_consumer, console_producer, consumer_groups, leader_election, topics,
+    transactions,
 };
 
 /// Candidates for the word that ends at byte `cursor` of `line`, sorted.
@@ -44,6 +45,17 @@ fn candidates(shell: &Shell, words: &[&str], partial: &str) -> Vec<String> {
     if let Some(values) = option_values(shell, tool, previous, words) {
         return values;
     }
+    if tool == "kafka-transactions" && !partial.starts_with('-') {
+        let has_command = words[1..]
+            .iter()
+            .any(|w| transactions::COMMANDS.contains(w));
+        if !has_command {
+            return transactions::COMMANDS[..3]
+                .iter()
+                .map(|c| c.to_string())
+                .collect();
+        }
+    }
     if partial.starts_with('-') || partial.is_empty() {
         return specs_of(tool)
             .iter()
@@ -61,6 +73,7 @@ fn specs_of(tool: &str) -> &'static [Opt] {
         "kafka-consumer-groups" => consumer_groups::SPECS,
         "kafka-configs" => configs::SPECS,
         "kafka-leader-election" => leader_election::SPECS,
+        "kafka-transactions" => transactions::SPECS,
         _ => &[],
     }
 }
@@ -79,6 +92,7 @@ fn option_values(shell: &Shell, tool: &str, previous: &str, words: &[&str]) -> O
     let values = match option {
         "topic" => shell.cluster.topic_names(),
         "group" => group_names(shell),
+        "transactional-id" => transactional_ids(shell),
         "config" => names(TopicConfig::keys(), "="),
         "add-config" if brokers_entity => names(BrokerConfig::keys(), "="),
         "add-config" => names(TopicConfig::keys(), "="),
@@ -137,6 +151,23 @@ fn group_names(shell: &Shell) -> Vec<String> {
             .filter_map(|c| c.group),
     );
     groups
+}
+
+fn transactional_ids(shell: &Shell) -> Vec<String> {
+    let mut ids: Vec<String> = shell
+        .cluster
+        .transactions()
+        .into_iter()
+        .map(|t| t.transactional_id)
+        .collect();
+    ids.extend(
+        shell
+            .cluster
+            .transactional_producer_views()
+            .into_iter()
+            .map(|p| p.transactional_id),
+    );
+    ids
 }
 
 fn broker_ids(shell: &Shell) -> Vec<String> {

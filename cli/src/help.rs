@@ -10,6 +10,7 @@ use crate::kplay::clients;
 use crate::options::{Arg, Opt};
 use crate::tools::{
     configs, console_consumer, console_producer, consumer_groups, leader_election, topics,
+    transactions,
 };
 
 /// The Kafka version the tools print for `--version` and whose behaviour they follow.
@@ -26,6 +27,7 @@ Kafka tools (with or without .sh, with or without a path such as bin/):
   kafka-consumer-groups    list, describe, reset offsets of and delete consumer groups
   kafka-configs            describe and alter topic and broker configs
   kafka-leader-election    preferred or unclean leader elections
+  kafka-transactions       list and describe transactions, describe a partition's producers
 Playground verbs:
   kplay broker|network|time|producer|produce|consumer|workload|replicas|trace|status|leader-election
 Shell utilities:
@@ -115,6 +117,11 @@ pub fn help(topic: Option<&str>) -> String {
             leader_election::ABOUT,
             leader_election::SPECS,
             leader_election::NOTES,
+        ),
+        "kafka-transactions" => tool(
+            transactions::ABOUT,
+            transactions::SPECS,
+            transactions::NOTES,
         ),
         "kplay" => format!("{KPLAY}\n"),
         "echo" | "printf" | "cat" | "sleep" => format!("{OVERVIEW}\n"),

@@ -8,6 +8,7 @@ use crate::kplay;
 use crate::lexer::{RawCommand, Segment};
 use crate::tools::{
     configs, console_consumer, console_producer, consumer_groups, leader_election, text, topics,
+    transactions,
 };
 
 /// Something a line asks for.
@@ -25,6 +26,8 @@ pub enum Invocation {
     Configs(configs::ConfigsArgs),
     /// `kafka-leader-election`.
     LeaderElection(leader_election::ElectionArgs),
+    /// `kafka-transactions`.
+    Transactions(transactions::TransactionsArgs),
     /// A playground verb (`kplay ...`).
     Kplay(kplay::Verb),
     /// `echo`, `printf` or `cat <<EOF`: text to print.
@@ -45,6 +48,7 @@ pub const COMMANDS: &[&str] = &[
     "kafka-consumer-groups",
     "kafka-configs",
     "kafka-leader-election",
+    "kafka-transactions",
     "kplay",
     "echo",
     "printf",
@@ -96,6 +100,7 @@ fn parse_segment(segment: &Segment, stdin: Option<String>) -> Result<Invocation,
         "kafka-consumer-groups" => consumer_groups::parse(args),
         "kafka-configs" => configs::parse(args),
         "kafka-leader-election" => leader_election::parse(args),
+        "kafka-transactions" => transactions::parse(args),
         "kplay" => kplay::parse(args),
         "echo" | "printf" | "cat" => text::parse(name, args, segment.heredoc.as_deref()),
         "sleep" => text::parse_sleep(args),

@@ -185,7 +185,7 @@ fn reset_line(group: &str, partitions: &[TopicPartition], spec: &ResetSpec) -> S
             None => by_topic.push((partition.topic.clone(), vec![partition.partition])),
         }
     }
-    let topics: Vec<String> = by_topic
+    let mut topics: Vec<String> = by_topic
         .iter()
         .map(|(topic, list)| {
             let numbers: Vec<String> = list.iter().map(ToString::to_string).collect();
@@ -195,6 +195,10 @@ fn reset_line(group: &str, partitions: &[TopicPartition], spec: &ResetSpec) -> S
             )
         })
         .collect();
+    if topics.is_empty() {
+        // The core reads no partitions as every partition with a committed offset.
+        topics.push(" --all-topics".to_string());
+    }
     let scenario = match spec {
         ResetSpec::ToEarliest => "--to-earliest".to_string(),
         ResetSpec::ToLatest => "--to-latest".to_string(),

@@ -2,11 +2,13 @@
 //! by the shell, gives the same events and the same cluster.
 
 use kplay_cli::{record, record_advance, Invocation, Script, Shell};
+use kplay_core::group::coordinator::events::GroupEvent;
 use kplay_core::kinds::AssignorKind;
 use kplay_core::network::{ClientId, NodeId};
+use kplay_core::transaction::events::TransactionEvent;
 use kplay_core::{
     AppCommits, BrokerId, Cluster, ClusterConfig, Command, CommitPolicy, ConfigResource,
-    ElectionType, NewRecord, ResetSpec, Subscription, TopicPartition, Workload,
+    ElectionType, EventKind, NewRecord, ResetSpec, Subscription, TopicPartition, Workload,
 };
 
 /// A step of a UI session: a command, or simulated time passing.
@@ -119,6 +121,71 @@ fn session() -> Vec<Step> {
             partition: tp("orders", 0),
             offset: kplay_core::Offset(0),
         }),
+        // A group that consumed and closed: inactive, so its offsets can be reset (every
+        // partition with a committed offset, then one partition) and the group deleted.
+        Do(Command::CreateConsumer {
+            name: "c3".into(),
+            configs: vec![
+                ("group.id".into(), "g2".into()),
+                ("auto.offset.reset".into(), "earliest".into()),
+            ],
+            subscription: Subscription::Topics(vec!["orders".into()]),
+            policy: CommitPolicy::default(),
+        }),
+        Wait(8_000),
+        Do(Command::CloseConsumer {
+            consumer: "c3".into(),
+        }),
+        Wait(2_000),
+        Do(Command::ResetOffsets {
+            group: "g2".into(),
+            partitions: vec![],
+            spec: ResetSpec::ToEarliest,
+        }),
+        Do(Command::ResetOffsets {
+            group: "g2".into(),
+            partitions: vec![tp("orders", 0)],
+            spec: ResetSpec::ShiftBy(1),
+        }),
+        Do(Command::DeleteGroup { group: "g2".into() }),
+        // A transactional producer: one committed transaction that also commits c1's
+        // positions for its group, and one aborted transaction.
+        Do(Command::CreateProducer {
+            name: "tp".into(),
+            configs: vec![("transactional.id".into(), "tx-1".into())],
+        }),
+        Do(Command::InitTransactions {
+            producer: "tp".into(),
+        }),
+        Wait(3_000),
+        Do(Command::BeginTransaction {
+            producer: "tp".into(),
+        }),
+        Do(Command::Produce {
+            producer: "tp".into(),
+            record: NewRecord::new("orders", Some("t"), Some("in a transaction")),
+        }),
+        Do(Command::SendOffsetsToTransaction {
+            producer: "tp".into(),
+            consumer: "c1".into(),
+        }),
+        Wait(500),
+        Do(Command::CommitTransaction {
+            producer: "tp".into(),
+        }),
+        Wait(1_000),
+        Do(Command::BeginTransaction {
+            producer: "tp".into(),
+        }),
+        Do(Command::Produce {
+            producer: "tp".into(),
+            record: NewRecord::new("orders", None, Some("aborted")),
+        }),
+        Wait(500),
+        Do(Command::AbortTransaction {
+            producer: "tp".into(),
+        }),
+        Wait(1_000),
         Do(Command::AlterConfigs {
             resource: ConfigResource::Topic("orders".into()),
             set: vec![("retention.ms".into(), "3600000".into())],
@@ -261,6 +328,28 @@ fn a_recorded_session_replays_to_the_same_events_and_state() {
         }
         script.push('\n');
     }
+    // The session's group admin really acts on the inactive group g2.
+    let acted_on_g2 = |wanted: fn(&GroupEvent) -> bool| {
+        events
+            .iter()
+            .any(|e| matches!(&e.kind, EventKind::Group(event) if wanted(event)))
+    };
+    assert!(acted_on_g2(
+        |e| matches!(e, GroupEvent::OffsetsReset { group, .. } if group == "g2")
+    ));
+    assert!(acted_on_g2(
+        |e| matches!(e, GroupEvent::GroupRemoved { group, .. } if group == "g2")
+    ));
+    // The transactional producer's transactions both completed.
+    let ended: Vec<&str> = events
+        .iter()
+        .filter_map(|e| match &e.kind {
+            EventKind::Transaction(TransactionEvent::Committed { .. }) => Some("committed"),
+            EventKind::Transaction(TransactionEvent::Aborted { .. }) => Some("aborted"),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(ended, ["committed", "aborted"], "transactions");
     let mut shell = Shell::with_config(config(), 42).expect("cluster");
     let parsed = Script::parse(&script).unwrap_or_else(|error| panic!("{error}\n{script}"));
     shell.run_script(&parsed);

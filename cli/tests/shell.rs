@@ -1,5 +1,5 @@
-//! The shell as the web terminal uses it: completion, help, version, incomplete input, and
-//! what a group consumer does while no group coordinator answers.
+//! The shell as the web terminal uses it: completion, help, version, incomplete input, and a
+//! console consumer in a group.
 
 use kplay_cli::{Shell, Status, Stream};
 use kplay_core::ClusterConfig;
@@ -38,6 +38,13 @@ fn completion_offers_commands_options_and_names() {
     assert!(
         complete(&shell, "kafka-console-producer --producer-property ac")
             .contains(&"acks=".to_string())
+    );
+    assert_eq!(
+        complete(
+            &shell,
+            "kafka-transactions --bootstrap-server localhost:9092 de"
+        ),
+        ["describe", "describe-producers"]
     );
     assert_eq!(complete(&shell, "kplay bro"), ["broker"]);
     assert_eq!(complete(&shell, "kplay broker st"), ["start", "stop"]);
@@ -94,14 +101,28 @@ fn a_here_document_spanning_lines_waits_for_its_end() {
 }
 
 #[test]
-fn a_group_consumer_waits_for_a_coordinator_and_gives_up_empty() {
+fn a_group_console_consumer_commits_and_leaves_before_it_returns() {
     let mut shell = shell();
     shell.run_line("echo hi | kafka-console-producer --topic orders");
-    let start = shell.cluster.now_ms();
     let output =
         shell.run_line("kafka-console-consumer --topic orders --group g2 --from-beginning");
-    assert_eq!(output.text(), "Processed a total of 0 messages\n");
-    assert!(shell.cluster.now_ms() - start >= kplay_cli::tools::console_consumer::IDLE_LIMIT_MS);
+    assert_eq!(output.text(), "hi\nProcessed a total of 1 messages\n");
+    // close() committed and left: the group is Empty with no lag, at once.
+    let described = shell.run_line("kafka-consumer-groups --describe --group g2");
+    assert_eq!(
+        described.stream(Stream::Stderr),
+        "\nConsumer group 'g2' has no active members.\n"
+    );
+    let rows: Vec<Vec<String>> = described
+        .stream(Stream::Stdout)
+        .lines()
+        .skip(2)
+        .map(|line| line.split_whitespace().map(str::to_string).collect())
+        .collect();
+    assert!(!rows.is_empty());
+    assert!(rows.iter().all(|row| row[5] == "0"), "{rows:?}");
+    let again = shell.run_line("kafka-console-consumer --topic orders --group g2 --from-beginning");
+    assert_eq!(again.text(), "Processed a total of 0 messages\n");
 }
 
 #[test]

@@ -116,6 +116,7 @@ kafka_errors! {
     TransactionalIdNotFound => "TRANSACTIONAL_ID_NOT_FOUND", Some(105), false, "TransactionalIdNotFoundException", "The transactionalId could not be found";
     // Client-side exceptions: thrown inside a producer or consumer, never sent by a broker.
     ClientTimeout => "TimeoutException", None, true, "TimeoutException", "Timeout expired.";
+    BufferExhausted => "BufferExhaustedException", None, true, "BufferExhaustedException", "Failed to allocate memory within the configured max blocking time.";
     ConfigException => "ConfigException", None, false, "ConfigException", "Invalid value for a configuration.";
     NoOffsetForPartition => "NoOffsetForPartitionException", None, false, "NoOffsetForPartitionException", "Undefined offset with no reset policy for partitions.";
     CommitFailed => "CommitFailedException", None, false, "CommitFailedException", "Commit cannot be completed since the group has already rebalanced and assigned the partitions to another member. This means that the time between subsequent calls to poll() was longer than the configured max.poll.interval.ms, which typically implies that the poll loop is spending too much time message processing. You can address this either by increasing max.poll.interval.ms or by reducing the maximum size of batches returned in poll() with max.poll.records.";
@@ -153,6 +154,7 @@ impl ErrorCode {
             ErrorCode::NoOffsetForPartition | ErrorCode::CommitFailed => {
                 "org.apache.kafka.clients.consumer"
             }
+            ErrorCode::BufferExhausted => "org.apache.kafka.clients.producer",
             ErrorCode::IllegalState => "java.lang",
             ErrorCode::KafkaException => "org.apache.kafka.common",
             _ => "org.apache.kafka.common.errors",

@@ -442,9 +442,12 @@ fn batching_and_compression_behave_as_the_lesson_says() {
     let mark = run.event_count();
     run.clean_block();
     assert!(run.producer_stats("tight").2 > 0);
-    assert!(run
-        .explained_since(mark)
-        .contains("Failed to allocate memory within the configured max blocking time 3000 ms"));
+    let explained = run.explained_since(mark);
+    assert!(
+        explained.contains("BufferExhaustedException: Failed to allocate 16384 bytes")
+            && explained.contains("within the configured max blocking time 3000 ms"),
+        "{explained}"
+    );
     run.finish();
 }
 

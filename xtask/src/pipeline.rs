@@ -71,6 +71,24 @@ pub fn test() -> Result<(), String> {
         ]),
     )?;
     run(
+        "5/9 the core in WebAssembly (Node) replays the reference session to the native trace",
+        tools
+            .command("cargo")
+            .args([
+                "test",
+                "--package",
+                "kplay-bench",
+                "--test",
+                "same_trace",
+                "--target",
+                "wasm32-unknown-unknown",
+            ])
+            .env(
+                "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER",
+                "wasm-bindgen-test-runner",
+            ),
+    )?;
+    run(
         "6/9 the web crate's wasm-bindgen-test suite in headless Chromium",
         tools
             .command("cargo")

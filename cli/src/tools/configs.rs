@@ -12,6 +12,10 @@
 //! Simplified: only the `topics` and `brokers` entity types are modelled (users, clients,
 //! ips, broker-loggers, client-metrics and groups are refused when the line is parsed); a
 //! stack trace is cut to its first line; describing every topic lists them sorted by name.
+//! `--describe --all` for a broker lists only the configs the simulator models (Kafka lists
+//! every one it knows); a broker's `server.properties` holds `node.id`, `broker.id` and
+//! `process.roles` (`zookeeper.connect` in ZooKeeper mode) plus the cluster's settings, so
+//! everything else shows Kafka's default, and a config without one shows `null`, as in Kafka.
 
 use kplay_core::config::DescribeEntity;
 use kplay_core::{BrokerId, Command, ConfigResource};
@@ -66,7 +70,8 @@ const UNMODELLED: &[&str] = &[
 pub const NOTES: &str = "\
 Only the topics and brokers entity types are modelled. Broker configs that Kafka can change
 dynamically can be altered per broker (--entity-name N) or as the cluster default
-(--entity-default); --all also shows static and default values with their synonyms.";
+(--entity-default); --all also shows static and default values with their synonyms, for the
+configs the playground models.";
 
 /// Which configs.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -16,7 +16,8 @@
 //! simulated time without a record. Without `--group` the real tool joins a throwaway group
 //! `console-consumer-NNNNN` alone; the playground's consumer assigns itself every partition of
 //! the topic instead (what a lone member of a fresh group gets), so no group appears. With
-//! `--group` it subscribes through the group coordinator. The client id is `console-consumer-N`
+//! `--group` it joins the group through its coordinator, and `close()` commits what was
+//! printed and leaves the group before the tool returns. The client id is `console-consumer-N`
 //! unless `client.id` is given. Kafka 4.1's option names are used; 4.2's
 //! `--command-property` and `--formatter-property` are accepted as the same options.
 
@@ -45,6 +46,9 @@ pub const IDLE_LIMIT_MS: i64 = 10_000;
 
 /// The longest one run may last, records or not (simulated ms).
 pub const RUN_LIMIT_MS: i64 = 600_000;
+
+/// How long `close()` may wait for its commit and LeaveGroup (`DEFAULT_CLOSE_TIMEOUT_MS`).
+pub const CLOSE_TIMEOUT_MS: i64 = 30_000;
 
 /// The options, with Kafka's descriptions.
 pub const SPECS: &[Opt] = &[
@@ -76,7 +80,8 @@ Without --max-messages or --timeout-ms the consumer reads what is available and 
 real tool waits for more until Ctrl-C); it also gives up after 10 s of simulated time without a
 record. Without --group the real tool joins a throwaway group of its own; the playground's
 consumer assigns itself every partition of the topic instead, so no group appears. With
---group it subscribes through the group coordinator. Records are read as UTF-8 text
+--group it joins the group, and commits what it printed and leaves the group as it closes.
+Records are read as UTF-8 text
 (StringDeserializer). The client id is console-consumer-N unless client.id is given. Log lines
 carry the simulated clock. --include, --consumer.config and other formatters are not available.";
 
@@ -561,11 +566,46 @@ fn finish(shell: &mut Shell, name: &str, progress: &Progress, output: &mut Outpu
             offset: *offset,
         });
     }
+    let membership = shell
+        .cluster
+        .consumer_views()
+        .into_iter()
+        .find(|view| view.name == name)
+        .and_then(|view| Some((view.group?, view.member_id.filter(|id| !id.is_empty()))));
     let _ = shell.apply(Command::CloseConsumer {
         consumer: name.to_string(),
     });
+    if let Some((group, member_id)) = membership {
+        wait_for_close(shell, &group, member_id.as_deref());
+    }
     output.eprintln(format!(
         "Processed a total of {} messages",
         progress.printed
     ));
+}
+
+/// `KafkaConsumer.close()` blocks until its auto-commit is answered and it has left the group
+/// (at most 30 s, its default close timeout): the simulation runs until the coordinator no
+/// longer lists the member and every write to the group's `__consumer_offsets` partition is
+/// replicated (the commit, sent first, is then in the group's offsets).
+fn wait_for_close(shell: &mut Shell, group: &str, member_id: Option<&str>) {
+    let deadline_ms = shell.cluster.now_ms().saturating_add(CLOSE_TIMEOUT_MS);
+    shell.run_until_done(deadline_ms, |shell, _| {
+        let Some(view) = shell.cluster.describe_group(group) else {
+            return true;
+        };
+        let left = member_id.is_none_or(|id| view.members.iter().all(|m| m.member_id != id));
+        let settled = shell
+            .cluster
+            .topic_view(&view.offsets_partition.topic)
+            .and_then(|topic| {
+                topic
+                    .partitions
+                    .iter()
+                    .find(|p| p.partition == view.offsets_partition)
+                    .map(|p| p.high_watermark == p.log_end_offset)
+            })
+            .unwrap_or(true);
+        left && settled
+    });
 }

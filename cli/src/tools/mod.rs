@@ -12,6 +12,7 @@ pub mod consumer_groups;
 pub mod leader_election;
 pub mod text;
 pub mod topics;
+pub mod transactions;
 
 use crate::format::datetime_text;
 

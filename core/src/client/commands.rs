@@ -126,6 +126,9 @@ impl Cluster {
                     };
                     assigned.position = Some(offset);
                     assigned.buffered.clear();
+                    // KafkaConsumer.seek moves the position that commitSync() and auto-commit
+                    // commit (SubscriptionState.allConsumed).
+                    c.commits.consumed.insert(partition, offset);
                     c.send_fetches(ctx);
                     Ok(())
                 })

@@ -100,6 +100,10 @@ pub enum FenceReason {
     ZooKeeperSessionExpired,
     /// It finished a controlled shutdown.
     ControlledShutdown,
+    /// It restarted and registered a new incarnation while its old one was still unfenced.
+    /// Simplified: Kafka's controller refuses that registration (DUPLICATE_BROKER_REGISTRATION)
+    /// and the broker retries until the old session times out; the simulator fences at once.
+    Reregistered,
 }
 
 /// A learner-facing alert: something a Kafka user must never see, or should understand.
@@ -684,8 +688,8 @@ impl Event {
                 timeout_ms,
             } => match reason {
                 FenceReason::SessionTimeout => format!(
-                    "The controller fenced broker {broker}: no heartbeat for broker.session.timeout.ms={}. Its leaderships move to other in-sync replicas.",
-                    timeout_ms.unwrap_or_default()
+                    "The controller fenced broker {broker}: no heartbeat for broker.session.timeout.ms{}. Its leaderships move to other in-sync replicas.",
+                    timeout_ms.map(|ms| format!("={ms}")).unwrap_or_default()
                 ),
                 FenceReason::ZooKeeperSessionExpired => format!(
                     "Broker {broker}'s ZooKeeper session expired, so its ephemeral node /brokers/ids/{broker} is gone; the controller treats it as dead."
@@ -693,6 +697,9 @@ impl Event {
                 FenceReason::ControlledShutdown => {
                     format!("Broker {broker} finished its controlled shutdown and is fenced.")
                 }
+                FenceReason::Reregistered => format!(
+                    "The controller fenced broker {broker}: it restarted and registered again before its old session timed out, so the old incarnation's leaderships move to other in-sync replicas."
+                ),
             },
             EventKind::BrokerUnfenced { broker } => format!(
                 "The controller unfenced broker {broker}: it has caught up with the metadata and may lead partitions again."

@@ -73,10 +73,7 @@ impl Cluster {
         config.validate()?;
         let mut static_configs = BTreeMap::new();
         for id in config.broker_ids() {
-            static_configs.insert(
-                id,
-                settings::static_broker_config(&config.broker_configs, id)?,
-            );
+            static_configs.insert(id, settings::static_broker_config(&config, id)?);
         }
         let brokers = static_configs
             .iter()

@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 use crate::client::consumer::ConsumerRules;
 use crate::client::producer::partitioner::PartitionerKind;
 use crate::client::producer::ProducerRules;
+use crate::cluster::config::{ClusterConfig, MetadataMode};
 use crate::config::broker::{BrokerConfig, ConfigChange, DynamicScope};
 use crate::config::consumer::ConsumerSettings;
 use crate::config::producer::ProducerSettings;
@@ -204,16 +205,31 @@ impl TopicSettings {
 }
 
 /// The static config (`server.properties`) of broker `id`: the cluster's shared lines with
-/// its own `node.id`.
+/// its own `node.id` and `broker.id` (`KafkaConfig.populateSynonyms` copies one to the other),
+/// and what its metadata mode requires, so `kafka-configs --describe --all` shows the values
+/// the broker runs with: in KRaft `process.roles` (`broker,controller` for a controller voter,
+/// combined mode), in ZooKeeper mode `zookeeper.connect`. The cluster's shared lines win over
+/// the mode's; the ids are always the broker's own.
 pub fn static_broker_config(
-    properties: &[(String, String)],
+    cluster: &ClusterConfig,
     id: BrokerId,
 ) -> Result<BrokerConfig, KafkaError> {
     let mut config = BrokerConfig::default();
-    for (name, value) in properties {
+    let mode_lines: &[(&str, &str)] = match cluster.metadata_mode {
+        MetadataMode::Kraft if cluster.controller_quorum_voters().contains(&id) => {
+            &[("process.roles", "broker,controller")]
+        }
+        MetadataMode::Kraft => &[("process.roles", "broker")],
+        MetadataMode::ZooKeeper => &[("zookeeper.connect", "localhost:2181")],
+    };
+    for (name, value) in mode_lines {
+        config.set(name, value)?;
+    }
+    for (name, value) in &cluster.broker_configs {
         config.set(name, value)?;
     }
     config.set("node.id", &id.0.to_string())?;
+    config.set("broker.id", &id.0.to_string())?;
     Ok(config)
 }
 

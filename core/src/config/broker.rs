@@ -830,9 +830,16 @@ impl BrokerConfig {
     }
 
     /// `kafka-configs --describe --all --entity-type brokers --entity-name <id>`: a row for
-    /// every known config and every other name set in a layer.
+    /// every known config and every other name set in a layer. A KRaft broker (one with
+    /// `process.roles`) is a Kafka 4 broker, whose config no longer has the `zookeeper.*`
+    /// keys (KIP-500), so those show only if a layer sets them.
     pub fn describe(&self) -> Vec<DescribeRow> {
-        let mut names: Vec<&str> = BROKER_KEYS.iter().map(|key| key.name).collect();
+        let kraft = !self.process_roles.is_empty();
+        let mut names: Vec<&str> = BROKER_KEYS
+            .iter()
+            .map(|key| key.name)
+            .filter(|name| !(kraft && name.starts_with("zookeeper.")))
+            .collect();
         for layer in [
             &self.static_configs,
             &self.dynamic_default_configs,

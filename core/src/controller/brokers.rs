@@ -19,10 +19,10 @@ use super::{BrokerSession, Controller, ControllerTimer};
 impl Controller {
     /// `BrokerRegistration`: a new broker epoch; the broker starts fenced. A broker that
     /// re-registers while still unfenced (it restarted faster than its session timeout) is
-    /// fenced first, so its old leaderships move.
+    /// fenced first, so its old leaderships move ([`FenceReason::Reregistered`]).
     pub(super) fn register_broker(&mut self, broker: BrokerId, ctx: &mut Ctx) -> i64 {
         if self.image.is_unfenced(broker) {
-            self.fence_broker(broker, FenceReason::SessionTimeout, None, ctx);
+            self.fence_broker(broker, FenceReason::Reregistered, None, ctx);
         }
         let broker_epoch = self.take_broker_epoch();
         self.commit(

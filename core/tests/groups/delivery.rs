@@ -2,7 +2,7 @@
 //! crashes (Kafka's documentation, "Message Delivery Semantics": at-least-once and
 //! at-most-once).
 
-use kplay_core::{AlertKind, Command, EventKind, Offset};
+use kplay_core::{AlertKind, AppCommits, Command, CommitPolicy, EventKind, Offset};
 
 use crate::support::*;
 
@@ -91,4 +91,35 @@ fn a_crash_after_committing_before_processing_loses_records() {
             .map(|(first, _)| *first),
         Some(Offset(20))
     );
+}
+
+// KafkaConsumer.seek moves the position commitSync() commits (SubscriptionState.allConsumed):
+// records the application sought back over are not committed, so the group reads them again.
+#[test]
+fn a_seek_back_is_what_the_next_commit_commits() {
+    let mut sim = Sim::new(42, 1);
+    sim.produce(10);
+    let manual = CommitPolicy {
+        poll_interval_ms: None,
+        processing_ms_per_record: 0,
+        commits: AppCommits::Never,
+    };
+    sim.consumer("c1", &[("enable.auto.commit", "false")], manual);
+    sim.run_for(6_000);
+    sim.apply(Command::Poll {
+        consumer: "c1".into(),
+    });
+    sim.run_for(500);
+    assert_eq!(sim.deliveries("c1", &tp(0)), vec![(Offset(0), Offset(9))]);
+    sim.apply(Command::Seek {
+        consumer: "c1".into(),
+        partition: tp(0),
+        offset: Offset(4),
+    });
+    sim.apply(Command::Commit {
+        consumer: "c1".into(),
+        sync: true,
+    });
+    sim.run_for(1_000);
+    assert_eq!(sim.cluster.committed_offset(GROUP, &tp(0)), Some(Offset(4)));
 }

@@ -1,17 +1,17 @@
 //! The plain data `kafka-consumer-groups` prints, and where it comes from.
 //!
-//! The formatting ([`super::format`]) and the offset planning ([`super::reset`]) take only
-//! these types, so they are tested without a group coordinator. The three source functions at
-//! the bottom are where the coordinator's views plug in.
+//! The formatting ([`super::format`]) takes only these types, so it is tested without a
+//! cluster. The source functions at the bottom read the core's group views
+//! ([`kplay_core::view::groups`]): what the admin client's ListGroups, DescribeGroups and
+//! OffsetFetch would answer, from the coordinator that owns each group.
 //!
-//! Pending: the broker side of consumer groups (the group coordinator) is being built
-//! separately. Until it lands no broker answers FindCoordinator, so no group exists on the
-//! brokers: [`list_groups`] finds none, [`describe_group`] finds none (the tool prints that the
-//! group does not exist) and [`committed_offsets`] is empty.
+//! Every group of the simulation is a classic group (the consumer protocol of KIP-848 is not
+//! simulated), so the consumer-protocol columns (epochs, target assignments) read `-`.
 
-use std::collections::BTreeMap;
-
+use kplay_core::view::groups::GroupOffsetRow;
 use kplay_core::{Cluster, TopicPartition};
+
+use super::format::OffsetRow;
 
 /// A group as `--list` shows it (`GroupListing`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -62,33 +62,77 @@ pub struct GroupDescription {
     pub target_assignment_epoch: Option<i32>,
 }
 
-/// A committed offset (`OffsetAndMetadata`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Committed {
-    /// The next offset to read.
-    pub offset: i64,
-    /// The leader epoch the consumer saw, if it sent one.
-    pub leader_epoch: Option<i32>,
-}
+/// `GroupType.CLASSIC.toString()`.
+const CLASSIC: &str = "Classic";
 
-/// Every consumer group the brokers' coordinators know, sorted by id.
-///
-/// Pending on the group coordinator: none today.
-pub fn list_groups(_cluster: &Cluster) -> Vec<GroupListing> {
-    Vec::new()
+/// Every consumer group the brokers' coordinators know, sorted by id: the groups
+/// `ListGroupsOptions.forConsumerGroups()` selects (protocol type `consumer`, or empty for a
+/// group that only stores offsets).
+pub fn list_groups(cluster: &Cluster) -> Vec<GroupListing> {
+    cluster
+        .group_listings()
+        .into_iter()
+        .filter(|listing| matches!(listing.protocol_type.as_str(), "consumer" | ""))
+        .map(|listing| GroupListing {
+            group: listing.group_id,
+            group_type: CLASSIC.to_string(),
+            state: listing.state,
+        })
+        .collect()
 }
 
 /// The group's description, or `None` when no coordinator knows it (the tool then prints that
 /// it does not exist).
-///
-/// Pending on the group coordinator: `None` today.
-pub fn describe_group(_cluster: &Cluster, _group: &str) -> Option<GroupDescription> {
-    None
+pub fn describe_group(cluster: &Cluster, group: &str) -> Option<GroupDescription> {
+    let view = cluster.describe_group(group)?;
+    Some(GroupDescription {
+        group: view.group_id,
+        state: view.state,
+        coordinator: view.coordinator.0,
+        assignment_strategy: view.assignment_strategy.unwrap_or_default(),
+        members: view
+            .members
+            .into_iter()
+            .map(|member| MemberDescription {
+                consumer_id: member.member_id,
+                group_instance_id: member.group_instance_id,
+                host: member.host,
+                client_id: member.client_id,
+                assignment: member.assignment,
+                target_assignment: Vec::new(),
+                member_epoch: None,
+            })
+            .collect(),
+        group_epoch: None,
+        target_assignment_epoch: None,
+    })
 }
 
-/// The group's committed offsets (`ListConsumerGroupOffsets`).
-///
-/// Pending on the group coordinator: empty today.
-pub fn committed_offsets(_cluster: &Cluster, _group: &str) -> BTreeMap<TopicPartition, Committed> {
-    BTreeMap::new()
+/// The rows of `--describe --offsets` (`collectGroupsOffsets`), in Kafka's order, or `None`
+/// when no coordinator knows the group.
+pub fn offset_rows(cluster: &Cluster, group: &str) -> Option<Vec<OffsetRow>> {
+    let rows = cluster.group_offsets(group)?;
+    Some(rows.into_iter().map(|row| offset_row(group, row)).collect())
+}
+
+fn offset_row(group: &str, row: GroupOffsetRow) -> OffsetRow {
+    OffsetRow {
+        group: group.to_string(),
+        topic: Some(row.topic),
+        partition: Some(row.partition),
+        leader_epoch: row.leader_epoch,
+        current_offset: row.current_offset.map(|offset| offset.0),
+        log_end_offset: row.log_end_offset.map(|offset| offset.0),
+        lag: row.lag,
+        consumer_id: row.consumer_id,
+        host: row.host,
+        client_id: row.client_id,
+    }
+}
+
+/// The group's committed offset of `partition` (`ListConsumerGroupOffsets`).
+pub fn committed_offset(cluster: &Cluster, group: &str, partition: &TopicPartition) -> Option<i64> {
+    cluster
+        .committed_offset(group, partition)
+        .map(|offset| offset.0)
 }

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 
 use kplay_core::TopicPartition;
 
-use super::data::{Committed, GroupDescription, GroupListing, MemberDescription};
+use super::data::{GroupDescription, GroupListing, MemberDescription};
 use crate::format::pad;
 use crate::output::Output;
 
@@ -111,65 +111,6 @@ pub fn member_state_check(
         _ => {}
     }
     state != "Dead" && rows > 0
-}
-
-/// `collectGroupsOffsets`: members with partitions (most partitions first), each member's
-/// partitions sorted, then committed partitions no member owns.
-pub fn offset_rows(
-    description: &GroupDescription,
-    committed: &BTreeMap<TopicPartition, Committed>,
-    log_end: &BTreeMap<TopicPartition, i64>,
-) -> Vec<OffsetRow> {
-    let mut members: Vec<&MemberDescription> = description
-        .members
-        .iter()
-        .filter(|m| !m.assignment.is_empty())
-        .collect();
-    members.sort_by_key(|member| std::cmp::Reverse(member.assignment.len()));
-    let mut rows = Vec::new();
-    let mut assigned: Vec<&TopicPartition> = Vec::new();
-    for member in members {
-        let mut partitions = member.assignment.clone();
-        partitions.sort();
-        for partition in &partitions {
-            rows.push(row(
-                &description.group,
-                partition,
-                committed,
-                log_end,
-                Some(member),
-            ));
-        }
-        assigned.extend(member.assignment.iter());
-    }
-    for partition in committed.keys().filter(|p| !assigned.contains(p)) {
-        rows.push(row(&description.group, partition, committed, log_end, None));
-    }
-    rows
-}
-
-fn row(
-    group: &str,
-    partition: &TopicPartition,
-    committed: &BTreeMap<TopicPartition, Committed>,
-    log_end: &BTreeMap<TopicPartition, i64>,
-    member: Option<&MemberDescription>,
-) -> OffsetRow {
-    let offset = committed.get(partition).map(|c| c.offset);
-    let end = log_end.get(partition).copied();
-    let missing = || Some(MISSING.to_string());
-    OffsetRow {
-        group: group.to_string(),
-        topic: Some(partition.topic.clone()),
-        partition: Some(partition.partition),
-        leader_epoch: committed.get(partition).and_then(|c| c.leader_epoch),
-        current_offset: offset,
-        log_end_offset: end,
-        lag: offset.filter(|o| *o != -1).and_then(|o| end.map(|e| e - o)),
-        consumer_id: member.map_or_else(missing, |m| Some(m.consumer_id.clone())),
-        host: member.map_or_else(missing, |m| Some(m.host.clone())),
-        client_id: member.map_or_else(missing, |m| Some(m.client_id.clone())),
-    }
 }
 
 /// `printOffsets` for one group's rows.
@@ -504,50 +445,20 @@ mod tests {
     }
 
     #[test]
-    fn offsets_list_the_busiest_member_first_then_unowned_commits() {
-        let committed: BTreeMap<TopicPartition, Committed> = [
-            (
-                TopicPartition::new("orders", 0),
-                Committed {
-                    offset: 3,
-                    leader_epoch: Some(0),
-                },
-            ),
-            (
-                TopicPartition::new("other", 0),
-                Committed {
-                    offset: 1,
-                    leader_epoch: None,
-                },
-            ),
-        ]
-        .into_iter()
-        .collect();
-        let log_end: BTreeMap<TopicPartition, i64> = [(TopicPartition::new("orders", 0), 5)]
-            .into_iter()
-            .collect();
-        let rows = offset_rows(&group(), &committed, &log_end);
-        let order: Vec<(String, Option<String>)> = rows
-            .iter()
-            .map(|r| {
-                (
-                    format!("{}-{}", text(r.topic.clone()), text(r.partition)),
-                    r.consumer_id.clone(),
-                )
-            })
-            .collect();
-        assert_eq!(order[0], ("orders-0".to_string(), Some("m-2".to_string())));
-        assert_eq!(order[1].0, "orders-2");
-        assert_eq!(order[2].0, "orders-1");
-        assert_eq!(order[3], ("other-0".to_string(), Some(MISSING.to_string())));
-        assert_eq!(rows[0].lag, Some(2));
-        assert_eq!(rows[1].lag, None);
-    }
-
-    #[test]
     fn the_offsets_table_pads_as_java_printf_does() {
-        let rows = offset_rows(&group(), &BTreeMap::new(), &BTreeMap::new());
-        let table = offsets_table(&rows[..1], false);
+        let row = OffsetRow {
+            group: "g".to_string(),
+            topic: Some("orders".to_string()),
+            partition: Some(0),
+            leader_epoch: None,
+            current_offset: None,
+            log_end_offset: None,
+            lag: None,
+            consumer_id: Some("m-2".to_string()),
+            host: Some("/127.0.0.1".to_string()),
+            client_id: Some("consumer-1".to_string()),
+        };
+        let table = offsets_table(&[row], false);
         assert_eq!(
             table,
             "\nGROUP           TOPIC           PARTITION  CURRENT-OFFSET  LOG-END-OFFSET  LAG             CONSUMER-ID     HOST            CLIENT-ID\ng               orders          0          -               -               -               m-2             /127.0.0.1      consumer-1\n"

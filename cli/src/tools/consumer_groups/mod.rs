@@ -2,15 +2,21 @@
 //! and delete them, printing what Kafka's `ConsumerGroupCommand` prints.
 //!
 //! From `tools/src/main/java/org/apache/kafka/tools/consumer/group/ConsumerGroupCommand.java`,
-//! `ConsumerGroupCommandOptions.java` and `tools/.../GroupOffsetsResetter.java`. The parsing,
-//! the checks of `ConsumerGroupCommandOptions.checkArgs`, the offset planning ([`reset`]) and
-//! the output ([`format`]) are complete; the group data ([`data`]) comes from the group
-//! coordinator, which is pending (see [`data`]).
+//! `ConsumerGroupCommandOptions.java` and `tools/.../GroupOffsetsResetter.java`. The parsing
+//! and the checks of `ConsumerGroupCommandOptions.checkArgs` are here, the output in
+//! [`format`]; the groups come from the core's coordinator views ([`data`]), the new offsets of
+//! a reset from the core's plan (`Cluster::plan_offset_reset`, which `--execute` commits as
+//! `Command::ResetOffsets`), and `--delete` is `Command::DeleteGroup`.
 //!
-//! Simplified: rows of a reset plan are sorted by topic and partition (Kafka prints a
-//! `HashMap`'s order); `--to-datetime` without an offset is UTC; brokers are addressed
-//! `localhost:9092` (broker 1), `localhost:9093` (broker 2), ...; stack traces are left out;
+//! Simplified: the admin requests take no simulated time; groups are listed by id and the rows
+//! of a reset plan sorted by topic and partition (Kafka prints in its maps' order);
+//! `--to-datetime` without an offset is UTC; brokers are addressed `localhost:9092` (broker 1),
+//! `localhost:9093` (broker 2), ...; the usage text and stack traces are left out;
 //! `--delete-offsets`, `--validate-regex`, `--export` and `--from-file` are not available.
+//! Until some consumer has asked for a group coordinator, `__consumer_offsets` does not exist
+//! and no coordinator answers (the real admin client's FindCoordinator would have the brokers
+//! create it and retry): a group then does not exist, and a reset fails with
+//! `CoordinatorNotAvailableException`.
 
 pub mod data;
 pub mod format;
@@ -18,10 +24,9 @@ pub mod reset;
 
 use std::collections::BTreeMap;
 
-use kplay_core::{Command, ResetSpec, TopicPartition};
+use kplay_core::{Command, ErrorCode, KafkaError, ResetSpec, TopicPartition};
 
-use self::data::{committed_offsets, describe_group, list_groups, GroupDescription};
-use self::reset::LogOffsets;
+use self::data::{committed_offset, describe_group, list_groups, offset_rows, GroupDescription};
 use super::log_line;
 use crate::error::ParseError;
 use crate::format::{parse_datetime_ms, parse_iso_duration_ms};
@@ -77,7 +82,9 @@ const UNMODELLED: &[&str] = &[
 
 /// What the playground adds to Kafka's help.
 pub const NOTES: &str = "\
-Group data comes from the brokers' group coordinators. Brokers are addressed localhost:9092
+Group data comes from the brokers' group coordinators, at once (no simulated time passes).
+Groups are all classic groups. Until a consumer with a group.id has made the brokers create
+__consumer_offsets, no coordinator answers the tool. Brokers are addressed localhost:9092
 (broker 1), localhost:9093 (broker 2), ... A reset plan lists partitions sorted; --to-datetime
 without an offset is UTC. --delete-offsets, --validate-regex, --export and --from-file are not
 available.";
@@ -505,8 +512,7 @@ fn describe(shell: &Shell, groups: &Groups, view: DescribeView, verbose: bool) -
         let description = description(shell, &group);
         match view {
             DescribeView::Offsets => {
-                let committed = committed_offsets(&shell.cluster, &group);
-                let rows = format::offset_rows(&description, &committed, &log_ends(shell));
+                let rows = offset_rows(&shell.cluster, &group).unwrap_or_default();
                 if format::member_state_check(
                     &mut output,
                     &group,
@@ -541,110 +547,48 @@ fn describe(shell: &Shell, groups: &Groups, view: DescribeView, verbose: bool) -
     output
 }
 
-/// `ListOffsets` earliest, latest and by timestamp, read from each partition's leader.
-fn log_offsets(
-    shell: &Shell,
-    partitions: &[TopicPartition],
-) -> BTreeMap<TopicPartition, LogOffsets> {
-    let mut logs = BTreeMap::new();
-    for partition in partitions {
-        let Some(topic) = shell.cluster.topic_view(&partition.topic) else {
-            continue;
-        };
-        let Some(view) = topic.partitions.iter().find(|p| p.partition == *partition) else {
-            continue;
-        };
-        let timestamps = view
-            .leader
-            .and_then(|leader| shell.cluster.log_view(leader, partition, usize::MAX))
-            .map(|log| {
-                log.segments
-                    .iter()
-                    .flat_map(|segment| segment.records.iter())
-                    .filter(|record| {
-                        record.control.is_none() && record.offset < view.high_watermark
-                    })
-                    .map(|record| (record.offset.0, record.timestamp_ms))
-                    .collect()
-            })
-            .unwrap_or_default();
-        logs.insert(
-            partition.clone(),
-            LogOffsets {
-                start: view.log_start_offset.0,
-                end: view.high_watermark.0,
-                timestamps,
-            },
-        );
-    }
-    logs
-}
-
-/// `parseTopicPartitionsToReset`, then `checkAllTopicPartitionsValid`.
-fn partitions_to_reset(
-    shell: &Shell,
-    group: &str,
-    topics: &[String],
-) -> Result<Vec<TopicPartition>, String> {
-    if topics.is_empty() {
-        return Ok(committed_offsets(&shell.cluster, group)
-            .into_keys()
-            .collect());
-    }
-    let mut partitions = Vec::new();
+/// `parseTopicPartitionsToReset`: `topic:0,1` names partitions, `topic` every partition of
+/// the topic (DescribeTopics); no `--topic` (`--all-topics`) is the empty list, which the core
+/// reads as every partition with a committed offset.
+fn partitions_to_reset(shell: &Shell, topics: &[String]) -> Result<Vec<TopicPartition>, Failure> {
+    let mut named = Vec::new();
+    let mut whole = Vec::new();
     for topic in topics {
-        match topic.split_once(':') {
-            Some((name, list)) => {
-                for item in list.split(',') {
-                    let number = item.trim().parse::<i32>().map_err(|_| {
-                        format!("Invalid partition '{item}' specified in topic arg '{topic}''")
-                    })?;
-                    partitions.push(TopicPartition::new(name, number));
-                }
-            }
-            None => {
-                let count = shell
-                    .cluster
-                    .partition_count(topic)
-                    .ok_or_else(|| "This server does not host this topic-partition.".to_string())?;
-                partitions.extend((0..count).map(|p| TopicPartition::new(topic.clone(), p)));
-            }
+        if topic.contains(':') {
+            named.extend(topic_with_partitions(topic)?);
+        } else {
+            let count = shell.cluster.partition_count(topic).ok_or_else(|| {
+                Failure::Kafka("This server does not host this topic-partition.".to_string())
+            })?;
+            whole.extend((0..count).map(|p| TopicPartition::new(topic.clone(), p)));
         }
     }
-    check_partitions(shell, &partitions)?;
-    Ok(partitions)
+    named.extend(whole);
+    Ok(named)
 }
 
-fn check_partitions(shell: &Shell, partitions: &[TopicPartition]) -> Result<(), String> {
-    let known = |p: &TopicPartition| {
-        shell
-            .cluster
-            .partition_count(&p.topic)
-            .is_some_and(|count| p.partition >= 0 && p.partition < count)
+/// `parseTopicsWithPartitions` (Java's `split` drops trailing empty strings).
+fn topic_with_partitions(arg: &str) -> Result<Vec<TopicPartition>, Failure> {
+    let mut parts: Vec<&str> = arg.split(':').collect();
+    while parts.last().is_some_and(|part| part.is_empty()) {
+        parts.pop();
+    }
+    let [topic, list] = parts.as_slice() else {
+        return Err(Failure::Usage(format!(
+            "Invalid topic arg '{arg}', expected topic name and partitions"
+        )));
     };
-    let missing: Vec<String> = partitions
-        .iter()
-        .filter(|p| !known(p))
-        .map(ToString::to_string)
-        .collect();
-    if !missing.is_empty() {
-        return Err(format!(
-            "The partitions \"{}\" do not exist",
-            missing.join(",")
-        ));
-    }
-    let leaderless: Vec<String> = partitions
-        .iter()
-        .filter(|p| shell.cluster.current_leader(p).is_none())
-        .map(ToString::to_string)
-        .collect();
-    if !leaderless.is_empty() {
-        return Err(format!(
-            "The partitions \"{}\" have no leader",
-            leaderless.join(",")
-        ));
-    }
-    Ok(())
+    list.split(',')
+        .map(|item| {
+            item.parse::<i32>()
+                .map(|partition| TopicPartition::new(*topic, partition))
+                .map_err(|_| {
+                    Failure::Usage(format!(
+                        "Invalid partition '{item}' specified in topic arg '{arg}''"
+                    ))
+                })
+        })
+        .collect()
 }
 
 fn reset_offsets(
@@ -688,12 +632,25 @@ fn reset_offsets(
     output
 }
 
-/// How a group's reset failed: a usage error (`printUsageAndExit`) or a Kafka error.
+/// How a group's reset failed: a usage error (an `IllegalArgumentException`, which
+/// `printUsageAndExit` reports) or a Kafka error.
 enum Failure {
     Usage(String),
     Kafka(String),
 }
 
+impl From<KafkaError> for Failure {
+    fn from(error: KafkaError) -> Failure {
+        match error.code {
+            // resetByShiftBy's IllegalArgumentException.
+            ErrorCode::InvalidRequest => Failure::Usage(error.message),
+            _ => Failure::Kafka(error.message),
+        }
+    }
+}
+
+/// `resetOffsetsForInactiveGroup`: the core plans the reset (as `--dry-run` shows it), the tool
+/// prints what it noticed on the way, and `--execute` commits the same plan.
 fn reset_group(
     shell: &mut Shell,
     group: &str,
@@ -702,18 +659,21 @@ fn reset_group(
     execute: bool,
     output: &mut Output,
 ) -> Result<BTreeMap<TopicPartition, i64>, Failure> {
-    let partitions = partitions_to_reset(shell, group, topics).map_err(Failure::Kafka)?;
-    let committed = committed_offsets(&shell.cluster, group);
-    let logs = log_offsets(shell, &partitions);
-    let plan = reset::plan(
-        spec,
-        &partitions,
-        &committed,
-        &logs,
-        shell.cluster.clock_ms(),
-    )
-    .map_err(Failure::Usage)?;
-    for warning in &plan.warnings {
+    let partitions = partitions_to_reset(shell, topics)?;
+    let plan: Vec<(TopicPartition, i64)> = shell
+        .cluster
+        .plan_offset_reset(group, &partitions, spec)?
+        .into_iter()
+        .map(|(partition, offset)| (partition, offset.0))
+        .collect();
+    let committed = plan
+        .iter()
+        .filter_map(|(partition, _)| {
+            committed_offset(&shell.cluster, group, partition).map(|o| (partition.clone(), o))
+        })
+        .collect();
+    let messages = reset::messages(spec, &plan, &committed, &log_ends(shell));
+    for warning in &messages.warnings {
         output.eprintln(log_line(
             shell.cluster.clock_ms(),
             "WARN",
@@ -721,21 +681,17 @@ fn reset_group(
             "org.apache.kafka.tools.GroupOffsetsResetter",
         ));
     }
-    for notice in &plan.notices {
+    for notice in &messages.notices {
         output.println(notice);
     }
-    // An empty plan alters nothing (the admin client sends no request for no offsets).
-    if execute && !partitions.is_empty() {
-        let command = Command::ResetOffsets {
+    if execute {
+        shell.apply(Command::ResetOffsets {
             group: group.to_string(),
-            partitions: partitions.clone(),
+            partitions,
             spec: spec.clone(),
-        };
-        shell
-            .apply(command)
-            .map_err(|error| Failure::Kafka(error.as_exception()))?;
+        })?;
     }
-    Ok(plan.offsets)
+    Ok(plan.into_iter().collect())
 }
 
 fn delete(shell: &mut Shell, groups: &Groups) -> Output {

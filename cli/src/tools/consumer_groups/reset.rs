@@ -1,100 +1,70 @@
-//! Planning `--reset-offsets` from plain data, as `GroupOffsetsResetter` does: the new offset of
-//! each partition for `--to-earliest`, `--to-latest`, `--to-offset`, `--shift-by`,
-//! `--to-datetime`, `--by-duration` and `--to-current`, clamped into the log's range with
-//! Kafka's warnings (`checkOffsetsRange`), falling back to the latest offset when no record is
-//! at or after the time asked (`getLogTimestampOffsets`).
+//! What `GroupOffsetsResetter` prints while it plans a reset, read off the core's plan
+//! ([`kplay_core::Cluster::plan_offset_reset`], which decides the new offsets):
+//!
+//! - `checkOffsetsRange`: `--to-offset` and `--shift-by` ask for an offset that the plan clamped
+//!   into the log's range, logged as a WARN on standard error;
+//! - `getLogTimestampOffsets`: `--to-datetime` and `--by-duration` found no record at or after
+//!   the time, so the plan fell back to the latest offset, noted on standard output.
 
 use std::collections::BTreeMap;
 
 use kplay_core::{ResetSpec, TopicPartition};
 
-use super::data::Committed;
-
-/// What `ListOffsets` would answer for one partition.
+/// The lines the tool prints while planning.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct LogOffsets {
-    /// `earliest`: the log start offset.
-    pub start: i64,
-    /// `latest`: the high watermark (read_uncommitted).
-    pub end: i64,
-    /// `(offset, timestamp)` of the records below the high watermark, in offset order.
-    pub timestamps: Vec<(i64, i64)>,
-}
-
-/// A plan, with the lines the tool prints while making it.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Plan {
-    /// The new offset of each partition.
-    pub offsets: BTreeMap<TopicPartition, i64>,
+pub struct Messages {
     /// Lines printed on standard output (`Warn: Partition 0 from topic t is empty...`).
     pub notices: Vec<String>,
     /// Warnings logged on standard error (offset clamped into the log's range).
     pub warnings: Vec<String>,
 }
 
-/// Plans the reset; the error is the `IllegalArgumentException` message (`Cannot shift offset
-/// ... since there is no current committed offset`).
-pub fn plan(
+/// The messages for a plan. `committed` is the group's committed offsets (for `--shift-by`),
+/// `latest` each partition's latest offset (for the time-based fallback).
+pub fn messages(
     spec: &ResetSpec,
-    partitions: &[TopicPartition],
-    committed: &BTreeMap<TopicPartition, Committed>,
-    logs: &BTreeMap<TopicPartition, LogOffsets>,
-    clock_ms: i64,
-) -> Result<Plan, String> {
-    let mut plan = Plan::default();
-    for partition in partitions {
-        let log = logs.get(partition).cloned().unwrap_or_default();
-        let current = committed.get(partition).map(|c| c.offset);
-        let offset = match spec {
-            ResetSpec::ToEarliest => log.start,
-            ResetSpec::ToLatest => log.end,
-            ResetSpec::ToOffset(offset) => clamp(partition, *offset, &log, &mut plan),
-            ResetSpec::ShiftBy(shift) => {
-                let current = current.ok_or_else(|| {
-                    format!("Cannot shift offset for partition {partition} since there is no current committed offset")
-                })?;
-                clamp(partition, current.saturating_add(*shift), &log, &mut plan)
-            }
-            ResetSpec::ToDatetime(timestamp) => by_time(partition, *timestamp, &log, &mut plan),
-            ResetSpec::ByDuration(duration) => {
-                by_time(partition, clock_ms - duration, &log, &mut plan)
-            }
-            ResetSpec::ToCurrent => current.unwrap_or(log.end),
+    plan: &[(TopicPartition, i64)],
+    committed: &BTreeMap<TopicPartition, i64>,
+    latest: &BTreeMap<TopicPartition, i64>,
+) -> Messages {
+    let mut messages = Messages::default();
+    for (partition, planned) in plan {
+        let requested = match spec {
+            ResetSpec::ToOffset(offset) => Some(*offset),
+            ResetSpec::ShiftBy(shift) => committed
+                .get(partition)
+                .map(|current| current.saturating_add(*shift)),
+            _ => None,
         };
-        plan.offsets.insert(partition.clone(), offset);
-    }
-    Ok(plan)
-}
-
-fn clamp(partition: &TopicPartition, offset: i64, log: &LogOffsets, plan: &mut Plan) -> i64 {
-    if offset > log.end {
-        plan.warnings.push(format!(
-            "New offset ({offset}) is higher than latest offset for topic partition {partition}. Value will be set to {}.",
-            log.end
-        ));
-        log.end
-    } else if offset < log.start {
-        plan.warnings.push(format!(
-            "New offset ({offset}) is lower than earliest offset for topic partition {partition}. Value will be set to {}.",
-            log.start
-        ));
-        log.start
-    } else {
-        offset
-    }
-}
-
-/// `ListOffsets` by timestamp: the first offset whose timestamp is at or after `timestamp`.
-fn by_time(partition: &TopicPartition, timestamp: i64, log: &LogOffsets, plan: &mut Plan) -> i64 {
-    match log.timestamps.iter().find(|(_, ts)| *ts >= timestamp) {
-        Some((offset, _)) => *offset,
-        None => {
-            plan.notices.push(format!(
+        if let Some(requested) = requested {
+            if let Some(warning) = clamp_warning(partition, requested, *planned) {
+                messages.warnings.push(warning);
+            }
+        }
+        let by_time = matches!(spec, ResetSpec::ToDatetime(_) | ResetSpec::ByDuration(_));
+        // ListOffsets by timestamp finds only records below the latest offset, so landing on
+        // the latest offset means no record was found.
+        if by_time && latest.get(partition) == Some(planned) {
+            messages.notices.push(format!(
                 "\nWarn: Partition {} from topic {} is empty. Falling back to latest known offset.",
                 partition.partition, partition.topic
             ));
-            log.end
         }
+    }
+    messages
+}
+
+fn clamp_warning(partition: &TopicPartition, requested: i64, planned: i64) -> Option<String> {
+    if requested > planned {
+        Some(format!(
+            "New offset ({requested}) is higher than latest offset for topic partition {partition}. Value will be set to {planned}."
+        ))
+    } else if requested < planned {
+        Some(format!(
+            "New offset ({requested}) is lower than earliest offset for topic partition {partition}. Value will be set to {planned}."
+        ))
+    } else {
+        None
     }
 }
 
@@ -102,77 +72,60 @@ fn by_time(partition: &TopicPartition, timestamp: i64, log: &LogOffsets, plan: &
 mod tests {
     use super::*;
 
-    fn logs() -> BTreeMap<TopicPartition, LogOffsets> {
-        let log = LogOffsets {
-            start: 2,
-            end: 6,
-            timestamps: vec![(2, 100), (3, 200), (4, 300), (5, 400)],
-        };
-        [(TopicPartition::new("t", 0), log)].into_iter().collect()
+    fn tp() -> TopicPartition {
+        TopicPartition::new("t", 0)
     }
 
-    fn tp() -> Vec<TopicPartition> {
-        vec![TopicPartition::new("t", 0)]
+    fn latest() -> BTreeMap<TopicPartition, i64> {
+        [(tp(), 6)].into_iter().collect()
     }
 
     #[test]
-    fn offsets_are_clamped_into_the_log_with_a_warning() {
-        let plan = plan(
-            &ResetSpec::ToOffset(10),
-            &tp(),
-            &BTreeMap::new(),
-            &logs(),
-            0,
-        )
-        .expect("plan");
-        assert_eq!(plan.offsets.values().copied().collect::<Vec<_>>(), [6]);
-        assert_eq!(plan.warnings.len(), 1);
-        let plan = super::plan(&ResetSpec::ToOffset(0), &tp(), &BTreeMap::new(), &logs(), 0)
-            .expect("plan");
-        assert_eq!(plan.offsets.values().copied().collect::<Vec<_>>(), [2]);
-    }
-
-    #[test]
-    fn shifting_needs_a_committed_offset() {
-        let error = plan(&ResetSpec::ShiftBy(-1), &tp(), &BTreeMap::new(), &logs(), 0)
-            .expect_err("no commit");
+    fn a_clamped_offset_is_warned_about_in_either_direction() {
+        let plan = [(tp(), 6)];
+        let messages = messages(&ResetSpec::ToOffset(10), &plan, &BTreeMap::new(), &latest());
         assert_eq!(
-            error,
-            "Cannot shift offset for partition t-0 since there is no current committed offset"
+            messages.warnings,
+            ["New offset (10) is higher than latest offset for topic partition t-0. Value will be set to 6."]
         );
-        let committed = [(
-            TopicPartition::new("t", 0),
-            Committed {
-                offset: 5,
-                leader_epoch: None,
-            },
-        )]
-        .into_iter()
-        .collect();
-        let plan = plan(&ResetSpec::ShiftBy(-2), &tp(), &committed, &logs(), 0).expect("plan");
-        assert_eq!(plan.offsets.values().copied().collect::<Vec<_>>(), [3]);
+        let committed = [(tp(), 3)].into_iter().collect();
+        let messages =
+            super::messages(&ResetSpec::ShiftBy(-5), &[(tp(), 2)], &committed, &latest());
+        assert_eq!(
+            messages.warnings,
+            ["New offset (-2) is lower than earliest offset for topic partition t-0. Value will be set to 2."]
+        );
+        let messages =
+            super::messages(&ResetSpec::ToOffset(4), &[(tp(), 4)], &committed, &latest());
+        assert_eq!(messages, Messages::default());
     }
 
     #[test]
-    fn times_find_the_first_record_at_or_after_them() {
-        let plan = plan(
-            &ResetSpec::ToDatetime(250),
-            &tp(),
-            &BTreeMap::new(),
-            &logs(),
-            0,
-        )
-        .expect("plan");
-        assert_eq!(plan.offsets.values().copied().collect::<Vec<_>>(), [4]);
-        let plan = super::plan(
+    fn a_time_with_no_record_after_it_falls_back_to_the_latest_offset() {
+        let messages = messages(
             &ResetSpec::ByDuration(50),
-            &tp(),
+            &[(tp(), 6)],
             &BTreeMap::new(),
-            &logs(),
-            1_000,
-        )
-        .expect("plan");
-        assert_eq!(plan.offsets.values().copied().collect::<Vec<_>>(), [6]);
-        assert_eq!(plan.notices.len(), 1);
+            &latest(),
+        );
+        assert_eq!(
+            messages.notices,
+            ["\nWarn: Partition 0 from topic t is empty. Falling back to latest known offset."]
+        );
+        let messages = super::messages(
+            &ResetSpec::ToDatetime(0),
+            &[(tp(), 2)],
+            &BTreeMap::new(),
+            &latest(),
+        );
+        assert!(messages.notices.is_empty());
+        // --to-latest lands there too, without a notice.
+        let messages = super::messages(
+            &ResetSpec::ToLatest,
+            &[(tp(), 6)],
+            &BTreeMap::new(),
+            &latest(),
+        );
+        assert!(messages.notices.is_empty());
     }
 }

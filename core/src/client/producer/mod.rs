@@ -136,6 +136,8 @@ pub struct BlockedSend {
     pub deadline_ms: i64,
     /// Whether the application is told of the outcome by events (a command, not the workload).
     pub reported: bool,
+    /// When the send, its metadata known, began to wait for buffer memory.
+    pub memory_wait_from_ms: Option<i64>,
 }
 
 /// Where a record went when `send` returned.
@@ -149,6 +151,9 @@ pub struct Accumulated {
     pub batch_id: u64,
     /// Its index in the batch.
     pub index: i32,
+    /// Whether it opened a batch or filled one, so the sender thread wakes up
+    /// (`KafkaProducer.doSend`: `batchIsFull || newBatchCreated`).
+    pub wakes_sender: bool,
 }
 
 /// A producer.
@@ -273,7 +278,14 @@ impl Producer {
             Err(NotAccumulated::Refused(error)) => return Err(error),
         };
         self.stats.records_sent += 1;
-        self.run_sender(ctx);
+        // Like Kafka's sender thread, the sender looks at the batches only when a batch was
+        // opened or filled (or the record is blocked); otherwise nothing new is ready.
+        if outcome
+            .as_ref()
+            .is_none_or(|accumulated| accumulated.wakes_sender)
+        {
+            self.run_sender(ctx);
+        }
         Ok(outcome)
     }
 
@@ -374,6 +386,7 @@ impl Producer {
             routing,
             batch_id: appended.batch_id,
             index: appended.index,
+            wakes_sender: appended.new_batch || appended.batch_full,
         })
     }
 
@@ -389,10 +402,12 @@ impl Producer {
                 ),
             });
         }
+        let memory_wait_from_ms = self.has_metadata(&record.topic).then_some(ctx.now_ms);
         self.blocked.push_back(BlockedSend {
             record,
             deadline_ms,
             reported,
+            memory_wait_from_ms,
         });
         ctx.after(
             self.rules.max_block_ms,
@@ -437,24 +452,38 @@ impl Producer {
                 Err(NotAccumulated::Blocked) if ctx.now_ms >= blocked.deadline_ms => {
                     self.fail_blocked(blocked, ctx)
                 }
-                Err(NotAccumulated::Blocked) => still_blocked.push_back(blocked),
+                Err(NotAccumulated::Blocked) => {
+                    let mut blocked = blocked;
+                    if blocked.memory_wait_from_ms.is_none()
+                        && self.has_metadata(&blocked.record.topic)
+                    {
+                        blocked.memory_wait_from_ms = Some(ctx.now_ms);
+                    }
+                    still_blocked.push_back(blocked)
+                }
             }
         }
         self.blocked = still_blocked;
     }
 
+    /// Whether the producer knows the topic's partitions, so a blocked send of it waits for
+    /// buffer memory rather than for metadata.
+    fn has_metadata(&self, topic: &str) -> bool {
+        self.metadata.status(topic) != TopicStatus::Unknown
+            && self.metadata.partition_count(topic).unwrap_or(0) > 0
+    }
+
     fn fail_blocked(&mut self, blocked: BlockedSend, ctx: &mut Ctx) {
         self.stats.records_failed += 1;
-        let message = if self.metadata.status(&blocked.record.topic) == TopicStatus::Unknown {
-            format!(
-                "Topic {} not present in metadata after {} ms.",
-                blocked.record.topic, self.rules.max_block_ms
-            )
-        } else {
-            format!(
-                "Failed to allocate memory within the configured max blocking time {} ms.",
-                self.rules.max_block_ms
-            )
+        let error = match blocked.memory_wait_from_ms {
+            None => KafkaError::new(
+                ErrorCode::ClientTimeout,
+                format!(
+                    "Topic {} not present in metadata after {} ms.",
+                    blocked.record.topic, self.rules.max_block_ms
+                ),
+            ),
+            Some(from_ms) => self.buffer_exhausted(&blocked.record, blocked.deadline_ms - from_ms),
         };
         ctx.emit(EventKind::ProduceFailed {
             producer: self.id,
@@ -464,8 +493,23 @@ impl Producer {
             ),
             records: 1,
             batch: None,
-            error: KafkaError::new(ErrorCode::ClientTimeout, message),
+            error,
         });
+    }
+
+    /// `BufferPool.allocate` timing out: it was asked for a new batch's memory with what was
+    /// left of `max.block.ms` after waiting for metadata.
+    fn buffer_exhausted(&self, record: &NewRecord, max_time_to_block_ms: i64) -> KafkaError {
+        let size = Accumulator::memory_for(serialized_size(record) as i32, self.rules.batch_size);
+        let total_memory = self.rules.buffer_memory;
+        let available_memory = total_memory - self.accumulator.buffered_bytes;
+        KafkaError::new(
+            ErrorCode::BufferExhausted,
+            format!(
+                "Failed to allocate {size} bytes within the configured max blocking time {max_time_to_block_ms} ms. Total memory: {total_memory} bytes. Available memory: {available_memory} bytes. Poolable size: {} bytes",
+                self.rules.batch_size
+            ),
+        )
     }
 
     /// `flush()`: every queued batch is ready at once.
