@@ -33,7 +33,7 @@ impl Cluster {
             Command::Produce { producer, record } => {
                 let id = self.producer_id(&producer)?;
                 self.with_producer(id, outbox, |p, ctx| {
-                    let accumulated = p.send(record, true, ctx)?;
+                    let accumulated = p.send(&record, true, ctx)?;
                     if let Some(accumulated) = accumulated {
                         ctx.emit(EventKind::RecordAccumulated {
                             producer: p.id,

@@ -65,6 +65,10 @@ impl ClientMetadata {
 
     /// Adds `topic` to the topics the client needs; returns whether it is new.
     pub fn want(&mut self, topic: &str) -> bool {
+        // Checked first so the common case (a topic already wanted) allocates nothing.
+        if self.wanted.contains(topic) {
+            return false;
+        }
         let added = self.wanted.insert(topic.to_string());
         if added {
             self.stale = true;

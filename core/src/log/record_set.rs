@@ -18,8 +18,13 @@
 //! `DefaultRecord.sizeInBytes` of each record with its real offset and timestamp deltas.
 
 use super::record_size::{
-    header_size_in_bytes, record_size_from_lengths, Header, RECORD_BATCH_OVERHEAD,
+    default_record_size_in_bytes, header_size_in_bytes, record_size_from_lengths, Header,
+    RECORD_BATCH_OVERHEAD,
 };
+
+/// The most records [`RecordSetBuilder::for_batch`] makes room for up front (a huge
+/// `batch.size` must not reserve memory its batch may never use).
+const MAX_RESERVED_RECORDS: usize = 1024;
 
 /// One record's place in its [`RecordSet`]: fixed size, no pointers (32 bytes).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -308,6 +313,24 @@ impl RecordSetBuilder {
         builder.entries.reserve_exact(records);
         builder.data.reserve_exact(data_bytes);
         builder
+    }
+
+    /// An empty builder for a producer batch of `batch_size` bytes whose first record is the
+    /// one given: room for as many records of its size as fit, so a batch fills without
+    /// growing its buffers (a larger record later just grows them).
+    pub fn for_batch(
+        batch_size: i32,
+        key: Option<&[u8]>,
+        value: Option<&[u8]>,
+        headers: &[Header],
+    ) -> RecordSetBuilder {
+        let record = default_record_size_in_bytes(0, 0, key, value, headers).max(1);
+        let room = i64::from(batch_size.max(0)) - i64::from(RECORD_BATCH_OVERHEAD);
+        let records = usize::try_from(room / record)
+            .unwrap_or(0)
+            .clamp(1, MAX_RESERVED_RECORDS);
+        let data = field_len(key) + field_len(value);
+        RecordSetBuilder::with_capacity(records, records.saturating_mul(data))
     }
 
     /// Appends a record with the next offset delta. Sizes that overflow Kafka's `int` saturate,

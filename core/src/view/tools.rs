@@ -94,7 +94,7 @@ fn delivered_view(delivered: &DeliveredRecord) -> Option<DeliveredRecordView> {
         TimestampType::LogAppendTime => batch.max_timestamp,
     };
     Some(DeliveredRecordView {
-        partition: delivered.partition.clone(),
+        partition: TopicPartition::clone(&delivered.partition),
         offset: delivered.offset,
         timestamp_type: batch.timestamp_type.as_str().to_string(),
         timestamp_ms,

@@ -10,6 +10,7 @@
 //! taken out of the group.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use crate::cluster::context::Ctx;
 use crate::cluster::event::EventKind;
@@ -128,6 +129,7 @@ impl Consumer {
                 continue;
             };
             let start = position;
+            let shared_partition = Arc::new(partition.clone());
             let mut first: Option<Offset> = None;
             let mut last = position;
             let mut records = 0;
@@ -162,7 +164,7 @@ impl Consumer {
                         self.recent.pop_front();
                     }
                     self.recent.push_back(DeliveredRecord {
-                        partition: partition.clone(),
+                        partition: Arc::clone(&shared_partition),
                         offset,
                         batch: batch.clone(),
                         at_ms: ctx.now_ms,

@@ -243,8 +243,8 @@ pub struct Consumer {
 /// A record the application got, kept for views.
 #[derive(Debug, Clone)]
 pub struct DeliveredRecord {
-    /// Its partition.
-    pub partition: TopicPartition,
+    /// Its partition (shared by the records of one poll, so keeping one clones no name).
+    pub partition: Arc<TopicPartition>,
     /// Its offset.
     pub offset: Offset,
     /// The batch holding it.

@@ -102,9 +102,12 @@ impl Accumulator {
         batch_size: i32,
         now_ms: i64,
     ) -> Appended {
-        let deque = self.deques.entry(partition.clone()).or_default();
-        if let Some(batch) = deque
-            .back_mut()
+        // `get_mut` first: the partition's queue almost always exists, and `entry` would
+        // clone the name for every record.
+        if let Some(batch) = self
+            .deques
+            .get_mut(partition)
+            .and_then(VecDeque::back_mut)
             .filter(|batch| batch.is_open() && !batch.full)
         {
             if let Some(builder) = batch.builder.as_mut() {
@@ -128,7 +131,7 @@ impl Accumulator {
                 batch.full = true;
             }
         }
-        let mut builder = RecordSetBuilder::new();
+        let mut builder = RecordSetBuilder::for_batch(batch_size, key, value, headers);
         builder.push(timestamp_ms, key, value, headers);
         let size_bytes = builder.uncompressed_size_in_bytes();
         let reserved_bytes = i64::from(batch_size.max(size_bytes));
@@ -150,10 +153,13 @@ impl Accumulator {
             full: size_bytes >= batch_size,
         };
         let full = batch.full;
-        self.deques
-            .entry(partition.clone())
-            .or_default()
-            .push_back(batch);
+        match self.deques.get_mut(partition) {
+            Some(deque) => deque.push_back(batch),
+            None => {
+                self.deques
+                    .insert(partition.clone(), VecDeque::from([batch]));
+            }
+        }
         Appended {
             batch_id: id,
             index: 0,
@@ -165,10 +171,12 @@ impl Accumulator {
 
     /// Whether every batch queued for `partition` is full (`allBatchesFull`), which lets the
     /// sticky partitioner switch.
+    /// Like Kafka, only the last batch is looked at: every earlier one was closed, so is full.
     pub fn all_batches_full(&self, partition: &TopicPartition) -> bool {
         self.deques
             .get(partition)
-            .is_none_or(|deque| deque.iter().all(|batch| batch.full))
+            .and_then(VecDeque::back)
+            .is_none_or(|batch| batch.full)
     }
 
     /// Puts a batch back for a retry: by sequence number when it has one (so retries keep

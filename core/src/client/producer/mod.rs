@@ -252,7 +252,7 @@ impl Producer {
     /// waits for metadata or memory (up to `max.block.ms`), or the error `send` throws.
     pub fn send(
         &mut self,
-        record: NewRecord,
+        record: &NewRecord,
         reported: bool,
         ctx: &mut Ctx,
     ) -> Result<Option<Accumulated>, KafkaError> {
@@ -267,12 +267,12 @@ impl Producer {
                 manager.check_not_blocked()?;
             }
         }
-        self.check_size(&record)?;
+        self.check_size(record)?;
         self.metadata.want(&record.topic);
-        let outcome = match self.try_accumulate(&record, ctx) {
+        let outcome = match self.try_accumulate(record, ctx) {
             Ok(accumulated) => Some(accumulated),
             Err(NotAccumulated::Blocked) => {
-                self.block(record, reported, ctx);
+                self.block(record.clone(), reported, ctx);
                 None
             }
             Err(NotAccumulated::Refused(error)) => return Err(error),
@@ -318,9 +318,8 @@ impl Producer {
         record: &NewRecord,
         ctx: &mut Ctx,
     ) -> Result<Accumulated, NotAccumulated> {
-        if self.metadata.status(&record.topic) == TopicStatus::Unknown {
-            return Err(NotAccumulated::Blocked);
-        }
+        // Known topic with partitions (a topic whose metadata lists none is still being
+        // created); `partition_count` alone says both, with one lookup per record.
         let partition_count = self.metadata.partition_count(&record.topic).unwrap_or(0);
         if partition_count <= 0 {
             return Err(NotAccumulated::Blocked);
@@ -339,12 +338,8 @@ impl Producer {
         };
         let (partition, routing) = self.router.route(outgoing, ctx.rng);
         let partition = TopicPartition::new(record.topic.clone(), partition.0);
-        let opens_batch = self.accumulator.all_batches_full(&partition)
-            || self
-                .accumulator
-                .deques
-                .get(&partition)
-                .is_none_or(|d| d.is_empty());
+        // A record opens a batch when its partition has none or only full ones.
+        let opens_batch = self.accumulator.all_batches_full(&partition);
         if opens_batch && self.accumulator.buffered_bytes + memory > self.rules.buffer_memory {
             return Err(NotAccumulated::Blocked);
         }

@@ -96,7 +96,14 @@ impl Router {
             };
             return (partition, routing);
         }
-        let state = self.topics.entry(topic.to_string()).or_default();
+        if !self.topics.contains_key(topic) {
+            self.topics
+                .insert(topic.to_string(), TopicPartitionerState::default());
+        }
+        // Inserted just above, so this always finds it (no clone of the name per record).
+        let Some(state) = self.topics.get_mut(topic) else {
+            return (PartitionId(0), Routing::Explicit);
+        };
         match partitioner {
             PartitionerKind::UniformSticky => {
                 let partition = state.uniform_sticky.current_partition(rng, partition_count);
@@ -125,7 +132,14 @@ impl Router {
         partition_count: i32,
         rng: &mut SimRng,
     ) -> bool {
-        let state = self.topics.entry(topic.to_string()).or_default();
+        if !self.topics.contains_key(topic) {
+            self.topics
+                .insert(topic.to_string(), TopicPartitionerState::default());
+        }
+        // Inserted just above, so this always finds it (no clone of the name per record).
+        let Some(state) = self.topics.get_mut(topic) else {
+            return false;
+        };
         state
             .uniform_sticky
             .record_appended(

@@ -55,13 +55,15 @@ impl Producer {
         let mut requests: BTreeMap<BrokerId, Vec<ProducerBatch>> = BTreeMap::new();
         let mut next_wakeup: Option<i64> = None;
         let mut needs_metadata = false;
-        let partitions: Vec<TopicPartition> = self.accumulator.deques.keys().cloned().collect();
-        for partition in partitions {
-            let Some(leader) = self.metadata.leader(&partition) else {
+        // The queues are taken out while the sender walks them (nothing below touches them
+        // through `self`), so no partition name is cloned on each run.
+        let mut deques = std::mem::take(&mut self.accumulator.deques);
+        for (partition, deque) in deques.iter_mut() {
+            let Some(leader) = self.metadata.leader(partition) else {
                 needs_metadata = true;
                 continue;
             };
-            if !self.may_drain(&partition) {
+            if !self.may_drain(partition) {
                 continue;
             }
             let in_flight_to_leader = self
@@ -73,9 +75,6 @@ impl Producer {
             if in_flight_to_leader >= self.rules.max_in_flight {
                 continue;
             }
-            let Some(deque) = self.accumulator.deques.get(&partition) else {
-                continue;
-            };
             let Some(front) = deque.front() else {
                 continue;
             };
@@ -92,17 +91,13 @@ impl Producer {
             {
                 continue;
             }
-            if let Some(mut batch) = self
-                .accumulator
-                .deques
-                .get_mut(&partition)
-                .and_then(|d| d.pop_front())
-            {
+            if let Some(mut batch) = deque.pop_front() {
                 self.seal(&mut batch);
                 request.push(batch);
             }
         }
-        self.accumulator.deques.retain(|_, deque| !deque.is_empty());
+        deques.retain(|_, deque| !deque.is_empty());
+        self.accumulator.deques = deques;
         if needs_metadata {
             self.metadata.stale = true;
             self.metadata.maybe_request(true, ctx);
