@@ -28,7 +28,7 @@ pub fn complete(shell: &Shell, line: &str, cursor: usize) -> Vec<String> {
     };
     let mut candidates = candidates(shell, &words, partial);
     candidates.retain(|candidate| candidate.starts_with(partial));
-    candidates.sort();
+    candidates.sort_unstable();
     candidates.dedup();
     candidates
 }

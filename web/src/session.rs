@@ -1,21 +1,24 @@
 //! A live view's session: the cluster's config and seed, and the inputs it was given (commands
 //! and how far time ran), replayed into a cluster.
 //!
-//! The core is deterministic, so `(config, seed, inputs)` is the whole state: it is what we keep
-//! in `localStorage` and replay on load. Storage is outside our control (another tab, an old
-//! version, a curious learner), so decoding never trusts it: anything malformed gives an error
-//! the page turns into a short notice and a fresh session.
+//! The core is deterministic, so `(config, seed, inputs)` is the whole state. The config is the
+//! caller's (a lesson's cluster never changes); the seed and inputs are what we keep in
+//! `localStorage` (in the text form of [`text`]) and replay on load. Storage is outside our
+//! control (another tab, an old version, a curious learner), so decoding never trusts it:
+//! anything malformed gives an error the page turns into a short notice and a fresh session.
+
+mod text;
 
 use std::fmt;
 
 use kplay_core::{Cluster, ClusterConfig, Command, Event, KafkaError};
-use serde::{Deserialize, Serialize};
 
 /// Bumped whenever the stored shape changes; older data is then refused, never misread.
-pub const STORAGE_FORMAT_VERSION: u32 = 2;
+/// (Version 2 was JSON through serde, with the config.)
+pub const STORAGE_FORMAT_VERSION: u32 = 3;
 
 /// One thing that happened to a session, in order.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Input {
     /// A command, carried out at the time it was given.
     Apply(Command),
@@ -26,7 +29,6 @@ pub enum Input {
 /// A cluster built from a config, a seed and its inputs.
 #[derive(Debug, Clone)]
 pub struct Session {
-    config: ClusterConfig,
     seed: u64,
     inputs: Vec<Input>,
     cluster: Cluster,
@@ -35,7 +37,7 @@ pub struct Session {
 /// Why stored data could not become a session.
 #[derive(Debug, Clone, PartialEq)]
 pub enum DecodeError {
-    /// Not the JSON shape we write.
+    /// Not the text we write.
     Malformed(String),
     /// Written by another version of the playground.
     UnsupportedVersion(u32),
@@ -55,21 +57,11 @@ impl fmt::Display for DecodeError {
     }
 }
 
-/// The JSON shape kept in storage.
-#[derive(Serialize, Deserialize)]
-struct Stored {
-    version: u32,
-    seed: u64,
-    config: ClusterConfig,
-    inputs: Vec<Input>,
-}
-
 impl Session {
     /// A fresh cluster.
     pub fn new(config: ClusterConfig, seed: u64) -> Result<Session, KafkaError> {
         Ok(Session {
-            cluster: Cluster::new(config.clone(), seed)?,
-            config,
+            cluster: Cluster::new(config, seed)?,
             seed,
             inputs: Vec::new(),
         })
@@ -163,27 +155,19 @@ impl Session {
         &self.cluster
     }
 
-    /// The JSON kept in storage.
+    /// The text kept in storage: the seed and the inputs.
     pub fn encode(&self) -> String {
-        let stored = Stored {
-            version: STORAGE_FORMAT_VERSION,
-            seed: self.seed,
-            config: self.config.clone(),
-            inputs: self.inputs.clone(),
-        };
-        // Plain data with string keys only: serializing it cannot fail.
-        serde_json::to_string(&stored).unwrap_or_default()
+        text::encode(STORAGE_FORMAT_VERSION, self.seed, &self.inputs)
     }
 
-    /// Rebuilds a session (and the events of its inputs) from [`Session::encode`]'s output,
-    /// refusing anything else.
-    pub fn decode(text: &str) -> Result<(Session, Vec<Event>), DecodeError> {
-        let stored: Stored = serde_json::from_str(text)
-            .map_err(|error| DecodeError::Malformed(error.to_string()))?;
-        if stored.version != STORAGE_FORMAT_VERSION {
-            return Err(DecodeError::UnsupportedVersion(stored.version));
+    /// Rebuilds a session on a cluster of `config` (and the events of its inputs) from
+    /// [`Session::encode`]'s output, refusing anything else.
+    pub fn decode(text: &str, config: ClusterConfig) -> Result<(Session, Vec<Event>), DecodeError> {
+        let (version, seed, inputs) = text::decode(text).map_err(DecodeError::Malformed)?;
+        if version != STORAGE_FORMAT_VERSION {
+            return Err(DecodeError::UnsupportedVersion(version));
         }
-        Session::replay(stored.config, stored.seed, stored.inputs).map_err(DecodeError::Refused)
+        Session::replay(config, seed, inputs).map_err(DecodeError::Refused)
     }
 }
 
@@ -257,7 +241,7 @@ mod tests {
     #[test]
     fn encode_then_decode_replays_the_same_cluster() {
         let session = sample();
-        let (decoded, events) = Session::decode(&session.encode()).expect("round trip");
+        let (decoded, events) = Session::decode(&session.encode(), config()).expect("round trip");
         assert_eq!(decoded.seed(), 7);
         assert_eq!(decoded.encode(), session.encode());
         assert_eq!(decoded.cluster().view(), session.cluster().view());
@@ -269,13 +253,17 @@ mod tests {
         for text in [
             "",
             "null",
-            "{",
-            "[1,2]",
             "{\"version\":2}",
-            "{\"version\":2,\"seed\":-1}",
+            "kplay-session 3",
+            "kplay-session 3\nseed -1",
+            "kplay-session 3\nseed 1\napply produce 'p",
+            "kplay-session 3\nseed 1\nuntil soon",
         ] {
             assert!(
-                matches!(Session::decode(text), Err(DecodeError::Malformed(_))),
+                matches!(
+                    Session::decode(text, config()),
+                    Err(DecodeError::Malformed(_))
+                ),
                 "{text}"
             );
         }
@@ -283,9 +271,11 @@ mod tests {
 
     #[test]
     fn another_version_is_refused() {
-        let text = sample().encode().replace("\"version\":2", "\"version\":99");
+        let text = sample()
+            .encode()
+            .replace("kplay-session 3", "kplay-session 99");
         assert_eq!(
-            Session::decode(&text).err(),
+            Session::decode(&text, config()).err(),
             Some(DecodeError::UnsupportedVersion(99))
         );
     }
@@ -296,7 +286,7 @@ mod tests {
         tampered.inputs.push(Input::Apply(Command::DeleteTopic {
             topic: "missing".to_owned(),
         }));
-        let error = Session::decode(&tampered.encode()).err();
+        let error = Session::decode(&tampered.encode(), config()).err();
         assert!(matches!(error, Some(DecodeError::Refused(_))), "{error:?}");
     }
 

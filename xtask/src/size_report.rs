@@ -7,11 +7,14 @@ use std::path::{Path, PathBuf};
 
 /// The ceiling for the whole `dist/`, in gzip bytes. Issue 5 targets 400 KB for the site with
 /// the live simulator in it (the 150 KB of the first issue was for one lesson's view without
-/// it). The playground is not there yet: its release build is about 930 KB gzip, most of it the
-/// WebAssembly of the core, the kplay language and Leptos. Until it is brought down, this
+/// it). The playground is far from it: its release build is about 900 KB gzip (886 KB of it the
+/// WebAssembly), down from 930 KB once serde and serde_json left the browser build. Twiggy puts
+/// most of what remains in the simulation core's own code and its monomorphized collections
+/// (BTreeMap nodes, stable sorts, drops and clones), then Leptos, the kplay language and the
+/// lessons' text; 400 KB needs the core's code itself to shrink by half. Until then this
 /// ceiling sits just above today's figure so the report fails on any growth; lower it as the
 /// size comes down, and to 400_000 when the target is met.
-const GZIP_BUDGET_BYTES: u64 = 960_000;
+const GZIP_BUDGET_BYTES: u64 = 910_000;
 
 /// Prints the table and fails when the gzip total is over budget.
 pub fn report(dist: &Path) -> Result<(), String> {

@@ -205,7 +205,7 @@ fn elected_in(events: &[kplay_core::Event]) -> Vec<TopicPartition> {
             _ => None,
         })
         .collect();
-    elected.sort();
+    elected.sort_unstable();
     elected.dedup();
     elected
 }

@@ -473,7 +473,7 @@ fn group_ids(shell: &Shell, groups: &Groups) -> Vec<String> {
             .collect(),
         Groups::Named(names) => {
             let mut sorted = names.clone();
-            sorted.sort();
+            sorted.sort_unstable();
             sorted.dedup();
             sorted
         }

@@ -96,7 +96,7 @@ impl Lesson {
 
     /// Rebuilds a lesson from stored text.
     pub fn decode(text: &str) -> Result<Lesson, DecodeError> {
-        let (session, _) = Session::decode(text)?;
+        let (session, _) = Session::decode(text, Lesson::cluster_config())?;
         // Replay the same inputs again, watching them, to rebuild what the page shows.
         let mut lesson = Lesson::empty(
             Session::new(Lesson::cluster_config(), session.seed()).map_err(DecodeError::Refused)?,
