@@ -4,8 +4,8 @@
 //! The state is a plain [`Model`] (a [`Session`] replayable from its script, plus what is
 //! derived from events) held outside the reactive graph. Requests go through one `dispatch`
 //! callback ([`intent::update`]); after each change two counters move: `tick` every frame (the
-//! picture, the clock, messages in flight) and `slow_tick` a few times a second (tables, the
-//! log, groups, events), and narrow memos compute each panel's view model from the model, so
+//! clock, messages in flight) and `slow_tick` a few times a second while playing and after
+//! every action (the broker cards, tables, the log, groups, events), and narrow memos compute each panel's view model from the model, so
 //! only what changed reaches the DOM. Time runs in an animation-frame loop that exists only
 //! while playing, bounded by a per-frame budget.
 //!
@@ -49,7 +49,7 @@ use self::groups_panel::{groups_vm, GroupsPanel};
 use self::intent::{update, Effect};
 use self::keyboard::{focus_of, shortcut, Shortcut, HELP};
 use self::log_view::{log_vm, LogPanel};
-use self::messages::{topology_vm, Topology};
+use self::messages::{in_flight_vm, topology_nodes, Topology};
 use self::model::Model;
 use self::producer_panel::{producer_vm, ProducerPanel};
 use self::session::Session;
@@ -238,24 +238,40 @@ pub fn Playground(
         slow_tick.track();
         model.with_value(action_marks)
     });
+    // The cluster's view, shared by the picture, the table and the topology's nodes (building
+    // one walks every replica). Like the tables, the broker cards refresh a few times a second
+    // while playing (their offsets change faster than anyone reads) and at once after any
+    // action; the messages in flight move every frame. Always "changed": the memos built
+    // from it compare their own output.
+    let cluster_view = Memo::new_with_compare(
+        move |_| {
+            slow_tick.track();
+            model.with_value(|m| m.session.shell().cluster.view())
+        },
+        |_, _| true,
+    );
     let picture = Memo::new(move |_| {
-        tick.track();
         let internal = show_internal.get();
-        model.with_value(|m| cluster_vm(&m.session.shell().cluster.view(), internal))
+        cluster_view.with(|view| cluster_vm(view, internal))
     });
-    let topology = Memo::new(move |_| {
+    let nodes = Memo::new(move |_| {
+        cluster_view
+            .with(|view| model.with_value(|m| topology_nodes(&m.session.shell().cluster, view)))
+    });
+    let in_flight = Memo::new(move |_| {
         tick.track();
         let fraction = fraction.get();
-        model.with_value(|m| topology_vm(&m.session.shell().cluster, fraction))
+        nodes.with(|nodes| {
+            model.with_value(|m| in_flight_vm(&m.session.shell().cluster, nodes, fraction))
+        })
     });
     let selected = Memo::new(move |_| {
         tick.track();
         model.with_value(|m| m.selected_partition.clone())
     });
     let rows = Memo::new(move |_| {
-        slow_tick.track();
         let internal = show_internal.get();
-        model.with_value(|m| partition_rows(&m.session.shell().cluster.view(), internal))
+        cluster_view.with(|view| partition_rows(view, internal))
     });
     let log = Memo::new(move |_| {
         slow_tick.track();
@@ -337,7 +353,7 @@ pub fn Playground(
                 <Show when=move || panels.cluster>
                     <section class="panel panel-cluster" data-testid="cluster-panel" aria-labelledby="cluster-title">
                         <h3 id="cluster-title">"Cluster"</h3>
-                        <Topology topology=topology reduced_motion=reduced_motion />
+                        <Topology nodes=nodes in_flight=in_flight reduced_motion=reduced_motion />
                         <ClusterPicture cluster=picture selected=selected dispatch=dispatch />
                         <label class="field field-check">
                             <input type="checkbox" prop:checked=show_internal
