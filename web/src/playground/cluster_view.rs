@@ -236,7 +236,7 @@ pub fn broker_status(broker: &BrokerVm) -> String {
 /// The brokers and their replicas.
 #[component]
 pub fn ClusterPicture(
-    /// The picture, updated every frame.
+    /// The picture, refreshed a few times a second while playing and after every action.
     cluster: Memo<ClusterVm>,
     /// The partition picked for the log view, highlighted.
     selected: Memo<Option<TopicPartition>>,
@@ -364,6 +364,10 @@ fn ReplicaChip(
 }
 
 /// The textual table of partitions, with "Kill leader" on each row.
+///
+/// Rows are keyed by partition and their cells follow the row's own memo, so a refresh
+/// rewrites only the cells whose text changed instead of rebuilding every row whose offsets
+/// moved (under steady produce, all of them).
 #[component]
 pub fn PartitionTable(
     /// The rows, refreshed a few times a second.
@@ -371,6 +375,13 @@ pub fn PartitionTable(
     /// Carries out what the learner asked for.
     dispatch: Callback<Intent>,
 ) -> impl IntoView {
+    let partitions = Memo::new(move |_| {
+        rows.with(|rows| {
+            rows.iter()
+                .map(|row| row.partition.clone())
+                .collect::<Vec<_>>()
+        })
+    });
     view! {
         <div class="table-scroll">
             <table class="state-table" data-testid="partition-table">
@@ -390,8 +401,8 @@ pub fn PartitionTable(
                     </tr>
                 </thead>
                 <tbody>
-                    <For each=move || rows.get() key=|row| row.clone() let:row>
-                        <PartitionRow row=row dispatch=dispatch />
+                    <For each=move || partitions.get() key=|partition| partition.clone() let:partition>
+                        <PartitionRow partition=partition rows=rows dispatch=dispatch />
                     </For>
                 </tbody>
             </table>
@@ -400,9 +411,19 @@ pub fn PartitionTable(
 }
 
 #[component]
-fn PartitionRow(row: PartitionRowVm, dispatch: Callback<Intent>) -> impl IntoView {
-    let partition = row.partition.clone();
-    let isr = row.isr.clone();
+fn PartitionRow(
+    partition: TopicPartition,
+    rows: Memo<Vec<PartitionRowVm>>,
+    dispatch: Callback<Intent>,
+) -> impl IntoView {
+    let lookup = partition.clone();
+    let row = Memo::new(move |_| {
+        rows.with(|rows| rows.iter().find(|row| row.partition == lookup).cloned())
+    });
+    let cell = move |f: fn(&PartitionRowVm) -> String| {
+        move || row.with(|r| r.as_ref().map(f).unwrap_or_default())
+    };
+    let leader = move || row.with(|r| r.as_ref().and_then(|r| r.leader));
     let kill = {
         let partition = partition.clone();
         move |_| dispatch.run(Intent::KillLeader(partition.clone()))
@@ -411,34 +432,30 @@ fn PartitionRow(row: PartitionRowVm, dispatch: Callback<Intent>) -> impl IntoVie
         let partition = partition.clone();
         move |_| dispatch.run(Intent::SelectPartition(partition.clone()))
     };
-    let leader = row
-        .leader
-        .map_or("none (offline)".to_owned(), |l| l.to_string());
-    let has_leader = row.leader.is_some();
     view! {
         <tr
             data-testid="partition-row"
             data-partition=partition.to_string()
-            data-leader=row.leader.map(|l| l.to_string()).unwrap_or_default()
-            data-isr=isr
-            class:row-warning=row.under_replicated
+            data-leader=move || leader().map(|l| l.to_string()).unwrap_or_default()
+            data-isr=cell(|r| r.isr.clone())
+            class:row-warning=move || row.with(|r| r.as_ref().is_some_and(|r| r.under_replicated))
         >
             <th scope="row">{partition.to_string()}</th>
-            <td>{leader}</td>
-            <td>{row.leader_epoch}</td>
-            <td>{row.replicas}</td>
-            <td>{row.isr}</td>
-            <td>{row.out_of_sync}</td>
-            <td>{row.log_start_offset.max(0)}</td>
-            <td>{row.high_watermark.max(0)}</td>
-            <td>{row.log_end_offset.max(0)}</td>
+            <td>{move || leader().map_or("none (offline)".to_owned(), |l| l.to_string())}</td>
+            <td>{cell(|r| r.leader_epoch.to_string())}</td>
+            <td>{cell(|r| r.replicas.clone())}</td>
+            <td>{cell(|r| r.isr.clone())}</td>
+            <td>{cell(|r| r.out_of_sync.clone())}</td>
+            <td>{cell(|r| r.log_start_offset.max(0).to_string())}</td>
+            <td>{cell(|r| r.high_watermark.max(0).to_string())}</td>
+            <td>{cell(|r| r.log_end_offset.max(0).to_string())}</td>
             <td class="row-actions">
                 <button type="button" class="button-small" on:click=show>"Log"</button>
                 <button
                     type="button"
                     class="button-small button-danger"
                     data-testid="kill-leader"
-                    disabled=!has_leader
+                    disabled=move || leader().is_none()
                     on:click=kill
                 >
                     "Kill leader"

@@ -365,6 +365,13 @@ fn GroupCard(id: String, groups: Memo<GroupsVm>, dispatch: Callback<Intent>) -> 
     let offsets = Memo::new(move |_| {
         group.with(|g| g.as_ref().map(|g| g.offsets.clone()).unwrap_or_default())
     });
+    let partitions = Memo::new(move |_| {
+        offsets.with(|rows| {
+            rows.iter()
+                .map(|row| row.partition.clone())
+                .collect::<Vec<_>>()
+        })
+    });
     view! {
         <article class="group" data-testid="group" data-group=id.clone()>
             <h4>
@@ -403,19 +410,35 @@ fn GroupCard(id: String, groups: Memo<GroupsVm>, dispatch: Callback<Intent>) -> 
                         </tr>
                     </thead>
                     <tbody>
-                        <For each=move || offsets.get() key=|row| row.clone() let:row>
-                            <tr>
-                                <th scope="row">{row.partition}</th>
-                                <td>{row.committed}</td>
-                                <td>{row.log_end}</td>
-                                <td>{row.lag}</td>
-                                <td>{row.owner}</td>
-                            </tr>
+                        <For each=move || partitions.get() key=|partition| partition.clone() let:partition>
+                            <OffsetRow partition=partition offsets=offsets />
                         </For>
                     </tbody>
                 </table>
             </div>
         </article>
+    }
+}
+
+/// One row of the offsets table, keyed by partition: a refresh rewrites only the cells whose
+/// text changed (offsets move all the time under load) instead of rebuilding the row.
+#[component]
+fn OffsetRow(partition: String, offsets: Memo<Vec<OffsetRowVm>>) -> impl IntoView {
+    let lookup = partition.clone();
+    let row = Memo::new(move |_| {
+        offsets.with(|rows| rows.iter().find(|row| row.partition == lookup).cloned())
+    });
+    let cell = move |f: fn(&OffsetRowVm) -> String| {
+        move || row.with(|r| r.as_ref().map(f).unwrap_or_default())
+    };
+    view! {
+        <tr>
+            <th scope="row">{partition}</th>
+            <td>{cell(|r| r.committed.clone())}</td>
+            <td>{cell(|r| r.log_end.clone())}</td>
+            <td>{cell(|r| r.lag.clone())}</td>
+            <td>{cell(|r| r.owner.clone())}</td>
+        </tr>
     }
 }
 

@@ -162,6 +162,9 @@ pub fn LogPanel(
     let segments = Memo::new(move |_| {
         log.with(|l| l.as_ref().map(|l| l.segments.clone()).unwrap_or_default())
     });
+    let bases = Memo::new(move |_| {
+        segments.with(|all| all.iter().map(|s| s.base_offset).collect::<Vec<_>>())
+    });
     let kill = move |_| {
         if let Some(partition) = log.with_untracked(|l| l.as_ref().map(|l| l.partition.clone())) {
             dispatch.run(Intent::KillLeader(partition));
@@ -196,43 +199,63 @@ pub fn LogPanel(
                     "Kill the leader of this partition"
                 </button>
             </div>
-            <For each=move || segments.get() key=|s| s.clone() let:segment>
-                <div class="segment" class:segment-active=segment.active>
-                    <p class="segment-title">
-                        {format!(
-                            "{} segment {} (offsets {} to {}, {} bytes)",
-                            if segment.active { "Active" } else { "Closed" },
-                            segment.base_offset,
-                            segment.base_offset,
-                            (segment.next_offset - 1).max(segment.base_offset),
-                            segment.size_in_bytes
-                        )}
-                    </p>
-                    <ol class="log-records">
-                        {segment
-                            .rows
-                            .into_iter()
-                            .map(|row| match row {
-                                LogRow::HighWatermark(hw) => view! {
-                                    <li class="hw-line" data-testid="hw-line">
-                                        {format!("high watermark {hw}: records below are committed and readable")}
-                                    </li>
-                                }
-                                .into_any(),
-                                LogRow::Record { offset, key, value, committed, control } => view! {
-                                    <li class="log-record" class:log-record-uncommitted=!committed data-testid="log-record" data-offset=offset>
-                                        <span class="record-offset">{offset}</span>
-                                        <span class="record-key">{control.clone().map_or_else(|| key.unwrap_or_else(|| "null".to_owned()), |c| format!("[{c} marker]"))}</span>
-                                        <span class="record-value">{value.unwrap_or_else(|| "null".to_owned())}</span>
-                                    </li>
-                                }
-                                .into_any(),
-                            })
-                            .collect_view()}
-                    </ol>
-                </div>
+            <For each=move || bases.get() key=|base| *base let:base>
+                <Segment base_offset=base segments=segments />
             </For>
         </section>
+    }
+}
+
+/// One segment, keyed by its base offset: a refresh adds and removes only the records that
+/// changed (new offsets, the high watermark line moving, records becoming committed) instead
+/// of rebuilding the segment whenever it grew.
+#[component]
+fn Segment(base_offset: i64, segments: Memo<Vec<SegmentVm>>) -> impl IntoView {
+    let segment = Memo::new(move |_| {
+        segments.with(|all| all.iter().find(|s| s.base_offset == base_offset).cloned())
+    });
+    let active = move || segment.with(|s| s.as_ref().is_some_and(|s| s.active));
+    let title = move || {
+        segment.with(|s| {
+            s.as_ref()
+                .map(|segment| {
+                    format!(
+                        "{} segment {} (offsets {} to {}, {} bytes)",
+                        if segment.active { "Active" } else { "Closed" },
+                        segment.base_offset,
+                        segment.base_offset,
+                        (segment.next_offset - 1).max(segment.base_offset),
+                        segment.size_in_bytes
+                    )
+                })
+                .unwrap_or_default()
+        })
+    };
+    let rows = move || segment.with(|s| s.as_ref().map(|s| s.rows.clone()).unwrap_or_default());
+    view! {
+        <div class="segment" class:segment-active=active>
+            <p class="segment-title">{title}</p>
+            <ol class="log-records">
+                <For each=rows key=|row| row.clone() let:row>
+                    {match row {
+                        LogRow::HighWatermark(hw) => view! {
+                            <li class="hw-line" data-testid="hw-line">
+                                {format!("high watermark {hw}: records below are committed and readable")}
+                            </li>
+                        }
+                        .into_any(),
+                        LogRow::Record { offset, key, value, committed, control } => view! {
+                            <li class="log-record" class:log-record-uncommitted=!committed data-testid="log-record" data-offset=offset>
+                                <span class="record-offset">{offset}</span>
+                                <span class="record-key">{control.map_or_else(|| key.unwrap_or_else(|| "null".to_owned()), |c| format!("[{c} marker]"))}</span>
+                                <span class="record-value">{value.unwrap_or_else(|| "null".to_owned())}</span>
+                            </li>
+                        }
+                        .into_any(),
+                    }}
+                </For>
+            </ol>
+        </div>
     }
 }
 

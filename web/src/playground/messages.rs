@@ -6,6 +6,7 @@
 //! `prefers-reduced-motion` the dots are not drawn moving: each link in use is highlighted.
 
 use kplay_core::protocol::MessageView;
+use kplay_core::view::cluster::ClusterView;
 use kplay_core::{Cluster, NodeId};
 use leptos::prelude::*;
 
@@ -51,16 +52,18 @@ impl MessageVm {
     }
 }
 
-/// The topology and the messages on it.
+/// The messages in flight, as drawn.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct TopologyVm {
-    pub nodes: Vec<NodeVm>,
+pub struct InFlightVm {
+    /// The newest [`MAX_DRAWN`] messages between drawn nodes.
     pub messages: Vec<MessageVm>,
-    pub total_in_flight: usize,
+    /// How many are in flight in all.
+    pub total: usize,
 }
 
-/// Lays out the nodes (`fraction_ms` of a simulated ms past `now` moves the dots smoothly): producers on top, brokers in the middle, consumers at the bottom.
-pub fn topology_vm(cluster: &Cluster, fraction_ms: f64) -> TopologyVm {
+/// Lays out the nodes from the cluster and its view: producers on top, brokers in the
+/// middle, consumers at the bottom.
+pub fn topology_nodes(cluster: &Cluster, view: &ClusterView) -> Vec<NodeVm> {
     let mut nodes = Vec::new();
     let producers: Vec<_> = cluster
         .producer_views()
@@ -72,7 +75,6 @@ pub fn topology_vm(cluster: &Cluster, fraction_ms: f64) -> TopologyVm {
         .into_iter()
         .filter(|c| c.status == "running")
         .collect();
-    let view = cluster.view();
     let row = |count: usize, index: usize| WIDTH * (index as f64 + 0.5) / count.max(1) as f64;
     for (index, producer) in producers.iter().enumerate() {
         nodes.push(NodeVm {
@@ -108,9 +110,15 @@ pub fn topology_vm(cluster: &Cluster, fraction_ms: f64) -> TopologyVm {
             down: false,
         });
     }
+    nodes
+}
+
+/// The messages travelling between `nodes` now; `fraction_ms` of a simulated ms past `now`
+/// moves the dots smoothly.
+pub fn in_flight_vm(cluster: &Cluster, nodes: &[NodeVm], fraction_ms: f64) -> InFlightVm {
     let now = cluster.now_ms() as f64 + fraction_ms;
     let in_flight = cluster.messages_in_flight();
-    let total_in_flight = in_flight.len();
+    let total = in_flight.len();
     let skip = in_flight.len().saturating_sub(MAX_DRAWN);
     let find = |node: &NodeId| {
         let key = node.to_string();
@@ -140,28 +148,28 @@ pub fn topology_vm(cluster: &Cluster, fraction_ms: f64) -> TopologyVm {
             })
         })
         .collect();
-    TopologyVm {
-        nodes,
-        messages,
-        total_in_flight,
-    }
+    InFlightVm { messages, total }
 }
 
 /// The topology picture with moving messages.
+///
+/// Dots are drawn from a pool of circles, one per position in the list of messages drawn,
+/// not one per message: at high speed every message in flight is new each frame, and moving
+/// an existing circle is far cheaper for the browser than removing one and creating another.
 #[component]
 pub fn Topology(
-    /// Nodes and messages, updated every frame.
-    topology: Memo<TopologyVm>,
+    /// Producers, brokers and consumers, refreshed a few times a second.
+    nodes: Memo<Vec<NodeVm>>,
+    /// The messages in flight, updated every frame.
+    in_flight: Memo<InFlightVm>,
     /// True when the learner asked for reduced motion.
     reduced_motion: Signal<bool>,
 ) -> impl IntoView {
-    let nodes = Memo::new(move |_| topology.with(|t| t.nodes.clone()));
-    let ids =
-        Memo::new(move |_| topology.with(|t| t.messages.iter().map(|m| m.id).collect::<Vec<_>>()));
+    let slots = Memo::new(move |_| in_flight.with(|t| t.messages.len()));
     let summary = move || {
-        topology.with(|t| {
+        in_flight.with(|t| {
             let shown = t.messages.len();
-            match t.total_in_flight {
+            match t.total {
                 0 => "No request in flight.".to_owned(),
                 total if total > shown => {
                     format!("{total} requests in flight (the newest {shown} drawn).")
@@ -178,7 +186,7 @@ pub fn Topology(
                 aria-label="Producers, brokers and consumers, with requests travelling between them"
                 data-testid="topology"
             >
-                <For each=move || nodes.get() key=|node| node.key.clone() let:node>
+                <For each=move || nodes.get() key=|node| (node.key.clone(), node.kind, node.down, node.x.to_bits()) let:node>
                     <g class=format!("node node-{}", node.kind) class:node-down=node.down>
                         <circle cx=node.x cy=node.y r="13"></circle>
                         <text x=node.x y=node.y + if node.kind == "consumer" { 30.0 } else { -18.0 } text-anchor="middle">
@@ -186,8 +194,8 @@ pub fn Topology(
                         </text>
                     </g>
                 </For>
-                <For each=move || ids.get() key=|id| *id let:id>
-                    <MessageDot id=id topology=topology reduced_motion=reduced_motion />
+                <For each=move || 0..slots.get() key=|index| *index let:index>
+                    <MessageDot index=index in_flight=in_flight reduced_motion=reduced_motion />
                 </For>
             </svg>
             <figcaption class="hint" data-testid="in-flight-summary">{summary}</figcaption>
@@ -196,9 +204,12 @@ pub fn Topology(
 }
 
 #[component]
-fn MessageDot(id: u64, topology: Memo<TopologyVm>, reduced_motion: Signal<bool>) -> impl IntoView {
-    let message =
-        Memo::new(move |_| topology.with(|t| t.messages.iter().find(|m| m.id == id).cloned()));
+fn MessageDot(
+    index: usize,
+    in_flight: Memo<InFlightVm>,
+    reduced_motion: Signal<bool>,
+) -> impl IntoView {
+    let message = Memo::new(move |_| in_flight.with(|t| t.messages.get(index).cloned()));
     let point = move || {
         message.with(|m| {
             m.as_ref().map_or((0.0, 0.0), |m| {

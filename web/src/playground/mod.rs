@@ -3,9 +3,11 @@
 //!
 //! The state is a plain [`Model`] (a [`Session`] replayable from its script, plus what is
 //! derived from events) held outside the reactive graph. Requests go through one `dispatch`
-//! callback ([`intent::update`]); after each change two counters move: `tick` every frame (the
-//! picture, the clock, messages in flight) and `slow_tick` a few times a second (tables, the
-//! log, groups, events), and narrow memos compute each panel's view model from the model, so
+//! callback ([`intent::update`]); after each change counters move: `tick` every frame (the
+//! clock, messages in flight) and, a few times a second while playing (in turns, so no frame
+//! redraws them all) and after every action, `slow_tick` (the broker cards and partition
+//! table), `groups_tick` (consumer groups) and `panels_tick` (the log, producer, events,
+//! alerts, terminal), and narrow memos compute each panel's view model from the model, so
 //! only what changed reaches the DOM. Time runs in an animation-frame loop that exists only
 //! while playing, bounded by a per-frame budget.
 //!
@@ -49,7 +51,7 @@ use self::groups_panel::{groups_vm, GroupsPanel};
 use self::intent::{update, Effect};
 use self::keyboard::{focus_of, shortcut, Shortcut, HELP};
 use self::log_view::{log_vm, LogPanel};
-use self::messages::{topology_vm, Topology};
+use self::messages::{in_flight_vm, topology_nodes, Topology};
 use self::model::Model;
 use self::producer_panel::{producer_vm, ProducerPanel};
 use self::session::Session;
@@ -57,8 +59,13 @@ use self::storage::SharePanel;
 use self::terminal::Terminal;
 use self::timeline::{action_marks, clock_vm, TimeControls};
 
-/// Wall ms between two refreshes of the heavy panels while playing.
+/// Wall ms between two refreshes of each heavy panel while playing. The panels are refreshed
+/// in [`SLOW_GROUPS`] groups, one group at a time, spread over this period, so that no frame
+/// redraws them all.
 const SLOW_REFRESH_MS: f64 = 250.0;
+/// The slowly refreshed groups: the cluster (broker cards, partition table, topology nodes),
+/// the consumer groups, and the other panels (log, producer, events, alerts, terminal).
+const SLOW_GROUPS: usize = 3;
 /// Wall ms between two saves while playing.
 const SAVE_EVERY_MS: f64 = 2_000.0;
 /// Wall ms between two screen reader announcements while playing.
@@ -85,6 +92,9 @@ pub fn Playground(
 
     let (tick, set_tick) = signal(0u64);
     let (slow_tick, set_slow_tick) = signal(0u64);
+    let (groups_tick, set_groups_tick) = signal(0u64);
+    let (panels_tick, set_panels_tick) = signal(0u64);
+    let slow_setters = [set_slow_tick, set_groups_tick, set_panels_tick];
     let (narrate_tick, set_narrate_tick) = signal(0u64);
     let (playing, set_playing) = signal(false);
     let (speed_step, set_speed_step) = signal(DEFAULT_SPEED);
@@ -96,13 +106,16 @@ pub fn Playground(
 
     let pacer = StoredValue::new_local(Pacer::default());
     let marks_ms = StoredValue::new_local((0.0f64, 0.0f64, 0.0f64));
+    let slow_phase = StoredValue::new_local(0usize);
 
     let save = move || {
         spec.with_value(|spec| model.with_value(|m| storage::save(spec, m)));
     };
     let refresh_all = move || {
         set_tick.update(|t| *t += 1);
-        set_slow_tick.update(|t| *t += 1);
+        for set in slow_setters {
+            set.update(|t| *t += 1);
+        }
         set_narrate_tick.update(|t| *t += 1);
     };
 
@@ -127,8 +140,10 @@ pub fn Playground(
         let now = now_ms();
         let (slow, saved, narrated) = marks_ms.get_value();
         let mut next = (slow, saved, narrated);
-        if now - slow >= SLOW_REFRESH_MS {
-            set_slow_tick.update(|t| *t += 1);
+        if now - slow >= SLOW_REFRESH_MS / SLOW_GROUPS as f64 {
+            let phase = slow_phase.get_value();
+            slow_setters[phase % SLOW_GROUPS].update(|t| *t += 1);
+            slow_phase.set_value((phase + 1) % SLOW_GROUPS);
             next.0 = now;
         }
         if now - saved >= SAVE_EVERY_MS {
@@ -235,55 +250,71 @@ pub fn Playground(
         model.with_value(clock_vm)
     });
     let marks = Memo::new(move |_| {
-        slow_tick.track();
+        panels_tick.track();
         model.with_value(action_marks)
     });
+    // The cluster's view, shared by the picture, the table and the topology's nodes (building
+    // one walks every replica). Like the tables, the broker cards refresh a few times a second
+    // while playing (their offsets change faster than anyone reads) and at once after any
+    // action; the messages in flight move every frame. Always "changed": the memos built
+    // from it compare their own output.
+    let cluster_view = Memo::new_with_compare(
+        move |_| {
+            slow_tick.track();
+            model.with_value(|m| m.session.shell().cluster.view())
+        },
+        |_, _| true,
+    );
     let picture = Memo::new(move |_| {
-        tick.track();
         let internal = show_internal.get();
-        model.with_value(|m| cluster_vm(&m.session.shell().cluster.view(), internal))
+        cluster_view.with(|view| cluster_vm(view, internal))
     });
-    let topology = Memo::new(move |_| {
+    let nodes = Memo::new(move |_| {
+        cluster_view
+            .with(|view| model.with_value(|m| topology_nodes(&m.session.shell().cluster, view)))
+    });
+    let in_flight = Memo::new(move |_| {
         tick.track();
         let fraction = fraction.get();
-        model.with_value(|m| topology_vm(&m.session.shell().cluster, fraction))
+        nodes.with(|nodes| {
+            model.with_value(|m| in_flight_vm(&m.session.shell().cluster, nodes, fraction))
+        })
     });
     let selected = Memo::new(move |_| {
         tick.track();
         model.with_value(|m| m.selected_partition.clone())
     });
     let rows = Memo::new(move |_| {
-        slow_tick.track();
         let internal = show_internal.get();
-        model.with_value(|m| partition_rows(&m.session.shell().cluster.view(), internal))
+        cluster_view.with(|view| partition_rows(view, internal))
     });
     let log = Memo::new(move |_| {
-        slow_tick.track();
+        panels_tick.track();
         model.with_value(log_vm)
     });
     let producer = Memo::new(move |_| {
-        slow_tick.track();
+        panels_tick.track();
         model.with_value(producer_vm)
     });
     let groups = Memo::new(move |_| {
-        slow_tick.track();
+        groups_tick.track();
         model.with_value(groups_vm)
     });
     let events = Memo::new(move |_| {
-        slow_tick.track();
+        panels_tick.track();
         let all = show_all_events.get();
         model.with_value(|m| event_lines(m, all))
     });
     let alerts = Memo::new(move |_| {
-        slow_tick.track();
+        panels_tick.track();
         model.with_value(alert_vms)
     });
     let entries = Memo::new(move |_| {
-        slow_tick.track();
+        panels_tick.track();
         model.with_value(|m| m.terminal.iter().cloned().collect::<Vec<_>>())
     });
     let notice = Memo::new(move |_| {
-        slow_tick.track();
+        panels_tick.track();
         model.with_value(|m| m.notice.clone())
     });
     let announcement = Memo::new(move |_| {
@@ -337,7 +368,7 @@ pub fn Playground(
                 <Show when=move || panels.cluster>
                     <section class="panel panel-cluster" data-testid="cluster-panel" aria-labelledby="cluster-title">
                         <h3 id="cluster-title">"Cluster"</h3>
-                        <Topology topology=topology reduced_motion=reduced_motion />
+                        <Topology nodes=nodes in_flight=in_flight reduced_motion=reduced_motion />
                         <ClusterPicture cluster=picture selected=selected dispatch=dispatch />
                         <label class="field field-check">
                             <input type="checkbox" prop:checked=show_internal

@@ -251,10 +251,21 @@ impl Model {
             .iter()
             .rposition(|event| Some(event.id) <= self.last_event_id)
             .map_or(0, |index| index + 1);
-        let new: Vec<Event> = events[first_new..].to_vec();
-        if let Some(last) = new.last() {
-            self.last_event_id = Some(last.id);
+        if let Some(last) = events.last() {
+            self.last_event_id = self.last_event_id.max(Some(last.id));
         }
+        // Only the events something here reads are copied out of the session (under load a
+        // frame brings thousands, nearly all routine).
+        let sends_open = self.has_open_sends();
+        let new: Vec<Event> = events[first_new..]
+            .iter()
+            .filter(|event| {
+                matches!(event.kind, EventKind::Alert { .. })
+                    || is_worth_announcing(event)
+                    || (sends_open && is_about_sends(event))
+            })
+            .cloned()
+            .collect();
         let mut announced = Vec::new();
         for event in &new {
             self.track_send(event);
@@ -375,13 +386,16 @@ impl Model {
         }
     }
 
+    /// Whether a send from the panel awaits news.
+    fn has_open_sends(&self) -> bool {
+        self.sends
+            .iter()
+            .any(|s| matches!(s.state, SendState::Waiting | SendState::InBatch { .. }))
+    }
+
     /// The producer's `client.id` when a panel send awaits news (skips workload traffic fast).
     fn producer_with_open_sends(&self, id: ClientId) -> Option<String> {
-        let open = self
-            .sends
-            .iter()
-            .any(|s| matches!(s.state, SendState::Waiting | SendState::InBatch { .. }));
-        if !open {
+        if !self.has_open_sends() {
             return None;
         }
         self.session
@@ -425,6 +439,16 @@ impl Model {
             self.lag_history.pop_front();
         }
     }
+}
+
+/// Events that move a send from the producer panel along.
+fn is_about_sends(event: &Event) -> bool {
+    matches!(
+        event.kind,
+        EventKind::RecordAccumulated { .. }
+            | EventKind::ProduceAcknowledged { .. }
+            | EventKind::ProduceFailed { .. }
+    )
 }
 
 /// Events a screen reader is told about: changes a learner should notice.
