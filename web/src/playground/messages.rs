@@ -26,6 +26,33 @@ pub struct NodeVm {
     pub y: f64,
     pub kind: &'static str,
     pub down: bool,
+    /// Where the label's baseline is, relative to the node.
+    pub label_dy: f64,
+    /// Whether the row is too crowded for full-size labels side by side: they are drawn
+    /// smaller, on two alternating lines.
+    pub crowded: bool,
+}
+
+/// Label room per character at the labels' size (20 px in a 1000-unit-wide picture).
+const LABEL_CHAR_WIDTH: f64 = 11.0;
+
+/// Whether `labels` spread evenly over the width would overlap at full size.
+fn crowded(labels: &[&str]) -> bool {
+    let widest = labels.iter().map(|l| l.chars().count()).max().unwrap_or(0) as f64;
+    let spacing = WIDTH / labels.len().max(1) as f64;
+    widest * LABEL_CHAR_WIDTH + 10.0 > spacing
+}
+
+/// The label offset of the `index`th node of a row: above the node for producers, below for
+/// consumers; a crowded row alternates between two lines.
+fn label_dy(below: bool, crowded: bool, index: usize) -> f64 {
+    let second_line = crowded && index % 2 == 1;
+    match (below, second_line) {
+        (true, false) => 30.0,
+        (true, true) => 46.0,
+        (false, false) => -18.0,
+        (false, true) => -34.0,
+    }
 }
 
 /// A message dot.
@@ -76,6 +103,18 @@ pub fn topology_nodes(cluster: &Cluster, view: &ClusterView) -> Vec<NodeVm> {
         .filter(|c| c.status == "running")
         .collect();
     let row = |count: usize, index: usize| WIDTH * (index as f64 + 0.5) / count.max(1) as f64;
+    let producers_crowded = crowded(
+        &producers
+            .iter()
+            .map(|p| p.name.as_str())
+            .collect::<Vec<_>>(),
+    );
+    let consumers_crowded = crowded(
+        &consumers
+            .iter()
+            .map(|c| c.name.as_str())
+            .collect::<Vec<_>>(),
+    );
     for (index, producer) in producers.iter().enumerate() {
         nodes.push(NodeVm {
             key: NodeId::Client(producer.id).to_string(),
@@ -84,6 +123,8 @@ pub fn topology_nodes(cluster: &Cluster, view: &ClusterView) -> Vec<NodeVm> {
             y: LABEL_ROOM,
             kind: "producer",
             down: false,
+            label_dy: label_dy(false, producers_crowded, index),
+            crowded: producers_crowded,
         });
     }
     for (index, broker) in view.brokers.iter().enumerate() {
@@ -98,6 +139,8 @@ pub fn topology_nodes(cluster: &Cluster, view: &ClusterView) -> Vec<NodeVm> {
                 "broker"
             },
             down: !broker.up,
+            label_dy: -18.0,
+            crowded: false,
         });
     }
     for (index, consumer) in consumers.iter().enumerate() {
@@ -108,6 +151,8 @@ pub fn topology_nodes(cluster: &Cluster, view: &ClusterView) -> Vec<NodeVm> {
             y: HEIGHT - LABEL_ROOM,
             kind: "consumer",
             down: false,
+            label_dy: label_dy(true, consumers_crowded, index),
+            crowded: consumers_crowded,
         });
     }
     nodes
@@ -186,10 +231,10 @@ pub fn Topology(
                 aria-label="Producers, brokers and consumers, with requests travelling between them"
                 data-testid="topology"
             >
-                <For each=move || nodes.get() key=|node| (node.key.clone(), node.kind, node.down, node.x.to_bits()) let:node>
-                    <g class=format!("node node-{}", node.kind) class:node-down=node.down>
+                <For each=move || nodes.get() key=|node| (node.key.clone(), node.kind, node.down, node.x.to_bits(), node.label_dy.to_bits(), node.crowded) let:node>
+                    <g class=format!("node node-{}", node.kind) class:node-down=node.down class:node-crowded=node.crowded>
                         <circle cx=node.x cy=node.y r="13"></circle>
-                        <text x=node.x y=node.y + if node.kind == "consumer" { 30.0 } else { -18.0 } text-anchor="middle">
+                        <text x=node.x y=node.y + node.label_dy text-anchor="middle">
                             {node.label.clone()}
                         </text>
                     </g>
@@ -243,5 +288,25 @@ fn MessageDot(
         >
             <title>{title}</title>
         </circle>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{crowded, label_dy};
+
+    #[test]
+    fn a_row_of_many_long_names_is_crowded_and_a_few_are_not() {
+        let many: Vec<String> = (0..18).map(|i| format!("analytics-{i}")).collect();
+        let many: Vec<&str> = many.iter().map(String::as_str).collect();
+        assert!(crowded(&many));
+        assert!(!crowded(&["consumer-1", "consumer-2", "consumer-3"]));
+    }
+
+    #[test]
+    fn crowded_labels_alternate_between_two_lines() {
+        assert_eq!(label_dy(true, false, 1), label_dy(true, false, 0));
+        assert!(label_dy(true, true, 1) > label_dy(true, true, 0));
+        assert!(label_dy(false, true, 1) < label_dy(false, true, 0));
     }
 }
