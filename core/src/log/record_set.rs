@@ -25,6 +25,8 @@ use super::record_size::{
 /// The most records [`RecordSetBuilder::for_batch`] makes room for up front (a huge
 /// `batch.size` must not reserve memory its batch may never use).
 const MAX_RESERVED_RECORDS: usize = 1024;
+/// The most key and value bytes it makes room for up front (beyond the first record's own).
+const MAX_RESERVED_DATA_BYTES: usize = 1 << 20;
 
 /// One record's place in its [`RecordSet`]: fixed size, no pointers (32 bytes).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -330,7 +332,10 @@ impl RecordSetBuilder {
             .unwrap_or(0)
             .clamp(1, MAX_RESERVED_RECORDS);
         let data = field_len(key) + field_len(value);
-        RecordSetBuilder::with_capacity(records, records.saturating_mul(data))
+        let data_bytes = records
+            .saturating_mul(data)
+            .min(MAX_RESERVED_DATA_BYTES.max(data));
+        RecordSetBuilder::with_capacity(records, data_bytes)
     }
 
     /// Appends a record with the next offset delta. Sizes that overflow Kafka's `int` saturate,
@@ -516,6 +521,19 @@ fn saturate_i32(value: i64) -> i32 {
 mod tests {
     use super::*;
     use crate::log::record_size::default_record_size_in_bytes;
+
+    #[test]
+    fn a_batch_reserves_bounded_room_even_for_a_huge_batch_size() {
+        let value = vec![b'v'; 1 << 20];
+        let builder = RecordSetBuilder::for_batch(i32::MAX, None, Some(&value), &[]);
+        assert!(builder.data.capacity() <= 2 << 20);
+        assert!(builder.entries.capacity() <= MAX_RESERVED_RECORDS);
+        let small = RecordSetBuilder::for_batch(16_384, Some(b"key-1"), Some(b"value-1"), &[]);
+        assert!(
+            small.entries.capacity() > 100,
+            "room for a full batch of small records"
+        );
+    }
 
     #[test]
     fn an_entry_is_32_bytes() {
