@@ -26,6 +26,8 @@ pub struct NodeVm {
     pub y: f64,
     pub kind: &'static str,
     pub down: bool,
+    /// The label's centre: the node's, moved in just enough to keep the label in the picture.
+    pub label_x: f64,
     /// Where the label's baseline is, relative to the node.
     pub label_dy: f64,
     /// Whether the row is too crowded for full-size labels side by side: they are drawn
@@ -35,6 +37,20 @@ pub struct NodeVm {
 
 /// Label room per character at the labels' size (20 px in a 1000-unit-wide picture).
 const LABEL_CHAR_WIDTH: f64 = 11.0;
+
+/// Label room per character in a crowded row's smaller labels (15 px).
+const SMALL_LABEL_CHAR_WIDTH: f64 = 8.5;
+
+/// The centre of a label at `x`, kept inside the picture.
+fn label_x(x: f64, label: &str, crowded: bool) -> f64 {
+    let per_char = if crowded {
+        SMALL_LABEL_CHAR_WIDTH
+    } else {
+        LABEL_CHAR_WIDTH
+    };
+    let half = (label.chars().count() as f64 * per_char / 2.0 + 2.0).min(WIDTH / 2.0);
+    x.clamp(half, WIDTH - half)
+}
 
 /// Whether `labels` spread evenly over the width would overlap at full size.
 fn crowded(labels: &[&str]) -> bool {
@@ -120,6 +136,11 @@ pub fn topology_nodes(cluster: &Cluster, view: &ClusterView) -> Vec<NodeVm> {
             key: NodeId::Client(producer.id).to_string(),
             label: producer.name.clone(),
             x: row(producers.len(), index),
+            label_x: label_x(
+                row(producers.len(), index),
+                &producer.name,
+                producers_crowded,
+            ),
             y: LABEL_ROOM,
             kind: "producer",
             down: false,
@@ -132,6 +153,7 @@ pub fn topology_nodes(cluster: &Cluster, view: &ClusterView) -> Vec<NodeVm> {
             key: NodeId::Broker(broker.id).to_string(),
             label: format!("broker {}", broker.id),
             x: row(view.brokers.len(), index),
+            label_x: row(view.brokers.len(), index),
             y: HEIGHT / 2.0,
             kind: if broker.is_controller {
                 "controller"
@@ -148,6 +170,11 @@ pub fn topology_nodes(cluster: &Cluster, view: &ClusterView) -> Vec<NodeVm> {
             key: NodeId::Client(consumer.id).to_string(),
             label: consumer.name.clone(),
             x: row(consumers.len(), index),
+            label_x: label_x(
+                row(consumers.len(), index),
+                &consumer.name,
+                consumers_crowded,
+            ),
             y: HEIGHT - LABEL_ROOM,
             kind: "consumer",
             down: false,
@@ -234,7 +261,7 @@ pub fn Topology(
                 <For each=move || nodes.get() key=|node| (node.key.clone(), node.kind, node.down, node.x.to_bits(), node.label_dy.to_bits(), node.crowded) let:node>
                     <g class=format!("node node-{}", node.kind) class:node-down=node.down class:node-crowded=node.crowded>
                         <circle cx=node.x cy=node.y r="13"></circle>
-                        <text x=node.x y=node.y + node.label_dy text-anchor="middle">
+                        <text x=node.label_x y=node.y + node.label_dy text-anchor="middle">
                             {node.label.clone()}
                         </text>
                     </g>
@@ -293,7 +320,7 @@ fn MessageDot(
 
 #[cfg(test)]
 mod tests {
-    use super::{crowded, label_dy};
+    use super::{crowded, label_dy, label_x, WIDTH};
 
     #[test]
     fn a_row_of_many_long_names_is_crowded_and_a_few_are_not() {
@@ -301,6 +328,15 @@ mod tests {
         let many: Vec<&str> = many.iter().map(String::as_str).collect();
         assert!(crowded(&many));
         assert!(!crowded(&["consumer-1", "consumer-2", "consumer-3"]));
+    }
+
+    #[test]
+    fn labels_near_an_edge_move_in_to_stay_in_the_picture() {
+        let left = label_x(27.0, "analytics-1", true);
+        assert!(left > 27.0 && left - 11.0 * 8.5 / 2.0 >= 0.0);
+        let right = label_x(WIDTH - 27.0, "audit-6", true);
+        assert!(right < WIDTH - 27.0);
+        assert_eq!(label_x(500.0, "broker 1", false), 500.0);
     }
 
     #[test]
