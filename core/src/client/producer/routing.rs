@@ -72,6 +72,18 @@ pub struct Router {
 }
 
 impl Router {
+    /// The partitioner state of `topic`, created on first use: the name is cloned then, not
+    /// for every record (`entry` would need an owned key each time).
+    fn state_mut(&mut self, topic: &str) -> &mut TopicPartitionerState {
+        if !self.topics.contains_key(topic) {
+            self.topics
+                .insert(topic.to_string(), TopicPartitionerState::default());
+        }
+        self.topics
+            .get_mut(topic)
+            .expect("the topic's state was inserted just above")
+    }
+
     /// Picks the partition of a record: `explicit` wins, then the key, then the partitioner.
     pub fn route(&mut self, record: Outgoing<'_>, rng: &mut SimRng) -> (PartitionId, Routing) {
         let Outgoing {
@@ -96,14 +108,7 @@ impl Router {
             };
             return (partition, routing);
         }
-        if !self.topics.contains_key(topic) {
-            self.topics
-                .insert(topic.to_string(), TopicPartitionerState::default());
-        }
-        // Inserted just above, so this always finds it (no clone of the name per record).
-        let Some(state) = self.topics.get_mut(topic) else {
-            return (PartitionId(0), Routing::Explicit);
-        };
+        let state = self.state_mut(topic);
         match partitioner {
             PartitionerKind::UniformSticky => {
                 let partition = state.uniform_sticky.current_partition(rng, partition_count);
@@ -132,14 +137,7 @@ impl Router {
         partition_count: i32,
         rng: &mut SimRng,
     ) -> bool {
-        if !self.topics.contains_key(topic) {
-            self.topics
-                .insert(topic.to_string(), TopicPartitionerState::default());
-        }
-        // Inserted just above, so this always finds it (no clone of the name per record).
-        let Some(state) = self.topics.get_mut(topic) else {
-            return false;
-        };
+        let state = self.state_mut(topic);
         state
             .uniform_sticky
             .record_appended(
