@@ -42,4 +42,4 @@ pub use output::{Output, Status, Stream};
 pub use parser::Invocation;
 pub use recorder::{record, record_advance};
 pub use script::{Script, Step};
-pub use shell::Shell;
+pub use shell::{Recorded, Shell};

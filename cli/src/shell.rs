@@ -29,6 +29,19 @@ pub struct Shell {
     /// `console-producer-1`, `console-consumer-1`, ... since client ids are unique here).
     console_producers: u32,
     console_consumers: u32,
+    /// While [`Shell::run_line_recording`] runs: the commands carried out and their events.
+    recording: Option<Recorded>,
+}
+
+/// What one line did to the cluster (see [`Shell::run_line_recording`]).
+#[derive(Debug, Clone, Default)]
+pub struct Recorded {
+    /// What it printed.
+    pub output: Output,
+    /// The core commands the cluster accepted, in order (refused ones are not among them).
+    pub commands: Vec<Command>,
+    /// Every event of those commands and of the simulated time the line let pass.
+    pub events: Vec<Event>,
 }
 
 impl Shell {
@@ -39,6 +52,7 @@ impl Shell {
             events: Vec::new(),
             console_producers: 0,
             console_consumers: 0,
+            recording: None,
         }
     }
 
@@ -55,6 +69,16 @@ impl Shell {
             Ok(script) => self.run_script(&script),
             Err(error) => parse_error_output(&error),
         }
+    }
+
+    /// Runs `text` as [`Shell::run_line`] does, and also returns the core commands it carried
+    /// out and their events: what a page that keeps its session as a script needs to rebuild
+    /// its own state on replay.
+    pub fn run_line_recording(&mut self, text: &str) -> Recorded {
+        self.recording = Some(Recorded::default());
+        let output = self.run_line(text);
+        let recorded = self.recording.take().unwrap_or_default();
+        Recorded { output, ..recorded }
     }
 
     /// Runs a parsed script's commands in order.
@@ -117,7 +141,14 @@ impl Shell {
 
     /// Carries out a core command, keeping its events.
     pub fn apply(&mut self, command: Command) -> Result<Vec<Event>, KafkaError> {
-        let events = self.cluster.apply(command)?;
+        let events = match &mut self.recording {
+            Some(recording) => {
+                let events = self.cluster.apply(command.clone())?;
+                recording.commands.push(command);
+                events
+            }
+            None => self.cluster.apply(command)?,
+        };
         self.keep(&events);
         Ok(events)
     }
@@ -165,6 +196,9 @@ impl Shell {
     }
 
     fn keep(&mut self, events: &[Event]) {
+        if let Some(recording) = &mut self.recording {
+            recording.events.extend_from_slice(events);
+        }
         self.events.extend_from_slice(events);
         // Trim only once twice the limit is reached: trimming on every step would move the
         // whole buffer each time (a running playground steps thousands of times a second).

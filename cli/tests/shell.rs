@@ -1,8 +1,8 @@
-//! The shell as the web terminal uses it: completion, help, version, incomplete input, and a
-//! console consumer in a group.
+//! The shell as the web terminal uses it: completion, help, version, incomplete input, a
+//! console consumer in a group, and a line's commands and events recorded for a replaying page.
 
 use kplay_cli::{Shell, Status, Stream};
-use kplay_core::ClusterConfig;
+use kplay_core::{ClusterConfig, Command, EventKind};
 
 fn shell() -> Shell {
     let mut shell = Shell::with_config(ClusterConfig::default(), 1).expect("cluster");
@@ -138,4 +138,37 @@ fn trace_and_status_show_what_happened() {
         status.contains("consumer c1: running, group g1"),
         "{status}"
     );
+}
+
+#[test]
+fn a_recorded_line_returns_the_commands_the_cluster_accepted_and_their_events() {
+    let mut shell = shell();
+    let recorded = shell.run_line_recording("kplay produce p1 orders --key alice hello");
+    assert!(matches!(
+        recorded.commands.as_slice(),
+        [Command::Produce { producer, record }] if producer == "p1" && record.key.as_deref() == Some("alice")
+    ));
+
+    // The new producer first fetches metadata: the record is acknowledged as time passes.
+    let time = shell.run_line_recording("kplay time advance 1s");
+    assert!(time.commands.is_empty());
+    assert!(time
+        .events
+        .iter()
+        .any(|event| matches!(event.kind, EventKind::ProduceAcknowledged { .. })));
+
+    let refused = shell.run_line_recording("kafka-topics --delete --topic missing");
+    assert!(refused.commands.is_empty(), "{:?}", refused.commands);
+    assert!(
+        refused.output.text().contains("does not exist"),
+        "{}",
+        refused.output.text()
+    );
+
+    // Recording stops with the line: later lines are not kept.
+    shell.run_line("kplay produce p1 orders --key bob hello");
+    assert!(shell
+        .run_line_recording("kplay time advance 1ms")
+        .commands
+        .is_empty());
 }

@@ -24,7 +24,8 @@ use kplay_core::ClusterConfig;
 use super::cluster_options;
 use super::session::{Input, Session};
 
-const TITLE: &str = "# Kafka Playground session";
+/// The first line of a session file.
+pub const TITLE: &str = "# Kafka Playground session";
 const CLUSTER_PREFIX: &str = "# cluster:";
 const SETUP_MARK: &str = "# setup";
 const ACTIONS_MARK: &str = "# actions";

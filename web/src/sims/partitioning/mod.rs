@@ -19,7 +19,7 @@ use self::view_model::{announcement, explain_routing, topic_model};
 use crate::session;
 
 /// Where the session is kept in `localStorage`; the suffix is the stored format's version.
-pub const STORAGE_KEY: &str = "kplay.partitioning.v3";
+pub const STORAGE_KEY: &str = "kplay.partitioning.v4";
 /// The partition counts the form accepts (the diagram must stay readable).
 pub const MAX_PARTITIONS: i32 = 12;
 

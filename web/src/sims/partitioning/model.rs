@@ -94,28 +94,20 @@ impl Lesson {
         }
     }
 
-    /// Rebuilds a lesson from stored text.
+    /// Rebuilds a lesson from stored text (its session's script), watching each replayed line
+    /// as the live view watched the commands it carried out.
     pub fn decode(text: &str) -> Result<Lesson, DecodeError> {
-        let (session, _) = Session::decode(text, Lesson::cluster_config())?;
-        // Replay the same inputs again, watching them, to rebuild what the page shows.
-        let mut lesson = Lesson::empty(
-            Session::new(Lesson::cluster_config(), session.seed()).map_err(DecodeError::Refused)?,
-        );
-        for input in session.inputs().to_vec() {
-            match input {
-                crate::session::Input::Apply(command) => {
-                    lesson.note_command(&command);
-                    let events = lesson
-                        .session
-                        .apply(vec![command])
-                        .map_err(DecodeError::Refused)?;
-                    lesson.observe(&events);
-                }
-                crate::session::Input::RunUntil(time_ms) => {
-                    let events = lesson.session.run_until(time_ms);
-                    lesson.observe(&events);
-                }
+        let config = Lesson::cluster_config();
+        let (seed, inputs) = Session::read(text, &config)?;
+        let session =
+            Session::new(config, seed).map_err(|error| DecodeError::Refused(error.to_string()))?;
+        let mut lesson = Lesson::empty(session);
+        for input in inputs {
+            let replayed = lesson.session.replay_input(input)?;
+            for command in &replayed.commands {
+                lesson.note_command(command);
             }
+            lesson.observe(&replayed.events);
         }
         Ok(lesson)
     }
@@ -425,6 +417,32 @@ mod tests {
         let decoded = Lesson::decode(&lesson.session.encode()).expect("round trip");
         assert_eq!(decoded.last_append(), lesson.last_append());
         assert_eq!(decoded.producer, lesson.producer);
+    }
+
+    #[test]
+    fn decoding_rebuilds_every_kind_of_action() {
+        let mut lesson = Lesson::start().expect("valid start");
+        lesson.add_partitions("orders", 5).expect("valid");
+        lesson
+            .set_partitioner(PartitionerKind::RoundRobin)
+            .expect("valid");
+        lesson.recreate_topic("payments", 2).expect("valid");
+        lesson
+            .produce("payments", None, "x".into())
+            .expect("acknowledged");
+        lesson
+            .produce("payments", Some("it's <b>".into()), "y z".into())
+            .expect("acknowledged");
+        let decoded = Lesson::decode(&lesson.session.encode()).expect("round trip");
+        assert_eq!(decoded.last_append(), lesson.last_append());
+        assert_eq!(decoded.current_topic(), Some("payments"));
+        assert_eq!(decoded.producer, lesson.producer);
+        assert_eq!(decoded.partitioner, PartitionerKind::RoundRobin);
+        assert_eq!(decoded.session.encode(), lesson.session.encode());
+        assert_eq!(
+            decoded.session.cluster().view(),
+            lesson.session.cluster().view()
+        );
     }
 
     #[test]
