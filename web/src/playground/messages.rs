@@ -20,7 +20,8 @@ const LABEL_ROOM: f64 = 50.0;
 /// A node of the topology.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NodeVm {
-    pub key: String,
+    /// Which node it is (the key of its circle, and what messages name as sender and receiver).
+    pub node: NodeId,
     pub label: String,
     pub x: f64,
     pub y: f64,
@@ -133,7 +134,7 @@ pub fn topology_nodes(cluster: &Cluster, view: &ClusterView) -> Vec<NodeVm> {
     );
     for (index, producer) in producers.iter().enumerate() {
         nodes.push(NodeVm {
-            key: NodeId::Client(producer.id).to_string(),
+            node: NodeId::Client(producer.id),
             label: producer.name.clone(),
             x: row(producers.len(), index),
             label_x: label_x(
@@ -150,7 +151,7 @@ pub fn topology_nodes(cluster: &Cluster, view: &ClusterView) -> Vec<NodeVm> {
     }
     for (index, broker) in view.brokers.iter().enumerate() {
         nodes.push(NodeVm {
-            key: NodeId::Broker(broker.id).to_string(),
+            node: NodeId::Broker(broker.id),
             label: format!("broker {}", broker.id),
             x: row(view.brokers.len(), index),
             label_x: row(view.brokers.len(), index),
@@ -167,7 +168,7 @@ pub fn topology_nodes(cluster: &Cluster, view: &ClusterView) -> Vec<NodeVm> {
     }
     for (index, consumer) in consumers.iter().enumerate() {
         nodes.push(NodeVm {
-            key: NodeId::Client(consumer.id).to_string(),
+            node: NodeId::Client(consumer.id),
             label: consumer.name.clone(),
             x: row(consumers.len(), index),
             label_x: label_x(
@@ -192,10 +193,7 @@ pub fn in_flight_vm(cluster: &Cluster, nodes: &[NodeVm], fraction_ms: f64) -> In
     let in_flight = cluster.messages_in_flight();
     let total = in_flight.len();
     let skip = in_flight.len().saturating_sub(MAX_DRAWN);
-    let find = |node: &NodeId| {
-        let key = node.to_string();
-        nodes.iter().find(|n| n.key == key).map(|n| (n.x, n.y))
-    };
+    let find = |node: &NodeId| nodes.iter().find(|n| n.node == *node).map(|n| (n.x, n.y));
     let messages = in_flight
         .iter()
         .skip(skip)
@@ -258,7 +256,7 @@ pub fn Topology(
                 aria-label="Producers, brokers and consumers, with requests travelling between them"
                 data-testid="topology"
             >
-                <For each=move || nodes.get() key=|node| (node.key.clone(), node.kind, node.down, node.x.to_bits(), node.label_dy.to_bits(), node.crowded) let:node>
+                <For each=move || nodes.get() key=|node| (node.node, node.kind, node.down, node.x.to_bits(), node.label_dy.to_bits(), node.crowded) let:node>
                     <g class=format!("node node-{}", node.kind) class:node-down=node.down class:node-crowded=node.crowded>
                         <circle cx=node.x cy=node.y r="13"></circle>
                         <text x=node.label_x y=node.y + node.label_dy text-anchor="middle">
