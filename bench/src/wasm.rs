@@ -10,6 +10,11 @@ use wasm_bindgen::prelude::*;
 
 use crate::Throughput;
 
+/// Faster than the default WebAssembly allocator (dlmalloc) at the simulator's many small
+/// allocations and frees.
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+
 /// A WebAssembly page.
 const PAGE_BYTES: usize = 64 * 1024;
 /// The smallest step the heap is grown ahead by.
