@@ -37,11 +37,14 @@ pub fn size_of_varlong(value: i64) -> i32 {
     size_of_unsigned(zigzag)
 }
 
-/// Bytes needed to write `value` 7 bits at a time (at least one): its significant bits
-/// divided by 7, rounded up (counted without a loop: this runs several times per record).
-fn size_of_unsigned(value: u64) -> i32 {
-    let significant_bits = 64 - (value | 1).leading_zeros() as i32;
-    (significant_bits + 6) / 7
+/// Bytes needed to write `value` 7 bits at a time (at least one).
+fn size_of_unsigned(mut value: u64) -> i32 {
+    let mut bytes = 1;
+    while value >= 0x80 {
+        value >>= 7;
+        bytes += 1;
+    }
+    bytes
 }
 
 /// A byte count as `i64`, saturating where `usize` is wider.
