@@ -115,19 +115,24 @@ impl Throughput {
     pub fn run(&mut self, records: i64) -> Progress {
         let target = self.consumed + records;
         while self.consumed < target {
-            for event in self.cluster.run_for(SLICE_MS) {
-                match event.kind {
-                    EventKind::RecordsDelivered { records, .. } => {
-                        self.consumed += i64::from(records);
-                    }
-                    EventKind::ProduceAcknowledged { records, .. } => {
-                        self.produced += i64::from(records);
-                    }
-                    _ => {}
-                }
-            }
+            self.run_slice();
         }
         self.progress()
+    }
+
+    /// Advances simulated time by one slice ([`run`](Self::run) is a loop of these).
+    pub fn run_slice(&mut self) {
+        for event in self.cluster.run_for(SLICE_MS) {
+            match event.kind {
+                EventKind::RecordsDelivered { records, .. } => {
+                    self.consumed += i64::from(records);
+                }
+                EventKind::ProduceAcknowledged { records, .. } => {
+                    self.produced += i64::from(records);
+                }
+                _ => {}
+            }
+        }
     }
 
     /// The counts so far.

@@ -10,6 +10,7 @@ use crate::cluster::event::EventKind;
 use crate::cluster::settings::{consumer_rules, producer_rules};
 use crate::cluster::Cluster;
 use crate::error::{ErrorCode, KafkaError};
+use crate::ids::TopicPartition;
 use crate::network::ClientId;
 
 use super::consumer::{Consumer, Subscription};
@@ -37,7 +38,10 @@ impl Cluster {
                     if let Some(accumulated) = accumulated {
                         ctx.emit(EventKind::RecordAccumulated {
                             producer: p.id,
-                            partition: accumulated.partition,
+                            partition: TopicPartition::new(
+                                record.topic.clone(),
+                                accumulated.partition.0,
+                            ),
                             routing: accumulated.routing,
                             batch: accumulated.batch_id,
                             index: accumulated.index,

@@ -155,8 +155,13 @@ impl ClientMetadata {
 
     /// The leader of a partition, if known.
     pub fn leader(&self, partition: &TopicPartition) -> Option<BrokerId> {
-        let metadata = self.topics.get(&partition.topic)?;
-        let index = usize::try_from(partition.partition).ok()?;
+        self.leader_of(&partition.topic, partition.partition)
+    }
+
+    /// The leader of partition `partition` of `topic`, if known.
+    pub fn leader_of(&self, topic: &str, partition: i32) -> Option<BrokerId> {
+        let metadata = self.topics.get(topic)?;
+        let index = usize::try_from(partition).ok()?;
         metadata.partitions.get(index)?.leader
     }
 

@@ -18,8 +18,8 @@
 //! `DefaultRecord.sizeInBytes` of each record with its real offset and timestamp deltas.
 
 use super::record_size::{
-    default_record_size_in_bytes, header_size_in_bytes, record_size_from_lengths, Header,
-    RECORD_BATCH_OVERHEAD,
+    default_record_size_in_bytes, header_size_in_bytes, headers_size_in_bytes,
+    record_size_from_lengths, Header, RECORD_BATCH_OVERHEAD,
 };
 
 /// The most records [`RecordSetBuilder::for_batch`] makes room for up front (a huge
@@ -365,6 +365,7 @@ impl RecordSetBuilder {
             value,
             headers_length,
             header_count,
+            headers_size_in_bytes(headers),
         );
     }
 
@@ -405,6 +406,9 @@ impl RecordSetBuilder {
         self.extend_field(record.key);
         self.extend_field(record.value);
         self.data.extend_from_slice(record.headers);
+        let headers_size = record.headers().fold(0_i64, |total, header| {
+            total.saturating_add(header_size_in_bytes(header.key.as_bytes(), header.value))
+        });
         self.push_entry(
             record.offset_delta,
             record.timestamp,
@@ -413,6 +417,7 @@ impl RecordSetBuilder {
             record.value,
             record.headers.len(),
             record.header_count,
+            headers_size,
         );
     }
 
@@ -426,6 +431,7 @@ impl RecordSetBuilder {
         value: Option<&[u8]>,
         headers_length: usize,
         header_count: u32,
+        headers_size_in_bytes: i64,
     ) {
         let base_timestamp = *self.base_timestamp.get_or_insert(timestamp_ms);
         self.track_timestamp(timestamp_ms);
@@ -441,38 +447,17 @@ impl RecordSetBuilder {
             headers_length: u32::try_from(headers_length).unwrap_or(u32::MAX),
             header_count,
         };
+        // The size from the lengths just stored, without reading the bytes back.
+        let size = record_size_from_lengths(
+            entry.offset_delta,
+            entry.timestamp_delta,
+            length_or_null(key),
+            length_or_null(value),
+            i64::from(header_count),
+            headers_size_in_bytes,
+        );
         self.entries.push(entry);
-        let size = self.view_last().size_in_bytes();
         self.records_size_in_bytes = self.records_size_in_bytes.saturating_add(size);
-    }
-
-    fn view_last(&self) -> RecordRef<'_> {
-        // Borrow the builder's buffers as a temporary set view without copying them.
-        let entry = self.entries.last().copied().unwrap_or(RecordEntry {
-            timestamp_delta: 0,
-            offset_delta: 0,
-            data_start: 0,
-            key_length: -1,
-            value_length: -1,
-            headers_length: 0,
-            header_count: 0,
-        });
-        let start = entry.data_start as usize;
-        let key_end = start.saturating_add(usize::try_from(entry.key_length).unwrap_or(0));
-        let value_end = key_end.saturating_add(usize::try_from(entry.value_length).unwrap_or(0));
-        let headers_end = value_end.saturating_add(entry.headers_length as usize);
-        let field = |from: usize, to: usize, length: i32| {
-            (length >= 0).then(|| self.data.get(from..to).unwrap_or(&[]))
-        };
-        RecordRef {
-            offset_delta: entry.offset_delta,
-            timestamp: 0,
-            key: field(start, key_end, entry.key_length),
-            value: field(key_end, value_end, entry.value_length),
-            timestamp_delta: entry.timestamp_delta,
-            header_count: entry.header_count,
-            headers: self.data.get(value_end..headers_end).unwrap_or(&[]),
-        }
     }
 
     fn track_timestamp(&mut self, timestamp_ms: i64) {

@@ -91,6 +91,16 @@ pub fn header_size_in_bytes(key: &[u8], value: Option<&[u8]>) -> i64 {
     size_of_nullable(Some(key)).saturating_add(size_of_nullable(value))
 }
 
+/// The wire size of `headers` inside a record (their count varint excluded).
+pub fn headers_size_in_bytes(headers: &[Header]) -> i64 {
+    headers.iter().fold(0_i64, |total, header| {
+        total.saturating_add(header_size_in_bytes(
+            header.key.as_bytes(),
+            header.value.as_deref(),
+        ))
+    })
+}
+
 /// `DefaultRecord.sizeInBytes`: the full size of one record inside a batch, including its
 /// leading length varint.
 pub fn default_record_size_in_bytes(
@@ -100,12 +110,7 @@ pub fn default_record_size_in_bytes(
     value: Option<&[u8]>,
     headers: &[Header],
 ) -> i64 {
-    let headers_size = headers.iter().fold(0_i64, |total, header| {
-        total.saturating_add(header_size_in_bytes(
-            header.key.as_bytes(),
-            header.value.as_deref(),
-        ))
-    });
+    let headers_size = headers_size_in_bytes(headers);
     let header_count = i64::try_from(headers.len()).unwrap_or(i64::MAX);
     record_size_from_lengths(
         offset_delta,

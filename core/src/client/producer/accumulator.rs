@@ -74,11 +74,16 @@ pub struct Appended {
     pub batch_full: bool,
 }
 
+/// A topic's queues, by partition index, oldest batch first (emptied queues are removed).
+pub type TopicQueues = BTreeMap<i32, VecDeque<ProducerBatch>>;
+
 /// The batches waiting to be sent.
 #[derive(Debug, Clone, Default)]
 pub struct Accumulator {
-    /// Per partition, oldest batch first.
-    pub deques: BTreeMap<TopicPartition, VecDeque<ProducerBatch>>,
+    /// Per topic, then per partition (so in `TopicPartition` order): one lookup by name finds
+    /// a topic's queues, and a record's partition is then found by its index, not by
+    /// comparing names again.
+    pub queues: BTreeMap<String, TopicQueues>,
     /// Buffer memory held by batches not yet completed (queued or in flight).
     pub buffered_bytes: i64,
     next_batch_id: u64,
@@ -90,11 +95,12 @@ impl Accumulator {
         i64::from(batch_size.max(record_bytes.saturating_add(RECORD_BATCH_OVERHEAD)))
     }
 
-    /// Appends a record to `partition` (`RecordAccumulator.append`).
+    /// Appends a record to `partition` of `topic` (`RecordAccumulator.append`).
     #[allow(clippy::too_many_arguments)]
     pub fn append(
         &mut self,
-        partition: &TopicPartition,
+        topic: &str,
+        partition: i32,
         timestamp_ms: i64,
         key: Option<&[u8]>,
         value: Option<&[u8]>,
@@ -102,11 +108,8 @@ impl Accumulator {
         batch_size: i32,
         now_ms: i64,
     ) -> Appended {
-        // `get_mut` first: the partition's queue almost always exists, and `entry` would
-        // clone the name for every record.
         if let Some(batch) = self
-            .deques
-            .get_mut(partition)
+            .queue_mut(topic, partition)
             .and_then(VecDeque::back_mut)
             .filter(|batch| batch.is_open() && !batch.full)
         {
@@ -140,7 +143,7 @@ impl Accumulator {
         self.buffered_bytes += reserved_bytes;
         let batch = ProducerBatch {
             id,
-            partition: partition.clone(),
+            partition: TopicPartition::new(topic, partition),
             builder: Some(builder),
             sealed: None,
             record_count: 1,
@@ -153,13 +156,7 @@ impl Accumulator {
             full: size_bytes >= batch_size,
         };
         let full = batch.full;
-        match self.deques.get_mut(partition) {
-            Some(deque) => deque.push_back(batch),
-            None => {
-                self.deques
-                    .insert(partition.clone(), VecDeque::from([batch]));
-            }
-        }
+        self.queue_or_insert(topic, partition).push_back(batch);
         Appended {
             batch_id: id,
             index: 0,
@@ -172,17 +169,51 @@ impl Accumulator {
     /// Whether every batch queued for `partition` is full (`allBatchesFull`), which lets the
     /// sticky partitioner switch.
     /// Like Kafka, only the last batch is looked at: every earlier one was closed, so is full.
-    pub fn all_batches_full(&self, partition: &TopicPartition) -> bool {
-        self.deques
-            .get(partition)
+    pub fn all_batches_full(&self, topic: &str, partition: i32) -> bool {
+        self.queue(topic, partition)
             .and_then(VecDeque::back)
             .is_none_or(|batch| batch.full)
+    }
+
+    /// The batches queued for a partition, if any.
+    pub fn queue(&self, topic: &str, partition: i32) -> Option<&VecDeque<ProducerBatch>> {
+        self.queues.get(topic)?.get(&partition)
+    }
+
+    fn queue_mut(&mut self, topic: &str, partition: i32) -> Option<&mut VecDeque<ProducerBatch>> {
+        self.queues.get_mut(topic)?.get_mut(&partition)
+    }
+
+    /// The partition's queue, created if missing: the topic's name is cloned only for its
+    /// first batch (`entry` would need an owned name for every call).
+    fn queue_or_insert(&mut self, topic: &str, partition: i32) -> &mut VecDeque<ProducerBatch> {
+        if !self.queues.contains_key(topic) {
+            self.queues.insert(topic.to_string(), TopicQueues::new());
+        }
+        self.queues
+            .get_mut(topic)
+            .expect("the topic's queues were inserted just above")
+            .entry(partition)
+            .or_default()
+    }
+
+    /// Every queue, in `TopicPartition` order.
+    pub fn queues_mut(&mut self) -> impl Iterator<Item = &mut VecDeque<ProducerBatch>> {
+        self.queues.values_mut().flat_map(BTreeMap::values_mut)
+    }
+
+    /// Forgets emptied queues, so every queue left holds a batch.
+    pub fn remove_empty_queues(&mut self) {
+        for partitions in self.queues.values_mut() {
+            partitions.retain(|_, deque| !deque.is_empty());
+        }
+        self.queues.retain(|_, partitions| !partitions.is_empty());
     }
 
     /// Puts a batch back for a retry: by sequence number when it has one (so retries keep
     /// their order), else at the front.
     pub fn reenqueue(&mut self, batch: ProducerBatch) {
-        let deque = self.deques.entry(batch.partition.clone()).or_default();
+        let deque = self.queue_or_insert(&batch.partition.topic, batch.partition.partition);
         match batch.base_sequence {
             Some(sequence) => {
                 let position = deque
@@ -202,11 +233,18 @@ impl Accumulator {
 
     /// How many batches are queued.
     pub fn queued_batches(&self) -> usize {
-        self.deques.values().map(VecDeque::len).sum()
+        self.queues
+            .values()
+            .flat_map(BTreeMap::values)
+            .map(VecDeque::len)
+            .sum()
     }
 
     /// Whether nothing is queued.
     pub fn is_empty(&self) -> bool {
-        self.deques.values().all(VecDeque::is_empty)
+        self.queues
+            .values()
+            .flat_map(BTreeMap::values)
+            .all(VecDeque::is_empty)
     }
 }

@@ -27,7 +27,7 @@ use crate::cluster::deadlines::Deadlines;
 use crate::cluster::event::EventKind;
 use crate::cluster::timer::Timer;
 use crate::error::{ErrorCode, KafkaError};
-use crate::ids::{ProducerId, TopicPartition};
+use crate::ids::{PartitionId, ProducerId, TopicPartition};
 use crate::kinds::{Acks, CompressionType};
 use crate::network::{ClientId, NodeId};
 use crate::protocol::{Body, TxnBody};
@@ -143,8 +143,9 @@ pub struct BlockedSend {
 /// Where a record went when `send` returned.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Accumulated {
-    /// Its partition.
-    pub partition: TopicPartition,
+    /// Its partition of the record's topic (a number, so that `send` builds no
+    /// `TopicPartition` for each record of a workload, which would not read it).
+    pub partition: PartitionId,
     /// How the partition was chosen.
     pub routing: Routing,
     /// The batch it joined.
@@ -267,9 +268,9 @@ impl Producer {
                 manager.check_not_blocked()?;
             }
         }
-        self.check_size(record)?;
+        let size = self.check_size(record)?;
         self.metadata.want(&record.topic);
-        let outcome = match self.try_accumulate(record, ctx) {
+        let outcome = match self.try_accumulate(record, size, ctx) {
             Ok(accumulated) => Some(accumulated),
             Err(NotAccumulated::Blocked) => {
                 self.block(record.clone(), reported, ctx);
@@ -290,7 +291,8 @@ impl Producer {
     }
 
     /// `max.request.size` and `buffer.memory` checks of `KafkaProducer.ensureValidRecordSize`.
-    fn check_size(&self, record: &NewRecord) -> Result<(), KafkaError> {
+    /// Returns the record's [`serialized_size`].
+    fn check_size(&self, record: &NewRecord) -> Result<i64, KafkaError> {
         let size = serialized_size(record);
         if size > i64::from(self.rules.max_request_size) {
             return Err(KafkaError::new(
@@ -309,13 +311,14 @@ impl Producer {
                 ),
             ));
         }
-        Ok(())
+        Ok(size)
     }
 
-    /// Puts the record in a batch if metadata and memory allow.
+    /// Puts the record, of [`serialized_size`] `size`, in a batch if metadata and memory allow.
     fn try_accumulate(
         &mut self,
         record: &NewRecord,
+        size: i64,
         ctx: &mut Ctx,
     ) -> Result<Accumulated, NotAccumulated> {
         // Known topic with partitions (a topic whose metadata lists none is still being
@@ -324,8 +327,7 @@ impl Producer {
         if partition_count <= 0 {
             return Err(NotAccumulated::Blocked);
         }
-        let size = serialized_size(record) as i32;
-        let memory = Accumulator::memory_for(size, self.rules.batch_size);
+        let memory = Accumulator::memory_for(size as i32, self.rules.batch_size);
         let key = record.key.as_deref().map(str::as_bytes);
         let routing_key = if self.rules.ignore_keys { None } else { key };
         let outgoing = Outgoing {
@@ -337,21 +339,22 @@ impl Producer {
             batch_size: self.rules.batch_size,
         };
         let (partition, routing) = self.router.route(outgoing, ctx.rng);
-        let partition = TopicPartition::new(record.topic.clone(), partition.0);
+        let topic = record.topic.as_str();
         // A record opens a batch when its partition has none or only full ones.
-        let opens_batch = self.accumulator.all_batches_full(&partition);
+        let opens_batch = self.accumulator.all_batches_full(topic, partition.0);
         if opens_batch && self.accumulator.buffered_bytes + memory > self.rules.buffer_memory {
             return Err(NotAccumulated::Blocked);
         }
         if let Some(manager) = self.transactions.as_mut() {
             manager
-                .maybe_add_partition(&partition)
+                .maybe_add_partition(&TopicPartition::new(topic, partition.0))
                 .map_err(NotAccumulated::Refused)?;
         }
         let timestamp_ms = record.timestamp_ms.unwrap_or(ctx.clock_ms);
         let headers = record.log_headers();
         let appended = self.accumulator.append(
-            &partition,
+            topic,
+            partition.0,
             timestamp_ms,
             key,
             record.value.as_deref().map(str::as_bytes),
@@ -363,7 +366,7 @@ impl Producer {
             && record.partition.is_none()
             && self.rules.partitioner == PartitionerKind::UniformSticky
         {
-            let enable_switch = self.accumulator.all_batches_full(&partition);
+            let enable_switch = self.accumulator.all_batches_full(topic, partition.0);
             self.router.sticky_appended(
                 &record.topic,
                 appended.appended_bytes,
@@ -419,12 +422,16 @@ impl Producer {
                 still_blocked.push_back(blocked);
                 continue;
             }
-            match self.try_accumulate(&blocked.record, ctx) {
+            let size = serialized_size(&blocked.record);
+            match self.try_accumulate(&blocked.record, size, ctx) {
                 Ok(accumulated) => {
                     if blocked.reported {
                         ctx.emit(EventKind::RecordAccumulated {
                             producer: self.id,
-                            partition: accumulated.partition,
+                            partition: TopicPartition::new(
+                                blocked.record.topic.clone(),
+                                accumulated.partition.0,
+                            ),
                             routing: accumulated.routing,
                             batch: accumulated.batch_id,
                             index: accumulated.index,

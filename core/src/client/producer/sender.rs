@@ -57,13 +57,18 @@ impl Producer {
         let mut needs_metadata = false;
         // The queues are taken out while the sender walks them (nothing below touches them
         // through `self`), so no partition name is cloned on each run.
-        let mut deques = std::mem::take(&mut self.accumulator.deques);
-        for (partition, deque) in deques.iter_mut() {
-            let Some(leader) = self.metadata.leader(partition) else {
+        let mut queues = std::mem::take(&mut self.accumulator.queues);
+        let partitions = queues.iter_mut().flat_map(|(topic, partitions)| {
+            partitions
+                .iter_mut()
+                .map(move |(partition, deque)| (topic.as_str(), *partition, deque))
+        });
+        for (topic, partition, deque) in partitions {
+            let Some(leader) = self.metadata.leader_of(topic, partition) else {
                 needs_metadata = true;
                 continue;
             };
-            if !self.may_drain(partition) {
+            if !self.may_drain(topic, partition) {
                 continue;
             }
             let in_flight_to_leader = self
@@ -96,8 +101,8 @@ impl Producer {
                 request.push(batch);
             }
         }
-        deques.retain(|_, deque| !deque.is_empty());
-        self.accumulator.deques = deques;
+        self.accumulator.queues = queues;
+        self.accumulator.remove_empty_queues();
         if needs_metadata {
             self.metadata.stale = true;
             self.metadata.maybe_request(true, ctx);
@@ -115,10 +120,11 @@ impl Producer {
 
     /// `shouldStopDrainBatchesForPartition`: a transactional producer sends a partition's
     /// batches only once the partition is in the transaction and it has a producer id.
-    fn may_drain(&self, partition: &TopicPartition) -> bool {
+    fn may_drain(&self, topic: &str, partition: i32) -> bool {
         match &self.transactions {
             Some(manager) => {
-                self.producer_id.is_some() && manager.is_send_to_partition_allowed(partition)
+                self.producer_id.is_some()
+                    && manager.is_send_to_partition_allowed(&TopicPartition::new(topic, partition))
             }
             None => true,
         }
@@ -311,8 +317,7 @@ impl Producer {
             other.partition == batch.partition && other.base_sequence.is_some_and(|s| s < sequence)
         };
         self.accumulator
-            .deques
-            .get(&batch.partition)
+            .queue(&batch.partition.topic, batch.partition.partition)
             .is_some_and(|deque| deque.iter().any(earlier))
             || self
                 .in_flight
@@ -366,7 +371,7 @@ impl Producer {
     fn expire_batches(&mut self, ctx: &mut Ctx) {
         let timeout_ms = self.rules.delivery_timeout_ms;
         let mut expired = Vec::new();
-        for deque in self.accumulator.deques.values_mut() {
+        for deque in self.accumulator.queues_mut() {
             while deque
                 .front()
                 .is_some_and(|batch| ctx.now_ms - batch.created_ms >= timeout_ms)
@@ -376,15 +381,16 @@ impl Producer {
                 }
             }
         }
-        self.accumulator.deques.retain(|_, deque| !deque.is_empty());
+        self.accumulator.remove_empty_queues();
         for batch in expired {
             let error = expiry_error(&batch, timeout_ms, ctx.now_ms);
             self.complete(batch, Err(error), ctx);
         }
         if let Some(oldest) = self
             .accumulator
-            .deques
+            .queues
             .values()
+            .flat_map(|partitions| partitions.values())
             .filter_map(|deque| deque.front())
             .map(|batch| batch.created_ms + timeout_ms)
             .min()

@@ -109,9 +109,8 @@ fn push_decimal(text: &mut String, number: i64) {
             break;
         }
     }
-    for &digit in &digits[start..] {
-        text.push(char::from(digit));
-    }
+    let digits = std::str::from_utf8(&digits[start..]).expect("ASCII digits are UTF-8");
+    text.push_str(digits);
 }
 
 #[cfg(test)]

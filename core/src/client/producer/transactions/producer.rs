@@ -199,12 +199,12 @@ impl Producer {
         ctx: &mut Ctx,
     ) {
         let mut aborted = Vec::new();
-        for deque in self.accumulator.deques.values_mut() {
+        for deque in self.accumulator.queues_mut() {
             let (drop, keep): (Vec<_>, Vec<_>) = deque.drain(..).partition(|batch| which(batch));
             deque.extend(keep);
             aborted.extend(drop);
         }
-        self.accumulator.deques.retain(|_, deque| !deque.is_empty());
+        self.accumulator.remove_empty_queues();
         for batch in aborted {
             self.accumulator.release(&batch);
             self.stats.records_failed += i64::from(batch.record_count);
