@@ -249,7 +249,7 @@ pub fn Topology(
         })
     };
     view! {
-        <figure class="topology">
+        <figure class="topology" class:topology-crowded=move || nodes.with(|nodes| nodes.iter().any(|node| node.crowded))>
             <svg
                 viewBox=format!("0 0 {WIDTH} {HEIGHT}")
                 role="img"
