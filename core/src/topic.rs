@@ -1,10 +1,12 @@
-//! Topic names: Kafka's rules for what a topic may be called.
+//! Topic names: Kafka's rules for what a topic may be called, and maps kept by topic name.
 //!
 //! Name validation follows `org.apache.kafka.common.internals.Topic` exactly, including its
 //! messages: legal characters are `[a-zA-Z0-9._-]`, at most 249 characters counted in UTF-16
 //! units as Java's `String.length()` does, and neither `.` nor `..`. Kafka also refuses a new
 //! name that collides with an existing one once `.` and `_` are unified (their metric names
 //! would clash), which [`colliding_topic`] checks.
+
+use std::collections::BTreeMap;
 
 use crate::error::{ErrorCode, KafkaError};
 
@@ -70,6 +72,20 @@ pub fn colliding_topic<'a>(name: &str, existing: impl Iterator<Item = &'a str>) 
     existing
         .filter(|other| *other != name && unify_collision_chars(other) == unified)
         .min()
+}
+
+/// The value kept for `topic` in a map by topic name, made on first use: the name is copied
+/// into the map then, never on a lookup (`entry` would need an owned name every time, which on
+/// the producer's per-record path is an allocation per record).
+pub(crate) fn per_topic_mut<'a, V: Default>(
+    map: &'a mut BTreeMap<String, V>,
+    topic: &str,
+) -> &'a mut V {
+    if !map.contains_key(topic) {
+        map.insert(topic.to_owned(), V::default());
+    }
+    map.get_mut(topic)
+        .expect("the topic's value was inserted just above")
 }
 
 #[cfg(test)]

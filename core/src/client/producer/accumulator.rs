@@ -11,6 +11,7 @@ use std::sync::Arc;
 use crate::ids::TopicPartition;
 use crate::log::record_size::{default_record_size_in_bytes, RECORD_BATCH_OVERHEAD};
 use crate::log::{Header, ProducedBatch, RecordSetBuilder};
+use crate::topic::per_topic_mut;
 
 /// One batch of records for one partition.
 #[derive(Debug, Clone)]
@@ -184,15 +185,9 @@ impl Accumulator {
         self.queues.get_mut(topic)?.get_mut(&partition)
     }
 
-    /// The partition's queue, created if missing: the topic's name is cloned only for its
-    /// first batch (`entry` would need an owned name for every call).
+    /// The partition's queue, created if missing.
     fn queue_or_insert(&mut self, topic: &str, partition: i32) -> &mut VecDeque<ProducerBatch> {
-        if !self.queues.contains_key(topic) {
-            self.queues.insert(topic.to_string(), TopicQueues::new());
-        }
-        self.queues
-            .get_mut(topic)
-            .expect("the topic's queues were inserted just above")
+        per_topic_mut(&mut self.queues, topic)
             .entry(partition)
             .or_default()
     }

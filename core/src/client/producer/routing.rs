@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use crate::ids::PartitionId;
 use crate::murmur2::{murmur2, to_positive};
 use crate::rng::SimRng;
+use crate::topic::per_topic_mut;
 
 use super::partitioner::{PartitionerKind, RoundRobin, UniformSticky};
 
@@ -72,18 +73,6 @@ pub struct Router {
 }
 
 impl Router {
-    /// The partitioner state of `topic`, created on first use: the name is cloned then, not
-    /// for every record (`entry` would need an owned key each time).
-    fn state_mut(&mut self, topic: &str) -> &mut TopicPartitionerState {
-        if !self.topics.contains_key(topic) {
-            self.topics
-                .insert(topic.to_string(), TopicPartitionerState::default());
-        }
-        self.topics
-            .get_mut(topic)
-            .expect("the topic's state was inserted just above")
-    }
-
     /// Picks the partition of a record: `explicit` wins, then the key, then the partitioner.
     pub fn route(&mut self, record: Outgoing<'_>, rng: &mut SimRng) -> (PartitionId, Routing) {
         let Outgoing {
@@ -108,7 +97,7 @@ impl Router {
             };
             return (partition, routing);
         }
-        let state = self.state_mut(topic);
+        let state = per_topic_mut(&mut self.topics, topic);
         match partitioner {
             PartitionerKind::UniformSticky => {
                 let partition = state.uniform_sticky.current_partition(rng, partition_count);
@@ -137,7 +126,7 @@ impl Router {
         partition_count: i32,
         rng: &mut SimRng,
     ) -> bool {
-        let state = self.state_mut(topic);
+        let state = per_topic_mut(&mut self.topics, topic);
         state
             .uniform_sticky
             .record_appended(
