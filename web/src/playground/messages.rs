@@ -7,7 +7,7 @@
 
 use kplay_core::protocol::MessageView;
 use kplay_core::view::cluster::ClusterView;
-use kplay_core::{Cluster, NodeId};
+use kplay_core::{ClientId, Cluster, NodeId};
 use leptos::prelude::*;
 
 /// At most this many messages are drawn (the newest).
@@ -108,53 +108,26 @@ pub struct InFlightVm {
 /// Lays out the nodes from the cluster and its view: producers on top, brokers in the
 /// middle, consumers at the bottom.
 pub fn topology_nodes(cluster: &Cluster, view: &ClusterView) -> Vec<NodeVm> {
-    let mut nodes = Vec::new();
-    let producers: Vec<_> = cluster
+    let producers: Vec<(ClientId, String)> = cluster
         .producer_views()
         .into_iter()
         .filter(|p| !p.closed)
+        .map(|p| (p.id, p.name))
         .collect();
-    let consumers: Vec<_> = cluster
+    let consumers: Vec<(ClientId, String)> = cluster
         .consumer_views()
         .into_iter()
         .filter(|c| c.status == "running")
+        .map(|c| (c.id, c.name))
         .collect();
-    let row = |count: usize, index: usize| WIDTH * (index as f64 + 0.5) / count.max(1) as f64;
-    let producers_crowded = crowded(
-        &producers
-            .iter()
-            .map(|p| p.name.as_str())
-            .collect::<Vec<_>>(),
-    );
-    let consumers_crowded = crowded(
-        &consumers
-            .iter()
-            .map(|c| c.name.as_str())
-            .collect::<Vec<_>>(),
-    );
-    for (index, producer) in producers.iter().enumerate() {
-        nodes.push(NodeVm {
-            node: NodeId::Client(producer.id),
-            label: producer.name.clone(),
-            x: row(producers.len(), index),
-            label_x: label_x(
-                row(producers.len(), index),
-                &producer.name,
-                producers_crowded,
-            ),
-            y: LABEL_ROOM,
-            kind: "producer",
-            down: false,
-            label_dy: label_dy(false, producers_crowded, index),
-            crowded: producers_crowded,
-        });
-    }
+    let mut nodes = client_row(producers, "producer", false);
     for (index, broker) in view.brokers.iter().enumerate() {
+        let x = row_x(view.brokers.len(), index);
         nodes.push(NodeVm {
             node: NodeId::Broker(broker.id),
             label: format!("broker {}", broker.id),
-            x: row(view.brokers.len(), index),
-            label_x: row(view.brokers.len(), index),
+            x,
+            label_x: x,
             y: HEIGHT / 2.0,
             kind: if broker.is_controller {
                 "controller"
@@ -162,28 +135,46 @@ pub fn topology_nodes(cluster: &Cluster, view: &ClusterView) -> Vec<NodeVm> {
                 "broker"
             },
             down: !broker.up,
-            label_dy: -18.0,
+            label_dy: label_dy(false, false, index),
             crowded: false,
         });
     }
-    for (index, consumer) in consumers.iter().enumerate() {
-        nodes.push(NodeVm {
-            node: NodeId::Client(consumer.id),
-            label: consumer.name.clone(),
-            x: row(consumers.len(), index),
-            label_x: label_x(
-                row(consumers.len(), index),
-                &consumer.name,
-                consumers_crowded,
-            ),
-            y: HEIGHT - LABEL_ROOM,
-            kind: "consumer",
-            down: false,
-            label_dy: label_dy(true, consumers_crowded, index),
-            crowded: consumers_crowded,
-        });
-    }
+    nodes.extend(client_row(consumers, "consumer", true));
     nodes
+}
+
+/// The x of the `index`th of `count` nodes spread evenly over the width.
+fn row_x(count: usize, index: usize) -> f64 {
+    WIDTH * (index as f64 + 0.5) / count.max(1) as f64
+}
+
+/// A row of clients: on top with labels above, or at the bottom with labels `below`.
+fn client_row(clients: Vec<(ClientId, String)>, kind: &'static str, below: bool) -> Vec<NodeVm> {
+    let labels: Vec<&str> = clients.iter().map(|(_, name)| name.as_str()).collect();
+    let crowded = crowded(&labels);
+    let count = clients.len();
+    clients
+        .into_iter()
+        .enumerate()
+        .map(|(index, (id, label))| {
+            let x = row_x(count, index);
+            NodeVm {
+                node: NodeId::Client(id),
+                label_x: label_x(x, &label, crowded),
+                label,
+                x,
+                y: if below {
+                    HEIGHT - LABEL_ROOM
+                } else {
+                    LABEL_ROOM
+                },
+                kind,
+                down: false,
+                label_dy: label_dy(below, crowded, index),
+                crowded,
+            }
+        })
+        .collect()
 }
 
 /// The messages travelling between `nodes` now; `fraction_ms` of a simulated ms past `now`
