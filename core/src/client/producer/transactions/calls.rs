@@ -96,19 +96,23 @@ impl TransactionManager {
         }
     }
 
+    /// The call that timed out and must be retried, if any. Kafka clears a pending transition
+    /// whose result the application has since had (`isAcked`) when the next call starts; here
+    /// such a transition just counts as none, so a refused call leaves the state untouched,
+    /// and the next call that goes ahead replaces it.
+    fn unfinished_transition(&self) -> Option<&PendingTransition> {
+        self.pending_transition.as_ref().filter(|pending| {
+            self.results
+                .get(&pending.result)
+                .is_some_and(|result| !result.acked)
+        })
+    }
+
     /// `throwIfPendingState`: a call that timed out must be retried before anything else.
-    pub fn throw_if_pending_state(&mut self, operation: &str) -> Result<(), KafkaError> {
-        let Some(pending) = &self.pending_transition else {
+    pub fn throw_if_pending_state(&self, operation: &str) -> Result<(), KafkaError> {
+        let Some(pending) = self.unfinished_transition() else {
             return Ok(());
         };
-        if self
-            .results
-            .get(&pending.result)
-            .is_none_or(|result| result.acked)
-        {
-            self.pending_transition = None;
-            return Ok(());
-        }
         Err(KafkaError::new(
             ErrorCode::IllegalState,
             format!(
@@ -120,22 +124,10 @@ impl TransactionManager {
 
     /// `handleCachedTransactionRequestResult`: a call retried after a timeout gets its
     /// earlier result; another call throws.
-    fn cached_result(
-        &mut self,
-        call: &TxnCall,
-        state: TxnState,
-    ) -> Result<Option<u64>, KafkaError> {
-        let Some(pending) = self.pending_transition.clone() else {
+    fn cached_result(&self, call: &TxnCall, state: TxnState) -> Result<Option<u64>, KafkaError> {
+        let Some(pending) = self.unfinished_transition() else {
             return Ok(None);
         };
-        if self
-            .results
-            .get(&pending.result)
-            .is_none_or(|result| result.acked)
-        {
-            self.pending_transition = None;
-            return Ok(None);
-        }
         if pending.state != state {
             return Err(KafkaError::new(
                 ErrorCode::IllegalState,
