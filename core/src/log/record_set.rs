@@ -379,6 +379,11 @@ impl RecordSetBuilder {
         self.entries.is_empty()
     }
 
+    /// The bytes its buffers hold room for.
+    pub fn capacity_in_bytes(&self) -> usize {
+        std::mem::size_of::<RecordEntry>() * self.entries.capacity() + self.data.capacity()
+    }
+
     /// The uncompressed v2 size of the batch built so far (61-byte header included): what the
     /// producer compares with `batch.size`.
     pub fn uncompressed_size_in_bytes(&self) -> i32 {
@@ -386,10 +391,37 @@ impl RecordSetBuilder {
     }
 
     /// The finished, immutable set.
-    pub fn build(self) -> RecordSet {
+    pub fn build(mut self) -> RecordSet {
+        let entries = std::mem::take(&mut self.entries).into_boxed_slice();
+        let data = std::mem::take(&mut self.data).into_boxed_slice();
+        self.set_of(entries, data)
+    }
+
+    /// The finished set, copied into buffers of exactly its size, and the builder emptied with
+    /// its buffers kept for another batch, as Kafka's producer returns a sent batch's buffer to
+    /// its `BufferPool`. A steady producer then stops allocating room it does not fill: only
+    /// the bytes the set keeps are new memory.
+    pub fn take(&mut self) -> RecordSet {
+        let set = self.set_of(
+            Box::from(self.entries.as_slice()),
+            Box::from(self.data.as_slice()),
+        );
+        let mut entries = std::mem::take(&mut self.entries);
+        let mut data = std::mem::take(&mut self.data);
+        entries.clear();
+        data.clear();
+        *self = RecordSetBuilder {
+            entries,
+            data,
+            ..RecordSetBuilder::new()
+        };
+        set
+    }
+
+    fn set_of(&self, entries: Box<[RecordEntry]>, data: Box<[u8]>) -> RecordSet {
         RecordSet {
-            entries: self.entries.into_boxed_slice(),
-            data: self.data.into_boxed_slice(),
+            entries,
+            data,
             base_timestamp: self.base_timestamp.unwrap_or(-1),
             max_timestamp: self.max_timestamp,
             min_timestamp: self.min_timestamp,

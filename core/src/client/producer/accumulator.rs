@@ -43,15 +43,19 @@ pub struct ProducerBatch {
 }
 
 impl ProducerBatch {
-    /// Closes the batch: no more records join; the record set is built once.
-    pub fn close(&mut self, make: impl FnOnce(Arc<crate::log::RecordSet>) -> ProducedBatch) {
-        if self.sealed.is_some() {
-            return;
-        }
-        if let Some(builder) = self.builder.take() {
-            self.sealed = Some(Arc::new(make(Arc::new(builder.build()))));
-        }
+    /// Closes the batch: no more records join; the record set is built once. Hands back the
+    /// emptied builder, for [`Accumulator::recycle`].
+    pub fn close(
+        &mut self,
+        make: impl FnOnce(Arc<crate::log::RecordSet>) -> ProducedBatch,
+    ) -> Option<RecordSetBuilder> {
         self.full = true;
+        if self.sealed.is_some() {
+            return None;
+        }
+        let mut builder = self.builder.take()?;
+        self.sealed = Some(Arc::new(make(Arc::new(builder.take()))));
+        Some(builder)
     }
 
     /// Whether it is still taking records.
@@ -88,7 +92,33 @@ pub struct Accumulator {
     /// Buffer memory held by batches not yet completed (queued or in flight).
     pub buffered_bytes: i64,
     next_batch_id: u64,
+    /// Emptied builders of sent batches, whose buffers new batches reuse.
+    spare: SpareBuilders,
 }
+
+/// Kafka's `BufferPool` free list: emptied builders whose buffers new batches reuse. They hold
+/// no records, so they are not state: they print as nothing and a clone starts without them.
+#[derive(Default)]
+struct SpareBuilders(Vec<RecordSetBuilder>);
+
+impl Clone for SpareBuilders {
+    fn clone(&self) -> Self {
+        SpareBuilders::default()
+    }
+}
+
+impl std::fmt::Debug for SpareBuilders {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("..")
+    }
+}
+
+/// The most emptied builders kept for reuse: a steady producer closes about as many batches
+/// as it opens, but the sender closes the batches of every ready partition at once, so this
+/// covers the largest preset's 48 partitions.
+const MAX_SPARE_BUILDERS: usize = 64;
+/// A builder whose buffers grew beyond this (a batch of huge records) is freed, not kept.
+const MAX_SPARE_BYTES: usize = 64 << 10;
 
 impl Accumulator {
     /// The memory a record needs if it opens a batch: `max(batch.size, its own size)`.
@@ -135,7 +165,11 @@ impl Accumulator {
                 batch.full = true;
             }
         }
-        let mut builder = RecordSetBuilder::for_batch(batch_size, key, value, headers);
+        let mut builder = self
+            .spare
+            .0
+            .pop()
+            .unwrap_or_else(|| RecordSetBuilder::for_batch(batch_size, key, value, headers));
         builder.push(timestamp_ms, key, value, headers);
         let size_bytes = builder.uncompressed_size_in_bytes();
         let reserved_bytes = i64::from(batch_size.max(size_bytes));
@@ -218,6 +252,16 @@ impl Accumulator {
                 deque.insert(position, batch);
             }
             None => deque.push_front(batch),
+        }
+    }
+
+    /// Keeps a closed batch's emptied builder for a new batch.
+    pub fn recycle(&mut self, builder: RecordSetBuilder) {
+        if builder.is_empty()
+            && builder.capacity_in_bytes() <= MAX_SPARE_BYTES
+            && self.spare.0.len() < MAX_SPARE_BUILDERS
+        {
+            self.spare.0.push(builder);
         }
     }
 

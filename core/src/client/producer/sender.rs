@@ -164,7 +164,7 @@ impl Producer {
         let base_sequence = batch.base_sequence.unwrap_or(-1);
         let compression = self.rules.compression;
         let is_transactional = self.rules.transactional_id.is_some();
-        batch.close(|records| ProducedBatch {
+        let emptied = batch.close(|records| ProducedBatch {
             producer_id,
             producer_epoch,
             base_sequence,
@@ -172,6 +172,9 @@ impl Producer {
             compression,
             records,
         });
+        if let Some(builder) = emptied {
+            self.accumulator.recycle(builder);
+        }
     }
 
     fn send_request(&mut self, broker: BrokerId, mut batches: Vec<ProducerBatch>, ctx: &mut Ctx) {
