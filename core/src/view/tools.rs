@@ -5,11 +5,11 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::client::consumer::DeliveredRecord;
+use crate::client::consumer::DeliveredRun;
 use crate::cluster::Cluster;
 use crate::config::{DescribeRow, TopicConfig};
 use crate::ids::{BrokerId, Offset, TopicPartition};
-use crate::log::TimestampType;
+use crate::log::{RecordRef, TimestampType};
 
 /// One record as a consumer's application got it from `poll()`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -78,24 +78,31 @@ impl Cluster {
         self.clients
             .consumers()
             .find(|candidate| candidate.name == consumer)
-            .map(|found| found.recent.iter().filter_map(delivered_view).collect())
+            .map(|found| {
+                found
+                    .recent
+                    .iter()
+                    .map(|(run, offset, record)| delivered_view(run, offset, record))
+                    .collect()
+            })
             .unwrap_or_default()
     }
 }
 
-fn delivered_view(delivered: &DeliveredRecord) -> Option<DeliveredRecordView> {
-    let batch = &delivered.batch;
-    let (_, record) = batch
-        .records()
-        .find(|(offset, _)| *offset == delivered.offset)?;
+fn delivered_view(
+    run: &DeliveredRun,
+    offset: Offset,
+    record: RecordRef<'_>,
+) -> DeliveredRecordView {
+    let batch = &run.batch;
     let text = |bytes: &[u8]| String::from_utf8_lossy(bytes).into_owned();
     let timestamp_ms = match batch.timestamp_type {
         TimestampType::CreateTime => record.timestamp,
         TimestampType::LogAppendTime => batch.max_timestamp,
     };
-    Some(DeliveredRecordView {
-        partition: TopicPartition::clone(&delivered.partition),
-        offset: delivered.offset,
+    DeliveredRecordView {
+        partition: TopicPartition::clone(&run.partition),
+        offset,
         timestamp_type: batch.timestamp_type.as_str().to_string(),
         timestamp_ms,
         key: record.key.map(text),
@@ -104,5 +111,5 @@ fn delivered_view(delivered: &DeliveredRecord) -> Option<DeliveredRecordView> {
             .headers()
             .map(|header| (header.key.to_string(), header.value.map(text)))
             .collect(),
-    })
+    }
 }

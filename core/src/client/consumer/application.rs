@@ -18,7 +18,7 @@ use crate::cluster::timer::Timer;
 use crate::ids::{Offset, TopicPartition};
 use crate::kinds::IsolationLevel;
 
-use super::{AppCommits, Consumer, ConsumerTimer, DeliveredRecord, RECENT_RECORDS};
+use super::{AppCommits, Consumer, ConsumerTimer, DeliveredRun};
 
 /// What the application is doing.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -147,6 +147,7 @@ impl Consumer {
                     continue;
                 }
                 let mut exhausted = true;
+                let mut run: Option<(Offset, usize)> = None;
                 for (offset, _) in batch.records() {
                     if offset < position {
                         continue;
@@ -160,14 +161,15 @@ impl Consumer {
                     position = offset.next();
                     records += 1;
                     budget -= 1;
-                    if self.recent.len() == RECENT_RECORDS {
-                        self.recent.pop_front();
-                    }
-                    self.recent.push_back(DeliveredRecord {
+                    run.get_or_insert((offset, 0)).1 += 1;
+                }
+                if let Some((run_first, run_records)) = run {
+                    self.recent.push(DeliveredRun {
                         partition: Arc::clone(&shared_partition),
-                        offset,
-                        batch: batch.clone(),
-                        at_ms: ctx.now_ms,
+                        batch: Arc::clone(&batch),
+                        first: run_first,
+                        last,
+                        records: run_records,
                     });
                 }
                 if exhausted {

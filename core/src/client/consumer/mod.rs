@@ -27,7 +27,7 @@ use crate::cluster::timer::Timer;
 use crate::error::KafkaError;
 use crate::ids::{BrokerId, Offset, TopicPartition};
 use crate::kinds::{AssignorKind, AutoOffsetReset, IsolationLevel};
-use crate::log::RecordBatch;
+use crate::log::{RecordBatch, RecordRef};
 use crate::network::{ClientId, NodeId};
 use crate::protocol::{Body, GroupBody};
 
@@ -236,26 +236,69 @@ pub struct Consumer {
     pub last_error: Option<KafkaError>,
     /// Records returned by `poll()` so far.
     pub records_delivered: i64,
-    /// The last records returned, newest last (for views).
-    pub recent: VecDeque<DeliveredRecord>,
-}
-
-/// A record the application got, kept for views.
-#[derive(Debug, Clone)]
-pub struct DeliveredRecord {
-    /// Its partition (shared by the records of one poll, so keeping one clones no name).
-    pub partition: Arc<TopicPartition>,
-    /// Its offset.
-    pub offset: Offset,
-    /// The batch holding it.
-    pub batch: Arc<RecordBatch>,
-    /// When it was delivered (ms).
-    pub at_ms: i64,
+    /// The last records returned (for views).
+    pub recent: RecentDeliveries,
 }
 
 /// How many delivered records a consumer keeps for its view: as many as one `poll()` returns
 /// with the default `max.poll.records`, so a tool can print every record of a poll.
 pub const RECENT_RECORDS: usize = 500;
+
+/// The last [`RECENT_RECORDS`] records the application got, kept for views as the batches they
+/// came from with the offsets taken from each: `poll()` adds one entry per batch it read, and
+/// nothing per record.
+#[derive(Debug, Clone, Default)]
+pub struct RecentDeliveries {
+    /// Oldest first. The front run may hold records beyond the last [`RECENT_RECORDS`].
+    runs: VecDeque<DeliveredRun>,
+    /// How many records the runs hold.
+    records: usize,
+}
+
+/// Records one `poll()` took from one batch: its offsets `first..=last`.
+#[derive(Debug, Clone)]
+pub struct DeliveredRun {
+    /// Their partition (shared by the runs of one poll, so keeping one clones no name).
+    pub partition: Arc<TopicPartition>,
+    /// The batch holding them.
+    pub batch: Arc<RecordBatch>,
+    /// The first offset taken.
+    pub first: Offset,
+    /// The last offset taken.
+    pub last: Offset,
+    /// How many records that is (fewer than the offsets in between on a compacted topic).
+    pub records: usize,
+}
+
+impl RecentDeliveries {
+    /// Adds the newest run, forgetting runs that hold only records beyond the last
+    /// [`RECENT_RECORDS`].
+    pub fn push(&mut self, run: DeliveredRun) {
+        self.records += run.records;
+        self.runs.push_back(run);
+        while let Some(front) = self.runs.front() {
+            if self.records - front.records < RECENT_RECORDS {
+                break;
+            }
+            self.records -= front.records;
+            self.runs.pop_front();
+        }
+    }
+
+    /// The last records delivered, oldest first, with their run.
+    pub fn iter(&self) -> impl Iterator<Item = (&DeliveredRun, Offset, RecordRef<'_>)> + '_ {
+        let skipped = self.records.saturating_sub(RECENT_RECORDS);
+        self.runs
+            .iter()
+            .flat_map(|run| {
+                run.batch
+                    .records()
+                    .filter(|(offset, _)| (run.first..=run.last).contains(offset))
+                    .map(move |(offset, record)| (run, offset, record))
+            })
+            .skip(skipped)
+    }
+}
 
 impl Consumer {
     /// A consumer; `first_broker` picks the bootstrap server it asks first.
@@ -292,7 +335,7 @@ impl Consumer {
             processing: Processing::default(),
             last_error: None,
             records_delivered: 0,
-            recent: VecDeque::new(),
+            recent: RecentDeliveries::default(),
         }
     }
 
@@ -475,5 +518,80 @@ fn request_id_of(body: &Body) -> Option<u64> {
         Body::MetadataRequest(request) => Some(request.request_id),
         Body::Group(group) => Some(GroupBody::request_id(group)),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ids::ProducerId;
+    use crate::kinds::CompressionType;
+    use crate::log::{RecordSetBuilder, TimestampType};
+
+    /// A run of all `count` records of a batch starting at `base_offset`.
+    fn run(base_offset: i64, count: i32) -> DeliveredRun {
+        let mut builder = RecordSetBuilder::new();
+        for index in 0..count {
+            builder.push(1_000, None, Some(format!("v{index}").as_bytes()), &[]);
+        }
+        let batch = RecordBatch {
+            base_offset: Offset(base_offset),
+            last_offset_delta: count - 1,
+            partition_leader_epoch: 0,
+            first_timestamp: 1_000,
+            max_timestamp: 1_000,
+            timestamp_type: TimestampType::CreateTime,
+            producer_id: ProducerId::NONE,
+            producer_epoch: -1,
+            base_sequence: -1,
+            is_transactional: false,
+            control: None,
+            compression: CompressionType::None,
+            size_in_bytes: 0,
+            delete_horizon_ms: None,
+            records: Arc::new(builder.build()),
+        };
+        DeliveredRun {
+            partition: Arc::new(TopicPartition::new("t", 0)),
+            batch: Arc::new(batch),
+            first: Offset(base_offset),
+            last: Offset(base_offset + i64::from(count) - 1),
+            records: usize::try_from(count).expect("a positive count"),
+        }
+    }
+
+    fn offsets(recent: &RecentDeliveries) -> Vec<i64> {
+        recent.iter().map(|(_, offset, _)| offset.0).collect()
+    }
+
+    #[test]
+    fn recent_deliveries_keep_exactly_the_last_records_in_order() {
+        let mut recent = RecentDeliveries::default();
+        recent.push(run(0, 300));
+        assert_eq!(offsets(&recent), (0..300).collect::<Vec<_>>());
+        recent.push(run(300, 300));
+        assert_eq!(offsets(&recent), (100..600).collect::<Vec<_>>());
+        recent.push(run(600, 300));
+        assert_eq!(
+            recent.runs.len(),
+            2,
+            "the run holding only older records is gone"
+        );
+        assert_eq!(offsets(&recent), (400..900).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn a_partly_taken_batch_yields_only_the_offsets_taken() {
+        let mut recent = RecentDeliveries::default();
+        let mut partial = run(10, 5);
+        partial.first = Offset(12);
+        partial.records = 3;
+        recent.push(partial);
+        let values: Vec<Vec<u8>> = recent
+            .iter()
+            .filter_map(|(_, _, record)| record.value.map(<[u8]>::to_vec))
+            .collect();
+        assert_eq!(offsets(&recent), vec![12, 13, 14]);
+        assert_eq!(values, vec![b"v2".to_vec(), b"v3".to_vec(), b"v4".to_vec()]);
     }
 }
