@@ -10,8 +10,8 @@
 
 use kplay_core::view::log::LogMemory;
 use kplay_core::{
-    AppCommits, Cluster, ClusterConfig, Command, CommitPolicy, EventKind, KafkaError, Subscription,
-    Workload,
+    AppCommits, Cluster, ClusterConfig, Command, CommitPolicy, Event, EventKind, KafkaError,
+    Subscription, Workload,
 };
 
 #[cfg(target_arch = "wasm32")]
@@ -40,6 +40,8 @@ pub struct Throughput {
     cluster: Cluster,
     consumed: i64,
     produced: i64,
+    /// The events of the last slice (one buffer, reused).
+    events: Vec<Event>,
 }
 
 /// How far a run got.
@@ -106,6 +108,7 @@ impl Throughput {
             cluster,
             consumed: 0,
             produced: 0,
+            events: Vec::new(),
         };
         bench.run(1);
         Ok(bench)
@@ -122,7 +125,10 @@ impl Throughput {
 
     /// Advances simulated time by one slice ([`run`](Self::run) is a loop of these).
     pub fn run_slice(&mut self) {
-        for event in self.cluster.run_for(SLICE_MS) {
+        let until_ms = self.cluster.now_ms() + SLICE_MS;
+        self.events.clear();
+        self.cluster.run_until_into(until_ms, &mut self.events);
+        for event in &self.events {
             match event.kind {
                 EventKind::RecordsDelivered { records, .. } => {
                     self.consumed += i64::from(records);

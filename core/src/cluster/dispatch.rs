@@ -541,6 +541,13 @@ impl Cluster {
 
     /// Schedules what a handler produced and returns its events, with the alerts they raised.
     pub(super) fn flush(&mut self, outbox: Outbox) -> Vec<Event> {
+        let mut events = Vec::new();
+        self.flush_into(outbox, &mut events);
+        events
+    }
+
+    /// [`flush`](Self::flush), appending the events to `out`.
+    pub(super) fn flush_into(&mut self, outbox: Outbox, out: &mut Vec<Event>) {
         let Outbox {
             sends,
             timers,
@@ -552,17 +559,18 @@ impl Cluster {
         for (at_ms, entry) in timers {
             self.scheduler.schedule(at_ms, Occurrence::Timer(entry));
         }
-        let mut stamped: Vec<Event> = events.into_iter().map(|kind| self.stamp(kind)).collect();
-        if !stamped.is_empty() {
-            let mut detectors = std::mem::take(&mut self.detectors);
-            let alerts = detectors.observe(&stamped, self);
-            self.detectors = detectors;
-            for alert in alerts {
-                let event = self.stamp(alert);
-                stamped.push(event);
-            }
+        if events.is_empty() {
+            return;
         }
-        stamped
+        let start = out.len();
+        out.extend(events.into_iter().map(|kind| self.stamp(kind)));
+        let mut detectors = std::mem::take(&mut self.detectors);
+        let alerts = detectors.observe(&out[start..], self);
+        self.detectors = detectors;
+        for alert in alerts {
+            let event = self.stamp(alert);
+            out.push(event);
+        }
     }
 
     fn stamp(&mut self, kind: EventKind) -> Event {

@@ -158,17 +158,23 @@ impl Cluster {
     /// Runs every occurrence due up to `time_ms`, then sets the time to `time_ms`.
     pub fn run_until(&mut self, time_ms: i64) -> Vec<Event> {
         let mut events = Vec::new();
+        self.run_until_into(time_ms, &mut events);
+        events
+    }
+
+    /// [`run_until`](Self::run_until), appending the events to `events`: a caller that runs
+    /// in slices can reuse one buffer instead of growing a new one each time.
+    pub fn run_until_into(&mut self, time_ms: i64, events: &mut Vec<Event>) {
         while let Some((at_ms, occurrence)) = self.scheduler.pop_due(time_ms) {
             self.now_ms = self.now_ms.max(at_ms);
             let mut outbox = Outbox::default();
             self.occur(occurrence, &mut outbox);
-            events.extend(self.flush(outbox));
+            self.flush_into(outbox, events);
             if std::mem::take(&mut self.quorum_check_due) {
                 events.extend(self.check_quorum());
             }
         }
         self.now_ms = self.now_ms.max(time_ms);
-        events
     }
 
     /// Runs for `duration_ms` of simulated time.
