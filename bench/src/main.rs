@@ -5,6 +5,12 @@ use std::time::Instant;
 
 use kplay_bench::{Throughput, BROKERS, CONSUMERS, PARTITIONS};
 
+/// mimalloc, as in the `kplay` binary: the benchmark measures the allocator the native tool
+/// ships (the WebAssembly half uses the playground's, talc).
+#[cfg(not(target_arch = "wasm32"))]
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Records consumed in each measured round.
 const ROUND: i64 = 500_000;
 const ROUNDS: usize = 5;

@@ -10,6 +10,12 @@ use std::process::ExitCode;
 use kplay_cli::{is_incomplete, Output, Script, Shell, Stream};
 use kplay_core::{ClusterConfig, MetadataMode};
 
+/// mimalloc, not the system's malloc: faster at the simulator's many small allocations and
+/// frees (the throughput benchmark uses it too).
+#[cfg(not(target_arch = "wasm32"))]
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// The options of the binary.
 struct Options {
     seed: u64,
