@@ -62,6 +62,49 @@ impl ProducerBatch {
     pub fn is_open(&self) -> bool {
         self.builder.is_some()
     }
+
+    /// Adds the record if the open batch has room for it within `batch_size`
+    /// (`MemoryRecordsBuilder.hasRoomFor`); otherwise marks the batch full.
+    fn try_push(&mut self, record: NewRecordRef<'_>, batch_size: i32) -> Option<Appended> {
+        let NewRecordRef {
+            timestamp_ms,
+            key,
+            value,
+            headers,
+        } = record;
+        let builder = self.builder.as_mut()?;
+        let before = builder.uncompressed_size_in_bytes();
+        let estimate = default_record_size_in_bytes(builder.len(), 0, key, value, headers);
+        if i64::from(before).saturating_add(estimate) > i64::from(batch_size) {
+            self.full = true;
+            return None;
+        }
+        builder.push(timestamp_ms, key, value, headers);
+        let after = builder.uncompressed_size_in_bytes();
+        self.record_count += 1;
+        self.size_bytes = after;
+        self.full = after >= batch_size;
+        Some(Appended {
+            batch_id: self.id,
+            index: self.record_count - 1,
+            appended_bytes: after - before,
+            new_batch: false,
+            batch_full: self.full,
+        })
+    }
+}
+
+/// The parts of a record a batch stores.
+#[derive(Debug, Clone, Copy)]
+pub struct NewRecordRef<'a> {
+    /// Its timestamp (ms since the epoch).
+    pub timestamp_ms: i64,
+    /// The key; `None` is null.
+    pub key: Option<&'a [u8]>,
+    /// The value; `None` is null.
+    pub value: Option<&'a [u8]>,
+    /// The headers.
+    pub headers: &'a [Header],
 }
 
 /// Where a record went in the accumulator.
@@ -126,45 +169,49 @@ impl Accumulator {
         i64::from(batch_size.max(record_bytes.saturating_add(RECORD_BATCH_OVERHEAD)))
     }
 
-    /// Appends a record to `partition` of `topic` (`RecordAccumulator.append`).
-    #[allow(clippy::too_many_arguments)]
-    pub fn append(
+    /// Appends a record to `partition` of `topic` (`RecordAccumulator.append`), if `admit`
+    /// agrees. `admit` is told whether the record opens a batch (its partition has none, or
+    /// only full ones: `allBatchesFull`) and the buffer memory held, and may refuse; it runs
+    /// before anything changes. The partition's queue is looked up once for both.
+    pub fn append<E>(
         &mut self,
         topic: &str,
         partition: i32,
-        timestamp_ms: i64,
-        key: Option<&[u8]>,
-        value: Option<&[u8]>,
-        headers: &[Header],
+        record: NewRecordRef<'_>,
+        batch_size: i32,
+        now_ms: i64,
+        admit: impl FnOnce(bool, i64) -> Result<(), E>,
+    ) -> Result<Appended, E> {
+        let last = self
+            .queues
+            .get_mut(topic)
+            .and_then(|partitions| partitions.get_mut(&partition))
+            .and_then(VecDeque::back_mut);
+        let opens_batch = last.as_ref().is_none_or(|batch| batch.full);
+        admit(opens_batch, self.buffered_bytes)?;
+        if let Some(batch) = last.filter(|batch| batch.is_open() && !batch.full) {
+            if let Some(appended) = batch.try_push(record, batch_size) {
+                return Ok(appended);
+            }
+        }
+        Ok(self.open_batch(topic, partition, record, batch_size, now_ms))
+    }
+
+    /// Starts a batch holding `record`, reusing a spare builder if there is one.
+    fn open_batch(
+        &mut self,
+        topic: &str,
+        partition: i32,
+        record: NewRecordRef<'_>,
         batch_size: i32,
         now_ms: i64,
     ) -> Appended {
-        if let Some(batch) = self
-            .queue_mut(topic, partition)
-            .and_then(VecDeque::back_mut)
-            .filter(|batch| batch.is_open() && !batch.full)
-        {
-            if let Some(builder) = batch.builder.as_mut() {
-                let before = builder.uncompressed_size_in_bytes();
-                let estimate = default_record_size_in_bytes(builder.len(), 0, key, value, headers);
-                let fits = i64::from(before).saturating_add(estimate) <= i64::from(batch_size);
-                if fits {
-                    builder.push(timestamp_ms, key, value, headers);
-                    let after = builder.uncompressed_size_in_bytes();
-                    batch.record_count += 1;
-                    batch.size_bytes = after;
-                    batch.full = after >= batch_size;
-                    return Appended {
-                        batch_id: batch.id,
-                        index: batch.record_count - 1,
-                        appended_bytes: after - before,
-                        new_batch: false,
-                        batch_full: batch.full,
-                    };
-                }
-                batch.full = true;
-            }
-        }
+        let NewRecordRef {
+            timestamp_ms,
+            key,
+            value,
+            headers,
+        } = record;
         let mut builder = self
             .spare
             .0
@@ -213,10 +260,6 @@ impl Accumulator {
     /// The batches queued for a partition, if any.
     pub fn queue(&self, topic: &str, partition: i32) -> Option<&VecDeque<ProducerBatch>> {
         self.queues.get(topic)?.get(&partition)
-    }
-
-    fn queue_mut(&mut self, topic: &str, partition: i32) -> Option<&mut VecDeque<ProducerBatch>> {
-        self.queues.get_mut(topic)?.get_mut(&partition)
     }
 
     /// The partition's queue, created if missing.

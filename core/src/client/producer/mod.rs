@@ -32,7 +32,7 @@ use crate::kinds::{Acks, CompressionType};
 use crate::network::{ClientId, NodeId};
 use crate::protocol::{Body, TxnBody};
 
-use self::accumulator::Accumulator;
+use self::accumulator::{Accumulator, NewRecordRef};
 use self::partitioner::PartitionerKind;
 use self::routing::{Outgoing, Router, Routing};
 use self::sender::InFlight;
@@ -340,28 +340,36 @@ impl Producer {
         };
         let (partition, routing) = self.router.route(outgoing, ctx.rng);
         let topic = record.topic.as_str();
-        // A record opens a batch when its partition has none or only full ones.
-        let opens_batch = self.accumulator.all_batches_full(topic, partition.0);
-        if opens_batch && self.accumulator.buffered_bytes + memory > self.rules.buffer_memory {
-            return Err(NotAccumulated::Blocked);
-        }
-        if let Some(manager) = self.transactions.as_mut() {
-            manager
-                .maybe_add_partition(&TopicPartition::new(topic, partition.0))
-                .map_err(NotAccumulated::Refused)?;
-        }
         let timestamp_ms = record.timestamp_ms.unwrap_or(ctx.clock_ms);
         let headers = record.log_headers();
+        let new_record = NewRecordRef {
+            timestamp_ms,
+            key,
+            value: record.value.as_deref().map(str::as_bytes),
+            headers: &headers,
+        };
+        let buffer_memory = self.rules.buffer_memory;
+        let transactions = &mut self.transactions;
+        // A record opens a batch when its partition has none or only full ones; only then
+        // must the buffer have room for it.
         let appended = self.accumulator.append(
             topic,
             partition.0,
-            timestamp_ms,
-            key,
-            record.value.as_deref().map(str::as_bytes),
-            &headers,
+            new_record,
             self.rules.batch_size,
             ctx.now_ms,
-        );
+            |opens_batch, buffered_bytes| {
+                if opens_batch && buffered_bytes + memory > buffer_memory {
+                    return Err(NotAccumulated::Blocked);
+                }
+                if let Some(manager) = transactions.as_mut() {
+                    manager
+                        .maybe_add_partition(&TopicPartition::new(topic, partition.0))
+                        .map_err(NotAccumulated::Refused)?;
+                }
+                Ok(())
+            },
+        )?;
         if routing_key.is_none()
             && record.partition.is_none()
             && self.rules.partitioner == PartitionerKind::UniformSticky
