@@ -45,6 +45,10 @@ impl NewRecord {
 
     /// The headers as the log stores them.
     pub fn log_headers(&self) -> Vec<Header> {
+        if self.headers.is_empty() {
+            // Most records: skip the collect machinery, a few dozen instructions per record.
+            return Vec::new();
+        }
         self.headers
             .iter()
             .map(|(key, value)| Header {
