@@ -6,7 +6,8 @@ use kplay_core::check::invariants::check_all;
 use kplay_core::cluster::command::ResetSpec;
 use kplay_core::{
     AppCommits, BrokerId, Cluster, ClusterConfig, Command, CommitPolicy, ConfigResource,
-    ElectionType, MetadataMode, NewRecord, NodeId, Offset, Subscription, TopicPartition, Workload,
+    ElectionType, ErrorCode, MetadataMode, NewRecord, NodeId, Offset, Subscription, TopicPartition,
+    Workload,
 };
 use proptest::prelude::*;
 
@@ -309,4 +310,53 @@ proptest! {
         let mode = if zookeeper { MetadataMode::ZooKeeper } else { MetadataMode::Kraft };
         run(mode, commands);
     }
+}
+
+/// `KafkaProducer`: a record naming a partition its topic lacks is refused once the topic's
+/// partitions are known (`waitOnMetadata`), and a negative partition before `send()` (the
+/// `ProducerRecord` constructor), instead of waiting for a leader that can never exist.
+#[test]
+fn a_record_naming_a_partition_its_topic_lacks_is_refused() {
+    let mut cluster = Cluster::new(ClusterConfig::default(), 1).expect("a valid cluster");
+    cluster
+        .apply(Command::CreateTopic {
+            topic: "orders".into(),
+            partitions: 3,
+            replication_factor: 1,
+            configs: Vec::new(),
+        })
+        .expect("created");
+    cluster
+        .apply(Command::CreateProducer {
+            name: "p".into(),
+            configs: Vec::new(),
+        })
+        .expect("created");
+    let produce = |cluster: &mut Cluster, partition: i32| {
+        let record = NewRecord {
+            partition: Some(partition),
+            ..NewRecord::new("orders", None, Some("v"))
+        };
+        cluster.apply(Command::Produce {
+            producer: "p".into(),
+            record,
+        })
+    };
+    produce(&mut cluster, 0).expect("partition 0 exists");
+    cluster.run_for(1_000);
+    let before = format!("{cluster:?}");
+    let beyond = produce(&mut cluster, 3).expect_err("orders has partitions 0 to 2");
+    assert_eq!(beyond.code, ErrorCode::KafkaException);
+    assert_eq!(
+        beyond.message,
+        "Invalid partition given with record: 3 is not in the range [0...3)."
+    );
+    let negative = produce(&mut cluster, -1).expect_err("negative");
+    assert_eq!(negative.code, ErrorCode::IllegalArgument);
+    assert_eq!(
+        negative.message,
+        "Invalid partition: -1. Partition number should always be non-negative or null."
+    );
+    assert_eq!(before, format!("{cluster:?}"), "refusals change nothing");
+    produce(&mut cluster, 2).expect("partition 2 exists");
 }

@@ -268,6 +268,15 @@ impl Producer {
                 manager.check_not_blocked()?;
             }
         }
+        if let Some(partition) = record.partition.filter(|partition| *partition < 0) {
+            // The `ProducerRecord` constructor refuses it before send() is called.
+            return Err(KafkaError::new(
+                ErrorCode::IllegalArgument,
+                format!(
+                    "Invalid partition: {partition}. Partition number should always be non-negative or null."
+                ),
+            ));
+        }
         let size = self.check_size(record)?;
         self.metadata.want(&record.topic);
         let outcome = match self.try_accumulate(record, size, ctx) {
@@ -326,6 +335,18 @@ impl Producer {
         let partition_count = self.metadata.partition_count(&record.topic).unwrap_or(0);
         if partition_count <= 0 {
             return Err(NotAccumulated::Blocked);
+        }
+        if let Some(partition) = record
+            .partition
+            .filter(|partition| *partition >= partition_count)
+        {
+            // `KafkaProducer.waitOnMetadata`, once the topic's partitions are known.
+            return Err(NotAccumulated::Refused(KafkaError::new(
+                ErrorCode::KafkaException,
+                format!(
+                    "Invalid partition given with record: {partition} is not in the range [0...{partition_count})."
+                ),
+            )));
         }
         let memory = Accumulator::memory_for(size as i32, self.rules.batch_size);
         let key = record.key.as_deref().map(str::as_bytes);
