@@ -156,7 +156,7 @@ impl ErrorCode {
                 "org.apache.kafka.clients.consumer"
             }
             ErrorCode::BufferExhausted => "org.apache.kafka.clients.producer",
-            ErrorCode::IllegalState => "java.lang",
+            ErrorCode::IllegalState | ErrorCode::IllegalArgument => "java.lang",
             ErrorCode::KafkaException => "org.apache.kafka.common",
             _ => "org.apache.kafka.common.errors",
         };
