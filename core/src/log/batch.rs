@@ -245,6 +245,31 @@ pub fn first_sequence(last_sequence: i32, offset_delta: i32) -> i32 {
 }
 
 #[cfg(test)]
+impl RecordBatch {
+    /// A plain batch (no producer id, uncompressed, `CreateTime`) of `records` at
+    /// `base_offset`, for unit tests.
+    pub(crate) fn plain_for_test(base_offset: i64, records: RecordSet) -> Arc<RecordBatch> {
+        Arc::new(RecordBatch {
+            base_offset: Offset(base_offset),
+            last_offset_delta: records.len() - 1,
+            partition_leader_epoch: 0,
+            first_timestamp: records.base_timestamp(),
+            max_timestamp: records.max_timestamp(),
+            timestamp_type: TimestampType::CreateTime,
+            producer_id: ProducerId::NONE,
+            producer_epoch: -1,
+            base_sequence: -1,
+            is_transactional: false,
+            control: None,
+            compression: CompressionType::None,
+            size_in_bytes: records.uncompressed_size_in_bytes(),
+            delete_horizon_ms: None,
+            records: Arc::new(records),
+        })
+    }
+}
+
+#[cfg(test)]
 mod tests {
     use super::*;
 

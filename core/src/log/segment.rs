@@ -205,9 +205,6 @@ impl LogSegment {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ids::ProducerId;
-    use crate::kinds::CompressionType;
-    use crate::log::batch::TimestampType;
     use crate::log::record_set::RecordSetBuilder;
 
     fn batch(base_offset: i64, count: i32, max_timestamp: i64) -> Arc<RecordBatch> {
@@ -215,24 +212,7 @@ mod tests {
         for _ in 0..count {
             builder.push(max_timestamp, Some(b"k"), Some(b"v"), &[]);
         }
-        let records = Arc::new(builder.build());
-        Arc::new(RecordBatch {
-            base_offset: Offset(base_offset),
-            last_offset_delta: count - 1,
-            partition_leader_epoch: 0,
-            first_timestamp: max_timestamp,
-            max_timestamp,
-            timestamp_type: TimestampType::CreateTime,
-            producer_id: ProducerId::NONE,
-            producer_epoch: -1,
-            base_sequence: -1,
-            is_transactional: false,
-            control: None,
-            compression: CompressionType::None,
-            size_in_bytes: records.uncompressed_size_in_bytes(),
-            delete_horizon_ms: None,
-            records,
-        })
+        RecordBatch::plain_for_test(base_offset, builder.build())
     }
 
     #[test]

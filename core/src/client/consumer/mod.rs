@@ -524,9 +524,7 @@ fn request_id_of(body: &Body) -> Option<u64> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ids::ProducerId;
-    use crate::kinds::CompressionType;
-    use crate::log::{RecordSetBuilder, TimestampType};
+    use crate::log::RecordSetBuilder;
 
     /// A run of all `count` records of a batch starting at `base_offset`.
     fn run(base_offset: i64, count: i32) -> DeliveredRun {
@@ -534,26 +532,9 @@ mod tests {
         for index in 0..count {
             builder.push(1_000, None, Some(format!("v{index}").as_bytes()), &[]);
         }
-        let batch = RecordBatch {
-            base_offset: Offset(base_offset),
-            last_offset_delta: count - 1,
-            partition_leader_epoch: 0,
-            first_timestamp: 1_000,
-            max_timestamp: 1_000,
-            timestamp_type: TimestampType::CreateTime,
-            producer_id: ProducerId::NONE,
-            producer_epoch: -1,
-            base_sequence: -1,
-            is_transactional: false,
-            control: None,
-            compression: CompressionType::None,
-            size_in_bytes: 0,
-            delete_horizon_ms: None,
-            records: Arc::new(builder.build()),
-        };
         DeliveredRun {
             partition: Arc::new(TopicPartition::new("t", 0)),
-            batch: Arc::new(batch),
+            batch: RecordBatch::plain_for_test(base_offset, builder.build()),
             first: Offset(base_offset),
             last: Offset(base_offset + i64::from(count) - 1),
             records: usize::try_from(count).expect("a positive count"),

@@ -66,20 +66,14 @@ impl ProducerBatch {
     /// Adds the record if the open batch has room for it within `batch_size`
     /// (`MemoryRecordsBuilder.hasRoomFor`); otherwise marks the batch full.
     fn try_push(&mut self, record: NewRecordRef<'_>, batch_size: i32) -> Option<Appended> {
-        let NewRecordRef {
-            timestamp_ms,
-            key,
-            value,
-            headers,
-        } = record;
         let builder = self.builder.as_mut()?;
         let before = builder.uncompressed_size_in_bytes();
-        let estimate = default_record_size_in_bytes(builder.len(), 0, key, value, headers);
+        let estimate = record.size_in_bytes(builder.len());
         if i64::from(before).saturating_add(estimate) > i64::from(batch_size) {
             self.full = true;
             return None;
         }
-        builder.push(timestamp_ms, key, value, headers);
+        record.push_to(builder);
         let after = builder.uncompressed_size_in_bytes();
         self.record_count += 1;
         self.size_bytes = after;
@@ -105,6 +99,19 @@ pub struct NewRecordRef<'a> {
     pub value: Option<&'a [u8]>,
     /// The headers.
     pub headers: &'a [Header],
+}
+
+impl NewRecordRef<'_> {
+    /// Its size as the next record of a batch holding `offset_delta` records already (the
+    /// estimate of `MemoryRecordsBuilder.hasRoomFor`, with a timestamp delta of 0).
+    fn size_in_bytes(&self, offset_delta: i32) -> i64 {
+        default_record_size_in_bytes(offset_delta, 0, self.key, self.value, self.headers)
+    }
+
+    /// Appends it to `builder`.
+    fn push_to(&self, builder: &mut RecordSetBuilder) {
+        builder.push(self.timestamp_ms, self.key, self.value, self.headers);
+    }
 }
 
 /// Where a record went in the accumulator.
@@ -206,18 +213,10 @@ impl Accumulator {
         batch_size: i32,
         now_ms: i64,
     ) -> Appended {
-        let NewRecordRef {
-            timestamp_ms,
-            key,
-            value,
-            headers,
-        } = record;
-        let mut builder = self
-            .spare
-            .0
-            .pop()
-            .unwrap_or_else(|| RecordSetBuilder::for_batch(batch_size, key, value, headers));
-        builder.push(timestamp_ms, key, value, headers);
+        let mut builder = self.spare.0.pop().unwrap_or_else(|| {
+            RecordSetBuilder::for_batch(batch_size, record.key, record.value, record.headers)
+        });
+        record.push_to(&mut builder);
         let size_bytes = builder.uncompressed_size_in_bytes();
         let reserved_bytes = i64::from(batch_size.max(size_bytes));
         let id = self.next_batch_id;
