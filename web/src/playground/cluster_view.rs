@@ -78,15 +78,14 @@ pub struct BrokerVm {
     pub delay_ms: i64,
     pub held: bool,
     pub leads: i32,
-    /// Its replicas' keys, in partition order.
-    pub replicas: Vec<(TopicPartition, i32)>,
+    /// Its replicas, in partition order.
+    pub replicas: Vec<ReplicaVm>,
 }
 
 /// The whole picture.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ClusterVm {
     pub brokers: Vec<BrokerVm>,
-    pub replicas: BTreeMap<(TopicPartition, i32), ReplicaVm>,
     pub controller: Option<i32>,
     pub hidden_internal: i32,
 }
@@ -115,13 +114,12 @@ pub fn cluster_vm(view: &ClusterView, show_internal: bool) -> ClusterVm {
         .map(|p| (&p.partition, p.high_watermark.0))
         .collect();
     let shown = |partition: &TopicPartition| show_internal || !partition.topic.starts_with("__");
-    let mut replicas = BTreeMap::new();
     let mut hidden_internal = 0;
     let brokers = view
         .brokers
         .iter()
         .map(|broker| {
-            let mut keys = Vec::new();
+            let mut replicas = Vec::new();
             let mut leads = 0;
             for replica in &broker.replicas {
                 if !shown(&replica.partition) {
@@ -136,19 +134,14 @@ pub fn cluster_vm(view: &ClusterView, show_internal: bool) -> ClusterVm {
                 if role == Role::Leader {
                     leads += 1;
                 }
-                let key = (replica.partition.clone(), broker.id.0);
-                replicas.insert(
-                    key.clone(),
-                    ReplicaVm {
-                        partition: replica.partition.clone(),
-                        broker: broker.id.0,
-                        role,
-                        in_sync: replica.in_sync,
-                        log_end_offset: replica.log_end_offset.0,
-                        high_watermark: hw.get(&replica.partition).copied().unwrap_or(-1),
-                    },
-                );
-                keys.push(key);
+                replicas.push(ReplicaVm {
+                    partition: replica.partition.clone(),
+                    broker: broker.id.0,
+                    role,
+                    in_sync: replica.in_sync,
+                    log_end_offset: replica.log_end_offset.0,
+                    high_watermark: hw.get(&replica.partition).copied().unwrap_or(-1),
+                });
             }
             BrokerVm {
                 id: broker.id.0,
@@ -166,16 +159,63 @@ pub fn cluster_vm(view: &ClusterView, show_internal: bool) -> ClusterVm {
                     .map_or(0, |(_, ms)| *ms),
                 held: view.network.held.contains(&broker.id),
                 leads,
-                replicas: keys,
+                replicas,
             }
         })
         .collect();
     ClusterVm {
         brokers,
-        replicas,
         controller: view.controller.map(|b| b.0),
         hidden_internal,
     }
+}
+
+/// Which broker cards a refresh redraws. While playing, the cards are redrawn a part at a time
+/// on different frames (a card's offsets change faster than anyone reads them, and redrawing
+/// 144 replica chips at once made the slowest frames of the largest preset); after an action,
+/// all at once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CardsTurn {
+    All,
+    /// The cards whose position modulo [`CARD_PARTS`] is this.
+    Part(usize),
+}
+
+/// How many parts the broker cards are redrawn in while playing: one card a turn up to nine
+/// brokers, the largest preset.
+pub const CARD_PARTS: usize = 9;
+
+/// The picture for a turn: the cards of the turn's part from `view`, the others as they were
+/// in `previous`. A card whose replicas changed (a topic created, internal topics shown) is
+/// always redrawn, so the picture's shape is never stale.
+pub fn cluster_vm_turn(
+    view: &ClusterView,
+    show_internal: bool,
+    previous: Option<&ClusterVm>,
+    turn: CardsTurn,
+) -> ClusterVm {
+    let mut fresh = cluster_vm(view, show_internal);
+    let (Some(previous), CardsTurn::Part(part)) = (previous, turn) else {
+        return fresh;
+    };
+    for (index, card) in fresh.brokers.iter_mut().enumerate() {
+        if index % CARD_PARTS == part {
+            continue;
+        }
+        let Some(old) = previous.brokers.iter().find(|old| old.id == card.id) else {
+            continue;
+        };
+        let same_replicas = old.replicas.len() == card.replicas.len()
+            && old
+                .replicas
+                .iter()
+                .zip(&card.replicas)
+                .all(|(old, new)| old.partition == new.partition);
+        if same_replicas {
+            *card = old.clone();
+        }
+    }
+    fresh
 }
 
 /// The partition table's rows (user topics only unless asked).
@@ -263,11 +303,30 @@ fn BrokerCard(
 ) -> impl IntoView {
     let broker =
         Memo::new(move |_| cluster.with(|c| c.brokers.iter().find(|b| b.id == id).cloned()));
-    let keys = Memo::new(move |_| {
-        broker.with(|b| b.as_ref().map(|b| b.replicas.clone()).unwrap_or_default())
+    // The card without its replicas: what its head and buttons show, which offsets never move.
+    let head = Memo::new(move |_| {
+        broker.with(|b| {
+            b.as_ref().map(|b| BrokerVm {
+                replicas: Vec::new(),
+                status: b.status.clone(),
+                ..*b
+            })
+        })
     });
-    let flag = move |f: fn(&BrokerVm) -> bool| move || broker.with(|b| b.as_ref().is_some_and(f));
-    let status = move || broker.with(|b| b.as_ref().map(broker_status).unwrap_or_default());
+    let keys = Memo::new(move |_| {
+        broker.with(|b| {
+            b.as_ref()
+                .map(|b| {
+                    b.replicas
+                        .iter()
+                        .map(|r| r.partition.clone())
+                        .collect::<Vec<_>>()
+                })
+                .unwrap_or_default()
+        })
+    });
+    let flag = move |f: fn(&BrokerVm) -> bool| move || head.with(|b| b.as_ref().is_some_and(f));
+    let status = move || head.with(|b| b.as_ref().map(broker_status).unwrap_or_default());
     let on_action = Callback::new(move |action: BrokerAction| {
         dispatch.run(Intent::Broker(BrokerId(id), action))
     });
@@ -293,31 +352,45 @@ fn BrokerCard(
                 <p class="broker-status" data-testid="broker-status">{status}</p>
             </header>
             <ul class="replicas" aria-label=move || format!("Replicas on broker {id}")>
-                <For each=move || keys.get() key=|key| key.clone() let:key>
-                    <ReplicaChip key=key cluster=cluster selected=selected dispatch=dispatch />
+                <For each=move || keys.get() key=|partition| partition.clone() let:partition>
+                    <ReplicaChip partition=partition broker_id=id broker=broker selected=selected dispatch=dispatch />
                 </For>
             </ul>
-            <BrokerButtons broker=broker on_action=on_action />
+            <BrokerButtons broker=head on_action=on_action />
         </section>
     }
 }
 
 #[component]
 fn ReplicaChip(
-    key: (TopicPartition, i32),
-    cluster: Memo<ClusterVm>,
+    partition: TopicPartition,
+    broker_id: i32,
+    /// The card of the broker holding it.
+    broker: Memo<Option<BrokerVm>>,
     selected: Memo<Option<TopicPartition>>,
     dispatch: Callback<Intent>,
 ) -> impl IntoView {
-    let lookup = key.clone();
-    let replica = Memo::new(move |_| cluster.with(|c| c.replicas.get(&lookup).cloned()));
-    let partition = key.0.clone();
+    let lookup = partition.clone();
+    let replica = Memo::new(move |_| {
+        broker.with(|b| {
+            b.as_ref()
+                .and_then(|b| b.replicas.iter().find(|r| r.partition == lookup).cloned())
+        })
+    });
     let is_selected = {
         let partition = partition.clone();
         move || selected.with(|s| s.as_ref() == Some(&partition))
     };
-    let role = move || replica.with(|r| r.as_ref().map(|r| r.role));
-    let in_sync = move || replica.with(|r| r.as_ref().is_some_and(|r| r.in_sync));
+    let description = Memo::new(move |_| {
+        replica.with(|r| r.as_ref().map(ReplicaVm::description).unwrap_or_default())
+    });
+    // Role and ISR membership change rarely, offsets on every refresh: the chip's classes and
+    // badge follow this narrow memo, so a refresh that only moved offsets rewrites only the
+    // offsets and the description.
+    let state =
+        Memo::new(move |_| replica.with(|r| r.as_ref().map(|r| (r.role, r.in_sync, r.badge()))));
+    let role = move || state.with(|s| s.map(|s| s.0));
+    let in_sync = move || state.with(|s| s.is_some_and(|s| s.1));
     let select = {
         let partition = partition.clone();
         move |_| dispatch.run(Intent::SelectPartition(partition.clone()))
@@ -334,19 +407,19 @@ fn ReplicaChip(
                 class:replica-selected=is_selected
                 data-testid="replica"
                 data-partition=partition.to_string()
-                data-broker=key.1
+                data-broker=broker_id
                 data-role=move || match role() {
                     Some(Role::Leader) => "leader",
                     Some(Role::Follower) => "follower",
                     _ => "offline",
                 }
                 data-in-sync=move || in_sync().to_string()
-                title=move || replica.with(|r| r.as_ref().map(ReplicaVm::description).unwrap_or_default())
-                aria-label=move || replica.with(|r| r.as_ref().map(ReplicaVm::description).unwrap_or_default())
+                title=description
+                aria-label=description
                 on:click=select
             >
                 <span class="replica-badge" aria-hidden="true">
-                    {move || replica.with(|r| r.as_ref().map(ReplicaVm::badge).unwrap_or(""))}
+                    {move || state.with(|s| s.map_or("", |s| s.2))}
                 </span>
                 <span class="replica-name" aria-hidden="true">{partition.to_string()}</span>
                 <span class="replica-offsets" aria-hidden="true">
@@ -489,11 +562,11 @@ mod tests {
     fn every_replica_is_drawn_with_one_leader_per_partition() {
         let vm = cluster_vm(&cluster().view(), false);
         assert_eq!(vm.brokers.len(), 3);
-        assert_eq!(vm.replicas.len(), 6);
+        let replicas: Vec<&ReplicaVm> = vm.brokers.iter().flat_map(|b| &b.replicas).collect();
+        assert_eq!(replicas.len(), 6);
         for partition in 0..2 {
-            let leaders = vm
-                .replicas
-                .values()
+            let leaders = replicas
+                .iter()
                 .filter(|r| r.partition.partition == partition && r.role == Role::Leader)
                 .count();
             assert_eq!(leaders, 1);
@@ -511,7 +584,12 @@ mod tests {
             .expect("stopped");
         cluster.run_for(20_000);
         let vm = cluster_vm(&cluster.view(), false);
-        let on_one: Vec<&ReplicaVm> = vm.replicas.values().filter(|r| r.broker == 1).collect();
+        let on_one: Vec<&ReplicaVm> = vm
+            .brokers
+            .iter()
+            .flat_map(|b| &b.replicas)
+            .filter(|r| r.broker == 1)
+            .collect();
         assert!(on_one.iter().all(|r| r.role == Role::Offline && !r.in_sync));
         assert!(on_one.iter().all(|r| r.badge() == "—"));
         let rows = partition_rows(&cluster.view(), false);
@@ -519,6 +597,38 @@ mod tests {
             .iter()
             .all(|row| row.under_replicated && row.out_of_sync == "1"));
         assert!(rows.iter().all(|row| row.leader != Some(1)));
+    }
+
+    #[test]
+    fn a_turn_redraws_its_part_of_the_cards_and_keeps_the_rest() {
+        let view = cluster().view();
+        let fresh = cluster_vm(&view, false);
+        let mut previous = fresh.clone();
+        for replica in previous.brokers.iter_mut().flat_map(|b| &mut b.replicas) {
+            replica.log_end_offset = -5;
+        }
+        previous.brokers[2].status = "old".to_owned();
+        let turn = cluster_vm_turn(&view, false, Some(&previous), CardsTurn::Part(1));
+        let offsets = |vm: &ClusterVm, broker: i32| -> Vec<i64> {
+            let card = vm.brokers.iter().find(|b| b.id == broker).expect("a card");
+            card.replicas.iter().map(|r| r.log_end_offset).collect()
+        };
+        // Cards are in position order: broker 1 is part 0, broker 2 part 1, broker 3 part 2.
+        assert_eq!(offsets(&turn, 2), offsets(&fresh, 2));
+        assert_eq!(offsets(&turn, 1), vec![-5, -5]);
+        assert_eq!(turn.brokers[2], previous.brokers[2]);
+        assert_eq!(
+            cluster_vm_turn(&view, false, Some(&previous), CardsTurn::All),
+            fresh
+        );
+        assert_eq!(
+            cluster_vm_turn(&view, false, None, CardsTurn::Part(1)),
+            fresh
+        );
+        // A card whose replicas changed is redrawn whatever the turn.
+        previous.brokers[0].replicas.pop();
+        let turn = cluster_vm_turn(&view, false, Some(&previous), CardsTurn::Part(1));
+        assert_eq!(turn.brokers[0], fresh.brokers[0]);
     }
 
     #[test]

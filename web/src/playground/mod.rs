@@ -5,11 +5,13 @@
 //! derived from events) held outside the reactive graph. Requests go through one `dispatch`
 //! callback ([`intent::update`]); after each change counters move: `tick` every frame (the
 //! clock, messages in flight) and, a few times a second while playing (in turns, so no frame
-//! redraws them all) and after every action, `slow_tick` (the broker cards and topology
-//! nodes), `table_tick` (the partition table), `groups_tick` (consumer groups) and
-//! `panels_tick` (the log, producer, events, alerts, terminal), and narrow memos compute each
-//! panel's view model from the model, so only what changed reaches the DOM. Time runs in an
-//! animation-frame loop that exists only while playing, bounded by a per-frame budget.
+//! redraws them all) and after every action, `slow_tick` with `cards_turn` (the broker cards,
+//! a part per turn, and the topology's nodes), `table_tick` (the partition table),
+//! `groups_tick` (consumer groups) and `panels_tick` (the log, producer, events, alerts,
+//! terminal); `action_tick` after every action only (the selected partition). Narrow memos
+//! compute each panel's view model from the model, so only what changed reaches the DOM.
+//! Time runs in an animation-frame loop that exists only while playing, bounded by a
+//! per-frame budget.
 //!
 //! Where things are: [`session`] (the timeline), [`model`] and [`intent`] (state and updates),
 //! [`clock`] and [`timeline`] (time), [`cluster_view`], [`messages`], [`log_view`],
@@ -45,7 +47,9 @@ pub use presets::{Panels, PlaygroundSpec};
 
 use self::alerts::{alert_vms, AlertsPanel};
 use self::clock::{now_ms, FrameLoop, Pacer, DEFAULT_SPEED, FRAME_BUDGET_MS};
-use self::cluster_view::{cluster_vm, partition_rows, ClusterPicture, PartitionTable};
+use self::cluster_view::{
+    cluster_vm_turn, partition_rows, CardsTurn, ClusterPicture, PartitionTable, CARD_PARTS,
+};
 use self::event_log::{event_lines, EventLog};
 use self::groups_panel::{groups_vm, GroupsPanel};
 use self::intent::{update, Effect};
@@ -60,15 +64,14 @@ use self::terminal::Terminal;
 use self::timeline::{action_marks, clock_vm, TimeControls};
 
 /// Wall ms between two refreshes of each heavy panel while playing. The panels are refreshed
-/// in [`SLOW_GROUPS`] groups, one group at a time, spread over this period, so that no frame
+/// in [`SLOW_TURNS`] turns, one turn at a time, spread over this period, so that no frame
 /// redraws them all.
 const SLOW_REFRESH_MS: f64 = 250.0;
-/// The slowly refreshed groups: the cluster (broker cards, topology nodes), the partition
-/// table, the consumer groups, and the other panels (log, producer, events, alerts,
-/// terminal). On the largest preset (a loaded 2-core machine), a frame that refreshed the
-/// cards and the table together took about 49 ms more than a frame that refreshed nothing;
-/// apart, the cards take about 32 ms more and the table about 17 ms, on different frames.
-const SLOW_GROUPS: usize = 4;
+/// The slow refresh turns: the broker cards in [`CARD_PARTS`] parts (with the topology's
+/// nodes), then the partition table, the consumer groups, and the other panels (log, producer,
+/// events, alerts, terminal). On the largest preset, a frame that redrew all nine broker cards
+/// took about 30 ms more than a frame that redrew nothing (headless Chromium, 2 cores).
+const SLOW_TURNS: usize = CARD_PARTS + 3;
 /// Wall ms between two saves while playing.
 const SAVE_EVERY_MS: f64 = 2_000.0;
 /// Wall ms between two screen reader announcements while playing.
@@ -98,13 +101,12 @@ pub fn Playground(
     let (table_tick, set_table_tick) = signal(0u64);
     let (groups_tick, set_groups_tick) = signal(0u64);
     let (panels_tick, set_panels_tick) = signal(0u64);
-    let slow_setters = [
-        set_slow_tick,
-        set_table_tick,
-        set_groups_tick,
-        set_panels_tick,
-    ];
+    let (cards_turn, set_cards_turn) = signal(CardsTurn::All);
+    let slow_setters = [set_table_tick, set_groups_tick, set_panels_tick];
     let (narrate_tick, set_narrate_tick) = signal(0u64);
+    // Moves after every action only: what only an action changes (the selected partition)
+    // follows it, so that the frame's tick does not make 144 replica chips check it.
+    let (action_tick, set_action_tick) = signal(0u64);
     let (playing, set_playing) = signal(false);
     let (speed_step, set_speed_step) = signal(DEFAULT_SPEED);
     let (show_internal, set_show_internal) = signal(false);
@@ -122,10 +124,13 @@ pub fn Playground(
     };
     let refresh_all = move || {
         set_tick.update(|t| *t += 1);
+        set_cards_turn.set(CardsTurn::All);
+        set_slow_tick.update(|t| *t += 1);
         for set in slow_setters {
             set.update(|t| *t += 1);
         }
         set_narrate_tick.update(|t| *t += 1);
+        set_action_tick.update(|t| *t += 1);
     };
 
     let frames = StoredValue::new_local(FrameLoop::new(move |wall_ms| {
@@ -149,10 +154,15 @@ pub fn Playground(
         let now = now_ms();
         let (slow, saved, narrated) = marks_ms.get_value();
         let mut next = (slow, saved, narrated);
-        if now - slow >= SLOW_REFRESH_MS / SLOW_GROUPS as f64 {
-            let phase = slow_phase.get_value();
-            slow_setters[phase % SLOW_GROUPS].update(|t| *t += 1);
-            slow_phase.set_value((phase + 1) % SLOW_GROUPS);
+        if now - slow >= SLOW_REFRESH_MS / SLOW_TURNS as f64 {
+            let phase = slow_phase.get_value() % SLOW_TURNS;
+            if phase < CARD_PARTS {
+                set_cards_turn.set(CardsTurn::Part(phase));
+                set_slow_tick.update(|t| *t += 1);
+            } else {
+                slow_setters[phase - CARD_PARTS].update(|t| *t += 1);
+            }
+            slow_phase.set_value((phase + 1) % SLOW_TURNS);
             next.0 = now;
         }
         if now - saved >= SAVE_EVERY_MS {
@@ -274,9 +284,10 @@ pub fn Playground(
         },
         |_, _| true,
     );
-    let picture = Memo::new(move |_| {
+    let picture = Memo::new(move |previous: Option<&_>| {
         let internal = show_internal.get();
-        cluster_view.with(|view| cluster_vm(view, internal))
+        let turn = cards_turn.get();
+        cluster_view.with(|view| cluster_vm_turn(view, internal, previous, turn))
     });
     let nodes = Memo::new(move |_| {
         cluster_view
@@ -290,7 +301,7 @@ pub fn Playground(
         })
     });
     let selected = Memo::new(move |_| {
-        tick.track();
+        action_tick.track();
         model.with_value(|m| m.selected_partition.clone())
     });
     let rows = Memo::new(move |_| {
