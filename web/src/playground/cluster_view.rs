@@ -186,8 +186,9 @@ pub enum CardsTurn {
 pub const CARD_PARTS: usize = 9;
 
 /// The picture for a turn: the cards of the turn's part from `view`, the others as they were
-/// in `previous`. A card whose replicas changed (a topic created, internal topics shown) is
-/// always redrawn, so the picture's shape is never stale.
+/// in `previous`. A card that changed in more than its offsets (a broker stopped, a leader
+/// elected, a replica out of sync, a topic created) is always redrawn: only offsets lag behind,
+/// by at most one round of turns, and two cards never show two leaders of one partition.
 pub fn cluster_vm_turn(
     view: &ClusterView,
     show_internal: bool,
@@ -205,17 +206,34 @@ pub fn cluster_vm_turn(
         let Some(old) = previous.brokers.iter().find(|old| old.id == card.id) else {
             continue;
         };
-        let same_replicas = old.replicas.len() == card.replicas.len()
-            && old
-                .replicas
-                .iter()
-                .zip(&card.replicas)
-                .all(|(old, new)| old.partition == new.partition);
-        if same_replicas {
+        if only_offsets_differ(old, card) {
             *card = old.clone();
         }
     }
     fresh
+}
+
+/// Whether two cards of one broker differ in their replicas' offsets at most.
+fn only_offsets_differ(old: &BrokerVm, new: &BrokerVm) -> bool {
+    let head = |b: &BrokerVm| {
+        (
+            b.id,
+            b.status.clone(),
+            b.up,
+            b.fenced,
+            b.is_controller,
+            b.is_voter,
+            b.isolated,
+            b.delay_ms,
+            b.held,
+            b.leads,
+        )
+    };
+    head(old) == head(new)
+        && old.replicas.len() == new.replicas.len()
+        && old.replicas.iter().zip(&new.replicas).all(|(old, new)| {
+            old.partition == new.partition && old.role == new.role && old.in_sync == new.in_sync
+        })
 }
 
 /// The partition table's rows (user topics only unless asked).
@@ -607,7 +625,6 @@ mod tests {
         for replica in previous.brokers.iter_mut().flat_map(|b| &mut b.replicas) {
             replica.log_end_offset = -5;
         }
-        previous.brokers[2].status = "old".to_owned();
         let turn = cluster_vm_turn(&view, false, Some(&previous), CardsTurn::Part(1));
         let offsets = |vm: &ClusterVm, broker: i32| -> Vec<i64> {
             let card = vm.brokers.iter().find(|b| b.id == broker).expect("a card");
@@ -625,10 +642,16 @@ mod tests {
             cluster_vm_turn(&view, false, None, CardsTurn::Part(1)),
             fresh
         );
-        // A card whose replicas changed is redrawn whatever the turn.
-        previous.brokers[0].replicas.pop();
-        let turn = cluster_vm_turn(&view, false, Some(&previous), CardsTurn::Part(1));
+        // A card that changed in more than offsets is redrawn whatever the turn.
+        let mut moved = previous.clone();
+        moved.brokers[0].replicas.pop();
+        let turn = cluster_vm_turn(&view, false, Some(&moved), CardsTurn::Part(1));
         assert_eq!(turn.brokers[0], fresh.brokers[0]);
+        let mut elected = previous.clone();
+        elected.brokers[0].replicas[0].role = Role::Offline;
+        let turn = cluster_vm_turn(&view, false, Some(&elected), CardsTurn::Part(1));
+        assert_eq!(turn.brokers[0], fresh.brokers[0]);
+        assert_eq!(turn.brokers[2], previous.brokers[2]);
     }
 
     #[test]
