@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 /// lessons' text; 400 KB needs the core's code itself to shrink by half. Until then this
 /// ceiling sits just above today's figure so the report fails on any growth; lower it as the
 /// size comes down, and to 400_000 when the target is met.
-const GZIP_BUDGET_BYTES: u64 = 910_000;
+const GZIP_BUDGET_BYTES: u64 = 906_000;
 
 /// Prints the table and fails when the gzip total is over budget.
 pub fn report(dist: &Path) -> Result<(), String> {
