@@ -36,8 +36,18 @@ pub struct ReplicaVm {
 }
 
 impl ReplicaVm {
-    /// The words a screen reader and the tooltip use.
+    /// The words a screen reader uses: the chip's role and offsets.
     pub fn description(&self) -> String {
+        format!(
+            "{}, log end offset {}, high watermark {}",
+            self.role_words(),
+            self.log_end_offset,
+            self.high_watermark
+        )
+    }
+
+    /// The tooltip: what the chip's shape and badge say, in words (its offsets are on it).
+    pub fn role_words(&self) -> String {
         let role = match self.role {
             Role::Leader => "leader",
             Role::Follower => "follower",
@@ -49,8 +59,8 @@ impl ReplicaVm {
             "out of sync"
         };
         format!(
-            "{} on broker {}: {role}, {sync}, log end offset {}, high watermark {}",
-            self.partition, self.broker, self.log_end_offset, self.high_watermark
+            "{} on broker {}: {role}, {sync}",
+            self.partition, self.broker
         )
     }
 
@@ -402,11 +412,15 @@ fn ReplicaChip(
     let description = Memo::new(move |_| {
         replica.with(|r| r.as_ref().map(ReplicaVm::description).unwrap_or_default())
     });
-    // Role and ISR membership change rarely, offsets on every refresh: the chip's classes and
-    // badge follow this narrow memo, so a refresh that only moved offsets rewrites only the
-    // offsets and the description.
+    // Role and ISR membership change rarely, offsets on every refresh: the chip's classes,
+    // badge and tooltip follow this narrow memo, so a refresh that only moved offsets rewrites
+    // only the offsets and the screen reader's description.
     let state =
         Memo::new(move |_| replica.with(|r| r.as_ref().map(|r| (r.role, r.in_sync, r.badge()))));
+    let tooltip = Memo::new(move |_| {
+        state.track();
+        replica.with_untracked(|r| r.as_ref().map(ReplicaVm::role_words).unwrap_or_default())
+    });
     let role = move || state.with(|s| s.map(|s| s.0));
     let in_sync = move || state.with(|s| s.is_some_and(|s| s.1));
     let select = {
@@ -432,7 +446,7 @@ fn ReplicaChip(
                     _ => "offline",
                 }
                 data-in-sync=move || in_sync().to_string()
-                title=description
+                title=tooltip
                 aria-label=description
                 on:click=select
             >
@@ -667,6 +681,10 @@ mod tests {
         assert_eq!(
             replica.description(),
             "orders-0 on broker 2: follower, out of sync, log end offset 4, high watermark 6"
+        );
+        assert_eq!(
+            replica.role_words(),
+            "orders-0 on broker 2: follower, out of sync"
         );
         assert_eq!(replica.badge(), "F✕");
     }

@@ -250,11 +250,17 @@ pub fn in_flight_summary(in_flight: &InFlightVm) -> String {
     let shown = in_flight.messages.len();
     let mut summary = match in_flight.total {
         0 => return "No request in flight.".to_owned(),
-        total if total > shown => {
-            format!("{total} requests in flight; the newest {shown} drawn: ")
-        }
-        total => format!("{total} requests in flight: "),
+        1 => "1 request in flight".to_owned(),
+        total => format!("{total} requests in flight"),
     };
+    if shown == 0 {
+        summary.push('.');
+        return summary;
+    }
+    if in_flight.total > shown {
+        let _ = write!(summary, "; the newest {shown} drawn");
+    }
+    summary.push_str(": ");
     let mut kinds: Vec<(&str, usize)> = Vec::new();
     for message in &in_flight.messages {
         match kinds.iter_mut().find(|(api, _)| *api == message.api) {
@@ -364,6 +370,16 @@ mod tests {
             in_flight_summary(&some),
             "3 requests in flight: 2 Fetch, 1 Produce."
         );
+        let one = InFlightVm {
+            messages: vec![message("Heartbeat", true, 0.1)],
+            total: 1,
+        };
+        assert_eq!(in_flight_summary(&one), "1 request in flight: 1 Heartbeat.");
+        let undrawn = InFlightVm {
+            messages: Vec::new(),
+            total: 2,
+        };
+        assert_eq!(in_flight_summary(&undrawn), "2 requests in flight.");
         let more = InFlightVm { total: 200, ..some };
         assert_eq!(
             in_flight_summary(&more),
