@@ -3,7 +3,8 @@
 //!
 //! Positions come from the core's `messages_in_flight()` (sent and delivery times) and the
 //! simulated clock, so pausing freezes them and rewinding puts them back. With
-//! `prefers-reduced-motion` the dots are not drawn moving: each link in use is highlighted.
+//! `prefers-reduced-motion` the dots are not drawn moving: each sits still halfway along its
+//! link.
 
 use kplay_core::protocol::MessageView;
 use kplay_core::view::cluster::ClusterView;
