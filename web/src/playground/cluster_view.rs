@@ -92,6 +92,17 @@ pub struct BrokerVm {
     pub replicas: Vec<ReplicaVm>,
 }
 
+impl BrokerVm {
+    /// The card without its replicas: its head and buttons, which offsets never change.
+    pub fn without_replicas(&self) -> BrokerVm {
+        BrokerVm {
+            replicas: Vec::new(),
+            status: self.status.clone(),
+            ..*self
+        }
+    }
+}
+
 /// The whole picture.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ClusterVm {
@@ -225,21 +236,7 @@ pub fn cluster_vm_turn(
 
 /// Whether two cards of one broker differ in their replicas' offsets at most.
 fn only_offsets_differ(old: &BrokerVm, new: &BrokerVm) -> bool {
-    let head = |b: &BrokerVm| {
-        (
-            b.id,
-            b.status.clone(),
-            b.up,
-            b.fenced,
-            b.is_controller,
-            b.is_voter,
-            b.isolated,
-            b.delay_ms,
-            b.held,
-            b.leads,
-        )
-    };
-    head(old) == head(new)
+    old.without_replicas() == new.without_replicas()
         && old.replicas.len() == new.replicas.len()
         && old.replicas.iter().zip(&new.replicas).all(|(old, new)| {
             old.partition == new.partition && old.role == new.role && old.in_sync == new.in_sync
@@ -331,16 +328,7 @@ fn BrokerCard(
 ) -> impl IntoView {
     let broker =
         Memo::new(move |_| cluster.with(|c| c.brokers.iter().find(|b| b.id == id).cloned()));
-    // The card without its replicas: what its head and buttons show, which offsets never move.
-    let head = Memo::new(move |_| {
-        broker.with(|b| {
-            b.as_ref().map(|b| BrokerVm {
-                replicas: Vec::new(),
-                status: b.status.clone(),
-                ..*b
-            })
-        })
-    });
+    let head = Memo::new(move |_| broker.with(|b| b.as_ref().map(BrokerVm::without_replicas)));
     let keys = Memo::new(move |_| {
         broker.with(|b| {
             b.as_ref()
