@@ -13,6 +13,7 @@ use kplay_core::{BrokerId, TopicPartition};
 use leptos::prelude::*;
 
 use super::failures::{BrokerAction, BrokerButtons};
+use super::keyed::KeyedList;
 use super::Intent;
 
 /// A replica's role as drawn.
@@ -308,12 +309,18 @@ pub fn ClusterPicture(
     /// Carries out what the learner asked for.
     dispatch: Callback<Intent>,
 ) -> impl IntoView {
-    let broker_ids =
-        Memo::new(move |_| cluster.with(|c| c.brokers.iter().map(|b| b.id).collect::<Vec<_>>()));
+    // A signal per card: a turn that redraws one card wakes only that card's chips.
+    let cards = KeyedList::new(cluster, |c: &ClusterVm| {
+        c.brokers.iter().map(|b| (b.id, b)).collect()
+    });
     view! {
         <div class="brokers" data-testid="brokers">
-            <For each=move || broker_ids.get() key=|id| *id let:id>
-                <BrokerCard id=id cluster=cluster selected=selected dispatch=dispatch />
+            <For each=move || cards.keys().get() key=|id| *id let:id>
+                {cards
+                    .signal(&id)
+                    .map(|broker| {
+                        view! { <BrokerCard id=id broker=broker selected=selected dispatch=dispatch /> }
+                    })}
             </For>
         </div>
     }
@@ -322,24 +329,19 @@ pub fn ClusterPicture(
 #[component]
 fn BrokerCard(
     id: i32,
-    cluster: Memo<ClusterVm>,
+    /// This broker's card.
+    broker: RwSignal<BrokerVm>,
     selected: Memo<Option<TopicPartition>>,
     dispatch: Callback<Intent>,
 ) -> impl IntoView {
-    let broker =
-        Memo::new(move |_| cluster.with(|c| c.brokers.iter().find(|b| b.id == id).cloned()));
-    let head = Memo::new(move |_| broker.with(|b| b.as_ref().map(BrokerVm::without_replicas)));
-    let keys = Memo::new(move |_| {
-        broker.with(|b| {
-            b.as_ref()
-                .map(|b| {
-                    b.replicas
-                        .iter()
-                        .map(|r| r.partition.clone())
-                        .collect::<Vec<_>>()
-                })
-                .unwrap_or_default()
-        })
+    let head = Memo::new(move |_| broker.with(|b| Some(b.without_replicas())));
+    // A signal per chip, like the cards: a turn whose offsets moved on one replica rewrites
+    // that chip.
+    let chips = KeyedList::new(broker, |b: &BrokerVm| {
+        b.replicas
+            .iter()
+            .map(|r| (r.partition.clone(), r))
+            .collect()
     });
     let flag = move |f: fn(&BrokerVm) -> bool| move || head.with(|b| b.as_ref().is_some_and(f));
     let status = move || head.with(|b| b.as_ref().map(broker_status).unwrap_or_default());
@@ -368,8 +370,12 @@ fn BrokerCard(
                 <p class="broker-status" data-testid="broker-status">{status}</p>
             </header>
             <ul class="replicas" aria-label=move || format!("Replicas on broker {id}")>
-                <For each=move || keys.get() key=|partition| partition.clone() let:partition>
-                    <ReplicaChip partition=partition broker_id=id broker=broker selected=selected dispatch=dispatch />
+                <For each=move || chips.keys().get() key=|partition| partition.clone() let:partition>
+                    {chips
+                        .signal(&partition)
+                        .map(|replica| {
+                            view! { <ReplicaChip partition=partition broker_id=id replica=replica selected=selected dispatch=dispatch /> }
+                        })}
                 </For>
             </ul>
             <BrokerButtons broker=head on_action=on_action />
@@ -381,36 +387,26 @@ fn BrokerCard(
 fn ReplicaChip(
     partition: TopicPartition,
     broker_id: i32,
-    /// The card of the broker holding it.
-    broker: Memo<Option<BrokerVm>>,
+    /// The replica, as the card last drew it.
+    replica: RwSignal<ReplicaVm>,
     selected: Memo<Option<TopicPartition>>,
     dispatch: Callback<Intent>,
 ) -> impl IntoView {
-    let lookup = partition.clone();
-    let replica = Memo::new(move |_| {
-        broker.with(|b| {
-            b.as_ref()
-                .and_then(|b| b.replicas.iter().find(|r| r.partition == lookup).cloned())
-        })
-    });
     let is_selected = {
         let partition = partition.clone();
         move || selected.with(|s| s.as_ref() == Some(&partition))
     };
-    let description = Memo::new(move |_| {
-        replica.with(|r| r.as_ref().map(ReplicaVm::description).unwrap_or_default())
-    });
     // Role and ISR membership change rarely, offsets on every refresh: the chip's classes,
     // badge and tooltip follow this narrow memo, so a refresh that only moved offsets rewrites
     // only the offsets and the screen reader's description.
-    let state =
-        Memo::new(move |_| replica.with(|r| r.as_ref().map(|r| (r.role, r.in_sync, r.badge()))));
+    let state = Memo::new(move |_| replica.with(|r| (r.role, r.in_sync, r.badge())));
     let tooltip = Memo::new(move |_| {
         state.track();
-        replica.with_untracked(|r| r.as_ref().map(ReplicaVm::role_words).unwrap_or_default())
+        replica.with_untracked(ReplicaVm::role_words)
     });
-    let role = move || state.with(|s| s.map(|s| s.0));
-    let in_sync = move || state.with(|s| s.is_some_and(|s| s.1));
+    let description = move || replica.with(ReplicaVm::description);
+    let role = move || state.with(|s| s.0);
+    let in_sync = move || state.with(|s| s.1);
     let select = {
         let partition = partition.clone();
         move |_| dispatch.run(Intent::SelectPartition(partition.clone()))
@@ -420,18 +416,18 @@ fn ReplicaChip(
             <button
                 type="button"
                 class="replica"
-                class:replica-leader=move || role() == Some(Role::Leader)
-                class:replica-follower=move || role() == Some(Role::Follower)
-                class:replica-offline=move || role() == Some(Role::Offline)
+                class:replica-leader=move || role() == Role::Leader
+                class:replica-follower=move || role() == Role::Follower
+                class:replica-offline=move || role() == Role::Offline
                 class:replica-out-of-sync=move || !in_sync()
                 class:replica-selected=is_selected
                 data-testid="replica"
                 data-partition=partition.to_string()
                 data-broker=broker_id
                 data-role=move || match role() {
-                    Some(Role::Leader) => "leader",
-                    Some(Role::Follower) => "follower",
-                    _ => "offline",
+                    Role::Leader => "leader",
+                    Role::Follower => "follower",
+                    Role::Offline => "offline",
                 }
                 data-in-sync=move || in_sync().to_string()
                 title=tooltip
@@ -439,16 +435,12 @@ fn ReplicaChip(
                 on:click=select
             >
                 <span class="replica-badge" aria-hidden="true">
-                    {move || state.with(|s| s.map_or("", |s| s.2))}
+                    {move || state.with(|s| s.2)}
                 </span>
                 <span class="replica-name" aria-hidden="true">{partition.to_string()}</span>
                 <span class="replica-offsets" aria-hidden="true">
                     {move || {
-                        replica.with(|r| {
-                            r.as_ref()
-                                .map(|r| format!("LEO {} · HW {}", r.log_end_offset, r.high_watermark.max(0)))
-                                .unwrap_or_default()
-                        })
+                        replica.with(|r| format!("LEO {} · HW {}", r.log_end_offset, r.high_watermark.max(0)))
                     }}
                 </span>
             </button>
@@ -458,7 +450,7 @@ fn ReplicaChip(
 
 /// The textual table of partitions, with "Kill leader" on each row.
 ///
-/// Rows are keyed by partition and their cells follow the row's own memo, so a refresh
+/// Rows are keyed by partition and their cells follow the row's own signal, so a refresh
 /// rewrites only the cells whose text changed instead of rebuilding every row whose offsets
 /// moved (under steady produce, all of them).
 #[component]
@@ -468,12 +460,10 @@ pub fn PartitionTable(
     /// Carries out what the learner asked for.
     dispatch: Callback<Intent>,
 ) -> impl IntoView {
-    let partitions = Memo::new(move |_| {
-        rows.with(|rows| {
-            rows.iter()
-                .map(|row| row.partition.clone())
-                .collect::<Vec<_>>()
-        })
+    let rows = KeyedList::new(rows, |rows: &Vec<PartitionRowVm>| {
+        rows.iter()
+            .map(|row| (row.partition.clone(), row))
+            .collect()
     });
     view! {
         <div class="table-scroll">
@@ -494,8 +484,10 @@ pub fn PartitionTable(
                     </tr>
                 </thead>
                 <tbody>
-                    <For each=move || partitions.get() key=|partition| partition.clone() let:partition>
-                        <PartitionRow partition=partition rows=rows dispatch=dispatch />
+                    <For each=move || rows.keys().get() key=|partition| partition.clone() let:partition>
+                        {rows
+                            .signal(&partition)
+                            .map(|row| view! { <PartitionRow partition=partition row=row dispatch=dispatch /> })}
                     </For>
                 </tbody>
             </table>
@@ -506,17 +498,12 @@ pub fn PartitionTable(
 #[component]
 fn PartitionRow(
     partition: TopicPartition,
-    rows: Memo<Vec<PartitionRowVm>>,
+    /// The row, as the table last drew it.
+    row: RwSignal<PartitionRowVm>,
     dispatch: Callback<Intent>,
 ) -> impl IntoView {
-    let lookup = partition.clone();
-    let row = Memo::new(move |_| {
-        rows.with(|rows| rows.iter().find(|row| row.partition == lookup).cloned())
-    });
-    let cell = move |f: fn(&PartitionRowVm) -> String| {
-        move || row.with(|r| r.as_ref().map(f).unwrap_or_default())
-    };
-    let leader = move || row.with(|r| r.as_ref().and_then(|r| r.leader));
+    let cell = move |f: fn(&PartitionRowVm) -> String| move || row.with(f);
+    let leader = move || row.with(|r| r.leader);
     let kill = {
         let partition = partition.clone();
         move |_| dispatch.run(Intent::KillLeader(partition.clone()))
@@ -531,7 +518,7 @@ fn PartitionRow(
             data-partition=partition.to_string()
             data-leader=move || leader().map(|l| l.to_string()).unwrap_or_default()
             data-isr=cell(|r| r.isr.clone())
-            class:row-warning=move || row.with(|r| r.as_ref().is_some_and(|r| r.under_replicated))
+            class:row-warning=move || row.with(|r| r.under_replicated)
         >
             <th scope="row">{partition.to_string()}</th>
             <td>{move || leader().map_or("none (offline)".to_owned(), |l| l.to_string())}</td>

@@ -28,6 +28,7 @@ pub mod failures;
 pub mod groups_panel;
 pub mod intent;
 pub mod keyboard;
+pub mod keyed;
 pub mod log_view;
 pub mod messages;
 pub mod model;
