@@ -5,8 +5,13 @@
 //! relative to its batch, a nullable key, a nullable value and headers.
 //!
 //! Memory layout (the simulator's own, not Kafka's wire format): all keys, values and header
-//! bytes of a batch are concatenated in one `data` buffer, and each record is a fixed 32-byte
-//! [`RecordEntry`] that says where its bytes start and how long each part is. A set is built once
+//! bytes of a batch are concatenated in one `data` buffer, and each record is a fixed 16-byte
+//! [`RecordEntry`] that says where its bytes end and how long its key and value are (a record's
+//! bytes start where the previous record's end). Most sets are a producer's batch: offset deltas
+//! 0, 1, 2, ..., no headers and timestamp deltas that fit an `i32`; only a set with a record
+//! that is not like that (compacted, with headers, or with far-apart timestamps) also keeps a
+//! 16-byte [`RecordExtra`] per record. The entries are about a fifth of a stored record's
+//! memory, so this halves them for nearly every set. A set is built once
 //! by the producer and then shared by `Arc` between the producer's retry copy, the leader and
 //! every follower, so replicating or reading a batch never copies or allocates per record.
 //!
@@ -18,8 +23,8 @@
 //! `DefaultRecord.sizeInBytes` of each record with its real offset and timestamp deltas.
 
 use super::record_size::{
-    default_record_size_in_bytes, header_size_in_bytes, headers_size_in_bytes,
-    record_size_from_lengths, Header, RECORD_BATCH_OVERHEAD,
+    default_record_size_in_bytes, header_size_in_bytes, record_size_from_lengths, Header,
+    RecordBody, RECORD_BATCH_OVERHEAD,
 };
 
 /// The most records [`RecordSetBuilder::for_batch`] makes room for up front (a huge
@@ -28,21 +33,28 @@ const MAX_RESERVED_RECORDS: usize = 1024;
 /// The most key and value bytes it makes room for up front (beyond the first record's own).
 const MAX_RESERVED_DATA_BYTES: usize = 1 << 20;
 
-/// One record's place in its [`RecordSet`]: fixed size, no pointers (32 bytes).
+/// One record's place in its [`RecordSet`]: fixed size, no pointers (16 bytes).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RecordEntry {
-    /// The record's timestamp minus the set's base timestamp (`DefaultRecord.timestampDelta`).
-    timestamp_delta: i64,
-    /// The record's offset minus its batch's base offset (`DefaultRecord.offsetDelta`).
-    offset_delta: i32,
-    /// Where the record's key (then value, then headers) starts in the set's `data`.
-    data_start: u32,
+    /// Where the record's bytes (key, then value, then headers) end in the set's `data`; the
+    /// next record's start there.
+    data_end: u32,
     /// Key length in bytes; -1 for a null key.
     key_length: i32,
     /// Value length in bytes; -1 for a null value (a tombstone).
     value_length: i32,
-    /// Bytes the headers take in `data` (the simulator's encoding, not the wire size).
-    headers_length: u32,
+    /// The record's timestamp minus the set's base timestamp (`DefaultRecord.timestampDelta`),
+    /// truncated to 32 bits: exact in a set without [`RecordExtra`]s, which then hold it.
+    timestamp_delta: i32,
+}
+
+/// What a record of a set that needs them has beyond its [`RecordEntry`] (16 bytes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RecordExtra {
+    /// The record's timestamp minus the set's base timestamp, whole.
+    timestamp_delta: i64,
+    /// The record's offset minus its batch's base offset (`DefaultRecord.offsetDelta`).
+    offset_delta: i32,
     /// How many headers the record has.
     header_count: u32,
 }
@@ -51,6 +63,9 @@ pub struct RecordEntry {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RecordSet {
     entries: Box<[RecordEntry]>,
+    /// One per entry, only when some record needs them (see the module doc): a record's extra
+    /// is then the truth for its offset delta, timestamp delta and header count.
+    extras: Option<Box<[RecordExtra]>>,
     data: Box<[u8]>,
     /// The first record's timestamp: the base the timestamp deltas are counted from.
     base_timestamp: i64,
@@ -114,13 +129,22 @@ impl RecordSet {
 
     /// The records in order.
     pub fn iter(&self) -> impl Iterator<Item = RecordRef<'_>> + '_ {
-        self.entries.iter().map(move |entry| self.view(entry))
+        (0..self.entries.len()).map(move |index| self.view(index))
+    }
+
+    /// The records' offset deltas, in order (no gaps unless compaction removed records).
+    pub fn offset_deltas(&self) -> impl Iterator<Item = i32> + '_ {
+        let extras = self.extras.as_deref();
+        (0..self.entries.len()).map(move |index| match extras {
+            Some(extras) => extras[index].offset_delta,
+            None => i32::try_from(index).unwrap_or(i32::MAX),
+        })
     }
 
     /// The record at `index`, if there is one.
     pub fn get(&self, index: i32) -> Option<RecordRef<'_>> {
         let index = usize::try_from(index).ok()?;
-        self.entries.get(index).map(|entry| self.view(entry))
+        (index < self.entries.len()).then(|| self.view(index))
     }
 
     /// The uncompressed record format v2 size of a batch holding exactly these records.
@@ -153,10 +177,12 @@ impl RecordSet {
         &self.data
     }
 
-    /// The bytes of this set held in memory: the entries, the data and the set itself.
+    /// The bytes of this set held in memory: the entries, any extras, the data and the set
+    /// itself.
     pub fn memory_size_in_bytes(&self) -> i64 {
         let entries = std::mem::size_of_val(&*self.entries);
-        let total = entries + self.data.len() + std::mem::size_of::<RecordSet>();
+        let extras = self.extras.as_deref().map_or(0, std::mem::size_of_val);
+        let total = entries + extras + self.data.len() + std::mem::size_of::<RecordSet>();
         i64::try_from(total).unwrap_or(i64::MAX)
     }
 
@@ -180,19 +206,39 @@ impl RecordSet {
         builder.build()
     }
 
-    fn view<'a>(&'a self, entry: &RecordEntry) -> RecordRef<'a> {
-        let start = usize::try_from(entry.data_start).unwrap_or(usize::MAX);
+    /// The record at `index` (in range).
+    fn view(&self, index: usize) -> RecordRef<'_> {
+        let entry = &self.entries[index];
+        let start = match index.checked_sub(1) {
+            Some(previous) => self.entries[previous].data_end as usize,
+            None => 0,
+        };
+        let (offset_delta, timestamp_delta, header_count) = match &self.extras {
+            Some(extras) => {
+                let extra = &extras[index];
+                (
+                    extra.offset_delta,
+                    extra.timestamp_delta,
+                    extra.header_count,
+                )
+            }
+            None => (
+                i32::try_from(index).unwrap_or(i32::MAX),
+                i64::from(entry.timestamp_delta),
+                0,
+            ),
+        };
         let (key, after_key) = self.slice(start, entry.key_length);
         let (value, after_value) = self.slice(after_key, entry.value_length);
-        let headers_end = after_value.saturating_add(entry.headers_length as usize);
+        let headers_end = (entry.data_end as usize).max(after_value);
         let headers = self.data.get(after_value..headers_end).unwrap_or(&[]);
         RecordRef {
-            offset_delta: entry.offset_delta,
-            timestamp: self.base_timestamp.saturating_add(entry.timestamp_delta),
+            offset_delta,
+            timestamp: self.base_timestamp.saturating_add(timestamp_delta),
             key,
             value,
-            timestamp_delta: entry.timestamp_delta,
-            header_count: entry.header_count,
+            timestamp_delta,
+            header_count,
             headers,
         }
     }
@@ -291,6 +337,8 @@ fn length_or_null(field: Option<&[u8]>) -> i64 {
 #[derive(Debug, Clone, Default)]
 pub struct RecordSetBuilder {
     entries: Vec<RecordEntry>,
+    /// Empty until a record needs extras; from then on one per entry.
+    extras: Vec<RecordExtra>,
     data: Vec<u8>,
     base_timestamp: Option<i64>,
     max_timestamp: i64,
@@ -347,26 +395,28 @@ impl RecordSetBuilder {
         value: Option<&[u8]>,
         headers: &[Header],
     ) {
+        let body = RecordBody::of(key, value, headers);
+        self.push_with_body(timestamp_ms, key, value, headers, body);
+    }
+
+    /// [`push`](Self::push) for a caller that already has the record's
+    /// `RecordBody::of(key, value, headers)`.
+    pub fn push_with_body(
+        &mut self,
+        timestamp_ms: i64,
+        key: Option<&[u8]>,
+        value: Option<&[u8]>,
+        headers: &[Header],
+        body: RecordBody,
+    ) {
         let offset_delta = self.len();
-        let data_start = self.data_position();
-        let headers_start = self.data.len();
         self.extend_field(key);
         self.extend_field(value);
         for header in headers {
             self.push_header(header.key.as_bytes(), header.value.as_deref());
         }
-        let headers_length = self.data.len() - headers_start - field_len(key) - field_len(value);
         let header_count = u32::try_from(headers.len()).unwrap_or(u32::MAX);
-        self.push_entry(
-            offset_delta,
-            timestamp_ms,
-            data_start,
-            key,
-            value,
-            headers_length,
-            header_count,
-            headers_size_in_bytes(headers),
-        );
+        self.push_entry(offset_delta, timestamp_ms, key, value, header_count, body);
     }
 
     /// How many records have been pushed.
@@ -381,7 +431,9 @@ impl RecordSetBuilder {
 
     /// The bytes its buffers hold room for.
     pub fn capacity_in_bytes(&self) -> usize {
-        std::mem::size_of::<RecordEntry>() * self.entries.capacity() + self.data.capacity()
+        std::mem::size_of::<RecordEntry>() * self.entries.capacity()
+            + std::mem::size_of::<RecordExtra>() * self.extras.capacity()
+            + self.data.capacity()
     }
 
     /// The uncompressed v2 size of the batch built so far (61-byte header included): what the
@@ -393,8 +445,10 @@ impl RecordSetBuilder {
     /// The finished, immutable set.
     pub fn build(mut self) -> RecordSet {
         let entries = std::mem::take(&mut self.entries).into_boxed_slice();
+        let extras = std::mem::take(&mut self.extras);
+        let extras = (!extras.is_empty()).then(|| extras.into_boxed_slice());
         let data = std::mem::take(&mut self.data).into_boxed_slice();
-        self.set_of(entries, data)
+        self.set_of(entries, extras, data)
     }
 
     /// The finished set, copied into buffers of exactly its size, and the builder emptied with
@@ -402,25 +456,36 @@ impl RecordSetBuilder {
     /// its `BufferPool`. A steady producer then stops allocating room it does not fill: only
     /// the bytes the set keeps are new memory.
     pub fn take(&mut self) -> RecordSet {
+        let extras = (!self.extras.is_empty()).then(|| Box::from(self.extras.as_slice()));
         let set = self.set_of(
             Box::from(self.entries.as_slice()),
+            extras,
             Box::from(self.data.as_slice()),
         );
         let mut entries = std::mem::take(&mut self.entries);
+        let mut extras = std::mem::take(&mut self.extras);
         let mut data = std::mem::take(&mut self.data);
         entries.clear();
+        extras.clear();
         data.clear();
         *self = RecordSetBuilder {
             entries,
+            extras,
             data,
             ..RecordSetBuilder::new()
         };
         set
     }
 
-    fn set_of(&self, entries: Box<[RecordEntry]>, data: Box<[u8]>) -> RecordSet {
+    fn set_of(
+        &self,
+        entries: Box<[RecordEntry]>,
+        extras: Option<Box<[RecordExtra]>>,
+        data: Box<[u8]>,
+    ) -> RecordSet {
         RecordSet {
             entries,
+            extras,
             data,
             base_timestamp: self.base_timestamp.unwrap_or(-1),
             max_timestamp: self.max_timestamp,
@@ -434,62 +499,84 @@ impl RecordSetBuilder {
 
     /// Copies a record of another set, keeping its offset delta (compaction).
     fn push_record(&mut self, record: RecordRef<'_>) {
-        let data_start = self.data_position();
         self.extend_field(record.key);
         self.extend_field(record.value);
         self.data.extend_from_slice(record.headers);
         let headers_size = record.headers().fold(0_i64, |total, header| {
             total.saturating_add(header_size_in_bytes(header.key.as_bytes(), header.value))
         });
+        let body = RecordBody::from_lengths(
+            length_or_null(record.key),
+            length_or_null(record.value),
+            i64::from(record.header_count),
+            headers_size,
+        );
         self.push_entry(
             record.offset_delta,
             record.timestamp,
-            data_start,
             record.key,
             record.value,
-            record.headers.len(),
             record.header_count,
-            headers_size,
+            body,
         );
     }
 
-    #[allow(clippy::too_many_arguments)]
+    /// Adds the entry of a record whose bytes were just appended to `data`.
     fn push_entry(
         &mut self,
         offset_delta: i32,
         timestamp_ms: i64,
-        data_start: u32,
         key: Option<&[u8]>,
         value: Option<&[u8]>,
-        headers_length: usize,
         header_count: u32,
-        headers_size_in_bytes: i64,
+        body: RecordBody,
     ) {
         let base_timestamp = *self.base_timestamp.get_or_insert(timestamp_ms);
         self.track_timestamp(timestamp_ms);
         if key.is_none() {
             self.null_key_count = self.null_key_count.saturating_add(1);
         }
-        let entry = RecordEntry {
-            timestamp_delta: timestamp_ms.saturating_sub(base_timestamp),
+        let timestamp_delta = timestamp_ms.saturating_sub(base_timestamp);
+        let key_length = length_i32(key);
+        let value_length = length_i32(value);
+        let size = body.size_in_bytes(offset_delta, timestamp_delta);
+        let extra = RecordExtra {
+            timestamp_delta,
             offset_delta,
-            data_start,
-            key_length: length_i32(key),
-            value_length: length_i32(value),
-            headers_length: u32::try_from(headers_length).unwrap_or(u32::MAX),
             header_count,
         };
-        // The size from the lengths just stored, without reading the bytes back.
-        let size = record_size_from_lengths(
-            entry.offset_delta,
-            entry.timestamp_delta,
-            length_or_null(key),
-            length_or_null(value),
-            i64::from(header_count),
-            headers_size_in_bytes,
-        );
-        self.entries.push(entry);
+        let plain = offset_delta == self.len()
+            && header_count == 0
+            && i32::try_from(timestamp_delta).is_ok();
+        if !plain || !self.extras.is_empty() {
+            self.add_extra(extra);
+        }
+        self.entries.push(RecordEntry {
+            data_end: self.data_position(),
+            key_length,
+            value_length,
+            timestamp_delta: timestamp_delta as i32,
+        });
         self.records_size_in_bytes = self.records_size_in_bytes.saturating_add(size);
+    }
+
+    /// Records `extra` for the record being pushed, first giving every earlier record (all
+    /// plain until now) its own.
+    fn add_extra(&mut self, extra: RecordExtra) {
+        if self.extras.is_empty() {
+            self.extras.reserve(self.entries.capacity());
+            let earlier = self
+                .entries
+                .iter()
+                .enumerate()
+                .map(|(index, entry)| RecordExtra {
+                    timestamp_delta: i64::from(entry.timestamp_delta),
+                    offset_delta: i32::try_from(index).unwrap_or(i32::MAX),
+                    header_count: 0,
+                });
+            self.extras.extend(earlier);
+        }
+        self.extras.push(extra);
     }
 
     fn track_timestamp(&mut self, timestamp_ms: i64) {
@@ -553,8 +640,9 @@ mod tests {
     }
 
     #[test]
-    fn an_entry_is_32_bytes() {
-        assert_eq!(std::mem::size_of::<RecordEntry>(), 32);
+    fn an_entry_is_16_bytes_and_so_is_an_extra() {
+        assert_eq!(std::mem::size_of::<RecordEntry>(), 16);
+        assert_eq!(std::mem::size_of::<RecordExtra>(), 16);
     }
 
     #[test]

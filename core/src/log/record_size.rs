@@ -37,14 +37,11 @@ pub fn size_of_varlong(value: i64) -> i32 {
     size_of_unsigned(zigzag)
 }
 
-/// Bytes needed to write `value` 7 bits at a time (at least one).
-fn size_of_unsigned(mut value: u64) -> i32 {
-    let mut bytes = 1;
-    while value >= 0x80 {
-        value >>= 7;
-        bytes += 1;
-    }
-    bytes
+/// Bytes needed to write `value` 7 bits at a time (at least one): its significant bits in
+/// groups of 7, counted without a loop (sizes are computed several times per record).
+fn size_of_unsigned(value: u64) -> i32 {
+    let significant_bits = 64 - (value | 1).leading_zeros();
+    (significant_bits as i32 + 6) / 7
 }
 
 /// A byte count as `i64`, saturating where `usize` is wider.
@@ -76,14 +73,56 @@ pub fn record_size_from_lengths(
     header_count: i64,
     headers_size_in_bytes: i64,
 ) -> i64 {
-    let mut body: i64 = 1; // attributes: always one byte
-    body += i64::from(size_of_varint(offset_delta));
-    body += i64::from(size_of_varlong(timestamp_delta));
-    body = body.saturating_add(size_of_length_prefixed(key_length));
-    body = body.saturating_add(size_of_length_prefixed(value_length));
-    body = body.saturating_add(i64::from(size_of_varlong(header_count)));
-    body = body.saturating_add(headers_size_in_bytes);
-    body.saturating_add(i64::from(size_of_varlong(body)))
+    RecordBody::from_lengths(
+        key_length,
+        value_length,
+        header_count,
+        headers_size_in_bytes,
+    )
+    .size_in_bytes(offset_delta, timestamp_delta)
+}
+
+/// The part of a record's `DefaultRecord.sizeInBytes` that does not depend on where it sits in
+/// its batch: attributes, key, value and headers. A producer sizes each record several times
+/// (the `max.request.size` check, `hasRoomFor`, the append); this is computed once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RecordBody {
+    bytes: i64,
+}
+
+impl RecordBody {
+    /// The body of a record with these parts.
+    pub fn of(key: Option<&[u8]>, value: Option<&[u8]>, headers: &[Header]) -> RecordBody {
+        let header_count = i64::try_from(headers.len()).unwrap_or(i64::MAX);
+        RecordBody::from_lengths(
+            key.map_or(-1, length_of),
+            value.map_or(-1, length_of),
+            header_count,
+            headers_size_in_bytes(headers),
+        )
+    }
+
+    /// The body from key and value lengths (-1 for null) and the headers' count and wire size.
+    pub fn from_lengths(
+        key_length: i64,
+        value_length: i64,
+        header_count: i64,
+        headers_size_in_bytes: i64,
+    ) -> RecordBody {
+        let bytes = 1_i64 // attributes: always one byte
+            .saturating_add(size_of_length_prefixed(key_length))
+            .saturating_add(size_of_length_prefixed(value_length))
+            .saturating_add(i64::from(size_of_varlong(header_count)))
+            .saturating_add(headers_size_in_bytes);
+        RecordBody { bytes }
+    }
+
+    /// `DefaultRecord.sizeInBytes` of the record written with these deltas.
+    pub fn size_in_bytes(self, offset_delta: i32, timestamp_delta: i64) -> i64 {
+        let deltas = size_of_varint(offset_delta) + size_of_varlong(timestamp_delta);
+        let body = self.bytes.saturating_add(i64::from(deltas));
+        body.saturating_add(i64::from(size_of_varlong(body)))
+    }
 }
 
 /// The wire size of one header inside a record: its key and value with their length prefixes.
@@ -110,16 +149,7 @@ pub fn default_record_size_in_bytes(
     value: Option<&[u8]>,
     headers: &[Header],
 ) -> i64 {
-    let headers_size = headers_size_in_bytes(headers);
-    let header_count = i64::try_from(headers.len()).unwrap_or(i64::MAX);
-    record_size_from_lengths(
-        offset_delta,
-        timestamp_delta,
-        key.map_or(-1, length_of),
-        value.map_or(-1, length_of),
-        header_count,
-        headers_size,
-    )
+    RecordBody::of(key, value, headers).size_in_bytes(offset_delta, timestamp_delta)
 }
 
 /// The size of a record without headers that is the first record of its batch (offset delta 0,
@@ -154,6 +184,26 @@ mod tests {
         assert_eq!(size_of_varint(i32::MIN), 5);
         assert_eq!(size_of_varlong(i64::MAX), 10);
         assert_eq!(size_of_varlong(i64::MIN), 10);
+    }
+
+    #[test]
+    fn varint_sizes_match_writing_seven_bits_at_a_time() {
+        let written = |mut value: u64| {
+            let mut bytes = 1;
+            while value >= 0x80 {
+                value >>= 7;
+                bytes += 1;
+            }
+            bytes
+        };
+        for shift in 0..64 {
+            let power = 1_u64 << shift;
+            for value in [power - 1, power, power + 1, power.wrapping_mul(3)] {
+                assert_eq!(size_of_unsigned(value), written(value), "{value}");
+            }
+        }
+        assert_eq!(size_of_unsigned(0), 1);
+        assert_eq!(size_of_unsigned(u64::MAX), 10);
     }
 
     #[test]

@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, VecDeque};
 use std::sync::Arc;
 
 use crate::ids::TopicPartition;
-use crate::log::record_size::{default_record_size_in_bytes, RECORD_BATCH_OVERHEAD};
+use crate::log::record_size::{RecordBody, RECORD_BATCH_OVERHEAD};
 use crate::log::{Header, ProducedBatch, RecordSetBuilder};
 use crate::topic::per_topic_mut;
 
@@ -99,18 +99,26 @@ pub struct NewRecordRef<'a> {
     pub value: Option<&'a [u8]>,
     /// The headers.
     pub headers: &'a [Header],
+    /// `RecordBody::of(key, value, headers)`.
+    pub body: RecordBody,
 }
 
 impl NewRecordRef<'_> {
     /// Its size as the next record of a batch holding `offset_delta` records already (the
     /// estimate of `MemoryRecordsBuilder.hasRoomFor`, with a timestamp delta of 0).
     fn size_in_bytes(&self, offset_delta: i32) -> i64 {
-        default_record_size_in_bytes(offset_delta, 0, self.key, self.value, self.headers)
+        self.body.size_in_bytes(offset_delta, 0)
     }
 
     /// Appends it to `builder`.
     fn push_to(&self, builder: &mut RecordSetBuilder) {
-        builder.push(self.timestamp_ms, self.key, self.value, self.headers);
+        builder.push_with_body(
+            self.timestamp_ms,
+            self.key,
+            self.value,
+            self.headers,
+            self.body,
+        );
     }
 }
 
@@ -129,8 +137,10 @@ pub struct Appended {
     pub batch_full: bool,
 }
 
-/// A topic's queues, by partition index, oldest batch first (emptied queues are removed).
-pub type TopicQueues = BTreeMap<i32, VecDeque<ProducerBatch>>;
+/// A topic's queues, indexed by partition, oldest batch first (a partition with nothing queued
+/// has an empty queue, or none past the end). A record finds its queue by index, with no map
+/// lookup.
+pub type TopicQueues = Vec<VecDeque<ProducerBatch>>;
 
 /// The batches waiting to be sent.
 #[derive(Debug, Clone, Default)]
@@ -192,7 +202,7 @@ impl Accumulator {
         let last = self
             .queues
             .get_mut(topic)
-            .and_then(|partitions| partitions.get_mut(&partition))
+            .and_then(|partitions| partitions.get_mut(partition_index(partition)?))
             .and_then(VecDeque::back_mut);
         let opens_batch = last.as_ref().is_none_or(|batch| batch.full);
         admit(opens_batch, self.buffered_bytes)?;
@@ -258,27 +268,35 @@ impl Accumulator {
 
     /// The batches queued for a partition, if any.
     pub fn queue(&self, topic: &str, partition: i32) -> Option<&VecDeque<ProducerBatch>> {
-        self.queues.get(topic)?.get(&partition)
+        self.queues
+            .get(topic)?
+            .get(partition_index(partition)?)
+            .filter(|deque| !deque.is_empty())
     }
 
     /// The partition's queue, created if missing.
     fn queue_or_insert(&mut self, topic: &str, partition: i32) -> &mut VecDeque<ProducerBatch> {
-        per_topic_mut(&mut self.queues, topic)
-            .entry(partition)
-            .or_default()
-    }
-
-    /// Every queue, in `TopicPartition` order.
-    pub fn queues_mut(&mut self) -> impl Iterator<Item = &mut VecDeque<ProducerBatch>> {
-        self.queues.values_mut().flat_map(BTreeMap::values_mut)
-    }
-
-    /// Forgets emptied queues, so every queue left holds a batch.
-    pub fn remove_empty_queues(&mut self) {
-        for partitions in self.queues.values_mut() {
-            partitions.retain(|_, deque| !deque.is_empty());
+        let partitions = per_topic_mut(&mut self.queues, topic);
+        // A partition number was checked against the topic's partition count before its
+        // record was accepted, so it is never negative here.
+        let index = partition_index(partition).expect("a queued partition is not negative");
+        if partitions.len() <= index {
+            partitions.resize_with(index + 1, VecDeque::new);
         }
-        self.queues.retain(|_, partitions| !partitions.is_empty());
+        &mut partitions[index]
+    }
+
+    /// Every queue, in `TopicPartition` order (empty ones too).
+    pub fn queues_mut(&mut self) -> impl Iterator<Item = &mut VecDeque<ProducerBatch>> {
+        self.queues
+            .values_mut()
+            .flat_map(|partitions| partitions.iter_mut())
+    }
+
+    /// Forgets the queues of topics with nothing queued.
+    pub fn remove_empty_queues(&mut self) {
+        self.queues
+            .retain(|_, partitions| partitions.iter().any(|deque| !deque.is_empty()));
     }
 
     /// Puts a batch back for a retry: by sequence number when it has one (so retries keep
@@ -314,18 +332,35 @@ impl Accumulator {
 
     /// How many batches are queued.
     pub fn queued_batches(&self) -> usize {
-        self.queues
-            .values()
-            .flat_map(BTreeMap::values)
-            .map(VecDeque::len)
-            .sum()
+        self.queues.values().flatten().map(VecDeque::len).sum()
     }
 
     /// Whether nothing is queued.
     pub fn is_empty(&self) -> bool {
-        self.queues
-            .values()
-            .flat_map(BTreeMap::values)
-            .all(VecDeque::is_empty)
+        self.queues.values().flatten().all(VecDeque::is_empty)
     }
+}
+
+/// Every queue of `queues` (an [`Accumulator`]'s) holding a batch, with its topic and
+/// partition, in `TopicPartition` order.
+pub fn queued_mut(
+    queues: &mut BTreeMap<String, TopicQueues>,
+) -> impl Iterator<Item = (&str, i32, &mut VecDeque<ProducerBatch>)> {
+    queues.iter_mut().flat_map(|(topic, partitions)| {
+        partitions
+            .iter_mut()
+            .enumerate()
+            .filter(|(_, deque)| !deque.is_empty())
+            .map(move |(index, deque)| (topic.as_str(), partition_number(index), deque))
+    })
+}
+
+/// A partition's index in its topic's queues (`None` for a negative number).
+fn partition_index(partition: i32) -> Option<usize> {
+    usize::try_from(partition).ok()
+}
+
+/// The partition number of a queue index (queues exist only for partition numbers).
+fn partition_number(index: usize) -> i32 {
+    i32::try_from(index).unwrap_or(i32::MAX)
 }

@@ -29,6 +29,8 @@ use crate::cluster::timer::Timer;
 use crate::error::{ErrorCode, KafkaError};
 use crate::ids::{PartitionId, ProducerId, TopicPartition};
 use crate::kinds::{Acks, CompressionType};
+use crate::log::record_size::{RecordBody, RECORD_BATCH_OVERHEAD};
+use crate::log::Header;
 use crate::network::{ClientId, NodeId};
 use crate::protocol::{Body, TxnBody};
 
@@ -277,9 +279,10 @@ impl Producer {
                 ),
             ));
         }
-        let size = self.check_size(record)?;
+        let parts = RecordParts::of(record);
+        self.check_size(parts.serialized_size)?;
         self.metadata.want(&record.topic);
-        let outcome = match self.try_accumulate(record, size, ctx) {
+        let outcome = match self.try_accumulate(record, &parts, ctx) {
             Ok(accumulated) => Some(accumulated),
             Err(NotAccumulated::Blocked) => {
                 self.block(record.clone(), reported, ctx);
@@ -299,10 +302,9 @@ impl Producer {
         Ok(outcome)
     }
 
-    /// `max.request.size` and `buffer.memory` checks of `KafkaProducer.ensureValidRecordSize`.
-    /// Returns the record's [`serialized_size`].
-    fn check_size(&self, record: &NewRecord) -> Result<i64, KafkaError> {
-        let size = serialized_size(record);
+    /// `max.request.size` and `buffer.memory` checks of `KafkaProducer.ensureValidRecordSize`,
+    /// given the record's [`serialized_size`].
+    fn check_size(&self, size: i64) -> Result<(), KafkaError> {
         if size > i64::from(self.rules.max_request_size) {
             return Err(KafkaError::new(
                 ErrorCode::MessageTooLarge,
@@ -320,14 +322,14 @@ impl Producer {
                 ),
             ));
         }
-        Ok(size)
+        Ok(())
     }
 
-    /// Puts the record, of [`serialized_size`] `size`, in a batch if metadata and memory allow.
+    /// Puts the record, whose `parts` are given, in a batch if metadata and memory allow.
     fn try_accumulate(
         &mut self,
         record: &NewRecord,
-        size: i64,
+        parts: &RecordParts,
         ctx: &mut Ctx,
     ) -> Result<Accumulated, NotAccumulated> {
         // Known topic with partitions (a topic whose metadata lists none is still being
@@ -348,7 +350,7 @@ impl Producer {
                 ),
             )));
         }
-        let memory = Accumulator::memory_for(size as i32, self.rules.batch_size);
+        let memory = Accumulator::memory_for(parts.serialized_size as i32, self.rules.batch_size);
         let key = record.key.as_deref().map(str::as_bytes);
         let routing_key = if self.rules.ignore_keys { None } else { key };
         let outgoing = Outgoing {
@@ -362,12 +364,12 @@ impl Producer {
         let (partition, routing) = self.router.route(outgoing, ctx.rng);
         let topic = record.topic.as_str();
         let timestamp_ms = record.timestamp_ms.unwrap_or(ctx.clock_ms);
-        let headers = record.log_headers();
         let new_record = NewRecordRef {
             timestamp_ms,
             key,
             value: record.value.as_deref().map(str::as_bytes),
-            headers: &headers,
+            headers: &parts.headers,
+            body: parts.body,
         };
         let buffer_memory = self.rules.buffer_memory;
         let transactions = &mut self.transactions;
@@ -451,8 +453,8 @@ impl Producer {
                 still_blocked.push_back(blocked);
                 continue;
             }
-            let size = serialized_size(&blocked.record);
-            match self.try_accumulate(&blocked.record, size, ctx) {
+            let parts = RecordParts::of(&blocked.record);
+            match self.try_accumulate(&blocked.record, &parts, ctx) {
                 Ok(accumulated) => {
                     if blocked.reported {
                         ctx.emit(EventKind::RecordAccumulated {
@@ -674,15 +676,34 @@ enum NotAccumulated {
 /// A record's size as `KafkaProducer` estimates it for the size checks: the record in a batch
 /// of its own (`AbstractRecords.estimateSizeInBytesUpperBound`).
 fn serialized_size(record: &NewRecord) -> i64 {
-    let headers = record.log_headers();
-    crate::log::record_size::default_record_size_in_bytes(
-        0,
-        0,
-        record.key.as_deref().map(str::as_bytes),
-        record.value.as_deref().map(str::as_bytes),
-        &headers,
-    )
-    .saturating_add(i64::from(crate::log::record_size::RECORD_BATCH_OVERHEAD))
+    RecordParts::of(record).serialized_size
+}
+
+/// What a send works out once about its record: its headers as the log stores them, the
+/// size of its body and its [`serialized_size`].
+struct RecordParts {
+    headers: Vec<Header>,
+    body: RecordBody,
+    serialized_size: i64,
+}
+
+impl RecordParts {
+    fn of(record: &NewRecord) -> RecordParts {
+        let headers = record.log_headers();
+        let body = RecordBody::of(
+            record.key.as_deref().map(str::as_bytes),
+            record.value.as_deref().map(str::as_bytes),
+            &headers,
+        );
+        let serialized_size = body
+            .size_in_bytes(0, 0)
+            .saturating_add(i64::from(RECORD_BATCH_OVERHEAD));
+        RecordParts {
+            headers,
+            body,
+            serialized_size,
+        }
+    }
 }
 
 /// The request id of a producer's request.

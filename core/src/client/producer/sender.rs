@@ -27,7 +27,7 @@ use crate::log::ProducedBatch;
 use crate::network::NodeId;
 use crate::protocol::{Body, ProduceRequest, ProduceResponse, TxnBody};
 
-use super::accumulator::ProducerBatch;
+use super::accumulator::{queued_mut, ProducerBatch};
 use super::{Producer, ProducerTimer};
 
 /// A Produce request awaiting its answer.
@@ -58,12 +58,7 @@ impl Producer {
         // The queues are taken out while the sender walks them (nothing below touches them
         // through `self`), so no partition name is cloned on each run.
         let mut queues = std::mem::take(&mut self.accumulator.queues);
-        let partitions = queues.iter_mut().flat_map(|(topic, partitions)| {
-            partitions
-                .iter_mut()
-                .map(move |(partition, deque)| (topic.as_str(), *partition, deque))
-        });
-        for (topic, partition, deque) in partitions {
+        for (topic, partition, deque) in queued_mut(&mut queues) {
             let Some(leader) = self.metadata.leader_of(topic, partition) else {
                 needs_metadata = true;
                 continue;
@@ -393,7 +388,7 @@ impl Producer {
             .accumulator
             .queues
             .values()
-            .flat_map(|partitions| partitions.values())
+            .flatten()
             .filter_map(|deque| deque.front())
             .map(|batch| batch.created_ms + timeout_ms)
             .min()
