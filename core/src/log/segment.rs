@@ -164,8 +164,21 @@ impl LogSegment {
     /// Index of the first batch whose last offset is at or above `offset` (the batch holding
     /// `offset`, or the next one after a gap); `batches().len()` when there is none.
     pub fn batch_index_from(&self, offset: Offset) -> usize {
-        self.batches
-            .partition_point(|batch| batch.last_offset() < offset)
+        // Followers and consumers mostly read the last few batches: search back from the end
+        // in doubling steps, then bisect the span found (each probe reads a batch behind its
+        // `Arc`, so a plain bisection of a long segment misses the cache at every step).
+        let below = |batch: &Arc<RecordBatch>| batch.last_offset() < offset;
+        let mut end = self.batches.len();
+        let mut step = 1;
+        while end > 0 {
+            let probe = end.saturating_sub(step);
+            if below(&self.batches[probe]) {
+                return probe + 1 + self.batches[probe + 1..end].partition_point(below);
+            }
+            end = probe;
+            step *= 2;
+        }
+        0
     }
 
     /// `LogSegment.truncateTo`: drops every batch whose last offset is at or above `offset`
@@ -260,5 +273,26 @@ mod tests {
         assert_eq!(segment.batch_index_from(Offset(11)), 0);
         assert_eq!(segment.batch_index_from(Offset(12)), 1);
         assert_eq!(segment.batch_index_from(Offset(16)), 2);
+    }
+
+    #[test]
+    fn batch_index_from_agrees_with_a_bisection_everywhere() {
+        let mut segment = LogSegment::new(Offset(0), 0);
+        assert_eq!(segment.batch_index_from(Offset(0)), 0);
+        let mut base = 0;
+        for count in 1..40 {
+            segment.append(batch(base, count % 3 + 1, 0), 0);
+            base += i64::from(count % 3 + 1) + i64::from(count % 2);
+        }
+        for offset in -1..base + 2 {
+            let expected = segment
+                .batches()
+                .partition_point(|batch| batch.last_offset() < Offset(offset));
+            assert_eq!(
+                segment.batch_index_from(Offset(offset)),
+                expected,
+                "{offset}"
+            );
+        }
     }
 }
