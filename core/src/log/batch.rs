@@ -199,6 +199,15 @@ impl RecordBatch {
         })
     }
 
+    /// The offsets of the records, in order (what [`records`](Self::records) yields, without
+    /// reading the records).
+    pub fn offsets(&self) -> impl Iterator<Item = Offset> + '_ {
+        let base_offset = self.base_offset.0;
+        self.records
+            .offset_deltas()
+            .map(move |delta| Offset(base_offset.saturating_add(i64::from(delta))))
+    }
+
     /// The coordinator epoch of a transaction marker (`EndTransactionMarker.coordinatorEpoch`).
     pub fn coordinator_epoch(&self) -> Option<i32> {
         self.control?;

@@ -68,11 +68,15 @@ impl Consumer {
         let polled = self.take_records(ctx);
         let count: i64 = polled.iter().map(|p| i64::from(p.records)).sum();
         self.send_fetches(ctx);
-        let positions = self.commits.consumed.clone();
+        // The positions are copied only for an application that commits them (not on every
+        // poll of one that does not).
         match self.policy.commits {
-            AppCommits::BeforeProcessing { sync } if count > 0 => self.commit(positions, sync, ctx),
+            AppCommits::BeforeProcessing { sync } if count > 0 => {
+                let positions = self.commits.consumed.clone();
+                self.commit(positions, sync, ctx);
+            }
             AppCommits::AfterProcessing { .. } if count > 0 => {
-                self.processing.commit_after = Some(positions);
+                self.processing.commit_after = Some(self.commits.consumed.clone());
             }
             _ => {}
         }
@@ -116,20 +120,17 @@ impl Consumer {
     fn take_records(&mut self, ctx: &mut Ctx) -> Vec<Polled> {
         let mut budget = i64::from(self.rules.max_poll_records.max(1));
         let mut polled = Vec::new();
-        let partitions: Vec<TopicPartition> = self.assigned.keys().cloned().collect();
         let read_committed = self.rules.isolation_level == IsolationLevel::ReadCommitted;
-        for partition in partitions {
+        // Walks the assignment in place: a poll that finds nothing copies no partition name.
+        for (partition, assigned) in &mut self.assigned {
             if budget == 0 {
                 break;
             }
-            let Some(assigned) = self.assigned.get_mut(&partition) else {
-                continue;
-            };
             let Some(mut position) = assigned.position else {
                 continue;
             };
             let start = position;
-            let shared_partition = Arc::new(partition.clone());
+            let mut shared_partition: Option<Arc<TopicPartition>> = None;
             let mut first: Option<Offset> = None;
             let mut last = position;
             let mut records = 0;
@@ -148,7 +149,7 @@ impl Consumer {
                 }
                 let mut exhausted = true;
                 let mut run: Option<(Offset, usize)> = None;
-                for (offset, _) in batch.records() {
+                for offset in batch.offsets() {
                     if offset < position {
                         continue;
                     }
@@ -164,8 +165,10 @@ impl Consumer {
                     run.get_or_insert((offset, 0)).1 += 1;
                 }
                 if let Some((run_first, run_records)) = run {
+                    let shared =
+                        shared_partition.get_or_insert_with(|| Arc::new(partition.clone()));
                     self.recent.push(DeliveredRun {
-                        partition: Arc::clone(&shared_partition),
+                        partition: Arc::clone(shared),
                         batch: Arc::clone(&batch),
                         first: run_first,
                         last,
@@ -186,7 +189,7 @@ impl Consumer {
             if let Some(first_offset) = first {
                 self.records_delivered += i64::from(records);
                 polled.push(Polled {
-                    partition,
+                    partition: partition.clone(),
                     first_offset,
                     last_offset: last,
                     records,
