@@ -259,6 +259,19 @@ impl Producer {
         reported: bool,
         ctx: &mut Ctx,
     ) -> Result<Option<Accumulated>, KafkaError> {
+        self.send_record(record, reported, TopicWanted::Maybe, ctx)
+    }
+
+    /// [`send`](Self::send), told whether the record's topic is already among the topics
+    /// the metadata wants (so a workload, sending one topic's records in a loop, looks it up
+    /// once rather than once per record).
+    fn send_record(
+        &mut self,
+        record: &NewRecord,
+        reported: bool,
+        wanted: TopicWanted,
+        ctx: &mut Ctx,
+    ) -> Result<Option<Accumulated>, KafkaError> {
         if self.closed {
             return Err(KafkaError::new(
                 ErrorCode::IllegalState,
@@ -281,7 +294,9 @@ impl Producer {
         }
         let parts = RecordParts::of(record);
         self.check_size(parts.serialized_size)?;
-        self.metadata.want(&record.topic);
+        if wanted == TopicWanted::Maybe {
+            self.metadata.want(&record.topic);
+        }
         let outcome = match self.try_accumulate(record, &parts, ctx) {
             Ok(accumulated) => Some(accumulated),
             Err(NotAccumulated::Blocked) => {
@@ -663,6 +678,16 @@ impl Producer {
             && self.blocked.is_empty()
             && transactions_idle
     }
+}
+
+/// Whether a send's topic is known to be among the topics the metadata wants (topics are
+/// never taken out of it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum TopicWanted {
+    /// An earlier send of the same topic got past the want.
+    Already,
+    /// Not known: the send adds it.
+    Maybe,
 }
 
 /// Why a record did not join a batch.

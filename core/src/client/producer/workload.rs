@@ -10,7 +10,7 @@ use crate::cluster::command::{NewRecord, Workload};
 use crate::cluster::context::Ctx;
 use crate::cluster::timer::Timer;
 
-use super::{Producer, ProducerTimer};
+use super::{Producer, ProducerTimer, TopicWanted};
 
 /// How often the workload sends, in simulated ms.
 pub const TICK_MS: i64 = 10;
@@ -70,30 +70,43 @@ impl Producer {
         let first = state.generated;
         state.generated += due.max(0);
         self.workload = Some(state);
+        // The prefixes are written once; each record rewrites only what follows them.
+        if let Some(key) = record.key.as_mut() {
+            key.push_str(KEY_PREFIX);
+        }
+        if let Some(value) = record.value.as_mut() {
+            value.push_str(VALUE_PREFIX);
+        }
+        // Once a record got past send()'s checks, its topic is among the wanted ones.
+        let mut wanted = TopicWanted::Maybe;
         for index in first..first + due.max(0) {
             if let Some(key) = record.key.as_mut() {
-                key.clear();
-                key.push_str("key-");
+                key.truncate(KEY_PREFIX.len());
                 key.push_str(digits.format(index % distinct));
             }
             if let Some(value) = record.value.as_mut() {
-                value.clear();
-                value.push_str("value-");
+                value.truncate(VALUE_PREFIX.len());
                 value.push_str(digits.format(index));
                 while value.len() < value_bytes {
                     let padding = (value_bytes - value.len()).min(PADDING.len());
                     value.push_str(&PADDING[..padding]);
                 }
             }
-            if self.send(&record, false, ctx).is_err() {
+            if self.send_record(&record, false, wanted, ctx).is_err() {
                 break;
             }
+            wanted = TopicWanted::Already;
         }
         if self.workload.is_some() {
             ctx.after(TICK_MS, Timer::Producer(ProducerTimer::Workload));
         }
     }
 }
+
+/// What every key starts with.
+const KEY_PREFIX: &str = "key-";
+/// What every value starts with.
+const VALUE_PREFIX: &str = "value-";
 
 /// Dots the values are padded with, copied a slice at a time.
 const PADDING: &str = "................................................................";
