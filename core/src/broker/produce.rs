@@ -200,25 +200,25 @@ impl Broker {
         let Some(produce) = self.purgatory.produces.get(&id) else {
             return true;
         };
+        // Looking stops at the first partition still waiting (most checks, as the high
+        // watermark moves one fetch at a time): nothing is decided until all are.
         let mut decided = Vec::with_capacity(produce.partitions.len());
         for status in &produce.partitions {
-            decided.push(if status.done || status.result.is_err() {
-                Some(status.result.clone())
+            let outcome = if status.done || status.result.is_err() {
+                status.result.clone()
             } else {
-                self.replication_outcome(&status.partition, status.required_offset)
-                    .map(|outcome| outcome.and(status.result.clone()))
-            });
-        }
-        if decided.iter().any(Option::is_none) {
-            return false;
+                match self.replication_outcome(&status.partition, status.required_offset) {
+                    Some(outcome) => outcome.and(status.result.clone()),
+                    None => return false,
+                }
+            };
+            decided.push(outcome);
         }
         let Some(mut produce) = self.purgatory.take_produce(id) else {
             return true;
         };
         for (status, outcome) in produce.partitions.iter_mut().zip(decided) {
-            if let Some(outcome) = outcome {
-                status.result = outcome;
-            }
+            status.result = outcome;
             status.done = true;
         }
         self.answer_produce(produce, ctx);
