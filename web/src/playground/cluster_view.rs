@@ -405,6 +405,13 @@ fn ReplicaChip(
         replica.with_untracked(ReplicaVm::role_words)
     });
     let description = move || replica.with(ReplicaVm::description);
+    let offsets = Memo::new(move |_| {
+        replica.with(|r| format!("LEO {} · HW {}", r.log_end_offset, r.high_watermark.max(0)))
+    });
+    // The offsets are laid out apart from the page (see `.replica-offsets-text`): their box
+    // is as wide as their text, in characters of the monospaced font, and changes size only
+    // when the text's length does.
+    let width = Memo::new(move |_| offsets.with(|o| o.chars().count()));
     let role = move || state.with(|s| s.0);
     let in_sync = move || state.with(|s| s.1);
     let select = {
@@ -439,9 +446,9 @@ fn ReplicaChip(
                 </span>
                 <span class="replica-name" aria-hidden="true">{partition.to_string()}</span>
                 <span class="replica-offsets" aria-hidden="true">
-                    {move || {
-                        replica.with(|r| format!("LEO {} · HW {}", r.log_end_offset, r.high_watermark.max(0)))
-                    }}
+                    <span class="replica-offsets-text" style:width=move || format!("{}ch", width.get())>
+                        {move || offsets.get()}
+                    </span>
                 </span>
             </button>
         </li>

@@ -287,13 +287,15 @@ pub fn Topology(
     nodes: Memo<Vec<NodeVm>>,
     /// The messages in flight, updated every frame.
     in_flight: Memo<InFlightVm>,
+    /// The caption counting them: a text to read, so it follows a few times a second rather
+    /// than every frame (a changed text costs the page a layout).
+    summary: Memo<String>,
     /// True when the learner asked for reduced motion.
     reduced_motion: Signal<bool>,
 ) -> impl IntoView {
     let dots = move |requests: bool| {
         in_flight.with(|t| dots_path(&t.messages, requests, reduced_motion.get()))
     };
-    let summary = move || in_flight.with(in_flight_summary);
     view! {
         <figure class="topology" class:topology-crowded=move || nodes.with(|nodes| nodes.iter().any(|node| node.crowded))>
             <svg
@@ -313,7 +315,7 @@ pub fn Topology(
                 <path class="message message-request" data-testid="request-dots" d=move || dots(true)></path>
                 <path class="message message-response" data-testid="response-dots" d=move || dots(false)></path>
             </svg>
-            <figcaption class="hint" data-testid="in-flight-summary">{summary}</figcaption>
+            <figcaption class="hint" data-testid="in-flight-summary">{move || summary.get()}</figcaption>
         </figure>
     }
 }

@@ -56,7 +56,7 @@ use self::groups_panel::{groups_vm, GroupsPanel};
 use self::intent::{update, Effect};
 use self::keyboard::{focus_of, shortcut, Shortcut, HELP};
 use self::log_view::{log_vm, LogPanel};
-use self::messages::{in_flight_vm, topology_nodes, Topology};
+use self::messages::{in_flight_summary, in_flight_vm, topology_nodes, Topology};
 use self::model::Model;
 use self::producer_panel::{producer_vm, ProducerPanel};
 use self::session::Session;
@@ -301,6 +301,10 @@ pub fn Playground(
             model.with_value(|m| in_flight_vm(&m.session.shell().cluster, nodes, fraction))
         })
     });
+    let in_flight_caption = Memo::new(move |_| {
+        panels_tick.track();
+        in_flight.with_untracked(in_flight_summary)
+    });
     let selected = Memo::new(move |_| {
         action_tick.track();
         model.with_value(|m| m.selected_partition.clone())
@@ -390,7 +394,7 @@ pub fn Playground(
                 <Show when=move || panels.cluster>
                     <section class="panel panel-cluster" data-testid="cluster-panel" aria-labelledby="cluster-title">
                         <h3 id="cluster-title">"Cluster"</h3>
-                        <Topology nodes=nodes in_flight=in_flight reduced_motion=reduced_motion />
+                        <Topology nodes=nodes in_flight=in_flight summary=in_flight_caption reduced_motion=reduced_motion />
                         <ClusterPicture cluster=picture selected=selected dispatch=dispatch />
                         <label class="field field-check">
                             <input type="checkbox" prop:checked=show_internal

@@ -116,7 +116,7 @@ pub fn TimeControls(
                 <button type="button" data-testid="skip-10s" on:click=move |_| dispatch.run(Intent::Skip(10_000))>"+10 s"</button>
                 <p class="clock" data-testid="clock" data-now-ms=move || clock.with(|c| c.now_ms)>
                     <span class="visually-hidden">"Simulated time "</span>
-                    {move || time_text(clock.with(|c| c.now_ms))}
+                    <span class="clock-time">{move || time_text(clock.with(|c| c.now_ms))}</span>
                 </p>
             </div>
             <label class="field speed">
