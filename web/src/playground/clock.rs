@@ -1,11 +1,14 @@
 //! Simulated time against the wall clock: the speed (a log scale from 1/1000 to 1000 times
-//! real time), how much simulated time a frame covers, and the animation-frame loop that runs
-//! only while playing. Paused, nothing is scheduled: no timer, no animation frame.
+//! real time), how much simulated time a frame covers, how much of a frame the simulation may
+//! take, and the animation-frame loop that runs only while playing. Paused, nothing is
+//! scheduled: no timer, no animation frame.
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use leptos::prelude::{request_animation_frame_with_handle, AnimationFrameRequestHandle};
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::{JsCast, JsValue};
 
 /// The speed slider's range, in tenths of a power of ten: -30 is 1/1000, 30 is 1000 times.
 pub const SPEED_MIN: i32 = -30;
@@ -14,12 +17,21 @@ pub const SPEED_MAX: i32 = 30;
 pub const DEFAULT_SPEED: i32 = -17;
 /// A frame never covers more wall time than this (after a stall or a hidden tab).
 const MAX_FRAME_WALL_MS: f64 = 100.0;
-/// Simulation work per frame stops after this many ms, so a frame stays smooth: at full speed
-/// the simulation takes all of it, and drawing the frame takes about as much again. With
-/// 5 ms, a plain frame of the largest preset took about 10 ms of the main thread; with 3 ms,
-/// about 7 ms. The price: at full speed that preset runs about 10 s of cluster time per second
-/// instead of about 20 (measured side by side in headless Chromium).
-pub const FRAME_BUDGET_MS: f64 = 3.0;
+/// What a frame aims to cost the main thread, simulation and drawing together. Issue 5 asks
+/// for at most 8 ms at the 95th percentile on the largest preset at full speed, and a frame
+/// still costs 2 to 3 ms more than foreseen often enough to set that percentile. Measured side
+/// by side there (headless Chromium, 2 cores, 14 s each): with 6 ms, p95 8.5 to 8.8 ms and 80
+/// to 105 s simulated; with a fixed 3 ms simulation share instead of this budget, p95 10.6 to
+/// 11.6 ms and 185 to 220 s simulated. At full speed this trades simulated time, which runs
+/// far faster than anyone can follow either way, for smooth frames.
+pub const FRAME_TARGET_MS: f64 = 6.0;
+/// The simulation's share of a frame never falls below this, so time moves on at a useful
+/// pace even on a busy machine, where every frame's drawing takes longer...
+const MIN_SIMULATION_MS: f64 = 1.0;
+/// ...and never rises above this, even when drawing costs next to nothing.
+const MAX_SIMULATION_MS: f64 = 4.0;
+/// What the drawing of a kind of frame is assumed to cost before one was measured.
+const FIRST_DRAWING_MS: f64 = 4.0;
 
 /// Simulated ms per wall ms at a slider position.
 pub fn speed(step: i32) -> f64 {
@@ -66,26 +78,100 @@ impl Pacer {
     }
 }
 
-/// The animation-frame loop: calls `on_frame(wall ms since the last frame)` each frame while
-/// it returns true. Stopping cancels the pending frame, so nothing stays scheduled.
+/// Splits each frame between the simulation and the drawing.
+///
+/// At full speed the simulation could take every frame whole, so it stops when its share is
+/// spent. The share is what [`FRAME_TARGET_MS`] leaves after the frame's drawing, and the
+/// drawing depends on what the frame redraws: only the clock and the requests in flight, or
+/// also a broker card, the partition table, the groups. So the budget keeps an estimate of the
+/// drawing per kind of frame, measured on the frames before (by [`FrameLoop`]). The estimate
+/// rises at once to a costlier frame and sinks slowly, so it follows the slow frames of a kind,
+/// which are the ones that break the target. The price is simulated time: a frame that draws
+/// more simulates less.
+#[derive(Debug, Clone)]
+pub struct FrameBudget {
+    drawing_ms: Vec<f64>,
+}
+
+impl FrameBudget {
+    /// A budget for frames of `kinds` kinds, numbered from 0.
+    pub fn new(kinds: usize) -> FrameBudget {
+        FrameBudget {
+            drawing_ms: vec![FIRST_DRAWING_MS; kinds.max(1)],
+        }
+    }
+
+    /// The simulation's share, in ms, of a frame of this kind.
+    pub fn simulation_ms(&self, kind: usize) -> f64 {
+        (FRAME_TARGET_MS - self.drawing(kind)).clamp(MIN_SIMULATION_MS, MAX_SIMULATION_MS)
+    }
+
+    /// Learns from a finished frame: it took `frame_ms` of the main thread in all, of which
+    /// `simulation_ms` simulating.
+    pub fn record(&mut self, kind: usize, frame_ms: f64, simulation_ms: f64) {
+        let index = kind.min(self.drawing_ms.len() - 1);
+        let drawing = (frame_ms - simulation_ms).max(0.0);
+        let estimate = &mut self.drawing_ms[index];
+        let weight = if drawing > *estimate { 0.5 } else { 0.1 };
+        *estimate += (drawing - *estimate) * weight;
+    }
+
+    fn drawing(&self, kind: usize) -> f64 {
+        self.drawing_ms[kind.min(self.drawing_ms.len() - 1)]
+    }
+}
+
+/// The animation-frame loop: calls `on_frame(wall ms since the last frame, the last frame's
+/// main-thread ms)` each frame while it returns true. Stopping cancels the pending frame, so
+/// nothing stays scheduled.
+///
+/// A frame's main-thread time runs from its callback to the end of its drawing (style, layout,
+/// paint), which no callback sees: the loop posts a message at the end of each callback, and a
+/// message is delivered in the task after the frame is drawn. That is how the frame benchmark
+/// measures too.
 #[derive(Clone)]
 pub struct FrameLoop {
     inner: Rc<Inner>,
 }
 
+/// What `on_frame` is told of the frames so far.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct FrameTimes {
+    /// Wall ms since the last frame.
+    pub wall_ms: f64,
+    /// The main-thread ms of the last frame, callback and drawing, if it was measured.
+    pub last_frame_ms: Option<f64>,
+}
+
+type OnFrame = Box<dyn Fn(FrameTimes) -> bool>;
+
 struct Inner {
     handle: RefCell<Option<AnimationFrameRequestHandle>>,
     last_ms: Cell<Option<f64>>,
-    on_frame: Box<dyn Fn(f64) -> bool>,
+    /// When the current frame's callback started.
+    frame_start_ms: Cell<Option<f64>>,
+    /// The last frame's main-thread ms, set when its message arrives.
+    last_frame_ms: Cell<Option<f64>>,
+    /// The channel whose message marks the end of a frame's drawing (made on first use).
+    probe: RefCell<Option<FrameProbe>>,
+    on_frame: OnFrame,
+}
+
+struct FrameProbe {
+    channel: web_sys::MessageChannel,
+    _on_message: Closure<dyn FnMut()>,
 }
 
 impl FrameLoop {
     /// A stopped loop around `on_frame`.
-    pub fn new(on_frame: impl Fn(f64) -> bool + 'static) -> FrameLoop {
+    pub fn new(on_frame: impl Fn(FrameTimes) -> bool + 'static) -> FrameLoop {
         FrameLoop {
             inner: Rc::new(Inner {
                 handle: RefCell::new(None),
                 last_ms: Cell::new(None),
+                frame_start_ms: Cell::new(None),
+                last_frame_ms: Cell::new(None),
+                probe: RefCell::new(None),
                 on_frame: Box::new(on_frame),
             }),
         }
@@ -104,6 +190,8 @@ impl FrameLoop {
             handle.cancel();
         }
         self.inner.last_ms.set(None);
+        self.inner.frame_start_ms.set(None);
+        self.inner.last_frame_ms.set(None);
     }
 
     pub fn is_running(&self) -> bool {
@@ -116,17 +204,53 @@ fn schedule(inner: Rc<Inner>) {
     let handle = request_animation_frame_with_handle(move || {
         next.handle.borrow_mut().take();
         let now = now_ms();
-        let elapsed = next
+        let wall_ms = next
             .last_ms
             .replace(Some(now))
             .map_or(16.0, |last| now - last);
-        if (next.on_frame)(elapsed) {
+        let times = FrameTimes {
+            wall_ms,
+            last_frame_ms: next.last_frame_ms.take(),
+        };
+        next.frame_start_ms.set(Some(now));
+        if (next.on_frame)(times) {
+            post_end_of_frame(&next);
             schedule(next);
         } else {
             next.last_ms.set(None);
+            next.frame_start_ms.set(None);
         }
     });
     *inner.handle.borrow_mut() = handle.ok();
+}
+
+/// Posts the message that arrives once the frame is drawn, and records the frame's time then.
+fn post_end_of_frame(inner: &Rc<Inner>) {
+    let mut probe = inner.probe.borrow_mut();
+    if probe.is_none() {
+        let Ok(channel) = web_sys::MessageChannel::new() else {
+            return;
+        };
+        let weak = Rc::downgrade(inner);
+        let on_message = Closure::<dyn FnMut()>::new(move || {
+            if let Some(inner) = weak.upgrade() {
+                if let Some(start) = inner.frame_start_ms.take() {
+                    inner.last_frame_ms.set(Some(now_ms() - start));
+                }
+            }
+        });
+        channel
+            .port1()
+            .set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        *probe = Some(FrameProbe {
+            channel,
+            _on_message: on_message,
+        });
+    }
+    if let Some(probe) = probe.as_ref() {
+        // A failed post only leaves this frame unmeasured.
+        let _ = probe.channel.port2().post_message(&JsValue::NULL);
+    }
 }
 
 /// `performance.now()`, or 0 where there is none.
@@ -162,5 +286,36 @@ mod tests {
         // 100 frames of 16 ms at ×0.01995 are 31.9 simulated ms.
         assert_eq!(total, 31);
         assert_eq!(Pacer::default().simulated_ms(10_000.0, 0), 100);
+    }
+
+    #[test]
+    fn a_frame_that_draws_more_simulates_less() {
+        let mut budget = FrameBudget::new(2);
+        for _ in 0..50 {
+            // Kind 0 draws in 0.5 ms, kind 1 in all but 1.5 ms of the target.
+            budget.record(0, 3.5, 3.0);
+            budget.record(1, FRAME_TARGET_MS - 1.5 + 1.0, 1.0);
+        }
+        assert_eq!(budget.simulation_ms(0), MAX_SIMULATION_MS);
+        assert!((budget.simulation_ms(1) - 1.5).abs() < 0.05);
+        for _ in 0..50 {
+            budget.record(1, 30.0, 1.0);
+        }
+        assert_eq!(budget.simulation_ms(1), MIN_SIMULATION_MS);
+        // A kind out of range counts as the last one, never a panic.
+        assert_eq!(budget.simulation_ms(9), budget.simulation_ms(1));
+    }
+
+    #[test]
+    fn the_drawing_estimate_rises_at_once_and_sinks_slowly() {
+        let mut budget = FrameBudget::new(1);
+        let first = budget.simulation_ms(0);
+        assert!((first - (FRAME_TARGET_MS - FIRST_DRAWING_MS)).abs() < 1e-9);
+        budget.record(0, 7.0, 2.0);
+        // Half the way from 4 to 5 ms of drawing at once.
+        assert!((budget.simulation_ms(0) - (FRAME_TARGET_MS - 4.5)).abs() < 1e-9);
+        budget.record(0, 2.0, 2.0);
+        // A frame that drew nothing takes off only a tenth of the estimate.
+        assert!((budget.simulation_ms(0) - (FRAME_TARGET_MS - 4.05)).abs() < 1e-9);
     }
 }

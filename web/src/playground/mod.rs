@@ -47,7 +47,7 @@ pub use intent::Intent;
 pub use presets::{Panels, PlaygroundSpec};
 
 use self::alerts::{alert_vms, AlertsPanel};
-use self::clock::{now_ms, FrameLoop, Pacer, DEFAULT_SPEED, FRAME_BUDGET_MS};
+use self::clock::{now_ms, FrameBudget, FrameLoop, FrameTimes, Pacer, DEFAULT_SPEED};
 use self::cluster_view::{
     cluster_vm_turn, partition_rows, CardsTurn, ClusterPicture, PartitionTable, CARD_PARTS,
 };
@@ -73,6 +73,35 @@ const SLOW_REFRESH_MS: f64 = 250.0;
 /// events, alerts, terminal). On the largest preset, a frame that redrew all nine broker cards
 /// took about 30 ms more than a frame that redrew nothing (headless Chromium, 2 cores).
 const SLOW_TURNS: usize = CARD_PARTS + 3;
+/// The kinds of frame the [`FrameBudget`] tells apart, by what they redraw besides the clock
+/// and the requests in flight: their drawing costs differ, so does their simulation's share.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum FrameKind {
+    Plain,
+    BrokerCard,
+    PartitionTable,
+    ConsumerGroups,
+    OtherPanels,
+    /// A save to local storage or a screen reader announcement.
+    SaveOrNarrate,
+}
+
+impl FrameKind {
+    const COUNT: usize = 6;
+
+    /// The kind of a frame with this slow turn (if any), saving or narrating or not.
+    fn of(turn: Option<usize>, saving_or_narrating: bool) -> FrameKind {
+        match turn {
+            _ if saving_or_narrating => FrameKind::SaveOrNarrate,
+            None => FrameKind::Plain,
+            Some(phase) if phase < CARD_PARTS => FrameKind::BrokerCard,
+            Some(phase) if phase == CARD_PARTS => FrameKind::PartitionTable,
+            Some(phase) if phase == CARD_PARTS + 1 => FrameKind::ConsumerGroups,
+            Some(_) => FrameKind::OtherPanels,
+        }
+    }
+}
+
 /// Wall ms between two saves while playing.
 const SAVE_EVERY_MS: f64 = 2_000.0;
 /// Wall ms between two screen reader announcements while playing.
@@ -119,6 +148,9 @@ pub fn Playground(
     let pacer = StoredValue::new_local(Pacer::default());
     let marks_ms = StoredValue::new_local((0.0f64, 0.0f64, 0.0f64));
     let slow_phase = StoredValue::new_local(0usize);
+    let budget = StoredValue::new_local(FrameBudget::new(FrameKind::COUNT));
+    // The last frame's kind and the ms it simulated, for the budget to learn from.
+    let last_frame = StoredValue::new_local(None::<(usize, f64)>);
 
     let save = move || {
         spec.with_value(|spec| model.with_value(|m| storage::save(spec, m)));
@@ -134,29 +166,41 @@ pub fn Playground(
         set_action_tick.update(|t| *t += 1);
     };
 
-    let frames = StoredValue::new_local(FrameLoop::new(move |wall_ms| {
+    let frames = StoredValue::new_local(FrameLoop::new(move |times: FrameTimes| {
         if !playing.get_untracked() {
             return false;
         }
+        if let (Some(frame_ms), Some((kind, simulation_ms))) =
+            (times.last_frame_ms, last_frame.get_value())
+        {
+            budget.update_value(|b| b.record(kind, frame_ms, simulation_ms));
+        }
         let started = now_ms();
+        // What this frame redraws is decided first, so the simulation knows its share.
+        let (slow, saved, narrated) = marks_ms.get_value();
+        let turn = (started - slow >= SLOW_REFRESH_MS / SLOW_TURNS as f64)
+            .then(|| slow_phase.get_value() % SLOW_TURNS);
+        let saving = started - saved >= SAVE_EVERY_MS;
+        let narrating = started - narrated >= NARRATE_EVERY_MS;
+        let kind = FrameKind::of(turn, saving || narrating) as usize;
+        let share_ms = budget.with_value(|b| b.simulation_ms(kind));
         let simulated = pacer
-            .try_update_value(|p| p.simulated_ms(wall_ms, speed_step.get_untracked()))
+            .try_update_value(|p| p.simulated_ms(times.wall_ms, speed_step.get_untracked()))
             .unwrap_or(0);
         let mut out_of_time = false;
         model.update_value(|m| {
             let target = m.session.now_ms() + simulated;
             m.session
-                .advance(target, &mut || now_ms() - started > FRAME_BUDGET_MS);
+                .advance(target, &mut || now_ms() - started > share_ms);
             m.absorb_events();
             out_of_time = !m.session.has_time_left();
         });
+        last_frame.set_value(Some((kind, now_ms() - started)));
         set_fraction.set(pacer.with_value(|p| p.fraction()));
         set_tick.update(|t| *t += 1);
         let now = now_ms();
-        let (slow, saved, narrated) = marks_ms.get_value();
         let mut next = (slow, saved, narrated);
-        if now - slow >= SLOW_REFRESH_MS / SLOW_TURNS as f64 {
-            let phase = slow_phase.get_value() % SLOW_TURNS;
+        if let Some(phase) = turn {
             if phase < CARD_PARTS {
                 set_cards_turn.set(CardsTurn::Part(phase));
                 set_slow_tick.update(|t| *t += 1);
@@ -166,11 +210,11 @@ pub fn Playground(
             slow_phase.set_value((phase + 1) % SLOW_TURNS);
             next.0 = now;
         }
-        if now - saved >= SAVE_EVERY_MS {
+        if saving {
             save();
             next.1 = now;
         }
-        if now - narrated >= NARRATE_EVERY_MS {
+        if narrating {
             set_narrate_tick.update(|t| *t += 1);
             next.2 = now;
         }
