@@ -9,9 +9,10 @@
 //! a part per turn, and the topology's nodes), `table_tick` (the partition table),
 //! `groups_tick` (consumer groups) and `panels_tick` (the log, producer, events, alerts,
 //! terminal); `action_tick` after every action only (the selected partition). Narrow memos
-//! compute each panel's view model from the model, so only what changed reaches the DOM.
-//! Time runs in an animation-frame loop that exists only while playing, bounded by a
-//! per-frame budget.
+//! compute each panel's view model from the model, and lists keep a signal per item
+//! ([`keyed`]), so only what changed reaches the DOM. Time runs in an animation-frame loop
+//! that exists only while playing; the simulation's share of each frame is what the drawing
+//! leaves of a frame's target ([`clock::FrameBudget`]).
 //!
 //! Where things are: [`session`] (the timeline), [`model`] and [`intent`] (state and updates),
 //! [`clock`] and [`timeline`] (time), [`cluster_view`], [`messages`], [`log_view`],
