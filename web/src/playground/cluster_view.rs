@@ -335,13 +335,13 @@ fn BrokerCard(
     dispatch: Callback<Intent>,
 ) -> impl IntoView {
     let head = Memo::new(move |_| broker.with(|b| Some(b.without_replicas())));
-    // A signal per chip, like the cards: a turn whose offsets moved on one replica rewrites
-    // that chip.
-    let chips = KeyedList::new(broker, |b: &BrokerVm| {
-        b.replicas
-            .iter()
-            .map(|r| (r.partition.clone(), r))
-            .collect()
+    let keys = Memo::new(move |_| {
+        broker.with(|b| {
+            b.replicas
+                .iter()
+                .map(|r| r.partition.clone())
+                .collect::<Vec<_>>()
+        })
     });
     let flag = move |f: fn(&BrokerVm) -> bool| move || head.with(|b| b.as_ref().is_some_and(f));
     let status = move || head.with(|b| b.as_ref().map(broker_status).unwrap_or_default());
@@ -370,12 +370,8 @@ fn BrokerCard(
                 <p class="broker-status" data-testid="broker-status">{status}</p>
             </header>
             <ul class="replicas" aria-label=move || format!("Replicas on broker {id}")>
-                <For each=move || chips.keys().get() key=|partition| partition.clone() let:partition>
-                    {chips
-                        .signal(&partition)
-                        .map(|replica| {
-                            view! { <ReplicaChip partition=partition broker_id=id replica=replica selected=selected dispatch=dispatch /> }
-                        })}
+                <For each=move || keys.get() key=|partition| partition.clone() let:partition>
+                    <ReplicaChip partition=partition broker_id=id broker=broker selected=selected dispatch=dispatch />
                 </For>
             </ul>
             <BrokerButtons broker=head on_action=on_action />
@@ -387,11 +383,20 @@ fn BrokerCard(
 fn ReplicaChip(
     partition: TopicPartition,
     broker_id: i32,
-    /// The replica, as the card last drew it.
-    replica: RwSignal<ReplicaVm>,
+    /// The card of the broker holding it.
+    broker: RwSignal<BrokerVm>,
     selected: Memo<Option<TopicPartition>>,
     dispatch: Callback<Intent>,
 ) -> impl IntoView {
+    // One memo per chip over its card, not a signal per chip as per card: a card's turn
+    // changes the offsets of nearly all its chips anyway, and each list kept as signals
+    // costs about 4 KB of gzipped WebAssembly.
+    let replica = {
+        let lookup = partition.clone();
+        Memo::new(move |_| {
+            broker.with(|b| b.replicas.iter().find(|r| r.partition == lookup).cloned())
+        })
+    };
     let is_selected = {
         let partition = partition.clone();
         move || selected.with(|s| s.as_ref() == Some(&partition))
@@ -399,14 +404,25 @@ fn ReplicaChip(
     // Role and ISR membership change rarely, offsets on every refresh: the chip's classes,
     // badge and tooltip follow this narrow memo, so a refresh that only moved offsets rewrites
     // only the offsets and the screen reader's description.
-    let state = Memo::new(move |_| replica.with(|r| (r.role, r.in_sync, r.badge())));
+    let state = Memo::new(move |_| {
+        replica.with(|r| {
+            r.as_ref().map_or((Role::Offline, false, ""), |r| {
+                (r.role, r.in_sync, r.badge())
+            })
+        })
+    });
     let tooltip = Memo::new(move |_| {
         state.track();
-        replica.with_untracked(ReplicaVm::role_words)
+        replica.with_untracked(|r| r.as_ref().map(ReplicaVm::role_words).unwrap_or_default())
     });
-    let description = move || replica.with(ReplicaVm::description);
+    let description =
+        move || replica.with(|r| r.as_ref().map(ReplicaVm::description).unwrap_or_default());
     let offsets = Memo::new(move |_| {
-        replica.with(|r| format!("LEO {} · HW {}", r.log_end_offset, r.high_watermark.max(0)))
+        replica.with(|r| {
+            r.as_ref()
+                .map(|r| format!("LEO {} · HW {}", r.log_end_offset, r.high_watermark.max(0)))
+                .unwrap_or_default()
+        })
     });
     // The offsets are laid out apart from the page (see `.replica-offsets-text`): their box
     // is as wide as their text, in characters of the monospaced font, and changes size only
@@ -457,7 +473,7 @@ fn ReplicaChip(
 
 /// The textual table of partitions, with "Kill leader" on each row.
 ///
-/// Rows are keyed by partition and their cells follow the row's own signal, so a refresh
+/// Rows are keyed by partition and their cells follow the row's own memo, so a refresh
 /// rewrites only the cells whose text changed instead of rebuilding every row whose offsets
 /// moved (under steady produce, all of them).
 #[component]
@@ -467,10 +483,12 @@ pub fn PartitionTable(
     /// Carries out what the learner asked for.
     dispatch: Callback<Intent>,
 ) -> impl IntoView {
-    let rows = KeyedList::new(rows, |rows: &Vec<PartitionRowVm>| {
-        rows.iter()
-            .map(|row| (row.partition.clone(), row))
-            .collect()
+    let partitions = Memo::new(move |_| {
+        rows.with(|rows| {
+            rows.iter()
+                .map(|row| row.partition.clone())
+                .collect::<Vec<_>>()
+        })
     });
     view! {
         <div class="table-scroll">
@@ -491,10 +509,8 @@ pub fn PartitionTable(
                     </tr>
                 </thead>
                 <tbody>
-                    <For each=move || rows.keys().get() key=|partition| partition.clone() let:partition>
-                        {rows
-                            .signal(&partition)
-                            .map(|row| view! { <PartitionRow partition=partition row=row dispatch=dispatch /> })}
+                    <For each=move || partitions.get() key=|partition| partition.clone() let:partition>
+                        <PartitionRow partition=partition rows=rows dispatch=dispatch />
                     </For>
                 </tbody>
             </table>
@@ -505,12 +521,17 @@ pub fn PartitionTable(
 #[component]
 fn PartitionRow(
     partition: TopicPartition,
-    /// The row, as the table last drew it.
-    row: RwSignal<PartitionRowVm>,
+    rows: Memo<Vec<PartitionRowVm>>,
     dispatch: Callback<Intent>,
 ) -> impl IntoView {
-    let cell = move |f: fn(&PartitionRowVm) -> String| move || row.with(f);
-    let leader = move || row.with(|r| r.leader);
+    let lookup = partition.clone();
+    let row = Memo::new(move |_| {
+        rows.with(|rows| rows.iter().find(|row| row.partition == lookup).cloned())
+    });
+    let cell = move |f: fn(&PartitionRowVm) -> String| {
+        move || row.with(|r| r.as_ref().map(f).unwrap_or_default())
+    };
+    let leader = move || row.with(|r| r.as_ref().and_then(|r| r.leader));
     let kill = {
         let partition = partition.clone();
         move |_| dispatch.run(Intent::KillLeader(partition.clone()))
@@ -525,7 +546,7 @@ fn PartitionRow(
             data-partition=partition.to_string()
             data-leader=move || leader().map(|l| l.to_string()).unwrap_or_default()
             data-isr=cell(|r| r.isr.clone())
-            class:row-warning=move || row.with(|r| r.under_replicated)
+            class:row-warning=move || row.with(|r| r.as_ref().is_some_and(|r| r.under_replicated))
         >
             <th scope="row">{partition.to_string()}</th>
             <td>{move || leader().map_or("none (offline)".to_owned(), |l| l.to_string())}</td>

@@ -8,7 +8,6 @@ use kplay_core::{AppCommits, Command, CommitPolicy, Subscription};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 
-use super::keyed::KeyedList;
 use super::model::Model;
 use super::Intent;
 
@@ -286,12 +285,9 @@ pub fn GroupsPanel(
             commits: CommitChoice::from_value(&commits.get_untracked()),
         });
     };
-    // A signal per group card and per offsets row (see `keyed`): a refresh wakes only what
-    // changed.
-    let cards = KeyedList::new(groups, |g: &GroupsVm| {
-        g.groups.iter().map(|g| (g.id.clone(), g)).collect()
+    let ids = Memo::new(move |_| {
+        groups.with(|g| g.groups.iter().map(|g| g.id.clone()).collect::<Vec<_>>())
     });
-    let ids = cards.keys();
     view! {
         <section class="panel" data-testid="groups-panel" aria-labelledby="groups-title">
             <h3 id="groups-title">"Consumer groups"</h3>
@@ -299,9 +295,7 @@ pub fn GroupsPanel(
                 <p class="hint">"No consumer group yet: add a consumer below."</p>
             </Show>
             <For each=move || ids.get() key=|id| id.clone() let:id>
-                {cards
-                    .signal(&id)
-                    .map(|group| view! { <GroupCard id=id group=group dispatch=dispatch /> })}
+                <GroupCard id=id groups=groups dispatch=dispatch />
             </For>
             <form class="controls" on:submit=add>
                 <fieldset>
@@ -358,19 +352,25 @@ pub fn GroupsPanel(
 }
 
 #[component]
-fn GroupCard(
-    id: String,
-    /// This group, as the panel last drew it.
-    group: RwSignal<GroupVm>,
-    dispatch: Callback<Intent>,
-) -> impl IntoView {
-    let field = move |f: fn(&GroupVm) -> String| move || group.with(f);
-    let members = Memo::new(move |_| group.with(|g| g.members.clone()));
-    let offsets = KeyedList::new(group, |g: &GroupVm| {
-        g.offsets
-            .iter()
-            .map(|row| (row.partition.clone(), row))
-            .collect()
+fn GroupCard(id: String, groups: Memo<GroupsVm>, dispatch: Callback<Intent>) -> impl IntoView {
+    let lookup = id.clone();
+    let group =
+        Memo::new(move |_| groups.with(|g| g.groups.iter().find(|g| g.id == lookup).cloned()));
+    let field = move |f: fn(&GroupVm) -> String| {
+        move || group.with(|g| g.as_ref().map(f).unwrap_or_default())
+    };
+    let members = Memo::new(move |_| {
+        group.with(|g| g.as_ref().map(|g| g.members.clone()).unwrap_or_default())
+    });
+    let offsets = Memo::new(move |_| {
+        group.with(|g| g.as_ref().map(|g| g.offsets.clone()).unwrap_or_default())
+    });
+    let partitions = Memo::new(move |_| {
+        offsets.with(|rows| {
+            rows.iter()
+                .map(|row| row.partition.clone())
+                .collect::<Vec<_>>()
+        })
     });
     view! {
         <article class="group" data-testid="group" data-group=id.clone()>
@@ -391,11 +391,11 @@ fn GroupCard(
             </ul>
             <figure class="lag-chart">
                 <svg viewBox=format!("0 0 {CHART_WIDTH} {CHART_HEIGHT}") role="img"
-                    aria-label=move || format!("Lag of group over time, up to {}", group.with(|g| g.lag_max))>
+                    aria-label=move || format!("Lag of group over time, up to {}", group.with(|g| g.as_ref().map_or(0, |g| g.lag_max)))>
                     <line x1="0" y1=CHART_HEIGHT - 1.0 x2=CHART_WIDTH y2=CHART_HEIGHT - 1.0 class="axis"></line>
                     <polyline points=field(|g| g.lag_points.clone()) class="lag-line"></polyline>
                 </svg>
-                <figcaption class="hint">{move || format!("Committed lag over time (max {})", group.with(|g| g.lag_max))}</figcaption>
+                <figcaption class="hint">{move || format!("Committed lag over time (max {})", group.with(|g| g.as_ref().map_or(0, |g| g.lag_max)))}</figcaption>
             </figure>
             <div class="table-scroll">
                 <table class="state-table">
@@ -410,10 +410,8 @@ fn GroupCard(
                         </tr>
                     </thead>
                     <tbody>
-                        <For each=move || offsets.keys().get() key=|partition| partition.clone() let:partition>
-                            {offsets
-                                .signal(&partition)
-                                .map(|row| view! { <OffsetRow partition=partition row=row /> })}
+                        <For each=move || partitions.get() key=|partition| partition.clone() let:partition>
+                            <OffsetRow partition=partition offsets=offsets />
                         </For>
                     </tbody>
                 </table>
@@ -425,12 +423,14 @@ fn GroupCard(
 /// One row of the offsets table, keyed by partition: a refresh rewrites only the cells whose
 /// text changed (offsets move all the time under load) instead of rebuilding the row.
 #[component]
-fn OffsetRow(
-    partition: String,
-    /// The row, as the group's card last drew it.
-    row: RwSignal<OffsetRowVm>,
-) -> impl IntoView {
-    let cell = move |f: fn(&OffsetRowVm) -> String| move || row.with(f);
+fn OffsetRow(partition: String, offsets: Memo<Vec<OffsetRowVm>>) -> impl IntoView {
+    let lookup = partition.clone();
+    let row = Memo::new(move |_| {
+        offsets.with(|rows| rows.iter().find(|row| row.partition == lookup).cloned())
+    });
+    let cell = move |f: fn(&OffsetRowVm) -> String| {
+        move || row.with(|r| r.as_ref().map(f).unwrap_or_default())
+    };
     view! {
         <tr>
             <th scope="row">{partition}</th>

@@ -1,11 +1,16 @@
-//! One signal per item of a keyed list (a broker card, a partition row), so that a refresh
-//! which changes a few items wakes only their part of the page.
+//! One signal per item of a keyed list (the broker cards), so that a refresh which changes a
+//! few items wakes only their part of the page.
 //!
 //! Why not one memo of the whole list, each item picking itself out of it? Because then any
 //! change marks every item's memos and effects in the reactive graph, and each of them checks
 //! itself again: on the largest preset, a refresh that moved one broker card's offsets made all
 //! 144 replica chips check themselves, which cost more than drawing the card. With a signal
 //! per item, a refresh sets only the signals whose item changed.
+//!
+//! It pays where a refresh changes few of many items, as a card's turn does. Where a refresh
+//! changes nearly every item anyway (the offsets rows of the table and the groups, a card's
+//! chips), one memo per item over the list does as well, and each list kept as signals costs
+//! about 4 KB of gzipped WebAssembly (the reactive types are generic over the item).
 
 use std::collections::BTreeMap;
 

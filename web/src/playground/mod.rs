@@ -9,7 +9,7 @@
 //! a part per turn, and the topology's nodes), `table_tick` (the partition table),
 //! `groups_tick` (consumer groups) and `panels_tick` (the log, producer, events, alerts,
 //! terminal); `action_tick` after every action only (the selected partition). Narrow memos
-//! compute each panel's view model from the model, and lists keep a signal per item
+//! compute each panel's view model from the model, and the broker cards keep a signal each
 //! ([`keyed`]), so only what changed reaches the DOM. Time runs in an animation-frame loop
 //! that exists only while playing; the simulation's share of each frame is what the drawing
 //! leaves of a frame's target ([`clock::FrameBudget`]).
