@@ -13,8 +13,10 @@ use std::path::{Path, PathBuf};
 /// (BTreeMap nodes, stable sorts, drops and clones), then Leptos, the kplay language and the
 /// lessons' text; 400 KB needs the core's code itself to shrink by half. Until then this
 /// ceiling sits just above today's figure so the report fails on any growth; lower it as the
-/// size comes down, and to 400_000 when the target is met.
-const GZIP_BUDGET_BYTES: u64 = 906_000;
+/// size comes down, and to 400_000 when the target is met. It rose once, from 906,000 to
+/// 915,000, on purpose: the frame time of issue 5 (a signal per broker card, the frame budget
+/// and its end-of-frame message, the layout boundaries) cost about 10 KB gzip.
+const GZIP_BUDGET_BYTES: u64 = 915_000;
 
 /// Prints the table and fails when the gzip total is over budget.
 pub fn report(dist: &Path) -> Result<(), String> {
