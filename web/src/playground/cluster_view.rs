@@ -334,7 +334,7 @@ fn BrokerCard(
     selected: Memo<Option<TopicPartition>>,
     dispatch: Callback<Intent>,
 ) -> impl IntoView {
-    let head = Memo::new(move |_| broker.with(|b| Some(b.without_replicas())));
+    let head = Memo::new(move |_| broker.with(BrokerVm::without_replicas));
     let keys = Memo::new(move |_| {
         broker.with(|b| {
             b.replicas
@@ -343,8 +343,8 @@ fn BrokerCard(
                 .collect::<Vec<_>>()
         })
     });
-    let flag = move |f: fn(&BrokerVm) -> bool| move || head.with(|b| b.as_ref().is_some_and(f));
-    let status = move || head.with(|b| b.as_ref().map(broker_status).unwrap_or_default());
+    let flag = move |f: fn(&BrokerVm) -> bool| move || head.with(f);
+    let status = move || head.with(broker_status);
     let on_action = Callback::new(move |action: BrokerAction| {
         dispatch.run(Intent::Broker(BrokerId(id), action))
     });

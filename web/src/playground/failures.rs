@@ -69,11 +69,11 @@ pub fn kill_leader_command(
 #[component]
 pub fn BrokerButtons(
     /// The broker.
-    broker: Memo<Option<BrokerVm>>,
+    broker: Memo<BrokerVm>,
     /// Runs an action on this broker.
     on_action: Callback<BrokerAction>,
 ) -> impl IntoView {
-    let is = move |f: fn(&BrokerVm) -> bool| move || broker.with(|b| b.as_ref().is_some_and(f));
+    let is = move |f: fn(&BrokerVm) -> bool| move || broker.with(f);
     let button = move |label: &'static str,
                        test_id: &'static str,
                        action: BrokerAction,

@@ -89,18 +89,6 @@ enum FrameKind {
 
 impl FrameKind {
     const COUNT: usize = 6;
-
-    /// The kind of a frame with this slow turn (if any), saving or narrating or not.
-    fn of(turn: Option<usize>, saving_or_narrating: bool) -> FrameKind {
-        match turn {
-            _ if saving_or_narrating => FrameKind::SaveOrNarrate,
-            None => FrameKind::Plain,
-            Some(phase) if phase < CARD_PARTS => FrameKind::BrokerCard,
-            Some(phase) if phase == CARD_PARTS => FrameKind::PartitionTable,
-            Some(phase) if phase == CARD_PARTS + 1 => FrameKind::ConsumerGroups,
-            Some(_) => FrameKind::OtherPanels,
-        }
-    }
 }
 
 /// Wall ms between two saves while playing.
@@ -133,7 +121,12 @@ pub fn Playground(
     let (groups_tick, set_groups_tick) = signal(0u64);
     let (panels_tick, set_panels_tick) = signal(0u64);
     let (cards_turn, set_cards_turn) = signal(CardsTurn::All);
-    let slow_setters = [set_table_tick, set_groups_tick, set_panels_tick];
+    // The slow turns after the cards', in order, each with the kind of frame it makes.
+    let panel_turns = [
+        (set_table_tick, FrameKind::PartitionTable),
+        (set_groups_tick, FrameKind::ConsumerGroups),
+        (set_panels_tick, FrameKind::OtherPanels),
+    ];
     let (narrate_tick, set_narrate_tick) = signal(0u64);
     // Moves after every action only: what only an action changes (the selected partition)
     // follows it, so that the frame's tick does not make 144 replica chips check it.
@@ -160,7 +153,7 @@ pub fn Playground(
         set_tick.update(|t| *t += 1);
         set_cards_turn.set(CardsTurn::All);
         set_slow_tick.update(|t| *t += 1);
-        for set in slow_setters {
+        for (set, _) in panel_turns {
             set.update(|t| *t += 1);
         }
         set_narrate_tick.update(|t| *t += 1);
@@ -183,7 +176,12 @@ pub fn Playground(
             .then(|| slow_phase.get_value() % SLOW_TURNS);
         let saving = started - saved >= SAVE_EVERY_MS;
         let narrating = started - narrated >= NARRATE_EVERY_MS;
-        let kind = FrameKind::of(turn, saving || narrating) as usize;
+        let kind = match turn {
+            _ if saving || narrating => FrameKind::SaveOrNarrate,
+            None => FrameKind::Plain,
+            Some(phase) if phase < CARD_PARTS => FrameKind::BrokerCard,
+            Some(phase) => panel_turns[phase - CARD_PARTS].1,
+        } as usize;
         let share_ms = budget.with_value(|b| b.simulation_ms(kind));
         let simulated = pacer
             .try_update_value(|p| p.simulated_ms(times.wall_ms, speed_step.get_untracked()))
@@ -206,7 +204,7 @@ pub fn Playground(
                 set_cards_turn.set(CardsTurn::Part(phase));
                 set_slow_tick.update(|t| *t += 1);
             } else {
-                slow_setters[phase - CARD_PARTS].update(|t| *t += 1);
+                panel_turns[phase - CARD_PARTS].0.update(|t| *t += 1);
             }
             slow_phase.set_value((phase + 1) % SLOW_TURNS);
             next.0 = now;
