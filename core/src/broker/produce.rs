@@ -248,7 +248,7 @@ impl Broker {
             return None;
         }
         let min_isr = self.topic_settings(&partition.topic).min_insync_replicas;
-        if (leadership.maximal_isr().len() as i32) < min_isr {
+        if (leadership.maximal_isr_len() as i32) < min_isr {
             return Some(Err(KafkaError::with_default_message(
                 ErrorCode::NotEnoughReplicasAfterAppend,
             )));

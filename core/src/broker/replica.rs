@@ -57,18 +57,31 @@ pub struct Leadership {
 }
 
 impl Leadership {
-    /// The "maximal" ISR (Kafka's `maximalIsr`): the committed ISR together with any replica a
-    /// pending change would add. The high watermark waits for all of them.
-    pub fn maximal_isr(&self) -> Vec<BrokerId> {
-        let mut isr = self.isr.clone();
-        if let Some(pending) = &self.pending {
-            for broker in &pending.isr {
-                if !isr.contains(broker) {
-                    isr.push(*broker);
-                }
-            }
-        }
-        isr
+    /// Whether `broker` is in the "maximal" ISR (Kafka's `maximalIsr`): the committed ISR
+    /// together with any replica a pending change would add. The high watermark waits for all
+    /// of them.
+    pub fn in_maximal_isr(&self, broker: BrokerId) -> bool {
+        self.isr.contains(&broker)
+            || self
+                .pending
+                .as_ref()
+                .is_some_and(|pending| pending.isr.contains(&broker))
+    }
+
+    /// How many replicas the maximal ISR holds (see [`in_maximal_isr`](Self::in_maximal_isr)),
+    /// counted without building it: it is checked on every produce.
+    pub fn maximal_isr_len(&self) -> usize {
+        let added = self.pending.as_ref().map_or(0, |pending| {
+            pending
+                .isr
+                .iter()
+                .enumerate()
+                .filter(|(index, broker)| {
+                    !self.isr.contains(broker) && !pending.isr[..*index].contains(broker)
+                })
+                .count()
+        });
+        self.isr.len() + added
     }
 }
 
@@ -239,13 +252,12 @@ impl Replica {
         {
             return None;
         }
-        let maximal_isr = leadership.maximal_isr();
         let mut new_high_watermark = log_end_offset;
         for (broker, progress) in &leadership.followers {
             let caught_up = progress.log_end_offset == Some(log_end_offset)
                 || now_ms - progress.last_caught_up_ms <= rules.replica_lag_time_max_ms;
             let wait_to_join = caught_up && isr_eligible(*broker);
-            if !(maximal_isr.contains(broker) || wait_to_join) {
+            if !(leadership.in_maximal_isr(*broker) || wait_to_join) {
                 continue;
             }
             // A replica whose position is still unknown holds the high watermark where it is.
@@ -308,5 +320,40 @@ impl Replica {
     /// transaction not yet decided below it.
     pub fn last_stable_offset(&self) -> Offset {
         self.log.last_stable_offset(self.high_watermark)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn leadership(isr: &[i32], pending: Option<&[i32]>) -> Leadership {
+        Leadership {
+            isr: isr.iter().copied().map(BrokerId).collect(),
+            pending: pending.map(|isr| PendingIsrChange {
+                isr: isr.iter().copied().map(BrokerId).collect(),
+                request_id: 1,
+                is_shrink: false,
+            }),
+            followers: BTreeMap::new(),
+        }
+    }
+
+    #[test]
+    fn the_maximal_isr_is_the_committed_isr_with_what_a_pending_change_adds() {
+        let settled = leadership(&[1, 2], None);
+        assert_eq!(settled.maximal_isr_len(), 2);
+        assert!(settled.in_maximal_isr(BrokerId(2)));
+        assert!(!settled.in_maximal_isr(BrokerId(3)));
+
+        let expanding = leadership(&[1, 2], Some(&[1, 2, 3]));
+        assert_eq!(expanding.maximal_isr_len(), 3);
+        assert!(expanding.in_maximal_isr(BrokerId(3)));
+
+        // A pending shrink leaves the committed ISR in the maximal one until it is committed.
+        let shrinking = leadership(&[1, 2, 3], Some(&[1]));
+        assert_eq!(shrinking.maximal_isr_len(), 3);
+        assert!(shrinking.in_maximal_isr(BrokerId(3)));
+        assert!(!shrinking.in_maximal_isr(BrokerId(4)));
     }
 }

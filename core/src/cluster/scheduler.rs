@@ -33,12 +33,13 @@ pub enum Occurrence {
     Timer(TimerEntry),
 }
 
-/// A heap entry; the occurrence is boxed so the heap moves small entries, not messages.
+/// A heap entry: when, and the slot of [`Scheduler::slots`] that holds the occurrence, so the
+/// heap moves small entries, not messages.
 #[derive(Debug, Clone)]
 struct Entry {
     at_ms: i64,
     sequence: u64,
-    occurrence: Box<Occurrence>,
+    slot: usize,
 }
 
 impl PartialEq for Entry {
@@ -66,6 +67,13 @@ impl Ord for Entry {
 #[derive(Debug, Clone, Default)]
 pub struct Scheduler {
     heap: BinaryHeap<Entry>,
+    /// The scheduled occurrences, each in the slot its heap entry names. A popped occurrence's
+    /// slot goes to the next one scheduled, so once the slots cover the most occurrences ever
+    /// pending at once, scheduling allocates nothing (a box per occurrence was a tenth of the
+    /// allocations of a busy cluster).
+    slots: Vec<Option<Occurrence>>,
+    /// The empty slots.
+    free: Vec<usize>,
     next_sequence: u64,
 }
 
@@ -74,10 +82,20 @@ impl Scheduler {
     pub fn schedule(&mut self, at_ms: i64, occurrence: Occurrence) {
         let sequence = self.next_sequence;
         self.next_sequence += 1;
+        let slot = match self.free.pop() {
+            Some(slot) => {
+                self.slots[slot] = Some(occurrence);
+                slot
+            }
+            None => {
+                self.slots.push(Some(occurrence));
+                self.slots.len() - 1
+            }
+        };
         self.heap.push(Entry {
             at_ms,
             sequence,
-            occurrence: Box::new(occurrence),
+            slot,
         });
     }
 
@@ -91,9 +109,10 @@ impl Scheduler {
         if self.next_at_ms()? > until_ms {
             return None;
         }
-        self.heap
-            .pop()
-            .map(|entry| (entry.at_ms, *entry.occurrence))
+        let entry = self.heap.pop()?;
+        let occurrence = self.slots.get_mut(entry.slot)?.take()?;
+        self.free.push(entry.slot);
+        Some((entry.at_ms, occurrence))
     }
 
     /// The messages in flight, in send order.
@@ -101,9 +120,9 @@ impl Scheduler {
         let mut messages: Vec<&Message> = self
             .heap
             .iter()
-            .filter_map(|entry| match entry.occurrence.as_ref() {
-                Occurrence::Deliver(message) => Some(message),
-                Occurrence::Timer(_) => None,
+            .filter_map(|entry| match self.slots.get(entry.slot)? {
+                Some(Occurrence::Deliver(message)) => Some(message),
+                Some(Occurrence::Timer(_)) | None => None,
             })
             .collect();
         messages.sort_by_key(|message| message.id);

@@ -440,11 +440,14 @@ impl PartitionLog {
                 AppendOrigin::Replication,
                 &self.topic_partition,
             )?;
-            let mut merged = current
-                .cloned()
-                .unwrap_or_else(|| ProducerStateEntry::empty(batch.producer_id));
-            merged.merge(info.updated.clone());
-            overlay.insert(batch.producer_id, merged);
+            // The next batches of this producer are checked against the state with this one.
+            if infos.len() + 1 < batches.len() {
+                let mut merged = current
+                    .cloned()
+                    .unwrap_or_else(|| ProducerStateEntry::empty(batch.producer_id));
+                merged.merge(info.updated.clone());
+                overlay.insert(batch.producer_id, merged);
+            }
             infos.push(Some(info));
         }
         Ok(infos)

@@ -57,6 +57,61 @@ impl BatchMetadata {
     }
 }
 
+/// A producer's last (up to [`NUM_BATCHES_TO_RETAIN`]) batches, oldest first: Kafka's
+/// `batchMetadata` deque, kept inline so that checking and recording a batch, which every
+/// append of an idempotent producer does on the leader and on each follower, allocates nothing.
+/// The slots past `len` hold [`RecentBatches::UNUSED`], so the derived equality compares the
+/// batches.
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct RecentBatches {
+    batches: [BatchMetadata; NUM_BATCHES_TO_RETAIN],
+    len: usize,
+}
+
+impl std::fmt::Debug for RecentBatches {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.as_slice()).finish()
+    }
+}
+
+impl Default for RecentBatches {
+    fn default() -> Self {
+        RecentBatches {
+            batches: [RecentBatches::UNUSED; NUM_BATCHES_TO_RETAIN],
+            len: 0,
+        }
+    }
+}
+
+impl RecentBatches {
+    /// What an unused slot holds.
+    const UNUSED: BatchMetadata = BatchMetadata {
+        last_seq: NO_SEQUENCE,
+        last_offset: Offset(-1),
+        offset_delta: 0,
+        timestamp: -1,
+    };
+
+    fn as_slice(&self) -> &[BatchMetadata] {
+        &self.batches[..self.len]
+    }
+
+    fn clear(&mut self) {
+        *self = RecentBatches::default();
+    }
+
+    /// Adds the newest batch, forgetting the oldest when all slots are taken.
+    fn push(&mut self, batch: BatchMetadata) {
+        if self.len == NUM_BATCHES_TO_RETAIN {
+            self.batches.copy_within(1.., 0);
+            self.batches[NUM_BATCHES_TO_RETAIN - 1] = batch;
+        } else {
+            self.batches[self.len] = batch;
+            self.len += 1;
+        }
+    }
+}
+
 /// What the log knows about one producer id (`ProducerStateEntry`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ProducerStateEntry {
@@ -70,7 +125,7 @@ pub struct ProducerStateEntry {
     pub last_timestamp: i64,
     /// The first offset of the producer's open transaction.
     pub current_txn_first_offset: Option<Offset>,
-    batch_metadata: Vec<BatchMetadata>,
+    batch_metadata: RecentBatches,
 }
 
 impl ProducerStateEntry {
@@ -82,32 +137,32 @@ impl ProducerStateEntry {
             coordinator_epoch: -1,
             last_timestamp: -1,
             current_txn_first_offset: None,
-            batch_metadata: Vec::new(),
+            batch_metadata: RecentBatches::default(),
         }
     }
 
     /// The last (up to 5) batches, oldest first.
     pub fn batch_metadata(&self) -> &[BatchMetadata] {
-        &self.batch_metadata
+        self.batch_metadata.as_slice()
     }
 
     /// The last batch's last sequence; -1 without batches.
     pub fn last_seq(&self) -> i32 {
-        self.batch_metadata
+        self.batch_metadata()
             .last()
             .map_or(NO_SEQUENCE, |batch| batch.last_seq)
     }
 
     /// The first remembered batch's first sequence; -1 without batches.
     pub fn first_seq(&self) -> i32 {
-        self.batch_metadata
+        self.batch_metadata()
             .first()
             .map_or(NO_SEQUENCE, BatchMetadata::first_seq)
     }
 
     /// The last batch's last offset; -1 without batches (`lastDataOffset`).
     pub fn last_data_offset(&self) -> i64 {
-        self.batch_metadata
+        self.batch_metadata()
             .last()
             .map_or(-1, |batch| batch.last_offset.0)
     }
@@ -122,7 +177,7 @@ impl ProducerStateEntry {
         if epoch != self.producer_epoch {
             return None;
         }
-        self.batch_metadata
+        self.batch_metadata()
             .iter()
             .find(|batch| batch.first_seq() == first_seq && batch.last_seq == last_seq)
             .copied()
@@ -142,16 +197,13 @@ impl ProducerStateEntry {
     }
 
     fn add_batch_metadata(&mut self, batch: BatchMetadata) {
-        if self.batch_metadata.len() == NUM_BATCHES_TO_RETAIN {
-            self.batch_metadata.remove(0);
-        }
         self.batch_metadata.push(batch);
     }
 
     /// `ProducerStateEntry.update(nextEntry)`: merges a validated append into the entry.
     pub(crate) fn merge(&mut self, next: ProducerStateEntry) {
         self.maybe_update_producer_epoch(next.producer_epoch);
-        for batch in next.batch_metadata {
+        for &batch in next.batch_metadata() {
             self.add_batch_metadata(batch);
         }
         self.coordinator_epoch = next.coordinator_epoch;
@@ -409,7 +461,7 @@ impl AppendCheck<'_> {
     /// (`withProducerIdAndBatchMetadata(producerId, empty)`).
     fn starting_entry(&self) -> ProducerStateEntry {
         ProducerStateEntry {
-            batch_metadata: Vec::new(),
+            batch_metadata: RecentBatches::default(),
             ..self.current.clone()
         }
     }
@@ -600,5 +652,34 @@ mod tests {
         assert!(entry.find_duplicate_batch(0, 1, 1).is_none());
         assert!(entry.find_duplicate_batch(0, 6, 6).is_some());
         assert!(entry.find_duplicate_batch(1, 6, 6).is_none());
+        let kept: Vec<i32> = entry.batch_metadata().iter().map(|b| b.last_seq).collect();
+        assert_eq!(kept, [2, 3, 4, 5, 6], "oldest first");
+    }
+
+    #[test]
+    fn entries_with_the_same_batches_are_equal_whatever_they_forgot() {
+        let batch = |seq: i32| BatchMetadata {
+            last_seq: seq,
+            last_offset: Offset(i64::from(seq)),
+            offset_delta: 0,
+            timestamp: 0,
+        };
+        let mut long = ProducerStateEntry::empty(ProducerId(1));
+        let mut short = ProducerStateEntry::empty(ProducerId(1));
+        for seq in 0..7 {
+            long.add_batch(0, batch(seq));
+        }
+        short.add_batch(0, batch(0));
+        assert_ne!(long, short);
+        long.add_batch(1, batch(9));
+        short.add_batch(1, batch(9));
+        assert_eq!(
+            long.batch_metadata().len(),
+            1,
+            "a new epoch forgets the batches"
+        );
+        assert_eq!(long, short);
+        long.add_batch(1, batch(10));
+        assert_ne!(long, short);
     }
 }

@@ -184,7 +184,13 @@ impl Consumer {
             assigned.aborted.retain(|txn| txn.last_offset >= position);
             if position > start {
                 // Kafka's consumed position moves past skipped markers and aborted records too.
-                self.commits.consumed.insert(partition.clone(), position);
+                // The name is copied only the first time: an existing key keeps its own.
+                match self.commits.consumed.get_mut(partition) {
+                    Some(consumed) => *consumed = position,
+                    None => {
+                        self.commits.consumed.insert(partition.clone(), position);
+                    }
+                }
             }
             if let Some(first_offset) = first {
                 self.records_delivered += i64::from(records);
