@@ -5,8 +5,9 @@
 //! [`Throughput`] is pure, like the core: it builds the cluster and advances simulated time
 //! until a number of records has been consumed. The caller measures the wall-clock time: the
 //! native binary (`src/main.rs`) with `std::time::Instant`, the WebAssembly build (the
-//! `wasm` module, driven by `bench/wasm/run.mjs` in Node) with `performance.now()`.
-//! `cargo xtask bench` runs both and prints the figures.
+//! `wasm` module) with `performance.now()`, in headless Chromium (`bench/wasm/index.html`) and
+//! in Node (`bench/wasm/run.mjs`), both timing the rounds of `bench/wasm/rounds.mjs`.
+//! `cargo xtask bench` runs them in turn and prints the figures.
 
 use kplay_core::view::log::LogMemory;
 use kplay_core::{

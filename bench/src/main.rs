@@ -11,7 +11,7 @@ use kplay_bench::{Throughput, BROKERS, CONSUMERS, PARTITIONS};
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-/// Records consumed in each measured round.
+/// Records consumed in each measured round (as in `bench/wasm/rounds.mjs`).
 const ROUND: i64 = 500_000;
 const ROUNDS: usize = 5;
 

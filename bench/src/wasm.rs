@@ -1,4 +1,5 @@
-//! The benchmark in WebAssembly: Node (`bench/wasm/run.mjs`) builds it and times each run.
+//! The benchmark in WebAssembly: headless Chromium (`bench/wasm/index.html`) and Node
+//! (`bench/wasm/run.mjs`) build it and time each run.
 //!
 //! The heap is grown ahead of need (see [`keep_heap_headroom`]): a WebAssembly allocator asks
 //! for more linear memory only as much as the allocation at hand needs, so a growing heap grows

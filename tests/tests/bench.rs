@@ -6,11 +6,13 @@
 //!   posted from them arrives (after the microtasks that update the DOM and the browser's
 //!   rendering of the frame);
 //! - time to interactive: navigation start to the app's `kplay-mounted` mark on the first
-//!   lesson, median of 10 fresh loads, beside an empty page's time (the floor).
+//!   lesson, median of 10 fresh loads, beside an empty page's time (the floor);
+//! - the core's throughput in WebAssembly in Chromium (issue 3): run by `cargo xtask bench`,
+//!   which builds the benchmark page into KPLAY_BENCH_WASM and sets it.
 
 use kplay_e2e::{dist_folder, Session, StaticServer, SUB_PATH};
 use std::path::Path;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 fn enabled() -> bool {
     std::env::var_os("KPLAY_BENCH").is_some()
@@ -144,4 +146,44 @@ async fn bench_time_to_interactive_of_the_first_lesson_against_an_empty_page() {
     );
     println!("  first lesson loads: {app_times:.1?}");
     println!("  empty page loads: {empty_times:.1?}");
+}
+
+/// The WebAssembly half of `cargo xtask bench` in the browser the playground runs in: serves
+/// the folder KPLAY_BENCH_WASM (the benchmark from `wasm-bindgen --target web`, with
+/// `bench/wasm/index.html` and `rounds.mjs`), waits for its rounds and prints them.
+#[tokio::test]
+#[ignore = "a benchmark: run `cargo xtask bench`"]
+async fn bench_throughput_of_the_core_in_webassembly() {
+    let Some(folder) = std::env::var_os("KPLAY_BENCH_WASM") else {
+        return;
+    };
+    let server = StaticServer::start(Path::new(&folder), SUB_PATH);
+    let session = Session::start(800, 600).await;
+    session.open(&server.url, "#log").await;
+    // The rounds hold the page's main thread for a few seconds, longer on a busy machine.
+    let deadline = Instant::now() + Duration::from_secs(300);
+    let result = loop {
+        let result = session
+            .run_script("return window.kplayThroughput || null;")
+            .await;
+        if !result.is_null() {
+            break result;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the benchmark page did not finish in 5 minutes"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    for line in result["lines"].as_array().into_iter().flatten() {
+        println!("{}", line.as_str().unwrap_or_default());
+    }
+    if let Some(error) = result["error"].as_str() {
+        panic!("the benchmark failed in the browser: {error}");
+    }
+    println!(
+        "chromium median: {:.0} records/s",
+        result["median"].as_f64().unwrap_or(f64::NAN)
+    );
+    session.finish().await;
 }

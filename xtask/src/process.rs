@@ -54,3 +54,28 @@ fn describe(command: &Command) -> String {
     );
     words.join(" ")
 }
+
+/// Runs `command` like [`run`], with its standard output captured: echoed once it ends, and
+/// returned.
+pub fn run_capturing(what: &str, command: &mut Command) -> Result<String, String> {
+    println!("\n==> {what}");
+    println!("    $ {}", describe(command));
+    let started = Instant::now();
+    let output = command
+        .stdin(Stdio::null())
+        .stderr(Stdio::inherit())
+        .output()
+        .map_err(|error| format!("{what}: could not start `{}`: {error}", program(command)))?;
+    let seconds = started.elapsed().as_secs_f64();
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    print!("{stdout}");
+    if output.status.success() {
+        println!("    ok: {what} ({seconds:.1} s)");
+        Ok(stdout)
+    } else {
+        Err(format!(
+            "{what} failed ({}) after {seconds:.1} s",
+            output.status
+        ))
+    }
+}
