@@ -37,10 +37,13 @@ const ORDER_WINDOW: usize = 32;
 #[derive(Debug, Clone, Default)]
 pub struct Detectors {
     acked: BTreeMap<TopicPartition, Vec<AckedBatch>>,
-    /// Per group and partition: the offset after the last record delivered.
-    delivered: BTreeMap<(String, TopicPartition), Offset>,
-    /// Per producer and partition: recent acknowledged batches (producer batch id, base offset).
-    acked_order: BTreeMap<(ClientId, TopicPartition), VecDeque<(u64, Offset)>>,
+    /// Per group, then partition: the offset after the last record delivered. (Maps within
+    /// maps, here and below, so an event finds its entry without copying names: nearly every
+    /// event is about a group and partition seen before.)
+    delivered: BTreeMap<String, BTreeMap<TopicPartition, Offset>>,
+    /// Per producer, then partition: recent acknowledged batches (producer batch id, base
+    /// offset).
+    acked_order: BTreeMap<ClientId, BTreeMap<TopicPartition, VecDeque<(u64, Offset)>>>,
     /// Whether an unclean election (or the legacy truncation rule) may have rewritten history.
     pub history_rewritten: bool,
     /// Alerts raised so far, by kind.
@@ -129,14 +132,17 @@ impl Detectors {
         else {
             return;
         };
-        self.acked
-            .entry(partition.clone())
-            .or_default()
-            .push(AckedBatch {
-                base_offset,
-                records,
-                identity: Arc::downgrade(&batch.records),
-            });
+        let acked = AckedBatch {
+            base_offset,
+            records,
+            identity: Arc::downgrade(&batch.records),
+        };
+        match self.acked.get_mut(partition) {
+            Some(batches) => batches.push(acked),
+            None => {
+                self.acked.insert(partition.clone(), vec![acked]);
+            }
+        }
     }
 
     /// Every acknowledged batch must still be in the new leader's log.
@@ -189,10 +195,24 @@ impl Detectors {
         first: Offset,
         last: Offset,
     ) -> Vec<EventKind> {
-        let key = (group.to_string(), partition.clone());
-        let next = self.delivered.get(&key).copied();
-        self.delivered
-            .insert(key, next.map_or(last.next(), |next| next.max(last.next())));
+        let next = self
+            .delivered
+            .get(group)
+            .and_then(|partitions| partitions.get(partition))
+            .copied();
+        let after = next.map_or(last.next(), |next| next.max(last.next()));
+        match self.delivered.get_mut(group) {
+            Some(partitions) => match partitions.get_mut(partition) {
+                Some(delivered) => *delivered = after,
+                None => {
+                    partitions.insert(partition.clone(), after);
+                }
+            },
+            None => {
+                let partitions = BTreeMap::from([(partition.clone(), after)]);
+                self.delivered.insert(group.to_owned(), partitions);
+            }
+        }
         match next {
             Some(next) if first < next => {
                 let repeated_last = last.min(Offset(next.0 - 1));
@@ -218,10 +238,23 @@ impl Detectors {
         batch: u64,
         base_offset: Offset,
     ) -> Vec<EventKind> {
-        let window = self
+        let known = self
             .acked_order
-            .entry((producer, partition.clone()))
-            .or_default();
+            .get(&producer)
+            .is_some_and(|partitions| partitions.contains_key(partition));
+        if !known {
+            self.acked_order
+                .entry(producer)
+                .or_default()
+                .insert(partition.clone(), VecDeque::new());
+        }
+        let Some(window) = self
+            .acked_order
+            .get_mut(&producer)
+            .and_then(|partitions| partitions.get_mut(partition))
+        else {
+            return Vec::new();
+        };
         let overtaken: Vec<Offset> = window
             .iter()
             .filter(|(other, other_offset)| *other > batch && *other_offset < base_offset)
@@ -260,10 +293,16 @@ impl Detectors {
 
     fn forget_topic(&mut self, topic: &str) {
         self.acked.retain(|partition, _| partition.topic != topic);
+        for partitions in self.delivered.values_mut() {
+            partitions.retain(|partition, _| partition.topic != topic);
+        }
         self.delivered
-            .retain(|(_, partition), _| partition.topic != topic);
+            .retain(|_, partitions| !partitions.is_empty());
+        for partitions in self.acked_order.values_mut() {
+            partitions.retain(|partition, _| partition.topic != topic);
+        }
         self.acked_order
-            .retain(|(_, partition), _| partition.topic != topic);
+            .retain(|_, partitions| !partitions.is_empty());
     }
 }
 

@@ -96,8 +96,9 @@ impl Producer {
                 request.push(batch);
             }
         }
+        // Drained queues stay, empty, for the next batches (as Kafka's accumulator keeps its
+        // deques): dropping them made every steady producer allocate them again.
         self.accumulator.queues = queues;
-        self.accumulator.remove_empty_queues();
         if needs_metadata {
             self.metadata.stale = true;
             self.metadata.maybe_request(true, ctx);
@@ -379,7 +380,9 @@ impl Producer {
                 }
             }
         }
-        self.accumulator.remove_empty_queues();
+        if !expired.is_empty() {
+            self.accumulator.remove_empty_queues();
+        }
         for batch in expired {
             let error = expiry_error(&batch, timeout_ms, ctx.now_ms);
             self.complete(batch, Err(error), ctx);
