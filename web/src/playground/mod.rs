@@ -74,6 +74,23 @@ const SLOW_REFRESH_MS: f64 = 250.0;
 /// events, alerts, terminal). On the largest preset, a frame that redrew all nine broker cards
 /// took about 30 ms more than a frame that redrew nothing (headless Chromium, 2 cores).
 const SLOW_TURNS: usize = CARD_PARTS + 3;
+/// The consumer groups' turn: after the cards' and the partition table's (the order of
+/// `panel_turns` in [`Playground`]).
+const GROUPS_PHASE: usize = CARD_PARTS + 1;
+/// The consumer groups are redrawn on one round of turns in this many, twice a second. Their
+/// offsets tables made the costliest turn: on the largest preset, three tables of 48 rows whose
+/// log end offsets and lags all change on every refresh, about 2.5 ms of style, layout and paint
+/// on top of a turn's usual 5 ms, which put those frames over 8 ms (headless Chromium, 2 cores).
+/// A rebalance still shows within half a second while playing, and at once after an action.
+const GROUPS_EVERY_ROUNDS: usize = 2;
+
+/// The phase of a round of slow turns that turn number `cycle` (counted over
+/// [`GROUPS_EVERY_ROUNDS`] rounds) redraws, if it redraws anything: the consumer groups' phase
+/// redraws on the first round only.
+fn redrawn_phase(cycle: usize) -> Option<usize> {
+    let phase = cycle % SLOW_TURNS;
+    (phase != GROUPS_PHASE || cycle < SLOW_TURNS).then_some(phase)
+}
 /// The kinds of frame the [`FrameBudget`] tells apart, by what they redraw besides the clock
 /// and the requests in flight: their drawing costs differ, so does their simulation's share.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -121,7 +138,8 @@ pub fn Playground(
     let (groups_tick, set_groups_tick) = signal(0u64);
     let (panels_tick, set_panels_tick) = signal(0u64);
     let (cards_turn, set_cards_turn) = signal(CardsTurn::All);
-    // The slow turns after the cards', in order, each with the kind of frame it makes.
+    // The slow turns after the cards', in order, each with the kind of frame it makes (the
+    // groups' is GROUPS_PHASE).
     let panel_turns = [
         (set_table_tick, FrameKind::PartitionTable),
         (set_groups_tick, FrameKind::ConsumerGroups),
@@ -173,10 +191,11 @@ pub fn Playground(
         // What this frame redraws is decided first, so the simulation knows its share.
         let (slow, saved, narrated) = marks_ms.get_value();
         let turn = (started - slow >= SLOW_REFRESH_MS / SLOW_TURNS as f64)
-            .then(|| slow_phase.get_value() % SLOW_TURNS);
+            .then(|| slow_phase.get_value() % (SLOW_TURNS * GROUPS_EVERY_ROUNDS));
+        let redrawn = turn.and_then(redrawn_phase);
         let saving = started - saved >= SAVE_EVERY_MS;
         let narrating = started - narrated >= NARRATE_EVERY_MS;
-        let kind = match turn {
+        let kind = match redrawn {
             _ if saving || narrating => FrameKind::SaveOrNarrate,
             None => FrameKind::Plain,
             Some(phase) if phase < CARD_PARTS => FrameKind::BrokerCard,
@@ -199,14 +218,16 @@ pub fn Playground(
         set_tick.update(|t| *t += 1);
         let now = now_ms();
         let mut next = (slow, saved, narrated);
-        if let Some(phase) = turn {
-            if phase < CARD_PARTS {
-                set_cards_turn.set(CardsTurn::Part(phase));
-                set_slow_tick.update(|t| *t += 1);
-            } else {
-                panel_turns[phase - CARD_PARTS].0.update(|t| *t += 1);
+        if let Some(cycle) = turn {
+            match redrawn {
+                Some(phase) if phase < CARD_PARTS => {
+                    set_cards_turn.set(CardsTurn::Part(phase));
+                    set_slow_tick.update(|t| *t += 1);
+                }
+                Some(phase) => panel_turns[phase - CARD_PARTS].0.update(|t| *t += 1),
+                None => {}
             }
-            slow_phase.set_value((phase + 1) % SLOW_TURNS);
+            slow_phase.set_value((cycle + 1) % (SLOW_TURNS * GROUPS_EVERY_ROUNDS));
             next.0 = now;
         }
         if saving {
@@ -506,4 +527,29 @@ fn reduced_motion_signal() -> Signal<bool> {
 /// A fresh model for a spec (used when stored data cannot be used).
 pub fn fresh_model(spec: &PlaygroundSpec) -> Result<Model, String> {
     Session::new(spec.config.clone(), spec.seed, &spec.setup).map(Model::new)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_groups_turn_redraws_on_one_round_in_two() {
+        let redrawn: Vec<Option<usize>> = (0..SLOW_TURNS * GROUPS_EVERY_ROUNDS)
+            .map(redrawn_phase)
+            .collect();
+        for phase in 0..SLOW_TURNS {
+            assert_eq!(
+                redrawn[phase],
+                Some(phase),
+                "the first round redraws every phase"
+            );
+            let second = redrawn[SLOW_TURNS + phase];
+            if phase == GROUPS_PHASE {
+                assert_eq!(second, None, "the second round skips the groups");
+            } else {
+                assert_eq!(second, Some(phase));
+            }
+        }
+    }
 }
