@@ -2,21 +2,44 @@
 
 use std::ffi::OsStr;
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::{Command, ExitStatus, Stdio};
 use std::time::Instant;
 
 /// Runs `command` to completion, inheriting the terminal, and fails with `what` in the message.
 pub fn run(what: &str, command: &mut Command) -> Result<(), String> {
+    announced(what, command, |command| {
+        command.status().map(|status| (status, ()))
+    })
+}
+
+/// Runs `command` like [`run`], with its standard output captured: echoed once it ends, and
+/// returned.
+pub fn run_capturing(what: &str, command: &mut Command) -> Result<String, String> {
+    let command = command.stdin(Stdio::null()).stderr(Stdio::inherit());
+    announced(what, command, |command| {
+        let output = command.output()?;
+        let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+        print!("{stdout}");
+        Ok((output.status, stdout))
+    })
+}
+
+/// Prints the banner, runs `command` with `execute`, and reports how it ended and how long
+/// it took.
+fn announced<T>(
+    what: &str,
+    command: &mut Command,
+    execute: impl FnOnce(&mut Command) -> std::io::Result<(ExitStatus, T)>,
+) -> Result<T, String> {
     println!("\n==> {what}");
     println!("    $ {}", describe(command));
     let started = Instant::now();
-    let status = command
-        .status()
+    let (status, result) = execute(command)
         .map_err(|error| format!("{what}: could not start `{}`: {error}", program(command)))?;
     let seconds = started.elapsed().as_secs_f64();
     if status.success() {
         println!("    ok: {what} ({seconds:.1} s)");
-        Ok(())
+        Ok(result)
     } else {
         Err(format!("{what} failed ({status}) after {seconds:.1} s"))
     }
@@ -53,29 +76,4 @@ fn describe(command: &Command) -> String {
             .map(|arg| arg.to_string_lossy().into_owned()),
     );
     words.join(" ")
-}
-
-/// Runs `command` like [`run`], with its standard output captured: echoed once it ends, and
-/// returned.
-pub fn run_capturing(what: &str, command: &mut Command) -> Result<String, String> {
-    println!("\n==> {what}");
-    println!("    $ {}", describe(command));
-    let started = Instant::now();
-    let output = command
-        .stdin(Stdio::null())
-        .stderr(Stdio::inherit())
-        .output()
-        .map_err(|error| format!("{what}: could not start `{}`: {error}", program(command)))?;
-    let seconds = started.elapsed().as_secs_f64();
-    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
-    print!("{stdout}");
-    if output.status.success() {
-        println!("    ok: {what} ({seconds:.1} s)");
-        Ok(stdout)
-    } else {
-        Err(format!(
-            "{what} failed ({}) after {seconds:.1} s",
-            output.status
-        ))
-    }
 }
