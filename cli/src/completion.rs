@@ -28,7 +28,7 @@ pub fn complete(shell: &Shell, line: &str, cursor: usize) -> Vec<String> {
     };
     let mut candidates = candidates(shell, &words, partial);
     candidates.retain(|candidate| candidate.starts_with(partial));
-    candidates.sort_unstable();
+    kplay_core::sort::sort(&mut candidates);
     candidates.dedup();
     candidates
 }

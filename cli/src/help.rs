@@ -205,7 +205,7 @@ fn options_table(specs: &[Opt]) -> String {
             (format!("--{}{arg}", spec.name), spec.help)
         })
         .collect();
-    rows.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    kplay_core::sort::sort_by(&mut rows, |a, b| a.0.cmp(&b.0));
     let width = rows
         .iter()
         .map(|(option, _)| option.len())

@@ -13,7 +13,8 @@
 //! events and views, natively and in WebAssembly.
 //!
 //! Where to find a concept:
-//! - [`ids`], [`error`], [`kinds`], [`rng`], [`murmur2`](mod@murmur2), [`topic`]: the vocabulary.
+//! - [`ids`], [`error`], [`kinds`], [`rng`], [`murmur2`](mod@murmur2), [`topic`]: the vocabulary;
+//!   [`sort`](mod@sort): stable sorting with one copy of its code in the WebAssembly.
 //! - [`config`](mod@config): Kafka's configs (broker, topic, producer, consumer), parsed,
 //!   validated and described with Kafka's wording.
 //! - [`log`]: one replica's log of a partition (Kafka's `UnifiedLog`): batches, segments,
@@ -46,6 +47,7 @@ pub mod network;
 pub mod protocol;
 pub use log::record_size as record;
 pub mod rng;
+pub mod sort;
 pub mod topic;
 pub mod transaction;
 pub mod view;

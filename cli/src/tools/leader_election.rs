@@ -205,7 +205,7 @@ fn elected_in(events: &[kplay_core::Event]) -> Vec<TopicPartition> {
             _ => None,
         })
         .collect();
-    elected.sort_unstable();
+    kplay_core::sort::sort(&mut elected);
     elected.dedup();
     elected
 }

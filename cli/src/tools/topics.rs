@@ -521,7 +521,7 @@ fn non_default_configs(rows: &[DescribeRow]) -> String {
         .iter()
         .filter(|row| row.source != kplay_core::config::ConfigSource::DefaultConfig)
         .collect();
-    entries.sort_unstable_by(|a, b| a.name.cmp(&b.name));
+    kplay_core::sort::sort_by(&mut entries, |a, b| a.name.cmp(&b.name));
     entries
         .iter()
         .map(|row| format!("{}={}", row.name, row.value.as_deref().unwrap_or("null")))

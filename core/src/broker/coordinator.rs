@@ -173,7 +173,7 @@ impl Broker {
             "segment.bytes".to_string(),
             INTERNAL_TOPIC_SEGMENT_BYTES.to_string(),
         ));
-        configs.sort();
+        crate::sort::sort(&mut configs);
         let request_id = ctx.request_id();
         let what = OwnRequest::CreateTopics {
             topics: vec![topic.to_string()],

@@ -65,7 +65,7 @@ impl Broker {
         }
         let mut new_isr = leadership.isr.clone();
         new_isr.extend(joining);
-        new_isr.sort();
+        crate::sort::sort(&mut new_isr);
         self.propose_isr(partition, new_isr, false, ctx);
     }
 

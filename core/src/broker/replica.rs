@@ -178,23 +178,21 @@ impl Replica {
             self.log
                 .assign_epoch_start_offset(state.leader_epoch, log_end_offset);
         }
-        let followers = state
-            .replicas
-            .iter()
-            .filter(|broker| **broker != me)
-            .map(|broker| {
-                let in_isr = state.isr.contains(broker);
-                (
-                    *broker,
-                    FollowerProgress {
-                        log_end_offset: None,
-                        last_caught_up_ms: if in_isr { now_ms } else { NEVER_CAUGHT_UP },
-                        last_fetch_ms: 0,
-                        last_fetch_leader_log_end_offset: Offset(0),
-                    },
-                )
-            })
-            .collect();
+        let followers =
+            crate::sort::to_map(state.replicas.iter().filter(|broker| **broker != me).map(
+                |broker| {
+                    let in_isr = state.isr.contains(broker);
+                    (
+                        *broker,
+                        FollowerProgress {
+                            log_end_offset: None,
+                            last_caught_up_ms: if in_isr { now_ms } else { NEVER_CAUGHT_UP },
+                            last_fetch_ms: 0,
+                            last_fetch_leader_log_end_offset: Offset(0),
+                        },
+                    )
+                },
+            ));
         self.role = Role::Leader(Leadership {
             isr: state.isr.clone(),
             pending: None,

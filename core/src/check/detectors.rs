@@ -325,14 +325,11 @@ fn batch_at(
 fn batch_keys(batch: Option<Arc<RecordBatch>>) -> BTreeSet<String> {
     batch
         .map(|batch| {
-            batch
-                .records()
-                .filter_map(|(_, record)| {
-                    record
-                        .key
-                        .map(|key| String::from_utf8_lossy(key).into_owned())
-                })
-                .collect()
+            crate::sort::to_set(batch.records().filter_map(|(_, record)| {
+                record
+                    .key
+                    .map(|key| String::from_utf8_lossy(key).into_owned())
+            }))
         })
         .unwrap_or_default()
 }

@@ -75,10 +75,11 @@ impl Cluster {
         for id in config.broker_ids() {
             static_configs.insert(id, settings::static_broker_config(&config, id)?);
         }
-        let brokers = static_configs
-            .iter()
-            .map(|(id, broker_config)| (*id, Broker::new(*id, broker_config.clone())))
-            .collect();
+        let brokers = crate::sort::to_map(
+            static_configs
+                .iter()
+                .map(|(id, broker_config)| (*id, Broker::new(*id, broker_config.clone()))),
+        );
         let session_timeout_ms = static_configs.values().next().map_or(18_000, |c| {
             BrokerSettings::from_config(c).zookeeper_session_timeout_ms
         });

@@ -125,7 +125,7 @@ impl Scheduler {
                 Some(Occurrence::Timer(_)) | None => None,
             })
             .collect();
-        messages.sort_by_key(|message| message.id);
+        crate::sort::sort_by_key(&mut messages, |message| message.id);
         messages
     }
 

@@ -847,7 +847,7 @@ impl BrokerConfig {
         ] {
             names.extend(layer.keys().map(String::as_str));
         }
-        names.sort_unstable();
+        crate::sort::sort(&mut names);
         names.dedup();
         names
             .into_iter()

@@ -299,7 +299,7 @@ impl DescribeEntity {
             .iter()
             .filter(|row| all || row.source == self.dynamic_source())
             .collect();
-        kept.sort_by(|a, b| a.name.cmp(&b.name));
+        crate::sort::sort_by(&mut kept, |a, b| a.name.cmp(&b.name));
         std::iter::once(self.header(all))
             .chain(kept.into_iter().map(DescribeRow::line))
             .collect()

@@ -259,10 +259,11 @@ impl TopicConfig {
         configs: &[(&str, &str)],
         broker: &BrokerConfig,
     ) -> Result<TopicConfig, KafkaError> {
-        let raw: BTreeMap<String, String> = configs
-            .iter()
-            .map(|(name, value)| (name.to_string(), value.to_string()))
-            .collect();
+        let raw: BTreeMap<String, String> = crate::sort::to_map(
+            configs
+                .iter()
+                .map(|(name, value)| (name.to_string(), value.to_string())),
+        );
         let overrides = validate_props(&raw, broker).map_err(invalid_config)?;
         Ok(TopicConfig { overrides })
     }

@@ -520,9 +520,9 @@ pub fn java_hash_order(names: &[String], capacity: u32) -> Vec<String> {
         (hash ^ (hash >> 16)) & mask
     };
     let mut ordered: Vec<String> = names.to_vec();
-    ordered.sort();
+    crate::sort::sort(&mut ordered);
     ordered.dedup();
-    ordered.sort_by_key(bucket);
+    crate::sort::sort_by_key(&mut ordered, bucket);
     ordered
 }
 

@@ -88,13 +88,13 @@ impl Cluster {
         let committed: BTreeMap<TopicPartition, Offset> = shard
             .offsets
             .group(group)
-            .map(|offsets| offsets.iter().map(|(p, o)| (p.clone(), o.offset)).collect())
+            .map(|offsets| crate::sort::to_map(offsets.iter().map(|(p, o)| (p.clone(), o.offset))))
             .unwrap_or_default();
         let targets: Vec<TopicPartition> = if partitions.is_empty() {
             committed.keys().cloned().collect()
         } else {
             let mut unique = partitions.to_vec();
-            unique.sort();
+            crate::sort::sort(&mut unique);
             unique.dedup();
             unique
         };
@@ -176,17 +176,16 @@ impl Cluster {
                 format!("The partitions \"{}\" have no leader", leaderless.join(",")),
             ));
         }
-        Ok(partitions
-            .iter()
-            .filter_map(|partition| {
+        Ok(crate::sort::to_map(partitions.iter().filter_map(
+            |partition| {
                 let replica = self.leader_replica(partition)?;
                 let range = LogRange {
                     start: replica.log.log_start_offset(),
                     latest: replica.high_watermark,
                 };
                 Some((partition.clone(), range))
-            })
-            .collect())
+            },
+        )))
     }
 
     /// The replica of the partition's current leader, if it runs.

@@ -343,10 +343,11 @@ impl PartitionLog {
 
     /// `UnifiedLog.lastRecordsOfActiveProducers`.
     fn last_records_of_active_producers(&self) -> LastRecords {
-        self.producer_states()
-            .iter()
-            .map(|(id, entry)| (*id, (entry.last_data_offset(), entry.producer_epoch)))
-            .collect()
+        crate::sort::to_map(
+            self.producer_states()
+                .iter()
+                .map(|(id, entry)| (*id, (entry.last_data_offset(), entry.producer_epoch))),
+        )
     }
 }
 

@@ -107,7 +107,7 @@ impl Cluster {
                 })
             })
             .collect();
-        listings.sort_by(|a, b| a.group_id.cmp(&b.group_id));
+        crate::sort::sort_by(&mut listings, |a, b| a.group_id.cmp(&b.group_id));
         listings
     }
 
@@ -136,12 +136,14 @@ impl Cluster {
         let mut owners = members(group);
         owners.retain(|member| !member.assignment.is_empty());
         // A stable sort: ties keep Kafka's member order.
-        owners.sort_by_key(|member| std::cmp::Reverse(member.assignment.len()));
+        crate::sort::sort_by_key(&mut owners, |member| {
+            std::cmp::Reverse(member.assignment.len())
+        });
         let mut rows = Vec::new();
         let mut assigned: Vec<TopicPartition> = Vec::new();
         for member in &owners {
             let mut partitions = member.assignment.clone();
-            partitions.sort();
+            crate::sort::sort(&mut partitions);
             for partition in partitions {
                 rows.push(self.offset_row(shard, group_id, &partition, Some(member)));
                 assigned.push(partition);

@@ -106,7 +106,9 @@ impl Cluster {
                 }
             }
         }
-        views.sort_by(|a, b| a.transactional_id.cmp(&b.transactional_id));
+        crate::sort::sort_by(&mut views, |a, b| {
+            a.transactional_id.cmp(&b.transactional_id)
+        });
         views
     }
 

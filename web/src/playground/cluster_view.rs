@@ -129,12 +129,12 @@ pub struct PartitionRowVm {
 
 /// The picture from the cluster's view; internal topics only when asked.
 pub fn cluster_vm(view: &ClusterView, show_internal: bool) -> ClusterVm {
-    let hw: BTreeMap<&TopicPartition, i64> = view
-        .topics
-        .iter()
-        .flat_map(|topic| topic.partitions.iter())
-        .map(|p| (&p.partition, p.high_watermark.0))
-        .collect();
+    let hw: BTreeMap<&TopicPartition, i64> = kplay_core::sort::to_map(
+        view.topics
+            .iter()
+            .flat_map(|topic| topic.partitions.iter())
+            .map(|p| (&p.partition, p.high_watermark.0)),
+    );
     let shown = |partition: &TopicPartition| show_internal || !partition.topic.starts_with("__");
     let mut hidden_internal = 0;
     let brokers = view

@@ -58,7 +58,7 @@ where
             keys.push(key);
         }
         if keys.len() != self.signals.len() {
-            let kept: std::collections::BTreeSet<&K> = keys.iter().collect();
+            let kept: std::collections::BTreeSet<&K> = kplay_core::sort::to_set(keys.iter());
             self.signals.retain(|key, _| kept.contains(key));
         }
         keys

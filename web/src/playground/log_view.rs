@@ -81,7 +81,7 @@ pub fn log_vm(model: &Model) -> Option<LogVm> {
             (b.0, role.to_owned())
         })
         .collect();
-    replicas.sort_by_key(|(b, role)| (role != "leader", *b));
+    kplay_core::sort::sort_by_key(&mut replicas, |(b, role)| (role != "leader", *b));
     let mut drawn_hw = false;
     let segments = log
         .segments

@@ -269,7 +269,7 @@ pub fn in_flight_summary(in_flight: &InFlightVm) -> String {
             None => kinds.push((&message.api, 1)),
         }
     }
-    kinds.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    kplay_core::sort::sort_by(&mut kinds, |a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
     for (index, (api, count)) in kinds.iter().enumerate() {
         if index > 0 {
             summary.push_str(", ");

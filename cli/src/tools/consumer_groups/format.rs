@@ -189,7 +189,7 @@ fn assignment_text(assignment: &[TopicPartition]) -> String {
     by_topic
         .into_iter()
         .map(|(topic, mut partitions)| {
-            partitions.sort_unstable();
+            kplay_core::sort::sort(&mut partitions);
             let list: Vec<String> = partitions.iter().map(ToString::to_string).collect();
             format!("{topic}:{}", list.join(","))
         })

@@ -473,7 +473,7 @@ fn group_ids(shell: &Shell, groups: &Groups) -> Vec<String> {
             .collect(),
         Groups::Named(names) => {
             let mut sorted = names.clone();
-            sorted.sort_unstable();
+            kplay_core::sort::sort(&mut sorted);
             sorted.dedup();
             sorted
         }
@@ -495,15 +495,16 @@ fn description(shell: &Shell, group: &str) -> GroupDescription {
 
 /// `ListOffsets` latest (the high watermark) of every partition with a leader.
 fn log_ends(shell: &Shell) -> BTreeMap<TopicPartition, i64> {
-    shell
-        .cluster
-        .view()
-        .topics
-        .iter()
-        .flat_map(|topic| topic.partitions.iter())
-        .filter(|p| p.leader.is_some())
-        .map(|p| (p.partition.clone(), p.high_watermark.0))
-        .collect()
+    kplay_core::sort::to_map(
+        shell
+            .cluster
+            .view()
+            .topics
+            .iter()
+            .flat_map(|topic| topic.partitions.iter())
+            .filter(|p| p.leader.is_some())
+            .map(|p| (p.partition.clone(), p.high_watermark.0)),
+    )
 }
 
 fn describe(shell: &Shell, groups: &Groups, view: DescribeView, verbose: bool) -> Output {
@@ -666,12 +667,9 @@ fn reset_group(
         .into_iter()
         .map(|(partition, offset)| (partition, offset.0))
         .collect();
-    let committed = plan
-        .iter()
-        .filter_map(|(partition, _)| {
-            committed_offset(&shell.cluster, group, partition).map(|o| (partition.clone(), o))
-        })
-        .collect();
+    let committed = kplay_core::sort::to_map(plan.iter().filter_map(|(partition, _)| {
+        committed_offset(&shell.cluster, group, partition).map(|o| (partition.clone(), o))
+    }));
     let messages = reset::messages(spec, &plan, &committed, &log_ends(shell));
     for warning in &messages.warnings {
         output.eprintln(log_line(
@@ -691,7 +689,7 @@ fn reset_group(
             spec: spec.clone(),
         })?;
     }
-    Ok(plan.into_iter().collect())
+    Ok(kplay_core::sort::to_map(plan))
 }
 
 fn delete(shell: &mut Shell, groups: &Groups) -> Output {

@@ -109,7 +109,7 @@ impl Broker {
             );
         }
         let partition = self.transaction_partition_for(transactional_id);
-        let wanted: BTreeSet<TopicPartition> = partitions.iter().cloned().collect();
+        let wanted: BTreeSet<TopicPartition> = crate::sort::to_set(partitions.iter().cloned());
         let now_ms = ctx.clock_ms;
         let prepared = match self
             .transactions

@@ -194,7 +194,7 @@ impl Broker {
             return;
         };
         let by_producer: BTreeMap<ProducerId, Vec<(TopicPartition, Option<KafkaError>)>> =
-            results.into_iter().collect();
+            crate::sort::to_map(results);
         for entry in request.entries {
             if !self.markers_still_wanted(&entry) {
                 self.transactions

@@ -112,13 +112,15 @@ impl Consumer {
             return;
         }
         self.commits.last_auto_commit_ms = ctx.now_ms;
-        let offsets: BTreeMap<TopicPartition, Offset> = self
-            .commits
-            .consumed
-            .iter()
-            .filter(|(partition, offset)| self.commits.committed.get(*partition) != Some(offset))
-            .map(|(partition, offset)| (partition.clone(), *offset))
-            .collect();
+        let offsets: BTreeMap<TopicPartition, Offset> = crate::sort::to_map(
+            self.commits
+                .consumed
+                .iter()
+                .filter(|(partition, offset)| {
+                    self.commits.committed.get(*partition) != Some(offset)
+                })
+                .map(|(partition, offset)| (partition.clone(), *offset)),
+        );
         self.commit(offsets, false, ctx);
     }
 

@@ -480,13 +480,13 @@ impl Consumer {
             return;
         }
         if commit && self.rules.enable_auto_commit {
-            let positions: BTreeMap<TopicPartition, crate::ids::Offset> = self
-                .commits
-                .consumed
-                .iter()
-                .filter(|(partition, _)| partitions.contains(partition))
-                .map(|(partition, offset)| (partition.clone(), *offset))
-                .collect();
+            let positions: BTreeMap<TopicPartition, crate::ids::Offset> = crate::sort::to_map(
+                self.commits
+                    .consumed
+                    .iter()
+                    .filter(|(partition, _)| partitions.contains(partition))
+                    .map(|(partition, offset)| (partition.clone(), *offset)),
+            );
             self.commit(positions, true, ctx);
         }
         for partition in &partitions {

@@ -210,11 +210,12 @@ impl Producer {
         let Some(in_flight) = self.in_flight.remove(&response.request_id) else {
             return;
         };
-        let mut results: BTreeMap<TopicPartition, Result<Offset, KafkaError>> = response
-            .partitions
-            .into_iter()
-            .map(|partition| (partition.partition, partition.result))
-            .collect();
+        let mut results: BTreeMap<TopicPartition, Result<Offset, KafkaError>> = crate::sort::to_map(
+            response
+                .partitions
+                .into_iter()
+                .map(|partition| (partition.partition, partition.result)),
+        );
         for batch in in_flight.batches {
             let result = results.remove(&batch.partition).unwrap_or_else(|| {
                 Err(KafkaError::with_default_message(

@@ -58,8 +58,8 @@ fn compute_partitions_transferring_ownership(
     let mut all_added_partitions: BTreeMap<Partition, usize> = BTreeMap::new();
     let mut all_revoked_partitions: BTreeSet<Partition> = BTreeSet::new();
     for (consumer, assigned) in assignment.iter().enumerate() {
-        let owned: BTreeSet<Partition> = group.existing_owned(consumer).into_iter().collect();
-        let assigned_set: BTreeSet<Partition> = assigned.iter().copied().collect();
+        let owned: BTreeSet<Partition> = crate::sort::to_set(group.existing_owned(consumer));
+        let assigned_set: BTreeSet<Partition> = crate::sort::to_set(assigned.iter().copied());
         for partition in assigned
             .iter()
             .filter(|partition| !owned.contains(partition))

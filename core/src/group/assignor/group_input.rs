@@ -83,7 +83,9 @@ impl<'a> GroupInput<'a> {
             .copied()
             .filter(|m| keep(*m))
             .collect();
-        ordered.sort_by(|left, right| self.compare_member_info(*left, *right));
+        crate::sort::sort_by(&mut ordered, |left, right| {
+            self.compare_member_info(*left, *right)
+        });
         ordered
     }
 
@@ -177,26 +179,23 @@ impl<'a> GroupInput<'a> {
 
     /// Member index -> partitions, as the public map of member id -> sorted partitions.
     pub(crate) fn to_group_assignment(&self, assignment: &[Vec<Partition>]) -> GroupAssignment {
-        self.members
-            .iter()
-            .enumerate()
-            .map(|(index, member)| {
-                let mut partitions: Vec<TopicPartition> = assignment
-                    .get(index)
-                    .into_iter()
-                    .flatten()
-                    .map(|partition| self.topic_partition(*partition))
-                    .collect();
-                partitions.sort();
-                (member.subscription.member_id.clone(), partitions)
-            })
-            .collect()
+        crate::sort::to_map(self.members.iter().enumerate().map(|(index, member)| {
+            let mut partitions: Vec<TopicPartition> = assignment
+                .get(index)
+                .into_iter()
+                .flatten()
+                .map(|partition| self.topic_partition(*partition))
+                .collect();
+            crate::sort::sort(&mut partitions);
+            (member.subscription.member_id.clone(), partitions)
+        }))
     }
 }
 
 impl<'a> Member<'a> {
     fn new(subscription: &'a MemberSubscription, topics: &[Topic]) -> Member<'a> {
-        let subscribed: BTreeSet<&str> = subscription.topics.iter().map(String::as_str).collect();
+        let subscribed: BTreeSet<&str> =
+            crate::sort::to_set(subscription.topics.iter().map(String::as_str));
         let topics = topics
             .iter()
             .enumerate()
@@ -237,7 +236,9 @@ fn deduplicate_members(members: &[MemberSubscription]) -> (Vec<&MemberSubscripti
         }
     }
     let mut sorted = insertion_order.clone();
-    sorted.sort_by(|left, right| compare_strings(&left.member_id, &right.member_id));
+    crate::sort::sort_by(&mut sorted, |left, right| {
+        compare_strings(&left.member_id, &right.member_id)
+    });
     let index_of = |id: &str| {
         sorted
             .binary_search_by(|member| compare_strings(&member.member_id, id))
@@ -258,10 +259,11 @@ fn subscribed_topics(
     partitions_per_topic: &BTreeMap<String, i32>,
     members: &[&MemberSubscription],
 ) -> Vec<Topic> {
-    let names: BTreeSet<&str> = members
-        .iter()
-        .flat_map(|member| member.topics.iter().map(String::as_str))
-        .collect();
+    let names: BTreeSet<&str> = crate::sort::to_set(
+        members
+            .iter()
+            .flat_map(|member| member.topics.iter().map(String::as_str)),
+    );
     let mut topics: Vec<Topic> = names
         .into_iter()
         .filter_map(|name| {
@@ -273,6 +275,8 @@ fn subscribed_topics(
             })
         })
         .collect();
-    topics.sort_by(|left, right| compare_strings(&left.name, &right.name));
+    crate::sort::sort_by(&mut topics, |left, right| {
+        compare_strings(&left.name, &right.name)
+    });
     topics
 }

@@ -104,7 +104,7 @@ impl<K: PartialEq + Clone> HashTableOrder<K> {
     pub(crate) fn iteration_order(&self) -> Vec<K> {
         let mut ordered: Vec<&(K, i32)> = self.entries.iter().collect();
         // A stable sort keeps insertion order within a bucket.
-        ordered.sort_by_key(|(_, hash)| bucket(*hash, self.capacity));
+        crate::sort::sort_by_key(&mut ordered, |(_, hash)| bucket(*hash, self.capacity));
         ordered.into_iter().map(|(key, _)| key.clone()).collect()
     }
 

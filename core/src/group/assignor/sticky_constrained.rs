@@ -28,13 +28,12 @@ pub(crate) fn build(
     let mut builder = ConstrainedAssignmentBuilder::new(group, ownership);
     builder.assign_owned_partitions();
     let unassigned = builder.unassigned_partitions();
-    builder
-        .unfilled_members_with_under_min_quota_partitions
-        .sort_unstable();
-    builder
-        .unfilled_members_with_exactly_min_quota_partitions
-        .make_contiguous()
-        .sort_unstable();
+    crate::sort::sort(&mut builder.unfilled_members_with_under_min_quota_partitions);
+    crate::sort::sort(
+        builder
+            .unfilled_members_with_exactly_min_quota_partitions
+            .make_contiguous(),
+    );
     builder.assign_round_robin(&unassigned);
     (
         builder.assignment,
@@ -114,7 +113,9 @@ impl<'g> ConstrainedAssignmentBuilder<'g> {
             .get(consumer)
             .cloned()
             .unwrap_or_default();
-        owned.sort_by_key(|partition| (partition.partition, partition.topic));
+        crate::sort::sort_by_key(&mut owned, |partition| {
+            (partition.partition, partition.topic)
+        });
         owned.retain(|partition| {
             !self
                 .ownership

@@ -30,9 +30,8 @@ pub(crate) fn build(group: &GroupInput, ownership: PreviousOwnership) -> Vec<Vec
         .copied()
         .filter(|partition| !assigned.contains(partition))
         .collect();
-    builder.sorted_current_subscriptions = (0..group.members.len())
-        .map(|member| (builder.size(member), member))
-        .collect();
+    builder.sorted_current_subscriptions =
+        crate::sort::to_set((0..group.members.len()).map(|member| (builder.size(member), member)));
     builder.balance(&previous_assignment, unassigned);
     builder.current_assignment
 }
@@ -76,15 +75,18 @@ impl<'g> GeneralAssignmentBuilder<'g> {
                 }
             }
         }
-        let current_partition_consumer = ownership
-            .owned
-            .iter()
-            .enumerate()
-            .flat_map(|(member, owned)| owned.iter().map(move |partition| (*partition, member)))
-            .collect();
+        let current_partition_consumer = crate::sort::to_map(
+            ownership
+                .owned
+                .iter()
+                .enumerate()
+                .flat_map(|(member, owned)| {
+                    owned.iter().map(move |partition| (*partition, member))
+                }),
+        );
         let mut sorted_all_topics: Vec<usize> = (0..group.topics.len()).collect();
         // Kafka's `TopicComparator`: fewest potential members first, then by name.
-        sorted_all_topics.sort_by_key(|topic| {
+        crate::sort::sort_by_key(&mut sorted_all_topics, |topic| {
             let potential = topic_to_all_potential_consumers
                 .get(*topic)
                 .map_or(0, Vec::len);
@@ -184,9 +186,10 @@ impl<'g> GeneralAssignmentBuilder<'g> {
             .is_none_or(|(size, _)| *size == 0);
         self.maybe_assign(&unassigned);
 
-        let fixed_topics: BTreeSet<usize> = (0..self.group.topics.len())
-            .filter(|topic| !self.can_topic_participate_in_reassignment(*topic))
-            .collect();
+        let fixed_topics: BTreeSet<usize> = crate::sort::to_set(
+            (0..self.group.topics.len())
+                .filter(|topic| !self.can_topic_participate_in_reassignment(*topic)),
+        );
         self.sorted_all_partitions
             .retain(|partition| !fixed_topics.contains(&partition.topic));
         unassigned.retain(|partition| !fixed_topics.contains(&partition.topic));

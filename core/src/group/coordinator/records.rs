@@ -309,10 +309,11 @@ fn fields(pairs: &[(&str, String)]) -> String {
 
 /// Name -> unescaped value.
 fn parse_fields(text: &str) -> BTreeMap<String, String> {
-    text.split(',')
-        .filter_map(|pair| pair.split_once('='))
-        .map(|(name, value)| (name.to_string(), unescape(value)))
-        .collect()
+    crate::sort::to_map(
+        text.split(',')
+            .filter_map(|pair| pair.split_once('='))
+            .map(|(name, value)| (name.to_string(), unescape(value))),
+    )
 }
 
 fn list(items: &[String]) -> String {

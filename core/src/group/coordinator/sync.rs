@@ -128,12 +128,12 @@ impl ClassicGroup {
     /// the group is written before anyone is answered.
     fn store_assignment(&mut self, rt: &mut ShardCtx, request: &SyncRequest) {
         let given: BTreeMap<String, Vec<TopicPartition>> =
-            request.assignments.iter().cloned().collect();
-        let assignment: BTreeMap<String, Vec<TopicPartition>> = self
-            .members
-            .keys()
-            .map(|id| (id.clone(), given.get(id).cloned().unwrap_or_default()))
-            .collect();
+            crate::sort::to_map(request.assignments.iter().cloned());
+        let assignment: BTreeMap<String, Vec<TopicPartition>> = crate::sort::to_map(
+            self.members
+                .keys()
+                .map(|id| (id.clone(), given.get(id).cloned().unwrap_or_default())),
+        );
         let record = self.metadata_record(Some(&assignment));
         let completion = WriteCompletion::GroupAssignment {
             group: self.group_id.clone(),

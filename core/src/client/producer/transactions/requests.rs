@@ -306,9 +306,8 @@ impl TransactionManager {
         offsets: &[(TopicPartition, Offset)],
         result: u64,
     ) {
-        let pending: BTreeMap<TopicPartition, OffsetToCommit> = offsets
-            .iter()
-            .map(|(partition, offset)| {
+        let pending: BTreeMap<TopicPartition, OffsetToCommit> =
+            crate::sort::to_map(offsets.iter().map(|(partition, offset)| {
                 (
                     partition.clone(),
                     OffsetToCommit {
@@ -318,8 +317,7 @@ impl TransactionManager {
                         metadata: String::new(),
                     },
                 )
-            })
-            .collect();
+            }));
         self.pending_offsets.extend(pending);
         self.enqueue(TxnRequestKind::TxnOffsetCommit { group }, result);
     }
