@@ -209,7 +209,7 @@ impl Detectors {
                 }
             },
             None => {
-                let partitions = BTreeMap::from([(partition.clone(), after)]);
+                let partitions = crate::sort::to_map([(partition.clone(), after)]);
                 self.delivered.insert(group.to_owned(), partitions);
             }
         }
