@@ -42,7 +42,8 @@ pub fn to_map<K: Ord, V>(entries: impl IntoIterator<Item = (K, V)>) -> BTreeMap<
     map
 }
 
-/// Builds a set from `items`, as `collect()` does.
+/// Builds a set from `items`, as `collect()` does. Of two equal items the first is kept where
+/// `collect()` keeps the last: the same set for every type the crate orders by all its fields.
 pub fn to_set<T: Ord>(items: impl IntoIterator<Item = T>) -> BTreeSet<T> {
     let mut set = BTreeSet::new();
     set.extend(items);
