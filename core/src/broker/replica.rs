@@ -69,16 +69,13 @@ impl Leadership {
     }
 
     /// How many replicas the maximal ISR holds (see [`in_maximal_isr`](Self::in_maximal_isr)),
-    /// counted without building it: it is checked on every produce.
+    /// counted without building it: it is checked on every produce. An ISR names a broker once.
     pub fn maximal_isr_len(&self) -> usize {
         let added = self.pending.as_ref().map_or(0, |pending| {
             pending
                 .isr
                 .iter()
-                .enumerate()
-                .filter(|(index, broker)| {
-                    !self.isr.contains(broker) && !pending.isr[..*index].contains(broker)
-                })
+                .filter(|broker| !self.isr.contains(broker))
                 .count()
         });
         self.isr.len() + added

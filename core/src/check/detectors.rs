@@ -37,10 +37,10 @@ const ORDER_WINDOW: usize = 32;
 #[derive(Debug, Clone, Default)]
 pub struct Detectors {
     acked: BTreeMap<TopicPartition, Vec<AckedBatch>>,
-    /// Per group, then partition: the offset after the last record delivered. (Maps within
-    /// maps, here and below, so an event finds its entry without copying names: nearly every
-    /// event is about a group and partition seen before.)
-    delivered: BTreeMap<String, BTreeMap<TopicPartition, Offset>>,
+    /// Per group, then partition: the offset after the last record delivered (`None` only while
+    /// the entry is being made). Maps within maps, here and below, so an event finds its entry
+    /// without copying names (see [`partition_entry`]).
+    delivered: BTreeMap<String, BTreeMap<TopicPartition, Option<Offset>>>,
     /// Per producer, then partition: recent acknowledged batches (producer batch id, base
     /// offset).
     acked_order: BTreeMap<ClientId, BTreeMap<TopicPartition, VecDeque<(u64, Offset)>>>,
@@ -195,24 +195,9 @@ impl Detectors {
         first: Offset,
         last: Offset,
     ) -> Vec<EventKind> {
-        let next = self
-            .delivered
-            .get(group)
-            .and_then(|partitions| partitions.get(partition))
-            .copied();
-        let after = next.map_or(last.next(), |next| next.max(last.next()));
-        match self.delivered.get_mut(group) {
-            Some(partitions) => match partitions.get_mut(partition) {
-                Some(delivered) => *delivered = after,
-                None => {
-                    partitions.insert(partition.clone(), after);
-                }
-            },
-            None => {
-                let partitions = crate::sort::to_map([(partition.clone(), after)]);
-                self.delivered.insert(group.to_owned(), partitions);
-            }
-        }
+        let delivered = partition_entry(&mut self.delivered, group, partition);
+        let next = *delivered;
+        *delivered = Some(next.map_or(last.next(), |next| next.max(last.next())));
         match next {
             Some(next) if first < next => {
                 let repeated_last = last.min(Offset(next.0 - 1));
@@ -238,23 +223,7 @@ impl Detectors {
         batch: u64,
         base_offset: Offset,
     ) -> Vec<EventKind> {
-        let known = self
-            .acked_order
-            .get(&producer)
-            .is_some_and(|partitions| partitions.contains_key(partition));
-        if !known {
-            self.acked_order
-                .entry(producer)
-                .or_default()
-                .insert(partition.clone(), VecDeque::new());
-        }
-        let Some(window) = self
-            .acked_order
-            .get_mut(&producer)
-            .and_then(|partitions| partitions.get_mut(partition))
-        else {
-            return Vec::new();
-        };
+        let window = partition_entry(&mut self.acked_order, &producer, partition);
         let overtaken: Vec<Offset> = window
             .iter()
             .filter(|(other, other_offset)| *other > batch && *other_offset < base_offset)
@@ -293,17 +262,41 @@ impl Detectors {
 
     fn forget_topic(&mut self, topic: &str) {
         self.acked.retain(|partition, _| partition.topic != topic);
-        for partitions in self.delivered.values_mut() {
-            partitions.retain(|partition, _| partition.topic != topic);
-        }
-        self.delivered
-            .retain(|_, partitions| !partitions.is_empty());
-        for partitions in self.acked_order.values_mut() {
-            partitions.retain(|partition, _| partition.topic != topic);
-        }
-        self.acked_order
-            .retain(|_, partitions| !partitions.is_empty());
+        forget_topic_in(&mut self.delivered, topic);
+        forget_topic_in(&mut self.acked_order, topic);
     }
+}
+
+/// The entry of `partition` under `outer` in a map of maps, made (copying the names) only when
+/// missing: nearly every event is about a group or producer and a partition seen before.
+fn partition_entry<'a, K, Q, V>(
+    map: &'a mut BTreeMap<K, BTreeMap<TopicPartition, V>>,
+    outer: &Q,
+    partition: &TopicPartition,
+) -> &'a mut V
+where
+    K: Ord + std::borrow::Borrow<Q>,
+    Q: Ord + ToOwned<Owned = K> + ?Sized,
+    V: Default,
+{
+    if !map.contains_key(outer) {
+        map.insert(outer.to_owned(), BTreeMap::new());
+    }
+    let partitions = map.get_mut(outer).expect("inserted above when missing");
+    if !partitions.contains_key(partition) {
+        partitions.insert(partition.clone(), V::default());
+    }
+    partitions
+        .get_mut(partition)
+        .expect("inserted above when missing")
+}
+
+/// Drops a deleted topic's partitions from a map of maps, and the outer keys left empty.
+fn forget_topic_in<K: Ord, V>(map: &mut BTreeMap<K, BTreeMap<TopicPartition, V>>, topic: &str) {
+    for partitions in map.values_mut() {
+        partitions.retain(|partition, _| partition.topic != topic);
+    }
+    map.retain(|_, partitions| !partitions.is_empty());
 }
 
 /// The batch holding `offset` in `broker`'s replica of `partition`.

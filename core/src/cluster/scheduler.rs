@@ -110,7 +110,9 @@ impl Scheduler {
             return None;
         }
         let entry = self.heap.pop()?;
-        let occurrence = self.slots.get_mut(entry.slot)?.take()?;
+        let occurrence = self.slots[entry.slot]
+            .take()
+            .expect("every heap entry's slot holds its occurrence");
         self.free.push(entry.slot);
         Some((entry.at_ms, occurrence))
     }
@@ -120,7 +122,7 @@ impl Scheduler {
         let mut messages: Vec<&Message> = self
             .heap
             .iter()
-            .filter_map(|entry| match self.slots.get(entry.slot)? {
+            .filter_map(|entry| match &self.slots[entry.slot] {
                 Some(Occurrence::Deliver(message)) => Some(message),
                 Some(Occurrence::Timer(_)) | None => None,
             })
