@@ -37,10 +37,10 @@ const ORDER_WINDOW: usize = 32;
 #[derive(Debug, Clone, Default)]
 pub struct Detectors {
     acked: BTreeMap<TopicPartition, Vec<AckedBatch>>,
-    /// Per group, then partition: the offset after the last record delivered (`None` only while
-    /// the entry is being made). Maps within maps, here and below, so an event finds its entry
-    /// without copying names (see [`partition_entry`]).
-    delivered: BTreeMap<String, BTreeMap<TopicPartition, Option<Offset>>>,
+    /// Per group, then partition: the offset after the last record delivered. Maps within maps,
+    /// here and below, so an event finds its entry without copying names (see
+    /// [`partition_entry`]).
+    delivered: BTreeMap<String, BTreeMap<TopicPartition, Offset>>,
     /// Per producer, then partition: recent acknowledged batches (producer batch id, base
     /// offset).
     acked_order: BTreeMap<ClientId, BTreeMap<TopicPartition, VecDeque<(u64, Offset)>>>,
@@ -195,9 +195,12 @@ impl Detectors {
         first: Offset,
         last: Offset,
     ) -> Vec<EventKind> {
-        let delivered = partition_entry(&mut self.delivered, group, partition);
-        let next = *delivered;
-        *delivered = Some(next.map_or(last.next(), |next| next.max(last.next())));
+        let (delivered, made) =
+            partition_entry(&mut self.delivered, group, partition, || last.next());
+        let next = (!made).then_some(*delivered);
+        if let Some(next) = next {
+            *delivered = next.max(last.next());
+        }
         match next {
             Some(next) if first < next => {
                 let repeated_last = last.min(Offset(next.0 - 1));
@@ -223,7 +226,8 @@ impl Detectors {
         batch: u64,
         base_offset: Offset,
     ) -> Vec<EventKind> {
-        let window = partition_entry(&mut self.acked_order, &producer, partition);
+        let (window, _) =
+            partition_entry(&mut self.acked_order, &producer, partition, VecDeque::new);
         let overtaken: Vec<Offset> = window
             .iter()
             .filter(|(other, other_offset)| *other > batch && *other_offset < base_offset)
@@ -267,28 +271,31 @@ impl Detectors {
     }
 }
 
-/// The entry of `partition` under `outer` in a map of maps, made (copying the names) only when
-/// missing: nearly every event is about a group or producer and a partition seen before.
+/// The entry of `partition` under `outer` in a map of maps, and whether it was just made (with
+/// `new`, copying the names): nearly every event is about a group or producer and a partition
+/// seen before, so the names are copied only the first time.
 fn partition_entry<'a, K, Q, V>(
     map: &'a mut BTreeMap<K, BTreeMap<TopicPartition, V>>,
     outer: &Q,
     partition: &TopicPartition,
-) -> &'a mut V
+    new: impl FnOnce() -> V,
+) -> (&'a mut V, bool)
 where
     K: Ord + std::borrow::Borrow<Q>,
     Q: Ord + ToOwned<Owned = K> + ?Sized,
-    V: Default,
 {
     if !map.contains_key(outer) {
         map.insert(outer.to_owned(), BTreeMap::new());
     }
     let partitions = map.get_mut(outer).expect("inserted above when missing");
-    if !partitions.contains_key(partition) {
-        partitions.insert(partition.clone(), V::default());
+    let made = !partitions.contains_key(partition);
+    if made {
+        partitions.insert(partition.clone(), new());
     }
-    partitions
+    let entry = partitions
         .get_mut(partition)
-        .expect("inserted above when missing")
+        .expect("inserted above when missing");
+    (entry, made)
 }
 
 /// Drops a deleted topic's partitions from a map of maps, and the outer keys left empty.
