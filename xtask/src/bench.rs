@@ -162,7 +162,7 @@ fn median_in(output: &str, label: &str) -> Result<f64, String> {
 
 fn summary(trials: &[Trial], memory_line: Option<&str>) {
     println!("\n==> summary: records/s through produce (acks=all, replication factor 3), replicate and consume");
-    println!("    median of 5 rounds of 500,000 records each; the halves alternate, so a trial's figures are seconds apart");
+    println!("    each figure is the median of that half's rounds, printed above; the halves alternate, so a trial's figures are seconds apart");
     println!(
         "    {:>5}  {:>12}  {:>18}  {:>14}  {:>16}",
         "trial", "native", "wasm in Chromium", "wasm in Node", "native / Chromium"
