@@ -6,6 +6,7 @@
 //! keeps its own view in [`sims`]. Sessions live in `localStorage` ([`session`]).
 
 pub mod appearance;
+pub mod keyed_list;
 pub mod lesson_setup;
 mod pages;
 pub mod playground;

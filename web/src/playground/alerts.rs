@@ -4,6 +4,8 @@
 use kplay_core::AlertKind;
 use leptos::prelude::*;
 
+use crate::keyed_list::keyed_list;
+
 use super::model::Model;
 use super::Intent;
 
@@ -66,22 +68,27 @@ pub fn AlertsPanel(
                 <p class="hint">"No alert: no acknowledged record lost, no duplicate, keys in order."</p>
             </Show>
             <ul class="alerts">
-                <For each=move || alerts.get() key=|a| a.event_id let:alert>
-                    <li class="alert" data-testid="alert">
-                        <strong>{alert.title}</strong>
-                        {format!(" at {} ms. ", alert.at_ms)}
-                        <span>{alert.detail.clone()}</span>
-                        {alert.cause.clone().map(|(id, at, text)| view! {
-                            <p class="alert-cause">
-                                "Caused by: " <span>{text}</span> " "
-                                <button type="button" class="button-small"
-                                    on:click=move |_| dispatch.run(Intent::ShowEvent { id, at_ms: at })>
-                                    {format!("Go back to {at} ms")}
-                                </button>
-                            </p>
-                        })}
-                    </li>
-                </For>
+                {keyed_list(
+                    move || alerts.get(),
+                    |a| a.event_id,
+                    move |alert| view! {
+                        <li class="alert" data-testid="alert">
+                            <strong>{alert.title}</strong>
+                            {format!(" at {} ms. ", alert.at_ms)}
+                            <span>{alert.detail.clone()}</span>
+                            {alert.cause.clone().map(|(id, at, text)| view! {
+                                <p class="alert-cause">
+                                    "Caused by: " <span>{text}</span> " "
+                                    <button type="button" class="button-small"
+                                        on:click=move |_| dispatch.run(Intent::ShowEvent { id, at_ms: at })>
+                                        {format!("Go back to {at} ms")}
+                                    </button>
+                                </p>
+                            })}
+                        </li>
+                    }
+                    .into_any(),
+                )}
             </ul>
         </section>
     }

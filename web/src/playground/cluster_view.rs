@@ -12,6 +12,8 @@ use kplay_core::view::cluster::ClusterView;
 use kplay_core::{BrokerId, TopicPartition};
 use leptos::prelude::*;
 
+use crate::keyed_list::keyed_list;
+
 use super::failures::{BrokerAction, BrokerButtons};
 use super::keyed::KeyedList;
 use super::Intent;
@@ -315,13 +317,18 @@ pub fn ClusterPicture(
     });
     view! {
         <div class="brokers" data-testid="brokers">
-            <For each=move || cards.keys().get() key=|id| *id let:id>
-                {cards
-                    .signal(&id)
-                    .map(|broker| {
-                        view! { <BrokerCard id=id broker=broker selected=selected dispatch=dispatch /> }
-                    })}
-            </For>
+            {keyed_list(
+                move || cards.keys().get(),
+                |id| *id,
+                move |id| {
+                    cards
+                        .signal(&id)
+                        .map(|broker| {
+                            view! { <BrokerCard id=id broker=broker selected=selected dispatch=dispatch /> }
+                        })
+                        .into_any()
+                },
+            )}
         </div>
     }
 }
@@ -370,9 +377,14 @@ fn BrokerCard(
                 <p class="broker-status" data-testid="broker-status">{status}</p>
             </header>
             <ul class="replicas" aria-label=move || format!("Replicas on broker {id}")>
-                <For each=move || keys.get() key=|partition| partition.clone() let:partition>
-                    <ReplicaChip partition=partition broker_id=id broker=broker selected=selected dispatch=dispatch />
-                </For>
+                {keyed_list(
+                    move || keys.get(),
+                    |partition| partition.clone(),
+                    move |partition| view! {
+                        <ReplicaChip partition=partition broker_id=id broker=broker selected=selected dispatch=dispatch />
+                    }
+                    .into_any(),
+                )}
             </ul>
             <BrokerButtons broker=head on_action=on_action />
         </section>
@@ -509,9 +521,14 @@ pub fn PartitionTable(
                     </tr>
                 </thead>
                 <tbody>
-                    <For each=move || partitions.get() key=|partition| partition.clone() let:partition>
-                        <PartitionRow partition=partition rows=rows dispatch=dispatch />
-                    </For>
+                    {keyed_list(
+                        move || partitions.get(),
+                        |partition| partition.clone(),
+                        move |partition| view! {
+                            <PartitionRow partition=partition rows=rows dispatch=dispatch />
+                        }
+                        .into_any(),
+                    )}
                 </tbody>
             </table>
         </div>

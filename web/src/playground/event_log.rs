@@ -5,6 +5,8 @@
 use kplay_core::{Event, EventKind};
 use leptos::prelude::*;
 
+use crate::keyed_list::keyed_list;
+
 use super::model::Model;
 use super::Intent;
 
@@ -80,28 +82,33 @@ pub fn EventLog(
                 <span>"Show routine events too (appends, replication, high watermark)"</span>
             </label>
             <ol class="events" reversed>
-                <For each=move || lines.get() key=|line| line.clone() let:line>
-                    <li
-                        class="event"
-                        class:event-alert=line.alert
-                        class:event-highlighted=line.highlighted
-                        data-testid="event"
-                        data-event-id=line.id
-                        id=format!("event-{}", line.id)
-                    >
-                        <button
-                            type="button"
-                            class="event-time"
-                            title="Go back to this moment"
-                            aria-label=format!("Go back to {} ms", line.at_ms)
-                            on:click=move |_| dispatch.run(Intent::Seek(line.at_ms))
+                {keyed_list(
+                    move || lines.get(),
+                    EventLine::clone,
+                    move |line| view! {
+                        <li
+                            class="event"
+                            class:event-alert=line.alert
+                            class:event-highlighted=line.highlighted
+                            data-testid="event"
+                            data-event-id=line.id
+                            id=format!("event-{}", line.id)
                         >
-                            {format!("{} ms", line.at_ms)}
-                        </button>
-                        " "
-                        <span class="event-text">{line.text.clone()}</span>
-                    </li>
-                </For>
+                            <button
+                                type="button"
+                                class="event-time"
+                                title="Go back to this moment"
+                                aria-label=format!("Go back to {} ms", line.at_ms)
+                                on:click=move |_| dispatch.run(Intent::Seek(line.at_ms))
+                            >
+                                {format!("{} ms", line.at_ms)}
+                            </button>
+                            " "
+                            <span class="event-text">{line.text.clone()}</span>
+                        </li>
+                    }
+                    .into_any(),
+                )}
             </ol>
         </section>
     }

@@ -8,6 +8,8 @@ use kplay_core::{AppCommits, Command, CommitPolicy, Subscription};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 
+use crate::keyed_list::keyed_list;
+
 use super::model::Model;
 use super::Intent;
 
@@ -294,9 +296,11 @@ pub fn GroupsPanel(
             <Show when=move || ids.with(Vec::is_empty)>
                 <p class="hint">"No consumer group yet: add a consumer below."</p>
             </Show>
-            <For each=move || ids.get() key=|id| id.clone() let:id>
-                <GroupCard id=id groups=groups dispatch=dispatch />
-            </For>
+            {keyed_list(
+                move || ids.get(),
+                String::clone,
+                move |id| view! { <GroupCard id=id groups=groups dispatch=dispatch /> }.into_any(),
+            )}
             <form class="controls" on:submit=add>
                 <fieldset>
                     <legend>"Add a consumer"</legend>
@@ -316,12 +320,17 @@ pub fn GroupsPanel(
                         <label class="field">
                             <span class="field-label">"Topic"</span>
                             <select on:change:target=move |ev| set_topic.set(ev.target().value())>
-                                <For each=move || groups.with(|g| g.topics.clone()) key=|t| t.clone() let:name>
-                                    <option value=name.clone() prop:selected={
-                                        let name = name.clone();
-                                        move || default_topic() == name
-                                    }>{name.clone()}</option>
-                                </For>
+                                {keyed_list(
+                                    move || groups.with(|g| g.topics.clone()),
+                                    |t| t.clone(),
+                                    move |name| view! {
+                                        <option value=name.clone() prop:selected={
+                                            let name = name.clone();
+                                            move || default_topic() == name
+                                        }>{name.clone()}</option>
+                                    }
+                                    .into_any(),
+                                )}
                             </select>
                         </label>
                         <label class="field">
@@ -385,9 +394,14 @@ fn GroupCard(id: String, groups: Memo<GroupsVm>, dispatch: Callback<Intent>) -> 
                 " · total lag " <strong>{field(|g| g.total_lag.to_string())}</strong>
             </p>
             <ul class="members">
-                <For each=move || members.get() key=|m| m.clone() let:member>
-                    <Member member=member dispatch=dispatch />
-                </For>
+                {keyed_list(
+                    move || members.get(),
+                    |m| m.clone(),
+                    move |member| view! {
+                        <Member member=member dispatch=dispatch />
+                    }
+                    .into_any(),
+                )}
             </ul>
             <figure class="lag-chart">
                 <svg viewBox=format!("0 0 {CHART_WIDTH} {CHART_HEIGHT}") role="img"
@@ -410,9 +424,14 @@ fn GroupCard(id: String, groups: Memo<GroupsVm>, dispatch: Callback<Intent>) -> 
                         </tr>
                     </thead>
                     <tbody>
-                        <For each=move || partitions.get() key=|partition| partition.clone() let:partition>
-                            <OffsetRow partition=partition offsets=offsets />
-                        </For>
+                        {keyed_list(
+                            move || partitions.get(),
+                            |partition| partition.clone(),
+                            move |partition| view! {
+                                <OffsetRow partition=partition offsets=offsets />
+                            }
+                            .into_any(),
+                        )}
                     </tbody>
                 </table>
             </div>

@@ -71,7 +71,8 @@ where
 }
 
 /// The keys of a list, with one signal per item: the list's component shows the keys with
-/// `<For>`, and each item's component follows its own signal from [`KeyedList::signal`].
+/// [`keyed_list`](crate::keyed_list::keyed_list), and each item's component follows its own
+/// signal from [`KeyedList::signal`].
 ///
 /// The keys memo brings the signals in step before it answers, so an item's component, created
 /// when its key first appears, always finds its signal.

@@ -5,6 +5,8 @@
 use kplay_core::{BrokerId, TopicPartition};
 use leptos::prelude::*;
 
+use crate::keyed_list::keyed_list;
+
 use super::model::Model;
 use super::Intent;
 
@@ -199,9 +201,14 @@ pub fn LogPanel(
                     "Kill the leader of this partition"
                 </button>
             </div>
-            <For each=move || bases.get() key=|base| *base let:base>
-                <Segment base_offset=base segments=segments />
-            </For>
+            {keyed_list(
+                move || bases.get(),
+                |base| *base,
+                move |base| view! {
+                    <Segment base_offset=base segments=segments />
+                }
+                .into_any(),
+            )}
         </section>
     }
 }
@@ -236,8 +243,10 @@ fn Segment(base_offset: i64, segments: Memo<Vec<SegmentVm>>) -> impl IntoView {
         <div class="segment" class:segment-active=active>
             <p class="segment-title">{title}</p>
             <ol class="log-records">
-                <For each=rows key=|row| row.clone() let:row>
-                    {match row {
+                {keyed_list(
+                    rows,
+                    |row| row.clone(),
+                    move |row| match row {
                         LogRow::HighWatermark(hw) => view! {
                             <li class="hw-line" data-testid="hw-line">
                                 {format!("high watermark {hw}: records below are committed and readable")}
@@ -252,8 +261,8 @@ fn Segment(base_offset: i64, segments: Memo<Vec<SegmentVm>>) -> impl IntoView {
                             </li>
                         }
                         .into_any(),
-                    }}
-                </For>
+                    },
+                )}
             </ol>
         </div>
     }

@@ -10,6 +10,8 @@ use kplay_core::protocol::MessageView;
 use kplay_core::view::cluster::ClusterView;
 use kplay_core::{ClientId, Cluster, NodeId};
 use leptos::prelude::*;
+
+use crate::keyed_list::keyed_list;
 use std::fmt::Write;
 
 /// At most this many messages are drawn (the newest).
@@ -304,14 +306,19 @@ pub fn Topology(
                 aria-label="Producers, brokers and consumers, with requests travelling between them"
                 data-testid="topology"
             >
-                <For each=move || nodes.get() key=|node| (node.node, node.kind, node.down, node.x.to_bits(), node.label_dy.to_bits(), node.crowded) let:node>
-                    <g class=format!("node node-{}", node.kind) class:node-down=node.down class:node-crowded=node.crowded>
-                        <circle cx=node.x cy=node.y r="13"></circle>
-                        <text x=node.label_x y=node.y + node.label_dy text-anchor="middle">
-                            {node.label.clone()}
-                        </text>
-                    </g>
-                </For>
+                {keyed_list(
+                    move || nodes.get(),
+                    |node| (node.node, node.kind, node.down, node.x.to_bits(), node.label_dy.to_bits(), node.crowded),
+                    move |node| view! {
+                        <g class=format!("node node-{}", node.kind) class:node-down=node.down class:node-crowded=node.crowded>
+                            <circle cx=node.x cy=node.y r="13"></circle>
+                            <text x=node.label_x y=node.y + node.label_dy text-anchor="middle">
+                                {node.label.clone()}
+                            </text>
+                        </g>
+                    }
+                    .into_any(),
+                )}
                 <path class="message message-request" data-testid="request-dots" d=move || dots(true)></path>
                 <path class="message message-response" data-testid="response-dots" d=move || dots(false)></path>
             </svg>

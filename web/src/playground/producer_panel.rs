@@ -9,6 +9,8 @@ use kplay_core::Cluster;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 
+use crate::keyed_list::keyed_list;
+
 use super::model::{Model, SendState};
 use super::Intent;
 
@@ -305,12 +307,17 @@ pub fn ProducerPanel(
                             data-testid="send-topic"
                             on:change:target=move |ev| set_record.update(|r| r.topic = ev.target().value())
                         >
-                            <For each=move || producer.with(|p| p.topics.clone()) key=|t| t.clone() let:name>
-                                <option value=name.clone() prop:selected={
-                                    let name = name.clone();
-                                    move || topic() == name
-                                }>{name.clone()}</option>
-                            </For>
+                            {keyed_list(
+                                move || producer.with(|p| p.topics.clone()),
+                                |t| t.clone(),
+                                move |name| view! {
+                                    <option value=name.clone() prop:selected={
+                                        let name = name.clone();
+                                        move || topic() == name
+                                    }>{name.clone()}</option>
+                                }
+                                .into_any(),
+                            )}
                         </select>
                     </label>
                     <label class="field">
@@ -361,13 +368,18 @@ pub fn ProducerPanel(
                 </div>
             </form>
             <ol class="sends" data-testid="sends" aria-label="Outcome of each send, newest first">
-                <For each=move || sends.get() key=|s| (s.number, s.state, s.outcome.clone()) let:send>
-                    <li class=format!("send send-{}", send.state) data-testid="send-outcome" data-state=send.state>
-                        <span class="send-record">{send.record}</span>
-                        " → "
-                        <span class="send-result">{send.outcome}</span>
-                    </li>
-                </For>
+                {keyed_list(
+                    move || sends.get(),
+                    |s| (s.number, s.state, s.outcome.clone()),
+                    move |send| view! {
+                        <li class=format!("send send-{}", send.state) data-testid="send-outcome" data-state=send.state>
+                            <span class="send-record">{send.record}</span>
+                            " → "
+                            <span class="send-result">{send.outcome}</span>
+                        </li>
+                    }
+                    .into_any(),
+                )}
             </ol>
             <details class="subpanel">
                 <summary>"Producer settings (a new producer)"</summary>

@@ -6,6 +6,8 @@
 use kplay_cli::is_incomplete;
 use leptos::ev::KeyboardEvent;
 use leptos::prelude::*;
+
+use crate::keyed_list::keyed_list;
 use wasm_bindgen::JsCast;
 
 use super::model::TerminalEntry;
@@ -160,13 +162,18 @@ pub fn Terminal(
             <div class="terminal-output" node_ref=output_ref on:click=focus_input data-testid="terminal-output"
                 role="log" aria-label="Terminal output">
                 <p class="hint">"Kafka's tools against the simulated cluster. Type help, a tool with --help, or press Tab."</p>
-                <For each=move || entries.get() key=|entry| entry.number let:entry>
-                    <div class="terminal-entry" data-testid="terminal-entry">
-                        <pre class="terminal-line"><span aria-hidden="true">"$ "</span>{entry.line}</pre>
-                        <pre class="terminal-stdout">{entry.stdout}</pre>
-                        <pre class="terminal-stderr">{entry.stderr}</pre>
-                    </div>
-                </For>
+                {keyed_list(
+                    move || entries.get(),
+                    |entry| entry.number,
+                    move |entry| view! {
+                        <div class="terminal-entry" data-testid="terminal-entry">
+                            <pre class="terminal-line"><span aria-hidden="true">"$ "</span>{entry.line}</pre>
+                            <pre class="terminal-stdout">{entry.stdout}</pre>
+                            <pre class="terminal-stderr">{entry.stderr}</pre>
+                        </div>
+                    }
+                    .into_any(),
+                )}
             </div>
             <Show when=move || !choices.with(Vec::is_empty)>
                 <p class="terminal-choices" data-testid="completions">{move || choices.get().join("  ")}</p>

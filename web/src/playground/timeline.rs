@@ -3,6 +3,8 @@
 
 use leptos::prelude::*;
 
+use crate::keyed_list::keyed_list;
+
 use super::clock::{speed_label, SPEED_MAX, SPEED_MIN};
 use super::model::Model;
 use super::session::Input;
@@ -155,9 +157,14 @@ pub fn TimeControls(
                         }
                     />
                     <span class="timeline-marks" aria-hidden="true">
-                        <For each=move || marks.get() key=|m| m.0 let:mark>
-                            <span class="timeline-mark" style=format!("left: {:.2}%", mark.1)></span>
-                        </For>
+                        {keyed_list(
+                            move || marks.get(),
+                            |mark| mark.0,
+                            |mark| view! {
+                                <span class="timeline-mark" style=format!("left: {:.2}%", mark.1)></span>
+                            }
+                            .into_any(),
+                        )}
                     </span>
                 </span>
                 <span class="hint" data-testid="timeline-position">{position}</span>

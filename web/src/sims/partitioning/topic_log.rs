@@ -4,6 +4,8 @@
 
 use leptos::prelude::*;
 
+use crate::keyed_list::keyed_list;
+
 use super::view_model::{
     topic_heading, PartitionModel, RecordModel, RoutingExplanation, TopicModel,
 };
@@ -56,9 +58,14 @@ pub fn TopicLog(
         <section class="topic" aria-label="Partitions of the topic">
             <h3 class="topic-title">{heading}</h3>
             <div class="partitions">
-                <For each=move || 0..partitions() key=|partition| *partition let:partition>
-                    <PartitionColumn partition=partition topic=topic newest=newest />
-                </For>
+                {keyed_list(
+                    move || 0..partitions(),
+                    |partition| *partition,
+                    move |partition| view! {
+                        <PartitionColumn partition=partition topic=topic newest=newest />
+                    }
+                    .into_any(),
+                )}
             </div>
         </section>
     }
@@ -106,9 +113,14 @@ fn PartitionColumn(
                 <p class="partition-empty">"empty"</p>
             </Show>
             <ol class="records">
-                <For each=records key=|record| record.clone() let:record>
-                    <Record partition=partition record=record newest=newest />
-                </For>
+                {keyed_list(
+                    records,
+                    |record| record.clone(),
+                    move |record| view! {
+                        <Record partition=partition record=record newest=newest />
+                    }
+                    .into_any(),
+                )}
             </ol>
         </section>
     }
