@@ -11,6 +11,7 @@ use leptos::prelude::*;
 use crate::keyed_list::keyed_list;
 
 use super::model::Model;
+use super::producer_panel::topic_options;
 use super::Intent;
 
 const CHART_WIDTH: f64 = 300.0;
@@ -320,17 +321,7 @@ pub fn GroupsPanel(
                         <label class="field">
                             <span class="field-label">"Topic"</span>
                             <select on:change:target=move |ev| set_topic.set(ev.target().value())>
-                                {keyed_list(
-                                    move || groups.with(|g| g.topics.clone()),
-                                    |t| t.clone(),
-                                    move |name| view! {
-                                        <option value=name.clone() prop:selected={
-                                            let name = name.clone();
-                                            move || default_topic() == name
-                                        }>{name.clone()}</option>
-                                    }
-                                    .into_any(),
-                                )}
+                                {topic_options(move || groups.with(|g| g.topics.clone()), default_topic)}
                             </select>
                         </label>
                         <label class="field">

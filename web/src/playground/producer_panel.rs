@@ -241,6 +241,19 @@ pub fn producer_vm(model: &Model) -> ProducerVm {
     }
 }
 
+/// The options of a topic `<select>` (here and in the groups panel): one per topic, with
+/// the one `selected` names selected.
+pub fn topic_options(
+    topics: impl Fn() -> Vec<String> + Send + 'static,
+    selected: impl Fn() -> String + Send + Sync + Copy + 'static,
+) -> AnyView {
+    keyed_list(topics, String::clone, move |name| {
+        let (value, label) = (name.clone(), name.clone());
+        view! { <option value=value prop:selected=move || selected() == name>{label}</option> }
+            .into_any()
+    })
+}
+
 /// The producer panel.
 #[component]
 pub fn ProducerPanel(
@@ -307,17 +320,7 @@ pub fn ProducerPanel(
                             data-testid="send-topic"
                             on:change:target=move |ev| set_record.update(|r| r.topic = ev.target().value())
                         >
-                            {keyed_list(
-                                move || producer.with(|p| p.topics.clone()),
-                                |t| t.clone(),
-                                move |name| view! {
-                                    <option value=name.clone() prop:selected={
-                                        let name = name.clone();
-                                        move || topic() == name
-                                    }>{name.clone()}</option>
-                                }
-                                .into_any(),
-                            )}
+                            {topic_options(move || producer.with(|p| p.topics.clone()), topic)}
                         </select>
                     </label>
                     <label class="field">
