@@ -146,3 +146,30 @@ async fn a_damaged_saved_session_gives_a_notice_and_a_fresh_cluster() {
     assert_eq!(count(&root, "[data-testid=broker]"), 3);
     root.remove();
 }
+
+#[wasm_bindgen_test]
+async fn the_log_panels_kill_button_waits_for_a_partition() {
+    use kplay_web::playground::log_view::LogPanel;
+    let root = container();
+    let _handle = leptos::mount::mount_to(root.clone(), move || {
+        view! { <LogPanel log=Memo::new(|_| None) dispatch=Callback::new(|_: Intent| {}) /> }
+    });
+    settle().await;
+    assert_eq!(count(&root, "[data-testid=log-kill-leader][disabled]"), 1);
+    root.remove();
+
+    // A playground picks a partition by itself once its topic exists.
+    let root = container();
+    let spec = spec("log-kill");
+    storage()
+        .remove_item("kplay.test.log-kill.session.v1")
+        .expect("clear");
+    let _handle = leptos::mount::mount_to(
+        root.clone(),
+        move || view! { <Playground spec=spec.clone() /> },
+    );
+    settle().await;
+    assert_eq!(count(&root, "[data-testid=log-kill-leader]"), 1);
+    assert_eq!(count(&root, "[data-testid=log-kill-leader][disabled]"), 0);
+    root.remove();
+}

@@ -197,7 +197,8 @@ pub fn LogPanel(
                                 .collect_view()
                         })
                 }}
-                <button type="button" class="button-small button-danger" data-testid="log-kill-leader" on:click=kill>
+                <button type="button" class="button-small button-danger" data-testid="log-kill-leader"
+                    disabled=move || log.with(Option::is_none) on:click=kill>
                     "Kill the leader of this partition"
                 </button>
             </div>
