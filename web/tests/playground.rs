@@ -66,6 +66,7 @@ async fn the_cluster_is_drawn_with_its_controller_and_every_replica() {
     assert_eq!(count(&root, "[data-testid=replica]"), 9);
     assert_eq!(count(&root, "[data-testid=replica][data-role=leader]"), 3);
     assert_eq!(count(&root, "[data-testid=partition-row]"), 3);
+    assert_eq!(count(&root, "[data-testid=no-partitions]"), 0);
     root.remove();
 }
 
@@ -171,5 +172,18 @@ async fn the_log_panels_kill_button_waits_for_a_partition() {
     settle().await;
     assert_eq!(count(&root, "[data-testid=log-kill-leader]"), 1);
     assert_eq!(count(&root, "[data-testid=log-kill-leader][disabled]"), 0);
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn an_empty_partition_table_says_why() {
+    use kplay_web::playground::cluster_view::PartitionTable;
+    let root = container();
+    let _handle = leptos::mount::mount_to(root.clone(), move || {
+        view! { <PartitionTable rows=Memo::new(|_| Vec::new()) dispatch=Callback::new(|_: Intent| {}) /> }
+    });
+    settle().await;
+    assert_eq!(count(&root, "[data-testid=no-partitions]"), 1);
+    assert_eq!(count(&root, "[data-testid=partition-row]"), 0);
     root.remove();
 }

@@ -531,6 +531,9 @@ pub fn PartitionTable(
                     )}
                 </tbody>
             </table>
+            <Show when=move || partitions.with(Vec::is_empty)>
+                <p class="hint" data-testid="no-partitions">"No partition to show yet: no topic has been created."</p>
+            </Show>
         </div>
     }
 }
