@@ -10,9 +10,9 @@ use kplay_core::protocol::MessageView;
 use kplay_core::view::cluster::ClusterView;
 use kplay_core::{ClientId, Cluster, NodeId};
 use leptos::prelude::*;
+use std::fmt::Write;
 
 use crate::keyed_list::keyed_list;
-use std::fmt::Write;
 
 /// At most this many messages are drawn (the newest).
 pub const MAX_DRAWN: usize = 120;

@@ -6,9 +6,9 @@
 use kplay_cli::is_incomplete;
 use leptos::ev::KeyboardEvent;
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
 
 use crate::keyed_list::keyed_list;
-use wasm_bindgen::JsCast;
 
 use super::model::TerminalEntry;
 use super::Intent;
