@@ -473,3 +473,108 @@ async fn the_largest_preset_and_the_dark_theme_render() {
     session.click("theme").await;
     session.finish().await;
 }
+
+#[tokio::test]
+#[ignore = "needs dist/ and ChromeDriver: run `cargo xtask test`"]
+async fn a_focused_button_in_a_list_keeps_its_focus_while_the_rows_refresh() {
+    let (server, session) = open_playground(1440, 1000).await;
+    open_sandbox(&session, &server.url).await;
+    // The largest preset produces 200 records a second over 48 partitions.
+    session
+        .run_script(
+            "const s = document.querySelector('[data-testid=preset]'); s.value = 'largest'; s.dispatchEvent(new Event('change', {bubbles: true}));",
+        )
+        .await;
+    session.click("load-preset").await;
+    session
+        .wait_until(
+            "48 partition rows",
+            "return document.querySelectorAll('[data-testid=partition-row]').length === 48;",
+        )
+        .await;
+    skip_10s(&session).await;
+    // Focus the kill button of a partition that receives records, then play at full speed.
+    // (A script's click() does not move the focus, as a learner's keyboard shortcut would not.)
+    let partition = session
+        .run_script(
+            "const rows = Array.from(document.querySelectorAll('[data-testid=partition-row]'));
+             const row = rows.find(r => /[1-9]/.test(r.querySelector('td:last-of-type').previousElementSibling.textContent));
+             row.querySelector('[data-testid=kill-leader]').focus();
+             window.kplayRowText = row.textContent;
+             const speed = document.querySelector('[data-testid=speed]');
+             speed.value = speed.max; speed.dispatchEvent(new Event('input', {bubbles: true}));
+             document.querySelector('[data-testid=play-pause]').click();
+             return row.dataset.partition;",
+        )
+        .await;
+    let partition = partition
+        .as_str()
+        .expect("a partition with records")
+        .to_owned();
+    session
+        .wait_until(
+            "the row shows new offsets",
+            &format!(
+                "return document.querySelector('{}').textContent !== window.kplayRowText;",
+                row(&partition).replace('\'', "\\'")
+            ),
+        )
+        .await;
+    // The row was updated in place: the button that had focus is still in the page and focused.
+    let focused = session
+        .run_script(
+            "document.querySelector('[data-testid=play-pause]').click();
+             const a = document.activeElement;
+             const r = a && a.closest('[data-testid=partition-row]');
+             return [a.dataset.testid || null, r ? r.dataset.partition : null, a.isConnected];",
+        )
+        .await;
+    assert_eq!(focused, json!(["kill-leader", partition, true]));
+    session.finish().await;
+}
+
+#[tokio::test]
+#[ignore = "needs dist/ and ChromeDriver: run `cargo xtask test`"]
+async fn a_focused_event_keeps_its_focus_when_newer_events_arrive() {
+    let (server, session) = open_playground(1440, 1000).await;
+    open_sandbox(&session, &server.url).await;
+    skip_10s(&session).await;
+    // Routine events on, then focus the newest event's "go back" button. Everything after
+    // this is done by script clicks, which (unlike a learner's click) leave the focus alone.
+    let newest = session
+        .run_script(
+            "const toggle = document.querySelector('[data-testid=event-log] input[type=checkbox]');
+             toggle.click();
+             const first = document.querySelector('[data-testid=event]');
+             first.querySelector('button').focus();
+             return first.dataset.eventId;",
+        )
+        .await;
+    let newest = newest.as_str().expect("an event").to_owned();
+    session
+        .run_script(
+            "const value = document.querySelector('[data-testid=send-value]');
+             value.value = 'focus-check'; value.dispatchEvent(new Event('input', {bubbles: true}));
+             document.querySelector('[data-testid=send]').click();
+             document.querySelector('[data-testid=skip-10s]').click();",
+        )
+        .await;
+    session
+        .wait_until(
+            "newer events",
+            &format!(
+                "return document.querySelector('[data-testid=event]').dataset.eventId !== '{newest}';"
+            ),
+        )
+        .await;
+    // The list added the new lines and kept the old ones: the focused button is the same one.
+    let focused = session
+        .run_script(
+            "const a = document.activeElement;
+             const e = a && a.closest('[data-testid=event]');
+             return [e ? e.dataset.eventId : null, a.isConnected];",
+        )
+        .await;
+    assert_eq!(focused, json!([newest, true]));
+    session.finish().await;
+}

@@ -9,13 +9,16 @@
 //! shows them with a single `<For>`. What each list still compiles is a small adapter: boxing
 //! each item and its key, and unboxing the item for its child view. Everything `<For>` promises
 //! holds as before: a row is kept while its key stays, moved when its key moves, and built only
-//! for a new key; two keys are equal exactly when the list's own key type says so.
+//! for a new key; two keys are equal exactly when the list's own key type says so. One thing
+//! is better than `<For>` alone: a focused row that the diff moves keeps the keyboard focus
+//! (see `keep_focus`).
 
 use std::any::Any;
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
 
 /// A list's key behind a trait object: equal only to a key of the same type that compares equal.
 trait RowKey: Send + Sync {
@@ -98,10 +101,51 @@ fn rows_view(
     rows: Box<dyn Fn() -> Vec<Row> + Send>,
     child: Arc<dyn Fn(Box<dyn Any + Send>) -> AnyView + Send + Sync>,
 ) -> AnyView {
+    let rows = move || {
+        keep_focus();
+        rows()
+    };
     view! {
         <For each=rows key=|row: &Row| row.key.clone() children=move |row: Row| child(row.item) />
     }
     .into_any()
+}
+
+/// Gives the keyboard focus back to what had it before a list's update, if the update took it
+/// away and that element is still in the page.
+///
+/// The browser drops the focus of an element taken out of the page, even to be put back at
+/// once, and the keyed diff of Leptos 0.8 moves rows it need not move: when items arrive at the
+/// top of a list (the event log and the alerts show the newest first), it moves the kept rows
+/// above the last new one. A learner who tabbed to an event's "go back" button while the
+/// cluster plays would find the focus on the page's body. The diff runs right after the list's
+/// items are read, so a microtask queued now runs after it.
+fn keep_focus() {
+    let Some(document) = web_sys::window().and_then(|window| window.document()) else {
+        return;
+    };
+    let Some(focused) = focused_element(&document) else {
+        return;
+    };
+    queue_microtask(move || {
+        if focused_element(&document).is_none() && focused.is_connected() {
+            if let Some(element) = focused.dyn_ref::<web_sys::HtmlElement>() {
+                let options = web_sys::FocusOptions::new();
+                options.set_prevent_scroll(true);
+                // Focusing an element that is in the page does not fail.
+                let _ = element.focus_with_options(&options);
+            }
+        }
+    });
+}
+
+/// The element with the keyboard focus, if any (the body has it when nothing has).
+fn focused_element(document: &web_sys::Document) -> Option<web_sys::Element> {
+    let focused = document.active_element()?;
+    let on_body = document
+        .body()
+        .is_some_and(|body| body.is_same_node(Some(&focused)));
+    (!on_body).then_some(focused)
 }
 
 #[cfg(test)]

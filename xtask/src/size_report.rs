@@ -27,7 +27,8 @@ use std::path::{Path, PathBuf};
 /// Then `kplay_core::sort` took 55 KB gzip off: about fifty private copies of the standard
 /// library's sort, one per call site and per `collect()` into a `BTreeMap` or `BTreeSet`,
 /// became one. `keyed_list` did the same for Leptos's `<For>`, one copy per list: about 23 KB.
-const GZIP_BUDGET_BYTES: u64 = 837_000;
+/// Keeping a focused row's keyboard focus through a list's update then cost about 1 KB.
+const GZIP_BUDGET_BYTES: u64 = 838_000;
 
 /// Prints the table and fails when the gzip total is over budget.
 pub fn report(dist: &Path) -> Result<(), String> {

@@ -1,4 +1,5 @@
-//! The plain data the partitioning view shows, computed from a [`Session`].
+//! The plain data the partitioning view shows, computed from a
+//! [`Session`](crate::session::Session).
 //!
 //! Every sentence and number on screen is built here, by functions tested natively, so the
 //! components only lay it out (Crux's `view(&model) -> ViewModel`).
