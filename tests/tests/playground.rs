@@ -578,3 +578,36 @@ async fn a_focused_event_keeps_its_focus_when_newer_events_arrive() {
     assert_eq!(focused, json!([newest, true]));
     session.finish().await;
 }
+
+#[tokio::test]
+#[ignore = "needs dist/ and ChromeDriver: run `cargo xtask test`"]
+async fn a_broker_button_pressed_by_keyboard_keeps_the_focus_as_it_turns_into_its_opposite() {
+    let (server, session) = open_playground(1440, 1000).await;
+    open_sandbox(&session, &server.url).await;
+    let card = "[data-testid=broker][data-broker=\"2\"]";
+    // Enter on a focused button is a click on it; the focus stays on the button, which now
+    // offers the opposite action.
+    for (pressed, offered) in [
+        ("stop-broker", "start-broker"),
+        ("start-broker", "stop-broker"),
+        ("isolate-broker", "rejoin-broker"),
+        ("hold-broker", "release-broker"),
+    ] {
+        session
+            .run_script(&format!(
+                "const b = document.querySelector('{card} [data-testid={pressed}]'); b.focus(); b.click();"
+            ))
+            .await;
+        session
+            .wait_until(
+                &format!("{card} offers {offered}"),
+                &format!("return !!document.querySelector('{card} [data-testid={offered}]');"),
+            )
+            .await;
+        let focused = session
+            .run_script("return document.activeElement.dataset.testid || null;")
+            .await;
+        assert_eq!(focused, json!(offered), "after {pressed}");
+    }
+    session.finish().await;
+}

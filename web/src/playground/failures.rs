@@ -65,7 +65,40 @@ pub fn kill_leader_command(
     }
 }
 
-/// The buttons on a broker card; each shows only when it applies.
+impl BrokerAction {
+    /// The words on its button.
+    pub fn label(self) -> &'static str {
+        match self {
+            BrokerAction::Stop => "Stop",
+            BrokerAction::Start => "Start",
+            BrokerAction::Isolate => "Isolate",
+            BrokerAction::Rejoin => "Rejoin",
+            BrokerAction::Slow => "Slow",
+            BrokerAction::Unslow => "Unslow",
+            BrokerAction::PauseFetches => "Pause fetches",
+            BrokerAction::ResumeFetches => "Resume fetches",
+        }
+    }
+
+    /// Its button's `data-testid`.
+    pub fn test_id(self) -> &'static str {
+        match self {
+            BrokerAction::Stop => "stop-broker",
+            BrokerAction::Start => "start-broker",
+            BrokerAction::Isolate => "isolate-broker",
+            BrokerAction::Rejoin => "rejoin-broker",
+            BrokerAction::Slow => "slow-broker",
+            BrokerAction::Unslow => "unslow-broker",
+            BrokerAction::PauseFetches => "hold-broker",
+            BrokerAction::ResumeFetches => "release-broker",
+        }
+    }
+}
+
+/// The buttons on a broker card: one for each pair of opposite actions (stop or start,
+/// isolate or rejoin, slow or unslow, pause or resume fetches), offering the one that applies.
+/// A pair is one button whose words change, not two that take turns: a learner who presses
+/// it with the keyboard keeps the focus on it.
 #[component]
 pub fn BrokerButtons(
     /// The broker.
@@ -73,35 +106,41 @@ pub fn BrokerButtons(
     /// Runs an action on this broker.
     on_action: Callback<BrokerAction>,
 ) -> impl IntoView {
-    let is = move |f: fn(&BrokerVm) -> bool| move || broker.with(f);
-    let button = move |label: &'static str,
-                       test_id: &'static str,
-                       action: BrokerAction,
-                       shown: Box<dyn Fn() -> bool + Send + Sync>| {
+    let pair = move |first: BrokerAction,
+                     second: BrokerAction,
+                     first_applies: fn(&BrokerVm) -> bool| {
+        let offered = move || {
+            if broker.with(first_applies) {
+                first
+            } else {
+                second
+            }
+        };
+        let pressed = move || {
+            if broker.with_untracked(first_applies) {
+                first
+            } else {
+                second
+            }
+        };
         view! {
-            <Show when=move || shown()>
-                <button
-                    type="button"
-                    class="button-small"
-                    class:button-danger=matches!(action, BrokerAction::Stop | BrokerAction::Isolate)
-                    data-testid=test_id
-                    on:click=move |_| on_action.run(action)
-                >
-                    {label}
-                </button>
-            </Show>
+            <button
+                type="button"
+                class="button-small"
+                class:button-danger=move || matches!(offered(), BrokerAction::Stop | BrokerAction::Isolate)
+                data-testid=move || offered().test_id()
+                on:click=move |_| on_action.run(pressed())
+            >
+                {move || offered().label()}
+            </button>
         }
     };
     view! {
         <div class="broker-actions" role="group" aria-label="Failures">
-            {button("Stop", "stop-broker", BrokerAction::Stop, Box::new(is(|b| b.up)))}
-            {button("Start", "start-broker", BrokerAction::Start, Box::new(is(|b| !b.up)))}
-            {button("Isolate", "isolate-broker", BrokerAction::Isolate, Box::new(is(|b| !b.isolated)))}
-            {button("Rejoin", "rejoin-broker", BrokerAction::Rejoin, Box::new(is(|b| b.isolated)))}
-            {button("Slow", "slow-broker", BrokerAction::Slow, Box::new(is(|b| b.delay_ms == 0)))}
-            {button("Unslow", "unslow-broker", BrokerAction::Unslow, Box::new(is(|b| b.delay_ms > 0)))}
-            {button("Pause fetches", "hold-broker", BrokerAction::PauseFetches, Box::new(is(|b| !b.held)))}
-            {button("Resume fetches", "release-broker", BrokerAction::ResumeFetches, Box::new(is(|b| b.held)))}
+            {pair(BrokerAction::Stop, BrokerAction::Start, |b| b.up)}
+            {pair(BrokerAction::Isolate, BrokerAction::Rejoin, |b| !b.isolated)}
+            {pair(BrokerAction::Slow, BrokerAction::Unslow, |b| b.delay_ms == 0)}
+            {pair(BrokerAction::PauseFetches, BrokerAction::ResumeFetches, |b| !b.held)}
         </div>
     }
 }
