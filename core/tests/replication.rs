@@ -7,7 +7,8 @@ use kplay_core::check::invariants::check_all;
 use kplay_core::cluster::config::{ClusterConfig, MetadataMode};
 use kplay_core::error::ErrorCode;
 use kplay_core::{
-    AlertKind, BrokerId, Cluster, Command, Event, EventKind, NewRecord, Offset, TopicPartition,
+    AlertKind, BrokerId, Cluster, Command, ElectionType, Event, EventKind, NewRecord, Offset,
+    TopicPartition,
 };
 
 const TOPIC: &str = "orders";
@@ -319,6 +320,46 @@ fn a_restarted_follower_rejoins_the_isr_in_both_modes() {
             s.partition().isr.contains(&follower)
         });
     }
+}
+
+/// A preferred election hands leadership back to a replica that came back while another led
+/// and wrote nothing. The demoted leader started an epoch at its log end offset that no record
+/// ever carried; when the new leader reports the divergence, the follower drops that entry
+/// from its epoch cache, as `UnifiedLog.truncateTo` does even with nothing to truncate, and so
+/// keeps replicating and stays in the ISR.
+#[test]
+fn a_leader_moved_off_by_a_preferred_election_keeps_replicating() {
+    let mut sim = Sim::new(MetadataMode::Kraft, 3, 2, &[]);
+    sim.producer("p", &[("acks", "all")]);
+    sim.send("p", 1);
+    sim.run_until(3_000, "acknowledged", |s| s.acknowledged() == 1);
+    let preferred = sim.partition().leader.expect("led");
+    sim.apply(Command::StopBroker { broker: preferred });
+    sim.run_until(15_000, "another leader", |s| {
+        s.partition().leader.is_some_and(|l| l != preferred)
+    });
+    let interim = sim.partition().leader.expect("led");
+    sim.apply(Command::StartBroker { broker: preferred });
+    sim.run_until(20_000, "the preferred replica back in the ISR", |s| {
+        s.partition().isr.contains(&preferred)
+    });
+    sim.apply(Command::ElectLeaders {
+        election: ElectionType::Preferred,
+        partitions: None,
+    });
+    sim.run_until(5_000, "the preferred replica leads again", |s| {
+        s.partition().leader == Some(preferred)
+    });
+
+    sim.send("p", 1);
+    sim.run_until(3_000, "acknowledged by both replicas", |s| {
+        s.acknowledged() == 2
+    });
+    sim.run_for(60_000);
+    let partition = sim.partition();
+    assert_eq!(partition.isr.len(), 2, "{partition:?}");
+    assert!(partition.isr.contains(&interim));
+    assert_eq!(partition.high_watermark, Offset(2));
 }
 
 /// After the active controller's broker dies another controller takes over; ISR changes and

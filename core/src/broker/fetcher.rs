@@ -250,7 +250,10 @@ fn divergence_truncation_offset(
     }
 }
 
-/// Cuts the follower's log back to `offset` (no-op if it is not longer).
+/// Cuts the follower's log back to `offset`. At or past its log end offset no record goes,
+/// but the epoch cache is still trimmed there (`UnifiedLog.truncateTo`): a replica that led an
+/// epoch and wrote nothing in it keeps that epoch's entry at its log end, which the new leader
+/// never had, and would otherwise report it as its last fetched epoch forever.
 fn truncate(
     broker: BrokerId,
     replica: &mut Replica,
@@ -260,6 +263,7 @@ fn truncate(
 ) {
     let log_end_offset = replica.log.log_end_offset();
     if offset >= log_end_offset {
+        replica.log.truncate_to(offset);
         return;
     }
     let offset = offset.max(replica.log.log_start_offset());
