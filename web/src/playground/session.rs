@@ -7,6 +7,7 @@
 //! there. Acting while the cursor is in the past discards the recorded future first
 //! (Stateright's "a run is a list of actions"; RaftScope's rewind).
 
+use kplay_cli::format::parse_duration_ms;
 use kplay_cli::{record_advance, Output, Shell, Stream};
 use kplay_core::ClusterConfig;
 
@@ -32,6 +33,17 @@ pub enum Input {
 }
 
 impl Input {
+    /// A script line as an input: `kplay time advance D` is time, anything else a line to run.
+    pub fn from_line(line: &str) -> Input {
+        let words: Vec<&str> = line.split_whitespace().collect();
+        if let ["kplay", "time", "advance", duration] = words.as_slice() {
+            if let Some(ms) = parse_duration_ms(duration) {
+                return Input::Advance(ms);
+            }
+        }
+        Input::Line(line.to_owned())
+    }
+
     /// The input as a script line (`kplay time advance 250ms` for time).
     pub fn script_line(&self) -> String {
         match self {
@@ -200,11 +212,20 @@ impl Session {
     }
 
     /// Runs a script line at the cursor, first discarding the recorded future.
+    ///
+    /// A line that lets time pass is kept as the time it ran, as a script read back keeps it,
+    /// so the timeline can stop inside it.
     pub fn act(&mut self, line: &str) -> Output {
         self.discard_future();
-        self.starts_ms.push(self.now_ms());
+        let start_ms = self.now_ms();
         let output = self.shell.run_line(line);
-        self.inputs.push(Input::Line(line.to_owned()));
+        let ran_ms = self.now_ms() - start_ms;
+        let input = match Input::from_line(line) {
+            Input::Advance(_) if ran_ms > 0 => Input::Advance(ran_ms),
+            _ => Input::Line(line.to_owned()),
+        };
+        self.starts_ms.push(start_ms);
+        self.inputs.push(input);
         self.cursor = Cursor {
             applied: self.inputs.len(),
             partial_ms: 0,
@@ -542,6 +563,25 @@ mod tests {
             assert_eq!(session.now_ms(), *time);
             assert_eq!(&fingerprint(&session), state, "at {time}");
         }
+    }
+
+    #[test]
+    fn seeking_into_a_time_advance_line_stops_at_that_moment() {
+        let mut session = session();
+        session.act("kplay workload start p1 --topic orders --rate 50 --keys 5 --value-bytes 10");
+        let start = session.now_ms();
+        let mut played = session.clone();
+        session.act("kplay time advance 40s");
+        assert_eq!(session.now_ms(), start + 40_000);
+
+        session.seek(start + 15_000);
+        assert_eq!(session.now_ms(), start + 15_000);
+        played.advance(start + 15_000, &mut || false);
+        assert_eq!(fingerprint(&session), fingerprint(&played));
+        assert_eq!(
+            session.script_lines().last().map(String::as_str),
+            Some("kplay time advance 40s")
+        );
     }
 
     #[test]

@@ -17,7 +17,6 @@
 //! Anything read back is untrusted (a tampered link, an edited file): every error is a sentence
 //! for the learner, never a panic.
 
-use kplay_cli::format::parse_duration_ms;
 use kplay_cli::is_incomplete;
 use kplay_core::ClusterConfig;
 
@@ -131,7 +130,10 @@ pub fn from_script(script: &str) -> Result<SessionText, String> {
         return Err("its last command is not finished (an open quote or here-document)".to_owned());
     }
     let (config, seed) = cluster_options::parse(options.unwrap_or(""))?;
-    let inputs = actions.into_iter().map(|line| input_of(&line)).collect();
+    let inputs = actions
+        .into_iter()
+        .map(|line| Input::from_line(&line))
+        .collect();
     Ok(SessionText {
         config,
         seed,
@@ -144,17 +146,6 @@ pub fn from_script(script: &str) -> Result<SessionText, String> {
 enum Section {
     Setup,
     Actions,
-}
-
-/// `kplay time advance D` is time; anything else is a line to run.
-fn input_of(line: &str) -> Input {
-    let words: Vec<&str> = line.split_whitespace().collect();
-    if let ["kplay", "time", "advance", duration] = words.as_slice() {
-        if let Some(ms) = parse_duration_ms(duration) {
-            return Input::Advance(ms);
-        }
-    }
-    Input::Line(line.to_owned())
 }
 
 /// The URL-safe form: deflate, then base64url without padding.
