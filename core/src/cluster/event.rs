@@ -36,7 +36,8 @@ pub enum ElectionReason {
     Created,
     /// The leader was fenced or its broker died: a new leader from the ISR.
     LeaderUnavailable,
-    /// No ISR member was alive and `unclean.leader.election.enable` allowed an out-of-sync one.
+    /// No ISR member was alive, and `unclean.leader.election.enable` or an unclean
+    /// `kafka-leader-election` let an out-of-sync one lead.
     Unclean,
     /// The preferred (first assigned) replica took leadership back.
     Preferred,
@@ -52,7 +53,7 @@ impl ElectionReason {
             ElectionReason::Created => "the partition was created",
             ElectionReason::LeaderUnavailable => "the old leader is gone; chosen from the ISR",
             ElectionReason::Unclean => {
-                "unclean election: no in-sync replica was alive and unclean.leader.election.enable=true let an out-of-sync replica lead (records only the old leader had are lost)"
+                "unclean election: no in-sync replica was alive, so an out-of-sync replica leads, allowed by unclean.leader.election.enable=true or asked for with kafka-leader-election --election-type unclean (records only the old leader had are lost)"
             }
             ElectionReason::Preferred => "preferred leader election: the first replica in the assignment leads again",
             ElectionReason::ControlledShutdown => "the leader's broker is shutting down (controlled shutdown)",
