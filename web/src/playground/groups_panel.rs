@@ -4,6 +4,7 @@
 //! and crashing members.
 
 use kplay_core::kinds::AssignorKind;
+use kplay_core::view::clients::ConsumerView;
 use kplay_core::{AppCommits, Command, CommitPolicy, Subscription};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
@@ -31,10 +32,12 @@ pub struct GroupVm {
     pub state: String,
     pub generation: i32,
     pub assignor: String,
-    pub coordinator: i32,
+    /// The coordinator's broker; none while no broker answers for the group.
+    pub coordinator: Option<i32>,
     pub members: Vec<MemberVm>,
     pub offsets: Vec<OffsetRowVm>,
-    pub total_lag: i64,
+    /// The sum of the committed lag; unknown while no coordinator answers.
+    pub total_lag: Option<i64>,
     /// SVG polyline points of the lag history, scaled to the chart.
     pub lag_points: String,
     pub lag_max: i64,
@@ -43,6 +46,10 @@ pub struct GroupVm {
 /// One member.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct MemberVm {
+    /// The consumer behind the member, by its name (its own `client.id`).
+    pub name: String,
+    /// CLIENT-ID as the coordinator lists it: a static member that came back keeps the first
+    /// one, as Kafka's `replaceStaticMember` keeps everything but the member id.
     pub client_id: String,
     pub member_id: String,
     pub assignment: String,
@@ -149,13 +156,15 @@ pub fn groups_vm(model: &Model) -> GroupsVm {
                 .members
                 .iter()
                 .map(|member| {
-                    let process = consumers
+                    let consumer = consumers
                         .iter()
-                        .find(|c| c.name == member.client_id)
-                        .map_or("unknown".to_owned(), |c| c.status.clone());
+                        .find(|c| c.member_id.as_deref() == Some(member.member_id.as_str()))
+                        .or_else(|| consumers.iter().find(|c| c.name == member.client_id));
+                    let process = consumer.map_or("unknown".to_owned(), |c| c.status.clone());
                     let names: Vec<String> =
                         member.assignment.iter().map(ToString::to_string).collect();
                     MemberVm {
+                        name: consumer.map_or_else(|| member.client_id.clone(), |c| c.name.clone()),
                         client_id: member.client_id.clone(),
                         member_id: member.member_id.clone(),
                         assignment: if names.is_empty() {
@@ -191,15 +200,17 @@ pub fn groups_vm(model: &Model) -> GroupsVm {
                     .assignment_strategy
                     .clone()
                     .unwrap_or_else(|| "none yet".to_owned()),
-                coordinator: group.coordinator.0,
+                coordinator: Some(group.coordinator.0),
                 members,
                 offsets,
-                total_lag,
+                total_lag: Some(total_lag),
                 lag_points,
                 lag_max,
             }
         })
-        .collect();
+        .collect::<Vec<GroupVm>>();
+    let mut groups = groups;
+    groups.extend(unreachable_groups(&consumers, &groups));
     GroupsVm {
         groups,
         topics: cluster
@@ -208,6 +219,56 @@ pub fn groups_vm(model: &Model) -> GroupsVm {
             .filter(|t| !t.starts_with("__"))
             .collect(),
     }
+}
+
+/// Groups that running consumers belong to but no coordinator answers for (its
+/// `__consumer_offsets` partition has no leader): `kafka-consumer-groups` cannot see them, yet
+/// their consumers are still there, retrying `FindCoordinator`. Each is shown from what its
+/// consumers know.
+fn unreachable_groups(consumers: &[ConsumerView], listed: &[GroupVm]) -> Vec<GroupVm> {
+    let mut groups: Vec<GroupVm> = Vec::new();
+    for consumer in consumers {
+        let Some(group_id) = &consumer.group else {
+            continue;
+        };
+        if consumer.status == "closed" || listed.iter().any(|g| &g.id == group_id) {
+            continue;
+        }
+        let names: Vec<String> = consumer
+            .partitions
+            .iter()
+            .map(|p| p.partition.to_string())
+            .collect();
+        let member = MemberVm {
+            name: consumer.name.clone(),
+            client_id: consumer.name.clone(),
+            member_id: consumer.member_id.clone().unwrap_or_default(),
+            assignment: if names.is_empty() {
+                "none".to_owned()
+            } else {
+                names.join(", ")
+            },
+            idle: false,
+            leader: consumer.is_leader,
+            process: consumer.status.clone(),
+        };
+        match groups.iter_mut().find(|g| &g.id == group_id) {
+            Some(group) => group.members.push(member),
+            None => groups.push(GroupVm {
+                id: group_id.clone(),
+                state: "unknown: no coordinator answers (COORDINATOR_NOT_AVAILABLE)".to_owned(),
+                generation: consumer.generation,
+                assignor: "unknown".to_owned(),
+                coordinator: None,
+                members: vec![member],
+                offsets: Vec::new(),
+                total_lag: None,
+                lag_points: String::new(),
+                lag_max: 0,
+            }),
+        }
+    }
+    groups
 }
 
 /// The group's lag history as polyline points, and the largest lag drawn.
@@ -381,8 +442,8 @@ fn GroupCard(id: String, groups: Memo<GroupsVm>, dispatch: Callback<Intent>) -> 
                 "state " <strong data-testid="group-state">{field(|g| g.state.clone())}</strong>
                 " · generation " {field(|g| g.generation.to_string())}
                 " · assignor " {field(|g| g.assignor.clone())}
-                " · coordinator broker " {field(|g| g.coordinator.to_string())}
-                " · total lag " <strong>{field(|g| g.total_lag.to_string())}</strong>
+                " · coordinator " {field(|g| g.coordinator.map_or_else(|| "none available".to_owned(), |id| format!("broker {id}")))}
+                " · total lag " <strong>{field(|g| g.total_lag.map_or_else(|| "unknown".to_owned(), |lag| lag.to_string()))}</strong>
             </p>
             <ul class="members">
                 {keyed_list(
@@ -454,7 +515,13 @@ fn OffsetRow(partition: String, offsets: Memo<Vec<OffsetRowVm>>) -> impl IntoVie
 
 #[component]
 fn Member(member: MemberVm, dispatch: Callback<Intent>) -> impl IntoView {
-    let name = member.client_id.clone();
+    let name = member.name.clone();
+    let listed_as = (member.client_id != member.name).then(|| {
+        format!(
+            " (listed with client.id {}: a static member that comes back keeps its first one)",
+            member.client_id
+        )
+    });
     let remove = {
         let name = name.clone();
         move |_| dispatch.run(Intent::RemoveConsumer(name.clone()))
@@ -483,6 +550,7 @@ fn Member(member: MemberVm, dispatch: Callback<Intent>) -> impl IntoView {
         >
             <span class="mono">{name.clone()}</span>
             {member.leader.then_some(" (leader)")}
+            <span class="hint">{listed_as}</span>
             ": "
             <span data-testid="member-assignment">{member.assignment.clone()}</span>
             <Show when=move || member.idle>
@@ -533,6 +601,53 @@ mod tests {
         assert_eq!(group.members.len(), 3);
         assert_eq!(group.members.iter().filter(|m| m.idle).count(), 1);
         assert_eq!(group.assignor, "range");
+    }
+
+    fn advance(model: &mut Model, ms: i64) {
+        let target = model.session.now_ms() + ms;
+        model.session.advance(target, &mut || false);
+        model.absorb_events();
+    }
+
+    #[test]
+    fn a_static_member_that_came_back_is_acted_on_through_its_new_consumer() {
+        let mut model = model();
+        model.run_line(
+            "kplay consumer start ship-a --topic orders --group ship --group-instance-id a",
+        );
+        advance(&mut model, 10_000);
+        model.run_line("kplay consumer crash ship-a");
+        model.run_line(
+            "kplay consumer start ship-a-restarted --topic orders --group ship --group-instance-id a",
+        );
+        advance(&mut model, 5_000);
+        let vm = groups_vm(&model);
+        let member = &vm.groups[0].members[0];
+        assert_eq!(member.name, "ship-a-restarted");
+        assert_eq!(member.client_id, "ship-a");
+        assert_eq!(member.process, "running");
+    }
+
+    #[test]
+    fn a_group_whose_coordinator_is_down_still_shows_its_consumers() {
+        let mut model = model();
+        model.run_line("kplay consumer start c1 --topic orders --group g");
+        model.run_line("kplay consumer start c2 --topic orders --group g");
+        advance(&mut model, 10_000);
+        let coordinator = groups_vm(&model).groups[0]
+            .coordinator
+            .expect("a coordinator");
+        model.run_line(&format!("kplay broker stop {coordinator}"));
+        advance(&mut model, 100);
+        let vm = groups_vm(&model);
+        assert_eq!(vm.groups.len(), 1);
+        let group = &vm.groups[0];
+        assert_eq!(group.id, "g");
+        assert_eq!(group.coordinator, None);
+        assert_eq!(group.total_lag, None);
+        let names: Vec<&str> = group.members.iter().map(|m| m.name.as_str()).collect();
+        assert_eq!(names, ["c1", "c2"]);
+        assert!(group.members.iter().all(|m| m.process == "running"));
     }
 
     #[test]
