@@ -160,3 +160,33 @@ async fn a_run_button_runs_its_block_in_the_lessons_playground_and_a_reload_keep
     assert_eq!(stored_after, stored, "the reload kept the lesson's session");
     session.finish().await;
 }
+
+/// On a phone the live view sits far below the text: "Run" brings its output into view, and a
+/// button leads back to the step, with the focus on its "Run" again.
+#[tokio::test]
+#[ignore = "needs dist/ and ChromeDriver: run `cargo xtask test`"]
+async fn after_a_run_on_a_phone_the_output_shows_and_a_button_leads_back_to_the_step() {
+    let (server, session) = open_playground(360, 780).await;
+    open_lesson(&session, &format!("{}{LESSON}", server.url)).await;
+    session
+        .run_script("document.querySelector('[data-testid=run-block]').scrollIntoView({block: 'center'});")
+        .await;
+    session.click_css("[data-testid=\"run-block\"]").await;
+    session
+        .wait_until(
+            "the output in view",
+            "const o = document.querySelector('[data-testid=terminal-output]'); if (!o || !o.textContent.includes('Topic: orders')) return false; const r = o.getBoundingClientRect(); return r.bottom > 0 && r.top < innerHeight;",
+        )
+        .await;
+    session.screenshot("lesson-run-block-phone-output").await;
+
+    session.click("back-to-step").await;
+    session
+        .wait_until(
+            "the step in view, its Run focused, the button gone",
+            "const b = document.querySelector('[data-testid=run-block]'); const r = b.getBoundingClientRect(); return document.activeElement === b && r.top >= 0 && r.bottom <= innerHeight && !document.querySelector('[data-testid=back-to-step]');",
+        )
+        .await;
+    session.screenshot("lesson-run-block-phone-back").await;
+    session.finish().await;
+}

@@ -5,7 +5,7 @@
 //! block's text from its own list (`kplay_lessons::commands` for a lesson), not from the DOM.
 
 use wasm_bindgen::JsCast;
-use web_sys::Element;
+use web_sys::{Element, HtmlElement};
 
 /// The blocks that get a button.
 pub const COMMAND_SELECTOR: &str = "pre.kplay-command";
@@ -55,9 +55,44 @@ pub fn add_run_buttons(prose: &Element) -> u32 {
     added
 }
 
-/// The index of the block whose "Run" button was clicked, if the click was on one.
+/// The index of the block whose "Run" button was clicked, if the click was on one. The button
+/// takes the focus (a click does not give it in every browser): the playground then knows
+/// which step to lead the learner back to after showing the output.
 pub fn block_of_click(target: &web_sys::EventTarget) -> Option<usize> {
     let element = target.dyn_ref::<Element>()?;
     let button = element.closest(&format!(".{BUTTON_CLASS}")).ok()??;
+    if let Some(button) = button.dyn_ref::<HtmlElement>() {
+        let _ = button.focus();
+    }
     button.get_attribute(BLOCK_ATTRIBUTE)?.parse().ok()
+}
+
+/// The id of the command block whose "Run" button has the focus, if one has.
+pub fn focused_block_id() -> Option<String> {
+    let active = web_sys::window()?.document()?.active_element()?;
+    if !active.class_list().contains(BUTTON_CLASS) {
+        return None;
+    }
+    active.get_attribute("aria-describedby")
+}
+
+/// Brings the command block `block_id` back into view and gives its "Run" button the focus.
+pub fn return_to_block(block_id: &str) {
+    let Some(block) = web_sys::window()
+        .and_then(|window| window.document())
+        .and_then(|document| document.get_element_by_id(block_id))
+    else {
+        return;
+    };
+    let options = web_sys::ScrollIntoViewOptions::new();
+    options.set_block(web_sys::ScrollLogicalPosition::Center);
+    block.scroll_into_view_with_scroll_into_view_options(&options);
+    let button = block
+        .next_element_sibling()
+        .and_then(|next| next.dyn_into::<HtmlElement>().ok());
+    if let Some(button) = button {
+        let focus = web_sys::FocusOptions::new();
+        focus.set_prevent_scroll(true);
+        let _ = button.focus_with_options(&focus);
+    }
 }

@@ -265,6 +265,8 @@ pub fn Playground(
         }
     };
 
+    // The command block whose "Run" brought the learner to the output, to lead them back.
+    let (return_to, set_return_to) = signal(None::<String>);
     let dispatch = Callback::new(move |intent: Intent| {
         let effect = model
             .try_update_value(|m| {
@@ -278,14 +280,16 @@ pub fn Playground(
             Effect::Pause => set_play(false),
             Effect::SetSpeed(step) => set_speed_step.set(step),
             Effect::ToggleHelp => set_help_open.update(|open| *open = !*open),
-            Effect::PauseAndShowOutput => {
-                set_play(false);
-                show_output(panels);
-            }
+            Effect::PauseAndShowOutput => set_play(false),
         }
         set_fraction.set(0.0);
         save();
         refresh_all();
+        if effect == Effect::PauseAndShowOutput {
+            set_return_to.set(crate::run_buttons::focused_block_id());
+            // After the views have drawn the new output, so that it is what comes into view.
+            request_animation_frame(move || show_output(panels));
+        }
     });
 
     // The outside world: pause when the tab is hidden; keyboard shortcuts; stop on leaving.
@@ -486,6 +490,19 @@ pub fn Playground(
                 <Show when=move || panels.terminal>
                     <Terminal entries=entries complete=complete dispatch=dispatch />
                 </Show>
+                {move || return_to.get().map(|block_id| view! {
+                    <button
+                        type="button"
+                        class="button-small back-to-step"
+                        data-testid="back-to-step"
+                        on:click=move |_| {
+                            crate::run_buttons::return_to_block(&block_id);
+                            set_return_to.set(None);
+                        }
+                    >
+                        "↑ Back to the step you ran"
+                    </button>
+                })}
                 <Show when=move || panels.events>
                     <EventLog lines=events show_all=show_all_events set_show_all=set_show_all_events dispatch=dispatch />
                 </Show>
