@@ -346,6 +346,9 @@ impl Consumer {
 
     /// Starts the consumer: subscribes or assigns, and starts the application loop.
     pub fn start(&mut self, ctx: &mut Ctx) {
+        // The auto-commit timer starts with the consumer (`ConsumerCoordinator`'s
+        // `nextAutoCommitTimer`): the first auto-commit comes `auto.commit.interval.ms` later.
+        self.commits.last_auto_commit_ms = ctx.now_ms;
         match self.subscription.clone() {
             Subscription::Topics(topics) => {
                 for topic in &topics {
