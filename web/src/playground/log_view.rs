@@ -254,14 +254,19 @@ fn Segment(base_offset: i64, segments: Memo<Vec<SegmentVm>>) -> impl IntoView {
                             </li>
                         }
                         .into_any(),
-                        LogRow::Record { offset, key, value, committed, control } => view! {
-                            <li class="log-record" class:log-record-uncommitted=!committed data-testid="log-record" data-offset=offset>
-                                <span class="record-offset">{offset}</span>
-                                <span class="record-key">{control.map_or_else(|| key.unwrap_or_else(|| "null".to_owned()), |c| format!("[{c} marker]"))}</span>
-                                <span class="record-value">{value.unwrap_or_else(|| "null".to_owned())}</span>
-                            </li>
+                        LogRow::Record { offset, key, value, committed, control } => {
+                            let key = control.map_or_else(|| key.unwrap_or_else(|| "null".to_owned()), |c| format!("[{c} marker]"));
+                            let value = value.unwrap_or_else(|| "null".to_owned());
+                            // One line a record, cut with an ellipsis; the whole text is the title.
+                            view! {
+                                <li class="log-record" class:log-record-uncommitted=!committed data-testid="log-record" data-offset=offset>
+                                    <span class="record-offset">{offset}</span>
+                                    <span class="record-key" title=key.clone()>{key.clone()}</span>
+                                    <span class="record-value" title=value.clone()>{value.clone()}</span>
+                                </li>
+                            }
+                            .into_any()
                         }
-                        .into_any(),
                     },
                 )}
             </ol>
