@@ -611,3 +611,50 @@ async fn a_broker_button_pressed_by_keyboard_keeps_the_focus_as_it_turns_into_it
     }
     session.finish().await;
 }
+
+#[tokio::test]
+#[ignore = "needs dist/ and ChromeDriver: run `cargo xtask test`"]
+async fn tab_leaves_an_empty_terminal_line_and_completes_a_typed_word() {
+    let (server, session) = open_playground(1280, 900).await;
+    open_sandbox(&session, &server.url).await;
+    let focused = "return document.activeElement ? (document.activeElement.dataset.testid || document.activeElement.tagName) : null;";
+    let input = session.by_test_id("terminal-input").await;
+    // Tab on an empty line: nothing to complete, so the focus moves on (no keyboard trap).
+    input.click().await.expect("click the terminal");
+    input.send_keys("\u{e004}").await.expect("Tab");
+    let after_tab = session.run_script(focused).await;
+    assert_ne!(after_tab, json!("terminal-input"), "Tab kept the focus");
+    assert_eq!(session.all("[data-testid=completions]").await.len(), 0);
+    // Shift+Tab never completes, even after a word.
+    input.click().await.expect("click the terminal");
+    input.send_keys("kafka-to").await.expect("type");
+    input
+        .send_keys("\u{e008}\u{e004}\u{e000}")
+        .await
+        .expect("Shift+Tab");
+    let after_shift_tab = session.run_script(focused).await;
+    assert_ne!(
+        after_shift_tab,
+        json!("terminal-input"),
+        "Shift+Tab kept the focus"
+    );
+    assert_eq!(
+        session
+            .prop_of("[data-testid=terminal-input]", "value")
+            .await
+            .as_deref(),
+        Some("kafka-to")
+    );
+    // Tab after a word completes it and keeps the focus for more typing.
+    input.click().await.expect("click the terminal");
+    input.send_keys("\u{e004}").await.expect("Tab");
+    assert_eq!(session.run_script(focused).await, json!("terminal-input"));
+    assert_eq!(
+        session
+            .prop_of("[data-testid=terminal-input]", "value")
+            .await
+            .as_deref(),
+        Some("kafka-topics ")
+    );
+    session.finish().await;
+}

@@ -55,7 +55,11 @@ pub const HELP: &[(&str, &str)] = &[
     ("Space", "play or pause"),
     (".", "step: run what is due at the next moment"),
     ("?", "show or hide this help"),
-    ("Tab", "in the terminal: complete a command, option or name"),
+    (
+        "Tab",
+        "in the terminal: complete a command, option or name; on an empty line, move on",
+    ),
+    ("Shift+Tab, Esc", "in the terminal: leave the field"),
     ("↑ ↓", "in the terminal: walk the history"),
 ];
 

@@ -1,7 +1,8 @@
 //! The terminal: the kplay-cli shell in the page. Lines run at the timeline's cursor like any
 //! other action and print exactly what the native `kplay` tool prints; up and down walk the
 //! history, Tab completes (commands, options, topic, group and config names), `--help` and
-//! `help` explain.
+//! `help` explain. Tab on an empty line, Shift+Tab and Escape leave the field, so the keyboard
+//! is never trapped in it.
 
 use kplay_cli::is_incomplete;
 use leptos::ev::KeyboardEvent;
@@ -64,6 +65,21 @@ pub fn commands_of(block: &str) -> Vec<String> {
         commands.push(pending.trim_end_matches('\n').to_owned());
     }
     commands
+}
+
+/// Whether Tab completes: only when there is something before the cursor (`cursor` counts
+/// UTF-16 units, as the browser does) and Shift is up. Otherwise the browser moves the focus.
+pub fn tab_completes(line: &str, cursor: u32, shift: bool) -> bool {
+    if shift {
+        return false;
+    }
+    let mut units = 0;
+    line.chars()
+        .take_while(|c| {
+            units += c.len_utf16() as u32;
+            units <= cursor
+        })
+        .any(|c| !c.is_whitespace())
 }
 
 /// Where the history cursor goes on up (`-1`) or down (`+1`): `None` is the line being typed.
@@ -139,12 +155,29 @@ pub fn Terminal(
             set_line.set(text);
         }
         "Tab" => {
-            event.prevent_default();
             let typed = line.get_untracked();
+            let cursor = event
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+                .and_then(|input| input.selection_start().ok().flatten())
+                .unwrap_or(u32::MAX);
+            if !tab_completes(&typed, cursor, event.shift_key()) {
+                set_choices.set(Vec::new());
+                return;
+            }
+            event.prevent_default();
             let candidates = complete.run(typed.clone());
             let (next, listed) = apply_completion(&typed, &candidates);
             set_line.set(next);
             set_choices.set(listed);
+        }
+        "Escape" => {
+            if let Some(input) = event
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::HtmlElement>().ok())
+            {
+                let _ = input.blur();
+            }
         }
         _ => {}
     };
@@ -161,7 +194,7 @@ pub fn Terminal(
             <h3 id="terminal-title">"Terminal"</h3>
             <div class="terminal-output" node_ref=output_ref on:click=focus_input data-testid="terminal-output"
                 role="log" aria-label="Terminal output">
-                <p class="hint">"Kafka's tools against the simulated cluster. Type help, a tool with --help, or press Tab."</p>
+                <p class="hint">"Kafka's tools against the simulated cluster. Type help, a tool with --help, or a few letters and Tab."</p>
                 {keyed_list(
                     move || entries.get(),
                     |entry| entry.number,
@@ -234,6 +267,26 @@ kplay time advance 1s\n";
         );
         assert_eq!(commands_of("echo 'open"), vec!["echo 'open".to_owned()]);
         assert!(commands_of("\n# only a comment\n").is_empty());
+    }
+
+    #[test]
+    fn tab_completes_only_a_started_word_and_never_with_shift() {
+        assert!(
+            !tab_completes("", 0, false),
+            "an empty line lets the focus move on"
+        );
+        assert!(!tab_completes("   ", 3, false));
+        assert!(
+            !tab_completes("kafka-to", 0, false),
+            "nothing before the cursor"
+        );
+        assert!(tab_completes("kafka-to", 8, false));
+        assert!(
+            tab_completes("kafka-topics ", 13, false),
+            "lists the options"
+        );
+        assert!(!tab_completes("kafka-to", 8, true), "Shift+Tab moves back");
+        assert!(tab_completes("é", 1, false));
     }
 
     #[test]
