@@ -187,3 +187,48 @@ async fn an_empty_partition_table_says_why() {
     assert_eq!(count(&root, "[data-testid=partition-row]"), 0);
     root.remove();
 }
+
+#[wasm_bindgen_test]
+async fn a_stopped_brokers_isolate_slow_and_pause_buttons_are_disabled() {
+    use kplay_web::playground::cluster_view::BrokerVm;
+    use kplay_web::playground::failures::BrokerButtons;
+    let broker = |up: bool| BrokerVm {
+        id: 2,
+        status: String::new(),
+        up,
+        fenced: false,
+        is_controller: false,
+        is_voter: true,
+        isolated: false,
+        delay_ms: 0,
+        held: false,
+        leads: 0,
+        replicas: Vec::new(),
+    };
+    let (up, set_up) = signal(true);
+    let root = container();
+    let _handle = leptos::mount::mount_to(root.clone(), move || {
+        let vm = Memo::new(move |_| broker(up.get()));
+        view! { <BrokerButtons broker=vm on_action=Callback::new(|_| {}) /> }
+    });
+    settle().await;
+    assert_eq!(count(&root, "button[disabled]"), 0);
+    set_up.set(false);
+    settle().await;
+    for test_id in ["isolate-broker", "slow-broker", "hold-broker"] {
+        let selector = format!("[data-testid={test_id}][disabled]");
+        assert_eq!(count(&root, &selector), 1, "{test_id}");
+        let title = root
+            .query_selector(&selector)
+            .ok()
+            .flatten()
+            .and_then(|e| e.get_attribute("title"))
+            .unwrap_or_default();
+        assert!(title.contains("stopped"), "{title}");
+    }
+    assert_eq!(
+        count(&root, "[data-testid=start-broker]:not([disabled])"),
+        1
+    );
+    root.remove();
+}

@@ -80,6 +80,15 @@ impl BrokerAction {
         }
     }
 
+    /// Whether it only makes sense on a running broker: a stopped one sends nothing to cut
+    /// off, delay or hold. (Their opposites stay offered, to undo them while it is down.)
+    pub fn needs_running_broker(self) -> bool {
+        matches!(
+            self,
+            BrokerAction::Isolate | BrokerAction::Slow | BrokerAction::PauseFetches
+        )
+    }
+
     /// Its button's `data-testid`.
     pub fn test_id(self) -> &'static str {
         match self {
@@ -98,7 +107,8 @@ impl BrokerAction {
 /// The buttons on a broker card: one for each pair of opposite actions (stop or start,
 /// isolate or rejoin, slow or unslow, pause or resume fetches), offering the one that applies.
 /// A pair is one button whose words change, not two that take turns: a learner who presses
-/// it with the keyboard keeps the focus on it.
+/// it with the keyboard keeps the focus on it. While the broker is stopped, the actions that
+/// need it running are disabled and say why.
 #[component]
 pub fn BrokerButtons(
     /// The broker.
@@ -123,12 +133,23 @@ pub fn BrokerButtons(
                 second
             }
         };
+        let disabled = move || offered().needs_running_broker() && !broker.with(|b| b.up);
+        let why = move || {
+            disabled().then(|| {
+                format!(
+                    "Broker {} is stopped: start it first.",
+                    broker.with(|b| b.id)
+                )
+            })
+        };
         view! {
             <button
                 type="button"
                 class="button-small"
                 class:button-danger=move || matches!(offered(), BrokerAction::Stop | BrokerAction::Isolate)
                 data-testid=move || offered().test_id()
+                disabled=disabled
+                title=why
                 on:click=move |_| on_action.run(pressed())
             >
                 {move || offered().label()}
@@ -166,6 +187,31 @@ mod tests {
             let command = broker_command(BrokerId(2), action);
             assert!(kplay_cli::record(&command).is_some(), "{action:?}");
         }
+    }
+
+    #[test]
+    fn only_isolate_slow_and_pause_need_a_running_broker() {
+        let needing: Vec<_> = [
+            BrokerAction::Stop,
+            BrokerAction::Start,
+            BrokerAction::Isolate,
+            BrokerAction::Rejoin,
+            BrokerAction::Slow,
+            BrokerAction::Unslow,
+            BrokerAction::PauseFetches,
+            BrokerAction::ResumeFetches,
+        ]
+        .into_iter()
+        .filter(|action| action.needs_running_broker())
+        .collect();
+        assert_eq!(
+            needing,
+            vec![
+                BrokerAction::Isolate,
+                BrokerAction::Slow,
+                BrokerAction::PauseFetches
+            ]
+        );
     }
 
     #[test]
