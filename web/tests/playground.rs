@@ -232,3 +232,69 @@ async fn a_stopped_brokers_isolate_slow_and_pause_buttons_are_disabled() {
     );
     root.remove();
 }
+
+#[wasm_bindgen_test]
+async fn a_bad_partition_is_marked_invalid_and_explained_beside_the_producer_form() {
+    use web_sys::HtmlInputElement;
+    let root = container();
+    let spec = spec("bad-partition");
+    storage()
+        .remove_item("kplay.test.bad-partition.session.v1")
+        .expect("clear");
+    let _handle = leptos::mount::mount_to(
+        root.clone(),
+        move || view! { <Playground spec=spec.clone() /> },
+    );
+    settle().await;
+    let field: HtmlInputElement = root
+        .query_selector("[data-testid=send-partition]")
+        .ok()
+        .flatten()
+        .expect("the partition field")
+        .unchecked_into();
+    field.set_value("abc");
+    let input = web_sys::EventInit::new();
+    input.set_bubbles(true);
+    field
+        .dispatch_event(&web_sys::Event::new_with_event_init_dict("input", &input).expect("event"))
+        .expect("dispatched");
+    root.query_selector("[data-testid=send]")
+        .ok()
+        .flatten()
+        .expect("the send button")
+        .unchecked_into::<HtmlElement>()
+        .click();
+    settle().await;
+    assert_eq!(field.get_attribute("aria-invalid").as_deref(), Some("true"));
+    let message_id = field.get_attribute("aria-describedby").expect("described");
+    let message = document()
+        .get_element_by_id(&message_id)
+        .expect("the message");
+    assert_eq!(message.get_attribute("role").as_deref(), Some("alert"));
+    assert!(message
+        .text_content()
+        .unwrap_or_default()
+        .contains("Partition must be a whole number"));
+    assert!(
+        message
+            .closest("[data-testid=producer-panel]")
+            .ok()
+            .flatten()
+            .is_some(),
+        "the message is in the producer panel"
+    );
+    assert_eq!(
+        count(&root, "[data-testid=playground-notice]"),
+        0,
+        "not under the time controls"
+    );
+    // Typing in the field again clears the mark.
+    field.set_value("1");
+    field
+        .dispatch_event(&web_sys::Event::new_with_event_init_dict("input", &input).expect("event"))
+        .expect("dispatched");
+    settle().await;
+    assert_eq!(field.get_attribute("aria-invalid"), None);
+    assert_eq!(count(&root, "[data-testid=producer-error]"), 0);
+    root.remove();
+}

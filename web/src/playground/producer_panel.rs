@@ -4,6 +4,10 @@
 //!
 //! A Kafka producer's configs are fixed when it is created, so "Start producer" creates a new
 //! one (`producer-2`, ...) and the panel sends from it.
+//!
+//! What is wrong with what the learner typed is said next to the part of the form it is about
+//! (the field marked invalid and described by the message); Kafka's own errors go to the send
+//! history and the playground's notice as before.
 
 use kplay_core::Cluster;
 use leptos::ev::SubmitEvent;
@@ -13,6 +17,35 @@ use crate::keyed_list::keyed_list;
 
 use super::model::{Model, SendState};
 use super::Intent;
+
+/// The part of the panel an input problem is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FormField {
+    /// The record form as a whole (no producer to send from).
+    Record,
+    Partition,
+    LingerMs,
+    BatchSize,
+    RecordsPerSecond,
+}
+
+impl FormField {
+    /// The id of the message shown for a problem with this field.
+    pub fn message_id(self) -> &'static str {
+        match self {
+            FormField::Record | FormField::Partition => "producer-record-error",
+            FormField::LingerMs | FormField::BatchSize => "producer-settings-error",
+            FormField::RecordsPerSecond => "producer-load-error",
+        }
+    }
+}
+
+/// What is wrong with the form, and where.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FormProblem {
+    pub field: FormField,
+    pub message: String,
+}
 
 /// The settings form, as typed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -39,16 +72,19 @@ impl Default for ProducerForm {
 
 impl ProducerForm {
     /// The producer configs, or what is wrong with the form (nothing is sent then).
-    pub fn configs(&self) -> Result<Vec<(String, String)>, String> {
-        let whole = |text: &str, name: &str| -> Result<String, String> {
+    pub fn configs(&self) -> Result<Vec<(String, String)>, FormProblem> {
+        let whole = |text: &str, name: &str, field: FormField| -> Result<String, FormProblem> {
             let trimmed = text.trim();
             trimmed
                 .parse::<i64>()
                 .ok()
                 .filter(|n| *n >= 0)
                 .map(|n| n.to_string())
-                .ok_or_else(|| {
-                    format!("{name} must be a whole number of 0 or more, not \"{trimmed}\".")
+                .ok_or_else(|| FormProblem {
+                    field,
+                    message: format!(
+                        "{name} must be a whole number of 0 or more, not \"{trimmed}\"."
+                    ),
                 })
         };
         let mut configs = vec![
@@ -57,10 +93,13 @@ impl ProducerForm {
                 "enable.idempotence".to_owned(),
                 self.idempotence.to_string(),
             ),
-            ("linger.ms".to_owned(), whole(&self.linger_ms, "linger.ms")?),
+            (
+                "linger.ms".to_owned(),
+                whole(&self.linger_ms, "linger.ms", FormField::LingerMs)?,
+            ),
             (
                 "batch.size".to_owned(),
-                whole(&self.batch_size, "batch.size")?,
+                whole(&self.batch_size, "batch.size", FormField::BatchSize)?,
             ),
         ];
         match self.partitioner.as_str() {
@@ -90,17 +129,29 @@ pub struct RecordForm {
 
 impl RecordForm {
     /// The record to send, or what is wrong with the form.
-    pub fn record(&self) -> Result<kplay_core::NewRecord, String> {
+    pub fn record(&self) -> Result<kplay_core::NewRecord, FormProblem> {
         let partition = match self.partition.trim() {
             "" => None,
-            text => Some(text.parse::<i32>().map_err(|_| {
-                format!("Partition must be a whole number or empty, not \"{text}\".")
+            text => Some(text.parse::<i32>().map_err(|_| FormProblem {
+                field: FormField::Partition,
+                message: format!("Partition must be a whole number or empty, not \"{text}\"."),
             })?),
         };
         let key = (!self.null_key).then_some(self.key.as_str());
         let mut record = kplay_core::NewRecord::new(&self.topic, key, Some(&self.value));
         record.partition = partition;
         Ok(record)
+    }
+}
+
+/// The steady load's rate, or what is wrong with it.
+pub fn records_per_second(text: &str) -> Result<i64, FormProblem> {
+    match text.trim().parse::<i64>() {
+        Ok(rate) if (1..=1000).contains(&rate) => Ok(rate),
+        _ => Err(FormProblem {
+            field: FormField::RecordsPerSecond,
+            message: "Records per second must be a whole number from 1 to 1000.".to_owned(),
+        }),
     }
 }
 
@@ -274,36 +325,79 @@ pub fn ProducerPanel(
             typed
         }
     };
+    let (problem, set_problem) = signal(None::<FormProblem>);
     let send = move |event: SubmitEvent| {
         event.prevent_default();
         let mut form = record.get_untracked();
         form.topic = topic();
-        match (producer.get_untracked().producer, form.record()) {
-            (Some(name), Ok(record)) => dispatch.run(Intent::Send(name, record)),
-            (None, _) => dispatch.run(Intent::Refuse(
-                "No producer is running: start one first.".to_owned(),
-            )),
-            (_, Err(message)) => dispatch.run(Intent::Refuse(message)),
+        let outcome = form.record().and_then(|record| {
+            let name = producer
+                .get_untracked()
+                .producer
+                .ok_or_else(|| FormProblem {
+                    field: FormField::Record,
+                    message: "No producer is running: start one first.".to_owned(),
+                })?;
+            Ok((name, record))
+        });
+        match outcome {
+            Ok((name, record)) => {
+                set_problem.set(None);
+                dispatch.run(Intent::Send(name, record));
+            }
+            Err(problem) => set_problem.set(Some(problem)),
         }
     };
     let start = move |_| match form.get_untracked().configs() {
-        Ok(configs) => dispatch.run(Intent::StartProducer(configs)),
-        Err(message) => dispatch.run(Intent::Refuse(message)),
+        Ok(configs) => {
+            set_problem.set(None);
+            dispatch.run(Intent::StartProducer(configs));
+        }
+        Err(problem) => set_problem.set(Some(problem)),
     };
     let workload = move |_| {
         let running = producer.with_untracked(|p| p.workload);
         if running {
             dispatch.run(Intent::StopWorkload);
         } else {
-            match rate.get_untracked().trim().parse::<i64>() {
-                Ok(rate) if (1..=1000).contains(&rate) => dispatch.run(Intent::StartWorkload {
-                    topic: topic(),
-                    rate,
-                }),
-                _ => dispatch.run(Intent::Refuse(
-                    "Records per second must be a whole number from 1 to 1000.".to_owned(),
-                )),
+            match records_per_second(&rate.get_untracked()) {
+                Ok(rate) => {
+                    set_problem.set(None);
+                    dispatch.run(Intent::StartWorkload {
+                        topic: topic(),
+                        rate,
+                    });
+                }
+                Err(problem) => set_problem.set(Some(problem)),
             }
+        }
+    };
+    // A field is invalid while the shown problem is about it; typing in it again clears it.
+    let invalid = move |field: FormField| {
+        move || problem.with(|p| p.as_ref().is_some_and(|p| p.field == field))
+    };
+    let described_by =
+        move |field: FormField| move || invalid(field)().then_some(field.message_id());
+    let clear = move |field: FormField| {
+        if problem.with_untracked(|p| p.as_ref().is_some_and(|p| p.field == field)) {
+            set_problem.set(None);
+        }
+    };
+    let message = move |fields: &'static [FormField]| {
+        let shown = move || {
+            problem.with(|p| {
+                p.as_ref()
+                    .filter(|p| fields.contains(&p.field))
+                    .map(|p| p.message.clone())
+            })
+        };
+        move || {
+            shown().map(|text| {
+                view! {
+                    <p class="error field-error" id=fields[0].message_id() role="alert"
+                        data-testid="producer-error">{text}</p>
+                }
+            })
         }
     };
     let sends = Memo::new(move |_| producer.with(|p| p.sends.clone()));
@@ -361,14 +455,21 @@ pub fn ProducerPanel(
                             inputmode="numeric"
                             data-testid="send-partition"
                             placeholder="auto"
+                            aria-invalid=move || invalid(FormField::Partition)().then_some("true")
+                            aria-describedby=described_by(FormField::Partition)
                             prop:value=move || record.with(|r| r.partition.clone())
-                            on:input:target=move |ev| set_record.update(|r| r.partition = ev.target().value())
+                            on:input:target=move |ev| {
+                                clear(FormField::Partition);
+                                set_record.update(|r| r.partition = ev.target().value())
+                            }
                         />
                     </label>
-                    <button type="submit" class="button-primary field-action" data-testid="send">
+                    <button type="submit" class="button-primary field-action" data-testid="send"
+                        aria-describedby=described_by(FormField::Record)>
                         "Send"
                     </button>
                 </div>
+                {message(&[FormField::Record, FormField::Partition])}
             </form>
             <ol class="sends" data-testid="sends" aria-label="Outcome of each send, newest first">
                 {keyed_list(
@@ -412,8 +513,13 @@ pub fn ProducerPanel(
                         <input
                             type="text"
                             inputmode="numeric"
+                            aria-invalid=move || invalid(FormField::LingerMs)().then_some("true")
+                            aria-describedby=described_by(FormField::LingerMs)
                             prop:value=move || form.with(|f| f.linger_ms.clone())
-                            on:input:target=move |ev| set_form.update(|f| f.linger_ms = ev.target().value())
+                            on:input:target=move |ev| {
+                                clear(FormField::LingerMs);
+                                set_form.update(|f| f.linger_ms = ev.target().value())
+                            }
                         />
                     </label>
                     <label class="field field-narrow">
@@ -421,8 +527,13 @@ pub fn ProducerPanel(
                         <input
                             type="text"
                             inputmode="numeric"
+                            aria-invalid=move || invalid(FormField::BatchSize)().then_some("true")
+                            aria-describedby=described_by(FormField::BatchSize)
                             prop:value=move || form.with(|f| f.batch_size.clone())
-                            on:input:target=move |ev| set_form.update(|f| f.batch_size = ev.target().value())
+                            on:input:target=move |ev| {
+                                clear(FormField::BatchSize);
+                                set_form.update(|f| f.batch_size = ev.target().value())
+                            }
                         />
                     </label>
                     <label class="field">
@@ -434,6 +545,7 @@ pub fn ProducerPanel(
                         </select>
                     </label>
                 </div>
+                {message(&[FormField::LingerMs, FormField::BatchSize])}
                 <button type="button" data-testid="start-producer" on:click=start>
                     "Start producer with these settings"
                 </button>
@@ -445,10 +557,16 @@ pub fn ProducerPanel(
                     <input
                         type="text"
                         inputmode="numeric"
+                        aria-invalid=move || invalid(FormField::RecordsPerSecond)().then_some("true")
+                        aria-describedby=described_by(FormField::RecordsPerSecond)
                         prop:value=rate
-                        on:input:target=move |ev| set_rate.set(ev.target().value())
+                        on:input:target=move |ev| {
+                            clear(FormField::RecordsPerSecond);
+                            set_rate.set(ev.target().value())
+                        }
                     />
                 </label>
+                {message(&[FormField::RecordsPerSecond])}
                 <button type="button" data-testid="toggle-workload" on:click=workload>
                     {move || if producer.with(|p| p.workload) { "Stop the load" } else { "Start a steady load" }}
                 </button>
@@ -474,7 +592,20 @@ mod tests {
             linger_ms: "soon".to_owned(),
             ..ProducerForm::default()
         };
-        assert!(bad.configs().unwrap_err().contains("linger.ms"));
+        let problem = bad.configs().unwrap_err();
+        assert_eq!(problem.field, FormField::LingerMs);
+        assert!(problem.message.contains("linger.ms"));
+    }
+
+    #[test]
+    fn the_rate_of_a_steady_load_is_checked() {
+        assert_eq!(records_per_second(" 20 "), Ok(20));
+        for bad in ["0", "1001", "fast", ""] {
+            assert_eq!(
+                records_per_second(bad).unwrap_err().field,
+                FormField::RecordsPerSecond
+            );
+        }
     }
 
     #[test]
@@ -491,6 +622,8 @@ mod tests {
             partition: "two".to_owned(),
             ..form
         };
-        assert!(bad.record().unwrap_err().contains("Partition"));
+        let problem = bad.record().unwrap_err();
+        assert_eq!(problem.field, FormField::Partition);
+        assert!(problem.message.contains("Partition"));
     }
 }
