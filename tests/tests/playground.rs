@@ -658,3 +658,33 @@ async fn tab_leaves_an_empty_terminal_line_and_completes_a_typed_word() {
     );
     session.finish().await;
 }
+
+#[tokio::test]
+#[ignore = "needs dist/ and ChromeDriver: run `cargo xtask test`"]
+async fn the_partition_table_fits_its_panel_at_desktop_width() {
+    let (server, session) = open_playground(1280, 900).await;
+    // Every column, the actions included, is in view without scrolling sideways: in the
+    // sandbox and beside a lesson's text (a narrower panel, a longer topic name).
+    for page in [SANDBOX, "#/lessons/acks-min-insync-replicas"] {
+        session
+            .open(
+                &format!("{}{page}", server.url),
+                "[data-testid=\"partition-row\"]",
+            )
+            .await;
+        let widths = session
+            .run_script(
+                "const table = document.querySelector('[data-testid=partition-table]');
+                 table.closest('details') && (table.closest('details').open = true);
+                 const box = table.closest('.table-scroll');
+                 return [box.scrollWidth, box.clientWidth];",
+            )
+            .await;
+        let (scroll, client) = (widths[0].as_i64(), widths[1].as_i64());
+        assert!(
+            scroll <= client,
+            "{page}: the table needs {scroll:?} px in {client:?}"
+        );
+    }
+    session.finish().await;
+}
