@@ -688,3 +688,33 @@ async fn the_partition_table_fits_its_panel_at_desktop_width() {
     }
     session.finish().await;
 }
+
+#[tokio::test]
+#[ignore = "needs dist/ and ChromeDriver: run `cargo xtask test`"]
+async fn a_tools_table_in_the_terminal_keeps_one_line_per_row_on_a_phone() {
+    let (server, session) = open_playground(360, 800).await;
+    open_sandbox(&session, &server.url).await;
+    session
+        .type_into("terminal-input", "kplay replicas orders 0\n")
+        .await;
+    session
+        .wait_until(
+            "the terminal answered",
+            "return document.querySelectorAll('[data-testid=terminal-entry]').length === 1;",
+        )
+        .await;
+    // A header and three brokers: four lines of text, four line boxes (none wrapped), and
+    // the output box scrolls sideways to show the rest.
+    let lines = session
+        .run_script(
+            "const pre = document.querySelector('[data-testid=terminal-entry] .terminal-stdout');
+             const range = document.createRange(); range.selectNodeContents(pre);
+             const tops = new Set(Array.from(range.getClientRects()).map(r => Math.round(r.top)));
+             const output = document.querySelector('[data-testid=terminal-output]');
+             return [pre.textContent.trimEnd().split('\\n').length, tops.size,
+                     output.scrollWidth > output.clientWidth];",
+        )
+        .await;
+    assert_eq!(lines, json!([4, 4, true]));
+    session.finish().await;
+}

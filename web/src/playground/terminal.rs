@@ -82,6 +82,29 @@ pub fn tab_completes(line: &str, cursor: u32, shift: bool) -> bool {
         .any(|c| !c.is_whitespace())
 }
 
+/// Whether a line a tool printed on standard error reports a failure. Kafka's tools also
+/// print plain information there (the console consumer's `Processed a total of N messages`,
+/// an empty group's "has no active members"), which is shown like ordinary output.
+pub fn is_error_line(line: &str) -> bool {
+    let line = line.trim();
+    !(line.is_empty()
+        || line.starts_with("Processed a total of ")
+        || (line.starts_with("Consumer group '") && line.ends_with("' has no active members.")))
+}
+
+/// Standard error in pieces of consecutive lines, each marked as a failure or not.
+pub fn stderr_pieces(stderr: &str) -> Vec<(bool, String)> {
+    let mut pieces: Vec<(bool, String)> = Vec::new();
+    for line in stderr.split_inclusive('\n') {
+        let error = is_error_line(line);
+        match pieces.last_mut() {
+            Some((last, text)) if *last == error => text.push_str(line),
+            _ => pieces.push((error, line.to_owned())),
+        }
+    }
+    pieces
+}
+
 /// Where the history cursor goes on up (`-1`) or down (`+1`): `None` is the line being typed.
 pub fn history_step(position: Option<usize>, length: usize, delta: i32) -> Option<usize> {
     match (position, delta < 0) {
@@ -202,7 +225,16 @@ pub fn Terminal(
                         <div class="terminal-entry" data-testid="terminal-entry">
                             <pre class="terminal-line"><span aria-hidden="true">"$ "</span>{entry.line}</pre>
                             <pre class="terminal-stdout">{entry.stdout}</pre>
-                            <pre class="terminal-stderr">{entry.stderr}</pre>
+                            <pre class="terminal-stderr">
+                                {stderr_pieces(&entry.stderr)
+                                    .into_iter()
+                                    .map(|(error, text)| view! {
+                                        <span class=if error { "terminal-stderr-error" } else { "terminal-stderr-note" }>
+                                            {text}
+                                        </span>
+                                    })
+                                    .collect_view()}
+                            </pre>
                         </div>
                     }
                     .into_any(),
@@ -287,6 +319,23 @@ kplay time advance 1s\n";
         );
         assert!(!tab_completes("kafka-to", 8, true), "Shift+Tab moves back");
         assert!(tab_completes("é", 1, false));
+    }
+
+    #[test]
+    fn information_on_standard_error_is_not_shown_as_a_failure() {
+        assert!(!is_error_line("Processed a total of 3 messages\n"));
+        assert!(!is_error_line(
+            "Consumer group 'orders-app' has no active members."
+        ));
+        assert!(is_error_line("Error: UNKNOWN_TOPIC_OR_PARTITION"));
+        assert_eq!(
+            stderr_pieces("Error: x\nmore\nProcessed a total of 0 messages\n"),
+            vec![
+                (true, "Error: x\nmore\n".to_owned()),
+                (false, "Processed a total of 0 messages\n".to_owned()),
+            ]
+        );
+        assert!(stderr_pieces("").is_empty());
     }
 
     #[test]
