@@ -167,11 +167,25 @@ pub struct ProducerVm {
     pub sends: Vec<SendVm>,
 }
 
+/// How many characters of a key or value the send history shows; the rest is in a tooltip.
+pub const SHOWN_CHARS: usize = 80;
+
+/// `text`, cut to `max_chars` characters with an ellipsis if it is longer.
+pub fn shorten(text: &str, max_chars: usize) -> String {
+    match text.char_indices().nth(max_chars) {
+        Some((end, _)) => format!("{}…", &text[..end]),
+        None => text.to_owned(),
+    }
+}
+
 /// One send, in words.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SendVm {
     pub number: u64,
+    /// The record with a long key or value cut short.
     pub record: String,
+    /// The whole record, when `record` was cut.
+    pub full_record: Option<String>,
     pub outcome: String,
     /// `pending`, `acked` or `failed`.
     pub state: &'static str,
@@ -242,11 +256,15 @@ pub fn producer_vm(model: &Model) -> ProducerVm {
         .sends
         .iter()
         .map(|send| {
-            let key = send
-                .key
-                .as_ref()
-                .map_or("null".to_owned(), |k| format!("\"{k}\""));
-            let record = format!("key {key}, value \"{}\" to {}", send.value, send.topic);
+            let describe = |max_chars: usize| {
+                let key = send.key.as_ref().map_or("null".to_owned(), |k| {
+                    format!("\"{}\"", shorten(k, max_chars))
+                });
+                let value = shorten(&send.value, max_chars);
+                format!("key {key}, value \"{value}\" to {}", send.topic)
+            };
+            let record = describe(SHOWN_CHARS);
+            let full_record = Some(describe(usize::MAX)).filter(|full| *full != record);
             let (outcome, state) = match &send.state {
                 SendState::Waiting => (
                     "waiting: send() has not put it in a batch yet".to_owned(),
@@ -277,6 +295,7 @@ pub fn producer_vm(model: &Model) -> ProducerVm {
             SendVm {
                 number: send.number,
                 record,
+                full_record,
                 outcome,
                 state,
             }
@@ -477,7 +496,13 @@ pub fn ProducerPanel(
                     |s| (s.number, s.state, s.outcome.clone()),
                     move |send| view! {
                         <li class=format!("send send-{}", send.state) data-testid="send-outcome" data-state=send.state>
-                            <span class="send-record">{send.record}</span>
+                            <span
+                                class="send-record"
+                                class:send-record-cut=send.full_record.is_some()
+                                title=send.full_record
+                            >
+                                {send.record}
+                            </span>
                             " → "
                             <span class="send-result">{send.outcome}</span>
                         </li>
@@ -606,6 +631,17 @@ mod tests {
                 FormField::RecordsPerSecond
             );
         }
+    }
+
+    #[test]
+    fn long_keys_and_values_are_cut_short_in_the_history() {
+        assert_eq!(shorten("abc", 3), "abc");
+        assert_eq!(shorten("abcd", 3), "abc…");
+        assert_eq!(shorten("ééé<b>", 2), "éé…");
+        assert_eq!(
+            shorten(&"x".repeat(3000), SHOWN_CHARS).chars().count(),
+            SHOWN_CHARS + 1
+        );
     }
 
     #[test]
