@@ -169,7 +169,9 @@ async fn after_a_run_on_a_phone_the_output_shows_and_a_button_leads_back_to_the_
     let (server, session) = open_playground(360, 780).await;
     open_lesson(&session, &format!("{}{LESSON}", server.url)).await;
     session
-        .run_script("document.querySelector('[data-testid=run-block]').scrollIntoView({block: 'center'});")
+        .run_script(
+            "document.querySelector('[data-testid=run-block]').scrollIntoView({block: 'center'});",
+        )
         .await;
     session.click_css("[data-testid=\"run-block\"]").await;
     session
