@@ -38,6 +38,9 @@ pub struct NodeVm {
     /// Whether the row is too crowded for full-size labels side by side: they are drawn
     /// smaller, on two alternating lines.
     pub crowded: bool,
+    /// Whether the row has room for the larger labels of a phone's screen (see
+    /// [`PHONE_LABEL_CHAR_WIDTH`]).
+    pub roomy: bool,
 }
 
 /// Label room per character at the labels' size (20 px in a 1000-unit-wide picture).
@@ -45,6 +48,11 @@ const LABEL_CHAR_WIDTH: f64 = 11.0;
 
 /// Label room per character in a crowded row's smaller labels (15 px).
 const SMALL_LABEL_CHAR_WIDTH: f64 = 8.5;
+
+/// Label room per character of the labels a phone's screen draws (38 px, so that a picture
+/// shrunk to a 360 px screen still shows them at about 12 px; see `.topology-roomy` in the
+/// style sheet).
+const PHONE_LABEL_CHAR_WIDTH: f64 = 21.0;
 
 /// The centre of a label at `x`, kept inside the picture.
 fn label_x(x: f64, label: &str, crowded: bool) -> f64 {
@@ -57,11 +65,17 @@ fn label_x(x: f64, label: &str, crowded: bool) -> f64 {
     x.clamp(half, WIDTH - half)
 }
 
-/// Whether `labels` spread evenly over the width would overlap at full size.
-fn crowded(labels: &[&str]) -> bool {
+/// Whether `labels` spread evenly over the width, each character `per_char` wide, leave each
+/// other (and the picture's edges) a little room.
+fn fits(labels: &[&str], per_char: f64) -> bool {
     let widest = labels.iter().map(|l| l.chars().count()).max().unwrap_or(0) as f64;
     let spacing = WIDTH / labels.len().max(1) as f64;
-    widest * LABEL_CHAR_WIDTH + 10.0 > spacing
+    widest * per_char + 10.0 <= spacing
+}
+
+/// Whether `labels` spread evenly over the width would overlap at full size.
+fn crowded(labels: &[&str]) -> bool {
+    !fits(labels, LABEL_CHAR_WIDTH)
 }
 
 /// The label offset of the `index`th node of a row: above the node for producers, below for
@@ -125,11 +139,20 @@ pub fn topology_nodes(cluster: &Cluster, view: &ClusterView) -> Vec<NodeVm> {
         .map(|c| (c.id, c.name))
         .collect();
     let mut nodes = client_row(producers, "producer", false);
-    for (index, broker) in view.brokers.iter().enumerate() {
+    let broker_labels: Vec<String> = view
+        .brokers
+        .iter()
+        .map(|broker| format!("broker {}", broker.id))
+        .collect();
+    let roomy = fits(
+        &broker_labels.iter().map(String::as_str).collect::<Vec<_>>(),
+        PHONE_LABEL_CHAR_WIDTH,
+    );
+    for ((index, broker), label) in view.brokers.iter().enumerate().zip(broker_labels) {
         let x = row_x(view.brokers.len(), index);
         nodes.push(NodeVm {
             node: NodeId::Broker(broker.id),
-            label: format!("broker {}", broker.id),
+            label,
             x,
             label_x: x,
             y: HEIGHT / 2.0,
@@ -141,6 +164,7 @@ pub fn topology_nodes(cluster: &Cluster, view: &ClusterView) -> Vec<NodeVm> {
             down: !broker.up,
             label_dy: label_dy(false, false, index),
             crowded: false,
+            roomy,
         });
     }
     nodes.extend(client_row(consumers, "consumer", true));
@@ -156,6 +180,7 @@ fn row_x(count: usize, index: usize) -> f64 {
 fn client_row(clients: Vec<(ClientId, String)>, kind: &'static str, below: bool) -> Vec<NodeVm> {
     let labels: Vec<&str> = clients.iter().map(|(_, name)| name.as_str()).collect();
     let crowded = crowded(&labels);
+    let roomy = fits(&labels, PHONE_LABEL_CHAR_WIDTH);
     let count = clients.len();
     clients
         .into_iter()
@@ -176,6 +201,7 @@ fn client_row(clients: Vec<(ClientId, String)>, kind: &'static str, below: bool)
                 down: false,
                 label_dy: label_dy(below, crowded, index),
                 crowded,
+                roomy,
             }
         })
         .collect()
@@ -299,7 +325,7 @@ pub fn Topology(
         in_flight.with(|t| dots_path(&t.messages, requests, reduced_motion.get()))
     };
     view! {
-        <figure class="topology" class:topology-crowded=move || nodes.with(|nodes| nodes.iter().any(|node| node.crowded))>
+        <figure class="topology" class:topology-roomy=move || nodes.with(|nodes| nodes.iter().all(|node| node.roomy))>
             <svg
                 viewBox=format!("0 0 {WIDTH} {HEIGHT}")
                 role="img"
@@ -330,7 +356,8 @@ pub fn Topology(
 #[cfg(test)]
 mod tests {
     use super::{
-        crowded, dots_path, in_flight_summary, label_dy, label_x, InFlightVm, MessageVm, WIDTH,
+        crowded, dots_path, fits, in_flight_summary, label_dy, label_x, InFlightVm, MessageVm,
+        PHONE_LABEL_CHAR_WIDTH, WIDTH,
     };
 
     fn message(api: &str, is_request: bool, progress: f64) -> MessageVm {
@@ -403,6 +430,28 @@ mod tests {
         let many: Vec<&str> = many.iter().map(String::as_str).collect();
         assert!(crowded(&many));
         assert!(!crowded(&["consumer-1", "consumer-2", "consumer-3"]));
+    }
+
+    #[test]
+    fn a_row_is_roomy_on_a_phone_only_with_few_short_names() {
+        let phone = |labels: &[&str]| fits(labels, PHONE_LABEL_CHAR_WIDTH);
+        assert!(phone(&["broker 1", "broker 2", "broker 3"]));
+        assert!(phone(&[
+            "consumer-1",
+            "consumer-2",
+            "consumer-3",
+            "consumer-4"
+        ]));
+        // Not crowded at full size, but too many for a phone's larger labels.
+        let six = [
+            "consumer-1",
+            "consumer-2",
+            "consumer-3",
+            "consumer-4",
+            "consumer-5",
+            "c-6",
+        ];
+        assert!(!crowded(&six) && !phone(&six));
     }
 
     #[test]
