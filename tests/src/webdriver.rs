@@ -33,7 +33,7 @@ impl Session {
         wait_until_listening(port);
         let profile =
             std::env::temp_dir().join(format!("kplay-e2e-profile-{}-{port}", std::process::id()));
-        let capabilities = json!({
+        let mut capabilities = json!({
             "browserName": "chrome",
             "goog:chromeOptions": {
                 "binary": std::env::var("CHROME").unwrap_or_else(|_| "/usr/bin/chromium".into()),
@@ -47,6 +47,17 @@ impl Session {
             },
             "goog:loggingPrefs": { "browser": "ALL" },
         });
+        // Chromium will not make a window narrower than 500 px, so a phone's width is emulated:
+        // without this a "360 px" test would see a 500 px page. A phone's page is laid out for
+        // its own width (the viewport meta) and its scroll bars take no room.
+        if width < 500 {
+            capabilities["goog:chromeOptions"]["mobileEmulation"] = json!({
+                "deviceMetrics": {
+                    "width": width, "height": height, "pixelRatio": 1.0,
+                    "mobile": true, "touch": false,
+                },
+            });
+        }
         let capabilities = match capabilities {
             Value::Object(map) => map,
             _ => unreachable!("a JSON object literal"),

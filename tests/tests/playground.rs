@@ -163,6 +163,8 @@ async fn adding_consumers_past_the_partition_count_shows_an_idle_member() {
     assert_eq!(state, "Stable");
     let idle = session.text_of("[data-testid=\"idle-badge\"]").await;
     assert_eq!(idle, "idle");
+    let width = session.run_script("return window.innerWidth;").await;
+    assert_eq!(width, json!(360), "the page is as wide as a phone's");
     let fits = session
         .run_script("return document.documentElement.scrollWidth <= window.innerWidth;")
         .await;
