@@ -239,7 +239,7 @@ async fn clock_after_setup(session: &Session) -> i64 {
 
 #[tokio::test]
 #[ignore = "needs dist/ and ChromeDriver: run `cargo xtask test`"]
-async fn a_reload_keeps_the_session_and_the_timeline_rewinds() {
+async fn a_reload_keeps_the_session_the_timeline_rewinds_and_a_reset_can_be_undone() {
     let (server, session) = open_playground(1280, 900).await;
     open_sandbox(&session, &server.url).await;
     send(&session, "carol", "kept").await;
@@ -270,6 +270,29 @@ async fn a_reload_keeps_the_session_and_the_timeline_rewinds() {
             "return document.querySelector('[data-testid=go-live]').disabled === true;",
         )
         .await;
+    assert_eq!(state_fingerprint(&session).await, expected);
+
+    // A reset throws the session away; its notice offers it back, and what comes back is
+    // saved as any session is.
+    session.click("reset").await;
+    session.by_test_id("undo").await;
+    assert_eq!(clock(&session).await, start);
+    session
+        .run_script(
+            "document.querySelector('[data-testid=undo]').scrollIntoView({block: 'center'});",
+        )
+        .await;
+    session.screenshot("playground-reset-undo-desktop").await;
+    session.click("undo").await;
+    session
+        .wait_until(
+            "the session back",
+            &format!("return Number(document.querySelector('[data-testid=clock]').dataset.nowMs) > {start};"),
+        )
+        .await;
+    assert_eq!(state_fingerprint(&session).await, expected);
+    session.client.refresh().await.expect("reload");
+    session.by_test_id("partition-row").await;
     assert_eq!(state_fingerprint(&session).await, expected);
     session.finish().await;
 }

@@ -28,6 +28,8 @@ pub enum Intent {
     SetSeed(u64),
     /// Back to the starting point.
     Reset,
+    /// Bring back the session that a reset, a new seed or an import replaced.
+    Undo,
     /// A line typed in the terminal.
     Terminal(String),
     /// A block of commands from a lesson's "Run" button: run with the clock paused, one
@@ -80,6 +82,9 @@ pub enum Effect {
 
 /// Carries out `intent` on the model.
 pub fn update(model: &mut Model, intent: Intent) -> Effect {
+    if intent != Intent::Undo {
+        model.forget_replaced();
+    }
     match intent {
         Intent::TogglePlay => return Effect::TogglePlay,
         Intent::Pause => return Effect::Pause,
@@ -114,7 +119,7 @@ pub fn update(model: &mut Model, intent: Intent) -> Effect {
             ) {
                 Ok(session) => {
                     model.replace_session(session);
-                    info(model, format!("Replayed your actions with seed {seed}."));
+                    replaced(model, format!("Replayed your actions with seed {seed}."));
                 }
                 Err(error) => refuse(model, format!("The seed could not be changed: {error}.")),
             }
@@ -127,15 +132,20 @@ pub fn update(model: &mut Model, intent: Intent) -> Effect {
         ) {
             Ok(session) => {
                 model.replace_session(session);
-                info(model, "Back to the starting point.".to_owned());
+                replaced(model, "Back to the starting point.".to_owned());
             }
             Err(error) => refuse(model, error),
         },
+        Intent::Undo => {
+            if model.undo_replace() {
+                info(model, "Undone: your session is back as it was.".to_owned());
+            }
+        }
         Intent::Import(text) => {
             match share::from_script(&text).and_then(share::SessionText::replay) {
                 Ok(session) => {
                     model.replace_session(session);
-                    info(model, "The script was imported and replayed.".to_owned());
+                    replaced(model, "The script was imported and replayed.".to_owned());
                 }
                 Err(error) => refuse(model, format!("The script could not be imported: {error}.")),
             }
@@ -229,6 +239,16 @@ fn refuse(model: &mut Model, text: String) {
     model.notice = Some(Notice {
         text,
         is_error: true,
+        undo: false,
+    });
+}
+
+/// The notice of a step that replaced the session, offering it back.
+fn replaced(model: &mut Model, text: String) {
+    model.notice = Some(Notice {
+        text,
+        is_error: false,
+        undo: true,
     });
 }
 
@@ -236,6 +256,7 @@ fn info(model: &mut Model, text: String) {
     model.notice = Some(Notice {
         text,
         is_error: false,
+        undo: false,
     });
 }
 
@@ -271,6 +292,29 @@ mod tests {
         assert_ne!(new, old);
         assert!(isr.contains(&new));
         assert_eq!(model.session.inputs().len(), 3);
+    }
+
+    #[test]
+    fn a_reset_can_be_undone_until_the_next_step() {
+        let mut model = start();
+        update(
+            &mut model,
+            Intent::KillLeader(TopicPartition::new("orders", 0)),
+        );
+        update(&mut model, Intent::Skip(5_000));
+        let (inputs, now) = (model.session.inputs().to_vec(), model.session.now_ms());
+        update(&mut model, Intent::Reset);
+        assert!(model.session.inputs().is_empty());
+        assert!(model.notice.as_ref().is_some_and(|n| n.undo));
+        update(&mut model, Intent::Undo);
+        assert_eq!(model.session.inputs(), &inputs[..]);
+        assert_eq!(model.session.now_ms(), now);
+        assert!(model.notice.as_ref().is_some_and(|n| !n.undo));
+        // Once the learner did something else, there is nothing to undo.
+        update(&mut model, Intent::Reset);
+        update(&mut model, Intent::Refuse("no".to_owned()));
+        update(&mut model, Intent::Undo);
+        assert!(model.session.inputs().is_empty());
     }
 
     #[test]

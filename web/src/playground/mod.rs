@@ -245,6 +245,7 @@ pub fn Playground(
                 m.notice = Some(model::Notice {
                     text: "This session reached its limit of simulated time: reset it or keep exploring its past.".to_owned(),
                     is_error: false,
+                    undo: false,
                 })
             });
             save();
@@ -442,6 +443,13 @@ pub fn Playground(
                                 data-testid="playground-notice"
                             >
                                 {notice.text}
+                                {notice.undo.then(|| view! {
+                                    " "
+                                    <button type="button" class="button-quiet" data-testid="undo"
+                                        on:click=move |_| dispatch.run(Intent::Undo)>
+                                        "Undo"
+                                    </button>
+                                })}
                             </p>
                         }
                     })

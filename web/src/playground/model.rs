@@ -91,6 +91,9 @@ pub struct Notice {
     pub text: String,
     /// Kafka's error or a refusal (shown as an alert), else information.
     pub is_error: bool,
+    /// Whether an "Undo" button goes with it: the notice of a step that threw the session
+    /// away (a reset, a new seed, an imported script) offers the session back.
+    pub undo: bool,
 }
 
 /// The playground's state.
@@ -108,6 +111,8 @@ pub struct Model {
     pub selected_broker: Option<BrokerId>,
     /// The event a link asked to show.
     pub highlighted_event: Option<u64>,
+    /// The model the last [`Model::replace_session`] replaced, for its notice's "Undo".
+    previous: Option<Box<Model>>,
     last_event_id: Option<u64>,
     counter: u64,
 }
@@ -126,6 +131,7 @@ impl Model {
             selected_partition: None,
             selected_broker: None,
             highlighted_event: None,
+            previous: None,
             last_event_id: None,
             counter: 0,
         };
@@ -135,10 +141,32 @@ impl Model {
     }
 
     /// Replaces the session (reset, new seed, import), keeping the terminal.
+    /// Keeps the terminal and what was replaced, for one "Undo".
     pub fn replace_session(&mut self, session: Session) {
         let terminal = std::mem::take(&mut self.terminal);
-        *self = Model::new(session);
+        let mut previous = std::mem::replace(self, Model::new(session));
+        previous.previous = None;
+        previous.notice = None;
+        self.previous = Some(Box::new(previous));
         self.terminal = terminal;
+    }
+
+    /// Brings back what the last [`Model::replace_session`] replaced; false when there is
+    /// nothing to bring back.
+    pub fn undo_replace(&mut self) -> bool {
+        let Some(previous) = self.previous.take() else {
+            return false;
+        };
+        let terminal = std::mem::take(&mut self.terminal);
+        *self = *previous;
+        self.terminal = terminal;
+        true
+    }
+
+    /// Drops what "Undo" would bring back: the offer lasts until the learner's next step, as
+    /// the notice that makes it does.
+    pub fn forget_replaced(&mut self) {
+        self.previous = None;
     }
 
     /// Runs a script line at the cursor; a refusal becomes the notice.
@@ -148,6 +176,7 @@ impl Model {
         self.notice = (!errors.trim().is_empty()).then(|| Notice {
             text: errors.trim().to_owned(),
             is_error: true,
+            undo: false,
         });
         self.absorb_events();
         output
@@ -162,6 +191,7 @@ impl Model {
                     text: "This action has no script line yet, so it cannot be recorded."
                         .to_owned(),
                     is_error: true,
+                    undo: false,
                 });
                 Output::new()
             }
