@@ -132,6 +132,13 @@ async fn a_run_button_runs_its_block_in_the_lessons_playground_and_a_reload_keep
         clock_before,
         "no simulated time passed"
     );
+    // Side by side with the output, the step needs no button leading back to it.
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let step_in_view = session
+        .run_script("const r = document.querySelector('[data-testid=run-block]').getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight;")
+        .await;
+    assert_eq!(step_in_view, json!(true), "the step stays in view");
+    assert_eq!(count(&session, "[data-testid=\"back-to-step\"]").await, 0);
     session.screenshot("lesson-run-block-desktop").await;
 
     // The session is this lesson's, and survives a reload.

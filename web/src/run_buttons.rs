@@ -76,6 +76,32 @@ pub fn focused_block_id() -> Option<String> {
     active.get_attribute("aria-describedby")
 }
 
+/// Whether the command block `block_id` and its "Run" button are on the screen whole: then
+/// the learner needs no way back to it (on a wide screen the lesson and its live view sit side
+/// by side).
+pub fn block_in_view(block_id: &str) -> bool {
+    let Some(window) = web_sys::window() else {
+        return false;
+    };
+    let Some(block) = window
+        .document()
+        .and_then(|document| document.get_element_by_id(block_id))
+    else {
+        return false;
+    };
+    let height = window
+        .inner_height()
+        .ok()
+        .and_then(|height| height.as_f64())
+        .unwrap_or(0.0);
+    let bottom = block
+        .next_element_sibling()
+        .unwrap_or_else(|| block.clone())
+        .get_bounding_client_rect()
+        .bottom();
+    block.get_bounding_client_rect().top() >= 0.0 && bottom <= height
+}
+
 /// Brings the command block `block_id` back into view and gives its "Run" button the focus.
 pub fn return_to_block(block_id: &str) {
     let Some(block) = web_sys::window()

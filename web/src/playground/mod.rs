@@ -287,9 +287,15 @@ pub fn Playground(
         save();
         refresh_all();
         if effect == Effect::PauseAndShowOutput {
-            set_return_to.set(crate::run_buttons::focused_block_id());
+            let block_id = crate::run_buttons::focused_block_id();
+            set_return_to.set(block_id.clone());
             // After the views have drawn the new output, so that it is what comes into view.
-            request_animation_frame(move || show_output(panels));
+            request_animation_frame(move || {
+                show_output(panels);
+                if block_id.is_some_and(|id| crate::run_buttons::block_in_view(&id)) {
+                    set_return_to.set(None);
+                }
+            });
         }
     });
 
