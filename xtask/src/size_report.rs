@@ -28,7 +28,13 @@ use std::path::{Path, PathBuf};
 /// library's sort, one per call site and per `collect()` into a `BTreeMap` or `BTreeSet`,
 /// became one. `keyed_list` did the same for Leptos's `<For>`, one copy per list: about 23 KB.
 /// Keeping a focused row's keyboard focus through a list's update then cost about 1 KB.
-const GZIP_BUDGET_BYTES: u64 = 838_000;
+/// It rose on purpose again, from 838,000 to 849,500: an audit of the UI as a learner uses it
+/// (session of 2026-12-03) found a dozen problems, and their fixes cost about 12 KB gzip, a
+/// quarter of it the producer form's input errors shown beside their fields (aria-invalid and
+/// aria-describedby per field), the rest the terminal's Tab and tables, the one-line log
+/// records, the groups panel's unreachable groups, the way back from a lesson's output, the
+/// cluster picture's phone labels and Undo after a reset.
+const GZIP_BUDGET_BYTES: u64 = 849_500;
 
 /// Prints the table and fails when the gzip total is over budget.
 pub fn report(dist: &Path) -> Result<(), String> {
