@@ -20,10 +20,15 @@ async fn open_sandbox(session: &Session, base: &str) {
 async fn skip_10s(session: &Session) {
     let before = clock(session).await;
     session.click("skip-10s").await;
+    wait_for_clock_past(session, before).await;
+}
+
+/// Waits until the clock shows a time later than `ms`.
+async fn wait_for_clock_past(session: &Session, ms: i64) {
     session
         .wait_until(
             "the clock moved",
-            &format!("return Number(document.querySelector('[data-testid=clock]').dataset.nowMs) > {before};"),
+            &format!("return Number(document.querySelector('[data-testid=clock]').dataset.nowMs) > {ms};"),
         )
         .await;
 }
@@ -284,12 +289,7 @@ async fn a_reload_keeps_the_session_the_timeline_rewinds_and_a_reset_can_be_undo
         .await;
     session.screenshot("playground-reset-undo-desktop").await;
     session.click("undo").await;
-    session
-        .wait_until(
-            "the session back",
-            &format!("return Number(document.querySelector('[data-testid=clock]').dataset.nowMs) > {start};"),
-        )
-        .await;
+    wait_for_clock_past(&session, start).await;
     assert_eq!(state_fingerprint(&session).await, expected);
     session.client.refresh().await.expect("reload");
     session.by_test_id("partition-row").await;
