@@ -354,7 +354,8 @@ impl Consumer {
                 for topic in &topics {
                     self.metadata.want(topic);
                 }
-                self.request_metadata(self.rules.allow_auto_create_topics, ctx);
+                self.metadata
+                    .maybe_request(self.rules.allow_auto_create_topics, ctx);
                 if self.membership.is_some() {
                     self.ensure_active_group(ctx);
                     self.schedule_heartbeat(ctx);
@@ -367,7 +368,7 @@ impl Consumer {
                 for partition in &partitions {
                     self.metadata.want(&partition.topic);
                 }
-                self.request_metadata(false, ctx);
+                self.metadata.maybe_request(false, ctx);
                 self.set_assignment(partitions, ctx);
             }
         }
@@ -401,15 +402,6 @@ impl Consumer {
         }
     }
 
-    /// Asks for metadata if it is stale and no request is out, watching the request like any
-    /// other: one lost on a cut link fails after `request.timeout.ms` and the next goes to
-    /// another broker (`NetworkClient.handleTimedOutRequests`), instead of waiting forever.
-    pub(crate) fn request_metadata(&mut self, allow_auto_topic_creation: bool, ctx: &mut Ctx) {
-        if let Some(request_id) = self.metadata.maybe_request(allow_auto_topic_creation, ctx) {
-            self.watch_request(request_id, self.rules.request_timeout_ms, ctx);
-        }
-    }
-
     /// Gives up on `request_id` after `timeout_ms` unless it is answered first.
     pub(crate) fn watch_request(&mut self, request_id: u64, timeout_ms: i64, ctx: &mut Ctx) {
         if let Some(at_ms) = self
@@ -439,7 +431,8 @@ impl Consumer {
                 }
             }
             ConsumerTimer::Retry => {
-                self.request_metadata(self.rules.allow_auto_create_topics, ctx);
+                self.metadata
+                    .maybe_request(self.rules.allow_auto_create_topics, ctx);
                 self.ensure_active_group(ctx);
                 self.retry_commits(ctx);
                 self.reset_missing_positions_or_fetch(ctx);
@@ -481,7 +474,8 @@ impl Consumer {
             return;
         };
         if self.metadata.request_failed(request_id) {
-            self.request_metadata(self.rules.allow_auto_create_topics, ctx);
+            self.metadata
+                .maybe_request(self.rules.allow_auto_create_topics, ctx);
             return;
         }
         if self.fetches_in_flight.remove(&request_id).is_some() {

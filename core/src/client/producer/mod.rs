@@ -575,15 +575,6 @@ impl Producer {
         self.workload = None;
     }
 
-    /// Asks for metadata if it is stale and no request is out, watching the request like any
-    /// other: one lost on a cut link fails after `request.timeout.ms` and the next goes to
-    /// another broker (`NetworkClient.handleTimedOutRequests`), instead of waiting forever.
-    pub(crate) fn request_metadata(&mut self, ctx: &mut Ctx) {
-        if let Some(request_id) = self.metadata.maybe_request(true, ctx) {
-            self.watch_request(request_id, ctx);
-        }
-    }
-
     /// Gives up on `request_id` after `request.timeout.ms` unless it is answered first.
     pub(crate) fn watch_request(&mut self, request_id: u64, ctx: &mut Ctx) {
         let deadline_ms = ctx.now_ms.saturating_add(self.rules.request_timeout_ms);

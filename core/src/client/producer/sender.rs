@@ -42,7 +42,7 @@ pub struct InFlight {
 impl Producer {
     /// Sends whatever is ready, and schedules the next wakeup.
     pub(crate) fn run_sender(&mut self, ctx: &mut Ctx) {
-        self.request_metadata(ctx);
+        self.metadata.maybe_request(true, ctx);
         if self.transactions.is_some() {
             if self.run_transaction_manager(ctx) {
                 return;
@@ -101,7 +101,7 @@ impl Producer {
         self.accumulator.queues = queues;
         if needs_metadata {
             self.metadata.stale = true;
-            self.request_metadata(ctx);
+            self.metadata.maybe_request(true, ctx);
         }
         for (broker, batches) in requests {
             self.send_request(broker, batches, ctx);
@@ -242,7 +242,7 @@ impl Producer {
             return;
         }
         if self.metadata.request_failed(request_id) {
-            self.request_metadata(ctx);
+            self.metadata.maybe_request(true, ctx);
             return;
         }
         if self.init_producer_id_in_flight == Some(request_id) {
