@@ -119,7 +119,7 @@ pub fn update(model: &mut Model, intent: Intent) -> Effect {
             ) {
                 Ok(session) => {
                     model.replace_session(session);
-                    replaced(model, format!("Replayed your actions with seed {seed}."));
+                    info(model, format!("Replayed your actions with seed {seed}."));
                 }
                 Err(error) => refuse(model, format!("The seed could not be changed: {error}.")),
             }
@@ -132,7 +132,7 @@ pub fn update(model: &mut Model, intent: Intent) -> Effect {
         ) {
             Ok(session) => {
                 model.replace_session(session);
-                replaced(model, "Back to the starting point.".to_owned());
+                info(model, "Back to the starting point.".to_owned());
             }
             Err(error) => refuse(model, error),
         },
@@ -145,7 +145,7 @@ pub fn update(model: &mut Model, intent: Intent) -> Effect {
             match share::from_script(&text).and_then(share::SessionText::replay) {
                 Ok(session) => {
                     model.replace_session(session);
-                    replaced(model, "The script was imported and replayed.".to_owned());
+                    info(model, "The script was imported and replayed.".to_owned());
                 }
                 Err(error) => refuse(model, format!("The script could not be imported: {error}.")),
             }
@@ -239,16 +239,6 @@ fn refuse(model: &mut Model, text: String) {
     model.notice = Some(Notice {
         text,
         is_error: true,
-        undo: false,
-    });
-}
-
-/// The notice of a step that replaced the session, offering it back.
-fn replaced(model: &mut Model, text: String) {
-    model.notice = Some(Notice {
-        text,
-        is_error: false,
-        undo: true,
     });
 }
 
@@ -256,7 +246,6 @@ fn info(model: &mut Model, text: String) {
     model.notice = Some(Notice {
         text,
         is_error: false,
-        undo: false,
     });
 }
 
@@ -305,11 +294,11 @@ mod tests {
         let (inputs, now) = (model.session.inputs().to_vec(), model.session.now_ms());
         update(&mut model, Intent::Reset);
         assert!(model.session.inputs().is_empty());
-        assert!(model.notice.as_ref().is_some_and(|n| n.undo));
+        assert!(model.can_undo());
         update(&mut model, Intent::Undo);
         assert_eq!(model.session.inputs(), &inputs[..]);
         assert_eq!(model.session.now_ms(), now);
-        assert!(model.notice.as_ref().is_some_and(|n| !n.undo));
+        assert!(!model.can_undo());
         // Once the learner did something else, there is nothing to undo.
         update(&mut model, Intent::Reset);
         update(&mut model, Intent::Refuse("no".to_owned()));

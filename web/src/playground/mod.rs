@@ -245,7 +245,6 @@ pub fn Playground(
                 m.notice = Some(model::Notice {
                     text: "This session reached its limit of simulated time: reset it or keep exploring its past.".to_owned(),
                     is_error: false,
-                    undo: false,
                 })
             });
             save();
@@ -416,7 +415,7 @@ pub fn Playground(
     });
     let notice = Memo::new(move |_| {
         panels_tick.track();
-        model.with_value(|m| m.notice.clone())
+        model.with_value(|m| m.notice.clone().map(|notice| (notice, m.can_undo())))
     });
     let announcement = Memo::new(move |_| {
         narrate_tick.track();
@@ -441,7 +440,7 @@ pub fn Playground(
             {move || {
                 notice
                     .get()
-                    .map(|notice| {
+                    .map(|(notice, can_undo)| {
                         view! {
                             <p
                                 class=if notice.is_error { "error" } else { "notice" }
@@ -449,7 +448,7 @@ pub fn Playground(
                                 data-testid="playground-notice"
                             >
                                 {notice.text}
-                                {notice.undo.then(|| view! {
+                                {can_undo.then(|| view! {
                                     " "
                                     <button type="button" class="button-quiet" data-testid="undo"
                                         on:click=move |_| dispatch.run(Intent::Undo)>

@@ -91,9 +91,6 @@ pub struct Notice {
     pub text: String,
     /// Kafka's error or a refusal (shown as an alert), else information.
     pub is_error: bool,
-    /// Whether an "Undo" button goes with it: the notice of a step that threw the session
-    /// away (a reset, a new seed, an imported script) offers the session back.
-    pub undo: bool,
 }
 
 /// The playground's state.
@@ -140,8 +137,8 @@ impl Model {
         model
     }
 
-    /// Replaces the session (reset, new seed, import), keeping the terminal.
-    /// Keeps the terminal and what was replaced, for one "Undo".
+    /// Replaces the session (reset, new seed, import), keeping the terminal and, for one
+    /// "Undo", the model replaced.
     pub fn replace_session(&mut self, session: Session) {
         let terminal = std::mem::take(&mut self.terminal);
         let mut previous = std::mem::replace(self, Model::new(session));
@@ -163,6 +160,11 @@ impl Model {
         true
     }
 
+    /// Whether "Undo" would bring a replaced session back (offered beside the notice).
+    pub fn can_undo(&self) -> bool {
+        self.previous.is_some()
+    }
+
     /// Drops what "Undo" would bring back: the offer lasts until the learner's next step, as
     /// the notice that makes it does.
     pub fn forget_replaced(&mut self) {
@@ -176,7 +178,6 @@ impl Model {
         self.notice = (!errors.trim().is_empty()).then(|| Notice {
             text: errors.trim().to_owned(),
             is_error: true,
-            undo: false,
         });
         self.absorb_events();
         output
@@ -191,7 +192,6 @@ impl Model {
                     text: "This action has no script line yet, so it cannot be recorded."
                         .to_owned(),
                     is_error: true,
-                    undo: false,
                 });
                 Output::new()
             }

@@ -55,7 +55,6 @@ pub fn initial_model(spec: &PlaygroundSpec) -> (Model, Option<Notice>) {
                     Some(Notice {
                         text: "This session was opened from a link: it is the exact state that was shared.".to_owned(),
                         is_error: false,
-                        undo: false,
                     }),
                 )
             }
@@ -78,7 +77,6 @@ pub fn initial_model(spec: &PlaygroundSpec) -> (Model, Option<Notice>) {
                 Some(Notice {
                     text: "This page's starting point has changed since your last visit: here is a fresh session.".to_owned(),
                     is_error: false,
-                    undo: false,
                 }),
             )
         }
@@ -99,7 +97,6 @@ fn fresh_with(spec: &PlaygroundSpec, message: String) -> (Model, Option<Notice>)
     let notice = (!message.is_empty()).then_some(Notice {
         text: message,
         is_error: true,
-        undo: false,
     });
     match fresh_model(spec) {
         Ok(model) => (model, notice),
@@ -116,7 +113,6 @@ fn fresh_with(spec: &PlaygroundSpec, message: String) -> (Model, Option<Notice>)
                 Some(Notice {
                     text: format!("This playground's cluster could not be built ({error}): here is a default cluster."),
                     is_error: true,
-                    undo: false,
                 }),
             )
         }
