@@ -7,7 +7,7 @@
 //! log end (that is the data loss those settings cause). Such invariants say so and are skipped
 //! once the detectors saw it happen.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::broker::replica::Role;
 use crate::client::consumer::membership::MemberState;
@@ -115,14 +115,25 @@ pub fn check_all(cluster: &Cluster) -> Vec<Violation> {
 }
 
 fn offsets_dense(cluster: &Cluster) -> Vec<String> {
+    // Compaction leaves gaps; so does a truncation inside a batch (Kafka's
+    // `LocalLog.truncateTo` drops the whole batch around the target yet moves the log end
+    // offset to the target), which the log records. A follower that later copies such a log
+    // copies its gap too (a follower appends what the leader sent at the offsets it carries),
+    // so a gap is explained by a truncation on any replica of the partition.
+    let mut holes: BTreeMap<&TopicPartition, BTreeSet<(Offset, Offset)>> = BTreeMap::new();
+    for broker in cluster.brokers.values() {
+        for (partition, replica) in &broker.replicas {
+            holes
+                .entry(partition)
+                .or_default()
+                .extend(replica.log.truncation_holes());
+        }
+    }
     let mut violations = Vec::new();
     for broker in cluster.brokers.values() {
         for (partition, replica) in &broker.replicas {
-            // Compaction leaves gaps; so does a truncation inside a batch (Kafka's
-            // `LocalLog.truncateTo` drops the whole batch around the target yet moves the log
-            // end offset to the target), which the log records.
             let compacted = cluster.topic_is_compacted(&partition.topic);
-            let holes: Vec<(Offset, Offset)> = replica.log.truncation_holes().collect();
+            let holes = &holes[partition];
             let log = &replica.log;
             let mut expected: Option<Offset> = None;
             // Records below the log start offset are logically deleted even while their segment
