@@ -34,6 +34,13 @@ pub struct ClientMetadata {
     pub stale: bool,
     /// When the last answer arrived.
     pub last_update_ms: i64,
+    /// No request before this time: `retry.backoff.ms` after the last answer or failure
+    /// (`Metadata.timeToAllowUpdate`), so a client cut off from every broker does not ask in a
+    /// tight loop. Kafka's backoff grows to `retry.backoff.max.ms`; this one stays fixed.
+    pub retry_at_ms: i64,
+    /// The timer the client set for the end of the backoff, so it sets one only once.
+    wakeup_at_ms: Option<i64>,
+    retry_backoff_ms: i64,
     next_broker: usize,
 }
 
@@ -49,8 +56,9 @@ pub enum TopicStatus {
 }
 
 impl ClientMetadata {
-    /// A view that will start asking at one of `bootstrap` (picked by the seed).
-    pub fn new(bootstrap: Vec<BrokerId>, first: usize) -> ClientMetadata {
+    /// A view that will start asking at one of `bootstrap` (picked by the seed), waiting
+    /// `retry_backoff_ms` between requests.
+    pub fn new(bootstrap: Vec<BrokerId>, first: usize, retry_backoff_ms: i64) -> ClientMetadata {
         let next_broker = if bootstrap.is_empty() {
             0
         } else {
@@ -59,6 +67,7 @@ impl ClientMetadata {
         ClientMetadata {
             brokers: bootstrap,
             next_broker,
+            retry_backoff_ms,
             ..ClientMetadata::default()
         }
     }
@@ -76,9 +85,14 @@ impl ClientMetadata {
         added
     }
 
-    /// Sends a Metadata request if one is wanted and none is in flight. Returns the request id.
+    /// Sends a Metadata request if one is wanted, none is in flight and no backoff is running.
+    /// Returns the request id.
     pub fn maybe_request(&mut self, allow_auto_topic_creation: bool, ctx: &mut Ctx) -> Option<u64> {
-        if self.in_flight.is_some() || !self.stale || self.brokers.is_empty() {
+        if self.in_flight.is_some()
+            || !self.stale
+            || self.brokers.is_empty()
+            || ctx.now_ms < self.retry_at_ms
+        {
             return None;
         }
         let broker = self.brokers[self.next_broker % self.brokers.len()];
@@ -95,8 +109,23 @@ impl ClientMetadata {
         Some(request_id)
     }
 
-    /// The request failed (refused, timed out): ask the next broker next time.
-    pub fn request_failed(&mut self, request_id: u64) -> bool {
+    /// When a request is wanted but held back by the backoff: the time it may go, returned once
+    /// per backoff for the client to set a timer at.
+    pub fn wakeup_after_backoff(&mut self, now_ms: i64) -> Option<i64> {
+        let held_back = self.in_flight.is_none()
+            && self.stale
+            && !self.brokers.is_empty()
+            && now_ms < self.retry_at_ms;
+        if !held_back || self.wakeup_at_ms == Some(self.retry_at_ms) {
+            return None;
+        }
+        self.wakeup_at_ms = Some(self.retry_at_ms);
+        Some(self.retry_at_ms)
+    }
+
+    /// The request failed (refused, timed out): ask the next broker after the backoff.
+    /// Returns false if it was not the one awaited.
+    pub fn request_failed(&mut self, request_id: u64, now_ms: i64) -> bool {
         if self.in_flight != Some(request_id) {
             return false;
         }
@@ -104,6 +133,7 @@ impl ClientMetadata {
         self.in_flight_to = None;
         self.next_broker = self.next_broker.wrapping_add(1);
         self.stale = true;
+        self.retry_at_ms = now_ms.saturating_add(self.retry_backoff_ms);
         true
     }
 
@@ -115,6 +145,7 @@ impl ClientMetadata {
         self.in_flight = None;
         self.in_flight_to = None;
         self.last_update_ms = now_ms;
+        self.retry_at_ms = now_ms.saturating_add(self.retry_backoff_ms);
         for topic in response.topics {
             let retry = topic
                 .error
@@ -192,5 +223,71 @@ impl ClientMetadata {
         ) {
             self.stale = true;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cluster::config::ClusterConfig;
+    use crate::cluster::context::Outbox;
+    use crate::network::ClientId;
+    use crate::rng::SimRng;
+
+    /// Asks `metadata` for a request at `now_ms`; returns whether one was sent.
+    fn ask(metadata: &mut ClientMetadata, now_ms: i64) -> Option<u64> {
+        let (mut rng, config, mut out, mut next_request_id) = (
+            SimRng::seed_from_u64(1),
+            ClusterConfig::default(),
+            Outbox::default(),
+            1,
+        );
+        let mut ctx = Ctx {
+            node: NodeId::Client(ClientId(0)),
+            incarnation: 1,
+            now_ms,
+            clock_ms: now_ms,
+            rng: &mut rng,
+            config: &config,
+            out: &mut out,
+            next_request_id: &mut next_request_id,
+        };
+        metadata.maybe_request(true, &mut ctx)
+    }
+
+    #[test]
+    fn a_failed_request_is_retried_at_the_next_broker_after_retry_backoff() {
+        let mut metadata = ClientMetadata::new(vec![BrokerId(1), BrokerId(2)], 0, 100);
+        metadata.want("orders");
+        let first = ask(&mut metadata, 0).expect("a first request goes at once");
+        assert_eq!(metadata.in_flight_to, Some(BrokerId(1)));
+        assert!(metadata.request_failed(first, 10));
+        assert_eq!(ask(&mut metadata, 10), None, "no tight loop of requests");
+        assert_eq!(metadata.wakeup_after_backoff(10), Some(110));
+        assert_eq!(
+            metadata.wakeup_after_backoff(50),
+            None,
+            "one wakeup per backoff"
+        );
+        assert_eq!(ask(&mut metadata, 109), None);
+        assert!(ask(&mut metadata, 110).is_some());
+        assert_eq!(metadata.in_flight_to, Some(BrokerId(2)));
+    }
+
+    #[test]
+    fn an_answer_also_starts_the_backoff_before_the_next_refresh() {
+        let mut metadata = ClientMetadata::new(vec![BrokerId(1)], 0, 100);
+        metadata.want("orders");
+        let request_id = ask(&mut metadata, 0).expect("a first request");
+        let answer = MetadataResponse {
+            request_id,
+            brokers: vec![BrokerId(1)],
+            controller: Some(BrokerId(1)),
+            topics: Vec::new(),
+        };
+        assert!(metadata.update(answer, 5));
+        metadata.stale = true;
+        assert_eq!(ask(&mut metadata, 50), None);
+        assert!(ask(&mut metadata, 105).is_some());
     }
 }

@@ -95,7 +95,7 @@ impl Consumer {
                 }
             }
         }
-        self.metadata.maybe_request(false, ctx);
+        self.request_metadata(false, ctx);
         for (leader, partitions) in by_leader {
             let request_id = ctx.request_id();
             for partition in &partitions {
@@ -189,7 +189,7 @@ impl Consumer {
         }
         if missing_leader {
             self.metadata.stale = true;
-            self.metadata.maybe_request(false, ctx);
+            self.request_metadata(false, ctx);
         }
         for (leader, partitions) in by_leader {
             let request_id = ctx.request_id();

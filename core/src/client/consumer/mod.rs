@@ -318,6 +318,7 @@ impl Consumer {
             }
             _ => None,
         };
+        let metadata = ClientMetadata::new(brokers, first_broker, rules.retry_backoff_ms);
         Consumer {
             id,
             name,
@@ -325,7 +326,7 @@ impl Consumer {
             policy,
             subscription,
             status: ConsumerStatus::Running,
-            metadata: ClientMetadata::new(brokers, first_broker),
+            metadata,
             assigned: BTreeMap::new(),
             fetches_in_flight: BTreeMap::new(),
             list_offsets_in_flight: BTreeMap::new(),
@@ -354,8 +355,7 @@ impl Consumer {
                 for topic in &topics {
                     self.metadata.want(topic);
                 }
-                self.metadata
-                    .maybe_request(self.rules.allow_auto_create_topics, ctx);
+                self.request_metadata(self.rules.allow_auto_create_topics, ctx);
                 if self.membership.is_some() {
                     self.ensure_active_group(ctx);
                     self.schedule_heartbeat(ctx);
@@ -368,7 +368,7 @@ impl Consumer {
                 for partition in &partitions {
                     self.metadata.want(&partition.topic);
                 }
-                self.metadata.maybe_request(false, ctx);
+                self.request_metadata(false, ctx);
                 self.set_assignment(partitions, ctx);
             }
         }
@@ -383,7 +383,10 @@ impl Consumer {
     /// Handles a message to this consumer.
     pub fn handle_message(&mut self, _from: NodeId, body: Body, ctx: &mut Ctx) {
         match body {
-            Body::MetadataResponse(response) => self.metadata_answered(response, ctx),
+            Body::MetadataResponse(response) => {
+                self.deadlines.forget(response.request_id);
+                self.metadata_answered(response, ctx);
+            }
             Body::FetchResponse(response) => {
                 self.deadlines.forget(response.request_id);
                 self.handle_fetch_response(response, ctx);
@@ -399,6 +402,17 @@ impl Consumer {
             Body::Refused(request) => self.request_failed(request_id_of(&request), ctx),
             Body::Disconnected { request_id } => self.request_failed(Some(request_id), ctx),
             _ => {}
+        }
+    }
+
+    /// Asks for metadata if it is stale and no request is out, watching the request like any
+    /// other: one lost on a cut link fails after `request.timeout.ms` and the next goes to
+    /// another broker (`NetworkClient.handleTimedOutRequests`), instead of waiting forever.
+    pub(crate) fn request_metadata(&mut self, allow_auto_topic_creation: bool, ctx: &mut Ctx) {
+        if let Some(request_id) = self.metadata.maybe_request(allow_auto_topic_creation, ctx) {
+            self.watch_request(request_id, self.rules.request_timeout_ms, ctx);
+        } else if let Some(at_ms) = self.metadata.wakeup_after_backoff(ctx.now_ms) {
+            ctx.at(at_ms, Timer::Consumer(ConsumerTimer::Retry));
         }
     }
 
@@ -431,8 +445,7 @@ impl Consumer {
                 }
             }
             ConsumerTimer::Retry => {
-                self.metadata
-                    .maybe_request(self.rules.allow_auto_create_topics, ctx);
+                self.request_metadata(self.rules.allow_auto_create_topics, ctx);
                 self.ensure_active_group(ctx);
                 self.retry_commits(ctx);
                 self.reset_missing_positions_or_fetch(ctx);
@@ -473,9 +486,9 @@ impl Consumer {
         let Some(request_id) = request_id else {
             return;
         };
-        if self.metadata.request_failed(request_id) {
-            self.metadata
-                .maybe_request(self.rules.allow_auto_create_topics, ctx);
+        self.deadlines.forget(request_id);
+        if self.metadata.request_failed(request_id, ctx.now_ms) {
+            self.request_metadata(self.rules.allow_auto_create_topics, ctx);
             return;
         }
         if self.fetches_in_flight.remove(&request_id).is_some() {

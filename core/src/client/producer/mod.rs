@@ -226,7 +226,7 @@ impl Producer {
             id,
             name,
             closed: false,
-            metadata: ClientMetadata::new(brokers, first_broker),
+            metadata: ClientMetadata::new(brokers, first_broker, rules.retry_backoff_ms),
             router: Router::default(),
             accumulator: Accumulator::default(),
             in_flight: BTreeMap::new(),
@@ -575,6 +575,17 @@ impl Producer {
         self.workload = None;
     }
 
+    /// Asks for metadata if it is stale and no request is out, watching the request like any
+    /// other: one lost on a cut link fails after `request.timeout.ms` and the next goes to
+    /// another broker (`NetworkClient.handleTimedOutRequests`), instead of waiting forever.
+    pub(crate) fn request_metadata(&mut self, ctx: &mut Ctx) {
+        if let Some(request_id) = self.metadata.maybe_request(true, ctx) {
+            self.watch_request(request_id, ctx);
+        } else if let Some(at_ms) = self.metadata.wakeup_after_backoff(ctx.now_ms) {
+            self.wake_sender_at(at_ms, ctx);
+        }
+    }
+
     /// Gives up on `request_id` after `request.timeout.ms` unless it is answered first.
     pub(crate) fn watch_request(&mut self, request_id: u64, ctx: &mut Ctx) {
         let deadline_ms = ctx.now_ms.saturating_add(self.rules.request_timeout_ms);
@@ -586,7 +597,10 @@ impl Producer {
     /// Handles a message to this producer.
     pub fn handle_message(&mut self, _from: NodeId, body: Body, ctx: &mut Ctx) {
         match body {
-            Body::MetadataResponse(response) => self.metadata_answered(response, ctx),
+            Body::MetadataResponse(response) => {
+                self.deadlines.forget(response.request_id);
+                self.metadata_answered(response, ctx);
+            }
             Body::ProduceResponse(response) => self.handle_produce_response(response, ctx),
             Body::Txn(TxnBody::InitProducerIdResponse { request_id, result })
                 if self.transactions.is_none() =>

@@ -42,7 +42,7 @@ pub struct InFlight {
 impl Producer {
     /// Sends whatever is ready, and schedules the next wakeup.
     pub(crate) fn run_sender(&mut self, ctx: &mut Ctx) {
-        self.metadata.maybe_request(true, ctx);
+        self.request_metadata(ctx);
         if self.transactions.is_some() {
             if self.run_transaction_manager(ctx) {
                 return;
@@ -101,7 +101,7 @@ impl Producer {
         self.accumulator.queues = queues;
         if needs_metadata {
             self.metadata.stale = true;
-            self.metadata.maybe_request(true, ctx);
+            self.request_metadata(ctx);
         }
         for (broker, batches) in requests {
             self.send_request(broker, batches, ctx);
@@ -238,11 +238,12 @@ impl Producer {
         let Some(request_id) = request_id else {
             return;
         };
+        self.deadlines.forget(request_id);
         if self.transaction_request_failed(request_id, ctx) {
             return;
         }
-        if self.metadata.request_failed(request_id) {
-            self.metadata.maybe_request(true, ctx);
+        if self.metadata.request_failed(request_id, ctx.now_ms) {
+            self.request_metadata(ctx);
             return;
         }
         if self.init_producer_id_in_flight == Some(request_id) {
