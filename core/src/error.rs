@@ -103,6 +103,7 @@ kafka_errors! {
     GroupIdNotFound => "GROUP_ID_NOT_FOUND", Some(69), false, "GroupIdNotFoundException", "The group id does not exist.";
     FencedLeaderEpoch => "FENCED_LEADER_EPOCH", Some(74), true, "FencedLeaderEpochException", "The leader epoch in the request is older than the epoch on the broker.";
     UnknownLeaderEpoch => "UNKNOWN_LEADER_EPOCH", Some(75), true, "UnknownLeaderEpochException", "The leader epoch in the request is newer than the epoch on the broker.";
+    StaleBrokerEpoch => "STALE_BROKER_EPOCH", Some(77), false, "StaleBrokerEpochException", "Broker epoch has changed.";
     OffsetNotAvailable => "OFFSET_NOT_AVAILABLE", Some(78), true, "OffsetNotAvailableException", "The leader high watermark has not caught up from a recent leader election so the offsets cannot be guaranteed to be monotonically increasing.";
     MemberIdRequired => "MEMBER_ID_REQUIRED", Some(79), false, "MemberIdRequiredException", "The group member needs to have a valid member id before actually entering a consumer group.";
     PreferredLeaderNotAvailable => "PREFERRED_LEADER_NOT_AVAILABLE", Some(80), true, "PreferredLeaderNotAvailableException", "The preferred leader was not available.";

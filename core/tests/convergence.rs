@@ -25,8 +25,8 @@
 //! `KPLAY_CONVERGENCE_SCRIPT=1` prints every seed's script, `KPLAY_CONVERGENCE_MINIMIZE=1`
 //! shrinks a failing seed's faults to the fewest that still fail before reporting.
 //!
-//! The two tests at the end replay, in a few faults each, the simulator bugs this test found:
-//! a lost client Metadata request (fixed), and late registration answers (still open, ignored).
+//! The two tests at the end replay, in a few faults each, the simulator bugs this test found
+//! (both fixed): a lost client Metadata request, and late registration answers.
 
 use std::collections::BTreeSet;
 
@@ -883,14 +883,14 @@ fn a_producer_whose_metadata_request_was_lost_sends_again_after_the_heal() {
     assert_converges(&small_scenario(1), &faults);
 }
 
-/// Simulator bug (found by this test): a starting broker re-registers every heartbeat interval
-/// while its registration is unanswered and takes the epoch of whichever answer arrives last.
-/// When the controller's answers are slow, then fast, an older epoch arrives last; the
-/// controller answers its heartbeats as fenced and the broker stays fenced for good. Kafka's
-/// `BrokerLifecycleManager` has one registration or heartbeat in flight at a time. Seed 282
-/// (beyond the default seeds) fails the same way.
+/// Simulator bug (found by this test): a starting broker re-registered every heartbeat interval
+/// while its registration was unanswered and took the epoch of whichever answer arrived last.
+/// When the controller's answers were slow, then fast, an older epoch arrived last; the
+/// controller answered its heartbeats as fenced and the broker stayed fenced for good. Kafka's
+/// `BrokerLifecycleManager` has one registration or heartbeat in flight at a time, and the
+/// controller answers a heartbeat with a stale epoch `STALE_BROKER_EPOCH`. Seed 282 (beyond the
+/// default seeds) failed the same way.
 #[test]
-#[ignore = "simulator bug: a late RegisterBroker answer leaves the broker with a stale epoch"]
 fn a_broker_whose_registration_answers_arrive_out_of_order_is_unfenced() {
     // Seed 1: broker 3 is the active controller.
     let faults = [

@@ -1,10 +1,10 @@
 //! A broker's life: start, crash, controlled shutdown, and keeping in touch with the
 //! controller (KRaft) or ZooKeeper (legacy mode).
 //!
-//! KRaft (`BrokerLifecycleManager`): a starting broker registers with the controller, pulls the
-//! metadata log, and heartbeats every `broker.heartbeat.interval.ms`; it stays fenced until it
-//! has caught up, and the controller fences it again if heartbeats stop for
-//! `broker.session.timeout.ms`. ZooKeeper mode: the broker opens a session and keeps it alive
+//! KRaft (`BrokerLifecycleManager`, see [`super::heartbeats`]): a starting broker registers with
+//! the controller, pulls the metadata log, and heartbeats every `broker.heartbeat.interval.ms`;
+//! it stays fenced until it has caught up, and the controller fences it again if heartbeats stop
+//! for `broker.session.timeout.ms`. ZooKeeper mode: the broker opens a session and keeps it alive
 //! with pings; when the session expires its ephemeral node goes and the controller (watching)
 //! treats it as dead. Either way a broker only opens its listeners once it has caught up with
 //! the metadata.
@@ -40,20 +40,13 @@ impl Broker {
         }
         ctx.emit(EventKind::BrokerStarted { broker: self.id });
         match ctx.config.metadata_mode {
-            MetadataMode::Kraft => {
-                self.register(ctx);
-                Self::after(
-                    ctx,
-                    self.settings.broker_heartbeat_interval_ms,
-                    BrokerTimer::Heartbeat,
-                );
-            }
+            MetadataMode::Kraft => self.start_communication(ctx),
             MetadataMode::ZooKeeper => {
                 self.register_with_zookeeper(ctx);
                 Self::after(
                     ctx,
                     (self.settings.zookeeper_session_timeout_ms / 3).max(1),
-                    BrokerTimer::Heartbeat,
+                    BrokerTimer::ZooKeeperPing,
                 );
             }
         }
@@ -111,108 +104,28 @@ impl Broker {
         }
         self.status = BrokerStatus::ShuttingDown;
         match ctx.config.metadata_mode {
-            MetadataMode::Kraft => self.send_heartbeat_now(ctx),
+            MetadataMode::Kraft => self.schedule_communication_immediately(ctx),
             // ZooKeeper mode: the controller is told through the session going away cleanly.
             MetadataMode::ZooKeeper => self.crash(ctx, true),
         }
     }
 
-    fn register(&mut self, ctx: &mut Ctx) {
-        let request_id = ctx.request_id();
-        let body = ControllerBody::RegisterBroker {
-            request_id,
-            broker: self.id,
-        };
-        let _ = self.send_to_controller(request_id, OwnRequest::Heartbeat, body, ctx);
-    }
-
-    /// The controller registered this broker: start pulling metadata and heartbeating.
-    pub(super) fn registered(&mut self, request_id: u64, broker_epoch: i64, ctx: &mut Ctx) {
-        if self.take_own_request(request_id).is_none() {
-            return;
-        }
-        self.broker_epoch = broker_epoch;
-        self.fetch_metadata(ctx);
-    }
-
-    /// Sends one KRaft heartbeat now, outside the periodic schedule.
-    fn send_heartbeat_now(&mut self, ctx: &mut Ctx) {
+    /// ZooKeeper mode: pings the session (or opens a new one), and schedules the next ping.
+    pub(super) fn ping_zookeeper(&mut self, ctx: &mut Ctx) {
         if self.broker_epoch < 0 {
-            return;
+            self.register_with_zookeeper(ctx);
+        } else {
+            let ping = ZooKeeperBody::Ping {
+                broker: self.id,
+                incarnation: self.incarnation,
+            };
+            self.send_to_zookeeper(ping, ctx);
         }
-        let request_id = ctx.request_id();
-        let body = ControllerBody::BrokerHeartbeat {
-            request_id,
-            broker: self.id,
-            broker_epoch: self.broker_epoch,
-            metadata_offset: self.metadata.offset,
-            want_fence: false,
-            want_shutdown: self.status == BrokerStatus::ShuttingDown,
-        };
-        let _ = self.send_to_controller(request_id, OwnRequest::Heartbeat, body, ctx);
-    }
-
-    /// Sends a heartbeat (KRaft) or a ZooKeeper ping, and schedules the next one.
-    pub(super) fn send_heartbeat(&mut self, ctx: &mut Ctx) {
-        match ctx.config.metadata_mode {
-            MetadataMode::Kraft => {
-                if self.broker_epoch < 0 {
-                    // Not registered yet (the registration was lost): try again.
-                    self.register(ctx);
-                    Self::after(
-                        ctx,
-                        self.settings.broker_heartbeat_interval_ms,
-                        BrokerTimer::Heartbeat,
-                    );
-                    return;
-                }
-                let request_id = ctx.request_id();
-                let body = ControllerBody::BrokerHeartbeat {
-                    request_id,
-                    broker: self.id,
-                    broker_epoch: self.broker_epoch,
-                    metadata_offset: self.metadata.offset,
-                    want_fence: self.status == BrokerStatus::Starting,
-                    want_shutdown: self.status == BrokerStatus::ShuttingDown,
-                };
-                let _ = self.send_to_controller(request_id, OwnRequest::Heartbeat, body, ctx);
-                Self::after(
-                    ctx,
-                    self.settings.broker_heartbeat_interval_ms,
-                    BrokerTimer::Heartbeat,
-                );
-            }
-            MetadataMode::ZooKeeper => {
-                if self.broker_epoch < 0 {
-                    self.register_with_zookeeper(ctx);
-                } else {
-                    let ping = ZooKeeperBody::Ping {
-                        broker: self.id,
-                        incarnation: self.incarnation,
-                    };
-                    self.send_to_zookeeper(ping, ctx);
-                }
-                Self::after(
-                    ctx,
-                    (self.settings.zookeeper_session_timeout_ms / 3).max(1),
-                    BrokerTimer::Heartbeat,
-                );
-            }
-        }
-    }
-
-    pub(super) fn heartbeat_answered(
-        &mut self,
-        request_id: u64,
-        is_fenced: bool,
-        should_shutdown: bool,
-        ctx: &mut Ctx,
-    ) {
-        self.take_own_request(request_id);
-        self.fenced = is_fenced;
-        if should_shutdown && self.status == BrokerStatus::ShuttingDown {
-            self.crash(ctx, true);
-        }
+        Self::after(
+            ctx,
+            (self.settings.zookeeper_session_timeout_ms / 3).max(1),
+            BrokerTimer::ZooKeeperPing,
+        );
     }
 
     /// Pulls the metadata log from the controller (long poll), unless a fetch is in flight.
@@ -262,7 +175,7 @@ impl Broker {
             self.apply_all_roles(ctx);
             // Tell the controller at once, so it unfences this broker without waiting a beat.
             if ctx.config.metadata_mode == MetadataMode::Kraft {
-                self.send_heartbeat_now(ctx);
+                self.schedule_communication_immediately(ctx);
             }
         } else if self.is_serving() {
             for change in changes {
@@ -340,10 +253,7 @@ impl Broker {
                 self.metadata_fetch_in_flight = false;
                 Self::after(ctx, backoff_ms, BrokerTimer::FetchMetadata);
             }
-            OwnRequest::Heartbeat => {
-                // Heartbeats repeat on their timer, which also retries an unanswered
-                // registration.
-            }
+            OwnRequest::Registration | OwnRequest::Heartbeat => self.communication_failed(ctx),
             OwnRequest::CreateTopics { topics } => {
                 self.auto_create_pending
                     .retain(|topic| !topics.contains(topic));

@@ -4,7 +4,8 @@
 //! Where each part of a broker's work lives:
 //! - [`replica`]: one partition replica: leader bookkeeping, high watermark, ISR candidates;
 //! - [`metadata_cache`]: the broker's copy of the cluster metadata;
-//! - [`lifecycle`]: start, crash, registration, heartbeats, the metadata log, ZooKeeper sessions;
+//! - [`lifecycle`]: start, crash, controlled shutdown, the metadata log, ZooKeeper sessions;
+//! - [`heartbeats`]: registering with the KRaft controller and heartbeating, one at a time;
 //! - [`roles`]: becoming leader or follower as the metadata says;
 //! - [`produce`]: the leader's side of Produce, including `acks` and `min.insync.replicas`;
 //! - [`fetch`]: the leader's side of Fetch (followers and consumers) and ListOffsets;
@@ -22,6 +23,7 @@
 pub mod coordinator;
 pub mod fetch;
 pub mod fetcher;
+pub mod heartbeats;
 pub mod isr;
 pub mod lifecycle;
 pub mod log_tasks;
@@ -47,6 +49,7 @@ use crate::protocol::group::CoordinatorType;
 use crate::protocol::{Body, ControllerBody, GroupBody, TxnBody, ZooKeeperBody};
 
 use self::fetcher::Fetcher;
+use self::heartbeats::Communication;
 use self::metadata_cache::MetadataCache;
 use self::purgatory::Purgatory;
 use self::replica::Replica;
@@ -68,8 +71,14 @@ pub enum BrokerStatus {
 /// A broker's timers.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum BrokerTimer {
-    /// Send the next heartbeat (KRaft) or ZooKeeper ping.
-    Heartbeat,
+    /// KRaft: send the next registration or heartbeat, unless another time was set since
+    /// (see [`heartbeats`]).
+    Communication {
+        /// The time the timer was set for.
+        at_ms: i64,
+    },
+    /// ZooKeeper mode: ping the session.
+    ZooKeeperPing,
     /// Fetch the metadata log again after a failure.
     FetchMetadata,
     /// Fetch from this leader again (after a backoff).
@@ -117,7 +126,9 @@ pub enum OwnRequest {
     },
     /// A metadata fetch to the controller.
     FetchMetadata,
-    /// A heartbeat or registration.
+    /// A registration (KRaft).
+    Registration,
+    /// A heartbeat (KRaft).
     Heartbeat,
     /// An automatic topic creation.
     CreateTopics {
@@ -142,6 +153,8 @@ pub struct Broker {
     pub incarnation: u32,
     /// The epoch the controller gave its current registration (-1 before).
     pub broker_epoch: i64,
+    /// When its next registration or heartbeat goes (KRaft).
+    pub communication: Communication,
     /// Whether the controller has it fenced, as far as it knows.
     pub fenced: bool,
     /// Its static config (`server.properties`).
@@ -187,6 +200,7 @@ impl Broker {
             status: BrokerStatus::Stopped,
             incarnation: 0,
             broker_epoch: -1,
+            communication: Communication::default(),
             fenced: true,
             settings: BrokerSettings::from_config(&config),
             topics: TopicSettingsCache::new(&config),
@@ -271,7 +285,8 @@ impl Broker {
             return;
         }
         match timer {
-            BrokerTimer::Heartbeat => self.send_heartbeat(ctx),
+            BrokerTimer::Communication { at_ms } => self.communicate(at_ms, ctx),
+            BrokerTimer::ZooKeeperPing => self.ping_zookeeper(ctx),
             BrokerTimer::FetchMetadata => self.fetch_metadata(ctx),
             BrokerTimer::ReplicaFetch { leader } => self.send_replica_fetch(leader, ctx),
             BrokerTimer::Deadline { at_ms } => {
@@ -300,11 +315,9 @@ impl Broker {
                 request_id,
                 broker_epoch,
             } => self.registered(request_id, broker_epoch, ctx),
-            ControllerBody::BrokerHeartbeatResponse {
-                request_id,
-                is_fenced,
-                should_shutdown,
-            } => self.heartbeat_answered(request_id, is_fenced, should_shutdown, ctx),
+            ControllerBody::BrokerHeartbeatResponse { request_id, result } => {
+                self.heartbeat_answered(request_id, result, ctx);
+            }
             ControllerBody::FetchMetadataResponse {
                 request_id,
                 offset,

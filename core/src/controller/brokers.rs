@@ -10,8 +10,9 @@
 use crate::cluster::context::Ctx;
 use crate::cluster::event::{ElectionReason, EventKind, FenceReason};
 use crate::cluster::timer::Timer;
+use crate::error::{ErrorCode, KafkaError};
 use crate::ids::BrokerId;
-use crate::protocol::controller::MetadataRecord;
+use crate::protocol::controller::{BrokerHeartbeatAnswer, MetadataRecord};
 
 use super::election::{elect_offline_leader, elect_preferred_leader, isr_without};
 use super::{BrokerSession, Controller, ControllerTimer};
@@ -48,7 +49,9 @@ impl Controller {
         broker_epoch
     }
 
-    /// `BrokerHeartbeat`: returns (is fenced, may shut down).
+    /// `BrokerHeartbeat` (`ClusterControlManager.processBrokerHeartbeat`): a heartbeat that
+    /// does not carry the broker's current epoch is answered `STALE_BROKER_EPOCH` and keeps no
+    /// session alive.
     pub(super) fn heartbeat(
         &mut self,
         broker: BrokerId,
@@ -57,31 +60,48 @@ impl Controller {
         want_fence: bool,
         want_shutdown: bool,
         ctx: &mut Ctx,
-    ) -> (bool, bool) {
-        let registered_epoch = self
-            .image
-            .brokers
-            .get(&broker)
-            .map(|info| info.broker_epoch);
-        if registered_epoch != Some(broker_epoch) {
-            return (true, false);
-        }
+    ) -> Result<BrokerHeartbeatAnswer, KafkaError> {
+        self.check_broker_epoch(broker, broker_epoch)?;
         let Some(session) = self.sessions.get_mut(&broker) else {
-            return (true, false);
+            return Ok(BrokerHeartbeatAnswer {
+                is_fenced: true,
+                should_shutdown: false,
+            });
         };
         session.last_heartbeat_ms = ctx.now_ms;
         let caught_up = metadata_offset >= session.catch_up_offset;
         self.schedule_session_check(broker, ctx);
         if want_shutdown {
-            return (
-                !self.image.is_unfenced(broker),
-                self.controlled_shutdown(broker, ctx),
-            );
+            return Ok(BrokerHeartbeatAnswer {
+                is_fenced: !self.image.is_unfenced(broker),
+                should_shutdown: self.controlled_shutdown(broker, ctx),
+            });
         }
         if !self.image.is_unfenced(broker) && !want_fence && caught_up {
             self.unfence_broker(broker, ctx);
         }
-        (!self.image.is_unfenced(broker), false)
+        Ok(BrokerHeartbeatAnswer {
+            is_fenced: !self.image.is_unfenced(broker),
+            should_shutdown: false,
+        })
+    }
+
+    /// `ClusterControlManager.checkBrokerEpoch`: a broker's request must come from its current
+    /// registration.
+    pub(super) fn check_broker_epoch(
+        &self,
+        broker: BrokerId,
+        broker_epoch: i64,
+    ) -> Result<(), KafkaError> {
+        let message = match self.image.brokers.get(&broker) {
+            None => format!("No broker registration found for broker id {broker}"),
+            Some(info) if info.broker_epoch != broker_epoch => format!(
+                "Expected broker epoch {}, but got broker epoch {broker_epoch}",
+                info.broker_epoch
+            ),
+            Some(_) => return Ok(()),
+        };
+        Err(KafkaError::new(ErrorCode::StaleBrokerEpoch, message))
     }
 
     fn schedule_session_check(&mut self, broker: BrokerId, ctx: &mut Ctx) {
@@ -281,5 +301,52 @@ impl Controller {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use crate::cluster::config::ClusterConfig;
+    use crate::cluster::context::{Ctx, Outbox};
+    use crate::config::broker::BrokerConfig;
+    use crate::error::ErrorCode;
+    use crate::ids::BrokerId;
+    use crate::network::NodeId;
+    use crate::rng::SimRng;
+
+    use super::Controller;
+
+    #[test]
+    fn a_heartbeat_from_an_older_registration_is_answered_stale_broker_epoch() {
+        let broker = BrokerId(1);
+        let mut controller = Controller::new(BTreeMap::from([(broker, BrokerConfig::default())]));
+        let config = ClusterConfig::default();
+        let mut rng = SimRng::seed_from_u64(0);
+        let mut outbox = Outbox::default();
+        let mut next_request_id = 1;
+        let mut ctx = Ctx {
+            node: NodeId::Broker(broker),
+            incarnation: 0,
+            now_ms: 0,
+            clock_ms: 0,
+            rng: &mut rng,
+            config: &config,
+            out: &mut outbox,
+            next_request_id: &mut next_request_id,
+        };
+        let older = controller.register_broker(broker, &mut ctx);
+        let current = controller.register_broker(broker, &mut ctx);
+
+        let stale = controller.heartbeat(broker, older, u64::MAX, false, false, &mut ctx);
+        assert_eq!(
+            stale.map_err(|error| error.code),
+            Err(ErrorCode::StaleBrokerEpoch)
+        );
+        assert!(!controller.image.is_unfenced(broker));
+
+        let answer = controller.heartbeat(broker, current, u64::MAX, false, false, &mut ctx);
+        assert!(answer.is_ok_and(|answer| !answer.is_fenced));
     }
 }

@@ -202,7 +202,7 @@ impl Controller {
                 want_fence,
                 want_shutdown,
             } => {
-                let (is_fenced, should_shutdown) = self.heartbeat(
+                let result = self.heartbeat(
                     broker,
                     broker_epoch,
                     metadata_offset,
@@ -210,11 +210,7 @@ impl Controller {
                     want_shutdown,
                     ctx,
                 );
-                let response = ControllerBody::BrokerHeartbeatResponse {
-                    request_id,
-                    is_fenced,
-                    should_shutdown,
-                };
+                let response = ControllerBody::BrokerHeartbeatResponse { request_id, result };
                 ctx.send(from, Body::Controller(response));
             }
             ControllerBody::FetchMetadata {
@@ -442,17 +438,7 @@ impl Controller {
         new_isr: Vec<BrokerId>,
         ctx: &mut Ctx,
     ) -> Result<PartitionState, KafkaError> {
-        let current_epoch = self
-            .image
-            .brokers
-            .get(&broker)
-            .map(|info| info.broker_epoch);
-        if current_epoch != Some(broker_epoch) {
-            return Err(KafkaError::new(
-                ErrorCode::InvalidRequest,
-                format!("Broker {broker} sent an AlterPartition request with a stale broker epoch {broker_epoch}."),
-            ));
-        }
+        self.check_broker_epoch(broker, broker_epoch)?;
         let state =
             self.image.partition(partition).cloned().ok_or_else(|| {
                 KafkaError::with_default_message(ErrorCode::UnknownTopicOrPartition)

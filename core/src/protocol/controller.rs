@@ -91,6 +91,15 @@ pub enum MetadataRecord {
     },
 }
 
+/// What the controller tells a broker whose heartbeat it accepted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BrokerHeartbeatAnswer {
+    /// Whether the broker is fenced now.
+    pub is_fenced: bool,
+    /// Whether a controlled shutdown may proceed (leadership moved away).
+    pub should_shutdown: bool,
+}
+
 /// Broker <-> controller messages.
 #[derive(Debug, Clone)]
 pub enum ControllerBody {
@@ -124,14 +133,13 @@ pub enum ControllerBody {
         /// Whether it asks for a controlled shutdown.
         want_shutdown: bool,
     },
-    /// The answer to a heartbeat.
+    /// The answer to a heartbeat: the broker's state, or an error (`STALE_BROKER_EPOCH` when
+    /// the heartbeat does not carry the broker's current registration's epoch).
     BrokerHeartbeatResponse {
         /// The request answered.
         request_id: u64,
-        /// Whether the broker is fenced now.
-        is_fenced: bool,
-        /// Whether a controlled shutdown may proceed (leadership moved away).
-        should_shutdown: bool,
+        /// The broker's state, or why not.
+        result: Result<BrokerHeartbeatAnswer, KafkaError>,
     },
     /// A broker pulls the metadata log from `offset` (long poll).
     FetchMetadata {
