@@ -234,7 +234,7 @@ mod tests {
     use crate::network::ClientId;
     use crate::rng::SimRng;
 
-    /// Asks `metadata` for a request at `now_ms`; returns whether one was sent.
+    /// Asks `metadata` for a request at `now_ms`; returns its id if one was sent.
     fn ask(metadata: &mut ClientMetadata, now_ms: i64) -> Option<u64> {
         let (mut rng, config, mut out, mut next_request_id) = (
             SimRng::seed_from_u64(1),
