@@ -359,3 +359,25 @@ fn a_record_naming_a_partition_its_topic_lacks_is_refused() {
     assert_eq!(before, format!("{cluster:?}"), "refusals change nothing");
     produce(&mut cluster, 2).expect("partition 2 exists");
 }
+
+/// A consumer whose application polled every 0 ms scheduled its next poll at the same instant
+/// forever, so simulated time stopped (and a browser tab froze). It is refused, with the reason.
+#[test]
+fn a_poll_interval_under_one_millisecond_is_refused() {
+    let mut cluster = Cluster::new(ClusterConfig::default(), 1).expect("a valid cluster");
+    let consumer = |poll_interval_ms| Command::CreateConsumer {
+        name: "c".into(),
+        configs: vec![("group.id".into(), "g".into())],
+        subscription: Subscription::Topics(vec!["orders".into()]),
+        policy: CommitPolicy {
+            poll_interval_ms: Some(poll_interval_ms),
+            ..CommitPolicy::default()
+        },
+    };
+    let refused = cluster.apply(consumer(0)).expect_err("0 ms is refused");
+    assert_eq!(refused.code, ErrorCode::ConfigException);
+    cluster.apply(consumer(1)).expect("1 ms is fine");
+    let before = cluster.now_ms();
+    cluster.run_for(100);
+    assert_eq!(cluster.now_ms(), before + 100);
+}

@@ -235,10 +235,18 @@ impl Cluster {
                 }
             }
         }
-        if policy.processing_ms_per_record < 0 || policy.poll_interval_ms.is_some_and(|ms| ms < 0) {
+        if policy.processing_ms_per_record < 0 {
             return Err(KafkaError::new(
                 ErrorCode::ConfigException,
-                "Poll interval and processing time cannot be negative.",
+                "Processing time cannot be negative.",
+            ));
+        }
+        // A loop polling with no pause would never let simulated time move on.
+        if policy.poll_interval_ms.is_some_and(|ms| ms < 1) {
+            return Err(KafkaError::new(
+                ErrorCode::ConfigException,
+                "The poll interval must be at least 1 ms: even a loop that polls without pause \
+                 takes time between two polls.",
             ));
         }
         let brokers = self.config.broker_ids();
