@@ -8,6 +8,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use crate::client::backoff_ms;
 use crate::cluster::context::Ctx;
 use crate::error::ErrorCode;
 use crate::ids::{BrokerId, TopicPartition};
@@ -34,13 +35,17 @@ pub struct ClientMetadata {
     pub stale: bool,
     /// When the last answer arrived.
     pub last_update_ms: i64,
-    /// No request before this time: `retry.backoff.ms` after the last answer or failure
-    /// (`Metadata.timeToAllowUpdate`), so a client cut off from every broker does not ask in a
-    /// tight loop. Kafka's backoff grows to `retry.backoff.max.ms`; this one stays fixed.
+    /// No request before this time (`Metadata.timeToAllowUpdate`): `retry.backoff.ms` after
+    /// an answer; after failures in a row, `retry.backoff.ms` doubling per failure up to
+    /// `retry.backoff.max.ms`. So a client cut off from every broker does not ask in a tight
+    /// loop. Kafka also backs off when answers repeat what the client knows; this view does not.
     pub retry_at_ms: i64,
+    /// Failed requests since the last answer (`Metadata.attempts`).
+    pub failed_attempts: i32,
     /// The timer the client set for the end of the backoff, so it sets one only once.
     wakeup_at_ms: Option<i64>,
     retry_backoff_ms: i64,
+    retry_backoff_max_ms: i64,
     next_broker: usize,
 }
 
@@ -56,9 +61,14 @@ pub enum TopicStatus {
 }
 
 impl ClientMetadata {
-    /// A view that will start asking at one of `bootstrap` (picked by the seed), waiting
-    /// `retry_backoff_ms` between requests.
-    pub fn new(bootstrap: Vec<BrokerId>, first: usize, retry_backoff_ms: i64) -> ClientMetadata {
+    /// A view that will start asking at one of `bootstrap` (picked by the seed), backing off
+    /// between requests from `retry_backoff_ms` up to `retry_backoff_max_ms`.
+    pub fn new(
+        bootstrap: Vec<BrokerId>,
+        first: usize,
+        retry_backoff_ms: i64,
+        retry_backoff_max_ms: i64,
+    ) -> ClientMetadata {
         let next_broker = if bootstrap.is_empty() {
             0
         } else {
@@ -68,11 +78,13 @@ impl ClientMetadata {
             brokers: bootstrap,
             next_broker,
             retry_backoff_ms,
+            retry_backoff_max_ms,
             ..ClientMetadata::default()
         }
     }
 
-    /// Adds `topic` to the topics the client needs; returns whether it is new.
+    /// Adds `topic` to the topics the client needs; returns whether it is new. A new topic is
+    /// asked for without waiting out the backoff (`Metadata.requestUpdateForNewTopics`).
     pub fn want(&mut self, topic: &str) -> bool {
         // Checked first so the common case (a topic already wanted) allocates nothing.
         if self.wanted.contains(topic) {
@@ -81,6 +93,7 @@ impl ClientMetadata {
         let added = self.wanted.insert(topic.to_string());
         if added {
             self.stale = true;
+            self.retry_at_ms = 0;
         }
         added
     }
@@ -133,7 +146,13 @@ impl ClientMetadata {
         self.in_flight_to = None;
         self.next_broker = self.next_broker.wrapping_add(1);
         self.stale = true;
-        self.retry_at_ms = now_ms.saturating_add(self.retry_backoff_ms);
+        self.failed_attempts = self.failed_attempts.saturating_add(1);
+        let backoff_ms = backoff_ms(
+            self.retry_backoff_ms,
+            self.retry_backoff_max_ms,
+            self.failed_attempts,
+        );
+        self.retry_at_ms = now_ms.saturating_add(backoff_ms);
         true
     }
 
@@ -145,6 +164,7 @@ impl ClientMetadata {
         self.in_flight = None;
         self.in_flight_to = None;
         self.last_update_ms = now_ms;
+        self.failed_attempts = 0;
         self.retry_at_ms = now_ms.saturating_add(self.retry_backoff_ms);
         for topic in response.topics {
             let retry = topic
@@ -257,7 +277,7 @@ mod tests {
 
     #[test]
     fn a_failed_request_is_retried_at_the_next_broker_after_retry_backoff() {
-        let mut metadata = ClientMetadata::new(vec![BrokerId(1), BrokerId(2)], 0, 100);
+        let mut metadata = ClientMetadata::new(vec![BrokerId(1), BrokerId(2)], 0, 100, 1000);
         metadata.want("orders");
         let first = ask(&mut metadata, 0).expect("a first request goes at once");
         assert_eq!(metadata.in_flight_to, Some(BrokerId(1)));
@@ -276,18 +296,65 @@ mod tests {
 
     #[test]
     fn an_answer_also_starts_the_backoff_before_the_next_refresh() {
-        let mut metadata = ClientMetadata::new(vec![BrokerId(1)], 0, 100);
+        let mut metadata = ClientMetadata::new(vec![BrokerId(1)], 0, 100, 1000);
         metadata.want("orders");
         let request_id = ask(&mut metadata, 0).expect("a first request");
+        answer(&mut metadata, request_id, 5);
+        metadata.stale = true;
+        assert_eq!(ask(&mut metadata, 50), None);
+        assert!(ask(&mut metadata, 105).is_some());
+    }
+
+    /// Answers the request in flight with no topics, at `now_ms`.
+    fn answer(metadata: &mut ClientMetadata, request_id: u64, now_ms: i64) {
         let answer = MetadataResponse {
             request_id,
             brokers: vec![BrokerId(1)],
             controller: Some(BrokerId(1)),
             topics: Vec::new(),
         };
-        assert!(metadata.update(answer, 5));
+        assert!(metadata.update(answer, now_ms));
+    }
+
+    #[test]
+    fn failures_in_a_row_double_the_backoff_up_to_its_maximum_and_an_answer_resets_it() {
+        let mut metadata = ClientMetadata::new(vec![BrokerId(1)], 0, 100, 500);
+        metadata.want("orders");
+        let mut now_ms = 0;
+        let mut waits = Vec::new();
+        for _ in 0..5 {
+            let request_id = ask(&mut metadata, now_ms).expect("the backoff is over");
+            assert!(metadata.request_failed(request_id, now_ms));
+            let retry_at_ms = metadata.wakeup_after_backoff(now_ms).expect("a wakeup");
+            assert_eq!(ask(&mut metadata, retry_at_ms - 1), None);
+            waits.push(retry_at_ms - now_ms);
+            now_ms = retry_at_ms;
+        }
+        assert_eq!(waits, [100, 200, 400, 500, 500]);
+        let request_id = ask(&mut metadata, now_ms).expect("the backoff is over");
+        answer(&mut metadata, request_id, now_ms);
+        assert_eq!(metadata.failed_attempts, 0);
         metadata.stale = true;
-        assert_eq!(ask(&mut metadata, 50), None);
-        assert!(ask(&mut metadata, 105).is_some());
+        let request_id = ask(&mut metadata, now_ms + 100).expect("an answer's backoff is over");
+        assert!(metadata.request_failed(request_id, now_ms + 100));
+        assert_eq!(
+            metadata.retry_at_ms,
+            now_ms + 200,
+            "one failure waits 100 ms"
+        );
+    }
+
+    #[test]
+    fn a_new_topic_is_asked_for_without_waiting_out_the_backoff() {
+        let mut metadata = ClientMetadata::new(vec![BrokerId(1)], 0, 100, 1000);
+        metadata.want("orders");
+        let request_id = ask(&mut metadata, 0).expect("a first request");
+        answer(&mut metadata, request_id, 5);
+        metadata.stale = true;
+        assert_eq!(ask(&mut metadata, 6), None, "a refresh waits");
+        assert!(!metadata.want("orders"), "not new");
+        assert_eq!(ask(&mut metadata, 6), None);
+        assert!(metadata.want("payments"));
+        assert!(ask(&mut metadata, 6).is_some(), "a new topic does not wait");
     }
 }

@@ -136,3 +136,26 @@ impl Clients {
         })
     }
 }
+
+/// The wait after the `attempts`-th failed attempt in a row: `retry.backoff.ms`, doubling per
+/// further attempt up to `retry.backoff.max.ms` (KIP-580's `ExponentialBackoff`, without its
+/// jitter). Producer retries and metadata refreshes back off this way.
+pub(crate) fn backoff_ms(base_ms: i64, max_ms: i64, attempts: i32) -> i64 {
+    let exponent = attempts.saturating_sub(1).clamp(0, 20) as u32;
+    base_ms
+        .saturating_mul(1_i64 << exponent)
+        .min(max_ms.max(base_ms))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::backoff_ms;
+
+    #[test]
+    fn retry_backoff_doubles_up_to_its_maximum() {
+        assert_eq!(backoff_ms(100, 1000, 1), 100);
+        assert_eq!(backoff_ms(100, 1000, 2), 200);
+        assert_eq!(backoff_ms(100, 1000, 4), 800);
+        assert_eq!(backoff_ms(100, 1000, 5), 1000);
+    }
+}

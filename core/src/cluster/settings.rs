@@ -352,6 +352,7 @@ pub fn consumer_rules(configs: &[(String, String)]) -> Result<ConsumerRules, Kaf
         max_partition_fetch_bytes: settings.max_partition_fetch_bytes,
         request_timeout_ms: i64::from(settings.request_timeout_ms),
         retry_backoff_ms: settings.retry_backoff_ms,
+        retry_backoff_max_ms: settings.retry_backoff_max_ms,
         client_rack: (!settings.client_rack.is_empty()).then(|| settings.client_rack.clone()),
         allow_auto_create_topics: settings.allow_auto_create_topics,
     })

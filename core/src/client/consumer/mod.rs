@@ -141,6 +141,8 @@ pub struct ConsumerRules {
     pub request_timeout_ms: i64,
     /// `retry.backoff.ms`.
     pub retry_backoff_ms: i64,
+    /// `retry.backoff.max.ms` (metadata refreshes back off up to it).
+    pub retry_backoff_max_ms: i64,
     /// `client.rack`.
     pub client_rack: Option<String>,
     /// `allow.auto.create.topics`.
@@ -167,6 +169,7 @@ impl Default for ConsumerRules {
             max_partition_fetch_bytes: 1_048_576,
             request_timeout_ms: 30_000,
             retry_backoff_ms: 100,
+            retry_backoff_max_ms: 1_000,
             client_rack: None,
             allow_auto_create_topics: true,
         }
@@ -318,7 +321,12 @@ impl Consumer {
             }
             _ => None,
         };
-        let metadata = ClientMetadata::new(brokers, first_broker, rules.retry_backoff_ms);
+        let metadata = ClientMetadata::new(
+            brokers,
+            first_broker,
+            rules.retry_backoff_ms,
+            rules.retry_backoff_max_ms,
+        );
         Consumer {
             id,
             name,

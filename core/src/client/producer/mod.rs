@@ -226,7 +226,12 @@ impl Producer {
             id,
             name,
             closed: false,
-            metadata: ClientMetadata::new(brokers, first_broker, rules.retry_backoff_ms),
+            metadata: ClientMetadata::new(
+                brokers,
+                first_broker,
+                rules.retry_backoff_ms,
+                rules.retry_backoff_max_ms,
+            ),
             router: Router::default(),
             accumulator: Accumulator::default(),
             in_flight: BTreeMap::new(),

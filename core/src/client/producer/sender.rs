@@ -17,6 +17,7 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use crate::client::backoff_ms;
 use crate::cluster::context::Ctx;
 use crate::cluster::event::EventKind;
 use crate::cluster::timer::Timer;
@@ -463,15 +464,6 @@ impl Producer {
     }
 }
 
-/// `retry.backoff.ms` doubling per attempt up to `retry.backoff.max.ms` (KIP-580, without
-/// the jitter).
-fn backoff_ms(base_ms: i64, max_ms: i64, attempts: i32) -> i64 {
-    let exponent = attempts.saturating_sub(1).clamp(0, 20) as u32;
-    base_ms
-        .saturating_mul(1_i64 << exponent)
-        .min(max_ms.max(base_ms))
-}
-
 /// The `TimeoutException` of a batch past `delivery.timeout.ms`.
 fn expiry_error(batch: &ProducerBatch, timeout_ms: i64, now_ms: i64) -> KafkaError {
     KafkaError::new(
@@ -483,17 +475,4 @@ fn expiry_error(batch: &ProducerBatch, timeout_ms: i64, now_ms: i64) -> KafkaErr
             (now_ms - batch.created_ms).max(timeout_ms)
         ),
     )
-}
-
-#[cfg(test)]
-mod tests {
-    use super::backoff_ms;
-
-    #[test]
-    fn retry_backoff_doubles_up_to_its_maximum() {
-        assert_eq!(backoff_ms(100, 1000, 1), 100);
-        assert_eq!(backoff_ms(100, 1000, 2), 200);
-        assert_eq!(backoff_ms(100, 1000, 4), 800);
-        assert_eq!(backoff_ms(100, 1000, 5), 1000);
-    }
 }
