@@ -511,6 +511,31 @@ fn truncation_restores_epoch_cache_and_producer_state() {
     assert!(!log.truncate_to(o(10)), "above the log end nothing happens");
 }
 
+#[test]
+fn a_truncation_inside_a_batch_leaves_a_hole_the_log_remembers_past_its_log_start() {
+    let mut log = new_log();
+    let config = LogConfig::default();
+    append(&mut log, &plain(records(3, 0)), 0, &config);
+    append(&mut log, &plain(records(4, 0)), 0, &config);
+    // Offset 5 is inside the batch 3..6: the whole batch goes, the log end becomes 5.
+    assert!(log.truncate_to(o(5)));
+    assert_eq!(offsets(&log), vec![0, 1, 2]);
+    assert_eq!(log.log_end_offset(), o(5));
+    append(&mut log, &plain(records(2, 0)), 0, &config);
+    assert_eq!(offsets(&log), vec![0, 1, 2, 5, 6]);
+    let holes: Vec<_> = log.truncation_holes().collect();
+    assert_eq!(holes, vec![(o(3), o(5))]);
+    // A follower that copied this log from offset 0 holds the hole too, whatever this log's
+    // start offset becomes: the hole stays on record.
+    log.maybe_increment_log_start_offset(
+        o(6),
+        kplay_core::log::LogStartOffsetIncrementReason::ClientRecordDeletion,
+        o(7),
+    )
+    .expect("below the high watermark");
+    assert_eq!(log.truncation_holes().collect::<Vec<_>>(), holes);
+}
+
 // UnifiedLogTest.testTruncateFullyAndStartAt
 #[test]
 fn truncate_fully_starts_an_empty_log_at_the_offset() {

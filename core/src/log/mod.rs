@@ -103,13 +103,10 @@ impl PartitionLog {
         }
     }
 
-    /// The gaps truncations left inside the log (`[from, to)`), at or above the log start.
+    /// The gaps truncations left inside the log (`[from, to)`), also those below its log start:
+    /// a follower that copied this log from below that start may still hold them.
     pub fn truncation_holes(&self) -> impl Iterator<Item = (Offset, Offset)> + '_ {
-        let start = self.log_start_offset;
-        self.truncation_holes
-            .iter()
-            .copied()
-            .filter(move |(_, to)| *to > start)
+        self.truncation_holes.iter().copied()
     }
 
     /// The partition this log belongs to.
