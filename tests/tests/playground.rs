@@ -468,23 +468,74 @@ async fn five_hundred_random_actions_log_no_error_and_never_panic() {
     session.finish().await;
 }
 
+/// Picks a preset in the sandbox's list and starts it.
+async fn start_preset(session: &Session, id: &str) {
+    session
+        .run_script(&format!(
+            "const s = document.querySelector('[data-testid=preset]'); s.value = '{id}'; s.dispatchEvent(new Event('change', {{bubbles: true}}));"
+        ))
+        .await;
+    session.click("load-preset").await;
+}
+
+async fn wait_for_brokers(session: &Session, count: usize) {
+    session
+        .wait_until(
+            &format!("{count} brokers"),
+            &format!(
+                "return document.querySelectorAll('[data-testid=broker]').length === {count};"
+            ),
+        )
+        .await;
+}
+
+#[tokio::test]
+#[ignore = "needs dist/ and ChromeDriver: run `cargo xtask test`"]
+async fn starting_a_preset_keeps_a_way_back_to_the_session_it_replaced() {
+    let (server, session) = open_playground(1280, 900).await;
+    open_sandbox(&session, &server.url).await;
+    let back_hidden = "return document.querySelector('[data-testid=preset-back]').hidden;";
+    assert_eq!(
+        session.run_script(back_hidden).await,
+        json!(true),
+        "nothing to go back to yet"
+    );
+    send(&session, "carol", "kept").await;
+    skip_10s(&session).await;
+    let replaced = state_fingerprint(&session).await;
+
+    start_preset(&session, "single-broker").await;
+    wait_for_brokers(&session, 1).await;
+    let started = state_fingerprint(&session).await;
+    assert_ne!(started, replaced);
+    let back = session.text_of("[data-testid=\"preset-back\"]").await;
+    assert!(
+        back.contains("Three brokers"),
+        "the way back names the preset it goes back to"
+    );
+    session.screenshot("sandbox-preset-back-desktop").await;
+
+    // Going back leaves the new session in its place, and what comes back survives a reload.
+    session.click("preset-back").await;
+    wait_for_brokers(&session, 3).await;
+    session.by_test_id("partition-row").await;
+    assert_eq!(state_fingerprint(&session).await, replaced);
+    session.client.refresh().await.expect("reload");
+    session.by_test_id("partition-row").await;
+    assert_eq!(state_fingerprint(&session).await, replaced);
+    session.click("preset-back").await;
+    wait_for_brokers(&session, 1).await;
+    assert_eq!(state_fingerprint(&session).await, started);
+    session.finish().await;
+}
+
 #[tokio::test]
 #[ignore = "needs dist/ and ChromeDriver: run `cargo xtask test`"]
 async fn the_largest_preset_and_the_dark_theme_render() {
     let (server, session) = open_playground(1600, 1000).await;
     open_sandbox(&session, &server.url).await;
-    session
-        .run_script(
-            "const s = document.querySelector('[data-testid=preset]'); s.value = 'largest'; s.dispatchEvent(new Event('change', {bubbles: true}));",
-        )
-        .await;
-    session.click("load-preset").await;
-    session
-        .wait_until(
-            "9 brokers",
-            "return document.querySelectorAll('[data-testid=broker]').length === 9;",
-        )
-        .await;
+    start_preset(&session, "largest").await;
+    wait_for_brokers(&session, 9).await;
     skip_10s(&session).await;
     let replicas = session.all("[data-testid=\"replica\"]").await;
     assert_eq!(replicas.len(), 144, "48 partitions × 3 replicas");
@@ -505,12 +556,7 @@ async fn a_focused_button_in_a_list_keeps_its_focus_while_the_rows_refresh() {
     let (server, session) = open_playground(1440, 1000).await;
     open_sandbox(&session, &server.url).await;
     // The largest preset produces 200 records a second over 48 partitions.
-    session
-        .run_script(
-            "const s = document.querySelector('[data-testid=preset]'); s.value = 'largest'; s.dispatchEvent(new Event('change', {bubbles: true}));",
-        )
-        .await;
-    session.click("load-preset").await;
+    start_preset(&session, "largest").await;
     session
         .wait_until(
             "48 partition rows",

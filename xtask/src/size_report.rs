@@ -33,8 +33,10 @@ use std::path::{Path, PathBuf};
 /// quarter of it the producer form's input errors shown beside their fields (aria-invalid and
 /// aria-describedby per field), the rest the terminal's Tab and tables, the one-line log
 /// records, the groups panel's unreachable groups, the way back from a lesson's output, the
-/// cluster picture's phone labels and Undo after a reset.
-const GZIP_BUDGET_BYTES: u64 = 849_500;
+/// cluster picture's phone labels and Undo after a reset. Then to 851,000, for about 1.75 KB:
+/// the sandbox's way back to the session a preset replaced (it had been discarded), the
+/// metadata refresh's exponential backoff and lesson 02's paragraph on it.
+const GZIP_BUDGET_BYTES: u64 = 851_000;
 
 /// Prints the table and fails when the gzip total is over budget.
 pub fn report(dist: &Path) -> Result<(), String> {

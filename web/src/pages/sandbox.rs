@@ -7,8 +7,64 @@ use crate::playground::{Intent, Playground};
 use crate::run_buttons::{add_run_buttons, block_of_click};
 use crate::session::{load, save};
 
-const PRESET_KEY: &str = "kplay.sandbox.preset";
-const SESSION_KEY: &str = "kplay.sandbox.session.v1";
+/// Where the sandbox keeps a session in `localStorage`: its preset, its script (see
+/// `playground/storage.rs`) and the starting point the script was made for.
+struct Keys {
+    preset: &'static str,
+    session: &'static str,
+    start: &'static str,
+}
+
+/// The session in the playground.
+const CURRENT: Keys = Keys {
+    preset: "kplay.sandbox.preset",
+    session: "kplay.sandbox.session.v1",
+    start: "kplay.sandbox.start.v1",
+};
+
+/// The session the last "Start this preset" replaced, kept for the way back to it.
+const LEFT: Keys = Keys {
+    preset: "kplay.sandbox.left.preset",
+    session: "kplay.sandbox.left.session.v1",
+    start: "kplay.sandbox.left.start.v1",
+};
+
+/// A sandbox session as `localStorage` keeps it.
+#[derive(Debug, Clone)]
+struct Saved {
+    preset: String,
+    session: Option<String>,
+    start: Option<String>,
+}
+
+impl Saved {
+    /// The session kept under `keys`, if it names a preset (`preset` when `keys` names none).
+    fn load(keys: &Keys, preset_id: Option<String>) -> Option<Saved> {
+        let id = load(keys.preset)
+            .or(preset_id)
+            .filter(|id| preset(id).is_some())?;
+        Some(Saved {
+            preset: id,
+            session: load(keys.session),
+            start: load(keys.start),
+        })
+    }
+
+    /// A preset's fresh start.
+    fn fresh(preset_id: String) -> Saved {
+        Saved {
+            preset: preset_id,
+            session: None,
+            start: None,
+        }
+    }
+
+    fn save(&self, keys: &Keys) {
+        let _ = save(keys.preset, Some(&self.preset));
+        let _ = save(keys.session, self.session.as_deref());
+        let _ = save(keys.start, self.start.as_deref());
+    }
+}
 
 /// The commands of the guide's blocks, in page order (what each "Run" button runs).
 const GUIDE_COMMANDS: [&str; 2] = [
@@ -24,10 +80,12 @@ const GUIDE: &str = r#"<p>Pick a preset, press <strong>Play</strong>, then break
 /// The sandbox page.
 #[component]
 pub fn Sandbox() -> impl IntoView {
-    let stored = load(PRESET_KEY).filter(|id| preset(id).is_some());
+    let stored = load(CURRENT.preset).filter(|id| preset(id).is_some());
     let (preset_id, set_preset_id) = signal(stored.unwrap_or_else(|| PRESETS[0].id.to_owned()));
     let (choice, set_choice) = signal(preset_id.get_untracked());
     let dispatch_slot = StoredValue::new(None::<Callback<Intent>>);
+    // The session the last "Start this preset" replaced, kept for the way back to it.
+    let (left, set_left) = signal(Saved::load(&LEFT, None));
     let guide_ref = NodeRef::<leptos::html::Div>::new();
 
     // The outside world: enhance the guide's commands once it is in the page.
@@ -45,13 +103,34 @@ pub fn Sandbox() -> impl IntoView {
             dispatch.run(Intent::RunBlock((*block).to_owned()));
         }
     };
-    let load_preset = move |_| {
-        let id = choice.get_untracked();
-        let _ = save(PRESET_KEY, Some(&id));
-        // A preset starts fresh: the saved session is for the previous one.
-        let _ = save(SESSION_KEY, None);
+    // Replaces the session in the playground by `next`, keeping it for the way back: so
+    // nothing is lost, and going back twice returns to where the learner was.
+    let switch_to = move |next: Saved| {
+        // Pausing saves the session being left (see the playground's `set_play`).
+        if let Some(dispatch) = dispatch_slot.get_value() {
+            dispatch.run(Intent::Pause);
+        }
+        let here = Saved::load(&CURRENT, Some(preset_id.get_untracked()));
+        if let Some(here) = &here {
+            here.save(&LEFT);
+        }
+        set_left.set(here);
+        next.save(&CURRENT);
+        set_choice.set(next.preset.clone());
         // Setting the same id again still rebuilds the playground.
-        set_preset_id.set(id);
+        set_preset_id.set(next.preset);
+    };
+    let load_preset = move |_| switch_to(Saved::fresh(choice.get_untracked()));
+    let go_back = move |_| {
+        if let Some(back) = left.get_untracked() {
+            switch_to(back);
+        }
+    };
+    let back_label = move || {
+        left.get()
+            .and_then(|saved| preset(&saved.preset))
+            .map(|p| format!("Back to your session of “{}”", p.title))
+            .unwrap_or_default()
     };
     let description = move || {
         preset(&choice.get())
@@ -77,6 +156,11 @@ pub fn Sandbox() -> impl IntoView {
                 </label>
                 <button type="button" data-testid="load-preset" on:click=load_preset>
                     "Start this preset"
+                </button>
+                // Always in the page, so that it keeps the keyboard focus as its label changes.
+                <button type="button" class="button-quiet" data-testid="preset-back"
+                    hidden=move || left.with(Option::is_none) on:click=go_back>
+                    {back_label}
                 </button>
                 <p class="hint">{description}</p>
             </div>

@@ -242,6 +242,8 @@ pub fn Playground(
         if out_of_time {
             set_playing.set(false);
             model.update_value(|m| {
+                // Its notice replaces any other, and the "Undo" that went with it.
+                m.forget_replaced();
                 m.notice = Some(model::Notice {
                     text: "This session reached its limit of simulated time: reset it or keep exploring its past.".to_owned(),
                     is_error: false,
