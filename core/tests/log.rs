@@ -523,7 +523,7 @@ fn a_truncation_inside_a_batch_leaves_a_hole_the_log_remembers_past_its_log_star
     assert_eq!(log.log_end_offset(), o(5));
     append(&mut log, &plain(records(2, 0)), 0, &config);
     assert_eq!(offsets(&log), vec![0, 1, 2, 5, 6]);
-    let holes: Vec<_> = log.truncation_holes().collect();
+    let holes = log.truncation_holes().to_vec();
     assert_eq!(holes, vec![(o(3), o(5))]);
     // A follower that copied this log from offset 0 holds the hole too, whatever this log's
     // start offset becomes: the hole stays on record.
@@ -533,7 +533,7 @@ fn a_truncation_inside_a_batch_leaves_a_hole_the_log_remembers_past_its_log_star
         o(7),
     )
     .expect("below the high watermark");
-    assert_eq!(log.truncation_holes().collect::<Vec<_>>(), holes);
+    assert_eq!(log.truncation_holes(), holes);
 }
 
 // UnifiedLogTest.testTruncateFullyAndStartAt

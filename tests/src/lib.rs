@@ -37,3 +37,25 @@ pub async fn open_playground(width: u32, height: u32) -> (StaticServer, Session)
     let session = Session::start(width, height).await;
     (server, session)
 }
+
+/// Picks a preset in the sandbox's list and starts it.
+pub async fn start_preset(session: &Session, id: &str) {
+    session
+        .run_script(&format!(
+            "const s = document.querySelector('[data-testid=preset]'); s.value = '{id}'; s.dispatchEvent(new Event('change', {{bubbles: true}}));"
+        ))
+        .await;
+    session.click("load-preset").await;
+}
+
+/// Waits until the cluster picture shows `count` brokers.
+pub async fn wait_for_brokers(session: &Session, count: usize) {
+    session
+        .wait_until(
+            &format!("{count} brokers"),
+            &format!(
+                "return document.querySelectorAll('[data-testid=broker]').length === {count};"
+            ),
+        )
+        .await;
+}

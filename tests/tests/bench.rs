@@ -10,7 +10,7 @@
 //! - the core's throughput in WebAssembly in Chromium (issue 3): run by `cargo xtask bench`,
 //!   which builds the benchmark page into KPLAY_BENCH_WASM and sets it.
 
-use kplay_e2e::{dist_folder, Session, StaticServer, SUB_PATH};
+use kplay_e2e::{dist_folder, start_preset, wait_for_brokers, Session, StaticServer, SUB_PATH};
 use std::path::Path;
 use std::time::{Duration, Instant};
 
@@ -52,18 +52,8 @@ async fn bench_frame_time_of_the_largest_preset_at_full_speed() {
             "[data-testid=\"playground\"]",
         )
         .await;
-    session
-        .run_script(
-            "const s = document.querySelector('[data-testid=preset]'); s.value = 'largest'; s.dispatchEvent(new Event('change', {bubbles: true}));",
-        )
-        .await;
-    session.click("load-preset").await;
-    session
-        .wait_until(
-            "9 brokers",
-            "return document.querySelectorAll('[data-testid=broker]').length === 9;",
-        )
-        .await;
+    start_preset(&session, "largest").await;
+    wait_for_brokers(&session, 9).await;
     session
         .run_script(
             "const s = document.querySelector('[data-testid=speed]'); s.value = s.max; s.dispatchEvent(new Event('input', {bubbles: true}));",

@@ -3,7 +3,7 @@
 //! The sandbox starts on its first preset: 3 brokers, `orders` with 3 partitions and
 //! replication factor 3, `producer-1`, and the group `orders-app` of two consumers.
 
-use kplay_e2e::{open_playground, Session};
+use kplay_e2e::{open_playground, start_preset, wait_for_brokers, Session};
 use serde_json::{json, Value};
 use std::time::Duration;
 
@@ -466,27 +466,6 @@ async fn five_hundred_random_actions_log_no_error_and_never_panic() {
         .screenshot("playground-after-random-run-desktop")
         .await;
     session.finish().await;
-}
-
-/// Picks a preset in the sandbox's list and starts it.
-async fn start_preset(session: &Session, id: &str) {
-    session
-        .run_script(&format!(
-            "const s = document.querySelector('[data-testid=preset]'); s.value = '{id}'; s.dispatchEvent(new Event('change', {{bubbles: true}}));"
-        ))
-        .await;
-    session.click("load-preset").await;
-}
-
-async fn wait_for_brokers(session: &Session, count: usize) {
-    session
-        .wait_until(
-            &format!("{count} brokers"),
-            &format!(
-                "return document.querySelectorAll('[data-testid=broker]').length === {count};"
-            ),
-        )
-        .await;
 }
 
 #[tokio::test]

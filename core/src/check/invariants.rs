@@ -126,7 +126,7 @@ fn offsets_dense(cluster: &Cluster) -> Vec<String> {
             holes
                 .entry(partition)
                 .or_default()
-                .extend(replica.log.truncation_holes());
+                .extend(replica.log.truncation_holes().iter().copied());
         }
     }
     let mut violations = Vec::new();

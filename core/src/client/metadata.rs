@@ -41,7 +41,7 @@ pub struct ClientMetadata {
     /// loop. Kafka also backs off when answers repeat what the client knows; this view does not.
     pub retry_at_ms: i64,
     /// Failed requests since the last answer (`Metadata.attempts`).
-    pub failed_attempts: i32,
+    failed_attempts: i32,
     /// The timer the client set for the end of the backoff, so it sets one only once.
     wakeup_at_ms: Option<i64>,
     retry_backoff_ms: i64,

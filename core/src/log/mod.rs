@@ -105,8 +105,8 @@ impl PartitionLog {
 
     /// The gaps truncations left inside the log (`[from, to)`), also those below its log start:
     /// a follower that copied this log from below that start may still hold them.
-    pub fn truncation_holes(&self) -> impl Iterator<Item = (Offset, Offset)> + '_ {
-        self.truncation_holes.iter().copied()
+    pub fn truncation_holes(&self) -> &[(Offset, Offset)] {
+        &self.truncation_holes
     }
 
     /// The partition this log belongs to.

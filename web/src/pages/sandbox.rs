@@ -38,16 +38,19 @@ struct Saved {
 }
 
 impl Saved {
-    /// The session kept under `keys`, if it names a preset (`preset` when `keys` names none).
-    fn load(keys: &Keys, preset_id: Option<String>) -> Option<Saved> {
-        let id = load(keys.preset)
-            .or(preset_id)
-            .filter(|id| preset(id).is_some())?;
-        Some(Saved {
-            preset: id,
+    /// The session of `preset_id` kept under `keys`.
+    fn load(keys: &Keys, preset_id: String) -> Saved {
+        Saved {
+            preset: preset_id,
             session: load(keys.session),
             start: load(keys.start),
-        })
+        }
+    }
+
+    /// The session the last "Start this preset" replaced, if one is kept for a known preset.
+    fn left() -> Option<Saved> {
+        let id = load(LEFT.preset).filter(|id| preset(id).is_some())?;
+        Some(Saved::load(&LEFT, id))
     }
 
     /// A preset's fresh start.
@@ -85,7 +88,7 @@ pub fn Sandbox() -> impl IntoView {
     let (choice, set_choice) = signal(preset_id.get_untracked());
     let dispatch_slot = StoredValue::new(None::<Callback<Intent>>);
     // The session the last "Start this preset" replaced, kept for the way back to it.
-    let (left, set_left) = signal(Saved::load(&LEFT, None));
+    let (left, set_left) = signal(Saved::left());
     let guide_ref = NodeRef::<leptos::html::Div>::new();
 
     // The outside world: enhance the guide's commands once it is in the page.
@@ -110,11 +113,9 @@ pub fn Sandbox() -> impl IntoView {
         if let Some(dispatch) = dispatch_slot.get_value() {
             dispatch.run(Intent::Pause);
         }
-        let here = Saved::load(&CURRENT, Some(preset_id.get_untracked()));
-        if let Some(here) = &here {
-            here.save(&LEFT);
-        }
-        set_left.set(here);
+        let here = Saved::load(&CURRENT, preset_id.get_untracked());
+        here.save(&LEFT);
+        set_left.set(Some(here));
         next.save(&CURRENT);
         set_choice.set(next.preset.clone());
         // Setting the same id again still rebuilds the playground.
