@@ -50,6 +50,7 @@ pub mod rng;
 pub mod sort;
 pub mod topic;
 pub mod transaction;
+pub mod vec_map;
 pub mod view;
 pub mod zookeeper;
 

@@ -1,20 +1,20 @@
-//! Stable sorting, and collecting into ordered maps and sets, with one copy of the sort's code.
+//! Stable sorting with one copy of the sort's code.
 //!
 //! `slice::sort_by` is generic over the element and the comparison, so every call site with its
-//! own closure compiles a private copy of Rust's stable sort (about 3.5 KB of WebAssembly), and
-//! so does every `collect()` into a `BTreeMap` or `BTreeSet`, which sorts its input first. The
+//! own closure compiles a private copy of Rust's stable sort (about 3.5 KB of WebAssembly). The
 //! playground's WebAssembly has a size budget (issue 5), and the core, the CLI and the UI sorted
 //! at about fifty such sites. Here the sort runs once, over positions with the comparison behind
 //! a `dyn` reference, and the elements are then moved into place. The result is exactly the
 //! standard library's: a stable sort, equal elements keeping their order, so Kafka's stable
-//! `Collections.sort` orders (the assignors) are unchanged. The maps and sets are built by
-//! inserting in turn, which keeps the last value of a repeated key as `collect()` does.
+//! `Collections.sort` orders (the assignors) are unchanged. [`to_map`] and [`to_set`] are
+//! `collect()` into a [`VecMap`](crate::vec_map::VecMap) or [`VecSet`](crate::vec_map::VecSet),
+//! where a call reads better with a function.
 //!
 //! What is sorted here is small (members, partitions, brokers, configs, messages in flight): the
 //! indirect comparison costs nothing measurable there.
 
+use crate::vec_map::{VecMap, VecSet};
 use std::cmp::Ordering;
-use std::collections::{BTreeMap, BTreeSet};
 
 /// Sorts `items` stably by `compare`, with the same result as `items.sort_by(compare)`.
 pub fn sort_by<T>(items: &mut [T], mut compare: impl FnMut(&T, &T) -> Ordering) {
@@ -35,19 +35,14 @@ pub fn sort<T: Ord>(items: &mut [T]) {
     sort_by(items, T::cmp);
 }
 
-/// Builds a map from `entries`; a repeated key keeps its last value, as `collect()` does.
-pub fn to_map<K: Ord, V>(entries: impl IntoIterator<Item = (K, V)>) -> BTreeMap<K, V> {
-    let mut map = BTreeMap::new();
-    map.extend(entries);
-    map
+/// Builds a map from `entries`; a repeated key keeps its last value.
+pub fn to_map<K: Ord, V>(entries: impl IntoIterator<Item = (K, V)>) -> VecMap<K, V> {
+    entries.into_iter().collect()
 }
 
-/// Builds a set from `items`, as `collect()` does. Of two equal items the first is kept where
-/// `collect()` keeps the last: the same set for every type the crate orders by all its fields.
-pub fn to_set<T: Ord>(items: impl IntoIterator<Item = T>) -> BTreeSet<T> {
-    let mut set = BTreeSet::new();
-    set.extend(items);
-    set
+/// Builds a set from `items`; of equal items the last is kept.
+pub fn to_set<T: Ord>(items: impl IntoIterator<Item = T>) -> VecSet<T> {
+    items.into_iter().collect()
 }
 
 /// The positions `0..len`, stably sorted by `compare`: the one instance of the sort.
@@ -76,6 +71,7 @@ fn move_into_order<T>(items: &mut [T], mut order: Vec<usize>) {
 }
 
 #[cfg(test)]
+#[allow(clippy::disallowed_types)]
 mod tests {
     use super::*;
     use proptest::prelude::*;
@@ -91,10 +87,10 @@ mod tests {
     }
 
     #[test]
-    fn a_repeated_key_keeps_its_last_value_like_collect() {
+    fn a_repeated_key_keeps_its_last_value_as_in_a_btree_map() {
         let entries = vec![("b", 1), ("a", 2), ("b", 3)];
-        let collected: BTreeMap<_, _> = entries.iter().copied().collect();
-        assert_eq!(to_map(entries), collected);
+        let collected: std::collections::BTreeMap<_, _> = entries.iter().copied().collect();
+        assert!(to_map(entries).into_iter().eq(collected));
     }
 
     proptest! {
@@ -116,13 +112,13 @@ mod tests {
         }
 
         #[test]
-        fn builds_the_same_maps_and_sets_as_collect(
+        fn builds_the_same_maps_and_sets_as_the_standard_collections(
             entries in proptest::collection::vec((0u8..20, any::<u16>()), 0..100)
         ) {
-            let map: BTreeMap<_, _> = entries.iter().copied().collect();
-            prop_assert_eq!(to_map(entries.iter().copied()), map);
-            let set: BTreeSet<_> = entries.iter().copied().collect();
-            prop_assert_eq!(to_set(entries), set);
+            let map: std::collections::BTreeMap<_, _> = entries.iter().copied().collect();
+            prop_assert!(to_map(entries.iter().copied()).into_iter().eq(map));
+            let set: std::collections::BTreeSet<_> = entries.iter().copied().collect();
+            prop_assert!(to_set(entries).into_iter().eq(set));
         }
     }
 }

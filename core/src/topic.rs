@@ -6,7 +6,7 @@
 //! name that collides with an existing one once `.` and `_` are unified (their metric names
 //! would clash), which [`colliding_topic`] checks.
 
-use std::collections::BTreeMap;
+use crate::vec_map::VecMap;
 
 use crate::error::{ErrorCode, KafkaError};
 
@@ -78,7 +78,7 @@ pub fn colliding_topic<'a>(name: &str, existing: impl Iterator<Item = &'a str>) 
 /// into the map then, never on a lookup (`entry` would need an owned name every time, which on
 /// the producer's per-record path is an allocation per record).
 pub(crate) fn per_topic_mut<'a, V: Default>(
-    map: &'a mut BTreeMap<String, V>,
+    map: &'a mut VecMap<String, V>,
     topic: &str,
 ) -> &'a mut V {
     if !map.contains_key(topic) {

@@ -9,7 +9,7 @@
 //! Simplification, stated in the lessons: the ZooKeeper ensemble itself never fails, and only
 //! the znodes that decide liveness and the controller are modelled.
 
-use std::collections::BTreeMap;
+use crate::vec_map::VecMap;
 
 use crate::cluster::context::Ctx;
 use crate::cluster::event::EventKind;
@@ -41,7 +41,7 @@ pub struct Session {
 #[derive(Debug, Clone, Default)]
 pub struct ZooKeeper {
     /// Live sessions by broker.
-    pub sessions: BTreeMap<BrokerId, Session>,
+    pub sessions: VecMap<BrokerId, Session>,
     /// The owner of `/controller`.
     pub controller: Option<BrokerId>,
     /// `/controller_epoch`.

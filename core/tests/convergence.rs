@@ -28,7 +28,7 @@
 //! The two tests at the end replay, in a few faults each, the simulator bugs this test found
 //! (both fixed): a lost client Metadata request, and late registration answers.
 
-use std::collections::BTreeSet;
+use kplay_core::vec_map::VecSet;
 
 use kplay_core::check::invariants::check_all;
 use kplay_core::cluster::event::ElectionReason;
@@ -452,8 +452,8 @@ impl Run {
                     self.failures.push(format!("{name} has no leader"));
                     continue;
                 };
-                let replicas: BTreeSet<BrokerId> = partition.replicas.iter().copied().collect();
-                let isr: BTreeSet<BrokerId> = partition.isr.iter().copied().collect();
+                let replicas: VecSet<BrokerId> = partition.replicas.iter().copied().collect();
+                let isr: VecSet<BrokerId> = partition.isr.iter().copied().collect();
                 if replicas != isr {
                     self.failures.push(format!(
                         "{name}: ISR {:?} is not every replica {:?}",

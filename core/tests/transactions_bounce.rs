@@ -20,7 +20,7 @@ fn transactions_stay_atomic_while_brokers_bounce() {
         init_transactions(&mut cluster, "p");
         let reader = consumer(&mut cluster, "committed", "read_committed", orders());
         let mut delivered_total = 0;
-        let mut seen = std::collections::BTreeMap::new();
+        let mut seen = kplay_core::vec_map::VecMap::new();
         for n in 0..6_u64 {
             begin(&mut cluster, "p");
             for i in 0..3 {

@@ -21,7 +21,7 @@
 //! unless `client.id` is given. Kafka 4.1's option names are used; 4.2's
 //! `--command-property` and `--formatter-property` are accepted as the same options.
 
-use std::collections::BTreeMap;
+use kplay_core::vec_map::VecMap;
 
 use kplay_core::cluster::event::EventKind;
 use kplay_core::view::tools::DeliveredRecordView;
@@ -374,7 +374,7 @@ impl Formatter {
 struct Progress {
     printed: i64,
     /// Per partition, the first offset delivered but not printed (to seek back to).
-    unconsumed: BTreeMap<TopicPartition, Offset>,
+    unconsumed: VecMap<TopicPartition, Offset>,
     last_record_ms: i64,
     timed_out: bool,
 }

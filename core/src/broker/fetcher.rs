@@ -7,7 +7,7 @@
 //! takes the leader's high watermark (capped by its own log end offset) and log start offset,
 //! and fetches again at once; the leader holds the next fetch until there is something new.
 
-use std::collections::BTreeSet;
+use crate::vec_map::VecSet;
 
 use crate::cluster::config::TruncationMode;
 use crate::cluster::context::Ctx;
@@ -26,7 +26,7 @@ use super::{Broker, BrokerTimer, OwnRequest};
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Fetcher {
     /// The partitions fetched from this leader.
-    pub partitions: BTreeSet<TopicPartition>,
+    pub partitions: VecSet<TopicPartition>,
     /// The fetch in flight, if any.
     pub in_flight: Option<u64>,
     /// Whether a backoff timer is set.

@@ -4,7 +4,7 @@
 //! Every broker answers Metadata requests from its own cache, so a broker that has not yet
 //! fetched the latest records gives stale answers, as in Kafka.
 
-use std::collections::BTreeMap;
+use crate::vec_map::VecMap;
 
 use crate::ids::{BrokerId, TopicPartition};
 use crate::protocol::controller::{ConfigResource, MetadataRecord, PartitionState};
@@ -48,11 +48,11 @@ pub struct MetadataCache {
     /// The active controller, as last heard.
     pub controller: Option<BrokerId>,
     /// Registered brokers.
-    pub brokers: BTreeMap<BrokerId, BrokerInfo>,
+    pub brokers: VecMap<BrokerId, BrokerInfo>,
     /// Topics by name.
-    pub topics: BTreeMap<String, TopicInfo>,
+    pub topics: VecMap<String, TopicInfo>,
     /// Config overrides by resource, then name.
-    pub configs: BTreeMap<ConfigResource, BTreeMap<String, String>>,
+    pub configs: VecMap<ConfigResource, VecMap<String, String>>,
 }
 
 impl MetadataCache {
@@ -176,7 +176,7 @@ impl MetadataCache {
     }
 
     /// A topic's config overrides.
-    pub fn topic_configs(&self, topic: &str) -> Option<&BTreeMap<String, String>> {
+    pub fn topic_configs(&self, topic: &str) -> Option<&VecMap<String, String>> {
         self.configs.get(&ConfigResource::Topic(topic.to_string()))
     }
 }

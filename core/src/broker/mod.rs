@@ -35,7 +35,7 @@ pub mod replica;
 pub mod roles;
 pub mod txn;
 
-use std::collections::BTreeMap;
+use crate::vec_map::VecMap;
 
 use crate::cluster::context::Ctx;
 use crate::cluster::deadlines::Deadlines;
@@ -168,13 +168,13 @@ pub struct Broker {
     /// Its copy of the metadata.
     pub metadata: MetadataCache,
     /// Its replicas.
-    pub replicas: BTreeMap<TopicPartition, Replica>,
+    pub replicas: VecMap<TopicPartition, Replica>,
     /// One fetcher per leader it follows partitions of.
-    pub fetchers: BTreeMap<BrokerId, Fetcher>,
+    pub fetchers: VecMap<BrokerId, Fetcher>,
     /// Held requests.
     pub purgatory: Purgatory,
     /// Its requests awaiting an answer.
-    pub own_requests: BTreeMap<u64, OwnRequest>,
+    pub own_requests: VecMap<u64, OwnRequest>,
     /// When they give up.
     pub deadlines: Deadlines,
     /// The controller it talks to (learned from answers and ZooKeeper).
@@ -207,10 +207,10 @@ impl Broker {
             static_config: config.clone(),
             config,
             metadata: MetadataCache::default(),
-            replicas: BTreeMap::new(),
-            fetchers: BTreeMap::new(),
+            replicas: VecMap::new(),
+            fetchers: VecMap::new(),
             purgatory: Purgatory::default(),
-            own_requests: BTreeMap::new(),
+            own_requests: VecMap::new(),
             deadlines: Deadlines::default(),
             controller: None,
             metadata_fetch_in_flight: false,

@@ -9,7 +9,7 @@
 //! Operations are watched by partition, so an append or a high watermark move only looks at
 //! the operations waiting on that partition.
 
-use std::collections::BTreeMap;
+use crate::vec_map::VecMap;
 
 use crate::error::KafkaError;
 use crate::ids::{Offset, TopicPartition};
@@ -73,11 +73,11 @@ pub struct DelayedFetch {
 pub struct Purgatory {
     next_id: u64,
     /// Delayed produces by id.
-    pub produces: BTreeMap<u64, DelayedProduce>,
+    pub produces: VecMap<u64, DelayedProduce>,
     /// Delayed fetches by id.
-    pub fetches: BTreeMap<u64, DelayedFetch>,
-    produce_watchers: BTreeMap<TopicPartition, Vec<u64>>,
-    fetch_watchers: BTreeMap<TopicPartition, Vec<u64>>,
+    pub fetches: VecMap<u64, DelayedFetch>,
+    produce_watchers: VecMap<TopicPartition, Vec<u64>>,
+    fetch_watchers: VecMap<TopicPartition, Vec<u64>>,
 }
 
 impl Purgatory {
@@ -162,7 +162,7 @@ impl Purgatory {
     }
 }
 
-fn unwatch(watchers: &mut BTreeMap<TopicPartition, Vec<u64>>, partition: &TopicPartition, id: u64) {
+fn unwatch(watchers: &mut VecMap<TopicPartition, Vec<u64>>, partition: &TopicPartition, id: u64) {
     if let Some(ids) = watchers.get_mut(partition) {
         ids.retain(|other| *other != id);
         if ids.is_empty() {

@@ -9,7 +9,7 @@
 //! (`Partition.isFollowerInSync`). Changing the ISR is the controller's decision: the leader
 //! asks with AlterPartition and keeps at most one change pending.
 
-use std::collections::BTreeMap;
+use crate::vec_map::VecMap;
 
 use crate::ids::{BrokerId, Offset, TopicPartition};
 use crate::log::PartitionLog;
@@ -53,7 +53,7 @@ pub struct Leadership {
     /// An ISR change waiting for the controller's answer.
     pub pending: Option<PendingIsrChange>,
     /// Every other assigned replica's progress.
-    pub followers: BTreeMap<BrokerId, FollowerProgress>,
+    pub followers: VecMap<BrokerId, FollowerProgress>,
 }
 
 impl Leadership {
@@ -330,7 +330,7 @@ mod tests {
                 request_id: 1,
                 is_shrink: false,
             }),
-            followers: BTreeMap::new(),
+            followers: VecMap::new(),
         }
     }
 

@@ -12,7 +12,8 @@
 //!
 //! Detectors only read the cluster; they never change it.
 
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use crate::vec_map::{VecMap, VecSet};
+use std::collections::VecDeque;
 use std::sync::{Arc, Weak};
 
 use crate::cluster::event::{AlertKind, ElectionReason, Event, EventKind};
@@ -36,18 +37,18 @@ const ORDER_WINDOW: usize = 32;
 /// The detectors' memory.
 #[derive(Debug, Clone, Default)]
 pub struct Detectors {
-    acked: BTreeMap<TopicPartition, Vec<AckedBatch>>,
+    acked: VecMap<TopicPartition, Vec<AckedBatch>>,
     /// Per group, then partition: the offset after the last record delivered. Maps within maps,
     /// here and below, so an event finds its entry without copying names (see
     /// [`partition_entry`]).
-    delivered: BTreeMap<String, BTreeMap<TopicPartition, Offset>>,
+    delivered: VecMap<String, VecMap<TopicPartition, Offset>>,
     /// Per producer, then partition: recent acknowledged batches (producer batch id, base
     /// offset).
-    acked_order: BTreeMap<ClientId, BTreeMap<TopicPartition, VecDeque<(u64, Offset)>>>,
+    acked_order: VecMap<ClientId, VecMap<TopicPartition, VecDeque<(u64, Offset)>>>,
     /// Whether an unclean election (or the legacy truncation rule) may have rewritten history.
     pub history_rewritten: bool,
     /// Alerts raised so far, by kind.
-    pub counts: BTreeMap<String, i64>,
+    pub counts: VecMap<String, i64>,
 }
 
 impl Detectors {
@@ -244,7 +245,7 @@ impl Detectors {
             return Vec::new();
         };
         let keys_here = batch_keys(batch_at(cluster, leader, partition, base_offset));
-        let mut shared: BTreeSet<String> = BTreeSet::new();
+        let mut shared: VecSet<String> = VecSet::new();
         for offset in overtaken {
             let keys_there = batch_keys(batch_at(cluster, leader, partition, offset));
             shared.extend(keys_here.intersection(&keys_there).cloned());
@@ -275,7 +276,7 @@ impl Detectors {
 /// `new`, copying the names): nearly every event is about a group or producer and a partition
 /// seen before, so the names are copied only the first time.
 fn partition_entry<'a, K, Q, V>(
-    map: &'a mut BTreeMap<K, BTreeMap<TopicPartition, V>>,
+    map: &'a mut VecMap<K, VecMap<TopicPartition, V>>,
     outer: &Q,
     partition: &TopicPartition,
     new: impl FnOnce() -> V,
@@ -285,7 +286,7 @@ where
     Q: Ord + ToOwned<Owned = K> + ?Sized,
 {
     if !map.contains_key(outer) {
-        map.insert(outer.to_owned(), BTreeMap::new());
+        map.insert(outer.to_owned(), VecMap::new());
     }
     let partitions = map.get_mut(outer).expect("inserted above when missing");
     let made = !partitions.contains_key(partition);
@@ -299,7 +300,7 @@ where
 }
 
 /// Drops a deleted topic's partitions from a map of maps, and the outer keys left empty.
-fn forget_topic_in<K: Ord, V>(map: &mut BTreeMap<K, BTreeMap<TopicPartition, V>>, topic: &str) {
+fn forget_topic_in<K: Ord, V>(map: &mut VecMap<K, VecMap<TopicPartition, V>>, topic: &str) {
     for partitions in map.values_mut() {
         partitions.retain(|partition, _| partition.topic != topic);
     }
@@ -322,7 +323,7 @@ fn batch_at(
     (batch.base_offset <= offset && offset <= batch.last_offset()).then_some(batch)
 }
 
-fn batch_keys(batch: Option<Arc<RecordBatch>>) -> BTreeSet<String> {
+fn batch_keys(batch: Option<Arc<RecordBatch>>) -> VecSet<String> {
     batch
         .map(|batch| {
             crate::sort::to_set(batch.records().filter_map(|(_, record)| {

@@ -7,7 +7,7 @@
 //! log end (that is the data loss those settings cause). Such invariants say so and are skipped
 //! once the detectors saw it happen.
 
-use std::collections::{BTreeMap, BTreeSet};
+use crate::vec_map::{VecMap, VecSet};
 
 use crate::broker::replica::Role;
 use crate::client::consumer::membership::MemberState;
@@ -120,7 +120,7 @@ fn offsets_dense(cluster: &Cluster) -> Vec<String> {
     // offset to the target), which the log records. A follower that later copies such a log
     // copies its gap too (a follower appends what the leader sent at the offsets it carries),
     // so a gap is explained by a truncation on any replica of the partition.
-    let mut holes: BTreeMap<&TopicPartition, BTreeSet<(Offset, Offset)>> = BTreeMap::new();
+    let mut holes: VecMap<&TopicPartition, VecSet<(Offset, Offset)>> = VecMap::new();
     for broker in cluster.brokers.values() {
         for (partition, replica) in &broker.replicas {
             holes
@@ -236,7 +236,7 @@ fn high_watermark_within_isr_logs(cluster: &Cluster) -> Vec<String> {
 fn one_leader_per_epoch(cluster: &Cluster) -> Vec<String> {
     // Keyed by topic id too: a broker cut off while its topic was deleted and created again
     // still leads the old topic's partition, which is another partition.
-    let mut leaders: BTreeMap<(TopicPartition, u64, i32), Vec<BrokerId>> = BTreeMap::new();
+    let mut leaders: VecMap<(TopicPartition, u64, i32), Vec<BrokerId>> = VecMap::new();
     for broker in cluster.brokers.values().filter(|b| b.is_up()) {
         for (partition, replica) in &broker.replicas {
             if replica.is_leader() {
@@ -284,7 +284,7 @@ fn leader_in_isr(cluster: &Cluster) -> Vec<String> {
 }
 
 fn one_owner_per_generation(cluster: &Cluster) -> Vec<String> {
-    let mut owners: BTreeMap<(String, i32, TopicPartition), Vec<String>> = BTreeMap::new();
+    let mut owners: VecMap<(String, i32, TopicPartition), Vec<String>> = VecMap::new();
     for consumer in cluster.clients.consumers().filter(|c| c.is_up()) {
         let Some(membership) = &consumer.membership else {
             continue;
@@ -393,7 +393,7 @@ fn coordinator_assignment_disjoint(cluster: &Cluster) -> Vec<String> {
     let mut violations = Vec::new();
     for (broker, shard) in active_shards(cluster) {
         for group in shard.groups.values() {
-            let mut owners: BTreeMap<&TopicPartition, &str> = BTreeMap::new();
+            let mut owners: VecMap<&TopicPartition, &str> = VecMap::new();
             for (member_id, member) in &group.members {
                 for partition in &member.assignment {
                     if let Some(other) = owners.insert(partition, member_id) {

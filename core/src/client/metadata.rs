@@ -6,7 +6,7 @@
 //! next when one does not answer. The view can be stale: a client keeps sending to an old leader
 //! until an error (`NOT_LEADER_OR_FOLLOWER`, a refused connection) makes it refresh.
 
-use std::collections::{BTreeMap, BTreeSet};
+use crate::vec_map::{VecMap, VecSet};
 
 use crate::client::backoff_ms;
 use crate::cluster::context::Ctx;
@@ -24,9 +24,9 @@ pub struct ClientMetadata {
     /// Brokers to ask, in order.
     pub brokers: Vec<BrokerId>,
     /// Topics as last described, by name.
-    pub topics: BTreeMap<String, TopicMetadata>,
+    pub topics: VecMap<String, TopicMetadata>,
     /// Topics the client needs.
-    pub wanted: BTreeSet<String>,
+    pub wanted: VecSet<String>,
     /// The Metadata request in flight.
     pub in_flight: Option<u64>,
     /// The broker it was sent to.

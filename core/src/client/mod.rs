@@ -12,7 +12,7 @@ pub mod metadata;
 pub mod producer;
 pub mod transaction_commands;
 
-use std::collections::BTreeMap;
+use crate::vec_map::VecMap;
 
 use crate::cluster::context::Ctx;
 use crate::cluster::timer::Timer;
@@ -80,8 +80,8 @@ impl Client {
 /// Every client, by id and by name.
 #[derive(Debug, Clone, Default)]
 pub struct Clients {
-    clients: BTreeMap<ClientId, Client>,
-    names: BTreeMap<String, ClientId>,
+    clients: VecMap<ClientId, Client>,
+    names: VecMap<String, ClientId>,
     next_id: u32,
 }
 

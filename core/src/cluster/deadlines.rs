@@ -4,12 +4,12 @@
 //! Requests are answered far more often than they time out, so keeping one timer at the
 //! earliest deadline keeps the scheduler small.
 
-use std::collections::BTreeMap;
+use crate::vec_map::VecMap;
 
 /// The deadlines of a node's requests.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Deadlines {
-    entries: BTreeMap<u64, i64>,
+    entries: VecMap<u64, i64>,
     timer_at_ms: Option<i64>,
 }
 

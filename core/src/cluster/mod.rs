@@ -20,7 +20,7 @@ pub mod scheduler;
 pub mod settings;
 pub mod timer;
 
-use std::collections::BTreeMap;
+use crate::vec_map::VecMap;
 
 use crate::broker::Broker;
 use crate::check::detectors::Detectors;
@@ -53,7 +53,7 @@ pub struct Cluster {
     pub(crate) network: Network,
     /// Messages held by `Network::hold`, in send order.
     pub(crate) held: Vec<Message>,
-    pub(crate) brokers: BTreeMap<BrokerId, Broker>,
+    pub(crate) brokers: VecMap<BrokerId, Broker>,
     pub(crate) controller: Controller,
     pub(crate) zookeeper: Option<ZooKeeper>,
     pub(crate) clients: Clients,
@@ -71,7 +71,7 @@ impl Cluster {
     /// unfenced (a few simulated milliseconds), or `INVALID_CONFIG` for a bad config.
     pub fn new(config: ClusterConfig, seed: u64) -> Result<Cluster, KafkaError> {
         config.validate()?;
-        let mut static_configs = BTreeMap::new();
+        let mut static_configs = VecMap::new();
         for id in config.broker_ids() {
             static_configs.insert(id, settings::static_broker_config(&config, id)?);
         }

@@ -6,7 +6,7 @@
 //! Keeping the hot paths on these plain structs means config parsing and validation happens
 //! only when a config changes, never per record.
 
-use std::collections::BTreeMap;
+use crate::vec_map::VecMap;
 
 use serde::{Deserialize, Serialize};
 
@@ -164,7 +164,7 @@ pub struct TopicSettings {
 
 impl TopicSettings {
     /// The settings of a topic with these overrides on a broker with this config.
-    pub fn resolve(overrides: &BTreeMap<String, String>, broker: &BrokerConfig) -> TopicSettings {
+    pub fn resolve(overrides: &VecMap<String, String>, broker: &BrokerConfig) -> TopicSettings {
         let pairs: Vec<(&str, &str)> = overrides
             .iter()
             .map(|(k, v)| (k.as_str(), v.as_str()))
@@ -260,11 +260,11 @@ pub fn alter_broker_config(
 
 /// Validates a topic's overrides after a change, as the controller does.
 pub fn altered_topic_overrides(
-    current: &BTreeMap<String, String>,
+    current: &VecMap<String, String>,
     set: &[(String, String)],
     delete: &[String],
     broker: &BrokerConfig,
-) -> Result<BTreeMap<String, String>, KafkaError> {
+) -> Result<VecMap<String, String>, KafkaError> {
     let pairs: Vec<(&str, &str)> = current
         .iter()
         .map(|(k, v)| (k.as_str(), v.as_str()))
@@ -283,7 +283,7 @@ pub fn altered_topic_overrides(
 pub fn new_topic_overrides(
     configs: &[(String, String)],
     broker: &BrokerConfig,
-) -> Result<BTreeMap<String, String>, KafkaError> {
+) -> Result<VecMap<String, String>, KafkaError> {
     let pairs: Vec<(&str, &str)> = configs
         .iter()
         .map(|(k, v)| (k.as_str(), v.as_str()))
@@ -362,7 +362,7 @@ pub fn consumer_rules(configs: &[(String, String)]) -> Result<ConsumerRules, Kaf
 /// a topic or a config changes.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TopicSettingsCache {
-    topics: BTreeMap<String, TopicSettings>,
+    topics: VecMap<String, TopicSettings>,
     defaults: TopicSettings,
 }
 
@@ -370,8 +370,8 @@ impl TopicSettingsCache {
     /// A cache where every topic has the broker defaults.
     pub fn new(broker: &BrokerConfig) -> TopicSettingsCache {
         TopicSettingsCache {
-            topics: BTreeMap::new(),
-            defaults: TopicSettings::resolve(&BTreeMap::new(), broker),
+            topics: VecMap::new(),
+            defaults: TopicSettings::resolve(&VecMap::new(), broker),
         }
     }
 
@@ -384,7 +384,7 @@ impl TopicSettingsCache {
     pub fn refresh(
         &mut self,
         topic: &str,
-        overrides: Option<&BTreeMap<String, String>>,
+        overrides: Option<&VecMap<String, String>>,
         broker: &BrokerConfig,
     ) {
         match overrides {
@@ -401,10 +401,10 @@ impl TopicSettingsCache {
     /// Recomputes everything after a broker config change.
     pub fn refresh_all(
         &mut self,
-        configs: &BTreeMap<ConfigResource, BTreeMap<String, String>>,
+        configs: &VecMap<ConfigResource, VecMap<String, String>>,
         broker: &BrokerConfig,
     ) {
-        self.defaults = TopicSettings::resolve(&BTreeMap::new(), broker);
+        self.defaults = TopicSettings::resolve(&VecMap::new(), broker);
         self.topics.clear();
         for (resource, overrides) in configs {
             if let ConfigResource::Topic(topic) = resource {
@@ -417,7 +417,7 @@ impl TopicSettingsCache {
 /// A broker's config: its static one with the dynamic layers the metadata holds.
 pub fn effective_broker_config(
     static_config: &BrokerConfig,
-    configs: &BTreeMap<ConfigResource, BTreeMap<String, String>>,
+    configs: &VecMap<ConfigResource, VecMap<String, String>>,
     id: BrokerId,
 ) -> BrokerConfig {
     let mut config = static_config.clone();

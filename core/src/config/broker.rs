@@ -17,7 +17,7 @@
 //! Simplified: Kafka has about 300 broker configs; this table has the ones a learner meets.
 //! Other names are accepted and kept as text, as Kafka accepts unknown properties.
 
-use std::collections::BTreeMap;
+use crate::vec_map::VecMap;
 
 use serde::{Deserialize, Serialize};
 
@@ -220,11 +220,11 @@ pub struct BrokerConfig {
     /// `producer.id.expiration.ms`.
     pub producer_id_expiration_ms: i32,
     /// `server.properties` as given (canonical text for known configs).
-    static_configs: BTreeMap<String, String>,
+    static_configs: VecMap<String, String>,
     /// The cluster-wide dynamic defaults.
-    dynamic_default_configs: BTreeMap<String, String>,
+    dynamic_default_configs: VecMap<String, String>,
     /// This broker's dynamic configs.
-    dynamic_broker_configs: BTreeMap<String, String>,
+    dynamic_broker_configs: VecMap<String, String>,
 }
 
 const RO: UpdateMode = UpdateMode::ReadOnly;
@@ -589,9 +589,9 @@ impl Default for BrokerConfig {
             transaction_max_timeout_ms: 900_000,
             transactional_id_expiration_ms: 604_800_000,
             producer_id_expiration_ms: 86_400_000,
-            static_configs: BTreeMap::new(),
-            dynamic_default_configs: BTreeMap::new(),
-            dynamic_broker_configs: BTreeMap::new(),
+            static_configs: VecMap::new(),
+            dynamic_default_configs: VecMap::new(),
+            dynamic_broker_configs: VecMap::new(),
         }
     }
 }
@@ -639,17 +639,17 @@ impl BrokerConfig {
     }
 
     /// `server.properties` as set, in canonical text.
-    pub fn static_configs(&self) -> &BTreeMap<String, String> {
+    pub fn static_configs(&self) -> &VecMap<String, String> {
         &self.static_configs
     }
 
     /// The cluster-wide dynamic defaults this broker sees.
-    pub fn dynamic_default_configs(&self) -> &BTreeMap<String, String> {
+    pub fn dynamic_default_configs(&self) -> &VecMap<String, String> {
         &self.dynamic_default_configs
     }
 
     /// This broker's own dynamic configs.
-    pub fn dynamic_broker_configs(&self) -> &BTreeMap<String, String> {
+    pub fn dynamic_broker_configs(&self) -> &VecMap<String, String> {
         &self.dynamic_broker_configs
     }
 
@@ -700,14 +700,14 @@ impl BrokerConfig {
         )
     }
 
-    fn layer(&self, scope: DynamicScope) -> &BTreeMap<String, String> {
+    fn layer(&self, scope: DynamicScope) -> &VecMap<String, String> {
         match scope {
             DynamicScope::Broker => &self.dynamic_broker_configs,
             DynamicScope::ClusterDefault => &self.dynamic_default_configs,
         }
     }
 
-    fn layer_mut(&mut self, scope: DynamicScope) -> &mut BTreeMap<String, String> {
+    fn layer_mut(&mut self, scope: DynamicScope) -> &mut VecMap<String, String> {
         match scope {
             DynamicScope::Broker => &mut self.dynamic_broker_configs,
             DynamicScope::ClusterDefault => &mut self.dynamic_default_configs,
@@ -800,7 +800,7 @@ impl BrokerConfig {
     /// (dynamic broker, dynamic default, static, default), minus those before `name`.
     pub(crate) fn synonyms(&self, name: &str) -> Vec<ConfigSynonym> {
         let names = broker_config_synonyms(name);
-        let layers: [(&BTreeMap<String, String>, ConfigSource); 3] = [
+        let layers: [(&VecMap<String, String>, ConfigSource); 3] = [
             (
                 &self.dynamic_broker_configs,
                 ConfigSource::DynamicBrokerConfig,
@@ -938,9 +938,9 @@ fn convert(text: &str, unit: Unit) -> Option<String> {
 /// `DynamicBrokerConfig.validateConfigs` over the whole new layer; returns it in canonical
 /// text, or Kafka's message.
 fn validate_dynamic(
-    layer: &BTreeMap<String, String>,
+    layer: &VecMap<String, String>,
     scope: DynamicScope,
-) -> Result<BTreeMap<String, String>, String> {
+) -> Result<VecMap<String, String>, String> {
     let known: Vec<(&String, &ConfigKey)> = layer
         .keys()
         .filter_map(|name| BrokerConfig::key(name).map(|key| (name, key)))

@@ -11,7 +11,7 @@
 //! (`range`), which real Kafka refuses; anything else fails as Kafka's consumer fails:
 //! `<name> ClassNotFoundException exception occurred`.
 
-use std::collections::{BTreeMap, BTreeSet};
+use crate::vec_map::{VecMap, VecSet};
 
 use serde::{Deserialize, Serialize};
 
@@ -93,9 +93,9 @@ pub struct ConsumerSettings {
     /// `value.deserializer` (a class name; the simulator deserializes text itself).
     pub value_deserializer: Option<String>,
     /// The names set through [`ConsumerSettings::set`] (Kafka's `originals()`).
-    pub explicitly_set: BTreeSet<String>,
+    pub explicitly_set: VecSet<String>,
     /// Configs the simulator does not model, kept as given.
-    pub other: BTreeMap<String, String>,
+    pub other: VecMap<String, String>,
 }
 
 config_table!(ConsumerSettings, CONSUMER_KEYS, [
@@ -190,8 +190,8 @@ impl Default for ConsumerSettings {
             group_remote_assignor: None,
             key_deserializer: None,
             value_deserializer: None,
-            explicitly_set: BTreeSet::new(),
-            other: BTreeMap::new(),
+            explicitly_set: VecSet::new(),
+            other: VecMap::new(),
         }
     }
 }

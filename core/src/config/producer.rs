@@ -10,7 +10,7 @@
 //! Errors are client-side `ConfigException`s (no protocol code). Names Kafka's producer does
 //! not define are accepted and kept in `other`, as Kafka only logs them as unused.
 
-use std::collections::{BTreeMap, BTreeSet};
+use crate::vec_map::{VecMap, VecSet};
 
 use serde::{Deserialize, Serialize};
 
@@ -100,9 +100,9 @@ pub struct ProducerSettings {
     /// `value.serializer` (a class name; the simulator serializes text itself).
     pub value_serializer: Option<String>,
     /// The names set through [`ProducerSettings::set`] (Kafka's `originals()`).
-    pub explicitly_set: BTreeSet<String>,
+    pub explicitly_set: VecSet<String>,
     /// Configs the simulator does not model, kept as given.
-    pub other: BTreeMap<String, String>,
+    pub other: VecMap<String, String>,
 }
 
 config_table!(ProducerSettings, PRODUCER_KEYS, [
@@ -193,8 +193,8 @@ impl Default for ProducerSettings {
             metadata_max_age_ms: 300_000,
             key_serializer: None,
             value_serializer: None,
-            explicitly_set: BTreeSet::new(),
-            other: BTreeMap::new(),
+            explicitly_set: VecSet::new(),
+            other: VecMap::new(),
         }
     }
 }

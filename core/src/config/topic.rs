@@ -13,7 +13,7 @@
 //! Simplified: the throttled-replica lists are not validated (`ThrottledReplicaListValidator`),
 //! and of the tiered-storage rules only "tiered storage is disabled in the broker" is checked.
 
-use std::collections::BTreeMap;
+use crate::vec_map::VecMap;
 
 use serde::{Deserialize, Serialize};
 
@@ -240,7 +240,7 @@ impl ResolvedTopicConfig {
 /// A topic's config overrides, in the text Kafka prints for them.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct TopicConfig {
-    overrides: BTreeMap<String, String>,
+    overrides: VecMap<String, String>,
 }
 
 impl TopicConfig {
@@ -259,7 +259,7 @@ impl TopicConfig {
         configs: &[(&str, &str)],
         broker: &BrokerConfig,
     ) -> Result<TopicConfig, KafkaError> {
-        let raw: BTreeMap<String, String> = crate::sort::to_map(
+        let raw: VecMap<String, String> = crate::sort::to_map(
             configs
                 .iter()
                 .map(|(name, value)| (name.to_string(), value.to_string())),
@@ -289,7 +289,7 @@ impl TopicConfig {
     }
 
     /// Every override.
-    pub fn overrides(&self) -> &BTreeMap<String, String> {
+    pub fn overrides(&self) -> &VecMap<String, String> {
         &self.overrides
     }
 
@@ -390,14 +390,14 @@ fn unknown_name(name: &str) -> String {
 /// of `LogConfig`'s `ConfigDef`), then the cross-field rules. Returns the overrides in
 /// canonical text, or Kafka's message.
 fn validate_props(
-    raw: &BTreeMap<String, String>,
+    raw: &VecMap<String, String>,
     broker: &BrokerConfig,
-) -> Result<BTreeMap<String, String>, String> {
+) -> Result<VecMap<String, String>, String> {
     if let Some(unknown) = raw.keys().find(|name| TopicConfig::key(name).is_none()) {
         return Err(unknown_name(unknown));
     }
     let names: Vec<String> = raw.keys().cloned().collect();
-    let mut canonical = BTreeMap::new();
+    let mut canonical = VecMap::new();
     for name in java_hash_order(&names, LOG_CONFIG_DEF_CAPACITY) {
         if let (Some(key), Some(value)) = (TopicConfig::key(&name), raw.get(&name)) {
             canonical.insert(name.clone(), key.parse(value)?.to_kafka_string());

@@ -24,7 +24,7 @@ pub mod placement;
 pub mod quorum;
 pub mod topics;
 
-use std::collections::BTreeMap;
+use crate::vec_map::VecMap;
 
 use crate::broker::metadata_cache::MetadataCache;
 use crate::cluster::context::Ctx;
@@ -102,9 +102,9 @@ pub struct Controller {
     /// The metadata as the log says it now.
     pub image: MetadataCache,
     /// The active controller's view of each broker's session.
-    pub sessions: BTreeMap<BrokerId, BrokerSession>,
+    pub sessions: VecMap<BrokerId, BrokerSession>,
     /// Every broker's static config (`server.properties`).
-    pub static_configs: BTreeMap<BrokerId, BrokerConfig>,
+    pub static_configs: VecMap<BrokerId, BrokerConfig>,
     /// The config the controller decides with (the first broker's, with dynamic overrides):
     /// defaults for new topics, timeouts.
     pub config: BrokerConfig,
@@ -112,14 +112,14 @@ pub struct Controller {
     pub settings: BrokerSettings,
     /// Every topic's settings.
     pub topics: TopicSettingsCache,
-    held_fetches: BTreeMap<BrokerId, HeldFetch>,
+    held_fetches: VecMap<BrokerId, HeldFetch>,
     next_topic_id: u64,
     next_broker_epoch: i64,
 }
 
 impl Controller {
     /// A controller with an empty metadata log and no active controller yet.
-    pub fn new(static_configs: BTreeMap<BrokerId, BrokerConfig>) -> Controller {
+    pub fn new(static_configs: VecMap<BrokerId, BrokerConfig>) -> Controller {
         let config = static_configs.values().next().cloned().unwrap_or_default();
         Controller {
             active: None,
@@ -127,12 +127,12 @@ impl Controller {
             election_pending: false,
             log: Vec::new(),
             image: MetadataCache::default(),
-            sessions: BTreeMap::new(),
+            sessions: VecMap::new(),
             settings: BrokerSettings::from_config(&config),
             topics: TopicSettingsCache::new(&config),
             static_configs,
             config,
-            held_fetches: BTreeMap::new(),
+            held_fetches: VecMap::new(),
             next_topic_id: 1,
             next_broker_epoch: 1,
         }

@@ -17,7 +17,7 @@
 //! simulated; the operation is decided at once on the coordinator's state, whose records are
 //! then written to `__consumer_offsets` (see [`crate::group::coordinator::admin`]).
 
-use std::collections::BTreeMap;
+use crate::vec_map::VecMap;
 
 use crate::broker::fetch::offset_for_timestamp;
 use crate::broker::Broker;
@@ -85,7 +85,7 @@ impl Cluster {
                 ));
             }
         }
-        let committed: BTreeMap<TopicPartition, Offset> = shard
+        let committed: VecMap<TopicPartition, Offset> = shard
             .offsets
             .group(group)
             .map(|offsets| crate::sort::to_map(offsets.iter().map(|(p, o)| (p.clone(), o.offset))))
@@ -153,7 +153,7 @@ impl Cluster {
     fn log_ranges(
         &self,
         partitions: &[TopicPartition],
-    ) -> Result<BTreeMap<TopicPartition, LogRange>, KafkaError> {
+    ) -> Result<VecMap<TopicPartition, LogRange>, KafkaError> {
         let missing: Vec<String> = partitions
             .iter()
             .filter(|p| self.controller.image.partition(p).is_none())

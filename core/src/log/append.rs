@@ -15,7 +15,7 @@
 //! that message only for record validation errors (`INVALID_RECORD`, `INVALID_TIMESTAMP`);
 //! [`produce_response_error`] gives what the producer sees.
 
-use std::collections::BTreeMap;
+use crate::vec_map::VecMap;
 use std::sync::Arc;
 
 use super::batch::{
@@ -424,7 +424,7 @@ impl PartitionLog {
         &self,
         batches: &[Arc<RecordBatch>],
     ) -> Result<Vec<Option<ProducerAppendInfo>>, KafkaError> {
-        let mut overlay: BTreeMap<ProducerId, ProducerStateEntry> = BTreeMap::new();
+        let mut overlay: VecMap<ProducerId, ProducerStateEntry> = VecMap::new();
         let mut infos = Vec::with_capacity(batches.len());
         for batch in batches {
             if !batch.has_producer_id() {

@@ -5,7 +5,7 @@
 //! marker once the cleaner saw none of its transaction's batches in this pass. Such a marker
 //! first gets a delete horizon and only goes after `delete.retention.ms`, like a tombstone.
 
-use std::collections::{BTreeMap, BTreeSet};
+use crate::vec_map::{VecMap, VecSet};
 
 use super::batch::{ControlType, RecordBatch};
 use super::producer_state::AbortedTxn;
@@ -21,12 +21,12 @@ struct AbortedTransactionMetadata {
 /// `CleanedTransactionMetadata`.
 #[derive(Debug, Default)]
 pub(crate) struct CleanedTransactionMetadata {
-    ongoing_committed_txns: BTreeSet<ProducerId>,
-    ongoing_aborted_txns: BTreeMap<ProducerId, AbortedTransactionMetadata>,
+    ongoing_committed_txns: VecSet<ProducerId>,
+    ongoing_aborted_txns: VecMap<ProducerId, AbortedTransactionMetadata>,
     /// Aborted transactions not reached yet, by first offset (Kafka's min-heap).
-    aborted_transactions: BTreeSet<(Offset, AbortedTxn)>,
+    aborted_transactions: VecSet<(Offset, AbortedTxn)>,
     /// Aborted transactions whose marker stays, so their transaction index entry stays too.
-    pub(crate) retained_aborted: BTreeSet<AbortedTxn>,
+    pub(crate) retained_aborted: VecSet<AbortedTxn>,
 }
 
 impl CleanedTransactionMetadata {

@@ -23,7 +23,7 @@
 //! map, `log.cleaner.dedupe.buffer.size`, that may need several passes); no index size limits
 //! in grouping; cleaning runs when the caller asks, one log at a time.
 
-use std::collections::BTreeMap;
+use crate::vec_map::VecMap;
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -100,7 +100,7 @@ enum BatchRetention {
 
 /// The last data offset (or, after a marker, the epoch) of each active producer
 /// (`lastRecordsOfActiveProducers`).
-type LastRecords = BTreeMap<ProducerId, (i64, i16)>;
+type LastRecords = VecMap<ProducerId, (i64, i16)>;
 
 /// Running counts of one cleaning.
 #[derive(Debug, Default)]
@@ -113,7 +113,7 @@ struct CleanerStats {
 
 /// What one pass needs besides the batches.
 struct CleanPass<'a> {
-    offset_map: BTreeMap<&'a [u8], i64>,
+    offset_map: VecMap<&'a [u8], i64>,
     latest_offset: i64,
     upper_bound_offset: Offset,
     now_ms: i64,
@@ -255,7 +255,7 @@ impl PartitionLog {
             .flat_map(|segment| segment.batches().iter().cloned())
             .collect();
         let mut pass = CleanPass {
-            offset_map: BTreeMap::new(),
+            offset_map: VecMap::new(),
             latest_offset: -1,
             upper_bound_offset: upper,
             now_ms,

@@ -44,7 +44,7 @@ mod read;
 mod retention;
 mod truncation;
 
-use std::collections::BTreeMap;
+use crate::vec_map::VecMap;
 use std::sync::Arc;
 
 pub use append::{produce_response_error, LeaderAppend};
@@ -174,7 +174,7 @@ impl PartitionLog {
     }
 
     /// Every producer the log remembers, by producer id (`DescribeProducers`).
-    pub fn producer_states(&self) -> &BTreeMap<ProducerId, ProducerStateEntry> {
+    pub fn producer_states(&self) -> &VecMap<ProducerId, ProducerStateEntry> {
         self.producer_state.producers()
     }
 

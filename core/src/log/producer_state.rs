@@ -12,7 +12,7 @@
 //! transaction markers are validated as transaction version 0/1 (marker epoch >= producer epoch),
 //! which a TV2 coordinator's bumped epoch also passes.
 
-use std::collections::BTreeMap;
+use crate::vec_map::VecMap;
 
 use super::batch::{first_sequence, ControlType, RecordBatch, NO_PRODUCER_EPOCH, NO_SEQUENCE};
 use crate::error::{ErrorCode, KafkaError};
@@ -269,23 +269,23 @@ pub struct ProducerAppendInfo {
 /// The producer state of one log (`ProducerStateManager`).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ProducerStateManager {
-    producers: BTreeMap<ProducerId, ProducerStateEntry>,
+    producers: VecMap<ProducerId, ProducerStateEntry>,
     /// Open transactions by first offset.
-    ongoing_txns: BTreeMap<Offset, TxnMetadata>,
+    ongoing_txns: VecMap<Offset, TxnMetadata>,
     /// Completed transactions whose marker is not yet below the high watermark.
-    unreplicated_txns: BTreeMap<Offset, TxnMetadata>,
+    unreplicated_txns: VecMap<Offset, TxnMetadata>,
     /// Copies of `producers` taken when a segment rolled, by the new segment's base offset.
-    snapshots: BTreeMap<Offset, BTreeMap<ProducerId, ProducerStateEntry>>,
+    snapshots: VecMap<Offset, VecMap<ProducerId, ProducerStateEntry>>,
 }
 
 impl ProducerStateManager {
     /// Every producer the log remembers, by id.
-    pub fn producers(&self) -> &BTreeMap<ProducerId, ProducerStateEntry> {
+    pub fn producers(&self) -> &VecMap<ProducerId, ProducerStateEntry> {
         &self.producers
     }
 
     /// Open transactions by first offset.
-    pub fn ongoing_txns(&self) -> &BTreeMap<Offset, TxnMetadata> {
+    pub fn ongoing_txns(&self) -> &VecMap<Offset, TxnMetadata> {
         &self.ongoing_txns
     }
 

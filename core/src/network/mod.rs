@@ -16,7 +16,7 @@
 //! is: the sender learns it after one latency. A message over a cut link is silently lost, so
 //! the sender only learns by its own timeout, as in a real network partition.
 
-use std::collections::{BTreeMap, BTreeSet};
+use crate::vec_map::{VecMap, VecSet};
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
@@ -68,13 +68,13 @@ pub struct Network {
     /// One-way latency of every link, in ms.
     pub latency_ms: i64,
     /// Brokers that can reach nobody and that nobody can reach.
-    isolated: BTreeSet<BrokerId>,
+    isolated: VecSet<BrokerId>,
     /// Cut links, each stored once with the smaller node first.
-    cut: BTreeSet<(NodeId, NodeId)>,
+    cut: VecSet<(NodeId, NodeId)>,
     /// Extra one-way delay of everything a broker sends, in ms.
-    delayed: BTreeMap<BrokerId, i64>,
+    delayed: VecMap<BrokerId, i64>,
     /// Brokers whose replica fetches are held.
-    held: BTreeSet<BrokerId>,
+    held: VecSet<BrokerId>,
 }
 
 impl Network {
@@ -82,10 +82,10 @@ impl Network {
     pub fn new(latency_ms: i64) -> Network {
         Network {
             latency_ms: latency_ms.max(0),
-            isolated: BTreeSet::new(),
-            cut: BTreeSet::new(),
-            delayed: BTreeMap::new(),
-            held: BTreeSet::new(),
+            isolated: VecSet::new(),
+            cut: VecSet::new(),
+            delayed: VecMap::new(),
+            held: VecSet::new(),
         }
     }
 

@@ -10,7 +10,7 @@
 //!
 //! This file holds the data and its lookups only; the broker drives it (`crate::broker::txn`).
 
-use std::collections::BTreeMap;
+use crate::vec_map::VecMap;
 
 use serde::{Deserialize, Serialize};
 
@@ -122,22 +122,22 @@ pub struct TxnPartitionCache {
     /// The partition's leader epoch when this broker became its leader.
     pub coordinator_epoch: i32,
     /// Every transactional id of the partition.
-    pub transactions: BTreeMap<String, TransactionMetadata>,
+    pub transactions: VecMap<String, TransactionMetadata>,
 }
 
 /// The transaction coordinator of one broker.
 #[derive(Debug, Clone, Default)]
 pub struct TransactionCoordinator {
     /// Partitions being loaded, with their coordinator epoch.
-    pub loading: BTreeMap<i32, i32>,
+    pub loading: VecMap<i32, i32>,
     /// Loaded partitions.
-    pub partitions: BTreeMap<i32, TxnPartitionCache>,
+    pub partitions: VecMap<i32, TxnPartitionCache>,
     /// Writes to `__transaction_state` waiting for the ISR, by write id.
-    pub writes: BTreeMap<u64, PendingWrite>,
+    pub writes: VecMap<u64, PendingWrite>,
     /// Transactions whose markers are being written (`transactionsWithPendingMarkers`).
-    pub pending_markers: BTreeMap<String, PendingCompleteTxn>,
+    pub pending_markers: VecMap<String, PendingCompleteTxn>,
     /// WriteTxnMarkers requests in flight, by request id.
-    pub marker_requests: BTreeMap<u64, MarkerRequest>,
+    pub marker_requests: VecMap<u64, MarkerRequest>,
     /// Markers waiting to be sent again (their leader was unknown or did not answer).
     pub marker_retries: Vec<MarkerEntry>,
     /// Completions whose write found the coordinator unavailable, to retry.

@@ -14,7 +14,7 @@
 //! As in Kafka, `last_producer_epoch` is not written: a loaded transaction has none.
 //! Decoding never panics: a record that does not decode is skipped by the loader.
 
-use std::collections::{BTreeMap, BTreeSet};
+use crate::vec_map::{VecMap, VecSet};
 
 use super::metadata::TxnTransitMetadata;
 use super::state::TransactionState;
@@ -48,7 +48,7 @@ pub fn encode_value(transit: &TxnTransitMetadata) -> Vec<u8> {
     let timeout = i32::try_from(transit.txn_timeout_ms).unwrap_or(i32::MAX);
     out.extend_from_slice(&timeout.to_be_bytes());
     out.extend_from_slice(&transit.state.id().to_be_bytes());
-    let mut by_topic: BTreeMap<&str, Vec<i32>> = BTreeMap::new();
+    let mut by_topic: VecMap<&str, Vec<i32>> = VecMap::new();
     for partition in &transit.partitions {
         by_topic
             .entry(partition.topic.as_str())
@@ -76,7 +76,7 @@ pub fn decode_value(bytes: &[u8]) -> Option<TxnTransitMetadata> {
     let producer_epoch = reader.i16()?;
     let txn_timeout_ms = i64::from(reader.i32()?);
     let state = TransactionState::from_id(reader.i8()?)?;
-    let mut partitions = BTreeSet::new();
+    let mut partitions = VecSet::new();
     for _ in 0..reader.count()? {
         let topic = reader.string()?;
         for _ in 0..reader.count()? {
@@ -189,7 +189,7 @@ mod tests {
             last_producer_epoch: NO_PRODUCER_EPOCH,
             txn_timeout_ms: 1,
             state: TransactionState::Empty,
-            partitions: BTreeSet::new(),
+            partitions: VecSet::new(),
             txn_start_timestamp_ms: -1,
             txn_last_update_timestamp_ms: 0,
         };

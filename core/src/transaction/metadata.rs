@@ -12,7 +12,7 @@
 //! (`IllegalStateException`) come back as `UNKNOWN_SERVER_ERROR` with Kafka's message instead
 //! of a panic.
 
-use std::collections::BTreeSet;
+use crate::vec_map::VecSet;
 
 use serde::{Deserialize, Serialize};
 
@@ -38,7 +38,7 @@ pub struct TxnTransitMetadata {
     /// The new state.
     pub state: TransactionState,
     /// The partitions in the transaction.
-    pub partitions: BTreeSet<TopicPartition>,
+    pub partitions: VecSet<TopicPartition>,
     /// When the transaction started (ms since the epoch), -1 when none has.
     pub txn_start_timestamp_ms: i64,
     /// When this change was made (ms since the epoch).
@@ -63,7 +63,7 @@ pub struct TransactionMetadata {
     /// Where the transaction is.
     pub state: TransactionState,
     /// The partitions in the current transaction.
-    pub partitions: BTreeSet<TopicPartition>,
+    pub partitions: VecSet<TopicPartition>,
     /// When the current transaction started (ms since the epoch), -1 when none.
     pub txn_start_timestamp_ms: i64,
     /// When the state last changed (ms since the epoch); used for expiration.
@@ -100,7 +100,7 @@ impl TransactionMetadata {
             last_producer_epoch: NO_PRODUCER_EPOCH,
             txn_timeout_ms,
             state: TransactionState::Empty,
-            partitions: BTreeSet::new(),
+            partitions: VecSet::new(),
             txn_start_timestamp_ms: -1,
             txn_last_update_timestamp_ms: now_ms,
             pending_state: None,
@@ -204,7 +204,7 @@ impl TransactionMetadata {
             Some(_) => return Err(KafkaError::with_default_message(ErrorCode::ProducerFenced)),
         }
         data.txn_timeout_ms = new_txn_timeout_ms;
-        data.partitions = BTreeSet::new();
+        data.partitions = VecSet::new();
         data.txn_start_timestamp_ms = -1;
         data.txn_last_update_timestamp_ms = now_ms;
         self.prepare_transition_to(data)
@@ -232,7 +232,7 @@ impl TransactionMetadata {
             NO_PRODUCER_EPOCH
         };
         data.txn_timeout_ms = new_txn_timeout_ms;
-        data.partitions = BTreeSet::new();
+        data.partitions = VecSet::new();
         data.txn_start_timestamp_ms = -1;
         data.txn_last_update_timestamp_ms = now_ms;
         self.prepare_transition_to(data)
@@ -241,7 +241,7 @@ impl TransactionMetadata {
     /// `prepareAddPartitions`: the transaction starts (or grows).
     pub fn prepare_add_partitions(
         &mut self,
-        added: &BTreeSet<TopicPartition>,
+        added: &VecSet<TopicPartition>,
         now_ms: i64,
     ) -> Result<TxnTransitMetadata, KafkaError> {
         let mut data = self.current(TransactionState::Ongoing);
@@ -278,7 +278,7 @@ impl TransactionMetadata {
             TransactionState::CompleteAbort
         };
         let mut data = self.current(state);
-        data.partitions = BTreeSet::new();
+        data.partitions = VecSet::new();
         data.txn_last_update_timestamp_ms = now_ms;
         self.prepare_transition_to(data)
     }
@@ -286,7 +286,7 @@ impl TransactionMetadata {
     /// `prepareDead`: the transactional id expires.
     pub fn prepare_dead(&mut self) -> Result<TxnTransitMetadata, KafkaError> {
         let mut data = self.current(TransactionState::Dead);
-        data.partitions = BTreeSet::new();
+        data.partitions = VecSet::new();
         self.prepare_transition_to(data)
     }
 
@@ -410,7 +410,7 @@ impl TransactionMetadata {
 mod tests {
     use super::*;
 
-    fn partitions(names: &[(&str, i32)]) -> BTreeSet<TopicPartition> {
+    fn partitions(names: &[(&str, i32)]) -> VecSet<TopicPartition> {
         names
             .iter()
             .map(|(topic, partition)| TopicPartition::new(*topic, *partition))

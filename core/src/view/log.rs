@@ -174,8 +174,8 @@ impl Cluster {
         const ARC_COUNTERS: i64 = 16;
         let pointer = std::mem::size_of::<usize>() as i64;
         let batch = std::mem::size_of::<RecordBatch>() as i64;
-        let mut seen_sets = std::collections::BTreeSet::new();
-        let mut seen_batches = std::collections::BTreeSet::new();
+        let mut seen_sets = crate::vec_map::VecSet::new();
+        let mut seen_batches = crate::vec_map::VecSet::new();
         let mut memory = LogMemory {
             records: 0,
             key_value_bytes: 0,

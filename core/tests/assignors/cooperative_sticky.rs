@@ -10,7 +10,7 @@ use crate::helpers::*;
 const COOPERATIVE: AssignorKind = AssignorKind::CooperativeSticky;
 
 fn assign(
-    partitions_per_topic: &std::collections::BTreeMap<String, i32>,
+    partitions_per_topic: &kplay_core::vec_map::VecMap<String, i32>,
     members: &[MemberSubscription],
 ) -> GroupAssignment {
     cooperative_sticky::assign(partitions_per_topic, members)

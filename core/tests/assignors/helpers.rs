@@ -2,7 +2,7 @@
 
 #![allow(dead_code)]
 
-use std::collections::{BTreeMap, BTreeSet};
+use kplay_core::vec_map::{VecMap, VecSet};
 
 use kplay_core::group::assignor::{assign, GroupAssignment, MemberSubscription};
 use kplay_core::kinds::AssignorKind;
@@ -24,7 +24,7 @@ pub fn partitions(list: &[(&str, i32)]) -> Vec<TopicPartition> {
 }
 
 /// `partitionsPerTopic`.
-pub fn partitions_per_topic(counts: &[(&str, i32)]) -> BTreeMap<String, i32> {
+pub fn partitions_per_topic(counts: &[(&str, i32)]) -> VecMap<String, i32> {
     counts
         .iter()
         .map(|(topic, count)| (topic.to_string(), *count))
@@ -126,7 +126,7 @@ pub fn verify_validity_and_balance(members: &[MemberSubscription], assignment: &
             if partitions.len().abs_diff(other_partitions.len()) <= 1 {
                 continue;
             }
-            let other_topics: BTreeSet<&str> =
+            let other_topics: VecSet<&str> =
                 other_partitions.iter().map(|p| p.topic.as_str()).collect();
             for partition in partitions {
                 assert!(
@@ -140,7 +140,7 @@ pub fn verify_validity_and_balance(members: &[MemberSubscription], assignment: &
 
 /// Every partition of every topic some member subscribes to is assigned to exactly one member.
 pub fn assert_complete(
-    partitions_per_topic: &BTreeMap<String, i32>,
+    partitions_per_topic: &VecMap<String, i32>,
     members: &[MemberSubscription],
     assignment: &GroupAssignment,
 ) {
@@ -157,10 +157,10 @@ pub fn assert_complete(
 
 /// The partitions of the topics some member subscribes to.
 pub fn subscribed_partitions(
-    partitions_per_topic: &BTreeMap<String, i32>,
+    partitions_per_topic: &VecMap<String, i32>,
     members: &[MemberSubscription],
 ) -> Vec<TopicPartition> {
-    let topics: BTreeSet<&String> = members.iter().flat_map(|member| &member.topics).collect();
+    let topics: VecSet<&String> = members.iter().flat_map(|member| &member.topics).collect();
     topics
         .into_iter()
         .flat_map(|topic| {
@@ -174,13 +174,13 @@ pub fn subscribed_partitions(
 /// from member A to member B while another moved from B to A (a move of length-2 cycle), which
 /// a sticky reassignment never needs. `previous` is what each member owned before.
 pub fn is_sticky(members: &[MemberSubscription], assignment: &GroupAssignment) -> bool {
-    let mut previous_owner: BTreeMap<&TopicPartition, &str> = BTreeMap::new();
+    let mut previous_owner: VecMap<&TopicPartition, &str> = VecMap::new();
     for member in members {
         for partition in &member.owned_partitions {
             previous_owner.insert(partition, &member.member_id);
         }
     }
-    let mut moves: BTreeSet<(&str, &str, &str)> = BTreeSet::new();
+    let mut moves: VecSet<(&str, &str, &str)> = VecSet::new();
     for (consumer, partitions) in assignment {
         for partition in partitions {
             if let Some(previous) = previous_owner.get(partition) {
@@ -202,7 +202,7 @@ pub fn is_sticky(members: &[MemberSubscription], assignment: &GroupAssignment) -
 /// Returns the final members and assignment.
 pub fn assign_and_verify(
     kind: AssignorKind,
-    partitions_per_topic: &BTreeMap<String, i32>,
+    partitions_per_topic: &VecMap<String, i32>,
     members: &[MemberSubscription],
 ) -> (Vec<MemberSubscription>, GroupAssignment) {
     let assignment = assign(kind, partitions_per_topic, members);
@@ -212,7 +212,7 @@ pub fn assign_and_verify(
 /// The verification half of [`assign_and_verify`], for an assignment already made.
 pub fn verify(
     kind: AssignorKind,
-    partitions_per_topic: &BTreeMap<String, i32>,
+    partitions_per_topic: &VecMap<String, i32>,
     members: &[MemberSubscription],
     mut assignment: GroupAssignment,
 ) -> (Vec<MemberSubscription>, GroupAssignment) {
@@ -237,8 +237,8 @@ pub fn verify_cooperative_validity(
     members: &[MemberSubscription],
     assignment: &GroupAssignment,
 ) -> bool {
-    let mut added: BTreeSet<&TopicPartition> = BTreeSet::new();
-    let mut revoked: BTreeSet<&TopicPartition> = BTreeSet::new();
+    let mut added: VecSet<&TopicPartition> = VecSet::new();
+    let mut revoked: VecSet<&TopicPartition> = VecSet::new();
     for member in members {
         let assigned = assignment
             .get(&member.member_id)
@@ -281,7 +281,7 @@ pub fn canonical_name(prefix: &str, index: usize, max: usize) -> String {
 /// Kafka's `assertTrue(assignor.partitionsTransferringOwnership.isEmpty())`, seen from outside:
 /// the cooperative assignor holds nothing back, so it assigns exactly what the eager one does.
 pub fn assert_no_partitions_transferring_ownership(
-    partitions_per_topic: &BTreeMap<String, i32>,
+    partitions_per_topic: &VecMap<String, i32>,
     members: &[MemberSubscription],
 ) {
     assert_eq!(
@@ -299,7 +299,7 @@ pub fn assert_no_partitions_transferring_ownership(
 /// outside: the eager assignor hands each of these partitions to its new owner at once; the
 /// cooperative one leaves them unassigned in this rebalance and is otherwise the same.
 pub fn assert_partitions_transferring_ownership(
-    partitions_per_topic: &BTreeMap<String, i32>,
+    partitions_per_topic: &VecMap<String, i32>,
     members: &[MemberSubscription],
     transferring: &[(TopicPartition, &str)],
 ) {

@@ -2,7 +2,7 @@
 //! `AbstractStickyAssignorTest.testReassignmentWithRandomSubscriptionsAndChanges` and
 //! `testLargeAssignmentWithMultipleConsumersLeavingAndRandomSubscription`.
 
-use std::collections::BTreeMap;
+use kplay_core::vec_map::VecMap;
 
 use kplay_core::group::assignor::{assign, GroupAssignment, MemberSubscription};
 use kplay_core::kinds::AssignorKind;
@@ -16,7 +16,7 @@ const TOPICS: [&str; 5] = ["t0", "t1", "t2", "t3", "t4"];
 
 /// Partition counts for some of [`TOPICS`] (a missing topic does not exist; 0 partitions is
 /// allowed).
-fn partitions_per_topic_strategy() -> impl Strategy<Value = BTreeMap<String, i32>> {
+fn partitions_per_topic_strategy() -> impl Strategy<Value = VecMap<String, i32>> {
     prop::collection::vec(prop::option::of(0..7_i32), TOPICS.len()).prop_map(|counts| {
         TOPICS
             .iter()

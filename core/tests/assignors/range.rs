@@ -1,13 +1,13 @@
 //! `RangeAssignorTest`: per-topic ranges, members in `MemberInfo` order.
 
-use std::collections::BTreeMap;
+use kplay_core::vec_map::VecMap;
 
 use kplay_core::group::assignor::{range, GroupAssignment, MemberSubscription};
 
 use crate::helpers::*;
 
 fn assign(
-    partitions_per_topic: &BTreeMap<String, i32>,
+    partitions_per_topic: &VecMap<String, i32>,
     members: &[MemberSubscription],
 ) -> GroupAssignment {
     range::assign(partitions_per_topic, members)
@@ -17,7 +17,7 @@ fn assign(
 pub fn by_instance_id(
     members: &[MemberSubscription],
     assignment: &GroupAssignment,
-) -> BTreeMap<String, Vec<kplay_core::TopicPartition>> {
+) -> VecMap<String, Vec<kplay_core::TopicPartition>> {
     members
         .iter()
         .filter_map(|member| {
@@ -30,7 +30,7 @@ pub fn by_instance_id(
 // RangeAssignorTest.testOneConsumerNoTopic
 #[test]
 fn range_gives_a_member_without_topics_an_empty_assignment() {
-    let assignment = assign(&BTreeMap::new(), &[member("consumer1", &[])]);
+    let assignment = assign(&VecMap::new(), &[member("consumer1", &[])]);
     assert_eq!(assignment.keys().collect::<Vec<_>>(), vec!["consumer1"]);
     assert!(assignment["consumer1"].is_empty());
 }
@@ -38,7 +38,7 @@ fn range_gives_a_member_without_topics_an_empty_assignment() {
 // RangeAssignorTest.testOneConsumerNonexistentTopic
 #[test]
 fn range_ignores_a_subscribed_topic_that_does_not_exist() {
-    let assignment = assign(&BTreeMap::new(), &[member("consumer1", &["topic1"])]);
+    let assignment = assign(&VecMap::new(), &[member("consumer1", &["topic1"])]);
     assert_eq!(assignment.keys().collect::<Vec<_>>(), vec!["consumer1"]);
     assert!(assignment["consumer1"].is_empty());
 }
@@ -221,7 +221,7 @@ fn range_assignment_follows_group_instance_id_when_member_ids_change() {
         static_member("consumer2", "instance2", &both),
         static_member("consumer3", "instance3", &both),
     ];
-    let expected: BTreeMap<String, Vec<kplay_core::TopicPartition>> = [
+    let expected: VecMap<String, Vec<kplay_core::TopicPartition>> = [
         (
             "instance1",
             partitions(&[("topic1", 0), ("topic1", 1), ("topic2", 0), ("topic2", 1)]),

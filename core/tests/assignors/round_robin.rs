@@ -1,6 +1,6 @@
 //! `RoundRobinAssignorTest`: all partitions dealt over the sorted members.
 
-use std::collections::BTreeMap;
+use kplay_core::vec_map::VecMap;
 
 use kplay_core::group::assignor::{round_robin, GroupAssignment, MemberSubscription};
 
@@ -8,7 +8,7 @@ use crate::helpers::*;
 use crate::range::by_instance_id;
 
 fn assign(
-    partitions_per_topic: &BTreeMap<String, i32>,
+    partitions_per_topic: &VecMap<String, i32>,
     members: &[MemberSubscription],
 ) -> GroupAssignment {
     round_robin::assign(partitions_per_topic, members)
@@ -17,7 +17,7 @@ fn assign(
 // RoundRobinAssignorTest.testOneConsumerNoTopic
 #[test]
 fn round_robin_gives_a_member_without_topics_an_empty_assignment() {
-    let assignment = assign(&BTreeMap::new(), &[member("consumer", &[])]);
+    let assignment = assign(&VecMap::new(), &[member("consumer", &[])]);
     assert_eq!(assignment.keys().collect::<Vec<_>>(), vec!["consumer"]);
     assert!(assignment["consumer"].is_empty());
 }
@@ -25,7 +25,7 @@ fn round_robin_gives_a_member_without_topics_an_empty_assignment() {
 // RoundRobinAssignorTest.testOneConsumerNonexistentTopic
 #[test]
 fn round_robin_ignores_a_subscribed_topic_that_does_not_exist() {
-    let assignment = assign(&BTreeMap::new(), &[member("consumer", &["topic"])]);
+    let assignment = assign(&VecMap::new(), &[member("consumer", &["topic"])]);
     assert_eq!(assignment.keys().collect::<Vec<_>>(), vec!["consumer"]);
     assert!(assignment["consumer"].is_empty());
 }
@@ -203,7 +203,7 @@ fn round_robin_assignment_follows_group_instance_id_when_member_ids_change() {
         static_member("consumer2", "instance2", &both),
         static_member("consumer3", "instance3", &both),
     ];
-    let expected: BTreeMap<String, Vec<kplay_core::TopicPartition>> = [
+    let expected: VecMap<String, Vec<kplay_core::TopicPartition>> = [
         (
             "instance1",
             partitions(&[("topic1", 0), ("topic1", 3), ("topic2", 1), ("topic2", 4)]),

@@ -6,7 +6,7 @@
 //! follow-up rebalances and replaces the assignment with the final one before the test's
 //! exact assertions; [`verify`] does the same.
 
-use std::collections::BTreeSet;
+use kplay_core::vec_map::VecSet;
 
 use kplay_core::group::assignor::{assign, MemberSubscription};
 use kplay_core::kinds::AssignorKind;
@@ -871,7 +871,7 @@ for_both_sticky_assignors!(
             ];
             let assignment = assign(kind, &topics, &members);
             let all: Vec<_> = assignment.values().flatten().collect();
-            let distinct: BTreeSet<_> = all.iter().collect();
+            let distinct: VecSet<_> = all.iter().collect();
             assert_eq!(all.len(), distinct.len(), "{generations:?}: {assignment:?}");
             for assigned in assignment.values() {
                 assert!(
@@ -1192,7 +1192,7 @@ fn check_many_members_leaving_with_random_subscriptions(kind: AssignorKind, seed
         .collect();
     let (members, assignment) = assign_and_verify(kind, &topics, &members);
 
-    let leaving: BTreeSet<String> = (0..50)
+    let leaving: VecSet<String> = (0..50)
         .map(|_| canonical_name("c", rng.below(200) as usize, consumer_count))
         .collect();
     let members: Vec<MemberSubscription> = owning_assignment(&members, &assignment, GENERATION_ID)

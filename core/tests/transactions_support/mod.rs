@@ -198,7 +198,7 @@ pub fn partition_offsets(cluster: &Cluster, topic: &str, partition: i32) -> (Off
 /// `Err` if a transaction's records have different outcomes (atomicity broken).
 pub fn logged_outcomes(
     cluster: &Cluster,
-) -> std::collections::BTreeMap<String, Result<Option<bool>, String>> {
+) -> kplay_core::vec_map::VecMap<String, Result<Option<bool>, String>> {
     let partition = TopicPartition::new("orders", 0);
     let leader = cluster.current_leader(&partition).expect("led");
     let log = cluster.log_view(leader, &partition, 10_000).expect("log");
@@ -207,7 +207,7 @@ pub fn logged_outcomes(
         .into_iter()
         .flat_map(|segment| segment.records)
         .collect();
-    let mut outcomes = std::collections::BTreeMap::new();
+    let mut outcomes = kplay_core::vec_map::VecMap::new();
     for (index, record) in records.iter().enumerate() {
         let Some(value) = record.value.as_deref().filter(|_| record.control.is_none()) else {
             continue;

@@ -6,7 +6,7 @@
 //! "L", a follower a round chip with "F", an out-of-sync replica has a dashed outline and "out
 //! of ISR", an offline one "offline".
 
-use std::collections::BTreeMap;
+use kplay_core::vec_map::VecMap;
 
 use kplay_core::view::cluster::ClusterView;
 use kplay_core::{BrokerId, TopicPartition};
@@ -131,7 +131,7 @@ pub struct PartitionRowVm {
 
 /// The picture from the cluster's view; internal topics only when asked.
 pub fn cluster_vm(view: &ClusterView, show_internal: bool) -> ClusterVm {
-    let hw: BTreeMap<&TopicPartition, i64> = kplay_core::sort::to_map(
+    let hw: VecMap<&TopicPartition, i64> = kplay_core::sort::to_map(
         view.topics
             .iter()
             .flat_map(|topic| topic.partitions.iter())

@@ -12,19 +12,19 @@
 //! chips), one memo per item over the list does as well, and each list kept as signals costs
 //! about 4 KB of gzipped WebAssembly (the reactive types are generic over the item).
 
-use std::collections::BTreeMap;
+use kplay_core::vec_map::VecMap;
 
 use leptos::prelude::*;
 
 /// The signals of a keyed list's items, kept in step with the list by [`KeyedSignals::sync`].
 pub struct KeyedSignals<K, T> {
-    signals: BTreeMap<K, ArcRwSignal<T>>,
+    signals: VecMap<K, ArcRwSignal<T>>,
 }
 
 impl<K, T> Default for KeyedSignals<K, T> {
     fn default() -> Self {
         KeyedSignals {
-            signals: BTreeMap::new(),
+            signals: VecMap::new(),
         }
     }
 }
@@ -58,7 +58,7 @@ where
             keys.push(key);
         }
         if keys.len() != self.signals.len() {
-            let kept: std::collections::BTreeSet<&K> = kplay_core::sort::to_set(keys.iter());
+            let kept: kplay_core::vec_map::VecSet<&K> = kplay_core::sort::to_set(keys.iter());
             self.signals.retain(|key, _| kept.contains(key));
         }
         keys

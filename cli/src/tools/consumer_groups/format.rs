@@ -4,7 +4,7 @@
 //! and `deleteGroups`. Java's `%-Ns` pads to N characters, so lines keep trailing blanks as
 //! Kafka prints them.
 
-use std::collections::BTreeMap;
+use kplay_core::vec_map::VecMap;
 
 use kplay_core::TopicPartition;
 
@@ -179,7 +179,7 @@ fn assignment_text(assignment: &[TopicPartition]) -> String {
     if assignment.is_empty() {
         return MISSING.to_string();
     }
-    let mut by_topic: BTreeMap<&str, Vec<i32>> = BTreeMap::new();
+    let mut by_topic: VecMap<&str, Vec<i32>> = VecMap::new();
     for partition in assignment {
         by_topic
             .entry(&partition.topic)
@@ -345,7 +345,7 @@ pub fn state_table(description: &GroupDescription, verbose: bool) -> String {
 }
 
 /// `GroupOffsetsResetter.printOffsetsToReset` (rows sorted by topic and partition).
-pub fn reset_table(plan: &BTreeMap<String, BTreeMap<TopicPartition, i64>>) -> String {
+pub fn reset_table(plan: &VecMap<String, VecMap<TopicPartition, i64>>) -> String {
     let group_width = plan.keys().map(String::len).fold(15, usize::max);
     let topic_width = plan
         .values()
@@ -485,7 +485,7 @@ mod tests {
 
     #[test]
     fn a_reset_plan_prints_one_row_per_partition() {
-        let plan: BTreeMap<String, BTreeMap<TopicPartition, i64>> = [(
+        let plan: VecMap<String, VecMap<TopicPartition, i64>> = [(
             "g".to_string(),
             [(TopicPartition::new("orders", 0), 0)]
                 .into_iter()

@@ -22,7 +22,7 @@ pub mod data;
 pub mod format;
 pub mod reset;
 
-use std::collections::BTreeMap;
+use kplay_core::vec_map::VecMap;
 
 use kplay_core::{Command, ErrorCode, KafkaError, ResetSpec, TopicPartition};
 
@@ -494,7 +494,7 @@ fn description(shell: &Shell, group: &str) -> GroupDescription {
 }
 
 /// `ListOffsets` latest (the high watermark) of every partition with a leader.
-fn log_ends(shell: &Shell) -> BTreeMap<TopicPartition, i64> {
+fn log_ends(shell: &Shell) -> VecMap<TopicPartition, i64> {
     kplay_core::sort::to_map(
         shell
             .cluster
@@ -604,12 +604,12 @@ fn reset_offsets(
     if !explicit {
         output.eprintln("WARN: No action will be performed as the --execute option is missing.In a future major release, the default behavior of this command will be to prompt the user before executing the reset rather than doing a dry run. You should add the --dry-run option explicitly if you are scripting this command and want to keep the current default behavior without prompting.");
     }
-    let mut plans: BTreeMap<String, BTreeMap<TopicPartition, i64>> = BTreeMap::new();
+    let mut plans: VecMap<String, VecMap<TopicPartition, i64>> = VecMap::new();
     for group in group_ids(shell, groups) {
         let state = description(shell, &group).state;
         if !matches!(state.as_str(), "Empty" | "Dead") {
             format::error(&mut output, &format!("Assignments can only be reset if the group '{group}' is inactive, but the current state is {state}."));
-            plans.insert(group, BTreeMap::new());
+            plans.insert(group, VecMap::new());
             continue;
         }
         match reset_group(shell, &group, topics, spec, execute, &mut output) {
@@ -659,7 +659,7 @@ fn reset_group(
     spec: &ResetSpec,
     execute: bool,
     output: &mut Output,
-) -> Result<BTreeMap<TopicPartition, i64>, Failure> {
+) -> Result<VecMap<TopicPartition, i64>, Failure> {
     let partitions = partitions_to_reset(shell, topics)?;
     let plan: Vec<(TopicPartition, i64)> = shell
         .cluster

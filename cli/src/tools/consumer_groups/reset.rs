@@ -6,7 +6,7 @@
 //! - `getLogTimestampOffsets`: `--to-datetime` and `--by-duration` found no record at or after
 //!   the time, so the plan fell back to the latest offset, noted on standard output.
 
-use std::collections::BTreeMap;
+use kplay_core::vec_map::VecMap;
 
 use kplay_core::{ResetSpec, TopicPartition};
 
@@ -24,8 +24,8 @@ pub struct Messages {
 pub fn messages(
     spec: &ResetSpec,
     plan: &[(TopicPartition, i64)],
-    committed: &BTreeMap<TopicPartition, i64>,
-    latest: &BTreeMap<TopicPartition, i64>,
+    committed: &VecMap<TopicPartition, i64>,
+    latest: &VecMap<TopicPartition, i64>,
 ) -> Messages {
     let mut messages = Messages::default();
     for (partition, planned) in plan {
@@ -76,14 +76,14 @@ mod tests {
         TopicPartition::new("t", 0)
     }
 
-    fn latest() -> BTreeMap<TopicPartition, i64> {
+    fn latest() -> VecMap<TopicPartition, i64> {
         [(tp(), 6)].into_iter().collect()
     }
 
     #[test]
     fn a_clamped_offset_is_warned_about_in_either_direction() {
         let plan = [(tp(), 6)];
-        let messages = messages(&ResetSpec::ToOffset(10), &plan, &BTreeMap::new(), &latest());
+        let messages = messages(&ResetSpec::ToOffset(10), &plan, &VecMap::new(), &latest());
         assert_eq!(
             messages.warnings,
             ["New offset (10) is higher than latest offset for topic partition t-0. Value will be set to 6."]
@@ -105,7 +105,7 @@ mod tests {
         let messages = messages(
             &ResetSpec::ByDuration(50),
             &[(tp(), 6)],
-            &BTreeMap::new(),
+            &VecMap::new(),
             &latest(),
         );
         assert_eq!(
@@ -115,7 +115,7 @@ mod tests {
         let messages = super::messages(
             &ResetSpec::ToDatetime(0),
             &[(tp(), 2)],
-            &BTreeMap::new(),
+            &VecMap::new(),
             &latest(),
         );
         assert!(messages.notices.is_empty());
@@ -123,7 +123,7 @@ mod tests {
         let messages = super::messages(
             &ResetSpec::ToLatest,
             &[(tp(), 6)],
-            &BTreeMap::new(),
+            &VecMap::new(),
             &latest(),
         );
         assert!(messages.notices.is_empty());

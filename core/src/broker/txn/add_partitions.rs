@@ -11,7 +11,7 @@
 //! request naming a partition that does not exist adds nothing: that partition gets
 //! `UNKNOWN_TOPIC_OR_PARTITION` and the others `OPERATION_NOT_ATTEMPTED`.
 
-use std::collections::BTreeSet;
+use crate::vec_map::VecSet;
 
 use crate::cluster::context::Ctx;
 use crate::config::value::java_string_hash;
@@ -109,7 +109,7 @@ impl Broker {
             );
         }
         let partition = self.transaction_partition_for(transactional_id);
-        let wanted: BTreeSet<TopicPartition> = crate::sort::to_set(partitions.iter().cloned());
+        let wanted: VecSet<TopicPartition> = crate::sort::to_set(partitions.iter().cloned());
         let now_ms = ctx.clock_ms;
         let prepared = match self
             .transactions

@@ -13,7 +13,7 @@
 //! markers of several transactions per leader), and retries wait
 //! [`MARKER_RETRY_BACKOFF_MS`].
 
-use std::collections::BTreeMap;
+use crate::vec_map::VecMap;
 
 use crate::cluster::context::Ctx;
 use crate::error::{ErrorCode, KafkaError};
@@ -66,7 +66,7 @@ impl Broker {
 
     /// `addTxnMarkersToBrokerQueue`: sends the marker to the leader of each of its partitions.
     fn send_markers(&mut self, entry: MarkerEntry, ctx: &mut Ctx) {
-        let mut by_leader: BTreeMap<BrokerId, Vec<TopicPartition>> = BTreeMap::new();
+        let mut by_leader: VecMap<BrokerId, Vec<TopicPartition>> = VecMap::new();
         let mut without_leader = Vec::new();
         let mut deleted = Vec::new();
         for partition in &entry.marker.partitions {
@@ -193,7 +193,7 @@ impl Broker {
         else {
             return;
         };
-        let by_producer: BTreeMap<ProducerId, Vec<(TopicPartition, Option<KafkaError>)>> =
+        let by_producer: VecMap<ProducerId, Vec<(TopicPartition, Option<KafkaError>)>> =
             crate::sort::to_map(results);
         for entry in request.entries {
             if !self.markers_still_wanted(&entry) {

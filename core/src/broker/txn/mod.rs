@@ -19,7 +19,7 @@ pub mod markers;
 pub mod state_log;
 pub mod write_markers;
 
-use std::collections::BTreeMap;
+use crate::vec_map::VecMap;
 
 use crate::cluster::context::Ctx;
 use crate::cluster::event::EventKind;
@@ -60,7 +60,7 @@ pub struct TransactionBroker {
     /// The transaction coordinator.
     pub coordinator: TransactionCoordinator,
     /// WriteTxnMarkers requests whose appends wait for the ISR, by write id.
-    pub marker_writes: BTreeMap<u64, MarkerWrite>,
+    pub marker_writes: VecMap<u64, MarkerWrite>,
     next_write_id: u64,
 }
 

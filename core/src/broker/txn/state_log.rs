@@ -5,7 +5,7 @@
 //! stops leading forgets them (`removeTransactionsForTxnTopicPartition`). Loading completes
 //! transactions found in PrepareCommit or PrepareAbort by writing their markers again.
 
-use std::collections::BTreeMap;
+use crate::vec_map::VecMap;
 use std::sync::Arc;
 
 use crate::cluster::context::Ctx;
@@ -249,8 +249,8 @@ impl Broker {
     fn read_transaction_log(
         &self,
         partition: &TopicPartition,
-    ) -> BTreeMap<String, TransactionMetadata> {
-        let mut loaded = BTreeMap::new();
+    ) -> VecMap<String, TransactionMetadata> {
+        let mut loaded = VecMap::new();
         let Some(replica) = self.replicas.get(partition) else {
             return loaded;
         };

@@ -9,7 +9,7 @@
 //! coordinator commit or drop the offsets of the transaction
 //! ([`Broker::complete_transactional_offsets`]).
 
-use std::collections::BTreeMap;
+use crate::vec_map::VecMap;
 
 use crate::cluster::context::Ctx;
 use crate::cluster::event::EventKind;
@@ -138,8 +138,8 @@ impl Broker {
         statuses: &[ProducePartitionStatus],
         ctx: &mut Ctx,
     ) {
-        let mut results: BTreeMap<ProducerId, Vec<(TopicPartition, Option<KafkaError>)>> =
-            BTreeMap::new();
+        let mut results: VecMap<ProducerId, Vec<(TopicPartition, Option<KafkaError>)>> =
+            VecMap::new();
         for ((producer_id, partition, commit), status) in write.entries.iter().zip(statuses) {
             let error = status.result.as_ref().err().cloned();
             if error.is_none() && partition.topic == CONSUMER_OFFSETS_TOPIC {

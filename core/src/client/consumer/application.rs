@@ -9,7 +9,7 @@
 //! `auto.commit.interval.ms`. An application that does not poll for `max.poll.interval.ms` is
 //! taken out of the group.
 
-use std::collections::BTreeMap;
+use crate::vec_map::VecMap;
 use std::sync::Arc;
 
 use crate::cluster::context::Ctx;
@@ -26,7 +26,7 @@ pub struct Processing {
     /// Until when it processes the last poll's records, if it is processing.
     pub until_ms: Option<i64>,
     /// The positions to commit once processing is done (commit-after-processing).
-    pub commit_after: Option<BTreeMap<TopicPartition, Offset>>,
+    pub commit_after: Option<VecMap<TopicPartition, Offset>>,
     /// When `poll()` was last called.
     pub last_poll_ms: i64,
     /// Whether the application loop has a poll scheduled.

@@ -7,7 +7,7 @@
 //! since another member may own the partition now. With `enable.auto.commit` the consumer commits
 //! the positions of earlier polls every `auto.commit.interval.ms`, from inside `poll()`.
 
-use std::collections::BTreeMap;
+use crate::vec_map::VecMap;
 
 use crate::cluster::context::Ctx;
 use crate::cluster::event::EventKind;
@@ -22,7 +22,7 @@ use super::Consumer;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CommitInFlight {
     /// The offsets.
-    pub offsets: BTreeMap<TopicPartition, Offset>,
+    pub offsets: VecMap<TopicPartition, Offset>,
     /// `commitSync` (retried until it succeeds or fails for good) or `commitAsync`.
     pub sync: bool,
 }
@@ -31,24 +31,24 @@ pub struct CommitInFlight {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct CommitState {
     /// Per partition, the position after the last record handed to the application.
-    pub consumed: BTreeMap<TopicPartition, Offset>,
+    pub consumed: VecMap<TopicPartition, Offset>,
     /// The offsets the coordinator acknowledged.
-    pub committed: BTreeMap<TopicPartition, Offset>,
+    pub committed: VecMap<TopicPartition, Offset>,
     /// When auto-commit last ran.
     pub last_auto_commit_ms: i64,
     /// Commits awaiting an answer.
-    pub in_flight: BTreeMap<u64, CommitInFlight>,
+    pub in_flight: VecMap<u64, CommitInFlight>,
     /// Commits waiting for the coordinator to be found.
     pub pending: Vec<CommitInFlight>,
     /// OffsetFetch requests in flight, with their partitions.
-    pub fetches_in_flight: BTreeMap<u64, Vec<TopicPartition>>,
+    pub fetches_in_flight: VecMap<u64, Vec<TopicPartition>>,
     /// Partitions whose committed offset is wanted once the coordinator is known.
     pub fetch_pending: Vec<TopicPartition>,
 }
 
 impl Consumer {
     /// `commitSync`/`commitAsync` of `offsets`.
-    pub fn commit(&mut self, offsets: BTreeMap<TopicPartition, Offset>, sync: bool, ctx: &mut Ctx) {
+    pub fn commit(&mut self, offsets: VecMap<TopicPartition, Offset>, sync: bool, ctx: &mut Ctx) {
         if offsets.is_empty() || !self.is_up() {
             return;
         }
@@ -112,7 +112,7 @@ impl Consumer {
             return;
         }
         self.commits.last_auto_commit_ms = ctx.now_ms;
-        let offsets: BTreeMap<TopicPartition, Offset> = crate::sort::to_map(
+        let offsets: VecMap<TopicPartition, Offset> = crate::sort::to_map(
             self.commits
                 .consumed
                 .iter()

@@ -9,7 +9,7 @@
 //! stable offset, and the consumer drops records of aborted transactions and the transaction
 //! markers.
 
-use std::collections::BTreeMap;
+use crate::vec_map::VecMap;
 
 use crate::cluster::context::Ctx;
 use crate::cluster::event::EventKind;
@@ -85,7 +85,7 @@ impl Consumer {
         spec: OffsetSpec,
         ctx: &mut Ctx,
     ) {
-        let mut by_leader: BTreeMap<BrokerId, Vec<TopicPartition>> = BTreeMap::new();
+        let mut by_leader: VecMap<BrokerId, Vec<TopicPartition>> = VecMap::new();
         for partition in partitions {
             match self.metadata.leader(&partition) {
                 Some(leader) => by_leader.entry(leader).or_default().push(partition),
@@ -163,7 +163,7 @@ impl Consumer {
             return;
         }
         let busy: Vec<BrokerId> = self.fetches_in_flight.values().copied().collect();
-        let mut by_leader: BTreeMap<BrokerId, Vec<FetchPartition>> = BTreeMap::new();
+        let mut by_leader: VecMap<BrokerId, Vec<FetchPartition>> = VecMap::new();
         let mut missing_leader = false;
         for (partition, assigned) in &self.assigned {
             let Some(position) = assigned.position else {

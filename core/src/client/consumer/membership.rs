@@ -15,7 +15,7 @@
 //! handed over (KIP-429). A static member (`group.instance.id`) does not send LeaveGroup when it
 //! stops; the coordinator keeps its partitions until its session times out.
 
-use std::collections::BTreeMap;
+use crate::vec_map::VecMap;
 
 use crate::cluster::context::Ctx;
 use crate::cluster::event::EventKind;
@@ -73,7 +73,7 @@ pub struct Membership {
     /// The partitions it owns.
     pub owned: Vec<TopicPartition>,
     /// As leader: partition counts of the topics it assigned, to notice new partitions.
-    pub assigned_counts: BTreeMap<String, i32>,
+    pub assigned_counts: VecMap<String, i32>,
     /// Whether it runs the group protocol (subscribe) or only commits (assign with a group.id).
     pub joins: bool,
 }
@@ -95,7 +95,7 @@ impl Membership {
             sync_in_flight: None,
             heartbeat_in_flight: None,
             owned: Vec::new(),
-            assigned_counts: BTreeMap::new(),
+            assigned_counts: VecMap::new(),
             joins: true,
         }
     }
@@ -377,7 +377,7 @@ impl Consumer {
 
     /// As leader: runs the chosen assignor over every member's subscription.
     fn perform_assignment(&mut self, ok: &JoinGroupOk) -> Vec<(String, Vec<TopicPartition>)> {
-        let mut counts: BTreeMap<String, i32> = BTreeMap::new();
+        let mut counts: VecMap<String, i32> = VecMap::new();
         for member in &ok.members {
             for topic in &member.subscription.topics {
                 if let Some(count) = self.metadata.partition_count(topic) {
@@ -480,7 +480,7 @@ impl Consumer {
             return;
         }
         if commit && self.rules.enable_auto_commit {
-            let positions: BTreeMap<TopicPartition, crate::ids::Offset> = crate::sort::to_map(
+            let positions: VecMap<TopicPartition, crate::ids::Offset> = crate::sort::to_map(
                 self.commits
                     .consumed
                     .iter()

@@ -15,7 +15,8 @@ pub mod commits;
 pub mod fetcher;
 pub mod membership;
 
-use std::collections::{BTreeMap, VecDeque};
+use crate::vec_map::VecMap;
+use std::collections::VecDeque;
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
@@ -222,11 +223,11 @@ pub struct Consumer {
     /// Its view of the cluster.
     pub metadata: ClientMetadata,
     /// Its partitions and positions.
-    pub assigned: BTreeMap<TopicPartition, Assigned>,
+    pub assigned: VecMap<TopicPartition, Assigned>,
     /// Fetch requests in flight, by request id, with the broker asked.
-    pub fetches_in_flight: BTreeMap<u64, BrokerId>,
+    pub fetches_in_flight: VecMap<u64, BrokerId>,
     /// ListOffsets requests in flight, by request id.
-    pub list_offsets_in_flight: BTreeMap<u64, Vec<TopicPartition>>,
+    pub list_offsets_in_flight: VecMap<u64, Vec<TopicPartition>>,
     /// When its requests give up.
     pub deadlines: Deadlines,
     /// Its group membership, when it subscribes with a `group.id`.
@@ -335,9 +336,9 @@ impl Consumer {
             subscription,
             status: ConsumerStatus::Running,
             metadata,
-            assigned: BTreeMap::new(),
-            fetches_in_flight: BTreeMap::new(),
-            list_offsets_in_flight: BTreeMap::new(),
+            assigned: VecMap::new(),
+            fetches_in_flight: VecMap::new(),
+            list_offsets_in_flight: VecMap::new(),
             deadlines: Deadlines::default(),
             membership,
             commits: CommitState::default(),

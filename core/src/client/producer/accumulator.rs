@@ -5,7 +5,8 @@
 //! it opens a new batch (larger than `batch.size` if the record alone is). Each batch holds its
 //! buffer's memory from when it opens until it is acknowledged or fails for good.
 
-use std::collections::{BTreeMap, VecDeque};
+use crate::vec_map::VecMap;
+use std::collections::VecDeque;
 use std::sync::Arc;
 
 use crate::ids::TopicPartition;
@@ -148,7 +149,7 @@ pub struct Accumulator {
     /// Per topic, then per partition (so in `TopicPartition` order): one lookup by name finds
     /// a topic's queues, and a record's partition is then found by its index, not by
     /// comparing names again.
-    pub queues: BTreeMap<String, TopicQueues>,
+    pub queues: VecMap<String, TopicQueues>,
     /// Buffer memory held by batches not yet completed (queued or in flight).
     pub buffered_bytes: i64,
     next_batch_id: u64,
@@ -344,7 +345,7 @@ impl Accumulator {
 /// Every queue of `queues` (an [`Accumulator`]'s) holding a batch, with its topic and
 /// partition, in `TopicPartition` order.
 pub fn queued_mut(
-    queues: &mut BTreeMap<String, TopicQueues>,
+    queues: &mut VecMap<String, TopicQueues>,
 ) -> impl Iterator<Item = (&str, i32, &mut VecDeque<ProducerBatch>)> {
     queues.iter_mut().flat_map(|(topic, partitions)| {
         partitions

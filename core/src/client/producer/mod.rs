@@ -16,7 +16,8 @@ pub mod sender;
 pub mod transactions;
 pub mod workload;
 
-use std::collections::{BTreeMap, VecDeque};
+use crate::vec_map::VecMap;
+use std::collections::VecDeque;
 
 use serde::{Deserialize, Serialize};
 
@@ -176,7 +177,7 @@ pub struct Producer {
     /// Batches waiting to be sent.
     pub accumulator: Accumulator,
     /// Requests awaiting an answer, by request id.
-    pub in_flight: BTreeMap<u64, InFlight>,
+    pub in_flight: VecMap<u64, InFlight>,
     /// When its requests give up.
     pub deadlines: Deadlines,
     /// Sends blocked on metadata or memory.
@@ -186,7 +187,7 @@ pub struct Producer {
     /// The InitProducerId request in flight.
     pub init_producer_id_in_flight: Option<u64>,
     /// Next sequence number per partition.
-    pub next_sequence: BTreeMap<TopicPartition, i32>,
+    pub next_sequence: VecMap<TopicPartition, i32>,
     /// Whether a flush is waiting for every batch to complete.
     pub flushing: bool,
     /// The steady flow of records, if one runs.
@@ -234,12 +235,12 @@ impl Producer {
             ),
             router: Router::default(),
             accumulator: Accumulator::default(),
-            in_flight: BTreeMap::new(),
+            in_flight: VecMap::new(),
             deadlines: Deadlines::default(),
             blocked: VecDeque::new(),
             producer_id: None,
             init_producer_id_in_flight: None,
-            next_sequence: BTreeMap::new(),
+            next_sequence: VecMap::new(),
             flushing: false,
             workload: None,
             wakeup_at_ms: None,

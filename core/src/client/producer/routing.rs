@@ -4,7 +4,7 @@
 //! a null-key record goes where the configured partitioner says. The [`Routing`] says which of
 //! these happened, with the intermediate numbers a lesson shows.
 
-use std::collections::BTreeMap;
+use crate::vec_map::VecMap;
 
 use serde::{Deserialize, Serialize};
 
@@ -69,7 +69,7 @@ struct TopicPartitionerState {
 /// The producer's partitioner state, per topic.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Router {
-    topics: BTreeMap<String, TopicPartitionerState>,
+    topics: VecMap<String, TopicPartitionerState>,
 }
 
 impl Router {

@@ -14,7 +14,7 @@
 //! the producer asks for a new producer id (where Kafka bumps the epoch, KIP-360) and
 //! restarts its sequences.
 
-use std::collections::BTreeMap;
+use crate::vec_map::VecMap;
 use std::sync::Arc;
 
 use crate::client::backoff_ms;
@@ -53,7 +53,7 @@ impl Producer {
             return;
         }
         self.expire_batches(ctx);
-        let mut requests: BTreeMap<BrokerId, Vec<ProducerBatch>> = BTreeMap::new();
+        let mut requests: VecMap<BrokerId, Vec<ProducerBatch>> = VecMap::new();
         let mut next_wakeup: Option<i64> = None;
         let mut needs_metadata = false;
         // The queues are taken out while the sender walks them (nothing below touches them
@@ -211,7 +211,7 @@ impl Producer {
         let Some(in_flight) = self.in_flight.remove(&response.request_id) else {
             return;
         };
-        let mut results: BTreeMap<TopicPartition, Result<Offset, KafkaError>> = crate::sort::to_map(
+        let mut results: VecMap<TopicPartition, Result<Offset, KafkaError>> = crate::sort::to_map(
             response
                 .partitions
                 .into_iter()

@@ -15,7 +15,7 @@
 //! Kafka keeps `maxGeneration` in the assignor instance and never lowers it; here it is the
 //! highest generation among this call's members, which is the same while generations only grow.
 
-use std::collections::{BTreeMap, BTreeSet};
+use crate::vec_map::{VecMap, VecSet};
 
 use super::group_input::{GroupInput, Partition};
 use super::{sticky_constrained, sticky_general};
@@ -30,7 +30,7 @@ pub(crate) struct StickyAssignment {
     pub(crate) assignment: Vec<Vec<Partition>>,
     /// `partitionsTransferringOwnership` (partition -> its new owner), which only the
     /// constrained algorithm computes; `None` after the general one (Kafka's `null`).
-    pub(crate) partitions_transferring_ownership: Option<BTreeMap<Partition, usize>>,
+    pub(crate) partitions_transferring_ownership: Option<VecMap<Partition, usize>>,
 }
 
 /// The owned partitions the assignment starts from, after settling conflicting claims.
@@ -39,7 +39,7 @@ pub(crate) struct PreviousOwnership {
     /// `consumerToOwnedPartitions`: member index -> owned, still-subscribed partitions.
     pub(crate) owned: Vec<Vec<Partition>>,
     /// `partitionsWithMultiplePreviousOwners`: claimed by two members of the same generation.
-    pub(crate) partitions_with_multiple_previous_owners: BTreeSet<Partition>,
+    pub(crate) partitions_with_multiple_previous_owners: VecSet<Partition>,
     /// The highest generation any member reports.
     pub(crate) max_generation: i32,
 }
@@ -85,10 +85,10 @@ pub(crate) fn all_subscriptions_equal(group: &GroupInput) -> bool {
 pub(crate) fn previous_ownership(group: &GroupInput) -> PreviousOwnership {
     let mut ownership = PreviousOwnership {
         owned: vec![Vec::new(); group.members.len()],
-        partitions_with_multiple_previous_owners: BTreeSet::new(),
+        partitions_with_multiple_previous_owners: VecSet::new(),
         max_generation: DEFAULT_GENERATION,
     };
-    let mut previous_owner: BTreeMap<Partition, usize> = BTreeMap::new();
+    let mut previous_owner: VecMap<Partition, usize> = VecMap::new();
     for &consumer in &group.hash_order {
         let Some(member) = group.members.get(consumer) else {
             continue;

@@ -14,7 +14,7 @@
 //! `computePartitionsTransferringOwnership` compares each member's assignment with what it
 //! reported owning.
 
-use std::collections::{BTreeMap, BTreeSet};
+use crate::vec_map::{VecMap, VecSet};
 
 use super::abstract_sticky;
 use super::group_input::{GroupInput, Partition};
@@ -23,7 +23,7 @@ use super::{GroupAssignment, MemberSubscription};
 /// `CooperativeStickyAssignor.assign`: member id -> sorted partitions, without the partitions
 /// that must first be revoked from their current owner.
 pub fn assign(
-    partitions_per_topic: &BTreeMap<String, i32>,
+    partitions_per_topic: &VecMap<String, i32>,
     members: &[MemberSubscription],
 ) -> GroupAssignment {
     let group = GroupInput::new(partitions_per_topic, members);
@@ -40,7 +40,7 @@ pub fn assign(
 /// `adjustAssignment`: removes each partition transferring ownership from its new owner.
 fn adjust_assignment(
     assignment: &mut [Vec<Partition>],
-    partitions_transferring_ownership: &BTreeMap<Partition, usize>,
+    partitions_transferring_ownership: &VecMap<Partition, usize>,
 ) {
     for (partition, new_owner) in partitions_transferring_ownership {
         if let Some(partitions) = assignment.get_mut(*new_owner) {
@@ -54,12 +54,12 @@ fn adjust_assignment(
 fn compute_partitions_transferring_ownership(
     group: &GroupInput,
     assignment: &[Vec<Partition>],
-) -> BTreeMap<Partition, usize> {
-    let mut all_added_partitions: BTreeMap<Partition, usize> = BTreeMap::new();
-    let mut all_revoked_partitions: BTreeSet<Partition> = BTreeSet::new();
+) -> VecMap<Partition, usize> {
+    let mut all_added_partitions: VecMap<Partition, usize> = VecMap::new();
+    let mut all_revoked_partitions: VecSet<Partition> = VecSet::new();
     for (consumer, assigned) in assignment.iter().enumerate() {
-        let owned: BTreeSet<Partition> = crate::sort::to_set(group.existing_owned(consumer));
-        let assigned_set: BTreeSet<Partition> = crate::sort::to_set(assigned.iter().copied());
+        let owned: VecSet<Partition> = crate::sort::to_set(group.existing_owned(consumer));
+        let assigned_set: VecSet<Partition> = crate::sort::to_set(assigned.iter().copied());
         for partition in assigned
             .iter()
             .filter(|partition| !owned.contains(partition))

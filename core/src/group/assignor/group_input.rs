@@ -8,8 +8,8 @@
 //!   member ids; [`GroupInput::hash_order`] lists them as Java iterates the leader's
 //!   `HashMap<String, Subscription>`.
 
+use crate::vec_map::{VecMap, VecSet};
 use std::cmp::Ordering;
-use std::collections::{BTreeMap, BTreeSet};
 
 use super::java_order::{compare_strings, string_hash_code, HashTableOrder};
 use super::{GroupAssignment, MemberSubscription};
@@ -39,7 +39,7 @@ pub(crate) struct Topic {
 pub(crate) struct Member<'a> {
     pub(crate) subscription: &'a MemberSubscription,
     /// Every subscribed topic name, including topics without partitions.
-    pub(crate) subscribed: BTreeSet<&'a str>,
+    pub(crate) subscribed: VecSet<&'a str>,
     /// The subscribed topics that have partitions, as ascending indexes into the topics.
     pub(crate) topics: Vec<usize>,
 }
@@ -56,7 +56,7 @@ pub(crate) struct GroupInput<'a> {
 impl<'a> GroupInput<'a> {
     /// Prepares the group; `members` is in the order the leader put them in its map.
     pub(crate) fn new(
-        partitions_per_topic: &BTreeMap<String, i32>,
+        partitions_per_topic: &VecMap<String, i32>,
         members: &'a [MemberSubscription],
     ) -> GroupInput<'a> {
         let (subscriptions, hash_order) = deduplicate_members(members);
@@ -194,7 +194,7 @@ impl<'a> GroupInput<'a> {
 
 impl<'a> Member<'a> {
     fn new(subscription: &'a MemberSubscription, topics: &[Topic]) -> Member<'a> {
-        let subscribed: BTreeSet<&str> =
+        let subscribed: VecSet<&str> =
             crate::sort::to_set(subscription.topics.iter().map(String::as_str));
         let topics = topics
             .iter()
@@ -221,7 +221,7 @@ impl<'a> Member<'a> {
 /// does), sorted by member id; and their indexes in Java `HashMap` iteration order.
 fn deduplicate_members(members: &[MemberSubscription]) -> (Vec<&MemberSubscription>, Vec<usize>) {
     let mut insertion_order: Vec<&MemberSubscription> = Vec::new();
-    let mut position_by_id: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut position_by_id: VecMap<&str, usize> = VecMap::new();
     for member in members {
         match position_by_id.get(member.member_id.as_str()) {
             Some(&position) => {
@@ -256,10 +256,10 @@ fn deduplicate_members(members: &[MemberSubscription]) -> (Vec<&MemberSubscripti
 
 /// The topics some member subscribes to that have at least one partition, in Java name order.
 fn subscribed_topics(
-    partitions_per_topic: &BTreeMap<String, i32>,
+    partitions_per_topic: &VecMap<String, i32>,
     members: &[&MemberSubscription],
 ) -> Vec<Topic> {
-    let names: BTreeSet<&str> = crate::sort::to_set(
+    let names: VecSet<&str> = crate::sort::to_set(
         members
             .iter()
             .flat_map(|member| member.topics.iter().map(String::as_str)),

@@ -52,7 +52,7 @@ mod partition_movements;
 mod sticky_constrained;
 mod sticky_general;
 
-use std::collections::BTreeMap;
+use crate::vec_map::VecMap;
 
 use crate::ids::TopicPartition;
 use crate::kinds::AssignorKind;
@@ -78,7 +78,7 @@ pub struct MemberSubscription {
 }
 
 /// A member id -> its assigned partitions, sorted; every member is present, possibly with none.
-pub type GroupAssignment = BTreeMap<String, Vec<TopicPartition>>;
+pub type GroupAssignment = VecMap<String, Vec<TopicPartition>>;
 
 /// Kafka's `assign()`: member id -> partitions (sorted), every member present (possibly empty).
 ///
@@ -86,7 +86,7 @@ pub type GroupAssignment = BTreeMap<String, Vec<TopicPartition>>;
 /// it (or with no partitions) are ignored, as Kafka does.
 pub fn assign(
     kind: AssignorKind,
-    partitions_per_topic: &BTreeMap<String, i32>,
+    partitions_per_topic: &VecMap<String, i32>,
     members: &[MemberSubscription],
 ) -> GroupAssignment {
     match kind {

@@ -6,7 +6,7 @@
 //! `A`, that one moves back instead ([`PartitionMovements::actual_partition_to_be_moved`]).
 //! Kafka takes "some partition" as the first of a `HashSet`; [`HashTableOrder`] reproduces it.
 
-use std::collections::BTreeMap;
+use crate::vec_map::VecMap;
 
 use super::group_input::{GroupInput, Partition};
 use super::java_order::{topic_partition_hash_code, HashTableOrder};
@@ -21,9 +21,9 @@ struct ConsumerPair {
 #[derive(Debug, Clone, Default)]
 pub(crate) struct PartitionMovements {
     /// `partitionMovementsByTopic`: topic -> pair -> the partitions that moved so.
-    by_topic: BTreeMap<usize, BTreeMap<ConsumerPair, HashTableOrder<Partition>>>,
+    by_topic: VecMap<usize, VecMap<ConsumerPair, HashTableOrder<Partition>>>,
     /// `partitionMovements`: partition -> its net move.
-    by_partition: BTreeMap<Partition, ConsumerPair>,
+    by_partition: VecMap<Partition, ConsumerPair>,
 }
 
 impl PartitionMovements {

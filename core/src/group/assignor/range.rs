@@ -11,14 +11,14 @@
 //! rack-aware pass (`assignWithRackMatching`) never runs without replica racks (see the
 //! [module documentation](super)).
 
-use std::collections::BTreeMap;
+use crate::vec_map::VecMap;
 
 use super::group_input::{GroupInput, Partition};
 use super::{GroupAssignment, MemberSubscription};
 
 /// `RangeAssignor.assign`: member id -> sorted partitions.
 pub fn assign(
-    partitions_per_topic: &BTreeMap<String, i32>,
+    partitions_per_topic: &VecMap<String, i32>,
     members: &[MemberSubscription],
 ) -> GroupAssignment {
     let group = GroupInput::new(partitions_per_topic, members);

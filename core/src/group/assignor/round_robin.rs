@@ -6,14 +6,14 @@
 //! subscribe to the partition's topic. With identical subscriptions the member sizes differ by
 //! at most one; with different subscriptions the result can be unbalanced.
 
-use std::collections::BTreeMap;
+use crate::vec_map::VecMap;
 
 use super::group_input::{GroupInput, Partition};
 use super::{GroupAssignment, MemberSubscription};
 
 /// `RoundRobinAssignor.assign`: member id -> sorted partitions.
 pub fn assign(
-    partitions_per_topic: &BTreeMap<String, i32>,
+    partitions_per_topic: &VecMap<String, i32>,
     members: &[MemberSubscription],
 ) -> GroupAssignment {
     let group = GroupInput::new(partitions_per_topic, members);

@@ -14,7 +14,7 @@
 //! subscription's own `generationId` field, which can differ from the user data's generation
 //! for old protocol versions; here both are the one `generation`.
 
-use std::collections::BTreeMap;
+use crate::vec_map::VecMap;
 
 use super::abstract_sticky;
 use super::group_input::GroupInput;
@@ -22,7 +22,7 @@ use super::{GroupAssignment, MemberSubscription};
 
 /// `StickyAssignor.assign`: member id -> sorted partitions.
 pub fn assign(
-    partitions_per_topic: &BTreeMap<String, i32>,
+    partitions_per_topic: &VecMap<String, i32>,
     members: &[MemberSubscription],
 ) -> GroupAssignment {
     let group = GroupInput::new(partitions_per_topic, members);

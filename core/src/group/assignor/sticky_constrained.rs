@@ -12,7 +12,8 @@
 //! A partition revoked from one member (or claimed by several) and assigned to another is
 //! recorded in `partitionsTransferringOwnership` for the cooperative assignor.
 
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use crate::vec_map::{VecMap, VecSet};
+use std::collections::VecDeque;
 
 use super::abstract_sticky::PreviousOwnership;
 use super::group_input::{GroupInput, Partition};
@@ -21,9 +22,9 @@ use super::group_input::{GroupInput, Partition};
 pub(crate) fn build(
     group: &GroupInput,
     ownership: &PreviousOwnership,
-) -> (Vec<Vec<Partition>>, BTreeMap<Partition, usize>) {
+) -> (Vec<Vec<Partition>>, VecMap<Partition, usize>) {
     if group.members.is_empty() {
-        return (Vec::new(), BTreeMap::new());
+        return (Vec::new(), VecMap::new());
     }
     let mut builder = ConstrainedAssignmentBuilder::new(group, ownership);
     builder.assign_owned_partitions();
@@ -50,10 +51,10 @@ struct ConstrainedAssignmentBuilder<'g> {
     current_num_members_with_over_min_quota_partitions: usize,
     unfilled_members_with_under_min_quota_partitions: Vec<usize>,
     unfilled_members_with_exactly_min_quota_partitions: VecDeque<usize>,
-    all_revoked_partitions: BTreeSet<Partition>,
-    assigned_partitions: BTreeSet<Partition>,
+    all_revoked_partitions: VecSet<Partition>,
+    assigned_partitions: VecSet<Partition>,
     assignment: Vec<Vec<Partition>>,
-    partitions_transferring_ownership: BTreeMap<Partition, usize>,
+    partitions_transferring_ownership: VecMap<Partition, usize>,
 }
 
 impl<'g> ConstrainedAssignmentBuilder<'g> {
@@ -72,10 +73,10 @@ impl<'g> ConstrainedAssignmentBuilder<'g> {
             current_num_members_with_over_min_quota_partitions: 0,
             unfilled_members_with_under_min_quota_partitions: Vec::new(),
             unfilled_members_with_exactly_min_quota_partitions: VecDeque::new(),
-            all_revoked_partitions: BTreeSet::new(),
-            assigned_partitions: BTreeSet::new(),
+            all_revoked_partitions: VecSet::new(),
+            assigned_partitions: VecSet::new(),
             assignment: vec![Vec::new(); group.members.len()],
-            partitions_transferring_ownership: BTreeMap::new(),
+            partitions_transferring_ownership: VecMap::new(),
         }
     }
 

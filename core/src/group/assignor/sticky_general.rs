@@ -13,7 +13,7 @@
 //! Members are ranked by (number of partitions, member id), Kafka's `SubscriptionComparator`
 //! over the `TreeSet` `sortedCurrentSubscriptions`.
 
-use std::collections::{BTreeMap, BTreeSet};
+use crate::vec_map::{VecMap, VecSet};
 
 use super::abstract_sticky::{PreviousOwnership, DEFAULT_GENERATION};
 use super::group_input::{GroupInput, Partition};
@@ -53,11 +53,11 @@ struct GeneralAssignmentBuilder<'g> {
     /// `topic2AllPotentialConsumers`: topic index -> subscribed members.
     topic_to_all_potential_consumers: Vec<Vec<usize>>,
     /// `currentPartitionConsumer`: partition -> its member.
-    current_partition_consumer: BTreeMap<Partition, usize>,
+    current_partition_consumer: VecMap<Partition, usize>,
     /// Topics with the fewest potential members first, then by name; partitions ascending.
     sorted_all_partitions: Vec<Partition>,
     /// `sortedCurrentSubscriptions`: (partition count, member index), ascending.
-    sorted_current_subscriptions: BTreeSet<(usize, usize)>,
+    sorted_current_subscriptions: VecSet<(usize, usize)>,
     revocation_required: bool,
     partition_movements: PartitionMovements,
 }
@@ -104,7 +104,7 @@ impl<'g> GeneralAssignmentBuilder<'g> {
             topic_to_all_potential_consumers,
             current_partition_consumer,
             sorted_all_partitions,
-            sorted_current_subscriptions: BTreeSet::new(),
+            sorted_current_subscriptions: VecSet::new(),
             revocation_required: false,
             partition_movements: PartitionMovements::default(),
         }
@@ -127,8 +127,8 @@ impl<'g> GeneralAssignmentBuilder<'g> {
 
     /// `prepopulateCurrentAssignments`: who owned each partition in an older generation than
     /// the newest (the newest such generation wins; among equals, the first in `HashMap` order).
-    fn previous_assignment(&self) -> BTreeMap<Partition, ConsumerGenerationPair> {
-        let mut previous: BTreeMap<Partition, ConsumerGenerationPair> = BTreeMap::new();
+    fn previous_assignment(&self) -> VecMap<Partition, ConsumerGenerationPair> {
+        let mut previous: VecMap<Partition, ConsumerGenerationPair> = VecMap::new();
         for &consumer in &self.group.hash_order {
             let Some(member) = self.group.members.get(consumer) else {
                 continue;
@@ -158,8 +158,8 @@ impl<'g> GeneralAssignmentBuilder<'g> {
 
     /// `assignOwnedPartitions`: drops owned partitions whose member no longer subscribes to the
     /// topic and returns the ones kept.
-    fn assign_owned_partitions(&mut self) -> BTreeSet<Partition> {
-        let mut assigned = BTreeSet::new();
+    fn assign_owned_partitions(&mut self) -> VecSet<Partition> {
+        let mut assigned = VecSet::new();
         for (member, owned) in self.current_assignment.iter_mut().enumerate() {
             owned.retain(|partition| {
                 let subscribed = self.group.subscribes(member, partition.topic);
@@ -177,7 +177,7 @@ impl<'g> GeneralAssignmentBuilder<'g> {
     /// `balance`.
     fn balance(
         &mut self,
-        previous_assignment: &BTreeMap<Partition, ConsumerGenerationPair>,
+        previous_assignment: &VecMap<Partition, ConsumerGenerationPair>,
         mut unassigned: Vec<Partition>,
     ) {
         let initializing = self
@@ -186,7 +186,7 @@ impl<'g> GeneralAssignmentBuilder<'g> {
             .is_none_or(|(size, _)| *size == 0);
         self.maybe_assign(&unassigned);
 
-        let fixed_topics: BTreeSet<usize> = crate::sort::to_set(
+        let fixed_topics: VecSet<usize> = crate::sort::to_set(
             (0..self.group.topics.len())
                 .filter(|topic| !self.can_topic_participate_in_reassignment(*topic)),
         );
@@ -276,7 +276,7 @@ impl<'g> GeneralAssignmentBuilder<'g> {
     fn perform_reassignments(
         &mut self,
         reassignable_partitions: &[Partition],
-        previous_assignment: &BTreeMap<Partition, ConsumerGenerationPair>,
+        previous_assignment: &VecMap<Partition, ConsumerGenerationPair>,
     ) -> bool {
         let mut reassignment_performed = false;
         // Kafka repeats until a sweep moves nothing; the cap only guards against a sweep
@@ -328,7 +328,7 @@ impl<'g> GeneralAssignmentBuilder<'g> {
         &self,
         partition: Partition,
         consumer: usize,
-        previous_assignment: &BTreeMap<Partition, ConsumerGenerationPair>,
+        previous_assignment: &VecMap<Partition, ConsumerGenerationPair>,
     ) -> Option<usize> {
         let previous = previous_assignment.get(&partition)?.consumer;
         let eligible = !self.is_fixed(previous) && self.group.subscribes(previous, partition.topic);

@@ -7,7 +7,7 @@
 //! vote all follow its iteration order, which this module reproduces (see
 //! `group::assignor::java_order`).
 
-use std::collections::{BTreeMap, BTreeSet};
+use crate::vec_map::{VecMap, VecSet};
 
 use crate::error::ErrorCode;
 use crate::group::assignor::java_order::{string_hash_code, HashTableOrder};
@@ -38,18 +38,18 @@ pub struct ClassicGroup {
     /// The leader's member id.
     pub leader: Option<String>,
     /// The members by id.
-    pub members: BTreeMap<String, ClassicGroupMember>,
+    pub members: VecMap<String, ClassicGroupMember>,
     /// `group.instance.id` -> member id.
-    pub static_members: BTreeMap<String, String>,
+    pub static_members: VecMap<String, String>,
     /// Members given an id (MEMBER_ID_REQUIRED) that have not joined with it yet, with their
     /// session expiry timer.
-    pub pending_join: BTreeMap<String, u64>,
+    pub pending_join: VecMap<String, u64>,
     /// Members expected to send SyncGroup in this generation.
-    pub pending_sync: BTreeSet<String>,
+    pub pending_sync: VecSet<String>,
     /// Whether a member joined during the initial rebalance delay (which then extends).
     pub new_member_added: bool,
     /// The topics the members subscribe to, when known.
-    pub subscribed_topics: Option<BTreeSet<String>>,
+    pub subscribed_topics: Option<VecSet<String>>,
     /// The current join phase timer (rebalance timeout or initial delay).
     pub join_timer: Option<u64>,
     /// The current pending sync timer.
@@ -70,10 +70,10 @@ impl ClassicGroup {
             protocol: None,
             generation: 0,
             leader: None,
-            members: BTreeMap::new(),
-            static_members: BTreeMap::new(),
-            pending_join: BTreeMap::new(),
-            pending_sync: BTreeSet::new(),
+            members: VecMap::new(),
+            static_members: VecMap::new(),
+            pending_join: VecMap::new(),
+            pending_sync: VecSet::new(),
             new_member_added: false,
             subscribed_topics: None,
             join_timer: None,
@@ -261,7 +261,7 @@ impl ClassicGroup {
     /// going to the protocol Kafka's `HashMap` of votes iterates first.
     pub fn select_protocol(&self) -> Option<AssignorKind> {
         let candidates = self.candidate_protocols();
-        let mut votes: BTreeMap<AssignorKind, i32> = BTreeMap::new();
+        let mut votes: VecMap<AssignorKind, i32> = VecMap::new();
         let mut vote_order = HashTableOrder::new();
         for id in self.member_ids() {
             let Some(vote) = self.members.get(&id).and_then(|m| m.vote(&candidates)) else {
@@ -282,13 +282,13 @@ impl ClassicGroup {
 
     /// `computeSubscribedTopics`: the union of the members' subscriptions for the chosen
     /// protocol; empty for a consumer group without members; unknown without a protocol type.
-    pub fn compute_subscribed_topics(&self) -> Option<BTreeSet<String>> {
+    pub fn compute_subscribed_topics(&self) -> Option<VecSet<String>> {
         self.protocol_type.as_ref()?;
         if self.members.is_empty() {
-            return Some(BTreeSet::new());
+            return Some(VecSet::new());
         }
         let protocol = self.protocol?;
-        let mut topics = BTreeSet::new();
+        let mut topics = VecSet::new();
         for member in self.members.values() {
             topics.extend(member.subscription(protocol)?.topics.iter().cloned());
         }

@@ -56,7 +56,7 @@ pub mod writes;
 #[cfg(test)]
 mod state_machine_tests;
 
-use std::collections::BTreeMap;
+use crate::vec_map::VecMap;
 
 use crate::cluster::context::Ctx;
 use crate::cluster::settings::BrokerSettings;
@@ -103,7 +103,7 @@ pub struct CoordinatorEnv<'a> {
 #[derive(Debug, Clone, Default)]
 pub struct GroupCoordinator {
     /// One shard per offsets partition this broker leads, by partition index.
-    pub shards: BTreeMap<i32, GroupShard>,
+    pub shards: VecMap<i32, GroupShard>,
     /// Pending writes, queued appends, timer ids.
     pub runtime: CoordinatorRuntime,
 }

@@ -3,7 +3,7 @@
 //! inside a still open transaction (TxnOffsetCommit), which only become the group's committed
 //! offsets when the transaction's COMMIT marker is written (KIP-98, KIP-447).
 
-use std::collections::{BTreeMap, BTreeSet};
+use crate::vec_map::{VecMap, VecSet};
 
 use crate::ids::{Offset, ProducerId, TopicPartition};
 
@@ -49,14 +49,14 @@ impl CommittedOffset {
 }
 
 /// Offsets by group, then partition.
-pub type GroupOffsets = BTreeMap<String, BTreeMap<TopicPartition, CommittedOffset>>;
+pub type GroupOffsets = VecMap<String, VecMap<TopicPartition, CommittedOffset>>;
 
 /// The offsets of one shard.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct OffsetStore {
     committed: GroupOffsets,
-    pending: BTreeMap<ProducerId, GroupOffsets>,
-    open_transactions: BTreeMap<String, BTreeSet<ProducerId>>,
+    pending: VecMap<ProducerId, GroupOffsets>,
+    open_transactions: VecMap<String, VecSet<ProducerId>>,
 }
 
 impl OffsetStore {
@@ -66,7 +66,7 @@ impl OffsetStore {
     }
 
     /// A group's committed offsets.
-    pub fn group(&self, group: &str) -> Option<&BTreeMap<TopicPartition, CommittedOffset>> {
+    pub fn group(&self, group: &str) -> Option<&VecMap<TopicPartition, CommittedOffset>> {
         self.committed.get(group)
     }
 
@@ -136,8 +136,8 @@ impl OffsetStore {
     }
 
     /// The partitions `group` has pending transactional offsets for.
-    pub fn pending_partitions(&self, group: &str) -> BTreeSet<TopicPartition> {
-        let mut partitions = BTreeSet::new();
+    pub fn pending_partitions(&self, group: &str) -> VecSet<TopicPartition> {
+        let mut partitions = VecSet::new();
         for producer in self.open_transactions.get(group).into_iter().flatten() {
             if let Some(offsets) = self.pending.get(producer).and_then(|g| g.get(group)) {
                 partitions.extend(offsets.keys().cloned());
@@ -185,7 +185,7 @@ impl OffsetStore {
 
     /// Every group and partition of `topic` with a committed or pending offset.
     pub fn partitions_of_topic(&self, topic: &str) -> Vec<(String, TopicPartition)> {
-        let mut found: BTreeSet<(String, TopicPartition)> = BTreeSet::new();
+        let mut found: VecSet<(String, TopicPartition)> = VecSet::new();
         let stores = std::iter::once(&self.committed).chain(self.pending.values());
         for store in stores {
             for (group, offsets) in store {
@@ -214,7 +214,7 @@ impl OffsetStore {
 
     /// How many offsets are committed, over every group.
     pub fn len(&self) -> usize {
-        self.committed.values().map(BTreeMap::len).sum()
+        self.committed.values().map(VecMap::len).sum()
     }
 
     /// Whether no offset is committed.

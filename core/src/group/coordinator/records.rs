@@ -18,7 +18,7 @@
 //! latest record of each key survives. Field values escape `%`, `,`, `=`, `;` and line breaks
 //! as `%25`, `%2C`, `%3D`, `%3B`, `%0A`, `%0D`.
 
-use std::collections::BTreeMap;
+use crate::vec_map::VecMap;
 
 use crate::ids::{Offset, TopicPartition};
 use crate::kinds::AssignorKind;
@@ -308,7 +308,7 @@ fn fields(pairs: &[(&str, String)]) -> String {
 }
 
 /// Name -> unescaped value.
-fn parse_fields(text: &str) -> BTreeMap<String, String> {
+fn parse_fields(text: &str) -> VecMap<String, String> {
     crate::sort::to_map(
         text.split(',')
             .filter_map(|pair| pair.split_once('='))

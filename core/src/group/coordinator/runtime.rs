@@ -8,7 +8,7 @@
 //! the broker reports the write replicated or failed. Write ids come from the simulation's
 //! request id counter, so they never collide with the transaction coordinator's.
 
-use std::collections::BTreeMap;
+use crate::vec_map::VecMap;
 
 use crate::broker::BrokerTimer;
 use crate::cluster::context::Ctx;
@@ -58,7 +58,7 @@ pub struct PendingWrite {
 #[derive(Debug, Clone, Default)]
 pub struct CoordinatorRuntime {
     /// Writes not yet replicated, by write id.
-    pub pending: BTreeMap<u64, PendingWrite>,
+    pub pending: VecMap<u64, PendingWrite>,
     /// Appends the broker has not carried out yet.
     pub appends: Vec<Append>,
     next_timer_id: u64,

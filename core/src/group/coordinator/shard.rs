@@ -5,7 +5,7 @@
 //! the partition's log (answering `COORDINATOR_LOAD_IN_PROGRESS` meanwhile), and is dropped when
 //! the broker stops leading it (its members then get `NOT_COORDINATOR`).
 
-use std::collections::BTreeMap;
+use crate::vec_map::VecMap;
 
 use crate::ids::TopicPartition;
 
@@ -32,7 +32,7 @@ pub struct GroupShard {
     /// Loading or active.
     pub status: ShardStatus,
     /// The groups, by id.
-    pub groups: BTreeMap<String, ClassicGroup>,
+    pub groups: VecMap<String, ClassicGroup>,
     /// The committed offsets.
     pub offsets: OffsetStore,
     /// The current offsets retention check timer.
@@ -46,7 +46,7 @@ impl GroupShard {
             partition,
             epoch,
             status: ShardStatus::Loading,
-            groups: BTreeMap::new(),
+            groups: VecMap::new(),
             offsets: OffsetStore::default(),
             retention_timer: None,
         }
@@ -70,7 +70,7 @@ impl ClassicGroup {
     /// assignment from `assignment` (or its current one).
     pub fn metadata_record(
         &self,
-        assignment: Option<&BTreeMap<String, Vec<TopicPartition>>>,
+        assignment: Option<&VecMap<String, Vec<TopicPartition>>>,
     ) -> CoordinatorRecord {
         let members = match self.protocol {
             Some(protocol) => self

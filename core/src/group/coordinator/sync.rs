@@ -6,7 +6,7 @@
 //! write is replicated answers every member with its partitions: the group is Stable. A member
 //! syncing a Stable group just gets its current assignment.
 
-use std::collections::BTreeMap;
+use crate::vec_map::VecMap;
 
 use crate::error::{ErrorCode, KafkaError};
 use crate::ids::TopicPartition;
@@ -127,9 +127,9 @@ impl ClassicGroup {
     /// The leader's assignment: every member gets its share (missing ones an empty one), and
     /// the group is written before anyone is answered.
     fn store_assignment(&mut self, rt: &mut ShardCtx, request: &SyncRequest) {
-        let given: BTreeMap<String, Vec<TopicPartition>> =
+        let given: VecMap<String, Vec<TopicPartition>> =
             crate::sort::to_map(request.assignments.iter().cloned());
-        let assignment: BTreeMap<String, Vec<TopicPartition>> = crate::sort::to_map(
+        let assignment: VecMap<String, Vec<TopicPartition>> = crate::sort::to_map(
             self.members
                 .keys()
                 .map(|id| (id.clone(), given.get(id).cloned().unwrap_or_default())),
@@ -151,7 +151,7 @@ impl ClassicGroup {
         rt: &mut ShardCtx,
         generation: i32,
         leader: &str,
-        assignment: BTreeMap<String, Vec<TopicPartition>>,
+        assignment: VecMap<String, Vec<TopicPartition>>,
         result: Result<(), ErrorCode>,
     ) {
         if !self.is(GroupState::CompletingRebalance) || generation != self.generation {

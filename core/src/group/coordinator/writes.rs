@@ -7,7 +7,7 @@
 //! reached the high watermark succeeded, even if the ISR shrank below `min.insync.replicas`
 //! meanwhile: the coordinator only waits for the high watermark, as Kafka 4's runtime does.
 
-use std::collections::BTreeMap;
+use crate::vec_map::VecMap;
 
 use crate::error::{ErrorCode, KafkaError};
 use crate::ids::{Offset, ProducerId, TopicPartition};
@@ -43,7 +43,7 @@ pub enum WriteCompletion {
         /// The leader.
         leader: String,
         /// Member id -> partitions.
-        assignment: BTreeMap<String, Vec<TopicPartition>>,
+        assignment: VecMap<String, Vec<TopicPartition>>,
     },
     /// A static member's new member id: answer its JoinGroup.
     StaticMemberReplaced {

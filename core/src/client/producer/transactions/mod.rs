@@ -29,7 +29,7 @@ pub mod responses;
 #[cfg(test)]
 mod tests;
 
-use std::collections::{BTreeMap, BTreeSet};
+use crate::vec_map::{VecMap, VecSet};
 
 use serde::{Deserialize, Serialize};
 
@@ -144,15 +144,15 @@ pub struct TransactionManager {
     /// The transaction coordinator, once found.
     pub coordinator: Option<BrokerId>,
     /// Group coordinators found, by group id.
-    pub group_coordinators: BTreeMap<String, BrokerId>,
+    pub group_coordinators: VecMap<String, BrokerId>,
     /// Partitions written to but not yet asked for.
-    pub new_partitions: BTreeSet<TopicPartition>,
+    pub new_partitions: VecSet<TopicPartition>,
     /// Partitions asked for, not yet answered.
-    pub pending_partitions: BTreeSet<TopicPartition>,
+    pub pending_partitions: VecSet<TopicPartition>,
     /// Partitions in the transaction: their batches may be sent.
-    pub partitions: BTreeSet<TopicPartition>,
+    pub partitions: VecSet<TopicPartition>,
     /// Offsets waiting for their TxnOffsetCommit.
-    pub pending_offsets: BTreeMap<TopicPartition, OffsetToCommit>,
+    pub pending_offsets: VecMap<TopicPartition, OffsetToCommit>,
     /// Whether the coordinator has heard of the transaction (`transactionStarted`).
     pub transaction_started: bool,
     /// An InitProducerId must bump the epoch once the transaction is aborted
@@ -163,7 +163,7 @@ pub struct TransactionManager {
     /// The request in flight.
     pub in_flight: Option<InFlightTxnRequest>,
     /// Outcomes of transactional operations, by id.
-    pub results: BTreeMap<u64, TxnResult>,
+    pub results: VecMap<u64, TxnResult>,
     /// The call the application is blocked in.
     pub blocked: Option<BlockedCall>,
     /// `pendingTransition`: the last initTransactions/commit/abort, until its result is seen.
@@ -190,16 +190,16 @@ impl TransactionManager {
             last_error: None,
             producer_id_and_epoch: None,
             coordinator: None,
-            group_coordinators: BTreeMap::new(),
-            new_partitions: BTreeSet::new(),
-            pending_partitions: BTreeSet::new(),
-            partitions: BTreeSet::new(),
-            pending_offsets: BTreeMap::new(),
+            group_coordinators: VecMap::new(),
+            new_partitions: VecSet::new(),
+            pending_partitions: VecSet::new(),
+            partitions: VecSet::new(),
+            pending_offsets: VecMap::new(),
             transaction_started: false,
             epoch_bump_required: false,
             pending_requests: Vec::new(),
             in_flight: None,
-            results: BTreeMap::new(),
+            results: VecMap::new(),
             blocked: None,
             pending_transition: None,
             next_broker: 0,

@@ -9,7 +9,7 @@
 //! A retried request waits `retry.backoff.ms` (20 ms for the first AddPartitionsToTxn of a
 //! transaction refused with `CONCURRENT_TRANSACTIONS`).
 
-use std::collections::BTreeMap;
+use crate::vec_map::VecMap;
 
 use super::{GroupMetadata, TransactionManager, TxnState};
 use crate::cluster::context::Ctx;
@@ -306,7 +306,7 @@ impl TransactionManager {
         offsets: &[(TopicPartition, Offset)],
         result: u64,
     ) {
-        let pending: BTreeMap<TopicPartition, OffsetToCommit> =
+        let pending: VecMap<TopicPartition, OffsetToCommit> =
             crate::sort::to_map(offsets.iter().map(|(partition, offset)| {
                 (
                     partition.clone(),
