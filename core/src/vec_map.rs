@@ -14,7 +14,9 @@
 //!
 //! The collections here are small (brokers, partitions of a topic, members, producers, segments,
 //! requests in flight) or grow at their end (offsets, times), where an insert shifts nothing.
-//! A collection that grows large and changes in its middle should not use them.
+//! A large map filled out of key order is built with [`VecMap::from_vec`], which sorts once
+//! (the log cleaner's map of keys); a collection that grows large and changes in its middle
+//! should not use them.
 
 use std::borrow::Borrow;
 use std::fmt;
@@ -224,6 +226,21 @@ impl<K: Ord, V> VecMap<K, V> {
             key,
             at,
         }
+    }
+
+    /// A map of `entries` in any order, a repeated key keeping its last value, as `collect()`
+    /// gives but sorting once: for many entries out of key order, where `collect()` (which
+    /// inserts in turn, shifting what follows) takes time growing with their square.
+    pub fn from_vec(mut entries: Vec<(K, V)>) -> Self {
+        crate::sort::sort_by(&mut entries, |a, b| a.0.cmp(&b.0));
+        entries.dedup_by(|later, kept| {
+            let repeated = later.0 == kept.0;
+            if repeated {
+                std::mem::swap(later, kept);
+            }
+            repeated
+        });
+        VecMap { entries }
     }
 
     /// Moves every entry of `other` into this map, its values replacing those of equal keys.

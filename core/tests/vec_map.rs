@@ -21,6 +21,7 @@ enum Op {
     Append(Vec<(u8, u16)>),
     Extend(Vec<(u8, u16)>),
     Collect(Vec<(u8, u16)>),
+    FromVec(Vec<(u8, u16)>),
     Clear,
 }
 
@@ -39,7 +40,8 @@ fn op() -> impl Strategy<Value = Op> {
         1 => key.clone().prop_map(Op::SplitOff),
         1 => entries.clone().prop_map(Op::Append),
         1 => entries.clone().prop_map(Op::Extend),
-        1 => entries.prop_map(Op::Collect),
+        1 => entries.clone().prop_map(Op::Collect),
+        1 => entries.prop_map(Op::FromVec),
         1 => Just(Op::Clear),
     ]
 }
@@ -67,8 +69,8 @@ fn apply(op: &Op, std: &mut BTreeMap<u8, u16>, ours: &mut VecMap<u8, u16>) {
                 .or_default();
         }
         Op::Retain(m) => {
-            std.retain(|k, v| (*k as u16 + *v) % *m as u16 != 0);
-            ours.retain(|k, v| (*k as u16 + *v) % *m as u16 != 0);
+            std.retain(|k, v| (*k as u16).wrapping_add(*v) % *m as u16 != 0);
+            ours.retain(|k, v| (*k as u16).wrapping_add(*v) % *m as u16 != 0);
         }
         Op::PopFirst => assert_eq!(std.pop_first(), ours.pop_first()),
         Op::PopLast => assert_eq!(std.pop_last(), ours.pop_last()),
@@ -90,6 +92,10 @@ fn apply(op: &Op, std: &mut BTreeMap<u8, u16>, ours: &mut VecMap<u8, u16>) {
         Op::Collect(entries) => {
             *std = entries.iter().copied().collect();
             *ours = entries.iter().copied().collect();
+        }
+        Op::FromVec(entries) => {
+            *std = entries.iter().copied().collect();
+            *ours = VecMap::from_vec(entries.clone());
         }
         Op::Clear => {
             std.clear();

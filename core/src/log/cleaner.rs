@@ -363,6 +363,8 @@ impl<'a> CleanPass<'a> {
     ) {
         let mut transactions = CleanedTransactionMetadata::default();
         transactions.add_aborted_transactions(aborted);
+        // Every key with its offset, in offset order; sorted into the map once at the end.
+        let mut latest: Vec<(&'a [u8], i64)> = Vec::new();
         for batch in dirty {
             let skip = if batch.is_control() {
                 transactions.on_control_batch_read(batch);
@@ -373,7 +375,7 @@ impl<'a> CleanPass<'a> {
             if !skip {
                 for (offset, record) in batch.records() {
                     if let (Some(key), true) = (record.key, offset >= start) {
-                        self.offset_map.insert(key, offset.0);
+                        latest.push((key, offset.0));
                     }
                 }
             }
@@ -381,6 +383,7 @@ impl<'a> CleanPass<'a> {
                 self.latest_offset = self.latest_offset.max(batch.last_offset().0);
             }
         }
+        self.offset_map = VecMap::from_vec(latest);
         if has_dirty_segments {
             // `updateLatestOffset(nextSegmentStartOffset - 1)`: offset gaps count as mapped.
             self.latest_offset = self.latest_offset.max(self.upper_bound_offset.0 - 1);
