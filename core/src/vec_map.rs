@@ -117,36 +117,6 @@ impl<K, V> VecMap<K, V> {
         self.entries.iter_mut().map(|(_, v)| v)
     }
 
-    /// The keys in order, the map used up.
-    pub fn into_keys(self) -> impl DoubleEndedIterator<Item = K> + ExactSizeIterator {
-        self.entries.into_iter().map(|(k, _)| k)
-    }
-
-    /// The values in key order, the map used up.
-    pub fn into_values(self) -> impl DoubleEndedIterator<Item = V> + ExactSizeIterator {
-        self.entries.into_iter().map(|(_, v)| v)
-    }
-
-    /// The entry with the smallest key.
-    pub fn first_key_value(&self) -> Option<(&K, &V)> {
-        self.entries.first().map(pair)
-    }
-
-    /// The entry with the largest key.
-    pub fn last_key_value(&self) -> Option<(&K, &V)> {
-        self.entries.last().map(pair)
-    }
-
-    /// Removes and gives the entry with the smallest key.
-    pub fn pop_first(&mut self) -> Option<(K, V)> {
-        (!self.entries.is_empty()).then(|| self.entries.remove(0))
-    }
-
-    /// Removes and gives the entry with the largest key.
-    pub fn pop_last(&mut self) -> Option<(K, V)> {
-        self.entries.pop()
-    }
-
     /// Keeps the entries `keep` accepts, in order.
     pub fn retain(&mut self, mut keep: impl FnMut(&K, &mut V) -> bool) {
         self.entries.retain_mut(|(k, v)| keep(k, v));
@@ -161,15 +131,6 @@ impl<K: Ord, V> VecMap<K, V> {
     {
         let at = search(&self.entries, key).ok()?;
         Some(&self.entries[at].1)
-    }
-
-    /// The entry under `key`, its stored key with its value.
-    pub fn get_key_value<Q: Ord + ?Sized>(&self, key: &Q) -> Option<(&K, &V)>
-    where
-        K: Borrow<Q>,
-    {
-        let at = search(&self.entries, key).ok()?;
-        Some(pair(&self.entries[at]))
     }
 
     /// The value under `key`, writable.
@@ -206,16 +167,8 @@ impl<K: Ord, V> VecMap<K, V> {
     where
         K: Borrow<Q>,
     {
-        self.remove_entry(key).map(|(_, v)| v)
-    }
-
-    /// Removes the entry under `key`, giving back its key and value.
-    pub fn remove_entry<Q: Ord + ?Sized>(&mut self, key: &Q) -> Option<(K, V)>
-    where
-        K: Borrow<Q>,
-    {
         let at = search(&self.entries, key).ok()?;
-        Some(self.entries.remove(at))
+        Some(self.entries.remove(at).1)
     }
 
     /// The place of `key` in the map, to read or fill.
@@ -242,33 +195,9 @@ impl<K: Ord, V> VecMap<K, V> {
         });
         VecMap { entries }
     }
-
-    /// Moves every entry of `other` into this map, its values replacing those of equal keys.
-    pub fn append(&mut self, other: &mut Self) {
-        self.extend(std::mem::take(&mut other.entries));
-    }
-
-    /// Splits the map at `key`: this map keeps the keys below it, the one returned the rest.
-    pub fn split_off<Q: Ord + ?Sized>(&mut self, key: &Q) -> Self
-    where
-        K: Borrow<Q>,
-    {
-        let at = self.entries.partition_point(|(k, _)| k.borrow() < key);
-        VecMap {
-            entries: self.entries.split_off(at),
-        }
-    }
 }
 
 impl<'a, K: Ord, V> Entry<'a, K, V> {
-    /// The key of this place: the stored one when the map has it.
-    pub fn key(&self) -> &K {
-        match self.at {
-            Ok(at) => &self.entries[at].0,
-            Err(_) => &self.key,
-        }
-    }
-
     /// The value at this place, first made by `make` when there is none.
     pub fn or_insert_with(self, make: impl FnOnce() -> V) -> &'a mut V {
         let at = match self.at {
@@ -293,14 +222,6 @@ impl<'a, K: Ord, V> Entry<'a, K, V> {
     {
         self.or_insert_with(V::default)
     }
-
-    /// Changes the value at this place, when there is one.
-    pub fn and_modify(self, change: impl FnOnce(&mut V)) -> Self {
-        if let Ok(at) = self.at {
-            change(&mut self.entries[at].1);
-        }
-        self
-    }
 }
 
 impl<K, V> Default for VecMap<K, V> {
@@ -323,12 +244,6 @@ impl<K: Ord, V> Extend<(K, V)> for VecMap<K, V> {
     }
 }
 
-impl<'a, K: Ord + Copy, V: Copy> Extend<(&'a K, &'a V)> for VecMap<K, V> {
-    fn extend<I: IntoIterator<Item = (&'a K, &'a V)>>(&mut self, entries: I) {
-        self.extend(entries.into_iter().map(|(&k, &v)| (k, v)));
-    }
-}
-
 impl<K: Ord, V> FromIterator<(K, V)> for VecMap<K, V> {
     /// A repeated key keeps its last value, as in a `BTreeMap`.
     fn from_iter<I: IntoIterator<Item = (K, V)>>(entries: I) -> Self {
@@ -337,12 +252,6 @@ impl<K: Ord, V> FromIterator<(K, V)> for VecMap<K, V> {
         let mut map = VecMap::new();
         map.extend(entries);
         map
-    }
-}
-
-impl<K: Ord, V, const N: usize> From<[(K, V); N]> for VecMap<K, V> {
-    fn from(entries: [(K, V); N]) -> Self {
-        entries.into_iter().collect()
     }
 }
 
@@ -413,16 +322,6 @@ impl<T> VecSet<T> {
         self.map.entries.last().map(first)
     }
 
-    /// Removes and gives the smallest item.
-    pub fn pop_first(&mut self) -> Option<T> {
-        self.map.pop_first().map(|(t, ())| t)
-    }
-
-    /// Removes and gives the largest item.
-    pub fn pop_last(&mut self) -> Option<T> {
-        self.map.pop_last().map(|(t, ())| t)
-    }
-
     /// Keeps the items `keep` accepts.
     pub fn retain(&mut self, mut keep: impl FnMut(&T) -> bool) {
         self.map.retain(|t, ()| keep(t));
@@ -446,14 +345,6 @@ impl<T: Ord> VecSet<T> {
         self.map.contains_key(item)
     }
 
-    /// The stored item equal to `item`.
-    pub fn get<Q: Ord + ?Sized>(&self, item: &Q) -> Option<&T>
-    where
-        T: Borrow<Q>,
-    {
-        self.map.get_key_value(item).map(|(t, ())| t)
-    }
-
     /// Adds `item`; false when an equal item was there, which stays.
     pub fn insert(&mut self, item: T) -> bool {
         self.map.insert(item, ()).is_none()
@@ -465,21 +356,6 @@ impl<T: Ord> VecSet<T> {
         T: Borrow<Q>,
     {
         self.map.remove(item).is_some()
-    }
-
-    /// Moves every item of `other` into this set.
-    pub fn append(&mut self, other: &mut Self) {
-        self.extend(std::mem::take(other));
-    }
-
-    /// Splits the set at `item`: this set keeps the items below it, the one returned the rest.
-    pub fn split_off<Q: Ord + ?Sized>(&mut self, item: &Q) -> Self
-    where
-        T: Borrow<Q>,
-    {
-        VecSet {
-            map: self.map.split_off(item),
-        }
     }
 
     /// The items of this set not in `other`, in order.
@@ -523,23 +399,11 @@ impl<T: Ord> Extend<T> for VecSet<T> {
     }
 }
 
-impl<'a, T: Ord + Copy + 'a> Extend<&'a T> for VecSet<T> {
-    fn extend<I: IntoIterator<Item = &'a T>>(&mut self, items: I) {
-        self.extend(items.into_iter().copied());
-    }
-}
-
 impl<T: Ord> FromIterator<T> for VecSet<T> {
     fn from_iter<I: IntoIterator<Item = T>>(items: I) -> Self {
         VecSet {
             map: items.into_iter().map(|t| (t, ())).collect(),
         }
-    }
-}
-
-impl<T: Ord, const N: usize> From<[T; N]> for VecSet<T> {
-    fn from(items: [T; N]) -> Self {
-        items.into_iter().collect()
     }
 }
 

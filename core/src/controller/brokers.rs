@@ -306,8 +306,6 @@ impl Controller {
 
 #[cfg(test)]
 mod tests {
-    use crate::vec_map::VecMap;
-
     use crate::cluster::config::ClusterConfig;
     use crate::cluster::context::{Ctx, Outbox};
     use crate::config::broker::BrokerConfig;
@@ -321,7 +319,8 @@ mod tests {
     #[test]
     fn a_heartbeat_from_an_older_registration_is_answered_stale_broker_epoch() {
         let broker = BrokerId(1);
-        let mut controller = Controller::new(VecMap::from([(broker, BrokerConfig::default())]));
+        let mut controller =
+            Controller::new([(broker, BrokerConfig::default())].into_iter().collect());
         let config = ClusterConfig::default();
         let mut rng = SimRng::seed_from_u64(0);
         let mut outbox = Outbox::default();
