@@ -1,6 +1,8 @@
 //! Small formatting helpers shared by the tools: Java's `%-Ns` padding, Kafka's `Uuid`
 //! text, durations and datetimes as the tools print them.
 
+use kplay_core::decimal::parse_f64;
+
 /// `String.format("%-Ns", text)`: left-aligned in at least `width` characters.
 pub fn pad(text: &str, width: usize) -> String {
     format!("{text:<width$}")
@@ -61,7 +63,7 @@ pub fn parse_duration_ms(text: &str) -> Option<i64> {
         .find(|c: char| !(c.is_ascii_digit() || c == '.'))
         .unwrap_or(text.len());
     let (number, unit) = text.split_at(split);
-    let value: f64 = number.parse().ok()?;
+    let value = parse_f64(number)?;
     let scale = match unit {
         "" | "ms" => 1.0,
         "s" => 1_000.0,
@@ -188,7 +190,7 @@ pub fn parse_iso_duration_ms(text: &str) -> Option<i64> {
     };
     let mut total = 0.0;
     if !days_part.is_empty() {
-        total += days_part.strip_suffix('D')?.parse::<f64>().ok()? * 86_400_000.0;
+        total += parse_f64(days_part.strip_suffix('D')?)? * 86_400_000.0;
     }
     if let Some(time) = time_part {
         if time.is_empty() {
@@ -209,7 +211,7 @@ fn time_units_ms(time: &str) -> Option<f64> {
     for c in time.chars() {
         match c {
             'H' | 'M' | 'S' => {
-                let value: f64 = number.parse().ok()?;
+                let value = parse_f64(&number)?;
                 number.clear();
                 total += value
                     * match c {

@@ -243,7 +243,7 @@ fn check_type(tool: &str, spec: &Opt, value: Option<&str>) -> Result<(), ParseEr
 }
 
 fn is_number(word: &str) -> bool {
-    word.parse::<f64>().is_ok()
+    kplay_core::decimal::parse_f64(word).is_some()
 }
 
 /// The spec named `name`, exactly or by a unique prefix (jopt-simple's abbreviations).

@@ -14,7 +14,8 @@
 //!
 //! Where to find a concept:
 //! - [`ids`], [`error`], [`kinds`], [`rng`], [`murmur2`](mod@murmur2), [`topic`]: the vocabulary;
-//!   [`sort`](mod@sort): stable sorting with one copy of its code in the WebAssembly.
+//!   [`sort`](mod@sort): stable sorting with one copy of its code in the WebAssembly;
+//!   [`decimal`]: decimal text to `f64` without the standard library's tables.
 //! - [`config`](mod@config): Kafka's configs (broker, topic, producer, consumer), parsed,
 //!   validated and described with Kafka's wording.
 //! - [`log`]: one replica's log of a partition (Kafka's `UnifiedLog`): batches, segments,
@@ -37,6 +38,7 @@ pub mod client;
 pub mod cluster;
 pub mod config;
 pub mod controller;
+pub mod decimal;
 pub mod error;
 pub mod group;
 pub mod ids;

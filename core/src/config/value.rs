@@ -295,7 +295,7 @@ fn parse_decimal(text: &str) -> Option<f64> {
             return None;
         }
     }
-    body.parse::<f64>().ok()
+    crate::decimal::parse_f64(body)
 }
 
 /// `Double.toString`: `0.5`, `2.0`, `1.0E7`, `1.0E-4`, `NaN`, `Infinity`.
