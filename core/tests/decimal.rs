@@ -3,7 +3,7 @@
 //! with random exponents, on random text, and on the hard cases: decimals exactly halfway
 //! between two neighbouring `f64`s, and a hair above or below.
 
-use kplay_core::decimal::parse_f64;
+use kplay_core::decimal::{self, parse_f64};
 use proptest::prelude::*;
 
 fn assert_same(text: &str) {
@@ -157,5 +157,73 @@ fn the_edges_of_the_range_parse_alike() {
         "00000000000000000000000.5e1",
     ] {
         assert_same(text);
+    }
+}
+
+fn any_float() -> impl Strategy<Value = f64> {
+    prop_oneof![
+        any::<u64>().prop_map(f64::from_bits),
+        finite_positive(),
+        (-1e4f64..1e4),
+        (0u32..2000).prop_map(|tenths| f64::from(tenths) / 10.0),
+        (0u32..100_000).prop_map(|n| f64::from(n) / 1000.0 + 0.0005),
+        (-1074i32..1024).prop_map(|power| 2f64.powi(power)),
+        (-300i32..300).prop_map(|power| 10f64.powi(power)),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(4000))]
+
+    #[test]
+    fn fixed_formats_as_the_standard_library_does(value in any_float(), decimals in 0u32..25) {
+        let places = decimals as usize;
+        prop_assert_eq!(decimal::fixed(value, decimals), format!("{value:.places$}"));
+    }
+
+    #[test]
+    fn shortest_formats_as_the_standard_library_does(value in any_float()) {
+        prop_assert_eq!(decimal::shortest(value), format!("{value}"));
+        prop_assert_eq!(decimal::shortest_exponential(value), format!("{value:e}"));
+    }
+}
+
+#[test]
+fn the_edges_format_alike() {
+    for value in [
+        0.0,
+        -0.0,
+        0.5,
+        1.5,
+        2.5,
+        -2.5,
+        0.05,
+        0.15,
+        0.25,
+        1e21,
+        1e22,
+        1e23,
+        123456789.0,
+        f64::MAX,
+        f64::MIN_POSITIVE,
+        f64::from_bits(1),
+        f64::EPSILON,
+        9007199254740993.0,
+        f64::NAN,
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+        0.1 + 0.2,
+        1.0 / 3.0,
+        5e-324,
+        1e-7,
+    ] {
+        assert_eq!(decimal::shortest(value), format!("{value}"));
+        assert_eq!(decimal::shortest_exponential(value), format!("{value:e}"));
+        for places in 0..20 {
+            assert_eq!(
+                decimal::fixed(value, places as u32),
+                format!("{value:.places$}")
+            );
+        }
     }
 }

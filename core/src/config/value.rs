@@ -308,14 +308,14 @@ pub fn java_double_to_string(value: f64) -> String {
     }
     let magnitude = value.abs();
     if magnitude == 0.0 || (1e-3..1e7).contains(&magnitude) {
-        let text = format!("{value}");
+        let text = crate::decimal::shortest(value);
         return if text.contains('.') {
             text
         } else {
             format!("{text}.0")
         };
     }
-    let scientific = format!("{value:e}");
+    let scientific = crate::decimal::shortest_exponential(value);
     let (mantissa, exponent) = scientific.split_once('e').unwrap_or((&scientific, "0"));
     let mantissa = if mantissa.contains('.') {
         mantissa.to_string()

@@ -3,6 +3,7 @@
 //! take, and the animation-frame loop that runs only while playing. Paused, nothing is
 //! scheduled: no timer, no animation frame.
 
+use kplay_core::decimal::fixed;
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
@@ -42,15 +43,15 @@ pub fn speed(step: i32) -> f64 {
 pub fn speed_label(step: i32) -> String {
     let factor = speed(step);
     let shown = if factor >= 10.0 {
-        format!("{factor:.0}")
+        fixed(factor, 0)
     } else if factor >= 1.0 {
-        format!("{factor:.1}")
+        fixed(factor, 1)
     } else {
-        let digits = (-factor.log10()).ceil() as usize + 1;
-        format!("{factor:.digits$}")
+        fixed(factor, (-factor.log10()).ceil() as u32 + 1)
     };
     if factor < 1.0 {
-        format!("×{shown}: 1 s of cluster time takes {:.0} s", 1.0 / factor)
+        let wall_s = fixed(1.0 / factor, 0);
+        format!("×{shown}: 1 s of cluster time takes {wall_s} s")
     } else {
         format!("×{shown}: {shown} s of cluster time per second")
     }

@@ -3,6 +3,7 @@
 //! offset, log end offset and lag per partition; a lag-over-time chart; and adding, removing
 //! and crashing members.
 
+use kplay_core::decimal::fixed;
 use kplay_core::kinds::AssignorKind;
 use kplay_core::view::clients::ConsumerView;
 use kplay_core::{AppCommits, Command, CommitPolicy, Subscription};
@@ -296,7 +297,7 @@ fn lag_chart(model: &Model, group: &str) -> (String, i64) {
         .map(|(at, lag)| {
             let x = (*at - first.0) as f64 / span * CHART_WIDTH;
             let y = CHART_HEIGHT - (*lag as f64 / max as f64) * (CHART_HEIGHT - 4.0) - 2.0;
-            format!("{x:.1},{y:.1}")
+            format!("{},{}", fixed(x, 1), fixed(y, 1))
         })
         .collect::<Vec<_>>()
         .join(" ");
@@ -456,9 +457,9 @@ fn GroupCard(id: String, groups: Memo<GroupsVm>, dispatch: Callback<Intent>) -> 
                 )}
             </ul>
             <figure class="lag-chart">
-                <svg viewBox=format!("0 0 {CHART_WIDTH} {CHART_HEIGHT}") role="img"
+                <svg viewBox=format!("0 0 {} {}", fixed(CHART_WIDTH, 0), fixed(CHART_HEIGHT, 0)) role="img"
                     aria-label=move || format!("Lag of group over time, up to {}", group.with(|g| g.as_ref().map_or(0, |g| g.lag_max)))>
-                    <line x1="0" y1=CHART_HEIGHT - 1.0 x2=CHART_WIDTH y2=CHART_HEIGHT - 1.0 class="axis"></line>
+                    <line x1="0" y1=fixed(CHART_HEIGHT - 1.0, 0) x2=fixed(CHART_WIDTH, 0) y2=fixed(CHART_HEIGHT - 1.0, 0) class="axis"></line>
                     <polyline points=field(|g| g.lag_points.clone()) class="lag-line"></polyline>
                 </svg>
                 <figcaption class="hint">{move || format!("Committed lag over time (max {})", group.with(|g| g.as_ref().map_or(0, |g| g.lag_max)))}</figcaption>

@@ -6,6 +6,7 @@
 //! `prefers-reduced-motion` the dots are not drawn moving: each sits still halfway along its
 //! link.
 
+use kplay_core::decimal::{fixed, push_fixed};
 use kplay_core::protocol::MessageView;
 use kplay_core::view::cluster::ClusterView;
 use kplay_core::{ClientId, Cluster, NodeId};
@@ -62,7 +63,9 @@ fn label_x(x: f64, label: &str, crowded: bool) -> f64 {
         LABEL_CHAR_WIDTH
     };
     let half = (label.chars().count() as f64 * per_char / 2.0 + 2.0).min(WIDTH / 2.0);
-    x.clamp(half, WIDTH - half)
+    // Not `f64::clamp`: its check of the bounds (which hold here) would bring the standard
+    // library's float formatting into the WebAssembly for its panic message.
+    x.max(half).min(WIDTH - half)
 }
 
 /// Whether `labels` spread evenly over the width, each character `per_char` wide, leave each
@@ -260,19 +263,20 @@ pub fn dots_path(messages: &[MessageVm], requests: bool, reduced_motion: bool) -
             message.position()
         };
         // A circle of radius DOT_RADIUS as two half arcs, starting at its left edge.
-        let _ = write!(
-            path,
-            "M{:.1} {:.1}a{DOT_RADIUS} {DOT_RADIUS} 0 1 0 {d} 0a{DOT_RADIUS} {DOT_RADIUS} 0 1 0 -{d} 0",
-            x - DOT_RADIUS,
-            y,
-            d = 2.0 * DOT_RADIUS,
-        );
+        path.push('M');
+        push_fixed(&mut path, x - DOT_RADIUS, 1);
+        path.push(' ');
+        push_fixed(&mut path, y, 1);
+        path.push_str(DOT_ARCS);
     }
     path
 }
 
 /// The radius of a message dot, in picture units.
 const DOT_RADIUS: f64 = 5.0;
+
+/// A dot's two half arcs of radius [`DOT_RADIUS`], from its left edge (SVG path commands).
+const DOT_ARCS: &str = "a5 5 0 1 0 10 0a5 5 0 1 0 -10 0";
 
 /// The summary under the picture: how many requests are in flight, and of which kinds.
 pub fn in_flight_summary(in_flight: &InFlightVm) -> String {
@@ -327,7 +331,7 @@ pub fn Topology(
     view! {
         <figure class="topology" class:topology-roomy=move || nodes.with(|nodes| nodes.iter().all(|node| node.roomy))>
             <svg
-                viewBox=format!("0 0 {WIDTH} {HEIGHT}")
+                viewBox=format!("0 0 {} {}", fixed(WIDTH, 0), fixed(HEIGHT, 0))
                 role="img"
                 aria-label="Producers, brokers and consumers, with requests travelling between them"
                 data-testid="topology"
@@ -337,8 +341,8 @@ pub fn Topology(
                     |node| (node.node, node.kind, node.down, node.x.to_bits(), node.label_dy.to_bits(), node.crowded),
                     move |node| view! {
                         <g class=format!("node node-{}", node.kind) class:node-down=node.down class:node-crowded=node.crowded>
-                            <circle cx=node.x cy=node.y r="13"></circle>
-                            <text x=node.label_x y=node.y + node.label_dy text-anchor="middle">
+                            <circle cx=fixed(node.x, 1) cy=fixed(node.y, 1) r="13"></circle>
+                            <text x=fixed(node.label_x, 1) y=fixed(node.y + node.label_dy, 1) text-anchor="middle">
                                 {node.label.clone()}
                             </text>
                         </g>

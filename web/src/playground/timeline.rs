@@ -1,6 +1,7 @@
 //! The time controls: play and pause, single step, the speed, the timeline to scrub back and
 //! fork from (acting in the past discards the old future), the seed and reset.
 
+use kplay_core::decimal::fixed;
 use leptos::prelude::*;
 
 use crate::keyed_list::keyed_list;
@@ -161,7 +162,7 @@ pub fn TimeControls(
                             move || marks.get(),
                             |mark| mark.0,
                             |mark| view! {
-                                <span class="timeline-mark" style=format!("left: {:.2}%", mark.1)></span>
+                                <span class="timeline-mark" style=format!("left: {}%", fixed(mark.1, 2))></span>
                             }
                             .into_any(),
                         )}
