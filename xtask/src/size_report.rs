@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 /// The ceiling for the whole `dist/`, in gzip bytes. Issue 5 targets 400 KB for the site with
 /// the live simulator in it (the 150 KB of the first issue was for one lesson's view without
-/// it). The playground is far from it: its release build is about 692 KB gzip, 676 KB of it
+/// it). The playground is far from it: its release build is about 693 KB gzip, 676 KB of it
 /// the WebAssembly: code about 540 KB and data (the lessons, Kafka's config documentation, error
 /// texts, the tools' help) about 118 KB, each compressed alone. Twiggy puts most of the code in
 /// the simulation core's own functions (the cluster's event dispatch alone is 110 KB before
@@ -43,8 +43,9 @@ use std::path::{Path, PathBuf};
 /// standard library's decimal-to-`f64` parser out (its 10 KB table of powers of five does not
 /// compress): 14.3 KB gzip, from 712,913 to 698,650 bytes. Its formatting (`fixed`, `shortest`)
 /// then took the standard library's Grisu and Dragon4 out too, with an `f64::clamp` whose panic
-/// message kept them in: 6.4 KB, to 692,241 bytes.
-const GZIP_BUDGET_BYTES: u64 = 692_500;
+/// message kept them in: 6.4 KB, to 692,241 bytes. A phone's picture then sized each row's
+/// labels to the room it has (a group with longer member names had made it scroll): 545 bytes.
+const GZIP_BUDGET_BYTES: u64 = 693_000;
 
 /// Prints the table and fails when the gzip total is over budget.
 pub fn report(dist: &Path) -> Result<(), String> {

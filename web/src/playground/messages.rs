@@ -39,9 +39,9 @@ pub struct NodeVm {
     /// Whether the row is too crowded for full-size labels side by side: they are drawn
     /// smaller, on two alternating lines.
     pub crowded: bool,
-    /// Whether the row has room for the larger labels of a phone's screen (see
-    /// [`PHONE_LABEL_CHAR_WIDTH`]).
-    pub roomy: bool,
+    /// The size of the row's labels on a phone's screen, in picture units (see
+    /// [`phone_label_size`]), or `None` when the row has no room for legible ones.
+    pub phone_label_size: Option<u32>,
 }
 
 /// Label room per character at the labels' size (20 px in a 1000-unit-wide picture).
@@ -50,10 +50,33 @@ const LABEL_CHAR_WIDTH: f64 = 11.0;
 /// Label room per character in a crowded row's smaller labels (15 px).
 const SMALL_LABEL_CHAR_WIDTH: f64 = 8.5;
 
-/// Label room per character of the labels a phone's screen draws (38 px, so that a picture
-/// shrunk to a 360 px screen still shows them at about 12 px; see `.topology-roomy` in the
-/// style sheet).
+/// The size of the labels a phone's screen draws, at most: 38 units, so that a picture shrunk to
+/// a 360 px screen still shows them at about 12 px (see `.topology-roomy` in the style sheet).
+const PHONE_LABEL_SIZE: f64 = 38.0;
+
+/// The smallest label a phone's screen draws: 32 units, about 10 px on a 360 px screen.
+const MIN_PHONE_LABEL_SIZE: f64 = 32.0;
+
+/// Label room per character of a phone's labels at [`PHONE_LABEL_SIZE`].
 const PHONE_LABEL_CHAR_WIDTH: f64 = 21.0;
+
+/// The size of a row's labels on a phone: the largest up to [`PHONE_LABEL_SIZE`] at which
+/// `labels`, spread evenly over the width, leave each other a little room; `None` when even
+/// [`MIN_PHONE_LABEL_SIZE`] does not fit (the picture then keeps its width and scrolls).
+fn phone_label_size(labels: &[&str]) -> Option<u32> {
+    let widest = labels
+        .iter()
+        .map(|l| l.chars().count())
+        .max()
+        .unwrap_or(0)
+        .max(1) as f64;
+    let spacing = WIDTH / labels.len().max(1) as f64;
+    let per_char = (spacing - 10.0) / widest;
+    let size = (per_char / PHONE_LABEL_CHAR_WIDTH * PHONE_LABEL_SIZE)
+        .min(PHONE_LABEL_SIZE)
+        .floor();
+    (size >= MIN_PHONE_LABEL_SIZE).then_some(size as u32)
+}
 
 /// The centre of a label at `x`, kept inside the picture.
 fn label_x(x: f64, label: &str, crowded: bool) -> f64 {
@@ -147,10 +170,8 @@ pub fn topology_nodes(cluster: &Cluster, view: &ClusterView) -> Vec<NodeVm> {
         .iter()
         .map(|broker| format!("broker {}", broker.id))
         .collect();
-    let roomy = fits(
-        &broker_labels.iter().map(String::as_str).collect::<Vec<_>>(),
-        PHONE_LABEL_CHAR_WIDTH,
-    );
+    let phone_label_size =
+        phone_label_size(&broker_labels.iter().map(String::as_str).collect::<Vec<_>>());
     for ((index, broker), label) in view.brokers.iter().enumerate().zip(broker_labels) {
         let x = row_x(view.brokers.len(), index);
         nodes.push(NodeVm {
@@ -167,7 +188,7 @@ pub fn topology_nodes(cluster: &Cluster, view: &ClusterView) -> Vec<NodeVm> {
             down: !broker.up,
             label_dy: label_dy(false, false, index),
             crowded: false,
-            roomy,
+            phone_label_size,
         });
     }
     nodes.extend(client_row(consumers, "consumer", true));
@@ -183,7 +204,7 @@ fn row_x(count: usize, index: usize) -> f64 {
 fn client_row(clients: Vec<(ClientId, String)>, kind: &'static str, below: bool) -> Vec<NodeVm> {
     let labels: Vec<&str> = clients.iter().map(|(_, name)| name.as_str()).collect();
     let crowded = crowded(&labels);
-    let roomy = fits(&labels, PHONE_LABEL_CHAR_WIDTH);
+    let phone_label_size = phone_label_size(&labels);
     let count = clients.len();
     clients
         .into_iter()
@@ -204,7 +225,7 @@ fn client_row(clients: Vec<(ClientId, String)>, kind: &'static str, below: bool)
                 down: false,
                 label_dy: label_dy(below, crowded, index),
                 crowded,
-                roomy,
+                phone_label_size,
             }
         })
         .collect()
@@ -329,7 +350,7 @@ pub fn Topology(
         in_flight.with(|t| dots_path(&t.messages, requests, reduced_motion.get()))
     };
     view! {
-        <figure class="topology" class:topology-roomy=move || nodes.with(|nodes| nodes.iter().all(|node| node.roomy))>
+        <figure class="topology" class:topology-roomy=move || nodes.with(|nodes| nodes.iter().all(|node| node.phone_label_size.is_some()))>
             <svg
                 viewBox=format!("0 0 {} {}", fixed(WIDTH, 0), fixed(HEIGHT, 0))
                 role="img"
@@ -338,9 +359,14 @@ pub fn Topology(
             >
                 {keyed_list(
                     move || nodes.get(),
-                    |node| (node.node, node.kind, node.down, node.x.to_bits(), node.label_dy.to_bits(), node.crowded),
+                    |node| (node.node, node.kind, node.down, node.x.to_bits(), node.label_dy.to_bits(), node.crowded, node.phone_label_size),
                     move |node| view! {
-                        <g class=format!("node node-{}", node.kind) class:node-down=node.down class:node-crowded=node.crowded>
+                        <g
+                            class=format!("node node-{}", node.kind)
+                            class:node-down=node.down
+                            class:node-crowded=node.crowded
+                            style=node.phone_label_size.map(|size| format!("--phone-label-size: {size}px"))
+                        >
                             <circle cx=fixed(node.x, 1) cy=fixed(node.y, 1) r="13"></circle>
                             <text x=fixed(node.label_x, 1) y=fixed(node.y + node.label_dy, 1) text-anchor="middle">
                                 {node.label.clone()}
@@ -360,8 +386,8 @@ pub fn Topology(
 #[cfg(test)]
 mod tests {
     use super::{
-        crowded, dots_path, fits, in_flight_summary, label_dy, label_x, InFlightVm, MessageVm,
-        PHONE_LABEL_CHAR_WIDTH, WIDTH,
+        crowded, dots_path, in_flight_summary, label_dy, label_x, phone_label_size, InFlightVm,
+        MessageVm, WIDTH,
     };
 
     fn message(api: &str, is_request: bool, progress: f64) -> MessageVm {
@@ -437,16 +463,17 @@ mod tests {
     }
 
     #[test]
-    fn a_row_is_roomy_on_a_phone_only_with_few_short_names() {
-        let phone = |labels: &[&str]| fits(labels, PHONE_LABEL_CHAR_WIDTH);
-        assert!(phone(&["broker 1", "broker 2", "broker 3"]));
-        assert!(phone(&[
-            "consumer-1",
-            "consumer-2",
-            "consumer-3",
-            "consumer-4"
-        ]));
-        // Not crowded at full size, but too many for a phone's larger labels.
+    fn a_phone_draws_a_row_as_large_as_it_has_room_for_or_scrolls() {
+        assert_eq!(
+            phone_label_size(&["broker 1", "broker 2", "broker 3"]),
+            Some(38)
+        );
+        let four = ["consumer-1", "consumer-2", "consumer-3", "consumer-4"];
+        assert_eq!(phone_label_size(&four), Some(38));
+        // Two of a group's members have longer names: a little smaller, still legible.
+        let mixed = ["consumer-1", "consumer-2", "orders-app-1", "orders-app-2"];
+        assert_eq!(phone_label_size(&mixed), Some(36));
+        // Not crowded at full size, but too many for legible labels on a phone.
         let six = [
             "consumer-1",
             "consumer-2",
@@ -455,7 +482,9 @@ mod tests {
             "consumer-5",
             "c-6",
         ];
-        assert!(!crowded(&six) && !phone(&six));
+        assert!(!crowded(&six));
+        assert_eq!(phone_label_size(&six), None);
+        assert_eq!(phone_label_size(&[]), Some(38));
     }
 
     #[test]
