@@ -7,8 +7,8 @@ use std::path::{Path, PathBuf};
 
 /// The ceiling for the whole `dist/`, in gzip bytes. Issue 5 targets 400 KB for the site with
 /// the live simulator in it (the 150 KB of the first issue was for one lesson's view without
-/// it). The playground is far from it: its release build is about 693 KB gzip, 676 KB of it
-/// the WebAssembly: code about 540 KB and data (the lessons, Kafka's config documentation, error
+/// it). The playground is far from it: its release build is about 689 KB gzip, 673 KB of it
+/// the WebAssembly: code about 537 KB and data (the lessons, Kafka's config documentation, error
 /// texts, the tools' help) about 118 KB, each compressed alone. Twiggy puts most of the code in
 /// the simulation core's own functions (the cluster's event dispatch alone is 110 KB before
 /// compression), the kplay language's shell, and Leptos's views and memos; then the drops,
@@ -45,7 +45,9 @@ use std::path::{Path, PathBuf};
 /// then took the standard library's Grisu and Dragon4 out too, with an `f64::clamp` whose panic
 /// message kept them in: 6.4 KB, to 692,241 bytes. A phone's picture then sized each row's
 /// labels to the room it has (a group with longer member names had made it scroll): 545 bytes.
-const GZIP_BUDGET_BYTES: u64 = 693_000;
+/// LLVM's inlining threshold at 0 for the browser build (`.cargo/config.toml`) then took 3.3 KB
+/// off, to 689,444 bytes.
+const GZIP_BUDGET_BYTES: u64 = 689_800;
 
 /// Prints the table and fails when the gzip total is over budget.
 pub fn report(dist: &Path) -> Result<(), String> {
