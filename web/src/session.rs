@@ -67,7 +67,7 @@ impl Session {
             let line = record(command).ok_or_else(|| {
                 KafkaError::new(
                     ErrorCode::InvalidRequest,
-                    format!("{command:?} has no script line, so it cannot be saved"),
+                    "This action has no script line yet, so it cannot be saved.".to_owned(),
                 )
             })?;
             lines.push(line);

@@ -7,8 +7,8 @@ use std::path::{Path, PathBuf};
 
 /// The ceiling for the whole `dist/`, in gzip bytes. Issue 5 targets 400 KB for the site with
 /// the live simulator in it (the 150 KB of the first issue was for one lesson's view without
-/// it). The playground is far from it: its release build is about 689 KB gzip, 673 KB of it
-/// the WebAssembly: code about 537 KB and data (the lessons, Kafka's config documentation, error
+/// it). The playground is far from it: its release build is about 687 KB gzip, 670 KB of it
+/// the WebAssembly: code about 534 KB and data (the lessons, Kafka's config documentation, error
 /// texts, the tools' help) about 118 KB, each compressed alone. Twiggy puts most of the code in
 /// the simulation core's own functions (the cluster's event dispatch alone is 110 KB before
 /// compression), the kplay language's shell, and Leptos's views and memos; then the drops,
@@ -46,8 +46,9 @@ use std::path::{Path, PathBuf};
 /// message kept them in: 6.4 KB, to 692,241 bytes. A phone's picture then sized each row's
 /// labels to the room it has (a group with longer member names had made it scroll): 545 bytes.
 /// LLVM's inlining threshold at 0 for the browser build (`.cargo/config.toml`) then took 3.3 KB
-/// off, to 689,444 bytes.
-const GZIP_BUDGET_BYTES: u64 = 689_800;
+/// off, to 689,444 bytes. An error message that named a command by its `Debug` form (which no
+/// learner should see) took the `Debug` of every command type with it: 2.6 KB, to 686,873.
+const GZIP_BUDGET_BYTES: u64 = 687_200;
 
 /// Prints the table and fails when the gzip total is over budget.
 pub fn report(dist: &Path) -> Result<(), String> {
