@@ -38,7 +38,7 @@ pub fn parse_f64(text: &str) -> Option<f64> {
     let magnitude = match unsigned.to_ascii_lowercase().as_str() {
         "inf" | "infinity" => f64::INFINITY,
         "nan" => f64::NAN,
-        _ => parse_decimal(unsigned)?,
+        _ => parse_unsigned(unsigned)?,
     };
     Some(if negative { -magnitude } else { magnitude })
 }
@@ -46,8 +46,9 @@ pub fn parse_f64(text: &str) -> Option<f64> {
 /// The largest power of ten that is an exact `f64` (5^22 < 2^53).
 const MAX_EXACT_POWER: i64 = 22;
 
-/// An unsigned decimal: `digits[.digits][e[sign]digits]`.
-fn parse_decimal(text: &str) -> Option<f64> {
+/// An unsigned decimal, `digits[.digits][e[sign]digits]` with at least one digit before the
+/// exponent, correctly rounded; `None` for anything else (`inf` and `nan` included).
+pub fn parse_unsigned(text: &str) -> Option<f64> {
     let (mantissa, exponent) = match text.find(['e', 'E']) {
         Some(at) => (&text[..at], parse_exponent(&text[at + 1..])?),
         None => (text, 0),
@@ -126,7 +127,14 @@ fn exact_quotient(digits: &[u8], exponent: i64) -> f64 {
     } else {
         denominator.shl(shift as u32);
     }
-    let (quotient, exact) = numerator.div_small_quotient(&denominator);
+    let (quotient, remainder) = numerator.div_rem(&denominator);
+    let exact = remainder.0.is_empty();
+    // Below 2^56: two limbs at most.
+    let quotient = quotient
+        .0
+        .iter()
+        .rev()
+        .fold(0_u64, |value, &limb| value << 32 | u64::from(limb));
     // Keep 53 bits, or as many as the subnormal range allows, and round half to even.
     let bits = 64 - i64::from(quotient.leading_zeros());
     let kept_exponent = (shift + bits - 53).max(MIN_EXPONENT);
@@ -455,7 +463,20 @@ impl Big {
     }
 
     /// `self / divisor`, rounded to the nearest integer.
-    fn div_rounded(self, divisor: &Big, ties: Ties) -> Big {
+    fn div_rounded(&self, divisor: &Big, ties: Ties) -> Big {
+        let (mut quotient, mut remainder) = self.div_rem(divisor);
+        remainder.shl(1);
+        let odd = quotient.0.first().is_some_and(|limb| limb & 1 == 1);
+        let above_half = remainder.at_least(divisor)
+            && !(remainder.0 == divisor.0 && ties == Ties::Even && !odd);
+        if above_half {
+            quotient.add_one();
+        }
+        quotient
+    }
+
+    /// `self / divisor` and the remainder, by long division a bit at a time.
+    fn div_rem(&self, divisor: &Big) -> (Big, Big) {
         let mut remainder = Big(Vec::new());
         let mut quotient = Big(vec![0; self.0.len()]);
         for bit in (0..self.bits()).rev() {
@@ -473,14 +494,7 @@ impl Big {
             }
         }
         quotient.trim();
-        remainder.shl(1);
-        let odd = quotient.0.first().is_some_and(|limb| limb & 1 == 1);
-        let above_half = remainder.at_least(divisor)
-            && !(remainder.0 == divisor.0 && ties == Ties::Even && !odd);
-        if above_half {
-            quotient.add_one();
-        }
-        quotient
+        (quotient, remainder)
     }
 
     fn add_one(&mut self) {
@@ -512,20 +526,6 @@ impl Big {
             text.push_str(&format!("{group:09}"));
         }
         text
-    }
-
-    /// `self / divisor` when it is below 2^56, and whether the division is exact.
-    fn div_small_quotient(mut self, divisor: &Big) -> (u64, bool) {
-        let mut quotient = 0;
-        for bit in (0..56).rev() {
-            let mut shifted = Big(divisor.0.clone());
-            shifted.shl(bit);
-            if self.at_least(&shifted) {
-                self.sub(&shifted);
-                quotient |= 1 << bit;
-            }
-        }
-        (quotient, self.0.is_empty())
     }
 }
 

@@ -280,22 +280,7 @@ fn java_parse_double(text: &str) -> Option<f64> {
 /// Digits with an optional point, an optional exponent and an optional `d`/`f` suffix.
 fn parse_decimal(text: &str) -> Option<f64> {
     let body = text.strip_suffix(['d', 'D', 'f', 'F']).unwrap_or(text);
-    let (mantissa, exponent) = match body.find(['e', 'E']) {
-        Some(at) => (&body[..at], Some(&body[at + 1..])),
-        None => (body, None),
-    };
-    let (whole, fraction) = mantissa.split_once('.').unwrap_or((mantissa, ""));
-    let all_digits = |part: &str| part.bytes().all(|b| b.is_ascii_digit());
-    if whole.is_empty() && fraction.is_empty() || !all_digits(whole) || !all_digits(fraction) {
-        return None;
-    }
-    if let Some(exponent) = exponent {
-        let digits = exponent.strip_prefix(['+', '-']).unwrap_or(exponent);
-        if digits.is_empty() || !all_digits(digits) {
-            return None;
-        }
-    }
-    crate::decimal::parse_f64(body)
+    crate::decimal::parse_unsigned(body)
 }
 
 /// `Double.toString`: `0.5`, `2.0`, `1.0E7`, `1.0E-4`, `NaN`, `Infinity`.
