@@ -7,6 +7,7 @@
 //! work is done (bounded); `kplay time advance` and `sleep` move time explicitly; the other
 //! playground verbs act at the current time.
 
+use kplay_core::chunked::ChunkedVec;
 use kplay_core::{Cluster, ClusterConfig, Command, Event, KafkaError};
 
 use crate::error::ParseError;
@@ -23,8 +24,9 @@ const KEPT_EVENTS: usize = 20_000;
 pub struct Shell {
     /// The simulated cluster (read its views directly; change it through lines).
     pub cluster: Cluster,
-    /// The most recent events, oldest first.
-    events: Vec<Event>,
+    /// The most recent events, oldest first, shared with the shell's clones (the playground's
+    /// timeline keeps a few dozen).
+    events: ChunkedVec<Event>,
     /// How many console producers and consumers were started (they are named
     /// `console-producer-1`, `console-consumer-1`, ... since client ids are unique here).
     console_producers: u32,
@@ -49,7 +51,7 @@ impl Shell {
     pub fn new(cluster: Cluster) -> Shell {
         Shell {
             cluster,
-            events: Vec::new(),
+            events: ChunkedVec::new(),
             console_producers: 0,
             console_consumers: 0,
             recording: None,
@@ -135,7 +137,7 @@ impl Shell {
     }
 
     /// The most recent events (at least the last 20,000, at most 40,000), oldest first.
-    pub fn events(&self) -> &[Event] {
+    pub fn events(&self) -> &ChunkedVec<Event> {
         &self.events
     }
 
@@ -200,11 +202,10 @@ impl Shell {
             recording.events.extend_from_slice(events);
         }
         self.events.extend_from_slice(events);
-        // Trim only once twice the limit is reached: trimming on every step would move the
-        // whole buffer each time (a running playground steps thousands of times a second).
+        // Trim only once twice the limit is reached: trimming on every step would drop a chunk
+        // at a time (a running playground steps thousands of times a second).
         if self.events.len() > 2 * KEPT_EVENTS {
-            let excess = self.events.len() - KEPT_EVENTS;
-            self.events.drain(..excess);
+            self.events.drop_front_keeping(KEPT_EVENTS);
         }
     }
 

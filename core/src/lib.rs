@@ -34,6 +34,7 @@
 
 pub mod broker;
 pub mod check;
+pub mod chunked;
 pub mod client;
 pub mod cluster;
 pub mod config;

@@ -54,7 +54,7 @@ fn cleaning_keeps_the_latest_record_per_key_with_offset_gaps() {
         put(&mut log, key, Some(value), 0);
     }
     assert_eq!(segment_bases(&log), vec![0, 2, 4]);
-    let active_before: Vec<_> = log.active_segment().batches().to_vec();
+    let active_before: Vec<_> = log.active_segment().batches().iter().cloned().collect();
     let outcome = log
         .clean(log.log_end_offset(), 0, &compacted())
         .expect("dirty ratio 1.0 > 0.5");

@@ -65,7 +65,7 @@ fn run(name: &str, cluster: &str, blocks: &[(String, &str)], trace: bool) {
                     println!("$ {}", step.words.join(" "));
                     print!("{}", shell.run(&step.invocation).text());
                     if trace {
-                        for event in &shell.events()[before.min(shell.events().len())..] {
+                        for event in shell.events().iter_from(before) {
                             println!("    | {}", event.trace_line());
                         }
                     }

@@ -7,6 +7,8 @@
 //!   rendering of the frame);
 //! - time to interactive: navigation start to the app's `kplay-mounted` mark on the first
 //!   lesson, median of 10 fresh loads, beside an empty page's time (the floor);
+//! - memory of a long session: the largest preset at full speed for a minute, the WebAssembly's
+//!   memory before and after, and the time a scrub back to the middle of the timeline takes;
 //! - the core's throughput in WebAssembly in Chromium (issue 3): run by `cargo xtask bench`,
 //!   which builds the benchmark page into KPLAY_BENCH_WASM and sets it.
 
@@ -38,12 +40,8 @@ window.requestAnimationFrame = callback => original(time => {
 });
 "#;
 
-#[tokio::test]
-#[ignore = "a benchmark: run `cargo xtask bench-ui`"]
-async fn bench_frame_time_of_the_largest_preset_at_full_speed() {
-    if !enabled() {
-        return;
-    }
+/// The sandbox with the largest preset started, paused, its speed at the maximum.
+async fn largest_preset_at_full_speed() -> (StaticServer, Session) {
     let server = StaticServer::start(&dist_folder(), SUB_PATH);
     let session = Session::start(1600, 1000).await;
     session
@@ -59,21 +57,27 @@ async fn bench_frame_time_of_the_largest_preset_at_full_speed() {
             "const s = document.querySelector('[data-testid=speed]'); s.value = s.max; s.dispatchEvent(new Event('input', {bubbles: true}));",
         )
         .await;
+    (server, session)
+}
+
+#[tokio::test]
+#[ignore = "a benchmark: run `cargo xtask bench-ui`"]
+async fn bench_frame_time_of_the_largest_preset_at_full_speed() {
+    if !enabled() {
+        return;
+    }
+    let (_server, session) = largest_preset_at_full_speed().await;
     // The learner watches the cluster while it plays: its panel is in view (panels out of view
     // are neither laid out nor painted, so the top of the page would measure less).
     session
         .run_script("document.querySelector('[data-testid=cluster-panel]').scrollIntoView();")
         .await;
     session.run_script(FRAME_PROBE).await;
-    let start_ms = session
-        .run_script("return Number(document.querySelector('[data-testid=clock]').dataset.nowMs);")
-        .await;
+    let start_ms = clock_ms(&session).await;
     session.click("play-pause").await;
     tokio::time::sleep(Duration::from_secs(15)).await;
     session.click("play-pause").await;
-    let end_ms = session
-        .run_script("return Number(document.querySelector('[data-testid=clock]').dataset.nowMs);")
-        .await;
+    let end_ms = clock_ms(&session).await;
     let times = session.run_script("return window.kplayFrameTimes;").await;
     let mut times: Vec<f64> = times
         .as_array()
@@ -85,7 +89,7 @@ async fn bench_frame_time_of_the_largest_preset_at_full_speed() {
     let steady = times.split_off(times.len().min(10));
     let mut sorted = steady;
     sorted.sort_by(|a, b| a.total_cmp(b));
-    let simulated = end_ms.as_f64().unwrap_or(0.0) - start_ms.as_f64().unwrap_or(0.0);
+    let simulated = end_ms - start_ms;
     println!(
         "bench-ui frame time, largest preset (9 brokers, 48 partitions x3, 18 consumers, 200 records/s) at full speed: {} frames, p50 {:.2} ms, p95 {:.2} ms, p99 {:.2} ms, max {:.2} ms; {:.1} s simulated in 15 s",
         sorted.len(),
@@ -94,6 +98,54 @@ async fn bench_frame_time_of_the_largest_preset_at_full_speed() {
         percentile(&sorted, 0.99),
         sorted.last().copied().unwrap_or(f64::NAN),
         simulated / 1000.0
+    );
+    session.finish().await;
+}
+
+/// The WebAssembly's linear memory in MB (the glue's init returns the running module's exports).
+const WASM_MEMORY_MB: &str = "const done = arguments[0]; window.wasmBindings.default().then(w => done(w.memory.buffer.byteLength / 1048576));";
+
+/// Reads the playground's simulated clock, in ms.
+async fn clock_ms(session: &Session) -> f64 {
+    session
+        .run_script("return Number(document.querySelector('[data-testid=clock]').dataset.nowMs);")
+        .await
+        .as_f64()
+        .unwrap_or(f64::NAN)
+}
+
+/// Memory of a long session: the largest preset plays at full speed for a minute, then the
+/// timeline is scrubbed back to its middle. The timeline keeps clones of the cluster (its
+/// snapshots) to rewind from, so this shows what they cost, and how long a scrub takes.
+#[tokio::test]
+#[ignore = "a benchmark: run `cargo xtask bench-ui`"]
+async fn bench_memory_and_seek_of_a_long_session_of_the_largest_preset() {
+    if !enabled() {
+        return;
+    }
+    let (_server, session) = largest_preset_at_full_speed().await;
+    let before = session.run_async_script(WASM_MEMORY_MB).await;
+    let start_ms = clock_ms(&session).await;
+    session.click("play-pause").await;
+    tokio::time::sleep(Duration::from_secs(60)).await;
+    session.click("play-pause").await;
+    let end_ms = clock_ms(&session).await;
+    let after = session.run_async_script(WASM_MEMORY_MB).await;
+    let middle = (start_ms + end_ms) / 2.0;
+    let seek_ms = session
+        .run_script(&format!(
+            "const t = document.querySelector('[data-testid=timeline]'); const start = performance.now(); t.value = '{middle}'; t.dispatchEvent(new Event('input', {{bubbles: true}})); return performance.now() - start;"
+        ))
+        .await;
+    let landed = clock_ms(&session).await;
+    println!(
+        "bench-ui long session, largest preset at full speed for 60 s: {:.1} min simulated; WebAssembly memory {:.0} MB before, {:.0} MB after; a scrub back to the middle took {:.0} ms and landed at {:.1} min (asked {:.1})",
+        (end_ms - start_ms) / 60_000.0,
+        before.as_f64().unwrap_or(f64::NAN),
+        after.as_f64().unwrap_or(f64::NAN),
+        seek_ms.as_f64().unwrap_or(f64::NAN),
+        (landed - start_ms) / 60_000.0,
+        (middle - start_ms) / 60_000.0,
     );
     session.finish().await;
 }

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 /// The ceiling for the whole `dist/`, in gzip bytes. Issue 5 targets 400 KB for the site with
 /// the live simulator in it (the 150 KB of the first issue was for one lesson's view without
-/// it). The playground is far from it: its release build is about 687 KB gzip, 670 KB of it
+/// it). The playground is far from it: its release build is about 690 KB gzip, 673 KB of it
 /// the WebAssembly: code about 534 KB and data (the lessons, Kafka's config documentation, error
 /// texts, the tools' help) about 118 KB, each compressed alone. Twiggy puts most of the code in
 /// the simulation core's own functions (the cluster's event dispatch alone is 110 KB before
@@ -48,7 +48,12 @@ use std::path::{Path, PathBuf};
 /// LLVM's inlining threshold at 0 for the browser build (`.cargo/config.toml`) then took 3.3 KB
 /// off, to 689,444 bytes. An error message that named a command by its `Debug` form (which no
 /// learner should see) took the `Debug` of every command type with it: 2.6 KB, to 686,873.
-const GZIP_BUDGET_BYTES: u64 = 687_200;
+/// It rose on purpose to 690,098 (3.3 KB): the timeline's snapshots taken during play kept a
+/// cursor that meant a later time once play went on, so a scrub landed at the wrong time; the
+/// fix took a snapshot every 20,000 occurrences as intended, and making that affordable put the
+/// logs' batches, the loss detector's batches and the shell's events in shared chunks
+/// (`kplay_core::chunked`) and the scheduler's timers in their own slots.
+const GZIP_BUDGET_BYTES: u64 = 690_500;
 
 /// Prints the table and fails when the gzip total is over budget.
 pub fn report(dist: &Path) -> Result<(), String> {

@@ -120,7 +120,7 @@ pub fn replicas(shell: &Shell, topic: &str, partition: i32) -> Output {
 pub fn trace(shell: &Shell, count: usize, explain: bool) -> Output {
     let mut output = Output::new();
     let events = shell.events();
-    for event in &events[events.len().saturating_sub(count)..] {
+    for event in events.iter_from(events.len().saturating_sub(count)) {
         if explain {
             output.println(format!("t={}ms {}", event.at_ms, event.describe()));
         } else {

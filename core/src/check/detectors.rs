@@ -12,6 +12,7 @@
 //!
 //! Detectors only read the cluster; they never change it.
 
+use crate::chunked::ChunkedVec;
 use crate::vec_map::{VecMap, VecSet};
 use std::collections::VecDeque;
 use std::sync::{Arc, Weak};
@@ -37,7 +38,9 @@ const ORDER_WINDOW: usize = 32;
 /// The detectors' memory.
 #[derive(Debug, Clone, Default)]
 pub struct Detectors {
-    acked: VecMap<TopicPartition, Vec<AckedBatch>>,
+    /// Per partition: the acknowledged batches (shared with the detectors' clones, which the
+    /// playground's timeline keeps).
+    acked: VecMap<TopicPartition, ChunkedVec<AckedBatch>>,
     /// Per group, then partition: the offset after the last record delivered. Maps within maps,
     /// here and below, so an event finds its entry without copying names (see
     /// [`partition_entry`]).
@@ -141,7 +144,8 @@ impl Detectors {
         match self.acked.get_mut(partition) {
             Some(batches) => batches.push(acked),
             None => {
-                self.acked.insert(partition.clone(), vec![acked]);
+                self.acked
+                    .insert(partition.clone(), std::iter::once(acked).collect());
             }
         }
     }

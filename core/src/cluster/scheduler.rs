@@ -33,13 +33,20 @@ pub enum Occurrence {
     Timer(TimerEntry),
 }
 
-/// A heap entry: when, and the slot of [`Scheduler::slots`] that holds the occurrence, so the
-/// heap moves small entries, not messages.
+/// A heap entry: when, and where the occurrence waits (see [`Scheduler`]), so the heap moves
+/// small entries, not messages.
 #[derive(Debug, Clone)]
 struct Entry {
     at_ms: i64,
     sequence: u64,
-    slot: usize,
+    slot: Slot,
+}
+
+/// Where an occurrence waits: a slot of [`Scheduler::messages`] or of [`Scheduler::timers`].
+#[derive(Debug, Clone, Copy)]
+enum Slot {
+    Message(usize),
+    Timer(usize),
 }
 
 impl PartialEq for Entry {
@@ -63,17 +70,62 @@ impl Ord for Entry {
     }
 }
 
+/// Slots that are reused: a taken slot goes to the next value stored, so once the slots cover
+/// the most values ever waiting at once, storing allocates nothing (a box per occurrence was
+/// a tenth of the allocations of a busy cluster).
+#[derive(Debug, Clone)]
+struct Slots<T> {
+    values: Vec<Option<T>>,
+    free: Vec<usize>,
+}
+
+impl<T> Default for Slots<T> {
+    fn default() -> Self {
+        Slots {
+            values: Vec::new(),
+            free: Vec::new(),
+        }
+    }
+}
+
+impl<T> Slots<T> {
+    fn store(&mut self, value: T) -> usize {
+        match self.free.pop() {
+            Some(slot) => {
+                self.values[slot] = Some(value);
+                slot
+            }
+            None => {
+                self.values.push(Some(value));
+                self.values.len() - 1
+            }
+        }
+    }
+
+    fn take(&mut self, slot: usize) -> T {
+        self.free.push(slot);
+        self.values[slot]
+            .take()
+            .expect("every heap entry's slot holds its occurrence")
+    }
+
+    fn get(&self, slot: usize) -> Option<&T> {
+        self.values[slot].as_ref()
+    }
+}
+
 /// The queue of scheduled occurrences.
+///
+/// Messages and timers wait in separate slots. Most of what is scheduled is timers (a busy
+/// cluster has thousands of request timeouts pending, each ignored when it fires after its
+/// answer came), and a timer is a third of a message's size: one slot type for both made every
+/// timer take a message's room, and the playground's timeline clones the scheduler with every
+/// snapshot of the cluster.
 #[derive(Debug, Clone, Default)]
 pub struct Scheduler {
     heap: BinaryHeap<Entry>,
-    /// The scheduled occurrences, each in the slot its heap entry names. A popped occurrence's
-    /// slot goes to the next one scheduled, so once the slots cover the most occurrences ever
-    /// pending at once, scheduling allocates nothing (a box per occurrence was a tenth of the
-    /// allocations of a busy cluster).
-    slots: Vec<Option<Occurrence>>,
-    /// The empty slots.
-    free: Vec<usize>,
+    messages: Slots<Message>,
+    timers: Slots<TimerEntry>,
     next_sequence: u64,
 }
 
@@ -82,15 +134,9 @@ impl Scheduler {
     pub fn schedule(&mut self, at_ms: i64, occurrence: Occurrence) {
         let sequence = self.next_sequence;
         self.next_sequence += 1;
-        let slot = match self.free.pop() {
-            Some(slot) => {
-                self.slots[slot] = Some(occurrence);
-                slot
-            }
-            None => {
-                self.slots.push(Some(occurrence));
-                self.slots.len() - 1
-            }
+        let slot = match occurrence {
+            Occurrence::Deliver(message) => Slot::Message(self.messages.store(message)),
+            Occurrence::Timer(timer) => Slot::Timer(self.timers.store(timer)),
         };
         self.heap.push(Entry {
             at_ms,
@@ -110,10 +156,10 @@ impl Scheduler {
             return None;
         }
         let entry = self.heap.pop()?;
-        let occurrence = self.slots[entry.slot]
-            .take()
-            .expect("every heap entry's slot holds its occurrence");
-        self.free.push(entry.slot);
+        let occurrence = match entry.slot {
+            Slot::Message(slot) => Occurrence::Deliver(self.messages.take(slot)),
+            Slot::Timer(slot) => Occurrence::Timer(self.timers.take(slot)),
+        };
         Some((entry.at_ms, occurrence))
     }
 
@@ -122,9 +168,9 @@ impl Scheduler {
         let mut messages: Vec<&Message> = self
             .heap
             .iter()
-            .filter_map(|entry| match &self.slots[entry.slot] {
-                Some(Occurrence::Deliver(message)) => Some(message),
-                Some(Occurrence::Timer(_)) | None => None,
+            .filter_map(|entry| match entry.slot {
+                Slot::Message(slot) => self.messages.get(slot),
+                Slot::Timer(_) => None,
             })
             .collect();
         crate::sort::sort_by_key(&mut messages, |message| message.id);

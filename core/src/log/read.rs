@@ -34,8 +34,8 @@ impl PartitionLog {
         };
         for segment in &self.segments[first_segment..] {
             let from = segment.batch_index_from(start);
-            let batches = &segment.batches()[from..];
-            if !batches.is_empty() {
+            if from < segment.batches().len() {
+                let batches = segment.batches().iter_from(from);
                 return Ok(take_batches(batches, max_bytes, max_offset_exclusive));
             }
         }
@@ -68,8 +68,8 @@ impl PartitionLog {
 
 /// The leading batches that end below `max_offset_exclusive` and fit `max_bytes` (the first one
 /// always fits).
-fn take_batches(
-    batches: &[Arc<RecordBatch>],
+fn take_batches<'a>(
+    batches: impl Iterator<Item = &'a Arc<RecordBatch>>,
     max_bytes: i32,
     max_offset_exclusive: Offset,
 ) -> Vec<Arc<RecordBatch>> {

@@ -10,13 +10,15 @@ use std::sync::Arc;
 
 use super::batch::RecordBatch;
 use super::config::LogConfig;
+use crate::chunked::ChunkedVec;
 use crate::ids::Offset;
 
-/// One segment: its batches in offset order.
+/// One segment: its batches in offset order (shared with the segment's clones: the playground's
+/// timeline keeps clones of the cluster, and the active segment of a busy partition is long).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LogSegment {
     base_offset: Offset,
-    batches: Vec<Arc<RecordBatch>>,
+    batches: ChunkedVec<Arc<RecordBatch>>,
     size_in_bytes: i64,
     /// Largest batch max timestamp; -1 while empty (`LogSegment.maxTimestampSoFar`).
     max_timestamp_so_far: i64,
@@ -31,7 +33,7 @@ impl LogSegment {
     pub fn new(base_offset: Offset, now_ms: i64) -> LogSegment {
         LogSegment {
             base_offset,
-            batches: Vec::new(),
+            batches: ChunkedVec::new(),
             size_in_bytes: 0,
             max_timestamp_so_far: -1,
             rolling_based_timestamp: None,
@@ -62,7 +64,7 @@ impl LogSegment {
     }
 
     /// The batches, in offset order.
-    pub fn batches(&self) -> &[Arc<RecordBatch>] {
+    pub fn batches(&self) -> &ChunkedVec<Arc<RecordBatch>> {
         &self.batches
     }
 
@@ -173,7 +175,7 @@ impl LogSegment {
         while end > 0 {
             let probe = end.saturating_sub(step);
             if below(&self.batches[probe]) {
-                return probe + 1 + self.batches[probe + 1..end].partition_point(below);
+                return self.batches.partition_point_in(probe + 1, end, below);
             }
             end = probe;
             step *= 2;
@@ -185,8 +187,9 @@ impl LogSegment {
     /// (a batch straddling `offset` goes whole). Returns the bytes removed.
     pub fn truncate_to(&mut self, offset: Offset) -> i64 {
         let keep = self.batch_index_from(offset);
-        let removed: i64 = self.batches[keep..]
-            .iter()
+        let removed: i64 = self
+            .batches
+            .iter_from(keep)
             .map(|batch| i64::from(batch.size_in_bytes))
             .sum();
         self.batches.truncate(keep);
@@ -285,9 +288,8 @@ mod tests {
             base += i64::from(count % 3 + 1) + i64::from(count % 2);
         }
         for offset in -1..base + 2 {
-            let expected = segment
-                .batches()
-                .partition_point(|batch| batch.last_offset() < Offset(offset));
+            let batches: Vec<_> = segment.batches().iter().collect();
+            let expected = batches.partition_point(|batch| batch.last_offset() < Offset(offset));
             assert_eq!(
                 segment.batch_index_from(Offset(offset)),
                 expected,

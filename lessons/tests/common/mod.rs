@@ -225,8 +225,9 @@ impl LessonRun {
 
     /// The events' trace lines since event number `from`.
     pub fn trace_since(&self, from: usize) -> Vec<String> {
-        self.shell.events()[from.min(self.shell.events().len())..]
-            .iter()
+        self.shell
+            .events()
+            .iter_from(from)
             .map(|event| event.trace_line())
             .collect()
     }
@@ -238,8 +239,9 @@ impl LessonRun {
 
     /// The events' sentences since event number `from`, joined by line breaks.
     pub fn explained_since(&self, from: usize) -> String {
-        self.shell.events()[from.min(self.shell.events().len())..]
-            .iter()
+        self.shell
+            .events()
+            .iter_from(from)
             .map(|event| event.describe())
             .collect::<Vec<_>>()
             .join("\n")

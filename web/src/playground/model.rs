@@ -277,18 +277,18 @@ impl Model {
     /// Reads the events not seen yet and updates what is derived from them.
     pub fn absorb_events(&mut self) {
         let events = self.session.shell().events();
-        let first_new = events
-            .iter()
-            .rposition(|event| Some(event.id) <= self.last_event_id)
-            .map_or(0, |index| index + 1);
+        let seen = self.last_event_id;
         if let Some(last) = events.last() {
             self.last_event_id = self.last_event_id.max(Some(last.id));
         }
         // Only the events something here reads are copied out of the session (under load a
-        // frame brings thousands, nearly all routine).
+        // frame brings thousands, nearly all routine). Event ids grow with time, so the new
+        // ones are those at the end above the last id seen.
         let sends_open = self.has_open_sends();
-        let new: Vec<Event> = events[first_new..]
+        let mut new: Vec<Event> = events
             .iter()
+            .rev()
+            .take_while(|event| Some(event.id) > seen)
             .filter(|event| {
                 matches!(event.kind, EventKind::Alert { .. })
                     || is_worth_announcing(event)
@@ -296,6 +296,7 @@ impl Model {
             })
             .cloned()
             .collect();
+        new.reverse();
         let mut announced = Vec::new();
         for event in &new {
             self.track_send(event);
