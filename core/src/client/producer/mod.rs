@@ -16,7 +16,7 @@ pub mod sender;
 pub mod transactions;
 pub mod workload;
 
-use crate::vec_map::VecMap;
+use crate::vec_map::{VecMap, VecSet};
 use std::collections::VecDeque;
 
 use serde::{Deserialize, Serialize};
@@ -192,8 +192,8 @@ pub struct Producer {
     pub flushing: bool,
     /// The steady flow of records, if one runs.
     pub workload: Option<WorkloadState>,
-    /// When the sender is next woken up.
-    pub(crate) wakeup_at_ms: Option<i64>,
+    /// When the sender's pending wakeups (from [`Producer::wake_sender_at`]) are due.
+    pub(crate) wakeups_at_ms: VecSet<i64>,
     /// Counters for views.
     pub stats: ProducerStats,
     /// The transaction manager, with a `transactional.id`.
@@ -243,7 +243,7 @@ impl Producer {
             next_sequence: VecMap::new(),
             flushing: false,
             workload: None,
-            wakeup_at_ms: None,
+            wakeups_at_ms: VecSet::new(),
             stats: ProducerStats::default(),
             transactions: rules.transactional_id.clone().map(|transactional_id| {
                 TransactionManager::new(
@@ -634,9 +634,8 @@ impl Producer {
     pub fn handle_timer(&mut self, timer: ProducerTimer, ctx: &mut Ctx) {
         match timer {
             ProducerTimer::SenderWakeup => {
-                if self.wakeup_at_ms.is_some_and(|at| at <= ctx.now_ms) {
-                    self.wakeup_at_ms = None;
-                }
+                let now = ctx.now_ms;
+                self.wakeups_at_ms.retain(|at| *at > now);
                 self.run_sender(ctx);
             }
             ProducerTimer::Deadline { at_ms } => {
@@ -676,15 +675,23 @@ impl Producer {
         }
     }
 
-    /// Wakes the sender at `at_ms` unless it is already woken up earlier.
+    /// Wakes the sender at `at_ms` unless a wakeup is already due by then (the sender, when it
+    /// runs, asks again for the next time it needs).
+    ///
+    /// Every pending wakeup counts, not only the latest: a batch's delivery deadline two
+    /// minutes away, then a `linger.ms` a few ms away, and the deadline was asked for again
+    /// after the linger's wakeup. Under a steady flow that left some 12,000 wakeups pending per
+    /// producer, each copied with every snapshot of the playground's timeline.
     pub(crate) fn wake_sender_at(&mut self, at_ms: i64, ctx: &mut Ctx) {
+        let now = ctx.now_ms;
         if self
-            .wakeup_at_ms
-            .is_some_and(|existing| existing <= at_ms && existing >= ctx.now_ms)
+            .wakeups_at_ms
+            .iter()
+            .any(|pending| (now..=at_ms).contains(pending))
         {
             return;
         }
-        self.wakeup_at_ms = Some(at_ms);
+        self.wakeups_at_ms.insert(at_ms);
         ctx.at(at_ms, Timer::Producer(ProducerTimer::SenderWakeup));
     }
 
