@@ -18,13 +18,12 @@ pub const MAX_INPUTS: usize = 20_000;
 /// A snapshot is kept after this many inputs...
 const SNAPSHOT_EVERY_INPUTS: usize = 20;
 /// ...or this many scheduled occurrences run since the last one, so that rewinding a busy
-/// cluster replays little work. Past [`MAX_SNAPSHOTS`], every other one goes, so in a long
-/// session the spacing doubles: after 26 simulated minutes of the largest preset at full speed,
-/// a scrub back to the middle took 5 s in Chromium (`cargo xtask bench-ui`).
+/// cluster replays little work. Past [`MAX_SNAPSHOTS`], every other one goes and the spacing
+/// doubles, so the snapshots stay evenly spread over a long session.
 const SNAPSHOT_EVERY_STEPS: u64 = 20_000;
-/// At most this many snapshots; older ones are thinned out, keeping the first. A snapshot of the
-/// largest preset costs about 3 MB (its scheduled timers, clients and brokers; the logs and
-/// events it shares with the live cluster, see `kplay_core::chunked`).
+/// At most this many snapshots. A snapshot of the largest preset costs a few MB (its scheduled
+/// timers, clients and brokers; the logs and events it shares with the live cluster, see
+/// `kplay_core::chunked`).
 const MAX_SNAPSHOTS: usize = 24;
 
 /// One thing the learner did, in order.
@@ -90,6 +89,9 @@ pub struct Session {
     cursor: Cursor,
     snapshots: Vec<Snapshot>,
     steps_since_snapshot: u64,
+    /// How many times [`SNAPSHOT_EVERY_INPUTS`] and [`SNAPSHOT_EVERY_STEPS`] apart the next
+    /// snapshot is taken: doubled each time the snapshots are thinned out.
+    snapshot_spacing: usize,
 }
 
 impl Session {
@@ -117,6 +119,7 @@ impl Session {
             cursor: Cursor::default(),
             snapshots: vec![snapshot],
             steps_since_snapshot: 0,
+            snapshot_spacing: 1,
         })
     }
 
@@ -423,8 +426,10 @@ impl Session {
         if cursor <= last.cursor {
             return;
         }
-        let enough_inputs = self.cursor.applied >= last.cursor.applied + SNAPSHOT_EVERY_INPUTS;
-        let enough_work = self.steps_since_snapshot >= SNAPSHOT_EVERY_STEPS;
+        let spacing = self.snapshot_spacing;
+        let enough_inputs =
+            self.cursor.applied >= last.cursor.applied + SNAPSHOT_EVERY_INPUTS * spacing;
+        let enough_work = self.steps_since_snapshot >= SNAPSHOT_EVERY_STEPS * spacing as u64;
         if !(enough_inputs || enough_work) {
             return;
         }
@@ -435,12 +440,14 @@ impl Session {
             shell: self.shell.clone(),
         });
         if self.snapshots.len() > MAX_SNAPSHOTS {
-            // Keep the first and every other one after it: older history gets coarser.
+            // Keep every other one from the first (the newest too, as their count is odd here),
+            // and take the next ones twice as far apart, so they stay evenly spread.
             let mut index = 0;
             self.snapshots.retain(|_| {
                 index += 1;
-                index == 1 || index % 2 == 0
+                index % 2 == 1
             });
+            self.snapshot_spacing *= 2;
         }
     }
 
@@ -633,6 +640,32 @@ mod tests {
         }
         session.seek(start + 60_000);
         assert!(session.is_live());
+    }
+
+    #[test]
+    fn snapshots_stay_evenly_spread_over_a_long_play() {
+        let mut session = session();
+        session.act("kplay workload start p1 --topic orders --rate 400 --keys 20 --value-bytes 10");
+        let start = session.now_ms();
+        for frame in 1..=1_200 {
+            session.advance(start + frame * 500, &mut || false);
+        }
+        assert!(
+            session.snapshot_spacing >= 4,
+            "{}",
+            session.snapshot_spacing
+        );
+        assert!(session.snapshot_count() <= MAX_SNAPSHOTS);
+        let times: Vec<i64> = session.snapshots.iter().map(|s| s.now_ms).collect();
+        // The gaps from the first play snapshot on (the first one is the setup's).
+        let gaps: Vec<i64> = times[1..].windows(2).map(|w| w[1] - w[0]).collect();
+        let (least, most) = (gaps.iter().min(), gaps.iter().max());
+        assert!(
+            most <= least.map(|least| least * 2 + 1_000).as_ref(),
+            "uneven snapshots at {times:?}"
+        );
+        let last = times.last().copied().unwrap_or_default();
+        assert!(session.now_ms() - last <= most.copied().unwrap_or_default() * 2);
     }
 
     #[test]
