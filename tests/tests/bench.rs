@@ -114,6 +114,15 @@ async fn clock_ms(session: &Session) -> f64 {
         .unwrap_or(f64::NAN)
 }
 
+/// How long the long session plays, in wall seconds: 60, or KPLAY_BENCH_LONG_S (280 reaches
+/// the sessions' two-hour limit on this machine).
+fn long_session_seconds() -> u64 {
+    std::env::var("KPLAY_BENCH_LONG_S")
+        .ok()
+        .and_then(|seconds| seconds.parse().ok())
+        .unwrap_or(60)
+}
+
 /// Memory of a long session: the largest preset plays at full speed for a minute, then the
 /// timeline is scrubbed back to its middle. The timeline keeps clones of the cluster (its
 /// snapshots) to rewind from, so this shows what they cost, and how long a scrub takes.
@@ -127,7 +136,7 @@ async fn bench_memory_and_seek_of_a_long_session_of_the_largest_preset() {
     let before = session.run_async_script(WASM_MEMORY_MB).await;
     let start_ms = clock_ms(&session).await;
     session.click("play-pause").await;
-    tokio::time::sleep(Duration::from_secs(60)).await;
+    tokio::time::sleep(Duration::from_secs(long_session_seconds())).await;
     session.click("play-pause").await;
     let end_ms = clock_ms(&session).await;
     let after = session.run_async_script(WASM_MEMORY_MB).await;
@@ -139,7 +148,8 @@ async fn bench_memory_and_seek_of_a_long_session_of_the_largest_preset() {
         .await;
     let landed = clock_ms(&session).await;
     println!(
-        "bench-ui long session, largest preset at full speed for 60 s: {:.1} min simulated; WebAssembly memory {:.0} MB before, {:.0} MB after; a scrub back to the middle took {:.0} ms and landed at {:.1} min (asked {:.1})",
+        "bench-ui long session, largest preset at full speed for {} s: {:.1} min simulated; WebAssembly memory {:.0} MB before, {:.0} MB after; a scrub back to the middle took {:.0} ms and landed at {:.1} min (asked {:.1})",
+        long_session_seconds(),
         (end_ms - start_ms) / 60_000.0,
         before.as_f64().unwrap_or(f64::NAN),
         after.as_f64().unwrap_or(f64::NAN),
