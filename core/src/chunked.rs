@@ -4,7 +4,7 @@
 //! What grows with simulated time in a cluster is a few append-only lists: each log segment's
 //! batches, the acknowledged batches the loss detector remembers, the shell's recent events.
 //! Copied whole, on the largest preset, those lists made each clone grow by about 0.6 MB per
-//! simulated minute, so two dozen snapshots of a long session took gigabytes.
+//! simulated minute: two dozen snapshots of a two-hour session would have taken gigabytes.
 //!
 //! A [`ChunkedVec`] keeps its items in chunks of [`CHUNK`] behind an `Arc`. Every chunk but the
 //! last is full, so an index finds its chunk by division. A clone copies the list of chunk

@@ -116,11 +116,11 @@ impl<T> Slots<T> {
 
 /// The queue of scheduled occurrences.
 ///
-/// Messages and timers wait in separate slots. Most of what is scheduled is timers (a busy
-/// cluster has thousands of request timeouts pending, each ignored when it fires after its
-/// answer came), and a timer is a third of a message's size: one slot type for both made every
-/// timer take a message's room, and the playground's timeline clones the scheduler with every
-/// snapshot of the cluster.
+/// Messages and timers wait in separate slots. Most of what is scheduled is timers (the
+/// largest sandbox preset keeps thousands pending, while a message is in flight for a few
+/// simulated ms), and a timer is a third of a message's size: one slot type for both made
+/// every timer take a message's room, and the playground's timeline clones the scheduler with
+/// every snapshot of the cluster.
 #[derive(Debug, Clone, Default)]
 pub struct Scheduler {
     heap: BinaryHeap<Entry>,
