@@ -33,15 +33,11 @@ pub const CHUNK: usize = 256;
 pub struct ChunkedVec<T> {
     /// Every chunk but the last holds exactly [`CHUNK`] items; none is empty.
     chunks: Vec<Arc<Vec<T>>>,
-    len: usize,
 }
 
 impl<T> Default for ChunkedVec<T> {
     fn default() -> Self {
-        ChunkedVec {
-            chunks: Vec::new(),
-            len: 0,
-        }
+        ChunkedVec { chunks: Vec::new() }
     }
 }
 
@@ -53,20 +49,19 @@ impl<T: Clone> ChunkedVec<T> {
 
     /// How many items it holds.
     pub fn len(&self) -> usize {
-        self.len
+        self.chunks
+            .last()
+            .map_or(0, |last| (self.chunks.len() - 1) * CHUNK + last.len())
     }
 
     /// Whether it holds none.
     pub fn is_empty(&self) -> bool {
-        self.len == 0
+        self.chunks.is_empty()
     }
 
     /// The item at `index`, if there is one.
     pub fn get(&self, index: usize) -> Option<&T> {
-        if index >= self.len {
-            return None;
-        }
-        self.chunks[index / CHUNK].get(index % CHUNK)
+        self.chunks.get(index / CHUNK)?.get(index % CHUNK)
     }
 
     /// The last item.
@@ -81,7 +76,7 @@ impl<T: Clone> ChunkedVec<T> {
 
     /// The items from `start` on (none when `start` is past the end).
     pub fn iter_from(&self, start: usize) -> impl DoubleEndedIterator<Item = &T> + Clone + '_ {
-        let (first, skip) = if start < self.len {
+        let (first, skip) = if start < self.len() {
             (start / CHUNK, start % CHUNK)
         } else {
             (self.chunks.len(), 0)
@@ -103,19 +98,27 @@ impl<T: Clone> ChunkedVec<T> {
                 self.chunks.push(Arc::new(chunk));
             }
         }
-        self.len += 1;
     }
 
-    /// Adds `values` at the end, in order.
+    /// Adds `values` at the end, in order: each chunk is made writable once, not per item.
     pub fn extend_from_slice(&mut self, values: &[T]) {
-        for value in values {
-            self.push(value.clone());
+        let mut rest = values;
+        while !rest.is_empty() {
+            if self.chunks.last().is_none_or(|last| last.len() == CHUNK) {
+                self.chunks.push(Arc::new(Vec::with_capacity(CHUNK)));
+            }
+            let Some(last) = self.chunks.last_mut().map(Arc::make_mut) else {
+                return;
+            };
+            let (now, later) = rest.split_at((CHUNK - last.len()).min(rest.len()));
+            last.extend_from_slice(now);
+            rest = later;
         }
     }
 
     /// Keeps the first `len` items (all of them when it holds fewer).
     pub fn truncate(&mut self, len: usize) {
-        if len >= self.len {
+        if len >= self.len() {
             return;
         }
         self.chunks.truncate(len.div_ceil(CHUNK));
@@ -125,16 +128,14 @@ impl<T: Clone> ChunkedVec<T> {
                 Arc::make_mut(last).truncate(keep);
             }
         }
-        self.len = len;
     }
 
     /// Drops the oldest chunks while at least `keep` items would remain. Returns how many items
     /// went (a multiple of [`CHUNK`]).
     pub fn drop_front_keeping(&mut self, keep: usize) -> usize {
-        let whole = self.len.saturating_sub(keep) / CHUNK;
+        let whole = self.len().saturating_sub(keep) / CHUNK;
         let whole = whole.min(self.chunks.len().saturating_sub(1));
         self.chunks.drain(..whole);
-        self.len -= whole * CHUNK;
         whole * CHUNK
     }
 
@@ -146,7 +147,7 @@ impl<T: Clone> ChunkedVec<T> {
         to: usize,
         mut below: impl FnMut(&T) -> bool,
     ) -> usize {
-        let (mut low, mut high) = (from, to.min(self.len));
+        let (mut low, mut high) = (from, to.min(self.len()));
         while low < high {
             let middle = low + (high - low) / 2;
             if below(&self[middle]) {
@@ -180,7 +181,7 @@ impl<T: Clone> Index<usize> for ChunkedVec<T> {
     fn index(&self, index: usize) -> &T {
         match self.get(index) {
             Some(item) => item,
-            None => panic!("index {index} out of a list of {}", self.len),
+            None => panic!("index {index} out of a list of {}", self.len()),
         }
     }
 }
@@ -206,7 +207,7 @@ impl<T: Clone> FromIterator<T> for ChunkedVec<T> {
 
 impl<T: Clone + PartialEq> PartialEq for ChunkedVec<T> {
     fn eq(&self, other: &Self) -> bool {
-        self.len == other.len && self.iter().eq(other.iter())
+        self.len() == other.len() && self.iter().eq(other.iter())
     }
 }
 
@@ -282,6 +283,22 @@ mod tests {
         assert_eq!(list.len(), CHUNK + 2);
         assert_eq!(list[CHUNK], CHUNK as u32);
         assert_eq!(list[CHUNK + 1], 2_000);
+    }
+
+    #[test]
+    fn extending_fills_chunks_as_pushing_does_and_leaves_clones_alone() {
+        let all: Vec<u32> = (0..3 * CHUNK as u32 + 9).collect();
+        for split in [0, 1, CHUNK - 1, CHUNK, CHUNK + 2] {
+            let mut list: ChunkedVec<u32> = all[..split].iter().copied().collect();
+            let snapshot = list.clone();
+            list.extend_from_slice(&all[split..]);
+            assert_eq!(list, all.iter().copied().collect());
+            assert_eq!(list.len(), all.len());
+            assert!(list.chunks[..list.chunks.len() - 1]
+                .iter()
+                .all(|chunk| chunk.len() == CHUNK));
+            assert_eq!(snapshot, all[..split].iter().copied().collect());
+        }
     }
 
     #[test]

@@ -73,11 +73,7 @@ async fn bench_frame_time_of_the_largest_preset_at_full_speed() {
         .run_script("document.querySelector('[data-testid=cluster-panel]').scrollIntoView();")
         .await;
     session.run_script(FRAME_PROBE).await;
-    let start_ms = clock_ms(&session).await;
-    session.click("play-pause").await;
-    tokio::time::sleep(Duration::from_secs(15)).await;
-    session.click("play-pause").await;
-    let end_ms = clock_ms(&session).await;
+    let (start_ms, end_ms) = play_for(&session, 15).await;
     let times = session.run_script("return window.kplayFrameTimes;").await;
     let mut times: Vec<f64> = times
         .as_array()
@@ -114,6 +110,16 @@ async fn clock_ms(session: &Session) -> f64 {
         .unwrap_or(f64::NAN)
 }
 
+/// Plays for `seconds` of wall time, then pauses; returns the simulated clock (ms) before and
+/// after.
+async fn play_for(session: &Session, seconds: u64) -> (f64, f64) {
+    let start_ms = clock_ms(session).await;
+    session.click("play-pause").await;
+    tokio::time::sleep(Duration::from_secs(seconds)).await;
+    session.click("play-pause").await;
+    (start_ms, clock_ms(session).await)
+}
+
 /// How long the long session plays, in wall seconds: 60, or KPLAY_BENCH_LONG_S (280 reaches
 /// the sessions' two-hour limit on this machine).
 fn long_session_seconds() -> u64 {
@@ -134,11 +140,7 @@ async fn bench_memory_and_seek_of_a_long_session_of_the_largest_preset() {
     }
     let (_server, session) = largest_preset_at_full_speed().await;
     let before = session.run_async_script(WASM_MEMORY_MB).await;
-    let start_ms = clock_ms(&session).await;
-    session.click("play-pause").await;
-    tokio::time::sleep(Duration::from_secs(long_session_seconds())).await;
-    session.click("play-pause").await;
-    let end_ms = clock_ms(&session).await;
+    let (start_ms, end_ms) = play_for(&session, long_session_seconds()).await;
     let after = session.run_async_script(WASM_MEMORY_MB).await;
     let middle = (start_ms + end_ms) / 2.0;
     let seek_ms = session

@@ -548,6 +548,19 @@ mod tests {
         )
     }
 
+    /// A busy session before and after `frames` frames of `frame_ms` of live play: the time
+    /// merges into one advance that keeps growing, with snapshots taken inside it.
+    fn long_play(frames: i64, frame_ms: i64) -> (Session, Session) {
+        let mut session = session();
+        session.act("kplay workload start p1 --topic orders --rate 400 --keys 20 --value-bytes 10");
+        let before = session.clone();
+        let start = session.now_ms();
+        for frame in 1..=frames {
+            session.advance(start + frame * frame_ms, &mut || false);
+        }
+        (before, session)
+    }
+
     #[test]
     fn the_setup_runs_and_its_errors_are_kept() {
         let session = session();
@@ -614,15 +627,9 @@ mod tests {
 
     #[test]
     fn seeking_inside_a_long_play_lands_where_asked() {
-        // Played frame by frame, the time merges into one advance that keeps growing, while
-        // snapshots are taken inside it; each must stay where it was taken.
-        let mut session = session();
-        session.act("kplay workload start p1 --topic orders --rate 400 --keys 20 --value-bytes 10");
-        let played = session.clone();
-        let start = session.now_ms();
-        for frame in 1..=600 {
-            session.advance(start + frame * 100, &mut || false);
-        }
+        // Each snapshot taken inside the growing advance must stay where it was taken.
+        let (played, mut session) = long_play(600, 100);
+        let start = played.now_ms();
         assert_eq!(session.inputs().len(), 2, "{:?}", session.inputs());
         assert!(session.snapshot_count() > 3, "{}", session.snapshot_count());
         for target in [
@@ -644,12 +651,7 @@ mod tests {
 
     #[test]
     fn snapshots_stay_evenly_spread_over_a_long_play() {
-        let mut session = session();
-        session.act("kplay workload start p1 --topic orders --rate 400 --keys 20 --value-bytes 10");
-        let start = session.now_ms();
-        for frame in 1..=1_200 {
-            session.advance(start + frame * 500, &mut || false);
-        }
+        let (_, session) = long_play(1_200, 500);
         assert!(
             session.snapshot_spacing >= 4,
             "{}",
