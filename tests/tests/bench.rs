@@ -13,6 +13,7 @@
 //!   which builds the benchmark page into KPLAY_BENCH_WASM and sets it.
 
 use kplay_e2e::{dist_folder, start_preset, wait_for_brokers, Session, StaticServer, SUB_PATH};
+use serde_json::Value;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
@@ -101,6 +102,34 @@ async fn bench_frame_time_of_the_largest_preset_at_full_speed() {
 /// The WebAssembly's linear memory in MB (the glue's init returns the running module's exports).
 const WASM_MEMORY_MB: &str = "const done = arguments[0]; window.wasmBindings.default().then(w => done(w.memory.buffer.byteLength / 1048576));";
 
+/// How many moves the timeline drag of the long-session benchmark makes.
+const DRAG_MOVES: usize = 10;
+
+/// Drags the timeline from where it is to `TARGET` (ms) in `MOVES` moves, one per
+/// animation frame, as a pointer would; then waits for the seek to arrive. Gives back the ms
+/// from the first move to the arrival, from the last move to the arrival, and the longest
+/// frame meanwhile (how long the page stopped answering).
+const DRAG_TIMELINE: &str = "const done = arguments[0];
+const t = document.querySelector('[data-testid=timeline]');
+const from = Number(t.value), to = TARGET, moves = MOVES;
+const started = performance.now();
+let last = started, lastMove = started, longest = 0, made = 0;
+function frame(now) {
+  longest = Math.max(longest, now - last); last = now;
+  if (made < moves) {
+    made += 1;
+    t.value = String(Math.round(from + (to - from) * made / moves));
+    t.dispatchEvent(new Event('input', {bubbles: true}));
+    lastMove = performance.now();
+  } else if (t.dataset.seeking !== 'true') {
+    const end = performance.now();
+    done([end - started, end - lastMove, Math.max(longest, end - last)]);
+    return;
+  }
+  requestAnimationFrame(frame);
+}
+requestAnimationFrame(frame);";
+
 /// Reads the playground's simulated clock, in ms.
 async fn clock_ms(session: &Session) -> f64 {
     session
@@ -143,19 +172,24 @@ async fn bench_memory_and_seek_of_a_long_session_of_the_largest_preset() {
     let (start_ms, end_ms) = play_for(&session, long_session_seconds()).await;
     let after = session.run_async_script(WASM_MEMORY_MB).await;
     let middle = (start_ms + end_ms) / 2.0;
-    let seek_ms = session
-        .run_script(&format!(
-            "const t = document.querySelector('[data-testid=timeline]'); const start = performance.now(); t.value = '{middle}'; t.dispatchEvent(new Event('input', {{bubbles: true}})); return performance.now() - start;"
-        ))
+    let drag = session
+        .run_async_script(
+            &DRAG_TIMELINE
+                .replace("TARGET", &middle.to_string())
+                .replace("MOVES", &DRAG_MOVES.to_string()),
+        )
         .await;
+    let figure = |i: usize| drag.get(i).and_then(Value::as_f64).unwrap_or(f64::NAN);
     let landed = clock_ms(&session).await;
     println!(
-        "bench-ui long session, largest preset at full speed for {} s: {:.1} min simulated; WebAssembly memory {:.0} MB before, {:.0} MB after; a scrub back to the middle took {:.0} ms and landed at {:.1} min (asked {:.1})",
+        "bench-ui long session, largest preset at full speed for {} s: {:.1} min simulated; WebAssembly memory {:.0} MB before, {:.0} MB after; a drag of the timeline from the end to the middle ({DRAG_MOVES} moves, one a frame) arrived {:.0} ms after its last move ({:.0} ms after its first), its longest frame took {:.0} ms; it landed at {:.1} min (asked {:.1})",
         long_session_seconds(),
         (end_ms - start_ms) / 60_000.0,
         before.as_f64().unwrap_or(f64::NAN),
         after.as_f64().unwrap_or(f64::NAN),
-        seek_ms.as_f64().unwrap_or(f64::NAN),
+        figure(1),
+        figure(0),
+        figure(2),
         (landed - start_ms) / 60_000.0,
         (middle - start_ms) / 60_000.0,
     );

@@ -263,8 +263,8 @@ async fn a_reload_keeps_the_session_the_timeline_rewinds_and_a_reset_can_be_undo
         .await;
     session
         .wait_until(
-            "the past",
-            "return document.querySelector('[data-testid=go-live]').disabled === false;",
+            "the past, the seek arrived",
+            "return document.querySelector('[data-testid=go-live]').disabled === false && document.querySelector('[data-testid=timeline]').dataset.seeking === 'false';",
         )
         .await;
     assert_eq!(clock(&session).await, start);

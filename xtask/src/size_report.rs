@@ -54,7 +54,9 @@ use std::path::{Path, PathBuf};
 /// logs' batches, the loss detector's batches and the shell's events in shared chunks
 /// (`kplay_core::chunked`) and the scheduler's timers in their own slots. The producer's one
 /// wakeup per needed time and the snapshots' even spacing then added 186 bytes, to 690,284.
-const GZIP_BUDGET_BYTES: u64 = 690_500;
+/// A seek replayed in slices of a frame (a scrub through a long session had frozen the page
+/// for a third of a second per input event) then added 466 bytes, to 690,750.
+const GZIP_BUDGET_BYTES: u64 = 690_800;
 
 /// Prints the table and fails when the gzip total is over budget.
 pub fn report(dist: &Path) -> Result<(), String> {

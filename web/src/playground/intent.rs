@@ -86,6 +86,12 @@ pub fn update(model: &mut Model, intent: Intent) -> Effect {
         model.forget_replaced();
     }
     match intent {
+        // These leave an unfinished seek to the frames that carry it on (a new target
+        // replaces the old one); anything else starts from where it was going.
+        Intent::Seek(_) | Intent::ShowEvent { .. } | Intent::SetSpeed(_) | Intent::ToggleHelp => {}
+        _ => model.finish_seeking(),
+    }
+    match intent {
         Intent::TogglePlay => return Effect::TogglePlay,
         Intent::Pause => return Effect::Pause,
         Intent::SetSpeed(step) => return Effect::SetSpeed(step),
@@ -101,12 +107,12 @@ pub fn update(model: &mut Model, intent: Intent) -> Effect {
             model.absorb_events();
         }
         Intent::Seek(ms) => {
-            model.seek(ms);
+            model.start_seeking(ms);
             return Effect::Pause;
         }
         Intent::ShowEvent { id, at_ms } => {
             model.highlighted_event = Some(id);
-            model.seek(at_ms);
+            model.start_seeking(at_ms);
             return Effect::Pause;
         }
         Intent::SetSeed(seed) => {
@@ -281,6 +287,47 @@ mod tests {
         assert_ne!(new, old);
         assert!(isr.contains(&new));
         assert_eq!(model.session.inputs().len(), 3);
+    }
+
+    #[test]
+    fn a_seek_is_carried_on_by_frames_and_finished_by_anything_else() {
+        let mut model = start();
+        update(&mut model, Intent::Skip(20_000));
+        let end = model.session.now_ms();
+        let target = end - 7_345;
+        let mut straight = start();
+        update(&mut straight, Intent::Skip(20_000 - 7_345));
+
+        // The seek only starts: the replay is left to the frames (or the event's first slice).
+        assert_eq!(update(&mut model, Intent::Seek(target)), Effect::Pause);
+        assert_eq!(model.seeking_to(), Some(target));
+        assert!(model.session.now_ms() < target);
+        // Speed and help leave it unfinished; a new target replaces the old one.
+        update(&mut model, Intent::SetSpeed(3));
+        assert_eq!(model.seeking_to(), Some(target));
+        update(&mut model, Intent::Seek(target - 1_000));
+        update(&mut model, Intent::Seek(target));
+        assert!(model.go_on_seeking(&mut || false));
+        assert_eq!(model.seeking_to(), None);
+        assert_eq!(model.session.now_ms(), target);
+        assert_eq!(state(&model), state(&straight));
+
+        // Anything else starts from where the seek was going.
+        update(&mut model, Intent::Seek(end));
+        model.finish_seeking();
+        assert_eq!(model.session.now_ms(), end);
+        update(&mut model, Intent::Seek(target));
+        assert_eq!(model.seeking_to(), Some(target));
+        update(&mut model, Intent::Skip(1_000));
+        assert_eq!(model.seeking_to(), None);
+        assert_eq!(model.session.now_ms(), target + 1_000);
+        update(&mut straight, Intent::Skip(1_000));
+        assert_eq!(state(&model), state(&straight));
+    }
+
+    fn state(model: &Model) -> String {
+        let cluster = &model.session.shell().cluster;
+        format!("{:?}{:?}", cluster.view(), cluster.consumer_views())
     }
 
     #[test]

@@ -91,6 +91,18 @@ fn redrawn_phase(cycle: usize) -> Option<usize> {
     let phase = cycle % SLOW_TURNS;
     (phase != GROUPS_PHASE || cycle < SLOW_TURNS).then_some(phase)
 }
+/// The wall ms a frame (or the event that started it) gives an unfinished seek: the page stays
+/// responsive while a scrub through a long session replays, and only the clock redraws meanwhile.
+const SEEK_SLICE_MS: f64 = 12.0;
+
+/// Gives an unfinished seek a slice of [`SEEK_SLICE_MS`]; true when no seek is left.
+fn go_on_seeking(model: StoredValue<Model, LocalStorage>) -> bool {
+    let started = now_ms();
+    model
+        .try_update_value(|m| m.go_on_seeking(&mut || now_ms() - started > SEEK_SLICE_MS))
+        .unwrap_or(true)
+}
+
 /// The kinds of frame the [`FrameBudget`] tells apart, by what they redraw besides the clock
 /// and the requests in flight: their drawing costs differ, so does their simulation's share.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -179,6 +191,17 @@ pub fn Playground(
     };
 
     let frames = StoredValue::new_local(FrameLoop::new(move |times: FrameTimes| {
+        if model.with_value(|m| m.seeking_to().is_some()) {
+            // An unfinished seek: paused, a slice of its replay per frame, the clock redrawn,
+            // and everything else once it has arrived.
+            let arrived = go_on_seeking(model);
+            set_tick.update(|t| *t += 1);
+            if arrived {
+                save();
+                refresh_all();
+            }
+            return !arrived || playing.get_untracked();
+        }
         if !playing.get_untracked() {
             return false;
         }
@@ -276,15 +299,25 @@ pub fn Playground(
                 update(m, intent)
             })
             .unwrap_or(Effect::None);
+        // A seek gets a first slice at once: most arrive within it.
+        let arrived = go_on_seeking(model);
         match effect {
             Effect::None => {}
             Effect::TogglePlay => set_play(!playing.get_untracked()),
+            // The frame loop carries the seek on, paused.
+            Effect::Pause if !arrived => set_playing.set(false),
             Effect::Pause => set_play(false),
             Effect::SetSpeed(step) => set_speed_step.set(step),
             Effect::ToggleHelp => set_help_open.update(|open| *open = !*open),
             Effect::PauseAndShowOutput => set_play(false),
         }
         set_fraction.set(0.0);
+        if !arrived {
+            // Until the seek arrives, only the clock is redrawn.
+            set_tick.update(|t| *t += 1);
+            frames.with_value(FrameLoop::start);
+            return;
+        }
         save();
         refresh_all();
         if effect == Effect::PauseAndShowOutput {

@@ -108,6 +108,8 @@ pub struct Model {
     pub selected_broker: Option<BrokerId>,
     /// The event a link asked to show.
     pub highlighted_event: Option<u64>,
+    /// Where an unfinished seek is going (see [`Model::seek_within`]).
+    seeking_to: Option<i64>,
     /// The model the last [`Model::replace_session`] replaced, for its notice's "Undo".
     previous: Option<Box<Model>>,
     last_event_id: Option<u64>,
@@ -128,6 +130,7 @@ impl Model {
             selected_partition: None,
             selected_broker: None,
             highlighted_event: None,
+            seeking_to: None,
             previous: None,
             last_event_id: None,
             counter: 0,
@@ -258,8 +261,47 @@ impl Model {
 
     /// Moves the cursor, dropping what was derived from events that have not happened there.
     pub fn seek(&mut self, target_ms: i64) {
-        self.session.seek(target_ms);
-        self.after_time_travel();
+        self.seek_within(target_ms, &mut || false);
+    }
+
+    /// Moves the cursor towards `target_ms` until it is there or `out_of_time` says so (see
+    /// [`Session::seek_within`]); true once it is there. Until then the seek is unfinished:
+    /// [`Model::go_on_seeking`] carries it on, and what is derived from events waits for its
+    /// end.
+    pub fn seek_within(&mut self, target_ms: i64, out_of_time: &mut dyn FnMut() -> bool) -> bool {
+        if self.session.seek_within(target_ms, out_of_time) {
+            self.seeking_to = None;
+            self.after_time_travel();
+            true
+        } else {
+            self.seeking_to = Some(target_ms);
+            false
+        }
+    }
+
+    /// Starts a seek: restores the nearest snapshot before `target_ms` if it must, and leaves
+    /// the replay from there to [`Model::go_on_seeking`], which the caller gives a budget.
+    pub fn start_seeking(&mut self, target_ms: i64) {
+        self.seek_within(target_ms, &mut || true);
+    }
+
+    /// Where an unfinished seek is going.
+    pub fn seeking_to(&self) -> Option<i64> {
+        self.seeking_to
+    }
+
+    /// Carries on an unfinished seek; true when none is left.
+    pub fn go_on_seeking(&mut self, out_of_time: &mut dyn FnMut() -> bool) -> bool {
+        match self.seeking_to {
+            Some(target_ms) => self.seek_within(target_ms, out_of_time),
+            None => true,
+        }
+    }
+
+    /// Finishes an unfinished seek at once: anything else the learner does starts from where
+    /// the seek was going.
+    pub fn finish_seeking(&mut self) {
+        self.go_on_seeking(&mut || false);
     }
 
     /// Called after the session moved its cursor in any direction.

@@ -271,6 +271,15 @@ impl Session {
 
     /// Moves the cursor to `target_ms` (clamped to the recorded timeline).
     pub fn seek(&mut self, target_ms: i64) {
+        self.seek_within(target_ms, &mut || false);
+    }
+
+    /// Moves the cursor towards `target_ms` (clamped to the recorded timeline) until it is
+    /// there or `out_of_time` says so; true once it is there. Called again with the same
+    /// target, it goes on from where it stopped: a scrub through a long session replays up to
+    /// a snapshot's spacing of simulated time (on the largest preset, a second or more), so the
+    /// playground spreads that over frames instead of freezing the page.
+    pub fn seek_within(&mut self, target_ms: i64, out_of_time: &mut dyn FnMut() -> bool) -> bool {
         let target_ms = target_ms.clamp(self.base_ms, self.end_ms);
         if target_ms < self.now_ms() || !self.can_reach_by_following(target_ms) {
             let snapshot = self
@@ -290,14 +299,17 @@ impl Session {
             let start = self.starts_ms[self.cursor.applied];
             match &self.inputs[self.cursor.applied] {
                 Input::Line(_) if start <= target_ms => {
-                    self.follow_one(target_ms, &mut || false);
+                    self.follow_one(target_ms, out_of_time);
                 }
                 Input::Advance(_) if self.now_ms() < target_ms => {
-                    self.follow_one(target_ms, &mut || false);
+                    if !self.follow_one(target_ms, out_of_time) {
+                        return false;
+                    }
                 }
                 _ => break,
             }
         }
+        true
     }
 
     /// The recorded inputs as script lines, merged where the recorder would merge them.
@@ -647,6 +659,50 @@ mod tests {
         }
         session.seek(start + 60_000);
         assert!(session.is_live());
+    }
+
+    /// A budget that runs out on every `every`-th look: slices of a seek, without a clock.
+    fn slices_of(every: u32) -> impl FnMut() -> bool {
+        let mut looks = 0u32;
+        move || {
+            looks += 1;
+            looks % every == 0
+        }
+    }
+
+    #[test]
+    fn a_seek_in_slices_lands_where_one_seek_does() {
+        let (played, mut session) = long_play(600, 100);
+        let start = played.now_ms();
+        let target = start + 47_000;
+        let mut out_of_time = slices_of(200);
+        let mut slices = 1;
+        while !session.seek_within(target, &mut out_of_time) {
+            slices += 1;
+            assert!(session.now_ms() < target);
+        }
+        assert!(slices > 3, "{slices} slices");
+        assert_eq!(session.now_ms(), target);
+        let mut straight = played.clone();
+        straight.advance(target, &mut || false);
+        assert_eq!(fingerprint(&session), fingerprint(&straight));
+    }
+
+    #[test]
+    fn an_unfinished_seek_can_change_its_target() {
+        let (played, mut session) = long_play(600, 100);
+        let start = played.now_ms();
+        let mut out_of_time = slices_of(200);
+        assert!(!session.seek_within(start + 40_000, &mut out_of_time));
+        let halfway = session.now_ms();
+        // Back before where the first seek got to, then forward past it.
+        for target in [halfway - 1_000, start + 52_000] {
+            while !session.seek_within(target, &mut out_of_time) {}
+            assert_eq!(session.now_ms(), target);
+            let mut straight = played.clone();
+            straight.advance(target, &mut || false);
+            assert_eq!(fingerprint(&session), fingerprint(&straight), "at {target}");
+        }
     }
 
     #[test]

@@ -22,6 +22,17 @@ pub struct ClockVm {
     pub end_ms: i64,
     pub live: bool,
     pub seed: u64,
+    /// Where an unfinished seek is going: the timeline shows it, the clock runs towards it.
+    pub seeking_to: Option<i64>,
+}
+
+impl ClockVm {
+    /// Where the timeline's thumb is: where the learner put it while a seek is unfinished.
+    pub fn shown_ms(&self) -> i64 {
+        self.seeking_to.map_or(self.now_ms, |target| {
+            target.clamp(self.base_ms, self.end_ms)
+        })
+    }
 }
 
 /// The clock's view model.
@@ -33,6 +44,7 @@ pub fn clock_vm(model: &Model) -> ClockVm {
         end_ms: session.end_ms(),
         live: session.is_live(),
         seed: session.seed(),
+        seeking_to: model.seeking_to(),
     }
 }
 
@@ -90,7 +102,12 @@ pub fn TimeControls(
     };
     let position = move || {
         clock.with(|c| {
-            if c.live {
+            if c.seeking_to.is_some() {
+                format!(
+                    "going to {}: the recorded past is replayed from the nearest snapshot",
+                    time_text(c.shown_ms())
+                )
+            } else if c.live {
                 "live: actions are added at the end".to_owned()
             } else {
                 format!(
@@ -149,8 +166,9 @@ pub fn TimeControls(
                         min=move || clock.with(|c| c.base_ms)
                         max=move || clock.with(|c| c.end_ms.max(c.base_ms + 1))
                         step="1"
-                        prop:value=move || clock.with(|c| c.now_ms.to_string())
-                        aria-valuetext=move || time_text(clock.with(|c| c.now_ms))
+                        prop:value=move || clock.with(|c| c.shown_ms().to_string())
+                        aria-valuetext=move || time_text(clock.with(ClockVm::shown_ms))
+                        data-seeking=move || clock.with(|c| c.seeking_to.is_some().to_string())
                         on:input:target=move |ev| {
                             if let Ok(ms) = ev.target().value().parse::<i64>() {
                                 dispatch.run(Intent::Seek(ms));
