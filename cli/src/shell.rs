@@ -141,6 +141,11 @@ impl Shell {
         &self.events
     }
 
+    /// Forgets the oldest events while at least `keep` remain (a whole chunk at a time).
+    pub fn forget_events_keeping(&mut self, keep: usize) {
+        self.events.drop_front_keeping(keep);
+    }
+
     /// Carries out a core command, keeping its events.
     pub fn apply(&mut self, command: Command) -> Result<Vec<Event>, KafkaError> {
         let events = match &mut self.recording {
