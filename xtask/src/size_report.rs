@@ -56,8 +56,9 @@ use std::path::{Path, PathBuf};
 /// wakeup per needed time and the snapshots' even spacing then added 186 bytes, to 690,284.
 /// A seek replayed in slices of a frame (a scrub through a long session had frozen the page
 /// for a third of a second per input event) then added 466 bytes, to 690,750; snapshots that
-/// keep only the newest events (a third of a long session's memory) 128 more, to 690,878.
-const GZIP_BUDGET_BYTES: u64 = 690_900;
+/// keep only the newest events (a third of a long session's memory) 128 more, to 690,878;
+/// lesson listings that keep their columns on a phone 56 more, to 690,934.
+const GZIP_BUDGET_BYTES: u64 = 691_000;
 
 /// Prints the table and fails when the gzip total is over budget.
 pub fn report(dist: &Path) -> Result<(), String> {
