@@ -174,6 +174,9 @@ async fn adding_consumers_past_the_partition_count_shows_an_idle_member() {
         .run_script("return document.documentElement.scrollWidth <= window.innerWidth;")
         .await;
     assert_eq!(fits, json!(true), "no horizontal scroll at 360 px");
+    session
+        .run_script("document.querySelector('[data-testid=member][data-idle=true]').scrollIntoView({block: 'center'});")
+        .await;
     session.screenshot("playground-idle-member-phone").await;
     session
         .run_script("document.querySelector('[data-testid=cluster-panel]').scrollIntoView();")
