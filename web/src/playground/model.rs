@@ -259,22 +259,18 @@ impl Model {
         }
     }
 
-    /// Moves the cursor, dropping what was derived from events that have not happened there.
-    pub fn seek(&mut self, target_ms: i64) {
-        self.seek_within(target_ms, &mut || false);
-    }
-
-    /// Moves the cursor towards `target_ms` until it is there or `out_of_time` says so (see
-    /// [`Session::seek_within`]); true once it is there. Until then the seek is unfinished:
-    /// [`Model::go_on_seeking`] carries it on, and what is derived from events waits for its
-    /// end.
-    pub fn seek_within(&mut self, target_ms: i64, out_of_time: &mut dyn FnMut() -> bool) -> bool {
+    /// Moves the cursor towards `target_ms` (clamped to the timeline) until it is there or
+    /// `out_of_time` says so (see [`Session::seek_within`]); true once it is there. Until then
+    /// the seek is unfinished: [`Model::go_on_seeking`] carries it on, and what is derived from
+    /// events (dropped where it has not happened yet) waits for its end.
+    fn seek_within(&mut self, target_ms: i64, out_of_time: &mut dyn FnMut() -> bool) -> bool {
         if self.session.seek_within(target_ms, out_of_time) {
             self.seeking_to = None;
             self.after_time_travel();
             true
         } else {
-            self.seeking_to = Some(target_ms);
+            let session = &self.session;
+            self.seeking_to = Some(target_ms.clamp(session.base_ms(), session.end_ms()));
             false
         }
     }
@@ -285,7 +281,7 @@ impl Model {
         self.seek_within(target_ms, &mut || true);
     }
 
-    /// Where an unfinished seek is going.
+    /// Where an unfinished seek is going (within the timeline).
     pub fn seeking_to(&self) -> Option<i64> {
         self.seeking_to
     }
@@ -609,7 +605,8 @@ mod tests {
         assert!(model.lag_history.len() >= 5);
         assert!(model.lag_history.iter().all(|s| s.lags[0].0 == "g1"));
         let middle = model.lag_history[3].at_ms;
-        model.seek(middle);
+        model.start_seeking(middle);
+        model.finish_seeking();
         assert!(model.lag_history.iter().all(|s| s.at_ms <= middle));
     }
 }

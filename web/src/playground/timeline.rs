@@ -29,9 +29,7 @@ pub struct ClockVm {
 impl ClockVm {
     /// Where the timeline's thumb is: where the learner put it while a seek is unfinished.
     pub fn shown_ms(&self) -> i64 {
-        self.seeking_to.map_or(self.now_ms, |target| {
-            target.clamp(self.base_ms, self.end_ms)
-        })
+        self.seeking_to.unwrap_or(self.now_ms)
     }
 }
 
