@@ -2,6 +2,7 @@
 //! with offsets, keys and values, the log start offset, the log end offset and the high
 //! watermark drawn as a line (records above it are not committed: consumers cannot read them).
 
+use kplay_core::view::cluster::PartitionView;
 use kplay_core::{BrokerId, TopicPartition};
 use leptos::prelude::*;
 
@@ -53,14 +54,18 @@ pub enum LogRow {
 /// The selected partition's log on the chosen broker (its leader by default).
 pub fn log_vm(model: &Model) -> Option<LogVm> {
     let cluster = &model.session.shell().cluster;
-    let partition = model.selected_partition.clone().or_else(|| {
-        cluster
-            .topic_names()
-            .into_iter()
-            .find(|t| !t.starts_with("__"))
-            .map(|topic| TopicPartition::new(topic, 0))
-    })?;
-    let topic = cluster.topic_view(&partition.topic)?;
+    let (topic, partition) = match &model.selected_partition {
+        Some(partition) => (cluster.topic_view(&partition.topic)?, partition.clone()),
+        None => {
+            let name = cluster
+                .topic_names()
+                .into_iter()
+                .find(|t| !t.starts_with("__"))?;
+            let topic = cluster.topic_view(&name)?;
+            let partition = default_partition(&topic.partitions)?;
+            (topic, partition)
+        }
+    };
     let state = topic.partitions.iter().find(|p| p.partition == partition)?;
     let broker = model
         .selected_broker
@@ -128,6 +133,17 @@ pub fn log_vm(model: &Model) -> Option<LogVm> {
         segments,
         truncated: log.truncated,
     })
+}
+
+/// The partition the log panel shows until the learner picks one: the first that has ever been
+/// written to, else the first. Keys can leave partition 0 empty (murmur2 sends none of the
+/// largest preset's 100 keys there), and an empty log would greet the learner.
+fn default_partition(partitions: &[PartitionView]) -> Option<TopicPartition> {
+    partitions
+        .iter()
+        .find(|p| p.log_end_offset.0 > 0)
+        .or_else(|| partitions.first())
+        .map(|p| p.partition.clone())
 }
 
 /// The log view panel.
@@ -280,6 +296,21 @@ mod tests {
 
     use super::super::session::Session;
     use super::*;
+
+    #[test]
+    fn the_log_opens_on_the_first_partition_with_records_until_one_is_picked() {
+        let setup = "kafka-topics --bootstrap-server localhost:9092 --create --topic orders --partitions 3 --replication-factor 1\nkplay producer start p\nkplay time advance 1s\n";
+        let mut model =
+            Model::new(Session::new(ClusterConfig::default(), 7, setup).expect("valid"));
+        let shown = |model: &Model| log_vm(model).expect("a log").partition;
+        assert_eq!(shown(&model), TopicPartition::new("orders", 0));
+        model.run_line("kplay produce p orders --partition 2 v1");
+        let target = model.session.now_ms() + 200;
+        model.session.advance(target, &mut || false);
+        assert_eq!(shown(&model), TopicPartition::new("orders", 2));
+        model.selected_partition = Some(TopicPartition::new("orders", 1));
+        assert_eq!(shown(&model), TopicPartition::new("orders", 1));
+    }
 
     #[test]
     fn the_high_watermark_line_sits_above_uncommitted_records() {
