@@ -178,6 +178,19 @@ async fn adding_consumers_past_the_partition_count_shows_an_idle_member() {
         .run_script("document.querySelector('[data-testid=member][data-idle=true]').scrollIntoView({block: 'center'});")
         .await;
     session.screenshot("playground-idle-member-phone").await;
+    // The offsets table fits the phone: a long owner name breaks instead of hiding the column.
+    let overflow = session
+        .run_script(
+            "const t = document.querySelector('[data-testid=group-offsets]'); t.scrollIntoView({block: 'center'});
+             const box = t.parentElement; return box.scrollWidth - box.clientWidth;",
+        )
+        .await;
+    assert_eq!(
+        overflow,
+        json!(0),
+        "the offsets table scrolls sideways at 360 px"
+    );
+    session.screenshot("playground-offsets-phone").await;
     session
         .run_script("document.querySelector('[data-testid=cluster-panel]').scrollIntoView();")
         .await;

@@ -465,7 +465,7 @@ fn GroupCard(id: String, groups: Memo<GroupsVm>, dispatch: Callback<Intent>) -> 
                 <figcaption class="hint">{move || format!("Committed lag over time (max {})", group.with(|g| g.as_ref().map_or(0, |g| g.lag_max)))}</figcaption>
             </figure>
             <div class="table-scroll">
-                <table class="state-table">
+                <table class="state-table" data-testid="group-offsets">
                     <caption>"Committed offsets and lag per partition"</caption>
                     <thead>
                         <tr>
@@ -509,7 +509,7 @@ fn OffsetRow(partition: String, offsets: Memo<Vec<OffsetRowVm>>) -> impl IntoVie
             <td>{cell(|r| r.committed.clone())}</td>
             <td>{cell(|r| r.log_end.clone())}</td>
             <td>{cell(|r| r.lag.clone())}</td>
-            <td>{cell(|r| r.owner.clone())}</td>
+            <td class="cell-wraps">{cell(|r| r.owner.clone())}</td>
         </tr>
     }
 }
