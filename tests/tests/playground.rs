@@ -252,7 +252,7 @@ async fn a_share_link_opened_in_a_fresh_browser_reproduces_the_state() {
 
 async fn clock_after_setup(session: &Session) -> i64 {
     session
-        .attr_of("[data-testid=\"timeline\"]", "min")
+        .attr_of("[data-testid=\"timeline\"]", "data-base-ms")
         .await
         .and_then(|t| t.parse().ok())
         .expect("the timeline starts somewhere")

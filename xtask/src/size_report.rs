@@ -58,8 +58,9 @@ use std::path::{Path, PathBuf};
 /// for a third of a second per input event) then added 466 bytes, to 690,750; snapshots that
 /// keep only the newest events (a third of a long session's memory) 128 more, to 690,878;
 /// lesson 13's segment listing rewritten to read at any width, with a review's mends, 51 more,
-/// to 690,929.
-const GZIP_BUDGET_BYTES: u64 = 691_000;
+/// to 690,929. The log panel opening on a partition with records, the offsets table fitting a
+/// phone and the empty timeline's thumb at the live end brought it to 691,045.
+const GZIP_BUDGET_BYTES: u64 = 691_100;
 
 /// Prints the table and fails when the gzip total is over budget.
 pub fn report(dist: &Path) -> Result<(), String> {

@@ -31,6 +31,13 @@ impl ClockVm {
     pub fn shown_ms(&self) -> i64 {
         self.seeking_to.unwrap_or(self.now_ms)
     }
+
+    /// The timeline's `min` and `max`. With nothing recorded yet (a lesson's setup just ran)
+    /// the range is the millisecond before the end, so the thumb sits at the live end, where
+    /// the hint says the learner is, rather than at the left as in an empty range.
+    pub fn range(&self) -> (i64, i64) {
+        (self.base_ms.min(self.end_ms - 1), self.end_ms)
+    }
 }
 
 /// The clock's view model.
@@ -161,8 +168,9 @@ pub fn TimeControls(
                     <input
                         type="range"
                         data-testid="timeline"
-                        min=move || clock.with(|c| c.base_ms)
-                        max=move || clock.with(|c| c.end_ms.max(c.base_ms + 1))
+                        min=move || clock.with(|c| c.range().0)
+                        max=move || clock.with(|c| c.range().1)
+                        data-base-ms=move || clock.with(|c| c.base_ms)
                         step="1"
                         prop:value=move || clock.with(|c| c.shown_ms().to_string())
                         aria-valuetext=move || time_text(clock.with(ClockVm::shown_ms))
@@ -218,5 +226,21 @@ mod tests {
     fn times_read_in_seconds_with_milliseconds() {
         assert_eq!(time_text(12_345), "12.345 s");
         assert_eq!(time_text(7), "0.007 s");
+    }
+
+    #[test]
+    fn an_empty_timeline_shows_its_thumb_at_the_live_end() {
+        let clock = |now_ms, base_ms, end_ms| ClockVm {
+            now_ms,
+            base_ms,
+            end_ms,
+            live: now_ms == end_ms,
+            seed: 1,
+            seeking_to: None,
+        };
+        let empty = clock(35_000, 35_000, 35_000);
+        assert_eq!(empty.range(), (34_999, 35_000));
+        assert_eq!(empty.shown_ms(), empty.range().1);
+        assert_eq!(clock(40_000, 35_000, 50_000).range(), (35_000, 50_000));
     }
 }
