@@ -59,8 +59,10 @@ use std::path::{Path, PathBuf};
 /// keep only the newest events (a third of a long session's memory) 128 more, to 690,878;
 /// lesson 13's segment listing rewritten to read at any width, with a review's mends, 51 more,
 /// to 690,929. The log panel opening on a partition with records, the offsets table fitting a
-/// phone and the empty timeline's thumb at the live end brought it to 691,045.
-const GZIP_BUDGET_BYTES: u64 = 691_100;
+/// phone and the empty timeline's thumb at the live end brought it to 691,045; the log's own
+/// refresh turn, at half the rate (its records moving on set the frame p95 once it showed a
+/// partition with records), 248 more, to 691,293.
+const GZIP_BUDGET_BYTES: u64 = 691_300;
 
 /// Prints the table and fails when the gzip total is over budget.
 pub fn report(dist: &Path) -> Result<(), String> {
