@@ -7,12 +7,12 @@
 //! clock, messages in flight) and, a few times a second while playing (in turns, so no frame
 //! redraws them all) and after every action, `slow_tick` with `cards_turn` (the broker cards,
 //! a part per turn, and the topology's nodes), `table_tick` (the partition table),
-//! `groups_tick` (consumer groups), `log_tick` (the partition log) and `panels_tick` (producer, events, alerts,
-//! terminal); `action_tick` after every action only (the selected partition). Narrow memos
-//! compute each panel's view model from the model, and the broker cards keep a signal each
-//! ([`keyed`]), so only what changed reaches the DOM. Time runs in an animation-frame loop
-//! that exists only while playing; the simulation's share of each frame is what the drawing
-//! leaves of a frame's target ([`clock::FrameBudget`]).
+//! `groups_tick` (consumer groups), `log_tick` (the partition log) and `panels_tick`
+//! (producer, events, alerts, terminal); `action_tick` after every action only (the selected
+//! partition). Narrow memos compute each panel's view model from the model, and the broker
+//! cards keep a signal each ([`keyed`]), so only what changed reaches the DOM. Time runs in an
+//! animation-frame loop that exists only while playing; the simulation's share of each frame is
+//! what the drawing leaves of a frame's target ([`clock::FrameBudget`]).
 //!
 //! Where things are: [`session`] (the timeline), [`model`] and [`intent`] (state and updates),
 //! [`clock`] and [`timeline`] (time), [`cluster_view`], [`messages`], [`log_view`],
@@ -73,8 +73,8 @@ const SLOW_REFRESH_MS: f64 = 250.0;
 /// nodes), then the partition table, the consumer groups, the partition log, and the other
 /// panels (producer, events, alerts, terminal). On the largest preset, a frame that redrew all
 /// nine broker cards took about 30 ms more than a frame that redrew nothing (headless Chromium,
-/// 2 cores); a log whose 40 newest records all move on had the p95 frame at 8.3 to 8.6 ms
-/// while it shared a turn with the other panels, against 7.4 to 7.7 with an empty log.
+/// 2 cores); a log whose 40 newest records all move on had the p95 frame at 8.3 to 9.3 ms
+/// while it shared a turn with the other panels, against 7.4 to 7.9 with an empty log.
 const SLOW_TURNS: usize = CARD_PARTS + 4;
 /// The consumer groups' turn: after the cards' and the partition table's (the order of
 /// `panel_turns` in [`Playground`]).
@@ -88,7 +88,7 @@ const LOG_PHASE: usize = CARD_PARTS + 2;
 /// A rebalance still shows within half a second while playing, and at once after an action.
 /// The partition log is redrawn as rarely, for the same reason: its 40 newest records all move
 /// on between two refreshes at full speed (on the largest preset, 20 to 40 list items removed
-/// and as many added each time), and on one round in every one its frames were enough of all
+/// and as many added each time), and redrawn on every round its frames were enough of all
 /// frames to set the p95.
 const GROUPS_EVERY_ROUNDS: usize = 2;
 
