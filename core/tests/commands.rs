@@ -360,6 +360,118 @@ fn a_record_naming_a_partition_its_topic_lacks_is_refused() {
     produce(&mut cluster, 2).expect("partition 2 exists");
 }
 
+/// A transactional producer's send before `initTransactions` is refused, naming the partition
+/// the record would have gone to. Picking a null-key record's sticky partition drew from the
+/// random source and left the pick behind, so a refused command changed the cluster and a
+/// replay of the accepted commands (a share URL) would have diverged.
+#[test]
+fn a_refused_transactional_send_leaves_the_partitioner_as_it_was() {
+    let mut cluster = Cluster::new(ClusterConfig::default(), 1).expect("a valid cluster");
+    cluster
+        .apply(Command::CreateTopic {
+            topic: "orders".into(),
+            partitions: 3,
+            replication_factor: 1,
+            configs: Vec::new(),
+        })
+        .expect("created");
+    cluster
+        .apply(Command::CreateProducer {
+            name: "p".into(),
+            configs: vec![("transactional.id".into(), "t".into())],
+        })
+        .expect("created");
+    let produce = |cluster: &mut Cluster, partition: Option<i32>| {
+        let record = NewRecord {
+            partition,
+            ..NewRecord::new("orders", None, Some("v"))
+        };
+        cluster.apply(Command::Produce {
+            producer: "p".into(),
+            record,
+        })
+    };
+    // The first send waits for the topic's metadata, and is refused once it arrives.
+    produce(&mut cluster, Some(0)).expect("waits for metadata");
+    cluster.run_for(1_000);
+    let before = format!("{cluster:?}");
+    let refused = produce(&mut cluster, None).expect_err("not initialized");
+    assert_eq!(refused.code, ErrorCode::IllegalState);
+    assert!(
+        refused.message.starts_with("Cannot add partition orders-")
+            && refused
+                .message
+                .ends_with(" to transaction before completing a call to initTransactions"),
+        "{}",
+        refused.message
+    );
+    assert_eq!(
+        before,
+        format!("{cluster:?}"),
+        "the refusal changes nothing"
+    );
+}
+
+/// `KafkaConsumer.seek` refuses a negative offset, but moves the position anywhere else, and
+/// a commit right after it commits the sought offset as it is: the coordinator does not check
+/// it against the log either. The next fetch is out of range, and `auto.offset.reset` decides.
+/// The invariants allow a committed offset past the log end only where a seek put it.
+#[test]
+fn a_seek_past_the_log_end_is_committed_as_it_is_and_a_negative_one_is_refused() {
+    let mut cluster = Cluster::new(ClusterConfig::default(), 3).expect("a valid cluster");
+    cluster
+        .apply(Command::CreateTopic {
+            topic: "orders".into(),
+            partitions: 2,
+            replication_factor: 3,
+            configs: Vec::new(),
+        })
+        .expect("created");
+    let partition = TopicPartition::new("orders", 0);
+    cluster
+        .apply(Command::CreateConsumer {
+            name: "c".into(),
+            configs: vec![("group.id".into(), "g".into())],
+            subscription: Subscription::Partitions(vec![partition.clone()]),
+            policy: CommitPolicy::default(),
+        })
+        .expect("created");
+    cluster.run_for(3_000);
+    let seek = |offset| Command::Seek {
+        consumer: "c".into(),
+        partition: partition.clone(),
+        offset: Offset(offset),
+    };
+    let before = format!("{cluster:?}");
+    let negative = cluster.apply(seek(-1)).expect_err("negative");
+    assert_eq!(
+        negative.as_exception(),
+        "java.lang.IllegalArgumentException: seek offset must not be a negative number"
+    );
+    assert_eq!(
+        before,
+        format!("{cluster:?}"),
+        "the refusal changes nothing"
+    );
+
+    let events = cluster.apply(seek(68)).expect("any offset from 0");
+    assert!(
+        events
+            .iter()
+            .any(|event| format!("{:?}", event.kind).contains("seek(orders-0, 68)")),
+        "the event log says what the seek did: {events:?}"
+    );
+    cluster
+        .apply(Command::Commit {
+            consumer: "c".into(),
+            sync: true,
+        })
+        .expect("committed");
+    cluster.run_for(1_000);
+    assert_eq!(cluster.committed_offset("g", &partition), Some(Offset(68)));
+    assert_eq!(check_all(&cluster), Vec::new());
+}
+
 /// A consumer whose application polled every 0 ms scheduled its next poll at the same instant
 /// forever, so simulated time stopped (and a browser tab froze). It is refused, with the reason.
 #[test]

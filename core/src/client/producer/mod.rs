@@ -382,6 +382,18 @@ impl Producer {
             partitioner: self.rules.partitioner,
             batch_size: self.rules.batch_size,
         };
+        if let Some(manager) = &self.transactions {
+            // Kafka picks the partition, appends, and only then refuses a transactional send
+            // (`maybeAddPartition`), naming the partition. Here the pick that names it is made
+            // on copies of the partitioner and the random source: a refused command changes
+            // nothing, so replaying the accepted ones rebuilds the same cluster.
+            manager
+                .check_ready_for_send(|| {
+                    let (partition, _) = self.router.clone().route(outgoing, &mut ctx.rng.clone());
+                    TopicPartition::new(&record.topic, partition.0)
+                })
+                .map_err(NotAccumulated::Refused)?;
+        }
         let (partition, routing) = self.router.route(outgoing, ctx.rng);
         let topic = record.topic.as_str();
         let timestamp_ms = record.timestamp_ms.unwrap_or(ctx.clock_ms);

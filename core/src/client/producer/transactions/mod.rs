@@ -321,12 +321,28 @@ impl TransactionManager {
 
     /// `maybeAddPartition`, called by `send()` once the record's partition is known.
     pub fn maybe_add_partition(&mut self, partition: &TopicPartition) -> Result<(), KafkaError> {
+        self.check_ready_for_send(|| partition.clone())?;
+        if !self.partitions.contains(partition) && !self.pending_partitions.contains(partition) {
+            self.new_partitions.insert(partition.clone());
+        }
+        Ok(())
+    }
+
+    /// The checks of `maybeAddPartition`, which refuse a send whatever its partition is:
+    /// `partition` is asked for only to name it in the error.
+    pub fn check_ready_for_send(
+        &self,
+        partition: impl FnOnce() -> TopicPartition,
+    ) -> Result<(), KafkaError> {
         self.maybe_fail_with_error()?;
         self.throw_if_pending_state("send")?;
         if self.producer_id_and_epoch.is_none() {
             return Err(KafkaError::new(
                 ErrorCode::IllegalState,
-                format!("Cannot add partition {partition} to transaction before completing a call to initTransactions"),
+                format!(
+                    "Cannot add partition {} to transaction before completing a call to initTransactions",
+                    partition()
+                ),
             ));
         }
         if self.state != TxnState::InTransaction {
@@ -334,13 +350,11 @@ impl TransactionManager {
             return Err(KafkaError::new(
                 ErrorCode::IllegalState,
                 format!(
-                    "Cannot add partition {partition} to transaction while in state  {}",
+                    "Cannot add partition {} to transaction while in state  {}",
+                    partition(),
                     self.state
                 ),
             ));
-        }
-        if !self.partitions.contains(partition) && !self.pending_partitions.contains(partition) {
-            self.new_partitions.insert(partition.clone());
         }
         Ok(())
     }
