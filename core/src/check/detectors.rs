@@ -50,6 +50,10 @@ pub struct Detectors {
     acked_order: VecMap<ClientId, VecMap<TopicPartition, VecDeque<(u64, Offset)>>>,
     /// Whether an unclean election (or the legacy truncation rule) may have rewritten history.
     pub history_rewritten: bool,
+    /// Per partition, the highest offset an application's `seek` moved a position to. Kafka
+    /// checks neither the seek nor the commit against the log, so a commit right after a seek
+    /// past the log end stores that offset until the next commit.
+    pub sought: VecMap<TopicPartition, Offset>,
     /// Alerts raised so far, by kind.
     pub counts: VecMap<String, i64>,
 }
@@ -267,6 +271,16 @@ impl Detectors {
             ),
             caused_by: Some(cause),
         }]
+    }
+
+    /// An application's `seek` moved a position of `partition` to `offset`.
+    pub(crate) fn application_sought(&mut self, partition: &TopicPartition, offset: Offset) {
+        match self.sought.get_mut(partition) {
+            Some(highest) => *highest = (*highest).max(offset),
+            None => {
+                self.sought.insert(partition.clone(), offset);
+            }
+        }
     }
 
     fn forget_topic(&mut self, topic: &str) {

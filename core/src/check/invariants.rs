@@ -312,6 +312,18 @@ fn one_owner_per_generation(cluster: &Cluster) -> Vec<String> {
         .collect()
 }
 
+/// The highest offset an application's `seek` moved a position of `partition` to: Kafka
+/// commits a sought position as it is, even past the log end (the next fetch then finds it out
+/// of range, and `auto.offset.reset` decides).
+fn sought(cluster: &Cluster, partition: &TopicPartition) -> Offset {
+    cluster
+        .detectors
+        .sought
+        .get(partition)
+        .copied()
+        .unwrap_or(Offset(0))
+}
+
 fn committed_offset_within_log(cluster: &Cluster) -> Vec<String> {
     if history_may_be_rewritten(cluster) {
         return Vec::new();
@@ -330,7 +342,7 @@ fn committed_offset_within_log(cluster: &Cluster) -> Vec<String> {
             else {
                 continue;
             };
-            if *committed > end {
+            if *committed > end.max(sought(cluster, partition)) {
                 violations.push(format!(
                     "{}: committed offset {committed} of {partition} is above the leader's log end {end}",
                     consumer.name
@@ -377,7 +389,7 @@ fn coordinator_offsets_within_log(cluster: &Cluster) -> Vec<String> {
                 else {
                     continue;
                 };
-                if committed.offset > end {
+                if committed.offset > end.max(sought(cluster, partition)) {
                     violations.push(format!(
                         "coordinator {broker}: group {group} committed {} for {partition}, above the leader's log end {end}",
                         committed.offset

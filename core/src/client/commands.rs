@@ -121,6 +121,13 @@ impl Cluster {
                 offset,
             } => {
                 let id = self.consumer_id(&consumer)?;
+                if offset.0 < 0 {
+                    // `KafkaConsumer.seek` refuses it before it looks at the assignment.
+                    return Err(KafkaError::new(
+                        ErrorCode::IllegalArgument,
+                        "seek offset must not be a negative number",
+                    ));
+                }
                 self.with_consumer(id, outbox, |c, ctx| {
                     let Some(assigned) = c.assigned.get_mut(&partition) else {
                         return Err(KafkaError::new(
@@ -132,7 +139,15 @@ impl Cluster {
                     assigned.buffered.clear();
                     // KafkaConsumer.seek moves the position that commitSync() and auto-commit
                     // commit (SubscriptionState.allConsumed).
-                    c.commits.consumed.insert(partition, offset);
+                    c.commits.consumed.insert(partition.clone(), offset);
+                    ctx.emit(EventKind::Client {
+                        client: Some(c.id),
+                        trace: format!("seek client-{} {partition} offset={offset}", c.id.0),
+                        description: format!(
+                            "{}: seek({partition}, {offset}): the next fetch reads from offset {offset}, and a commit before it commits {offset}. Kafka checks neither against the log: a fetch past the log end is out of range, and auto.offset.reset decides.",
+                            c.name
+                        ),
+                    });
                     c.send_fetches(ctx);
                     Ok(())
                 })

@@ -257,7 +257,7 @@ impl Consumer {
                 client: Some(self.id),
                 trace: format!("offset-out-of-range client-{}", self.id.0),
                 description: format!(
-                    "{}: its position is outside the log (deleted by retention?), so auto.offset.reset={} decides where it starts again.",
+                    "{}: its position is outside the log (deleted by retention, or a seek past the end?), so auto.offset.reset={} decides where it starts again.",
                     self.name, self.rules.auto_offset_reset
                 ),
             });
