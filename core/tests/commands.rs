@@ -266,7 +266,7 @@ fn command() -> impl Strategy<Value = Command> {
     prop_oneof![2 => admin, 2 => faults, 4 => producers, 3 => consumers]
 }
 
-fn run(mode: MetadataMode, commands: Vec<(Command, i64)>) {
+fn run(mode: MetadataMode, commands: Vec<(Command, i64)>) -> Cluster {
     let config = ClusterConfig {
         metadata_mode: mode,
         broker_configs: vec![("offsets.topic.num.partitions".into(), "2".into())],
@@ -297,6 +297,7 @@ fn run(mode: MetadataMode, commands: Vec<(Command, i64)>) {
             cluster.now_ms()
         );
     }
+    cluster
 }
 
 proptest! {
@@ -470,6 +471,67 @@ fn a_seek_past_the_log_end_is_committed_as_it_is_and_a_negative_one_is_refused()
     cluster.run_for(1_000);
     assert_eq!(cluster.committed_offset("g", &partition), Some(Offset(68)));
     assert_eq!(check_all(&cluster), Vec::new());
+}
+
+/// A topic deleted while a group consumes it, and created again at once (a producer's metadata
+/// request auto-creates it): the member's auto-commit on revocation commits the position it
+/// reached in the topic's earlier life, past the new log end. Kafka checks a commit against
+/// neither the log nor the topic id; the invariants allow it for a deleted topic only.
+#[test]
+fn a_position_from_before_a_topic_was_deleted_can_be_committed_to_its_new_life() {
+    let commands = vec![
+        (
+            Command::CreateProducer {
+                name: "p".into(),
+                configs: Vec::new(),
+            },
+            0,
+        ),
+        (
+            Command::CreateConsumer {
+                name: "c".into(),
+                configs: vec![("group.id".into(), "g".into())],
+                subscription: Subscription::Topics(vec!["orders".into()]),
+                policy: CommitPolicy {
+                    poll_interval_ms: Some(87),
+                    processing_ms_per_record: 2,
+                    commits: AppCommits::Never,
+                },
+            },
+            0,
+        ),
+        (
+            Command::StartWorkload {
+                producer: "p".into(),
+                workload: Workload {
+                    topic: "orders".into(),
+                    records_per_second: 1,
+                    distinct_keys: 2,
+                    value_bytes: 0,
+                },
+            },
+            6_000,
+        ),
+        (
+            Command::DeleteTopic {
+                topic: "orders".into(),
+            },
+            300,
+        ),
+    ];
+    let cluster = run(MetadataMode::Kraft, commands);
+    let partition = TopicPartition::new("orders", 0);
+    let committed = cluster
+        .committed_offset("g", &partition)
+        .expect("committed");
+    let end = cluster
+        .topic_view("orders")
+        .and_then(|topic| topic.partitions.first().map(|p| p.log_end_offset))
+        .expect("created again");
+    assert!(
+        committed > end,
+        "committed {committed} is past the new log end {end}"
+    );
 }
 
 /// A consumer whose application polled every 0 ms scheduled its next poll at the same instant

@@ -54,6 +54,10 @@ pub struct Detectors {
     /// checks neither the seek nor the commit against the log, so a commit right after a seek
     /// past the log end stores that offset until the next commit.
     pub sought: VecMap<TopicPartition, Offset>,
+    /// Topics deleted so far. A consumer still assigned a partition of one may commit the
+    /// position it reached there to the topic created again under that name: Kafka checks a
+    /// commit against neither the log nor the topic id.
+    pub deleted_topics: VecSet<String>,
     /// Alerts raised so far, by kind.
     pub counts: VecMap<String, i64>,
 }
@@ -284,6 +288,7 @@ impl Detectors {
     }
 
     fn forget_topic(&mut self, topic: &str) {
+        self.deleted_topics.insert(topic.to_owned());
         self.acked.retain(|partition, _| partition.topic != topic);
         forget_topic_in(&mut self.delivered, topic);
         forget_topic_in(&mut self.acked_order, topic);

@@ -312,16 +312,23 @@ fn one_owner_per_generation(cluster: &Cluster) -> Vec<String> {
         .collect()
 }
 
-/// The highest offset an application's `seek` moved a position of `partition` to: Kafka
-/// commits a sought position as it is, even past the log end (the next fetch then finds it out
-/// of range, and `auto.offset.reset` decides).
-fn sought(cluster: &Cluster, partition: &TopicPartition) -> Offset {
-    cluster
-        .detectors
-        .sought
-        .get(partition)
-        .copied()
-        .unwrap_or(Offset(0))
+/// Whether `committed` is past the log end `end` of `partition` with nothing to explain it.
+/// Kafka checks a commit against neither the log nor the topic id, so two things do: an
+/// application's `seek` past the end (the next fetch is out of range, and `auto.offset.reset`
+/// decides), and a position reached before the topic was deleted and created again.
+fn committed_past_log_end(
+    cluster: &Cluster,
+    partition: &TopicPartition,
+    committed: Offset,
+    end: Offset,
+) -> bool {
+    let detectors = &cluster.detectors;
+    committed > end
+        && detectors
+            .sought
+            .get(partition)
+            .is_none_or(|sought| committed > *sought)
+        && !detectors.deleted_topics.contains(partition.topic.as_str())
 }
 
 fn committed_offset_within_log(cluster: &Cluster) -> Vec<String> {
@@ -342,7 +349,7 @@ fn committed_offset_within_log(cluster: &Cluster) -> Vec<String> {
             else {
                 continue;
             };
-            if *committed > end.max(sought(cluster, partition)) {
+            if committed_past_log_end(cluster, partition, *committed, end) {
                 violations.push(format!(
                     "{}: committed offset {committed} of {partition} is above the leader's log end {end}",
                     consumer.name
@@ -389,7 +396,7 @@ fn coordinator_offsets_within_log(cluster: &Cluster) -> Vec<String> {
                 else {
                     continue;
                 };
-                if committed.offset > end.max(sought(cluster, partition)) {
+                if committed_past_log_end(cluster, partition, committed.offset, end) {
                     violations.push(format!(
                         "coordinator {broker}: group {group} committed {} for {partition}, above the leader's log end {end}",
                         committed.offset
