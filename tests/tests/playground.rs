@@ -535,6 +535,14 @@ async fn the_largest_preset_and_the_dark_theme_render() {
     skip_10s(&session).await;
     let replicas = session.all("[data-testid=\"replica\"]").await;
     assert_eq!(replicas.len(), 144, "48 partitions × 3 replicas");
+    // A log row is one line: the record cards' two-row offset once made every row two lines.
+    let tracks = session
+        .run_script(
+            "const row = document.querySelector('[data-testid=\"log-record\"]');
+             return row && getComputedStyle(row).gridTemplateRows.split(' ').length;",
+        )
+        .await;
+    assert_eq!(tracks, json!(1), "a log row has one grid row");
     session.click("theme").await;
     session.click("theme").await;
     let theme = session
