@@ -144,7 +144,7 @@ impl Cluster {
                         client: Some(c.id),
                         trace: format!("seek client-{} {partition} offset={offset}", c.id.0),
                         description: format!(
-                            "{}: seek({partition}, {offset}): the next fetch reads from offset {offset}, and a commit before it commits {offset}. Kafka checks neither against the log: a fetch past the log end is out of range, and auto.offset.reset decides.",
+                            "{}: seek({partition}, {offset}): the next fetch reads from offset {offset}, and a commit before then commits {offset}. Kafka checks neither against the log; past its end, the fetch is out of range and auto.offset.reset decides.",
                             c.name
                         ),
                     });
