@@ -61,8 +61,11 @@ use std::path::{Path, PathBuf};
 /// to 690,929. The log panel opening on a partition with records, the offsets table fitting a
 /// phone and the empty timeline's thumb at the live end brought it to 691,045; the log's own
 /// refresh turn, at half the rate (its records moving on set the frame p95 once it showed a
-/// partition with records), 248 more, to 691,293.
-const GZIP_BUDGET_BYTES: u64 = 691_300;
+/// partition with records), 248 more, to 691,293. Fixes found by a long run of the
+/// random-command test (a refused transactional send left the partitioner changed, `seek`
+/// took a negative offset and now tells the event log what it did, the invariants' account of
+/// sought and reborn offsets) and the log rows' one-line CSS: 596 more, to 691,889.
+const GZIP_BUDGET_BYTES: u64 = 691_900;
 
 /// Prints the table and fails when the gzip total is over budget.
 pub fn report(dist: &Path) -> Result<(), String> {
