@@ -313,11 +313,8 @@ proptest! {
     }
 }
 
-/// `KafkaProducer`: a record naming a partition its topic lacks is refused once the topic's
-/// partitions are known (`waitOnMetadata`), and a negative partition before `send()` (the
-/// `ProducerRecord` constructor), instead of waiting for a leader that can never exist.
-#[test]
-fn a_record_naming_a_partition_its_topic_lacks_is_refused() {
+/// One broker, the topic `orders` with 3 partitions, and the producer `p` with `configs`.
+fn orders_and_a_producer(configs: Vec<(String, String)>) -> Cluster {
     let mut cluster = Cluster::new(ClusterConfig::default(), 1).expect("a valid cluster");
     cluster
         .apply(Command::CreateTopic {
@@ -330,35 +327,49 @@ fn a_record_naming_a_partition_its_topic_lacks_is_refused() {
     cluster
         .apply(Command::CreateProducer {
             name: "p".into(),
-            configs: Vec::new(),
+            configs,
         })
         .expect("created");
-    let produce = |cluster: &mut Cluster, partition: i32| {
-        let record = NewRecord {
-            partition: Some(partition),
-            ..NewRecord::new("orders", None, Some("v"))
-        };
-        cluster.apply(Command::Produce {
-            producer: "p".into(),
-            record,
-        })
+    cluster
+}
+
+/// `p` sends the value `v` with no key to `orders`, to `partition` if given.
+fn produce(
+    cluster: &mut Cluster,
+    partition: Option<i32>,
+) -> Result<Vec<kplay_core::Event>, kplay_core::KafkaError> {
+    let record = NewRecord {
+        partition,
+        ..NewRecord::new("orders", None, Some("v"))
     };
-    produce(&mut cluster, 0).expect("partition 0 exists");
+    cluster.apply(Command::Produce {
+        producer: "p".into(),
+        record,
+    })
+}
+
+/// `KafkaProducer`: a record naming a partition its topic lacks is refused once the topic's
+/// partitions are known (`waitOnMetadata`), and a negative partition before `send()` (the
+/// `ProducerRecord` constructor), instead of waiting for a leader that can never exist.
+#[test]
+fn a_record_naming_a_partition_its_topic_lacks_is_refused() {
+    let mut cluster = orders_and_a_producer(Vec::new());
+    produce(&mut cluster, Some(0)).expect("partition 0 exists");
     cluster.run_for(1_000);
     let before = format!("{cluster:?}");
-    let beyond = produce(&mut cluster, 3).expect_err("orders has partitions 0 to 2");
+    let beyond = produce(&mut cluster, Some(3)).expect_err("orders has partitions 0 to 2");
     assert_eq!(beyond.code, ErrorCode::KafkaException);
     assert_eq!(
         beyond.message,
         "Invalid partition given with record: 3 is not in the range [0...3)."
     );
-    let negative = produce(&mut cluster, -1).expect_err("negative");
+    let negative = produce(&mut cluster, Some(-1)).expect_err("negative");
     assert_eq!(
         negative.as_exception(),
         "java.lang.IllegalArgumentException: Invalid partition: -1. Partition number should always be non-negative or null."
     );
     assert_eq!(before, format!("{cluster:?}"), "refusals change nothing");
-    produce(&mut cluster, 2).expect("partition 2 exists");
+    produce(&mut cluster, Some(2)).expect("partition 2 exists");
 }
 
 /// A transactional producer's send before `initTransactions` is refused, naming the partition
@@ -367,31 +378,7 @@ fn a_record_naming_a_partition_its_topic_lacks_is_refused() {
 /// replay of the accepted commands (a share URL) would have diverged.
 #[test]
 fn a_refused_transactional_send_leaves_the_partitioner_as_it_was() {
-    let mut cluster = Cluster::new(ClusterConfig::default(), 1).expect("a valid cluster");
-    cluster
-        .apply(Command::CreateTopic {
-            topic: "orders".into(),
-            partitions: 3,
-            replication_factor: 1,
-            configs: Vec::new(),
-        })
-        .expect("created");
-    cluster
-        .apply(Command::CreateProducer {
-            name: "p".into(),
-            configs: vec![("transactional.id".into(), "t".into())],
-        })
-        .expect("created");
-    let produce = |cluster: &mut Cluster, partition: Option<i32>| {
-        let record = NewRecord {
-            partition,
-            ..NewRecord::new("orders", None, Some("v"))
-        };
-        cluster.apply(Command::Produce {
-            producer: "p".into(),
-            record,
-        })
-    };
+    let mut cluster = orders_and_a_producer(vec![("transactional.id".into(), "t".into())]);
     // The first send waits for the topic's metadata, and is refused once it arrives.
     produce(&mut cluster, Some(0)).expect("waits for metadata");
     cluster.run_for(1_000);
