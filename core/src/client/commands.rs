@@ -150,7 +150,9 @@ impl Cluster {
                     });
                     c.send_fetches(ctx);
                     Ok(())
-                })
+                })?;
+                self.detectors.application_sought(&partition, offset);
+                Ok(())
             }
             Command::CloseConsumer { consumer } => {
                 let id = self.consumer_id(&consumer)?;

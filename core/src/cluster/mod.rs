@@ -131,17 +131,8 @@ impl Cluster {
     /// Carries out `command` now. On refusal nothing changed.
     pub fn apply(&mut self, command: Command) -> Result<Vec<Event>, KafkaError> {
         let affects_liveness = command.affects_liveness();
-        let sought = match &command {
-            Command::Seek {
-                partition, offset, ..
-            } => Some((partition.clone(), *offset)),
-            _ => None,
-        };
         let mut outbox = Outbox::default();
         self.execute(command, &mut outbox)?;
-        if let Some((partition, offset)) = sought {
-            self.detectors.application_sought(&partition, offset);
-        }
         let mut events = self.flush(outbox);
         if affects_liveness {
             events.extend(self.check_quorum());

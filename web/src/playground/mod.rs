@@ -74,26 +74,27 @@ const SLOW_REFRESH_MS: f64 = 250.0;
 /// panels (producer, events, alerts, terminal). On the largest preset, a frame that redrew all
 /// nine broker cards took about 30 ms more than a frame that redrew nothing (headless Chromium,
 /// 2 cores); a log whose 40 newest records all move on had the p95 frame at 8.3 to 9.3 ms
-/// while it shared a turn with the other panels, against 7.4 to 7.9 with an empty log.
+/// while it shared a turn with the other panels (its rows then two lines tall), against 7.4 to
+/// 7.9 with an empty log.
 const SLOW_TURNS: usize = CARD_PARTS + 4;
 /// The consumer groups' turn: after the cards' and the partition table's (the order of
 /// `panel_turns` in [`Playground`]).
 const GROUPS_PHASE: usize = CARD_PARTS + 1;
 /// The partition log's turn, after the groups'.
 const LOG_PHASE: usize = CARD_PARTS + 2;
-/// The consumer groups are redrawn on one round of turns in this many, twice a second. Their
-/// offsets tables made the costliest turn: on the largest preset, three tables of 48 rows whose
-/// log end offsets and lags all change on every refresh, about 2.5 ms of style, layout and paint
-/// on top of a turn's usual 5 ms, which put those frames over 8 ms (headless Chromium, 2 cores).
-/// A rebalance still shows within half a second while playing, and at once after an action.
-/// The partition log is redrawn as rarely, for the same reason: its 40 newest records all move
-/// on between two refreshes at full speed (on the largest preset, 20 to 40 list items removed
-/// and as many added each time), and redrawn on every round its frames were enough of all
-/// frames to set the p95.
-const GROUPS_EVERY_ROUNDS: usize = 2;
+/// The consumer groups and the partition log are redrawn on one round of turns in this many,
+/// twice a second. The groups' offsets tables made the costliest turn: on the largest preset,
+/// three tables of 48 rows whose log end offsets and lags all change on every refresh, about
+/// 2.5 ms of style, layout and paint on top of a turn's usual 5 ms, which put those frames over
+/// 8 ms (headless Chromium, 2 cores). A rebalance still shows within half a second while
+/// playing, and at once after an action. The log's 40 newest records all move on between two
+/// refreshes at full speed (20 to 40 list items removed and as many added each time), and
+/// redrawn on every round its frames were enough of all frames to set the p95. Reusing the
+/// items and changing only their text measured the same, so the rows stay keyed.
+const HALF_RATE_ROUNDS: usize = 2;
 
 /// The phase of a round of slow turns that turn number `cycle` (counted over
-/// [`GROUPS_EVERY_ROUNDS`] rounds) redraws, if it redraws anything: the consumer groups' and
+/// [`HALF_RATE_ROUNDS`] rounds) redraws, if it redraws anything: the consumer groups' and
 /// the partition log's phases redraw on the first round only.
 fn redrawn_phase(cycle: usize) -> Option<usize> {
     let phase = cycle % SLOW_TURNS;
@@ -225,7 +226,7 @@ pub fn Playground(
         // What this frame redraws is decided first, so the simulation knows its share.
         let (slow, saved, narrated) = marks_ms.get_value();
         let turn = (started - slow >= SLOW_REFRESH_MS / SLOW_TURNS as f64)
-            .then(|| slow_phase.get_value() % (SLOW_TURNS * GROUPS_EVERY_ROUNDS));
+            .then(|| slow_phase.get_value() % (SLOW_TURNS * HALF_RATE_ROUNDS));
         let redrawn = turn.and_then(redrawn_phase);
         let saving = started - saved >= SAVE_EVERY_MS;
         let narrating = started - narrated >= NARRATE_EVERY_MS;
@@ -261,7 +262,7 @@ pub fn Playground(
                 Some(phase) => panel_turns[phase - CARD_PARTS].0.update(|t| *t += 1),
                 None => {}
             }
-            slow_phase.set_value((cycle + 1) % (SLOW_TURNS * GROUPS_EVERY_ROUNDS));
+            slow_phase.set_value((cycle + 1) % (SLOW_TURNS * HALF_RATE_ROUNDS));
             next.0 = now;
         }
         if saving {
@@ -611,7 +612,7 @@ mod tests {
 
     #[test]
     fn the_groups_and_log_turns_redraw_on_one_round_in_two() {
-        let redrawn: Vec<Option<usize>> = (0..SLOW_TURNS * GROUPS_EVERY_ROUNDS)
+        let redrawn: Vec<Option<usize>> = (0..SLOW_TURNS * HALF_RATE_ROUNDS)
             .map(redrawn_phase)
             .collect();
         for phase in 0..SLOW_TURNS {

@@ -419,9 +419,8 @@ impl Producer {
                     return Err(NotAccumulated::Blocked);
                 }
                 if let Some(manager) = transactions.as_mut() {
-                    manager
-                        .maybe_add_partition(&TopicPartition::new(topic, partition.0))
-                        .map_err(NotAccumulated::Refused)?;
+                    // `maybeAddPartition`, whose checks passed before the partition was picked.
+                    manager.add_partition(&TopicPartition::new(topic, partition.0));
                 }
                 Ok(())
             },

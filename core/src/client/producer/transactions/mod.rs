@@ -322,10 +322,17 @@ impl TransactionManager {
     /// `maybeAddPartition`, called by `send()` once the record's partition is known.
     pub fn maybe_add_partition(&mut self, partition: &TopicPartition) -> Result<(), KafkaError> {
         self.check_ready_for_send(|| partition.clone())?;
+        self.add_partition(partition);
+        Ok(())
+    }
+
+    /// The second half of [`maybe_add_partition`](Self::maybe_add_partition), for a send that
+    /// [`check_ready_for_send`](Self::check_ready_for_send) let through: the partition joins
+    /// the transaction unless it is in it already.
+    pub fn add_partition(&mut self, partition: &TopicPartition) {
         if !self.partitions.contains(partition) && !self.pending_partitions.contains(partition) {
             self.new_partitions.insert(partition.clone());
         }
-        Ok(())
     }
 
     /// The checks of `maybeAddPartition`, which refuse a send whatever its partition is:
