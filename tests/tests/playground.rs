@@ -793,3 +793,25 @@ async fn a_tools_table_in_the_terminal_keeps_one_line_per_row_on_a_phone() {
     assert_eq!(lines, json!([4, 4, true]));
     session.finish().await;
 }
+
+#[tokio::test]
+#[ignore = "needs dist/ and ChromeDriver: run `cargo xtask test`"]
+async fn a_partition_row_keeps_its_buttons_side_by_side_on_a_phone() {
+    let (server, session) = open_playground(360, 800).await;
+    open_sandbox(&session, &server.url).await;
+    // The table scrolls sideways on a phone anyway; buttons one under the other made every
+    // row twice as tall. Each row's "Log" and "Kill leader" share a line.
+    let rows = session
+        .run_script(
+            "return Array.from(document.querySelectorAll('[data-testid=partition-row]')).map(row =>
+                 new Set(Array.from(row.querySelectorAll('button')).map(b => b.offsetTop)).size);",
+        )
+        .await;
+    let rows = rows.as_array().expect("an array of rows");
+    assert!(!rows.is_empty(), "the default session has partitions");
+    assert!(
+        rows.iter().all(|tops| tops == &json!(1)),
+        "button lines per row: {rows:?}"
+    );
+    session.finish().await;
+}
