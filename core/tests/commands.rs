@@ -521,6 +521,85 @@ fn a_position_from_before_a_topic_was_deleted_can_be_committed_to_its_new_life()
     );
 }
 
+/// A broker cut off from the controller while its topic is deleted and created again still
+/// leads the old topic's partition (it never hears of either change), with the old high
+/// watermark; the brokers of the new topic's partition start it empty. Those are two partitions
+/// with one name (Kafka tells them apart by topic id), so the old leader's high watermark is not
+/// held against the new replicas' log ends.
+#[test]
+fn a_cut_off_leader_of_a_deleted_topic_keeps_its_old_high_watermark() {
+    let commands = vec![
+        (
+            Command::CreateProducer {
+                name: "p".into(),
+                configs: Vec::new(),
+            },
+            0,
+        ),
+        (
+            Command::StartWorkload {
+                producer: "p".into(),
+                workload: Workload {
+                    topic: "orders".into(),
+                    records_per_second: 3,
+                    distinct_keys: 2,
+                    value_bytes: 0,
+                },
+            },
+            670,
+        ),
+        (
+            Command::StopWorkload {
+                producer: "p".into(),
+            },
+            340,
+        ),
+        (
+            Command::IsolateBroker {
+                broker: BrokerId(2),
+            },
+            0,
+        ),
+        (
+            Command::DeleteTopic {
+                topic: "orders".into(),
+            },
+            0,
+        ),
+        (
+            Command::CreateTopic {
+                topic: "orders".into(),
+                partitions: 1,
+                replication_factor: 2,
+                configs: Vec::new(),
+            },
+            6,
+        ),
+    ];
+    let cluster = run(MetadataMode::Kraft, commands);
+    // The controller put the new orders-0 on brokers 2 and 3 (broker 2 is not fenced yet):
+    // broker 3 follows the new partition, broker 2 still leads the old one.
+    let view = cluster.view();
+    let orders_0 = |broker: i32| {
+        view.brokers
+            .iter()
+            .find(|b| b.id == BrokerId(broker))
+            .and_then(|b| b.replicas.iter().find(|r| r.partition.partition == 0))
+            .expect("a replica of orders-0")
+    };
+    let (old, new) = (orders_0(2), orders_0(3));
+    assert_eq!(
+        (old.role.as_str(), new.role.as_str()),
+        ("leader", "follower")
+    );
+    assert!(
+        old.high_watermark > new.log_end_offset,
+        "the old life's high watermark {} is past the new log end {}",
+        old.high_watermark,
+        new.log_end_offset
+    );
+}
+
 /// A consumer whose application polled every 0 ms scheduled its next poll at the same instant
 /// forever, so simulated time stopped (and a browser tab froze). It is refused, with the reason.
 #[test]

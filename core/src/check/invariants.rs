@@ -49,7 +49,7 @@ pub const INVARIANTS: &[Invariant] = &[
     },
     Invariant {
         name: "high_watermark_within_isr_logs",
-        description: "A leader's high watermark is never above the log end offset of a running member of its ISR (leader epoch mode, no unclean election).",
+        description: "A leader's high watermark is never above the log end offset of a running member of its ISR holding the same topic id (leader epoch mode, no unclean election).",
         check: high_watermark_within_isr_logs,
     },
     Invariant {
@@ -216,7 +216,13 @@ fn high_watermark_within_isr_logs(cluster: &Cluster) -> Vec<String> {
                 let Some(follower) = cluster.brokers.get(member).filter(|b| b.is_up()) else {
                     continue;
                 };
-                let Some(follower_replica) = follower.replicas.get(partition) else {
+                // A broker cut off while the topic was deleted and created again still leads
+                // the old topic's partition: another partition with the same name.
+                let Some(follower_replica) = follower
+                    .replicas
+                    .get(partition)
+                    .filter(|r| r.topic_id == replica.topic_id)
+                else {
                     continue;
                 };
                 if follower_replica.log.log_end_offset() < replica.high_watermark {
