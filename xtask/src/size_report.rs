@@ -64,8 +64,10 @@ use std::path::{Path, PathBuf};
 /// partition with records), 248 more, to 691,293. Fixes found by a long run of the
 /// random-command test (a refused transactional send left the partitioner changed, `seek`
 /// took a negative offset and now tells the event log what it did, the invariants' account of
-/// sought and reborn offsets) and the log rows' one-line CSS: 596 more, to 691,889.
-const GZIP_BUDGET_BYTES: u64 = 691_900;
+/// sought and reborn offsets) and the log rows' one-line CSS: 596 more, to 691,889. A phone's
+/// partition rows keeping their two buttons on one line cost 80 bytes of CSS; the WebAssembly
+/// came out 38 bytes smaller with the invariants' topic-id fix: 691,932.
+const GZIP_BUDGET_BYTES: u64 = 691_950;
 
 /// Prints the table and fails when the gzip total is over budget.
 pub fn report(dist: &Path) -> Result<(), String> {
