@@ -300,8 +300,16 @@ fn run(mode: MetadataMode, commands: Vec<(Command, i64)>) -> Cluster {
     cluster
 }
 
+/// 48 cases in the test command; `KPLAY_COMMAND_CASES` runs more (see CONTRIBUTING.md).
+fn cases() -> u32 {
+    std::env::var("KPLAY_COMMAND_CASES")
+        .ok()
+        .and_then(|text| text.parse().ok())
+        .unwrap_or(48)
+}
+
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: cases(), ..ProptestConfig::default() })]
 
     #[test]
     fn random_commands_never_panic_and_refusals_change_nothing(
