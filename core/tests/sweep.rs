@@ -89,3 +89,19 @@ fn seeds_shard_6_keep_every_invariant() {
 fn seeds_shard_7_keep_every_invariant() {
     run_shard(7);
 }
+
+/// Seeds that once broke `offsets_dense` (found with `KPLAY_SWEEP_SEEDS=20000`), each run just
+/// past the step where it broke. With legacy truncation (to the high watermark, before KIP-101),
+/// a leader that had truncated inside a batch holds a hole: no batch between its kept records
+/// and its log end. A follower that truncates to its high watermark inside that hole fetches
+/// from there, and the leader answers with its first batch after the hole (Kafka reads from the
+/// first batch ending at or after the fetch offset, and a follower's append only refuses
+/// offsets below its log end). The follower's log then has a gap within the leader's hole.
+#[test]
+fn a_follower_that_reads_past_its_leaders_truncation_hole_keeps_the_gap() {
+    for (seed, steps) in [(17_934, 320), (6_541, 1_572), (12_538, 784)] {
+        if let Err(report) = run_seed(seed, steps) {
+            panic!("{report}");
+        }
+    }
+}
