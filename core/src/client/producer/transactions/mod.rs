@@ -319,14 +319,21 @@ impl TransactionManager {
         self.state != TxnState::FatalError && self.partitions.contains(partition)
     }
 
-    /// `maybeAddPartition`, called by `send()` once the record's partition is known.
-    pub fn maybe_add_partition(&mut self, partition: &TopicPartition) -> Result<(), KafkaError> {
+    /// `maybeAddPartition` in one call, for the ports of Kafka's `TransactionManagerTest`.
+    /// `send()` calls its two halves apart: [`check_ready_for_send`](Self::check_ready_for_send)
+    /// before it picks the partition (a refused send must change nothing), then
+    /// [`add_partition`](Self::add_partition).
+    #[cfg(test)]
+    pub(crate) fn maybe_add_partition(
+        &mut self,
+        partition: &TopicPartition,
+    ) -> Result<(), KafkaError> {
         self.check_ready_for_send(|| partition.clone())?;
         self.add_partition(partition);
         Ok(())
     }
 
-    /// The second half of [`maybe_add_partition`](Self::maybe_add_partition), for a send that
+    /// The second half of Kafka's `maybeAddPartition`, for a send that
     /// [`check_ready_for_send`](Self::check_ready_for_send) let through: the partition joins
     /// the transaction unless it is in it already.
     pub fn add_partition(&mut self, partition: &TopicPartition) {
