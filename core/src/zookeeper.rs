@@ -6,10 +6,16 @@
 //! that the broker is gone, and if the broker owned `/controller`, every broker hears that the
 //! controller is gone and races to create the node; the first request ZooKeeper sees wins.
 //!
+//! ZooKeeper sends a watch notification once, over the session's connection. If the network
+//! loses one (the controller was cut off), the connection broke: when the controller's session
+//! reaches ZooKeeper again, its client sets its watches again and ZooKeeper fires the ones whose
+//! node changed meanwhile (`SetWatches`), so the controller reads `/brokers/ids` again. The
+//! watch on `/controller` needs no such step here: every pong names the owner of `/controller`.
+//!
 //! Simplification, stated in the lessons: the ZooKeeper ensemble itself never fails, and only
 //! the znodes that decide liveness and the controller are modelled.
 
-use crate::vec_map::VecMap;
+use crate::vec_map::{VecMap, VecSet};
 
 use crate::cluster::context::Ctx;
 use crate::cluster::event::EventKind;
@@ -48,6 +54,9 @@ pub struct ZooKeeper {
     pub controller_epoch: i32,
     /// `zookeeper.session.timeout.ms`.
     pub session_timeout_ms: i64,
+    /// Brokers whose connection lost a watch notification: their watch on `/brokers/ids` fires
+    /// again when their session next reaches ZooKeeper.
+    lost_watches: VecSet<BrokerId>,
 }
 
 impl ZooKeeper {
@@ -80,6 +89,7 @@ impl ZooKeeper {
                         }
                     }
                     self.pong(broker, true, ctx);
+                    self.fire_lost_watches(broker, ctx);
                 }
             },
             ZooKeeperBody::Ping { incarnation, .. } => {
@@ -91,6 +101,9 @@ impl ZooKeeper {
                     self.touch(broker, incarnation, ctx);
                 }
                 self.pong(broker, alive, ctx);
+                if alive {
+                    self.fire_lost_watches(broker, ctx);
+                }
             }
             ZooKeeperBody::CreateControllerNode { .. } => {
                 if self.controller.is_none() && self.sessions.contains_key(&broker) {
@@ -133,6 +146,22 @@ impl ZooKeeper {
         ctx.send(NodeId::Broker(broker), Body::ZooKeeper(answer));
     }
 
+    /// The network lost a watch notification to `broker`.
+    pub fn watch_lost(&mut self, broker: BrokerId) {
+        self.lost_watches.insert(broker);
+    }
+
+    /// `broker`'s session reached ZooKeeper again: if a notification to it was lost and it
+    /// still owns `/controller`, its watch on `/brokers/ids` fires again with the live brokers.
+    fn fire_lost_watches(&mut self, broker: BrokerId, ctx: &mut Ctx) {
+        if !self.lost_watches.remove(&broker) || self.controller != Some(broker) {
+            return;
+        }
+        let live_brokers = self.sessions.keys().copied().collect();
+        let notice = ZooKeeperBody::BrokersChanged { live_brokers };
+        ctx.send(NodeId::Broker(broker), Body::ZooKeeper(notice));
+    }
+
     /// Handles a timer: expires a silent session and fires the watches.
     pub fn handle_timer(&mut self, timer: ZooKeeperTimer, ctx: &mut Ctx) {
         let ZooKeeperTimer::SessionCheck { broker } = timer;
@@ -143,6 +172,7 @@ impl ZooKeeper {
             return;
         }
         self.sessions.remove(&broker);
+        self.lost_watches.remove(&broker);
         ctx.emit(EventKind::ZooKeeperSessionExpired {
             broker,
             timeout_ms: self.session_timeout_ms,

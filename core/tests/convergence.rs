@@ -25,8 +25,9 @@
 //! `KPLAY_CONVERGENCE_SCRIPT=1` prints every seed's script, `KPLAY_CONVERGENCE_MINIMIZE=1`
 //! shrinks a failing seed's faults to the fewest that still fail before reporting.
 //!
-//! The two tests at the end replay, in a few faults each, the simulator bugs this test found
-//! (both fixed): a lost client Metadata request, and late registration answers.
+//! The three tests at the end replay, in a few faults each, the simulator bugs this test found
+//! (all fixed): a lost client Metadata request, late registration answers, and a lost ZooKeeper
+//! watch notification.
 
 use kplay_core::vec_map::VecSet;
 
@@ -916,4 +917,42 @@ fn a_broker_whose_registration_answers_arrive_out_of_order_is_unfenced() {
         fault(3_000, Command::HealNetwork),
     ];
     assert_converges(&small_scenario(1), &faults);
+}
+
+/// Simulator bug (found by this test at seed 1916, ZooKeeper mode): ZooKeeper's notification
+/// that a broker registered was lost while the controller was cut off, and nothing sent it
+/// again, so the controller never took the broker back: it stayed fenced and out of every ISR
+/// for good. In ZooKeeper a lost notification means the session's connection broke; when the
+/// controller's client reconnects it sets its watches again and ZooKeeper fires the watch on
+/// `/brokers/ids`, which changed meanwhile.
+#[test]
+fn a_controller_cut_off_when_a_broker_registers_takes_it_back_after_the_heal() {
+    // Seed 1: broker 1 is the active controller.
+    let scenario = Scenario {
+        mode: MetadataMode::ZooKeeper,
+        ..small_scenario(1)
+    };
+    let faults = [
+        fault(
+            0,
+            Command::StopBroker {
+                broker: BrokerId(2),
+            },
+        ),
+        // Past `zookeeper.session.timeout.ms`: broker 2's old session is gone.
+        fault(
+            25_000,
+            Command::IsolateBroker {
+                broker: BrokerId(1),
+            },
+        ),
+        fault(
+            200,
+            Command::StartBroker {
+                broker: BrokerId(2),
+            },
+        ),
+        fault(3_000, Command::HealNetwork),
+    ];
+    assert_converges(&scenario, &faults);
 }

@@ -334,6 +334,7 @@ impl Cluster {
         let Message { from, to, body, .. } = message;
         // A fault that started while the message travelled stops it too.
         if !self.network.connected(from, to) {
+            self.lost(from, to, &body);
             return;
         }
         match to {
@@ -393,6 +394,17 @@ impl Cluster {
                         .map_or(0, |zk| zk.session_timeout_ms);
                     let _ = self.with_controller(outbox, |c, ctx| {
                         c.zookeeper_broker_expired(gone, timeout_ms, ctx)
+                    });
+                }
+            }
+            Body::ZooKeeper(ZooKeeperBody::BrokersChanged { live_brokers }) => {
+                if is_active_controller {
+                    let timeout_ms = self
+                        .zookeeper
+                        .as_ref()
+                        .map_or(0, |zk| zk.session_timeout_ms);
+                    let _ = self.with_controller(outbox, |c, ctx| {
+                        c.zookeeper_sync_brokers(&live_brokers, timeout_ms, ctx)
                     });
                 }
             }
@@ -606,7 +618,21 @@ impl Cluster {
                 self.scheduler.schedule(at_ms, Occurrence::Deliver(message));
             }
             Fate::Hold => self.held.push(message),
-            Fate::Lose => {}
+            Fate::Lose => self.lost(from, to, &message.body),
+        }
+    }
+
+    /// The network lost a message. ZooKeeper learns that a watch notification was lost, as its
+    /// connection to the controller broke (see [`crate::zookeeper`]); nobody else learns.
+    fn lost(&mut self, from: NodeId, to: NodeId, body: &Body) {
+        if let (NodeId::ZooKeeper, NodeId::Broker(broker), Body::ZooKeeper(notice)) =
+            (from, to, body)
+        {
+            if notice.is_controller_watch() {
+                if let Some(zookeeper) = self.zookeeper.as_mut() {
+                    zookeeper.watch_lost(broker);
+                }
+            }
         }
     }
 }

@@ -315,6 +315,13 @@ pub enum ZooKeeperBody {
     },
     /// A watch fired: `/controller` was deleted (sent to every live broker).
     ControllerGone,
+    /// The controller's watch on `/brokers/ids` fired again when its session reconnected,
+    /// because a notification to it was lost while it was cut off; the controller reads the
+    /// live brokers again (sent to the controller).
+    BrokersChanged {
+        /// The brokers with a live session.
+        live_brokers: Vec<BrokerId>,
+    },
 }
 
 impl ZooKeeperBody {
@@ -330,7 +337,19 @@ impl ZooKeeperBody {
             ZooKeeperBody::BrokerExpired { .. } => "ZooKeeper watch: broker gone",
             ZooKeeperBody::BrokerRegistered { .. } => "ZooKeeper watch: broker joined",
             ZooKeeperBody::ControllerGone => "ZooKeeper watch: /controller deleted",
+            ZooKeeperBody::BrokersChanged { .. } => "ZooKeeper watch: /brokers/ids changed",
         }
+    }
+
+    /// Whether this is a watch notification for the controller, which ZooKeeper fires again
+    /// when the controller's session reconnects after losing it.
+    pub fn is_controller_watch(&self) -> bool {
+        matches!(
+            self,
+            ZooKeeperBody::BrokerExpired { .. }
+                | ZooKeeperBody::BrokerRegistered { .. }
+                | ZooKeeperBody::BrokersChanged { .. }
+        )
     }
 
     /// Whether this is a request to ZooKeeper.
