@@ -477,16 +477,23 @@ impl Producer {
     }
 
     /// Retries blocked sends (after a metadata answer or freed memory) and fails those past
-    /// `max.block.ms`.
+    /// `max.block.ms`. They go in order: the first still blocked keeps the others waiting, and
+    /// as each waited `max.block.ms` from its own send, none behind it is past its deadline.
     pub(crate) fn process_blocked(&mut self, ctx: &mut Ctx) {
-        let mut still_blocked = VecDeque::new();
-        while let Some(blocked) = self.blocked.pop_front() {
-            if !still_blocked.is_empty() {
-                still_blocked.push_back(blocked);
-                continue;
-            }
+        let mut workload_returned = false;
+        while let Some(mut blocked) = self.blocked.pop_front() {
             let parts = RecordParts::of(&blocked.record);
-            match self.try_accumulate(&blocked.record, &parts, ctx) {
+            let outcome = self.try_accumulate(&blocked.record, &parts, ctx);
+            if matches!(outcome, Err(NotAccumulated::Blocked)) && ctx.now_ms < blocked.deadline_ms {
+                if blocked.memory_wait_from_ms.is_none() && self.has_metadata(&blocked.record.topic)
+                {
+                    blocked.memory_wait_from_ms = Some(ctx.now_ms);
+                }
+                self.blocked.push_front(blocked);
+                break;
+            }
+            workload_returned |= !blocked.reported;
+            match outcome {
                 Ok(accumulated) => {
                     if blocked.reported {
                         ctx.emit(EventKind::RecordAccumulated {
@@ -514,21 +521,12 @@ impl Producer {
                         error,
                     });
                 }
-                Err(NotAccumulated::Blocked) if ctx.now_ms >= blocked.deadline_ms => {
-                    self.fail_blocked(blocked, ctx)
-                }
-                Err(NotAccumulated::Blocked) => {
-                    let mut blocked = blocked;
-                    if blocked.memory_wait_from_ms.is_none()
-                        && self.has_metadata(&blocked.record.topic)
-                    {
-                        blocked.memory_wait_from_ms = Some(ctx.now_ms);
-                    }
-                    still_blocked.push_back(blocked)
-                }
+                Err(NotAccumulated::Blocked) => self.fail_blocked(blocked, ctx),
             }
         }
-        self.blocked = still_blocked;
+        if workload_returned {
+            self.resume_workload(ctx);
+        }
     }
 
     /// Whether the producer knows the topic's partitions, so a blocked send of it waits for

@@ -2,7 +2,9 @@
 //! application would in a loop, without an event per record.
 //!
 //! Keys cycle through `key-0` ... `key-(n-1)` (or are null), values are `value-<n>` padded to
-//! the asked size. Every 10 ms of simulated time the producer sends what is due.
+//! the asked size. Every 10 ms of simulated time the producer sends what is due. Like the
+//! application thread of a loop, the workload waits in a `send()` that blocks (for metadata or
+//! buffer memory, at most `max.block.ms`) and sends nothing else meanwhile.
 
 use serde::{Deserialize, Serialize};
 
@@ -24,6 +26,9 @@ pub struct WorkloadState {
     pub generated: i64,
     /// Records per second times elapsed ticks, not yet sent (in thousandths of a record).
     carry_millirecords: i64,
+    /// Records of a tick the loop had not sent when one of its sends blocked.
+    #[serde(default)]
+    owed: i64,
 }
 
 impl Producer {
@@ -34,6 +39,7 @@ impl Producer {
             workload,
             generated: 0,
             carry_millirecords: 0,
+            owed: 0,
         });
         if first {
             ctx.after(TICK_MS, Timer::Producer(ProducerTimer::Workload));
@@ -45,13 +51,41 @@ impl Producer {
         self.workload = None;
     }
 
+    /// One tick of the application's loop: it sends the records due at the workload's rate.
     pub(super) fn run_workload(&mut self, ctx: &mut Ctx) {
-        let Some(mut state) = self.workload.take() else {
+        // A `send()` of the loop that blocks (for metadata or buffer memory, up to
+        // `max.block.ms`) holds the loop's thread: it sends nothing more, and falls no further
+        // behind, until that send returns.
+        let blocked = self.blocked.iter().any(|blocked| !blocked.reported);
+        let Some(state) = self.workload.as_mut() else {
             return;
         };
-        state.carry_millirecords += state.workload.records_per_second.max(0) * TICK_MS;
-        let due = state.carry_millirecords / 1000;
-        state.carry_millirecords %= 1000;
+        if !blocked {
+            state.carry_millirecords += state.workload.records_per_second.max(0) * TICK_MS;
+            let due = state.carry_millirecords / 1000;
+            state.carry_millirecords %= 1000;
+            self.send_workload_records(due, ctx);
+        }
+        if self.workload.is_some() {
+            ctx.after(TICK_MS, Timer::Producer(ProducerTimer::Workload));
+        }
+    }
+
+    /// The loop's blocked `send()` returned (its record was accumulated, or it threw): the loop
+    /// goes on at once with the records of its tick it had not sent.
+    pub(super) fn resume_workload(&mut self, ctx: &mut Ctx) {
+        let Some(state) = self.workload.as_mut() else {
+            return;
+        };
+        let owed = std::mem::take(&mut state.owed);
+        self.send_workload_records(owed, ctx);
+    }
+
+    /// Sends the loop's next `count` records, until one blocks (the rest are owed) or fails.
+    fn send_workload_records(&mut self, count: i64, ctx: &mut Ctx) {
+        let Some(state) = self.workload.as_mut() else {
+            return;
+        };
         let distinct = i64::from(state.workload.distinct_keys.max(0));
         let value_bytes = usize::try_from(state.workload.value_bytes.max(0)).unwrap_or(0);
         // One record, rewritten in place for each send: the generator allocates nothing per
@@ -68,8 +102,8 @@ impl Producer {
         // the generator's cost per record.
         let mut digits = itoa::Buffer::new();
         let first = state.generated;
-        state.generated += due.max(0);
-        self.workload = Some(state);
+        let end = first + count.max(0);
+        state.generated = end;
         // The prefixes are written once; each record rewrites only what follows them.
         if let Some(key) = record.key.as_mut() {
             key.push_str(KEY_PREFIX);
@@ -79,7 +113,7 @@ impl Producer {
         }
         // Once a record got past send()'s checks, its topic is among the wanted ones.
         let mut wanted = TopicWanted::Maybe;
-        for index in first..first + due.max(0) {
+        for index in first..end {
             if let Some(key) = record.key.as_mut() {
                 key.truncate(KEY_PREFIX.len());
                 key.push_str(digits.format(index % distinct));
@@ -92,13 +126,20 @@ impl Producer {
                     value.push_str(&PADDING[..padding]);
                 }
             }
-            if self.send_record(&record, false, wanted, ctx).is_err() {
-                break;
+            match self.send_record(&record, false, wanted, ctx) {
+                Ok(Some(_)) => {}
+                Ok(None) => {
+                    // Blocked: the loop waits in this send() and owes the rest.
+                    if let Some(state) = self.workload.as_mut() {
+                        state.generated = index + 1;
+                        state.owed = end - index - 1;
+                    }
+                    break;
+                }
+                // Thrown: the loop gives up the rest of its tick.
+                Err(_) => break,
             }
             wanted = TopicWanted::Already;
-        }
-        if self.workload.is_some() {
-            ctx.after(TICK_MS, Timer::Producer(ProducerTimer::Workload));
         }
     }
 }

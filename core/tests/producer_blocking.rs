@@ -1,0 +1,84 @@
+//! A producer's `send()` that blocks, waiting for metadata or buffer memory for at most
+//! `max.block.ms`: the application thread that called it waits inside it.
+
+use kplay_core::{BrokerId, Cluster, ClusterConfig, Command, Workload};
+
+fn producer_stats(cluster: &Cluster) -> (i64, i64, i64) {
+    let view = cluster
+        .producer_views()
+        .into_iter()
+        .find(|producer| producer.name == "sensors")
+        .expect("the producer");
+    (
+        view.stats.records_sent,
+        view.stats.records_failed,
+        view.stats.records_acknowledged,
+    )
+}
+
+/// The workload is an application's loop: when one of its sends blocks, the loop waits in that
+/// send and sends nothing more until it returns. (It used to go on queueing a blocked send per
+/// record, 500 a second here, each retried on every later attempt: a lesson's page froze for
+/// seconds after a few minutes of an unreachable cluster.)
+#[test]
+fn a_workload_whose_send_blocks_sends_nothing_more_until_it_returns() {
+    let config = ClusterConfig {
+        brokers: 1,
+        controller_voters: 1,
+        ..ClusterConfig::default()
+    };
+    let mut cluster = Cluster::new(config, 1).expect("a valid cluster");
+    let commands = [
+        Command::CreateTopic {
+            topic: "metrics".into(),
+            partitions: 1,
+            replication_factor: 1,
+            configs: Vec::new(),
+        },
+        Command::CreateProducer {
+            name: "sensors".into(),
+            configs: Vec::new(),
+        },
+    ];
+    for command in commands {
+        cluster.apply(command).expect("accepted");
+    }
+    cluster.run_for(1_000);
+    // The producer has no metadata for `metrics` yet, and nobody can give it any.
+    cluster
+        .apply(Command::StopBroker {
+            broker: BrokerId(1),
+        })
+        .expect("stopped");
+    let workload = Workload {
+        topic: "metrics".into(),
+        records_per_second: 500,
+        distinct_keys: 0,
+        value_bytes: 1_000,
+    };
+    cluster
+        .apply(Command::StartWorkload {
+            producer: "sensors".into(),
+            workload,
+        })
+        .expect("started");
+
+    // `max.block.ms` is 60 s: the first send throws after it, and the next one blocks again.
+    cluster.run_for(70_000);
+    let (sent, failed, _) = producer_stats(&cluster);
+    assert_eq!(failed, 1, "one send timed out");
+    assert!(
+        sent <= 10,
+        "{sent} sends in 70 s, with the loop blocked in one"
+    );
+
+    // Once the broker is back, the loop's send returns and the records flow again.
+    cluster
+        .apply(Command::StartBroker {
+            broker: BrokerId(1),
+        })
+        .expect("started");
+    cluster.run_for(30_000);
+    let (_, _, acknowledged) = producer_stats(&cluster);
+    assert!(acknowledged > 5_000, "{acknowledged} acknowledged");
+}
