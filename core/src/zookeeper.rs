@@ -88,7 +88,7 @@ impl ZooKeeper {
                             ctx.send(NodeId::Broker(controller), Body::ZooKeeper(notice));
                         }
                     }
-                    self.pong(broker, true, ctx);
+                    self.pong(broker, incarnation, true, ctx);
                     self.fire_lost_watches(broker, ctx);
                 }
             },
@@ -100,19 +100,25 @@ impl ZooKeeper {
                 if alive {
                     self.touch(broker, incarnation, ctx);
                 }
-                self.pong(broker, alive, ctx);
+                self.pong(broker, incarnation, alive, ctx);
                 if alive {
                     self.fire_lost_watches(broker, ctx);
                 }
             }
-            ZooKeeperBody::CreateControllerNode { .. } => {
-                if self.controller.is_none() && self.sessions.contains_key(&broker) {
+            ZooKeeperBody::CreateControllerNode { incarnation, .. } => {
+                // An ephemeral node is created in the asking process's own live session.
+                let in_session = self
+                    .sessions
+                    .get(&broker)
+                    .is_some_and(|session| session.incarnation == incarnation);
+                if self.controller.is_none() && in_session {
                     self.controller = Some(broker);
                     self.controller_epoch += 1;
                 }
                 if let Some(controller) = self.controller {
                     let live: Vec<BrokerId> = self.sessions.keys().copied().collect();
                     let answer = ZooKeeperBody::ControllerNode {
+                        incarnation,
                         controller,
                         epoch: self.controller_epoch,
                         live_brokers: live,
@@ -138,8 +144,9 @@ impl ZooKeeper {
         );
     }
 
-    fn pong(&self, broker: BrokerId, session_alive: bool, ctx: &mut Ctx) {
+    fn pong(&self, broker: BrokerId, incarnation: u32, session_alive: bool, ctx: &mut Ctx) {
         let answer = ZooKeeperBody::Pong {
+            incarnation,
             session_alive,
             controller: self.controller,
         };

@@ -464,3 +464,38 @@ fn an_unclean_election_brings_a_partition_back_and_loses_records() {
     assert!(sim.alerts(AlertKind::AcknowledgedRecordLost) > 0);
     let _ = TopicPartition::new(TOPIC, 0);
 }
+
+/// ZooKeeper mode: a restarted broker's new process opens a new session, which ZooKeeper
+/// refuses (`NodeExists`) while the previous process's session lives. An answer on its way to
+/// the previous process (whose pings were slow) once reached the new one, which took the old
+/// session for its own: it fetched the metadata, led partitions in the old registration and
+/// added a follower far behind to an ISR (the convergence test's seed 4428). An answer travels
+/// on the connection of the process that asked, and dies with it.
+#[test]
+fn a_restarted_broker_does_not_take_an_answer_to_its_previous_process_for_its_own() {
+    // Pings go every 6 s and now take 5 s to arrive: most of the time one is on its way.
+    for crash_after_ms in (0..6_000).step_by(500) {
+        let mut sim = Sim::new(MetadataMode::ZooKeeper, 3, 3, &[]);
+        sim.apply(Command::DelayBroker {
+            broker: BrokerId(2),
+            extra_ms: 5_000,
+        });
+        sim.run_for(6_000 + crash_after_ms);
+        sim.apply(Command::StopBroker {
+            broker: BrokerId(2),
+        });
+        sim.apply(Command::DelayBroker {
+            broker: BrokerId(2),
+            extra_ms: 0,
+        });
+        sim.apply(Command::StartBroker {
+            broker: BrokerId(2),
+        });
+        sim.run_for(5_000);
+        let status = sim.cluster.view().brokers[1].status.clone();
+        assert_eq!(
+            status, "starting",
+            "crashed {crash_after_ms} ms into the slow pings: the new process waits for the old session to expire"
+        );
+    }
+}

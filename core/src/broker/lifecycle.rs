@@ -339,7 +339,11 @@ impl Broker {
             return;
         }
         self.controller = None;
-        self.send_to_zookeeper(ZooKeeperBody::CreateControllerNode { broker: self.id }, ctx);
+        let create = ZooKeeperBody::CreateControllerNode {
+            broker: self.id,
+            incarnation: self.incarnation,
+        };
+        self.send_to_zookeeper(create, ctx);
     }
 
     /// Fenced as the controller recorded it; used for events and views.

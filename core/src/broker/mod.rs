@@ -354,9 +354,12 @@ impl Broker {
 
     fn handle_zookeeper_message(&mut self, body: ZooKeeperBody, ctx: &mut Ctx) {
         match body {
+            // A reply to an earlier process of this broker went with that process's connection.
+            ZooKeeperBody::Pong { incarnation, .. } if incarnation != self.incarnation => {}
             ZooKeeperBody::Pong {
                 session_alive,
                 controller,
+                ..
             } => self.zookeeper_pong(session_alive, controller, ctx),
             ZooKeeperBody::ControllerGone => self.try_to_become_controller(ctx),
             ZooKeeperBody::ControllerNode { controller, .. } => {

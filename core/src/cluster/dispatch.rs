@@ -416,10 +416,19 @@ impl Cluster {
                 }
             }
             Body::ZooKeeper(ZooKeeperBody::ControllerNode {
+                incarnation,
                 controller,
                 epoch,
                 live_brokers,
             }) => {
+                // An answer to an earlier process of this broker went with its connection.
+                if self
+                    .brokers
+                    .get(&broker)
+                    .is_none_or(|b| b.incarnation != incarnation)
+                {
+                    return;
+                }
                 self.with_broker(broker, outbox, |b, _| b.controller = Some(controller));
                 if controller == broker && self.controller.active != Some(broker) {
                     self.controller.active = Some(broker);

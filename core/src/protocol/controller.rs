@@ -283,19 +283,26 @@ pub enum ZooKeeperBody {
     NodeExists,
     /// The answer to Register or Ping.
     Pong {
+        /// The broker process that asked: the answer travels on its connection, so a process
+        /// started since never reads it.
+        incarnation: u32,
         /// Whether the session is alive (false: expired, register again).
         session_alive: bool,
         /// The broker owning the ephemeral `/controller` node, if any.
         controller: Option<BrokerId>,
     },
-    /// A broker tries to create the ephemeral `/controller` node.
+    /// A broker tries to create the ephemeral `/controller` node, in its session.
     CreateControllerNode {
         /// The broker.
         broker: BrokerId,
+        /// The broker process (its session).
+        incarnation: u32,
     },
     /// The answer: who owns `/controller` now, the controller epoch, and the live brokers
     /// (`/brokers/ids`), which a new controller reads.
     ControllerNode {
+        /// The broker process that asked (see `Pong`).
+        incarnation: u32,
         /// The owner.
         controller: BrokerId,
         /// `/controller_epoch`.
