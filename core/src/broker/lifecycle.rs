@@ -96,18 +96,15 @@ impl Broker {
         });
     }
 
-    /// Begins a controlled shutdown: the broker asks the controller to move its leaderships
-    /// away and stops once told it may.
+    /// Begins a controlled shutdown (KRaft): the broker asks the controller, in its heartbeats,
+    /// to move its leaderships away and stops once told it may. In ZooKeeper mode the cluster
+    /// stops the broker as a crash instead (a stated simplification).
     pub fn begin_controlled_shutdown(&mut self, ctx: &mut Ctx) {
         if !self.is_up() {
             return;
         }
         self.status = BrokerStatus::ShuttingDown;
-        match ctx.config.metadata_mode {
-            MetadataMode::Kraft => self.schedule_communication_immediately(ctx),
-            // ZooKeeper mode: the controller is told through the session going away cleanly.
-            MetadataMode::ZooKeeper => self.crash(ctx, true),
-        }
+        self.schedule_communication_immediately(ctx);
     }
 
     /// ZooKeeper mode: pings the session (or opens a new one), and schedules the next ping.

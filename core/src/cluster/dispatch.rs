@@ -237,7 +237,10 @@ impl Cluster {
         if controlled && self.config.metadata_mode == MetadataMode::Kraft {
             self.with_broker(broker, outbox, |b, ctx| b.begin_controlled_shutdown(ctx));
         } else {
-            self.with_broker(broker, outbox, |b, ctx| b.crash(ctx, controlled));
+            // Simplification, stated in the ZooKeeper lesson: in ZooKeeper mode a shutdown is a
+            // crash (no ControlledShutdown request moves the leaderships first, and the session
+            // is not closed at once), and it is told as one.
+            self.with_broker(broker, outbox, |b, ctx| b.crash(ctx, false));
         }
         self.after_brokers_stopped(outbox);
         Ok(())
