@@ -151,8 +151,13 @@ impl Session {
 
     /// Runs an async `script` (its last argument is the callback) and returns its value.
     pub async fn run_async_script(&self, script: &str) -> Value {
+        self.run_async_script_with(script, Vec::new()).await
+    }
+
+    /// `run_async_script` with arguments, which the script reads as `arguments[0]` and on.
+    pub async fn run_async_script_with(&self, script: &str, args: Vec<Value>) -> Value {
         self.client
-            .execute_async(script, Vec::new())
+            .execute_async(script, args)
             .await
             .expect("async script")
     }

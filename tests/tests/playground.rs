@@ -398,10 +398,12 @@ async fn paused_the_page_schedules_no_timer_and_no_animation_frame() {
     session.finish().await;
 }
 
-/// Every action a learner could take, at random (seeded), 500 times, in the page itself.
+/// Every action a learner could take, at random (seeded), in the page itself: `arguments[0]` is
+/// the seed, `arguments[1]` how many steps to take (a step that finds nothing to do is no action).
 const RANDOM_RUN: &str = r#"
 const done = arguments[arguments.length - 1];
-let seed = 12345;
+let seed = arguments[0];
+const steps = arguments[1];
 const random = n => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed % n; };
 const texts = ['<b>x</b>', 'orders', 'alice', '', '12', '-1', 'kafka-topics --bootstrap-server localhost:9092 --describe',
   'kplay broker stop 1', 'kplay broker start 1', 'help', 'kafka-topics --nope', "'", 'kplay time advance 2s',
@@ -410,12 +412,15 @@ const root = () => document.querySelector('[data-testid=playground]');
 const skip = new Set(['export-script', 'import-script', 'reset']);
 (async () => {
   let actions = 0;
-  for (let i = 0; i < 520; i++) {
+  for (let i = 0; i < steps; i++) {
     const r = root();
     if (!r) { done('the playground disappeared after ' + actions + ' actions'); return; }
     const kind = random(10);
     if (kind < 5) {
-      const buttons = Array.from(r.querySelectorAll('button:not([disabled])')).filter(b => !skip.has(b.dataset.testid));
+      // A lesson's Run buttons sit in its text, outside the playground.
+      const buttons = Array.from(r.querySelectorAll('button:not([disabled])'))
+        .concat(Array.from(document.querySelectorAll('[data-testid=run-block]')))
+        .filter(b => !skip.has(b.dataset.testid));
       if (buttons.length) { buttons[random(buttons.length)].click(); actions++; }
     } else if (kind < 7) {
       const inputs = Array.from(r.querySelectorAll('input[type=text]'));
@@ -461,24 +466,44 @@ const skip = new Set(['export-script', 'import-script', 'reset']);
 #[tokio::test]
 #[ignore = "needs dist/ and ChromeDriver: run `cargo xtask test`"]
 async fn five_hundred_random_actions_log_no_error_and_never_panic() {
+    // `KPLAY_RANDOM_SEED` and `KPLAY_RANDOM_STEPS` run another or a longer run, and
+    // `KPLAY_RANDOM_PAGE=lessons/<slug>` runs it in a lesson's playground (CONTRIBUTING.md).
+    let number = |name: &str, default: u64| {
+        std::env::var(name)
+            .ok()
+            .and_then(|text| text.parse().ok())
+            .unwrap_or(default)
+    };
+    let (seed, steps) = (
+        number("KPLAY_RANDOM_SEED", 12345),
+        number("KPLAY_RANDOM_STEPS", 520),
+    );
     let (server, session) = open_playground(1280, 900).await;
-    open_sandbox(&session, &server.url).await;
+    let page = std::env::var("KPLAY_RANDOM_PAGE").unwrap_or_else(|_| "sandbox".into());
+    session
+        .open(
+            &format!("{}#/{page}", server.url),
+            "[data-testid=\"playground\"] [data-testid=\"terminal\"]",
+        )
+        .await;
     session
         .client
         .update_timeouts(fantoccini::wd::TimeoutConfiguration::new(
-            Some(Duration::from_secs(600)),
+            Some(Duration::from_secs(600 + steps)),
             Some(Duration::from_secs(60)),
             Some(Duration::ZERO),
         ))
         .await
         .expect("script timeout");
-    let actions = session.run_async_script(RANDOM_RUN).await;
+    let actions = session
+        .run_async_script_with(RANDOM_RUN, vec![json!(seed), json!(steps)])
+        .await;
     assert!(
-        actions.as_u64().unwrap_or(0) >= 500,
-        "random run: {actions}"
+        actions.as_u64().unwrap_or(0) >= steps * 500 / 520,
+        "random run (seed {seed}, {steps} steps): {actions}"
     );
     // Still alive and answering.
-    session.by_test_id("partition-table").await;
+    session.by_test_id("terminal").await;
     session
         .screenshot("playground-after-random-run-desktop")
         .await;
