@@ -66,8 +66,11 @@ use std::path::{Path, PathBuf};
 /// took a negative offset and now tells the event log what it did, the invariants' account of
 /// sought and reborn offsets) and the log rows' one-line CSS: 596 more, to 691,889. A phone's
 /// partition rows keeping their two buttons on one line cost 80 bytes of CSS; the WebAssembly
-/// came out 38 bytes smaller with the invariants' topic-id fix: 691,932.
-const GZIP_BUDGET_BYTES: u64 = 691_950;
+/// came out 38 bytes smaller with the invariants' topic-id fix: 691,932. Three simulator fixes
+/// found by long random runs (a lost ZooKeeper watch fires again on reconnection, an answer to
+/// a broker's previous process never reaches its new one, and the workload waits in a blocked
+/// send) added 311 bytes, to 692,243.
+const GZIP_BUDGET_BYTES: u64 = 692_260;
 
 /// Prints the table and fails when the gzip total is over budget.
 pub fn report(dist: &Path) -> Result<(), String> {
