@@ -391,10 +391,7 @@ impl Cluster {
             }
             Body::ZooKeeper(ZooKeeperBody::BrokerExpired { broker: gone }) => {
                 if is_active_controller {
-                    let timeout_ms = self
-                        .zookeeper
-                        .as_ref()
-                        .map_or(0, |zk| zk.session_timeout_ms);
+                    let timeout_ms = self.zookeeper_session_timeout_ms();
                     let _ = self.with_controller(outbox, |c, ctx| {
                         c.zookeeper_broker_expired(gone, timeout_ms, ctx)
                     });
@@ -402,10 +399,7 @@ impl Cluster {
             }
             Body::ZooKeeper(ZooKeeperBody::BrokersChanged { live_brokers }) => {
                 if is_active_controller {
-                    let timeout_ms = self
-                        .zookeeper
-                        .as_ref()
-                        .map_or(0, |zk| zk.session_timeout_ms);
+                    let timeout_ms = self.zookeeper_session_timeout_ms();
                     let _ = self.with_controller(outbox, |c, ctx| {
                         c.zookeeper_sync_brokers(&live_brokers, timeout_ms, ctx)
                     });
@@ -435,10 +429,7 @@ impl Cluster {
                 self.with_broker(broker, outbox, |b, _| b.controller = Some(controller));
                 if controller == broker && self.controller.active != Some(broker) {
                     self.controller.active = Some(broker);
-                    let timeout_ms = self
-                        .zookeeper
-                        .as_ref()
-                        .map_or(0, |zk| zk.session_timeout_ms);
+                    let timeout_ms = self.zookeeper_session_timeout_ms();
                     let _ = self.with_controller(outbox, |c, ctx| {
                         c.activate(broker, epoch, true, ctx);
                         c.zookeeper_sync_brokers(&live_brokers, timeout_ms, ctx);
@@ -632,6 +623,13 @@ impl Cluster {
             Fate::Hold => self.held.push(message),
             Fate::Lose => self.lost(from, to, &message.body),
         }
+    }
+
+    /// `zookeeper.session.timeout.ms`, for the controller's account of an expired session.
+    fn zookeeper_session_timeout_ms(&self) -> i64 {
+        self.zookeeper
+            .as_ref()
+            .map_or(0, |zk| zk.session_timeout_ms)
     }
 
     /// The network lost a message. ZooKeeper learns that a watch notification was lost, as its
