@@ -89,29 +89,18 @@ impl ZooKeeper {
                         }
                     }
                     self.pong(broker, incarnation, true, ctx);
-                    self.fire_lost_watches(broker, ctx);
                 }
             },
             ZooKeeperBody::Ping { incarnation, .. } => {
-                let alive = self
-                    .sessions
-                    .get(&broker)
-                    .is_some_and(|session| session.incarnation == incarnation);
+                let alive = self.in_session(broker, incarnation);
                 if alive {
                     self.touch(broker, incarnation, ctx);
                 }
                 self.pong(broker, incarnation, alive, ctx);
-                if alive {
-                    self.fire_lost_watches(broker, ctx);
-                }
             }
             ZooKeeperBody::CreateControllerNode { incarnation, .. } => {
                 // An ephemeral node is created in the asking process's own live session.
-                let in_session = self
-                    .sessions
-                    .get(&broker)
-                    .is_some_and(|session| session.incarnation == incarnation);
-                if self.controller.is_none() && in_session {
+                if self.controller.is_none() && self.in_session(broker, incarnation) {
                     self.controller = Some(broker);
                     self.controller_epoch += 1;
                 }
@@ -144,13 +133,25 @@ impl ZooKeeper {
         );
     }
 
-    fn pong(&self, broker: BrokerId, incarnation: u32, session_alive: bool, ctx: &mut Ctx) {
+    /// Whether `broker`'s live session is the one process `incarnation` opened.
+    fn in_session(&self, broker: BrokerId, incarnation: u32) -> bool {
+        self.sessions
+            .get(&broker)
+            .is_some_and(|session| session.incarnation == incarnation)
+    }
+
+    /// Answers a Register or Ping; a live session's connection is back, so its lost watches
+    /// fire again.
+    fn pong(&mut self, broker: BrokerId, incarnation: u32, session_alive: bool, ctx: &mut Ctx) {
         let answer = ZooKeeperBody::Pong {
             incarnation,
             session_alive,
             controller: self.controller,
         };
         ctx.send(NodeId::Broker(broker), Body::ZooKeeper(answer));
+        if session_alive {
+            self.fire_lost_watches(broker, ctx);
+        }
     }
 
     /// The network lost a watch notification to `broker`.
