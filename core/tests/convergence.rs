@@ -21,7 +21,8 @@
 //! every command is recorded as a script line, so a failure prints a script that replays in the
 //! CLI (`cargo build -p kplay-cli && target/debug/kplay --seed S --brokers N fail.kplay`).
 //!
-//! `KPLAY_CONVERGENCE_SEEDS=N` runs seeds 0..N (default 200), `KPLAY_CONVERGENCE_ONLY=S` one seed,
+//! `KPLAY_CONVERGENCE_SEEDS=N` runs seeds 0..N (default 200), `KPLAY_CONVERGENCE_FROM=F` starts
+//! them at F instead of 0 (to go on where a longer run stopped), `KPLAY_CONVERGENCE_ONLY=S` one seed,
 //! `KPLAY_CONVERGENCE_SCRIPT=1` prints every seed's script, `KPLAY_CONVERGENCE_MINIMIZE=1`
 //! shrinks a failing seed's faults to the fewest that still fail before reporting.
 //!
@@ -810,7 +811,8 @@ fn run_shard(shard: u64) {
         return;
     }
     let seeds = env_number("KPLAY_CONVERGENCE_SEEDS").unwrap_or(200);
-    let reports: Vec<String> = (0..seeds)
+    let first = env_number("KPLAY_CONVERGENCE_FROM").unwrap_or(0);
+    let reports: Vec<String> = (first..seeds)
         .filter(|seed| seed % SHARDS == shard)
         .filter_map(|seed| run_seed(seed).err())
         .collect();
