@@ -222,6 +222,7 @@ async fn a_share_link_opened_in_a_fresh_browser_reproduces_the_state() {
     let fresh = Session::start(1280, 900).await;
     fresh.open(&link, "[data-testid=\"playground\"]").await;
     fresh.by_test_id("partition-row").await;
+    wait_until_replayed(&fresh).await;
     let notice = fresh.text_of("[data-testid=\"playground-notice\"]").await;
     assert!(notice.contains("opened from a link"), "{notice}");
     assert_eq!(state_fingerprint(&fresh).await, expected);
@@ -246,8 +247,27 @@ async fn a_share_link_opened_in_a_fresh_browser_reproduces_the_state() {
         )
         .await;
     fresh.by_test_id("partition-row").await;
+    wait_until_replayed(&fresh).await;
     assert_eq!(state_fingerprint(&fresh).await, expected);
     fresh.finish().await;
+}
+
+/// Waits until a session opened from a link or a reload has replayed its actions (over
+/// frames, as a seek is carried on).
+async fn wait_until_replayed(session: &Session) {
+    session
+        .wait_until(
+            "the session replayed its actions",
+            "const t = document.querySelector('[data-testid=timeline]'); return !!t && t.dataset.seeking === 'false';",
+        )
+        .await;
+}
+
+/// Reloads the page and waits until the saved session has replayed.
+async fn reload(session: &Session) {
+    session.client.refresh().await.expect("reload");
+    session.by_test_id("partition-row").await;
+    wait_until_replayed(session).await;
 }
 
 async fn clock_after_setup(session: &Session) -> i64 {
@@ -266,8 +286,7 @@ async fn a_reload_keeps_the_session_the_timeline_rewinds_and_a_reset_can_be_undo
     send(&session, "carol", "kept").await;
     skip_10s(&session).await;
     let expected = state_fingerprint(&session).await;
-    session.client.refresh().await.expect("reload");
-    session.by_test_id("partition-row").await;
+    reload(&session).await;
     assert_eq!(state_fingerprint(&session).await, expected);
 
     // Back to the start of the timeline, then play the recorded future back.
@@ -307,9 +326,64 @@ async fn a_reload_keeps_the_session_the_timeline_rewinds_and_a_reset_can_be_undo
     session.click("undo").await;
     wait_for_clock_past(&session, start).await;
     assert_eq!(state_fingerprint(&session).await, expected);
+    reload(&session).await;
+    assert_eq!(state_fingerprint(&session).await, expected);
+    session.finish().await;
+}
+
+#[tokio::test]
+#[ignore = "needs dist/ and ChromeDriver: run `cargo xtask test`"]
+async fn a_reloaded_long_session_replays_over_frames_and_the_page_answers_meanwhile() {
+    let (server, session) = open_playground(1280, 900).await;
+    open_sandbox(&session, &server.url).await;
+    start_preset(&session, "largest").await;
+    wait_for_brokers(&session, 9).await;
+    // Ten minutes of the largest preset take a second or more to replay.
+    session
+        .type_into("terminal-input", "kplay time advance 10m\n")
+        .await;
+    session
+        .wait_until(
+            "the terminal answered",
+            "return document.querySelectorAll('[data-testid=terminal-entry]').length === 1;",
+        )
+        .await;
+    session.by_test_id("partition-row").await;
+    let expected = state_fingerprint(&session).await;
     session.client.refresh().await.expect("reload");
     session.by_test_id("partition-row").await;
+
+    // The page is drawn and answers while the actions replay: the timeline says what it is
+    // doing, and the help opens (it leaves the replay going, as it leaves a seek).
+    let hint = session.text_of("[data-testid=\"timeline-position\"]").await;
+    assert!(hint.contains("replaying the session's actions"), "{hint}");
+    session
+        .run_script("document.activeElement.blur(); document.body.focus();")
+        .await;
+    session
+        .wait_for("body")
+        .await
+        .send_keys("?")
+        .await
+        .expect("keys");
+    session.by_test_id("help").await;
+    let seeking = session
+        .attr_of("[data-testid=\"timeline\"]", "data-seeking")
+        .await;
+    assert_eq!(seeking.as_deref(), Some("true"), "still replaying");
+    session
+        .run_script(
+            "document.querySelector('[data-testid=timeline]').scrollIntoView({block: 'center'});",
+        )
+        .await;
+    session
+        .screenshot("playground-replaying-after-reload")
+        .await;
+
+    wait_until_replayed(&session).await;
     assert_eq!(state_fingerprint(&session).await, expected);
+    let hint = session.text_of("[data-testid=\"timeline-position\"]").await;
+    assert!(hint.starts_with("live"), "{hint}");
     session.finish().await;
 }
 
@@ -541,8 +615,7 @@ async fn starting_a_preset_keeps_a_way_back_to_the_session_it_replaced() {
     wait_for_brokers(&session, 3).await;
     session.by_test_id("partition-row").await;
     assert_eq!(state_fingerprint(&session).await, replaced);
-    session.client.refresh().await.expect("reload");
-    session.by_test_id("partition-row").await;
+    reload(&session).await;
     assert_eq!(state_fingerprint(&session).await, replaced);
     session.click("preset-back").await;
     wait_for_brokers(&session, 1).await;

@@ -69,8 +69,11 @@ use std::path::{Path, PathBuf};
 /// came out 38 bytes smaller with the invariants' topic-id fix: 691,932. Three simulator fixes
 /// found by long random runs (a lost ZooKeeper watch fires again on reconnection, an answer to
 /// a broker's previous process never reaches its new one, and the workload waits in a blocked
-/// send) added 311 bytes, to 692,243.
-const GZIP_BUDGET_BYTES: u64 = 692_260;
+/// send) added 311 bytes, to 692,243. A session opened from a link, restored after a reload
+/// or replayed with a new seed then replayed its actions over frames, the page drawn and
+/// answering meanwhile (twenty minutes of the largest preset had held a blank page for
+/// seconds), in slices of 40 ms: 611 bytes, to 692,816.
+const GZIP_BUDGET_BYTES: u64 = 692_830;
 
 /// Prints the table and fails when the gzip total is over budget.
 pub fn report(dist: &Path) -> Result<(), String> {

@@ -87,8 +87,15 @@ pub fn update(model: &mut Model, intent: Intent) -> Effect {
     }
     match intent {
         // These leave an unfinished seek to the frames that carry it on (a new target
-        // replaces the old one); anything else starts from where it was going.
-        Intent::Seek(_) | Intent::ShowEvent { .. } | Intent::SetSpeed(_) | Intent::ToggleHelp => {}
+        // replaces the old one); a reset and an undo replace the session and its seek with it
+        // (one kept for the undo goes on when it comes back); anything else starts from where
+        // the seek was going.
+        Intent::Seek(_)
+        | Intent::ShowEvent { .. }
+        | Intent::SetSpeed(_)
+        | Intent::ToggleHelp
+        | Intent::Reset
+        | Intent::Undo => {}
         _ => model.finish_seeking(),
     }
     match intent {
@@ -117,15 +124,18 @@ pub fn update(model: &mut Model, intent: Intent) -> Effect {
         }
         Intent::SetSeed(seed) => {
             let session = &model.session;
-            match Session::replay(
+            match Session::replaying(
                 session.config().clone(),
                 seed,
                 session.setup(),
                 session.inputs().to_vec(),
             ) {
                 Ok(session) => {
-                    model.replace_session(session);
-                    info(model, format!("Replayed your actions with seed {seed}."));
+                    model.replace_with_replaying(session);
+                    info(
+                        model,
+                        format!("Your actions are replayed with seed {seed}."),
+                    );
                 }
                 Err(error) => refuse(model, format!("The seed could not be changed: {error}.")),
             }
@@ -148,10 +158,13 @@ pub fn update(model: &mut Model, intent: Intent) -> Effect {
             }
         }
         Intent::Import(text) => {
-            match share::from_script(&text).and_then(share::SessionText::replay) {
+            match share::from_script(&text).and_then(share::SessionText::replaying) {
                 Ok(session) => {
-                    model.replace_session(session);
-                    info(model, "The script was imported and replayed.".to_owned());
+                    model.replace_with_replaying(session);
+                    info(
+                        model,
+                        "The script was imported: its actions are replayed.".to_owned(),
+                    );
                 }
                 Err(error) => refuse(model, format!("The script could not be imported: {error}.")),
             }
@@ -325,6 +338,19 @@ mod tests {
         assert_eq!(state(&model), state(&straight));
     }
 
+    /// The state of the model's session replayed in one go, on the same seed.
+    fn replayed_at_once(model: &Model) -> String {
+        let session = &model.session;
+        let straight = Session::replay(
+            session.config().clone(),
+            session.seed(),
+            session.setup(),
+            session.inputs().to_vec(),
+        )
+        .expect("replays");
+        state(&Model::new(straight))
+    }
+
     fn state(model: &Model) -> String {
         let cluster = &model.session.shell().cluster;
         format!("{:?}{:?}", cluster.view(), cluster.consumer_views())
@@ -442,10 +468,45 @@ mod tests {
         update(&mut model, Intent::Skip(1_000));
         update(&mut model, Intent::SetSeed(99));
         assert_eq!(model.session.seed(), 99);
+        // The replay is left to the frames, as a seek to the end is.
+        assert!(model.session.is_replaying());
+        assert_eq!(model.seeking_to(), Some(model.session.end_ms()));
+        assert_eq!(model.session.all_inputs().len(), 1);
+        assert!(model.go_on_seeking(&mut || false));
+        assert!(!model.session.is_replaying());
+        assert_eq!(model.seeking_to(), None);
         assert_eq!(model.session.inputs().len(), 1);
+        assert_eq!(state(&model), replayed_at_once(&model));
         update(&mut model, Intent::Reset);
         assert!(model.session.inputs().is_empty());
         assert_eq!(model.session.seed(), 99);
+    }
+
+    #[test]
+    fn a_reset_or_an_undo_during_a_replay_does_not_wait_for_it() {
+        let mut model = start();
+        update(&mut model, Intent::Skip(5_000));
+        let seed = model.session.seed();
+        let before = state(&model);
+        update(&mut model, Intent::SetSeed(99));
+        assert!(model.session.is_replaying());
+        // The undo brings the old session back as it was, the new one's replay dropped.
+        update(&mut model, Intent::Undo);
+        assert_eq!(model.session.seed(), seed);
+        assert!(!model.session.is_replaying());
+        assert_eq!(model.seeking_to(), None);
+        assert_eq!(state(&model), before);
+
+        // A reset replaces a replaying session at once; undone, its replay goes on.
+        update(&mut model, Intent::SetSeed(99));
+        update(&mut model, Intent::Reset);
+        assert!(!model.session.is_replaying());
+        assert!(model.session.inputs().is_empty());
+        update(&mut model, Intent::Undo);
+        assert!(model.session.is_replaying());
+        assert!(model.go_on_seeking(&mut || false));
+        assert_eq!(model.session.inputs().len(), 1);
+        assert_eq!(state(&model), replayed_at_once(&model));
     }
 
     #[test]

@@ -103,12 +103,24 @@ fn redrawn_phase(cycle: usize) -> Option<usize> {
 /// The wall ms a frame (or the event that started it) gives an unfinished seek: the page stays
 /// responsive while a scrub through a long session replays, and only the clock redraws meanwhile.
 const SEEK_SLICE_MS: f64 = 12.0;
+/// The same for a session replaying the actions it was opened with (a link, a reload, a new
+/// seed): nobody is dragging anything, so longer slices finish sooner and the page still
+/// answers a click within one.
+const REPLAY_SLICE_MS: f64 = 40.0;
 
-/// Gives an unfinished seek a slice of [`SEEK_SLICE_MS`]; true when no seek is left.
+/// Gives an unfinished seek a slice of [`SEEK_SLICE_MS`] (or [`REPLAY_SLICE_MS`]); true when
+/// no seek is left.
 fn go_on_seeking(model: StoredValue<Model, LocalStorage>) -> bool {
     let started = now_ms();
     model
-        .try_update_value(|m| m.go_on_seeking(&mut || now_ms() - started > SEEK_SLICE_MS))
+        .try_update_value(|m| {
+            let slice = if m.session.is_replaying() {
+                REPLAY_SLICE_MS
+            } else {
+                SEEK_SLICE_MS
+            };
+            m.go_on_seeking(&mut || now_ms() - started > slice)
+        })
         .unwrap_or(true)
 }
 
@@ -344,6 +356,12 @@ pub fn Playground(
             });
         }
     });
+
+    // A session opened from a link or restored after a reload replays its actions (see
+    // `Model::replaying`): a first slice now, the rest over frames with the clock moving.
+    if !go_on_seeking(model) {
+        frames.with_value(FrameLoop::start);
+    }
 
     // The outside world: pause when the tab is hidden; keyboard shortcuts; stop on leaving.
     let visibility = window_event_listener_untyped("visibilitychange", move |_| {

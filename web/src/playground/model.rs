@@ -263,14 +263,18 @@ impl Model {
     /// `out_of_time` says so (see [`Session::seek_within`]); true once it is there. Until then
     /// the seek is unfinished: [`Model::go_on_seeking`] carries it on, and what is derived from
     /// events (dropped where it has not happened yet) waits for its end.
+    ///
+    /// A session still replaying inputs read back (see [`Session::replaying`]) finishes that
+    /// first: its timeline grows meanwhile, and the seek's target is kept as asked.
     fn seek_within(&mut self, target_ms: i64, out_of_time: &mut dyn FnMut() -> bool) -> bool {
-        if self.session.seek_within(target_ms, out_of_time) {
+        if self.session.replay_within(out_of_time)
+            && self.session.seek_within(target_ms, out_of_time)
+        {
             self.seeking_to = None;
             self.after_time_travel();
             true
         } else {
-            let session = &self.session;
-            self.seeking_to = Some(target_ms.clamp(session.base_ms(), session.end_ms()));
+            self.seeking_to = Some(target_ms);
             false
         }
     }
@@ -283,7 +287,24 @@ impl Model {
 
     /// Where an unfinished seek is going (within the timeline).
     pub fn seeking_to(&self) -> Option<i64> {
+        let session = &self.session;
         self.seeking_to
+            .map(|target| target.clamp(session.base_ms(), session.end_ms()))
+    }
+
+    /// A model around a session rebuilt from inputs read back (see [`Session::replaying`]):
+    /// its replay to the end is an unfinished seek, which [`Model::go_on_seeking`] carries on.
+    pub fn replaying(session: Session) -> Model {
+        let mut model = Model::new(session);
+        model.start_seeking(i64::MAX);
+        model
+    }
+
+    /// [`Model::replace_session`] with a session rebuilt from inputs read back, its replay
+    /// left to [`Model::go_on_seeking`].
+    pub fn replace_with_replaying(&mut self, session: Session) {
+        self.replace_session(session);
+        self.start_seeking(i64::MAX);
     }
 
     /// Carries on an unfinished seek; true when none is left.

@@ -10,6 +10,7 @@
 use kplay_cli::format::parse_duration_ms;
 use kplay_cli::{record_advance, Output, Shell, Stream};
 use kplay_core::ClusterConfig;
+use std::collections::VecDeque;
 
 /// A session never runs past this much simulated time (replaying it must stay quick).
 pub const MAX_SESSION_MS: i64 = 2 * 3_600_000;
@@ -97,6 +98,9 @@ pub struct Session {
     /// How many times [`SNAPSHOT_EVERY_INPUTS`] and [`SNAPSHOT_EVERY_STEPS`] apart the next
     /// snapshot is taken: doubled each time the snapshots are thinned out.
     snapshot_spacing: usize,
+    /// Inputs read back (a link, a file, the saved session, a new seed) and not run yet: see
+    /// [`Session::replaying`].
+    queued: VecDeque<Input>,
 }
 
 impl Session {
@@ -125,11 +129,32 @@ impl Session {
             snapshots: vec![snapshot],
             steps_since_snapshot: 0,
             snapshot_spacing: 1,
+            queued: VecDeque::new(),
         })
     }
 
     /// A session rebuilt from its inputs, with the cursor at the end.
     pub fn replay(
+        config: ClusterConfig,
+        seed: u64,
+        setup: &str,
+        inputs: Vec<Input>,
+    ) -> Result<Session, String> {
+        let mut session = Session::replaying(config, seed, setup, inputs)?;
+        session.replay_within(&mut || false);
+        Ok(session)
+    }
+
+    /// A session to be rebuilt from its inputs: they are queued, and
+    /// [`Session::replay_within`] runs them, as they were given, over as many calls as it
+    /// takes. An hour of the largest preset takes seconds to replay, which a page opening a
+    /// link or a saved session spreads over frames instead of showing nothing meanwhile.
+    ///
+    /// The inputs are checked first: their count, and their time against the session's limit.
+    /// A console tool's line lets time pass until it is done, so a new seed can make a session
+    /// run a little longer than its recorded time says: time past the limit is then dropped,
+    /// as playing stops there.
+    pub fn replaying(
         config: ClusterConfig,
         seed: u64,
         setup: &str,
@@ -141,27 +166,57 @@ impl Session {
                 inputs.len()
             ));
         }
-        let mut session = Session::new(config, seed, setup)?;
-        for input in inputs {
-            match input {
-                Input::Line(line) => {
-                    session.act(&line);
-                }
-                Input::Advance(ms) => {
-                    if ms < 0
-                        || session.end_ms.saturating_add(ms) > session.base_ms + MAX_SESSION_MS
-                    {
-                        return Err(format!(
-                            "it runs longer than the {} hours of simulated time a session may hold",
-                            MAX_SESSION_MS / 3_600_000
-                        ));
-                    }
-                    let target = session.now_ms() + ms;
-                    session.advance(target, &mut || false);
+        let mut time_ms = 0i64;
+        for input in &inputs {
+            if let Input::Advance(ms) = input {
+                time_ms = time_ms.saturating_add(*ms);
+                if *ms < 0 || time_ms > MAX_SESSION_MS {
+                    return Err(format!(
+                        "it runs longer than the {} hours of simulated time a session may hold",
+                        MAX_SESSION_MS / 3_600_000
+                    ));
                 }
             }
         }
+        let mut session = Session::new(config, seed, setup)?;
+        session.queued = inputs.into();
         Ok(session)
+    }
+
+    /// Runs the queued inputs (see [`Session::replaying`]) until none is left or `out_of_time`
+    /// says so; true once none is left. An advance may stop part way, at a time boundary.
+    pub fn replay_within(&mut self, out_of_time: &mut dyn FnMut() -> bool) -> bool {
+        while let Some(input) = self.queued.pop_front() {
+            match input {
+                Input::Line(line) => {
+                    self.act(&line);
+                }
+                Input::Advance(ms) => {
+                    let limit = self.base_ms + MAX_SESSION_MS;
+                    let target = self.now_ms().saturating_add(ms).min(limit);
+                    self.advance(target, out_of_time);
+                    let left = target - self.now_ms();
+                    if left > 0 {
+                        self.queued.push_front(Input::Advance(left));
+                        return false;
+                    }
+                }
+            }
+            if !self.queued.is_empty() && out_of_time() {
+                return false;
+            }
+        }
+        true
+    }
+
+    /// Whether inputs read back are still queued (see [`Session::replaying`]).
+    pub fn is_replaying(&self) -> bool {
+        !self.queued.is_empty()
+    }
+
+    /// The session's inputs with those still queued: what saving or sharing it must keep.
+    pub fn all_inputs(&self) -> Vec<Input> {
+        self.inputs.iter().chain(&self.queued).cloned().collect()
     }
 
     pub fn config(&self) -> &ClusterConfig {
@@ -820,6 +875,60 @@ mod tests {
             .expect("heartbeats");
         session.step();
         assert_eq!(session.now_ms(), next.max(before + 1));
+    }
+
+    #[test]
+    fn a_replay_spread_over_many_calls_rebuilds_the_same_session() {
+        let mut live = session();
+        live.act("kplay workload start p1 --topic orders --rate 200 --keys 5 --value-bytes 10");
+        let start = live.now_ms();
+        live.advance(start + 4_000, &mut || false);
+        live.act("kplay broker stop 2");
+        live.advance(start + 9_000, &mut || false);
+        live.act("kplay broker start 2");
+        live.advance(start + 15_000, &mut || false);
+
+        let mut replaying =
+            Session::replaying(ClusterConfig::default(), 7, SETUP, live.inputs().to_vec())
+                .expect("valid");
+        let mut calls = 0;
+        let mut checks = 0;
+        while !replaying.replay_within(&mut || {
+            checks += 1;
+            checks % 50 == 0
+        }) {
+            calls += 1;
+            // Saving half way keeps every input: what has run and what is still queued.
+            assert_eq!(merged(&replaying.all_inputs()), merged(live.inputs()));
+            assert!(replaying.is_replaying());
+        }
+        assert!(calls > 10, "the replay took {calls} calls");
+        assert!(!replaying.is_replaying());
+        assert_eq!(replaying.inputs(), live.inputs());
+        assert_eq!(replaying.end_ms(), live.end_ms());
+        assert_eq!(fingerprint(&replaying), fingerprint(&live));
+    }
+
+    /// Inputs with neighbouring advances added up, as acting records them.
+    fn merged(inputs: &[Input]) -> Vec<Input> {
+        let mut out: Vec<Input> = Vec::new();
+        for input in inputs {
+            match (out.last_mut(), input) {
+                (Some(Input::Advance(total)), Input::Advance(ms)) => *total += ms,
+                _ => out.push(input.clone()),
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn a_replay_refuses_what_a_session_may_not_hold_before_running_anything() {
+        let halves = vec![Input::Advance(MAX_SESSION_MS / 2 + 1); 2];
+        let error = Session::replaying(ClusterConfig::default(), 7, "", halves).unwrap_err();
+        assert!(error.contains("hours"), "{error}");
+        let too_many = vec![Input::Line("kplay time".to_owned()); MAX_INPUTS + 1];
+        let error = Session::replaying(ClusterConfig::default(), 7, "", too_many).unwrap_err();
+        assert!(error.contains("actions"), "{error}");
     }
 
     #[test]

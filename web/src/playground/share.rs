@@ -49,13 +49,18 @@ impl SessionText {
             config: session.config().clone(),
             seed: session.seed(),
             setup: session.setup().to_owned(),
-            inputs: session.inputs().to_vec(),
+            inputs: session.all_inputs(),
         }
     }
 
     /// The session it describes, replayed to its end.
     pub fn replay(self) -> Result<Session, String> {
         Session::replay(self.config, self.seed, &self.setup, self.inputs)
+    }
+
+    /// The session it describes, its inputs queued to replay (see [`Session::replaying`]).
+    pub fn replaying(self) -> Result<Session, String> {
+        Session::replaying(self.config, self.seed, &self.setup, self.inputs)
     }
 }
 

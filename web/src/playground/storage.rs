@@ -45,10 +45,10 @@ pub fn initial_model(spec: &PlaygroundSpec) -> (Model, Option<Notice>) {
         remove_session_from_address(&spec.route);
         let opened = share::decode_from_url(encoded)
             .and_then(|script| share::from_script(&script))
-            .and_then(SessionText::replay);
+            .and_then(SessionText::replaying);
         return match opened {
             Ok(session) => {
-                let model = Model::new(session);
+                let model = Model::replaying(session);
                 save(spec, &model);
                 (
                     model,
@@ -80,8 +80,8 @@ pub fn initial_model(spec: &PlaygroundSpec) -> (Model, Option<Notice>) {
                 }),
             )
         }
-        Some(text) => match share::from_script(&text).and_then(SessionText::replay) {
-            Ok(session) => (Model::new(session), None),
+        Some(text) => match share::from_script(&text).and_then(SessionText::replaying) {
+            Ok(session) => (Model::replaying(session), None),
             Err(reason) => fresh_with(
                 spec,
                 format!(

@@ -24,6 +24,8 @@ pub struct ClockVm {
     pub seed: u64,
     /// Where an unfinished seek is going: the timeline shows it, the clock runs towards it.
     pub seeking_to: Option<i64>,
+    /// Whether the session is still replaying inputs read back (a link, a file, a reload).
+    pub replaying: bool,
 }
 
 impl ClockVm {
@@ -50,6 +52,7 @@ pub fn clock_vm(model: &Model) -> ClockVm {
         live: session.is_live(),
         seed: session.seed(),
         seeking_to: model.seeking_to(),
+        replaying: session.is_replaying(),
     }
 }
 
@@ -107,7 +110,12 @@ pub fn TimeControls(
     };
     let position = move || {
         clock.with(|c| {
-            if c.seeking_to.is_some() {
+            if c.replaying {
+                format!(
+                    "replaying the session's actions: {} so far",
+                    time_text(c.end_ms - c.base_ms)
+                )
+            } else if c.seeking_to.is_some() {
                 format!(
                     "going to {}: the recorded past is replayed from the nearest snapshot",
                     time_text(c.shown_ms())
@@ -237,6 +245,7 @@ mod tests {
             live: now_ms == end_ms,
             seed: 1,
             seeking_to: None,
+            replaying: false,
         };
         let empty = clock(35_000, 35_000, 35_000);
         assert_eq!(empty.range(), (34_999, 35_000));
