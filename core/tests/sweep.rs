@@ -5,7 +5,8 @@
 //! every step. A failure prints the seed, the step and the trace, so it replays exactly.
 //!
 //! The test command runs 200 seeds x 2,000 steps; `KPLAY_SWEEP_SEEDS` and `KPLAY_SWEEP_STEPS`
-//! run more (`KPLAY_SWEEP_SEEDS=5000 cargo test --release --test sweep`).
+//! run more (`KPLAY_SWEEP_SEEDS=5000 cargo test --release --test sweep`), and `KPLAY_SWEEP_FROM`
+//! starts the seeds past those a longer run already passed.
 
 mod sweep_support;
 
@@ -22,6 +23,7 @@ fn settings() -> SweepSettings {
             .unwrap_or(default)
     };
     SweepSettings {
+        first: number("KPLAY_SWEEP_FROM", 0),
         seeds: number("KPLAY_SWEEP_SEEDS", 200),
         steps: number("KPLAY_SWEEP_STEPS", 2_000) as usize,
     }
@@ -41,7 +43,8 @@ fn run_shard(shard: u64) {
         }
         return;
     }
-    let mut seed = shard;
+    // The first seed of this shard from `first` on.
+    let mut seed = settings.first + (shard + SHARDS - settings.first % SHARDS) % SHARDS;
     while seed < settings.seeds {
         if let Err(report) = run_seed(seed, settings.steps) {
             panic!("{report}");

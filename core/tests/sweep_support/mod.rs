@@ -12,7 +12,8 @@ use kplay_core::{
 
 /// How much to run.
 pub struct SweepSettings {
-    /// Seeds 0..seeds.
+    /// Seeds first..seeds.
+    pub first: u64,
     pub seeds: u64,
     /// Steps per seed.
     pub steps: usize,
