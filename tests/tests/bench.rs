@@ -130,6 +130,22 @@ function frame(now) {
 }
 requestAnimationFrame(frame);";
 
+/// Run after a reload: the ms from navigation to the first frame that shows the playground
+/// and to the frame where the session's replayed actions reached their end, and the longest
+/// frame meanwhile (how long the page stopped answering while it replayed).
+const RELOAD_REPLAY: &str = "const done = arguments[0];
+let drawn = null, last = null, longest = 0;
+const frame = now => {
+  if (last !== null) { longest = Math.max(longest, now - last); }
+  last = now;
+  const drawnNow = !!document.querySelector('[data-testid=partition-row]');
+  const timeline = document.querySelector('[data-testid=timeline]');
+  if (drawnNow && drawn === null) { drawn = now; }
+  if (drawnNow && timeline && timeline.dataset.seeking === 'false') { done([drawn, now, longest]); return; }
+  requestAnimationFrame(frame);
+};
+requestAnimationFrame(frame);";
+
 /// Reads the playground's simulated clock, in ms.
 async fn clock_ms(session: &Session) -> f64 {
     session
@@ -181,8 +197,12 @@ async fn bench_memory_and_seek_of_a_long_session_of_the_largest_preset() {
         .await;
     let figure = |i: usize| drag.get(i).and_then(Value::as_f64).unwrap_or(f64::NAN);
     let landed = clock_ms(&session).await;
+    // The session is saved: a reload replays its actions over frames.
+    session.client.refresh().await.expect("reload");
+    let reload = session.run_async_script(RELOAD_REPLAY).await;
+    let reload_figure = |i: usize| reload.get(i).and_then(Value::as_f64).unwrap_or(f64::NAN);
     println!(
-        "bench-ui long session, largest preset at full speed for {} s: {:.1} min simulated; WebAssembly memory {:.0} MB before, {:.0} MB after; a drag of the timeline from the end to the middle ({DRAG_MOVES} moves, one a frame) arrived {:.0} ms after its last move ({:.0} ms after its first), its longest frame took {:.0} ms; it landed at {:.1} min (asked {:.1})",
+        "bench-ui long session, largest preset at full speed for {} s: {:.1} min simulated; WebAssembly memory {:.0} MB before, {:.0} MB after; a drag of the timeline from the end to the middle ({DRAG_MOVES} moves, one a frame) arrived {:.0} ms after its last move ({:.0} ms after its first), its longest frame took {:.0} ms; it landed at {:.1} min (asked {:.1}); a reload drew the playground {:.0} ms after navigation and replayed the session's actions by {:.0} ms, its longest frame meanwhile {:.0} ms",
         long_session_seconds(),
         (end_ms - start_ms) / 60_000.0,
         before.as_f64().unwrap_or(f64::NAN),
@@ -192,6 +212,9 @@ async fn bench_memory_and_seek_of_a_long_session_of_the_largest_preset() {
         figure(2),
         (landed - start_ms) / 60_000.0,
         (middle - start_ms) / 60_000.0,
+        reload_figure(0),
+        reload_figure(1),
+        reload_figure(2),
     );
     session.finish().await;
 }

@@ -24,9 +24,9 @@ Commands:
   size    print the size report of an existing dist/
   bench   the core's throughput benchmark, natively and in WebAssembly (prints figures)
   bench-ui  build dist/, then print the playground's benchmarks: frame time of the largest
-          preset at full speed (p50/p95/p99), a long session's memory and a timeline drag
-          through it (KPLAY_BENCH_LONG_S: its seconds of play, 60 by default), and time to
-          interactive against an empty page
+          preset at full speed (p50/p95/p99), a long session's memory, a timeline drag
+          through it and a reload that replays it (KPLAY_BENCH_LONG_S: its seconds of play,
+          60 by default), and time to interactive against an empty page
 ";
 
 fn main() -> ExitCode {
