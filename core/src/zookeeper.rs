@@ -1,9 +1,10 @@
 //! ZooKeeper, in the legacy metadata mode: broker sessions and the `/controller` node.
 //!
 //! Each broker keeps a session alive with pings; its ephemeral `/brokers/ids/<id>` node lives
-//! as long as the session. A session with no ping for `zookeeper.session.timeout.ms` expires:
-//! ZooKeeper deletes the broker's ephemeral nodes and fires the watches: the controller hears
-//! that the broker is gone, and if the broker owned `/controller`, every broker hears that the
+//! as long as the session. A session with no ping for `zookeeper.session.timeout.ms` expires,
+//! and a broker that stops (not one that crashes) closes its session: either way ZooKeeper
+//! deletes the broker's ephemeral nodes and fires the watches: the controller hears that the
+//! broker is gone, and if the broker owned `/controller`, every broker hears that the
 //! controller is gone and races to create the node; the first request ZooKeeper sees wins.
 //!
 //! ZooKeeper sends a watch notification once, over the session's connection. If the network
@@ -98,6 +99,13 @@ impl ZooKeeper {
                 }
                 self.pong(broker, incarnation, alive, ctx);
             }
+            // A process closes its own session only (an older one's is left to expire).
+            ZooKeeperBody::CloseSession { incarnation, .. }
+                if self.in_session(broker, incarnation) =>
+            {
+                ctx.emit(EventKind::ZooKeeperSessionClosed { broker });
+                self.end_session(broker, true, ctx);
+            }
             ZooKeeperBody::CreateControllerNode { incarnation, .. } => {
                 // An ephemeral node is created in the asking process's own live session.
                 if self.controller.is_none() && self.in_session(broker, incarnation) {
@@ -179,12 +187,18 @@ impl ZooKeeper {
         if ctx.now_ms - last_ping_ms < self.session_timeout_ms {
             return;
         }
-        self.sessions.remove(&broker);
-        self.lost_watches.remove(&broker);
         ctx.emit(EventKind::ZooKeeperSessionExpired {
             broker,
             timeout_ms: self.session_timeout_ms,
         });
+        self.end_session(broker, false, ctx);
+    }
+
+    /// A session ended, `closed` by its process or expired: its ephemeral nodes go and the
+    /// watches on them fire.
+    fn end_session(&mut self, broker: BrokerId, closed: bool, ctx: &mut Ctx) {
+        self.sessions.remove(&broker);
+        self.lost_watches.remove(&broker);
         if self.controller == Some(broker) {
             self.controller = None;
             for other in self.sessions.keys() {
@@ -194,7 +208,7 @@ impl ZooKeeper {
                 );
             }
         } else if let Some(controller) = self.controller {
-            let notice = ZooKeeperBody::BrokerExpired { broker };
+            let notice = ZooKeeperBody::BrokerExpired { broker, closed };
             ctx.send(NodeId::Broker(controller), Body::ZooKeeper(notice));
         }
     }

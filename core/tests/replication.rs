@@ -260,31 +260,72 @@ fn min_insync_replicas_refuses_acks_all_writes_when_the_isr_is_too_small() {
 }
 
 /// Controlled shutdown (`controlled.shutdown.enable`): leaderships move to other ISR members
-/// before the broker stops, so no partition is ever offline.
+/// before the broker stops, so no partition is ever offline. KRaft: the broker asks in its
+/// heartbeats. ZooKeeper mode: it sends a ControlledShutdown request to the controller, then
+/// stops and closes its ZooKeeper session, so the controller takes it out at once instead of
+/// after `zookeeper.session.timeout.ms`.
 #[test]
 fn a_controlled_shutdown_moves_leaderships_first() {
-    let mut sim = Sim::new(MetadataMode::Kraft, 3, 3, &[]);
+    for mode in [MetadataMode::Kraft, MetadataMode::ZooKeeper] {
+        a_controlled_shutdown_moves_leaderships_first_in(mode);
+    }
+}
+
+fn a_controlled_shutdown_moves_leaderships_first_in(mode: MetadataMode) {
+    let mut sim = Sim::new(mode, 3, 3, &[]);
     let leader = sim.partition().leader.expect("led");
     sim.apply(Command::ShutdownBroker { broker: leader });
+    let any_offline = |s: &Sim| {
+        s.cluster
+            .topic_view(TOPIC)
+            .expect("exists")
+            .partitions
+            .iter()
+            .any(|p| p.leader.is_none())
+    };
     let mut offline = false;
-    sim.run_until(15_000, "the broker stopped", |s| {
+    let stopped = |s: &Sim| {
         s.cluster
             .view()
             .brokers
             .iter()
             .any(|b| b.id == leader && !b.up)
-    });
+    };
+    let deadline = sim.cluster.now_ms() + 15_000;
+    while !stopped(&sim) {
+        assert!(
+            sim.cluster.now_ms() < deadline,
+            "{mode:?}: the broker never stopped"
+        );
+        offline |= any_offline(&sim);
+        sim.run_for(50);
+    }
     for _ in 0..40 {
         sim.run_for(50);
-        offline |= sim
-            .cluster
-            .topic_view(TOPIC)
-            .expect("exists")
-            .partitions
-            .iter()
-            .any(|p| p.leader.is_none());
+        offline |= any_offline(&sim);
     }
-    assert!(!offline);
+    assert!(!offline, "{mode:?}: a partition went offline");
+    if mode == MetadataMode::ZooKeeper {
+        // The controller (a new one, if the broker was the controller) takes the broker out
+        // within moments, not after zookeeper.session.timeout.ms.
+        let at = |found: &dyn Fn(&EventKind) -> bool| {
+            sim.events.iter().find(|e| found(&e.kind)).map(|e| e.at_ms)
+        };
+        let closed = at(&|kind| matches!(kind, EventKind::ZooKeeperSessionClosed { broker } if *broker == leader))
+            .expect("the session was closed");
+        let fenced =
+            at(&|kind| matches!(kind, EventKind::BrokerFenced { broker, .. } if *broker == leader))
+                .expect("the controller took the broker out");
+        assert!(
+            fenced - closed < 1_000,
+            "fenced {} ms after the close",
+            fenced - closed
+        );
+        assert!(!sim
+            .events
+            .iter()
+            .any(|e| matches!(e.kind, EventKind::ZooKeeperSessionExpired { .. })));
+    }
     let moved = sim.events.iter().any(|e| {
         matches!(
             &e.kind,
@@ -299,6 +340,73 @@ fn a_controlled_shutdown_moves_leaderships_first() {
         "the leaderships moved because of the controlled shutdown"
     );
     assert_ne!(sim.partition().leader, Some(leader));
+}
+
+/// ZooKeeper mode (`KafkaServer.controlledShutdown`): a leader with no other live in-sync
+/// replica cannot hand its partition over, so each ControlledShutdown answer says a partition
+/// remains; the broker tries `controlled.shutdown.max.retries` (3) times,
+/// `controlled.shutdown.retry.backoff.ms` (5 s) apart, then stops anyway, and the partition
+/// goes offline when its closed session tells the controller.
+#[test]
+fn a_zookeeper_mode_leader_with_no_other_isr_member_stops_after_its_attempts_are_spent() {
+    // A fourth broker, outside partition 0's replicas, keeps a controller alive.
+    let mut sim = Sim::new(MetadataMode::ZooKeeper, 4, 3, &[]);
+    let leader = sim.partition().leader.expect("led");
+    let followers: Vec<BrokerId> = sim
+        .partition()
+        .replicas
+        .iter()
+        .copied()
+        .filter(|b| *b != leader)
+        .collect();
+    for follower in &followers {
+        sim.apply(Command::StopBroker { broker: *follower });
+    }
+    sim.run_until(40_000, "the ISR shrank to the leader", |s| {
+        s.partition().isr == vec![leader]
+    });
+    // The partitions it leads alone (partition 0 among them).
+    let led = sim
+        .cluster
+        .topic_view(TOPIC)
+        .expect("exists")
+        .partitions
+        .iter()
+        .filter(|p| p.leader == Some(leader) && p.isr == vec![leader])
+        .count();
+    let started = sim.cluster.now_ms();
+    sim.apply(Command::ShutdownBroker { broker: leader });
+    let took = sim.run_until(30_000, "the broker stopped", |s| {
+        s.cluster
+            .view()
+            .brokers
+            .iter()
+            .any(|b| b.id == leader && !b.up)
+    });
+    let failed: Vec<(Option<usize>, u32, i64)> = sim
+        .events
+        .iter()
+        .filter_map(|e| match e.kind {
+            EventKind::ControlledShutdownFailed {
+                broker,
+                remaining,
+                retries_left,
+                ..
+            } if broker == leader => Some((remaining, retries_left, e.at_ms - started)),
+            _ => None,
+        })
+        .collect();
+    let attempts: Vec<(Option<usize>, u32)> = failed.iter().map(|f| (f.0, f.1)).collect();
+    assert_eq!(
+        attempts,
+        vec![(Some(led), 2), (Some(led), 1), (Some(led), 0)],
+        "{failed:?}"
+    );
+    assert!(failed[1].2 - failed[0].2 >= 5_000, "{failed:?}");
+    assert!((10_000..12_000).contains(&took), "stopped after {took} ms");
+    sim.run_until(20_000, "the partition went offline", |s| {
+        s.partition().leader.is_none()
+    });
 }
 
 /// A follower that restarts catches up and the leader asks the controller to add it back to

@@ -8,7 +8,7 @@
 mod common;
 
 use common::{printed_lines, LessonRun};
-use kplay_core::AlertKind;
+use kplay_core::{AlertKind, EventKind};
 
 fn count(haystack: &str, needle: &str) -> usize {
     haystack.matches(needle).count()
@@ -212,6 +212,27 @@ fn zookeeper_mode_behaves_as_the_lesson_says() {
         out.contains("controller: broker 1 (epoch 1, ZooKeeper)"),
         "{out}"
     );
+
+    // A controlled shutdown of broker 2: orders-2 moves to broker 3 at once, broker 2 leaves
+    // every ISR, and its closed session tells the controller without an expiry.
+    assert_eq!(run.leader("orders", 2), Some(2));
+    run.clean_block();
+    assert_eq!(run.leader("orders", 2), Some(3));
+    for p in 0..3 {
+        assert!(!run.isr("orders", p).contains(&2), "orders-{p}");
+    }
+    let events = run.shell.events();
+    assert!(events
+        .iter()
+        .any(|e| matches!(e.kind, EventKind::ZooKeeperSessionClosed { broker } if broker.0 == 2)));
+    assert!(!events
+        .iter()
+        .any(|e| matches!(e.kind, EventKind::ZooKeeperSessionExpired { .. })));
+    // Back, caught up and in every ISR again.
+    run.clean_block();
+    for p in 0..3 {
+        assert_eq!(run.isr("orders", p), vec![1, 2, 3], "orders-{p}");
+    }
 
     // 9 seconds are not enough: the ZooKeeper session has not expired.
     run.clean_block();

@@ -96,15 +96,87 @@ impl Broker {
         });
     }
 
-    /// Begins a controlled shutdown (KRaft): the broker asks the controller, in its heartbeats,
-    /// to move its leaderships away and stops once told it may. In ZooKeeper mode the cluster
-    /// stops the broker as a crash instead (a stated simplification).
+    /// Begins a controlled shutdown. KRaft: the broker asks the controller, in its heartbeats,
+    /// to move its leaderships away and stops once told it may. ZooKeeper mode
+    /// (`KafkaServer.controlledShutdown`): it sends ControlledShutdown requests, at most
+    /// `controlled.shutdown.max.retries` of them `controlled.shutdown.retry.backoff.ms` apart,
+    /// until the controller answers that it leads no replicated partition; then (or when the
+    /// attempts are spent) it stops and closes its ZooKeeper session.
     pub fn begin_controlled_shutdown(&mut self, ctx: &mut Ctx) {
         if !self.is_up() {
             return;
         }
         self.status = BrokerStatus::ShuttingDown;
-        self.schedule_communication_immediately(ctx);
+        match ctx.config.metadata_mode {
+            MetadataMode::Kraft => self.schedule_communication_immediately(ctx),
+            MetadataMode::ZooKeeper => {
+                self.shutdown_attempts_left = self.settings.controlled_shutdown_max_retries;
+                self.send_controlled_shutdown(ctx);
+            }
+        }
+    }
+
+    /// ZooKeeper mode: one ControlledShutdown attempt.
+    pub(super) fn send_controlled_shutdown(&mut self, ctx: &mut Ctx) {
+        if self.status != BrokerStatus::ShuttingDown {
+            return;
+        }
+        self.shutdown_attempts_left = self.shutdown_attempts_left.saturating_sub(1);
+        let request_id = ctx.request_id();
+        let body = ControllerBody::ControlledShutdown {
+            request_id,
+            broker: self.id,
+            broker_epoch: self.broker_epoch,
+        };
+        // No controller known: the attempt fails at once, as Kafka's does.
+        if !self.send_to_controller(request_id, OwnRequest::ControlledShutdown, body, ctx) {
+            self.controlled_shutdown_failed(None, ctx);
+        }
+    }
+
+    /// The controller's answer: the replicated partitions this broker still leads.
+    pub(super) fn controlled_shutdown_answered(
+        &mut self,
+        request_id: u64,
+        result: Result<usize, KafkaError>,
+        ctx: &mut Ctx,
+    ) {
+        if self.take_own_request(request_id).is_none() {
+            return;
+        }
+        match result {
+            Ok(0) => self.stop_and_close_session(ctx),
+            Ok(remaining) => self.controlled_shutdown_failed(Some(remaining), ctx),
+            Err(_) => self.controlled_shutdown_failed(None, ctx),
+        }
+    }
+
+    /// An attempt failed (partitions remain, an error, no answer): try again after the
+    /// backoff, or stop anyway once the attempts are spent.
+    pub(super) fn controlled_shutdown_failed(&mut self, remaining: Option<usize>, ctx: &mut Ctx) {
+        let backoff_ms = self.settings.controlled_shutdown_retry_backoff_ms;
+        ctx.emit(EventKind::ControlledShutdownFailed {
+            broker: self.id,
+            remaining,
+            retries_left: self.shutdown_attempts_left,
+            backoff_ms,
+        });
+        if self.shutdown_attempts_left > 0 {
+            Self::after(ctx, backoff_ms, BrokerTimer::ControlledShutdownRetry);
+        } else {
+            self.stop_and_close_session(ctx);
+        }
+    }
+
+    /// ZooKeeper mode: the process stops and closes its session on the way out, so ZooKeeper
+    /// deletes `/brokers/ids/<id>` at once (a crash leaves the session to expire).
+    fn stop_and_close_session(&mut self, ctx: &mut Ctx) {
+        let close = ZooKeeperBody::CloseSession {
+            broker: self.id,
+            incarnation: self.incarnation,
+        };
+        self.send_to_zookeeper(close, ctx);
+        self.crash(ctx, true);
     }
 
     /// ZooKeeper mode: pings the session (or opens a new one), and schedules the next ping.
@@ -256,6 +328,7 @@ impl Broker {
                     .retain(|topic| !topics.contains(topic));
             }
             OwnRequest::AlterPartition { partition } => self.alter_partition_failed(&partition),
+            OwnRequest::ControlledShutdown => self.controlled_shutdown_failed(None, ctx),
         }
     }
 
@@ -360,7 +433,8 @@ fn controller_request_id(body: &ControllerBody) -> Option<u64> {
         | ControllerBody::FetchMetadata { request_id, .. }
         | ControllerBody::AlterPartition { request_id, .. }
         | ControllerBody::CreateTopics { request_id, .. }
-        | ControllerBody::CreateInternalTopic { request_id, .. } => Some(*request_id),
+        | ControllerBody::CreateInternalTopic { request_id, .. }
+        | ControllerBody::ControlledShutdown { request_id, .. } => Some(*request_id),
         _ => None,
     }
 }

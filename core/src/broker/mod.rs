@@ -79,6 +79,8 @@ pub enum BrokerTimer {
     },
     /// ZooKeeper mode: ping the session.
     ZooKeeperPing,
+    /// ZooKeeper mode: try the controlled shutdown again.
+    ControlledShutdownRetry,
     /// Fetch the metadata log again after a failure.
     FetchMetadata,
     /// Fetch from this leader again (after a backoff).
@@ -140,6 +142,8 @@ pub enum OwnRequest {
         /// The partition.
         partition: TopicPartition,
     },
+    /// A ControlledShutdown (ZooKeeper mode).
+    ControlledShutdown,
 }
 
 /// One broker.
@@ -190,6 +194,8 @@ pub struct Broker {
     pub group_coordinator: GroupCoordinator,
     /// Its transaction coordinator and the transaction markers it is writing.
     pub transactions: TransactionBroker,
+    /// ZooKeeper mode, in a controlled shutdown: the ControlledShutdown attempts left.
+    pub shutdown_attempts_left: u32,
 }
 
 impl Broker {
@@ -218,6 +224,7 @@ impl Broker {
             next_producer_id: 0,
             group_coordinator: GroupCoordinator::default(),
             transactions: TransactionBroker::default(),
+            shutdown_attempts_left: 0,
         }
     }
 
@@ -287,6 +294,7 @@ impl Broker {
         match timer {
             BrokerTimer::Communication { at_ms } => self.communicate(at_ms, ctx),
             BrokerTimer::ZooKeeperPing => self.ping_zookeeper(ctx),
+            BrokerTimer::ControlledShutdownRetry => self.send_controlled_shutdown(ctx),
             BrokerTimer::FetchMetadata => self.fetch_metadata(ctx),
             BrokerTimer::ReplicaFetch { leader } => self.send_replica_fetch(leader, ctx),
             BrokerTimer::Deadline { at_ms } => {
@@ -338,6 +346,9 @@ impl Broker {
                     self.auto_create_pending.retain(|pending| *pending != topic);
                 }
             }
+            ControllerBody::ControlledShutdownResponse { request_id, result } => {
+                self.controlled_shutdown_answered(request_id, result, ctx);
+            }
             ControllerBody::NotController {
                 request,
                 controller,
@@ -348,7 +359,8 @@ impl Broker {
             | ControllerBody::FetchMetadata { .. }
             | ControllerBody::AlterPartition { .. }
             | ControllerBody::CreateTopics { .. }
-            | ControllerBody::CreateInternalTopic { .. } => {}
+            | ControllerBody::CreateInternalTopic { .. }
+            | ControllerBody::ControlledShutdown { .. } => {}
         }
     }
 

@@ -234,12 +234,9 @@ impl Cluster {
                 format!("Broker {broker} is not running."),
             ));
         }
-        if controlled && self.config.metadata_mode == MetadataMode::Kraft {
+        if controlled {
             self.with_broker(broker, outbox, |b, ctx| b.begin_controlled_shutdown(ctx));
         } else {
-            // Simplification, stated in the ZooKeeper lesson: in ZooKeeper mode a shutdown is a
-            // crash (no ControlledShutdown request moves the leaderships first, and the session
-            // is not closed at once), and it is told as one.
             self.with_broker(broker, outbox, |b, ctx| b.crash(ctx, false));
         }
         self.after_brokers_stopped(outbox);
@@ -389,11 +386,14 @@ impl Cluster {
                         .push((NodeId::Broker(broker), from, Body::Controller(refusal)));
                 }
             }
-            Body::ZooKeeper(ZooKeeperBody::BrokerExpired { broker: gone }) => {
+            Body::ZooKeeper(ZooKeeperBody::BrokerExpired {
+                broker: gone,
+                closed,
+            }) => {
                 if is_active_controller {
                     let timeout_ms = self.zookeeper_session_timeout_ms();
                     let _ = self.with_controller(outbox, |c, ctx| {
-                        c.zookeeper_broker_expired(gone, timeout_ms, ctx)
+                        c.zookeeper_broker_expired(gone, closed, timeout_ms, ctx)
                     });
                 }
             }

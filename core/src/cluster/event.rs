@@ -88,6 +88,8 @@ pub enum IsrChangeReason {
     FollowerCaughtUp,
     /// The controller removed a fenced (dead or shutting down) broker.
     BrokerFenced,
+    /// The controller removed a broker in a controlled shutdown.
+    ControlledShutdown,
     /// An unclean election reset the ISR to the new leader.
     UncleanElection,
 }
@@ -111,8 +113,11 @@ pub enum TruncationReason {
 pub enum FenceReason {
     /// No heartbeat for `broker.session.timeout.ms`.
     SessionTimeout,
-    /// Its ZooKeeper session expired (`zookeeper.session.timeout.ms`).
+    /// Its ZooKeeper session expired (`zookeeper.session.timeout.ms`), or a new controller
+    /// found its node gone.
     ZooKeeperSessionExpired,
+    /// It stopped and closed its ZooKeeper session.
+    ZooKeeperSessionClosed,
     /// It finished a controlled shutdown.
     ControlledShutdown,
     /// It restarted and registered a new incarnation while its old one was still unfenced.
@@ -188,6 +193,23 @@ pub enum EventKind {
         broker: BrokerId,
         /// `zookeeper.session.timeout.ms`.
         timeout_ms: i64,
+    },
+    /// A stopping broker closed its ZooKeeper session.
+    ZooKeeperSessionClosed {
+        /// The broker.
+        broker: BrokerId,
+    },
+    /// A ZooKeeper-mode broker's ControlledShutdown request failed: it still leads partitions
+    /// no other in-sync replica can take over (`remaining`), or it got no answer (`None`).
+    ControlledShutdownFailed {
+        /// The broker.
+        broker: BrokerId,
+        /// The replicated partitions it still leads, when the controller answered.
+        remaining: Option<usize>,
+        /// The attempts left (`controlled.shutdown.max.retries` in all).
+        retries_left: u32,
+        /// `controlled.shutdown.retry.backoff.ms`.
+        backoff_ms: i64,
     },
     /// A topic was created.
     TopicCreated {
@@ -492,6 +514,19 @@ impl Event {
             EventKind::ZooKeeperSessionExpired { broker, .. } => {
                 write!(line, "zk-session-expired {broker}")
             }
+            EventKind::ZooKeeperSessionClosed { broker } => {
+                write!(line, "zk-session-closed {broker}")
+            }
+            EventKind::ControlledShutdownFailed {
+                broker,
+                remaining,
+                retries_left,
+                ..
+            } => write!(
+                line,
+                "controlled-shutdown-failed {broker} remaining={} retries-left={retries_left}",
+                remaining.map_or("unknown".to_owned(), |n| n.to_string())
+            ),
             EventKind::TopicCreated {
                 topic,
                 partitions,
@@ -707,7 +742,10 @@ impl Event {
                     timeout_ms.map(|ms| format!("={ms}")).unwrap_or_default()
                 ),
                 FenceReason::ZooKeeperSessionExpired => format!(
-                    "Broker {broker}'s ZooKeeper session expired, so its ephemeral node /brokers/ids/{broker} is gone; the controller treats it as dead."
+                    "Broker {broker}'s ZooKeeper session ended, so its ephemeral node /brokers/ids/{broker} is gone; the controller treats it as dead."
+                ),
+                FenceReason::ZooKeeperSessionClosed => format!(
+                    "Broker {broker} stopped and closed its ZooKeeper session, so /brokers/ids/{broker} is gone at once; the controller takes it out without waiting for zookeeper.session.timeout.ms."
                 ),
                 FenceReason::ControlledShutdown => {
                     format!("Broker {broker} finished its controlled shutdown and is fenced.")
@@ -735,6 +773,25 @@ impl Event {
             EventKind::ZooKeeperSessionExpired { broker, timeout_ms } => format!(
                 "ZooKeeper expired broker {broker}'s session: no heartbeat for zookeeper.session.timeout.ms={timeout_ms}."
             ),
+            EventKind::ZooKeeperSessionClosed { broker } => format!(
+                "Broker {broker} closed its ZooKeeper session as it stopped: ZooKeeper deleted /brokers/ids/{broker} at once and fired the controller's watch."
+            ),
+            EventKind::ControlledShutdownFailed {
+                broker,
+                remaining,
+                retries_left,
+                backoff_ms,
+            } => {
+                let why = match remaining {
+                    Some(n) => format!("it still leads {n} replicated partition(s) with no other live in-sync replica to take over"),
+                    None => "the controller did not answer its ControlledShutdown request".to_owned(),
+                };
+                if *retries_left > 0 {
+                    format!("Broker {broker}'s controlled shutdown did not finish: {why}. It tries again after controlled.shutdown.retry.backoff.ms={backoff_ms} ({retries_left} attempt(s) left of controlled.shutdown.max.retries).")
+                } else {
+                    format!("Broker {broker}'s controlled shutdown did not finish: {why}. Its controlled.shutdown.max.retries attempts are spent, so it shuts down anyway: the partitions it still leads go offline.")
+                }
+            }
             EventKind::TopicCreated {
                 topic,
                 partitions,
@@ -985,6 +1042,9 @@ fn describe_isr_change(
         ),
         IsrChangeReason::FollowerCaughtUp => "caught up with the high watermark".to_string(),
         IsrChangeReason::BrokerFenced => "the broker is fenced".to_string(),
+        IsrChangeReason::ControlledShutdown => {
+            "the broker is shutting down (controlled shutdown)".to_string()
+        }
         IsrChangeReason::UncleanElection => "an unclean election reset the ISR".to_string(),
     };
     let mut text = format!("The ISR of {partition} is now {}", brokers(isr));

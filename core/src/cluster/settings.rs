@@ -47,6 +47,10 @@ pub struct BrokerSettings {
     pub broker_session_timeout_ms: i64,
     /// `zookeeper.session.timeout.ms` (legacy mode).
     pub zookeeper_session_timeout_ms: i64,
+    /// `controlled.shutdown.max.retries` (legacy mode): Kafka's default, 3.
+    pub controlled_shutdown_max_retries: u32,
+    /// `controlled.shutdown.retry.backoff.ms` (legacy mode): Kafka's default, 5000.
+    pub controlled_shutdown_retry_backoff_ms: i64,
     /// `controller.quorum.election.timeout.ms`.
     pub controller_quorum_election_timeout_ms: i64,
     /// `log.retention.check.interval.ms`.
@@ -118,6 +122,8 @@ impl BrokerSettings {
             broker_heartbeat_interval_ms: i64::from(config.broker_heartbeat_interval_ms),
             broker_session_timeout_ms: i64::from(config.broker_session_timeout_ms),
             zookeeper_session_timeout_ms: i64::from(config.zookeeper_session_timeout_ms),
+            controlled_shutdown_max_retries: 3,
+            controlled_shutdown_retry_backoff_ms: 5_000,
             controller_quorum_election_timeout_ms: 1_000,
             log_retention_check_interval_ms: config.log_retention_check_interval_ms,
             log_cleaner_backoff_ms: config.log_cleaner_backoff_ms,

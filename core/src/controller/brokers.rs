@@ -211,6 +211,61 @@ impl Controller {
         leads_nothing
     }
 
+    /// ZooKeeper mode (`KafkaController.doControlledShutdown`): of the partitions with more
+    /// than one replica, those `broker` leads get the first replica in assignment order that is
+    /// in the ISR, alive and not shutting down as leader
+    /// (`ControlledShutdownPartitionLeaderElectionStrategy`), and those it follows drop it from
+    /// their ISR (`OfflineReplica`). A partition it leads with no such replica keeps it as
+    /// leader. The answer is how many replicated partitions it still leads: none means it may
+    /// stop. Partitions with one replica are left alone; they go offline when it stops.
+    pub fn zookeeper_controlled_shutdown(
+        &mut self,
+        broker: BrokerId,
+        broker_epoch: i64,
+        ctx: &mut Ctx,
+    ) -> Result<usize, KafkaError> {
+        self.check_broker_epoch(broker, broker_epoch)?;
+        if let Some(session) = self.sessions.get_mut(&broker) {
+            session.shutting_down = true;
+        }
+        for (partition, state) in self.partitions() {
+            if state.replicas.len() <= 1 || !state.isr.contains(&broker) {
+                continue;
+            }
+            let isr = isr_without(&state.isr, broker);
+            if state.leader == Some(broker) {
+                // The new ISR leaves out every broker shutting down.
+                let isr: Vec<BrokerId> = isr
+                    .into_iter()
+                    .filter(|replica| {
+                        !self
+                            .sessions
+                            .get(replica)
+                            .is_some_and(|session| session.shutting_down)
+                    })
+                    .collect();
+                let leader = state
+                    .replicas
+                    .iter()
+                    .copied()
+                    .find(|replica| isr.contains(replica) && self.is_eligible(*replica));
+                if leader.is_some() {
+                    let reason = ElectionReason::ControlledShutdown;
+                    self.change_leader(&partition, &state, leader, isr, reason, ctx);
+                }
+            } else if state.leader.is_some() {
+                let reason = ElectionReason::ControlledShutdown;
+                self.change_leader(&partition, &state, state.leader, isr, reason, ctx);
+            }
+        }
+        let remaining = self
+            .partitions()
+            .iter()
+            .filter(|(_, state)| state.leader == Some(broker) && state.replicas.len() > 1)
+            .count();
+        Ok(remaining)
+    }
+
     /// ZooKeeper mode: a broker's ephemeral node appeared; it is alive at once.
     pub fn zookeeper_broker_registered(&mut self, broker: BrokerId, ctx: &mut Ctx) {
         let broker_epoch = self.take_broker_epoch();
@@ -236,15 +291,23 @@ impl Controller {
         self.unfence_broker(broker, ctx);
     }
 
-    /// ZooKeeper mode: a broker's session expired.
-    pub fn zookeeper_broker_expired(&mut self, broker: BrokerId, timeout_ms: i64, ctx: &mut Ctx) {
-        if self.image.is_unfenced(broker) {
-            self.fence_broker(
-                broker,
-                FenceReason::ZooKeeperSessionExpired,
-                Some(timeout_ms),
-                ctx,
-            );
+    /// ZooKeeper mode: a broker's session expired, or was `closed` by the broker as it
+    /// stopped.
+    pub fn zookeeper_broker_expired(
+        &mut self,
+        broker: BrokerId,
+        closed: bool,
+        timeout_ms: i64,
+        ctx: &mut Ctx,
+    ) {
+        if !self.image.is_unfenced(broker) {
+            return;
+        }
+        if closed {
+            self.fence_broker(broker, FenceReason::ZooKeeperSessionClosed, None, ctx);
+        } else {
+            let reason = FenceReason::ZooKeeperSessionExpired;
+            self.fence_broker(broker, reason, Some(timeout_ms), ctx);
         }
     }
 
@@ -254,7 +317,7 @@ impl Controller {
         let known: Vec<BrokerId> = self.image.brokers.keys().copied().collect();
         for broker in known {
             if !live.contains(&broker) {
-                self.zookeeper_broker_expired(broker, timeout_ms, ctx);
+                self.zookeeper_broker_expired(broker, false, timeout_ms, ctx);
             }
         }
         for broker in live {

@@ -218,6 +218,15 @@ impl Controller {
                 broker,
                 offset,
             } => self.fetch_metadata(broker, request_id, offset, ctx),
+            ControllerBody::ControlledShutdown {
+                request_id,
+                broker,
+                broker_epoch,
+            } => {
+                let result = self.zookeeper_controlled_shutdown(broker, broker_epoch, ctx);
+                let response = ControllerBody::ControlledShutdownResponse { request_id, result };
+                ctx.send(from, Body::Controller(response));
+            }
             ControllerBody::AlterPartition {
                 request_id,
                 broker,
@@ -572,10 +581,10 @@ impl Controller {
                 .copied()
                 .filter(|b| !state.isr.contains(b))
                 .collect();
-            let reason = if reason == ElectionReason::Unclean {
-                IsrChangeReason::UncleanElection
-            } else {
-                IsrChangeReason::BrokerFenced
+            let reason = match reason {
+                ElectionReason::Unclean => IsrChangeReason::UncleanElection,
+                ElectionReason::ControlledShutdown => IsrChangeReason::ControlledShutdown,
+                _ => IsrChangeReason::BrokerFenced,
             };
             ctx.emit(EventKind::IsrChanged {
                 partition: partition.clone(),

@@ -218,6 +218,24 @@ pub enum ControllerBody {
         /// Per topic.
         results: Vec<(String, Result<(), KafkaError>)>,
     },
+    /// ControlledShutdown (ZooKeeper mode): a broker stopping asks the controller to move its
+    /// leaderships away and take it out of the ISRs first.
+    ControlledShutdown {
+        /// Unique per sender.
+        request_id: u64,
+        /// The broker.
+        broker: BrokerId,
+        /// Its broker epoch.
+        broker_epoch: i64,
+    },
+    /// The answer: how many replicated partitions the broker still leads (none: it may stop),
+    /// or an error (`STALE_BROKER_EPOCH`).
+    ControlledShutdownResponse {
+        /// The request answered.
+        request_id: u64,
+        /// The partitions remaining, or why not.
+        result: Result<usize, KafkaError>,
+    },
     /// The receiver is not the active controller: the request comes back, with the active
     /// controller if the receiver knows it (Raft's leader hint).
     NotController {
@@ -243,6 +261,8 @@ impl ControllerBody {
             ControllerBody::CreateTopics { .. } => "CreateTopics",
             ControllerBody::CreateInternalTopic { .. } => "CreateTopics (internal)",
             ControllerBody::CreateTopicsResponse { .. } => "CreateTopics response",
+            ControllerBody::ControlledShutdown { .. } => "ControlledShutdown",
+            ControllerBody::ControlledShutdownResponse { .. } => "ControlledShutdown response",
             ControllerBody::NotController { .. } => "NOT_CONTROLLER",
         }
     }
@@ -257,6 +277,7 @@ impl ControllerBody {
                 | ControllerBody::AlterPartition { .. }
                 | ControllerBody::CreateTopics { .. }
                 | ControllerBody::CreateInternalTopic { .. }
+                | ControllerBody::ControlledShutdown { .. }
         )
     }
 }
@@ -310,10 +331,19 @@ pub enum ZooKeeperBody {
         /// The brokers with a live session.
         live_brokers: Vec<BrokerId>,
     },
-    /// A watch fired: a broker's session expired (sent to the controller).
+    /// A watch fired: a broker's session ended (sent to the controller).
     BrokerExpired {
         /// The broker whose ephemeral node went away.
         broker: BrokerId,
+        /// Whether its process closed the session as it stopped (else it expired).
+        closed: bool,
+    },
+    /// A stopping broker closes its session: ZooKeeper deletes its ephemeral nodes at once.
+    CloseSession {
+        /// The broker.
+        broker: BrokerId,
+        /// The broker process (its session).
+        incarnation: u32,
     },
     /// A watch fired: a broker registered (sent to the controller).
     BrokerRegistered {
@@ -343,6 +373,7 @@ impl ZooKeeperBody {
             ZooKeeperBody::ControllerNode { .. } => "ZooKeeper /controller",
             ZooKeeperBody::BrokerExpired { .. } => "ZooKeeper watch: broker gone",
             ZooKeeperBody::BrokerRegistered { .. } => "ZooKeeper watch: broker joined",
+            ZooKeeperBody::CloseSession { .. } => "ZooKeeper close session",
             ZooKeeperBody::ControllerGone => "ZooKeeper watch: /controller deleted",
             ZooKeeperBody::BrokersChanged { .. } => "ZooKeeper watch: /brokers/ids changed",
         }
@@ -366,6 +397,7 @@ impl ZooKeeperBody {
             ZooKeeperBody::Register { .. }
                 | ZooKeeperBody::Ping { .. }
                 | ZooKeeperBody::CreateControllerNode { .. }
+                | ZooKeeperBody::CloseSession { .. }
         )
     }
 }
