@@ -72,8 +72,11 @@ use std::path::{Path, PathBuf};
 /// send) added 311 bytes, to 692,243. A session opened from a link, restored after a reload
 /// or replayed with a new seed then replayed its actions over frames, the page drawn and
 /// answering meanwhile (twenty minutes of the largest preset had held a blank page for
-/// seconds), in slices of 40 ms: 611 bytes, to 692,816.
-const GZIP_BUDGET_BYTES: u64 = 692_830;
+/// seconds), in slices of 40 ms: 611 bytes, to 692,816. ZooKeeper mode's controlled shutdown
+/// (the ControlledShutdown request and its retries, the session closed on the way out, their
+/// events and lesson 05's section on them; a stated simplification before) added 1,349 bytes,
+/// to 694,165.
+const GZIP_BUDGET_BYTES: u64 = 694_180;
 
 /// Prints the table and fails when the gzip total is over budget.
 pub fn report(dist: &Path) -> Result<(), String> {
