@@ -7,8 +7,10 @@
 //!
 //! Simplification, stated in the lessons: in ZooKeeper mode the real controller pushes
 //! LeaderAndIsr and UpdateMetadata requests to brokers; the simulation lets brokers pull the
-//! same changes in both modes. What differs between the modes is how the controller is chosen
-//! and how a dead broker is noticed (ZooKeeper sessions versus controller heartbeats).
+//! same changes in both modes. What differs between the modes is how the controller is chosen,
+//! how a dead broker is noticed (ZooKeeper sessions versus controller heartbeats), and how a
+//! stopping broker asks to move its leaderships away (a ControlledShutdown request versus its
+//! heartbeats).
 
 use serde::{Deserialize, Serialize};
 
