@@ -26,9 +26,9 @@
 //! `KPLAY_CONVERGENCE_SCRIPT=1` prints every seed's script, `KPLAY_CONVERGENCE_MINIMIZE=1`
 //! shrinks a failing seed's faults to the fewest that still fail before reporting.
 //!
-//! The three tests at the end replay, in a few faults each, the simulator bugs this test found
-//! (all fixed): a lost client Metadata request, late registration answers, and a lost ZooKeeper
-//! watch notification.
+//! The tests at the end replay the simulator bugs this test found (all fixed): a lost client
+//! Metadata request, late registration answers, a lost ZooKeeper watch notification, and a
+//! controller left thinking a restarted broker was still shutting down.
 
 use kplay_core::vec_map::VecSet;
 
@@ -919,6 +919,21 @@ fn a_broker_whose_registration_answers_arrive_out_of_order_is_unfenced() {
         fault(3_000, Command::HealNetwork),
     ];
     assert_converges(&small_scenario(1), &faults);
+}
+
+/// Simulator bug (found by this test at seeds 240, 337 and 31 others, ZooKeeper mode, when
+/// ZooKeeper mode got its controlled shutdown): the controller itself shut down, asking itself
+/// to move its leaderships, and started again at once. The controller object outlives a
+/// failover here, so the next controller still counted the broker as shutting down: never
+/// eligible again, it stayed out of the ISRs for good. A ZooKeeper-mode controller keeps its
+/// shutting-down brokers to itself (`shuttingDownBrokerIds`); a new one starts with none.
+#[test]
+fn a_controller_that_shut_down_and_came_back_is_not_left_shutting_down() {
+    for seed in [240, 337] {
+        if let Err(report) = run_seed(seed) {
+            panic!("{report}");
+        }
+    }
 }
 
 /// Simulator bug (found by this test at seed 1916, ZooKeeper mode): ZooKeeper's notification

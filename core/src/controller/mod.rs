@@ -147,6 +147,11 @@ impl Controller {
         let session_timeout_ms = self.settings.broker_session_timeout_ms;
         for (id, session) in &mut self.sessions {
             session.last_heartbeat_ms = ctx.now_ms;
+            // A ZooKeeper-mode controller starts with no broker shutting down (its
+            // `shuttingDownBrokerIds` is its own): a broker still stopping asks it again.
+            if by_zookeeper {
+                session.shutting_down = false;
+            }
             if !by_zookeeper {
                 ctx.after(
                     session_timeout_ms,
