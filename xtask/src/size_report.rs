@@ -75,8 +75,9 @@ use std::path::{Path, PathBuf};
 /// seconds), in slices of 40 ms: 611 bytes, to 692,816. ZooKeeper mode's controlled shutdown
 /// (the ControlledShutdown request and its retries, the session closed on the way out, their
 /// events and lesson 05's section on them; a stated simplification before) added 1,349 bytes,
-/// to 694,165.
-const GZIP_BUDGET_BYTES: u64 = 694_180;
+/// to 694,165, and a new ZooKeeper-mode controller forgetting its predecessor's shutting-down
+/// brokers (found by the convergence run) 28 more, to 694,193.
+const GZIP_BUDGET_BYTES: u64 = 694_210;
 
 /// Prints the table and fails when the gzip total is over budget.
 pub fn report(dist: &Path) -> Result<(), String> {
