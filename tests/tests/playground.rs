@@ -3,7 +3,7 @@
 //! The sandbox starts on its first preset: 3 brokers, `orders` with 3 partitions and
 //! replication factor 3, `producer-1`, and the group `orders-app` of two consumers.
 
-use kplay_e2e::{open_playground, start_preset, wait_for_brokers, Session};
+use kplay_e2e::{open_playground, start_preset, wait_for_brokers, Session, StaticServer};
 use serde_json::{json, Value};
 use std::time::Duration;
 
@@ -14,6 +14,15 @@ async fn open_sandbox(session: &Session, base: &str) {
         .open(&format!("{base}{SANDBOX}"), "[data-testid=\"playground\"]")
         .await;
     session.by_test_id("partition-table").await;
+}
+
+/// The sandbox in a window of `width` x `height`, on the largest preset.
+async fn open_largest_preset(width: u32, height: u32) -> (StaticServer, Session) {
+    let (server, session) = open_playground(width, height).await;
+    open_sandbox(&session, &server.url).await;
+    start_preset(&session, "largest").await;
+    wait_for_brokers(&session, 9).await;
+    (server, session)
 }
 
 /// Lets simulated time pass at once (the "+10 s" button).
@@ -334,10 +343,7 @@ async fn a_reload_keeps_the_session_the_timeline_rewinds_and_a_reset_can_be_undo
 #[tokio::test]
 #[ignore = "needs dist/ and ChromeDriver: run `cargo xtask test`"]
 async fn a_reloaded_long_session_replays_over_frames_and_the_page_answers_meanwhile() {
-    let (server, session) = open_playground(1280, 900).await;
-    open_sandbox(&session, &server.url).await;
-    start_preset(&session, "largest").await;
-    wait_for_brokers(&session, 9).await;
+    let (_server, session) = open_largest_preset(1280, 900).await;
     // Ten minutes of the largest preset take a second or more to replay.
     session
         .type_into("terminal-input", "kplay time advance 10m\n")
@@ -626,10 +632,7 @@ async fn starting_a_preset_keeps_a_way_back_to_the_session_it_replaced() {
 #[tokio::test]
 #[ignore = "needs dist/ and ChromeDriver: run `cargo xtask test`"]
 async fn the_largest_preset_and_the_dark_theme_render() {
-    let (server, session) = open_playground(1600, 1000).await;
-    open_sandbox(&session, &server.url).await;
-    start_preset(&session, "largest").await;
-    wait_for_brokers(&session, 9).await;
+    let (_server, session) = open_largest_preset(1600, 1000).await;
     skip_10s(&session).await;
     let replicas = session.all("[data-testid=\"replica\"]").await;
     assert_eq!(replicas.len(), 144, "48 partitions × 3 replicas");
