@@ -200,7 +200,8 @@ pub enum EventKind {
         broker: BrokerId,
     },
     /// A ZooKeeper-mode broker's ControlledShutdown request failed: it still leads partitions
-    /// no other in-sync replica can take over (`remaining`), or it got no answer (`None`).
+    /// no other in-sync replica can take over (`remaining`), or it got no answer or an error
+    /// (`None`).
     ControlledShutdownFailed {
         /// The broker.
         broker: BrokerId,
@@ -784,7 +785,7 @@ impl Event {
             } => {
                 let why = match remaining {
                     Some(n) => format!("it still leads {n} replicated partition(s) with no other live in-sync replica to take over"),
-                    None => "the controller did not answer its ControlledShutdown request".to_owned(),
+                    None => "its ControlledShutdown request got no answer, or an error (no controller known, a controller that moved, a stale broker epoch)".to_owned(),
                 };
                 if *retries_left > 0 {
                     format!("Broker {broker}'s controlled shutdown did not finish: {why}. It tries again after controlled.shutdown.retry.backoff.ms={backoff_ms} ({retries_left} attempt(s) left of controlled.shutdown.max.retries).")

@@ -237,12 +237,7 @@ impl Controller {
                 // The new ISR leaves out every broker shutting down.
                 let isr: Vec<BrokerId> = isr
                     .into_iter()
-                    .filter(|replica| {
-                        !self
-                            .sessions
-                            .get(replica)
-                            .is_some_and(|session| session.shutting_down)
-                    })
+                    .filter(|replica| !self.is_shutting_down(*replica))
                     .collect();
                 let leader = state
                     .replicas

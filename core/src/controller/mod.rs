@@ -374,11 +374,14 @@ impl Controller {
 
     /// Whether `broker` may lead or join an ISR: registered, unfenced, not shutting down.
     pub fn is_eligible(&self, broker: BrokerId) -> bool {
-        self.image.is_unfenced(broker)
-            && !self
-                .sessions
-                .get(&broker)
-                .is_some_and(|session| session.shutting_down)
+        self.image.is_unfenced(broker) && !self.is_shutting_down(broker)
+    }
+
+    /// Whether `broker` asked this controller for a controlled shutdown.
+    pub fn is_shutting_down(&self, broker: BrokerId) -> bool {
+        self.sessions
+            .get(&broker)
+            .is_some_and(|session| session.shutting_down)
     }
 
     /// The effective settings of a topic, from the controller's image.
