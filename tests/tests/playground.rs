@@ -390,6 +390,24 @@ async fn a_reloaded_long_session_replays_over_frames_and_the_page_answers_meanwh
     assert_eq!(state_fingerprint(&session).await, expected);
     let hint = session.text_of("[data-testid=\"timeline-position\"]").await;
     assert!(hint.starts_with("live"), "{hint}");
+
+    // Play, pressed while the same actions replay again (with the same seed), answers at once
+    // and starts from the end once the replay has arrived there.
+    let end = clock(&session).await;
+    session.click("apply-seed").await;
+    session.click("play-pause").await;
+    let button = session.text_of("[data-testid=\"play-pause\"]").await;
+    assert!(button.contains("Pause"), "{button}");
+    let seeking = session
+        .attr_of("[data-testid=\"timeline\"]", "data-seeking")
+        .await;
+    assert_eq!(
+        seeking.as_deref(),
+        Some("true"),
+        "play waits for the replay"
+    );
+    wait_until_replayed(&session).await;
+    wait_for_clock_past(&session, end).await;
     session.finish().await;
 }
 

@@ -76,8 +76,10 @@ use std::path::{Path, PathBuf};
 /// (the ControlledShutdown request and its retries, the session closed on the way out, their
 /// events and lesson 05's section on them; a stated simplification before) added 1,349 bytes,
 /// to 694,165, and a new ZooKeeper-mode controller forgetting its predecessor's shutting-down
-/// brokers (found by the convergence run) 28 more, to 694,193.
-const GZIP_BUDGET_BYTES: u64 = 694_210;
+/// brokers (found by the convergence run) 28 more, to 694,193. Play pressed during a replay
+/// or a seek leaving it to the frames (it had held the page until the replay ended): 62 bytes,
+/// to 694,255.
+const GZIP_BUDGET_BYTES: u64 = 694_270;
 
 /// Prints the table and fails when the gzip total is over budget.
 pub fn report(dist: &Path) -> Result<(), String> {

@@ -87,10 +87,12 @@ pub fn update(model: &mut Model, intent: Intent) -> Effect {
     }
     match intent {
         // These leave an unfinished seek to the frames that carry it on (a new target
-        // replaces the old one); a reset and an undo replace the session and its seek with it
-        // (one kept for the undo goes on when it comes back); anything else starts from where
-        // the seek was going.
+        // replaces the old one; play starts when it arrives); a reset and an undo replace the
+        // session and its seek with it (one kept for the undo goes on when it comes back);
+        // anything else starts from where the seek was going.
         Intent::Seek(_)
+        | Intent::TogglePlay
+        | Intent::Pause
         | Intent::ShowEvent { .. }
         | Intent::SetSpeed(_)
         | Intent::ToggleHelp
@@ -480,6 +482,24 @@ mod tests {
         update(&mut model, Intent::Reset);
         assert!(model.session.inputs().is_empty());
         assert_eq!(model.session.seed(), 99);
+    }
+
+    #[test]
+    fn play_and_pause_during_a_replay_leave_it_to_the_frames() {
+        let mut model = start();
+        update(&mut model, Intent::Skip(5_000));
+        update(&mut model, Intent::SetSeed(99));
+        assert_eq!(update(&mut model, Intent::TogglePlay), Effect::TogglePlay);
+        assert!(model.session.is_replaying(), "play starts once it arrives");
+        assert_eq!(update(&mut model, Intent::Pause), Effect::Pause);
+        assert!(model.session.is_replaying());
+        assert!(model.go_on_seeking(&mut || false));
+        assert_eq!(state(&model), replayed_at_once(&model));
+        // A step needs the session where the seek was going.
+        update(&mut model, Intent::SetSeed(7));
+        update(&mut model, Intent::Step);
+        assert!(!model.session.is_replaying());
+        assert_eq!(model.seeking_to(), None);
     }
 
     #[test]

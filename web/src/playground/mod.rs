@@ -216,10 +216,12 @@ pub fn Playground(
 
     let frames = StoredValue::new_local(FrameLoop::new(move |times: FrameTimes| {
         if model.with_value(|m| m.seeking_to().is_some()) {
-            // An unfinished seek: paused, a slice of its replay per frame, the clock redrawn,
-            // and everything else once it has arrived.
+            // An unfinished seek: a slice of its replay per frame, the clock redrawn, and
+            // everything else once it has arrived; then playing, if Play was pressed meanwhile.
             let arrived = go_on_seeking(model);
             set_tick.update(|t| *t += 1);
+            // Not a playing frame: the budget must not learn from it.
+            last_frame.set_value(None);
             if arrived {
                 save();
                 refresh_all();
@@ -303,11 +305,13 @@ pub fn Playground(
         true
     }));
 
+    // While a seek is unfinished, the frames carry it on whatever this says (and save and
+    // redraw when it arrives); playing then starts from where it was going.
     let set_play = move |on: bool| {
         set_playing.set(on);
         if on {
             frames.with_value(FrameLoop::start);
-        } else {
+        } else if model.with_value(|m| m.seeking_to().is_none()) {
             frames.with_value(FrameLoop::stop);
             save();
             refresh_all();
@@ -328,8 +332,6 @@ pub fn Playground(
         match effect {
             Effect::None => {}
             Effect::TogglePlay => set_play(!playing.get_untracked()),
-            // The frame loop carries the seek on, paused.
-            Effect::Pause if !arrived => set_playing.set(false),
             Effect::Pause => set_play(false),
             Effect::SetSpeed(step) => set_speed_step.set(step),
             Effect::ToggleHelp => set_help_open.update(|open| *open = !*open),
