@@ -1,7 +1,8 @@
 //! The simulation's only source of randomness.
 //!
 //! Every nondeterministic choice in the simulator (the sticky partition, later fault injection)
-//! draws from one [`SimRng`] seeded when the cluster is created, so a seed replays a run exactly.
+//! draws from one [`SimRng`] seeded when the cluster is created, or from a generator forked from
+//! it ([`SimRng::fork`]), so a seed replays a run exactly.
 //! The algorithm is named and pinned: xoshiro256++ from `rand_xoshiro`, seeded through
 //! SplitMix64 by `seed_from_u64`. It uses only 64-bit integer arithmetic, so it gives the same
 //! numbers on wasm32 and x86_64 (unlike `StdRng`/`SmallRng`, whose algorithm may change).
@@ -22,6 +23,14 @@ impl SimRng {
         SimRng {
             generator: Xoshiro256PlusPlus::seed_from_u64(seed),
         }
+    }
+
+    /// A new generator derived from this one's state and `salt`, without drawing from this one:
+    /// a component that draws numbers of its own (a log's segment jitter) forks one when it is
+    /// created, so that whether it draws changes nothing else in the run.
+    pub fn fork(&self, salt: u64) -> SimRng {
+        let mut copy = self.clone();
+        SimRng::seed_from_u64(copy.next_u64() ^ salt)
     }
 
     /// The next 32 random bits (the upper half of the next 64-bit output).
@@ -107,6 +116,18 @@ mod tests {
         assert!(seen.iter().all(|&hit| hit));
         assert_eq!(rng.below(1), 0);
         assert_eq!(rng.below(0), 0);
+    }
+
+    #[test]
+    fn a_fork_draws_nothing_from_its_parent_and_depends_on_its_salt() {
+        let parent = SimRng::seed_from_u64(5);
+        let mut untouched = parent.clone();
+        let mut first = parent.fork(1);
+        assert_eq!(parent, untouched.clone(), "forking does not draw");
+        assert_eq!(first.next_u64(), parent.fork(1).next_u64());
+        assert_ne!(parent.fork(1).next_u64(), parent.fork(2).next_u64());
+        untouched.next_u64();
+        assert_ne!(untouched.fork(1).next_u64(), parent.fork(1).next_u64());
     }
 
     #[test]

@@ -174,6 +174,50 @@ fn max_compaction_lag_forces_cleaning() {
     assert_eq!(offsets(&log), vec![1, 2]);
 }
 
+// LogConfig.maxSegmentMs: a compacted log's active segment, which the cleaner never touches,
+// rolls by max.compaction.lag.ms when that is shorter than segment.ms, so the lag can be kept.
+#[test]
+fn a_compacted_log_rolls_its_active_segment_by_max_compaction_lag() {
+    let lagging = LogConfig {
+        segment_bytes: 1 << 20,
+        max_compaction_lag_ms: 50,
+        ..LogConfig::compacted()
+    };
+    let mut log = new_log();
+    for (key, now) in [("a", 0), ("a", 50), ("b", 51)] {
+        append(
+            &mut log,
+            &plain(keyed(&[(key, v("1").as_deref())], now)),
+            now,
+            &lagging,
+        );
+    }
+    assert_eq!(segment_bases(&log), vec![0, 2], "rolled after 50 ms");
+    let outcome = log
+        .clean(log.log_end_offset(), 200, &lagging)
+        .expect("the closed segment is cleanable");
+    assert_eq!(outcome.segments_before, 1);
+    assert_eq!(offsets(&log), vec![1, 2]);
+    let by_segment_ms = LogConfig {
+        max_compaction_lag_ms: 50,
+        ..LogConfig::default()
+    };
+    let mut deleting = new_log();
+    for now in [0, 51] {
+        append(
+            &mut deleting,
+            &plain(keyed(&[("a", v("1").as_deref())], now)),
+            now,
+            &by_segment_ms,
+        );
+    }
+    assert_eq!(
+        segment_bases(&deleting),
+        vec![0],
+        "only compacted logs roll by it"
+    );
+}
+
 // LogCleanerTest.testDeleteRetentionMs... (KIP-534): a tombstone stays until delete.retention.ms
 // after the cleaning that first saw it, then goes.
 #[test]

@@ -10,6 +10,7 @@ use kplay_core::log::{
     produce_response_error, ControlType, LeaderAppend, LogConfig, PartitionLog, RecordSetBuilder,
     TimestampType,
 };
+use kplay_core::rng::SimRng;
 use kplay_core::{ErrorCode, ProducerId};
 use log_support::*;
 
@@ -72,6 +73,67 @@ fn segment_rolls_after_segment_ms_measured_from_its_first_batch_timestamp() {
     );
     append(&mut log, &plain(records(1, 6_001)), 6_001, &config);
     assert_eq!(segment_bases(&log), vec![0, 2]);
+}
+
+// UnifiedLogTest.testTimeBasedLogRollJitter: a segment rolls `segment.ms` less its own random
+// jitter after its first batch, never earlier than `segment.ms - segment.jitter.ms`.
+#[test]
+fn segment_rolls_earlier_by_its_random_jitter() {
+    let max_jitter = 20 * 60;
+    let config = LogConfig {
+        segment_ms: 60 * 60,
+        segment_jitter_ms: max_jitter,
+        ..LogConfig::default()
+    };
+    let mut log = new_log().with_jitter_rng(SimRng::seed_from_u64(3));
+    append(&mut log, &plain(records(1, 0)), 0, &config);
+    let mut now = config.segment_ms - max_jitter;
+    append(&mut log, &plain(records(1, now)), now, &config);
+    assert_eq!(
+        segment_bases(&log),
+        vec![0],
+        "earlier than the largest jitter"
+    );
+    let jitter = log.active_segment().roll_jitter_ms().expect("drawn");
+    assert!((0..max_jitter).contains(&jitter), "{jitter}");
+    now += max_jitter - jitter + 1;
+    append(&mut log, &plain(records(1, now)), now, &config);
+    assert_eq!(
+        segment_bases(&log),
+        vec![0, 2],
+        "segment.ms less the jitter"
+    );
+}
+
+// LogConfig.randomSegmentJitter: each segment draws its own jitter below
+// min(segment.jitter.ms, segment.ms); the same generator draws the same jitters, and without a
+// jitter every segment rolls at segment.ms.
+#[test]
+fn each_segment_draws_its_own_jitter_from_the_logs_generator() {
+    let jitters = |jitter_ms: i64, seed: u64| {
+        let config = LogConfig {
+            segment_ms: 1_000,
+            segment_jitter_ms: jitter_ms,
+            ..LogConfig::default()
+        };
+        let mut log = new_log().with_jitter_rng(SimRng::seed_from_u64(seed));
+        for second in 0..40 {
+            let now = second * 1_001;
+            append(&mut log, &plain(records(1, now)), now, &config);
+        }
+        // The active segment draws at its first roll check, the next append.
+        log.segments()
+            .iter()
+            .filter_map(|segment| segment.roll_jitter_ms())
+            .collect::<Vec<_>>()
+    };
+    let drawn = jitters(5_000, 1);
+    assert_eq!(drawn.len(), 39);
+    assert!(drawn.iter().all(|jitter| (0..1_000).contains(jitter)));
+    assert!(drawn.windows(2).any(|pair| pair[0] != pair[1]));
+    assert_eq!(jitters(5_000, 1), drawn);
+    assert_ne!(jitters(5_000, 2), drawn);
+    assert!(jitters(0, 1).iter().all(|jitter| *jitter == 0));
 }
 
 // LogSegment.shouldRoll: an empty active segment is never rolled on time.

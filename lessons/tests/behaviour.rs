@@ -658,7 +658,11 @@ fn consumer_configuration_behaves_as_the_lesson_says() {
 fn log_segments_behave_as_the_lesson_says() {
     let mut run = LessonRun::start("log-segments");
 
+    let mark = run.event_count();
     run.clean_block();
+    assert!(run.explained_since(mark).contains(
+        "rolled a new active segment of metrics-0 at offset 1025 (segment.bytes reached"
+    ));
     let log = run.log(1, "metrics", 0);
     let bases: Vec<i64> = log.segments.iter().map(|s| s.base_offset.0).collect();
     assert_eq!(bases, vec![0, 1025, 2050, 3075, 4100]);
@@ -681,6 +685,41 @@ fn log_segments_behave_as_the_lesson_says() {
         .map(|s| s.base_offset.0)
         .collect();
     assert_eq!(bases, vec![0, 1]);
+
+    // segment.jitter.ms: each closed segment rolled segment.ms less its own jitter after its
+    // first record (LogSegment.shouldRoll), and the jitters differ.
+    let mark = run.event_count();
+    run.clean_block();
+    let explained = run.explained_since(mark);
+    assert!(
+        explained.contains("(segment.ms 60000 less a jitter of"),
+        "{explained}"
+    );
+    let mut jitters = Vec::new();
+    for partition in 0..3 {
+        let log = run.log(1, "ticks", partition);
+        assert!(log.segments.len() >= 2, "ticks-{partition} rolled");
+        for pair in log.segments.windows(2) {
+            let jitter = pair[0].roll_jitter_ms.expect("drawn");
+            assert!((0..30_000).contains(&jitter), "{jitter}");
+            let first = pair[0].records.first().expect("a record").timestamp_ms;
+            let last = pair[0].records.last().expect("a record").timestamp_ms;
+            let next = pair[1].records.first().expect("a record").timestamp_ms;
+            assert!(
+                last - first <= 60_000 - jitter,
+                "ticks-{partition}: {pair:?}"
+            );
+            assert!(
+                next - first > 60_000 - jitter,
+                "ticks-{partition}: {pair:?}"
+            );
+            jitters.push(jitter);
+        }
+    }
+    assert!(
+        jitters.windows(2).any(|pair| pair[0] != pair[1]),
+        "{jitters:?}"
+    );
 
     let out = run.clean_block();
     assert_eq!(run.log(1, "metrics", 0).log_start_offset.0, 2050);

@@ -78,8 +78,10 @@ use std::path::{Path, PathBuf};
 /// to 694,165, and a new ZooKeeper-mode controller forgetting its predecessor's shutting-down
 /// brokers (found by the convergence run) 28 more, to 694,193. Play pressed during a replay
 /// or a seek leaving it to the frames (it had held the page until the replay ended): 62 bytes,
-/// to 694,255.
-const GZIP_BUDGET_BYTES: u64 = 694_270;
+/// to 694,255. Segment rolls as Kafka decides them (`segment.jitter.ms` drawn per segment, a
+/// compacted topic rolling by `max.compaction.lag.ms`, the roll's reason in its event, lesson
+/// 13's new block on the jitter): 1,343 bytes, to 695,598.
+const GZIP_BUDGET_BYTES: u64 = 695_620;
 
 /// Prints the table and fails when the gzip total is over budget.
 pub fn report(dist: &Path) -> Result<(), String> {

@@ -13,6 +13,7 @@ use crate::cluster::event::{EventKind, TruncationReason};
 use crate::error::{ErrorCode, KafkaError};
 use crate::ids::TopicPartition;
 use crate::log::PartitionLog;
+use crate::murmur2::murmur2;
 use crate::protocol::controller::PartitionState;
 
 use super::replica::{Replica, Role};
@@ -56,7 +57,11 @@ impl Broker {
             return;
         }
         if !self.replicas.contains_key(partition) {
-            let log = PartitionLog::new(partition.clone(), ctx.clock_ms);
+            // Each replica's log draws its own segment jitter, as each Kafka broker does.
+            let salt = u64::from(murmur2(partition.to_string().as_bytes()) as u32) << 32
+                | u64::from(self.id.0 as u32);
+            let log = PartitionLog::new(partition.clone(), ctx.clock_ms)
+                .with_jitter_rng(ctx.rng.fork(salt));
             let topic_id = self
                 .metadata
                 .topics

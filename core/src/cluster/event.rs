@@ -108,6 +108,26 @@ pub enum TruncationReason {
     OffsetOutOfRange,
 }
 
+/// Why a replica rolled a new active segment (`LogSegment.shouldRoll`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum RollReason {
+    /// The batch would have taken the segment past `segment.bytes`.
+    Size {
+        /// `segment.bytes`.
+        segment_bytes: i32,
+    },
+    /// The segment's first record was older than its time limit: `segment.ms` (or, on a
+    /// compacted topic, a shorter `max.compaction.lag.ms`) less the segment's jitter.
+    Time {
+        /// `segment.ms`, or `max.compaction.lag.ms` when that decided.
+        limit_ms: i64,
+        /// Whether `max.compaction.lag.ms` set the limit.
+        by_compaction_lag: bool,
+        /// The segment's jitter (`segment.jitter.ms`).
+        jitter_ms: i64,
+    },
+}
+
 /// Why a broker was fenced.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum FenceReason {
@@ -326,6 +346,8 @@ pub enum EventKind {
         broker: BrokerId,
         /// Base offset of the new segment.
         base_offset: Offset,
+        /// Why.
+        reason: RollReason,
     },
     /// Retention deleted old segments.
     SegmentsDeleted {
@@ -599,6 +621,7 @@ impl Event {
                 partition,
                 broker,
                 base_offset,
+                ..
             } => write!(line, "segment-rolled {partition} broker={broker} base={base_offset}"),
             EventKind::SegmentsDeleted {
                 partition,
@@ -905,9 +928,37 @@ impl Event {
                 partition,
                 broker,
                 base_offset,
-            } => format!(
-                "Broker {broker} rolled a new active segment of {partition} at offset {base_offset} (segment.bytes or segment.ms reached)."
-            ),
+                reason,
+            } => {
+                let why = match reason {
+                    RollReason::Size { segment_bytes } => format!(
+                        "segment.bytes reached: the incoming batch would take it past {segment_bytes} bytes"
+                    ),
+                    RollReason::Time {
+                        limit_ms,
+                        by_compaction_lag,
+                        jitter_ms,
+                    } => {
+                        let config = if *by_compaction_lag {
+                            "max.compaction.lag.ms"
+                        } else {
+                            "segment.ms"
+                        };
+                        let jitter = if *jitter_ms > 0 {
+                            format!(" ({config} {limit_ms} less a jitter of {jitter_ms} ms)")
+                        } else {
+                            String::new()
+                        };
+                        format!(
+                            "{config} reached: its first record was more than {} ms older than the incoming one{jitter}",
+                            limit_ms - jitter_ms
+                        )
+                    }
+                };
+                format!(
+                    "Broker {broker} rolled a new active segment of {partition} at offset {base_offset} ({why})."
+                )
+            }
             EventKind::SegmentsDeleted {
                 partition,
                 broker,

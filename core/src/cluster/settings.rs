@@ -185,6 +185,7 @@ impl TopicSettings {
         let log = LogConfig {
             segment_bytes: resolved.segment_bytes,
             segment_ms: resolved.segment_ms,
+            segment_jitter_ms: resolved.segment_jitter_ms,
             retention_ms: resolved.retention_ms,
             retention_bytes: resolved.retention_bytes,
             cleanup_policy: resolved.cleanup_policy,

@@ -218,15 +218,6 @@ impl ResolvedTopicConfig {
         self.slot(name).and_then(|slot| slot.render())
     }
 
-    /// `LogConfig.maxSegmentMs`: a compacted topic also rolls by `max.compaction.lag.ms`.
-    pub fn max_segment_ms(&self) -> i64 {
-        if self.cleanup_policy.compact && self.max_compaction_lag_ms > 0 {
-            self.max_compaction_lag_ms.min(self.segment_ms)
-        } else {
-            self.segment_ms
-        }
-    }
-
     /// `LogConfig.localRetentionMs`: -2 means `retention.ms`.
     pub fn effective_local_retention_ms(&self) -> i64 {
         if self.local_retention_ms == -2 {
@@ -469,15 +460,5 @@ mod tests {
         let error = TopicConfig::default().set("foo", "1").expect_err("unknown");
         assert_eq!(error.code, ErrorCode::InvalidConfig);
         assert_eq!(error.message, "Unknown topic config name: foo");
-    }
-
-    #[test]
-    fn compacted_topics_roll_by_max_compaction_lag() {
-        let resolved = ResolvedTopicConfig {
-            cleanup_policy: CleanupPolicy::COMPACT,
-            max_compaction_lag_ms: 1000,
-            ..ResolvedTopicConfig::default()
-        };
-        assert_eq!(resolved.max_segment_ms(), 1000);
     }
 }

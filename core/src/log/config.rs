@@ -6,7 +6,7 @@
 //! odd values (a negative `retention_ms` means "no time limit", as in Kafka).
 //! `producer_id_expiration_ms` is a broker config (`producer.id.expiration.ms`) Kafka hands to
 //! every log's `ProducerStateManager`; it lives here so one struct carries all the log needs.
-//! Not modelled: `segment.jitter.ms` (always 0), index sizes, flush settings, tiered storage.
+//! Not modelled: index sizes, flush settings, tiered storage.
 
 use serde::{Deserialize, Serialize};
 
@@ -19,8 +19,13 @@ pub struct LogConfig {
     /// `segment.bytes` (1 GiB): the active segment rolls when an append would take it past this.
     pub segment_bytes: i32,
     /// `segment.ms` (7 days): the active segment rolls once its first batch is this old,
-    /// measured against the incoming batch's timestamp (`LogSegment.timeWaitedForRoll`).
+    /// measured against the incoming batch's timestamp (`LogSegment.timeWaitedForRoll`), less
+    /// the segment's jitter (see [`LogConfig::max_segment_ms`]).
     pub segment_ms: i64,
+    /// `segment.jitter.ms` (0): each new segment draws a random jitter below
+    /// `min(segment.jitter.ms, segment.ms)` and rolls that much earlier, so that partitions
+    /// created together do not all roll at the same moment.
+    pub segment_jitter_ms: i64,
     /// `retention.ms` (7 days): segments whose largest timestamp is older are deleted; -1 keeps
     /// them forever.
     pub retention_ms: i64,
@@ -61,6 +66,7 @@ impl Default for LogConfig {
         LogConfig {
             segment_bytes: 1024 * 1024 * 1024,
             segment_ms: 7 * 24 * 60 * 60 * 1000,
+            segment_jitter_ms: 0,
             retention_ms: 7 * 24 * 60 * 60 * 1000,
             retention_bytes: -1,
             cleanup_policy: CleanupPolicy::DELETE,
@@ -79,6 +85,17 @@ impl Default for LogConfig {
 }
 
 impl LogConfig {
+    /// `LogConfig.maxSegmentMs`: how old the active segment may get before it rolls. A
+    /// compacted topic also rolls by `max.compaction.lag.ms`, so that the cleaner, which never
+    /// cleans the active segment, can honour it.
+    pub fn max_segment_ms(&self) -> i64 {
+        if self.cleanup_policy.compact && self.max_compaction_lag_ms > 0 {
+            self.max_compaction_lag_ms.min(self.segment_ms)
+        } else {
+            self.segment_ms
+        }
+    }
+
     /// Kafka's defaults with `cleanup.policy=compact`.
     pub fn compacted() -> LogConfig {
         LogConfig {
@@ -100,5 +117,21 @@ mod tests {
         assert_eq!(config.delete_retention_ms, 86_400_000);
         assert_eq!(config.max_message_bytes, 1_048_588);
         assert!(config.cleanup_policy.delete && !config.cleanup_policy.compact);
+        assert_eq!(config.segment_jitter_ms, 0);
+        assert_eq!(config.max_segment_ms(), 604_800_000);
+    }
+
+    #[test]
+    fn a_compacted_log_rolls_by_its_max_compaction_lag() {
+        let config = LogConfig {
+            max_compaction_lag_ms: 60_000,
+            ..LogConfig::compacted()
+        };
+        assert_eq!(config.max_segment_ms(), 60_000);
+        let deleting = LogConfig {
+            max_compaction_lag_ms: 60_000,
+            ..LogConfig::default()
+        };
+        assert_eq!(deleting.max_segment_ms(), 604_800_000);
     }
 }

@@ -17,7 +17,8 @@
 //!
 //! Simplifications, each also stated where it lives: no files, indexes, fsync or recovery; a
 //! compressed batch's size is a model ([`compression`]); the cleaner's offset map is unbounded;
-//! producer state snapshots are in-memory copies; `segment.jitter.ms` is 0; a refused append
+//! producer state snapshots are in-memory copies; a segment's roll jitter is drawn at its
+//! first roll check rather than when it is opened (see [`PartitionLog::with_jitter_rng`]); a refused append
 //! changes nothing at all (Kafka may roll a segment or add an epoch entry before refusing).
 //!
 //! Where to find a concept:
@@ -61,6 +62,7 @@ pub use retention::{
 pub use segment::LogSegment;
 
 use crate::ids::{Offset, ProducerId, TopicPartition};
+use crate::rng::SimRng;
 
 /// One replica's log of one partition (`UnifiedLog`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -83,6 +85,8 @@ pub struct PartitionLog {
     /// offset to the target, so a follower can hold a gap where its old batch straddled the
     /// point of divergence.
     truncation_holes: Vec<(Offset, Offset)>,
+    /// Draws each segment's roll jitter (`segment.jitter.ms`).
+    jitter_rng: SimRng,
 }
 
 impl PartitionLog {
@@ -100,7 +104,17 @@ impl PartitionLog {
             aborted_txns: Vec::new(),
             cleaner_checkpoint: None,
             truncation_holes: Vec::new(),
+            jitter_rng: SimRng::seed_from_u64(0),
         }
+    }
+
+    /// The log with `rng` to draw its segments' roll jitter from (a fork of the cluster's
+    /// generator, see [`SimRng::fork`]). Kafka draws a segment's jitter when it opens the
+    /// segment; this log draws it at the segment's first roll check, with the config then in
+    /// force, which is the same moment unless the config changed in between.
+    pub fn with_jitter_rng(mut self, rng: SimRng) -> PartitionLog {
+        self.jitter_rng = rng;
+        self
     }
 
     /// The gaps truncations left inside the log (`[from, to)`), also those below its log start:
@@ -255,6 +269,7 @@ impl PartitionLog {
         now_ms: i64,
         config: &LogConfig,
     ) -> bool {
+        self.draw_roll_jitter(config);
         let should_roll =
             self.active_segment()
                 .should_roll(incoming_batch_bytes, max_timestamp, now_ms, config);
@@ -262,6 +277,26 @@ impl PartitionLog {
             self.roll(Some(roll_offset), now_ms);
         }
         should_roll
+    }
+
+    /// Gives the active segment its roll jitter if it has none yet: `LogConfig.randomSegmentJitter`,
+    /// `Utils.abs(nextInt()) % min(segment.jitter.ms, segment.ms)`, or 0 without a jitter.
+    fn draw_roll_jitter(&mut self, config: &LogConfig) {
+        let bound = config.segment_jitter_ms.min(config.segment_ms);
+        let Some(active) = self.segments.last_mut() else {
+            return;
+        };
+        if active.roll_jitter_ms().is_some() {
+            return;
+        }
+        let jitter = if bound > 0 {
+            // Kafka's `Utils.abs` maps Integer.MIN_VALUE to 0.
+            let drawn = self.jitter_rng.next_i32();
+            i64::from(drawn.checked_abs().unwrap_or(0)) % bound
+        } else {
+            0
+        };
+        active.set_roll_jitter_ms(jitter);
     }
 
     /// `UnifiedLog.roll`: a new empty active segment at `offset` (default: the log end offset).

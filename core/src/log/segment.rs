@@ -26,6 +26,9 @@ pub struct LogSegment {
     rolling_based_timestamp: Option<i64>,
     created_ms: i64,
     last_modified_ms: i64,
+    /// How much earlier than `segment.ms` this segment rolls (`LogSegment.rollJitterMs`);
+    /// drawn by its log before the first roll check (see [`LogSegment::set_roll_jitter_ms`]).
+    roll_jitter_ms: Option<i64>,
 }
 
 impl LogSegment {
@@ -39,7 +42,19 @@ impl LogSegment {
             rolling_based_timestamp: None,
             created_ms: now_ms,
             last_modified_ms: now_ms,
+            roll_jitter_ms: None,
         }
+    }
+
+    /// The segment's roll jitter, once drawn.
+    pub fn roll_jitter_ms(&self) -> Option<i64> {
+        self.roll_jitter_ms
+    }
+
+    /// Sets the roll jitter, drawn once per segment as Kafka draws it when it opens the
+    /// segment (`LogConfig.randomSegmentJitter`).
+    pub fn set_roll_jitter_ms(&mut self, jitter_ms: i64) {
+        self.roll_jitter_ms = Some(jitter_ms);
     }
 
     /// A segment made of already-cleaned batches (the cleaner's replacement segment); it keeps
@@ -134,8 +149,9 @@ impl LogSegment {
     }
 
     /// `LogSegment.shouldRoll`: the incoming bytes would take the segment past `segment.bytes`,
-    /// or a non-empty segment has waited `segment.ms`. (Index-full and relative-offset overflow
-    /// conditions do not exist here: there are no index files.)
+    /// or a non-empty segment has waited longer than [`LogConfig::max_segment_ms`] less its roll
+    /// jitter. (Index-full and relative-offset overflow conditions do not exist here: there are
+    /// no index files.)
     pub fn should_roll(
         &self,
         incoming_bytes: i64,
@@ -143,8 +159,8 @@ impl LogSegment {
         now_ms: i64,
         config: &LogConfig,
     ) -> bool {
-        let reached_roll_ms =
-            self.time_waited_for_roll(now_ms, max_timestamp_in_messages) > config.segment_ms;
+        let reached_roll_ms = self.time_waited_for_roll(now_ms, max_timestamp_in_messages)
+            > config.max_segment_ms() - self.roll_jitter_ms.unwrap_or(0);
         let size = self.size_in_bytes;
         size > i64::from(config.segment_bytes).saturating_sub(incoming_bytes)
             || (size > 0 && reached_roll_ms)
@@ -245,6 +261,30 @@ mod tests {
         segment.append(batch(0, 1, 0), 0); // 70 bytes
         assert!(!segment.should_roll(30, 0, 0, &config));
         assert!(segment.should_roll(31, 0, 0, &config));
+    }
+
+    #[test]
+    fn should_roll_on_time_less_the_jitter_and_by_max_compaction_lag_when_compacted() {
+        let config = LogConfig {
+            segment_ms: 60_000,
+            ..LogConfig::default()
+        };
+        let mut segment = LogSegment::new(Offset(0), 0);
+        segment.append(batch(0, 1, 1_000), 1_000);
+        assert!(!segment.should_roll(1, 61_000, 61_000, &config));
+        assert!(segment.should_roll(1, 61_001, 61_001, &config));
+        segment.set_roll_jitter_ms(20_000);
+        assert!(!segment.should_roll(1, 41_000, 41_000, &config));
+        assert!(segment.should_roll(1, 41_001, 41_001, &config));
+        let compacted = LogConfig {
+            max_compaction_lag_ms: 30_000,
+            ..LogConfig {
+                segment_ms: 60_000,
+                ..LogConfig::compacted()
+            }
+        };
+        assert!(segment.should_roll(1, 11_001, 11_001, &compacted));
+        assert!(!segment.should_roll(1, 11_000, 11_000, &compacted));
     }
 
     #[test]

@@ -39,6 +39,9 @@ pub struct SegmentView {
     pub size_in_bytes: i64,
     /// Whether it is the active segment.
     pub active: bool,
+    /// How much earlier than `segment.ms` it rolls (`segment.jitter.ms`); `None` until the
+    /// first append after it was opened draws it.
+    pub roll_jitter_ms: Option<i64>,
     /// Its records (the newest ones if the log was cut short).
     pub records: Vec<RecordView>,
 }
@@ -99,6 +102,7 @@ impl Cluster {
                 next_offset: segment.next_offset(),
                 size_in_bytes: segment.size_in_bytes(),
                 active: segment.base_offset() == active_base,
+                roll_jitter_ms: segment.roll_jitter_ms(),
                 records,
             });
         }

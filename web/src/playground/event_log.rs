@@ -23,7 +23,9 @@ pub struct EventLine {
     pub highlighted: bool,
 }
 
-/// Events that happen all the time under load; the "all events" switch shows them.
+/// Events that happen all the time under load; the "all events" switch shows them. A segment
+/// roll is not one of them: it comes once per `segment.bytes` or `segment.ms`, and the lessons
+/// on segments and retention point at it.
 pub fn is_routine(event: &Event) -> bool {
     matches!(
         event.kind,
@@ -34,7 +36,6 @@ pub fn is_routine(event: &Event) -> bool {
             | EventKind::RecordsDelivered { .. }
             | EventKind::ProduceAcknowledged { .. }
             | EventKind::OffsetsCommitted { .. }
-            | EventKind::SegmentRolled { .. }
     )
 }
 

@@ -35,6 +35,8 @@ pub struct SegmentVm {
     pub next_offset: i64,
     pub size_in_bytes: i64,
     pub active: bool,
+    /// `segment.jitter.ms`'s draw for it: it rolls this much before `segment.ms`.
+    pub roll_jitter_ms: Option<i64>,
     pub rows: Vec<LogRow>,
 }
 
@@ -113,6 +115,7 @@ pub fn log_vm(model: &Model) -> Option<LogVm> {
                 next_offset: segment.next_offset.0,
                 size_in_bytes: segment.size_in_bytes,
                 active: segment.active,
+                roll_jitter_ms: segment.roll_jitter_ms,
                 rows,
             }
         })
@@ -243,8 +246,12 @@ fn Segment(base_offset: i64, segments: Memo<Vec<SegmentVm>>) -> impl IntoView {
         segment.with(|s| {
             s.as_ref()
                 .map(|segment| {
+                    let jitter = match segment.roll_jitter_ms {
+                        Some(ms) if ms > 0 => format!(", roll jitter {ms} ms"),
+                        _ => String::new(),
+                    };
                     format!(
-                        "{} segment {} (offsets {} to {}, {} bytes)",
+                        "{} segment {} (offsets {} to {}, {} bytes{jitter})",
                         if segment.active { "Active" } else { "Closed" },
                         segment.base_offset,
                         segment.base_offset,
