@@ -598,6 +598,32 @@ fn a_truncation_inside_a_batch_leaves_a_hole_the_log_remembers_past_its_log_star
     assert_eq!(log.truncation_holes(), holes);
 }
 
+// A follower that reads on from its leader's first batch after such a hole (legacy truncation
+// to the high watermark) holds the gap, and records it itself: the leader may truncate its own
+// record of it away (the sweep's seed 6541).
+#[test]
+fn a_follower_that_copies_a_leaders_hole_records_it_too() {
+    let config = LogConfig::default();
+    let mut leader = new_log();
+    append(&mut leader, &plain(records(3, 0)), 0, &config);
+    append(&mut leader, &plain(records(4, 0)), 0, &config);
+    assert!(leader.truncate_to(o(5)));
+    append(&mut leader, &plain(records(2, 0)), 0, &config);
+    let mut follower = new_log();
+    let batches: Vec<_> = leader.batches().cloned().collect();
+    follower
+        .append_as_follower(&batches[..1], &config, 0)
+        .expect("from 0");
+    follower
+        .append_as_follower(&batches[1..], &config, 0)
+        .expect("past the gap");
+    assert_eq!(offsets(&follower), vec![0, 1, 2, 5, 6]);
+    assert_eq!(follower.truncation_holes(), [(o(3), o(5))]);
+    assert!(leader.truncate_to(o(3)));
+    assert!(leader.truncation_holes().is_empty());
+    assert_eq!(follower.truncation_holes(), [(o(3), o(5))]);
+}
+
 // UnifiedLogTest.testTruncateFullyAndStartAt
 #[test]
 fn truncate_fully_starts_an_empty_log_at_the_offset() {

@@ -5,10 +5,10 @@
 
 use kplay_core::check::invariants::check_all;
 use kplay_core::cluster::config::{ClusterConfig, MetadataMode};
+use kplay_core::controller::UNCLEAN_LEADER_ELECTION_INTERVAL_MS;
 use kplay_core::error::ErrorCode;
 use kplay_core::{
     AlertKind, BrokerId, Cluster, Command, ElectionType, Event, EventKind, NewRecord, Offset,
-    TopicPartition,
 };
 
 const TOPIC: &str = "orders";
@@ -523,10 +523,18 @@ fn isr_changes_keep_working_after_a_controller_failover() {
 
 /// `unclean.leader.election.enable`: when the only live replica is out of sync, the
 /// partition stays offline; allowing an unclean election brings it back and loses the records
-/// it never had.
+/// it never had. A ZooKeeper-mode controller elects as soon as the config allows it
+/// (`processTopicUncleanLeaderElectionEnable`); a KRaft controller on its next periodic
+/// `electUnclean` check, every `unclean.leader.election.interval.ms`.
 #[test]
 fn an_unclean_election_brings_a_partition_back_and_loses_records() {
-    let mut sim = Sim::new(MetadataMode::Kraft, 3, 2, &[]);
+    for mode in [MetadataMode::Kraft, MetadataMode::ZooKeeper] {
+        an_unclean_election_brings_a_partition_back_and_loses_records_in(mode);
+    }
+}
+
+fn an_unclean_election_brings_a_partition_back_and_loses_records_in(mode: MetadataMode) {
+    let mut sim = Sim::new(mode, 3, 2, &[]);
     let state = sim.partition();
     let leader = state.leader.expect("led");
     let follower = *state
@@ -547,11 +555,11 @@ fn an_unclean_election_brings_a_partition_back_and_loses_records() {
     });
     sim.apply(Command::StopBroker { broker: leader });
     sim.apply(Command::StartBroker { broker: follower });
-    sim.run_for(20_000);
+    sim.run_for(30_000);
     assert_eq!(
         sim.partition().leader,
         None,
-        "a clean election is impossible"
+        "{mode:?}: a clean election is impossible"
     );
 
     sim.apply(Command::AlterConfigs {
@@ -559,7 +567,18 @@ fn an_unclean_election_brings_a_partition_back_and_loses_records() {
         set: pairs(&[("unclean.leader.election.enable", "true")]),
         delete: Vec::new(),
     });
-    sim.run_until(30_000, "the unclean election", |s| {
+    let wait_ms = if mode == MetadataMode::Kraft {
+        sim.run_for(60_000);
+        assert_eq!(
+            sim.partition().leader,
+            None,
+            "KRaft waits for its periodic check"
+        );
+        UNCLEAN_LEADER_ELECTION_INTERVAL_MS
+    } else {
+        1_000
+    };
+    sim.run_until(wait_ms, "the unclean election", |s| {
         s.partition().leader == Some(follower)
     });
     sim.apply(Command::StartBroker { broker: leader });
@@ -568,9 +587,11 @@ fn an_unclean_election_brings_a_partition_back_and_loses_records() {
         "the old leader truncated and back in the ISR",
         |s| s.partition().isr.len() == 2,
     );
-    assert_eq!(sim.partition().log_end_offset, Offset(5));
-    assert!(sim.alerts(AlertKind::AcknowledgedRecordLost) > 0);
-    let _ = TopicPartition::new(TOPIC, 0);
+    assert_eq!(sim.partition().log_end_offset, Offset(5), "{mode:?}");
+    assert!(
+        sim.alerts(AlertKind::AcknowledgedRecordLost) > 0,
+        "{mode:?}"
+    );
 }
 
 /// ZooKeeper mode: a restarted broker's new process opens a new session, which ZooKeeper

@@ -80,8 +80,10 @@ use std::path::{Path, PathBuf};
 /// or a seek leaving it to the frames (it had held the page until the replay ended): 62 bytes,
 /// to 694,255. Segment rolls as Kafka decides them (`segment.jitter.ms` drawn per segment, a
 /// compacted topic rolling by `max.compaction.lag.ms`, the roll's reason in its event, lesson
-/// 13's new block on the jitter): 1,343 bytes, to 695,598.
-const GZIP_BUDGET_BYTES: u64 = 695_620;
+/// 13's new block on the jitter): 1,343 bytes, to 695,598. KRaft's periodic unclean election
+/// check (a config change elected at once before) and a follower recording the gap it copied
+/// from its leader: 135 bytes, to 695,733.
+const GZIP_BUDGET_BYTES: u64 = 695_750;
 
 /// Prints the table and fails when the gzip total is over budget.
 pub fn report(dist: &Path) -> Result<(), String> {

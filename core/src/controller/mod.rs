@@ -66,9 +66,20 @@ pub enum ControllerTimer {
         /// The controller epoch.
         epoch: i32,
     },
+    /// KRaft's periodic `electUnclean` task: elect leaders for leaderless partitions whose
+    /// topic allows an unclean election.
+    UncleanElectionCheck {
+        /// The controller epoch.
+        epoch: i32,
+    },
     /// KRaft: the quorum elects a new active controller (no epoch: any term).
     QuorumElection,
 }
+
+/// KRaft's internal `unclean.leader.election.interval.ms` (5 minutes): how often the active
+/// controller looks for leaderless partitions that an unclean election may now lead (for one
+/// whose topic allowed it only after it went offline). Kept at Kafka's default; not settable.
+pub const UNCLEAN_LEADER_ELECTION_INTERVAL_MS: i64 = 300_000;
 
 /// What the active controller remembers about a broker (in memory only).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -115,6 +126,9 @@ pub struct Controller {
     held_fetches: VecMap<BrokerId, HeldFetch>,
     next_topic_id: u64,
     next_broker_epoch: i64,
+    /// Whether the active controller is a ZooKeeper-mode one (it elects at once when a config
+    /// change allows an unclean election; KRaft's waits for its periodic check).
+    zookeeper_mode: bool,
 }
 
 impl Controller {
@@ -135,6 +149,7 @@ impl Controller {
             held_fetches: VecMap::new(),
             next_topic_id: 1,
             next_broker_epoch: 1,
+            zookeeper_mode: false,
         }
     }
 
@@ -143,6 +158,7 @@ impl Controller {
     pub fn activate(&mut self, broker: BrokerId, epoch: i32, by_zookeeper: bool, ctx: &mut Ctx) {
         self.active = Some(broker);
         self.epoch = epoch;
+        self.zookeeper_mode = by_zookeeper;
         self.held_fetches.clear();
         let session_timeout_ms = self.settings.broker_session_timeout_ms;
         for (id, session) in &mut self.sessions {
@@ -168,6 +184,12 @@ impl Controller {
             ctx.after(
                 self.settings.leader_imbalance_check_interval_seconds * 1000,
                 Timer::Controller(ControllerTimer::LeaderImbalanceCheck { epoch }),
+            );
+        }
+        if !by_zookeeper {
+            ctx.after(
+                UNCLEAN_LEADER_ELECTION_INTERVAL_MS,
+                Timer::Controller(ControllerTimer::UncleanElectionCheck { epoch }),
             );
         }
     }
@@ -318,6 +340,13 @@ impl Controller {
                 ctx.after(
                     self.settings.leader_imbalance_check_interval_seconds * 1000,
                     Timer::Controller(ControllerTimer::LeaderImbalanceCheck { epoch }),
+                );
+            }
+            ControllerTimer::UncleanElectionCheck { epoch } if epoch == self.epoch => {
+                self.elect_offline_partitions(ctx);
+                ctx.after(
+                    UNCLEAN_LEADER_ELECTION_INTERVAL_MS,
+                    Timer::Controller(ControllerTimer::UncleanElectionCheck { epoch }),
                 );
             }
             _ => {}
@@ -536,8 +565,9 @@ impl Controller {
         );
     }
 
-    /// Elects a leader for every offline partition that can have one now (after a broker was
-    /// unfenced, or `unclean.leader.election.enable` was switched on).
+    /// Elects a leader for every offline partition that can have one now: after a broker was
+    /// unfenced, on KRaft's periodic unclean election check, or in ZooKeeper mode when a config
+    /// change may have allowed an unclean election.
     pub fn elect_offline_partitions(&mut self, ctx: &mut Ctx) {
         for (partition, state) in self.partitions() {
             if state.leader.is_some() {

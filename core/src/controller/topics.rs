@@ -356,8 +356,12 @@ impl Controller {
                 value: None,
             });
         }
-        // Enabling unclean election takes effect at once for offline partitions.
-        self.elect_offline_partitions(ctx);
+        // A ZooKeeper-mode controller elects at once when unclean election is switched on
+        // (`KafkaController.processTopicUncleanLeaderElectionEnable`); a KRaft controller finds
+        // such partitions on its periodic check (`ControllerTimer::UncleanElectionCheck`).
+        if self.zookeeper_mode {
+            self.elect_offline_partitions(ctx);
+        }
         Ok(())
     }
 

@@ -172,6 +172,12 @@ impl PartitionLog {
         }
         let infos = self.prepare_follower_producers(batches)?;
         for (batch, info) in batches.iter().zip(infos) {
+            // A batch past the log end copies the leader's gap (see `truncation_holes`);
+            // compaction's gaps need no record.
+            if batch.base_offset > self.log_end_offset && !config.cleanup_policy.compact {
+                self.truncation_holes
+                    .push((self.log_end_offset, batch.base_offset));
+            }
             self.commit(Arc::clone(batch), info, now_ms, config);
         }
         Ok(())

@@ -83,7 +83,8 @@ pub struct PartitionLog {
     /// Offset ranges a truncation inside a batch left empty (`[from, to)`): Kafka's
     /// `LocalLog.truncateTo` drops the whole batch around the target yet sets the log end
     /// offset to the target, so a follower can hold a gap where its old batch straddled the
-    /// point of divergence.
+    /// point of divergence. A follower that fetched across its leader's such gap holds it too,
+    /// and records it as its own: the leader may truncate its gap away later.
     truncation_holes: Vec<(Offset, Offset)>,
     /// Draws each segment's roll jitter (`segment.jitter.ms`).
     jitter_rng: SimRng,
