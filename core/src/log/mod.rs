@@ -18,8 +18,9 @@
 //! Simplifications, each also stated where it lives: no files, indexes, fsync or recovery; a
 //! compressed batch's size is a model ([`compression`]); the cleaner's offset map is unbounded;
 //! producer state snapshots are in-memory copies; a segment's roll jitter is drawn at its
-//! first roll check rather than when it is opened (see [`PartitionLog::with_jitter_rng`]); a refused append
-//! changes nothing at all (Kafka may roll a segment or add an epoch entry before refusing).
+//! first roll check rather than when it is opened (see [`PartitionLog::with_jitter_rng`]); a
+//! refused append changes nothing at all (Kafka may roll a segment or add an epoch entry before
+//! refusing).
 //!
 //! Where to find a concept:
 //! - [`record_size`]: record format v2 size arithmetic; [`record_set`]: [`RecordSet`] and its
@@ -280,8 +281,9 @@ impl PartitionLog {
         should_roll
     }
 
-    /// Gives the active segment its roll jitter if it has none yet: `LogConfig.randomSegmentJitter`,
-    /// `Utils.abs(nextInt()) % min(segment.jitter.ms, segment.ms)`, or 0 without a jitter.
+    /// Gives the active segment its roll jitter if it has none yet (Kafka's
+    /// `LogConfig.randomSegmentJitter`): `Utils.abs(nextInt()) % min(segment.jitter.ms,
+    /// segment.ms)`, or 0 without a jitter.
     fn draw_roll_jitter(&mut self, config: &LogConfig) {
         let bound = config.segment_jitter_ms.min(config.segment_ms);
         let Some(active) = self.segments.last_mut() else {

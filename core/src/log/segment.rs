@@ -277,11 +277,9 @@ mod tests {
         assert!(!segment.should_roll(1, 41_000, 41_000, &config));
         assert!(segment.should_roll(1, 41_001, 41_001, &config));
         let compacted = LogConfig {
+            segment_ms: 60_000,
             max_compaction_lag_ms: 30_000,
-            ..LogConfig {
-                segment_ms: 60_000,
-                ..LogConfig::compacted()
-            }
+            ..LogConfig::compacted()
         };
         assert!(segment.should_roll(1, 11_001, 11_001, &compacted));
         assert!(!segment.should_roll(1, 11_000, 11_000, &compacted));
