@@ -222,6 +222,16 @@ impl Drop for Session {
     fn drop(&mut self) {
         let _ = self.driver.kill();
         let _ = self.driver.wait();
+        // A test that failed before `finish` leaves its Chromium running once ChromeDriver is
+        // gone (a playing page kept a core busy through the tests after it): every one of its
+        // processes names the session's own profile folder.
+        let _ = Command::new("pkill")
+            .arg("-KILL")
+            .arg("-f")
+            .arg(self.profile.as_os_str())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status();
         let _ = std::fs::remove_dir_all(&self.profile);
     }
 }
