@@ -10,11 +10,11 @@
 //!   `REQUEST_TIMED_OUT` after the request's timeout.
 
 use crate::cluster::context::Ctx;
-use crate::cluster::event::{EventKind, RollReason};
+use crate::cluster::event::EventKind;
 use crate::error::{ErrorCode, KafkaError};
 use crate::ids::{Offset, TopicPartition};
 use crate::kinds::Acks;
-use crate::log::{LeaderAppend, LogConfig, LogSegment, ProducedBatch};
+use crate::log::{LeaderAppend, ProducedBatch};
 use crate::network::NodeId;
 use crate::protocol::{Body, PartitionProduceResponse, ProduceRequest, ProduceResponse};
 
@@ -102,26 +102,32 @@ impl Broker {
             replica
                 .log
                 .append_as_leader(batch, leader_epoch, ctx.clock_ms, &settings.log)?;
-        let (base, last, incoming_bytes) = match appended {
-            LeaderAppend::Appended { batch } => (
-                batch.base_offset,
-                batch.last_offset(),
-                i64::from(batch.size_in_bytes),
-            ),
+        let stored = match appended {
+            LeaderAppend::Appended { batch } => batch,
             LeaderAppend::Duplicate {
                 base_offset,
                 last_offset,
             } => return Ok((base_offset, last_offset)),
         };
+        let (base, last) = (stored.base_offset, stored.last_offset());
         if replica.log.segments().len() > before_segments && before_segments > 0 {
+            // The closed segment is as it was when the roll check closed it: asked again with
+            // the same batch, it gives the reason.
             let segments = replica.log.segments();
-            let closed = &segments[segments.len() - 2];
-            ctx.emit(EventKind::SegmentRolled {
-                partition: partition.clone(),
-                broker: me,
-                base_offset: base,
-                reason: roll_reason(closed, incoming_bytes, &settings.log),
-            });
+            let reason = segments[segments.len() - 2].roll_reason(
+                i64::from(stored.size_in_bytes),
+                stored.max_timestamp,
+                ctx.clock_ms,
+                &settings.log,
+            );
+            if let Some(reason) = reason {
+                ctx.emit(EventKind::SegmentRolled {
+                    partition: partition.clone(),
+                    broker: me,
+                    base_offset: base,
+                    reason,
+                });
+            }
         }
         ctx.emit(EventKind::BatchAppended {
             partition: partition.clone(),
@@ -330,23 +336,6 @@ impl Broker {
                 .find_map(|status| status.result.clone().err())
                 .map_or(Ok(()), Err);
             self.group_write_completed(write_id, result, ctx);
-        }
-    }
-}
-
-/// Which of `LogSegment.shouldRoll`'s conditions closed `closed` before a batch of
-/// `incoming_bytes`: its size first, as Kafka checks it first.
-fn roll_reason(closed: &LogSegment, incoming_bytes: i64, config: &LogConfig) -> RollReason {
-    if closed.size_in_bytes() > i64::from(config.segment_bytes).saturating_sub(incoming_bytes) {
-        RollReason::Size {
-            segment_bytes: config.segment_bytes,
-        }
-    } else {
-        let limit_ms = config.max_segment_ms();
-        RollReason::Time {
-            limit_ms,
-            by_compaction_lag: limit_ms < config.segment_ms,
-            jitter_ms: closed.roll_jitter_ms().unwrap_or(0),
         }
     }
 }

@@ -14,6 +14,7 @@ use crate::client::producer::routing::Routing;
 use crate::error::KafkaError;
 use crate::group::coordinator::events::GroupEvent;
 use crate::ids::{BrokerId, Offset, ProducerId, TopicPartition};
+use crate::log::RollReason;
 use crate::network::ClientId;
 use crate::protocol::controller::ConfigResource;
 use crate::transaction::TransactionEvent;
@@ -106,26 +107,6 @@ pub enum TruncationReason {
     HighWatermark,
     /// The follower's offset was out of the leader's range.
     OffsetOutOfRange,
-}
-
-/// Why a replica rolled a new active segment (`LogSegment.shouldRoll`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum RollReason {
-    /// The batch would have taken the segment past `segment.bytes`.
-    Size {
-        /// `segment.bytes`.
-        segment_bytes: i32,
-    },
-    /// The segment's first record was older than its time limit: `segment.ms` (or, on a
-    /// compacted topic, a shorter `max.compaction.lag.ms`) less the segment's jitter.
-    Time {
-        /// `segment.ms`, or `max.compaction.lag.ms` when that decided.
-        limit_ms: i64,
-        /// Whether `max.compaction.lag.ms` set the limit.
-        by_compaction_lag: bool,
-        /// The segment's jitter (`segment.jitter.ms`).
-        jitter_ms: i64,
-    },
 }
 
 /// Why a broker was fenced.

@@ -60,7 +60,7 @@ pub use record_size::Header;
 pub use retention::{
     DeletedSegment, LogStartOffsetIncrementReason, RetentionOutcome, SegmentDeletionReason,
 };
-pub use segment::LogSegment;
+pub use segment::{LogSegment, RollReason};
 
 use crate::ids::{Offset, ProducerId, TopicPartition};
 use crate::rng::SimRng;

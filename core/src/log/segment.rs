@@ -8,10 +8,32 @@
 
 use std::sync::Arc;
 
+use serde::{Deserialize, Serialize};
+
 use super::batch::RecordBatch;
 use super::config::LogConfig;
 use crate::chunked::ChunkedVec;
 use crate::ids::Offset;
+
+/// Why a replica rolled a new active segment (`LogSegment.shouldRoll`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum RollReason {
+    /// The batch would have taken the segment past `segment.bytes`.
+    Size {
+        /// `segment.bytes`.
+        segment_bytes: i32,
+    },
+    /// The segment's first record was older than its time limit: `segment.ms` (or, on a
+    /// compacted topic, a shorter `max.compaction.lag.ms`) less the segment's jitter.
+    Time {
+        /// `segment.ms`, or `max.compaction.lag.ms` when that decided.
+        limit_ms: i64,
+        /// Whether `max.compaction.lag.ms` set the limit.
+        by_compaction_lag: bool,
+        /// The segment's jitter (`segment.jitter.ms`).
+        jitter_ms: i64,
+    },
+}
 
 /// One segment: its batches in offset order (shared with the segment's clones: the playground's
 /// timeline keeps clones of the cluster, and the active segment of a busy partition is long).
@@ -148,10 +170,7 @@ impl LogSegment {
         }
     }
 
-    /// `LogSegment.shouldRoll`: the incoming bytes would take the segment past `segment.bytes`,
-    /// or a non-empty segment has waited longer than [`LogConfig::max_segment_ms`] less its roll
-    /// jitter. (Index-full and relative-offset overflow conditions do not exist here: there are
-    /// no index files.)
+    /// `LogSegment.shouldRoll`: whether a batch of `incoming_bytes` rolls this segment first.
     pub fn should_roll(
         &self,
         incoming_bytes: i64,
@@ -159,11 +178,36 @@ impl LogSegment {
         now_ms: i64,
         config: &LogConfig,
     ) -> bool {
-        let reached_roll_ms = self.time_waited_for_roll(now_ms, max_timestamp_in_messages)
-            > config.max_segment_ms() - self.roll_jitter_ms.unwrap_or(0);
+        self.roll_reason(incoming_bytes, max_timestamp_in_messages, now_ms, config)
+            .is_some()
+    }
+
+    /// Which of `LogSegment.shouldRoll`'s conditions holds, size first as Kafka checks it: the
+    /// incoming bytes would take the segment past `segment.bytes`, or a non-empty segment has
+    /// waited longer than [`LogConfig::max_segment_ms`] less its roll jitter. (Index-full and
+    /// relative-offset overflow conditions do not exist here: there are no index files.)
+    pub fn roll_reason(
+        &self,
+        incoming_bytes: i64,
+        max_timestamp_in_messages: i64,
+        now_ms: i64,
+        config: &LogConfig,
+    ) -> Option<RollReason> {
         let size = self.size_in_bytes;
-        size > i64::from(config.segment_bytes).saturating_sub(incoming_bytes)
-            || (size > 0 && reached_roll_ms)
+        if size > i64::from(config.segment_bytes).saturating_sub(incoming_bytes) {
+            return Some(RollReason::Size {
+                segment_bytes: config.segment_bytes,
+            });
+        }
+        let limit_ms = config.max_segment_ms();
+        let jitter_ms = self.roll_jitter_ms.unwrap_or(0);
+        (size > 0
+            && self.time_waited_for_roll(now_ms, max_timestamp_in_messages) > limit_ms - jitter_ms)
+            .then_some(RollReason::Time {
+                limit_ms,
+                by_compaction_lag: limit_ms < config.segment_ms,
+                jitter_ms,
+            })
     }
 
     /// Appends a batch (`LogSegment.append`), tracking size and timestamps.
