@@ -3,158 +3,14 @@
 //! and controller failover, in both metadata modes. Every scenario checks every invariant
 //! every 50 ms of simulated time. Each test names the Kafka mechanism it follows.
 
-use kplay_core::check::invariants::check_all;
-use kplay_core::cluster::config::{ClusterConfig, MetadataMode};
+use kplay_core::cluster::config::MetadataMode;
 use kplay_core::controller::UNCLEAN_LEADER_ELECTION_INTERVAL_MS;
 use kplay_core::error::ErrorCode;
-use kplay_core::{
-    AlertKind, BrokerId, Cluster, Command, ElectionType, Event, EventKind, NewRecord, Offset,
-};
+use kplay_core::{AlertKind, BrokerId, Command, ElectionType, EventKind, Offset};
 
-const TOPIC: &str = "orders";
+mod cluster_support;
 
-/// A running cluster with one topic `orders` and the events so far.
-struct Sim {
-    cluster: Cluster,
-    events: Vec<Event>,
-}
-
-impl Sim {
-    /// `brokers` brokers, `orders` with one partition per broker and the given replication
-    /// factor and topic configs.
-    fn new(
-        mode: MetadataMode,
-        brokers: i32,
-        replication_factor: i32,
-        configs: &[(&str, &str)],
-    ) -> Sim {
-        let config = ClusterConfig {
-            brokers,
-            metadata_mode: mode,
-            controller_voters: brokers.min(3),
-            ..ClusterConfig::default()
-        };
-        let mut sim = Sim {
-            cluster: Cluster::new(config, 7).expect("a valid cluster"),
-            events: Vec::new(),
-        };
-        sim.apply(Command::CreateTopic {
-            topic: TOPIC.into(),
-            partitions: brokers,
-            replication_factor,
-            configs: pairs(configs),
-        });
-        sim.run_for(2_000);
-        sim
-    }
-
-    fn apply(&mut self, command: Command) {
-        let events = self.cluster.apply(command).expect("command accepted");
-        self.events.extend(events);
-    }
-
-    /// Runs for `duration_ms`, checking every invariant every 50 ms.
-    fn run_for(&mut self, duration_ms: i64) {
-        let end = self.cluster.now_ms() + duration_ms;
-        while self.cluster.now_ms() < end {
-            let step = (end - self.cluster.now_ms()).min(50);
-            let events = self.cluster.run_for(step);
-            self.events.extend(events);
-            let violations = check_all(&self.cluster);
-            assert!(
-                violations.is_empty(),
-                "invariants broken at {} ms: {violations:?}",
-                self.cluster.now_ms()
-            );
-        }
-    }
-
-    /// Runs in 50 ms steps until `done` holds; returns how long it took. Panics after
-    /// `limit_ms`.
-    fn run_until(&mut self, limit_ms: i64, what: &str, done: impl Fn(&Sim) -> bool) -> i64 {
-        let start = self.cluster.now_ms();
-        while !done(self) {
-            assert!(
-                self.cluster.now_ms() - start < limit_ms,
-                "{what}: not within {limit_ms} ms"
-            );
-            self.run_for(50);
-        }
-        self.cluster.now_ms() - start
-    }
-
-    fn producer(&mut self, name: &str, configs: &[(&str, &str)]) {
-        self.apply(Command::CreateProducer {
-            name: name.into(),
-            configs: pairs(configs),
-        });
-    }
-
-    /// Sends `count` records to partition 0 of `orders`.
-    fn send(&mut self, producer: &str, count: usize) {
-        for i in 0..count {
-            let mut record = NewRecord::new(TOPIC, Some(&format!("k{i}")), Some("v"));
-            record.partition = Some(0);
-            self.apply(Command::Produce {
-                producer: producer.into(),
-                record,
-            });
-        }
-        self.apply(Command::Flush {
-            producer: producer.into(),
-        });
-    }
-
-    fn partition(&self) -> kplay_core::view::cluster::PartitionView {
-        self.cluster.topic_view(TOPIC).expect("exists").partitions[0].clone()
-    }
-
-    fn acknowledged(&self) -> i32 {
-        self.events
-            .iter()
-            .filter_map(|event| match &event.kind {
-                EventKind::ProduceAcknowledged { records, .. } => Some(*records),
-                _ => None,
-            })
-            .sum()
-    }
-
-    fn failures(&self) -> Vec<ErrorCode> {
-        self.events
-            .iter()
-            .filter_map(|event| match &event.kind {
-                EventKind::ProduceFailed { error, .. } => Some(error.code),
-                _ => None,
-            })
-            .collect()
-    }
-
-    fn alerts(&self, kind: AlertKind) -> usize {
-        self.events
-            .iter()
-            .filter(|event| matches!(&event.kind, EventKind::Alert { alert, .. } if *alert == kind))
-            .count()
-    }
-
-    /// A follower of partition 0 that is not the controller.
-    fn follower(&self) -> BrokerId {
-        let state = self.partition();
-        let view = self.cluster.view();
-        let up = |broker: BrokerId| view.brokers.iter().any(|b| b.id == broker && b.up);
-        *state
-            .replicas
-            .iter()
-            .find(|b| Some(**b) != state.leader && Some(**b) != view.controller && up(**b))
-            .expect("a running follower that does not host the controller")
-    }
-}
-
-fn pairs(configs: &[(&str, &str)]) -> Vec<(String, String)> {
-    configs
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect()
-}
+use cluster_support::{pairs, Sim, TOPIC};
 
 /// `Partition.maybeIncrementLeaderHW` with `acks=all`: a dead follower holds the high
 /// watermark only until the controller fences it (`broker.session.timeout.ms`, 9 s) and drops
@@ -535,24 +391,8 @@ fn an_unclean_election_brings_a_partition_back_and_loses_records() {
 
 fn an_unclean_election_brings_a_partition_back_and_loses_records_in(mode: MetadataMode) {
     let mut sim = Sim::new(mode, 3, 2, &[]);
-    let state = sim.partition();
-    let leader = state.leader.expect("led");
-    let follower = *state
-        .replicas
-        .iter()
-        .find(|b| **b != leader)
-        .expect("two replicas");
     sim.producer("p", &[("acks", "1")]);
-    sim.send("p", 5);
-    sim.run_until(3_000, "acknowledged", |s| s.acknowledged() == 5);
-    sim.apply(Command::StopBroker { broker: follower });
-    sim.run_until(40_000, "the follower out of the ISR", |s| {
-        s.partition().isr == vec![leader]
-    });
-    sim.send("p", 5);
-    sim.run_until(3_000, "acknowledged by the lone leader", |s| {
-        s.acknowledged() == 10
-    });
+    let (leader, follower) = sim.write_past_a_stopped_follower("p", 5);
     sim.apply(Command::StopBroker { broker: leader });
     sim.apply(Command::StartBroker { broker: follower });
     sim.run_for(30_000);

@@ -405,6 +405,25 @@ fn retries_and_idempotence_behave_as_the_lesson_says() {
     assert!(run
         .explained_since(mark)
         .contains("TimeoutException: Expiring 1 record(s) for orders-0:10100 ms has passed since batch creation"));
+    let (brief_id, epoch) = run.producer_id("brief").expect("an idempotent producer");
+    assert_eq!(epoch, 1, "the epoch was bumped");
+    assert!(run
+        .explained_since(mark)
+        .contains("The producer bumped its epoch to 1"));
+
+    let out = run.block();
+    let row: Vec<&str> = out
+        .lines()
+        .find(|line| line.split_whitespace().next() == Some(&brief_id.to_string()))
+        .unwrap_or_else(|| panic!("no row for producer {brief_id}: {out}"))
+        .split_whitespace()
+        .collect();
+    assert_eq!(
+        (row[1], row[3]),
+        ("1", "0"),
+        "epoch 1, from sequence 0: {out}"
+    );
+    assert_eq!(run.producer_stats("brief"), (3, 2, 1));
     run.finish();
 }
 

@@ -82,8 +82,11 @@ use std::path::{Path, PathBuf};
 /// compacted topic rolling by `max.compaction.lag.ms`, the roll's reason in its event, lesson
 /// 13's new block on the jitter): 1,343 bytes, to 695,598. KRaft's periodic unclean election
 /// check (a config change elected at once before) and a follower recording the gap it copied
-/// from its leader: 135 bytes, to 695,733.
-const GZIP_BUDGET_BYTES: u64 = 695_750;
+/// from its leader: 135 bytes, to 695,733. The idempotent producer bumping its own epoch as
+/// Kafka does since KIP-360 (it asked for a new producer id before, a stated simplification):
+/// per-partition epochs, unresolved sequences, batches numbered again, the event that says so
+/// and lesson 08's new section: 2,243 bytes, to 697,976.
+const GZIP_BUDGET_BYTES: u64 = 698_000;
 
 /// Prints the table and fails when the gzip total is over budget.
 pub fn report(dist: &Path) -> Result<(), String> {

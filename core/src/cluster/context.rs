@@ -79,3 +79,40 @@ impl Ctx<'_> {
         id
     }
 }
+
+/// What a unit test needs to give one client a [`Ctx`]: the randomness, the config and an
+/// outbox to read what the client did.
+#[cfg(test)]
+pub(crate) struct TestWorld {
+    rng: SimRng,
+    config: ClusterConfig,
+    /// What the client sent, set and reported.
+    pub out: Outbox,
+    next_request_id: u64,
+}
+
+#[cfg(test)]
+impl TestWorld {
+    pub fn new() -> TestWorld {
+        TestWorld {
+            rng: SimRng::seed_from_u64(1),
+            config: ClusterConfig::default(),
+            out: Outbox::default(),
+            next_request_id: 0,
+        }
+    }
+
+    /// The context of client 0 at time 0.
+    pub fn ctx(&mut self) -> Ctx<'_> {
+        Ctx {
+            node: NodeId::Client(crate::network::ClientId(0)),
+            incarnation: 1,
+            now_ms: 0,
+            clock_ms: 0,
+            rng: &mut self.rng,
+            config: &self.config,
+            out: &mut self.out,
+            next_request_id: &mut self.next_request_id,
+        }
+    }
+}

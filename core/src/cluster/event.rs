@@ -376,6 +376,18 @@ pub enum EventKind {
         /// The epoch.
         producer_epoch: i16,
     },
+    /// An idempotent producer bumped its own epoch (KIP-360): some partitions' sequences had
+    /// a gap or an unknown outcome.
+    ProducerEpochBumped {
+        /// The producer.
+        producer: ClientId,
+        /// Its producer id (unchanged).
+        producer_id: ProducerId,
+        /// The new epoch.
+        producer_epoch: i16,
+        /// The partitions whose unfinished batches were numbered again from sequence 0.
+        partitions: Vec<TopicPartition>,
+    },
     /// A producer's batch was acknowledged.
     ProduceAcknowledged {
         /// The producer.
@@ -642,6 +654,17 @@ impl Event {
                 line,
                 "producer-id client-{} pid={producer_id} epoch={producer_epoch}",
                 producer.0
+            ),
+            EventKind::ProducerEpochBumped {
+                producer,
+                producer_id,
+                producer_epoch,
+                partitions: bumped,
+            } => write!(
+                line,
+                "producer-epoch-bump client-{} pid={producer_id} epoch={producer_epoch} partitions={}",
+                producer.0,
+                partitions(bumped)
             ),
             EventKind::ProduceAcknowledged {
                 producer,
@@ -970,6 +993,18 @@ impl Event {
             } => format!(
                 "The producer got producer id {producer_id}, epoch {producer_epoch}: brokers now reject duplicates of its batches (enable.idempotence=true)."
             ),
+            EventKind::ProducerEpochBumped {
+                producer_id,
+                producer_epoch,
+                partitions: bumped,
+                ..
+            } => {
+                let bumped: Vec<String> = bumped.iter().map(ToString::to_string).collect();
+                let bumped = bumped.join(", ");
+                format!(
+                    "The producer bumped its epoch to {producer_epoch} (KIP-360; producer id {producer_id} stays). A batch to {bumped} failed after it was sent, or the leader lost batches it had acknowledged, so the producer can no longer tell which sequence number the leader expects next there. Its unfinished batches to {bumped} are numbered again from sequence 0 under the new epoch, which the leader accepts; its other partitions move to the new epoch once their batches in flight have answered."
+                )
+            }
             EventKind::ProduceAcknowledged {
                 partition,
                 base_offset,

@@ -7,7 +7,7 @@
 #![allow(dead_code)]
 
 use kplay_cli::{Output, Script, Shell, Status, Stream};
-use kplay_core::view::clients::ConsumerView;
+use kplay_core::view::clients::{ConsumerView, ProducerView};
 use kplay_core::view::cluster::{PartitionView, ReplicaView};
 use kplay_core::view::log::LogView;
 use kplay_core::{AlertKind, BrokerId, EventKind, TopicPartition};
@@ -207,20 +207,29 @@ impl LessonRun {
         self.shell.cluster.view().controller.map(|b| b.0)
     }
 
-    /// A producer's counters: (sent, acknowledged, failed).
-    pub fn producer_stats(&self, name: &str) -> (i64, i64, i64) {
-        let producer = self
-            .shell
+    /// A producer's view.
+    fn producer(&self, name: &str) -> ProducerView {
+        self.shell
             .cluster
             .producer_views()
             .into_iter()
             .find(|p| p.name == name)
-            .unwrap_or_else(|| panic!("no producer {name}"));
+            .unwrap_or_else(|| panic!("no producer {name}"))
+    }
+
+    /// A producer's counters: (sent, acknowledged, failed).
+    pub fn producer_stats(&self, name: &str) -> (i64, i64, i64) {
+        let stats = self.producer(name).stats;
         (
-            producer.stats.records_sent,
-            producer.stats.records_acknowledged,
-            producer.stats.records_failed,
+            stats.records_sent,
+            stats.records_acknowledged,
+            stats.records_failed,
         )
+    }
+
+    /// A producer's producer id and epoch (idempotence).
+    pub fn producer_id(&self, name: &str) -> Option<(i64, i16)> {
+        self.producer(name).producer_id
     }
 
     /// The events' trace lines since event number `from`.

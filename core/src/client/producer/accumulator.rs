@@ -9,7 +9,7 @@ use crate::vec_map::VecMap;
 use std::collections::VecDeque;
 use std::sync::Arc;
 
-use crate::ids::TopicPartition;
+use crate::ids::{ProducerId, TopicPartition};
 use crate::log::record_size::{RecordBody, RECORD_BATCH_OVERHEAD};
 use crate::log::{Header, ProducedBatch, RecordSetBuilder};
 use crate::topic::per_topic_mut;
@@ -39,6 +39,9 @@ pub struct ProducerBatch {
     pub retry_at_ms: i64,
     /// Its first sequence number (idempotence), assigned when first sent.
     pub base_sequence: Option<i32>,
+    /// Whether an epoch bump gave it a new epoch and sequence after it was sent
+    /// (`sequenceHasBeenReset`).
+    pub sequence_reset: bool,
     /// Whether no more records fit.
     pub full: bool,
 }
@@ -57,6 +60,27 @@ impl ProducerBatch {
         let mut builder = self.builder.take()?;
         self.sealed = Some(Arc::new(make(Arc::new(builder.take()))));
         Some(builder)
+    }
+
+    /// `resetProducerState`: an epoch bump numbers the batch again; its next attempt carries
+    /// the new producer id, epoch and sequence.
+    pub fn reset_producer_state(&mut self, producer: (ProducerId, i16), base_sequence: i32) {
+        self.base_sequence = Some(base_sequence);
+        self.sequence_reset = true;
+        if let Some(sealed) = &self.sealed {
+            self.sealed = Some(Arc::new(ProducedBatch {
+                producer_id: producer.0,
+                producer_epoch: producer.1,
+                base_sequence,
+                ..ProducedBatch::clone(sealed)
+            }));
+        }
+    }
+
+    /// The sequence number of its last record, once it has one.
+    pub fn last_sequence(&self) -> Option<i32> {
+        self.base_sequence
+            .map(|base| crate::log::batch::last_sequence(base, self.record_count - 1))
     }
 
     /// Whether it is still taking records.
@@ -245,6 +269,7 @@ impl Accumulator {
             attempts: 0,
             retry_at_ms: 0,
             base_sequence: None,
+            sequence_reset: false,
             full: size_bytes >= batch_size,
         };
         let full = batch.full;
@@ -273,6 +298,17 @@ impl Accumulator {
             .get(topic)?
             .get(partition_index(partition)?)
             .filter(|deque| !deque.is_empty())
+    }
+
+    /// The batches queued for a partition, to change them.
+    pub fn queue_mut(
+        &mut self,
+        topic: &str,
+        partition: i32,
+    ) -> Option<&mut VecDeque<ProducerBatch>> {
+        self.queues
+            .get_mut(topic)?
+            .get_mut(partition_index(partition)?)
     }
 
     /// The partition's queue, created if missing.

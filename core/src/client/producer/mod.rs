@@ -6,6 +6,7 @@
 //! - [`accumulator`]: batches and buffer memory (`batch.size`, `linger.ms`, `buffer.memory`);
 //! - [`sender`]: draining batches into Produce requests, `acks`, retries,
 //!   `delivery.timeout.ms`, `max.in.flight.requests.per.connection`, idempotence;
+//! - [`sequences`]: the idempotent producer's sequence numbers and epoch bumps (KIP-360);
 //! - [`workload`]: the playground's steady flow of records;
 //! - [`transactions`]: the transactional producer (`TransactionManager`).
 
@@ -13,6 +14,7 @@ pub mod accumulator;
 pub mod partitioner;
 pub mod routing;
 pub mod sender;
+pub mod sequences;
 pub mod transactions;
 pub mod workload;
 
@@ -39,6 +41,7 @@ use self::accumulator::{Accumulator, NewRecordRef};
 use self::partitioner::PartitionerKind;
 use self::routing::{Outgoing, Router, Routing};
 use self::sender::InFlight;
+use self::sequences::SequenceBook;
 use self::transactions::TransactionManager;
 use self::workload::WorkloadState;
 
@@ -186,8 +189,8 @@ pub struct Producer {
     pub producer_id: Option<(ProducerId, i16)>,
     /// The InitProducerId request in flight.
     pub init_producer_id_in_flight: Option<u64>,
-    /// Next sequence number per partition.
-    pub next_sequence: VecMap<TopicPartition, i32>,
+    /// Sequence numbers per partition (idempotence).
+    pub sequences: SequenceBook,
     /// Whether a flush is waiting for every batch to complete.
     pub flushing: bool,
     /// The steady flow of records, if one runs.
@@ -240,7 +243,7 @@ impl Producer {
             blocked: VecDeque::new(),
             producer_id: None,
             init_producer_id_in_flight: None,
-            next_sequence: VecMap::new(),
+            sequences: SequenceBook::default(),
             flushing: false,
             workload: None,
             wakeups_at_ms: VecSet::new(),

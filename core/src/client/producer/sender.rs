@@ -8,11 +8,9 @@
 //! `delivery.timeout.ms` allow; without idempotence a retry can land after a newer batch
 //! (reordering) or twice (when the first attempt was appended but its answer lost). With
 //! idempotence each batch carries the producer id, epoch and sequence numbers, and the broker
-//! drops duplicates and refuses gaps, so retries neither duplicate nor reorder.
-//!
-//! Simplification, stated in the lessons: when an idempotent producer's batch fails for good,
-//! the producer asks for a new producer id (where Kafka bumps the epoch, KIP-360) and
-//! restarts its sequences.
+//! drops duplicates and refuses gaps, so retries neither duplicate nor reorder; when a
+//! partition's sequences can no longer be trusted, the producer bumps its epoch (see
+//! [`sequences`](super::sequences)).
 
 use crate::vec_map::VecMap;
 use std::sync::Arc;
@@ -48,11 +46,18 @@ impl Producer {
             if self.run_transaction_manager(ctx) {
                 return;
             }
-        } else if self.rules.idempotent && self.producer_id.is_none() {
-            self.init_producer_id(ctx);
-            return;
+        } else if self.rules.idempotent {
+            self.settle_sequences(ctx);
+            if self.producer_id.is_none() {
+                self.init_producer_id(ctx);
+                return;
+            }
         }
-        self.expire_batches(ctx);
+        if self.expire_batches(ctx) {
+            // A batch expired in retry: settle its partition before draining, as Kafka's
+            // sender does on its next loop.
+            self.settle_sequences(ctx);
+        }
         let mut requests: VecMap<BrokerId, Vec<ProducerBatch>> = VecMap::new();
         let mut next_wakeup: Option<i64> = None;
         let mut needs_metadata = false;
@@ -79,6 +84,9 @@ impl Producer {
             let Some(front) = deque.front() else {
                 continue;
             };
+            if !self.sequence_allows_drain(front, deque) {
+                continue;
+            }
             let ready_at = self.ready_at(front, deque.len() > 1);
             if ready_at > ctx.now_ms {
                 next_wakeup = Some(next_wakeup.map_or(ready_at, |at: i64| at.min(ready_at)));
@@ -150,12 +158,7 @@ impl Producer {
     /// Closes the batch and gives it its sequence number (first send only).
     fn seal(&mut self, batch: &mut ProducerBatch) {
         if self.rules.idempotent && batch.base_sequence.is_none() {
-            let next = self
-                .next_sequence
-                .entry(batch.partition.clone())
-                .or_insert(0);
-            batch.base_sequence = Some(*next);
-            *next = next.wrapping_add(batch.record_count);
+            batch.base_sequence = Some(self.take_sequence(&batch.partition, batch.record_count));
         }
         let (producer_id, producer_epoch) = self.producer_id.unwrap_or((ProducerId::NONE, -1));
         let base_sequence = batch.base_sequence.unwrap_or(-1);
@@ -197,7 +200,7 @@ impl Producer {
         if self.rules.acks == Acks::Zero {
             // No answer will come: the batches count as sent, with no offset.
             for batch in batches {
-                self.complete(batch, Ok(Offset(-1)), ctx);
+                self.complete(batch, Offset(-1), ctx);
             }
             return;
         }
@@ -264,6 +267,7 @@ impl Producer {
         self.run_sender(ctx);
     }
 
+    /// `Sender.completeBatch`: a batch's answer, or its request's failure.
     fn complete_or_retry(
         &mut self,
         mut batch: ProducerBatch,
@@ -271,19 +275,22 @@ impl Producer {
         ctx: &mut Ctx,
     ) {
         let error = match result {
-            Ok(offset) => return self.complete(batch, Ok(offset), ctx),
+            Ok(offset) => return self.complete(batch, offset, ctx),
             Err(error) if error.code == ErrorCode::DuplicateSequenceNumber => {
-                return self.complete(batch, Ok(Offset(-1)), ctx)
+                return self.complete(batch, Offset(-1), ctx)
             }
             Err(error) => error,
         };
         self.metadata.invalidate_on(error.code);
-        let out_of_order_behind_a_retry = error.code == ErrorCode::OutOfOrderSequenceNumber
-            && self.rules.idempotent
-            && self.has_earlier_unacknowledged(&batch);
-        let retriable = error.code.is_retriable() || out_of_order_behind_a_retry;
         let expired = ctx.now_ms - batch.created_ms >= self.rules.delivery_timeout_ms;
-        if retriable && batch.attempts <= self.rules.retries && !expired {
+        let may_retry = batch.attempts <= self.rules.retries && !expired;
+        let retriable = may_retry
+            && if error.code == ErrorCode::OutOfOrderSequenceNumber && self.rules.idempotent {
+                self.out_of_order_can_retry(&batch)
+            } else {
+                error.code.is_retriable()
+            };
+        if retriable {
             self.stats.retries += 1;
             ctx.emit(EventKind::ProduceRetried {
                 producer: self.id,
@@ -301,76 +308,65 @@ impl Producer {
             self.accumulator.reenqueue(batch);
             return;
         }
-        let error = if expired && retriable {
+        let error = if expired && error.code.is_retriable() {
             expiry_error(&batch, self.rules.delivery_timeout_ms, ctx.now_ms)
         } else {
             error
         };
-        self.complete(batch, Err(error), ctx);
+        // `failBatch(batch, response, batch.attempts() < retries)`: a batch that failed with
+        // retries left breaks its partition's sequences (an idempotent producer bumps its
+        // epoch); one that used them all does not.
+        let adjust_sequences = batch.attempts - 1 < self.rules.retries;
+        self.fail(batch, error, adjust_sequences, ctx);
     }
 
-    /// Whether a batch of the same partition with a lower sequence is still unacknowledged
-    /// (then an `OUT_OF_ORDER_SEQUENCE_NUMBER` only means that one must land first).
-    fn has_earlier_unacknowledged(&self, batch: &ProducerBatch) -> bool {
-        let Some(sequence) = batch.base_sequence else {
-            return false;
-        };
-        let earlier = |other: &ProducerBatch| {
-            other.partition == batch.partition && other.base_sequence.is_some_and(|s| s < sequence)
-        };
-        self.accumulator
-            .queue(&batch.partition.topic, batch.partition.partition)
-            .is_some_and(|deque| deque.iter().any(earlier))
-            || self
-                .in_flight
-                .values()
-                .any(|f| f.batches.iter().any(earlier))
-    }
-
-    /// Finishes a batch: acknowledged (offset) or failed for good.
-    fn complete(
-        &mut self,
-        batch: ProducerBatch,
-        result: Result<Offset, KafkaError>,
-        ctx: &mut Ctx,
-    ) {
+    /// An acknowledged batch.
+    fn complete(&mut self, batch: ProducerBatch, base_offset: Offset, ctx: &mut Ctx) {
         self.accumulator.release(&batch);
-        match result {
-            Ok(base_offset) => {
-                self.stats.records_acknowledged += i64::from(batch.record_count);
-                ctx.emit(EventKind::ProduceAcknowledged {
-                    producer: self.id,
-                    partition: batch.partition.clone(),
-                    base_offset,
-                    records: batch.record_count,
-                    batch: batch.id,
-                });
-            }
-            Err(error) => {
-                self.stats.records_failed += i64::from(batch.record_count);
-                if self.transactions.is_some() {
-                    self.transactional_batch_failed(&error, ctx);
-                } else if self.rules.idempotent && batch.base_sequence.is_some() {
-                    // The sequence has a gap now: start again with a new producer id.
-                    self.producer_id = None;
-                    self.next_sequence.clear();
-                }
-                ctx.emit(EventKind::ProduceFailed {
-                    producer: self.id,
-                    partition: batch.partition.clone(),
-                    records: batch.record_count,
-                    batch: Some(batch.id),
-                    error,
-                });
-            }
-        }
+        self.sequence_acknowledged(&batch);
+        self.stats.records_acknowledged += i64::from(batch.record_count);
+        ctx.emit(EventKind::ProduceAcknowledged {
+            producer: self.id,
+            partition: batch.partition.clone(),
+            base_offset,
+            records: batch.record_count,
+            batch: batch.id,
+        });
         if !self.blocked.is_empty() {
             self.process_blocked(ctx);
         }
     }
 
-    /// Fails queued batches older than `delivery.timeout.ms`.
-    fn expire_batches(&mut self, ctx: &mut Ctx) {
+    /// A batch that failed for good (`Sender.failBatch`).
+    fn fail(
+        &mut self,
+        batch: ProducerBatch,
+        error: KafkaError,
+        adjust_sequences: bool,
+        ctx: &mut Ctx,
+    ) {
+        self.accumulator.release(&batch);
+        self.stats.records_failed += i64::from(batch.record_count);
+        if self.transactions.is_some() {
+            self.transactional_batch_failed(&error, ctx);
+        } else {
+            self.sequence_failed(&batch, &error, adjust_sequences);
+        }
+        ctx.emit(EventKind::ProduceFailed {
+            producer: self.id,
+            partition: batch.partition.clone(),
+            records: batch.record_count,
+            batch: Some(batch.id),
+            error,
+        });
+        if !self.blocked.is_empty() {
+            self.process_blocked(ctx);
+        }
+    }
+
+    /// Fails queued batches older than `delivery.timeout.ms`; whether one of them was waiting
+    /// for a retry, which leaves its partition's sequences unresolved.
+    fn expire_batches(&mut self, ctx: &mut Ctx) -> bool {
         let timeout_ms = self.rules.delivery_timeout_ms;
         let mut expired = Vec::new();
         for deque in self.accumulator.queues_mut() {
@@ -386,9 +382,13 @@ impl Producer {
         if !expired.is_empty() {
             self.accumulator.remove_empty_queues();
         }
+        let mut unresolved = false;
         for batch in expired {
             let error = expiry_error(&batch, timeout_ms, ctx.now_ms);
-            self.complete(batch, Err(error), ctx);
+            if batch.attempts > 0 {
+                unresolved |= self.mark_sequence_unresolved(&batch);
+            }
+            self.fail(batch, error, false, ctx);
         }
         if let Some(oldest) = self
             .accumulator
@@ -401,6 +401,7 @@ impl Producer {
         {
             self.wake_sender_at(oldest, ctx);
         }
+        unresolved
     }
 
     /// Asks any broker for a producer id (idempotence).

@@ -301,7 +301,7 @@ impl Producer {
         };
         if manager.producer_id_and_epoch != self.producer_id {
             self.producer_id = manager.producer_id_and_epoch;
-            self.next_sequence.clear();
+            self.sequences.reset();
         }
     }
 }

@@ -4,51 +4,18 @@
 use super::calls::TxnCall;
 use super::requests::TxnRequestKind;
 use super::{GroupMetadata, TransactionManager, TxnState};
-use crate::cluster::config::ClusterConfig;
-use crate::cluster::context::{Ctx, Outbox};
+use crate::cluster::context::TestWorld;
 use crate::error::{ErrorCode, KafkaError};
 use crate::ids::{Offset, ProducerId, TopicPartition};
-use crate::network::{ClientId, NodeId};
+use crate::network::ClientId;
 use crate::protocol::group::CoordinatorType;
-use crate::rng::SimRng;
-
-struct World {
-    rng: SimRng,
-    config: ClusterConfig,
-    out: Outbox,
-    next_request_id: u64,
-}
-
-impl World {
-    fn new() -> World {
-        World {
-            rng: SimRng::seed_from_u64(1),
-            config: ClusterConfig::default(),
-            out: Outbox::default(),
-            next_request_id: 0,
-        }
-    }
-
-    fn ctx(&mut self) -> Ctx<'_> {
-        Ctx {
-            node: NodeId::Client(ClientId(0)),
-            incarnation: 1,
-            now_ms: 0,
-            clock_ms: 0,
-            rng: &mut self.rng,
-            config: &self.config,
-            out: &mut self.out,
-            next_request_id: &mut self.next_request_id,
-        }
-    }
-}
 
 fn manager() -> TransactionManager {
     TransactionManager::new(ClientId(0), "txn-1".into(), 60_000, 100)
 }
 
 /// A manager that finished `initTransactions()`.
-fn ready(world: &mut World) -> TransactionManager {
+fn ready(world: &mut TestWorld) -> TransactionManager {
     let mut manager = manager();
     let result = manager
         .initialize_transactions()
@@ -89,7 +56,7 @@ fn send_before_init_transactions_is_refused() {
 /// `testNotReadyForSendBeforeBeginTransaction`-style.
 #[test]
 fn a_partition_joins_the_transaction_only_after_add_partitions_is_answered() {
-    let mut world = World::new();
+    let mut world = TestWorld::new();
     let mut manager = ready(&mut world);
     let error = manager
         .maybe_add_partition(&partition())
@@ -121,7 +88,7 @@ fn a_partition_joins_the_transaction_only_after_add_partitions_is_answered() {
 /// batch; FindCoordinator goes first.
 #[test]
 fn end_txn_waits_for_incomplete_batches_and_find_coordinator_goes_first() {
-    let mut world = World::new();
+    let mut world = TestWorld::new();
     let mut manager = ready(&mut world);
     manager.begin_transaction().expect("begin");
     manager.transaction_started = true;
@@ -145,7 +112,7 @@ fn end_txn_waits_for_incomplete_batches_and_find_coordinator_goes_first() {
 /// without an EndTxn.
 #[test]
 fn a_transaction_without_partitions_ends_without_end_txn() {
-    let mut world = World::new();
+    let mut world = TestWorld::new();
     let mut manager = ready(&mut world);
     manager.begin_transaction().expect("begin");
     let result = manager.begin_abort().expect("abort");
@@ -160,7 +127,7 @@ fn a_transaction_without_partitions_ends_without_end_txn() {
 /// `ProducerFencedException` with Kafka's message.
 #[test]
 fn a_fenced_producer_fails_every_later_call() {
-    let mut world = World::new();
+    let mut world = TestWorld::new();
     let mut manager = ready(&mut world);
     manager.begin_transaction().expect("begin");
     manager.transaction_started = true;
@@ -192,7 +159,7 @@ fn a_fenced_producer_fails_every_later_call() {
 /// abortable; commit throws, abort is allowed and bumps the epoch (KIP-360).
 #[test]
 fn a_failed_batch_makes_the_transaction_abortable_and_bumps_the_epoch_after_the_abort() {
-    let mut world = World::new();
+    let mut world = TestWorld::new();
     let mut manager = ready(&mut world);
     manager.begin_transaction().expect("begin");
     manager.transaction_started = true;
@@ -231,7 +198,7 @@ fn a_failed_batch_makes_the_transaction_abortable_and_bumps_the_epoch_after_the_
 /// `TransactionManager.throwIfPendingState`: a call that timed out must be retried first.
 #[test]
 fn a_timed_out_commit_must_be_retried_before_anything_else() {
-    let mut world = World::new();
+    let mut world = TestWorld::new();
     let mut manager = ready(&mut world);
     manager.begin_transaction().expect("begin");
     manager.transaction_started = true;
@@ -250,7 +217,7 @@ fn a_timed_out_commit_must_be_retried_before_anything_else() {
 /// `TransactionManager.sendOffsetsToTransaction`: only inside a transaction.
 #[test]
 fn offsets_are_sent_only_inside_a_transaction() {
-    let mut world = World::new();
+    let mut world = TestWorld::new();
     let mut manager = ready(&mut world);
     let group = GroupMetadata {
         group_id: "g".into(),
