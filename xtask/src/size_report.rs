@@ -85,8 +85,9 @@ use std::path::{Path, PathBuf};
 /// from its leader: 135 bytes, to 695,733. The idempotent producer bumping its own epoch as
 /// Kafka does since KIP-360 (it asked for a new producer id before, a stated simplification):
 /// per-partition epochs, unresolved sequences, batches numbered again, the event that says so
-/// and lesson 08's new section: 2,243 bytes, to 697,976.
-const GZIP_BUDGET_BYTES: u64 = 698_000;
+/// and lesson 08's new section: 2,243 bytes, to 697,976; the producer panel naming the
+/// producer id and epoch, and the lesson pointing at it, 153 more, to 698,129.
+const GZIP_BUDGET_BYTES: u64 = 698_150;
 
 /// Prints the table and fails when the gzip total is over budget.
 pub fn report(dist: &Path) -> Result<(), String> {

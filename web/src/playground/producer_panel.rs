@@ -233,8 +233,16 @@ pub fn producer_vm(model: &Model) -> ProducerVm {
     let (settings, stats, workload) = match &view {
         Some(p) => (
             format!(
-                "{}: acks={}, enable.idempotence={}, linger.ms={}, batch.size={}",
-                p.name, p.acks, p.idempotent, p.linger_ms, p.batch_size
+                "{}: acks={}, enable.idempotence={}{}, linger.ms={}, batch.size={}",
+                p.name,
+                p.acks,
+                p.idempotent,
+                p.producer_id
+                    .map_or_else(String::new, |(id, epoch)| format!(
+                        " (producer id {id}, epoch {epoch})"
+                    )),
+                p.linger_ms,
+                p.batch_size
             ),
             format!(
                 "{} sent, {} acknowledged, {} failed, {} retries, {} batches queued",
