@@ -99,9 +99,18 @@ fn a_batch_that_times_out_after_it_was_sent_bumps_the_epoch() {
     assert_eq!(epoch, 0);
 
     cut(&mut sim, true);
+    let sent_at = sim.cluster.now_ms();
     sim.send("p", 1);
     sim.run_for(12_000);
     assert_eq!(sim.failures(), vec![ErrorCode::ClientTimeout]);
+    // `SenderTest.testInflightBatchesExpireOnDeliveryTimeout`: the second attempt, sent at
+    // 5.1 s, is still out at 10 s; the batch expires then, not when the request times out.
+    let failed_at = sim
+        .events
+        .iter()
+        .find(|event| matches!(event.kind, EventKind::ProduceFailed { .. }))
+        .map(|event| event.at_ms);
+    assert_eq!(failed_at, Some(sent_at + 10_000));
     assert_eq!(
         bumps(&sim),
         vec![(ProducerId(id), 1, vec![TopicPartition::new(TOPIC, 0)])]

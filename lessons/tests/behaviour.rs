@@ -404,7 +404,7 @@ fn retries_and_idempotence_behave_as_the_lesson_says() {
     assert_eq!(run.producer_stats("brief"), (2, 1, 1));
     assert!(run
         .explained_since(mark)
-        .contains("TimeoutException: Expiring 1 record(s) for orders-0:10100 ms has passed since batch creation"));
+        .contains("TimeoutException: Expiring 1 record(s) for orders-0:10000 ms has passed since batch creation"));
     let (brief_id, epoch) = run.producer_id("brief").expect("an idempotent producer");
     assert_eq!(epoch, 1, "the epoch was bumped");
     assert!(run

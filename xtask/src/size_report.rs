@@ -86,8 +86,10 @@ use std::path::{Path, PathBuf};
 /// Kafka does since KIP-360 (it asked for a new producer id before, a stated simplification):
 /// per-partition epochs, unresolved sequences, batches numbered again, the event that says so
 /// and lesson 08's new section: 2,243 bytes, to 697,976; the producer panel naming the
-/// producer id and epoch, and the lesson pointing at it, 153 more, to 698,129.
-const GZIP_BUDGET_BYTES: u64 = 698_150;
+/// producer id and epoch, and the lesson pointing at it, 153 more, to 698,129. A sent batch
+/// expiring at `delivery.timeout.ms` rather than at its request's timeout (Kafka's
+/// `getExpiredInflightBatches`), with lesson 08's corrected figure: 509 bytes, to 698,638.
+const GZIP_BUDGET_BYTES: u64 = 698_650;
 
 /// Prints the table and fails when the gzip total is over budget.
 pub fn report(dist: &Path) -> Result<(), String> {

@@ -118,7 +118,7 @@ impl Producer {
         if let Some(at_ms) = next_wakeup {
             self.wake_sender_at(at_ms, ctx);
         }
-        if self.flushing && self.accumulator.is_empty() && self.in_flight.is_empty() {
+        if self.flushing && self.accumulator.is_empty() && !self.has_batches_in_requests() {
             self.flushing = false;
         }
     }
@@ -382,26 +382,59 @@ impl Producer {
         if !expired.is_empty() {
             self.accumulator.remove_empty_queues();
         }
+        // A queued batch that was sent before was waiting for a retry (`inRetry`).
         let mut unresolved = false;
+        for batch in &expired {
+            if batch.attempts > 0 {
+                unresolved |= self.mark_sequence_unresolved(batch);
+            }
+        }
+        // A batch in a request awaiting its answer expires too (`getExpiredInflightBatches`):
+        // the request stays out, and whatever answer comes finds nothing to complete. It was
+        // retried if this is not its first attempt.
+        let queued = expired.len();
+        for request in self.in_flight.values_mut() {
+            let mut index = 0;
+            while index < request.batches.len() {
+                if ctx.now_ms - request.batches[index].created_ms >= timeout_ms {
+                    expired.push(request.batches.remove(index));
+                } else {
+                    index += 1;
+                }
+            }
+        }
+        for batch in &expired[queued..] {
+            if batch.attempts > 1 {
+                unresolved |= self.mark_sequence_unresolved(batch);
+            }
+        }
         for batch in expired {
             let error = expiry_error(&batch, timeout_ms, ctx.now_ms);
-            if batch.attempts > 0 {
-                unresolved |= self.mark_sequence_unresolved(&batch);
-            }
             self.fail(batch, error, false, ctx);
         }
-        if let Some(oldest) = self
+        let queued = self
             .accumulator
             .queues
             .values()
             .flatten()
-            .filter_map(|deque| deque.front())
+            .filter_map(|deque| deque.front());
+        let sent = self.in_flight.values().flat_map(|request| &request.batches);
+        if let Some(oldest) = queued
+            .chain(sent)
             .map(|batch| batch.created_ms + timeout_ms)
             .min()
         {
             self.wake_sender_at(oldest, ctx);
         }
         unresolved
+    }
+
+    /// Whether a request awaiting its answer still carries a batch (one whose batches all
+    /// expired is still out, but completes nothing).
+    pub(crate) fn has_batches_in_requests(&self) -> bool {
+        self.in_flight
+            .values()
+            .any(|request| !request.batches.is_empty())
     }
 
     /// Asks any broker for a producer id (idempotence).

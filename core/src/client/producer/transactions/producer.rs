@@ -136,7 +136,7 @@ impl Producer {
 
     /// Whether a batch is queued, in flight, or waiting to join one (`hasIncomplete`).
     fn has_incomplete_batches(&self) -> bool {
-        !self.accumulator.is_empty() || !self.in_flight.is_empty() || !self.blocked.is_empty()
+        !self.accumulator.is_empty() || self.has_batches_in_requests() || !self.blocked.is_empty()
     }
 
     /// The transactional part of a sender run; true when no produce request may go now
