@@ -364,8 +364,8 @@ impl Producer {
         }
     }
 
-    /// Fails queued batches older than `delivery.timeout.ms`; whether one of them was waiting
-    /// for a retry, which leaves its partition's sequences unresolved.
+    /// Fails the batches older than `delivery.timeout.ms`, queued or in requests; whether one
+    /// of them had been retried, which leaves its partition's sequences unresolved.
     fn expire_batches(&mut self, ctx: &mut Ctx) -> bool {
         let timeout_ms = self.rules.delivery_timeout_ms;
         let mut expired = Vec::new();
