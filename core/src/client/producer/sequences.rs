@@ -7,11 +7,13 @@
 //! - Each partition counts its sequences under one producer id and epoch. After a bump, a
 //!   partition that was not renumbered moves to the new epoch (at sequence 0) once none of its
 //!   batches is in flight; its new batches wait until then (`shouldStopDrainBatchesForPartition`).
-//! - A batch that fails for good with the leader's answer before its retries ran out
-//!   (`adjustSequenceNumbers`), or with `OUT_OF_ORDER_SEQUENCE_NUMBER`, makes the producer bump
-//!   the epoch for its partition (`handleFailedBatch`).
-//! - A batch that expires in the queue while it waits for a retry may or may not be in the log:
-//!   its partition is *unresolved*, and no new batch goes to it until its batches in flight have
+//! - A batch whose attempt fails for good while it still had retries left (a non-retriable
+//!   error, or `delivery.timeout.ms` up when the attempt failed: `adjustSequenceNumbers`), or
+//!   with `OUT_OF_ORDER_SEQUENCE_NUMBER`, makes the producer bump the epoch for its partition
+//!   (`handleFailedBatch`).
+//! - A batch that expires after it was retried (in the queue waiting for its next attempt, or
+//!   in a request awaiting its answer) may or may not be in the log: its partition is
+//!   *unresolved*, and no new batch goes to it until its batches in flight have
 //!   completed. If the acknowledged sequences then reach the next sequence, nothing was lost;
 //!   otherwise the producer bumps the epoch (`markSequenceUnresolved`, `maybeResolveSequences`).
 //! - `OUT_OF_ORDER_SEQUENCE_NUMBER` for a batch that is not the next one only means an earlier
