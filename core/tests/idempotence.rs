@@ -13,6 +13,14 @@ mod cluster_support;
 
 use cluster_support::{Sim, TOPIC};
 
+/// Lesson 08's `brief`: a batch is sent at once, an attempt times out after 5 s, and the
+/// batch fails for good after 10 s.
+const BRIEF: &[(&str, &str)] = &[
+    ("linger.ms", "0"),
+    ("request.timeout.ms", "5000"),
+    ("delivery.timeout.ms", "10000"),
+];
+
 /// The epoch bumps the run has seen: `(producer id, new epoch, partitions)`.
 fn bumps(sim: &Sim) -> Vec<(ProducerId, i16, Vec<TopicPartition>)> {
     sim.events
@@ -90,11 +98,7 @@ fn warmed_up(configs: &[(&str, &str)]) -> Sim {
 /// under epoch 1, with the same producer id.
 #[test]
 fn a_batch_that_times_out_after_it_was_sent_bumps_the_epoch() {
-    let mut sim = warmed_up(&[
-        ("linger.ms", "0"),
-        ("request.timeout.ms", "5000"),
-        ("delivery.timeout.ms", "10000"),
-    ]);
+    let mut sim = warmed_up(BRIEF);
     let (id, epoch) = producer_id(&sim);
     assert_eq!(epoch, 0);
 
@@ -132,11 +136,7 @@ fn a_batch_that_times_out_after_it_was_sent_bumps_the_epoch() {
 /// is neither refused nor written twice.
 #[test]
 fn a_written_batch_whose_answers_come_too_late_fails_and_the_next_one_starts_a_new_epoch() {
-    let mut sim = warmed_up(&[
-        ("linger.ms", "0"),
-        ("request.timeout.ms", "5000"),
-        ("delivery.timeout.ms", "10000"),
-    ]);
+    let mut sim = warmed_up(BRIEF);
     let (id, _) = producer_id(&sim);
     sim.apply(Command::DelayBroker {
         broker: BrokerId(1),
@@ -240,14 +240,7 @@ fn out_of_order_for_the_next_batch_after_an_unclean_election_bumps_the_epoch_and
 #[test]
 fn other_partitions_move_to_the_new_epoch_with_their_next_batch() {
     let mut sim = Sim::new(MetadataMode::Kraft, 2, 1, &[]);
-    sim.producer(
-        "p",
-        &[
-            ("linger.ms", "0"),
-            ("request.timeout.ms", "5000"),
-            ("delivery.timeout.ms", "10000"),
-        ],
-    );
+    sim.producer("p", BRIEF);
     let send_to = |sim: &mut Sim, partition: i32| {
         let mut record = kplay_core::NewRecord::new(TOPIC, Some("k"), Some("v"));
         record.partition = Some(partition);

@@ -41,7 +41,7 @@ use super::Producer;
 const NO_LAST_ACKED_SEQUENCE: i32 = -1;
 
 /// One partition's sequences (`TopicPartitionEntry`).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct PartitionSequences {
     /// The producer id and epoch its batches carry.
     pub producer: (ProducerId, i16),
@@ -62,7 +62,7 @@ impl PartitionSequences {
 }
 
 /// Sequence numbers per partition, and what the next epoch bump must redo.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default)]
 pub struct SequenceBook {
     /// Per partition.
     pub partitions: VecMap<TopicPartition, PartitionSequences>,
@@ -188,15 +188,16 @@ impl Producer {
         }
     }
 
-    /// A batch that was sent failed for good (`handleFailedBatch`): `adjust_sequences` when
-    /// the leader answered before its retries ran out, so later sequences cannot follow it.
+    /// A sent batch of a producer without a `transactional.id` failed for good
+    /// (`handleFailedBatch`): `adjust_sequences` when it still had retries left, so later
+    /// sequences cannot follow it.
     pub(crate) fn sequence_failed(
         &mut self,
         batch: &ProducerBatch,
         error: &KafkaError,
         adjust_sequences: bool,
     ) {
-        if !self.rules.idempotent || self.transactions.is_some() || batch.base_sequence.is_none() {
+        if !self.rules.idempotent || batch.base_sequence.is_none() {
             return;
         }
         if error.code == ErrorCode::OutOfOrderSequenceNumber || adjust_sequences {
