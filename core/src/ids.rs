@@ -26,6 +26,9 @@ impl fmt::Display for PartitionId {
 pub struct Offset(pub i64);
 
 impl Offset {
+    /// `ListOffsetsResponse.UNKNOWN_OFFSET`: no record matches the time asked for.
+    pub const UNKNOWN: Offset = Offset(-1);
+
     /// The offset right after this one.
     pub fn next(self) -> Offset {
         Offset(self.0.saturating_add(1))

@@ -8,6 +8,8 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use crate::config::duration::JavaDuration;
+
 /// Implements `as_str`, `parse`, `ALL` and `Display` for an enum of Kafka config values.
 macro_rules! kafka_values {
     ($type:ident { $($variant:ident => $text:literal),+ $(,)? }) => {
@@ -235,11 +237,9 @@ kafka_values!(IsolationLevel {
     ReadCommitted => "read_committed",
 });
 
-/// A consumer's `auto.offset.reset`: where to start when there is no committed offset, or it is
-/// out of range.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize,
-)]
+/// A consumer's `auto.offset.reset` (`AutoOffsetResetStrategy`): where to start when there is
+/// no committed offset, or it is out of range.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub enum AutoOffsetReset {
     /// The log start offset.
     Earliest,
@@ -248,13 +248,46 @@ pub enum AutoOffsetReset {
     Latest,
     /// Throw `NoOffsetForPartitionException`.
     None,
+    /// `by_duration:<ISO-8601 duration>` (KIP-1106, Kafka 4.0): the first record whose
+    /// timestamp is at or after now minus the duration.
+    ByDuration {
+        /// The duration as written (`PT1H`).
+        text: String,
+        /// The duration, never negative.
+        duration: JavaDuration,
+    },
 }
 
-kafka_values!(AutoOffsetReset {
-    Earliest => "earliest",
-    Latest => "latest",
-    None => "none",
-});
+impl AutoOffsetReset {
+    /// `AutoOffsetResetStrategy.fromString`: the names are lower case only, and the duration
+    /// must parse and not be negative. `None` where Kafka throws.
+    pub fn parse(text: &str) -> Option<AutoOffsetReset> {
+        match text {
+            "earliest" => Some(AutoOffsetReset::Earliest),
+            "latest" => Some(AutoOffsetReset::Latest),
+            "none" => Some(AutoOffsetReset::None),
+            _ => {
+                let iso = text.strip_prefix("by_duration:")?;
+                let duration = JavaDuration::parse(iso).filter(|d| !d.is_negative())?;
+                Some(AutoOffsetReset::ByDuration {
+                    text: iso.to_string(),
+                    duration,
+                })
+            }
+        }
+    }
+}
+
+impl fmt::Display for AutoOffsetReset {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            AutoOffsetReset::Earliest => formatter.write_str("earliest"),
+            AutoOffsetReset::Latest => formatter.write_str("latest"),
+            AutoOffsetReset::None => formatter.write_str("none"),
+            AutoOffsetReset::ByDuration { text, .. } => write!(formatter, "by_duration:{text}"),
+        }
+    }
+}
 
 /// The consumer group assignors of Kafka's Java client (`partition.assignment.strategy`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -347,6 +380,28 @@ mod tests {
             Some(IsolationLevel::ReadCommitted)
         );
         assert_eq!(AutoOffsetReset::default(), AutoOffsetReset::Latest);
+    }
+
+    // AutoOffsetResetStrategyTest.testFromString.
+    #[test]
+    fn auto_offset_reset_parses_as_kafka_does() {
+        assert_eq!(AutoOffsetReset::parse("none"), Some(AutoOffsetReset::None));
+        let hour = AutoOffsetReset::parse("by_duration:PT1H").expect("valid");
+        assert_eq!(hour.to_string(), "by_duration:PT1H");
+        for refused in [
+            "invalid",
+            "by_duration:invalid",
+            "by_duration:-PT1H",
+            "by_duration:",
+            "by_duration",
+            "LATEST",
+            "EARLIEST",
+            "NONE",
+            "BY_DURATION:PT1H",
+            "",
+        ] {
+            assert_eq!(AutoOffsetReset::parse(refused), None, "{refused}");
+        }
     }
 
     #[test]

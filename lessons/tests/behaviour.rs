@@ -628,6 +628,58 @@ fn consumer_configuration_behaves_as_the_lesson_says() {
         "NoOffsetForPartitionException: Undefined offset with no reset policy for partitions"
     ));
 
+    // by_duration:PT5S starts each partition at the first record of the last 5 seconds before
+    // the consumer asked (the position event comes a network hop after the question).
+    let mark = run.event_count();
+    run.clean_block();
+    let since_start = run.shell.cluster.clock_ms() - run.shell.cluster.now_ms();
+    let positions: Vec<(i64, i32, i64)> = run
+        .shell
+        .events()
+        .iter_from(mark)
+        .filter_map(|event| {
+            let line = event.trace_line();
+            let rest = line.split(" position ").nth(1)?;
+            let mut words = rest.split(' ').skip(1);
+            let partition = words.next()?.strip_prefix("events-")?.parse().ok()?;
+            let offset = words.next()?.strip_prefix("offset=")?.parse().ok()?;
+            Some((event.at_ms, partition, offset))
+        })
+        .collect();
+    assert_eq!(positions.len(), 2, "{positions:?}");
+    for (at_ms, partition, offset) in positions {
+        let asked = since_start + at_ms - 5_000;
+        let leader = run.leader("events", partition).expect("a leader");
+        let log = run.log(leader, "events", partition);
+        let timestamp = |offset: i64| {
+            log.segments
+                .iter()
+                .flat_map(|segment| &segment.records)
+                .find(|record| record.offset.0 == offset)
+                .map(|record| record.timestamp_ms)
+                .expect("the record is in the log")
+        };
+        assert!(offset > 0, "events-{partition} started at the log start");
+        assert!(
+            timestamp(offset - 1) < asked,
+            "events-{partition}: {offset}"
+        );
+        assert!(
+            timestamp(offset) >= asked - 50,
+            "events-{partition}: {offset}"
+        );
+    }
+
+    // With no record that recent the leader answers -1; the consumer asks again 30 s later
+    // and starts at the record written meanwhile, skipping the old one.
+    let mark = run.event_count();
+    run.clean_block();
+    assert!(run
+        .explained_since(mark)
+        .contains("recent-only finds no record in quiet-0 as recent as auto.offset.reset=by_duration:PT1M asks"));
+    assert_eq!(run.consumer("recent-only").records_delivered, 1);
+    assert_eq!(run.values("quiet", 0), ["old", "new"]);
+
     let mark = run.event_count();
     run.clean_block();
     assert_eq!(run.consumer("twitchy").member_state, "unjoined");

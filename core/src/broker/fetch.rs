@@ -254,8 +254,10 @@ impl Broker {
         match spec {
             OffsetSpec::Earliest => Ok((replica.log.log_start_offset(), -1)),
             OffsetSpec::Latest => Ok((latest, -1)),
+            // No such record: `UNKNOWN_OFFSET` and `UNKNOWN_TIMESTAMP`.
             OffsetSpec::Timestamp(timestamp_ms) => {
-                Ok(offset_for_timestamp(&replica.log, timestamp_ms, latest))
+                Ok(offset_for_timestamp(&replica.log, timestamp_ms, latest)
+                    .unwrap_or((Offset::UNKNOWN, -1)))
             }
         }
     }
@@ -366,12 +368,12 @@ impl Broker {
 }
 
 /// `UnifiedLog.fetchOffsetByTimestamp`: the first record at or after `timestamp_ms` below
-/// `upper_bound`, with its timestamp; the upper bound with -1 when there is none.
+/// `upper_bound`, with its timestamp; `None` when there is none.
 pub(crate) fn offset_for_timestamp(
     log: &crate::log::PartitionLog,
     timestamp_ms: i64,
     upper_bound: Offset,
-) -> (Offset, i64) {
+) -> Option<(Offset, i64)> {
     for batch in log.batches() {
         if batch.base_offset >= upper_bound {
             break;
@@ -384,11 +386,11 @@ pub(crate) fn offset_for_timestamp(
                 break;
             }
             if record.timestamp >= timestamp_ms {
-                return (offset, record.timestamp);
+                return Some((offset, record.timestamp));
             }
         }
     }
-    (upper_bound, -1)
+    None
 }
 
 /// The leader's answer to a follower whose log diverged: the largest epoch both have and

@@ -136,6 +136,7 @@ impl Cluster {
                         ));
                     };
                     assigned.position = Some(offset);
+                    assigned.reset_due_ms = None;
                     assigned.buffered.clear();
                     // KafkaConsumer.seek moves the position that commitSync() and auto-commit
                     // commit (SubscriptionState.allConsumed).

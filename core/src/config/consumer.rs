@@ -4,7 +4,7 @@
 //!
 //! Only the classic group protocol is simulated: `group.protocol=consumer` (KIP-848) is a valid
 //! Kafka value, so it passes Kafka's validator, and is then refused with a message saying the
-//! playground does not model it. Likewise `auto.offset.reset=by_duration:...` (KIP-1106).
+//! playground does not model it.
 //!
 //! `partition.assignment.strategy` takes Kafka's fully qualified class names. As a convenience
 //! the playground also accepts the simple class name (`RangeAssignor`) and the protocol name
@@ -318,15 +318,10 @@ impl ConsumerSettings {
 
 /// Refuses valid Kafka values the playground does not simulate, saying so.
 fn check_simulated(name: &str, text: &str) -> Result<(), KafkaError> {
-    let unsupported = match name {
-        "group.protocol" => text.eq_ignore_ascii_case("consumer"),
-        "auto.offset.reset" => text.to_ascii_lowercase().starts_with("by_duration:"),
-        _ => false,
-    };
-    if unsupported {
+    if name == "group.protocol" && text.eq_ignore_ascii_case("consumer") {
         return Err(config_exception(format!(
             "{name}={text} is valid in Kafka but not simulated by the playground: only the \
-             classic consumer group protocol and the earliest, latest and none resets are modelled"
+             classic consumer group protocol is modelled"
         )));
     }
     Ok(())

@@ -27,6 +27,7 @@ use crate::kinds::{
 
 pub mod broker;
 pub mod consumer;
+pub mod duration;
 pub mod producer;
 pub mod topic;
 pub mod value;
@@ -398,7 +399,7 @@ impl Slot<'_> {
             Slot::BrokerCodec(compression) => broker_compression_text(compression).to_string(),
             Slot::Cleanup(policy) => policy.to_string(),
             Slot::Isolation(level) => level.as_str().to_string(),
-            Slot::OffsetReset(reset) => reset.as_str().to_string(),
+            Slot::OffsetReset(reset) => reset.to_string(),
             Slot::Assignors(kinds) => {
                 let names: Vec<&str> = kinds.iter().map(AssignorKind::class_name).collect();
                 names.join(",")

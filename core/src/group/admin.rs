@@ -144,9 +144,10 @@ impl Cluster {
     /// ListOffsets by timestamp: the first offset at or after `timestamp_ms`, else the latest.
     fn offset_at(&self, partition: &TopicPartition, timestamp_ms: i64, range: &LogRange) -> Offset {
         self.leader_replica(partition)
-            .map_or(range.latest, |replica| {
-                offset_for_timestamp(&replica.log, timestamp_ms, replica.high_watermark).0
+            .and_then(|replica| {
+                offset_for_timestamp(&replica.log, timestamp_ms, replica.high_watermark)
             })
+            .map_or(range.latest, |(offset, _)| offset)
     }
 
     /// `checkAllTopicPartitionsValid`, then the earliest and latest offsets of each partition.

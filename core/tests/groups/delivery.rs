@@ -143,3 +143,73 @@ fn the_first_auto_commit_comes_one_interval_after_the_consumer_starts() {
         Some(Offset(10))
     );
 }
+
+/// The trace lines of `name`'s client events with this first word.
+fn client_traces(sim: &Sim, name: &str, word: &str) -> Vec<(i64, String)> {
+    let id = sim.client_id(name);
+    sim.events
+        .iter()
+        .filter_map(|e| match &e.kind {
+            EventKind::Client {
+                client: Some(client),
+                trace,
+                ..
+            } if *client == id && trace.starts_with(word) => Some((e.at_ms, trace.clone())),
+            _ => None,
+        })
+        .collect()
+}
+
+// KIP-1106 (AutoOffsetResetStrategy.timestamp, OffsetFetcher.resetPositionsAsync): with
+// `by_duration` a consumer without a committed offset starts at the first record whose
+// timestamp is at or after now minus the duration, not at either end of the log.
+#[test]
+fn by_duration_starts_at_the_first_record_that_recent() {
+    let mut sim = Sim::new(11, 1);
+    sim.produce(10);
+    sim.run_for(20_000);
+    sim.produce(5);
+    sim.consumer(
+        "recent",
+        &[("auto.offset.reset", "by_duration:PT15S")],
+        auto_commit(),
+    );
+    until_first_delivery(&mut sim, "recent");
+    assert_eq!(sim.deliveries("recent", &tp(0)), [(Offset(10), Offset(14))]);
+    let positions = client_traces(&sim, "recent", "position");
+    assert_eq!(positions.len(), 1, "{positions:?}");
+    assert!(
+        positions[0].1.ends_with("orders-0 offset=10"),
+        "{positions:?}"
+    );
+}
+
+// OffsetFetcherUtils.handleListOffsetResponse: a leader with no record that recent answers
+// UNKNOWN_OFFSET (-1); the partition stays awaiting its reset and is asked again after
+// request.timeout.ms, this time finding the records written meanwhile.
+#[test]
+fn by_duration_with_no_record_that_recent_asks_again_later() {
+    let mut sim = Sim::new(12, 1);
+    sim.produce(10);
+    sim.run_for(70_000);
+    sim.consumer(
+        "late",
+        &[("auto.offset.reset", "by_duration:PT1M")],
+        auto_commit(),
+    );
+    sim.run_for(10_000);
+    let unknown = client_traces(&sim, "late", "no-offset");
+    assert_eq!(unknown.len(), 1, "{unknown:?}");
+    assert!(client_traces(&sim, "late", "position").is_empty());
+    sim.produce(5);
+    sim.run_for(15_000);
+    assert!(sim.deliveries("late", &tp(0)).is_empty());
+    let delivered_at = until_first_delivery(&mut sim, "late");
+    assert_eq!(sim.deliveries("late", &tp(0)), [(Offset(10), Offset(14))]);
+    let asked_again = client_traces(&sim, "late", "position")[0].0;
+    assert!(
+        asked_again >= unknown[0].0 + 30_000 - 100 && asked_again <= delivered_at,
+        "asked again at {asked_again}, first answer at {}",
+        unknown[0].0
+    );
+}

@@ -1,6 +1,7 @@
 //! The coordinator fails over with the leadership of its `__consumer_offsets` partition.
 
 use kplay_core::group::coordinator::events::GroupEvent;
+use kplay_core::network::NodeId;
 use kplay_core::{AlertKind, Command, EventKind};
 
 use crate::support::*;
@@ -142,4 +143,53 @@ fn a_commit_not_replicated_in_time_fails_with_coordinator_not_available() {
     assert_eq!(sim.cluster.committed_offset(GROUP, &tp(0)), None);
     sim.apply(Command::HealNetwork);
     sim.run_for(10_000);
+}
+
+// `Fetcher.resetPositionsIfNeeded` runs on every poll: a partition whose ListOffsets failed
+// stays "awaiting reset" and is asked again, so a lost answer does not leave the partition
+// without a position until the next rebalance.
+#[test]
+fn a_lost_list_offsets_is_asked_again() {
+    let mut sim = Sim::new(7, 3);
+    sim.produce(30);
+    // Another group's consumer creates `__consumer_offsets`, to find the coordinator.
+    sim.apply(Command::CreateConsumer {
+        name: "probe".into(),
+        configs: vec![("group.id".into(), "probe".into())],
+        subscription: kplay_core::Subscription::Topics(vec![TOPIC.into()]),
+        policy: auto_commit(),
+    });
+    sim.run_for(10_000);
+    let offsets = sim
+        .cluster
+        .topic_view("__consumer_offsets")
+        .expect("offsets topic");
+    let coordinator = offsets.partitions
+        [kplay_core::group::coordinator::partition_for(GROUP, 3) as usize]
+        .leader
+        .expect("a coordinator");
+    let topic = sim.cluster.topic_view(TOPIC).expect("topic");
+    let target = topic
+        .partitions
+        .iter()
+        .find(|p| p.leader != Some(coordinator))
+        .expect("a partition led elsewhere");
+    let (partition, leader) = (target.partition.clone(), target.leader.expect("led"));
+    sim.consumer("c1", &[], auto_commit());
+    let client = sim.client_id("c1");
+    let cut = |apply: fn(Vec<NodeId>, Vec<NodeId>) -> Command| {
+        apply(vec![NodeId::Client(client)], vec![NodeId::Broker(leader)])
+    };
+    sim.apply(cut(|side_a, side_b| Command::CutLinks { side_a, side_b }));
+    sim.run_for(45_000);
+    assert!(sim.deliveries("c1", &partition).is_empty());
+    sim.apply(cut(|side_a, side_b| Command::RepairLinks {
+        side_a,
+        side_b,
+    }));
+    sim.run_for(30_000);
+    assert!(
+        !sim.deliveries("c1", &partition).is_empty(),
+        "{partition} was never read after the link came back"
+    );
 }

@@ -29,11 +29,12 @@ use kplay_core::{Command, ErrorCode, KafkaError, ResetSpec, TopicPartition};
 use self::data::{committed_offset, describe_group, list_groups, offset_rows, GroupDescription};
 use super::log_line;
 use crate::error::ParseError;
-use crate::format::{parse_datetime_ms, parse_iso_duration_ms};
+use crate::format::parse_datetime_ms;
 use crate::options::{self, Opt, Parsed, HELP};
 use crate::output::Output;
 use crate::parser::Invocation;
 use crate::shell::Shell;
+use kplay_core::config::duration::JavaDuration;
 
 /// The tool's name.
 pub const NAME: &str = "kafka-consumer-groups";
@@ -381,12 +382,17 @@ fn reset_spec(parsed: &Parsed) -> Result<ResetSpec, ParseError> {
         return Ok(ResetSpec::ToDatetime(ms));
     }
     if let Some(text) = parsed.value("by-duration") {
-        let ms = parse_iso_duration_ms(text).ok_or_else(|| {
-            usage(
-                text,
-                format!("Text cannot be parsed to a Duration: '{text}' (expected 'PnDTnHnMnS')"),
-            )
-        })?;
+        // `Duration.parse`, then `Instant.now().minus(duration)`: whole ms, rounded up.
+        let ms = JavaDuration::parse(text)
+            .map(JavaDuration::millis_rounded_up)
+            .ok_or_else(|| {
+                usage(
+                    text,
+                    format!(
+                        "Text cannot be parsed to a Duration: '{text}' (expected 'PnDTnHnMnS')"
+                    ),
+                )
+            })?;
         return Ok(ResetSpec::ByDuration(ms));
     }
     if parsed.has("to-earliest") {

@@ -64,6 +64,7 @@ impl Consumer {
         }
         self.processing.last_poll_ms = ctx.now_ms;
         self.on_poll_membership(ctx);
+        self.send_resets(ctx);
         self.maybe_auto_commit(ctx);
         let polled = self.take_records(ctx);
         let count: i64 = polled.iter().map(|p| i64::from(p.records)).sum();

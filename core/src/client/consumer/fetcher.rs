@@ -2,7 +2,11 @@
 //!
 //! A newly assigned partition starts at its committed offset (asked from the group
 //! coordinator) or, when there is none, where `auto.offset.reset` says: the log start offset
-//! (`earliest`), the end (`latest`, the default) or an error (`none`). The consumer keeps one
+//! (`earliest`), the end (`latest`, the default), the first record at or after now minus a
+//! duration (`by_duration:PT1H`, KIP-1106) or an error (`none`). A partition awaiting its
+//! reset is asked for on every poll once its retry time has come: `retry.backoff.ms` after a
+//! failed ListOffsets, `request.timeout.ms` after one answered "no such offset" (-1, when no
+//! record is that recent). The consumer keeps one
 //! Fetch in flight per leader for its partitions that have nothing buffered; the leader holds it
 //! for up to `fetch.max.wait.ms`. A position that fell out of the log (retention deleted it)
 //! is reset the same way. With `read_committed` the leader returns records only up to the last
@@ -43,10 +47,13 @@ impl Consumer {
         let missing: Vec<TopicPartition> = self
             .assigned
             .iter()
-            .filter(|(_, a)| a.position.is_none() && !a.awaiting_position)
+            .filter(|(_, a)| {
+                a.position.is_none() && !a.awaiting_position && a.reset_due_ms.is_none()
+            })
             .map(|(partition, _)| partition.clone())
             .collect();
         if missing.is_empty() {
+            self.send_resets(ctx);
             self.send_fetches(ctx);
             return;
         }
@@ -57,28 +64,57 @@ impl Consumer {
         }
     }
 
-    /// Resets positions as `auto.offset.reset` says.
+    /// `SubscriptionState.requestOffsetReset`: `auto.offset.reset` must place these partitions
+    /// (with `none`, poll() throws instead).
     pub(crate) fn reset_positions(&mut self, partitions: Vec<TopicPartition>, ctx: &mut Ctx) {
-        let spec = match self.rules.auto_offset_reset {
-            AutoOffsetReset::Earliest => OffsetSpec::Earliest,
-            AutoOffsetReset::Latest => OffsetSpec::Latest,
-            AutoOffsetReset::None => {
-                let list: Vec<String> = partitions.iter().map(ToString::to_string).collect();
-                let error = KafkaError::new(
-                    ErrorCode::NoOffsetForPartition,
-                    format!(
-                        "Undefined offset with no reset policy for partitions: [{}]",
-                        list.join(", ")
-                    ),
-                );
-                self.report_error(error, ctx);
-                return;
+        if self.rules.auto_offset_reset == AutoOffsetReset::None {
+            let list: Vec<String> = partitions.iter().map(ToString::to_string).collect();
+            let error = KafkaError::new(
+                ErrorCode::NoOffsetForPartition,
+                format!(
+                    "Undefined offset with no reset policy for partitions: [{}]",
+                    list.join(", ")
+                ),
+            );
+            self.report_error(error, ctx);
+            return;
+        }
+        for partition in &partitions {
+            if let Some(assigned) = self.assigned.get_mut(partition) {
+                assigned.position = None;
+                assigned.reset_due_ms = Some(ctx.now_ms);
             }
-        };
-        self.list_offsets(partitions, spec, ctx);
+        }
+        self.send_resets(ctx);
     }
 
-    /// Asks the leaders for offsets (ListOffsets) and uses them as positions.
+    /// `OffsetFetcher.resetPositionsIfNeeded`, run on every poll: asks the leaders where the
+    /// partitions awaiting a reset start, once their retry time has come. `by_duration` asks
+    /// for the first offset at or after now minus the duration, computed now.
+    pub(crate) fn send_resets(&mut self, ctx: &mut Ctx) {
+        let due: Vec<TopicPartition> = self
+            .assigned
+            .iter()
+            .filter(|(_, a)| {
+                !a.awaiting_position && a.reset_due_ms.is_some_and(|at_ms| at_ms <= ctx.now_ms)
+            })
+            .map(|(partition, _)| partition.clone())
+            .collect();
+        let spec = match &self.rules.auto_offset_reset {
+            AutoOffsetReset::Earliest => OffsetSpec::Earliest,
+            AutoOffsetReset::Latest => OffsetSpec::Latest,
+            AutoOffsetReset::ByDuration { duration, .. } => {
+                OffsetSpec::Timestamp(duration.before(ctx.clock_ms))
+            }
+            AutoOffsetReset::None => return,
+        };
+        if !due.is_empty() {
+            self.list_offsets(due, spec, ctx);
+        }
+    }
+
+    /// Asks the leaders for offsets (ListOffsets) and uses them as positions. A partition
+    /// asked may be asked again after `request.timeout.ms` (`setNextAllowedRetry`).
     pub(crate) fn list_offsets(
         &mut self,
         partitions: Vec<TopicPartition>,
@@ -96,11 +132,13 @@ impl Consumer {
             }
         }
         self.request_metadata(false, ctx);
+        let retry_at_ms = ctx.now_ms.saturating_add(self.rules.request_timeout_ms);
         for (leader, partitions) in by_leader {
             let request_id = ctx.request_id();
             for partition in &partitions {
                 if let Some(assigned) = self.assigned.get_mut(partition) {
                     assigned.awaiting_position = true;
+                    assigned.reset_due_ms = Some(retry_at_ms);
                 }
             }
             let request = ListOffsetsRequest {
@@ -128,9 +166,28 @@ impl Consumer {
                 continue;
             };
             assigned.awaiting_position = false;
+            // `maybeSeekUnvalidated`: a seek since the request wins.
+            if assigned.reset_due_ms.is_none() {
+                continue;
+            }
             match result {
+                Ok((offset, _)) if offset == Offset::UNKNOWN => {
+                    // No record at or after the time asked: the partition keeps awaiting its
+                    // reset and is asked again when the request's retry time comes.
+                    ctx.emit(EventKind::Client {
+                        client: Some(self.id),
+                        trace: format!("no-offset client-{} {partition}", self.id.0),
+                        description: format!(
+                            "{} finds no record in {partition} as recent as auto.offset.reset={} asks: the leader answers offset -1 (no record with a timestamp at or after now minus the duration). The partition stays without a position, and the consumer asks again request.timeout.ms ({} ms) after it asked.",
+                            self.name,
+                            self.rules.auto_offset_reset,
+                            self.rules.request_timeout_ms
+                        ),
+                    });
+                }
                 Ok((offset, _)) => {
                     assigned.position = Some(offset);
+                    assigned.reset_due_ms = None;
                     assigned.buffered.clear();
                     ctx.emit(EventKind::Client {
                         client: Some(self.id),
@@ -142,6 +199,7 @@ impl Consumer {
                     });
                 }
                 Err(error) => {
+                    assigned.reset_due_ms = Some(ctx.now_ms + self.rules.retry_backoff_ms);
                     self.metadata.invalidate_on(error.code);
                     retry = true;
                 }

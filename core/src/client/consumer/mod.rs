@@ -195,6 +195,9 @@ pub struct Assigned {
     pub position: Option<Offset>,
     /// Whether a position lookup (OffsetFetch or ListOffsets) is in flight.
     pub awaiting_position: bool,
+    /// Awaiting a reset by `auto.offset.reset`: when a ListOffsets may be sent for it
+    /// (`SubscriptionState`'s `AWAIT_RESET` with its next allowed retry).
+    pub reset_due_ms: Option<i64>,
     /// Fetched batches not yet returned, in order.
     pub buffered: VecDeque<Arc<RecordBatch>>,
     /// Aborted transactions to skip (read_committed): producer id and first offset.
@@ -457,6 +460,7 @@ impl Consumer {
                 self.request_metadata(self.rules.allow_auto_create_topics, ctx);
                 self.ensure_active_group(ctx);
                 self.retry_commits(ctx);
+                self.send_resets(ctx);
                 self.reset_missing_positions_or_fetch(ctx);
             }
         }
@@ -512,6 +516,7 @@ impl Consumer {
             for partition in partitions {
                 if let Some(assigned) = self.assigned.get_mut(&partition) {
                     assigned.awaiting_position = false;
+                    assigned.reset_due_ms = Some(ctx.now_ms + self.rules.retry_backoff_ms);
                 }
             }
             self.metadata.stale = true;
