@@ -11,7 +11,8 @@
 //! - every partition of every topic led, with every replica in its ISR, and every replica's log
 //!   end offset, high watermark and records equal to the leader's (with the high watermark at
 //!   the log end offset once the producers stop);
-//! - the producers' sends acknowledged again, and the consumer group reading again;
+//! - the producers' sends acknowledged again, and the consumer group reading again: once the
+//!   producers stop, its one member owns every partition and has caught up on each;
 //! - no `acks=all` record lost unless an unclean election happened (the detector's alert).
 //!
 //! A check that only safety holds would have missed the bug fixed in dce09af: a demoted leader
@@ -376,6 +377,7 @@ impl Run {
         self.script.push("kplay status".into());
         self.check_cluster();
         self.check_partitions();
+        self.check_consumer();
         if !self.tally.orders_unclean_election && !self.tally.orders_records_lost.is_empty() {
             self.failures.push(format!(
                 "acks=all records lost without an unclean election: {:?}",
@@ -411,6 +413,43 @@ impl Run {
         if self.scenario.consumer && self.tally.delivered == before.2 {
             self.failures
                 .push(format!("group {GROUP} received no record {window}"));
+        }
+    }
+
+    /// The one reader owns every partition of `orders` and, with the producers stopped, has
+    /// caught up on each: a position, and no lag. (A partition whose position lookup failed
+    /// once was left without a position until the next rebalance before 920eaa4.)
+    fn check_consumer(&mut self) {
+        if !self.scenario.consumer {
+            return;
+        }
+        let Some(reader) = self
+            .cluster
+            .consumer_views()
+            .into_iter()
+            .find(|consumer| consumer.name == "reader")
+        else {
+            self.failures.push("the reader is gone".into());
+            return;
+        };
+        let partitions = self
+            .cluster
+            .topic_view(ORDERS)
+            .map_or(0, |topic| topic.partitions.len());
+        if reader.partitions.len() != partitions {
+            self.failures.push(format!(
+                "the reader owns {} of the {partitions} partitions of {ORDERS} ({})",
+                reader.partitions.len(),
+                reader.member_state
+            ));
+        }
+        for owned in &reader.partitions {
+            if owned.position.is_none() || owned.lag != Some(0) {
+                self.failures.push(format!(
+                    "the reader has not caught up on {}: position {:?}, lag {:?}",
+                    owned.partition, owned.position, owned.lag
+                ));
+            }
         }
     }
 
