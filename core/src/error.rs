@@ -120,6 +120,7 @@ kafka_errors! {
     BufferExhausted => "BufferExhaustedException", None, true, "BufferExhaustedException", "Failed to allocate memory within the configured max blocking time.";
     ConfigException => "ConfigException", None, false, "ConfigException", "Invalid value for a configuration.";
     NoOffsetForPartition => "NoOffsetForPartitionException", None, false, "NoOffsetForPartitionException", "Undefined offset with no reset policy for partitions.";
+    PositionOutOfRange => "OffsetOutOfRangeException", None, false, "OffsetOutOfRangeException", "The fetch position is out of range and no reset policy is configured.";
     CommitFailed => "CommitFailedException", None, false, "CommitFailedException", "Commit cannot be completed since the group has already rebalanced and assigned the partitions to another member. This means that the time between subsequent calls to poll() was longer than the configured max.poll.interval.ms, which typically implies that the poll loop is spending too much time message processing. You can address this either by increasing max.poll.interval.ms or by reducing the maximum size of batches returned in poll() with max.poll.records.";
     IllegalState => "IllegalStateException", None, false, "IllegalStateException", "The client is not in a state that allows this call.";
     IllegalArgument => "IllegalArgumentException", None, false, "IllegalArgumentException", "An argument of the call is not valid.";
@@ -153,9 +154,9 @@ impl ErrorCode {
     pub fn exception_class(&self) -> String {
         let package = match self {
             ErrorCode::ConfigException => "org.apache.kafka.common.config",
-            ErrorCode::NoOffsetForPartition | ErrorCode::CommitFailed => {
-                "org.apache.kafka.clients.consumer"
-            }
+            ErrorCode::NoOffsetForPartition
+            | ErrorCode::PositionOutOfRange
+            | ErrorCode::CommitFailed => "org.apache.kafka.clients.consumer",
             ErrorCode::BufferExhausted => "org.apache.kafka.clients.producer",
             ErrorCode::IllegalState | ErrorCode::IllegalArgument => "java.lang",
             ErrorCode::KafkaException => "org.apache.kafka.common",

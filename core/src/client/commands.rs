@@ -137,6 +137,7 @@ impl Cluster {
                     };
                     assigned.position = Some(offset);
                     assigned.reset_due_ms = None;
+                    assigned.position_epoch = None;
                     assigned.buffered.clear();
                     // KafkaConsumer.seek moves the position that commitSync() and auto-commit
                     // commit (SubscriptionState.allConsumed).

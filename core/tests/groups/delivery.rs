@@ -213,3 +213,40 @@ fn by_duration_with_no_record_that_recent_asks_again_later() {
         unknown[0].0
     );
 }
+
+// FetchCollector.handleInitializeErrors / AbstractFetch.handleOffsetOutOfRange: with no reset
+// policy, a position outside the log makes poll() throw OffsetOutOfRangeException naming the
+// fetch position (not the NoOffsetForPartitionException of a partition without any offset).
+#[test]
+fn a_position_past_the_end_with_no_reset_policy_throws_out_of_range() {
+    let mut sim = Sim::new(43, 1);
+    sim.produce(10);
+    sim.consumer("c1", &[("auto.offset.reset", "none")], auto_commit());
+    sim.run_for(6_000);
+    assert_eq!(
+        sim.last_error("c1").as_deref(),
+        Some("org.apache.kafka.clients.consumer.NoOffsetForPartitionException: Undefined offset with no reset policy for partitions: [orders-0]")
+    );
+    sim.apply(Command::Seek {
+        consumer: "c1".into(),
+        partition: tp(0),
+        offset: Offset(7),
+    });
+    sim.run_for(1_000);
+    assert_eq!(sim.deliveries("c1", &tp(0)), [(Offset(7), Offset(9))]);
+    let leader = sim.cluster.topic_view(TOPIC).expect("topic").partitions[0]
+        .leader
+        .expect("led");
+    sim.apply(Command::Seek {
+        consumer: "c1".into(),
+        partition: tp(0),
+        offset: Offset(1_000),
+    });
+    sim.run_for(1_000);
+    let expected = format!(
+        "org.apache.kafka.clients.consumer.OffsetOutOfRangeException: Fetch position FetchPosition{{offset=1000, offsetEpoch=Optional.empty, currentLeader=LeaderAndEpoch{{leader=Optional[localhost:{} (id: {} rack: null isFenced: false)], epoch=0}}}} is out of range for partition orders-0",
+        9091 + leader.0,
+        leader.0
+    );
+    assert_eq!(sim.last_error("c1"), Some(expected));
+}

@@ -143,6 +143,10 @@ impl Consumer {
                     || (read_committed
                         && batch.is_transactional
                         && is_aborted(&assigned.aborted, &batch));
+                // `CompletedFetch.lastEpoch`: the epoch of the last batch read past.
+                if batch.partition_leader_epoch >= 0 {
+                    assigned.position_epoch = Some(batch.partition_leader_epoch);
+                }
                 if skip_batch {
                     position = position.max(batch.next_offset());
                     assigned.buffered.pop_front();

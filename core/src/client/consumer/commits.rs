@@ -329,6 +329,7 @@ impl Consumer {
             match committed {
                 Some(offset) => {
                     assigned.position = Some(offset);
+                    assigned.position_epoch = None;
                     self.commits.committed.insert(partition.clone(), offset);
                 }
                 None => to_reset.push(partition),

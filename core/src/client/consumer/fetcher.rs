@@ -187,6 +187,7 @@ impl Consumer {
                 }
                 Ok((offset, _)) => {
                     assigned.position = Some(offset);
+                    assigned.position_epoch = None;
                     assigned.reset_due_ms = None;
                     assigned.buffered.clear();
                     ctx.emit(EventKind::Client {
@@ -288,8 +289,10 @@ impl Consumer {
             if let Some(error) = fetched.error {
                 had_error = true;
                 if error.code == ErrorCode::OffsetOutOfRange {
+                    let position =
+                        fetch_position_text(assigned, &self.metadata, &fetched.partition);
                     assigned.position = None;
-                    out_of_range.push(fetched.partition.clone());
+                    out_of_range.push((fetched.partition.clone(), position));
                 } else {
                     self.metadata.invalidate_on(error.code);
                 }
@@ -310,16 +313,27 @@ impl Consumer {
                 }
             }
         }
-        if !out_of_range.is_empty() {
-            ctx.emit(EventKind::Client {
-                client: Some(self.id),
-                trace: format!("offset-out-of-range client-{}", self.id.0),
-                description: format!(
-                    "{}: its position is outside the log (deleted by retention, or a seek past the end?), so auto.offset.reset={} decides where it starts again.",
-                    self.name, self.rules.auto_offset_reset
-                ),
-            });
-            self.reset_positions(out_of_range, ctx);
+        if let Some((partition, position)) = out_of_range.first() {
+            if self.rules.auto_offset_reset == AutoOffsetReset::None {
+                // `handleOffsetOutOfRange` with no reset policy: poll() throws. The partition
+                // keeps no position, so it is not fetched again.
+                let error = KafkaError::new(
+                    ErrorCode::PositionOutOfRange,
+                    format!("Fetch position {position} is out of range for partition {partition}"),
+                );
+                self.report_error(error, ctx);
+            } else {
+                ctx.emit(EventKind::Client {
+                    client: Some(self.id),
+                    trace: format!("offset-out-of-range client-{}", self.id.0),
+                    description: format!(
+                        "{}: its position is outside the log (deleted by retention, or a seek past the end?), so auto.offset.reset={} decides where it starts again.",
+                        self.name, self.rules.auto_offset_reset
+                    ),
+                });
+                let partitions = out_of_range.into_iter().map(|(partition, _)| partition);
+                self.reset_positions(partitions.collect(), ctx);
+            }
         }
         if had_error {
             ctx.after(
@@ -339,4 +353,34 @@ impl Consumer {
         });
         self.last_error = Some(error);
     }
+}
+
+/// `FetchPosition.toString()`, as Kafka 4's consumer prints it in an exception: the offset, the
+/// epoch of the record before it, and the leader the consumer knows (`Node.toString()`).
+fn fetch_position_text(
+    assigned: &super::Assigned,
+    metadata: &crate::client::metadata::ClientMetadata,
+    partition: &TopicPartition,
+) -> String {
+    let optional = |value: Option<String>| {
+        value.map_or_else(
+            || "Optional.empty".to_string(),
+            |v| format!("Optional[{v}]"),
+        )
+    };
+    let leader = metadata.leader(partition).map(|broker| {
+        format!(
+            "localhost:{} (id: {} rack: null isFenced: false)",
+            9091 + broker.0,
+            broker.0
+        )
+    });
+    let epoch = metadata.leader_epoch(partition);
+    format!(
+        "FetchPosition{{offset={}, offsetEpoch={}, currentLeader=LeaderAndEpoch{{leader={}, epoch={}}}}}",
+        assigned.position.unwrap_or(Offset(-1)),
+        optional(assigned.position_epoch.map(|e| e.to_string())),
+        optional(leader),
+        if epoch < 0 { "absent".to_string() } else { epoch.to_string() }
+    )
 }

@@ -195,6 +195,10 @@ pub struct Assigned {
     pub position: Option<Offset>,
     /// Whether a position lookup (OffsetFetch or ListOffsets) is in flight.
     pub awaiting_position: bool,
+    /// The leader epoch of the record batch before the position (`FetchPosition.offsetEpoch`):
+    /// `None` after a reset or a seek, and from a committed offset (the simulated consumer
+    /// commits no leader epoch).
+    pub position_epoch: Option<i32>,
     /// Awaiting a reset by `auto.offset.reset`: when a ListOffsets may be sent for it
     /// (`SubscriptionState`'s `AWAIT_RESET` with its next allowed retry).
     pub reset_due_ms: Option<i64>,
