@@ -91,8 +91,10 @@ use std::path::{Path, PathBuf};
 /// `getExpiredInflightBatches`), with lesson 08's corrected figure: 509 bytes, to 698,638.
 /// `auto.offset.reset=by_duration` (KIP-1106) with the JDK's `Duration.parse`, a consumer that
 /// asks again for a position whose ListOffsets failed, and lesson 12's new section: 2,111
-/// bytes, to 700,708.
-const GZIP_BUDGET_BYTES: u64 = 700_750;
+/// bytes, to 700,708. `OffsetOutOfRangeException` with Kafka's `FetchPosition` text for a
+/// position outside the log under `auto.offset.reset=none`, and lesson 12's sentence on it:
+/// 828 bytes, to 701,536.
+const GZIP_BUDGET_BYTES: u64 = 701_550;
 
 /// Prints the table and fails when the gzip total is over budget.
 pub fn report(dist: &Path) -> Result<(), String> {
