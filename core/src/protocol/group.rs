@@ -76,6 +76,15 @@ pub struct OffsetToCommit {
     pub metadata: String,
 }
 
+/// A committed offset as OffsetFetch returns it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FetchedOffset {
+    /// The next offset to read.
+    pub offset: Offset,
+    /// The leader epoch committed with it (KIP-320), if any.
+    pub leader_epoch: Option<i32>,
+}
+
 /// Consumer group messages.
 #[derive(Debug, Clone)]
 pub enum GroupBody {
@@ -224,8 +233,8 @@ pub enum GroupBody {
     OffsetFetchResponse {
         /// The request answered.
         request_id: u64,
-        /// The offsets, or a group-level error.
-        result: Result<Vec<(TopicPartition, Option<Offset>)>, KafkaError>,
+        /// The offsets with their leader epochs, or a group-level error.
+        result: Result<Vec<(TopicPartition, Option<FetchedOffset>)>, KafkaError>,
     },
     /// TxnOffsetCommit: offsets committed as part of a transaction (exactly-once).
     TxnOffsetCommit {

@@ -250,3 +250,51 @@ fn a_position_past_the_end_with_no_reset_policy_throws_out_of_range() {
     );
     assert_eq!(sim.last_error("c1"), Some(expected));
 }
+
+// KIP-320: a commit carries the leader epoch of the last record read, and a position taken from
+// a committed offset keeps it (`refreshCommittedOffsets`), so the out-of-range exception of a
+// member that restarts with `none` after retention deleted its offset names that epoch.
+#[test]
+fn a_committed_offset_that_retention_deleted_throws_out_of_range_with_its_epoch() {
+    let mut sim = Sim::with_brokers_config(
+        44,
+        1,
+        &[
+            ("log.roll.ms", "1000"),
+            ("log.retention.ms", "5000"),
+            ("log.retention.check.interval.ms", "1000"),
+        ],
+    );
+    sim.produce(10);
+    sim.consumer("c1", &[("auto.commit.interval.ms", "1000")], auto_commit());
+    sim.run_for(8_000);
+    assert_eq!(
+        sim.cluster.committed_offset(GROUP, &tp(0)),
+        Some(Offset(10))
+    );
+    sim.apply(Command::CloseConsumer {
+        consumer: "c1".into(),
+    });
+    for _ in 0..3 {
+        sim.run_for(2_000);
+        sim.produce(5);
+    }
+    sim.run_for(8_000);
+    let leader = sim.cluster.topic_view(TOPIC).expect("topic").partitions[0]
+        .leader
+        .expect("led");
+    let log = sim.cluster.log_view(leader, &tp(0), 100).expect("log");
+    assert!(
+        log.log_start_offset > Offset(10),
+        "{:?}",
+        log.log_start_offset
+    );
+    sim.consumer("c2", &[("auto.offset.reset", "none")], auto_commit());
+    sim.run_for(8_000);
+    let expected = format!(
+        "org.apache.kafka.clients.consumer.OffsetOutOfRangeException: Fetch position FetchPosition{{offset=10, offsetEpoch=Optional[0], currentLeader=LeaderAndEpoch{{leader=Optional[localhost:{} (id: {} rack: null isFenced: false)], epoch=0}}}} is out of range for partition orders-0",
+        9091 + leader.0,
+        leader.0
+    );
+    assert_eq!(sim.last_error("c2"), Some(expected));
+}

@@ -104,7 +104,8 @@ fn the_offsets_partition_holds_readable_group_and_offset_records() {
         .filter_map(|(_, value)| value.clone())
         .next_back()
         .expect("a commit");
-    assert!(commit.starts_with("offset=3,leader_epoch=-1,metadata=,commit_timestamp="));
+    // The consumer commits the leader epoch of the last record it read (KIP-320).
+    assert!(commit.starts_with("offset=3,leader_epoch=0,metadata=,commit_timestamp="));
 }
 
 // OffsetMetadataManager.onPartitionsDeleted: deleting a topic deletes the groups' offsets of it.

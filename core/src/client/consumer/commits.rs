@@ -5,7 +5,9 @@
 //! record the application got. Commits go to the group coordinator with the member's generation;
 //! a commit from a member the group has moved on from is refused (`CommitFailedException`),
 //! since another member may own the partition now. With `enable.auto.commit` the consumer commits
-//! the positions of earlier polls every `auto.commit.interval.ms`, from inside `poll()`.
+//! the positions of earlier polls every `auto.commit.interval.ms`, from inside `poll()`. A
+//! commit of a position carries the leader epoch of the record before it (KIP-320), and a
+//! position read back from a committed offset keeps that epoch.
 
 use crate::vec_map::VecMap;
 
@@ -13,7 +15,7 @@ use crate::cluster::context::Ctx;
 use crate::cluster::event::EventKind;
 use crate::error::{ErrorCode, KafkaError};
 use crate::ids::{Offset, TopicPartition};
-use crate::protocol::group::OffsetToCommit;
+use crate::protocol::group::{FetchedOffset, OffsetToCommit};
 use crate::protocol::GroupBody;
 
 use super::Consumer;
@@ -81,7 +83,12 @@ impl Consumer {
             .map(|(partition, offset)| OffsetToCommit {
                 partition: partition.clone(),
                 offset: *offset,
-                leader_epoch: None,
+                // `allConsumed()`: the position's epoch goes with it (KIP-320).
+                leader_epoch: self
+                    .assigned
+                    .get(partition)
+                    .filter(|assigned| assigned.position == Some(*offset))
+                    .and_then(|assigned| assigned.position_epoch),
                 metadata: String::new(),
             })
             .collect();
@@ -295,7 +302,7 @@ impl Consumer {
     pub(crate) fn committed_offsets_fetched(
         &mut self,
         request_id: u64,
-        result: Result<Vec<(TopicPartition, Option<Offset>)>, KafkaError>,
+        result: Result<Vec<(TopicPartition, Option<FetchedOffset>)>, KafkaError>,
         ctx: &mut Ctx,
     ) {
         let Some(partitions) = self.commits.fetches_in_flight.remove(&request_id) else {
@@ -327,10 +334,12 @@ impl Consumer {
             };
             assigned.awaiting_position = false;
             match committed {
-                Some(offset) => {
-                    assigned.position = Some(offset);
-                    assigned.position_epoch = None;
-                    self.commits.committed.insert(partition.clone(), offset);
+                Some(fetched) => {
+                    assigned.position = Some(fetched.offset);
+                    assigned.position_epoch = fetched.leader_epoch;
+                    self.commits
+                        .committed
+                        .insert(partition.clone(), fetched.offset);
                 }
                 None => to_reset.push(partition),
             }

@@ -196,8 +196,7 @@ pub struct Assigned {
     /// Whether a position lookup (OffsetFetch or ListOffsets) is in flight.
     pub awaiting_position: bool,
     /// The leader epoch of the record batch before the position (`FetchPosition.offsetEpoch`):
-    /// `None` after a reset or a seek, and from a committed offset (the simulated consumer
-    /// commits no leader epoch).
+    /// the one committed with an offset the position came from, `None` after a reset or a seek.
     pub position_epoch: Option<i32>,
     /// Awaiting a reset by `auto.offset.reset`: when a ListOffsets may be sent for it
     /// (`SubscriptionState`'s `AWAIT_RESET` with its next allowed retry).

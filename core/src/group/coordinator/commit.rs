@@ -11,7 +11,7 @@
 
 use crate::error::{ErrorCode, KafkaError};
 use crate::ids::{Offset, ProducerId, TopicPartition};
-use crate::protocol::group::OffsetToCommit;
+use crate::protocol::group::{FetchedOffset, OffsetToCommit};
 use crate::protocol::GroupBody;
 
 use super::member::PendingResponse;
@@ -171,7 +171,7 @@ impl GroupShard {
     fn committed_offsets(
         &self,
         request: &FetchRequest,
-    ) -> Result<Vec<(TopicPartition, Option<Offset>)>, KafkaError> {
+    ) -> Result<Vec<(TopicPartition, Option<FetchedOffset>)>, KafkaError> {
         let group = &request.group_id;
         let partitions: Vec<TopicPartition> = if request.partitions.is_empty() {
             self.offsets
@@ -202,7 +202,10 @@ impl GroupShard {
                 let offset = if dead_or_unknown {
                     None
                 } else {
-                    self.offsets.get(group, &partition).map(|o| o.offset)
+                    self.offsets.get(group, &partition).map(|o| FetchedOffset {
+                        offset: o.offset,
+                        leader_epoch: o.leader_epoch,
+                    })
                 };
                 (partition, offset)
             })

@@ -333,9 +333,9 @@ impl Harness {
             },
         );
         match self.response(request_id) {
-            Some(GroupBody::OffsetFetchResponse { result, .. }) => {
-                result.map(|offsets| offsets[0].1).map_err(|e| e.code)
-            }
+            Some(GroupBody::OffsetFetchResponse { result, .. }) => result
+                .map(|offsets| offsets[0].1.map(|fetched| fetched.offset))
+                .map_err(|e| e.code),
             other => panic!("no fetch answer: {other:?}"),
         }
     }
