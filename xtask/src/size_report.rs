@@ -93,8 +93,9 @@ use std::path::{Path, PathBuf};
 /// asks again for a position whose ListOffsets failed, and lesson 12's new section: 2,111
 /// bytes, to 700,708. `OffsetOutOfRangeException` with Kafka's `FetchPosition` text for a
 /// position outside the log under `auto.offset.reset=none`, and lesson 12's sentence on it:
-/// 828 bytes, to 701,536.
-const GZIP_BUDGET_BYTES: u64 = 701_550;
+/// 828 bytes, to 701,536. Lesson 12's Try-it bullet on `by_duration` and commits carrying the
+/// leader epoch (KIP-320): 196 bytes, to 701,732.
+const GZIP_BUDGET_BYTES: u64 = 701_750;
 
 /// Prints the table and fails when the gzip total is over budget.
 pub fn report(dist: &Path) -> Result<(), String> {
