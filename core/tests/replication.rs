@@ -6,7 +6,10 @@
 use kplay_core::cluster::config::MetadataMode;
 use kplay_core::controller::UNCLEAN_LEADER_ELECTION_INTERVAL_MS;
 use kplay_core::error::ErrorCode;
-use kplay_core::{AlertKind, BrokerId, Command, ElectionType, EventKind, Offset};
+use kplay_core::{
+    AlertKind, BrokerId, Command, CommitPolicy, ElectionType, EventKind, Offset, Subscription,
+    TopicPartition,
+};
 
 mod cluster_support;
 
@@ -431,6 +434,116 @@ fn an_unclean_election_brings_a_partition_back_and_loses_records_in(mode: Metada
     assert!(
         sim.alerts(AlertKind::AcknowledgedRecordLost) > 0,
         "{mode:?}"
+    );
+}
+
+/// A reader of partition 0 (assigned, starting at offset 0) reads 10 records, the last 5 of
+/// which only the leader has; then the leader stops and the follower is elected uncleanly.
+fn reader_of_a_truncated_partition(reset: &str) -> (Sim, kplay_core::network::ClientId) {
+    let mut sim = Sim::new(
+        MetadataMode::Kraft,
+        3,
+        2,
+        &[("unclean.leader.election.enable", "true")],
+    );
+    sim.producer("p", &[("acks", "1")]);
+    let partition = TopicPartition::new(TOPIC, 0);
+    sim.apply(Command::CreateConsumer {
+        name: "reader".into(),
+        configs: pairs(&[("auto.offset.reset", reset)]),
+        subscription: Subscription::Partitions(vec![partition.clone()]),
+        policy: CommitPolicy::default(),
+    });
+    sim.apply(Command::Seek {
+        consumer: "reader".into(),
+        partition,
+        offset: Offset(0),
+    });
+    let (leader, follower) = sim.write_past_a_stopped_follower("p", 5);
+    sim.run_for(2_000);
+    let reader = sim
+        .cluster
+        .consumer_views()
+        .into_iter()
+        .find(|c| c.name == "reader")
+        .expect("reader")
+        .id;
+    assert_eq!(delivered(&sim, reader).last().map(|d| d.1), Some(9));
+    sim.apply(Command::StopBroker { broker: leader });
+    sim.apply(Command::StartBroker { broker: follower });
+    sim.run_until(
+        UNCLEAN_LEADER_ELECTION_INTERVAL_MS + 30_000,
+        "the unclean election",
+        |s| s.partition().leader == Some(follower),
+    );
+    sim.run_for(5_000);
+    (sim, reader)
+}
+
+/// (first, last) offsets of each delivery of partition 0 to `reader`.
+fn delivered(sim: &Sim, reader: kplay_core::network::ClientId) -> Vec<(i64, i64)> {
+    sim.events
+        .iter()
+        .filter_map(|e| match &e.kind {
+            EventKind::RecordsDelivered {
+                consumer,
+                partition,
+                first_offset,
+                last_offset,
+                ..
+            } if *consumer == reader && partition.partition == 0 => {
+                Some((first_offset.0, last_offset.0))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+/// KIP-320 (`SubscriptionState.maybeCompleteValidation`): a consumer that read records an
+/// unclean election then cut from the log finds out when its metadata names the new leader.
+/// OffsetsForLeaderEpoch answers that the epoch of its last record ends before its position,
+/// and it goes back to that offset, the first known to diverge, and reads on from there: not
+/// an out-of-range reset that would read the partition again from the start.
+#[test]
+fn a_consumer_detects_the_truncation_of_an_unclean_election() {
+    let (mut sim, reader) = reader_of_a_truncated_partition("earliest");
+    let truncation: Vec<String> = sim
+        .events
+        .iter()
+        .map(|e| e.trace_line())
+        .filter(|line| line.contains(" truncation "))
+        .collect();
+    assert_eq!(truncation.len(), 1, "{truncation:?}");
+    assert!(
+        truncation[0].ends_with("orders-0 position=10 diverges=5"),
+        "{truncation:?}"
+    );
+    let before = delivered(&sim, reader).len();
+    sim.send("p", 3);
+    sim.run_for(3_000);
+    let after = delivered(&sim, reader).split_off(before);
+    assert_eq!(after.first().map(|d| d.0), Some(5), "{after:?}");
+    assert!(
+        after.iter().all(|d| d.0 >= 5),
+        "nothing read again: {after:?}"
+    );
+}
+
+/// With no reset policy the truncation is the application's to handle: poll() throws
+/// `LogTruncationException` naming the position and the divergent offset.
+#[test]
+fn with_no_reset_policy_a_truncation_throws() {
+    let (sim, reader) = reader_of_a_truncated_partition("none");
+    let error = sim
+        .cluster
+        .consumer_views()
+        .into_iter()
+        .find(|c| c.id == reader)
+        .and_then(|c| c.last_error);
+    let epoch = sim.partition().leader_epoch - 1;
+    assert_eq!(
+        error,
+        Some(format!("org.apache.kafka.clients.consumer.LogTruncationException: Detected truncated partitions: [(partition=orders-0, fetchOffset=10, fetchEpoch=Optional[{epoch}], divergentOffset=5, divergentEpoch=Optional[{epoch}])]"))
     );
 }
 

@@ -16,10 +16,12 @@ use crate::error::{ErrorCode, KafkaError};
 use crate::ids::{BrokerId, Offset, TopicPartition};
 use crate::kinds::IsolationLevel;
 use crate::network::NodeId;
+use crate::protocol::fetch::EpochEndOffset;
 use crate::protocol::metadata::{PartitionMetadata, TopicMetadata};
 use crate::protocol::{
-    Body, ControllerBody, FetchPartition, FetchRequest, FetchResponse, FetchedPartition,
-    ListOffsetsRequest, ListOffsetsResponse, MetadataRequest, MetadataResponse, OffsetSpec,
+    Body, ControllerBody, EpochQuery, FetchPartition, FetchRequest, FetchResponse,
+    FetchedPartition, ListOffsetsRequest, ListOffsetsResponse, MetadataRequest, MetadataResponse,
+    OffsetSpec, OffsetsForLeaderEpochRequest, OffsetsForLeaderEpochResponse,
 };
 use crate::topic::validate_topic_name;
 
@@ -260,6 +262,44 @@ impl Broker {
                     .unwrap_or((Offset::UNKNOWN, -1)))
             }
         }
+    }
+
+    /// `Partition.lastOffsetForLeaderEpoch` for a consumer: only the leader answers, after
+    /// checking the asker's current leader epoch as a fetch does.
+    pub(super) fn handle_offsets_for_leader_epoch(
+        &mut self,
+        from: NodeId,
+        request: OffsetsForLeaderEpochRequest,
+        ctx: &mut Ctx,
+    ) {
+        let partitions = request
+            .partitions
+            .iter()
+            .map(|query| (query.partition.clone(), self.epoch_end_offset(query)))
+            .collect();
+        let response = OffsetsForLeaderEpochResponse {
+            request_id: request.request_id,
+            partitions,
+        };
+        ctx.send(from, Body::OffsetsForLeaderEpochResponse(response));
+    }
+
+    fn epoch_end_offset(&self, query: &EpochQuery) -> EpochEndOffset {
+        let replica = self
+            .replicas
+            .get(&query.partition)
+            .filter(|replica| replica.is_leader())
+            .ok_or_else(|| KafkaError::with_default_message(ErrorCode::NotLeaderOrFollower))?;
+        let epoch = replica.state.leader_epoch;
+        if query.current_leader_epoch >= 0 && query.current_leader_epoch != epoch {
+            let code = if query.current_leader_epoch < epoch {
+                ErrorCode::FencedLeaderEpoch
+            } else {
+                ErrorCode::UnknownLeaderEpoch
+            };
+            return Err(KafkaError::with_default_message(code));
+        }
+        Ok(replica.log.end_offset_for_epoch(query.leader_epoch))
     }
 
     pub(super) fn handle_metadata_request(

@@ -268,6 +268,9 @@ impl Broker {
             Body::ProduceRequest(request) => self.handle_produce(from, request, ctx),
             Body::FetchRequest(request) => self.handle_fetch(from, request, ctx),
             Body::ListOffsetsRequest(request) => self.handle_list_offsets(from, request, ctx),
+            Body::OffsetsForLeaderEpochRequest(request) => {
+                self.handle_offsets_for_leader_epoch(from, request, ctx)
+            }
             Body::MetadataRequest(request) => self.handle_metadata_request(from, request, ctx),
             Body::Txn(TxnBody::InitProducerId {
                 request_id,
@@ -281,8 +284,10 @@ impl Broker {
                 key_type: CoordinatorType::Transaction,
             }) => self.find_transaction_coordinator(from, request_id, &key, ctx),
             Body::Group(body) => self.handle_group_request(from, body, ctx),
-            Body::ProduceResponse(_) | Body::ListOffsetsResponse(_) | Body::MetadataResponse(_) => {
-            }
+            Body::ProduceResponse(_)
+            | Body::ListOffsetsResponse(_)
+            | Body::OffsetsForLeaderEpochResponse(_)
+            | Body::MetadataResponse(_) => {}
         }
     }
 

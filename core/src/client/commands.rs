@@ -129,16 +129,14 @@ impl Cluster {
                     ));
                 }
                 self.with_consumer(id, outbox, |c, ctx| {
+                    let leader = c.leader_and_epoch(&partition);
                     let Some(assigned) = c.assigned.get_mut(&partition) else {
                         return Err(KafkaError::new(
                             ErrorCode::IllegalState,
                             format!("No current assignment for partition {partition}"),
                         ));
                     };
-                    assigned.position = Some(offset);
-                    assigned.reset_due_ms = None;
-                    assigned.position_epoch = None;
-                    assigned.buffered.clear();
+                    assigned.seek_unvalidated(offset, None, leader, ctx.now_ms);
                     // KafkaConsumer.seek moves the position that commitSync() and auto-commit
                     // commit (SubscriptionState.allConsumed).
                     c.commits.consumed.insert(partition.clone(), offset);

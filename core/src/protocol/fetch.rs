@@ -115,3 +115,37 @@ pub struct ListOffsetsResponse {
     /// Per partition: the offset (with its timestamp, -1 when none), or an error.
     pub partitions: Vec<(TopicPartition, ListedOffset)>,
 }
+
+/// OffsetsForLeaderEpoch (API key 23) from a consumer validating its positions (KIP-320): per
+/// partition, where the leader's log ends for the epoch of the record before the position.
+#[derive(Debug, Clone)]
+pub struct OffsetsForLeaderEpochRequest {
+    /// Unique per sender.
+    pub request_id: u64,
+    /// The partitions asked about.
+    pub partitions: Vec<EpochQuery>,
+}
+
+/// One partition of an OffsetsForLeaderEpoch request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EpochQuery {
+    /// The partition.
+    pub partition: TopicPartition,
+    /// The leader epoch the asker knows (fences a stale leader).
+    pub current_leader_epoch: i32,
+    /// The epoch whose end offset is asked for.
+    pub leader_epoch: i32,
+}
+
+/// One partition's answer: the largest epoch at most the one asked for and its end offset,
+/// `None` for `UNDEFINED_EPOCH_OFFSET`, or an error.
+pub type EpochEndOffset = Result<Option<(i32, Offset)>, KafkaError>;
+
+/// The answer to OffsetsForLeaderEpoch.
+#[derive(Debug, Clone)]
+pub struct OffsetsForLeaderEpochResponse {
+    /// The request answered.
+    pub request_id: u64,
+    /// Per partition.
+    pub partitions: Vec<(TopicPartition, EpochEndOffset)>,
+}

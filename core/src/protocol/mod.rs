@@ -26,8 +26,8 @@ use crate::network::NodeId;
 
 pub use controller::{ControllerBody, MetadataRecord, ZooKeeperBody};
 pub use fetch::{
-    FetchPartition, FetchRequest, FetchResponse, FetchedPartition, ListOffsetsRequest,
-    ListOffsetsResponse, OffsetSpec,
+    EpochQuery, FetchPartition, FetchRequest, FetchResponse, FetchedPartition, ListOffsetsRequest,
+    ListOffsetsResponse, OffsetSpec, OffsetsForLeaderEpochRequest, OffsetsForLeaderEpochResponse,
 };
 pub use group::GroupBody;
 pub use metadata::{MetadataRequest, MetadataResponse, PartitionMetadata, TopicMetadata};
@@ -66,6 +66,10 @@ pub enum Body {
     ListOffsetsRequest(ListOffsetsRequest),
     /// ListOffsets response.
     ListOffsetsResponse(ListOffsetsResponse),
+    /// OffsetsForLeaderEpoch request (API key 23), from a consumer.
+    OffsetsForLeaderEpochRequest(OffsetsForLeaderEpochRequest),
+    /// OffsetsForLeaderEpoch response.
+    OffsetsForLeaderEpochResponse(OffsetsForLeaderEpochResponse),
     /// Metadata request (API key 3).
     MetadataRequest(MetadataRequest),
     /// Metadata response.
@@ -100,6 +104,8 @@ impl Body {
             Body::FetchResponse(_) => "Fetch response",
             Body::ListOffsetsRequest(_) => "ListOffsets",
             Body::ListOffsetsResponse(_) => "ListOffsets response",
+            Body::OffsetsForLeaderEpochRequest(_) => "OffsetsForLeaderEpoch",
+            Body::OffsetsForLeaderEpochResponse(_) => "OffsetsForLeaderEpoch response",
             Body::MetadataRequest(_) => "Metadata",
             Body::MetadataResponse(_) => "Metadata response",
             Body::Controller(body) => body.api_name(),
@@ -123,6 +129,7 @@ impl Body {
             Body::ProduceRequest(_)
             | Body::FetchRequest(_)
             | Body::ListOffsetsRequest(_)
+            | Body::OffsetsForLeaderEpochRequest(_)
             | Body::MetadataRequest(_) => true,
             Body::Controller(body) => body.is_request(),
             Body::ZooKeeper(body) => body.is_request(),

@@ -64,6 +64,7 @@ impl Consumer {
         }
         self.processing.last_poll_ms = ctx.now_ms;
         self.on_poll_membership(ctx);
+        self.send_validations(ctx);
         self.send_resets(ctx);
         self.maybe_auto_commit(ctx);
         let polled = self.take_records(ctx);
@@ -127,7 +128,7 @@ impl Consumer {
             if budget == 0 {
                 break;
             }
-            let Some(mut position) = assigned.position else {
+            let Some(mut position) = assigned.position.filter(|_| assigned.is_fetchable()) else {
                 continue;
             };
             let start = position;

@@ -329,14 +329,20 @@ impl Consumer {
         };
         let mut to_reset = Vec::new();
         for (partition, committed) in offsets {
+            let leader = self.leader_and_epoch(&partition);
             let Some(assigned) = self.assigned.get_mut(&partition) else {
                 continue;
             };
             assigned.awaiting_position = false;
             match committed {
                 Some(fetched) => {
-                    assigned.position = Some(fetched.offset);
-                    assigned.position_epoch = fetched.leader_epoch;
+                    // `refreshCommittedOffsets`: validated first when it carries an epoch.
+                    assigned.seek_unvalidated(
+                        fetched.offset,
+                        fetched.leader_epoch,
+                        leader,
+                        ctx.now_ms,
+                    );
                     self.commits
                         .committed
                         .insert(partition.clone(), fetched.offset);

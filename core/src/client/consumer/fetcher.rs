@@ -162,6 +162,7 @@ impl Consumer {
         }
         let mut retry = false;
         for (partition, result) in response.partitions {
+            let leader = self.leader_and_epoch(&partition);
             let Some(assigned) = self.assigned.get_mut(&partition) else {
                 continue;
             };
@@ -186,10 +187,7 @@ impl Consumer {
                     });
                 }
                 Ok((offset, _)) => {
-                    assigned.position = Some(offset);
-                    assigned.position_epoch = None;
-                    assigned.reset_due_ms = None;
-                    assigned.buffered.clear();
+                    assigned.seek_unvalidated(offset, None, leader, ctx.now_ms);
                     ctx.emit(EventKind::Client {
                         client: Some(self.id),
                         trace: format!("position client-{} {partition} offset={offset}", self.id.0),
@@ -225,7 +223,7 @@ impl Consumer {
         let mut by_leader: VecMap<BrokerId, Vec<FetchPartition>> = VecMap::new();
         let mut missing_leader = false;
         for (partition, assigned) in &self.assigned {
-            let Some(position) = assigned.position else {
+            let Some(position) = assigned.position.filter(|_| assigned.is_fetchable()) else {
                 continue;
             };
             if !assigned.buffered.is_empty() {
@@ -289,8 +287,7 @@ impl Consumer {
             if let Some(error) = fetched.error {
                 had_error = true;
                 if error.code == ErrorCode::OffsetOutOfRange {
-                    let position =
-                        fetch_position_text(assigned, &self.metadata, &fetched.partition);
+                    let position = fetch_position_text(assigned);
                     assigned.position = None;
                     out_of_range.push((fetched.partition.clone(), position));
                 } else {
@@ -356,31 +353,23 @@ impl Consumer {
 }
 
 /// `FetchPosition.toString()`, as Kafka 4's consumer prints it in an exception: the offset, the
-/// epoch of the record before it, and the leader the consumer knows (`Node.toString()`).
-fn fetch_position_text(
-    assigned: &super::Assigned,
-    metadata: &crate::client::metadata::ClientMetadata,
-    partition: &TopicPartition,
-) -> String {
-    let optional = |value: Option<String>| {
-        value.map_or_else(
-            || "Optional.empty".to_string(),
-            |v| format!("Optional[{v}]"),
-        )
-    };
-    let leader = metadata.leader(partition).map(|broker| {
-        format!(
-            "localhost:{} (id: {} rack: null isFenced: false)",
-            9091 + broker.0,
-            broker.0
-        )
-    });
-    let epoch = metadata.leader_epoch(partition);
+/// epoch of the record before it, and the leader it was taken under (`Node.toString()`).
+fn fetch_position_text(assigned: &super::Assigned) -> String {
+    let (leader, epoch) = assigned.current_leader;
+    let leader = leader.map_or_else(
+        || "Optional.empty".to_string(),
+        |broker| {
+            format!(
+                "Optional[localhost:{} (id: {} rack: null isFenced: false)]",
+                9091 + broker.0,
+                broker.0
+            )
+        },
+    );
     format!(
-        "FetchPosition{{offset={}, offsetEpoch={}, currentLeader=LeaderAndEpoch{{leader={}, epoch={}}}}}",
+        "FetchPosition{{offset={}, offsetEpoch={}, currentLeader=LeaderAndEpoch{{leader={leader}, epoch={}}}}}",
         assigned.position.unwrap_or(Offset(-1)),
-        optional(assigned.position_epoch.map(|e| e.to_string())),
-        optional(leader),
+        super::validation::optional(assigned.position_epoch),
         if epoch < 0 { "absent".to_string() } else { epoch.to_string() }
     )
 }

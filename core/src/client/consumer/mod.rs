@@ -14,6 +14,7 @@ pub mod application;
 pub mod commits;
 pub mod fetcher;
 pub mod membership;
+pub mod validation;
 
 use crate::vec_map::VecMap;
 use std::collections::VecDeque;
@@ -198,6 +199,12 @@ pub struct Assigned {
     /// The leader epoch of the record batch before the position (`FetchPosition.offsetEpoch`):
     /// the one committed with an offset the position came from, `None` after a reset or a seek.
     pub position_epoch: Option<i32>,
+    /// The leader and epoch the position was taken or last checked under
+    /// (`FetchPosition.currentLeader`).
+    pub current_leader: validation::LeaderAndEpoch,
+    /// Awaiting validation against its leader (`AWAIT_VALIDATION`): when an
+    /// OffsetsForLeaderEpoch may be sent for it. Not fetched meanwhile.
+    pub validate_due_ms: Option<i64>,
     /// Awaiting a reset by `auto.offset.reset`: when a ListOffsets may be sent for it
     /// (`SubscriptionState`'s `AWAIT_RESET` with its next allowed retry).
     pub reset_due_ms: Option<i64>,
@@ -234,6 +241,8 @@ pub struct Consumer {
     pub fetches_in_flight: VecMap<u64, BrokerId>,
     /// ListOffsets requests in flight, by request id.
     pub list_offsets_in_flight: VecMap<u64, Vec<TopicPartition>>,
+    /// OffsetsForLeaderEpoch requests in flight, by request id, with what was asked.
+    pub validations_in_flight: VecMap<u64, Vec<validation::AskedPosition>>,
     /// When its requests give up.
     pub deadlines: Deadlines,
     /// Its group membership, when it subscribes with a `group.id`.
@@ -345,6 +354,7 @@ impl Consumer {
             assigned: VecMap::new(),
             fetches_in_flight: VecMap::new(),
             list_offsets_in_flight: VecMap::new(),
+            validations_in_flight: VecMap::new(),
             deadlines: Deadlines::default(),
             membership,
             commits: CommitState::default(),
@@ -410,6 +420,10 @@ impl Consumer {
                 self.deadlines.forget(response.request_id);
                 self.handle_list_offsets(response, ctx);
             }
+            Body::OffsetsForLeaderEpochResponse(response) => {
+                self.deadlines.forget(response.request_id);
+                self.handle_offsets_for_leader_epoch(response, ctx);
+            }
             Body::Group(body) => {
                 self.deadlines.forget(body.request_id());
                 self.handle_group_message(body, ctx);
@@ -464,6 +478,7 @@ impl Consumer {
                 self.ensure_active_group(ctx);
                 self.retry_commits(ctx);
                 self.send_resets(ctx);
+                self.send_validations(ctx);
                 self.reset_missing_positions_or_fetch(ctx);
             }
         }
@@ -477,6 +492,8 @@ impl Consumer {
 
     fn after_metadata(&mut self, ctx: &mut Ctx) {
         self.check_metadata_for_rejoin(ctx);
+        self.check_positions_against_leaders(ctx);
+        self.send_validations(ctx);
         self.ensure_active_group(ctx);
         self.reset_missing_positions_or_fetch(ctx);
         if self.metadata.stale {
@@ -529,6 +546,9 @@ impl Consumer {
             );
             return;
         }
+        if self.validation_failed(request_id, ctx) {
+            return;
+        }
         self.group_request_failed(request_id, ctx);
     }
 
@@ -548,6 +568,7 @@ fn request_id_of(body: &Body) -> Option<u64> {
     match body {
         Body::FetchRequest(request) => Some(request.request_id),
         Body::ListOffsetsRequest(request) => Some(request.request_id),
+        Body::OffsetsForLeaderEpochRequest(request) => Some(request.request_id),
         Body::MetadataRequest(request) => Some(request.request_id),
         Body::Group(group) => Some(GroupBody::request_id(group)),
         _ => None,
