@@ -243,12 +243,10 @@ fn a_position_past_the_end_with_no_reset_policy_throws_out_of_range() {
         offset: Offset(1_000),
     });
     sim.run_for(1_000);
-    let expected = format!(
-        "org.apache.kafka.clients.consumer.OffsetOutOfRangeException: Fetch position FetchPosition{{offset=1000, offsetEpoch=Optional.empty, currentLeader=LeaderAndEpoch{{leader=Optional[localhost:{} (id: {} rack: null isFenced: false)], epoch=0}}}} is out of range for partition orders-0",
-        9091 + leader.0,
-        leader.0
+    assert_eq!(
+        sim.last_error("c1"),
+        Some(out_of_range(1_000, "Optional.empty", leader))
     );
-    assert_eq!(sim.last_error("c1"), Some(expected));
 }
 
 // KIP-320: a commit carries the leader epoch of the last record read, and a position taken from
@@ -291,10 +289,18 @@ fn a_committed_offset_that_retention_deleted_throws_out_of_range_with_its_epoch(
     );
     sim.consumer("c2", &[("auto.offset.reset", "none")], auto_commit());
     sim.run_for(8_000);
-    let expected = format!(
-        "org.apache.kafka.clients.consumer.OffsetOutOfRangeException: Fetch position FetchPosition{{offset=10, offsetEpoch=Optional[0], currentLeader=LeaderAndEpoch{{leader=Optional[localhost:{} (id: {} rack: null isFenced: false)], epoch=0}}}} is out of range for partition orders-0",
+    assert_eq!(
+        sim.last_error("c2"),
+        Some(out_of_range(10, "Optional[0]", leader))
+    );
+}
+
+/// The consumer's `OffsetOutOfRangeException` for orders-0 at `offset`, led by `leader` in
+/// epoch 0 (`FetchPosition.toString()`, `Node.toString()`).
+fn out_of_range(offset: i64, offset_epoch: &str, leader: kplay_core::BrokerId) -> String {
+    format!(
+        "org.apache.kafka.clients.consumer.OffsetOutOfRangeException: Fetch position FetchPosition{{offset={offset}, offsetEpoch={offset_epoch}, currentLeader=LeaderAndEpoch{{leader=Optional[localhost:{} (id: {} rack: null isFenced: false)], epoch=0}}}} is out of range for partition orders-0",
         9091 + leader.0,
         leader.0
-    );
-    assert_eq!(sim.last_error("c2"), Some(expected));
+    )
 }
