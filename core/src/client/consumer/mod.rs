@@ -6,6 +6,8 @@
 //!   coordinator, JoinGroup/SyncGroup, heartbeats, `session.timeout.ms` and
 //!   `max.poll.interval.ms`, eager and cooperative rebalancing, static membership;
 //! - [`fetcher`]: positions, Fetch and ListOffsets, `auto.offset.reset`, `isolation.level`;
+//! - [`validation`]: checking positions against the leader's epochs after a leader change
+//!   (OffsetsForLeaderEpoch, KIP-320), which detects the truncation of an unclean election;
 //! - [`commits`]: OffsetCommit/OffsetFetch, `enable.auto.commit`, `commitSync`/`commitAsync`;
 //! - [`application`]: the application's poll loop and when it commits relative to
 //!   processing, which decides at-most-once or at-least-once delivery.
