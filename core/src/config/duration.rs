@@ -174,7 +174,7 @@ mod tests {
         JavaDuration::parse(text).map(|d| (d.seconds, d.nanos))
     }
 
-    // DurationTest.data_parseSuccess in the JDK's test suite.
+    // Cases after the JDK test suite's DurationTest.data_parseSuccess.
     #[test]
     fn parses_what_the_jdk_parses() {
         for (text, seconds, nanos) in [
@@ -208,7 +208,7 @@ mod tests {
         }
     }
 
-    // DurationTest.data_parseFailure.
+    // Cases after DurationTest.data_parseFailure.
     #[test]
     fn refuses_what_the_jdk_refuses() {
         for text in [
