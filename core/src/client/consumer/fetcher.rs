@@ -284,6 +284,11 @@ impl Consumer {
             let Some(assigned) = self.assigned.get_mut(&fetched.partition) else {
                 continue;
             };
+            // `initializeCompletedFetch`: an answer for a partition that is awaiting a reset or
+            // a validation since the fetch was sent is dropped.
+            if !assigned.is_fetchable() {
+                continue;
+            }
             if let Some(error) = fetched.error {
                 had_error = true;
                 if error.code == ErrorCode::OffsetOutOfRange {
