@@ -46,6 +46,14 @@ impl fmt::Display for Offset {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct BrokerId(pub i32);
 
+impl BrokerId {
+    /// The host and port the playground gives this broker: `localhost:9092` for broker 1,
+    /// `localhost:9093` for broker 2, ...
+    pub fn address(self) -> String {
+        format!("localhost:{}", 9091 + self.0)
+    }
+}
+
 impl fmt::Display for BrokerId {
     fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(formatter, "{}", self.0)

@@ -284,17 +284,11 @@ pub fn members_table(description: &GroupDescription, verbose: bool) -> String {
     out
 }
 
-/// The host and port the playground gives broker `id`: `localhost:9092` for broker 1,
-/// `localhost:9093` for broker 2, ...
-pub fn broker_address(id: i32) -> String {
-    format!("localhost:{}", 9091 + id)
-}
-
 /// `printStates` for one group.
 pub fn state_table(description: &GroupDescription, verbose: bool) -> String {
     let coordinator = format!(
         "{}  ({})",
-        broker_address(description.coordinator),
+        kplay_core::BrokerId(description.coordinator).address(),
         description.coordinator
     );
     let coordinator_width = coordinator.len().max(25);

@@ -53,7 +53,6 @@ impl Consumer {
             .map(|(partition, _)| partition.clone())
             .collect();
         if missing.is_empty() {
-            self.send_resets(ctx);
             self.send_fetches(ctx);
             return;
         }
@@ -365,9 +364,8 @@ fn fetch_position_text(assigned: &super::Assigned) -> String {
         || "Optional.empty".to_string(),
         |broker| {
             format!(
-                "Optional[localhost:{} (id: {} rack: null isFenced: false)]",
-                9091 + broker.0,
-                broker.0
+                "Optional[{} (id: {broker} rack: null isFenced: false)]",
+                broker.address()
             )
         },
     );

@@ -496,6 +496,8 @@ impl Consumer {
         self.check_metadata_for_rejoin(ctx);
         self.check_positions_against_leaders(ctx);
         self.send_validations(ctx);
+        // A reset that waited for a partition's leader goes now.
+        self.send_resets(ctx);
         self.ensure_active_group(ctx);
         self.reset_missing_positions_or_fetch(ctx);
         if self.metadata.stale {
