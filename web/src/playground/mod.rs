@@ -257,8 +257,10 @@ pub fn Playground(
         let mut out_of_time = false;
         model.update_value(|m| {
             let target = m.session.now_ms() + simulated;
+            // A snapshot of the session waits for a plain frame, the one with most room.
+            let room = kind == FrameKind::Plain as usize;
             m.session
-                .advance(target, &mut || now_ms() - started > share_ms);
+                .play(target, room, &mut || now_ms() - started > share_ms);
             m.absorb_events();
             out_of_time = !m.session.has_time_left();
         });
