@@ -96,6 +96,11 @@ pub struct BrokerVm {
 }
 
 impl BrokerVm {
+    /// Its replica of `partition`, if it holds one.
+    pub fn replica(&self, partition: &TopicPartition) -> Option<&ReplicaVm> {
+        self.replicas.iter().find(|r| &r.partition == partition)
+    }
+
     /// The card without its replicas: its head and buttons, which offsets never change.
     pub fn without_replicas(&self) -> BrokerVm {
         BrokerVm {
@@ -400,48 +405,58 @@ fn ReplicaChip(
     selected: Memo<Option<TopicPartition>>,
     dispatch: Callback<Intent>,
 ) -> impl IntoView {
-    // One memo per chip over its card, not a signal per chip as per card: a card's turn
-    // changes the offsets of nearly all its chips anyway, and each list kept as signals
-    // costs about 4 KB of gzipped WebAssembly.
-    let replica = {
-        let lookup = partition.clone();
-        Memo::new(move |_| {
-            broker.with(|b| b.replicas.iter().find(|r| r.partition == lookup).cloned())
-        })
-    };
-    let is_selected = {
+    // The chip reads its replica out of its card (a signal per card, see `ClusterPicture`)
+    // through two narrow memos: its role, ISR membership and badge, which change rarely, and
+    // its offsets, which change on every refresh. A card's turn reruns both and rewrites the
+    // offsets and the screen reader's description; what follows the rare memo only checks it.
+    // No memo holds a copy of the replica, and one binding sets all the chip's classes: every
+    // node of the reactive graph per chip is checked by each of a card's 16 chips on its turn.
+    let state = {
         let partition = partition.clone();
-        move || selected.with(|s| s.as_ref() == Some(&partition))
-    };
-    // Role and ISR membership change rarely, offsets on every refresh: the chip's classes,
-    // badge and tooltip follow this narrow memo, so a refresh that only moved offsets rewrites
-    // only the offsets and the screen reader's description.
-    let state = Memo::new(move |_| {
-        replica.with(|r| {
-            r.as_ref().map_or((Role::Offline, false, ""), |r| {
-                (r.role, r.in_sync, r.badge())
+        Memo::new(move |_| {
+            broker.with(|b| {
+                b.replica(&partition)
+                    .map_or((Role::Offline, false, ""), |r| {
+                        (r.role, r.in_sync, r.badge())
+                    })
             })
         })
-    });
-    let tooltip = Memo::new(move |_| {
-        state.track();
-        replica.with_untracked(|r| r.as_ref().map(ReplicaVm::role_words).unwrap_or_default())
-    });
-    let description =
-        move || replica.with(|r| r.as_ref().map(ReplicaVm::description).unwrap_or_default());
-    let offsets = Memo::new(move |_| {
-        replica.with(|r| {
-            r.as_ref()
-                .map(|r| format!("LEO {} · HW {}", r.log_end_offset, r.high_watermark.max(0)))
+    };
+    // The offsets' text, and the description that says them.
+    let offsets = {
+        let partition = partition.clone();
+        Memo::new(move |_| {
+            broker.with(|b| {
+                b.replica(&partition).map_or_else(Default::default, |r| {
+                    let text = format!("LEO {} · HW {}", r.log_end_offset, r.high_watermark.max(0));
+                    (text, r.description())
+                })
+            })
+        })
+    };
+    let tooltip = {
+        let partition = partition.clone();
+        Memo::new(move |_| {
+            state.track();
+            broker
+                .with_untracked(|b| b.replica(&partition).map(ReplicaVm::role_words))
                 .unwrap_or_default()
         })
-    });
+    };
     // The offsets are laid out apart from the page (see `.replica-offsets-text`): their box
     // is as wide as their text, in characters of the monospaced font, and changes size only
     // when the text's length does.
-    let width = Memo::new(move |_| offsets.with(|o| o.chars().count()));
+    let width = Memo::new(move |_| offsets.with(|(text, _)| text.chars().count()));
     let role = move || state.with(|s| s.0);
     let in_sync = move || state.with(|s| s.1);
+    let class = {
+        let partition = partition.clone();
+        move || {
+            let (role, in_sync, _) = state.get();
+            let selected = selected.with(|s| s.as_ref() == Some(&partition));
+            chip_class(role, in_sync, selected)
+        }
+    };
     let select = {
         let partition = partition.clone();
         move |_| dispatch.run(Intent::SelectPartition(partition.clone()))
@@ -450,12 +465,7 @@ fn ReplicaChip(
         <li class="replica-item">
             <button
                 type="button"
-                class="replica"
-                class:replica-leader=move || role() == Role::Leader
-                class:replica-follower=move || role() == Role::Follower
-                class:replica-offline=move || role() == Role::Offline
-                class:replica-out-of-sync=move || !in_sync()
-                class:replica-selected=is_selected
+                class=class
                 data-testid="replica"
                 data-partition=partition.to_string()
                 data-broker=broker_id
@@ -466,7 +476,7 @@ fn ReplicaChip(
                 }
                 data-in-sync=move || in_sync().to_string()
                 title=tooltip
-                aria-label=description
+                aria-label=move || offsets.with(|(_, description)| description.clone())
                 on:click=select
             >
                 <span class="replica-badge" aria-hidden="true">
@@ -475,12 +485,28 @@ fn ReplicaChip(
                 <span class="replica-name" aria-hidden="true">{partition.to_string()}</span>
                 <span class="replica-offsets" aria-hidden="true">
                     <span class="replica-offsets-text" style:width=move || format!("{}ch", width.get())>
-                        {move || offsets.get()}
+                        {move || offsets.with(|(text, _)| text.clone())}
                     </span>
                 </span>
             </button>
         </li>
     }
+}
+
+/// A replica chip's classes: its role's, and whether it is out of sync or selected.
+fn chip_class(role: Role, in_sync: bool, selected: bool) -> String {
+    let mut class = String::from(match role {
+        Role::Leader => "replica replica-leader",
+        Role::Follower => "replica replica-follower",
+        Role::Offline => "replica replica-offline",
+    });
+    if !in_sync {
+        class.push_str(" replica-out-of-sync");
+    }
+    if selected {
+        class.push_str(" replica-selected");
+    }
+    class
 }
 
 /// The textual table of partitions, with "Kill leader" on each row.
