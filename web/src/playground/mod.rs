@@ -65,9 +65,11 @@ use self::storage::SharePanel;
 use self::terminal::Terminal;
 use self::timeline::{action_marks, clock_vm, TimeControls};
 
-/// Wall ms between two refreshes of each heavy panel while playing. The panels are refreshed
-/// in [`SLOW_TURNS`] turns, one turn at a time, spread over this period, so that no frame
-/// redraws them all.
+/// The heavy panels are refreshed while playing in [`SLOW_TURNS`] turns, one turn at a time,
+/// so that no frame redraws them all, and a turn comes at least this many wall ms divided by
+/// [`SLOW_TURNS`] after the last. At 60 frames a second that is every other frame (a turn is
+/// due 19 ms after the end of the last one's callback, which ends 2 to 8 ms into its frame), so
+/// a round of turns takes about 0.43 s.
 const SLOW_REFRESH_MS: f64 = 250.0;
 /// The slow refresh turns: the broker cards in [`CARD_PARTS`] parts (with the topology's
 /// nodes), then the partition table, the consumer groups, the partition log, and the other
@@ -82,24 +84,27 @@ const SLOW_TURNS: usize = CARD_PARTS + 4;
 const GROUPS_PHASE: usize = CARD_PARTS + 1;
 /// The partition log's turn, after the groups'.
 const LOG_PHASE: usize = CARD_PARTS + 2;
-/// The consumer groups and the partition log are redrawn on one round of turns in this many,
-/// once a second. Theirs are the costliest turns, and redrawn every half second they alone
-/// were more than the 5 % of frames over 8 ms that the target allows (largest preset, full
-/// speed, headless Chromium, 2 cores). The groups' turn rewrites three offsets tables of 48
-/// rows whose log end offsets and lags all change on every refresh: 4 to 5 ms of effects. The
-/// log's 40 newest records all move on between two refreshes at full speed (the rows removed
-/// and as many added), 3 to 4 ms of effects and as much of style and layout; reusing the items
-/// and changing only their text measured the same, so the rows stay keyed. At full speed
-/// nobody reads records that fast anyway; a rebalance still shows within a second while
-/// playing, and at once after an action.
+/// While the simulation falls behind the clock (its share of a frame runs out first: full speed
+/// on a large cluster), the consumer groups and the partition log are redrawn on one round of
+/// turns in this many, every 1.7 s at 60 frames a second; while it keeps up, on every round.
+/// Theirs are the costliest turns, and redrawn on every other round at full speed they alone
+/// were more than the 5 % of frames over 8 ms that the target allows (largest preset, headless
+/// Chromium, 2 cores). The groups' turn rewrites three offsets tables of 48 rows whose log end
+/// offsets and lags all change on every refresh: 4 to 7 ms of effects. The log's 40 newest
+/// records all move on between two refreshes at full speed (the rows removed and as many
+/// added): 3 to 4 ms of effects and as much of style and layout, 13 to 19 ms in all; reusing
+/// the items and changing only their text measured the same, so the rows stay keyed. Nobody
+/// reads records going by that fast; at a speed the simulation keeps up with, the frames have
+/// time to spare for them, and after an action everything is redrawn at once.
 const SLOW_PANEL_ROUNDS: usize = 4;
 
 /// The phase of a round of slow turns that turn number `cycle` (counted over
-/// [`SLOW_PANEL_ROUNDS`] rounds) redraws, if it redraws anything: the consumer groups' and
-/// the partition log's phases redraw on the first round only.
-fn redrawn_phase(cycle: usize) -> Option<usize> {
+/// [`SLOW_PANEL_ROUNDS`] rounds) redraws, if it redraws anything: while the simulation is
+/// `behind` the clock, the consumer groups' and the partition log's phases redraw on the first
+/// round only.
+fn redrawn_phase(cycle: usize, behind: bool) -> Option<usize> {
     let phase = cycle % SLOW_TURNS;
-    (![GROUPS_PHASE, LOG_PHASE].contains(&phase) || cycle < SLOW_TURNS).then_some(phase)
+    (!behind || ![GROUPS_PHASE, LOG_PHASE].contains(&phase) || cycle < SLOW_TURNS).then_some(phase)
 }
 /// The wall ms a frame (or the event that started it) gives an unfinished seek: the page stays
 /// responsive while a scrub through a long session replays, and only the clock redraws meanwhile.
@@ -197,6 +202,8 @@ pub fn Playground(
     let pacer = StoredValue::new_local(Pacer::default());
     let marks_ms = StoredValue::new_local((0.0f64, 0.0f64, 0.0f64));
     let slow_phase = StoredValue::new_local(0usize);
+    // Whether the last frame's simulation ran out of its share before reaching the clock.
+    let behind = StoredValue::new_local(false);
     let budget = StoredValue::new_local(FrameBudget::new(FrameKind::COUNT));
     // The last frame's kind and the ms it simulated, for the budget to learn from.
     let last_frame = StoredValue::new_local(None::<(usize, f64)>);
@@ -242,7 +249,7 @@ pub fn Playground(
         let (slow, saved, narrated) = marks_ms.get_value();
         let turn = (started - slow >= SLOW_REFRESH_MS / SLOW_TURNS as f64)
             .then(|| slow_phase.get_value() % (SLOW_TURNS * SLOW_PANEL_ROUNDS));
-        let redrawn = turn.and_then(redrawn_phase);
+        let redrawn = turn.and_then(|cycle| redrawn_phase(cycle, behind.get_value()));
         let saving = started - saved >= SAVE_EVERY_MS;
         let narrating = started - narrated >= NARRATE_EVERY_MS;
         let kind = match redrawn {
@@ -262,6 +269,7 @@ pub fn Playground(
             let room = kind == FrameKind::Plain as usize;
             m.session
                 .play(target, room, &mut || now_ms() - started > share_ms);
+            behind.set_value(m.session.now_ms() < target);
             m.absorb_events();
             out_of_time = !m.session.has_time_left();
         });
@@ -634,23 +642,27 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_groups_and_log_turns_redraw_on_one_round_in_four() {
-        let redrawn: Vec<Option<usize>> = (0..SLOW_TURNS * SLOW_PANEL_ROUNDS)
-            .map(redrawn_phase)
-            .collect();
+    fn behind_the_clock_the_groups_and_log_turns_redraw_on_one_round_in_four() {
+        let rounds = |behind: bool| -> Vec<Option<usize>> {
+            (0..SLOW_TURNS * SLOW_PANEL_ROUNDS)
+                .map(|cycle| redrawn_phase(cycle, behind))
+                .collect()
+        };
+        let (keeping_up, behind) = (rounds(false), rounds(true));
         for phase in 0..SLOW_TURNS {
-            assert_eq!(
-                redrawn[phase],
-                Some(phase),
-                "the first round redraws every phase"
-            );
-            for round in 1..SLOW_PANEL_ROUNDS {
-                let later = redrawn[round * SLOW_TURNS + phase];
-                if phase == GROUPS_PHASE || phase == LOG_PHASE {
-                    assert_eq!(later, None, "later rounds skip the groups and the log");
-                } else {
-                    assert_eq!(later, Some(phase));
-                }
+            for round in 0..SLOW_PANEL_ROUNDS {
+                let cycle = round * SLOW_TURNS + phase;
+                assert_eq!(
+                    keeping_up[cycle],
+                    Some(phase),
+                    "keeping up, every round redraws all"
+                );
+                let skipped = round > 0 && (phase == GROUPS_PHASE || phase == LOG_PHASE);
+                assert_eq!(
+                    behind[cycle],
+                    (!skipped).then_some(phase),
+                    "behind, later rounds skip the groups and the log only"
+                );
             }
         }
     }
