@@ -203,7 +203,7 @@ pub fn Playground(
     let marks_ms = StoredValue::new_local((0.0f64, 0.0f64, 0.0f64));
     let slow_phase = StoredValue::new_local(0usize);
     // Whether the last frame's simulation ran out of its share before reaching the clock.
-    let behind = StoredValue::new_local(false);
+    let behind = std::cell::Cell::new(false);
     let budget = StoredValue::new_local(FrameBudget::new(FrameKind::COUNT));
     // The last frame's kind and the ms it simulated, for the budget to learn from.
     let last_frame = StoredValue::new_local(None::<(usize, f64)>);
@@ -249,7 +249,7 @@ pub fn Playground(
         let (slow, saved, narrated) = marks_ms.get_value();
         let turn = (started - slow >= SLOW_REFRESH_MS / SLOW_TURNS as f64)
             .then(|| slow_phase.get_value() % (SLOW_TURNS * SLOW_PANEL_ROUNDS));
-        let redrawn = turn.and_then(|cycle| redrawn_phase(cycle, behind.get_value()));
+        let redrawn = turn.and_then(|cycle| redrawn_phase(cycle, behind.get()));
         let saving = started - saved >= SAVE_EVERY_MS;
         let narrating = started - narrated >= NARRATE_EVERY_MS;
         let kind = match redrawn {
@@ -269,7 +269,7 @@ pub fn Playground(
             let room = kind == FrameKind::Plain as usize;
             m.session
                 .play(target, room, &mut || now_ms() - started > share_ms);
-            behind.set_value(m.session.now_ms() < target);
+            behind.set(m.session.now_ms() < target);
             m.absorb_events();
             out_of_time = !m.session.has_time_left();
         });
