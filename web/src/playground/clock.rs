@@ -29,8 +29,8 @@ pub const FRAME_TARGET_MS: f64 = 6.0;
 /// The simulation's share of a frame never falls below this, so time moves on at a useful
 /// pace even on a busy machine, where every frame's drawing takes longer. On the largest preset
 /// the frames that redraw a broker card get this share (their drawing takes 4 to 6 ms), and they
-/// are a third of all frames, 8 to 14 % of which went over 8 ms with a 1 ms share: half a
-/// millisecond less each is what the simulation can give up there...
+/// are a third of all frames, 8 to 25 % of which went over 8 ms with a 1 ms share (four traced
+/// runs): half a millisecond less each is what the simulation can give up there...
 const MIN_SIMULATION_MS: f64 = 0.5;
 /// ...and never rises above this, even when drawing costs next to nothing.
 const MAX_SIMULATION_MS: f64 = 4.0;
