@@ -98,8 +98,10 @@ use std::path::{Path, PathBuf};
 /// leader change (KIP-320: OffsetsForLeaderEpoch, truncation detection, `LogTruncationException`)
 /// and lesson 04's paragraph on it: 3,031 bytes, to 704,763. Dropping fetched records of a
 /// partition awaiting a reset or validation: 32 bytes, to 704,795. The review's simplification
-/// bullets in lessons 04 and 12: 70 bytes, to 704,865.
-const GZIP_BUDGET_BYTES: u64 = 704_880;
+/// bullets in lessons 04 and 12: 70 bytes, to 704,865. Frame-time work (snapshots inside a
+/// frame's budget, lighter replica chips, groups and log throttled while behind the clock):
+/// 32 bytes, to 704,897.
+const GZIP_BUDGET_BYTES: u64 = 704_910;
 
 /// Prints the table and fails when the gzip total is over budget.
 pub fn report(dist: &Path) -> Result<(), String> {

@@ -98,8 +98,6 @@ pub struct Session {
     /// How many times [`SNAPSHOT_EVERY_INPUTS`] and [`SNAPSHOT_EVERY_STEPS`] apart the next
     /// snapshot is taken: doubled each time the snapshots are thinned out.
     snapshot_spacing: usize,
-    /// While true, a snapshot that falls due waits (see [`Session::play`]).
-    snapshots_wait: bool,
     /// Inputs read back (a link, a file, the saved session, a new seed) and not run yet: see
     /// [`Session::replaying`].
     queued: VecDeque<Input>,
@@ -131,7 +129,6 @@ impl Session {
             snapshots: vec![snapshot],
             steps_since_snapshot: 0,
             snapshot_spacing: 1,
-            snapshots_wait: false,
             queued: VecDeque::new(),
         })
     }
@@ -309,13 +306,23 @@ impl Session {
     /// time; in the past, it follows the recorded inputs. Stops early (at a time boundary, so
     /// the recording stays exact) when `out_of_time` says the frame's budget is spent.
     pub fn advance(&mut self, target_ms: i64, out_of_time: &mut dyn FnMut() -> bool) {
+        self.run_towards(target_ms, out_of_time, true);
+    }
+
+    /// [`Session::advance`], taking the snapshots that fall due on the way or not.
+    fn run_towards(
+        &mut self,
+        target_ms: i64,
+        out_of_time: &mut dyn FnMut() -> bool,
+        snapshots: bool,
+    ) {
         let target_ms = target_ms.min(self.base_ms + MAX_SESSION_MS);
         while self.now_ms() < target_ms {
             if self.is_live() {
-                self.advance_live(target_ms, out_of_time);
+                self.advance_live(target_ms, out_of_time, snapshots);
                 return;
             }
-            if !self.follow_one(target_ms, out_of_time) {
+            if !self.follow_one(target_ms, out_of_time, snapshots) {
                 return;
             }
         }
@@ -330,9 +337,7 @@ impl Session {
         if room {
             self.maybe_snapshot();
         }
-        self.snapshots_wait = true;
-        self.advance(target_ms, out_of_time);
-        self.snapshots_wait = false;
+        self.run_towards(target_ms, out_of_time, false);
     }
 
     /// Runs everything due at the next scheduled time, and nothing more.
@@ -376,10 +381,10 @@ impl Session {
             let start = self.starts_ms[self.cursor.applied];
             match &self.inputs[self.cursor.applied] {
                 Input::Line(_) if start <= target_ms => {
-                    self.follow_one(target_ms, out_of_time);
+                    self.follow_one(target_ms, out_of_time, true);
                 }
                 Input::Advance(_) if self.now_ms() < target_ms => {
-                    if !self.follow_one(target_ms, out_of_time) {
+                    if !self.follow_one(target_ms, out_of_time, true) {
                         return false;
                     }
                 }
@@ -421,7 +426,14 @@ impl Session {
         }
     }
 
-    fn advance_live(&mut self, target_ms: i64, out_of_time: &mut dyn FnMut() -> bool) {
+    /// Runs the live cluster towards `target_ms` and records the time as an advance, then takes
+    /// a snapshot if one is due and `snapshots` says so.
+    fn advance_live(
+        &mut self,
+        target_ms: i64,
+        out_of_time: &mut dyn FnMut() -> bool,
+        snapshots: bool,
+    ) {
         let start = self.now_ms();
         self.steps_since_snapshot += run_bounded(&mut self.shell, target_ms, out_of_time);
         let ran = self.now_ms() - start;
@@ -438,12 +450,19 @@ impl Session {
             }
         }
         self.end_ms = self.now_ms();
-        self.maybe_snapshot();
+        if snapshots {
+            self.maybe_snapshot();
+        }
     }
 
-    /// Follows the next recorded input (or part of it, up to `target_ms`). False when the
-    /// budget ran out.
-    fn follow_one(&mut self, target_ms: i64, out_of_time: &mut dyn FnMut() -> bool) -> bool {
+    /// Follows the next recorded input (or part of it, up to `target_ms`), then takes a snapshot
+    /// if one is due and `snapshots` says so. False when the budget ran out.
+    fn follow_one(
+        &mut self,
+        target_ms: i64,
+        out_of_time: &mut dyn FnMut() -> bool,
+        snapshots: bool,
+    ) -> bool {
         let index = self.cursor.applied;
         match self.inputs[index].clone() {
             Input::Line(line) => {
@@ -471,12 +490,16 @@ impl Session {
                     }
                 };
                 if now < goal {
-                    self.maybe_snapshot();
+                    if snapshots {
+                        self.maybe_snapshot();
+                    }
                     return false;
                 }
             }
         }
-        self.maybe_snapshot();
+        if snapshots {
+            self.maybe_snapshot();
+        }
         true
     }
 
@@ -511,9 +534,6 @@ impl Session {
         let Some(last) = self.snapshots.last() else {
             return;
         };
-        if self.snapshots_wait {
-            return;
-        }
         let cursor = self.snapshot_cursor();
         if cursor <= last.cursor {
             return;
