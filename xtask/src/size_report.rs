@@ -100,8 +100,10 @@ use std::path::{Path, PathBuf};
 /// partition awaiting a reset or validation: 32 bytes, to 704,795. The review's simplification
 /// bullets in lessons 04 and 12: 70 bytes, to 704,865. Frame-time work (snapshots inside a
 /// frame's budget, lighter replica chips, groups and log throttled while behind the clock):
-/// 32 bytes, to 704,897.
-const GZIP_BUDGET_BYTES: u64 = 704_910;
+/// 32 bytes, to 704,897. The broker cards' offsets followed by a signal per card of their own
+/// (a second keyed list of signals, so a card's turn wakes only its chips' offsets): 2,120
+/// bytes, to 707,017.
+const GZIP_BUDGET_BYTES: u64 = 707_030;
 
 /// Prints the table and fails when the gzip total is over budget.
 pub fn report(dist: &Path) -> Result<(), String> {

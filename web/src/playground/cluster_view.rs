@@ -26,26 +26,42 @@ pub enum Role {
     Offline,
 }
 
-/// One replica chip.
+/// One replica chip, without its offsets (see [`ReplicaOffsets`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReplicaVm {
     pub partition: TopicPartition,
     pub broker: i32,
     pub role: Role,
     pub in_sync: bool,
+}
+
+/// A replica chip's offsets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ReplicaOffsets {
     pub log_end_offset: i64,
     /// The partition's high watermark (the leader's).
     pub high_watermark: i64,
 }
 
+impl ReplicaOffsets {
+    /// The text on the chip.
+    pub fn text(&self) -> String {
+        format!(
+            "LEO {} · HW {}",
+            self.log_end_offset,
+            self.high_watermark.max(0)
+        )
+    }
+}
+
 impl ReplicaVm {
     /// The words a screen reader uses: the chip's role and offsets.
-    pub fn description(&self) -> String {
+    pub fn description(&self, offsets: ReplicaOffsets) -> String {
         format!(
             "{}, log end offset {}, high watermark {}",
             self.role_words(),
-            self.log_end_offset,
-            self.high_watermark
+            offsets.log_end_offset,
+            offsets.high_watermark
         )
     }
 
@@ -91,16 +107,11 @@ pub struct BrokerVm {
     pub delay_ms: i64,
     pub held: bool,
     pub leads: i32,
-    /// Its replicas, in partition order.
+    /// Its replicas, in partition order (their offsets are in [`ClusterVm::offsets`]).
     pub replicas: Vec<ReplicaVm>,
 }
 
 impl BrokerVm {
-    /// Its replica of `partition`, if it holds one.
-    pub fn replica(&self, partition: &TopicPartition) -> Option<&ReplicaVm> {
-        self.replicas.iter().find(|r| &r.partition == partition)
-    }
-
     /// The card without its replicas: its head and buttons, which offsets never change.
     pub fn without_replicas(&self) -> BrokerVm {
         BrokerVm {
@@ -115,6 +126,12 @@ impl BrokerVm {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ClusterVm {
     pub brokers: Vec<BrokerVm>,
+    /// Each broker's replicas' offsets, in the order of its card's replicas. They are kept
+    /// apart from the cards because they change on every refresh while records flow, and the
+    /// rest of a card only when the cluster does (a broker stopped, a leader elected): the
+    /// picture follows the two with two signals per card, so a turn that moves a card's
+    /// offsets wakes nothing that shows its roles (see [`ClusterPicture`]).
+    pub offsets: Vec<(i32, Vec<ReplicaOffsets>)>,
     pub controller: Option<i32>,
     pub hidden_internal: i32,
 }
@@ -144,11 +161,13 @@ pub fn cluster_vm(view: &ClusterView, show_internal: bool) -> ClusterVm {
     );
     let shown = |partition: &TopicPartition| show_internal || !partition.topic.starts_with("__");
     let mut hidden_internal = 0;
+    let mut offsets = Vec::new();
     let brokers = view
         .brokers
         .iter()
         .map(|broker| {
             let mut replicas = Vec::new();
+            let mut card_offsets = Vec::new();
             let mut leads = 0;
             for replica in &broker.replicas {
                 if !shown(&replica.partition) {
@@ -168,10 +187,13 @@ pub fn cluster_vm(view: &ClusterView, show_internal: bool) -> ClusterVm {
                     broker: broker.id.0,
                     role,
                     in_sync: replica.in_sync,
+                });
+                card_offsets.push(ReplicaOffsets {
                     log_end_offset: replica.log_end_offset.0,
                     high_watermark: hw.get(&replica.partition).copied().unwrap_or(-1),
                 });
             }
+            offsets.push((broker.id.0, card_offsets));
             BrokerVm {
                 id: broker.id.0,
                 status: broker.status.clone(),
@@ -194,6 +216,7 @@ pub fn cluster_vm(view: &ClusterView, show_internal: bool) -> ClusterVm {
         .collect();
     ClusterVm {
         brokers,
+        offsets,
         controller: view.controller.map(|b| b.0),
         hidden_internal,
     }
@@ -214,10 +237,11 @@ pub enum CardsTurn {
 /// brokers, the largest preset.
 pub const CARD_PARTS: usize = 9;
 
-/// The picture for a turn: the cards of the turn's part from `view`, the others as they were
-/// in `previous`. A card that changed in more than its offsets (a broker stopped, a leader
-/// elected, a replica out of sync, a topic created) is always redrawn: only offsets lag behind,
-/// by at most one round of turns, and two cards never show two leaders of one partition.
+/// The picture for a turn: the cards' offsets of the turn's part from `view`, the others as
+/// they were in `previous`. A card that changed in more than its offsets (a broker stopped, a
+/// leader elected, a replica out of sync, a topic created) is always redrawn whole: only
+/// offsets lag behind, by at most one round of turns, and two cards never show two leaders of
+/// one partition.
 pub fn cluster_vm_turn(
     view: &ClusterView,
     show_internal: bool,
@@ -228,27 +252,15 @@ pub fn cluster_vm_turn(
     let (Some(previous), CardsTurn::Part(part)) = (previous, turn) else {
         return fresh;
     };
-    for (index, card) in fresh.brokers.iter_mut().enumerate() {
-        if index % CARD_PARTS == part {
+    for (index, (card, (id, offsets))) in fresh.brokers.iter().zip(&mut fresh.offsets).enumerate() {
+        if index % CARD_PARTS == part || !previous.brokers.contains(card) {
             continue;
         }
-        let Some(old) = previous.brokers.iter().find(|old| old.id == card.id) else {
-            continue;
-        };
-        if only_offsets_differ(old, card) {
-            *card = old.clone();
+        if let Some((_, old)) = previous.offsets.iter().find(|(old, _)| old == id) {
+            offsets.clone_from(old);
         }
     }
     fresh
-}
-
-/// Whether two cards of one broker differ in their replicas' offsets at most.
-fn only_offsets_differ(old: &BrokerVm, new: &BrokerVm) -> bool {
-    old.without_replicas() == new.without_replicas()
-        && old.replicas.len() == new.replicas.len()
-        && old.replicas.iter().zip(&new.replicas).all(|(old, new)| {
-            old.partition == new.partition && old.role == new.role && old.in_sync == new.in_sync
-        })
 }
 
 /// The partition table's rows (user topics only unless asked).
@@ -316,20 +328,30 @@ pub fn ClusterPicture(
     /// Carries out what the learner asked for.
     dispatch: Callback<Intent>,
 ) -> impl IntoView {
-    // A signal per card: a turn that redraws one card wakes only that card's chips.
+    // Two signals per card: a turn that redraws one card's offsets wakes only that card's
+    // chips' offsets, and nothing that shows their roles or the card's head.
     let cards = KeyedList::new(cluster, |c: &ClusterVm| {
         c.brokers.iter().map(|b| (b.id, b)).collect()
+    });
+    let offsets = KeyedList::new(cluster, |c: &ClusterVm| {
+        c.offsets.iter().map(|(id, o)| (*id, o)).collect()
     });
     view! {
         <div class="brokers" data-testid="brokers">
             {keyed_list(
-                move || cards.keys().get(),
+                move || {
+                    // Brings the offsets' signals in step too (reading the memo runs it; a
+                    // memo only tracked would not): a new card finds both.
+                    offsets.keys().with(|_| ());
+                    cards.keys().get()
+                },
                 |id| *id,
                 move |id| {
                     cards
                         .signal(&id)
-                        .map(|broker| {
-                            view! { <BrokerCard id=id broker=broker selected=selected dispatch=dispatch /> }
+                        .zip(offsets.signal(&id))
+                        .map(|(broker, offsets)| {
+                            view! { <BrokerCard id=id broker=broker offsets=offsets selected=selected dispatch=dispatch /> }
                         })
                         .into_any()
                 },
@@ -341,8 +363,10 @@ pub fn ClusterPicture(
 #[component]
 fn BrokerCard(
     id: i32,
-    /// This broker's card.
+    /// This broker's card, without its replicas' offsets.
     broker: RwSignal<BrokerVm>,
+    /// Its replicas' offsets, in the order of its replicas.
+    offsets: RwSignal<Vec<ReplicaOffsets>>,
     selected: Memo<Option<TopicPartition>>,
     dispatch: Callback<Intent>,
 ) -> impl IntoView {
@@ -386,7 +410,7 @@ fn BrokerCard(
                     move || keys.get(),
                     |partition| partition.clone(),
                     move |partition| view! {
-                        <ReplicaChip partition=partition broker_id=id broker=broker selected=selected dispatch=dispatch />
+                        <ReplicaChip partition=partition broker_id=id broker=broker offsets=offsets selected=selected dispatch=dispatch />
                     }
                     .into_any(),
                 )}
@@ -400,59 +424,64 @@ fn BrokerCard(
 fn ReplicaChip(
     partition: TopicPartition,
     broker_id: i32,
-    /// The card of the broker holding it.
+    /// The card of the broker holding it, without offsets.
     broker: RwSignal<BrokerVm>,
+    /// The card's offsets, in the order of its replicas.
+    offsets: RwSignal<Vec<ReplicaOffsets>>,
     selected: Memo<Option<TopicPartition>>,
     dispatch: Callback<Intent>,
 ) -> impl IntoView {
-    // The chip reads its replica out of its card (a signal per card, see `ClusterPicture`)
-    // through two narrow memos: its role, ISR membership and badge, which change rarely, and
-    // its offsets, which change on every refresh. A card's turn reruns both and rewrites the
-    // offsets and the screen reader's description; what follows the rare memo only checks it.
-    // No memo holds a copy of the replica, and one binding sets all the chip's classes: every
-    // node of the reactive graph per chip is checked by each of a card's 16 chips on its turn.
+    // The chip follows its card's two signals (see `ClusterPicture`) through two narrow memos:
+    // its role, ISR membership, badge and place among the card's replicas, out of the card,
+    // which changes rarely; and its offsets' text and the screen reader's description, out of
+    // the card's offsets, which change on every turn. A card's turn reruns only the second and
+    // what follows it (the text, the description and the text's width). No memo holds a copy
+    // of the replica, and one binding sets all the chip's classes.
     let state = {
         let partition = partition.clone();
         Memo::new(move |_| {
             broker.with(|b| {
-                b.replica(&partition)
-                    .map_or((Role::Offline, false, ""), |r| {
-                        (r.role, r.in_sync, r.badge())
+                b.replicas
+                    .iter()
+                    .position(|r| r.partition == partition)
+                    .map_or((Role::Offline, false, "", None), |index| {
+                        let r = &b.replicas[index];
+                        (r.role, r.in_sync, r.badge(), Some(index))
                     })
             })
         })
     };
     // The offsets' text, and the description that says them.
-    let offsets = {
-        let partition = partition.clone();
-        Memo::new(move |_| {
-            broker.with(|b| {
-                b.replica(&partition).map_or_else(Default::default, |r| {
-                    let text = format!("LEO {} · HW {}", r.log_end_offset, r.high_watermark.max(0));
-                    (text, r.description())
-                })
+    let text = Memo::new(move |_| {
+        let Some(index) = state.with(|s| s.3) else {
+            return Default::default();
+        };
+        let replica = offsets.with(|o| o.get(index).copied()).unwrap_or_default();
+        let description = broker
+            .with_untracked(|b| b.replicas.get(index).map(|r| r.description(replica)))
+            .unwrap_or_default();
+        (replica.text(), description)
+    });
+    let tooltip = Memo::new(move |_| {
+        let index = state.with(|s| s.3);
+        broker
+            .with_untracked(|b| {
+                index
+                    .and_then(|i| b.replicas.get(i))
+                    .map(ReplicaVm::role_words)
             })
-        })
-    };
-    let tooltip = {
-        let partition = partition.clone();
-        Memo::new(move |_| {
-            state.track();
-            broker
-                .with_untracked(|b| b.replica(&partition).map(ReplicaVm::role_words))
-                .unwrap_or_default()
-        })
-    };
+            .unwrap_or_default()
+    });
     // The offsets are laid out apart from the page (see `.replica-offsets-text`): their box
     // is as wide as their text, in characters of the monospaced font, and changes size only
     // when the text's length does.
-    let width = Memo::new(move |_| offsets.with(|(text, _)| text.chars().count()));
+    let width = Memo::new(move |_| text.with(|(text, _)| text.chars().count()));
     let role = move || state.with(|s| s.0);
     let in_sync = move || state.with(|s| s.1);
     let class = {
         let partition = partition.clone();
         move || {
-            let (role, in_sync, _) = state.get();
+            let (role, in_sync, _, _) = state.get();
             let selected = selected.with(|s| s.as_ref() == Some(&partition));
             chip_class(role, in_sync, selected)
         }
@@ -476,7 +505,7 @@ fn ReplicaChip(
                 }
                 data-in-sync=move || in_sync().to_string()
                 title=tooltip
-                aria-label=move || offsets.with(|(_, description)| description.clone())
+                aria-label=move || text.with(|(_, description)| description.clone())
                 on:click=select
             >
                 <span class="replica-badge" aria-hidden="true">
@@ -485,7 +514,7 @@ fn ReplicaChip(
                 <span class="replica-name" aria-hidden="true">{partition.to_string()}</span>
                 <span class="replica-offsets" aria-hidden="true">
                     <span class="replica-offsets-text" style:width=move || format!("{}ch", width.get())>
-                        {move || offsets.with(|(text, _)| text.clone())}
+                        {move || text.with(|(text, _)| text.clone())}
                     </span>
                 </span>
             </button>
@@ -685,18 +714,23 @@ mod tests {
         let view = cluster().view();
         let fresh = cluster_vm(&view, false);
         let mut previous = fresh.clone();
-        for replica in previous.brokers.iter_mut().flat_map(|b| &mut b.replicas) {
-            replica.log_end_offset = -5;
+        for offsets in previous.offsets.iter_mut().flat_map(|(_, o)| o) {
+            offsets.log_end_offset = -5;
         }
         let turn = cluster_vm_turn(&view, false, Some(&previous), CardsTurn::Part(1));
         let offsets = |vm: &ClusterVm, broker: i32| -> Vec<i64> {
-            let card = vm.brokers.iter().find(|b| b.id == broker).expect("a card");
-            card.replicas.iter().map(|r| r.log_end_offset).collect()
+            let (_, card) = vm
+                .offsets
+                .iter()
+                .find(|(b, _)| *b == broker)
+                .expect("a card");
+            card.iter().map(|o| o.log_end_offset).collect()
         };
         // Cards are in position order: broker 1 is part 0, broker 2 part 1, broker 3 part 2.
         assert_eq!(offsets(&turn, 2), offsets(&fresh, 2));
         assert_eq!(offsets(&turn, 1), vec![-5, -5]);
-        assert_eq!(turn.brokers[2], previous.brokers[2]);
+        assert_eq!(turn.offsets[2], previous.offsets[2]);
+        assert_eq!(turn.brokers, fresh.brokers);
         assert_eq!(
             cluster_vm_turn(&view, false, Some(&previous), CardsTurn::All),
             fresh
@@ -708,13 +742,15 @@ mod tests {
         // A card that changed in more than offsets is redrawn whatever the turn.
         let mut moved = previous.clone();
         moved.brokers[0].replicas.pop();
+        moved.offsets[0].1.pop();
         let turn = cluster_vm_turn(&view, false, Some(&moved), CardsTurn::Part(1));
-        assert_eq!(turn.brokers[0], fresh.brokers[0]);
+        assert_eq!(turn.offsets[0], fresh.offsets[0]);
         let mut elected = previous.clone();
         elected.brokers[0].replicas[0].role = Role::Offline;
         let turn = cluster_vm_turn(&view, false, Some(&elected), CardsTurn::Part(1));
         assert_eq!(turn.brokers[0], fresh.brokers[0]);
-        assert_eq!(turn.brokers[2], previous.brokers[2]);
+        assert_eq!(turn.offsets[0], fresh.offsets[0]);
+        assert_eq!(turn.offsets[2], previous.offsets[2]);
     }
 
     #[test]
@@ -724,11 +760,14 @@ mod tests {
             broker: 2,
             role: Role::Follower,
             in_sync: false,
+        };
+        let offsets = ReplicaOffsets {
             log_end_offset: 4,
             high_watermark: 6,
         };
+        assert_eq!(offsets.text(), "LEO 4 · HW 6");
         assert_eq!(
-            replica.description(),
+            replica.description(offsets),
             "orders-0 on broker 2: follower, out of sync, log end offset 4, high watermark 6"
         );
         assert_eq!(
