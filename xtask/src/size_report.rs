@@ -102,8 +102,9 @@ use std::path::{Path, PathBuf};
 /// frame's budget, lighter replica chips, groups and log throttled while behind the clock):
 /// 32 bytes, to 704,897. The broker cards' offsets followed by a signal per card of their own
 /// (a second keyed list of signals, so a card's turn wakes only its chips' offsets): 2,120
-/// bytes, to 707,017.
-const GZIP_BUDGET_BYTES: u64 = 707_030;
+/// bytes, to 707,017. The groups and log throttled further while behind, a 5.5 ms frame: 35
+/// bytes, to 707,052.
+const GZIP_BUDGET_BYTES: u64 = 707_070;
 
 /// Prints the table and fails when the gzip total is over budget.
 pub fn report(dist: &Path) -> Result<(), String> {
