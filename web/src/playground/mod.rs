@@ -10,7 +10,8 @@
 //! `groups_tick` (consumer groups), `log_tick` (the partition log) and `panels_tick`
 //! (producer, events, alerts, terminal); `action_tick` after every action only (the selected
 //! partition). Narrow memos compute each panel's view model from the model, and the broker
-//! cards keep a signal each ([`keyed`]), so only what changed reaches the DOM. Time runs in an
+//! cards keep two signals each, their roles and their offsets ([`keyed`]), so only what
+//! changed reaches the DOM. Time runs in an
 //! animation-frame loop that exists only while playing; the simulation's share of each frame is
 //! what the drawing leaves of a frame's target ([`clock::FrameBudget`]).
 //!
@@ -90,8 +91,9 @@ const LOG_PHASE: usize = CARD_PARTS + 2;
 /// Theirs are the costliest turns, and redrawn on every other round at full speed they alone
 /// were more than the 5 % of frames over 8 ms that the target allows (largest preset, headless
 /// Chromium, 2 cores); on one round in four, every log frame and half the groups' frames were
-/// still over 8 ms, about 13 of the 45 a 15 s run may have. The groups' turn rewrites three offsets tables of 48 rows whose log end
-/// offsets and lags all change on every refresh: 4 to 7 ms of effects. The log's 40 newest
+/// still over 8 ms, about 13 of the 45 a 15 s run may have. The groups' turn rewrites three
+/// offsets tables of 48 rows whose log end offsets and lags all change on every refresh: 4 to
+/// 7 ms of effects. The log's 40 newest
 /// records all move on between two refreshes at full speed (the rows removed and as many
 /// added): 3 to 4 ms of effects and as much of style and layout, 13 to 19 ms in all; reusing
 /// the items and changing only their text measured the same, so the rows stay keyed. Nobody
