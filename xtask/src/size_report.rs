@@ -103,8 +103,9 @@ use std::path::{Path, PathBuf};
 /// 32 bytes, to 704,897. The broker cards' offsets followed by a signal per card of their own
 /// (a second keyed list of signals, so a card's turn wakes only its chips' offsets): 2,120
 /// bytes, to 707,017. The groups and log throttled further while behind, a 5.5 ms frame: 35
-/// bytes, to 707,052.
-const GZIP_BUDGET_BYTES: u64 = 707_070;
+/// bytes, to 707,052 (707,056 in a clone at another path: the checkout's path moves the gzip
+/// by a few bytes, so the budget keeps a few dozen to spare).
+const GZIP_BUDGET_BYTES: u64 = 707_100;
 
 /// Prints the table and fails when the gzip total is over budget.
 pub fn report(dist: &Path) -> Result<(), String> {
