@@ -25,8 +25,9 @@ const MAX_FRAME_WALL_MS: f64 = 100.0;
 /// to 105 s simulated; with a fixed 3 ms simulation share instead of this budget, p95 10.6 to
 /// 11.6 ms and 185 to 220 s simulated. With 5.5 ms (and the groups and log redrawn half as
 /// often while behind), against 6 ms, interleaved, on a slower day of the same machine: p95
-/// 8.7, 8.7 and 9.5 ms against 9.1, 9.4 and 10.4, p50 5.5 against 5.9, and as much simulated
-/// time (26 to 44 s against 44 to 64, which varied with the machine's load as much). 5 ms
+/// 8.7, 8.7 and 9.5 ms against 9.1, 9.4 and 10.4, p50 5.5 against 5.9, and somewhat less
+/// simulated time (26 to 44 s against 44 to 64, which varied as much with the machine's
+/// load). 5 ms
 /// measured no better than 5.5 (p95 9.4, 9.8, 10.4 against 8.6, 9.6, 10.6) with half the
 /// simulated time: below this, the drawing alone sets a frame's length. At full speed this
 /// trades simulated time, which runs far faster than anyone can follow either way, for smooth

@@ -11,9 +11,9 @@
 //! (producer, events, alerts, terminal); `action_tick` after every action only (the selected
 //! partition). Narrow memos compute each panel's view model from the model, and the broker
 //! cards keep two signals each, their roles and their offsets ([`keyed`]), so only what
-//! changed reaches the DOM. Time runs in an
-//! animation-frame loop that exists only while playing; the simulation's share of each frame is
-//! what the drawing leaves of a frame's target ([`clock::FrameBudget`]).
+//! changed reaches the DOM. Time runs in an animation-frame loop that exists only while
+//! playing; the simulation's share of each frame is what the drawing leaves of a frame's
+//! target ([`clock::FrameBudget`]).
 //!
 //! Where things are: [`session`] (the timeline), [`model`] and [`intent`] (state and updates),
 //! [`clock`] and [`timeline`] (time), [`cluster_view`], [`messages`], [`log_view`],
@@ -93,12 +93,12 @@ const LOG_PHASE: usize = CARD_PARTS + 2;
 /// Chromium, 2 cores); on one round in four, every log frame and half the groups' frames were
 /// still over 8 ms, about 13 of the 45 a 15 s run may have. The groups' turn rewrites three
 /// offsets tables of 48 rows whose log end offsets and lags all change on every refresh: 4 to
-/// 7 ms of effects. The log's 40 newest
-/// records all move on between two refreshes at full speed (the rows removed and as many
-/// added): 3 to 4 ms of effects and as much of style and layout, 13 to 19 ms in all; reusing
-/// the items and changing only their text measured the same, so the rows stay keyed. Nobody
-/// reads records going by that fast; at a speed the simulation keeps up with, the frames have
-/// time to spare for them, and after an action everything is redrawn at once.
+/// 7 ms of effects. The log's 40 newest records all move on between two refreshes at full
+/// speed (the rows removed and as many added): 3 to 4 ms of effects and as much of style and
+/// layout, 13 to 19 ms in all; reusing the items and changing only their text measured the
+/// same, and so did containing the rows' layout and paint, so the rows stay keyed. Nobody reads
+/// records going by that fast; at a speed the simulation keeps up with, the frames have time
+/// to spare for them, and after an action everything is redrawn at once.
 const SLOW_PANEL_ROUNDS: usize = 8;
 
 /// The phase of a round of slow turns that turn number `cycle` (counted over
