@@ -49,8 +49,14 @@ impl ReplicaOffsets {
         format!(
             "LEO {} · HW {}",
             self.log_end_offset,
-            self.high_watermark.max(0)
+            self.shown_high_watermark()
         )
+    }
+
+    /// The high watermark as shown: 0 while the picture knows none for the partition (a
+    /// topic on its way out still has replicas on the brokers), as for a new partition.
+    pub fn shown_high_watermark(&self) -> i64 {
+        self.high_watermark.max(0)
     }
 }
 
@@ -61,7 +67,7 @@ impl ReplicaVm {
             "{}, log end offset {}, high watermark {}",
             self.role_words(),
             offsets.log_end_offset,
-            offsets.high_watermark
+            offsets.shown_high_watermark()
         )
     }
 
@@ -775,5 +781,12 @@ mod tests {
             "orders-0 on broker 2: follower, out of sync"
         );
         assert_eq!(replica.badge(), "F✕");
+        // No high watermark known: the chip and its words both say 0.
+        let unknown = ReplicaOffsets {
+            log_end_offset: 0,
+            high_watermark: -1,
+        };
+        assert_eq!(unknown.text(), "LEO 0 · HW 0");
+        assert!(replica.description(unknown).ends_with("high watermark 0"));
     }
 }
