@@ -329,6 +329,50 @@ fn a_leader_moved_off_by_a_preferred_election_keeps_replicating() {
     assert_eq!(partition.high_watermark, Offset(2));
 }
 
+/// `auto.leader.rebalance.enable` (the default): every
+/// `leader.imbalance.check.interval.seconds` the controller gives leadership back to a
+/// preferred replica that is in the ISR again. ZooKeeper mode does it only for a broker with
+/// more than `leader.imbalance.per.broker.percentage` of its preferred partitions led by
+/// others (here at most 100 %, so never); KRaft's `maybeBalancePartitionLeaders` has no such
+/// threshold.
+#[test]
+fn the_controller_moves_leadership_back_to_preferred_replicas_by_itself() {
+    for (mode, percentage, moves_back) in [
+        (MetadataMode::Kraft, "10", true),
+        (MetadataMode::ZooKeeper, "10", true),
+        (MetadataMode::Kraft, "100", true),
+        (MetadataMode::ZooKeeper, "100", false),
+    ] {
+        let mut sim = Sim::with_broker_configs(
+            mode,
+            3,
+            &[
+                ("leader.imbalance.check.interval.seconds", "10"),
+                ("leader.imbalance.per.broker.percentage", percentage),
+            ],
+            3,
+            &[],
+        );
+        let preferred = sim.partition().replicas[0];
+        assert_eq!(sim.partition().leader, Some(preferred));
+        sim.apply(Command::StopBroker { broker: preferred });
+        sim.run_until(30_000, &format!("{mode:?}: another leader"), |s| {
+            s.partition().leader.is_some_and(|l| l != preferred)
+        });
+        sim.apply(Command::StartBroker { broker: preferred });
+        sim.run_until(30_000, &format!("{mode:?}: back in the ISR"), |s| {
+            s.partition().isr.contains(&preferred)
+        });
+        sim.run_for(25_000);
+        let leader = sim.partition().leader;
+        assert_eq!(
+            leader == Some(preferred),
+            moves_back,
+            "{mode:?} with {percentage} %: leader {leader:?}, preferred {preferred}"
+        );
+    }
+}
+
 /// After the active controller's broker dies another controller takes over; ISR changes and
 /// elections keep working under the new controller.
 #[test]

@@ -37,7 +37,12 @@ pub struct Communication {
 
 /// How often a broker that has not been unfenced yet heartbeats: Kafka's
 /// `BrokerLifecycleManager` schedules the next communication 10 ms after each answer while the
-/// broker is STARTING or RECOVERY, so it learns it is unfenced without waiting a whole interval.
+/// broker is STARTING, until an answer says it has caught up with the metadata; it then asks to
+/// be unfenced at once (`setReadyToUnfence`), and heartbeats every interval after that.
+/// Simplification: the answer here does not say whether the broker caught up, so the 10 ms
+/// go on until the broker is unfenced, which on the usual path is the same moment (a broker
+/// that asks in RECOVERY is unfenced at once); only a broker the controller keeps fenced
+/// after it caught up heartbeats faster here than in Kafka.
 pub const STARTING_HEARTBEAT_MS: i64 = 10;
 
 impl Broker {

@@ -322,11 +322,21 @@ impl Controller {
         }
     }
 
-    /// `auto.leader.rebalance.enable`: when more than `leader.imbalance.per.broker.percentage`
-    /// of a broker's preferred partitions are led by others, elect the preferred leaders.
+    /// `auto.leader.rebalance.enable`: elects the preferred leader of every partition led by
+    /// another replica, where the preferred replica is eligible and in the ISR.
+    ///
+    /// ZooKeeper mode (`KafkaController.checkAndTriggerAutoLeaderRebalance`) does it only for
+    /// brokers where more than `leader.imbalance.per.broker.percentage` of the partitions they
+    /// prefer are led by others. KRaft's `ReplicationControlManager.maybeBalancePartitionLeaders`
+    /// has no such threshold (Kafka 4.0 removed the setting): it elects every partition it
+    /// can, at most 1,000 per run (`maxElectionsPerImbalance`; a simulated cluster has fewer).
     pub(super) fn rebalance_leaders(&mut self, ctx: &mut Ctx) {
         let partitions = self.partitions();
-        let threshold = f64::from(self.settings.leader_imbalance_per_broker_percentage) / 100.0;
+        let threshold = if self.zookeeper_mode {
+            f64::from(self.settings.leader_imbalance_per_broker_percentage) / 100.0
+        } else {
+            0.0
+        };
         let brokers: Vec<BrokerId> = self.image.brokers.keys().copied().collect();
         for broker in brokers {
             let preferred: Vec<_> = partitions

@@ -25,10 +25,22 @@ impl Sim {
         replication_factor: i32,
         configs: &[(&str, &str)],
     ) -> Sim {
+        Sim::with_broker_configs(mode, brokers, &[], replication_factor, configs)
+    }
+
+    /// [`Sim::new`] with `server.properties` settings shared by every broker.
+    pub fn with_broker_configs(
+        mode: MetadataMode,
+        brokers: i32,
+        broker_configs: &[(&str, &str)],
+        replication_factor: i32,
+        configs: &[(&str, &str)],
+    ) -> Sim {
         let config = ClusterConfig {
             brokers,
             metadata_mode: mode,
             controller_voters: brokers.min(3),
+            broker_configs: pairs(broker_configs),
             ..ClusterConfig::default()
         };
         let mut sim = Sim {
