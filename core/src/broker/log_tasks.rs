@@ -64,6 +64,9 @@ impl Broker {
         );
     }
 
+    /// `LogCleaner`'s thread cleans the filthiest cleanable log, then the next, and sleeps
+    /// `log.cleaner.backoff.ms` once none is left. Cleaning takes no simulated time here, so
+    /// this cleans every cleanable log at once, then waits the backoff.
     pub(super) fn run_cleaner(&mut self, ctx: &mut Ctx) {
         let me = self.id;
         let partitions: Vec<_> = self.replicas.keys().cloned().collect();
