@@ -114,6 +114,7 @@ kafka_errors! {
     InvalidRecord => "INVALID_RECORD", Some(87), false, "InvalidRecordException", "This record has failed the validation on broker and hence will be rejected.";
     UnstableOffsetCommit => "UNSTABLE_OFFSET_COMMIT", Some(88), true, "UnstableOffsetCommitException", "There are unstable offsets that need to be cleared.";
     ProducerFenced => "PRODUCER_FENCED", Some(90), false, "ProducerFencedException", "There is a newer producer with the same transactionalId which fences the current one.";
+    DuplicateBrokerRegistration => "DUPLICATE_BROKER_REGISTRATION", Some(101), false, "DuplicateBrokerRegistrationException", "This broker ID is already in use.";
     TransactionalIdNotFound => "TRANSACTIONAL_ID_NOT_FOUND", Some(105), false, "TransactionalIdNotFoundException", "The transactionalId could not be found";
     // Client-side exceptions: thrown inside a producer or consumer, never sent by a broker.
     ClientTimeout => "TimeoutException", None, true, "TimeoutException", "Timeout expired.";

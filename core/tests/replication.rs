@@ -373,6 +373,108 @@ fn the_controller_moves_leadership_back_to_preferred_replicas_by_itself() {
     }
 }
 
+/// ZooKeeper mode: a new controller checks the leader imbalance 5 s after it takes over
+/// (`KafkaController.onControllerFailover`), not a whole
+/// `leader.imbalance.check.interval.seconds` (300 s) later.
+#[test]
+fn a_new_zookeeper_mode_controller_rebalances_leaders_five_seconds_after_taking_over() {
+    let mut sim = Sim::new(MetadataMode::ZooKeeper, 3, 3, &[]);
+    let controller = sim.cluster.view().controller.expect("a controller");
+    let preferred_of = |s: &Sim, broker: BrokerId| {
+        s.cluster
+            .view()
+            .topics
+            .iter()
+            .flat_map(|topic| topic.partitions.iter())
+            .find(|p| p.replicas[0] == broker)
+            .map(|p| (p.leader, p.isr.contains(&broker)))
+            .expect("a partition preferring the broker")
+    };
+    let broker = (1..=3)
+        .map(BrokerId)
+        .find(|b| *b != controller)
+        .expect("another broker");
+    sim.apply(Command::StopBroker { broker });
+    sim.run_until(30_000, "its partition led by another", |s| {
+        preferred_of(s, broker).0.is_some_and(|l| l != broker)
+    });
+    sim.apply(Command::StartBroker { broker });
+    sim.run_until(30_000, "back in the ISR", |s| preferred_of(s, broker).1);
+    assert_ne!(preferred_of(&sim, broker).0, Some(broker));
+
+    sim.apply(Command::StopBroker { broker: controller });
+    sim.run_until(30_000, "a new controller", |s| {
+        s.cluster.view().controller.is_some_and(|c| c != controller)
+    });
+    let waited = sim.run_until(10_000, "the preferred leader back", |s| {
+        preferred_of(s, broker).0 == Some(broker)
+    });
+    assert!(
+        (4_000..=6_000).contains(&waited),
+        "the new controller rebalanced {waited} ms after taking over"
+    );
+}
+
+/// KRaft: a broker restarted faster than `broker.session.timeout.ms` finds its previous
+/// process still registered with a valid session; `ClusterControlManager.registerBroker`
+/// refuses the new incarnation with DUPLICATE_BROKER_REGISTRATION until the session has run
+/// out and the controller has fenced the old one. So the leadership moves when the session
+/// times out (9 s after the last heartbeat), not when the broker comes back.
+#[test]
+fn a_broker_restarted_within_its_session_timeout_waits_for_the_old_session_to_end() {
+    let mut sim = Sim::new(MetadataMode::Kraft, 3, 3, &[]);
+    let controller = sim.cluster.view().controller.expect("a controller");
+    // A partition led by a broker that is not the active controller, so that only the
+    // broker's session is at stake.
+    let led_by = |s: &Sim, partition: &TopicPartition| {
+        s.cluster
+            .view()
+            .topics
+            .iter()
+            .flat_map(|topic| topic.partitions.iter())
+            .find(|p| p.partition == *partition)
+            .and_then(|p| p.leader)
+    };
+    let partition = (0..3)
+        .map(|p| TopicPartition::new(TOPIC, p))
+        .find(|p| led_by(&sim, p).is_some_and(|leader| leader != controller))
+        .expect("a partition led by another broker");
+    let leader = led_by(&sim, &partition).expect("led");
+    let crashed_at = sim.cluster.now_ms();
+    sim.apply(Command::StopBroker { broker: leader });
+    sim.run_for(1_000);
+    sim.apply(Command::StartBroker { broker: leader });
+    sim.run_for(3_000);
+    assert_eq!(
+        led_by(&sim, &partition),
+        Some(leader),
+        "still led by the old session"
+    );
+    assert!(sim.events.iter().any(|e| {
+        matches!(e.kind, EventKind::BrokerRegistrationRefused { broker } if broker == leader)
+    }));
+
+    sim.run_until(15_000, "a new leader", |s| {
+        led_by(s, &partition).is_some_and(|l| l != leader)
+    });
+    // 9 s after the last heartbeat, which went up to 2 s before the crash.
+    let since_crash = sim.cluster.now_ms() - crashed_at;
+    assert!(
+        (7_000..=11_500).contains(&since_crash),
+        "the leadership moved {since_crash} ms after the crash"
+    );
+    sim.run_until(
+        20_000,
+        "the restarted broker registered and unfenced",
+        |s| {
+            s.events.iter().any(|e| {
+                matches!(e.kind, EventKind::BrokerUnfenced { broker } if broker == leader)
+                    && e.at_ms > crashed_at
+            })
+        },
+    );
+}
+
 /// After the active controller's broker dies another controller takes over; ISR changes and
 /// elections keep working under the new controller.
 #[test]

@@ -79,6 +79,7 @@ impl Broker {
         let body = ControllerBody::RegisterBroker {
             request_id,
             broker: self.id,
+            incarnation: self.incarnation,
         };
         if !self.send_to_controller(request_id, OwnRequest::Registration, body, ctx) {
             self.schedule_communication_after_failure(ctx);
@@ -86,10 +87,20 @@ impl Broker {
     }
 
     /// The controller registered this broker: start pulling metadata and heartbeat at once.
-    pub(super) fn registered(&mut self, request_id: u64, broker_epoch: i64, ctx: &mut Ctx) {
+    /// Refused (`DUPLICATE_BROKER_REGISTRATION`), it tries again later, as after any failure.
+    pub(super) fn registered(
+        &mut self,
+        request_id: u64,
+        result: Result<i64, KafkaError>,
+        ctx: &mut Ctx,
+    ) {
         if self.take_own_request(request_id).is_none() {
             return;
         }
+        let Ok(broker_epoch) = result else {
+            self.schedule_communication_after_failure(ctx);
+            return;
+        };
         self.broker_epoch = broker_epoch;
         self.fetch_metadata(ctx);
         self.schedule_communication_immediately(ctx);

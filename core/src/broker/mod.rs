@@ -324,10 +324,9 @@ impl Broker {
 
     fn handle_controller_message(&mut self, body: ControllerBody, ctx: &mut Ctx) {
         match body {
-            ControllerBody::RegisterBrokerResponse {
-                request_id,
-                broker_epoch,
-            } => self.registered(request_id, broker_epoch, ctx),
+            ControllerBody::RegisterBrokerResponse { request_id, result } => {
+                self.registered(request_id, result, ctx);
+            }
             ControllerBody::BrokerHeartbeatResponse { request_id, result } => {
                 self.heartbeat_answered(request_id, result, ctx);
             }

@@ -160,6 +160,12 @@ pub enum EventKind {
         /// Its new epoch.
         broker_epoch: i64,
     },
+    /// KRaft: the controller refused a broker's registration with
+    /// `DUPLICATE_BROKER_REGISTRATION`: its previous process still has a valid session.
+    BrokerRegistrationRefused {
+        /// The broker.
+        broker: BrokerId,
+    },
     /// The controller fenced a broker: it leads nothing and is out of every ISR.
     BrokerFenced {
         /// The broker.
@@ -519,6 +525,9 @@ impl Event {
                 broker,
                 broker_epoch,
             } => write!(line, "broker-registered {broker} epoch={broker_epoch}"),
+            EventKind::BrokerRegistrationRefused { broker } => {
+                write!(line, "broker-registration-refused {broker}")
+            }
             EventKind::BrokerFenced { broker, reason, .. } => {
                 write!(line, "broker-fenced {broker} reason={reason:?}")
             }
@@ -759,6 +768,9 @@ impl Event {
                 broker_epoch,
             } => format!(
                 "The controller registered broker {broker} with broker epoch {broker_epoch}; it stays fenced until it has caught up with the metadata log."
+            ),
+            EventKind::BrokerRegistrationRefused { broker } => format!(
+                "The controller refused broker {broker}'s registration with DUPLICATE_BROKER_REGISTRATION: its previous process still has a valid session (broker.session.timeout.ms has not passed since its last heartbeat), so the new one tries again until the controller fences the old one."
             ),
             EventKind::BrokerFenced {
                 broker,

@@ -18,10 +18,33 @@ use super::election::{elect_offline_leader, elect_preferred_leader, isr_without}
 use super::{BrokerSession, Controller, ControllerTimer};
 
 impl Controller {
-    /// `BrokerRegistration`: a new broker epoch; the broker starts fenced. A broker that
-    /// re-registers while still unfenced (it restarted faster than its session timeout) is
-    /// fenced first, so its old leaderships move ([`FenceReason::Reregistered`]).
-    pub(super) fn register_broker(&mut self, broker: BrokerId, ctx: &mut Ctx) -> i64 {
+    /// `BrokerRegistration` (`ClusterControlManager.registerBroker`): a new broker epoch; the
+    /// broker starts fenced.
+    ///
+    /// A new process of a broker whose old one is still unfenced with a valid session (it
+    /// restarted faster than `broker.session.timeout.ms`) is refused with
+    /// `DUPLICATE_BROKER_REGISTRATION`: it tries again until the session has run out and the
+    /// controller has fenced the old one. One whose session ran out before the periodic check
+    /// fenced it is registered, its old incarnation fenced first so that its leaderships move
+    /// ([`FenceReason::Reregistered`]).
+    pub(super) fn register_broker(
+        &mut self,
+        broker: BrokerId,
+        incarnation: u32,
+        ctx: &mut Ctx,
+    ) -> Result<i64, KafkaError> {
+        if let Some(session) = self.sessions.get(&broker) {
+            let valid = self.image.is_unfenced(broker)
+                && ctx.now_ms - session.last_heartbeat_ms
+                    <= self.settings.broker_session_timeout_ms;
+            if valid && session.incarnation != incarnation {
+                ctx.emit(EventKind::BrokerRegistrationRefused { broker });
+                return Err(KafkaError::new(
+                    ErrorCode::DuplicateBrokerRegistration,
+                    "Another broker is registered with that broker id.",
+                ));
+            }
+        }
         if self.image.is_unfenced(broker) {
             self.fence_broker(broker, FenceReason::Reregistered, None, ctx);
         }
@@ -39,6 +62,7 @@ impl Controller {
                 last_heartbeat_ms: ctx.now_ms,
                 catch_up_offset: self.log.len() as u64,
                 shutting_down: false,
+                incarnation,
             },
         );
         ctx.emit(EventKind::BrokerRegistered {
@@ -46,7 +70,7 @@ impl Controller {
             broker_epoch,
         });
         self.schedule_session_check(broker, ctx);
-        broker_epoch
+        Ok(broker_epoch)
     }
 
     /// `BrokerHeartbeat` (`ClusterControlManager.processBrokerHeartbeat`): a heartbeat that
@@ -277,6 +301,8 @@ impl Controller {
                 last_heartbeat_ms: ctx.now_ms,
                 catch_up_offset: 0,
                 shutting_down: false,
+                // ZooKeeper mode has no registration request to compare it with.
+                incarnation: 0,
             },
         );
         ctx.emit(EventKind::BrokerRegistered {
@@ -403,8 +429,13 @@ mod tests {
             out: &mut outbox,
             next_request_id: &mut next_request_id,
         };
-        let older = controller.register_broker(broker, &mut ctx);
-        let current = controller.register_broker(broker, &mut ctx);
+        // The same process registering twice (its first answer lost) is not a duplicate.
+        let older = controller
+            .register_broker(broker, 1, &mut ctx)
+            .expect("registered");
+        let current = controller
+            .register_broker(broker, 1, &mut ctx)
+            .expect("registered");
 
         let stale = controller.heartbeat(broker, older, u64::MAX, false, false, &mut ctx);
         assert_eq!(

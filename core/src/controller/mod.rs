@@ -76,6 +76,10 @@ pub enum ControllerTimer {
     QuorumElection,
 }
 
+/// ZooKeeper mode: how long after a controller takes over it first checks the leader
+/// imbalance.
+const ZOOKEEPER_FIRST_IMBALANCE_CHECK_MS: i64 = 5_000;
+
 /// KRaft's internal `unclean.leader.election.interval.ms` (5 minutes): how often the active
 /// controller looks for leaderless partitions that an unclean election may now lead (for one
 /// whose topic allowed it only after it went offline). Kept at Kafka's default; not settable.
@@ -90,6 +94,8 @@ pub struct BrokerSession {
     pub catch_up_offset: u64,
     /// Whether the broker asked for a controlled shutdown.
     pub shutting_down: bool,
+    /// The start of the broker's process that registered (Kafka's `incarnationId`).
+    pub incarnation: u32,
 }
 
 /// A broker's metadata fetch held until there is something new.
@@ -181,8 +187,16 @@ impl Controller {
             by_zookeeper,
         });
         if self.settings.auto_leader_rebalance_enable {
+            // `KafkaController.onControllerFailover` runs the first check 5 s after it takes
+            // over (`scheduleAutoLeaderRebalanceTask(delay = 5, ...)`), then every interval;
+            // KRaft's periodic `electPreferred` task waits a whole interval first.
+            let first_check_ms = if by_zookeeper {
+                ZOOKEEPER_FIRST_IMBALANCE_CHECK_MS
+            } else {
+                self.settings.leader_imbalance_check_interval_seconds * 1000
+            };
             ctx.after(
-                self.settings.leader_imbalance_check_interval_seconds * 1000,
+                first_check_ms,
                 Timer::Controller(ControllerTimer::LeaderImbalanceCheck { epoch }),
             );
         }
@@ -213,12 +227,13 @@ impl Controller {
     /// Handles a request sent to the active controller.
     pub fn handle_request(&mut self, from: NodeId, body: ControllerBody, ctx: &mut Ctx) {
         match body {
-            ControllerBody::RegisterBroker { request_id, broker } => {
-                let broker_epoch = self.register_broker(broker, ctx);
-                let response = ControllerBody::RegisterBrokerResponse {
-                    request_id,
-                    broker_epoch,
-                };
+            ControllerBody::RegisterBroker {
+                request_id,
+                broker,
+                incarnation,
+            } => {
+                let result = self.register_broker(broker, incarnation, ctx);
+                let response = ControllerBody::RegisterBrokerResponse { request_id, result };
                 ctx.send(from, Body::Controller(response));
             }
             ControllerBody::BrokerHeartbeat {

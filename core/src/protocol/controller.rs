@@ -111,13 +111,15 @@ pub enum ControllerBody {
         request_id: u64,
         /// The broker.
         broker: BrokerId,
+        /// Which start of the broker's process this is (Kafka's `incarnationId`).
+        incarnation: u32,
     },
-    /// The answer, with the broker's new epoch.
+    /// The answer: the broker's new epoch, or `DUPLICATE_BROKER_REGISTRATION`.
     RegisterBrokerResponse {
         /// The request answered.
         request_id: u64,
         /// The new broker epoch.
-        broker_epoch: i64,
+        result: Result<i64, KafkaError>,
     },
     /// BrokerHeartbeat: every `broker.heartbeat.interval.ms`; a broker silent for
     /// `broker.session.timeout.ms` is fenced.
