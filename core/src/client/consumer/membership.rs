@@ -229,7 +229,13 @@ impl Consumer {
             return;
         };
         ctx.send(NodeId::Broker(coordinator), Body::Group(request));
-        self.watch_request(request_id, self.rules.max_poll_interval_ms + 5_000, ctx);
+        // `AbstractCoordinator.sendJoinGroupRequest`: the rebalance timeout plus
+        // `JOIN_GROUP_TIMEOUT_LAPSE` (5 s), and never less than `request.timeout.ms`.
+        let timeout_ms = self
+            .rules
+            .request_timeout_ms
+            .max(self.rules.max_poll_interval_ms + 5_000);
+        self.watch_request(request_id, timeout_ms, ctx);
         if let Some(membership) = self.membership.as_mut() {
             membership.join_in_flight = Some(request_id);
             membership.state = MemberState::Joining;
@@ -470,6 +476,8 @@ impl Consumer {
             revoked: if cooperative { revoked } else { Vec::new() },
         });
         self.set_assignment(assignment, ctx);
+        // `ConsumerCoordinator.onJoinComplete`: "Reschedule the auto commit starting from now".
+        self.commits.last_auto_commit_ms = ctx.now_ms;
         // A cooperative member that gave up partitions rejoins at once.
         self.ensure_active_group(ctx);
     }
