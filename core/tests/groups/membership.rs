@@ -197,6 +197,39 @@ fn a_member_that_stops_polling_leaves_after_max_poll_interval() {
     assert_eq!(sim.owned("fast"), vec![tp(0), tp(1)]);
 }
 
+// AbstractCoordinator.maybeLeaveGroup: a static member that does not poll within
+// max.poll.interval.ms sends no LeaveGroup, but resets its generation and member id all the
+// same, so its heartbeat thread stops; the coordinator removes it when its session times out,
+// and the group rebalances without it.
+#[test]
+fn a_static_member_that_stops_polling_stops_heartbeating_and_its_session_expires() {
+    let mut sim = Sim::new(21, 2);
+    sim.produce(20);
+    let slow = [
+        ("group.instance.id", "instance-slow"),
+        ("session.timeout.ms", "10000"),
+        ("max.poll.interval.ms", "15000"),
+        ("max.poll.records", "1"),
+    ];
+    sim.consumer("slow", &slow, commit_after(120_000));
+    sim.consumer("fast", &[], auto_commit());
+    sim.run_for(45_000);
+    let removed = sim
+        .group_events()
+        .into_iter()
+        .find_map(|event| match event {
+            GroupEvent::MemberRemoved {
+                reason, member_id, ..
+            } if member_id.starts_with("instance-slow") => Some(reason.clone()),
+            _ => None,
+        });
+    assert!(
+        matches!(removed, Some(RemovalReason::SessionTimeout { .. })),
+        "{removed:?}"
+    );
+    assert_eq!(sim.owned("fast"), vec![tp(0), tp(1)]);
+}
+
 // GroupMetadataManagerTest.testStaticMemberRejoin... (KIP-345): a static member whose new
 // process comes back within session.timeout.ms takes its old place without a rebalance.
 #[test]

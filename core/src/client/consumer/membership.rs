@@ -578,7 +578,11 @@ impl Consumer {
         }
     }
 
-    /// `max.poll.interval.ms` passed without a poll: a dynamic member leaves the group.
+    /// `max.poll.interval.ms` passed without a poll (`AbstractCoordinator.maybeLeaveGroup`):
+    /// a dynamic member leaves the group; a static member sends no LeaveGroup, but forgets its
+    /// member id and generation all the same (`resetGenerationOnLeaveGroup`), so it stops
+    /// heartbeating: the coordinator removes it after `session.timeout.ms`, unless it polls
+    /// and rejoins first, taking its old place under its `group.instance.id`.
     fn poll_timeout_expired(&mut self, ctx: &mut Ctx) {
         let reason = format!(
             "consumer poll timeout has expired. This means the time between subsequent calls to poll() was longer than the configured max.poll.interval.ms={}, which typically implies that the poll loop is spending too much time processing messages.",
@@ -594,6 +598,8 @@ impl Consumer {
         }
         self.lose_partitions(ctx);
         if let Some(membership) = self.membership.as_mut() {
+            membership.member_id.clear();
+            membership.generation = -1;
             membership.state = MemberState::Unjoined;
             membership.rejoin = Some("the consumer rejoins after its poll timeout".to_string());
         }
