@@ -63,9 +63,10 @@ impl Broker {
         if joining.is_empty() {
             return;
         }
+        // `Partition.prepareIsrExpand` sends `isr + newInSyncReplicaId`: a replica that comes
+        // back joins at the end, so `kafka-topics --describe` shows e.g. `Isr: 2,3,1`.
         let mut new_isr = leadership.isr.clone();
         new_isr.extend(joining);
-        crate::sort::sort(&mut new_isr);
         self.propose_isr(partition, new_isr, false, ctx);
     }
 
