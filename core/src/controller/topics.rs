@@ -398,6 +398,27 @@ impl Controller {
         results
     }
 
+    /// A requested election that found no leader. KRaft's `ReplicationControlManager.electLeader`
+    /// answers with the error's own message; a ZooKeeper-mode controller's
+    /// `PartitionStateMachine` names the election strategy it tried.
+    fn election_failed(
+        &self,
+        code: ErrorCode,
+        partition: &TopicPartition,
+        strategy: &str,
+    ) -> KafkaError {
+        if self.zookeeper_mode {
+            KafkaError::new(
+                code,
+                format!(
+                    "Failed to elect leader for partition {partition} under strategy {strategy}"
+                ),
+            )
+        } else {
+            KafkaError::with_default_message(code)
+        }
+    }
+
     fn elect_one(
         &mut self,
         election: ElectionType,
@@ -417,12 +438,14 @@ impl Controller {
                 if state.leader.is_some() && state.leader == preferred {
                     return Err(not_needed());
                 }
-                let leader = elect_preferred_leader(state, |b| self.is_eligible(b)).ok_or_else(|| {
-                    KafkaError::new(
-                        ErrorCode::PreferredLeaderNotAvailable,
-                        format!("Failed to elect leader for partition {partition} under strategy PreferredReplicaPartitionLeaderElectionStrategy"),
-                    )
-                })?;
+                let leader =
+                    elect_preferred_leader(state, |b| self.is_eligible(b)).ok_or_else(|| {
+                        self.election_failed(
+                            ErrorCode::PreferredLeaderNotAvailable,
+                            partition,
+                            "PreferredReplicaPartitionLeaderElectionStrategy",
+                        )
+                    })?;
                 self.change_leader(
                     partition,
                     state,
@@ -437,12 +460,14 @@ impl Controller {
                 if state.leader.is_some() {
                     return Err(not_needed());
                 }
-                let elected = elect_offline_leader(state, |b| self.is_eligible(b), true).ok_or_else(|| {
-                    KafkaError::new(
-                        ErrorCode::EligibleLeadersNotAvailable,
-                        format!("Failed to elect leader for partition {partition} under strategy UncleanLeaderElectionStrategy"),
-                    )
-                })?;
+                let elected = elect_offline_leader(state, |b| self.is_eligible(b), true)
+                    .ok_or_else(|| {
+                        self.election_failed(
+                            ErrorCode::EligibleLeadersNotAvailable,
+                            partition,
+                            "OfflinePartitionLeaderElectionStrategy(true)",
+                        )
+                    })?;
                 let (isr, reason) = if elected.unclean {
                     (vec![elected.leader], ElectionReason::Unclean)
                 } else {
