@@ -187,16 +187,26 @@ impl Controller {
         if brokers.is_empty() {
             return Err(KafkaError::new(
                 ErrorCode::InvalidReplicationFactor,
-                "Unable to replicate the partition 1 time(s): All brokers are currently fenced.",
+                format!("Unable to replicate the partition {replication_factor} time(s): All brokers are currently fenced."),
             ));
         }
         if replication_factor > brokers.len() as i32 {
-            return Err(KafkaError::new(
-                ErrorCode::InvalidReplicationFactor,
+            // A ZooKeeper-mode controller's `AdminZkClient.assignReplicasToBrokers`, or KRaft's
+            // `StripedReplicaPlacer` as `ReplicationControlManager.createTopic` words it.
+            let message = if self.zookeeper_mode {
+                format!(
+                    "Replication factor: {replication_factor} larger than available brokers: {}.",
+                    brokers.len()
+                )
+            } else {
                 format!(
                     "Unable to replicate the partition {replication_factor} time(s): The target replication factor of {replication_factor} cannot be reached because only {} broker(s) are registered.",
                     brokers.len()
-                ),
+                )
+            };
+            return Err(KafkaError::new(
+                ErrorCode::InvalidReplicationFactor,
+                message,
             ));
         }
         Ok(brokers)
