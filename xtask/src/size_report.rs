@@ -104,8 +104,11 @@ use std::path::{Path, PathBuf};
 /// (a second keyed list of signals, so a card's turn wakes only its chips' offsets): 2,120
 /// bytes, to 707,017. The groups and log throttled further while behind, a 5.5 ms frame: 35
 /// bytes, to 707,052 (707,056 in a clone at another path: the checkout's path moves the gzip
-/// by a few bytes, so the budget keeps a few dozen to spare).
-const GZIP_BUDGET_BYTES: u64 = 707_100;
+/// by a few bytes, so the budget keeps a few dozen to spare). Fidelity fixes from a review
+/// against Kafka's source (KRaft's DUPLICATE_BROKER_REGISTRATION and its event, each mode's
+/// election and replication-factor refusals, a static member's poll timeout, the lessons'
+/// corrections): 1,062 bytes, to 708,118 in a clone.
+const GZIP_BUDGET_BYTES: u64 = 708_160;
 
 /// Prints the table and fails when the gzip total is over budget.
 pub fn report(dist: &Path) -> Result<(), String> {
