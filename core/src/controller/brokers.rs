@@ -215,6 +215,10 @@ impl Controller {
 
     /// Controlled shutdown: leaderships move to other ISR members and the broker leaves the
     /// ISRs; it may stop once it leads nothing.
+    ///
+    /// Simplification (stated in lesson 02): Kafka's `BrokerHeartbeatManager` also waits until
+    /// every active broker's heartbeat reports a metadata offset past these changes
+    /// (`controlledShutdownOffset <= lowestActiveOffset()`) before it answers `shouldShutDown`.
     fn controlled_shutdown(&mut self, broker: BrokerId, ctx: &mut Ctx) -> bool {
         if let Some(session) = self.sessions.get_mut(&broker) {
             session.shutting_down = true;

@@ -10,6 +10,9 @@
 //!   shutting down.
 //!
 //! Every leader change bumps the leader epoch; every change bumps the partition epoch.
+//! Simplification (stated in lesson 05): a ZooKeeper-mode controller also bumps the leader
+//! epoch when it takes a replica out of the ISR (`LeaderAndIsr.newLeaderAndIsr`); here only
+//! KRaft's rule applies, in both modes.
 
 use crate::ids::BrokerId;
 use crate::protocol::controller::PartitionState;
@@ -84,7 +87,9 @@ pub fn change(
 }
 
 /// The ISR without `broker`, except that the ISR is never left empty: the last member stays,
-/// so a returning broker can lead with all the data (KRaft's rule).
+/// so a returning broker can lead with all the data (the rule of both modes: ZooKeeper mode's
+/// `doRemoveReplicasFromIsr`, and KRaft's without eligible leader replicas, which are not
+/// modelled).
 pub fn isr_without(isr: &[BrokerId], broker: BrokerId) -> Vec<BrokerId> {
     if isr == [broker] {
         return isr.to_vec();

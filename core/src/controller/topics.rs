@@ -182,6 +182,10 @@ impl Controller {
     }
 
     /// The unfenced brokers replicas can go to, or Kafka's refusal when there are too few.
+    ///
+    /// Simplification (stated in lesson 02): KRaft's `StripedReplicaPlacer` also places
+    /// replicas on registered but fenced brokers once the unfenced ones are used, and the
+    /// partition starts under-replicated; here only unfenced brokers count.
     fn placeable_brokers(&self, replication_factor: i32) -> Result<Vec<BrokerId>, KafkaError> {
         let brokers = self.image.live_brokers();
         if brokers.is_empty() {

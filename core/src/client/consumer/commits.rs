@@ -111,6 +111,11 @@ impl Consumer {
     }
 
     /// Auto-commit, from `poll()`, when `auto.commit.interval.ms` has passed.
+    ///
+    /// Simplification (stated in lesson 11): this commits the positions the application moved
+    /// since the last commit (`commits.consumed`); Kafka commits `allConsumed()`, every assigned
+    /// partition with a valid position, changed or not, and holds auto-commits back while the
+    /// member rejoins a rebalance.
     pub(crate) fn maybe_auto_commit(&mut self, ctx: &mut Ctx) {
         if !self.rules.enable_auto_commit || self.rules.group_id.is_none() {
             return;

@@ -483,6 +483,8 @@ impl Consumer {
     }
 
     /// Gives up partitions: with auto-commit, their positions are committed first (sync).
+    /// Simplification (stated in lesson 11): Kafka commits before JoinGroup (`onJoinPrepare`),
+    /// and a cooperative member's revocation after SyncGroup commits nothing.
     fn revoke_partitions(&mut self, partitions: Vec<TopicPartition>, commit: bool, ctx: &mut Ctx) {
         if partitions.is_empty() {
             return;
