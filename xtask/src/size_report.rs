@@ -107,8 +107,9 @@ use std::path::{Path, PathBuf};
 /// by a few bytes, so the budget keeps a few dozen to spare). Fidelity fixes from a review
 /// against Kafka's source (KRaft's DUPLICATE_BROKER_REGISTRATION and its event, each mode's
 /// election and replication-factor refusals, a static member's poll timeout, the lessons'
-/// corrections): 1,062 bytes, to 708,118 in a clone.
-const GZIP_BUDGET_BYTES: u64 = 708_160;
+/// corrections): 1,062 bytes, to 708,118 in a clone. The differences from Kafka that review
+/// left, stated in lessons 02, 05 and 11: 359 bytes, to 708,477.
+const GZIP_BUDGET_BYTES: u64 = 708_520;
 
 /// Prints the table and fails when the gzip total is over budget.
 pub fn report(dist: &Path) -> Result<(), String> {
