@@ -381,11 +381,8 @@ fn a_new_zookeeper_mode_controller_rebalances_leaders_five_seconds_after_taking_
     let mut sim = Sim::new(MetadataMode::ZooKeeper, 3, 3, &[]);
     let controller = sim.cluster.view().controller.expect("a controller");
     let preferred_of = |s: &Sim, broker: BrokerId| {
-        s.cluster
-            .view()
-            .topics
-            .iter()
-            .flat_map(|topic| topic.partitions.iter())
+        s.partitions()
+            .into_iter()
             .find(|p| p.replicas[0] == broker)
             .map(|p| (p.leader, p.isr.contains(&broker)))
             .expect("a partition preferring the broker")
@@ -427,11 +424,8 @@ fn a_broker_restarted_within_its_session_timeout_waits_for_the_old_session_to_en
     // A partition led by a broker that is not the active controller, so that only the
     // broker's session is at stake.
     let led_by = |s: &Sim, partition: &TopicPartition| {
-        s.cluster
-            .view()
-            .topics
-            .iter()
-            .flat_map(|topic| topic.partitions.iter())
+        s.partitions()
+            .into_iter()
             .find(|p| p.partition == *partition)
             .and_then(|p| p.leader)
     };

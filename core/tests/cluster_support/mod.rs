@@ -115,7 +115,12 @@ impl Sim {
     }
 
     pub fn partition(&self) -> kplay_core::view::cluster::PartitionView {
-        self.cluster.topic_view(TOPIC).expect("exists").partitions[0].clone()
+        self.partitions().swap_remove(0)
+    }
+
+    /// Every partition of `orders`, in order.
+    pub fn partitions(&self) -> Vec<kplay_core::view::cluster::PartitionView> {
+        self.cluster.topic_view(TOPIC).expect("exists").partitions
     }
 
     pub fn acknowledged(&self) -> i32 {
