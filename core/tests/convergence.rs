@@ -56,6 +56,10 @@ const HEALED_RUN_MS: i64 = 150_000;
 const PROGRESS_WINDOW_MS: i64 = 30_000;
 /// After the producers stop: time for the last batches and fetches to settle.
 const SETTLE_MS: i64 = 20_000;
+/// After the reader closes: time for its last commit to reach every replica. A running consumer
+/// auto-commits its positions every 5 s, changed or not, so `__consumer_offsets` is only quiet
+/// once it has stopped.
+const CLOSED_SETTLE_MS: i64 = 5_000;
 /// How often the invariants are checked.
 const CHECK_EVERY_MS: i64 = 250;
 
@@ -374,10 +378,16 @@ impl Run {
             });
         }
         self.run_for(SETTLE_MS);
+        self.check_consumer();
+        if self.scenario.consumer {
+            self.apply(Command::CloseConsumer {
+                consumer: "reader".into(),
+            });
+            self.run_for(CLOSED_SETTLE_MS);
+        }
         self.script.push("kplay status".into());
         self.check_cluster();
         self.check_partitions();
-        self.check_consumer();
         if !self.tally.orders_unclean_election && !self.tally.orders_records_lost.is_empty() {
             self.failures.push(format!(
                 "acks=all records lost without an unclean election: {:?}",
@@ -764,6 +774,7 @@ fn script_line(command: &Command) -> String {
             workload.value_bytes
         ),
         Command::StopWorkload { producer } => format!("kplay workload stop {producer}"),
+        Command::CloseConsumer { consumer } => format!("kplay consumer stop {consumer}"),
         Command::CreateConsumer {
             name,
             subscription: Subscription::Topics(topics),

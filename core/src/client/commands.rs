@@ -110,8 +110,7 @@ impl Cluster {
             Command::Commit { consumer, sync } => {
                 let id = self.consumer_id(&consumer)?;
                 self.with_consumer(id, outbox, |c, ctx| {
-                    let positions = c.commits.consumed.clone();
-                    c.commit(positions, sync, ctx);
+                    c.commit(c.all_consumed(), sync, ctx);
                     Ok(())
                 })
             }
@@ -137,9 +136,6 @@ impl Cluster {
                         ));
                     };
                     assigned.seek_unvalidated(offset, None, leader, ctx.now_ms);
-                    // KafkaConsumer.seek moves the position that commitSync() and auto-commit
-                    // commit (SubscriptionState.allConsumed).
-                    c.commits.consumed.insert(partition.clone(), offset);
                     ctx.emit(EventKind::Client {
                         client: Some(c.id),
                         trace: format!("seek client-{} {partition} offset={offset}", c.id.0),

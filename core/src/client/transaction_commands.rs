@@ -74,19 +74,13 @@ impl Cluster {
             generation_id: membership.generation,
             member_id: membership.member_id.clone(),
         };
-        let offsets = consumer
-            .commits
-            .consumed
-            .iter()
-            .map(|(partition, offset)| (partition.clone(), *offset))
-            .collect();
+        let offsets = consumer.all_consumed().into_iter().collect();
         Ok((offsets, group))
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use crate::client::Client;
     use crate::cluster::command::{Command, NewRecord};
     use crate::cluster::event::EventKind;
     use crate::cluster::Cluster;
@@ -133,13 +127,6 @@ mod tests {
                 policy: CommitPolicy::default(),
             },
         );
-        let consumer = cluster.clients.id_of("c").expect("consumer");
-        if let Some(Client::Consumer(consumer)) = cluster.clients.get_mut(consumer) {
-            consumer
-                .commits
-                .consumed
-                .insert(TopicPartition::new("in", 0), Offset(3));
-        }
         run(
             &mut cluster,
             Command::InitTransactions {
@@ -147,6 +134,15 @@ mod tests {
             },
         );
         cluster.run_for(3_000);
+        // The consumer's position, which `SendOffsetsToTransaction` sends (`allConsumed()`).
+        run(
+            &mut cluster,
+            Command::Seek {
+                consumer: "c".into(),
+                partition: TopicPartition::new("in", 0),
+                offset: Offset(0),
+            },
+        );
         run(
             &mut cluster,
             Command::BeginTransaction {

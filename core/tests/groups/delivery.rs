@@ -312,3 +312,44 @@ fn out_of_range(offset: i64, offset_epoch: &str, leader: kplay_core::BrokerId) -
         leader.0
     )
 }
+
+/// Every `OffsetsCommitted` of a consumer: when, and what.
+fn commits(sim: &Sim, name: &str) -> Vec<(i64, Vec<(kplay_core::TopicPartition, Offset)>)> {
+    let id = sim.client_id(name);
+    sim.events
+        .iter()
+        .filter_map(|e| match &e.kind {
+            EventKind::OffsetsCommitted {
+                consumer, offsets, ..
+            } if *consumer == id => Some((e.at_ms, offsets.clone())),
+            _ => None,
+        })
+        .collect()
+}
+
+// ConsumerCoordinator.autoCommitOffsetsAsync commits SubscriptionState.allConsumed(): every
+// assigned partition with a valid position, whether or not it moved. A consumer that never got
+// a record commits the positions auto.offset.reset gave it, and commits them again every
+// interval.
+#[test]
+fn auto_commit_commits_every_position_even_unchanged() {
+    let mut sim = Sim::new(44, 2);
+    sim.consumer("c1", &[("auto.offset.reset", "latest")], auto_commit());
+    sim.run_for(20_000);
+    for partition in [tp(0), tp(1)] {
+        assert_eq!(
+            sim.cluster.committed_offset(GROUP, &partition),
+            Some(Offset(0))
+        );
+    }
+    let commits = commits(&sim, "c1");
+    assert!(commits.len() >= 2, "{commits:?}");
+    for (_, offsets) in &commits {
+        assert_eq!(offsets, &vec![(tp(0), Offset(0)), (tp(1), Offset(0))]);
+    }
+    let gaps: Vec<i64> = commits.windows(2).map(|w| w[1].0 - w[0].0).collect();
+    assert!(
+        gaps.iter().all(|gap| (5_000..5_200).contains(gap)),
+        "{gaps:?}"
+    );
+}

@@ -1,7 +1,7 @@
 //! Joining, rebalancing and leaving, driven through the whole simulation.
 
 use kplay_core::group::coordinator::events::{GroupEvent, RemovalReason};
-use kplay_core::Command;
+use kplay_core::{AlertKind, Command, EventKind};
 
 use crate::support::*;
 
@@ -64,10 +64,7 @@ fn a_second_member_triggers_an_eager_rebalance_with_a_new_generation() {
 // moves is revoked, and a follow-up rebalance hands it to its new owner.
 #[test]
 fn cooperative_sticky_moves_only_the_partitions_that_change_owner() {
-    let cooperative = [(
-        "partition.assignment.strategy",
-        "org.apache.kafka.clients.consumer.CooperativeStickyAssignor",
-    )];
+    let cooperative = [COOPERATIVE];
     let mut sim = Sim::new(13, 4);
     sim.consumer("c1", &cooperative, auto_commit());
     sim.run_for(8_000);
@@ -355,4 +352,57 @@ fn group_max_size_keeps_extra_members_out() {
     let error = sim.last_error("c2").expect("an error");
     assert!(error.contains("GroupMaxSizeReachedException"), "{error}");
     assert_eq!(sim.owned("c1"), vec![tp(0), tp(1)]);
+}
+
+// ConsumerCoordinator.onJoinPrepare: before its JoinGroup an auto-committing member commits
+// allConsumed(); a cooperative member then keeps fetching its partitions during the rebalance,
+// and gives up the ones that move after SyncGroup without committing them (onPartitionsRevoked
+// is where the application would commit). Its next owner starts from the commit made before
+// the rebalance, so it reads again what was read since.
+#[test]
+fn a_cooperative_member_commits_before_rejoining_and_not_the_partitions_it_gives_up() {
+    let cooperative = [COOPERATIVE];
+    let mut sim = Sim::new(13, 2);
+    sim.start_workload(40, 8, 0);
+    sim.consumer("c1", &cooperative, auto_commit());
+    sim.run_for(8_000);
+    sim.consumer("c2", &cooperative, auto_commit());
+    sim.run_for(10_000);
+    let c1 = sim.client_id("c1");
+    let revoked_at = sim
+        .events
+        .iter()
+        .find(
+            |e| matches!(&e.kind, EventKind::PartitionsRevoked { consumer, .. } if *consumer == c1),
+        )
+        .map(|e| e.at_ms)
+        .expect("c1 gave a partition up");
+    assert_eq!(sim.revocations("c1"), vec![vec![tp(1)]]);
+    let commits_of_moved_after: Vec<i64> = sim
+        .events
+        .iter()
+        .filter(|e| e.at_ms >= revoked_at)
+        .filter_map(|e| match &e.kind {
+            EventKind::OffsetsCommitted {
+                consumer, offsets, ..
+            } if *consumer == c1 && offsets.iter().any(|(p, _)| *p == tp(1)) => Some(e.at_ms),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(commits_of_moved_after, Vec::<i64>::new());
+    let from = sim
+        .deliveries("c2", &tp(1))
+        .first()
+        .map(|(first, _)| *first)
+        .expect("c2 reads orders-1");
+    let read_again = sim
+        .deliveries("c1", &tp(1))
+        .last()
+        .map(|(_, last)| *last)
+        .expect("c1 read orders-1");
+    assert!(
+        read_again >= from,
+        "c1 read orders-1 up to {read_again}; c2 starts at {from}"
+    );
+    assert!(sim.alerts(AlertKind::DuplicateDelivered) >= 1);
 }

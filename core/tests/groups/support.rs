@@ -8,11 +8,16 @@ use kplay_core::cluster::config::ClusterConfig;
 use kplay_core::group::coordinator::events::GroupEvent;
 use kplay_core::{
     AlertKind, AppCommits, Cluster, Command, CommitPolicy, Event, EventKind, NewRecord, Offset,
-    Subscription, TopicPartition,
+    Subscription, TopicPartition, Workload,
 };
 
 pub const TOPIC: &str = "orders";
 pub const GROUP: &str = "orders-app";
+/// The consumer config that makes a member cooperative (KIP-429).
+pub const COOPERATIVE: (&str, &str) = (
+    "partition.assignment.strategy",
+    "org.apache.kafka.clients.consumer.CooperativeStickyAssignor",
+);
 
 /// A running simulation with the events so far.
 pub struct Sim {
@@ -95,6 +100,28 @@ impl Sim {
             producer: "producer".into(),
         });
         self.run_for(2_000);
+    }
+
+    /// Starts producer `p` sending a steady workload to `orders`.
+    pub fn start_workload(
+        &mut self,
+        records_per_second: i64,
+        distinct_keys: i32,
+        value_bytes: i32,
+    ) {
+        self.apply(Command::CreateProducer {
+            name: "p".into(),
+            configs: Vec::new(),
+        });
+        self.apply(Command::StartWorkload {
+            producer: "p".into(),
+            workload: Workload {
+                topic: TOPIC.into(),
+                records_per_second,
+                distinct_keys,
+                value_bytes,
+            },
+        });
     }
 
     /// Starts a consumer of `orders` in group `orders-app`.

@@ -3,7 +3,7 @@
 //! 50 ms. Whatever happened, the group must end Stable with every partition owned once.
 
 use kplay_core::cluster::config::{ClusterConfig, MetadataMode};
-use kplay_core::{BrokerId, Cluster, Command, SimRng, Workload};
+use kplay_core::{BrokerId, Cluster, Command, SimRng};
 
 use crate::support::*;
 
@@ -76,26 +76,8 @@ fn faults(sim: &mut Sim, seed: u64, configs: &[(&str, &str)]) -> Vec<String> {
 }
 
 fn converges(mut sim: Sim, seed: u64) {
-    sim.apply(Command::CreateProducer {
-        name: "p".into(),
-        configs: Vec::new(),
-    });
-    sim.apply(Command::StartWorkload {
-        producer: "p".into(),
-        workload: Workload {
-            topic: TOPIC.into(),
-            records_per_second: 50,
-            distinct_keys: 10,
-            value_bytes: 10,
-        },
-    });
-    let cooperative = [
-        (
-            "partition.assignment.strategy",
-            "org.apache.kafka.clients.consumer.CooperativeStickyAssignor",
-        ),
-        ("session.timeout.ms", "10000"),
-    ];
+    sim.start_workload(50, 10, 10);
+    let cooperative = [COOPERATIVE, ("session.timeout.ms", "10000")];
     let eager = [("session.timeout.ms", "10000")];
     let configs: &[(&str, &str)] = if seed % 2 == 0 { &cooperative } else { &eager };
     let alive = faults(&mut sim, seed, configs);

@@ -74,11 +74,10 @@ impl Consumer {
         // poll of one that does not).
         match self.policy.commits {
             AppCommits::BeforeProcessing { sync } if count > 0 => {
-                let positions = self.commits.consumed.clone();
-                self.commit(positions, sync, ctx);
+                self.commit(self.all_consumed(), sync, ctx);
             }
             AppCommits::AfterProcessing { .. } if count > 0 => {
-                self.processing.commit_after = Some(self.commits.consumed.clone());
+                self.processing.commit_after = Some(self.all_consumed());
             }
             _ => {}
         }
@@ -131,7 +130,6 @@ impl Consumer {
             let Some(mut position) = assigned.position.filter(|_| assigned.is_fetchable()) else {
                 continue;
             };
-            let start = position;
             let mut shared_partition: Option<Arc<TopicPartition>> = None;
             let mut first: Option<Offset> = None;
             let mut last = position;
@@ -188,16 +186,6 @@ impl Consumer {
             }
             assigned.position = Some(position);
             assigned.aborted.retain(|txn| txn.last_offset >= position);
-            if position > start {
-                // Kafka's consumed position moves past skipped markers and aborted records too.
-                // The name is copied only the first time: an existing key keeps its own.
-                match self.commits.consumed.get_mut(partition) {
-                    Some(consumed) => *consumed = position,
-                    None => {
-                        self.commits.consumed.insert(partition.clone(), position);
-                    }
-                }
-            }
             if let Some(first_offset) = first {
                 self.records_delivered += i64::from(records);
                 polled.push(Polled {

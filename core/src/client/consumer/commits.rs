@@ -32,8 +32,6 @@ pub struct CommitInFlight {
 /// The consumer's commits.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct CommitState {
-    /// Per partition, the position after the last record handed to the application.
-    pub consumed: VecMap<TopicPartition, Offset>,
     /// The offsets the coordinator acknowledged.
     pub committed: VecMap<TopicPartition, Offset>,
     /// When auto-commit last ran.
@@ -49,6 +47,18 @@ pub struct CommitState {
 }
 
 impl Consumer {
+    /// `SubscriptionState.allConsumed()`: the position of every assigned partition with a valid
+    /// one (`FETCHING`: known, and not awaiting a reset or a validation). It is what
+    /// `commitSync()`, auto-commit and `close()` commit.
+    pub fn all_consumed(&self) -> VecMap<TopicPartition, Offset> {
+        crate::sort::to_map(self.assigned.iter().filter_map(|(partition, assigned)| {
+            assigned
+                .position
+                .filter(|_| assigned.is_fetchable())
+                .map(|position| (partition.clone(), position))
+        }))
+    }
+
     /// `commitSync`/`commitAsync` of `offsets`.
     pub fn commit(&mut self, offsets: VecMap<TopicPartition, Offset>, sync: bool, ctx: &mut Ctx) {
         if offsets.is_empty() || !self.is_up() {
@@ -110,30 +120,23 @@ impl Consumer {
         true
     }
 
-    /// Auto-commit, from `poll()`, when `auto.commit.interval.ms` has passed.
-    ///
-    /// Simplification (stated in lesson 11): this commits the positions the application moved
-    /// since the last commit (`commits.consumed`); Kafka commits `allConsumed()`, every assigned
-    /// partition with a valid position, changed or not, and holds auto-commits back while the
-    /// member rejoins a rebalance.
+    /// Auto-commit, from `poll()`, when `auto.commit.interval.ms` has passed: `allConsumed()`,
+    /// changed or not. `ConsumerCoordinator.poll` returns before it while the member is
+    /// rejoining (the timer keeps running, and `onJoinComplete` restarts it).
     pub(crate) fn maybe_auto_commit(&mut self, ctx: &mut Ctx) {
         if !self.rules.enable_auto_commit || self.rules.group_id.is_none() {
             return;
         }
-        if ctx.now_ms - self.commits.last_auto_commit_ms < self.rules.auto_commit_interval_ms {
+        let rejoining = self.membership.as_ref().is_some_and(|membership| {
+            membership.joins && (!membership.is_stable() || membership.rejoin.is_some())
+        });
+        if rejoining
+            || ctx.now_ms - self.commits.last_auto_commit_ms < self.rules.auto_commit_interval_ms
+        {
             return;
         }
         self.commits.last_auto_commit_ms = ctx.now_ms;
-        let offsets: VecMap<TopicPartition, Offset> = crate::sort::to_map(
-            self.commits
-                .consumed
-                .iter()
-                .filter(|(partition, offset)| {
-                    self.commits.committed.get(*partition) != Some(offset)
-                })
-                .map(|(partition, offset)| (partition.clone(), *offset)),
-        );
-        self.commit(offsets, false, ctx);
+        self.commit(self.all_consumed(), false, ctx);
     }
 
     pub(crate) fn commit_answered(

@@ -76,6 +76,9 @@ pub struct Membership {
     pub assigned_counts: VecMap<String, i32>,
     /// Whether it runs the group protocol (subscribe) or only commits (assign with a group.id).
     pub joins: bool,
+    /// Whether the next JoinGroup comes first in its rebalance (`needsJoinPrepare`): then
+    /// `onJoinPrepare` runs before it. Set again when a rebalance completes.
+    pub needs_join_prepare: bool,
 }
 
 impl Membership {
@@ -97,6 +100,7 @@ impl Membership {
             owned: Vec::new(),
             assigned_counts: VecMap::new(),
             joins: true,
+            needs_join_prepare: true,
         }
     }
 
@@ -187,10 +191,12 @@ impl Consumer {
     }
 
     fn join_group(&mut self, ctx: &mut Ctx) {
-        let cooperative = self.cooperative();
-        if !cooperative {
-            // Eager: give up everything before rejoining (onPartitionsRevoked).
-            self.revoke_partitions(self.owned_partitions(), true, ctx);
+        if self
+            .membership
+            .as_ref()
+            .is_some_and(|membership| membership.needs_join_prepare)
+        {
+            self.on_join_prepare(ctx);
         }
         let Some(membership) = self.membership.as_ref() else {
             return;
@@ -240,6 +246,26 @@ impl Consumer {
             membership.join_in_flight = Some(request_id);
             membership.state = MemberState::Joining;
             membership.rejoin = None;
+        }
+    }
+
+    /// `ConsumerCoordinator.onJoinPrepare`, once per rebalance before its first JoinGroup: with
+    /// auto-commit, a member that has a generation commits `allConsumed()`; then an eager member
+    /// gives up all its partitions (a cooperative one keeps them until the new assignment).
+    ///
+    /// Simplification: Kafka sends the JoinGroup once the commit is answered; here the two go
+    /// together, and the coordinator, answering in order, takes the commit under the old
+    /// generation all the same.
+    fn on_join_prepare(&mut self, ctx: &mut Ctx) {
+        let Some(membership) = self.membership.as_mut() else {
+            return;
+        };
+        membership.needs_join_prepare = false;
+        if self.rules.enable_auto_commit && membership.generation >= 0 {
+            self.commit(self.all_consumed(), true, ctx);
+        }
+        if !self.cooperative() {
+            self.revoke_partitions(self.owned_partitions(), ctx);
         }
     }
 
@@ -445,6 +471,7 @@ impl Consumer {
             }
         };
         membership.state = MemberState::Stable;
+        membership.needs_join_prepare = true;
         let generation = membership.generation;
         let group = membership.group_id.clone();
         let owned = membership.owned.clone();
@@ -459,7 +486,7 @@ impl Consumer {
             .cloned()
             .collect();
         if cooperative && !revoked.is_empty() {
-            self.revoke_partitions(revoked.clone(), true, ctx);
+            self.revoke_partitions(revoked.clone(), ctx);
             if let Some(membership) = self.membership.as_mut() {
                 membership.rejoin = Some("need to revoke partitions and re-join".to_string());
             }
@@ -482,26 +509,15 @@ impl Consumer {
         self.ensure_active_group(ctx);
     }
 
-    /// Gives up partitions: with auto-commit, their positions are committed first (sync).
-    /// Simplification (stated in lesson 11): Kafka commits before JoinGroup (`onJoinPrepare`),
-    /// and a cooperative member's revocation after SyncGroup commits nothing.
-    fn revoke_partitions(&mut self, partitions: Vec<TopicPartition>, commit: bool, ctx: &mut Ctx) {
+    /// Gives up partitions (`onPartitionsRevoked` or `onPartitionsLost`). Nothing is committed
+    /// here: an auto-committing member committed in `onJoinPrepare`, so the records a cooperative
+    /// member read since then from a partition it gives up are read again by the next owner.
+    fn revoke_partitions(&mut self, partitions: Vec<TopicPartition>, ctx: &mut Ctx) {
         if partitions.is_empty() {
             return;
         }
-        if commit && self.rules.enable_auto_commit {
-            let positions: VecMap<TopicPartition, crate::ids::Offset> = crate::sort::to_map(
-                self.commits
-                    .consumed
-                    .iter()
-                    .filter(|(partition, _)| partitions.contains(partition))
-                    .map(|(partition, offset)| (partition.clone(), *offset)),
-            );
-            self.commit(positions, true, ctx);
-        }
         for partition in &partitions {
             self.assigned.remove(partition);
-            self.commits.consumed.remove(partition);
         }
         if let Some(membership) = self.membership.as_mut() {
             membership.owned.retain(|p| !partitions.contains(p));
@@ -527,7 +543,7 @@ impl Consumer {
     /// Partitions lost without a commit (the member was kicked out: `onPartitionsLost`).
     fn lose_partitions(&mut self, ctx: &mut Ctx) {
         let owned = self.owned_partitions();
-        self.revoke_partitions(owned, false, ctx);
+        self.revoke_partitions(owned, ctx);
     }
 
     /// The partitions the consumer currently owns.
@@ -742,8 +758,7 @@ impl Consumer {
             return;
         }
         if self.rules.enable_auto_commit && self.rules.group_id.is_some() {
-            let positions = self.commits.consumed.clone();
-            self.commit(positions, false, ctx);
+            self.commit(self.all_consumed(), false, ctx);
         }
         if self.rules.group_instance_id.is_none() {
             self.leave_group("the consumer is being closed", ctx);

@@ -188,7 +188,6 @@ impl Consumer {
                     assigned.position_epoch = Some(epoch);
                     assigned.validate_due_ms = None;
                     assigned.buffered.clear();
-                    self.commits.consumed.insert(partition.clone(), end);
                     ctx.emit(EventKind::Client {
                         client: Some(self.id),
                         trace: format!(
