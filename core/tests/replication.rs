@@ -723,3 +723,67 @@ fn a_restarted_broker_does_not_take_an_answer_to_its_previous_process_for_its_ow
         );
     }
 }
+
+/// KRaft's `StripedReplicaPlacer` counts every registered broker, fenced ones too: with a broker
+/// stopped, a topic with a replication factor of 3 on 3 brokers is created, the stopped broker
+/// holds the last replica of each partition, outside the ISR, and joins the ISR once it is
+/// back. A ZooKeeper-mode controller counts live brokers only (`AdminZkClient`) and refuses.
+#[test]
+fn a_new_topic_places_replicas_on_a_stopped_broker_in_kraft_only() {
+    let create = |topic: &str, replication_factor: i32| Command::CreateTopic {
+        topic: topic.into(),
+        partitions: 3,
+        replication_factor,
+        configs: Vec::new(),
+    };
+    let with_broker_3_stopped = |mode| {
+        let mut sim = Sim::new(mode, 3, 3, &[]);
+        sim.apply(Command::StopBroker {
+            broker: BrokerId(3),
+        });
+        sim.run_for(20_000);
+        sim
+    };
+    let refusal = |sim: &mut Sim, replication_factor| {
+        let refused = sim.cluster.apply(create("payments", replication_factor));
+        refused.expect_err("refused").message
+    };
+    let mut zookeeper = with_broker_3_stopped(MetadataMode::ZooKeeper);
+    assert_eq!(
+        refusal(&mut zookeeper, 3),
+        "Replication factor: 3 larger than available brokers: 2."
+    );
+    let mut sim = with_broker_3_stopped(MetadataMode::Kraft);
+    assert_eq!(
+        refusal(&mut sim, 4),
+        "Unable to replicate the partition 4 time(s): The target replication factor of 4 cannot be reached because only 3 broker(s) are registered."
+    );
+    sim.apply(create("payments", 3));
+    sim.run_for(1_000);
+    let partitions = sim
+        .cluster
+        .topic_view("payments")
+        .expect("created")
+        .partitions;
+    for partition in &partitions {
+        assert_eq!(
+            partition.replicas.last(),
+            Some(&BrokerId(3)),
+            "{partition:?}"
+        );
+        assert_eq!(partition.isr.len(), 2, "{partition:?}");
+        assert!(!partition.isr.contains(&BrokerId(3)), "{partition:?}");
+        assert_ne!(partition.leader, Some(BrokerId(3)), "{partition:?}");
+    }
+    sim.apply(Command::StartBroker {
+        broker: BrokerId(3),
+    });
+    sim.run_until(30_000, "broker 3 joins every ISR of payments", |s| {
+        s.cluster.topic_view("payments").is_some_and(|topic| {
+            topic
+                .partitions
+                .iter()
+                .all(|p| p.isr.contains(&BrokerId(3)))
+        })
+    });
+}

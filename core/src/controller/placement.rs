@@ -8,7 +8,8 @@
 //!
 //! Simplification, stated in the lessons: KRaft controllers place replicas with the
 //! `StripedReplicaPlacer`, which also balances racks; without racks both spread replicas
-//! evenly, and the simulation uses this classic algorithm in both metadata modes.
+//! evenly, and the simulation uses this classic algorithm in both metadata modes. It keeps the
+//! placer's rule for fenced brokers: used last, never as the leader.
 
 use crate::ids::BrokerId;
 use crate::rng::SimRng;
@@ -45,6 +46,30 @@ pub fn assign_replicas(
     assignment
 }
 
+/// [`assign_replicas`] over the unfenced brokers, with as many fenced brokers after them as the
+/// replication factor still needs, rotating partition by partition. This is how KRaft's
+/// `StripedReplicaPlacer` treats fenced brokers ("avoid the fenced replica if possible"): never
+/// first, and only when the unfenced brokers are too few. `unfenced` must not be empty, and the
+/// two lists together must hold `replication_factor` brokers.
+pub fn assign_replicas_fenced_last(
+    unfenced: &[BrokerId],
+    fenced: &[BrokerId],
+    partitions: i32,
+    replication_factor: i32,
+    first_partition: i32,
+    rng: &mut SimRng,
+) -> Vec<Vec<BrokerId>> {
+    let from_unfenced = replication_factor.min(unfenced.len() as i32);
+    let mut assignment = assign_replicas(unfenced, partitions, from_unfenced, first_partition, rng);
+    let extra = (replication_factor - from_unfenced) as usize;
+    if extra > 0 && !fenced.is_empty() {
+        for (replicas, partition) in assignment.iter_mut().zip(first_partition.max(0) as usize..) {
+            replicas.extend((0..extra).map(|j| fenced[(partition + j) % fenced.len()]));
+        }
+    }
+    assignment
+}
+
 /// `AdminUtils.replicaIndex`.
 fn replica_index(
     first_index: usize,
@@ -74,6 +99,34 @@ mod tests {
             sorted.dedup();
             assert_eq!(sorted.len(), 3, "{replicas:?}");
         }
+    }
+
+    // StripedReplicaPlacerTest.testAvoidFencedReplicaIfPossibleOnSingleRack: a fenced broker
+    // gets a replica only when the unfenced ones are too few, and never the first.
+    #[test]
+    fn fenced_brokers_come_last_and_only_when_needed() {
+        let unfenced = ids(&[1, 2]);
+        let fenced = ids(&[3, 4]);
+        let mut rng = SimRng::seed_from_u64(5);
+        for replicas in assign_replicas_fenced_last(&unfenced, &fenced, 6, 2, 0, &mut rng) {
+            assert!(
+                replicas.iter().all(|r| unfenced.contains(r)),
+                "{replicas:?}"
+            );
+        }
+        let placed = assign_replicas_fenced_last(&unfenced, &fenced, 6, 4, 0, &mut rng);
+        for replicas in &placed {
+            assert!(unfenced.contains(&replicas[0]) && unfenced.contains(&replicas[1]));
+            let mut sorted = replicas.clone();
+            sorted.sort();
+            assert_eq!(sorted, ids(&[1, 2, 3, 4]), "{replicas:?}");
+        }
+        let third: Vec<BrokerId> =
+            assign_replicas_fenced_last(&unfenced, &fenced, 4, 3, 0, &mut rng)
+                .iter()
+                .map(|replicas| replicas[2])
+                .collect();
+        assert_eq!(third, ids(&[3, 4, 3, 4]), "the fenced brokers take turns");
     }
 
     #[test]

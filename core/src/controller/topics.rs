@@ -75,9 +75,7 @@ impl Controller {
         let overrides = new_topic_overrides(&topic.configs, &self.config)?;
         let partitions = self.resolve_partition_count(topic.partitions)?;
         let replication_factor = self.resolve_replication_factor(topic.replication_factor)?;
-        let brokers = self.placeable_brokers(replication_factor)?;
-        let assignment =
-            placement::assign_replicas(&brokers, partitions, replication_factor, 0, ctx.rng);
+        let placeable = self.placeable_brokers(replication_factor)?;
         let topic_id = self.take_topic_id();
         let mut records = vec![MetadataRecord::Topic {
             name: topic.name.clone(),
@@ -90,7 +88,7 @@ impl Controller {
                 value: Some(value),
             });
         }
-        let states: Vec<PartitionState> = assignment.into_iter().map(new_partition_state).collect();
+        let states = self.place(&placeable, partitions, replication_factor, 0, ctx);
         for (state, partition) in states.iter().zip(0..) {
             records.push(MetadataRecord::Partition {
                 partition: TopicPartition::new(topic.name.clone(), partition),
@@ -181,39 +179,87 @@ impl Controller {
         }
     }
 
-    /// The unfenced brokers replicas can go to, or Kafka's refusal when there are too few.
+    /// The brokers replicas can go to, or Kafka's refusal when there are too few.
     ///
-    /// Simplification (stated in lesson 02): KRaft's `StripedReplicaPlacer` also places
-    /// replicas on registered but fenced brokers once the unfenced ones are used, and the
-    /// partition starts under-replicated; here only unfenced brokers count.
-    fn placeable_brokers(&self, replication_factor: i32) -> Result<Vec<BrokerId>, KafkaError> {
-        let brokers = self.image.live_brokers();
-        if brokers.is_empty() {
-            return Err(KafkaError::new(
-                ErrorCode::InvalidReplicationFactor,
-                format!("Unable to replicate the partition {replication_factor} time(s): All brokers are currently fenced."),
-            ));
+    /// A ZooKeeper-mode controller counts the live brokers (`AdminZkClient`). KRaft's
+    /// `StripedReplicaPlacer` counts every registered broker that is not in a controlled
+    /// shutdown, fenced ones too: it uses them once the unfenced ones are used, never as the
+    /// leader, and the partition starts without them in its ISR. It needs one unfenced broker.
+    fn placeable_brokers(&self, replication_factor: i32) -> Result<Placeable, KafkaError> {
+        if self.zookeeper_mode {
+            let live = self.image.live_brokers();
+            if replication_factor > live.len() as i32 {
+                return Err(KafkaError::new(
+                    ErrorCode::InvalidReplicationFactor,
+                    format!(
+                        "Replication factor: {replication_factor} larger than available brokers: {}.",
+                        live.len()
+                    ),
+                ));
+            }
+            return Ok(Placeable {
+                unfenced: live,
+                fenced: Vec::new(),
+            });
         }
-        if replication_factor > brokers.len() as i32 {
-            // A ZooKeeper-mode controller's `AdminZkClient.assignReplicasToBrokers`, or KRaft's
-            // `StripedReplicaPlacer` as `ReplicationControlManager.createTopic` words it.
-            let message = if self.zookeeper_mode {
-                format!(
-                    "Replication factor: {replication_factor} larger than available brokers: {}.",
-                    brokers.len()
-                )
-            } else {
-                format!(
-                    "Unable to replicate the partition {replication_factor} time(s): The target replication factor of {replication_factor} cannot be reached because only {} broker(s) are registered.",
-                    brokers.len()
-                )
-            };
-            return Err(KafkaError::new(
+        let (fenced, unfenced): (Vec<BrokerId>, Vec<BrokerId>) = self
+            .image
+            .brokers
+            .keys()
+            .copied()
+            .filter(|broker| !self.image.is_unfenced(*broker) || self.is_eligible(*broker))
+            .partition(|broker| !self.image.is_unfenced(*broker));
+        // `ReplicationControlManager.createTopic` puts the placer's words after this.
+        let refused = |reason: String| {
+            KafkaError::new(
                 ErrorCode::InvalidReplicationFactor,
-                message,
-            ));
+                format!("Unable to replicate the partition {replication_factor} time(s): {reason}"),
+            )
+        };
+        let registered = unfenced.len() + fenced.len();
+        if replication_factor > registered as i32 {
+            return Err(refused(format!("The target replication factor of {replication_factor} cannot be reached because only {registered} broker(s) are registered.")));
         }
-        Ok(brokers)
+        if unfenced.is_empty() {
+            return Err(refused("All brokers are currently fenced.".to_string()));
+        }
+        Ok(Placeable { unfenced, fenced })
+    }
+
+    /// Replica lists for new partitions, and their states: the leader is the first replica,
+    /// the ISR the unfenced ones.
+    fn place(
+        &self,
+        placeable: &Placeable,
+        partitions: i32,
+        replication_factor: i32,
+        first_partition: i32,
+        ctx: &mut Ctx,
+    ) -> Vec<PartitionState> {
+        placement::assign_replicas_fenced_last(
+            &placeable.unfenced,
+            &placeable.fenced,
+            partitions,
+            replication_factor,
+            first_partition,
+            ctx.rng,
+        )
+        .into_iter()
+        .map(|replicas| {
+            let isr: Vec<BrokerId> = replicas
+                .iter()
+                .copied()
+                .filter(|replica| placeable.unfenced.contains(replica))
+                .collect();
+            PartitionState {
+                leader: isr.first().copied(),
+                isr,
+                replicas,
+                leader_epoch: 0,
+                partition_epoch: 0,
+            }
+        })
+        .collect()
     }
 
     /// DeleteTopics.
@@ -271,15 +317,14 @@ impl Controller {
             .partitions
             .first()
             .map_or(1, |state| state.replicas.len() as i32);
-        let brokers = self.placeable_brokers(replication_factor)?;
-        let assignment = placement::assign_replicas(
-            &brokers,
+        let placeable = self.placeable_brokers(replication_factor)?;
+        let states = self.place(
+            &placeable,
             total_count - old_count,
             replication_factor,
             old_count,
-            ctx.rng,
+            ctx,
         );
-        let states: Vec<PartitionState> = assignment.into_iter().map(new_partition_state).collect();
         let records = states
             .iter()
             .zip(old_count..)
@@ -495,14 +540,12 @@ impl Controller {
 }
 
 /// A new partition: every replica in sync, the first one leading, epochs at 0.
-fn new_partition_state(replicas: Vec<BrokerId>) -> PartitionState {
-    PartitionState {
-        leader: replicas.first().copied(),
-        isr: replicas.clone(),
-        replicas,
-        leader_epoch: 0,
-        partition_epoch: 0,
-    }
+/// The brokers new replicas may go to.
+struct Placeable {
+    /// Unfenced and not shutting down: any replica, the leader first.
+    unfenced: Vec<BrokerId>,
+    /// Registered but fenced (KRaft only): replicas once the unfenced brokers are used.
+    fenced: Vec<BrokerId>,
 }
 
 fn check_partition_limit(count: i32) -> Result<(), KafkaError> {
