@@ -787,3 +787,47 @@ fn a_new_topic_places_replicas_on_a_stopped_broker_in_kraft_only() {
         })
     });
 }
+
+/// KRaft's `BrokerHeartbeatManager`: a broker that leads partitions when it asks to shut down
+/// moves them away, then waits until every other active broker's heartbeat reports a metadata
+/// offset past the moves (`controlledShutdownOffset <= lowestActiveOffset()`): they heartbeat
+/// every 2 s, so it stops up to a heartbeat interval later. It asks again 50 ms after the
+/// first "not yet" (`BrokerLifecycleManager`). A broker that leads nothing stops at once
+/// (`SHUTDOWN_NOW`).
+#[test]
+fn a_kraft_controlled_shutdown_waits_for_the_other_brokers_to_report_the_moves() {
+    let mut sim = Sim::new(MetadataMode::Kraft, 3, 3, &[]);
+    sim.run_for(10_000);
+    let broker = BrokerId(2);
+    let shutdown = |sim: &mut Sim| {
+        let asked_at = sim.cluster.now_ms();
+        let from = sim.events.len();
+        sim.apply(Command::ShutdownBroker { broker });
+        sim.run_until(5_000, "the broker stopped", |s| {
+            s.cluster
+                .view()
+                .brokers
+                .iter()
+                .any(|b| b.id == broker && !b.up)
+        });
+        let fenced_at = sim.events[from..]
+            .iter()
+            .find(|e| matches!(e.kind, EventKind::BrokerFenced { broker: b, .. } if b == broker))
+            .map(|e| e.at_ms)
+            .expect("fenced");
+        fenced_at - asked_at
+    };
+    let took_ms = shutdown(&mut sim);
+    assert!(
+        (50..=2_100).contains(&took_ms),
+        "the leader stopped {took_ms} ms after it asked"
+    );
+    sim.apply(Command::StartBroker { broker });
+    sim.run_for(10_000);
+    assert!(sim.partitions().iter().all(|p| p.leader != Some(broker)));
+    let took_ms = shutdown(&mut sim);
+    assert!(
+        took_ms < 10,
+        "a broker leading nothing stopped {took_ms} ms after it asked"
+    );
+}

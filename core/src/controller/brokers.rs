@@ -62,6 +62,8 @@ impl Controller {
                 last_heartbeat_ms: ctx.now_ms,
                 catch_up_offset: self.log.len() as u64,
                 shutting_down: false,
+                metadata_offset: 0,
+                controlled_shutdown_offset: None,
                 incarnation,
             },
         );
@@ -93,6 +95,7 @@ impl Controller {
             });
         };
         session.last_heartbeat_ms = ctx.now_ms;
+        session.metadata_offset = metadata_offset;
         let caught_up = metadata_offset >= session.catch_up_offset;
         self.schedule_session_check(broker, ctx);
         if want_shutdown {
@@ -213,22 +216,39 @@ impl Controller {
         self.elect_offline_partitions(ctx);
     }
 
-    /// Controlled shutdown: leaderships move to other ISR members and the broker leaves the
-    /// ISRs; it may stop once it leads nothing.
-    ///
-    /// Simplification (stated in lesson 02): Kafka's `BrokerHeartbeatManager` also waits until
-    /// every active broker's heartbeat reports a metadata offset past these changes
-    /// (`controlledShutdownOffset <= lowestActiveOffset()`) before it answers `shouldShutDown`.
+    /// Controlled shutdown (`BrokerHeartbeatManager.calculateNextBrokerState`): leaderships move
+    /// to other ISR members and the broker leaves the ISRs. A broker that led nothing when it
+    /// asked may stop at once (`SHUTDOWN_NOW`); one that led partitions waits until it leads
+    /// nothing and every active broker's heartbeat has reported a metadata offset past the
+    /// moves (`controlledShutdownOffset <= lowestActiveOffset()`), so none of them still sends
+    /// it produce or fetch requests as a leader.
     fn controlled_shutdown(&mut self, broker: BrokerId, ctx: &mut Ctx) -> bool {
+        let first_request = !self.is_shutting_down(broker);
+        let had_leaderships = self
+            .partitions()
+            .iter()
+            .any(|(_, state)| state.leader == Some(broker));
         if let Some(session) = self.sessions.get_mut(&broker) {
             session.shutting_down = true;
         }
         self.move_away_from(broker, ElectionReason::ControlledShutdown, ctx);
+        let end_offset = self.log.len() as u64;
+        if let Some(session) = self.sessions.get_mut(&broker) {
+            if first_request && had_leaderships && session.controlled_shutdown_offset.is_none() {
+                session.controlled_shutdown_offset = Some(end_offset);
+            }
+        }
         let leads_nothing = self
             .partitions()
             .iter()
             .all(|(_, state)| state.leader != Some(broker));
-        if leads_nothing && self.image.is_unfenced(broker) {
+        let reported = self
+            .sessions
+            .get(&broker)
+            .and_then(|session| session.controlled_shutdown_offset)
+            .is_none_or(|offset| offset <= self.lowest_active_offset());
+        let may_stop = leads_nothing && reported;
+        if may_stop && self.image.is_unfenced(broker) {
             self.commit(vec![MetadataRecord::FenceBroker { broker }], ctx);
             ctx.emit(EventKind::BrokerFenced {
                 broker,
@@ -236,7 +256,18 @@ impl Controller {
                 timeout_ms: None,
             });
         }
-        leads_nothing
+        may_stop
+    }
+
+    /// `BrokerHeartbeatManager.lowestActiveOffset`: the lowest metadata offset reported by an
+    /// unfenced broker that is not shutting down (none: no limit).
+    fn lowest_active_offset(&self) -> u64 {
+        self.sessions
+            .iter()
+            .filter(|(broker, _)| self.is_eligible(**broker))
+            .map(|(_, session)| session.metadata_offset)
+            .min()
+            .unwrap_or(u64::MAX)
     }
 
     /// ZooKeeper mode (`KafkaController.doControlledShutdown`): of the partitions with more
@@ -305,6 +336,8 @@ impl Controller {
                 last_heartbeat_ms: ctx.now_ms,
                 catch_up_offset: 0,
                 shutting_down: false,
+                metadata_offset: 0,
+                controlled_shutdown_offset: None,
                 // ZooKeeper mode has no registration request to compare it with.
                 incarnation: 0,
             },

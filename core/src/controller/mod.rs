@@ -94,6 +94,12 @@ pub struct BrokerSession {
     pub catch_up_offset: u64,
     /// Whether the broker asked for a controlled shutdown.
     pub shutting_down: bool,
+    /// The metadata offset its last heartbeat reported (`BrokerHeartbeatState.metadataOffset`).
+    pub metadata_offset: u64,
+    /// The end of the metadata log once its leaderships were moved away
+    /// (`controlledShutdownOffset`): every active broker must have reported it before this
+    /// one may stop.
+    pub controlled_shutdown_offset: Option<u64>,
     /// The start of the broker's process that registered (Kafka's `incarnationId`).
     pub incarnation: u32,
 }
@@ -174,6 +180,8 @@ impl Controller {
             if by_zookeeper {
                 session.shutting_down = false;
             }
+            // It knows no broker's metadata offset until its next heartbeat.
+            session.metadata_offset = 0;
             if !by_zookeeper {
                 ctx.after(
                     session_timeout_ms,
