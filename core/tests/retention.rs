@@ -203,3 +203,97 @@ fn moving_the_log_start_offset_trims_the_epoch_cache() {
         .collect();
     assert_eq!(epochs, vec![(2, 3)]);
 }
+
+/// A one-broker cluster with `events` (`delete`) and `table` (`compact,delete`), both keeping
+/// records 1 s in 1 s segments, and a record sent to each every second for 10 s. Returns the
+/// times of each topic's segment deletions, and whether `table` was compacted.
+fn deletions(broker_configs: &[(&str, &str)]) -> (Vec<i64>, Vec<i64>, bool) {
+    use kplay_core::{Cluster, ClusterConfig, Command, EventKind, NewRecord};
+    let config = ClusterConfig {
+        brokers: 1,
+        controller_voters: 1,
+        broker_configs: broker_configs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect(),
+        ..ClusterConfig::default()
+    };
+    let mut cluster = Cluster::new(config, 5).expect("cluster");
+    let mut events = Vec::new();
+    for (topic, policy) in [("events", "delete"), ("table", "compact,delete")] {
+        let configs = [
+            ("cleanup.policy", policy),
+            ("retention.ms", "1000"),
+            ("segment.ms", "1000"),
+            ("min.cleanable.dirty.ratio", "0.01"),
+        ];
+        events.extend(
+            cluster
+                .apply(Command::CreateTopic {
+                    topic: topic.into(),
+                    partitions: 1,
+                    replication_factor: 1,
+                    configs: configs
+                        .iter()
+                        .map(|(k, v)| (k.to_string(), v.to_string()))
+                        .collect(),
+                })
+                .expect("created"),
+        );
+    }
+    cluster
+        .apply(Command::CreateProducer {
+            name: "p".into(),
+            configs: Vec::new(),
+        })
+        .expect("producer");
+    for second in 0..10 {
+        for topic in ["events", "table"] {
+            let key = format!("k{}", second % 3);
+            cluster
+                .apply(Command::Produce {
+                    producer: "p".into(),
+                    record: NewRecord::new(topic, Some(&key), Some("v")),
+                })
+                .expect("sent");
+        }
+        events.extend(cluster.run_for(1_000));
+    }
+    events.extend(cluster.run_for(400_000));
+    let deleted = |wanted: &str| -> Vec<i64> {
+        events
+            .iter()
+            .filter(|e| matches!(&e.kind, EventKind::SegmentsDeleted { partition, .. } if partition.topic == wanted))
+            .map(|e| e.at_ms)
+            .collect()
+    };
+    let compacted = events.iter().any(
+        |e| matches!(&e.kind, EventKind::LogCompacted { partition, .. } if partition.topic == "table"),
+    );
+    (deleted("events"), deleted("table"), compacted)
+}
+
+// LogManager.startup schedules "kafka-log-retention" InitialTaskDelayMs (30 s) after the start,
+// then every log.retention.check.interval.ms; cleanupLogs takes only the logs that are not
+// compacted (pauseCleaningForNonCompactedPartitions). LogCleaner.cleanFilthiestLog deletes the
+// old segments of the compacted logs after each pass (LogCleanerManager.deletableLogs), so a
+// compact,delete log is trimmed every log.cleaner.backoff.ms. Without a cleaner
+// (log.cleaner.enable=false) compacted logs are neither cleaned nor trimmed.
+#[test]
+fn compacted_logs_are_trimmed_by_the_cleaner_and_others_by_the_retention_check() {
+    let (events, table, compacted) = deletions(&[]);
+    assert_eq!(events.first(), Some(&30_000), "{events:?}");
+    assert!(
+        events.iter().all(|at| (at - 30_000) % 300_000 == 0),
+        "{events:?}"
+    );
+    let first = *table.first().expect("table trimmed");
+    assert!(first < 30_000, "{table:?}");
+    assert!(table.iter().all(|at| at % 15_000 == 0), "{table:?}");
+    assert!(compacted);
+
+    let (events, table, compacted) = deletions(&[("log.cleaner.enable", "false")]);
+    assert_eq!(events.first(), Some(&30_000));
+    assert_eq!(table, Vec::<i64>::new());
+    assert!(!compacted);
+}

@@ -810,8 +810,8 @@ fn retention_and_cleanup_behave_as_the_lesson_says() {
 
     run.clean_block();
     let log = run.log(1, "clicks", 0);
-    assert_eq!(log.log_start_offset.0, 755);
-    assert!(log.segments.first().is_some_and(|s| s.base_offset.0 == 755));
+    assert_eq!(log.log_start_offset.0, 906);
+    assert!(log.segments.first().is_some_and(|s| s.base_offset.0 == 906));
 
     let steps = run.block_steps();
     assert_eq!(

@@ -18,6 +18,7 @@ use crate::network::NodeId;
 use crate::protocol::controller::MetadataRecord;
 use crate::protocol::{Body, ControllerBody, ZooKeeperBody};
 
+use super::log_tasks::LOG_INITIAL_TASK_DELAY_MS;
 use super::metadata_cache::MetadataChange;
 use super::{Broker, BrokerStatus, BrokerTimer, OwnRequest};
 
@@ -57,16 +58,13 @@ impl Broker {
             self.settings.replica_high_watermark_checkpoint_interval_ms,
             BrokerTimer::HighWatermarkCheckpoint,
         );
-        Self::after(
-            ctx,
-            self.settings.log_retention_check_interval_ms,
-            BrokerTimer::LogRetention,
-        );
-        Self::after(
-            ctx,
-            self.settings.log_cleaner_backoff_ms,
-            BrokerTimer::LogCleaner,
-        );
+        // `LogManager.startup`: the retention task first runs `InitialTaskDelayMs` (30 s) after
+        // the start, then every `log.retention.check.interval.ms`; the cleaner thread starts
+        // looking at once, if there is a cleaner.
+        Self::after(ctx, LOG_INITIAL_TASK_DELAY_MS, BrokerTimer::LogRetention);
+        if self.settings.log_cleaner_enable {
+            Self::after(ctx, 0, BrokerTimer::LogCleaner);
+        }
     }
 
     /// Stops the process at once (a crash): held requests are dropped with their connections,

@@ -5,11 +5,24 @@
 //! Every replica runs retention and compaction on its own log, leader or follower, as each
 //! broker's `LogManager` and `LogCleaner` do. Retention only deletes segments entirely below
 //! the replica's high watermark.
+//!
+//! Which task deletes a log's old segments depends on its policy, as in Kafka: the retention
+//! check handles the logs that are not compacted (`LogManager.cleanupLogs` takes
+//! `pauseCleaningForNonCompactedPartitions()`), and the cleaner thread the compacted ones after
+//! each cleaning (`LogCleanerManager.deletableLogs`: "Include logs without delete enabled, as
+//! they may have segments that precede the start offset"). So `compact,delete` retention runs
+//! every `log.cleaner.backoff.ms`, and a compacted log drops the segments below a log start
+//! offset that `kafka-delete-records` moved. With `log.cleaner.enable=false` there is no
+//! cleaner: compacted logs are neither cleaned nor trimmed.
 
 use crate::cluster::context::Ctx;
 use crate::cluster::event::EventKind;
 
 use super::{Broker, BrokerTimer};
+
+/// How long after a broker starts its retention task first runs: `LogManager`'s
+/// `InitialTaskDelayMs` (`log.initial.task.delay.ms` since Kafka 4.0, default 30000).
+pub const LOG_INITIAL_TASK_DELAY_MS: i64 = 30_000;
 
 impl Broker {
     pub(super) fn checkpoint_high_watermarks(&mut self, ctx: &mut Ctx) {
@@ -23,38 +36,19 @@ impl Broker {
         );
     }
 
+    /// `LogManager.cleanupLogs`: producer expiry on every log, retention on the logs that are
+    /// not compacted.
     pub(super) fn run_retention(&mut self, ctx: &mut Ctx) {
-        let me = self.id;
         let partitions: Vec<_> = self.replicas.keys().cloned().collect();
         for partition in partitions {
             let settings = self.topic_settings(&partition.topic);
-            if !settings.log.cleanup_policy.delete {
-                if let Some(replica) = self.replicas.get_mut(&partition) {
-                    replica
-                        .log
-                        .remove_expired_producers(ctx.clock_ms, &settings.log);
-                }
-                continue;
+            if let Some(replica) = self.replicas.get_mut(&partition) {
+                replica
+                    .log
+                    .remove_expired_producers(ctx.clock_ms, &settings.log);
             }
-            let Some(replica) = self.replicas.get_mut(&partition) else {
-                continue;
-            };
-            replica
-                .log
-                .remove_expired_producers(ctx.clock_ms, &settings.log);
-            let outcome = replica.log.delete_old_segments(
-                replica.high_watermark,
-                ctx.clock_ms,
-                &settings.log,
-            );
-            if let Some(first) = outcome.deleted.first() {
-                ctx.emit(EventKind::SegmentsDeleted {
-                    partition: partition.clone(),
-                    broker: me,
-                    segments: outcome.deleted.len() as i32,
-                    log_start_offset: replica.log.log_start_offset(),
-                    reason: first.reason.to_string(),
-                });
+            if !settings.log.cleanup_policy.compact {
+                self.delete_old_segments(&partition, &settings.log, ctx);
             }
         }
         Self::after(
@@ -64,9 +58,35 @@ impl Broker {
         );
     }
 
+    /// `UnifiedLog.deleteOldSegments` on one replica, with an event when segments went.
+    fn delete_old_segments(
+        &mut self,
+        partition: &crate::ids::TopicPartition,
+        config: &crate::log::LogConfig,
+        ctx: &mut Ctx,
+    ) {
+        let me = self.id;
+        let Some(replica) = self.replicas.get_mut(partition) else {
+            return;
+        };
+        let outcome = replica
+            .log
+            .delete_old_segments(replica.high_watermark, ctx.clock_ms, config);
+        if let Some(first) = outcome.deleted.first() {
+            ctx.emit(EventKind::SegmentsDeleted {
+                partition: partition.clone(),
+                broker: me,
+                segments: outcome.deleted.len() as i32,
+                log_start_offset: replica.log.log_start_offset(),
+                reason: first.reason.to_string(),
+            });
+        }
+    }
+
     /// `LogCleaner`'s thread cleans the filthiest cleanable log, then the next, and sleeps
-    /// `log.cleaner.backoff.ms` once none is left. Cleaning takes no simulated time here, so
-    /// this cleans every cleanable log at once, then waits the backoff.
+    /// `log.cleaner.backoff.ms` once none is left; after each cleaning it deletes the old
+    /// segments of every compacted log. Cleaning takes no simulated time here, so this cleans
+    /// every cleanable log at once, trims the compacted logs, then waits the backoff.
     pub(super) fn run_cleaner(&mut self, ctx: &mut Ctx) {
         let me = self.id;
         let partitions: Vec<_> = self.replicas.keys().cloned().collect();
@@ -91,6 +111,7 @@ impl Broker {
                     removed_tombstones: outcome.tombstones_removed,
                 });
             }
+            self.delete_old_segments(&partition, &settings.log, ctx);
         }
         Self::after(
             ctx,
