@@ -13,6 +13,7 @@
 //! [`sequences`](super::sequences)).
 
 use crate::vec_map::VecMap;
+use std::collections::VecDeque;
 use std::sync::Arc;
 
 use crate::client::backoff_ms;
@@ -58,51 +59,51 @@ impl Producer {
             // sender does on its next loop.
             self.settle_sequences(ctx);
         }
+        // `RecordAccumulator.ready`, then `drain`: a broker is ready when one of its partitions
+        // has a batch ready to go (full, lingered long enough, or forced), and then the
+        // request takes the first batch of *every* partition it leads that is not backing
+        // off, lingering or not ("Only drain the batch if it is not during backoff period").
         let mut requests: VecMap<BrokerId, Vec<ProducerBatch>> = VecMap::new();
+        let mut ready_leaders: Vec<BrokerId> = Vec::new();
         let mut next_wakeup: Option<i64> = None;
         let mut needs_metadata = false;
         // The queues are taken out while the sender walks them (nothing below touches them
         // through `self`), so no partition name is cloned on each run.
         let mut queues = std::mem::take(&mut self.accumulator.queues);
         for (topic, partition, deque) in queued_mut(&mut queues) {
-            let Some(leader) = self.metadata.leader_of(topic, partition) else {
-                needs_metadata = true;
+            let Some((leader, front)) = self.drainable(topic, partition, deque) else {
+                needs_metadata |= self.metadata.leader_of(topic, partition).is_none();
                 continue;
             };
-            if !self.may_drain(topic, partition) {
-                continue;
-            }
-            let in_flight_to_leader = self
-                .in_flight
-                .values()
-                .filter(|f| f.broker == leader)
-                .count() as i32
-                + i32::from(requests.contains_key(&leader));
-            if in_flight_to_leader >= self.rules.max_in_flight {
-                continue;
-            }
-            let Some(front) = deque.front() else {
-                continue;
-            };
-            if !self.sequence_allows_drain(front, deque) {
-                continue;
-            }
             let ready_at = self.ready_at(front, deque.len() > 1);
-            if ready_at > ctx.now_ms {
+            if ready_at <= ctx.now_ms {
+                if !ready_leaders.contains(&leader) {
+                    ready_leaders.push(leader);
+                }
+            } else {
                 next_wakeup = Some(next_wakeup.map_or(ready_at, |at: i64| at.min(ready_at)));
-                continue;
             }
-            let request = requests.entry(leader).or_default();
-            let request_bytes: i64 = request.iter().map(|b| i64::from(b.size_bytes)).sum();
-            if !request.is_empty()
-                && request_bytes + i64::from(front.size_bytes)
-                    > i64::from(self.rules.max_request_size)
-            {
-                continue;
-            }
-            if let Some(mut batch) = deque.pop_front() {
-                self.seal(&mut batch);
-                request.push(batch);
+        }
+        if !ready_leaders.is_empty() {
+            for (topic, partition, deque) in queued_mut(&mut queues) {
+                let Some((leader, front)) = self.drainable(topic, partition, deque) else {
+                    continue;
+                };
+                if !ready_leaders.contains(&leader) || front.retry_at_ms > ctx.now_ms {
+                    continue;
+                }
+                let front_bytes = i64::from(front.size_bytes);
+                let request = requests.entry(leader).or_default();
+                let request_bytes: i64 = request.iter().map(|b| i64::from(b.size_bytes)).sum();
+                if !request.is_empty()
+                    && request_bytes + front_bytes > i64::from(self.rules.max_request_size)
+                {
+                    continue;
+                }
+                if let Some(mut batch) = deque.pop_front() {
+                    self.seal(&mut batch);
+                    request.push(batch);
+                }
             }
         }
         // Drained queues stay, empty, for the next batches (as Kafka's accumulator keeps its
@@ -121,6 +122,32 @@ impl Producer {
         if self.flushing && self.accumulator.is_empty() && !self.has_batches_in_requests() {
             self.flushing = false;
         }
+    }
+
+    /// A partition's leader and front batch, if the batch may go in a request now: the leader
+    /// is known, the connection takes another request (`max.in.flight.requests.per.connection`)
+    /// and the sequence and transaction rules allow it.
+    fn drainable<'q>(
+        &self,
+        topic: &str,
+        partition: i32,
+        deque: &'q VecDeque<ProducerBatch>,
+    ) -> Option<(BrokerId, &'q ProducerBatch)> {
+        let leader = self.metadata.leader_of(topic, partition)?;
+        if !self.may_drain(topic, partition) {
+            return None;
+        }
+        let in_flight_to_leader = self
+            .in_flight
+            .values()
+            .filter(|f| f.broker == leader)
+            .count() as i32;
+        if in_flight_to_leader >= self.rules.max_in_flight {
+            return None;
+        }
+        let front = deque.front()?;
+        self.sequence_allows_drain(front, deque)
+            .then_some((leader, front))
     }
 
     /// `shouldStopDrainBatchesForPartition`: a transactional producer sends a partition's

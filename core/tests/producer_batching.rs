@@ -1,0 +1,74 @@
+//! How the producer's sender groups batches into Produce requests
+//! (`RecordAccumulator.ready` and `drain`).
+
+use kplay_core::{Cluster, ClusterConfig, Command, EventKind, NewRecord};
+
+// RecordAccumulator.ready makes a broker ready when one of its partitions has a batch ready
+// (here: lingered `linger.ms`); drainBatchesForOneNode then takes the first batch of every
+// partition that broker leads, whether or not it has lingered long enough ("Only drain the
+// batch if it is not during backoff period"). So a batch created 50 ms after another rides in
+// the same request when the first one's linger is up.
+#[test]
+fn a_ready_broker_takes_the_batches_of_all_its_partitions() {
+    let config = ClusterConfig {
+        brokers: 1,
+        controller_voters: 1,
+        ..ClusterConfig::default()
+    };
+    let mut cluster = Cluster::new(config, 9).expect("cluster");
+    let run = |cluster: &mut Cluster, command: Command| {
+        cluster.apply(command).expect("accepted");
+    };
+    run(
+        &mut cluster,
+        Command::CreateTopic {
+            topic: "t".into(),
+            partitions: 2,
+            replication_factor: 1,
+            configs: Vec::new(),
+        },
+    );
+    run(
+        &mut cluster,
+        Command::CreateProducer {
+            name: "p".into(),
+            configs: vec![("linger.ms".into(), "100".into())],
+        },
+    );
+    cluster.run_for(2_000);
+    let mut events = Vec::new();
+    let send = |cluster: &mut Cluster, partition: i32| {
+        let mut record = NewRecord::new("t", Some("k"), Some("v"));
+        record.partition = Some(partition);
+        run(
+            cluster,
+            Command::Produce {
+                producer: "p".into(),
+                record,
+            },
+        );
+    };
+    // A first send fetches metadata; the two measured ones follow once it is known.
+    send(&mut cluster, 0);
+    events.extend(cluster.run_for(1_000));
+    let start = cluster.now_ms();
+    send(&mut cluster, 0);
+    events.extend(cluster.run_for(50));
+    send(&mut cluster, 1);
+    events.extend(cluster.run_for(500));
+    let acked: Vec<(i32, i64)> = events
+        .iter()
+        .filter_map(|e| match &e.kind {
+            EventKind::ProduceAcknowledged { partition, .. } if e.at_ms >= start => {
+                Some((partition.partition, e.at_ms - start))
+            }
+            _ => None,
+        })
+        .collect();
+    assert_eq!(acked.len(), 2, "{acked:?}");
+    assert_eq!(acked[0].1, acked[1].1, "one request: {acked:?}");
+    assert!(
+        acked[0].1 < 150,
+        "sent when the first batch lingered 100 ms: {acked:?}"
+    );
+}
