@@ -3,27 +3,24 @@
 
 use kplay_core::{Cluster, ClusterConfig, Command, EventKind, NewRecord};
 
-// RecordAccumulator.ready makes a broker ready when one of its partitions has a batch ready
-// (here: lingered `linger.ms`); drainBatchesForOneNode then takes the first batch of every
-// partition that broker leads, whether or not it has lingered long enough ("Only drain the
-// batch if it is not during backoff period"). So a batch created 50 ms after another rides in
-// the same request when the first one's linger is up.
-#[test]
-fn a_ready_broker_takes_the_batches_of_all_its_partitions() {
+/// One broker with topic `t` (`partitions` partitions) and producer `p` lingering
+/// `linger_ms`, running for 2 s.
+fn one_broker(partitions: i32, linger_ms: &str, broker_configs: &[(&str, &str)]) -> Cluster {
     let config = ClusterConfig {
         brokers: 1,
         controller_voters: 1,
+        broker_configs: broker_configs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect(),
         ..ClusterConfig::default()
     };
     let mut cluster = Cluster::new(config, 9).expect("cluster");
-    let run = |cluster: &mut Cluster, command: Command| {
-        cluster.apply(command).expect("accepted");
-    };
     run(
         &mut cluster,
         Command::CreateTopic {
             topic: "t".into(),
-            partitions: 2,
+            partitions,
             replication_factor: 1,
             configs: Vec::new(),
         },
@@ -32,10 +29,25 @@ fn a_ready_broker_takes_the_batches_of_all_its_partitions() {
         &mut cluster,
         Command::CreateProducer {
             name: "p".into(),
-            configs: vec![("linger.ms".into(), "100".into())],
+            configs: vec![("linger.ms".into(), linger_ms.into())],
         },
     );
     cluster.run_for(2_000);
+    cluster
+}
+
+fn run(cluster: &mut Cluster, command: Command) {
+    cluster.apply(command).expect("accepted");
+}
+
+// RecordAccumulator.ready makes a broker ready when one of its partitions has a batch ready
+// (here: lingered `linger.ms`); drainBatchesForOneNode then takes the first batch of every
+// partition that broker leads, whether or not it has lingered long enough ("Only drain the
+// batch if it is not during backoff period"). So a batch created 50 ms after another rides in
+// the same request when the first one's linger is up.
+#[test]
+fn a_ready_broker_takes_the_batches_of_all_its_partitions() {
+    let mut cluster = one_broker(2, "100", &[]);
     let mut events = Vec::new();
     let send = |cluster: &mut Cluster, partition: i32| {
         let mut record = NewRecord::new("t", Some("k"), Some("v"));
@@ -71,4 +83,34 @@ fn a_ready_broker_takes_the_batches_of_all_its_partitions() {
         acked[0].1 < 150,
         "sent when the first batch lingered 100 ms: {acked:?}"
     );
+}
+
+// RecordAccumulator.ready: every batch is sendable at once while a thread waits for buffer
+// memory ("boolean exhausted = this.free.queued() > 0"); a send waiting for metadata (here for
+// a topic that does not exist and will not be created) does not cut anyone's linger short.
+#[test]
+fn a_send_waiting_for_metadata_does_not_cut_linger_short() {
+    let mut cluster = one_broker(1, "1000", &[("auto.create.topics.enable", "false")]);
+    let send = |cluster: &mut Cluster, topic: &str| {
+        run(
+            cluster,
+            Command::Produce {
+                producer: "p".into(),
+                record: NewRecord::new(topic, Some("k"), Some("v")),
+            },
+        );
+    };
+    send(&mut cluster, "t");
+    cluster.run_for(2_000);
+    let start = cluster.now_ms();
+    send(&mut cluster, "t");
+    send(&mut cluster, "missing");
+    let acked: Vec<i64> = cluster
+        .run_for(2_000)
+        .iter()
+        .filter(|e| matches!(e.kind, EventKind::ProduceAcknowledged { .. }))
+        .map(|e| e.at_ms - start)
+        .collect();
+    assert_eq!(acked.len(), 1, "{acked:?}");
+    assert!(acked[0] >= 1_000, "the batch lingered: {acked:?}");
 }

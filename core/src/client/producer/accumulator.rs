@@ -10,7 +10,7 @@ use std::collections::VecDeque;
 use std::sync::Arc;
 
 use crate::ids::{ProducerId, TopicPartition};
-use crate::log::record_size::{RecordBody, RECORD_BATCH_OVERHEAD};
+use crate::log::record_size::RecordBody;
 use crate::log::{Header, ProducedBatch, RecordSetBuilder};
 use crate::topic::per_topic_mut;
 
@@ -206,9 +206,11 @@ const MAX_SPARE_BUILDERS: usize = 64;
 const MAX_SPARE_BYTES: usize = 64 << 10;
 
 impl Accumulator {
-    /// The memory a record needs if it opens a batch: `max(batch.size, its own size)`.
-    pub fn memory_for(record_bytes: i32, batch_size: i32) -> i64 {
-        i64::from(batch_size.max(record_bytes.saturating_add(RECORD_BATCH_OVERHEAD)))
+    /// The memory a record needs if it opens a batch: `max(batch.size, its own size)`, its
+    /// size being that of a batch holding it alone, header included
+    /// (`AbstractRecords.estimateSizeInBytesUpperBound`).
+    pub fn memory_for(serialized_bytes: i32, batch_size: i32) -> i64 {
+        i64::from(batch_size.max(serialized_bytes))
     }
 
     /// Appends a record to `partition` of `topic` (`RecordAccumulator.append`), if `admit`
@@ -400,4 +402,25 @@ fn partition_index(partition: i32) -> Option<usize> {
 /// The partition number of a queue index (queues exist only for partition numbers).
 fn partition_number(index: usize) -> i32 {
     i32::try_from(index).unwrap_or(i32::MAX)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::log::record_size::RECORD_BATCH_OVERHEAD;
+
+    // KafkaProducer.doSend: `Math.max(this.batchSize,
+    // AbstractRecords.estimateSizeInBytesUpperBound(...))`. The estimate is the size of a batch
+    // holding the record alone, so the batch header counts once.
+    #[test]
+    fn a_record_larger_than_a_batch_needs_its_own_size_with_one_header() {
+        let value = vec![b'v'; 20_000];
+        let body = RecordBody::of(Some(b"k"), Some(&value), &[]);
+        let serialized = body.size_in_bytes(0, 0) + i64::from(RECORD_BATCH_OVERHEAD);
+        assert_eq!(
+            Accumulator::memory_for(serialized as i32, 16_384),
+            serialized
+        );
+        assert_eq!(Accumulator::memory_for(100, 16_384), 16_384);
+    }
 }

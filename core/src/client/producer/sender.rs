@@ -162,6 +162,14 @@ impl Producer {
         }
     }
 
+    /// Whether a send waits for buffer memory (`BufferPool`'s `free.queued() > 0`, which makes
+    /// every batch sendable at once). A send waiting for metadata does not.
+    fn waits_for_memory(&self) -> bool {
+        self.blocked
+            .iter()
+            .any(|blocked| blocked.memory_wait_from_ms.is_some())
+    }
+
     /// When the front batch of a partition may go.
     fn ready_at(&self, batch: &ProducerBatch, has_successor: bool) -> i64 {
         let backoff_over = batch.retry_at_ms;
@@ -175,7 +183,7 @@ impl Producer {
             || self.flushing
             || self.closed
             || transaction_completing
-            || !self.blocked.is_empty()
+            || self.waits_for_memory()
         {
             return backoff_over;
         }
