@@ -1,6 +1,9 @@
 //! How the producer's sender groups batches into Produce requests
 //! (`RecordAccumulator.ready` and `drain`).
 
+mod cluster_support;
+
+use cluster_support::pairs;
 use kplay_core::{Cluster, ClusterConfig, Command, EventKind, NewRecord};
 
 /// One broker with topic `t` (`partitions` partitions) and producer `p` lingering
@@ -9,10 +12,7 @@ fn one_broker(partitions: i32, linger_ms: &str, broker_configs: &[(&str, &str)])
     let config = ClusterConfig {
         brokers: 1,
         controller_voters: 1,
-        broker_configs: broker_configs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect(),
+        broker_configs: pairs(broker_configs),
         ..ClusterConfig::default()
     };
     let mut cluster = Cluster::new(config, 9).expect("cluster");

@@ -2,8 +2,10 @@
 //! `UnifiedLog.deleteOldSegments` and `maybeIncrementLogStartOffset`, each test naming the Kafka
 //! test it follows.
 
+mod cluster_support;
 mod log_support;
 
+use cluster_support::pairs;
 use kplay_core::kinds::CleanupPolicy;
 use kplay_core::log::{
     LogConfig, LogStartOffsetIncrementReason, PartitionLog, SegmentDeletionReason,
@@ -212,10 +214,7 @@ fn deletions(broker_configs: &[(&str, &str)]) -> (Vec<i64>, Vec<i64>, bool) {
     let config = ClusterConfig {
         brokers: 1,
         controller_voters: 1,
-        broker_configs: broker_configs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect(),
+        broker_configs: pairs(broker_configs),
         ..ClusterConfig::default()
     };
     let mut cluster = Cluster::new(config, 5).expect("cluster");
@@ -233,10 +232,7 @@ fn deletions(broker_configs: &[(&str, &str)]) -> (Vec<i64>, Vec<i64>, bool) {
                     topic: topic.into(),
                     partitions: 1,
                     replication_factor: 1,
-                    configs: configs
-                        .iter()
-                        .map(|(k, v)| (k.to_string(), v.to_string()))
-                        .collect(),
+                    configs: pairs(&configs),
                 })
                 .expect("created"),
         );

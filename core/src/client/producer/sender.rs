@@ -70,9 +70,13 @@ impl Producer {
         // The queues are taken out while the sender walks them (nothing below touches them
         // through `self`), so no partition name is cloned on each run.
         let mut queues = std::mem::take(&mut self.accumulator.queues);
+        let saturated = self.saturated_brokers();
         for (topic, partition, deque) in queued_mut(&mut queues) {
-            let Some((leader, front)) = self.drainable(topic, partition, deque) else {
-                needs_metadata |= self.metadata.leader_of(topic, partition).is_none();
+            let Some(leader) = self.metadata.leader_of(topic, partition) else {
+                needs_metadata = true;
+                continue;
+            };
+            let Some(front) = self.drainable(topic, partition, leader, deque, &saturated) else {
                 continue;
             };
             let ready_at = self.ready_at(front, deque.len() > 1);
@@ -86,10 +90,18 @@ impl Producer {
         }
         if !ready_leaders.is_empty() {
             for (topic, partition, deque) in queued_mut(&mut queues) {
-                let Some((leader, front)) = self.drainable(topic, partition, deque) else {
+                let Some(leader) = self
+                    .metadata
+                    .leader_of(topic, partition)
+                    .filter(|leader| ready_leaders.contains(leader))
+                else {
                     continue;
                 };
-                if !ready_leaders.contains(&leader) || front.retry_at_ms > ctx.now_ms {
+                let Some(front) = self.drainable(topic, partition, leader, deque, &saturated)
+                else {
+                    continue;
+                };
+                if front.retry_at_ms > ctx.now_ms {
                     continue;
                 }
                 let front_bytes = i64::from(front.size_bytes);
@@ -124,30 +136,37 @@ impl Producer {
         }
     }
 
-    /// A partition's leader and front batch, if the batch may go in a request now: the leader
-    /// is known, the connection takes another request (`max.in.flight.requests.per.connection`)
-    /// and the sequence and transaction rules allow it.
+    /// A partition's front batch, if it may go in a request to `leader` now: the connection
+    /// takes another request (`leader` is not in `saturated`, the brokers with
+    /// `max.in.flight.requests.per.connection` requests in flight) and the sequence and
+    /// transaction rules allow it.
     fn drainable<'q>(
         &self,
         topic: &str,
         partition: i32,
+        leader: BrokerId,
         deque: &'q VecDeque<ProducerBatch>,
-    ) -> Option<(BrokerId, &'q ProducerBatch)> {
-        let leader = self.metadata.leader_of(topic, partition)?;
-        if !self.may_drain(topic, partition) {
-            return None;
-        }
-        let in_flight_to_leader = self
-            .in_flight
-            .values()
-            .filter(|f| f.broker == leader)
-            .count() as i32;
-        if in_flight_to_leader >= self.rules.max_in_flight {
+        saturated: &[BrokerId],
+    ) -> Option<&'q ProducerBatch> {
+        if saturated.contains(&leader) || !self.may_drain(topic, partition) {
             return None;
         }
         let front = deque.front()?;
-        self.sequence_allows_drain(front, deque)
-            .then_some((leader, front))
+        self.sequence_allows_drain(front, deque).then_some(front)
+    }
+
+    /// The brokers with `max.in.flight.requests.per.connection` requests in flight, counted
+    /// once per sender run.
+    fn saturated_brokers(&self) -> Vec<BrokerId> {
+        let mut counts: VecMap<BrokerId, i32> = VecMap::new();
+        for in_flight in self.in_flight.values() {
+            *counts.entry(in_flight.broker).or_default() += 1;
+        }
+        counts
+            .into_iter()
+            .filter(|(_, count)| *count >= self.rules.max_in_flight)
+            .map(|(broker, _)| broker)
+            .collect()
     }
 
     /// `shouldStopDrainBatchesForPartition`: a transactional producer sends a partition's
