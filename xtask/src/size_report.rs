@@ -114,8 +114,10 @@ use std::path::{Path, PathBuf};
 /// on fenced brokers, its controlled shutdown waiting for the active brokers' offsets, the
 /// retention of compacted logs on the cleaner thread and the first retention check at 30 s,
 /// the producer draining every partition of a ready broker), with the lessons' new text:
-/// about 1,300 bytes, to 709,763 (709,857 in a clone at another path).
-const GZIP_BUDGET_BYTES: u64 = 709_920;
+/// about 1,300 bytes, to 709,763 (709,857 in a clone at another path). The sender counting
+/// in-flight requests once per run and lesson 02's paragraph merged: 284 bytes, to 710,141 in
+/// a clone.
+const GZIP_BUDGET_BYTES: u64 = 710_200;
 
 /// Prints the table and fails when the gzip total is over budget.
 pub fn report(dist: &Path) -> Result<(), String> {
