@@ -23,7 +23,7 @@ use std::collections::VecDeque;
 
 use serde::{Deserialize, Serialize};
 
-use crate::client::metadata::{ClientMetadata, TopicStatus};
+use crate::client::metadata::ClientMetadata;
 use crate::cluster::command::NewRecord;
 use crate::cluster::context::Ctx;
 use crate::cluster::deadlines::Deadlines;
@@ -362,17 +362,13 @@ impl Producer {
         if partition_count <= 0 {
             return Err(NotAccumulated::Blocked);
         }
-        if let Some(partition) = record
+        if record
             .partition
-            .filter(|partition| *partition >= partition_count)
+            .is_some_and(|partition| partition >= partition_count)
         {
-            // `KafkaProducer.waitOnMetadata`, once the topic's partitions are known.
-            return Err(NotAccumulated::Refused(KafkaError::new(
-                ErrorCode::KafkaException,
-                format!(
-                    "Invalid partition given with record: {partition} is not in the range [0...{partition_count})."
-                ),
-            )));
+            // `KafkaProducer.waitOnMetadata` asks for metadata again until the topic has the
+            // partition (partitions may have been added since the last answer).
+            return Err(NotAccumulated::Blocked);
         }
         let memory = Accumulator::memory_for(parts.serialized_size as i32, self.rules.batch_size);
         let key = record.key.as_deref().map(str::as_bytes);
@@ -457,16 +453,28 @@ impl Producer {
     fn block(&mut self, record: NewRecord, reported: bool, ctx: &mut Ctx) {
         let deadline_ms = ctx.now_ms + self.rules.max_block_ms;
         if reported {
-            ctx.emit(EventKind::Client {
-                client: Some(self.id),
-                trace: format!("send-blocked client-{} topic={}", self.id.0, record.topic),
-                description: format!(
+            let description = match (record.partition, self.known_partition_count(&record)) {
+                (Some(partition), Some(count)) if partition >= count => format!(
+                    "{}: send() blocks: topic {} has no partition {partition} in its metadata (partition count {count}), so it asks for metadata again until it does (max.block.ms={}).",
+                    self.name, record.topic, self.rules.max_block_ms
+                ),
+                _ => format!(
                     "{}: send() blocks waiting for metadata of topic {} or for buffer memory (max.block.ms={}).",
                     self.name, record.topic, self.rules.max_block_ms
                 ),
+            };
+            ctx.emit(EventKind::Client {
+                client: Some(self.id),
+                trace: format!("send-blocked client-{} topic={}", self.id.0, record.topic),
+                description,
             });
         }
-        let memory_wait_from_ms = self.has_metadata(&record.topic).then_some(ctx.now_ms);
+        let has_metadata = self.has_metadata(&record);
+        if !has_metadata {
+            // `metadata.requestUpdateForTopic`: a known topic's answer left nothing stale.
+            self.metadata.stale = true;
+        }
+        let memory_wait_from_ms = has_metadata.then_some(ctx.now_ms);
         self.blocked.push_back(BlockedSend {
             record,
             deadline_ms,
@@ -488,9 +496,11 @@ impl Producer {
             let parts = RecordParts::of(&blocked.record);
             let outcome = self.try_accumulate(&blocked.record, &parts, ctx);
             if matches!(outcome, Err(NotAccumulated::Blocked)) && ctx.now_ms < blocked.deadline_ms {
-                if blocked.memory_wait_from_ms.is_none() && self.has_metadata(&blocked.record.topic)
-                {
-                    blocked.memory_wait_from_ms = Some(ctx.now_ms);
+                if self.has_metadata(&blocked.record) {
+                    blocked.memory_wait_from_ms.get_or_insert(ctx.now_ms);
+                } else {
+                    // `waitOnMetadata`'s loop: ask again (after the backoff) until it arrives.
+                    self.metadata.stale = true;
                 }
                 self.blocked.push_front(blocked);
                 break;
@@ -532,23 +542,40 @@ impl Producer {
         }
     }
 
-    /// Whether the producer knows the topic's partitions, so a blocked send of it waits for
-    /// buffer memory rather than for metadata.
-    fn has_metadata(&self, topic: &str) -> bool {
-        self.metadata.status(topic) != TopicStatus::Unknown
-            && self.metadata.partition_count(topic).unwrap_or(0) > 0
+    /// The record's topic's partition count, if the metadata lists any partition of it.
+    fn known_partition_count(&self, record: &NewRecord) -> Option<i32> {
+        self.metadata
+            .partition_count(&record.topic)
+            .filter(|count| *count > 0)
+    }
+
+    /// Whether the producer knows the record's partition (or, with none named, its topic's
+    /// partitions), so a blocked send of it waits for buffer memory rather than for metadata.
+    fn has_metadata(&self, record: &NewRecord) -> bool {
+        self.known_partition_count(record)
+            .is_some_and(|count| record.partition.is_none_or(|partition| partition < count))
     }
 
     fn fail_blocked(&mut self, blocked: BlockedSend, ctx: &mut Ctx) {
         self.stats.records_failed += 1;
         let error = match blocked.memory_wait_from_ms {
-            None => KafkaError::new(
-                ErrorCode::ClientTimeout,
-                format!(
-                    "Topic {} not present in metadata after {} ms.",
-                    blocked.record.topic, self.rules.max_block_ms
-                ),
-            ),
+            None => {
+                let record = &blocked.record;
+                let max_block_ms = self.rules.max_block_ms;
+                KafkaError::new(
+                    ErrorCode::ClientTimeout,
+                    match (record.partition, self.known_partition_count(record)) {
+                        (Some(partition), Some(count)) if partition >= count => format!(
+                            "Partition {partition} of topic {} with partition count {count} is not present in metadata after {max_block_ms} ms.",
+                            record.topic
+                        ),
+                        _ => format!(
+                            "Topic {} not present in metadata after {max_block_ms} ms.",
+                            record.topic
+                        ),
+                    },
+                )
+            }
             Some(from_ms) => self.buffer_exhausted(&blocked.record, blocked.deadline_ms - from_ms),
         };
         ctx.emit(EventKind::ProduceFailed {
