@@ -114,3 +114,45 @@ fn a_send_waiting_for_metadata_does_not_cut_linger_short() {
     assert_eq!(acked.len(), 1, "{acked:?}");
     assert!(acked[0] >= 1_000, "the batch lingered: {acked:?}");
 }
+
+/// `BuiltInPartitioner`: the uniform sticky partitioner leaves a partition once `batch.size`
+/// bytes went to it. The switch waits while the partition has a batch still filling, and happens
+/// before the next record once that batch was sent (`RecordAccumulator.partitionChanged`); only
+/// at twice `batch.size` is it forced. With `linger.ms=0` every batch leaves at once, so the
+/// producer moves on after about `batch.size` bytes, not twice as many.
+#[test]
+fn the_sticky_partitioner_moves_on_after_batch_size_bytes_when_batches_leave_at_once() {
+    let mut cluster = one_broker(6, "0", &[]);
+    run(
+        &mut cluster,
+        Command::CreateProducer {
+            name: "s".into(),
+            configs: pairs(&[("linger.ms", "0"), ("batch.size", "2000")]),
+        },
+    );
+    let value = "v".repeat(200);
+    let mut partitions = Vec::new();
+    for _ in 0..600 {
+        let mut events = cluster
+            .apply(Command::Produce {
+                producer: "s".into(),
+                record: NewRecord::new("t", None, Some(&value)),
+            })
+            .expect("sent");
+        events.extend(cluster.run_for(50));
+        for event in events {
+            if let EventKind::RecordAccumulated { partition, .. } = event.kind {
+                partitions.push(partition.partition);
+            }
+        }
+    }
+    assert_eq!(partitions.len(), 600);
+    // A one-record batch of a 200-byte value grows by about 270 bytes: a switch every 8
+    // records, 75 in all, of which 5 in 6 land elsewhere (the new partition is random and can
+    // be the same). Switching at twice `batch.size` would make about 33 changes.
+    let changes = partitions.windows(2).filter(|w| w[0] != w[1]).count();
+    assert!(
+        (50..=75).contains(&changes),
+        "{changes} changes of partition"
+    );
+}

@@ -373,6 +373,9 @@ impl Producer {
         let memory = Accumulator::memory_for(parts.serialized_size as i32, self.rules.batch_size);
         let key = record.key.as_deref().map(str::as_bytes);
         let routing_key = if self.rules.ignore_keys { None } else { key };
+        let accumulator = &self.accumulator;
+        let all_batches_full =
+            |partition: PartitionId| accumulator.all_batches_full(&record.topic, partition.0);
         let outgoing = Outgoing {
             topic: &record.topic,
             key: routing_key,
@@ -388,12 +391,15 @@ impl Producer {
             // nothing, so replaying the accepted ones rebuilds the same cluster.
             manager
                 .check_ready_for_send(|| {
-                    let (partition, _) = self.router.clone().route(outgoing, &mut ctx.rng.clone());
+                    let (partition, _) =
+                        self.router
+                            .clone()
+                            .route(outgoing, all_batches_full, &mut ctx.rng.clone());
                     TopicPartition::new(&record.topic, partition.0)
                 })
                 .map_err(NotAccumulated::Refused)?;
         }
-        let (partition, routing) = self.router.route(outgoing, ctx.rng);
+        let (partition, routing) = self.router.route(outgoing, all_batches_full, ctx.rng);
         let topic = record.topic.as_str();
         let timestamp_ms = record.timestamp_ms.unwrap_or(ctx.clock_ms);
         let new_record = NewRecordRef {

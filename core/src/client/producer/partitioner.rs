@@ -92,6 +92,25 @@ impl UniformSticky {
         info.partition
     }
 
+    /// The partition the next null-key record goes to (`RecordAccumulator.append`): the sticky
+    /// partition, unless a switch [`record_appended`](Self::record_appended) held back because
+    /// the partition had a batch still filling can happen now that its batches are all full or
+    /// sent (`partitionChanged`, which then retries with the new partition).
+    pub fn partition_for_append(
+        &mut self,
+        sticky_batch_size: i32,
+        all_batches_full: impl Fn(PartitionId) -> bool,
+        rng: &mut SimRng,
+        partition_count: i32,
+    ) -> PartitionId {
+        let current = self.current_partition(rng, partition_count);
+        if !all_batches_full(current) {
+            return current;
+        }
+        self.record_appended(0, sticky_batch_size, true, rng, partition_count);
+        self.current_partition(rng, partition_count)
+    }
+
     /// `updatePartitionInfo(partitionInfo, appendedBytes, cluster, enableSwitch)`: count the
     /// bytes the open batch grew by and switch to a new random partition once
     /// `sticky_batch_size` bytes were produced to this one and every batch of the partition is
@@ -187,6 +206,37 @@ mod tests {
         assert_eq!((third.produced_bytes, third.switched), (120, true));
         let fourth = sticky.record_appended(40, 100, true, &mut rng, 3);
         assert_eq!((fourth.produced_bytes, fourth.switched), (40, false));
+    }
+
+    /// `partitionChanged`: a switch held back because the partition's batch was still filling
+    /// happens before the next append once that batch is full or sent, not at twice the size.
+    #[test]
+    fn a_held_back_switch_happens_before_the_next_append_once_the_batches_are_full() {
+        let mut rng = SimRng::seed_from_u64(11);
+        let mut sticky = UniformSticky::default();
+        sticky.current_partition(&mut rng, 3);
+        let held = sticky.record_appended(120, 100, false, &mut rng, 3);
+        assert_eq!((held.produced_bytes, held.switched), (120, false));
+        // A batch still filling: no switch, and no random draw.
+        let before = rng.clone();
+        let still = sticky.partition_for_append(100, |_| false, &mut rng, 3);
+        assert_eq!(rng, before);
+        assert_eq!(
+            sticky
+                .record_appended(0, 100, false, &mut rng, 3)
+                .produced_bytes,
+            120
+        );
+        assert_eq!(sticky.current_partition(&mut rng, 3), still);
+        // Its batches full or sent: a new partition is drawn, counting from 0 bytes.
+        sticky.partition_for_append(100, |_| true, &mut rng, 3);
+        assert_ne!(rng, before, "drew a new partition");
+        assert_eq!(
+            sticky
+                .record_appended(30, 100, false, &mut rng, 3)
+                .produced_bytes,
+            30
+        );
     }
 
     #[test]

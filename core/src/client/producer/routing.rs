@@ -74,7 +74,14 @@ pub struct Router {
 
 impl Router {
     /// Picks the partition of a record: `explicit` wins, then the key, then the partitioner.
-    pub fn route(&mut self, record: Outgoing<'_>, rng: &mut SimRng) -> (PartitionId, Routing) {
+    /// `all_batches_full` says whether a partition's queued batches are all full (or it has
+    /// none), which lets the sticky partitioner make a switch it held back.
+    pub fn route(
+        &mut self,
+        record: Outgoing<'_>,
+        all_batches_full: impl Fn(PartitionId) -> bool,
+        rng: &mut SimRng,
+    ) -> (PartitionId, Routing) {
         let Outgoing {
             topic,
             key,
@@ -100,7 +107,12 @@ impl Router {
         let state = per_topic_mut(&mut self.topics, topic);
         match partitioner {
             PartitionerKind::UniformSticky => {
-                let partition = state.uniform_sticky.current_partition(rng, partition_count);
+                let partition = state.uniform_sticky.partition_for_append(
+                    batch_size.max(1),
+                    all_batches_full,
+                    rng,
+                    partition_count,
+                );
                 (
                     partition,
                     Routing::Sticky {
