@@ -156,3 +156,96 @@ fn the_sticky_partitioner_moves_on_after_batch_size_bytes_when_batches_leave_at_
         "{changes} changes of partition"
     );
 }
+
+/// `Cluster.availablePartitionsForTopic`: the null-key partitioners pick among the partitions
+/// the producer's metadata gives a leader (`BuiltInPartitioner.nextPartition`,
+/// `RoundRobinPartitioner.partition`), so records without a key avoid an offline partition.
+#[test]
+fn null_key_partitioners_pick_only_partitions_with_a_leader() {
+    let config = ClusterConfig {
+        brokers: 3,
+        ..ClusterConfig::default()
+    };
+    let mut cluster = Cluster::new(config, 5).expect("cluster");
+    run(
+        &mut cluster,
+        Command::CreateTopic {
+            topic: "t".into(),
+            partitions: 3,
+            replication_factor: 1,
+            configs: Vec::new(),
+        },
+    );
+    cluster.run_for(2_000);
+    let offline = cluster.topic_view("t").expect("t").partitions[1].clone();
+    let leader = offline.leader.expect("a leader");
+    run(&mut cluster, Command::StopBroker { broker: leader });
+    // Fenced once its session times out, the broker's partition is left without a leader.
+    cluster.run_for(12_000);
+    let partitions = cluster.topic_view("t").expect("t").partitions;
+    assert_eq!(partitions[1].leader, None, "offline");
+    let producers = [
+        ("sticky", vec![("batch.size", "100")]),
+        (
+            "round-robin",
+            vec![(
+                "partitioner.class",
+                "org.apache.kafka.clients.producer.RoundRobinPartitioner",
+            )],
+        ),
+    ];
+    for (name, configs) in producers {
+        run(
+            &mut cluster,
+            Command::CreateProducer {
+                name: name.into(),
+                configs: pairs(&configs),
+            },
+        );
+    }
+    // A first record, to a partition it names, has each producer fetch the topic's metadata.
+    let led = (offline.partition.partition + 1) % 3;
+    for name in ["sticky", "round-robin"] {
+        let mut record = NewRecord::new("t", None, Some("v"));
+        record.partition = Some(led);
+        run(
+            &mut cluster,
+            Command::Produce {
+                producer: name.into(),
+                record,
+            },
+        );
+    }
+    cluster.run_for(2_000);
+    let mut picked = Vec::new();
+    for _ in 0..60 {
+        for name in ["sticky", "round-robin"] {
+            let events = cluster
+                .apply(Command::Produce {
+                    producer: name.into(),
+                    record: NewRecord::new("t", None, Some("v")),
+                })
+                .expect("sent");
+            for event in events {
+                if let EventKind::RecordAccumulated { partition, .. } = event.kind {
+                    picked.push((name, partition.partition));
+                }
+            }
+        }
+        cluster.run_for(20);
+    }
+    assert_eq!(picked.len(), 120);
+    for name in ["sticky", "round-robin"] {
+        let mut used: Vec<i32> = picked
+            .iter()
+            .filter(|(producer, _)| *producer == name)
+            .map(|(_, partition)| *partition)
+            .collect();
+        used.sort_unstable();
+        used.dedup();
+        let expected: Vec<i32> = (0..3)
+            .filter(|p| *p != offline.partition.partition)
+            .collect();
+        assert_eq!(used, expected, "{name}");
+    }
+}

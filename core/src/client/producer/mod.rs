@@ -38,7 +38,7 @@ use crate::network::{ClientId, NodeId};
 use crate::protocol::{Body, TxnBody};
 
 use self::accumulator::{Accumulator, NewRecordRef};
-use self::partitioner::PartitionerKind;
+use self::partitioner::{Candidates, PartitionerKind};
 use self::routing::{Outgoing, Router, Routing};
 use self::sender::InFlight;
 use self::sequences::SequenceBook;
@@ -376,11 +376,17 @@ impl Producer {
         let accumulator = &self.accumulator;
         let all_batches_full =
             |partition: PartitionId| accumulator.all_batches_full(&record.topic, partition.0);
+        let partitions = self
+            .metadata
+            .topics
+            .get(&record.topic)
+            .map_or(&[][..], |topic| &topic.partitions);
         let outgoing = Outgoing {
             topic: &record.topic,
             key: routing_key,
             explicit: record.partition,
             partition_count,
+            partitions,
             partitioner: self.rules.partitioner,
             batch_size: self.rules.batch_size,
         };
@@ -440,7 +446,10 @@ impl Producer {
                 appended.appended_bytes,
                 self.rules.batch_size,
                 enable_switch,
-                partition_count,
+                Candidates {
+                    partition_count,
+                    partitions,
+                },
                 ctx.rng,
             );
         }

@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::ids::PartitionId;
 use crate::murmur2::{murmur2, to_positive};
+use crate::protocol::PartitionMetadata;
 use crate::rng::SimRng;
 
 /// Which partitioner handles records with a null key.
@@ -26,7 +27,8 @@ pub enum PartitionerKind {
     ///
     /// Kafka's adaptive part (`partitioner.adaptive.partitioning.enable`, weighting partitions
     /// by broker queue sizes) is not modelled: with one healthy simulated broker per partition
-    /// every queue is equal, which is the case where Kafka also picks uniformly.
+    /// every queue is equal, which is the case where Kafka also picks uniformly among the
+    /// partitions that have a leader ([`Candidates`]).
     #[default]
     UniformSticky,
     /// `org.apache.kafka.clients.producer.RoundRobinPartitioner`: a per-topic counter from 0,
@@ -48,11 +50,48 @@ pub fn keyed_partition(key: &[u8], partition_count: i32) -> Option<PartitionId> 
     (partition_count > 0).then(|| PartitionId(to_positive(murmur2(key)) % partition_count))
 }
 
-/// `BuiltInPartitioner.nextPartition` without load stats: `toPositive(random int) % count`,
-/// with every partition available.
-fn random_partition(rng: &mut SimRng, partition_count: i32) -> PartitionId {
-    let random = to_positive(rng.next_i32());
-    PartitionId(random % partition_count.max(1))
+/// The partitions a null-key partitioner picks from: Kafka's
+/// `Cluster.availablePartitionsForTopic`, those the producer's metadata gives a leader, or every
+/// partition when none has one (`BuiltInPartitioner.nextPartition`, `RoundRobinPartitioner`).
+#[derive(Debug, Clone, Copy)]
+pub struct Candidates<'a> {
+    /// The topic's partition count.
+    pub partition_count: i32,
+    /// The topic's partitions, in order, as the producer's metadata last described them.
+    pub partitions: &'a [PartitionMetadata],
+}
+
+impl Candidates<'_> {
+    /// Every partition of a topic of `partition_count`, none known to be without a leader.
+    pub fn all(partition_count: i32) -> Candidates<'static> {
+        Candidates {
+            partition_count,
+            partitions: &[],
+        }
+    }
+
+    /// `availablePartitions.get(random % availablePartitions.size())`, or `random % count`
+    /// when no partition is available; `random` is not negative.
+    fn pick(&self, random: i32) -> PartitionId {
+        let available = || {
+            self.partitions
+                .iter()
+                .filter(|partition| partition.leader.is_some())
+        };
+        let count = available().count();
+        if count == 0 || count == self.partitions.len() {
+            return PartitionId(random % self.partition_count.max(1));
+        }
+        available()
+            .nth(random as usize % count)
+            .map_or(PartitionId(0), |partition| PartitionId(partition.partition))
+    }
+}
+
+/// `BuiltInPartitioner.nextPartition` without load stats: `toPositive(random int)` picks one of
+/// the available partitions.
+fn random_partition(rng: &mut SimRng, candidates: Candidates<'_>) -> PartitionId {
+    candidates.pick(to_positive(rng.next_i32()))
 }
 
 /// `BuiltInPartitioner.StickyPartitionInfo`: the current sticky partition and the bytes
@@ -84,9 +123,13 @@ pub struct UniformSticky {
 
 impl UniformSticky {
     /// `peekCurrentPartitionInfo`: the sticky partition, chosen at random on first use.
-    pub fn current_partition(&mut self, rng: &mut SimRng, partition_count: i32) -> PartitionId {
+    pub fn current_partition(
+        &mut self,
+        rng: &mut SimRng,
+        candidates: Candidates<'_>,
+    ) -> PartitionId {
         let info = self.sticky.get_or_insert_with(|| StickyPartitionInfo {
-            partition: random_partition(rng, partition_count),
+            partition: random_partition(rng, candidates),
             produced_bytes: 0,
         });
         info.partition
@@ -101,14 +144,14 @@ impl UniformSticky {
         sticky_batch_size: i32,
         all_batches_full: impl Fn(PartitionId) -> bool,
         rng: &mut SimRng,
-        partition_count: i32,
+        candidates: Candidates<'_>,
     ) -> PartitionId {
-        let current = self.current_partition(rng, partition_count);
+        let current = self.current_partition(rng, candidates);
         if !all_batches_full(current) {
             return current;
         }
-        self.record_appended(0, sticky_batch_size, true, rng, partition_count);
-        self.current_partition(rng, partition_count)
+        self.record_appended(0, sticky_batch_size, true, rng, candidates);
+        self.current_partition(rng, candidates)
     }
 
     /// `updatePartitionInfo(partitionInfo, appendedBytes, cluster, enableSwitch)`: count the
@@ -122,9 +165,9 @@ impl UniformSticky {
         sticky_batch_size: i32,
         enable_switch: bool,
         rng: &mut SimRng,
-        partition_count: i32,
+        candidates: Candidates<'_>,
     ) -> StickyUpdate {
-        let current = self.current_partition(rng, partition_count);
+        let current = self.current_partition(rng, candidates);
         let produced_bytes = self
             .sticky
             .map_or(0, |info| info.produced_bytes)
@@ -133,7 +176,7 @@ impl UniformSticky {
             || produced_bytes >= sticky_batch_size.saturating_mul(2);
         self.sticky = Some(if switched {
             StickyPartitionInfo {
-                partition: random_partition(rng, partition_count),
+                partition: random_partition(rng, candidates),
                 produced_bytes: 0,
             }
         } else {
@@ -156,15 +199,12 @@ pub struct RoundRobin {
 }
 
 impl RoundRobin {
-    /// `nextValue` then `toPositive(value) % partitions`: the counter value used and the
-    /// partition it picks. The counter wraps like Java's `AtomicInteger`.
-    pub fn next_partition(&mut self, partition_count: i32) -> (i32, PartitionId) {
+    /// `nextValue` then `toPositive(value) % available partitions`: the counter value used and
+    /// the partition it picks. The counter wraps like Java's `AtomicInteger`.
+    pub fn next_partition(&mut self, candidates: Candidates<'_>) -> (i32, PartitionId) {
         let value = self.counter;
         self.counter = self.counter.wrapping_add(1);
-        (
-            value,
-            PartitionId(to_positive(value) % partition_count.max(1)),
-        )
+        (value, candidates.pick(to_positive(value)))
     }
 }
 
@@ -187,9 +227,15 @@ mod tests {
         let expected = PartitionId(to_positive(expected_rng.next_i32()) % 6);
         let mut rng = SimRng::seed_from_u64(5);
         let mut sticky = UniformSticky::default();
-        assert_eq!(sticky.current_partition(&mut rng, 6), expected);
+        assert_eq!(
+            sticky.current_partition(&mut rng, Candidates::all(6)),
+            expected
+        );
         // Asking again neither draws nor moves.
-        assert_eq!(sticky.current_partition(&mut rng, 6), expected);
+        assert_eq!(
+            sticky.current_partition(&mut rng, Candidates::all(6)),
+            expected
+        );
         assert_eq!(rng, expected_rng);
     }
 
@@ -197,14 +243,14 @@ mod tests {
     fn sticky_switches_once_batch_size_is_reached() {
         let mut rng = SimRng::seed_from_u64(11);
         let mut sticky = UniformSticky::default();
-        sticky.current_partition(&mut rng, 3);
-        let first = sticky.record_appended(40, 100, true, &mut rng, 3);
+        sticky.current_partition(&mut rng, Candidates::all(3));
+        let first = sticky.record_appended(40, 100, true, &mut rng, Candidates::all(3));
         assert_eq!((first.produced_bytes, first.switched), (40, false));
-        let second = sticky.record_appended(40, 100, true, &mut rng, 3);
+        let second = sticky.record_appended(40, 100, true, &mut rng, Candidates::all(3));
         assert_eq!((second.produced_bytes, second.switched), (80, false));
-        let third = sticky.record_appended(40, 100, true, &mut rng, 3);
+        let third = sticky.record_appended(40, 100, true, &mut rng, Candidates::all(3));
         assert_eq!((third.produced_bytes, third.switched), (120, true));
-        let fourth = sticky.record_appended(40, 100, true, &mut rng, 3);
+        let fourth = sticky.record_appended(40, 100, true, &mut rng, Candidates::all(3));
         assert_eq!((fourth.produced_bytes, fourth.switched), (40, false));
     }
 
@@ -214,26 +260,29 @@ mod tests {
     fn a_held_back_switch_happens_before_the_next_append_once_the_batches_are_full() {
         let mut rng = SimRng::seed_from_u64(11);
         let mut sticky = UniformSticky::default();
-        sticky.current_partition(&mut rng, 3);
-        let held = sticky.record_appended(120, 100, false, &mut rng, 3);
+        sticky.current_partition(&mut rng, Candidates::all(3));
+        let held = sticky.record_appended(120, 100, false, &mut rng, Candidates::all(3));
         assert_eq!((held.produced_bytes, held.switched), (120, false));
         // A batch still filling: no switch, and no random draw.
         let before = rng.clone();
-        let still = sticky.partition_for_append(100, |_| false, &mut rng, 3);
+        let still = sticky.partition_for_append(100, |_| false, &mut rng, Candidates::all(3));
         assert_eq!(rng, before);
         assert_eq!(
             sticky
-                .record_appended(0, 100, false, &mut rng, 3)
+                .record_appended(0, 100, false, &mut rng, Candidates::all(3))
                 .produced_bytes,
             120
         );
-        assert_eq!(sticky.current_partition(&mut rng, 3), still);
+        assert_eq!(
+            sticky.current_partition(&mut rng, Candidates::all(3)),
+            still
+        );
         // Its batches full or sent: a new partition is drawn, counting from 0 bytes.
-        sticky.partition_for_append(100, |_| true, &mut rng, 3);
+        sticky.partition_for_append(100, |_| true, &mut rng, Candidates::all(3));
         assert_ne!(rng, before, "drew a new partition");
         assert_eq!(
             sticky
-                .record_appended(30, 100, false, &mut rng, 3)
+                .record_appended(30, 100, false, &mut rng, Candidates::all(3))
                 .produced_bytes,
             30
         );
@@ -242,14 +291,19 @@ mod tests {
     #[test]
     fn round_robin_counts_from_zero_and_wraps_like_java() {
         let mut round_robin = RoundRobin::default();
-        let picks: Vec<i32> = (0..5).map(|_| round_robin.next_partition(3).1 .0).collect();
+        let picks: Vec<i32> = (0..5)
+            .map(|_| round_robin.next_partition(Candidates::all(3)).1 .0)
+            .collect();
         assert_eq!(picks, [0, 1, 2, 0, 1]);
         let mut near_overflow = RoundRobin { counter: i32::MAX };
         assert_eq!(
-            near_overflow.next_partition(3),
+            near_overflow.next_partition(Candidates::all(3)),
             (i32::MAX, PartitionId(i32::MAX % 3))
         );
         // i32::MIN after wrapping: toPositive(i32::MIN) = 0.
-        assert_eq!(near_overflow.next_partition(3), (i32::MIN, PartitionId(0)));
+        assert_eq!(
+            near_overflow.next_partition(Candidates::all(3)),
+            (i32::MIN, PartitionId(0))
+        );
     }
 }

@@ -10,10 +10,11 @@ use serde::{Deserialize, Serialize};
 
 use crate::ids::PartitionId;
 use crate::murmur2::{murmur2, to_positive};
+use crate::protocol::PartitionMetadata;
 use crate::rng::SimRng;
 use crate::topic::per_topic_mut;
 
-use super::partitioner::{PartitionerKind, RoundRobin, UniformSticky};
+use super::partitioner::{Candidates, PartitionerKind, RoundRobin, UniformSticky};
 
 /// How the producer chose the partition of a record.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -53,6 +54,8 @@ pub struct Outgoing<'a> {
     pub explicit: Option<i32>,
     /// The topic's partition count.
     pub partition_count: i32,
+    /// The topic's partitions as the producer's metadata describes them (which have a leader).
+    pub partitions: &'a [PartitionMetadata],
     /// The null-key partitioner.
     pub partitioner: PartitionerKind,
     /// `batch.size`.
@@ -87,9 +90,14 @@ impl Router {
             key,
             explicit,
             partition_count,
+            partitions,
             partitioner,
             batch_size,
         } = record;
+        let candidates = Candidates {
+            partition_count,
+            partitions,
+        };
         if let Some(partition) = explicit {
             return (PartitionId(partition), Routing::Explicit);
         }
@@ -111,7 +119,7 @@ impl Router {
                     batch_size.max(1),
                     all_batches_full,
                     rng,
-                    partition_count,
+                    candidates,
                 );
                 (
                     partition,
@@ -121,7 +129,7 @@ impl Router {
                 )
             }
             PartitionerKind::RoundRobin => {
-                let (counter, partition) = state.round_robin.next_partition(partition_count);
+                let (counter, partition) = state.round_robin.next_partition(candidates);
                 (partition, Routing::RoundRobin { counter })
             }
         }
@@ -135,7 +143,7 @@ impl Router {
         appended_bytes: i32,
         batch_size: i32,
         enable_switch: bool,
-        partition_count: i32,
+        candidates: Candidates<'_>,
         rng: &mut SimRng,
     ) -> bool {
         let state = per_topic_mut(&mut self.topics, topic);
@@ -146,7 +154,7 @@ impl Router {
                 batch_size.max(1),
                 enable_switch,
                 rng,
-                partition_count,
+                candidates,
             )
             .switched
     }
