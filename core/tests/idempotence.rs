@@ -284,3 +284,31 @@ fn other_partitions_move_to_the_new_epoch_with_their_next_batch() {
     };
     assert_eq!(state_of(&sim, 1), (1, 0), "partition 1 moved to epoch 1");
 }
+
+/// `RecordAccumulator.shouldStopDrainBatchesForPartition`: a batch being retried goes only when
+/// it is the partition's first batch in flight by sequence (`firstInFlightSequence`). After four
+/// requests in flight time out, their batches go again one request at a time, each once the one
+/// before it was acknowledged: "This effectively reduces our in flight request count to 1."
+#[test]
+fn retried_batches_go_again_one_at_a_time_in_sequence_order() {
+    let mut sim = warmed_up(&[("linger.ms", "0"), ("request.timeout.ms", "5000")]);
+    cut(&mut sim, true);
+    for _ in 0..4 {
+        sim.send("p", 1);
+        sim.run_for(1);
+    }
+    let in_flight = |sim: &Sim| sim.cluster.producer_views()[0].requests_in_flight;
+    assert_eq!(in_flight(&sim), 4, "one request per batch");
+    cut(&mut sim, false);
+    // The four attempts time out at 5 s; each batch goes again after `retry.backoff.ms`.
+    sim.run_for(5_000);
+    let mut most_in_flight = 0;
+    for _ in 0..3_000 {
+        sim.run_for(1);
+        most_in_flight = most_in_flight.max(in_flight(&sim));
+    }
+    assert_eq!(sim.acknowledged(), 5);
+    assert_eq!(most_in_flight, 1);
+    assert_eq!(leader_state(&sim), (0, 4), "sequences 1 to 4, in order");
+    assert_eq!(sim.partition().log_end_offset.0, 5);
+}

@@ -134,14 +134,22 @@ impl Producer {
 
     /// `shouldStopDrainBatchesForPartition`, for sequences: a new batch (`front`, at the head
     /// of `queued`) waits while its partition is unresolved, or while the partition's batches
-    /// in flight carry an older epoch than the producer's.
+    /// in flight carry an older epoch than the producer's. A batch being retried (it has a
+    /// sequence) goes only when it is the partition's first batch in flight by sequence
+    /// (`firstInFlightSequence`): retries go one at a time, each after the one before it
+    /// completed, which "effectively reduces our in flight request count to 1".
     pub(crate) fn sequence_allows_drain(
         &self,
         front: &ProducerBatch,
         queued: &VecDeque<ProducerBatch>,
     ) -> bool {
-        if !self.rules.idempotent || front.base_sequence.is_some() {
+        if !self.rules.idempotent {
             return true;
+        }
+        if let Some(sequence) = front.base_sequence {
+            return self
+                .first_in_flight_sequence(&front.partition, queued)
+                .is_none_or(|first| first == sequence);
         }
         let partition = &front.partition;
         if !self.sequences.unresolved.is_empty()
@@ -155,6 +163,25 @@ impl Producer {
             .get(partition)
             .is_some_and(|entry| entry.producer != self.current_producer());
         !(stale && self.has_batches_in_flight(partition, Some(queued)))
+    }
+
+    /// The lowest sequence of the partition's batches that have one and have not completed
+    /// (`nextBatchBySequence`): sent and awaiting an answer, or back in the queue (`queued`).
+    fn first_in_flight_sequence(
+        &self,
+        partition: &TopicPartition,
+        queued: &VecDeque<ProducerBatch>,
+    ) -> Option<i32> {
+        let sent = self
+            .in_flight
+            .values()
+            .flat_map(|request| &request.batches)
+            .filter(|batch| batch.partition == *partition);
+        queued
+            .iter()
+            .chain(sent)
+            .filter_map(|batch| batch.base_sequence)
+            .min()
     }
 
     /// Whether some batch of `partition` has a sequence number and has not completed: sent and
