@@ -312,3 +312,35 @@ fn retried_batches_go_again_one_at_a_time_in_sequence_order() {
     assert_eq!(leader_state(&sim), (0, 4), "sequences 1 to 4, in order");
     assert_eq!(sim.partition().log_end_offset.0, 5);
 }
+
+/// `NetworkClient.handleTimedOutRequests`: the first request past `request.timeout.ms` closes
+/// the connection to its broker, and every request in flight on it fails at that moment
+/// (`cancelInFlightRequests`), with the `Sender`'s "Disconnected from node 1 due to timeout",
+/// not each at its own deadline.
+#[test]
+fn a_request_timing_out_fails_every_request_in_flight_to_its_broker() {
+    let mut sim = warmed_up(&[("linger.ms", "0"), ("request.timeout.ms", "5000")]);
+    cut(&mut sim, true);
+    let first_sent_at = sim.cluster.now_ms();
+    for _ in 0..3 {
+        sim.send("p", 1);
+        sim.run_for(1_000);
+    }
+    sim.run_for(3_000);
+    let retried: Vec<(i64, String)> = sim
+        .events
+        .iter()
+        .filter_map(|event| match &event.kind {
+            EventKind::ProduceRetried { error, .. } => Some((
+                event.at_ms - first_sent_at,
+                format!("{}: {}", error.code.name(), error.message),
+            )),
+            _ => None,
+        })
+        .collect();
+    let expected = (
+        5_000,
+        "REQUEST_TIMED_OUT: Disconnected from node 1 due to timeout".to_string(),
+    );
+    assert_eq!(retried, vec![expected.clone(), expected.clone(), expected]);
+}

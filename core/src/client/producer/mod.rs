@@ -655,7 +655,7 @@ impl Producer {
     }
 
     /// Handles a message to this producer.
-    pub fn handle_message(&mut self, _from: NodeId, body: Body, ctx: &mut Ctx) {
+    pub fn handle_message(&mut self, from: NodeId, body: Body, ctx: &mut Ctx) {
         match body {
             Body::MetadataResponse(response) => {
                 self.deadlines.forget(response.request_id);
@@ -671,14 +671,10 @@ impl Producer {
                 self.handle_transaction_response(body, ctx);
             }
             Body::Refused(request) => {
-                self.handle_failed_request(
-                    request_id_of(&request),
-                    ErrorCode::NetworkException,
-                    ctx,
-                );
+                self.handle_failed_request(request_id_of(&request), disconnected(from, ""), ctx);
             }
             Body::Disconnected { request_id } => {
-                self.handle_failed_request(Some(request_id), ErrorCode::NetworkException, ctx);
+                self.handle_failed_request(Some(request_id), disconnected(from, ""), ctx);
             }
             _ => {}
         }
@@ -697,9 +693,7 @@ impl Producer {
                 if let Some(at_ms) = next {
                     ctx.at(at_ms, Timer::Producer(ProducerTimer::Deadline { at_ms }));
                 }
-                for request_id in expired {
-                    self.handle_failed_request(Some(request_id), ErrorCode::RequestTimedOut, ctx);
-                }
+                self.requests_timed_out(expired, ctx);
             }
             ProducerTimer::MaxBlock => {
                 self.process_blocked(ctx);
@@ -810,6 +804,22 @@ impl RecordParts {
             serialized_size,
         }
     }
+}
+
+/// The error of a request its connection lost, as the `Sender` words it: `NETWORK_EXCEPTION`
+/// "Disconnected from node N", or, when a request timing out closed the connection,
+/// `REQUEST_TIMED_OUT` "Disconnected from node N due to timeout".
+fn disconnected(node: NodeId, why: &str) -> KafkaError {
+    let code = if why.is_empty() {
+        ErrorCode::NetworkException
+    } else {
+        ErrorCode::RequestTimedOut
+    };
+    let node = match node {
+        NodeId::Broker(broker) => broker.0.to_string(),
+        other => other.to_string(),
+    };
+    KafkaError::new(code, format!("Disconnected from node {node}{why}"))
 }
 
 /// The request id of a producer's request.

@@ -285,12 +285,59 @@ impl Producer {
         self.run_sender(ctx);
     }
 
+    /// `NetworkClient.handleTimedOutRequests`: a request past `request.timeout.ms` closes its
+    /// connection, so every request in flight to that broker fails with it, oldest first
+    /// (`cancelInFlightRequests`), the metadata request included. (Requests to a transaction
+    /// coordinator keep their own deadlines here.)
+    pub(crate) fn requests_timed_out(&mut self, expired: Vec<u64>, ctx: &mut Ctx) {
+        let broker_of = |producer: &Producer, request_id: u64| {
+            producer
+                .in_flight
+                .get(&request_id)
+                .map(|request| request.broker)
+                .or(producer
+                    .metadata
+                    .in_flight
+                    .filter(|id| *id == request_id)
+                    .and(producer.metadata.in_flight_to))
+        };
+        let brokers: Vec<BrokerId> = expired
+            .iter()
+            .filter_map(|request_id| broker_of(self, *request_id))
+            .collect();
+        let mut failed: Vec<(u64, Option<BrokerId>)> = expired
+            .iter()
+            .map(|request_id| (*request_id, broker_of(self, *request_id)))
+            .collect();
+        let on_closed_connections = self
+            .in_flight
+            .iter()
+            .map(|(request_id, request)| (*request_id, request.broker))
+            .chain(self.metadata.in_flight.zip(self.metadata.in_flight_to))
+            .filter(|(request_id, broker)| {
+                brokers.contains(broker) && !expired.contains(request_id)
+            });
+        failed.extend(
+            on_closed_connections
+                .map(|(request_id, broker)| (request_id, Some(broker)))
+                .collect::<Vec<_>>(),
+        );
+        failed.sort_unstable();
+        for (request_id, broker) in failed {
+            let error = match broker {
+                Some(broker) => super::disconnected(NodeId::Broker(broker), " due to timeout"),
+                None => KafkaError::with_default_message(ErrorCode::RequestTimedOut),
+            };
+            self.handle_failed_request(Some(request_id), error, ctx);
+        }
+    }
+
     /// A request was refused, lost with a crashed broker, or timed out: its batches are
     /// retried (the broker may or may not have appended them).
     pub(crate) fn handle_failed_request(
         &mut self,
         request_id: Option<u64>,
-        code: ErrorCode,
+        error: KafkaError,
         ctx: &mut Ctx,
     ) {
         let Some(request_id) = request_id else {
@@ -316,7 +363,7 @@ impl Producer {
             return;
         };
         for batch in in_flight.batches {
-            self.complete_or_retry(batch, Err(KafkaError::with_default_message(code)), ctx);
+            self.complete_or_retry(batch, Err(error.clone()), ctx);
         }
         self.run_sender(ctx);
     }
