@@ -671,10 +671,10 @@ impl Producer {
                 self.handle_transaction_response(body, ctx);
             }
             Body::Refused(request) => {
-                self.handle_failed_request(request_id_of(&request), disconnected(from, ""), ctx);
+                self.handle_failed_request(request_id_of(&request), disconnected(from, false), ctx);
             }
             Body::Disconnected { request_id } => {
-                self.handle_failed_request(Some(request_id), disconnected(from, ""), ctx);
+                self.handle_failed_request(Some(request_id), disconnected(from, false), ctx);
             }
             _ => {}
         }
@@ -809,17 +809,22 @@ impl RecordParts {
 /// The error of a request its connection lost, as the `Sender` words it: `NETWORK_EXCEPTION`
 /// "Disconnected from node N", or, when a request timing out closed the connection,
 /// `REQUEST_TIMED_OUT` "Disconnected from node N due to timeout".
-fn disconnected(node: NodeId, why: &str) -> KafkaError {
-    let code = if why.is_empty() {
-        ErrorCode::NetworkException
-    } else {
-        ErrorCode::RequestTimedOut
-    };
+fn disconnected(node: NodeId, timed_out: bool) -> KafkaError {
     let node = match node {
-        NodeId::Broker(broker) => broker.0.to_string(),
-        other => other.to_string(),
+        NodeId::Broker(broker) => broker.0,
+        _ => -1,
     };
-    KafkaError::new(code, format!("Disconnected from node {node}{why}"))
+    if timed_out {
+        KafkaError::new(
+            ErrorCode::RequestTimedOut,
+            format!("Disconnected from node {node} due to timeout"),
+        )
+    } else {
+        KafkaError::new(
+            ErrorCode::NetworkException,
+            format!("Disconnected from node {node}"),
+        )
+    }
 }
 
 /// The request id of a producer's request.

@@ -290,44 +290,28 @@ impl Producer {
     /// (`cancelInFlightRequests`), the metadata request included. (Requests to a transaction
     /// coordinator keep their own deadlines here.)
     pub(crate) fn requests_timed_out(&mut self, expired: Vec<u64>, ctx: &mut Ctx) {
-        let broker_of = |producer: &Producer, request_id: u64| {
-            producer
-                .in_flight
-                .get(&request_id)
-                .map(|request| request.broker)
-                .or(producer
-                    .metadata
-                    .in_flight
-                    .filter(|id| *id == request_id)
-                    .and(producer.metadata.in_flight_to))
-        };
-        let brokers: Vec<BrokerId> = expired
-            .iter()
-            .filter_map(|request_id| broker_of(self, *request_id))
-            .collect();
-        let mut failed: Vec<(u64, Option<BrokerId>)> = expired
-            .iter()
-            .map(|request_id| (*request_id, broker_of(self, *request_id)))
-            .collect();
-        let on_closed_connections = self
-            .in_flight
-            .iter()
-            .map(|(request_id, request)| (*request_id, request.broker))
-            .chain(self.metadata.in_flight.zip(self.metadata.in_flight_to))
-            .filter(|(request_id, broker)| {
-                brokers.contains(broker) && !expired.contains(request_id)
-            });
-        failed.extend(
-            on_closed_connections
-                .map(|(request_id, broker)| (request_id, Some(broker)))
-                .collect::<Vec<_>>(),
-        );
-        failed.sort_unstable();
-        for (request_id, broker) in failed {
-            let error = match broker {
-                Some(broker) => super::disconnected(NodeId::Broker(broker), " due to timeout"),
-                None => KafkaError::with_default_message(ErrorCode::RequestTimedOut),
-            };
+        let metadata_request = self.metadata.in_flight.zip(self.metadata.in_flight_to);
+        let mut on_connection: Vec<(u64, BrokerId)> = Vec::new();
+        for (request_id, request) in self.in_flight.iter() {
+            on_connection.push((*request_id, request.broker));
+        }
+        on_connection.extend(metadata_request);
+        let mut closed: Vec<BrokerId> = Vec::new();
+        let mut others: Vec<u64> = Vec::new();
+        for request_id in expired {
+            match on_connection.iter().find(|(id, _)| *id == request_id) {
+                Some((_, broker)) => closed.push(*broker),
+                None => others.push(request_id),
+            }
+        }
+        for (request_id, broker) in on_connection {
+            if closed.contains(&broker) {
+                let error = super::disconnected(NodeId::Broker(broker), true);
+                self.handle_failed_request(Some(request_id), error, ctx);
+            }
+        }
+        for request_id in others {
+            let error = KafkaError::with_default_message(ErrorCode::RequestTimedOut);
             self.handle_failed_request(Some(request_id), error, ctx);
         }
     }

@@ -172,16 +172,21 @@ impl Producer {
         partition: &TopicPartition,
         queued: &VecDeque<ProducerBatch>,
     ) -> Option<i32> {
-        let sent = self
-            .in_flight
-            .values()
-            .flat_map(|request| &request.batches)
-            .filter(|batch| batch.partition == *partition);
-        queued
-            .iter()
-            .chain(sent)
-            .filter_map(|batch| batch.base_sequence)
-            .min()
+        let mut first: Option<i32> = None;
+        let mut consider = |batch: &ProducerBatch| {
+            if let Some(sequence) = batch.base_sequence {
+                first = Some(first.map_or(sequence, |first| first.min(sequence)));
+            }
+        };
+        queued.iter().for_each(&mut consider);
+        for request in self.in_flight.values() {
+            for batch in &request.batches {
+                if batch.partition == *partition {
+                    consider(batch);
+                }
+            }
+        }
+        first
     }
 
     /// Whether some batch of `partition` has a sequence number and has not completed: sent and
