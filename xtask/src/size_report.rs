@@ -116,8 +116,12 @@ use std::path::{Path, PathBuf};
 /// the producer draining every partition of a ready broker), with the lessons' new text:
 /// about 1,300 bytes, to 709,763 (709,857 in a clone at another path). The sender counting
 /// in-flight requests once per run and lesson 02's paragraph merged: 284 bytes, to 710,141 in
-/// a clone.
-const GZIP_BUDGET_BYTES: u64 = 710_200;
+/// a clone. Five producer fixes checked against Kafka's source (a send to a partition the
+/// topic lacks waiting for metadata, the sticky partitioner's held-back switch, the null-key
+/// partitioners avoiding partitions without a leader, retried idempotent batches one request
+/// at a time, a timed-out request failing its connection's other requests) and the lessons'
+/// text on them: 1,551 bytes, to 711,692.
+const GZIP_BUDGET_BYTES: u64 = 711_800;
 
 /// Prints the table and fails when the gzip total is over budget.
 pub fn report(dist: &Path) -> Result<(), String> {
