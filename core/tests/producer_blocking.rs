@@ -25,28 +25,7 @@ fn producer_stats(cluster: &Cluster) -> (i64, i64, i64) {
 /// seconds after a few minutes of an unreachable cluster.)
 #[test]
 fn a_workload_whose_send_blocks_sends_nothing_more_until_it_returns() {
-    let config = ClusterConfig {
-        brokers: 1,
-        controller_voters: 1,
-        ..ClusterConfig::default()
-    };
-    let mut cluster = Cluster::new(config, 1).expect("a valid cluster");
-    let commands = [
-        Command::CreateTopic {
-            topic: "metrics".into(),
-            partitions: 1,
-            replication_factor: 1,
-            configs: Vec::new(),
-        },
-        Command::CreateProducer {
-            name: "sensors".into(),
-            configs: Vec::new(),
-        },
-    ];
-    for command in commands {
-        cluster.apply(command).expect("accepted");
-    }
-    cluster.run_for(1_000);
+    let mut cluster = one_broker("metrics", 1, "sensors");
     // The producer has no metadata for `metrics` yet, and nobody can give it any.
     cluster
         .apply(Command::StopBroker {
@@ -86,9 +65,9 @@ fn a_workload_whose_send_blocks_sends_nothing_more_until_it_returns() {
     assert!(acknowledged > 5_000, "{acknowledged} acknowledged");
 }
 
-/// A one-broker cluster with the topic `orders` of three partitions and the producer `p`, which
-/// has sent one record and so knows the topic's metadata.
-fn orders_with_a_producer() -> Cluster {
+/// A one-broker cluster with `topic` of `partitions` partitions and the producer `producer`,
+/// after a second.
+fn one_broker(topic: &str, partitions: i32, producer: &str) -> Cluster {
     let config = ClusterConfig {
         brokers: 1,
         controller_voters: 1,
@@ -97,13 +76,13 @@ fn orders_with_a_producer() -> Cluster {
     let mut cluster = Cluster::new(config, 1).expect("a valid cluster");
     let commands = [
         Command::CreateTopic {
-            topic: "orders".into(),
-            partitions: 3,
+            topic: topic.into(),
+            partitions,
             replication_factor: 1,
             configs: Vec::new(),
         },
         Command::CreateProducer {
-            name: "p".into(),
+            name: producer.into(),
             configs: Vec::new(),
         },
     ];
@@ -111,6 +90,13 @@ fn orders_with_a_producer() -> Cluster {
         cluster.apply(command).expect("accepted");
     }
     cluster.run_for(1_000);
+    cluster
+}
+
+/// `orders` of three partitions and the producer `p`, which has sent one record and so knows
+/// the topic's metadata.
+fn orders_with_a_producer() -> Cluster {
+    let mut cluster = one_broker("orders", 3, "p");
     send_to(&mut cluster, 0);
     cluster.run_for(1_000);
     cluster
