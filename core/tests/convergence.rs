@@ -23,9 +23,10 @@
 //! CLI (`cargo build -p kplay-cli && target/debug/kplay --seed S --brokers N fail.kplay`).
 //!
 //! `KPLAY_CONVERGENCE_SEEDS=N` runs seeds 0..N (default 200), `KPLAY_CONVERGENCE_FROM=F` starts
-//! them at F instead of 0 (to go on where a longer run stopped), `KPLAY_CONVERGENCE_ONLY=S` one seed,
-//! `KPLAY_CONVERGENCE_SCRIPT=1` prints every seed's script, `KPLAY_CONVERGENCE_MINIMIZE=1`
-//! shrinks a failing seed's faults to the fewest that still fail before reporting.
+//! them at F instead of 0 (to go on where a longer run stopped; N stays the end, not a count),
+//! `KPLAY_CONVERGENCE_ONLY=S` one seed, `KPLAY_CONVERGENCE_SCRIPT=1` prints every seed's script,
+//! `KPLAY_CONVERGENCE_MINIMIZE=1` shrinks a failing seed's faults to the fewest that still fail
+//! before reporting.
 //!
 //! The tests at the end replay the simulator bugs this test found (all fixed): a lost client
 //! Metadata request, late registration answers, a lost ZooKeeper watch notification, and a

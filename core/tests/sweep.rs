@@ -6,7 +6,9 @@
 //!
 //! The test command runs 200 seeds x 2,000 steps; `KPLAY_SWEEP_SEEDS` and `KPLAY_SWEEP_STEPS`
 //! run more (`KPLAY_SWEEP_SEEDS=5000 cargo test --release --test sweep`), and `KPLAY_SWEEP_FROM`
-//! starts the seeds past those a longer run already passed.
+//! starts the seeds past those a longer run already passed. `KPLAY_SWEEP_SEEDS` is where the
+//! seeds end, not how many: `KPLAY_SWEEP_FROM=45000 KPLAY_SWEEP_SEEDS=47500` runs 2,500 seeds,
+//! and `KPLAY_SWEEP_SEEDS=2500` with that `FROM` runs none.
 
 mod sweep_support;
 
