@@ -6,12 +6,11 @@ mod cluster_support;
 use cluster_support::pairs;
 use kplay_core::{Cluster, ClusterConfig, Command, EventKind, NewRecord};
 
-/// One broker with topic `t` (`partitions` partitions) and producer `p` lingering
-/// `linger_ms`, running for 2 s.
-fn one_broker(partitions: i32, linger_ms: &str, broker_configs: &[(&str, &str)]) -> Cluster {
+/// `brokers` brokers with topic `t` of `partitions` partitions, one replica each.
+fn with_topic(brokers: i32, partitions: i32, broker_configs: &[(&str, &str)]) -> Cluster {
     let config = ClusterConfig {
-        brokers: 1,
-        controller_voters: 1,
+        brokers,
+        controller_voters: brokers.min(3),
         broker_configs: pairs(broker_configs),
         ..ClusterConfig::default()
     };
@@ -25,6 +24,13 @@ fn one_broker(partitions: i32, linger_ms: &str, broker_configs: &[(&str, &str)])
             configs: Vec::new(),
         },
     );
+    cluster
+}
+
+/// One broker with topic `t` (`partitions` partitions) and producer `p` lingering
+/// `linger_ms`, running for 2 s.
+fn one_broker(partitions: i32, linger_ms: &str, broker_configs: &[(&str, &str)]) -> Cluster {
+    let mut cluster = with_topic(1, partitions, broker_configs);
     run(
         &mut cluster,
         Command::CreateProducer {
@@ -162,20 +168,7 @@ fn the_sticky_partitioner_moves_on_after_batch_size_bytes_when_batches_leave_at_
 /// `RoundRobinPartitioner.partition`), so records without a key avoid an offline partition.
 #[test]
 fn null_key_partitioners_pick_only_partitions_with_a_leader() {
-    let config = ClusterConfig {
-        brokers: 3,
-        ..ClusterConfig::default()
-    };
-    let mut cluster = Cluster::new(config, 5).expect("cluster");
-    run(
-        &mut cluster,
-        Command::CreateTopic {
-            topic: "t".into(),
-            partitions: 3,
-            replication_factor: 1,
-            configs: Vec::new(),
-        },
-    );
+    let mut cluster = with_topic(3, 3, &[]);
     cluster.run_for(2_000);
     let offline = cluster.topic_view("t").expect("t").partitions[1].clone();
     let leader = offline.leader.expect("a leader");

@@ -357,8 +357,13 @@ impl Producer {
         ctx: &mut Ctx,
     ) -> Result<Accumulated, NotAccumulated> {
         // Known topic with partitions (a topic whose metadata lists none is still being
-        // created); `partition_count` alone says both, with one lookup per record.
-        let partition_count = self.metadata.partition_count(&record.topic).unwrap_or(0);
+        // created); its partitions alone say both, with one lookup per record.
+        let partitions = self
+            .metadata
+            .topics
+            .get(&record.topic)
+            .map_or(&[][..], |topic| &topic.partitions);
+        let partition_count = partitions.len() as i32;
         if partition_count <= 0 {
             return Err(NotAccumulated::Blocked);
         }
@@ -376,11 +381,6 @@ impl Producer {
         let accumulator = &self.accumulator;
         let all_batches_full =
             |partition: PartitionId| accumulator.all_batches_full(&record.topic, partition.0);
-        let partitions = self
-            .metadata
-            .topics
-            .get(&record.topic)
-            .map_or(&[][..], |topic| &topic.partitions);
         let outgoing = Outgoing {
             topic: &record.topic,
             key: routing_key,
@@ -468,12 +468,12 @@ impl Producer {
     fn block(&mut self, record: NewRecord, reported: bool, ctx: &mut Ctx) {
         let deadline_ms = ctx.now_ms + self.rules.max_block_ms;
         if reported {
-            let description = match (record.partition, self.known_partition_count(&record)) {
-                (Some(partition), Some(count)) if partition >= count => format!(
+            let description = match self.missing_partition(&record) {
+                Some((partition, count)) => format!(
                     "{}: send() blocks: topic {} has no partition {partition} in its metadata (partition count {count}), so it asks for metadata again until it does (max.block.ms={}).",
                     self.name, record.topic, self.rules.max_block_ms
                 ),
-                _ => format!(
+                None => format!(
                     "{}: send() blocks waiting for metadata of topic {} or for buffer memory (max.block.ms={}).",
                     self.name, record.topic, self.rules.max_block_ms
                 ),
@@ -564,11 +564,18 @@ impl Producer {
             .filter(|count| *count > 0)
     }
 
+    /// The partition the record names that its topic's metadata lacks, with the topic's
+    /// partition count (`waitOnMetadata` waits for metadata listing it).
+    fn missing_partition(&self, record: &NewRecord) -> Option<(i32, i32)> {
+        let count = self.known_partition_count(record)?;
+        let partition = record.partition.filter(|partition| *partition >= count)?;
+        Some((partition, count))
+    }
+
     /// Whether the producer knows the record's partition (or, with none named, its topic's
     /// partitions), so a blocked send of it waits for buffer memory rather than for metadata.
     fn has_metadata(&self, record: &NewRecord) -> bool {
-        self.known_partition_count(record)
-            .is_some_and(|count| record.partition.is_none_or(|partition| partition < count))
+        self.known_partition_count(record).is_some() && self.missing_partition(record).is_none()
     }
 
     fn fail_blocked(&mut self, blocked: BlockedSend, ctx: &mut Ctx) {
@@ -579,12 +586,12 @@ impl Producer {
                 let max_block_ms = self.rules.max_block_ms;
                 KafkaError::new(
                     ErrorCode::ClientTimeout,
-                    match (record.partition, self.known_partition_count(record)) {
-                        (Some(partition), Some(count)) if partition >= count => format!(
+                    match self.missing_partition(record) {
+                        Some((partition, count)) => format!(
                             "Partition {partition} of topic {} with partition count {count} is not present in metadata after {max_block_ms} ms.",
                             record.topic
                         ),
-                        _ => format!(
+                        None => format!(
                             "Topic {} not present in metadata after {max_block_ms} ms.",
                             record.topic
                         ),

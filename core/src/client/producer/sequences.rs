@@ -166,43 +166,54 @@ impl Producer {
     }
 
     /// The lowest sequence of the partition's batches that have one and have not completed
-    /// (`nextBatchBySequence`): sent and awaiting an answer, or back in the queue (`queued`).
+    /// (`nextBatchBySequence`).
     fn first_in_flight_sequence(
         &self,
         partition: &TopicPartition,
         queued: &VecDeque<ProducerBatch>,
     ) -> Option<i32> {
         let mut first: Option<i32> = None;
-        let mut consider = |batch: &ProducerBatch| {
-            if let Some(sequence) = batch.base_sequence {
-                first = Some(first.map_or(sequence, |first| first.min(sequence)));
-            }
-        };
-        queued.iter().for_each(&mut consider);
-        for request in self.in_flight.values() {
-            for batch in &request.batches {
-                if batch.partition == *partition {
-                    consider(batch);
-                }
-            }
-        }
+        self.each_incomplete_sequence(partition, Some(queued), |sequence| {
+            first = Some(first.map_or(sequence, |first| first.min(sequence)));
+        });
         first
     }
 
-    /// Whether some batch of `partition` has a sequence number and has not completed: sent and
-    /// awaiting an answer, or back in the queue (`queued`) for a retry (`hasInflightBatches`).
+    /// Whether some batch of `partition` has a sequence number and has not completed
+    /// (`hasInflightBatches`).
     fn has_batches_in_flight(
         &self,
         partition: &TopicPartition,
         queued: Option<&VecDeque<ProducerBatch>>,
     ) -> bool {
-        queued.is_some_and(|deque| deque.iter().any(|batch| batch.base_sequence.is_some()))
-            || self.in_flight.values().any(|request| {
-                request
-                    .batches
-                    .iter()
-                    .any(|batch| batch.partition == *partition && batch.base_sequence.is_some())
-            })
+        let mut any = false;
+        self.each_incomplete_sequence(partition, queued, |_| any = true);
+        any
+    }
+
+    /// Calls `each` with the sequence of every batch of `partition` that has one and has not
+    /// completed: sent and awaiting an answer, or back in the queue (`queued`) for a retry.
+    fn each_incomplete_sequence(
+        &self,
+        partition: &TopicPartition,
+        queued: Option<&VecDeque<ProducerBatch>>,
+        mut each: impl FnMut(i32),
+    ) {
+        for batch in queued.into_iter().flatten() {
+            if let Some(sequence) = batch.base_sequence {
+                each(sequence);
+            }
+        }
+        for request in self.in_flight.values() {
+            for batch in &request.batches {
+                if let Some(sequence) = batch
+                    .base_sequence
+                    .filter(|_| batch.partition == *partition)
+                {
+                    each(sequence);
+                }
+            }
+        }
     }
 
     /// An acknowledged batch moves its partition's last acknowledged sequence
