@@ -242,3 +242,81 @@ fn null_key_partitioners_pick_only_partitions_with_a_leader() {
         assert_eq!(used, expected, "{name}");
     }
 }
+
+// KafkaProducer.flush waits only for the batches incomplete when it was called
+// (RecordAccumulator.awaitFlushCompletion copies `incomplete` then). While it waits, every batch
+// is ready at once (`flushesInProgress`), a batch made after the call too; once the flushed
+// batches complete, new batches linger again, even while a later one is still out.
+#[test]
+fn a_flush_waits_only_for_the_batches_made_before_it() {
+    let mut cluster = with_topic(2, 2, &[]);
+    run(
+        &mut cluster,
+        Command::CreateProducer {
+            name: "p".into(),
+            configs: vec![("linger.ms".into(), "10000".into())],
+        },
+    );
+    let partitions = cluster.topic_view("t").expect("t").partitions;
+    let slow = partitions[1].leader.expect("a leader");
+    assert_ne!(partitions[0].leader, Some(slow), "one partition per broker");
+    let send = |cluster: &mut Cluster, partition: i32| {
+        let mut record = NewRecord::new("t", Some("k"), Some("v"));
+        record.partition = Some(partition);
+        run(
+            cluster,
+            Command::Produce {
+                producer: "p".into(),
+                record,
+            },
+        );
+    };
+    let flush = |cluster: &mut Cluster| {
+        run(
+            cluster,
+            Command::Flush {
+                producer: "p".into(),
+            },
+        )
+    };
+    // The first send fetches metadata.
+    send(&mut cluster, 0);
+    flush(&mut cluster);
+    cluster.run_for(1_000);
+    run(
+        &mut cluster,
+        Command::DelayBroker {
+            broker: slow,
+            extra_ms: 5_000,
+        },
+    );
+    let mut events = Vec::new();
+    let start = cluster.now_ms();
+    send(&mut cluster, 0);
+    flush(&mut cluster);
+    send(&mut cluster, 1);
+    events.extend(cluster.run_for(500));
+    let after_flush = cluster.now_ms();
+    send(&mut cluster, 0);
+    events.extend(cluster.run_for(12_000));
+    let acked: Vec<(i32, i64)> = events
+        .iter()
+        .filter_map(|e| match &e.kind {
+            EventKind::ProduceAcknowledged { partition, .. } => {
+                Some((partition.partition, e.at_ms))
+            }
+            _ => None,
+        })
+        .collect();
+    assert_eq!(acked.len(), 3, "{acked:?}");
+    // The flushed batch and the one made during the flush went at once...
+    assert_eq!(acked[0].0, 0);
+    assert!(acked[0].1 - start < 500, "{acked:?}");
+    let made_during_flush = acked.iter().find(|(p, _)| *p == 1).expect("partition 1");
+    assert!(made_during_flush.1 - start < 6_000, "{acked:?}");
+    // ...and the one made after the flushed batch completed lingered its 10 s, though the
+    // batch on the slow broker was still out when it was made.
+    let made_after = acked.last().expect("three");
+    assert_eq!(made_after.0, 0);
+    assert!(made_after.1 - after_flush >= 10_000, "{acked:?}");
+}

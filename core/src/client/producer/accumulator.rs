@@ -374,6 +374,11 @@ impl Accumulator {
         self.queues.values().flatten().map(VecDeque::len).sum()
     }
 
+    /// The number the next batch will get: every batch made so far has a smaller one.
+    pub fn next_batch_id(&self) -> u64 {
+        self.next_batch_id
+    }
+
     /// Whether nothing is queued.
     pub fn is_empty(&self) -> bool {
         self.queues.values().flatten().all(VecDeque::is_empty)

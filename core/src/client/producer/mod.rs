@@ -191,8 +191,10 @@ pub struct Producer {
     pub init_producer_id_in_flight: Option<u64>,
     /// Sequence numbers per partition (idempotence).
     pub sequences: SequenceBook,
-    /// Whether a flush is waiting for every batch to complete.
-    pub flushing: bool,
+    /// A flush in progress: it waits for the batches numbered below this, the ones incomplete
+    /// when `flush()` was called (`awaitFlushCompletion`), and meanwhile every batch is ready
+    /// at once (`flushesInProgress`). Batches made after the call do not prolong it.
+    pub flush_before_batch: Option<u64>,
     /// The steady flow of records, if one runs.
     pub workload: Option<WorkloadState>,
     /// When the sender's pending wakeups (from [`Producer::wake_sender_at`]) are due.
@@ -244,7 +246,7 @@ impl Producer {
             producer_id: None,
             init_producer_id_in_flight: None,
             sequences: SequenceBook::default(),
-            flushing: false,
+            flush_before_batch: None,
             workload: None,
             wakeups_at_ms: VecSet::new(),
             stats: ProducerStats::default(),
@@ -627,9 +629,9 @@ impl Producer {
         )
     }
 
-    /// `flush()`: every queued batch is ready at once.
+    /// `flush()`: every batch is ready at once until the batches made so far have completed.
     pub fn flush(&mut self, ctx: &mut Ctx) {
-        self.flushing = true;
+        self.flush_before_batch = Some(self.accumulator.next_batch_id());
         self.run_sender(ctx);
     }
 

@@ -131,8 +131,10 @@ impl Producer {
         if let Some(at_ms) = next_wakeup {
             self.wake_sender_at(at_ms, ctx);
         }
-        if self.flushing && self.accumulator.is_empty() && !self.has_batches_in_requests() {
-            self.flushing = false;
+        if let Some(before) = self.flush_before_batch {
+            if !self.has_incomplete_batch_before(before) {
+                self.flush_before_batch = None;
+            }
         }
     }
 
@@ -199,7 +201,7 @@ impl Producer {
         if batch.attempts > 0
             || batch.full
             || has_successor
-            || self.flushing
+            || self.flush_before_batch.is_some()
             || self.closed
             || transaction_completing
             || self.waits_for_memory()
@@ -512,6 +514,13 @@ impl Producer {
             self.wake_sender_at(oldest, ctx);
         }
         unresolved
+    }
+
+    /// Whether a batch numbered below `before` is still queued or in a request.
+    fn has_incomplete_batch_before(&self, before: u64) -> bool {
+        let queued = self.accumulator.queues.values().flatten().flatten();
+        let in_requests = self.in_flight.values().flat_map(|request| &request.batches);
+        queued.chain(in_requests).any(|batch| batch.id < before)
     }
 
     /// Whether a request awaiting its answer still carries a batch (one whose batches all
