@@ -307,7 +307,7 @@ impl Broker {
                 if let Some(at_ms) = next {
                     ctx.at(at_ms, Timer::Broker(BrokerTimer::Deadline { at_ms }));
                 }
-                for request_id in expired {
+                for (request_id, _) in expired {
                     self.request_timed_out(request_id, ctx);
                 }
             }

@@ -193,3 +193,46 @@ fn a_lost_list_offsets_is_asked_again() {
         "{partition} was never read after the link came back"
     );
 }
+
+// NetworkClient.handleTimedOutRequests: a request past request.timeout.ms closes its
+// connection, and every request in flight on it fails then (cancelInFlightRequests). The
+// consumer reaches its group coordinator on a connection of its own (AbstractCoordinator names
+// it Integer.MAX_VALUE - id), which carries its heartbeats and its commits. So a commitAsync
+// sent while a heartbeat waits on a cut link fails when that heartbeat times out, before its own
+// request.timeout.ms (30 s) is up.
+#[test]
+fn a_timed_out_heartbeat_fails_the_commit_in_flight_to_the_coordinator() {
+    let mut sim = Sim::new(33, 1);
+    sim.produce(5);
+    sim.consumer("c1", &[("enable.auto.commit", "false")], auto_commit());
+    sim.run_for(8_000);
+    let coordinator = sim
+        .cluster
+        .describe_group(GROUP)
+        .expect("group")
+        .coordinator;
+    let client = sim.client_id("c1");
+    sim.apply(Command::CutLinks {
+        side_a: vec![NodeId::Client(client)],
+        side_b: vec![NodeId::Broker(coordinator)],
+    });
+    let cut_at = sim.cluster.now_ms();
+    sim.run_for(10_000);
+    let from = sim.events.len();
+    let committed_at = sim.cluster.now_ms();
+    sim.apply(Command::Commit {
+        consumer: "c1".into(),
+        sync: false,
+    });
+    sim.run_for(25_000);
+    let failed_at = sim.events[from..].iter().find_map(|e| match &e.kind {
+        EventKind::OffsetCommitFailed { .. } => Some(e.at_ms),
+        _ => None,
+    });
+    let failed_at = failed_at.expect("the commit failed before its own timeout");
+    // The last heartbeat went at most heartbeat.interval.ms (3 s) after the cut.
+    assert!(failed_at - cut_at <= 33_000, "{failed_at} {cut_at}");
+    assert!(failed_at - committed_at < 30_000);
+    sim.apply(Command::HealNetwork);
+    sim.run_for(10_000);
+}

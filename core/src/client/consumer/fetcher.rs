@@ -16,6 +16,7 @@
 use crate::vec_map::VecMap;
 
 use crate::cluster::context::Ctx;
+use crate::cluster::deadlines::Connection;
 use crate::cluster::event::EventKind;
 use crate::cluster::timer::Timer;
 use crate::error::{ErrorCode, KafkaError};
@@ -147,7 +148,8 @@ impl Consumer {
             };
             self.list_offsets_in_flight.insert(request_id, partitions);
             ctx.send(NodeId::Broker(leader), Body::ListOffsetsRequest(request));
-            self.watch_request(request_id, self.rules.request_timeout_ms, ctx);
+            let connection = Connection::Broker(leader);
+            self.watch_request(request_id, self.rules.request_timeout_ms, connection, ctx);
         }
     }
 
@@ -264,6 +266,7 @@ impl Consumer {
             self.watch_request(
                 request_id,
                 self.rules.request_timeout_ms + self.rules.fetch_max_wait_ms,
+                Connection::Broker(leader),
                 ctx,
             );
         }

@@ -18,6 +18,7 @@
 use crate::vec_map::VecMap;
 
 use crate::cluster::context::Ctx;
+use crate::cluster::deadlines::Connection;
 use crate::cluster::event::EventKind;
 use crate::cluster::timer::Timer;
 use crate::error::{ErrorCode, KafkaError};
@@ -178,7 +179,8 @@ impl Consumer {
             key_type: CoordinatorType::Group,
         };
         ctx.send(NodeId::Broker(broker), Body::Group(request));
-        self.watch_request(request_id, self.rules.request_timeout_ms, ctx);
+        let connection = Connection::Broker(broker);
+        self.watch_request(request_id, self.rules.request_timeout_ms, connection, ctx);
     }
 
     /// Sends a request to the coordinator with a timeout; `None` if there is none known.
@@ -186,7 +188,8 @@ impl Consumer {
         let coordinator = self.membership.as_ref()?.coordinator?;
         let request_id = body.request_id();
         ctx.send(NodeId::Broker(coordinator), Body::Group(body));
-        self.watch_request(request_id, self.rules.request_timeout_ms, ctx);
+        let connection = Connection::GroupCoordinator(coordinator);
+        self.watch_request(request_id, self.rules.request_timeout_ms, connection, ctx);
         Some(request_id)
     }
 
@@ -241,7 +244,8 @@ impl Consumer {
             .rules
             .request_timeout_ms
             .max(self.rules.max_poll_interval_ms + 5_000);
-        self.watch_request(request_id, timeout_ms, ctx);
+        let connection = Connection::GroupCoordinator(coordinator);
+        self.watch_request(request_id, timeout_ms, connection, ctx);
         if let Some(membership) = self.membership.as_mut() {
             membership.join_in_flight = Some(request_id);
             membership.state = MemberState::Joining;

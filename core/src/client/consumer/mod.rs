@@ -26,7 +26,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::client::metadata::ClientMetadata;
 use crate::cluster::context::Ctx;
-use crate::cluster::deadlines::Deadlines;
+use crate::cluster::deadlines::{Connection, Deadlines};
 use crate::cluster::timer::Timer;
 use crate::error::KafkaError;
 use crate::ids::{BrokerId, Offset, TopicPartition};
@@ -441,17 +441,29 @@ impl Consumer {
     /// another broker (`NetworkClient.handleTimedOutRequests`), instead of waiting forever.
     pub(crate) fn request_metadata(&mut self, allow_auto_topic_creation: bool, ctx: &mut Ctx) {
         if let Some(request_id) = self.metadata.maybe_request(allow_auto_topic_creation, ctx) {
-            self.watch_request(request_id, self.rules.request_timeout_ms, ctx);
+            if let Some(broker) = self.metadata.in_flight_to {
+                let connection = Connection::Broker(broker);
+                self.watch_request(request_id, self.rules.request_timeout_ms, connection, ctx);
+            }
         } else if let Some(at_ms) = self.metadata.wakeup_after_backoff(ctx.now_ms) {
             ctx.at(at_ms, Timer::Consumer(ConsumerTimer::Retry));
         }
     }
 
-    /// Gives up on `request_id` after `timeout_ms` unless it is answered first.
-    pub(crate) fn watch_request(&mut self, request_id: u64, timeout_ms: i64, ctx: &mut Ctx) {
+    /// Gives up on `request_id`, sent on `connection`, after `timeout_ms` unless it is answered
+    /// first. Its timing out closes the connection, failing every request on it (see
+    /// [`Deadlines::expire`]); the group coordinator's connection is not the broker's.
+    pub(crate) fn watch_request(
+        &mut self,
+        request_id: u64,
+        timeout_ms: i64,
+        connection: Connection,
+        ctx: &mut Ctx,
+    ) {
+        let deadline_ms = ctx.now_ms.saturating_add(timeout_ms);
         if let Some(at_ms) = self
             .deadlines
-            .watch(request_id, ctx.now_ms.saturating_add(timeout_ms))
+            .watch_on(request_id, deadline_ms, Some(connection))
         {
             ctx.at(at_ms, Timer::Consumer(ConsumerTimer::Deadline { at_ms }));
         }
@@ -471,7 +483,7 @@ impl Consumer {
                 if let Some(at_ms) = next {
                     ctx.at(at_ms, Timer::Consumer(ConsumerTimer::Deadline { at_ms }));
                 }
-                for request_id in expired {
+                for (request_id, _) in expired {
                     self.request_failed(Some(request_id), ctx);
                 }
             }

@@ -13,6 +13,7 @@
 use crate::vec_map::VecMap;
 
 use crate::cluster::context::Ctx;
+use crate::cluster::deadlines::Connection;
 use crate::cluster::event::EventKind;
 use crate::cluster::timer::Timer;
 use crate::error::{ErrorCode, KafkaError};
@@ -141,7 +142,8 @@ impl Consumer {
                 NodeId::Broker(leader),
                 Body::OffsetsForLeaderEpochRequest(request),
             );
-            self.watch_request(request_id, self.rules.request_timeout_ms, ctx);
+            let connection = Connection::Broker(leader);
+            self.watch_request(request_id, self.rules.request_timeout_ms, connection, ctx);
         }
     }
 

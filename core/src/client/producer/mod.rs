@@ -26,11 +26,11 @@ use serde::{Deserialize, Serialize};
 use crate::client::metadata::ClientMetadata;
 use crate::cluster::command::NewRecord;
 use crate::cluster::context::Ctx;
-use crate::cluster::deadlines::Deadlines;
+use crate::cluster::deadlines::{Connection, Deadlines};
 use crate::cluster::event::EventKind;
 use crate::cluster::timer::Timer;
 use crate::error::{ErrorCode, KafkaError};
-use crate::ids::{PartitionId, ProducerId, TopicPartition};
+use crate::ids::{BrokerId, PartitionId, ProducerId, TopicPartition};
 use crate::kinds::{Acks, CompressionType};
 use crate::log::record_size::{RecordBody, RECORD_BATCH_OVERHEAD};
 use crate::log::Header;
@@ -649,16 +649,20 @@ impl Producer {
     /// another broker (`NetworkClient.handleTimedOutRequests`), instead of waiting forever.
     pub(crate) fn request_metadata(&mut self, ctx: &mut Ctx) {
         if let Some(request_id) = self.metadata.maybe_request(true, ctx) {
-            self.watch_request(request_id, ctx);
+            if let Some(broker) = self.metadata.in_flight_to {
+                self.watch_request(request_id, broker, ctx);
+            }
         } else if let Some(at_ms) = self.metadata.wakeup_after_backoff(ctx.now_ms) {
             self.wake_sender_at(at_ms, ctx);
         }
     }
 
-    /// Gives up on `request_id` after `request.timeout.ms` unless it is answered first.
-    pub(crate) fn watch_request(&mut self, request_id: u64, ctx: &mut Ctx) {
+    /// Gives up on `request_id`, sent to `broker`, after `request.timeout.ms` unless it is
+    /// answered first.
+    pub(crate) fn watch_request(&mut self, request_id: u64, broker: BrokerId, ctx: &mut Ctx) {
         let deadline_ms = ctx.now_ms.saturating_add(self.rules.request_timeout_ms);
-        if let Some(at_ms) = self.deadlines.watch(request_id, deadline_ms) {
+        let connection = Some(Connection::Broker(broker));
+        if let Some(at_ms) = self.deadlines.watch_on(request_id, deadline_ms, connection) {
             ctx.at(at_ms, Timer::Producer(ProducerTimer::Deadline { at_ms }));
         }
     }

@@ -18,6 +18,7 @@ use std::sync::Arc;
 
 use crate::client::backoff_ms;
 use crate::cluster::context::Ctx;
+use crate::cluster::deadlines::Connection;
 use crate::cluster::event::EventKind;
 use crate::cluster::timer::Timer;
 use crate::error::{ErrorCode, KafkaError};
@@ -262,7 +263,7 @@ impl Producer {
         }
         self.in_flight
             .insert(request_id, InFlight { broker, batches });
-        self.watch_request(request_id, ctx);
+        self.watch_request(request_id, broker, ctx);
     }
 
     pub(crate) fn handle_produce_response(&mut self, response: ProduceResponse, ctx: &mut Ctx) {
@@ -289,31 +290,18 @@ impl Producer {
 
     /// `NetworkClient.handleTimedOutRequests`: a request past `request.timeout.ms` closes its
     /// connection, so every request in flight to that broker fails with it, oldest first
-    /// (`cancelInFlightRequests`), the metadata request included. (Requests to a transaction
-    /// coordinator keep their own deadlines here.)
-    pub(crate) fn requests_timed_out(&mut self, expired: Vec<u64>, ctx: &mut Ctx) {
-        let metadata_request = self.metadata.in_flight.zip(self.metadata.in_flight_to);
-        let mut on_connection: Vec<(u64, BrokerId)> = Vec::new();
-        for (request_id, request) in self.in_flight.iter() {
-            on_connection.push((*request_id, request.broker));
-        }
-        on_connection.extend(metadata_request);
-        let mut closed: Vec<BrokerId> = Vec::new();
-        let mut others: Vec<u64> = Vec::new();
-        for request_id in expired {
-            match on_connection.iter().find(|(id, _)| *id == request_id) {
-                Some((_, broker)) => closed.push(*broker),
-                None => others.push(request_id),
-            }
-        }
-        for (request_id, broker) in on_connection {
-            if closed.contains(&broker) {
-                let error = super::disconnected(NodeId::Broker(broker), true);
-                self.handle_failed_request(Some(request_id), error, ctx);
-            }
-        }
-        for request_id in others {
-            let error = KafkaError::with_default_message(ErrorCode::RequestTimedOut);
+    /// (`cancelInFlightRequests`): produce requests, the metadata request, and the requests to
+    /// a transaction coordinator, which the producer reaches on the broker's connection.
+    pub(crate) fn requests_timed_out(
+        &mut self,
+        failed: Vec<(u64, Option<Connection>)>,
+        ctx: &mut Ctx,
+    ) {
+        for (request_id, connection) in failed {
+            let error = match connection {
+                Some(connection) => super::disconnected(NodeId::Broker(connection.broker()), true),
+                None => KafkaError::with_default_message(ErrorCode::RequestTimedOut),
+            };
             self.handle_failed_request(Some(request_id), error, ctx);
         }
     }
@@ -559,7 +547,7 @@ impl Producer {
             producer_epoch: -1,
         };
         ctx.send(NodeId::Broker(broker), Body::Txn(request));
-        self.watch_request(request_id, ctx);
+        self.watch_request(request_id, broker, ctx);
     }
 
     pub(crate) fn handle_init_producer_id(
@@ -568,6 +556,7 @@ impl Producer {
         result: Result<(ProducerId, i16), KafkaError>,
         ctx: &mut Ctx,
     ) {
+        self.deadlines.forget(request_id);
         if self.init_producer_id_in_flight != Some(request_id) {
             return;
         }

@@ -178,8 +178,8 @@ impl Producer {
                 self.wake_sender_at(at_ms, ctx);
                 true
             }
-            TxnStep::Sent(request_id) => {
-                self.watch_request(request_id, ctx);
+            TxnStep::Sent(request_id, broker) => {
+                self.watch_request(request_id, broker, ctx);
                 true
             }
         }
@@ -223,6 +223,7 @@ impl Producer {
         let Some(request_id) = transactional_response_id(&body) else {
             return false;
         };
+        self.deadlines.forget(request_id);
         let Some(manager) = self.transactions.as_mut() else {
             return false;
         };
@@ -314,8 +315,8 @@ enum TxnStep {
     Busy,
     /// A retry waits until then.
     WakeAt(i64),
-    /// A request went, with this id.
-    Sent(u64),
+    /// A request went, with this id, to this broker.
+    Sent(u64, crate::ids::BrokerId),
 }
 
 /// `maybeSendAndPollTransactionalRequest`: sends the next transactional request, finding its
@@ -361,7 +362,7 @@ fn next_step(
             broker,
             request,
         });
-        return TxnStep::Sent(request_id);
+        return TxnStep::Sent(request_id, broker);
     }
     TxnStep::Busy
 }
