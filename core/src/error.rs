@@ -147,6 +147,22 @@ impl ErrorCode {
         self.info().retriable
     }
 
+    /// Whether Kafka's exception for it is an `InvalidMetadataException`: the client's view of
+    /// the cluster may be out of date, so the producer asks for new metadata before retrying
+    /// (`Sender.completeBatch`). `NOT_ENOUGH_REPLICAS` or a broker's `REQUEST_TIMED_OUT` are
+    /// retried without.
+    pub fn is_invalid_metadata(&self) -> bool {
+        matches!(
+            self,
+            ErrorCode::NotLeaderOrFollower
+                | ErrorCode::UnknownTopicOrPartition
+                | ErrorCode::LeaderNotAvailable
+                | ErrorCode::FencedLeaderEpoch
+                | ErrorCode::NetworkException
+                | ErrorCode::PreferredLeaderNotAvailable
+        )
+    }
+
     /// The exception a Java client throws, e.g. `RecordTooLargeException`.
     pub fn exception(&self) -> &'static str {
         self.info().exception

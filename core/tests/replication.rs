@@ -118,6 +118,43 @@ fn min_insync_replicas_refuses_acks_all_writes_when_the_isr_is_too_small() {
     assert!(!sim.failures().is_empty(), "the acks=all record expired");
 }
 
+/// `Sender.completeBatch` asks for new metadata only for an `InvalidMetadataException`
+/// (`NOT_LEADER_OR_FOLLOWER`, `UNKNOWN_TOPIC_OR_PARTITION`, ...). `NOT_ENOUGH_REPLICAS` says
+/// nothing about who leads, so the producer retries it without a Metadata request.
+#[test]
+fn not_enough_replicas_is_retried_without_asking_for_metadata() {
+    let mut sim = Sim::new(MetadataMode::Kraft, 3, 3, &[("min.insync.replicas", "3")]);
+    let follower = sim.follower();
+    sim.apply(Command::StopBroker { broker: follower });
+    sim.run_until(40_000, "the ISR shrinks", |s| s.partition().isr.len() == 2);
+    sim.producer("strict", &[("acks", "all"), ("linger.ms", "0")]);
+    sim.send("strict", 1);
+    sim.run_until(5_000, "a retry", |s| {
+        s.events
+            .iter()
+            .any(|e| matches!(e.kind, EventKind::ProduceRetried { .. }))
+    });
+    let mut metadata_requests: Vec<u64> = Vec::new();
+    for _ in 0..3_000 {
+        sim.run_for(1);
+        for message in sim.cluster.messages_in_flight() {
+            if message.api == "Metadata" && !metadata_requests.contains(&message.id) {
+                metadata_requests.push(message.id);
+            }
+        }
+    }
+    let retries = sim
+        .events
+        .iter()
+        .filter(|e| {
+            matches!(&e.kind, EventKind::ProduceRetried { error, .. }
+                if error.code == ErrorCode::NotEnoughReplicas)
+        })
+        .count();
+    assert!(retries >= 5, "retried after each backoff: {retries}");
+    assert_eq!(metadata_requests, Vec::<u64>::new());
+}
+
 /// Controlled shutdown (`controlled.shutdown.enable`): leaderships move to other ISR members
 /// before the broker stops, so no partition is ever offline. KRaft: the broker asks in its
 /// heartbeats. ZooKeeper mode: it sends a ControlledShutdown request to the controller, then

@@ -228,7 +228,9 @@ impl ClientMetadata {
             .map_or(-1, |p| p.leader_epoch)
     }
 
-    /// Marks the view stale after an error that means it is out of date.
+    /// Marks the view stale after a consumer's ListOffsets, OffsetsForLeaderEpoch or Fetch
+    /// error that means it may be out of date. (The producer asks only on an
+    /// `InvalidMetadataException`, see [`ErrorCode::is_invalid_metadata`].)
     pub fn invalidate_on(&mut self, code: ErrorCode) {
         if matches!(
             code,
@@ -239,7 +241,6 @@ impl ClientMetadata {
                 | ErrorCode::UnknownLeaderEpoch
                 | ErrorCode::NetworkException
                 | ErrorCode::RequestTimedOut
-                | ErrorCode::NotEnoughReplicas
         ) {
             self.stale = true;
         }

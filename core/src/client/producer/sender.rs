@@ -318,6 +318,9 @@ impl Producer {
             return;
         };
         self.deadlines.forget(request_id);
+        // `NetworkClient` asks for new metadata whenever a connection closes
+        // (`handleServerDisconnect`, `handleTimedOutRequests`): the broker may be gone.
+        self.metadata.stale = true;
         if self.transaction_request_failed(request_id, ctx) {
             return;
         }
@@ -356,7 +359,9 @@ impl Producer {
             }
             Err(error) => error,
         };
-        self.metadata.invalidate_on(error.code);
+        if error.code.is_invalid_metadata() {
+            self.metadata.stale = true;
+        }
         let expired = ctx.now_ms - batch.created_ms >= self.rules.delivery_timeout_ms;
         let may_retry = batch.attempts <= self.rules.retries && !expired;
         let retriable = may_retry
