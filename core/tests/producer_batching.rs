@@ -320,3 +320,59 @@ fn a_flush_waits_only_for_the_batches_made_before_it() {
     assert_eq!(made_after.0, 0);
     assert!(made_after.1 - after_flush >= 10_000, "{acked:?}");
 }
+
+// RecordAccumulator.drainBatchesForOneNode: a request takes the front batches of the broker's
+// partitions in turn and stops at the first one that would take it past max.request.size
+// (`break`), even when a later, smaller batch would still fit. The sender then loops again at
+// once (Sender.sendProducerData polls with a zero timeout while a node has sendable data), and
+// the next request for that broker starts at the partition where the last one stopped (its
+// drainIndex). The warm-up's drain went round all three partitions and ended at 2, so the
+// next one starts there: 2's batch, then 0's would overflow, and 1's small one, which would
+// fit, waits for the second request with 0's, sent at the same moment.
+#[test]
+fn a_request_stops_at_the_first_batch_that_would_overflow_it() {
+    let mut cluster = with_topic(1, 3, &[]);
+    run(
+        &mut cluster,
+        Command::CreateProducer {
+            name: "p".into(),
+            configs: vec![
+                ("linger.ms".into(), "100".into()),
+                ("max.request.size".into(), "1100".into()),
+            ],
+        },
+    );
+    let send = |cluster: &mut Cluster, partition: i32, value_bytes: usize| {
+        let value = "v".repeat(value_bytes);
+        let mut record = NewRecord::new("t", Some("k"), Some(value.as_str()));
+        record.partition = Some(partition);
+        run(
+            cluster,
+            Command::Produce {
+                producer: "p".into(),
+                record,
+            },
+        );
+    };
+    // The first send fetches metadata.
+    send(&mut cluster, 0, 1);
+    cluster.run_for(1_000);
+    send(&mut cluster, 0, 700);
+    send(&mut cluster, 1, 50);
+    send(&mut cluster, 2, 500);
+    let mut most_in_flight = 0;
+    let mut acked: Vec<(i32, i64)> = Vec::new();
+    for _ in 0..500 {
+        for event in cluster.run_for(1) {
+            if let EventKind::ProduceAcknowledged { partition, .. } = &event.kind {
+                acked.push((partition.partition, event.at_ms));
+            }
+        }
+        let in_flight = cluster.producer_views()[0].requests_in_flight;
+        most_in_flight = most_in_flight.max(in_flight);
+    }
+    assert_eq!(most_in_flight, 2, "two requests at once: {acked:?}");
+    let partitions: Vec<i32> = acked.iter().map(|(p, _)| *p).collect();
+    assert_eq!(partitions, vec![2, 0, 1]);
+    assert!(acked.iter().all(|(_, at)| *at == acked[0].1), "{acked:?}");
+}

@@ -216,6 +216,19 @@ impl ClientMetadata {
         metadata.partitions.get(index)?.leader
     }
 
+    /// The partitions `broker` leads, in `TopicPartition` order (`Cluster.partitionsForNode`).
+    pub fn partitions_led_by(&self, broker: BrokerId) -> Vec<(&str, i32)> {
+        let mut led = Vec::new();
+        for (topic, metadata) in self.topics.iter() {
+            for partition in &metadata.partitions {
+                if partition.leader == Some(broker) {
+                    led.push((topic.as_str(), partition.partition));
+                }
+            }
+        }
+        led
+    }
+
     /// The leader epoch of a partition, if known (-1 otherwise).
     pub fn leader_epoch(&self, partition: &TopicPartition) -> i32 {
         self.topics

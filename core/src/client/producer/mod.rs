@@ -181,6 +181,9 @@ pub struct Producer {
     pub accumulator: Accumulator,
     /// Requests awaiting an answer, by request id.
     pub in_flight: VecMap<u64, InFlight>,
+    /// Per broker, the index among the partitions it leads where its next drain starts
+    /// (`RecordAccumulator.nodesDrainIndex`).
+    pub(crate) drain_index: VecMap<BrokerId, usize>,
     /// When its requests give up.
     pub deadlines: Deadlines,
     /// Sends blocked on metadata or memory.
@@ -241,6 +244,7 @@ impl Producer {
             router: Router::default(),
             accumulator: Accumulator::default(),
             in_flight: VecMap::new(),
+            drain_index: VecMap::new(),
             deadlines: Deadlines::default(),
             blocked: VecDeque::new(),
             producer_id: None,

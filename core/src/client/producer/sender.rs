@@ -28,7 +28,7 @@ use crate::log::ProducedBatch;
 use crate::network::NodeId;
 use crate::protocol::{Body, ProduceRequest, ProduceResponse, TxnBody};
 
-use super::accumulator::{queued_mut, ProducerBatch};
+use super::accumulator::{queued_mut, ProducerBatch, TopicQueues};
 use super::{Producer, ProducerTimer};
 
 /// A Produce request awaiting its answer.
@@ -89,34 +89,16 @@ impl Producer {
                 next_wakeup = Some(next_wakeup.map_or(ready_at, |at: i64| at.min(ready_at)));
             }
         }
-        if !ready_leaders.is_empty() {
-            for (topic, partition, deque) in queued_mut(&mut queues) {
-                let Some(leader) = self
-                    .metadata
-                    .leader_of(topic, partition)
-                    .filter(|leader| ready_leaders.contains(leader))
-                else {
-                    continue;
-                };
-                let Some(front) = self.drainable(topic, partition, leader, deque, &saturated)
-                else {
-                    continue;
-                };
-                if front.retry_at_ms > ctx.now_ms {
-                    continue;
-                }
-                let front_bytes = i64::from(front.size_bytes);
-                let request = requests.entry(leader).or_default();
-                let request_bytes: i64 = request.iter().map(|b| i64::from(b.size_bytes)).sum();
-                if !request.is_empty()
-                    && request_bytes + front_bytes > i64::from(self.rules.max_request_size)
-                {
-                    continue;
-                }
-                if let Some(mut batch) = deque.pop_front() {
-                    self.seal(&mut batch);
-                    request.push(batch);
-                }
+        // A request that reached `max.request.size` leaves ready batches behind: the sender
+        // loops again at once (`Sender.sendProducerData` polls with a zero timeout while a node
+        // has sendable data), as long as the broker takes more requests.
+        let mut full_request = false;
+        for leader in ready_leaders {
+            let (drained, full) = self.drain_for_leader(leader, &mut queues, ctx.now_ms);
+            full_request |= full;
+            for mut batch in drained {
+                self.seal(&mut batch);
+                requests.entry(leader).or_default().push(batch);
             }
         }
         // Drained queues stay, empty, for the next batches (as Kafka's accumulator keeps its
@@ -129,7 +111,9 @@ impl Producer {
         for (broker, batches) in requests {
             self.send_request(broker, batches, ctx);
         }
-        if let Some(at_ms) = next_wakeup {
+        if full_request {
+            self.wake_sender_at(ctx.now_ms, ctx);
+        } else if let Some(at_ms) = next_wakeup {
             self.wake_sender_at(at_ms, ctx);
         }
         if let Some(before) = self.flush_before_batch {
@@ -137,6 +121,64 @@ impl Producer {
                 self.flush_before_batch = None;
             }
         }
+    }
+
+    /// `RecordAccumulator.drainBatchesForOneNode`: the front batches for one request to
+    /// `leader`, taken from the partitions it leads in turn, starting where its last drain
+    /// stopped (its drain index, so that no partition starves). A partition backing off is
+    /// passed over. The request ends at the first batch that would take it past
+    /// `max.request.size`, or that the sequence or transaction rules hold back
+    /// (`shouldStopDrainBatchesForPartition`); the next drain starts there. Also says whether
+    /// the request stopped full, at `max.request.size`.
+    fn drain_for_leader(
+        &mut self,
+        leader: BrokerId,
+        queues: &mut VecMap<String, TopicQueues>,
+        now_ms: i64,
+    ) -> (Vec<ProducerBatch>, bool) {
+        let parts = self.metadata.partitions_led_by(leader);
+        let mut drained: Vec<ProducerBatch> = Vec::new();
+        let mut full = false;
+        if parts.is_empty() {
+            return (drained, full);
+        }
+        let start = self.drain_index.get(&leader).copied().unwrap_or(0) % parts.len();
+        let mut index = start;
+        let mut last_visited;
+        let mut request_bytes: i64 = 0;
+        loop {
+            let (topic, partition) = parts[index];
+            last_visited = index;
+            index = (index + 1) % parts.len();
+            let deque = queues
+                .get_mut(topic)
+                .and_then(|partitions| partitions.get_mut(usize::try_from(partition).ok()?));
+            if let Some(deque) = deque {
+                match deque.front() {
+                    Some(front) if front.retry_at_ms <= now_ms => {
+                        let front_bytes = i64::from(front.size_bytes);
+                        let max_bytes = i64::from(self.rules.max_request_size);
+                        if !drained.is_empty() && request_bytes + front_bytes > max_bytes {
+                            full = true;
+                            break;
+                        }
+                        if !self.may_drain(topic, partition)
+                            || !self.sequence_allows_drain(front, deque)
+                        {
+                            break;
+                        }
+                        request_bytes += front_bytes;
+                        drained.extend(deque.pop_front());
+                    }
+                    _ => {}
+                }
+            }
+            if index == start {
+                break;
+            }
+        }
+        self.drain_index.insert(leader, last_visited);
+        (drained, full)
     }
 
     /// A partition's front batch, if it may go in a request to `leader` now: the connection
