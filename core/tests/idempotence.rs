@@ -344,3 +344,34 @@ fn a_request_timing_out_fails_every_request_in_flight_to_its_broker() {
     );
     assert_eq!(retried, vec![expected.clone(), expected.clone(), expected]);
 }
+
+/// `UnifiedLog` schedules its `PeriodicProducerExpirationCheck` every
+/// `producer.id.expiration.check.interval.ms` (10 min), first one interval after the log is
+/// loaded: a producer silent for `producer.id.expiration.ms` (here 1 min) is forgotten at the
+/// first check after that, 10 min after the broker started, not at the retention check.
+#[test]
+fn an_idle_producer_is_forgotten_at_the_next_expiration_check() {
+    let mut sim = Sim::with_broker_configs(
+        MetadataMode::Kraft,
+        1,
+        &[("producer.id.expiration.ms", "60000")],
+        1,
+        &[],
+    );
+    sim.producer("p", &[]);
+    sim.send("p", 1);
+    sim.run_until(3_000, "the record acknowledged", |s| s.acknowledged() == 1);
+    let remembered = |sim: &Sim| {
+        !sim.cluster
+            .describe_producers(&TopicPartition::new(TOPIC, 0))
+            .expect("a leader")
+            .is_empty()
+    };
+    sim.run_until(700_000, "the producer forgotten", |s| !remembered(s));
+    // The broker started at time 0.
+    let forgotten_at = sim.cluster.now_ms();
+    assert!(
+        (600_000..600_100).contains(&forgotten_at),
+        "{forgotten_at} ms"
+    );
+}

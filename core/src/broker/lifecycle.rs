@@ -18,7 +18,7 @@ use crate::network::NodeId;
 use crate::protocol::controller::MetadataRecord;
 use crate::protocol::{Body, ControllerBody, ZooKeeperBody};
 
-use super::log_tasks::LOG_INITIAL_TASK_DELAY_MS;
+use super::log_tasks::{LOG_INITIAL_TASK_DELAY_MS, PRODUCER_ID_EXPIRATION_CHECK_INTERVAL_MS};
 use super::metadata_cache::MetadataChange;
 use super::{Broker, BrokerStatus, BrokerTimer, OwnRequest};
 
@@ -62,6 +62,11 @@ impl Broker {
         // the start, then every `log.retention.check.interval.ms`; the cleaner thread starts
         // looking at once, if there is a cleaner.
         Self::after(ctx, LOG_INITIAL_TASK_DELAY_MS, BrokerTimer::LogRetention);
+        Self::after(
+            ctx,
+            PRODUCER_ID_EXPIRATION_CHECK_INTERVAL_MS,
+            BrokerTimer::ProducerIdExpiration,
+        );
         if self.settings.log_cleaner_enable {
             Self::after(ctx, 0, BrokerTimer::LogCleaner);
         }

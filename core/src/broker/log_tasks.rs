@@ -1,5 +1,6 @@
 //! A broker's periodic log work: retention (`log.retention.check.interval.ms`), the log
-//! cleaner (`log.cleaner.backoff.ms`) and the high watermark checkpoint
+//! cleaner (`log.cleaner.backoff.ms`), producer id expiry
+//! (`producer.id.expiration.check.interval.ms`) and the high watermark checkpoint
 //! (`replica.high.watermark.checkpoint.interval.ms`).
 //!
 //! Every replica runs retention and compaction on its own log, leader or follower, as each
@@ -24,6 +25,12 @@ use super::{Broker, BrokerTimer};
 /// `InitialTaskDelayMs` (`log.initial.task.delay.ms` since Kafka 4.0, default 30000).
 pub const LOG_INITIAL_TASK_DELAY_MS: i64 = 30_000;
 
+/// How often each log forgets its expired producers: `producer.id.expiration.check.interval.ms`,
+/// an internal broker config (default 600000). Kafka's `UnifiedLog` schedules the check when
+/// the log is created or loaded, first after one interval; here every log of a broker shares
+/// one check, first one interval after the broker starts.
+pub const PRODUCER_ID_EXPIRATION_CHECK_INTERVAL_MS: i64 = 600_000;
+
 impl Broker {
     pub(super) fn checkpoint_high_watermarks(&mut self, ctx: &mut Ctx) {
         for replica in self.replicas.values_mut() {
@@ -36,9 +43,8 @@ impl Broker {
         );
     }
 
-    /// `LogManager.cleanupLogs`: producer expiry on every log, retention on the logs that are
-    /// not compacted.
-    pub(super) fn run_retention(&mut self, ctx: &mut Ctx) {
+    /// `UnifiedLog`'s `PeriodicProducerExpirationCheck` on every log.
+    pub(super) fn expire_producer_ids(&mut self, ctx: &mut Ctx) {
         let partitions: Vec<_> = self.replicas.keys().cloned().collect();
         for partition in partitions {
             let settings = self.topic_settings(&partition.topic);
@@ -47,6 +53,19 @@ impl Broker {
                     .log
                     .remove_expired_producers(ctx.clock_ms, &settings.log);
             }
+        }
+        Self::after(
+            ctx,
+            PRODUCER_ID_EXPIRATION_CHECK_INTERVAL_MS,
+            BrokerTimer::ProducerIdExpiration,
+        );
+    }
+
+    /// `LogManager.cleanupLogs`: retention on the logs that are not compacted.
+    pub(super) fn run_retention(&mut self, ctx: &mut Ctx) {
+        let partitions: Vec<_> = self.replicas.keys().cloned().collect();
+        for partition in partitions {
+            let settings = self.topic_settings(&partition.topic);
             if !settings.log.cleanup_policy.compact {
                 self.delete_old_segments(&partition, &settings.log, ctx);
             }

@@ -100,6 +100,8 @@ pub enum BrokerTimer {
     HighWatermarkCheckpoint,
     /// Run retention.
     LogRetention,
+    /// Forget the producers that have been silent for `producer.id.expiration.ms`.
+    ProducerIdExpiration,
     /// Run the log cleaner (compaction).
     LogCleaner,
     /// A held produce times out.
@@ -314,6 +316,7 @@ impl Broker {
             BrokerTimer::IsrExpiration => self.expire_isr(ctx),
             BrokerTimer::HighWatermarkCheckpoint => self.checkpoint_high_watermarks(ctx),
             BrokerTimer::LogRetention => self.run_retention(ctx),
+            BrokerTimer::ProducerIdExpiration => self.expire_producer_ids(ctx),
             BrokerTimer::LogCleaner => self.run_cleaner(ctx),
             BrokerTimer::DelayedProduceExpired { id } => self.expire_delayed_produce(id, ctx),
             BrokerTimer::DelayedFetchExpired { id } => self.complete_delayed_fetch(id, ctx),
