@@ -231,14 +231,18 @@ impl ClientMetadata {
 
     /// The leader epoch of a partition, if known (-1 otherwise).
     pub fn leader_epoch(&self, partition: &TopicPartition) -> i32 {
-        self.topics
-            .get(&partition.topic)
-            .and_then(|metadata| {
-                metadata
-                    .partitions
-                    .get(usize::try_from(partition.partition).ok()?)
-            })
-            .map_or(-1, |p| p.leader_epoch)
+        self.leader_epoch_of(&partition.topic, partition.partition)
+            .unwrap_or(-1)
+    }
+
+    /// The leader epoch of partition `partition` of `topic`, if known (`leaderEpochFor`).
+    pub fn leader_epoch_of(&self, topic: &str, partition: i32) -> Option<i32> {
+        let metadata = self.topics.get(topic)?;
+        let epoch = metadata
+            .partitions
+            .get(usize::try_from(partition).ok()?)?
+            .leader_epoch;
+        (epoch >= 0).then_some(epoch)
     }
 
     /// Marks the view stale after a consumer's ListOffsets, OffsetsForLeaderEpoch or Fetch

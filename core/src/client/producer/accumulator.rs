@@ -44,9 +44,39 @@ pub struct ProducerBatch {
     pub sequence_reset: bool,
     /// Whether no more records fit.
     pub full: bool,
+    /// The partition's leader epoch as the producer last saw it while the batch waited
+    /// (`currentLeaderEpoch`).
+    pub leader_epoch: Option<i32>,
+    /// How many times it had been sent when that epoch last changed
+    /// (`attemptsWhenLeaderLastChanged`).
+    pub attempts_when_leader_last_changed: i32,
 }
 
 impl ProducerBatch {
+    /// `maybeUpdateLeaderEpoch`: the producer's metadata gives the partition's leader epoch
+    /// while the batch waits; a newer one means a new leader since the batch was last sent.
+    pub fn maybe_update_leader_epoch(&mut self, latest: Option<i32>) {
+        if let Some(latest) = latest {
+            if self.leader_epoch.is_none_or(|current| current < latest) {
+                self.attempts_when_leader_last_changed = self.attempts;
+                self.leader_epoch = Some(latest);
+            }
+        }
+    }
+
+    /// When a retry may go (`shouldBackoff`, KIP-951): after its backoff, or at once when the
+    /// partition's leader changed since the batch was last sent
+    /// (`hasLeaderChangedForTheOngoingRetry`), since the new leader has not refused it.
+    pub fn retry_due_ms(&self) -> i64 {
+        let leader_changed =
+            self.attempts >= 1 && self.attempts == self.attempts_when_leader_last_changed;
+        if leader_changed {
+            i64::MIN
+        } else {
+            self.retry_at_ms
+        }
+    }
+
     /// Closes the batch: no more records join; the record set is built once. Hands back the
     /// emptied builder, for [`Accumulator::recycle`].
     pub fn close(
@@ -273,6 +303,8 @@ impl Accumulator {
             base_sequence: None,
             sequence_reset: false,
             full: size_bytes >= batch_size,
+            leader_epoch: None,
+            attempts_when_leader_last_changed: 0,
         };
         let full = batch.full;
         self.queue_or_insert(topic, partition).push_back(batch);
@@ -413,6 +445,57 @@ fn partition_number(index: usize) -> i32 {
 mod tests {
     use super::*;
     use crate::log::record_size::RECORD_BATCH_OVERHEAD;
+
+    /// A batch sent `attempts` times, backing off until 1000.
+    fn retried_batch(attempts: i32) -> ProducerBatch {
+        ProducerBatch {
+            id: 0,
+            partition: TopicPartition::new("t", 0),
+            builder: None,
+            sealed: None,
+            record_count: 1,
+            size_bytes: 100,
+            reserved_bytes: 100,
+            created_ms: 0,
+            attempts,
+            retry_at_ms: 1_000,
+            base_sequence: None,
+            sequence_reset: false,
+            full: true,
+            leader_epoch: None,
+            attempts_when_leader_last_changed: 0,
+        }
+    }
+
+    // ProducerBatchTest.testWithLeaderChangesAcrossRetries (KIP-951): a batch being retried
+    // skips its backoff when the partition's leader epoch went up since it was last sent, and
+    // only for that attempt.
+    #[test]
+    fn a_retry_to_a_new_leader_skips_the_backoff() {
+        let mut batch = retried_batch(0);
+        let changed = |batch: &ProducerBatch| batch.retry_due_ms() == i64::MIN;
+        batch.maybe_update_leader_epoch(None);
+        assert!(!changed(&batch));
+        // The first attempt is not a retry.
+        batch.maybe_update_leader_epoch(Some(100));
+        assert!(!changed(&batch), "batch leader is assigned for 1st time");
+        assert_eq!(batch.leader_epoch, Some(100));
+        assert_eq!(batch.attempts_when_leader_last_changed, 0);
+        // The first retry, to a new leader.
+        batch.attempts = 1;
+        batch.maybe_update_leader_epoch(Some(101));
+        assert!(changed(&batch), "batch leader has changed");
+        assert_eq!(batch.attempts_when_leader_last_changed, 1);
+        // Still the first retry: the same epoch is still a change.
+        batch.maybe_update_leader_epoch(Some(101));
+        assert!(changed(&batch), "batch leader has changed");
+        // The second retry, to the same leader, backs off.
+        batch.attempts = 2;
+        batch.maybe_update_leader_epoch(Some(101));
+        assert!(!changed(&batch), "batch leader has not changed");
+        assert_eq!(batch.retry_due_ms(), 1_000);
+        assert_eq!(batch.attempts_when_leader_last_changed, 1);
+    }
 
     // KafkaProducer.doSend: `Math.max(this.batchSize,
     // AbstractRecords.estimateSizeInBytesUpperBound(...))`. The estimate is the size of a batch

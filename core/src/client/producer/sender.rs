@@ -77,6 +77,9 @@ impl Producer {
                 needs_metadata = true;
                 continue;
             };
+            if let Some(front) = deque.front_mut() {
+                front.maybe_update_leader_epoch(self.metadata.leader_epoch_of(topic, partition));
+            }
             let Some(front) = self.drainable(topic, partition, leader, deque, &saturated) else {
                 continue;
             };
@@ -155,7 +158,7 @@ impl Producer {
                 .and_then(|partitions| partitions.get_mut(usize::try_from(partition).ok()?));
             if let Some(deque) = deque {
                 match deque.front() {
-                    Some(front) if front.retry_at_ms <= now_ms => {
+                    Some(front) if front.retry_due_ms() <= now_ms => {
                         let front_bytes = i64::from(front.size_bytes);
                         let max_bytes = i64::from(self.rules.max_request_size);
                         if !drained.is_empty() && request_bytes + front_bytes > max_bytes {
@@ -236,7 +239,7 @@ impl Producer {
 
     /// When the front batch of a partition may go.
     fn ready_at(&self, batch: &ProducerBatch, has_successor: bool) -> i64 {
-        let backoff_over = batch.retry_at_ms;
+        let backoff_over = batch.retry_due_ms();
         let transaction_completing = self
             .transactions
             .as_ref()
