@@ -376,3 +376,64 @@ fn a_request_stops_at_the_first_batch_that_would_overflow_it() {
     assert_eq!(partitions, vec![2, 0, 1]);
     assert!(acked.iter().all(|(_, at)| *at == acked[0].1), "{acked:?}");
 }
+
+// Metadata.timeToNextUpdate: a producer refreshes its metadata metadata.max.age.ms after the
+// last answer even when nothing went wrong. Until then it spreads records over the partitions
+// it knows; partitions added meanwhile get records only after that refresh.
+#[test]
+fn a_producer_finds_added_partitions_at_its_next_metadata_refresh() {
+    let mut cluster = with_topic(1, 2, &[]);
+    run(
+        &mut cluster,
+        Command::CreateProducer {
+            name: "p".into(),
+            configs: vec![
+                ("metadata.max.age.ms".into(), "10000".into()),
+                (
+                    "partitioner.class".into(),
+                    "org.apache.kafka.clients.producer.RoundRobinPartitioner".into(),
+                ),
+            ],
+        },
+    );
+    let send = |cluster: &mut Cluster| -> Vec<i32> {
+        let events = cluster
+            .apply(Command::Produce {
+                producer: "p".into(),
+                record: NewRecord::new("t", None, Some("v")),
+            })
+            .expect("sent");
+        events
+            .into_iter()
+            .filter_map(|event| match event.kind {
+                EventKind::RecordAccumulated { partition, .. } => Some(partition.partition),
+                _ => None,
+            })
+            .collect()
+    };
+    send(&mut cluster);
+    cluster.run_for(1_000);
+    run(
+        &mut cluster,
+        Command::CreatePartitions {
+            topic: "t".into(),
+            total_count: 4,
+        },
+    );
+    let altered_at = cluster.now_ms();
+    let mut picked: Vec<(i64, i32)> = Vec::new();
+    for _ in 0..40 {
+        cluster.run_for(500);
+        for partition in send(&mut cluster) {
+            picked.push((cluster.now_ms() - altered_at, partition));
+        }
+    }
+    let first_new = picked
+        .iter()
+        .find(|(_, partition)| *partition >= 2)
+        .map(|(at, _)| *at)
+        .expect("the new partitions got records");
+    // The last answer came about 1 s before the change.
+    assert!((8_000..=10_000).contains(&first_new), "{picked:?}");
+    assert!(picked.iter().any(|(_, partition)| *partition == 3));
+}

@@ -519,6 +519,12 @@ fn consumer_groups_behave_as_the_lesson_says() {
     run.block();
     assert_eq!(sizes(&run, "billing"), vec![0, 1, 1, 1]);
 
+    // Partitions added to a topic get a member only once the leader's metadata is refreshed.
+    run.block();
+    assert_eq!(sizes(&run, "invoicing"), vec![0, 1]);
+    run.block();
+    assert_eq!(sizes(&run, "invoicing"), vec![1, 1]);
+
     run.block();
     let members = run.assignment_sizes("billing");
     assert_eq!(members.len(), 3);

@@ -15,9 +15,6 @@ use crate::ids::{BrokerId, TopicPartition};
 use crate::network::NodeId;
 use crate::protocol::{Body, MetadataRequest, MetadataResponse, TopicMetadata};
 
-/// `metadata.max.age.ms` default: refresh at least this often.
-pub const METADATA_MAX_AGE_MS: i64 = 300_000;
-
 /// What a client knows about the cluster.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ClientMetadata {
@@ -46,6 +43,11 @@ pub struct ClientMetadata {
     wakeup_at_ms: Option<i64>,
     retry_backoff_ms: i64,
     retry_backoff_max_ms: i64,
+    /// `metadata.max.age.ms`: a refresh is due this long after the last answer, even when
+    /// nothing asked for one, to discover new brokers and partitions.
+    max_age_ms: i64,
+    /// When the client's age timer is set for, if it is set.
+    refresh_timer_at_ms: Option<i64>,
     next_broker: usize,
 }
 
@@ -68,6 +70,7 @@ impl ClientMetadata {
         first: usize,
         retry_backoff_ms: i64,
         retry_backoff_max_ms: i64,
+        max_age_ms: i64,
     ) -> ClientMetadata {
         let next_broker = if bootstrap.is_empty() {
             0
@@ -79,6 +82,7 @@ impl ClientMetadata {
             next_broker,
             retry_backoff_ms,
             retry_backoff_max_ms,
+            max_age_ms,
             ..ClientMetadata::default()
         }
     }
@@ -184,6 +188,32 @@ impl ClientMetadata {
             }
         }
         true
+    }
+
+    /// After an answer: when to set the client's age timer, unless one is set already
+    /// (`Metadata.timeToNextUpdate`: `metadata.max.age.ms` after the last successful refresh).
+    pub fn refresh_timer(&mut self) -> Option<i64> {
+        if self.refresh_timer_at_ms.is_some() {
+            return None;
+        }
+        let at_ms = self.last_update_ms.saturating_add(self.max_age_ms);
+        self.refresh_timer_at_ms = Some(at_ms);
+        Some(at_ms)
+    }
+
+    /// The age timer fired: a refresh is due if the view is `metadata.max.age.ms` old (the
+    /// view goes stale), or the timer must be set again for when it will be. A request in
+    /// flight sets it again when answered.
+    pub fn refresh_timer_fired(&mut self, now_ms: i64) -> Option<i64> {
+        self.refresh_timer_at_ms = None;
+        if self.in_flight.is_some() {
+            return None;
+        }
+        if now_ms >= self.last_update_ms.saturating_add(self.max_age_ms) {
+            self.stale = true;
+            return None;
+        }
+        self.refresh_timer()
     }
 
     /// The error the last answer gave for `topic`, if it is unknown for good (invalid name).
@@ -295,7 +325,8 @@ mod tests {
 
     #[test]
     fn a_failed_request_is_retried_at_the_next_broker_after_retry_backoff() {
-        let mut metadata = ClientMetadata::new(vec![BrokerId(1), BrokerId(2)], 0, 100, 1000);
+        let mut metadata =
+            ClientMetadata::new(vec![BrokerId(1), BrokerId(2)], 0, 100, 1000, 300_000);
         metadata.want("orders");
         let first = ask(&mut metadata, 0).expect("a first request goes at once");
         assert_eq!(metadata.in_flight_to, Some(BrokerId(1)));
@@ -314,7 +345,7 @@ mod tests {
 
     #[test]
     fn an_answer_also_starts_the_backoff_before_the_next_refresh() {
-        let mut metadata = ClientMetadata::new(vec![BrokerId(1)], 0, 100, 1000);
+        let mut metadata = ClientMetadata::new(vec![BrokerId(1)], 0, 100, 1000, 300_000);
         metadata.want("orders");
         let request_id = ask(&mut metadata, 0).expect("a first request");
         answer(&mut metadata, request_id, 5);
@@ -336,7 +367,7 @@ mod tests {
 
     #[test]
     fn failures_in_a_row_double_the_backoff_up_to_its_maximum_and_an_answer_resets_it() {
-        let mut metadata = ClientMetadata::new(vec![BrokerId(1)], 0, 100, 500);
+        let mut metadata = ClientMetadata::new(vec![BrokerId(1)], 0, 100, 500, 300_000);
         metadata.want("orders");
         let mut now_ms = 0;
         let mut waits = Vec::new();
@@ -364,7 +395,7 @@ mod tests {
 
     #[test]
     fn a_new_topic_is_asked_for_without_waiting_out_the_backoff() {
-        let mut metadata = ClientMetadata::new(vec![BrokerId(1)], 0, 100, 1000);
+        let mut metadata = ClientMetadata::new(vec![BrokerId(1)], 0, 100, 1000, 300_000);
         metadata.want("orders");
         let request_id = ask(&mut metadata, 0).expect("a first request");
         answer(&mut metadata, request_id, 5);

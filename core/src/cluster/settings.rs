@@ -318,6 +318,7 @@ pub fn producer_rules(configs: &[(String, String)]) -> Result<ProducerRules, Kaf
         retries: settings.retries,
         retry_backoff_ms: settings.retry_backoff_ms,
         retry_backoff_max_ms: settings.retry_backoff_max_ms,
+        metadata_max_age_ms: settings.metadata_max_age_ms,
         delivery_timeout_ms: i64::from(settings.delivery_timeout_ms),
         request_timeout_ms: i64::from(settings.request_timeout_ms),
         linger_ms: settings.linger_ms,
@@ -360,6 +361,7 @@ pub fn consumer_rules(configs: &[(String, String)]) -> Result<ConsumerRules, Kaf
         request_timeout_ms: i64::from(settings.request_timeout_ms),
         retry_backoff_ms: settings.retry_backoff_ms,
         retry_backoff_max_ms: settings.retry_backoff_max_ms,
+        metadata_max_age_ms: settings.metadata_max_age_ms,
         client_rack: (!settings.client_rack.is_empty()).then(|| settings.client_rack.clone()),
         allow_auto_create_topics: settings.allow_auto_create_topics,
     })

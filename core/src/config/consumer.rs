@@ -52,6 +52,8 @@ pub struct ConsumerSettings {
     pub auto_offset_reset: AutoOffsetReset,
     /// `max.poll.records`.
     pub max_poll_records: i32,
+    /// `metadata.max.age.ms`.
+    pub metadata_max_age_ms: i64,
     /// `max.poll.interval.ms`.
     pub max_poll_interval_ms: i32,
     /// `session.timeout.ms` (45 s since Kafka 3.0).
@@ -141,6 +143,8 @@ config_table!(ConsumerSettings, CONSUMER_KEYS, [
         "The maximum delay between invocations of poll() when using consumer group management.");
     "max.poll.records" => max_poll_records: Int = ConfigKey::def(T::Int, Some("500"), V::AtLeast(1), I::Medium,
         "The maximum number of records returned in a single call to poll().");
+    "metadata.max.age.ms" => metadata_max_age_ms: Long = ConfigKey::def(T::Long, Some("300000"), V::AtLeast(0), I::Low,
+        "The period of time in milliseconds after which we force a refresh of metadata even if we haven't seen any partition leadership changes to proactively discover any new brokers or partitions.");
     "partition.assignment.strategy" => partition_assignment_strategy: Assignors = ConfigKey::def(T::List,
         Some("org.apache.kafka.clients.consumer.RangeAssignor,org.apache.kafka.clients.consumer.CooperativeStickyAssignor"), V::None, I::Medium,
         "A list of class names or class types, ordered by preference, of supported partition assignment strategies that the client will use to distribute partition ownership amongst consumer instances when group management is used.");
@@ -167,6 +171,7 @@ impl Default for ConsumerSettings {
             auto_commit_interval_ms: 5000,
             auto_offset_reset: AutoOffsetReset::Latest,
             max_poll_records: 500,
+            metadata_max_age_ms: 300_000,
             max_poll_interval_ms: 300_000,
             session_timeout_ms: 45_000,
             heartbeat_interval_ms: 3000,

@@ -406,3 +406,34 @@ fn a_cooperative_member_commits_before_rejoining_and_not_the_partitions_it_gives
     );
     assert!(sim.alerts(AlertKind::DuplicateDelivered) >= 1);
 }
+
+// Metadata.timeToNextUpdate: a client refreshes its metadata metadata.max.age.ms after the last
+// answer even when nothing went wrong, "to proactively discover any new brokers or
+// partitions". The group leader then sees the subscribed topic's new partition count and
+// rejoins (ConsumerCoordinator.rejoinNeededOrPending: "cached metadata has changed"), so the
+// partitions added by kafka-topics --alter get a consumer.
+#[test]
+fn added_partitions_are_assigned_after_the_next_metadata_refresh() {
+    for (max_age_ms, expect_four) in [(10_000, true), (300_000, false)] {
+        let mut sim = Sim::new(12, 2);
+        let age = max_age_ms.to_string();
+        sim.consumer(
+            "c1",
+            &[("metadata.max.age.ms", age.as_str())],
+            auto_commit(),
+        );
+        sim.run_for(8_000);
+        assert_eq!(sim.owned("c1"), vec![tp(0), tp(1)]);
+        sim.apply(Command::CreatePartitions {
+            topic: TOPIC.into(),
+            total_count: 4,
+        });
+        sim.run_for(20_000);
+        let owned = sim.owned("c1").len();
+        if expect_four {
+            assert_eq!(owned, 4, "refreshed every {max_age_ms} ms");
+        } else {
+            assert_eq!(owned, 2, "not refreshed yet with {max_age_ms} ms");
+        }
+    }
+}

@@ -106,6 +106,8 @@ pub enum ConsumerTimer {
     },
     /// Retry something after `retry.backoff.ms` (finding the coordinator, a failed fetch).
     Retry,
+    /// The metadata may have reached `metadata.max.age.ms`.
+    MetadataRefresh,
 }
 
 /// The consumer settings the simulation uses, resolved from its configs.
@@ -147,6 +149,8 @@ pub struct ConsumerRules {
     pub retry_backoff_ms: i64,
     /// `retry.backoff.max.ms` (metadata refreshes back off up to it).
     pub retry_backoff_max_ms: i64,
+    /// `metadata.max.age.ms`.
+    pub metadata_max_age_ms: i64,
     /// `client.rack`.
     pub client_rack: Option<String>,
     /// `allow.auto.create.topics`.
@@ -174,6 +178,7 @@ impl Default for ConsumerRules {
             request_timeout_ms: 30_000,
             retry_backoff_ms: 100,
             retry_backoff_max_ms: 1_000,
+            metadata_max_age_ms: 300_000,
             client_rack: None,
             allow_auto_create_topics: true,
         }
@@ -344,6 +349,7 @@ impl Consumer {
             first_broker,
             rules.retry_backoff_ms,
             rules.retry_backoff_max_ms,
+            rules.metadata_max_age_ms,
         );
         Consumer {
             id,
@@ -487,6 +493,10 @@ impl Consumer {
                     self.request_failed(Some(request_id), ctx);
                 }
             }
+            ConsumerTimer::MetadataRefresh => match self.metadata.refresh_timer_fired(ctx.now_ms) {
+                Some(at_ms) => ctx.at(at_ms, Timer::Consumer(ConsumerTimer::MetadataRefresh)),
+                None => self.request_metadata(self.rules.allow_auto_create_topics, ctx),
+            },
             ConsumerTimer::Retry => {
                 self.request_metadata(self.rules.allow_auto_create_topics, ctx);
                 self.ensure_active_group(ctx);
@@ -500,6 +510,9 @@ impl Consumer {
 
     fn metadata_answered(&mut self, response: crate::protocol::MetadataResponse, ctx: &mut Ctx) {
         if self.metadata.update(response, ctx.now_ms) {
+            if let Some(at_ms) = self.metadata.refresh_timer() {
+                ctx.at(at_ms, Timer::Consumer(ConsumerTimer::MetadataRefresh));
+            }
             self.after_metadata(ctx);
         }
     }

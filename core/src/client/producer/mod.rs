@@ -58,6 +58,8 @@ pub enum ProducerTimer {
     },
     /// A send blocked for metadata or memory reached `max.block.ms`.
     MaxBlock,
+    /// The metadata may have reached `metadata.max.age.ms`.
+    MetadataRefresh,
     /// The workload produces its next records.
     Workload,
     /// A blocking transactional call reached `max.block.ms`.
@@ -80,6 +82,8 @@ pub struct ProducerRules {
     pub retry_backoff_ms: i64,
     /// `retry.backoff.max.ms`.
     pub retry_backoff_max_ms: i64,
+    /// `metadata.max.age.ms`.
+    pub metadata_max_age_ms: i64,
     /// `delivery.timeout.ms`.
     pub delivery_timeout_ms: i64,
     /// `request.timeout.ms`.
@@ -116,6 +120,7 @@ impl Default for ProducerRules {
             retries: i32::MAX,
             retry_backoff_ms: 100,
             retry_backoff_max_ms: 1_000,
+            metadata_max_age_ms: 300_000,
             delivery_timeout_ms: 120_000,
             request_timeout_ms: 30_000,
             linger_ms: 5,
@@ -240,6 +245,7 @@ impl Producer {
                 first_broker,
                 rules.retry_backoff_ms,
                 rules.retry_backoff_max_ms,
+                rules.metadata_max_age_ms,
             ),
             router: Router::default(),
             accumulator: Accumulator::default(),
@@ -712,6 +718,10 @@ impl Producer {
                 }
                 self.requests_timed_out(expired, ctx);
             }
+            ProducerTimer::MetadataRefresh => match self.metadata.refresh_timer_fired(ctx.now_ms) {
+                Some(at_ms) => ctx.at(at_ms, Timer::Producer(ProducerTimer::MetadataRefresh)),
+                None => self.request_metadata(ctx),
+            },
             ProducerTimer::MaxBlock => {
                 self.process_blocked(ctx);
                 self.run_sender(ctx);
@@ -725,6 +735,9 @@ impl Producer {
 
     fn metadata_answered(&mut self, response: crate::protocol::MetadataResponse, ctx: &mut Ctx) {
         if self.metadata.update(response, ctx.now_ms) {
+            if let Some(at_ms) = self.metadata.refresh_timer() {
+                ctx.at(at_ms, Timer::Producer(ProducerTimer::MetadataRefresh));
+            }
             self.after_metadata(ctx);
         }
     }
