@@ -11,8 +11,13 @@
 //!   which the UI adds a "Run" button.
 //!
 //! Both need the `playground` live view, and `kplay` blocks need its `terminal` panel.
+//!
+//! In a table, inline code may break after a `.` or `_` (`<wbr>`): a table of config names
+//! such as `heartbeat.interval.ms` then fits a phone and the lesson's column.
 
-use pulldown_cmark::{html, CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag};
+use pulldown_cmark::{
+    html, CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd,
+};
 
 /// The info string of the setup block.
 pub const SETUP_BLOCK: &str = "kplay-setup";
@@ -46,6 +51,7 @@ pub fn render(markdown: &str, context: Context) -> Result<Body, String> {
     let mut setup_blocks = 0;
     let mut open_block: Option<(&'static str, String)> = None;
     let mut events: Vec<Event> = Vec::new();
+    let mut in_table = false;
     for event in Parser::new_ext(markdown, options) {
         if let Some((kind, text)) = open_block.as_mut() {
             match event {
@@ -79,6 +85,12 @@ pub fn render(markdown: &str, context: Context) -> Result<Body, String> {
                 return Err(format!(
                     "link {dest_url:?} starts with '/': use a relative address (for another lesson: #/lessons/<slug>) so the site works from any folder"
                 ));
+            }
+            Event::Start(Tag::Table(_)) => in_table = true,
+            Event::End(TagEnd::Table) => in_table = false,
+            Event::Code(code) if in_table => {
+                events.push(Event::Html(CowStr::from(table_code_html(code))));
+                continue;
             }
             Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) => {
                 if let Some(kind) = playground_block(info, context)? {
@@ -132,6 +144,19 @@ pub fn command_html(text: &str) -> String {
         "<pre class=\"kplay-command\"><code class=\"language-kplay\">{}</code></pre>\n",
         escape(text)
     )
+}
+
+/// Inline code in a table cell, which may break after a `.` or `_`.
+fn table_code_html(code: &str) -> String {
+    let mut html = String::from("<code>");
+    for c in code.chars() {
+        html.push_str(&escape(c.encode_utf8(&mut [0; 4])));
+        if c == '.' || c == '_' {
+            html.push_str("<wbr>");
+        }
+    }
+    html.push_str("</code>");
+    html
 }
 
 /// Escapes text for HTML element content and attribute values.
@@ -216,5 +241,20 @@ mod tests {
             .unwrap_err()
             .contains("relative address"));
         assert!(render("[x](#/lessons/a)\n", PLAYGROUND).is_ok());
+    }
+
+    #[test]
+    fn code_in_a_table_may_break_after_dots_and_underscores() {
+        let table = "| config | default |\n| --- | --- |\n| `max.poll.records` | `read_<x>` |\n";
+        let html = render(table, PLAYGROUND).expect("renders").html;
+        assert!(
+            html.contains("<code>max.<wbr>poll.<wbr>records</code>"),
+            "{html}"
+        );
+        assert!(html.contains("<code>read_<wbr>&lt;x&gt;</code>"), "{html}");
+        let prose = render("`max.poll.records`\n", PLAYGROUND)
+            .expect("renders")
+            .html;
+        assert!(prose.contains("<code>max.poll.records</code>"), "{prose}");
     }
 }

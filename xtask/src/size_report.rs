@@ -122,8 +122,15 @@ use std::path::{Path, PathBuf};
 /// at a time, a timed-out request failing its connection's other requests) and the lessons'
 /// text on them: 1,551 bytes, to 711,692. A review's mends (one metadata lookup per record, one
 /// walk over a partition's sequenced batches) and lesson 08's bullet on what still times out
-/// alone: 21 bytes, to 711,713.
-const GZIP_BUDGET_BYTES: u64 = 711_800;
+/// alone: 21 bytes, to 711,713. Seven more fidelity fixes checked against Kafka's source
+/// (`flush()` waiting only for the batches it found, every client request failing with its
+/// connection, metadata refreshed only on `InvalidMetadataException`, the drain's `break` and
+/// drain index, producer id expiry on its own check, KIP-951's retry without backoff to a new
+/// leader, and the `metadata.max.age.ms` refresh with the consumer's config for it) and the
+/// lessons' text and try-it on them: 2,680 bytes, to 714,393. Lesson tables' inline code
+/// breaking after `.` and `_` (`<wbr>`; lesson 12's config table ran off a phone's screen):
+/// 240 more, to 714,633.
+const GZIP_BUDGET_BYTES: u64 = 714_700;
 
 /// Prints the table and fails when the gzip total is over budget.
 pub fn report(dist: &Path) -> Result<(), String> {

@@ -62,8 +62,9 @@ impl Producer {
         }
         // `RecordAccumulator.ready`, then `drain`: a broker is ready when one of its partitions
         // has a batch ready to go (full, lingered long enough, or forced), and then the
-        // request takes the first batch of *every* partition it leads that is not backing
-        // off, lingering or not ("Only drain the batch if it is not during backoff period").
+        // request takes the first batch of each partition it leads that is not backing off,
+        // lingering or not ("Only drain the batch if it is not during backoff period"), up to
+        // `max.request.size` (see `drain_for_leader`).
         let mut requests: VecMap<BrokerId, Vec<ProducerBatch>> = VecMap::new();
         let mut ready_leaders: Vec<BrokerId> = Vec::new();
         let mut next_wakeup: Option<i64> = None;
