@@ -46,6 +46,19 @@ fn run(cluster: &mut Cluster, command: Command) {
     cluster.apply(command).expect("accepted");
 }
 
+/// Producer `p` sends a record with key `k` and this value to partition `partition` of `t`.
+fn send_to(cluster: &mut Cluster, partition: i32, value: &str) {
+    let mut record = NewRecord::new("t", Some("k"), Some(value));
+    record.partition = Some(partition);
+    run(
+        cluster,
+        Command::Produce {
+            producer: "p".into(),
+            record,
+        },
+    );
+}
+
 // RecordAccumulator.ready makes a broker ready when one of its partitions has a batch ready
 // (here: lingered `linger.ms`); drainBatchesForOneNode then takes the first batch of every
 // partition that broker leads, whether or not it has lingered long enough ("Only drain the
@@ -55,17 +68,7 @@ fn run(cluster: &mut Cluster, command: Command) {
 fn a_ready_broker_takes_the_batches_of_all_its_partitions() {
     let mut cluster = one_broker(2, "100", &[]);
     let mut events = Vec::new();
-    let send = |cluster: &mut Cluster, partition: i32| {
-        let mut record = NewRecord::new("t", Some("k"), Some("v"));
-        record.partition = Some(partition);
-        run(
-            cluster,
-            Command::Produce {
-                producer: "p".into(),
-                record,
-            },
-        );
-    };
+    let send = |cluster: &mut Cluster, partition: i32| send_to(cluster, partition, "v");
     // A first send fetches metadata; the two measured ones follow once it is known.
     send(&mut cluster, 0);
     events.extend(cluster.run_for(1_000));
@@ -260,17 +263,7 @@ fn a_flush_waits_only_for_the_batches_made_before_it() {
     let partitions = cluster.topic_view("t").expect("t").partitions;
     let slow = partitions[1].leader.expect("a leader");
     assert_ne!(partitions[0].leader, Some(slow), "one partition per broker");
-    let send = |cluster: &mut Cluster, partition: i32| {
-        let mut record = NewRecord::new("t", Some("k"), Some("v"));
-        record.partition = Some(partition);
-        run(
-            cluster,
-            Command::Produce {
-                producer: "p".into(),
-                record,
-            },
-        );
-    };
+    let send = |cluster: &mut Cluster, partition: i32| send_to(cluster, partition, "v");
     let flush = |cluster: &mut Cluster| {
         run(
             cluster,
@@ -343,16 +336,7 @@ fn a_request_stops_at_the_first_batch_that_would_overflow_it() {
         },
     );
     let send = |cluster: &mut Cluster, partition: i32, value_bytes: usize| {
-        let value = "v".repeat(value_bytes);
-        let mut record = NewRecord::new("t", Some("k"), Some(value.as_str()));
-        record.partition = Some(partition);
-        run(
-            cluster,
-            Command::Produce {
-                producer: "p".into(),
-                record,
-            },
-        );
+        send_to(cluster, partition, &"v".repeat(value_bytes));
     };
     // The first send fetches metadata.
     send(&mut cluster, 0, 1);
