@@ -421,3 +421,35 @@ fn a_producer_finds_added_partitions_at_its_next_metadata_refresh() {
     assert!((8_000..=10_000).contains(&first_new), "{picked:?}");
     assert!(picked.iter().any(|(_, partition)| *partition == 3));
 }
+
+// KafkaProducer.close: the sender thread stops once what was queued is sent, so a closed
+// producer's metadata never comes due again.
+#[test]
+fn a_closed_producer_refreshes_no_metadata() {
+    let mut cluster = with_topic(1, 1, &[]);
+    run(
+        &mut cluster,
+        Command::CreateProducer {
+            name: "p".into(),
+            configs: vec![("metadata.max.age.ms".into(), "1000".into())],
+        },
+    );
+    send_to(&mut cluster, 0, "v");
+    cluster.run_for(500);
+    run(
+        &mut cluster,
+        Command::CloseProducer {
+            producer: "p".into(),
+        },
+    );
+    let mut metadata_requests = 0;
+    for _ in 0..5_000 {
+        cluster.run_for(1);
+        metadata_requests += cluster
+            .messages_in_flight()
+            .iter()
+            .filter(|message| message.api == "Metadata" && message.is_request)
+            .count();
+    }
+    assert_eq!(metadata_requests, 0);
+}

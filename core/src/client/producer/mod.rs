@@ -718,6 +718,8 @@ impl Producer {
                 }
                 self.requests_timed_out(expired, ctx);
             }
+            // A closed producer's sender thread is gone: no more refreshes.
+            ProducerTimer::MetadataRefresh if self.closed => {}
             ProducerTimer::MetadataRefresh => match self.metadata.refresh_timer_fired(ctx.now_ms) {
                 Some(at_ms) => ctx.at(at_ms, Timer::Producer(ProducerTimer::MetadataRefresh)),
                 None => self.request_metadata(ctx),
