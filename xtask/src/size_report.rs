@@ -129,8 +129,9 @@ use std::path::{Path, PathBuf};
 /// leader, and the `metadata.max.age.ms` refresh with the consumer's config for it) and the
 /// lessons' text and try-it on them: 2,680 bytes, to 714,393. Lesson tables' inline code
 /// breaking after `.` and `_` (`<wbr>`; lesson 12's config table ran off a phone's screen):
-/// 240 more, to 714,633.
-const GZIP_BUDGET_BYTES: u64 = 714_700;
+/// 240 more, to 714,633. A closed producer no longer refreshing its metadata: 38 more, to
+/// 714,671.
+const GZIP_BUDGET_BYTES: u64 = 714_750;
 
 /// Prints the table and fails when the gzip total is over budget.
 pub fn report(dist: &Path) -> Result<(), String> {
