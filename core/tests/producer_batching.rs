@@ -31,19 +31,24 @@ fn with_topic(brokers: i32, partitions: i32, broker_configs: &[(&str, &str)]) ->
 /// `linger_ms`, running for 2 s.
 fn one_broker(partitions: i32, linger_ms: &str, broker_configs: &[(&str, &str)]) -> Cluster {
     let mut cluster = with_topic(1, partitions, broker_configs);
-    run(
-        &mut cluster,
-        Command::CreateProducer {
-            name: "p".into(),
-            configs: vec![("linger.ms".into(), linger_ms.into())],
-        },
-    );
+    create_producer(&mut cluster, &[("linger.ms", linger_ms)]);
     cluster.run_for(2_000);
     cluster
 }
 
 fn run(cluster: &mut Cluster, command: Command) {
     cluster.apply(command).expect("accepted");
+}
+
+/// Starts producer `p` with these configs.
+fn create_producer(cluster: &mut Cluster, configs: &[(&str, &str)]) {
+    run(
+        cluster,
+        Command::CreateProducer {
+            name: "p".into(),
+            configs: pairs(configs),
+        },
+    );
 }
 
 /// Producer `p` sends a record with key `k` and this value to partition `partition` of `t`.
@@ -253,13 +258,7 @@ fn null_key_partitioners_pick_only_partitions_with_a_leader() {
 #[test]
 fn a_flush_waits_only_for_the_batches_made_before_it() {
     let mut cluster = with_topic(2, 2, &[]);
-    run(
-        &mut cluster,
-        Command::CreateProducer {
-            name: "p".into(),
-            configs: vec![("linger.ms".into(), "10000".into())],
-        },
-    );
+    create_producer(&mut cluster, &[("linger.ms", "10000")]);
     let partitions = cluster.topic_view("t").expect("t").partitions;
     let slow = partitions[1].leader.expect("a leader");
     assert_ne!(partitions[0].leader, Some(slow), "one partition per broker");
@@ -325,15 +324,9 @@ fn a_flush_waits_only_for_the_batches_made_before_it() {
 #[test]
 fn a_request_stops_at_the_first_batch_that_would_overflow_it() {
     let mut cluster = with_topic(1, 3, &[]);
-    run(
+    create_producer(
         &mut cluster,
-        Command::CreateProducer {
-            name: "p".into(),
-            configs: vec![
-                ("linger.ms".into(), "100".into()),
-                ("max.request.size".into(), "1100".into()),
-            ],
-        },
+        &[("linger.ms", "100"), ("max.request.size", "1100")],
     );
     let send = |cluster: &mut Cluster, partition: i32, value_bytes: usize| {
         send_to(cluster, partition, &"v".repeat(value_bytes));
@@ -367,18 +360,15 @@ fn a_request_stops_at_the_first_batch_that_would_overflow_it() {
 #[test]
 fn a_producer_finds_added_partitions_at_its_next_metadata_refresh() {
     let mut cluster = with_topic(1, 2, &[]);
-    run(
+    create_producer(
         &mut cluster,
-        Command::CreateProducer {
-            name: "p".into(),
-            configs: vec![
-                ("metadata.max.age.ms".into(), "10000".into()),
-                (
-                    "partitioner.class".into(),
-                    "org.apache.kafka.clients.producer.RoundRobinPartitioner".into(),
-                ),
-            ],
-        },
+        &[
+            ("metadata.max.age.ms", "10000"),
+            (
+                "partitioner.class",
+                "org.apache.kafka.clients.producer.RoundRobinPartitioner",
+            ),
+        ],
     );
     let send = |cluster: &mut Cluster| -> Vec<i32> {
         let events = cluster
@@ -427,13 +417,7 @@ fn a_producer_finds_added_partitions_at_its_next_metadata_refresh() {
 #[test]
 fn a_closed_producer_refreshes_no_metadata() {
     let mut cluster = with_topic(1, 1, &[]);
-    run(
-        &mut cluster,
-        Command::CreateProducer {
-            name: "p".into(),
-            configs: vec![("metadata.max.age.ms".into(), "1000".into())],
-        },
-    );
+    create_producer(&mut cluster, &[("metadata.max.age.ms", "1000")]);
     send_to(&mut cluster, 0, "v");
     cluster.run_for(500);
     run(

@@ -13,6 +13,7 @@ use crate::cluster::context::Ctx;
 use crate::error::ErrorCode;
 use crate::ids::{BrokerId, TopicPartition};
 use crate::network::NodeId;
+use crate::protocol::metadata::PartitionMetadata;
 use crate::protocol::{Body, MetadataRequest, MetadataResponse, TopicMetadata};
 
 /// What a client knows about the cluster.
@@ -239,11 +240,15 @@ impl ClientMetadata {
         self.leader_of(&partition.topic, partition.partition)
     }
 
+    /// What the last answer said of partition `partition` of `topic`, if it listed it.
+    pub fn partition_of(&self, topic: &str, partition: i32) -> Option<&PartitionMetadata> {
+        let metadata = self.topics.get(topic)?;
+        metadata.partitions.get(usize::try_from(partition).ok()?)
+    }
+
     /// The leader of partition `partition` of `topic`, if known.
     pub fn leader_of(&self, topic: &str, partition: i32) -> Option<BrokerId> {
-        let metadata = self.topics.get(topic)?;
-        let index = usize::try_from(partition).ok()?;
-        metadata.partitions.get(index)?.leader
+        self.partition_of(topic, partition)?.leader
     }
 
     /// The partitions `broker` leads, in `TopicPartition` order (`Cluster.partitionsForNode`).
@@ -267,12 +272,7 @@ impl ClientMetadata {
 
     /// The leader epoch of partition `partition` of `topic`, if known (`leaderEpochFor`).
     pub fn leader_epoch_of(&self, topic: &str, partition: i32) -> Option<i32> {
-        let metadata = self.topics.get(topic)?;
-        let epoch = metadata
-            .partitions
-            .get(usize::try_from(partition).ok()?)?
-            .leader_epoch;
-        (epoch >= 0).then_some(epoch)
+        self.partition_of(topic, partition)?.known_leader_epoch()
     }
 
     /// Marks the view stale after a consumer's ListOffsets, OffsetsForLeaderEpoch or Fetch

@@ -55,3 +55,10 @@ pub struct PartitionMetadata {
     /// The in-sync replicas.
     pub isr: Vec<BrokerId>,
 }
+
+impl PartitionMetadata {
+    /// The leader epoch, if the answer knew it (-1 otherwise).
+    pub fn known_leader_epoch(&self) -> Option<i32> {
+        (self.leader_epoch >= 0).then_some(self.leader_epoch)
+    }
+}

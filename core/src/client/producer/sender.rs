@@ -74,12 +74,16 @@ impl Producer {
         let mut queues = std::mem::take(&mut self.accumulator.queues);
         let saturated = self.saturated_brokers();
         for (topic, partition, deque) in queued_mut(&mut queues) {
-            let Some(leader) = self.metadata.leader_of(topic, partition) else {
+            let Some((leader, epoch)) = self
+                .metadata
+                .partition_of(topic, partition)
+                .and_then(|p| Some((p.leader?, p.known_leader_epoch())))
+            else {
                 needs_metadata = true;
                 continue;
             };
             if let Some(front) = deque.front_mut() {
-                front.maybe_update_leader_epoch(self.metadata.leader_epoch_of(topic, partition));
+                front.maybe_update_leader_epoch(epoch);
             }
             let Some(front) = self.drainable(topic, partition, leader, deque, &saturated) else {
                 continue;
