@@ -868,3 +868,140 @@ fn a_kraft_controlled_shutdown_waits_for_the_other_brokers_to_report_the_moves()
         "a broker leading nothing stopped {took_ms} ms after it asked"
     );
 }
+
+/// Moves partition 0's leadership away from its preferred replica and back with a preferred
+/// election once `ready` has run (after the first move); returns (old leader, new leader).
+fn move_leadership_back(sim: &mut Sim, ready: impl FnOnce(&mut Sim)) -> (BrokerId, BrokerId) {
+    let preferred = sim.partition().leader.expect("led");
+    sim.apply(Command::StopBroker { broker: preferred });
+    sim.run_until(20_000, "another leader", |s| {
+        s.partition()
+            .leader
+            .is_some_and(|leader| leader != preferred)
+    });
+    let interim = sim.partition().leader.expect("led");
+    sim.apply(Command::StartBroker { broker: preferred });
+    sim.run_until(60_000, "the preferred replica back in the ISR", |s| {
+        s.partition().isr.contains(&preferred)
+    });
+    ready(sim);
+    sim.apply(Command::ElectLeaders {
+        election: ElectionType::Preferred,
+        partitions: Some(vec![TopicPartition::new(TOPIC, 0)]),
+    });
+    sim.run_until(5_000, "the preferred replica leads", |s| {
+        s.partition().leader == Some(preferred)
+    });
+    (interim, preferred)
+}
+
+/// The first time a request of `api` from a client to `broker` is seen in flight, watching
+/// for up to `limit_ms`.
+fn first_request_to(sim: &mut Sim, api: &str, broker: BrokerId, limit_ms: i64) -> Option<i64> {
+    for _ in 0..limit_ms {
+        sim.run_for(1);
+        let sent = sim
+            .cluster
+            .messages_in_flight()
+            .into_iter()
+            .find(|message| {
+                message.api == api
+                    && message.is_request
+                    && message.to == kplay_core::NodeId::Broker(broker)
+                    && matches!(message.from, kplay_core::NodeId::Client(_))
+            });
+        if let Some(message) = sent {
+            return Some(message.sent_ms);
+        }
+    }
+    None
+}
+
+/// KIP-951 (`KafkaApis.getCurrentLeader`, `Sender.handleProduceResponse`): the old leader's
+/// NOT_LEADER_OR_FOLLOWER answer names the new leader and its epoch, and the producer sends
+/// its retry there at once, without waiting for the metadata refresh or its backoff.
+#[test]
+fn a_not_leader_answer_names_the_new_leader_and_the_retry_goes_there_at_once() {
+    let mut sim = Sim::new(MetadataMode::Kraft, 3, 3, &[]);
+    let (interim, preferred) = move_leadership_back(&mut sim, |sim| {
+        sim.producer("p", &[("acks", "all"), ("linger.ms", "0")]);
+        sim.send("p", 1);
+        sim.run_until(5_000, "the first record acknowledged", |s| {
+            s.acknowledged() == 1
+        });
+    });
+    sim.send("p", 1);
+    let retry_sent = first_request_to(&mut sim, "Produce", preferred, 3_000).expect("a retry");
+    let refused = sim
+        .events
+        .iter()
+        .find(|e| {
+            matches!(&e.kind, EventKind::ProduceRetried { error, .. }
+                if error.code == ErrorCode::NotLeaderOrFollower)
+        })
+        .expect("the old leader refused the batch");
+    assert_eq!(
+        retry_sent, refused.at_ms,
+        "retried at once to the new leader"
+    );
+    let hint = format!(
+        "{name}: broker {interim} no longer leads orders-0 and its answer says broker {preferred} does",
+        name = "p"
+    );
+    assert!(
+        sim.events.iter().any(|e| e.describe().starts_with(&hint)),
+        "the event names the leader the answer gave"
+    );
+    sim.run_until(5_000, "the second record acknowledged", |s| {
+        s.acknowledged() == 2
+    });
+}
+
+/// KIP-951 for the consumer (`AbstractFetch.handleFetchSuccess`): the old leader's fetch
+/// answer names the new leader, and the consumer turns to it at once (validating its position
+/// there first, KIP-320), without waiting for its metadata refresh.
+#[test]
+fn a_fetch_answer_names_the_new_leader_and_the_consumer_turns_to_it_at_once() {
+    let mut sim = Sim::new(MetadataMode::Kraft, 3, 3, &[]);
+    let (interim, preferred) = move_leadership_back(&mut sim, |sim| {
+        sim.producer("p", &[("acks", "all"), ("linger.ms", "0")]);
+        sim.send("p", 3);
+        sim.apply(Command::CreateConsumer {
+            name: "reader".into(),
+            configs: pairs(&[("auto.offset.reset", "earliest")]),
+            subscription: Subscription::Partitions(vec![TopicPartition::new(TOPIC, 0)]),
+            policy: CommitPolicy::default(),
+        });
+        sim.run_until(5_000, "the records read", |s| {
+            s.events.iter().any(|e| {
+                matches!(&e.kind, EventKind::RecordsDelivered { last_offset, .. }
+                    if *last_offset == Offset(2))
+            })
+        });
+    });
+    let hint = format!("reader: broker {interim} no longer leads orders-0");
+    let mut asked = None;
+    let mut learned = None;
+    for _ in 0..5_000 {
+        sim.run_for(1);
+        learned = learned.or_else(|| {
+            let event = sim.events.iter().find(|e| e.describe().starts_with(&hint));
+            event.map(|e| e.at_ms)
+        });
+        asked = asked.or_else(|| {
+            let messages = sim.cluster.messages_in_flight().into_iter();
+            let mut to_preferred = messages.filter(|m| {
+                m.is_request
+                    && m.to == kplay_core::NodeId::Broker(preferred)
+                    && matches!(m.from, kplay_core::NodeId::Client(_))
+                    && (m.api == "OffsetsForLeaderEpoch" || m.api == "Fetch")
+            });
+            to_preferred.next().map(|m| m.sent_ms)
+        });
+        if asked.is_some() && learned.is_some() {
+            break;
+        }
+    }
+    let learned = learned.expect("the fetch answer named the new leader");
+    assert_eq!(asked, Some(learned), "turned to the new leader at once");
+}

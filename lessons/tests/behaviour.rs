@@ -183,6 +183,11 @@ fn controller_and_elections_behave_as_the_lesson_says() {
     assert_eq!(run.replica(4, "payments", 0).log_end_offset.0, 1);
     assert_eq!(printed_lines(last(&steps)), vec!["p1"]);
 
+    // The producer learns that broker 1 leads orders-1.
+    run.clean_block();
+    assert_eq!(run.leader("orders", 1), Some(1));
+    assert_eq!(run.producer_stats("app").1, 4);
+
     // Preferred leader election.
     let out = run.clean_block();
     assert!(
@@ -190,6 +195,28 @@ fn controller_and_elections_behave_as_the_lesson_says() {
         "{out}"
     );
     assert_eq!(run.leader("payments", 0), Some(4));
+
+    assert_eq!(run.leader("orders", 1), Some(5));
+
+    // The producer still sends to broker 1, whose answer names broker 5 (KIP-951); the retry
+    // goes there and is acknowledged.
+    let mark = run.event_count();
+    run.clean_block();
+    let trace = run.trace_since(mark);
+    assert!(
+        trace
+            .iter()
+            .any(|l| l.contains("leader-hint") && l.contains("orders-1 leader=5")),
+        "{trace:?}"
+    );
+    assert!(
+        trace
+            .iter()
+            .any(|l| l.contains("error=NOT_LEADER_OR_FOLLOWER")),
+        "{trace:?}"
+    );
+    assert_eq!(run.producer_stats("app").1, 5);
+    assert_eq!(run.replica(5, "orders", 1).log_end_offset.0, 2);
 
     // The controller fails over; no partition changes leader.
     let before: Vec<Option<i32>> = (0..3).map(|p| run.leader("orders", p)).collect();

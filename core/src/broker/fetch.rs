@@ -87,7 +87,17 @@ impl Broker {
             .partitions
             .iter()
             .map(|fetch| {
-                let fetched = self.read_partition(request, fetch, remaining_bytes, truncation);
+                let mut fetched = self.read_partition(request, fetch, remaining_bytes, truncation);
+                // KIP-951: an answer that this broker does not lead the partition, or no longer
+                // under the asker's epoch, names the leader it knows.
+                if fetched.error.as_ref().is_some_and(|error| {
+                    matches!(
+                        error.code,
+                        ErrorCode::NotLeaderOrFollower | ErrorCode::FencedLeaderEpoch
+                    )
+                }) {
+                    fetched.current_leader = self.current_leader(&fetch.partition);
+                }
                 let bytes: i64 = fetched
                     .batches
                     .iter()
@@ -114,6 +124,7 @@ impl Broker {
         let mut fetched = FetchedPartition {
             partition: fetch.partition.clone(),
             error: None,
+            current_leader: None,
             high_watermark: Offset(-1),
             last_stable_offset: Offset(-1),
             log_start_offset: Offset(-1),
@@ -328,6 +339,7 @@ impl Broker {
                     to_create.push(name.clone());
                     return TopicMetadata {
                         name,
+                        topic_id: 0,
                         error: Some(KafkaError::with_default_message(
                             ErrorCode::LeaderNotAvailable,
                         )),
@@ -352,6 +364,7 @@ impl Broker {
         if let Err(error) = validate_topic_name(name) {
             return TopicMetadata {
                 name: name.to_string(),
+                topic_id: 0,
                 error: Some(error),
                 partitions: Vec::new(),
             };
@@ -359,6 +372,7 @@ impl Broker {
         let Some(info) = self.metadata.topics.get(name) else {
             return TopicMetadata {
                 name: name.to_string(),
+                topic_id: 0,
                 error: Some(KafkaError::with_default_message(
                     ErrorCode::UnknownTopicOrPartition,
                 )),
@@ -379,6 +393,7 @@ impl Broker {
             .collect();
         TopicMetadata {
             name: name.to_string(),
+            topic_id: info.topic_id,
             error: None,
             partitions,
         }

@@ -248,6 +248,19 @@ impl Broker {
         )
     }
 
+    /// `KafkaApis.getCurrentLeader` (KIP-951): the leader and leader epoch of `partition` as
+    /// this broker knows them, from its own replica or else its metadata cache, for an answer
+    /// that says it does not lead the partition (or no longer under the epoch asked about).
+    /// Kafka also sends the leader's address when the leader is alive; clients here know
+    /// every broker's address, so the leader's id is enough.
+    pub(crate) fn current_leader(&self, partition: &TopicPartition) -> Option<(BrokerId, i32)> {
+        let state = match self.replicas.get(partition) {
+            Some(replica) => &replica.state,
+            None => self.metadata.partition(partition)?,
+        };
+        Some((state.leader?, state.leader_epoch))
+    }
+
     /// The effective settings of `topic`: its overrides over this broker's defaults.
     pub fn topic_settings(&self, topic: &str) -> TopicSettings {
         self.topics.get(topic).clone()

@@ -306,10 +306,17 @@ impl Broker {
                     .replicas
                     .get(&status.partition)
                     .map_or(Offset(-1), |replica| replica.log.log_start_offset());
+                // KIP-951: a NOT_LEADER_OR_FOLLOWER answer names the leader this broker knows.
+                let not_leader = matches!(&status.result,
+                    Err(error) if error.code == ErrorCode::NotLeaderOrFollower);
+                let current_leader = not_leader
+                    .then(|| self.current_leader(&status.partition))
+                    .flatten();
                 PartitionProduceResponse {
                     partition: status.partition,
                     result: status.result,
                     log_start_offset,
+                    current_leader,
                 }
             })
             .collect();

@@ -4,15 +4,18 @@
 //! A client starts from its bootstrap servers (every broker of the simulated cluster: any
 //! address given to `--bootstrap-server` maps to it), asks one broker at a time, and moves to the
 //! next when one does not answer. The view can be stale: a client keeps sending to an old leader
-//! until an error (`NOT_LEADER_OR_FOLLOWER`, a refused connection) makes it refresh.
+//! until an error (`NOT_LEADER_OR_FOLLOWER`, a refused connection) makes it refresh. Since
+//! KIP-951 (Kafka 3.7), a broker that answers `NOT_LEADER_OR_FOLLOWER` also names the leader it
+//! knows, and the client takes it at once.
 
 use crate::vec_map::{VecMap, VecSet};
 
 use crate::client::backoff_ms;
 use crate::cluster::context::Ctx;
+use crate::cluster::event::EventKind;
 use crate::error::ErrorCode;
 use crate::ids::{BrokerId, TopicPartition};
-use crate::network::NodeId;
+use crate::network::{ClientId, NodeId};
 use crate::protocol::metadata::PartitionMetadata;
 use crate::protocol::{Body, MetadataRequest, MetadataResponse, TopicMetadata};
 
@@ -182,6 +185,7 @@ impl ClientMetadata {
             if topic.error.is_some() {
                 self.topics.remove(&topic.name);
             } else {
+                let topic = self.keep_newer_leaders(topic);
                 if topic.partitions.iter().any(|p| p.leader.is_none()) {
                     self.stale = true;
                 }
@@ -189,6 +193,88 @@ impl ClientMetadata {
             }
         }
         true
+    }
+
+    /// `Metadata.updateLatestMetadata`: a broker whose metadata lags may describe a partition
+    /// under an older leader epoch than the view has (learned from a fresher broker, or from
+    /// a KIP-951 answer); the view keeps what it has for that partition. A new topic id (the
+    /// topic deleted and created again) starts its epochs again, so it takes the answer.
+    fn keep_newer_leaders(&self, mut topic: TopicMetadata) -> TopicMetadata {
+        let Some(known) = self.topics.get(&topic.name) else {
+            return topic;
+        };
+        if known.topic_id != topic.topic_id {
+            return topic;
+        }
+        for (answered, kept) in topic.partitions.iter_mut().zip(&known.partitions) {
+            let older = answered
+                .known_leader_epoch()
+                .is_some_and(|epoch| kept.known_leader_epoch().is_some_and(|kept| kept > epoch));
+            if older {
+                *answered = kept.clone();
+            }
+        }
+        topic
+    }
+
+    /// `Metadata.updatePartitionLeadership` (KIP-951): the leaders that answers named along
+    /// with `NOT_LEADER_OR_FOLLOWER` or `FENCED_LEADER_EPOCH`, each taken where its epoch is
+    /// newer than the view's and the view describes the partition. Returns the partitions
+    /// whose leader changed.
+    pub fn update_partition_leadership(
+        &mut self,
+        leaders: Vec<(TopicPartition, BrokerId, i32)>,
+    ) -> Vec<(TopicPartition, BrokerId, i32)> {
+        leaders
+            .into_iter()
+            .filter(|(partition, leader, epoch)| {
+                let Some(known) = self.topics.get_mut(&partition.topic).and_then(|topic| {
+                    topic
+                        .partitions
+                        .get_mut(usize::try_from(partition.partition).ok()?)
+                }) else {
+                    return false;
+                };
+                if known
+                    .known_leader_epoch()
+                    .is_some_and(|known| *epoch <= known)
+                {
+                    return false;
+                }
+                known.leader = Some(*leader);
+                known.leader_epoch = *epoch;
+                true
+            })
+            .collect()
+    }
+
+    /// [`ClientMetadata::update_partition_leadership`] for the answer of broker `from` to
+    /// client `client` (called `name`), with an event for each leader taken.
+    pub(crate) fn learn_leaders(
+        &mut self,
+        leaders: Vec<(TopicPartition, BrokerId, i32)>,
+        from: BrokerId,
+        client: ClientId,
+        name: &str,
+        ctx: &mut Ctx,
+    ) -> bool {
+        if leaders.is_empty() {
+            return false;
+        }
+        let updated = self.update_partition_leadership(leaders);
+        for (partition, leader, epoch) in &updated {
+            ctx.emit(EventKind::Client {
+                client: Some(client),
+                trace: format!(
+                    "leader-hint client-{} {partition} leader={leader} epoch={epoch}",
+                    client.0
+                ),
+                description: format!(
+                    "{name}: broker {from} no longer leads {partition} and its answer says broker {leader} does, at leader epoch {epoch}, so {name} turns to broker {leader} at once, before its metadata refresh answers (KIP-951)."
+                ),
+            });
+        }
+        !updated.is_empty()
     }
 
     /// After an answer: when to set the client's age timer, unless one is set already
@@ -405,5 +491,82 @@ mod tests {
         assert_eq!(ask(&mut metadata, 6), None);
         assert!(metadata.want("payments"));
         assert!(ask(&mut metadata, 6).is_some(), "a new topic does not wait");
+    }
+
+    /// `orders` with one partition led by `leader` at `epoch`, under topic id `topic_id`.
+    fn orders(topic_id: u64, leader: i32, epoch: i32) -> TopicMetadata {
+        TopicMetadata {
+            name: "orders".into(),
+            topic_id,
+            error: None,
+            partitions: vec![PartitionMetadata {
+                partition: 0,
+                leader: Some(BrokerId(leader)),
+                leader_epoch: epoch,
+                replicas: vec![BrokerId(1), BrokerId(2)],
+                isr: vec![BrokerId(1), BrokerId(2)],
+            }],
+        }
+    }
+
+    /// Answers the request in flight with `topic`, at `now_ms`.
+    fn answer_with(metadata: &mut ClientMetadata, topic: TopicMetadata, now_ms: i64) {
+        metadata.want("orders");
+        metadata.stale = true;
+        let request_id = ask(metadata, now_ms).expect("a request");
+        let answer = MetadataResponse {
+            request_id,
+            brokers: vec![BrokerId(1), BrokerId(2)],
+            controller: Some(BrokerId(1)),
+            topics: vec![topic],
+        };
+        assert!(metadata.update(answer, now_ms));
+    }
+
+    fn leader_and_epoch(metadata: &ClientMetadata) -> (Option<BrokerId>, i32) {
+        let partition = TopicPartition::new("orders", 0);
+        (
+            metadata.leader(&partition),
+            metadata.leader_epoch(&partition),
+        )
+    }
+
+    /// `Metadata.updatePartitionLeadership`: a named leader is taken only under a newer epoch,
+    /// and only for a partition the view describes.
+    #[test]
+    fn a_named_leader_is_taken_only_under_a_newer_epoch() {
+        let mut metadata = ClientMetadata::new(vec![BrokerId(1)], 0, 100, 1000, 300_000);
+        answer_with(&mut metadata, orders(7, 1, 3), 0);
+        let orders_0 = TopicPartition::new("orders", 0);
+        let older = vec![
+            (orders_0.clone(), BrokerId(2), 2),
+            (orders_0.clone(), BrokerId(2), 3),
+        ];
+        assert_eq!(metadata.update_partition_leadership(older), Vec::new());
+        assert_eq!(leader_and_epoch(&metadata), (Some(BrokerId(1)), 3));
+        let unknown = TopicPartition::new("orders", 1);
+        let newer = vec![
+            (orders_0.clone(), BrokerId(2), 4),
+            (unknown, BrokerId(2), 9),
+        ];
+        assert_eq!(
+            metadata.update_partition_leadership(newer),
+            vec![(orders_0, BrokerId(2), 4)]
+        );
+        assert_eq!(leader_and_epoch(&metadata), (Some(BrokerId(2)), 4));
+    }
+
+    /// `Metadata.updateLatestMetadata`: an answer from a broker whose metadata lags does not
+    /// take the view back to an older leader, unless the topic was created again.
+    #[test]
+    fn an_answer_under_an_older_epoch_keeps_the_newer_leader() {
+        let mut metadata = ClientMetadata::new(vec![BrokerId(1)], 0, 100, 1000, 300_000);
+        answer_with(&mut metadata, orders(7, 2, 4), 0);
+        answer_with(&mut metadata, orders(7, 1, 3), 200);
+        assert_eq!(leader_and_epoch(&metadata), (Some(BrokerId(2)), 4));
+        answer_with(&mut metadata, orders(7, 1, 5), 400);
+        assert_eq!(leader_and_epoch(&metadata), (Some(BrokerId(1)), 5));
+        answer_with(&mut metadata, orders(8, 2, 0), 600);
+        assert_eq!(leader_and_epoch(&metadata), (Some(BrokerId(2)), 0));
     }
 }

@@ -64,6 +64,9 @@ pub struct FetchedPartition {
     pub partition: TopicPartition,
     /// An error instead of data (not leader, fenced epoch, offset out of range, ...).
     pub error: Option<KafkaError>,
+    /// With `NOT_LEADER_OR_FOLLOWER` or `FENCED_LEADER_EPOCH`: the leader and leader epoch
+    /// this broker knows of (KIP-951's `CurrentLeader`).
+    pub current_leader: Option<(BrokerId, i32)>,
     /// The leader's high watermark.
     pub high_watermark: Offset,
     /// The last stable offset (below it, every transaction is decided).

@@ -34,6 +34,9 @@ pub struct MetadataResponse {
 pub struct TopicMetadata {
     /// The topic.
     pub name: String,
+    /// Its id (0 in an error): a topic deleted and created again under the same name has
+    /// another, and its leader epochs start again.
+    pub topic_id: u64,
     /// `UNKNOWN_TOPIC_OR_PARTITION`, `LEADER_NOT_AVAILABLE` (being auto-created),
     /// `INVALID_TOPIC_EXCEPTION`, or `None`.
     pub error: Option<KafkaError>,

@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use crate::error::KafkaError;
-use crate::ids::{Offset, TopicPartition};
+use crate::ids::{BrokerId, Offset, TopicPartition};
 use crate::kinds::Acks;
 use crate::log::ProducedBatch;
 
@@ -40,4 +40,7 @@ pub struct PartitionProduceResponse {
     pub result: Result<Offset, KafkaError>,
     /// The leader's log start offset.
     pub log_start_offset: Offset,
+    /// With `NOT_LEADER_OR_FOLLOWER`: the leader and leader epoch this broker knows of
+    /// (KIP-951's `CurrentLeader`), so the producer need not wait for new metadata.
+    pub current_leader: Option<(BrokerId, i32)>,
 }

@@ -273,16 +273,16 @@ impl Consumer {
     }
 
     pub(crate) fn handle_fetch_response(&mut self, response: FetchResponse, ctx: &mut Ctx) {
-        if self
-            .fetches_in_flight
-            .remove(&response.request_id)
-            .is_none()
-        {
+        let Some(from) = self.fetches_in_flight.remove(&response.request_id) else {
             return;
-        }
+        };
         let mut out_of_range = Vec::new();
         let mut had_error = false;
+        let mut leaders = Vec::new();
         for fetched in response.partitions {
+            if let Some((leader, epoch)) = fetched.current_leader {
+                leaders.push((fetched.partition.clone(), leader, epoch));
+            }
             let Some(assigned) = self.assigned.get_mut(&fetched.partition) else {
                 continue;
             };
@@ -316,6 +316,16 @@ impl Consumer {
                     assigned.buffered.push_back(batch);
                 }
             }
+        }
+        // `handleFetchSuccess` (KIP-951): the leaders the answer named are taken at once, and
+        // a position taken under the old leader is validated with the new one
+        // (`maybeValidatePositionForCurrentLeader`).
+        if self
+            .metadata
+            .learn_leaders(leaders, from, self.id, &self.name, ctx)
+        {
+            self.check_positions_against_leaders(ctx);
+            self.send_validations(ctx);
         }
         if let Some((partition, position)) = out_of_range.first() {
             if self.rules.auto_offset_reset == AutoOffsetReset::None {

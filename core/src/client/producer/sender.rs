@@ -321,12 +321,14 @@ impl Producer {
         let Some(in_flight) = self.in_flight.remove(&response.request_id) else {
             return;
         };
-        let mut results: VecMap<TopicPartition, Result<Offset, KafkaError>> = crate::sort::to_map(
-            response
-                .partitions
-                .into_iter()
-                .map(|partition| (partition.partition, partition.result)),
-        );
+        let mut leaders = Vec::new();
+        let mut results: VecMap<TopicPartition, Result<Offset, KafkaError>> =
+            crate::sort::to_map(response.partitions.into_iter().map(|partition| {
+                if let Some((leader, epoch)) = partition.current_leader {
+                    leaders.push((partition.partition.clone(), leader, epoch));
+                }
+                (partition.partition, partition.result)
+            }));
         for batch in in_flight.batches {
             let result = results.remove(&batch.partition).unwrap_or_else(|| {
                 Err(KafkaError::with_default_message(
@@ -335,6 +337,12 @@ impl Producer {
             });
             self.complete_or_retry(batch, result, ctx);
         }
+        // `handleProduceResponse` (KIP-951): the leaders the answer named are taken at once;
+        // a retried batch whose leader changed goes there without its backoff. The metadata
+        // refresh the error asked for still goes out.
+        let from = in_flight.broker;
+        self.metadata
+            .learn_leaders(leaders, from, self.id, &self.name, ctx);
         self.run_sender(ctx);
     }
 
