@@ -1005,3 +1005,60 @@ fn a_fetch_answer_names_the_new_leader_and_the_consumer_turns_to_it_at_once() {
     let learned = learned.expect("the fetch answer named the new leader");
     assert_eq!(asked, Some(learned), "turned to the new leader at once");
 }
+
+/// `Partition.getLocalLog` checks a fetch's leader epoch before the broker's role, and
+/// `FetchCollector.handleInitializeErrors` only logs UNKNOWN_LEADER_EPOCH. After a preferred
+/// election, the old leader answers a consumer's fetch with FENCED_LEADER_EPOCH and names the
+/// new leader; the new leader, slow to hear of its election, answers UNKNOWN_LEADER_EPOCH, and
+/// the consumer fetches again without asking for metadata: the broker catches up by itself.
+#[test]
+fn a_leader_slow_to_hear_of_its_election_costs_no_metadata_request() {
+    let mut sim = Sim::new(MetadataMode::Kraft, 3, 3, &[]);
+    let (_, preferred) = move_leadership_back(&mut sim, |sim| {
+        sim.apply(Command::CreateConsumer {
+            name: "reader".into(),
+            configs: pairs(&[("auto.offset.reset", "latest")]),
+            subscription: Subscription::Partitions(vec![TopicPartition::new(TOPIC, 0)]),
+            policy: CommitPolicy::default(),
+        });
+        sim.run_for(1_000);
+        // The preferred replica stops hearing from the other brokers, the controller among
+        // them, so it will not learn of its election for a while.
+        let preferred = sim.partition().replicas[0];
+        let others = (1..=3).map(BrokerId).filter(|b| *b != preferred);
+        sim.apply(Command::CutLinks {
+            side_a: vec![kplay_core::NodeId::Broker(preferred)],
+            side_b: others.map(kplay_core::NodeId::Broker).collect(),
+        });
+    });
+    let mut metadata_requests: Vec<u64> = Vec::new();
+    let mut fetches_to_new_leader = 0;
+    let mut seen: Vec<u64> = Vec::new();
+    for _ in 0..3_000 {
+        sim.run_for(1);
+        for message in sim.cluster.messages_in_flight() {
+            if !message.is_request
+                || !matches!(message.from, kplay_core::NodeId::Client(_))
+                || seen.contains(&message.id)
+            {
+                continue;
+            }
+            seen.push(message.id);
+            if message.api == "Metadata" {
+                metadata_requests.push(message.id);
+            }
+            if message.api == "Fetch" && message.to == kplay_core::NodeId::Broker(preferred) {
+                fetches_to_new_leader += 1;
+            }
+        }
+    }
+    assert!(
+        fetches_to_new_leader >= 10,
+        "the consumer kept fetching from the new leader: {fetches_to_new_leader}"
+    );
+    assert_eq!(
+        metadata_requests.len(),
+        1,
+        "only FENCED_LEADER_EPOCH asked for metadata: {metadata_requests:?}"
+    );
+}

@@ -142,31 +142,14 @@ impl Broker {
             fetched.error = Some(KafkaError::with_default_message(code));
             return fetched;
         };
-        if !replica.is_leader() {
-            fetched.error = Some(KafkaError::with_default_message(
-                ErrorCode::NotLeaderOrFollower,
-            ));
+        if let Err(error) = check_leader(replica, fetch.current_leader_epoch) {
+            fetched.error = Some(error);
             return fetched;
         }
         fetched.high_watermark = replica.high_watermark;
         fetched.last_stable_offset = replica.last_stable_offset();
         fetched.log_start_offset = replica.log.log_start_offset();
         fetched.log_end_offset = replica.log.log_end_offset();
-        if fetch.current_leader_epoch >= 0 {
-            let epoch = replica.state.leader_epoch;
-            if fetch.current_leader_epoch < epoch {
-                fetched.error = Some(KafkaError::with_default_message(
-                    ErrorCode::FencedLeaderEpoch,
-                ));
-                return fetched;
-            }
-            if fetch.current_leader_epoch > epoch {
-                fetched.error = Some(KafkaError::with_default_message(
-                    ErrorCode::UnknownLeaderEpoch,
-                ));
-                return fetched;
-            }
-        }
         if request.replica.is_some() {
             if let Some(diverging) = diverging_epoch(replica, fetch, truncation) {
                 fetched.diverging_epoch = Some(diverging);
@@ -299,17 +282,8 @@ impl Broker {
         let replica = self
             .replicas
             .get(&query.partition)
-            .filter(|replica| replica.is_leader())
             .ok_or_else(|| KafkaError::with_default_message(ErrorCode::NotLeaderOrFollower))?;
-        let epoch = replica.state.leader_epoch;
-        if query.current_leader_epoch >= 0 && query.current_leader_epoch != epoch {
-            let code = if query.current_leader_epoch < epoch {
-                ErrorCode::FencedLeaderEpoch
-            } else {
-                ErrorCode::UnknownLeaderEpoch
-            };
-            return Err(KafkaError::with_default_message(code));
-        }
+        check_leader(replica, query.current_leader_epoch)?;
         Ok(replica.log.end_offset_for_epoch(query.leader_epoch))
     }
 
@@ -462,4 +436,25 @@ fn diverging_epoch(
     let last_fetched_epoch = fetch.last_fetched_epoch?;
     let (epoch, end_offset) = replica.log.end_offset_for_epoch(last_fetched_epoch)?;
     (epoch < last_fetched_epoch || end_offset < fetch.fetch_offset).then_some((epoch, end_offset))
+}
+
+/// `Partition.getLocalLog` for a request only the leader answers: first the asker's current
+/// leader epoch (-1 when it sent none) against this replica's, `FENCED_LEADER_EPOCH` if the
+/// asker's is older and `UNKNOWN_LEADER_EPOCH` if it is newer than this broker has heard of;
+/// then, under the same epoch, whether this replica leads.
+fn check_leader(
+    replica: &super::replica::Replica,
+    current_leader_epoch: i32,
+) -> Result<(), KafkaError> {
+    let epoch = replica.state.leader_epoch;
+    let code = if current_leader_epoch >= 0 && current_leader_epoch < epoch {
+        ErrorCode::FencedLeaderEpoch
+    } else if current_leader_epoch > epoch {
+        ErrorCode::UnknownLeaderEpoch
+    } else if !replica.is_leader() {
+        ErrorCode::NotLeaderOrFollower
+    } else {
+        return Ok(());
+    };
+    Err(KafkaError::with_default_message(code))
 }

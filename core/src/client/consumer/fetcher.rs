@@ -297,7 +297,9 @@ impl Consumer {
                     let position = fetch_position_text(assigned);
                     assigned.position = None;
                     out_of_range.push((fetched.partition.clone(), position));
-                } else {
+                } else if error.code != ErrorCode::UnknownLeaderEpoch {
+                    // `FetchCollector.handleInitializeErrors` only logs UNKNOWN_LEADER_EPOCH:
+                    // the consumer's metadata is newer than the broker's, which will catch up.
                     self.metadata.invalidate_on(error.code);
                 }
                 continue;
