@@ -130,8 +130,12 @@ use std::path::{Path, PathBuf};
 /// lessons' text and try-it on them: 2,680 bytes, to 714,393. Lesson tables' inline code
 /// breaking after `.` and `_` (`<wbr>`; lesson 12's config table ran off a phone's screen):
 /// 240 more, to 714,633. A closed producer no longer refreshing its metadata: 38 more, to
-/// 714,671.
-const GZIP_BUDGET_BYTES: u64 = 714_750;
+/// 714,671. The review's single lookup of a partition's leader and epoch took 92 off, to
+/// 714,579. KIP-951 (a broker's NOT_LEADER_OR_FOLLOWER or FENCED_LEADER_EPOCH answer names the
+/// leader it knows and clients take it; metadata answers keep a newer leader over a lagging
+/// broker's older one), fetches checking the leader epoch before the role, and lesson 04's new
+/// try-it on them: 1,966 bytes, to 716,545.
+const GZIP_BUDGET_BYTES: u64 = 716_600;
 
 /// Prints the table and fails when the gzip total is over budget.
 pub fn report(dist: &Path) -> Result<(), String> {
