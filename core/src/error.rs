@@ -124,6 +124,7 @@ kafka_errors! {
     PositionOutOfRange => "OffsetOutOfRangeException", None, false, "OffsetOutOfRangeException", "The fetch position is out of range and no reset policy is configured.";
     LogTruncation => "LogTruncationException", None, false, "LogTruncationException", "Truncation detected and no reset policy is configured.";
     CommitFailed => "CommitFailedException", None, false, "CommitFailedException", "Commit cannot be completed since the group has already rebalanced and assigned the partitions to another member. This means that the time between subsequent calls to poll() was longer than the configured max.poll.interval.ms, which typically implies that the poll loop is spending too much time message processing. You can address this either by increasing max.poll.interval.ms or by reducing the maximum size of batches returned in poll() with max.poll.records.";
+    RetriableCommitFailed => "RetriableCommitFailedException", None, true, "RetriableCommitFailedException", "Offset commit failed with a retriable exception. You should retry committing the latest consumed offsets.";
     IllegalState => "IllegalStateException", None, false, "IllegalStateException", "The client is not in a state that allows this call.";
     IllegalArgument => "IllegalArgumentException", None, false, "IllegalArgumentException", "An argument of the call is not valid.";
     KafkaException => "KafkaException", None, false, "KafkaException", "The client failed.";
@@ -175,7 +176,8 @@ impl ErrorCode {
             ErrorCode::NoOffsetForPartition
             | ErrorCode::PositionOutOfRange
             | ErrorCode::LogTruncation
-            | ErrorCode::CommitFailed => "org.apache.kafka.clients.consumer",
+            | ErrorCode::CommitFailed
+            | ErrorCode::RetriableCommitFailed => "org.apache.kafka.clients.consumer",
             ErrorCode::BufferExhausted => "org.apache.kafka.clients.producer",
             ErrorCode::IllegalState | ErrorCode::IllegalArgument => "java.lang",
             ErrorCode::KafkaException => "org.apache.kafka.common",

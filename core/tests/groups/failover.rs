@@ -131,11 +131,19 @@ fn a_commit_not_replicated_in_time_fails_with_coordinator_not_available() {
     );
     sim.run_for(2_000);
     let failed = sim.events[from..].iter().find_map(|e| match &e.kind {
-        EventKind::OffsetCommitFailed { error, .. } => Some((e.at_ms, error.code)),
+        EventKind::OffsetCommitFailed { error, .. } => Some((e.at_ms, error.clone())),
         _ => None,
     });
-    let (at_ms, code) = failed.expect("the commit failed");
-    assert_eq!(code, kplay_core::ErrorCode::CoordinatorNotAvailable);
+    let (at_ms, error) = failed.expect("the commit failed");
+    // `doCommitOffsetsAsync` wraps a retriable error for commitAsync's callback.
+    assert_eq!(error.code, kplay_core::ErrorCode::RetriableCommitFailed);
+    assert!(
+        error.message.ends_with(
+            "Caused by: org.apache.kafka.common.errors.CoordinatorNotAvailableException: The coordinator is not available."
+        ),
+        "{}",
+        error.message
+    );
     assert!(
         at_ms - committed_at >= 5_000,
         "failed after offsets.commit.timeout.ms"
@@ -225,11 +233,17 @@ fn a_timed_out_heartbeat_fails_the_commit_in_flight_to_the_coordinator() {
         sync: false,
     });
     sim.run_for(25_000);
-    let failed_at = sim.events[from..].iter().find_map(|e| match &e.kind {
-        EventKind::OffsetCommitFailed { .. } => Some(e.at_ms),
+    let failed = sim.events[from..].iter().find_map(|e| match &e.kind {
+        EventKind::OffsetCommitFailed { error, .. } => Some((e.at_ms, error.as_exception())),
         _ => None,
     });
-    let failed_at = failed_at.expect("the commit failed before its own timeout");
+    let (failed_at, error) = failed.expect("the commit failed before its own timeout");
+    assert_eq!(
+        error,
+        "org.apache.kafka.clients.consumer.RetriableCommitFailedException: Offset commit failed \
+         with a retriable exception. You should retry committing the latest consumed offsets. \
+         Caused by: org.apache.kafka.common.errors.DisconnectException"
+    );
     // The last heartbeat went at most heartbeat.interval.ms (3 s) after the cut.
     assert!(failed_at - cut_at <= 33_000, "{failed_at} {cut_at}");
     assert!(failed_at - committed_at < 30_000);

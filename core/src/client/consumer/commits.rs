@@ -194,10 +194,9 @@ impl Consumer {
                 // commitSync retries once the coordinator is found again.
                 self.commits.pending.push(commit);
             } else {
-                // commitAsync's callback gets a RetriableCommitFailedException.
                 ctx.emit(EventKind::OffsetCommitFailed {
                     consumer: self.id,
-                    error: error.clone(),
+                    error: async_commit_error(&error.as_exception()),
                 });
             }
             self.ensure_active_group(ctx);
@@ -226,6 +225,8 @@ impl Consumer {
                 self.reset_generation(reason, ctx);
             }
             KafkaError::with_default_message(ErrorCode::CommitFailed)
+        } else if !commit.sync && error.code.is_retriable() {
+            async_commit_error(&error.as_exception())
         } else {
             error
         };
@@ -241,9 +242,11 @@ impl Consumer {
             if commit.sync {
                 self.commits.pending.push(commit);
             } else {
+                // `ConsumerNetworkClient`: a request lost with its connection (closed, or
+                // timed out) fails with a `DisconnectException`.
                 ctx.emit(EventKind::OffsetCommitFailed {
                     consumer: self.id,
-                    error: KafkaError::with_default_message(ErrorCode::RequestTimedOut),
+                    error: async_commit_error("org.apache.kafka.common.errors.DisconnectException"),
                 });
             }
         }
@@ -363,4 +366,14 @@ impl Consumer {
         }
         self.send_fetches(ctx);
     }
+}
+
+/// `ConsumerCoordinator.doCommitOffsetsAsync`: commitAsync's callback gets a retriable failure
+/// wrapped in a `RetriableCommitFailedException`; `cause` is the wrapped exception.
+fn async_commit_error(cause: &str) -> KafkaError {
+    let code = ErrorCode::RetriableCommitFailed;
+    KafkaError::new(
+        code,
+        format!("{} Caused by: {cause}", code.default_message()),
+    )
 }
