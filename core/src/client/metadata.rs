@@ -269,9 +269,15 @@ impl ClientMetadata {
                     "leader-hint client-{} {partition} leader={leader} epoch={epoch}",
                     client.0
                 ),
-                description: format!(
-                    "{name}: broker {from} no longer leads {partition} and its answer says broker {leader} does, at leader epoch {epoch}, so {name} turns to broker {leader} at once, before its metadata refresh answers (KIP-951)."
-                ),
+                description: if *leader == from {
+                    format!(
+                        "{name}: broker {from} still leads {partition} but under leader epoch {epoch}, newer than {name} knew; {name} takes the new epoch at once, before its metadata refresh answers (KIP-951)."
+                    )
+                } else {
+                    format!(
+                        "{name}: broker {from} no longer leads {partition} and its answer says broker {leader} does, at leader epoch {epoch}, so {name} turns to broker {leader} at once, before its metadata refresh answers (KIP-951)."
+                    )
+                },
             });
         }
         !updated.is_empty()
@@ -388,8 +394,8 @@ mod tests {
     use crate::network::ClientId;
     use crate::rng::SimRng;
 
-    /// Asks `metadata` for a request at `now_ms`; returns its id if one was sent.
-    fn ask(metadata: &mut ClientMetadata, now_ms: i64) -> Option<u64> {
+    /// Runs `act` as client 0 at `now_ms`; returns its result and what it sent and emitted.
+    fn as_client<R>(now_ms: i64, act: impl FnOnce(&mut Ctx) -> R) -> (R, Outbox) {
         let (mut rng, config, mut out, mut next_request_id) = (
             SimRng::seed_from_u64(1),
             ClusterConfig::default(),
@@ -406,7 +412,13 @@ mod tests {
             out: &mut out,
             next_request_id: &mut next_request_id,
         };
-        metadata.maybe_request(true, &mut ctx)
+        let result = act(&mut ctx);
+        (result, out)
+    }
+
+    /// Asks `metadata` for a request at `now_ms`; returns its id if one was sent.
+    fn ask(metadata: &mut ClientMetadata, now_ms: i64) -> Option<u64> {
+        as_client(now_ms, |ctx| metadata.maybe_request(true, ctx)).0
     }
 
     #[test]
@@ -568,5 +580,36 @@ mod tests {
         assert_eq!(leader_and_epoch(&metadata), (Some(BrokerId(1)), 5));
         answer_with(&mut metadata, orders(8, 2, 0), 600);
         assert_eq!(leader_and_epoch(&metadata), (Some(BrokerId(2)), 0));
+    }
+
+    /// The event says which broker the answer named, or that the same broker leads under a
+    /// newer epoch (a FENCED_LEADER_EPOCH answer from the leader itself).
+    #[test]
+    fn learning_a_leader_tells_who_named_whom() {
+        let mut metadata = ClientMetadata::new(vec![BrokerId(1)], 0, 100, 1000, 300_000);
+        answer_with(&mut metadata, orders(7, 1, 3), 0);
+        let orders_0 = TopicPartition::new("orders", 0);
+        let (learned, out) = as_client(10, |ctx| {
+            [
+                (vec![(orders_0.clone(), BrokerId(1), 4)], BrokerId(1)),
+                (vec![(orders_0.clone(), BrokerId(2), 5)], BrokerId(1)),
+                (vec![(orders_0.clone(), BrokerId(1), 5)], BrokerId(2)),
+            ]
+            .map(|(named, from)| metadata.learn_leaders(named, from, ClientId(0), "c", ctx))
+        });
+        assert_eq!(learned, [true, true, false], "the last is not newer");
+        let texts: Vec<String> = out
+            .events
+            .iter()
+            .map(|event| match event {
+                EventKind::Client { description, .. } => description.clone(),
+                _ => String::new(),
+            })
+            .collect();
+        assert_eq!(texts.len(), 2);
+        assert!(texts[0].starts_with("c: broker 1 still leads orders-0 but under leader epoch 4"));
+        assert!(texts[1].starts_with(
+            "c: broker 1 no longer leads orders-0 and its answer says broker 2 does, at leader epoch 5"
+        ));
     }
 }
