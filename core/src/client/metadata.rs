@@ -37,12 +37,16 @@ pub struct ClientMetadata {
     /// When the last answer arrived.
     pub last_update_ms: i64,
     /// No request before this time (`Metadata.timeToAllowUpdate`): `retry.backoff.ms` after
-    /// an answer; after failures in a row, `retry.backoff.ms` doubling per failure up to
-    /// `retry.backoff.max.ms`. So a client cut off from every broker does not ask in a tight
-    /// loop. Kafka also backs off when answers repeat what the client knows; this view does not.
+    /// an answer; after failures in a row, or answers in a row that taught nothing new,
+    /// `retry.backoff.ms` doubling per failure or answer up to `retry.backoff.max.ms`. So a
+    /// client cut off from every broker, or waiting for a partition that has no leader, does
+    /// not ask in a tight loop.
     pub retry_at_ms: i64,
     /// Failed requests since the last answer (`Metadata.attempts`).
     failed_attempts: i32,
+    /// Answers in a row that named no new partition and no newer leader epoch
+    /// (`Metadata.equivalentResponseCount`, Kafka 3.7).
+    equivalent_answers: i32,
     /// The timer the client set for the end of the backoff, so it sets one only once.
     wakeup_at_ms: Option<i64>,
     retry_backoff_ms: i64,
@@ -102,6 +106,7 @@ impl ClientMetadata {
         if added {
             self.stale = true;
             self.retry_at_ms = 0;
+            self.equivalent_answers = 0;
         }
         added
     }
@@ -155,6 +160,7 @@ impl ClientMetadata {
         self.next_broker = self.next_broker.wrapping_add(1);
         self.stale = true;
         self.failed_attempts = self.failed_attempts.saturating_add(1);
+        self.equivalent_answers = 0;
         let backoff_ms = backoff_ms(
             self.retry_backoff_ms,
             self.retry_backoff_max_ms,
@@ -173,7 +179,8 @@ impl ClientMetadata {
         self.in_flight_to = None;
         self.last_update_ms = now_ms;
         self.failed_attempts = 0;
-        self.retry_at_ms = now_ms.saturating_add(self.retry_backoff_ms);
+        // Counted as teaching nothing new until a partition says otherwise.
+        self.equivalent_answers = self.equivalent_answers.saturating_add(1);
         for topic in response.topics {
             let retry = topic
                 .error
@@ -192,6 +199,14 @@ impl ClientMetadata {
                 self.topics.insert(topic.name.clone(), topic);
             }
         }
+        // `timeToAllowUpdate`: the next request waits `retry.backoff.ms`, doubling with each
+        // answer in a row that taught nothing new.
+        let backoff_ms = backoff_ms(
+            self.retry_backoff_ms,
+            self.retry_backoff_max_ms,
+            self.equivalent_answers.max(1),
+        );
+        self.retry_at_ms = now_ms.saturating_add(backoff_ms);
         true
     }
 
@@ -199,19 +214,25 @@ impl ClientMetadata {
     /// under an older leader epoch than the view has (learned from a fresher broker, or from
     /// a KIP-951 answer); the view keeps what it has for that partition. A new topic id (the
     /// topic deleted and created again) starts its epochs again, so it takes the answer.
-    fn keep_newer_leaders(&self, mut topic: TopicMetadata) -> TopicMetadata {
-        let Some(known) = self.topics.get(&topic.name) else {
+    /// An answer that names a partition the view did not have, a new topic id, a newer leader
+    /// epoch, or a partition without one, is not equivalent to what the view knew.
+    fn keep_newer_leaders(&mut self, mut topic: TopicMetadata) -> TopicMetadata {
+        let known = self
+            .topics
+            .get(&topic.name)
+            .filter(|known| known.topic_id == topic.topic_id);
+        let Some(known) = known else {
+            self.equivalent_answers = 0;
             return topic;
         };
-        if known.topic_id != topic.topic_id {
-            return topic;
+        if topic.partitions.len() > known.partitions.len() {
+            self.equivalent_answers = 0;
         }
         for (answered, kept) in topic.partitions.iter_mut().zip(&known.partitions) {
-            let older = answered
-                .known_leader_epoch()
-                .is_some_and(|epoch| kept.known_leader_epoch().is_some_and(|kept| kept > epoch));
-            if older {
-                *answered = kept.clone();
+            match (answered.known_leader_epoch(), kept.known_leader_epoch()) {
+                (Some(epoch), Some(kept_epoch)) if kept_epoch > epoch => *answered = kept.clone(),
+                (Some(epoch), Some(kept_epoch)) if kept_epoch == epoch => {}
+                _ => self.equivalent_answers = 0,
             }
         }
         topic
@@ -303,7 +324,9 @@ impl ClientMetadata {
             return None;
         }
         if now_ms >= self.last_update_ms.saturating_add(self.max_age_ms) {
+            // A refresh for age asks without the backoff of answers that taught nothing.
             self.stale = true;
+            self.equivalent_answers = 0;
             return None;
         }
         self.refresh_timer()
@@ -611,5 +634,29 @@ mod tests {
         assert!(texts[1].starts_with(
             "c: broker 1 no longer leads orders-0 and its answer says broker 2 does, at leader epoch 5"
         ));
+    }
+
+    /// `Metadata.timeToAllowUpdate` (Kafka 3.7): answers in a row that teach nothing new (a
+    /// partition still without a leader) double the wait before the next request, up to
+    /// `retry.backoff.max.ms`; an answer with a newer leader epoch starts it again.
+    #[test]
+    fn answers_that_teach_nothing_new_back_off_exponentially() {
+        let mut metadata = ClientMetadata::new(vec![BrokerId(1)], 0, 100, 1000, 300_000);
+        let mut offline = orders(7, 1, 3);
+        offline.partitions[0].leader = None;
+        let mut now_ms = 0;
+        let mut waits = Vec::new();
+        for _ in 0..6 {
+            answer_with(&mut metadata, offline.clone(), now_ms);
+            waits.push(metadata.retry_at_ms - now_ms);
+            now_ms = metadata.retry_at_ms;
+        }
+        assert_eq!(waits, vec![100, 100, 200, 400, 800, 1000]);
+        answer_with(&mut metadata, orders(7, 2, 4), now_ms);
+        assert_eq!(
+            metadata.retry_at_ms - now_ms,
+            100,
+            "a newer epoch starts again"
+        );
     }
 }
