@@ -134,8 +134,10 @@ use std::path::{Path, PathBuf};
 /// 714,579. KIP-951 (a broker's NOT_LEADER_OR_FOLLOWER or FENCED_LEADER_EPOCH answer names the
 /// leader it knows and clients take it; metadata answers keep a newer leader over a lagging
 /// broker's older one), fetches checking the leader epoch before the role, and lesson 04's new
-/// try-it on them: 1,966 bytes, to 716,545.
-const GZIP_BUDGET_BYTES: u64 = 716_600;
+/// try-it on them: 1,966 bytes, to 716,545. commitAsync's `RetriableCommitFailedException`,
+/// the metadata backoff on answers that teach nothing new (Kafka 3.7) and the hint's event
+/// telling a leader's own newer epoch apart: 442 more, to 716,987.
+const GZIP_BUDGET_BYTES: u64 = 717_050;
 
 /// Prints the table and fails when the gzip total is over budget.
 pub fn report(dist: &Path) -> Result<(), String> {
