@@ -25,10 +25,12 @@ pub enum PartitionerKind {
     /// Kafka >= 3.3 built-in uniform sticky partitioner (KIP-794), the default: stick to one
     /// random partition until `batch.size` bytes were produced to it, then pick another.
     ///
-    /// Kafka's adaptive part (`partitioner.adaptive.partitioning.enable`, weighting partitions
-    /// by broker queue sizes) is not modelled: with one healthy simulated broker per partition
-    /// every queue is equal, which is the case where Kafka also picks uniformly among the
-    /// partitions that have a leader ([`Candidates`]).
+    /// Simplification: Kafka's adaptive part (`partitioner.adaptive.partitioning.enable`) is
+    /// not modelled; the next partition is drawn uniformly among those with a leader
+    /// ([`Candidates`]). Kafka draws it weighted by each partition's queued batches (the one
+    /// still filling included: `RecordAccumulator.partitionReady`, `updatePartitionLoadStats`),
+    /// uniformly only when every queue is the same length, so it favours partitions on faster
+    /// brokers and is less likely to pick the partition it just filled. Lesson 01 says so.
     #[default]
     UniformSticky,
     /// `org.apache.kafka.clients.producer.RoundRobinPartitioner`: a per-topic counter from 0,
