@@ -391,19 +391,17 @@ impl ClientMetadata {
     }
 
     /// Marks the view stale after a consumer's ListOffsets, OffsetsForLeaderEpoch or Fetch
-    /// error that means it may be out of date. (The producer asks only on an
-    /// `InvalidMetadataException`, see [`ErrorCode::is_invalid_metadata`].)
+    /// error that means it may be out of date: an `InvalidMetadataException` (as for the
+    /// producer, see [`ErrorCode::is_invalid_metadata`]), `UNKNOWN_LEADER_EPOCH` or a broker's
+    /// `REQUEST_TIMED_OUT`. A fetch's `UNKNOWN_LEADER_EPOCH` is the exception: the consumer's
+    /// metadata is the newer, so it does not come here (`handle_fetch_response`).
     pub fn invalidate_on(&mut self, code: ErrorCode) {
-        if matches!(
-            code,
-            ErrorCode::NotLeaderOrFollower
-                | ErrorCode::UnknownTopicOrPartition
-                | ErrorCode::LeaderNotAvailable
-                | ErrorCode::FencedLeaderEpoch
-                | ErrorCode::UnknownLeaderEpoch
-                | ErrorCode::NetworkException
-                | ErrorCode::RequestTimedOut
-        ) {
+        if code.is_invalid_metadata()
+            || matches!(
+                code,
+                ErrorCode::UnknownLeaderEpoch | ErrorCode::RequestTimedOut
+            )
+        {
             self.stale = true;
         }
     }
