@@ -13,8 +13,8 @@ use crate::options::Opt;
 use crate::parser::{tool_name, COMMANDS};
 use crate::shell::Shell;
 use crate::tools::{
-    configs, console_consumer, console_producer, consumer_groups, leader_election, topics,
-    transactions,
+    configs, console_consumer, console_producer, consumer_groups, get_offsets, leader_election,
+    topics, transactions,
 };
 
 /// Candidates for the word that ends at byte `cursor` of `line`, sorted.
@@ -73,6 +73,7 @@ fn specs_of(tool: &str) -> &'static [Opt] {
         "kafka-consumer-groups" => consumer_groups::SPECS,
         "kafka-configs" => configs::SPECS,
         "kafka-leader-election" => leader_election::SPECS,
+        "kafka-get-offsets" => get_offsets::SPECS,
         "kafka-transactions" => transactions::SPECS,
         _ => &[],
     }
@@ -90,7 +91,7 @@ fn option_values(shell: &Shell, tool: &str, previous: &str, words: &[&str]) -> O
         .iter()
         .any(|w| *w == "brokers" || *w == "--broker" || *w == "--broker-defaults");
     let values = match option {
-        "topic" => shell.cluster.topic_names(),
+        "topic" | "topic-partitions" => shell.cluster.topic_names(),
         "group" => group_names(shell),
         "transactional-id" => transactional_ids(shell),
         "config" => names(TopicConfig::keys(), "="),
@@ -131,6 +132,16 @@ fn option_values(shell: &Shell, tool: &str, previous: &str, words: &[&str]) -> O
         "entity-name" => shell.cluster.topic_names(),
         "broker" => broker_ids(shell),
         "election-type" => vec!["preferred".to_string(), "unclean".to_string()],
+        "time" => [
+            "latest",
+            "earliest",
+            "max-timestamp",
+            "earliest-local",
+            "latest-tiered",
+            "earliest-pending-upload",
+        ]
+        .map(str::to_string)
+        .to_vec(),
         "isolation-level" => vec!["read_committed".to_string(), "read_uncommitted".to_string()],
         "bootstrap-server" => vec!["localhost:9092".to_string()],
         _ => return None,

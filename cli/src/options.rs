@@ -132,6 +132,46 @@ impl Parsed {
     }
 }
 
+/// [`parse`] for a tool that takes no positional argument: the first one is refused.
+pub fn parse_options_only(
+    tool: &str,
+    specs: &[Opt],
+    words: &[String],
+) -> Result<Parsed, ParseError> {
+    let parsed = parse(tool, specs, words)?;
+    if let Some(extra) = parsed.positionals.first() {
+        return Err(ParseError::new(
+            0,
+            extra,
+            format!("unexpected argument '{extra}' for {tool}"),
+        ));
+    }
+    Ok(parsed)
+}
+
+/// Refuses the first of Kafka's options the playground does not model, given as `--name` or
+/// `--name=value`.
+pub fn refuse_unmodelled(words: &[String], unmodelled: &[&str]) -> Result<(), ParseError> {
+    let unmodelled_word = words.iter().find(|word| {
+        word.starts_with("--")
+            && unmodelled.contains(
+                &word
+                    .trim_start_matches('-')
+                    .split('=')
+                    .next()
+                    .unwrap_or_default(),
+            )
+    });
+    match unmodelled_word {
+        Some(word) => Err(ParseError::new(
+            0,
+            word,
+            format!("{word} is a Kafka option the playground does not model"),
+        )),
+        None => Ok(()),
+    }
+}
+
 /// Parses `words` against `specs` for `tool` (the name used in messages).
 pub fn parse(tool: &str, specs: &[Opt], words: &[String]) -> Result<Parsed, ParseError> {
     let mut parsed = Parsed::default();

@@ -46,6 +46,14 @@ fn completion_offers_commands_options_and_names() {
         ),
         ["describe", "describe-producers"]
     );
+    assert_eq!(complete(&shell, "kafka-get-off"), ["kafka-get-offsets"]);
+    assert_eq!(
+        complete(&shell, "kafka-get-offsets --time max"),
+        ["max-timestamp"]
+    );
+    assert!(
+        complete(&shell, "kafka-get-offsets --topic-p").contains(&"--topic-partitions".to_string())
+    );
     assert_eq!(complete(&shell, "kplay bro"), ["broker"]);
     assert_eq!(complete(&shell, "kplay broker st"), ["start", "stop"]);
     assert_eq!(complete(&shell, "kplay consumer poll "), ["c1"]);
@@ -69,6 +77,7 @@ fn every_tool_and_verb_answers_help() {
         "kafka-consumer-groups --help",
         "kafka-configs --help",
         "kafka-leader-election --help",
+        "kafka-get-offsets --help",
         "kplay --help",
         "kplay broker --help",
         "kplay consumer --help",

@@ -117,14 +117,7 @@ pub struct ConsumerArgs {
 
 /// Parses the options (`ConsoleConsumerOptions`).
 pub fn parse(args: &[String]) -> Result<Invocation, ParseError> {
-    let parsed = options::parse(NAME, SPECS, args)?;
-    if let Some(extra) = parsed.positionals.first() {
-        return Err(ParseError::new(
-            0,
-            extra,
-            format!("unexpected argument '{extra}' for {NAME}"),
-        ));
-    }
+    let parsed = options::parse_options_only(NAME, SPECS, args)?;
     let topic = parsed.value("topic").ok_or_else(|| {
         usage("kafka-console-consumer needs --topic (Exactly one of include/topic is required.)")
     })?;

@@ -56,14 +56,7 @@ pub fn parse(args: &[String]) -> Result<Invocation, ParseError> {
     if args.is_empty() {
         return Ok(Invocation::Help(Some(NAME.to_string())));
     }
-    let parsed = options::parse(NAME, SPECS, args)?;
-    if let Some(extra) = parsed.positionals.first() {
-        return Err(ParseError::new(
-            0,
-            extra,
-            format!("unexpected argument '{extra}' for {NAME}"),
-        ));
-    }
+    let parsed = options::parse_options_only(NAME, SPECS, args)?;
     let kind = parsed.value("election-type").ok_or_else(|| {
         ParseError::new(
             0,

@@ -9,10 +9,13 @@ pub mod configs;
 pub mod console_consumer;
 pub mod console_producer;
 pub mod consumer_groups;
+pub mod get_offsets;
 pub mod leader_election;
 pub mod text;
 pub mod topics;
 pub mod transactions;
+
+use regex_lite::Regex;
 
 use crate::format::datetime_text;
 
@@ -40,6 +43,19 @@ pub fn property<'a>(props: &'a [(String, String)], name: &str) -> Option<&'a str
 pub fn set_property(props: &mut Vec<(String, String)>, name: &str, value: &str) {
     props.retain(|(key, _)| key != name);
     props.push((name.to_string(), value.to_string()));
+}
+
+/// Kafka's `TopicFilter.IncludeList`: a topic regular expression cleaned as Kafka cleans it
+/// (trimmed, commas as `|`, spaces removed, surrounding quotes dropped) and matched against
+/// whole topic names (`String.matches`). The error is Kafka's `X is an invalid regex.`.
+pub fn include_list(raw: &str) -> Result<Regex, String> {
+    let cleaned = raw
+        .trim()
+        .replace(',', "|")
+        .replace(' ', "")
+        .trim_matches(|c| c == '"' || c == '\'')
+        .to_string();
+    Regex::new(&format!("^(?:{cleaned})$")).map_err(|_| format!("{cleaned} is an invalid regex."))
 }
 
 /// A log line as Kafka's tools print it on standard error (log4j pattern

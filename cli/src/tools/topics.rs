@@ -16,7 +16,6 @@
 use kplay_core::config::DescribeRow;
 use kplay_core::view::cluster::{PartitionView, TopicView};
 use kplay_core::{Command, ErrorCode};
-use regex_lite::Regex;
 
 use crate::error::ParseError;
 use crate::format::topic_id_text;
@@ -363,21 +362,7 @@ fn matching_topics(
     pattern: Option<&str>,
     exclude_internal: bool,
 ) -> Result<Vec<String>, String> {
-    let regex = match pattern {
-        Some(raw) => {
-            let cleaned = raw
-                .trim()
-                .replace(',', "|")
-                .replace(' ', "")
-                .trim_matches(|c| c == '"' || c == '\'')
-                .to_string();
-            Some(
-                Regex::new(&format!("^(?:{cleaned})$"))
-                    .map_err(|_| format!("{cleaned} is an invalid regex."))?,
-            )
-        }
-        None => None,
-    };
+    let regex = pattern.map(super::include_list).transpose()?;
     Ok(shell
         .cluster
         .topic_names()

@@ -232,7 +232,10 @@ impl Broker {
         ctx.send(from, Body::ListOffsetsResponse(response));
     }
 
-    fn list_offset(
+    /// `Partition.fetchOffsetForTimestamp` on the leader: the offset `spec` asks for, with
+    /// its record's timestamp (-1 when none); a search that finds nothing below the last
+    /// offset `isolation` may read gives `UNKNOWN_OFFSET`.
+    pub(crate) fn list_offset(
         &self,
         partition: &TopicPartition,
         spec: OffsetSpec,
@@ -255,6 +258,9 @@ impl Broker {
                 Ok(offset_for_timestamp(&replica.log, timestamp_ms, latest)
                     .unwrap_or((Offset::UNKNOWN, -1)))
             }
+            OffsetSpec::MaxTimestamp => Ok(offset_of_max_timestamp(&replica.log)
+                .filter(|(offset, _)| *offset < latest)
+                .unwrap_or((Offset::UNKNOWN, -1))),
         }
     }
 
@@ -397,7 +403,8 @@ impl Broker {
 }
 
 /// `UnifiedLog.fetchOffsetByTimestamp`: the first record at or after `timestamp_ms` below
-/// `upper_bound`, with its timestamp; `None` when there is none.
+/// `upper_bound`, with its timestamp; `None` when there is none. A transaction marker counts
+/// like any record (`FileRecords.searchForTimestamp`): a consumer sent there skips it.
 pub(crate) fn offset_for_timestamp(
     log: &crate::log::PartitionLog,
     timestamp_ms: i64,
@@ -407,7 +414,7 @@ pub(crate) fn offset_for_timestamp(
         if batch.base_offset >= upper_bound {
             break;
         }
-        if batch.max_timestamp < timestamp_ms || batch.is_control() {
+        if batch.max_timestamp < timestamp_ms {
             continue;
         }
         for (offset, record) in batch.records() {
@@ -420,6 +427,18 @@ pub(crate) fn offset_for_timestamp(
         }
     }
     None
+}
+
+/// `UnifiedLog.fetchOffsetByTimestamp(MAX_TIMESTAMP)`: the first batch with the log's largest
+/// timestamp (transaction markers count, as in a segment's `maxTimestampSoFar`), and in it the
+/// first record with that timestamp (`offsetOfMaxTimestamp`); `None` for an empty log.
+fn offset_of_max_timestamp(log: &crate::log::PartitionLog) -> Option<(Offset, i64)> {
+    let largest = log.batches().map(|batch| batch.max_timestamp).max()?;
+    let batch = log.batches().find(|batch| batch.max_timestamp == largest)?;
+    batch
+        .records()
+        .find(|(_, record)| record.timestamp == largest)
+        .map(|(offset, _)| (offset, largest))
 }
 
 /// The leader's answer to a follower whose log diverged: the largest epoch both have and

@@ -93,6 +93,8 @@ pub enum OffsetSpec {
     Latest,
     /// The first offset whose timestamp is at or after this time (ms).
     Timestamp(i64),
+    /// `MAX_TIMESTAMP` (-3, KIP-734): the first record with the largest timestamp.
+    MaxTimestamp,
 }
 
 /// ListOffsets: ask partition leaders for offsets by position or time.

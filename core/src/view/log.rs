@@ -4,8 +4,12 @@
 use serde::{Deserialize, Serialize};
 
 use crate::cluster::Cluster;
+use crate::error::{ErrorCode, KafkaError};
 use crate::ids::{BrokerId, Offset, TopicPartition};
+use crate::kinds::IsolationLevel;
 use crate::log::{ControlType, RecordBatch};
+use crate::protocol::fetch::ListedOffset;
+use crate::protocol::OffsetSpec;
 
 /// A replica's log.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -70,6 +74,26 @@ pub struct RecordView {
 }
 
 impl Cluster {
+    /// What an admin client's `listOffsets` (READ_UNCOMMITTED, its default) gets for
+    /// `partition`: the answer of its leader, as the cluster's metadata names it, read at once
+    /// rather than sent over the simulated network. `Ok` with [`Offset::UNKNOWN`] when a search
+    /// finds no record; `LEADER_NOT_AVAILABLE` when the partition has no running leader.
+    pub fn list_offset(&self, partition: &TopicPartition, spec: OffsetSpec) -> ListedOffset {
+        let leader = self
+            .controller
+            .image
+            .topics
+            .get(&partition.topic)
+            .and_then(|topic| {
+                let index = usize::try_from(partition.partition).ok()?;
+                topic.partitions.get(index)?.leader
+            })
+            .and_then(|leader| self.brokers.get(&leader))
+            .filter(|broker| broker.is_up())
+            .ok_or_else(|| KafkaError::with_default_message(ErrorCode::LeaderNotAvailable))?;
+        leader.list_offset(partition, spec, IsolationLevel::ReadUncommitted)
+    }
+
     /// The log of `broker`'s replica of `partition`, with at most `max_records` records (the
     /// newest).
     pub fn log_view(

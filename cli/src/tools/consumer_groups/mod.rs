@@ -182,29 +182,8 @@ pub fn parse(args: &[String]) -> Result<Invocation, ParseError> {
     if args.is_empty() {
         return Ok(Invocation::Help(Some(NAME.to_string())));
     }
-    if let Some(word) = args.iter().find(|w| {
-        w.starts_with("--")
-            && UNMODELLED.contains(
-                &w.trim_start_matches('-')
-                    .split('=')
-                    .next()
-                    .unwrap_or_default(),
-            )
-    }) {
-        return Err(ParseError::new(
-            0,
-            word,
-            format!("{word} is a Kafka option the playground does not model"),
-        ));
-    }
-    let parsed = options::parse(NAME, SPECS, args)?;
-    if let Some(extra) = parsed.positionals.first() {
-        return Err(ParseError::new(
-            0,
-            extra,
-            format!("unexpected argument '{extra}' for {NAME}"),
-        ));
-    }
+    options::refuse_unmodelled(args, UNMODELLED)?;
+    let parsed = options::parse_options_only(NAME, SPECS, args)?;
     if parsed.count_of(ACTIONS) != 1 {
         return Err(usage(NAME, "Command must include exactly one action: --list, --describe, --delete, --reset-offsets, --delete-offsets, --validate-regex"));
     }
