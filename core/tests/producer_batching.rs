@@ -162,8 +162,10 @@ fn the_sticky_partitioner_moves_on_after_batch_size_bytes_when_batches_leave_at_
     }
     assert_eq!(partitions.len(), 600);
     // A one-record batch of a 200-byte value grows by about 270 bytes: a switch every 8
-    // records, 75 in all, of which 5 in 6 land elsewhere (the new partition is random and can
-    // be the same). Switching at twice `batch.size` would make about 33 changes.
+    // records, 75 in all, most of which land elsewhere (the new partition is random and can be
+    // the same; once every partition has had a batch, the one just filled weighs half as much,
+    // as it had a batch queued when the sender last counted). Switching at twice `batch.size`
+    // would make about 33 changes.
     let changes = partitions.windows(2).filter(|w| w[0] != w[1]).count();
     assert!(
         (50..=75).contains(&changes),
@@ -436,4 +438,89 @@ fn a_closed_producer_refreshes_no_metadata() {
             .count();
     }
     assert_eq!(metadata_requests, 0);
+}
+
+/// KIP-794's adaptive partitioning (`partitioner.adaptive.partitioning.enable`, the default):
+/// the uniform sticky partitioner picks its next partition weighted by the batches queued for
+/// each (`RecordAccumulator.partitionReady`, `BuiltInPartitioner.updatePartitionLoadStats`).
+/// A partition whose leader answers 400 ms late piles batches up behind the five requests in
+/// flight, so it gets fewer records. Without it, that partition gets the most: its filling
+/// batch stays open longer, holding the switch back (`enableSwitch = allBatchesFull`), the
+/// skew KIP-794 set out to fix.
+#[test]
+fn the_adaptive_partitioner_sends_fewer_records_to_a_slow_leader() {
+    let per_partition = |adaptive: &str| {
+        null_key_records_per_partition(
+            &[("partitioner.adaptive.partitioning.enable", adaptive)],
+            400,
+        )
+    };
+    let adaptive = per_partition("true");
+    assert!(
+        adaptive[2] * 5 < adaptive[0].min(adaptive[1]) * 4,
+        "the slow leader's partition should get the fewest records: {adaptive:?}"
+    );
+    let uniform = per_partition("false");
+    assert!(
+        uniform[2] > uniform[0].max(uniform[1]),
+        "without adaptive partitioning the slow leader's partition gets the most: {uniform:?}"
+    );
+}
+
+/// `partitioner.availability.timeout.ms`: a partition whose leader has had batches ready but
+/// taken no request (its five requests in flight, answered 5 s late) for longer than the
+/// timeout is left out of the adaptive picks while it has batches queued
+/// (`RecordAccumulator.partitionReady`'s `readyTimeMs - drainTimeMs`), where the queue weights
+/// alone still give it a share. Here it gets half as many records.
+#[test]
+fn a_leader_unavailable_past_the_timeout_is_left_out_of_the_picks() {
+    let weighted = null_key_records_per_partition(&[], 5_000);
+    let timed_out =
+        null_key_records_per_partition(&[("partitioner.availability.timeout.ms", "1000")], 5_000);
+    assert!(
+        timed_out[2] * 3 < weighted[2] * 2,
+        "the unavailable leader's partition should get far fewer records: {timed_out:?} against {weighted:?}"
+    );
+}
+
+/// Producer `p` (`batch.size=500` and `configs`) sends 3,000 null-key records of 100 bytes,
+/// one every 5 ms, to topic `t` of 3 partitions on 3 brokers, the leader of partition 2
+/// answering `delay_ms` late: how many records went to each partition.
+fn null_key_records_per_partition(configs: &[(&str, &str)], delay_ms: i64) -> [i32; 3] {
+    {
+        let mut cluster = with_topic(3, 3, &[]);
+        let partitions = cluster.topic_view("t").expect("t").partitions;
+        let slow = partitions[2].leader.expect("a leader");
+        assert!(
+            partitions[..2].iter().all(|p| p.leader != Some(slow)),
+            "one partition per broker"
+        );
+        let mut all_configs = vec![("batch.size", "500")];
+        all_configs.extend_from_slice(configs);
+        create_producer(&mut cluster, &all_configs);
+        cluster.run_for(1_000);
+        run(
+            &mut cluster,
+            Command::DelayBroker {
+                broker: slow,
+                extra_ms: delay_ms,
+            },
+        );
+        let mut counts = [0; 3];
+        for _ in 0..3_000 {
+            let events = cluster
+                .apply(Command::Produce {
+                    producer: "p".into(),
+                    record: NewRecord::new("t", None, Some(&"v".repeat(100))),
+                })
+                .expect("sent");
+            for event in events {
+                if let EventKind::RecordAccumulated { partition, .. } = event.kind {
+                    counts[partition.partition as usize] += 1;
+                }
+            }
+            cluster.run_for(5);
+        }
+        counts
+    }
 }

@@ -494,6 +494,43 @@ fn batching_and_compression_behave_as_the_lesson_says() {
         assert_eq!(size, 4, "{batch}");
     }
 
+    // A slow leader: the adaptive draw sends its partition the fewest records, the uniform
+    // draw the most; kafka-get-offsets prints each partition's count.
+    let out = run.clean_block();
+    // Per topic: the records of the partition broker 2 leads, and of the two others.
+    let counts = |topic: &str| -> (i64, Vec<i64>) {
+        let mut slow = None;
+        let mut others = Vec::new();
+        for partition in 0..3 {
+            let leader = run.leader(topic, partition).expect("leader");
+            let end = run.log(leader, topic, partition).log_end_offset.0;
+            assert!(
+                out.contains(&format!("{topic}:{partition}:{end}\n")),
+                "{out}"
+            );
+            if leader == 2 {
+                assert_eq!(
+                    slow.replace(end),
+                    None,
+                    "broker 2 leads one partition of {topic}"
+                );
+            } else {
+                others.push(end);
+            }
+        }
+        (slow.expect("broker 2 leads a partition"), others)
+    };
+    let (even_slow, even_others) = counts("even");
+    assert!(
+        even_others.iter().all(|&n| even_slow < n),
+        "{even_slow} {even_others:?}"
+    );
+    let (skewed_slow, skewed_others) = counts("skewed");
+    assert!(
+        skewed_others.iter().all(|&n| skewed_slow > n),
+        "{skewed_slow} {skewed_others:?}"
+    );
+
     // zstd makes the log many times smaller.
     run.clean_block();
     let size = |topic: &str| -> i64 {

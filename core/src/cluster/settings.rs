@@ -330,6 +330,8 @@ pub fn producer_rules(configs: &[(String, String)]) -> Result<ProducerRules, Kaf
         max_request_size: settings.max_request_size,
         partitioner,
         ignore_keys: settings.partitioner_ignore_keys,
+        adaptive_partitioning: settings.partitioner_adaptive_partitioning_enable,
+        availability_timeout_ms: settings.partitioner_availability_timeout_ms,
         transactional_id: settings.transactional_id.clone(),
         transaction_timeout_ms: i64::from(settings.transaction_timeout_ms),
     })

@@ -9,7 +9,7 @@ use crate::vec_map::VecMap;
 use std::collections::VecDeque;
 use std::sync::Arc;
 
-use crate::ids::{ProducerId, TopicPartition};
+use crate::ids::{BrokerId, ProducerId, TopicPartition};
 use crate::log::record_size::RecordBody;
 use crate::log::{Header, ProducedBatch, RecordSetBuilder};
 use crate::topic::per_topic_mut;
@@ -204,11 +204,28 @@ pub struct Accumulator {
     /// a topic's queues, and a record's partition is then found by its index, not by
     /// comparing names again.
     pub queues: VecMap<String, TopicQueues>,
+    /// Per topic, the partitions that ever had a queue (Kafka's `TopicInfo.batches` keeps an
+    /// entry per partition appended to, never removed): the adaptive partitioner waits until
+    /// every partition of a topic has one.
+    queues_made: VecMap<String, Vec<bool>>,
+    /// Per leader, when the sender last found batches ready for it and when it last could
+    /// send them (`nodeStats`, kept only with `partitioner.availability.timeout.ms`).
+    pub node_stats: VecMap<BrokerId, NodeLatencyStats>,
     /// Buffer memory held by batches not yet completed (queued or in flight).
     pub buffered_bytes: i64,
     next_batch_id: u64,
     /// Emptied builders of sent batches, whose buffers new batches reuse.
     spare: SpareBuilders,
+}
+
+/// `RecordAccumulator.NodeLatencyStats`: how long a leader has had batches waiting that it
+/// could not take (`ready_ms - drain_ms`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NodeLatencyStats {
+    /// The last sender run that found batches ready for the leader.
+    pub ready_ms: i64,
+    /// The last sender run that could send to it.
+    pub drain_ms: i64,
 }
 
 /// Kafka's `BufferPool` free list: emptied builders whose buffers new batches reuse. They hold
@@ -256,6 +273,7 @@ impl Accumulator {
         now_ms: i64,
         admit: impl FnOnce(bool, i64) -> Result<(), E>,
     ) -> Result<Appended, E> {
+        mark_made(&mut self.queues_made, topic, partition);
         let last = self
             .queues
             .get_mut(topic)
@@ -357,6 +375,38 @@ impl Accumulator {
         &mut partitions[index]
     }
 
+    /// `updateNodeLatencyStats`: the sender found batches ready for `leader` at `now_ms`, and
+    /// could send them (`can_drain`) or not (its connection took no more requests).
+    pub fn update_node_latency_stats(&mut self, leader: BrokerId, now_ms: i64, can_drain: bool) {
+        let stats = self.node_stats.entry(leader).or_insert(NodeLatencyStats {
+            ready_ms: now_ms,
+            drain_ms: now_ms,
+        });
+        if can_drain {
+            stats.drain_ms = now_ms;
+        }
+        stats.ready_ms = now_ms;
+    }
+
+    /// Whether `leader` has had batches ready but taken none for more than `timeout_ms`.
+    pub fn unavailable_for(&self, leader: BrokerId, timeout_ms: i64) -> bool {
+        self.node_stats
+            .get(&leader)
+            .is_some_and(|stats| stats.ready_ms - stats.drain_ms > timeout_ms)
+    }
+
+    /// Each topic appended to, with how many of its partitions ever had a queue.
+    pub fn topics_made(&self) -> impl Iterator<Item = (&str, usize)> {
+        self.queues_made
+            .iter()
+            .map(|(topic, made)| (topic.as_str(), made.iter().filter(|&&made| made).count()))
+    }
+
+    /// How many batches are queued for a partition (0 for none).
+    pub fn queue_len(&self, topic: &str, partition: i32) -> usize {
+        self.queue(topic, partition).map_or(0, VecDeque::len)
+    }
+
     /// Every queue, in `TopicPartition` order (empty ones too).
     pub fn queues_mut(&mut self) -> impl Iterator<Item = &mut VecDeque<ProducerBatch>> {
         self.queues
@@ -429,6 +479,18 @@ pub fn queued_mut(
             .filter(|(_, deque)| !deque.is_empty())
             .map(move |(index, deque)| (topic.as_str(), partition_number(index), deque))
     })
+}
+
+/// Notes that `partition` of `topic` has a queue (`getOrCreateDeque`, before the append).
+fn mark_made(queues_made: &mut VecMap<String, Vec<bool>>, topic: &str, partition: i32) {
+    let Some(index) = partition_index(partition) else {
+        return;
+    };
+    let made = per_topic_mut(queues_made, topic);
+    if made.len() <= index {
+        made.resize(index + 1, false);
+    }
+    made[index] = true;
 }
 
 /// A partition's index in its topic's queues (`None` for a negative number).

@@ -106,6 +106,13 @@ pub struct ProducerRules {
     pub partitioner: PartitionerKind,
     /// `partitioner.ignore.keys`.
     pub ignore_keys: bool,
+    /// `partitioner.adaptive.partitioning.enable`: the uniform sticky partitioner weighs its
+    /// picks by the partitions' queues.
+    pub adaptive_partitioning: bool,
+    /// `partitioner.availability.timeout.ms`: with adaptive partitioning, a partition whose
+    /// leader has had batches ready but could not take a request for longer is left out of
+    /// the picks (0, the default, never leaves one out).
+    pub availability_timeout_ms: i64,
     /// `transactional.id`.
     pub transactional_id: Option<String>,
     /// `transaction.timeout.ms`.
@@ -132,6 +139,8 @@ impl Default for ProducerRules {
             max_request_size: 1_048_576,
             partitioner: PartitionerKind::UniformSticky,
             ignore_keys: false,
+            adaptive_partitioning: true,
+            availability_timeout_ms: 0,
             transactional_id: None,
             transaction_timeout_ms: 60_000,
         }

@@ -23,14 +23,10 @@ use crate::rng::SimRng;
 )]
 pub enum PartitionerKind {
     /// Kafka >= 3.3 built-in uniform sticky partitioner (KIP-794), the default: stick to one
-    /// random partition until `batch.size` bytes were produced to it, then pick another.
-    ///
-    /// Simplification: Kafka's adaptive part (`partitioner.adaptive.partitioning.enable`) is
-    /// not modelled; the next partition is drawn uniformly among those with a leader
-    /// ([`Candidates`]). Kafka draws it weighted by each partition's queued batches (the one
-    /// still filling included: `RecordAccumulator.partitionReady`, `updatePartitionLoadStats`),
-    /// uniformly only when every queue is the same length, so it favours partitions on faster
-    /// brokers and is less likely to pick the partition it just filled. Lesson 01 says so.
+    /// random partition until `batch.size` bytes were produced to it, then pick another. With
+    /// `partitioner.adaptive.partitioning.enable` (the default) the pick is weighted by each
+    /// partition's queued batches, as the sender last counted them ([`PartitionLoadStats`]), so
+    /// partitions whose leaders keep up get more records.
     #[default]
     UniformSticky,
     /// `org.apache.kafka.clients.producer.RoundRobinPartitioner`: a per-topic counter from 0,
@@ -90,10 +86,71 @@ impl Candidates<'_> {
     }
 }
 
-/// `BuiltInPartitioner.nextPartition` without load stats: `toPositive(random int)` picks one of
-/// the available partitions.
-fn random_partition(rng: &mut SimRng, candidates: Candidates<'_>) -> PartitionId {
-    candidates.pick(to_positive(rng.next_i32()))
+/// `BuiltInPartitioner.nextPartition`: `toPositive(random int)` picks a partition by the load
+/// stats when there are some, else one of the available partitions.
+fn next_partition(
+    rng: &mut SimRng,
+    candidates: Candidates<'_>,
+    load_stats: Option<&PartitionLoadStats>,
+) -> PartitionId {
+    let random = to_positive(rng.next_i32());
+    match load_stats {
+        Some(stats) => stats.pick(random),
+        None => candidates.pick(random),
+    }
+}
+
+/// `BuiltInPartitioner.PartitionLoadStats`, from the queue sizes the sender counted
+/// (`RecordAccumulator.partitionReady`): a cumulative frequency table in which each partition
+/// with a leader weighs `max queue size + 1 - its queue size`. A partition whose leader is slow
+/// to answer has more batches waiting, so it is picked less often.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PartitionLoadStats {
+    /// The running sums of the weights, one per partition below.
+    cumulative_frequency_table: Vec<i32>,
+    /// The partitions, in the order the sender walked them.
+    partition_ids: Vec<i32>,
+}
+
+impl PartitionLoadStats {
+    /// `updatePartitionLoadStats(queueSizes, partitionIds, length)`: `queues` holds
+    /// `(partition, queued batches)` for the partitions with a leader, and `all_partitions`
+    /// counts every partition the accumulator has a queue for. `None` (pick uniformly) for a
+    /// topic of fewer than 2 partitions, with no partition available, or when every partition
+    /// has a leader and the same number of batches queued.
+    pub fn from_queue_sizes(queues: &[(i32, i32)], all_partitions: usize) -> Option<Self> {
+        let (_, first) = *queues.first()?;
+        if all_partitions < 2 {
+            return None;
+        }
+        let all_equal = queues.iter().all(|&(_, size)| size == first);
+        if all_equal && queues.len() == all_partitions {
+            return None;
+        }
+        let max_plus_1 = queues.iter().map(|&(_, size)| size).max().unwrap_or(0) + 1;
+        let cumulative_frequency_table = queues
+            .iter()
+            .scan(0, |sum, &(_, size)| {
+                *sum += max_plus_1 - size;
+                Some(*sum)
+            })
+            .collect();
+        Some(PartitionLoadStats {
+            cumulative_frequency_table,
+            partition_ids: queues.iter().map(|&(partition, _)| partition).collect(),
+        })
+    }
+
+    /// The partition of `random % the table's total`: the first whose running sum is strictly
+    /// greater (Kafka's binary search); `random` is not negative.
+    fn pick(&self, random: i32) -> PartitionId {
+        let total = self.cumulative_frequency_table.last().copied().unwrap_or(1);
+        let weighted = random % total.max(1);
+        let index = self
+            .cumulative_frequency_table
+            .partition_point(|&sum| sum <= weighted);
+        PartitionId(self.partition_ids.get(index).copied().unwrap_or(0))
+    }
 }
 
 /// `BuiltInPartitioner.StickyPartitionInfo`: the current sticky partition and the bytes
@@ -121,17 +178,25 @@ pub struct StickyUpdate {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct UniformSticky {
     sticky: Option<StickyPartitionInfo>,
+    /// The weights of the next pick, from the sender's last count; `None` picks uniformly.
+    load_stats: Option<PartitionLoadStats>,
 }
 
 impl UniformSticky {
+    /// Takes the sender's new count of the topic's queues (`updatePartitionLoadStats`).
+    pub fn set_load_stats(&mut self, load_stats: Option<PartitionLoadStats>) {
+        self.load_stats = load_stats;
+    }
+
     /// `peekCurrentPartitionInfo`: the sticky partition, chosen at random on first use.
     pub fn current_partition(
         &mut self,
         rng: &mut SimRng,
         candidates: Candidates<'_>,
     ) -> PartitionId {
+        let load_stats = self.load_stats.as_ref();
         let info = self.sticky.get_or_insert_with(|| StickyPartitionInfo {
-            partition: random_partition(rng, candidates),
+            partition: next_partition(rng, candidates, load_stats),
             produced_bytes: 0,
         });
         info.partition
@@ -178,7 +243,7 @@ impl UniformSticky {
             || produced_bytes >= sticky_batch_size.saturating_mul(2);
         self.sticky = Some(if switched {
             StickyPartitionInfo {
-                partition: random_partition(rng, candidates),
+                partition: next_partition(rng, candidates, self.load_stats.as_ref()),
                 produced_bytes: 0,
             }
         } else {
@@ -287,6 +352,59 @@ mod tests {
                 .record_appended(30, 100, false, &mut rng, Candidates::all(3))
                 .produced_bytes,
             30
+        );
+    }
+
+    /// Kafka's `BuiltInPartitionerTest.adaptivePartitionsTest`: with queue sizes 5 0 3 0 1 and
+    /// the random numbers 0, 1, 2, ... each partition is picked `6 - its queue size` times in
+    /// every run of the table's total.
+    #[test]
+    fn load_stats_pick_partitions_in_inverse_proportion_to_their_queues() {
+        let sizes = [5, 0, 3, 0, 1];
+        let queues: Vec<(i32, i32)> = (0..).zip(sizes).collect();
+        let stats = PartitionLoadStats::from_queue_sizes(&queues, sizes.len()).expect("adaptive");
+        assert_eq!(stats.cumulative_frequency_table, [1, 7, 10, 16, 21]);
+        let cycles = 2;
+        let mut frequencies = [0; 5];
+        for random in 0..21 * cycles {
+            frequencies[stats.pick(random).0 as usize] += 1;
+        }
+        let expected = sizes.map(|size| (6 - size) * cycles);
+        assert_eq!(frequencies, expected);
+    }
+
+    /// `updatePartitionLoadStats` leaves the pick uniform (no stats) for a topic of one
+    /// partition, with no partition available, or with every queue the same length; but a
+    /// partition left out (no leader) keeps the stats, over the others only.
+    #[test]
+    fn load_stats_are_kept_only_when_queues_differ_or_a_partition_is_left_out() {
+        assert_eq!(PartitionLoadStats::from_queue_sizes(&[(0, 3)], 1), None);
+        assert_eq!(PartitionLoadStats::from_queue_sizes(&[], 3), None);
+        let equal = [(0, 2), (1, 2), (2, 2)];
+        assert_eq!(PartitionLoadStats::from_queue_sizes(&equal, 3), None);
+        let without_1 = [(0, 2), (2, 2)];
+        let stats = PartitionLoadStats::from_queue_sizes(&without_1, 3).expect("adaptive");
+        let picks: Vec<i32> = (0..4).map(|random| stats.pick(random).0).collect();
+        assert_eq!(picks, [0, 2, 0, 2]);
+    }
+
+    /// The sticky partitioner draws its next partition from the stats once it has some.
+    #[test]
+    fn the_sticky_partitioner_switches_by_the_load_stats() {
+        let mut sticky = UniformSticky::default();
+        // Partition 1 alone has an empty queue: weights 1, 3, 1 of 5.
+        let queues = [(0, 2), (1, 0), (2, 2)];
+        sticky.set_load_stats(PartitionLoadStats::from_queue_sizes(&queues, 3));
+        let mut rng = SimRng::seed_from_u64(3);
+        let mut counts = [0; 3];
+        for _ in 0..5_000 {
+            let update = sticky.record_appended(10, 10, true, &mut rng, Candidates::all(3));
+            assert!(update.switched);
+            counts[sticky.current_partition(&mut rng, Candidates::all(3)).0 as usize] += 1;
+        }
+        assert!(
+            (2_800..3_200).contains(&counts[1]),
+            "partition 1 should get 3 picks in 5: {counts:?}"
         );
     }
 

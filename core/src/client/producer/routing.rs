@@ -14,7 +14,9 @@ use crate::protocol::PartitionMetadata;
 use crate::rng::SimRng;
 use crate::topic::per_topic_mut;
 
-use super::partitioner::{Candidates, PartitionerKind, RoundRobin, UniformSticky};
+use super::partitioner::{
+    Candidates, PartitionLoadStats, PartitionerKind, RoundRobin, UniformSticky,
+};
 
 /// How the producer chose the partition of a record.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -157,5 +159,12 @@ impl Router {
                 candidates,
             )
             .switched
+    }
+
+    /// Gives a topic's uniform sticky partitioner the sender's new load stats.
+    pub fn set_load_stats(&mut self, topic: &str, load_stats: Option<PartitionLoadStats>) {
+        per_topic_mut(&mut self.topics, topic)
+            .uniform_sticky
+            .set_load_stats(load_stats);
     }
 }

@@ -29,6 +29,7 @@ use crate::network::NodeId;
 use crate::protocol::{Body, ProduceRequest, ProduceResponse, TxnBody};
 
 use super::accumulator::{queued_mut, ProducerBatch, TopicQueues};
+use super::partitioner::{PartitionLoadStats, PartitionerKind};
 use super::{Producer, ProducerTimer};
 
 /// A Produce request awaiting its answer.
@@ -65,8 +66,10 @@ impl Producer {
         // request takes the first batch of each partition it leads that is not backing off,
         // lingering or not ("Only drain the batch if it is not during backoff period"), up to
         // `max.request.size` (see `drain_for_leader`).
+        self.update_partition_load_stats();
         let mut requests: VecMap<BrokerId, Vec<ProducerBatch>> = VecMap::new();
         let mut ready_leaders: Vec<BrokerId> = Vec::new();
+        let mut blocked_leaders: Vec<BrokerId> = Vec::new();
         let mut next_wakeup: Option<i64> = None;
         let mut needs_metadata = false;
         // The queues are taken out while the sender walks them (nothing below touches them
@@ -86,6 +89,17 @@ impl Producer {
                 front.maybe_update_leader_epoch(epoch);
             }
             let Some(front) = self.drainable(topic, partition, leader, deque, &saturated) else {
+                // Ready, but the leader's connection takes no more requests (`client.ready`
+                // is false): only its ready time moves on.
+                if self.rules.availability_timeout_ms > 0
+                    && saturated.contains(&leader)
+                    && deque
+                        .front()
+                        .is_some_and(|front| self.ready_at(front, deque.len() > 1) <= ctx.now_ms)
+                    && !blocked_leaders.contains(&leader)
+                {
+                    blocked_leaders.push(leader);
+                }
                 continue;
             };
             let ready_at = self.ready_at(front, deque.len() > 1);
@@ -95,6 +109,16 @@ impl Producer {
                 }
             } else {
                 next_wakeup = Some(next_wakeup.map_or(ready_at, |at: i64| at.min(ready_at)));
+            }
+        }
+        if self.rules.availability_timeout_ms > 0 {
+            for &leader in &blocked_leaders {
+                self.accumulator
+                    .update_node_latency_stats(leader, ctx.now_ms, false);
+            }
+            for &leader in &ready_leaders {
+                self.accumulator
+                    .update_node_latency_stats(leader, ctx.now_ms, true);
             }
         }
         // A request that reached `max.request.size` leaves ready batches behind: the sender
@@ -128,6 +152,41 @@ impl Producer {
             if !self.has_incomplete_batch_before(before) {
                 self.flush_before_batch = None;
             }
+        }
+    }
+
+    /// `RecordAccumulator.partitionReady`'s count for the adaptive partitioner: per topic, the
+    /// batches queued for each partition with a leader, once every partition of the topic has
+    /// had a queue ("we don't do adaptive partitioning until we scheduled at least a batch for
+    /// all partitions"; before that, and with `partitioner.class` set, the picks are uniform).
+    fn update_partition_load_stats(&mut self) {
+        if !self.rules.adaptive_partitioning
+            || self.rules.partitioner != PartitionerKind::UniformSticky
+        {
+            return;
+        }
+        for (topic, made) in self.accumulator.topics_made() {
+            let partition_count = self.metadata.partition_count(topic).unwrap_or(0);
+            let load_stats = if made >= usize::try_from(partition_count).unwrap_or(0) {
+                // A partition whose leader could take no request for longer than
+                // `partitioner.availability.timeout.ms` is left out, if it has batches queued.
+                let timeout_ms = self.rules.availability_timeout_ms;
+                let queues: Vec<(i32, i32)> = (0..partition_count)
+                    .filter_map(|partition| {
+                        let leader = self.metadata.partition_of(topic, partition)?.leader?;
+                        let queued = self.accumulator.queue_len(topic, partition);
+                        let unavailable = timeout_ms > 0
+                            && queued > 0
+                            && self.accumulator.unavailable_for(leader, timeout_ms);
+                        (!unavailable)
+                            .then(|| (partition, i32::try_from(queued).unwrap_or(i32::MAX)))
+                    })
+                    .collect();
+                PartitionLoadStats::from_queue_sizes(&queues, made)
+            } else {
+                None
+            };
+            self.router.set_load_stats(topic, load_stats);
         }
     }
 

@@ -127,7 +127,7 @@ pub fn explain_routing(appended: &Appended) -> RoutingExplanation {
                 "null key → uniform sticky partitioner → sticky partition {partition} → {destination}"
             );
             let meaning = format!(
-                "Null-key records stay on partition {partition} until {batch_size} bytes (batch.size) have been produced to it and its batches are full; then the partitioner picks another partition at random (it may be {partition} again)."
+                "Null-key records stay on partition {partition} until {batch_size} bytes (batch.size) have been produced to it and its batches are full; then the partitioner picks another partition at random, favouring partitions with fewer batches waiting to be sent (it may be {partition} again)."
             );
             (steps, meaning)
         }
