@@ -1062,3 +1062,51 @@ fn a_leader_slow_to_hear_of_its_election_costs_no_metadata_request() {
         "only FENCED_LEADER_EPOCH asked for metadata: {metadata_requests:?}"
     );
 }
+
+/// KIP-320 for ListOffsets: a consumer sends the leader epoch it knows with each partition
+/// (`currentLeaderEpoch`), and the broker checks it before its role, as for a fetch
+/// (`Partition.fetchOffsetForTimestamp`, `localLogWithEpochOrThrow`). A consumer that learns of
+/// the preferred replica's election before that replica does gets `UNKNOWN_LEADER_EPOCH` (or,
+/// from a broker that already moved on, `FENCED_LEADER_EPOCH`), never the
+/// `NOT_LEADER_OR_FOLLOWER` a broker sends under the epoch it is asked about; the consumer
+/// asks again with fresh metadata.
+#[test]
+fn list_offsets_checks_the_askers_leader_epoch_first() {
+    let mut sim = Sim::new(MetadataMode::Kraft, 3, 3, &[]);
+    let (_, preferred) = move_leadership_back(&mut sim, |sim| {
+        let preferred = sim.partition().replicas[0];
+        let others = (1..=3).map(BrokerId).filter(|b| *b != preferred);
+        sim.apply(Command::CutLinks {
+            side_a: vec![kplay_core::NodeId::Broker(preferred)],
+            side_b: others.map(kplay_core::NodeId::Broker).collect(),
+        });
+    });
+    let first_event = sim.events.len();
+    sim.apply(Command::CreateConsumer {
+        name: "reader".into(),
+        configs: pairs(&[("auto.offset.reset", "latest")]),
+        subscription: Subscription::Partitions(vec![TopicPartition::new(TOPIC, 0)]),
+        policy: CommitPolicy::default(),
+    });
+    sim.run_for(3_000);
+    let retries: Vec<String> = sim.events[first_event..]
+        .iter()
+        .filter_map(|event| match &event.kind {
+            EventKind::Client { trace, .. } if trace.starts_with("list-offsets-retry") => {
+                Some(trace.clone())
+            }
+            _ => None,
+        })
+        .collect();
+    assert!(
+        !retries.is_empty(),
+        "the new leader {preferred} cannot answer yet"
+    );
+    assert!(
+        retries
+            .iter()
+            .all(|trace| trace.ends_with("error=UNKNOWN_LEADER_EPOCH")
+                || trace.ends_with("error=FENCED_LEADER_EPOCH")),
+        "{retries:?}"
+    );
+}

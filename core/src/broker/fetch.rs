@@ -219,10 +219,15 @@ impl Broker {
     ) {
         let partitions = request
             .partitions
-            .iter()
-            .map(|(partition, spec)| {
-                let result = self.list_offset(partition, *spec, request.isolation);
-                (partition.clone(), result)
+            .into_iter()
+            .map(|asked| {
+                let result = self.list_offset(
+                    &asked.partition,
+                    asked.spec,
+                    asked.current_leader_epoch,
+                    request.isolation,
+                );
+                (asked.partition, result)
             })
             .collect();
         let response = ListOffsetsResponse {
@@ -234,18 +239,20 @@ impl Broker {
 
     /// `Partition.fetchOffsetForTimestamp` on the leader: the offset `spec` asks for, with
     /// its record's timestamp (-1 when none); a search that finds nothing below the last
-    /// offset `isolation` may read gives `UNKNOWN_OFFSET`.
+    /// offset `isolation` may read gives `UNKNOWN_OFFSET`. The asker's leader epoch is checked
+    /// first, as for a fetch (`localLogWithEpochOrThrow`).
     pub(crate) fn list_offset(
         &self,
         partition: &TopicPartition,
         spec: OffsetSpec,
+        current_leader_epoch: i32,
         isolation: IsolationLevel,
     ) -> Result<(Offset, i64), KafkaError> {
         let replica = self
             .replicas
             .get(partition)
-            .filter(|replica| replica.is_leader())
             .ok_or_else(|| KafkaError::with_default_message(ErrorCode::NotLeaderOrFollower))?;
+        check_leader(replica, current_leader_epoch)?;
         let latest = match isolation {
             IsolationLevel::ReadUncommitted => replica.high_watermark,
             IsolationLevel::ReadCommitted => replica.last_stable_offset(),
@@ -457,7 +464,8 @@ fn diverging_epoch(
     (epoch < last_fetched_epoch || end_offset < fetch.fetch_offset).then_some((epoch, end_offset))
 }
 
-/// `Partition.getLocalLog` for a request only the leader answers: first the asker's current
+/// `Partition.getLocalLog` for a request only the leader answers (Fetch, ListOffsets,
+/// OffsetsForLeaderEpoch): first the asker's current
 /// leader epoch (-1 when it sent none) against this replica's, `FENCED_LEADER_EPOCH` if the
 /// asker's is older and `UNKNOWN_LEADER_EPOCH` if it is newer than this broker has heard of;
 /// then, under the same epoch, whether this replica leads.

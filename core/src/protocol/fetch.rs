@@ -105,7 +105,19 @@ pub struct ListOffsetsRequest {
     /// What the asker may see.
     pub isolation: IsolationLevel,
     /// The partitions and what is asked for each.
-    pub partitions: Vec<(TopicPartition, OffsetSpec)>,
+    pub partitions: Vec<ListOffsetsPartition>,
+}
+
+/// One partition of a ListOffsets request.
+#[derive(Debug, Clone)]
+pub struct ListOffsetsPartition {
+    /// The partition.
+    pub partition: TopicPartition,
+    /// What is asked.
+    pub spec: OffsetSpec,
+    /// The leader epoch the asker knows (KIP-320), -1 for none: the broker refuses an older
+    /// one (`FENCED_LEADER_EPOCH`) or one it has not heard of (`UNKNOWN_LEADER_EPOCH`).
+    pub current_leader_epoch: i32,
 }
 
 /// One partition's answer to ListOffsets: the offset and its record's timestamp (-1 when

@@ -26,8 +26,9 @@ use crate::network::NodeId;
 
 pub use controller::{ControllerBody, MetadataRecord, ZooKeeperBody};
 pub use fetch::{
-    EpochQuery, FetchPartition, FetchRequest, FetchResponse, FetchedPartition, ListOffsetsRequest,
-    ListOffsetsResponse, OffsetSpec, OffsetsForLeaderEpochRequest, OffsetsForLeaderEpochResponse,
+    EpochQuery, FetchPartition, FetchRequest, FetchResponse, FetchedPartition,
+    ListOffsetsPartition, ListOffsetsRequest, ListOffsetsResponse, OffsetSpec,
+    OffsetsForLeaderEpochRequest, OffsetsForLeaderEpochResponse,
 };
 pub use group::GroupBody;
 pub use metadata::{MetadataRequest, MetadataResponse, PartitionMetadata, TopicMetadata};

@@ -91,7 +91,7 @@ impl Cluster {
             .and_then(|leader| self.brokers.get(&leader))
             .filter(|broker| broker.is_up())
             .ok_or_else(|| KafkaError::with_default_message(ErrorCode::LeaderNotAvailable))?;
-        leader.list_offset(partition, spec, IsolationLevel::ReadUncommitted)
+        leader.list_offset(partition, spec, -1, IsolationLevel::ReadUncommitted)
     }
 
     /// The log of `broker`'s replica of `partition`, with at most `max_records` records (the

@@ -24,8 +24,8 @@ use crate::ids::{BrokerId, Offset, TopicPartition};
 use crate::kinds::AutoOffsetReset;
 use crate::network::NodeId;
 use crate::protocol::{
-    Body, FetchPartition, FetchRequest, FetchResponse, ListOffsetsRequest, ListOffsetsResponse,
-    OffsetSpec,
+    Body, FetchPartition, FetchRequest, FetchResponse, ListOffsetsPartition, ListOffsetsRequest,
+    ListOffsetsResponse, OffsetSpec,
 };
 
 use super::{Consumer, ConsumerTimer};
@@ -144,7 +144,14 @@ impl Consumer {
             let request = ListOffsetsRequest {
                 request_id,
                 isolation: self.rules.isolation_level,
-                partitions: partitions.iter().map(|p| (p.clone(), spec)).collect(),
+                partitions: partitions
+                    .iter()
+                    .map(|partition| ListOffsetsPartition {
+                        partition: partition.clone(),
+                        spec,
+                        current_leader_epoch: self.metadata.leader_epoch(partition),
+                    })
+                    .collect(),
             };
             self.list_offsets_in_flight.insert(request_id, partitions);
             ctx.send(NodeId::Broker(leader), Body::ListOffsetsRequest(request));
@@ -199,9 +206,26 @@ impl Consumer {
                     });
                 }
                 Err(error) => {
+                    // Every error a leader answers here is retried after `retry.backoff.ms`,
+                    // with a metadata refresh (`onSuccessfulResponseForResettingPositions`:
+                    // `metadata.requestUpdate` for any partition to retry).
                     assigned.reset_due_ms = Some(ctx.now_ms + self.rules.retry_backoff_ms);
-                    self.metadata.invalidate_on(error.code);
+                    self.metadata.stale = true;
                     retry = true;
+                    ctx.emit(EventKind::Client {
+                        client: Some(self.id),
+                        trace: format!(
+                            "list-offsets-retry client-{} {partition} error={}",
+                            self.id.0,
+                            error.code.name()
+                        ),
+                        description: format!(
+                            "{} gets no starting offset for {partition} yet: the broker answers ListOffsets with {}. It asks again after retry.backoff.ms ({} ms), with fresh metadata.",
+                            self.name,
+                            error.code.name(),
+                            self.rules.retry_backoff_ms
+                        ),
+                    });
                 }
             }
         }
