@@ -110,6 +110,10 @@ impl ProducerForm {
             "ignore-keys" => {
                 configs.push(("partitioner.ignore.keys".to_owned(), "true".to_owned()))
             }
+            "even" => configs.push((
+                "partitioner.adaptive.partitioning.enable".to_owned(),
+                "false".to_owned(),
+            )),
             _ => {}
         }
         Ok(configs)
@@ -575,6 +579,7 @@ pub fn ProducerPanel(
                             <option value="default" selected>"built-in (keys hashed, null keys sticky)"</option>
                             <option value="round-robin">"RoundRobinPartitioner"</option>
                             <option value="ignore-keys">"partitioner.ignore.keys=true"</option>
+                            <option value="even">"adaptive off: partitioner.adaptive.partitioning.enable=false"</option>
                         </select>
                     </label>
                 </div>
@@ -621,6 +626,14 @@ mod tests {
         let configs = form.configs().expect("valid");
         assert!(configs.contains(&("acks".to_owned(), "all".to_owned())));
         assert!(configs.iter().any(|(k, _)| k == "partitioner.class"));
+        let even = ProducerForm {
+            partitioner: "even".to_owned(),
+            ..ProducerForm::default()
+        };
+        assert!(even.configs().expect("valid").contains(&(
+            "partitioner.adaptive.partitioning.enable".to_owned(),
+            "false".to_owned()
+        )));
         let bad = ProducerForm {
             linger_ms: "soon".to_owned(),
             ..ProducerForm::default()
