@@ -141,8 +141,9 @@ use std::path::{Path, PathBuf};
 /// core's ListOffsets `MAX_TIMESTAMP`: 4,828 bytes, to 721,808. Adaptive partitioning
 /// (KIP-794's queue-weighted draw and `partitioner.availability.timeout.ms`) and lesson 09's
 /// slow-leader section: 3,062 more, to 724,870. ListOffsets carrying the consumer's leader
-/// epoch (KIP-320), its retry event and lesson 04's sentence on it: 373 more, to 725,243.
-const GZIP_BUDGET_BYTES: u64 = 725_300;
+/// epoch (KIP-320), its retry event and lesson 04's sentence on it: 373 more, to 725,243. The
+/// producer panel's choice of the even draw: 51 more, to 725,294.
+const GZIP_BUDGET_BYTES: u64 = 725_350;
 
 /// Prints the table and fails when the gzip total is over budget.
 pub fn report(dist: &Path) -> Result<(), String> {
