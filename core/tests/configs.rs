@@ -508,8 +508,8 @@ fn a_refused_producer_value_leaves_the_settings_unchanged() {
         "Invalid value maybe for configuration enable.idempotence: Expected value to be either true or false"
     );
     assert_eq!(
-        refused(producer.set("partitioner.class", "org.apache.kafka.clients.producer.internals.DefaultPartitioner")).message,
-        "Invalid value org.apache.kafka.clients.producer.internals.DefaultPartitioner for configuration partitioner.class: Class org.apache.kafka.clients.producer.internals.DefaultPartitioner could not be found."
+        refused(producer.set("partitioner.class", "com.example.CustomPartitioner")).message,
+        "Invalid value com.example.CustomPartitioner for configuration partitioner.class: Class com.example.CustomPartitioner could not be found."
     );
     assert_eq!(producer, ProducerSettings::default());
 }

@@ -465,6 +465,75 @@ fn the_adaptive_partitioner_sends_fewer_records_to_a_slow_leader() {
         uniform[2] > uniform[0].max(uniform[1]),
         "without adaptive partitioning the slow leader's partition gets the most: {uniform:?}"
     );
+    // The sticky partitioner of Kafka 2.4 to 3.2 (KIP-480) moves at each new batch: the slow
+    // partition's batch fills while the others' leave within linger.ms, so it gets the most.
+    let per_batch = null_key_records_per_partition(
+        &[(
+            "partitioner.class",
+            "org.apache.kafka.clients.producer.internals.DefaultPartitioner",
+        )],
+        400,
+    );
+    assert!(
+        per_batch[2] > per_batch[0].max(per_batch[1]),
+        "KIP-480 sends the slow leader's partition the most: {per_batch:?}"
+    );
+}
+
+/// KIP-480 (`DefaultPartitioner`, Kafka 2.4 to 3.2): null-key records stick to one partition
+/// until a record would open a new batch there (`abortOnNewBatch`, `onNewBatch`); the next
+/// partition is drawn among the others. With `linger.ms=100` and a record every 10 ms, each
+/// batch gathers several records, and two batches in a row never share a partition.
+#[test]
+fn the_kip_480_sticky_partitioner_moves_at_every_new_batch() {
+    let mut cluster = with_topic(1, 4, &[]);
+    create_producer(
+        &mut cluster,
+        &[
+            ("linger.ms", "100"),
+            ("batch.size", "1000"),
+            (
+                "partitioner.class",
+                "org.apache.kafka.clients.producer.internals.DefaultPartitioner",
+            ),
+        ],
+    );
+    cluster.run_for(1_000);
+    let mut appended = Vec::new();
+    for _ in 0..200 {
+        let mut events = cluster
+            .apply(Command::Produce {
+                producer: "p".into(),
+                record: NewRecord::new("t", None, Some(&"v".repeat(100))),
+            })
+            .expect("sent");
+        events.extend(cluster.run_for(10));
+        for event in events {
+            if let EventKind::RecordAccumulated {
+                partition, batch, ..
+            } = event.kind
+            {
+                appended.push((batch, partition.partition));
+            }
+        }
+    }
+    assert_eq!(appended.len(), 200);
+    let mut batches: Vec<(u64, i32)> = appended.clone();
+    batches.dedup();
+    assert!(
+        batches.len() < 100,
+        "batches gather several records: {} batches",
+        batches.len()
+    );
+    assert!(
+        batches.windows(2).all(|pair| pair[0].1 != pair[1].1),
+        "each new batch goes to another partition: {batches:?}"
+    );
+    // Every record of a batch is in the partition of the batch: one partition per batch id.
+    let mut ids: Vec<u64> = batches.iter().map(|(id, _)| *id).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), batches.len());
 }
 
 /// `partitioner.availability.timeout.ms`: a partition whose leader has had batches ready but

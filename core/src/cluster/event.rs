@@ -1152,6 +1152,7 @@ fn describe_routing(routing: &Routing) -> String {
         Routing::Sticky { batch_size } => format!(
             "null key: the uniform sticky partitioner keeps one partition until batch.size={batch_size} bytes went to it"
         ),
+        Routing::StickyPerBatch => "null key: the sticky partitioner of Kafka 2.4 to 3.2 keeps one partition until a record would open a new batch".to_string(),
         Routing::RoundRobin { counter } => {
             format!("null key: round robin, counter {counter}")
         }

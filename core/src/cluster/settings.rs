@@ -16,7 +16,9 @@ use crate::client::producer::ProducerRules;
 use crate::cluster::config::{ClusterConfig, MetadataMode};
 use crate::config::broker::{BrokerConfig, ConfigChange, DynamicScope};
 use crate::config::consumer::ConsumerSettings;
-use crate::config::producer::ProducerSettings;
+use crate::config::producer::{
+    ProducerSettings, DEFAULT_PARTITIONER, ROUND_ROBIN_PARTITIONER, UNIFORM_STICKY_PARTITIONER,
+};
 use crate::config::topic::{ResolvedTopicConfig, TopicConfig};
 use crate::config::MessageTimestampType;
 use crate::error::KafkaError;
@@ -309,9 +311,13 @@ pub fn producer_rules(configs: &[(String, String)]) -> Result<ProducerRules, Kaf
     }
     let settings = settings.validate()?;
     let partitioner = match settings.partitioner_class.as_deref() {
-        Some(class) if class.ends_with("RoundRobinPartitioner") => PartitionerKind::RoundRobin,
+        Some(ROUND_ROBIN_PARTITIONER) => PartitionerKind::RoundRobin,
+        Some(DEFAULT_PARTITIONER | UNIFORM_STICKY_PARTITIONER) => PartitionerKind::StickyPerBatch,
         _ => PartitionerKind::UniformSticky,
     };
+    // The old `UniformStickyPartitioner` placed every record by stickiness, keys or not.
+    let ignore_keys = settings.partitioner_ignore_keys
+        || settings.partitioner_class.as_deref() == Some(UNIFORM_STICKY_PARTITIONER);
     Ok(ProducerRules {
         acks: settings.acks,
         idempotent: settings.enable_idempotence,
@@ -329,7 +335,7 @@ pub fn producer_rules(configs: &[(String, String)]) -> Result<ProducerRules, Kaf
         max_in_flight: settings.max_in_flight_requests_per_connection,
         max_request_size: settings.max_request_size,
         partitioner,
-        ignore_keys: settings.partitioner_ignore_keys,
+        ignore_keys,
         adaptive_partitioning: settings.partitioner_adaptive_partitioning_enable,
         availability_timeout_ms: settings.partitioner_availability_timeout_ms,
         transactional_id: settings.transactional_id.clone(),

@@ -38,9 +38,22 @@ const SERIALIZERS: &[&str] = &[
     "org.apache.kafka.common.serialization.VoidSerializer",
 ];
 
-/// `partitioner.class` values that exist in Kafka 4.x (`DefaultPartitioner` and
-/// `UniformStickyPartitioner` were removed in 4.0).
+/// The one `partitioner.class` of Kafka 4.x.
 pub const ROUND_ROBIN_PARTITIONER: &str = "org.apache.kafka.clients.producer.RoundRobinPartitioner";
+/// Kafka 2.4 to 3.x's default partitioner: keys hashed, null keys sticky per batch (KIP-480).
+/// Removed in Kafka 4.0; the playground keeps it to show what KIP-794 replaced.
+pub const DEFAULT_PARTITIONER: &str =
+    "org.apache.kafka.clients.producer.internals.DefaultPartitioner";
+/// Kafka 2.4 to 3.x's `UniformStickyPartitioner`: every record sticky per batch, keys ignored.
+/// Removed in Kafka 4.0, kept like [`DEFAULT_PARTITIONER`].
+pub const UNIFORM_STICKY_PARTITIONER: &str =
+    "org.apache.kafka.clients.producer.UniformStickyPartitioner";
+/// The `partitioner.class` values the playground takes.
+const PARTITIONERS: &[&str] = &[
+    ROUND_ROBIN_PARTITIONER,
+    DEFAULT_PARTITIONER,
+    UNIFORM_STICKY_PARTITIONER,
+];
 
 /// A producer's configuration.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -142,7 +155,7 @@ config_table!(ProducerSettings, PRODUCER_KEYS, [
         "When set to 'true', the producer will try to adapt to broker performance and produce more messages to partitions hosted on faster brokers.");
     "partitioner.availability.timeout.ms" => partitioner_availability_timeout_ms: Long = ConfigKey::def(T::Long, Some("0"), V::AtLeast(0), I::Low,
         "If a broker cannot process produce requests from a partition for partitioner.availability.timeout.ms time, the partitioner treats that partition as not available.");
-    "partitioner.class" => partitioner_class: OptText = ConfigKey::def(T::Class, None, V::KnownClasses(&[ROUND_ROBIN_PARTITIONER]), I::Medium,
+    "partitioner.class" => partitioner_class: OptText = ConfigKey::def(T::Class, None, V::KnownClasses(PARTITIONERS), I::Medium,
         "Determines which partition to send a record to when records are produced.");
     "partitioner.ignore.keys" => partitioner_ignore_keys: Bool = ConfigKey::def(T::Boolean, Some("false"), V::None, I::Medium,
         "When set to 'true' the producer won't use record keys to choose a partition.");

@@ -110,6 +110,10 @@ impl ProducerForm {
             "ignore-keys" => {
                 configs.push(("partitioner.ignore.keys".to_owned(), "true".to_owned()))
             }
+            "per-batch" => configs.push((
+                "partitioner.class".to_owned(),
+                kplay_core::config::producer::DEFAULT_PARTITIONER.to_owned(),
+            )),
             "even" => configs.push((
                 "partitioner.adaptive.partitioning.enable".to_owned(),
                 "false".to_owned(),
@@ -578,6 +582,7 @@ pub fn ProducerPanel(
                         <select on:change:target=move |ev| set_form.update(|f| f.partitioner = ev.target().value())>
                             <option value="default" selected>"built-in (keys hashed, null keys sticky)"</option>
                             <option value="round-robin">"RoundRobinPartitioner"</option>
+                            <option value="per-batch">"sticky per batch (Kafka 2.4 to 3.2)"</option>
                             <option value="ignore-keys">"partitioner.ignore.keys=true"</option>
                             <option value="even">"adaptive off: partitioner.adaptive.partitioning.enable=false"</option>
                         </select>

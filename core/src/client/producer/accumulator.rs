@@ -118,16 +118,27 @@ impl ProducerBatch {
         self.builder.is_some()
     }
 
+    /// Whether the open batch has room for `record` within `batch_size`
+    /// (`MemoryRecordsBuilder.hasRoomFor`).
+    fn has_room_for(&self, record: NewRecordRef<'_>, batch_size: i32) -> bool {
+        self.builder.as_ref().is_some_and(|builder| {
+            let before = i64::from(builder.uncompressed_size_in_bytes());
+            before.saturating_add(record.size_in_bytes(builder.len())) <= i64::from(batch_size)
+        })
+    }
+
     /// Adds the record if the open batch has room for it within `batch_size`
     /// (`MemoryRecordsBuilder.hasRoomFor`); otherwise marks the batch full.
     fn try_push(&mut self, record: NewRecordRef<'_>, batch_size: i32) -> Option<Appended> {
-        let builder = self.builder.as_mut()?;
-        let before = builder.uncompressed_size_in_bytes();
-        let estimate = record.size_in_bytes(builder.len());
-        if i64::from(before).saturating_add(estimate) > i64::from(batch_size) {
+        if !self.is_open() {
+            return None;
+        }
+        if !self.has_room_for(record, batch_size) {
             self.full = true;
             return None;
         }
+        let builder = self.builder.as_mut()?;
+        let before = builder.uncompressed_size_in_bytes();
         record.push_to(builder);
         let after = builder.uncompressed_size_in_bytes();
         self.record_count += 1;
@@ -332,6 +343,32 @@ impl Accumulator {
             appended_bytes: size_bytes,
             new_batch: true,
             batch_full: full,
+        }
+    }
+
+    /// Whether `record` would join the last batch of `partition` rather than open a new one
+    /// (`tryAppend` succeeding).
+    pub fn has_room_for(
+        &self,
+        topic: &str,
+        partition: i32,
+        record: NewRecordRef<'_>,
+        batch_size: i32,
+    ) -> bool {
+        self.queue(topic, partition)
+            .and_then(VecDeque::back)
+            .is_some_and(|batch| !batch.full && batch.has_room_for(record, batch_size))
+    }
+
+    /// Closes the last batch of `partition` to further records (`closeForRecordAppends`,
+    /// after a record did not fit in it).
+    pub fn close_for_appends(&mut self, topic: &str, partition: i32) {
+        if let Some(batch) = self
+            .queue_mut(topic, partition)
+            .and_then(VecDeque::back_mut)
+            .filter(|batch| batch.is_open())
+        {
+            batch.full = true;
         }
     }
 

@@ -399,9 +399,14 @@ impl Producer {
         let memory = Accumulator::memory_for(parts.serialized_size as i32, self.rules.batch_size);
         let key = record.key.as_deref().map(str::as_bytes);
         let routing_key = if self.rules.ignore_keys { None } else { key };
-        let accumulator = &self.accumulator;
-        let all_batches_full =
-            |partition: PartitionId| accumulator.all_batches_full(&record.topic, partition.0);
+        let timestamp_ms = record.timestamp_ms.unwrap_or(ctx.clock_ms);
+        let new_record = NewRecordRef {
+            timestamp_ms,
+            key,
+            value: record.value.as_deref().map(str::as_bytes),
+            headers: &parts.headers,
+            body: parts.body,
+        };
         let outgoing = Outgoing {
             topic: &record.topic,
             key: routing_key,
@@ -418,24 +423,28 @@ impl Producer {
             // nothing, so replaying the accepted ones rebuilds the same cluster.
             manager
                 .check_ready_for_send(|| {
-                    let (partition, _) =
-                        self.router
-                            .clone()
-                            .route(outgoing, all_batches_full, &mut ctx.rng.clone());
+                    let (partition, _, _) = pick_partition(
+                        &mut self.router.clone(),
+                        &self.accumulator,
+                        outgoing,
+                        new_record,
+                        &mut ctx.rng.clone(),
+                    );
                     TopicPartition::new(&record.topic, partition.0)
                 })
                 .map_err(NotAccumulated::Refused)?;
         }
-        let (partition, routing) = self.router.route(outgoing, all_batches_full, ctx.rng);
+        let (partition, routing, given_up) = pick_partition(
+            &mut self.router,
+            &self.accumulator,
+            outgoing,
+            new_record,
+            ctx.rng,
+        );
         let topic = record.topic.as_str();
-        let timestamp_ms = record.timestamp_ms.unwrap_or(ctx.clock_ms);
-        let new_record = NewRecordRef {
-            timestamp_ms,
-            key,
-            value: record.value.as_deref().map(str::as_bytes),
-            headers: &parts.headers,
-            body: parts.body,
-        };
+        if let Some(previous) = given_up {
+            self.accumulator.close_for_appends(topic, previous.0);
+        }
         let buffer_memory = self.rules.buffer_memory;
         let transactions = &mut self.transactions;
         // A record opens a batch when its partition has none or only full ones; only then
@@ -876,4 +885,32 @@ fn request_id_of(body: &Body) -> Option<u64> {
         Body::Txn(TxnBody::InitProducerId { request_id, .. }) => Some(*request_id),
         other => transactions::producer::transactional_request_id(other),
     }
+}
+
+/// `KafkaProducer.doSend`'s pick of a partition: the partitioner's choice and how it was made.
+/// With the KIP-480 sticky partitioner (`abortOnNewBatch`, Kafka 2.4 to 3.2), a record that
+/// would open a batch there makes the partitioner move on (`onNewBatch`) and is placed again;
+/// the partition given up is returned too, its last batch to be closed to further records.
+fn pick_partition(
+    router: &mut Router,
+    accumulator: &Accumulator,
+    outgoing: Outgoing<'_>,
+    record: NewRecordRef<'_>,
+    rng: &mut crate::rng::SimRng,
+) -> (PartitionId, Routing, Option<PartitionId>) {
+    let all_batches_full =
+        |partition: PartitionId| accumulator.all_batches_full(outgoing.topic, partition.0);
+    let (partition, routing) = router.route(outgoing, all_batches_full, rng);
+    if outgoing.partitioner != PartitionerKind::StickyPerBatch
+        || accumulator.has_room_for(outgoing.topic, partition.0, record, outgoing.batch_size)
+    {
+        return (partition, routing, None);
+    }
+    let candidates = Candidates {
+        partition_count: outgoing.partition_count,
+        partitions: outgoing.partitions,
+    };
+    router.on_new_batch(outgoing.topic, partition, candidates, rng);
+    let (again, routing) = router.route(outgoing, all_batches_full, rng);
+    (again, routing, Some(partition))
 }

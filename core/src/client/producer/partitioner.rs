@@ -29,6 +29,12 @@ pub enum PartitionerKind {
     /// partitions whose leaders keep up get more records.
     #[default]
     UniformSticky,
+    /// The sticky partitioner of Kafka 2.4 to 3.2 (KIP-480, `DefaultPartitioner`'s null-key
+    /// path, `StickyPartitionCache`): stick to one random partition until a record would open
+    /// a new batch (`onNewBatch`), then move to another one at random, never the same. Removed
+    /// in Kafka 4.0; the playground keeps it (`partitioner.class` `DefaultPartitioner` or
+    /// `UniformStickyPartitioner`) to show what KIP-794 replaced.
+    StickyPerBatch,
     /// `org.apache.kafka.clients.producer.RoundRobinPartitioner`: a per-topic counter from 0,
     /// partition = `toPositive(counter++) % available partitions`; also what null-key records
     /// did before Kafka 2.4.
@@ -66,6 +72,17 @@ impl Candidates<'_> {
             partition_count,
             partitions: &[],
         }
+    }
+
+    /// How many partitions have a leader (every partition when no metadata is given).
+    fn available_count(&self) -> usize {
+        if self.partitions.is_empty() {
+            return usize::try_from(self.partition_count.max(0)).unwrap_or(0);
+        }
+        self.partitions
+            .iter()
+            .filter(|partition| partition.leader.is_some())
+            .count()
     }
 
     /// `availablePartitions.get(random % availablePartitions.size())`, or `random % count`
@@ -256,6 +273,51 @@ impl UniformSticky {
             produced_bytes,
             switched,
         }
+    }
+}
+
+/// KIP-480's `StickyPartitionCache` for one topic: the current sticky partition.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StickyPartitionCache {
+    partition: Option<PartitionId>,
+}
+
+impl StickyPartitionCache {
+    /// `partition(topic, cluster)`: the sticky partition, drawn on first use.
+    pub fn partition(&mut self, rng: &mut SimRng, candidates: Candidates<'_>) -> PartitionId {
+        match self.partition {
+            Some(partition) => partition,
+            None => self.next_partition(None, rng, candidates),
+        }
+    }
+
+    /// `nextPartition(topic, cluster, prevPartition)`, on a record that would open a batch in
+    /// `previous`: if that is the sticky partition (or none was drawn yet), draw another
+    /// available partition, never the same one again while another is available.
+    pub fn next_partition(
+        &mut self,
+        previous: Option<PartitionId>,
+        rng: &mut SimRng,
+        candidates: Candidates<'_>,
+    ) -> PartitionId {
+        let old = self.partition;
+        if old.is_some() && old != previous {
+            return old.unwrap_or(PartitionId(0));
+        }
+        let new = match candidates.available_count() {
+            // None available: any partition, drawn once.
+            0 => candidates.pick(to_positive(rng.next_i32())),
+            // One available: that one, with no draw.
+            1 => candidates.pick(0),
+            _ => loop {
+                let drawn = candidates.pick(to_positive(rng.next_i32()));
+                if Some(drawn) != old {
+                    break drawn;
+                }
+            },
+        };
+        self.partition = Some(new);
+        new
     }
 }
 

@@ -15,7 +15,8 @@ use crate::rng::SimRng;
 use crate::topic::per_topic_mut;
 
 use super::partitioner::{
-    Candidates, PartitionLoadStats, PartitionerKind, RoundRobin, UniformSticky,
+    Candidates, PartitionLoadStats, PartitionerKind, RoundRobin, StickyPartitionCache,
+    UniformSticky,
 };
 
 /// How the producer chose the partition of a record.
@@ -38,6 +39,9 @@ pub enum Routing {
         /// The byte count that triggers a switch (`Math.max(1, batch.size)`).
         batch_size: i32,
     },
+    /// Null key, the sticky partitioner of Kafka 2.4 to 3.2 (KIP-480): the current sticky
+    /// partition, kept until a record would open a new batch.
+    StickyPerBatch,
     /// Null key, round robin: the counter value used.
     RoundRobin {
         /// The counter value; the partition is `toPositive(counter) % partitions`.
@@ -68,6 +72,7 @@ pub struct Outgoing<'a> {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 struct TopicPartitionerState {
     uniform_sticky: UniformSticky,
+    sticky_per_batch: StickyPartitionCache,
     round_robin: RoundRobin,
 }
 
@@ -130,6 +135,10 @@ impl Router {
                     },
                 )
             }
+            PartitionerKind::StickyPerBatch => (
+                state.sticky_per_batch.partition(rng, candidates),
+                Routing::StickyPerBatch,
+            ),
             PartitionerKind::RoundRobin => {
                 let (counter, partition) = state.round_robin.next_partition(candidates);
                 (partition, Routing::RoundRobin { counter })
@@ -159,6 +168,20 @@ impl Router {
                 candidates,
             )
             .switched
+    }
+
+    /// `onNewBatch`: a record of `topic` would open a batch in `previous`, so the KIP-480
+    /// sticky partitioner moves on if that was its partition.
+    pub fn on_new_batch(
+        &mut self,
+        topic: &str,
+        previous: PartitionId,
+        candidates: Candidates<'_>,
+        rng: &mut SimRng,
+    ) {
+        per_topic_mut(&mut self.topics, topic)
+            .sticky_per_batch
+            .next_partition(Some(previous), rng, candidates);
     }
 
     /// Gives a topic's uniform sticky partitioner the sender's new load stats.

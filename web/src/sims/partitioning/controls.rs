@@ -6,7 +6,7 @@
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 
-use super::intent::{partitioner_from_value, Intent};
+use super::intent::{partitioner_from_value, Intent, PARTITIONERS};
 use super::view_model::partitioner_label;
 use kplay_core::PartitionerKind;
 
@@ -171,8 +171,7 @@ pub fn ProducerControls(
                             data-testid="partitioner"
                             on:change:target=move |ev| choose_partitioner(ev.target().value())
                         >
-                            {option(PartitionerKind::UniformSticky)}
-                            {option(PartitionerKind::RoundRobin)}
+                            {PARTITIONERS.map(option)}
                         </select>
                     </label>
                     <button type="submit" class="button-primary field-action" data-testid="produce">

@@ -68,13 +68,21 @@ pub fn parse_partition_count(text: &str, max: i32) -> Result<i32, String> {
 pub fn partitioner_value(kind: PartitionerKind) -> &'static str {
     match kind {
         PartitionerKind::UniformSticky => "uniform-sticky",
+        PartitionerKind::StickyPerBatch => "sticky-per-batch",
         PartitionerKind::RoundRobin => "round-robin",
     }
 }
 
+/// The partitioners the form offers, newest first.
+pub const PARTITIONERS: [PartitionerKind; 3] = [
+    PartitionerKind::UniformSticky,
+    PartitionerKind::StickyPerBatch,
+    PartitionerKind::RoundRobin,
+];
+
 /// The partitioner named by an `<option value>`, if it is one of ours.
 pub fn partitioner_from_value(value: &str) -> Option<PartitionerKind> {
-    [PartitionerKind::UniformSticky, PartitionerKind::RoundRobin]
+    PARTITIONERS
         .into_iter()
         .find(|kind| partitioner_value(*kind) == value)
 }
@@ -150,7 +158,7 @@ mod tests {
 
     #[test]
     fn partitioner_values_round_trip() {
-        for kind in [PartitionerKind::UniformSticky, PartitionerKind::RoundRobin] {
+        for kind in PARTITIONERS {
             assert_eq!(partitioner_from_value(partitioner_value(kind)), Some(kind));
         }
         assert_eq!(partitioner_from_value("hash"), None);

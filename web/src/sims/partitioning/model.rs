@@ -15,6 +15,7 @@ use kplay_core::{
 };
 
 use crate::session::{DecodeError, Session};
+use kplay_core::config::producer;
 
 /// The seed of every fresh session, so a reset always replays the same way.
 pub const DEFAULT_SEED: u64 = 42;
@@ -343,21 +344,26 @@ fn create_topic_command(topic: &str, partitions: i32) -> Command {
 fn producer_configs(partitioner: PartitionerKind) -> Vec<(String, String)> {
     match partitioner {
         PartitionerKind::UniformSticky => Vec::new(),
+        PartitionerKind::StickyPerBatch => vec![(
+            "partitioner.class".to_owned(),
+            producer::DEFAULT_PARTITIONER.to_owned(),
+        )],
         PartitionerKind::RoundRobin => vec![(
             "partitioner.class".to_owned(),
-            "org.apache.kafka.clients.producer.RoundRobinPartitioner".to_owned(),
+            producer::ROUND_ROBIN_PARTITIONER.to_owned(),
         )],
     }
 }
 
 fn partitioner_of(configs: &[(String, String)]) -> PartitionerKind {
-    let round_robin = configs.iter().any(|(name, value)| {
-        name == "partitioner.class" && value.ends_with("RoundRobinPartitioner")
-    });
-    if round_robin {
-        PartitionerKind::RoundRobin
-    } else {
-        PartitionerKind::UniformSticky
+    let class = configs
+        .iter()
+        .find(|(name, _)| name == "partitioner.class")
+        .map(|(_, value)| value.as_str());
+    match class {
+        Some(producer::ROUND_ROBIN_PARTITIONER) => PartitionerKind::RoundRobin,
+        Some(producer::DEFAULT_PARTITIONER) => PartitionerKind::StickyPerBatch,
+        _ => PartitionerKind::UniformSticky,
     }
 }
 
@@ -476,5 +482,31 @@ mod tests {
             partitions.push(lesson.last_append().map(|a| a.partition.0));
         }
         assert_eq!(partitions, vec![Some(0), Some(1), Some(2)]);
+    }
+
+    /// KIP-480: every record here is sent in a batch of its own, so the sticky partitioner of
+    /// Kafka 2.4 to 3.2 moves on with each one, never to the partition it just left.
+    #[test]
+    fn the_sticky_partitioner_of_kafka_2_4_moves_at_every_new_batch() {
+        let mut lesson = Lesson::start().expect("valid start");
+        lesson
+            .set_partitioner(PartitionerKind::StickyPerBatch)
+            .expect("valid");
+        let mut partitions = Vec::new();
+        for value in ["a", "b", "c", "d", "e", "f"] {
+            lesson
+                .produce("orders", None, value.into())
+                .expect("acknowledged");
+            let append = lesson.last_append().expect("appended");
+            assert_eq!(append.routing, Routing::StickyPerBatch);
+            partitions.push(append.partition.0);
+        }
+        assert!(
+            partitions.windows(2).all(|pair| pair[0] != pair[1]),
+            "{partitions:?}"
+        );
+        let decoded = Lesson::decode(&lesson.session.encode()).expect("round trip");
+        assert_eq!(decoded.partitioner, PartitionerKind::StickyPerBatch);
+        assert_eq!(decoded.last_append(), lesson.last_append());
     }
 }

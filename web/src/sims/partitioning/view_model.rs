@@ -131,6 +131,15 @@ pub fn explain_routing(appended: &Appended) -> RoutingExplanation {
             );
             (steps, meaning)
         }
+        Routing::StickyPerBatch => {
+            let steps = format!(
+                "null key → sticky partitioner of Kafka 2.4 to 3.2 → sticky partition {partition} → {destination}"
+            );
+            let meaning = format!(
+                "Null-key records stay on partition {partition} until a record would open a new batch there; then the partitioner moves to another partition at random, never {partition} again at once. Here every record is sent at once, in a batch of its own, so each one moves."
+            );
+            (steps, meaning)
+        }
         Routing::RoundRobin { counter } => {
             let count = appended.partition_count;
             let steps = format!(
@@ -183,6 +192,7 @@ pub fn announcement(events: &[Event], last: Option<&Appended>) -> Option<String>
 pub fn partitioner_label(kind: PartitionerKind) -> &'static str {
     match kind {
         PartitionerKind::UniformSticky => "uniform sticky (Kafka 3.3+)",
+        PartitionerKind::StickyPerBatch => "sticky per batch (Kafka 2.4 to 3.2)",
         PartitionerKind::RoundRobin => "round-robin (before 2.4)",
     }
 }
