@@ -82,10 +82,15 @@ fn producer_configs(name: &str) -> Vec<(String, String)> {
             ("partitioner.availability.timeout.ms", "500"),
         ],
         "acks-all" => &[("acks", "all")],
+        // Kafka 2.4 to 3.2's sticky partitioner, which closes a batch early to move on.
         _ => &[
             ("acks", "all"),
             ("enable.idempotence", "false"),
             ("retries", "3"),
+            (
+                "partitioner.class",
+                "org.apache.kafka.clients.producer.internals.DefaultPartitioner",
+            ),
         ],
     };
     pairs

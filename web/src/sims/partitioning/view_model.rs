@@ -192,7 +192,7 @@ pub fn announcement(events: &[Event], last: Option<&Appended>) -> Option<String>
 pub fn partitioner_label(kind: PartitionerKind) -> &'static str {
     match kind {
         PartitionerKind::UniformSticky => "uniform sticky (Kafka 3.3+)",
-        PartitionerKind::StickyPerBatch => "sticky per batch (Kafka 2.4 to 3.2)",
+        PartitionerKind::StickyPerBatch => "sticky per batch (2.4 to 3.2)",
         PartitionerKind::RoundRobin => "round-robin (before 2.4)",
     }
 }
