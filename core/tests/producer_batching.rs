@@ -593,3 +593,50 @@ fn null_key_records_per_partition(configs: &[(&str, &str)], delay_ms: i64) -> [i
         counts
     }
 }
+
+/// With a `partitioner.class`, Kafka 3.x asked the partitioner for every record and left
+/// `partitioner.ignore.keys` unread: `DefaultPartitioner` hashed keys even with it set, while
+/// `UniformStickyPartitioner` placed keyed records by stickiness too.
+#[test]
+fn the_old_sticky_partitioner_classes_hash_keys_or_ignore_them_as_in_kafka_3() {
+    let mut cluster = with_topic(1, 4, &[]);
+    let classes = [
+        (
+            "default",
+            "org.apache.kafka.clients.producer.internals.DefaultPartitioner",
+        ),
+        (
+            "uniform",
+            "org.apache.kafka.clients.producer.UniformStickyPartitioner",
+        ),
+    ];
+    for (name, class) in classes {
+        run(
+            &mut cluster,
+            Command::CreateProducer {
+                name: name.into(),
+                configs: pairs(&[
+                    ("partitioner.class", class),
+                    ("partitioner.ignore.keys", "true"),
+                ]),
+            },
+        );
+    }
+    cluster.run_for(1_000);
+    for name in ["default", "uniform"] {
+        let mut events = cluster
+            .apply(Command::Produce {
+                producer: name.into(),
+                record: NewRecord::new("t", Some("alice"), Some("v")),
+            })
+            .expect("sent");
+        // The first send waits for the topic's metadata.
+        events.extend(cluster.run_for(1_000));
+        let routing = events.iter().find_map(|event| match &event.kind {
+            EventKind::RecordAccumulated { routing, .. } => Some(*routing),
+            _ => None,
+        });
+        let keyed = matches!(routing, Some(kplay_core::Routing::Keyed { .. }));
+        assert_eq!(keyed, name == "default", "{name}: {routing:?}");
+    }
+}

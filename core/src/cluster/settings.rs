@@ -315,9 +315,15 @@ pub fn producer_rules(configs: &[(String, String)]) -> Result<ProducerRules, Kaf
         Some(DEFAULT_PARTITIONER | UNIFORM_STICKY_PARTITIONER) => PartitionerKind::StickyPerBatch,
         _ => PartitionerKind::UniformSticky,
     };
-    // The old `UniformStickyPartitioner` placed every record by stickiness, keys or not.
-    let ignore_keys = settings.partitioner_ignore_keys
-        || settings.partitioner_class.as_deref() == Some(UNIFORM_STICKY_PARTITIONER);
+    // The old `UniformStickyPartitioner` placed every record by stickiness, keys or not, and
+    // `DefaultPartitioner` always hashed keys: with a `partitioner.class`, Kafka leaves
+    // `partitioner.ignore.keys` unread. (The playground's round robin still reads it, as its
+    // own round robin hashes keys otherwise.)
+    let ignore_keys = match settings.partitioner_class.as_deref() {
+        Some(UNIFORM_STICKY_PARTITIONER) => true,
+        Some(DEFAULT_PARTITIONER) => false,
+        _ => settings.partitioner_ignore_keys,
+    };
     Ok(ProducerRules {
         acks: settings.acks,
         idempotent: settings.enable_idempotence,
