@@ -144,8 +144,9 @@ use std::path::{Path, PathBuf};
 /// epoch (KIP-320), its retry event and lesson 04's sentence on it: 373 more, to 725,243. The
 /// producer panel's choice of the even draw: 51 more, to 725,294. The sticky partitioner of
 /// Kafka 2.4 to 3.2 (KIP-480) as an option in the core, lesson 01's view and the producer
-/// panel, with the lessons' text on it: 2,020 more, to 727,314.
-const GZIP_BUDGET_BYTES: u64 = 727_370;
+/// panel, with the lessons' text on it: 2,020 more, to 727,314; its label shortened and the
+/// lessons' paragraphs rewrapped, 727,341.
+const GZIP_BUDGET_BYTES: u64 = 727_400;
 
 /// Prints the table and fails when the gzip total is over budget.
 pub fn report(dist: &Path) -> Result<(), String> {
