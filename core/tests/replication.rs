@@ -625,12 +625,7 @@ fn reader_of_a_truncated_partition(reset: &str) -> (Sim, kplay_core::network::Cl
     );
     sim.producer("p", &[("acks", "1")]);
     let partition = TopicPartition::new(TOPIC, 0);
-    sim.apply(Command::CreateConsumer {
-        name: "reader".into(),
-        configs: pairs(&[("auto.offset.reset", reset)]),
-        subscription: Subscription::Partitions(vec![partition.clone()]),
-        policy: CommitPolicy::default(),
-    });
+    create_reader(&mut sim, reset);
     sim.apply(Command::Seek {
         consumer: "reader".into(),
         partition,
@@ -895,6 +890,26 @@ fn move_leadership_back(sim: &mut Sim, ready: impl FnOnce(&mut Sim)) -> (BrokerI
     (interim, preferred)
 }
 
+/// Consumer `reader`, assigned partition 0 (no group), with this `auto.offset.reset`.
+fn create_reader(sim: &mut Sim, reset: &str) {
+    sim.apply(Command::CreateConsumer {
+        name: "reader".into(),
+        configs: pairs(&[("auto.offset.reset", reset)]),
+        subscription: Subscription::Partitions(vec![TopicPartition::new(TOPIC, 0)]),
+        policy: CommitPolicy::default(),
+    });
+}
+
+/// Cuts `broker` off from the other brokers, the controller among them (clients still reach
+/// it), so it does not hear of elections for a while.
+fn cut_off_from_the_other_brokers(sim: &mut Sim, broker: BrokerId) {
+    let others = (1..=3).map(BrokerId).filter(|b| *b != broker);
+    sim.apply(Command::CutLinks {
+        side_a: vec![kplay_core::NodeId::Broker(broker)],
+        side_b: others.map(kplay_core::NodeId::Broker).collect(),
+    });
+}
+
 /// The first time a request of `api` from a client to `broker` is seen in flight, watching
 /// for up to `limit_ms`.
 fn first_request_to(sim: &mut Sim, api: &str, broker: BrokerId, limit_ms: i64) -> Option<i64> {
@@ -966,12 +981,7 @@ fn a_fetch_answer_names_the_new_leader_and_the_consumer_turns_to_it_at_once() {
     let (interim, preferred) = move_leadership_back(&mut sim, |sim| {
         sim.producer("p", &[("acks", "all"), ("linger.ms", "0")]);
         sim.send("p", 3);
-        sim.apply(Command::CreateConsumer {
-            name: "reader".into(),
-            configs: pairs(&[("auto.offset.reset", "earliest")]),
-            subscription: Subscription::Partitions(vec![TopicPartition::new(TOPIC, 0)]),
-            policy: CommitPolicy::default(),
-        });
+        create_reader(sim, "earliest");
         sim.run_until(5_000, "the records read", |s| {
             s.events.iter().any(|e| {
                 matches!(&e.kind, EventKind::RecordsDelivered { last_offset, .. }
@@ -1015,21 +1025,12 @@ fn a_fetch_answer_names_the_new_leader_and_the_consumer_turns_to_it_at_once() {
 fn a_leader_slow_to_hear_of_its_election_costs_no_metadata_request() {
     let mut sim = Sim::new(MetadataMode::Kraft, 3, 3, &[]);
     let (_, preferred) = move_leadership_back(&mut sim, |sim| {
-        sim.apply(Command::CreateConsumer {
-            name: "reader".into(),
-            configs: pairs(&[("auto.offset.reset", "latest")]),
-            subscription: Subscription::Partitions(vec![TopicPartition::new(TOPIC, 0)]),
-            policy: CommitPolicy::default(),
-        });
+        create_reader(sim, "latest");
         sim.run_for(1_000);
         // The preferred replica stops hearing from the other brokers, the controller among
         // them, so it will not learn of its election for a while.
         let preferred = sim.partition().replicas[0];
-        let others = (1..=3).map(BrokerId).filter(|b| *b != preferred);
-        sim.apply(Command::CutLinks {
-            side_a: vec![kplay_core::NodeId::Broker(preferred)],
-            side_b: others.map(kplay_core::NodeId::Broker).collect(),
-        });
+        cut_off_from_the_other_brokers(sim, preferred);
     });
     let mut metadata_requests: Vec<u64> = Vec::new();
     let mut fetches_to_new_leader = 0;
@@ -1075,19 +1076,10 @@ fn list_offsets_checks_the_askers_leader_epoch_first() {
     let mut sim = Sim::new(MetadataMode::Kraft, 3, 3, &[]);
     let (_, preferred) = move_leadership_back(&mut sim, |sim| {
         let preferred = sim.partition().replicas[0];
-        let others = (1..=3).map(BrokerId).filter(|b| *b != preferred);
-        sim.apply(Command::CutLinks {
-            side_a: vec![kplay_core::NodeId::Broker(preferred)],
-            side_b: others.map(kplay_core::NodeId::Broker).collect(),
-        });
+        cut_off_from_the_other_brokers(sim, preferred);
     });
     let first_event = sim.events.len();
-    sim.apply(Command::CreateConsumer {
-        name: "reader".into(),
-        configs: pairs(&[("auto.offset.reset", "latest")]),
-        subscription: Subscription::Partitions(vec![TopicPartition::new(TOPIC, 0)]),
-        policy: CommitPolicy::default(),
-    });
+    create_reader(&mut sim, "latest");
     sim.run_for(3_000);
     let retries: Vec<String> = sim.events[first_event..]
         .iter()

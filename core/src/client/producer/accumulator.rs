@@ -215,9 +215,11 @@ pub struct Accumulator {
     /// a topic's queues, and a record's partition is then found by its index, not by
     /// comparing names again.
     pub queues: VecMap<String, TopicQueues>,
-    /// Per topic, the partitions that ever had a queue (Kafka's `TopicInfo.batches` keeps an
+    /// Per topic, the partitions that ever had a batch (Kafka's `TopicInfo.batches` keeps an
     /// entry per partition appended to, never removed): the adaptive partitioner waits until
-    /// every partition of a topic has one.
+    /// every partition of a topic has one. Noted when a partition's first batch is made, once
+    /// per batch rather than per record; Kafka makes the entry before the append, so a record
+    /// that waits for memory already counts there.
     queues_made: VecMap<String, Vec<bool>>,
     /// Per leader, when the sender last found batches ready for it and when it last could
     /// send them (`nodeStats`, kept only with `partitioner.availability.timeout.ms`).
@@ -284,7 +286,6 @@ impl Accumulator {
         now_ms: i64,
         admit: impl FnOnce(bool, i64) -> Result<(), E>,
     ) -> Result<Appended, E> {
-        mark_made(&mut self.queues_made, topic, partition);
         let last = self
             .queues
             .get_mut(topic)
@@ -400,8 +401,9 @@ impl Accumulator {
             .get_mut(partition_index(partition)?)
     }
 
-    /// The partition's queue, created if missing.
+    /// The partition's queue, created if missing; the partition is noted as having had one.
     fn queue_or_insert(&mut self, topic: &str, partition: i32) -> &mut VecDeque<ProducerBatch> {
+        mark_made(&mut self.queues_made, topic, partition);
         let partitions = per_topic_mut(&mut self.queues, topic);
         // A partition number was checked against the topic's partition count before its
         // record was accepted, so it is never negative here.
@@ -518,7 +520,7 @@ pub fn queued_mut(
     })
 }
 
-/// Notes that `partition` of `topic` has a queue (`getOrCreateDeque`, before the append).
+/// Notes that `partition` of `topic` has had a queue (`getOrCreateDeque`).
 fn mark_made(queues_made: &mut VecMap<String, Vec<bool>>, topic: &str, partition: i32) {
     let Some(index) = partition_index(partition) else {
         return;

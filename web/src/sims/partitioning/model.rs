@@ -468,39 +468,36 @@ mod tests {
         ));
     }
 
+    /// A fresh lesson with `partitioner`, after `count` null-key records: the lesson and where
+    /// each record went.
+    fn null_key_appends(partitioner: PartitionerKind, count: usize) -> (Lesson, Vec<Appended>) {
+        let mut lesson = Lesson::start().expect("valid start");
+        lesson.set_partitioner(partitioner).expect("valid");
+        let appends = (0..count)
+            .map(|index| {
+                lesson
+                    .produce("orders", None, format!("v{index}"))
+                    .expect("acknowledged");
+                lesson.last_append().expect("appended").clone()
+            })
+            .collect();
+        (lesson, appends)
+    }
+
     #[test]
     fn round_robin_goes_partition_by_partition() {
-        let mut lesson = Lesson::start().expect("valid start");
-        lesson
-            .set_partitioner(PartitionerKind::RoundRobin)
-            .expect("valid");
-        let mut partitions = Vec::new();
-        for value in ["a", "b", "c"] {
-            lesson
-                .produce("orders", None, value.into())
-                .expect("acknowledged");
-            partitions.push(lesson.last_append().map(|a| a.partition.0));
-        }
-        assert_eq!(partitions, vec![Some(0), Some(1), Some(2)]);
+        let (_, appends) = null_key_appends(PartitionerKind::RoundRobin, 3);
+        let partitions: Vec<i32> = appends.iter().map(|a| a.partition.0).collect();
+        assert_eq!(partitions, vec![0, 1, 2]);
     }
 
     /// KIP-480: every record here is sent in a batch of its own, so the sticky partitioner of
     /// Kafka 2.4 to 3.2 moves on with each one, never to the partition it just left.
     #[test]
     fn the_sticky_partitioner_of_kafka_2_4_moves_at_every_new_batch() {
-        let mut lesson = Lesson::start().expect("valid start");
-        lesson
-            .set_partitioner(PartitionerKind::StickyPerBatch)
-            .expect("valid");
-        let mut partitions = Vec::new();
-        for value in ["a", "b", "c", "d", "e", "f"] {
-            lesson
-                .produce("orders", None, value.into())
-                .expect("acknowledged");
-            let append = lesson.last_append().expect("appended");
-            assert_eq!(append.routing, Routing::StickyPerBatch);
-            partitions.push(append.partition.0);
-        }
+        let (lesson, appends) = null_key_appends(PartitionerKind::StickyPerBatch, 6);
+        assert!(appends.iter().all(|a| a.routing == Routing::StickyPerBatch));
+        let partitions: Vec<i32> = appends.iter().map(|a| a.partition.0).collect();
         assert!(
             partitions.windows(2).all(|pair| pair[0] != pair[1]),
             "{partitions:?}"
