@@ -375,3 +375,65 @@ fn an_idle_producer_is_forgotten_at_the_next_expiration_check() {
         "{forgotten_at} ms"
     );
 }
+
+/// The requests `producer` sent in the run's first `ms` milliseconds, by API, in order.
+fn first_requests(sim: &mut Sim, ms: i64) -> Vec<String> {
+    let node = producer_node(sim);
+    let mut seen: Vec<(u64, String)> = Vec::new();
+    for _ in 0..ms {
+        for message in sim.cluster.messages_in_flight() {
+            if message.from == node && !seen.iter().any(|(id, _)| *id == message.id) {
+                seen.push((message.id, message.api));
+            }
+        }
+        sim.run_for(1);
+    }
+    seen.into_iter().map(|(_, api)| api).collect()
+}
+
+/// `KafkaProducer`'s constructor bootstraps the metadata (`Metadata.bootstrap` asks for an
+/// update) and starts the sender thread, whose first loop sends it together with an
+/// idempotent producer's InitProducerId (`bumpIdempotentEpochAndResetIdIfNeeded`): the
+/// producer has its id before its first `send`. A transactional producer waits for
+/// `initTransactions()`.
+#[test]
+fn a_producer_asks_for_metadata_and_its_id_when_it_starts() {
+    let mut sim = Sim::new(MetadataMode::Kraft, 1, 1, &[]);
+    sim.producer("p", BRIEF);
+    assert_eq!(first_requests(&mut sim, 20), ["Metadata", "InitProducerId"]);
+    sim.run_for(1_000);
+    assert_eq!(producer_ids_assigned(&sim), 1, "before any send");
+    assert_eq!(producer_id(&sim).1, 0);
+    sim.send("p", 1);
+    let took = sim.run_until(3_000, "the first record acknowledged", |s| {
+        s.acknowledged() == 1
+    });
+    assert!(took <= 200, "no InitProducerId to wait for: {took} ms");
+
+    let mut sim = Sim::new(MetadataMode::Kraft, 1, 1, &[]);
+    sim.producer("t", &[("transactional.id", "t-1")]);
+    assert_eq!(first_requests(&mut sim, 20), ["Metadata"]);
+    sim.run_for(1_000);
+    assert_eq!(
+        producer_ids_assigned(&sim),
+        0,
+        "not before initTransactions()"
+    );
+}
+
+/// Records sent in the same instant as the constructor are in the first Metadata request (in
+/// Kafka it is built once the connection to a broker is up): one request, not a request for no
+/// topic and then one for `orders` after `retry.backoff.ms`.
+#[test]
+fn records_sent_as_the_producer_starts_are_in_its_first_metadata_request() {
+    let mut sim = Sim::new(MetadataMode::Kraft, 1, 1, &[]);
+    sim.producer("p", BRIEF);
+    sim.send("p", 1);
+    let requests = first_requests(&mut sim, 300);
+    assert_eq!(
+        requests.iter().filter(|api| *api == "Metadata").count(),
+        1,
+        "{requests:?}"
+    );
+    sim.run_until(3_000, "the record acknowledged", |s| s.acknowledged() == 1);
+}

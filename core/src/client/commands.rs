@@ -199,7 +199,7 @@ impl Cluster {
         &mut self,
         name: String,
         configs: &[(String, String)],
-        _outbox: &mut Outbox,
+        outbox: &mut Outbox,
     ) -> Result<(), KafkaError> {
         self.check_new_name(&name)?;
         let rules = producer_rules(configs)?;
@@ -209,7 +209,10 @@ impl Cluster {
         let producer = Producer::new(id, name.clone(), rules, brokers, first);
         self.clients
             .insert(name, Client::Producer(Box::new(producer)));
-        Ok(())
+        self.with_producer(id, outbox, |p, ctx| {
+            p.start(ctx);
+            Ok(())
+        })
     }
 
     fn create_consumer(

@@ -281,6 +281,19 @@ impl Producer {
         }
     }
 
+    /// What `KafkaProducer`'s constructor sets going: `Metadata.bootstrap` asks for an update
+    /// at once, and the sender thread's first loop sends it together with an idempotent
+    /// producer's InitProducerId (`TransactionManager.bumpIdempotentEpochAndResetIdIfNeeded`),
+    /// so neither waits for the first `send`. A transactional producer waits for
+    /// `initTransactions()`. The loop runs once the command that made the producer is done: in
+    /// Kafka the request is built when the connection to a broker is up, so records sent right
+    /// after the constructor have their topic in it; a producer left idle asks for no topic
+    /// (it learns the brokers).
+    pub fn start(&mut self, ctx: &mut Ctx) {
+        self.metadata.stale = true;
+        self.wake_sender_at(ctx.now_ms, ctx);
+    }
+
     /// `KafkaProducer.send`: `Ok(Some(..))` when the record joined a batch, `Ok(None)` when it
     /// waits for metadata or memory (up to `max.block.ms`), or the error `send` throws.
     pub fn send(
