@@ -1101,4 +1101,9 @@ fn list_offsets_checks_the_askers_leader_epoch_first() {
                 || trace.ends_with("error=FENCED_LEADER_EPOCH")),
         "{retries:?}"
     );
+    // The consumer asks every retry.backoff.ms, but the event log tells only a changed answer.
+    assert!(
+        retries.windows(2).all(|pair| pair[0] != pair[1]),
+        "{retries:?}"
+    );
 }

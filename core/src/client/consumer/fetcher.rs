@@ -212,6 +212,9 @@ impl Consumer {
                     assigned.reset_due_ms = Some(ctx.now_ms + self.rules.retry_backoff_ms);
                     self.metadata.stale = true;
                     retry = true;
+                    if assigned.reset_error.replace(error.code) == Some(error.code) {
+                        continue;
+                    }
                     ctx.emit(EventKind::Client {
                         client: Some(self.id),
                         trace: format!(
@@ -220,7 +223,7 @@ impl Consumer {
                             error.code.name()
                         ),
                         description: format!(
-                            "{} gets no starting offset for {partition} yet: the broker answers ListOffsets with {}. It asks again after retry.backoff.ms ({} ms), with fresh metadata.",
+                            "{} gets no starting offset for {partition} yet: the broker answers ListOffsets with {}. It asks again every retry.backoff.ms ({} ms), with fresh metadata, for as long as the answer stays the same.",
                             self.name,
                             error.code.name(),
                             self.rules.retry_backoff_ms

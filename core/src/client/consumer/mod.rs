@@ -28,7 +28,7 @@ use crate::client::metadata::ClientMetadata;
 use crate::cluster::context::Ctx;
 use crate::cluster::deadlines::{Connection, Deadlines};
 use crate::cluster::timer::Timer;
-use crate::error::KafkaError;
+use crate::error::{ErrorCode, KafkaError};
 use crate::ids::{BrokerId, Offset, TopicPartition};
 use crate::kinds::{AssignorKind, AutoOffsetReset, IsolationLevel};
 use crate::log::{RecordBatch, RecordRef};
@@ -215,6 +215,9 @@ pub struct Assigned {
     /// Awaiting a reset by `auto.offset.reset`: when a ListOffsets may be sent for it
     /// (`SubscriptionState`'s `AWAIT_RESET` with its next allowed retry).
     pub reset_due_ms: Option<i64>,
+    /// The error the leader last answered its ListOffsets with, while it awaits the reset: the
+    /// event log tells a retry only when the answer changes, not every `retry.backoff.ms`.
+    pub reset_error: Option<ErrorCode>,
     /// Fetched batches not yet returned, in order.
     pub buffered: VecDeque<Arc<RecordBatch>>,
     /// Aborted transactions to skip (read_committed): producer id and first offset.

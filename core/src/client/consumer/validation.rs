@@ -55,6 +55,7 @@ impl Assigned {
         self.position_epoch = epoch;
         self.current_leader = leader;
         self.reset_due_ms = None;
+        self.reset_error = None;
         self.validate_due_ms = (epoch.is_some() && leader.1 >= 0).then_some(now_ms);
         self.buffered.clear();
     }
