@@ -640,3 +640,46 @@ fn the_old_sticky_partitioner_classes_hash_keys_or_ignore_them_as_in_kafka_3() {
         assert_eq!(keyed, name == "default", "{name}: {routing:?}");
     }
 }
+
+/// The Produce requests producer `p` has in flight now.
+fn produce_requests_in_flight(cluster: &Cluster) -> usize {
+    cluster
+        .messages_in_flight()
+        .iter()
+        .filter(|message| message.api == "Produce" && message.is_request)
+        .count()
+}
+
+/// `Sender.sendProducerData` polls with a zero timeout while a node has data ready, so a
+/// backlog of full batches (here, records sent before the topic's metadata came) goes out in
+/// back-to-back requests, up to `max.in.flight.requests.per.connection`, without waiting for
+/// answers; an `acks=0` producer, which gets none, sends the whole backlog at once. (The
+/// playground sent one request per answer, and an `acks=0` backlog waited for an unrelated
+/// wakeup.)
+#[test]
+fn a_backlog_of_ready_batches_goes_out_in_back_to_back_requests() {
+    let value = "v".repeat(100);
+    let backlog = |acks: &str| {
+        let mut cluster = with_topic(1, 1, &[]);
+        create_producer(
+            &mut cluster,
+            &[("acks", acks), ("linger.ms", "0"), ("batch.size", "1024")],
+        );
+        for _ in 0..200 {
+            send_to(&mut cluster, 0, &value);
+        }
+        cluster
+    };
+    let mut cluster = backlog("all");
+    let mut most_in_flight = 0;
+    for _ in 0..100 {
+        cluster.run_for(1);
+        most_in_flight = most_in_flight.max(produce_requests_in_flight(&cluster));
+    }
+    assert_eq!(most_in_flight, 5);
+
+    let mut cluster = backlog("0");
+    cluster.run_for(1_000);
+    let written = cluster.view().topics[0].partitions[0].log_end_offset.0;
+    assert_eq!(written, 200, "every batch of the acks=0 backlog");
+}

@@ -140,10 +140,16 @@ impl Producer {
             self.metadata.stale = true;
             self.request_metadata(ctx);
         }
+        // `Sender.sendProducerData`: with nodes ready to send, the sender polls with a zero
+        // timeout and loops at once, so a partition's further ready batches go in the next
+        // requests (up to `max.in.flight.requests.per.connection`) without waiting for an
+        // answer, which an `acks=0` producer never gets. Looping only after a request went out
+        // keeps the loop from spinning on a broker that takes nothing.
+        let sent_any = !requests.is_empty();
         for (broker, batches) in requests {
             self.send_request(broker, batches, ctx);
         }
-        if full_request {
+        if full_request || sent_any {
             self.wake_sender_at(ctx.now_ms, ctx);
         } else if let Some(at_ms) = next_wakeup {
             self.wake_sender_at(at_ms, ctx);
