@@ -127,7 +127,11 @@ fn option_values(shell: &Shell, tool: &str, previous: &str, words: &[&str]) -> O
         ]
         .map(str::to_string)
         .to_vec(),
-        "entity-type" => vec!["topics".to_string(), "brokers".to_string()],
+        "entity-type" => vec![
+            "topics".to_string(),
+            "brokers".to_string(),
+            "clients".to_string(),
+        ],
         "entity-name" if brokers_entity => broker_ids(shell),
         "entity-name" => shell.cluster.topic_names(),
         "broker" => broker_ids(shell),

@@ -156,11 +156,12 @@ fn verb_or_config(topic: &str) -> String {
 
 /// A config's documentation from the core's definitions, for every kind that defines it.
 pub fn config_help(name: &str) -> Option<String> {
-    let kinds: [(&str, &'static [ConfigKey]); 4] = [
+    let kinds: [(&str, &'static [ConfigKey]); 5] = [
         ("topic", TopicConfig::keys()),
         ("broker", BrokerConfig::keys()),
         ("producer", ProducerSettings::keys()),
         ("consumer", ConsumerSettings::keys()),
+        ("client quota", kplay_core::quota::client_quota_keys()),
     ];
     let texts: Vec<String> = kinds
         .iter()

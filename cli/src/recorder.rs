@@ -129,6 +129,10 @@ fn configs_line(resource: &ConfigResource, set: &[(String, String)], delete: &[S
         }
         ConfigResource::Broker(broker) => format!("--entity-type brokers --entity-name {broker}"),
         ConfigResource::BrokerDefault => "--entity-type brokers --entity-default".to_string(),
+        ConfigResource::ClientId(Some(client)) => {
+            format!("--entity-type clients --entity-name {}", quote(client))
+        }
+        ConfigResource::ClientId(None) => "--entity-type clients --entity-default".to_string(),
     };
     let mut line = format!("kafka-configs {BOOTSTRAP} --alter {entity}");
     if !set.is_empty() {

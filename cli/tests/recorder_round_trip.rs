@@ -201,6 +201,21 @@ fn session() -> Vec<Step> {
             set: vec![("log.retention.ms".into(), "7200000".into())],
             delete: vec![],
         }),
+        Do(Command::AlterConfigs {
+            resource: ConfigResource::ClientId(Some("tp".into())),
+            set: vec![("producer_byte_rate".into(), "4096".into())],
+            delete: vec![],
+        }),
+        Do(Command::AlterConfigs {
+            resource: ConfigResource::ClientId(None),
+            set: vec![("consumer_byte_rate".into(), "100000".into())],
+            delete: vec![],
+        }),
+        Do(Command::AlterConfigs {
+            resource: ConfigResource::ClientId(Some("tp".into())),
+            set: vec![],
+            delete: vec!["producer_byte_rate".into()],
+        }),
         Do(Command::CreatePartitions {
             topic: "my.events".into(),
             total_count: 2,

@@ -48,6 +48,7 @@ pub mod log;
 pub mod murmur2;
 pub mod network;
 pub mod protocol;
+pub mod quota;
 pub use log::record_size as record;
 pub mod rng;
 pub mod sort;

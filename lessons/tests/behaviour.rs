@@ -343,6 +343,25 @@ fn broker_configuration_behaves_as_the_lesson_says() {
     assert!(run
         .explained_since(mark)
         .contains("RecordTooLargeException"));
+
+    // Client quotas: 10 records a second before the quota, about half as many under it.
+    let mark = run.event_count();
+    let out = run.clean_block();
+    let offsets: Vec<i64> = out
+        .lines()
+        .filter_map(|line| line.strip_prefix("imports:0:")?.parse().ok())
+        .collect();
+    let [before, after] = offsets[..] else {
+        panic!("{out}");
+    };
+    assert!((195..=200).contains(&before), "{out}");
+    assert!((300..=420).contains(&(after - before)), "{out}");
+    assert!(
+        out.contains("Quota configs for client-id 'importer' are producer_byte_rate=5120.0"),
+        "{out}"
+    );
+    let explained = run.explained_since(mark);
+    assert!(explained.contains("throttles importer for"), "{explained}");
     run.finish();
 }
 

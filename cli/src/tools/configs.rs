@@ -9,7 +9,11 @@
 //! `Invalid config(s): a,b` for deleting a config that is not set, `--add-config` split on
 //! commas outside `[...]`, and the usage checks of `ConfigCommandOptions.checkArgs`.
 //!
-//! Simplified: only the `topics` and `brokers` entity types are modelled (users, clients,
+//! Client quotas (`--entity-type clients`, `--client`, `--client-defaults`) print
+//! `Quota configs for client-id 'X' are producer_byte_rate=1024.0` and `Completed updating
+//! config for client X.`, as `describeQuotaConfigs` and `alterQuotaConfigs` do.
+//!
+//! Simplified: only the `topics`, `brokers` and `clients` entity types are modelled (users,
 //! ips, broker-loggers, client-metrics and groups are refused when the line is parsed); a
 //! stack trace is cut to its first line; describing every topic lists them sorted by name.
 //! `--describe --all` for a broker lists only the configs the simulator models (Kafka lists
@@ -41,6 +45,8 @@ pub const SPECS: &[Opt] = &[
     Opt::text("bootstrap-server", "The Kafka servers to connect to. Any address reaches the simulated cluster; optional in the playground."),
     Opt::text("broker", "The broker's ID."),
     Opt::flag("broker-defaults", "The config defaults for all brokers."),
+    Opt::text("client", "The client's ID."),
+    Opt::flag("client-defaults", "The config defaults for all clients."),
     Opt::text("delete-config", "config keys to remove 'k1,k2'"),
     Opt::flag("describe", "List configs for the given entity."),
     Opt::flag("entity-default", "Default entity name for clients/users/brokers/ips (applies to corresponding entity type)"),
@@ -53,8 +59,6 @@ pub const SPECS: &[Opt] = &[
 
 /// Kafka's entity options the playground does not model.
 const UNMODELLED: &[&str] = &[
-    "client",
-    "client-defaults",
     "user",
     "user-defaults",
     "ip",
@@ -68,10 +72,11 @@ const UNMODELLED: &[&str] = &[
 
 /// What the playground adds to Kafka's help.
 pub const NOTES: &str = "\
-Only the topics and brokers entity types are modelled. Broker configs that Kafka can change
-dynamically can be altered per broker (--entity-name N) or as the cluster default
+Only the topics, brokers and clients entity types are modelled. Broker configs that Kafka can
+change dynamically can be altered per broker (--entity-name N) or as the cluster default
 (--entity-default); --all also shows static and default values with their synonyms, for the
-configs the playground models.";
+configs the playground models. A client id takes the quotas producer_byte_rate and
+consumer_byte_rate (bytes per second, per broker), its own or the default client id's.";
 
 /// Which configs.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -82,6 +87,10 @@ pub enum Entity {
     Broker(Option<String>),
     /// The cluster-wide broker default.
     BrokerDefault,
+    /// A client id's quotas, or every client id's.
+    Client(Option<String>),
+    /// The default client id's quotas.
+    ClientDefault,
 }
 
 /// A parsed `kafka-configs` line.
@@ -114,7 +123,7 @@ pub fn parse(args: &[String]) -> Result<Invocation, ParseError> {
             .unwrap_or_default();
         word.starts_with("--") && UNMODELLED.contains(&name)
     }) {
-        return Err(ParseError::new(0, word, format!("{word} is a Kafka option the playground does not model: kafka-configs here handles topics and brokers")));
+        return Err(ParseError::new(0, word, format!("{word} is a Kafka option the playground does not model: kafka-configs here handles topics, brokers and clients")));
     }
     let parsed = options::parse(NAME, SPECS, args)?;
     if let Some(extra) = parsed.positionals.first() {
@@ -174,7 +183,13 @@ fn check_action(parsed: &Parsed) -> Result<(), ParseError> {
 fn entity(parsed: &Parsed) -> Result<Entity, ParseError> {
     let generic =
         parsed.has("entity-type") || parsed.has("entity-name") || parsed.has("entity-default");
-    let shortcuts = parsed.count_of(&["topic", "broker", "broker-defaults"]);
+    let shortcuts = parsed.count_of(&[
+        "topic",
+        "broker",
+        "broker-defaults",
+        "client",
+        "client-defaults",
+    ]);
     if generic && shortcuts > 0 {
         return Err(usage("--entity-type", "--entity-{type,name,default} should not be used in conjunction with specific entity flags"));
     }
@@ -183,6 +198,8 @@ fn entity(parsed: &Parsed) -> Result<Entity, ParseError> {
         ("topic", "topics"),
         ("broker", "brokers"),
         ("broker-defaults", "brokers"),
+        ("client", "clients"),
+        ("client-defaults", "clients"),
     ] {
         if parsed.has(flag) {
             types.push(kind.to_string());
@@ -204,11 +221,14 @@ fn entity(parsed: &Parsed) -> Result<Entity, ParseError> {
             ))
         }
     };
-    let default = parsed.has("entity-default") || parsed.has("broker-defaults");
+    let default = parsed.has("entity-default")
+        || parsed.has("broker-defaults")
+        || parsed.has("client-defaults");
     let name = parsed
         .value("entity-name")
         .or(parsed.value("topic"))
         .or(parsed.value("broker"))
+        .or(parsed.value("client"))
         .map(str::to_string);
     match kind.as_str() {
         "topics" => Ok(Entity::Topic(name)),
@@ -221,10 +241,12 @@ fn entity(parsed: &Parsed) -> Result<Entity, ParseError> {
             }
             Ok(Entity::Broker(name))
         }
-        "clients" | "users" | "ips" | "broker-loggers" | "client-metrics" | "groups" => Err(ParseError::new(
+        "clients" if default => Ok(Entity::ClientDefault),
+        "clients" => Ok(Entity::Client(name)),
+        "users" | "ips" | "broker-loggers" | "client-metrics" | "groups" => Err(ParseError::new(
             0,
             kind.clone(),
-            format!("the entity type {kind} is not modelled in the playground: kafka-configs here handles topics and brokers"),
+            format!("the entity type {kind} is not modelled in the playground: kafka-configs here handles topics, brokers and clients"),
         )),
         other => Err(usage(other, format!(
             "Invalid entity type {other}, the entity type must be one of broker-loggers, topics, clients, users, brokers, ips, client-metrics, groups with a --bootstrap-server or --bootstrap-controller argument"
@@ -244,7 +266,7 @@ fn check_entity_use(parsed: &Parsed, entity: &Entity, alter: bool) -> Result<(),
     }
     match entity {
         Entity::Topic(None) => return Err(usage("--alter", "An entity name must be specified with --alter of topics")),
-        Entity::Broker(None) => {
+        Entity::Broker(None) | Entity::Client(None) => {
             return Err(usage("--alter", "An entity-name or default entity must be specified with --alter of users, clients, brokers or ips"))
         }
         _ => {}
@@ -366,6 +388,27 @@ fn describe(shell: &Shell, args: &ConfigsArgs, output: &mut Output) {
             describe_default(shell, args, output);
         }
         Entity::BrokerDefault => describe_default(shell, args, output),
+        Entity::Client(name) => describe_quotas(shell, name.clone().map(Some).as_ref(), output),
+        Entity::ClientDefault => describe_quotas(shell, Some(&None), output),
+    }
+}
+
+/// `describeQuotaConfigs`: one line per client id with quotas (none for one without).
+fn describe_quotas(shell: &Shell, only: Option<&Option<String>>, output: &mut Output) {
+    for found in shell.cluster.client_quotas(only) {
+        let entity = match found.client_id {
+            Some(name) => format!("client-id '{name}'"),
+            None => "the default client-id".to_string(),
+        };
+        let entries: Vec<String> = found
+            .quotas
+            .iter()
+            .map(|(name, value)| format!("{name}={}", kplay_core::quota::java_double(*value)))
+            .collect();
+        output.println(format!(
+            "Quota configs for {entity} are {}",
+            entries.join(", ")
+        ));
     }
 }
 
@@ -429,6 +472,19 @@ fn current_dynamic(
                 rows,
             )
         }
+        Entity::Client(_) | Entity::ClientDefault => {
+            let client = match entity {
+                Entity::Client(name) => name.clone(),
+                _ => None,
+            };
+            let names = shell
+                .cluster
+                .client_quotas(Some(&client))
+                .into_iter()
+                .flat_map(|found| found.quotas.into_iter().map(|(name, _)| name))
+                .collect();
+            return Ok((ConfigResource::ClientId(client), names));
+        }
         _ => (
             ConfigResource::BrokerDefault,
             DescribeEntity::BrokerDefault,
@@ -459,6 +515,23 @@ fn alter(shell: &mut Shell, args: &ConfigsArgs, output: &mut Output) {
         output.eprintln(format!("Invalid config(s): {}", invalid.join(",")));
         return;
     }
+    if matches!(resource, ConfigResource::ClientId(_)) {
+        // `alterQuotaConfigs` reads each value with `Double.valueOf` before it sends anything.
+        if let Some((_, text)) = args
+            .add
+            .iter()
+            .find(|(_, text)| kplay_core::decimal::parse_f64(text.trim()).is_none())
+        {
+            output.eprintln(format!(
+                "Error while executing config command with args '{}'",
+                args.args_text
+            ));
+            output.eprintln(format!(
+                "java.lang.NumberFormatException: For input string: \"{text}\""
+            ));
+            return;
+        }
+    }
     let command = Command::AlterConfigs {
         resource: resource.clone(),
         set: args.add.clone(),
@@ -470,6 +543,12 @@ fn alter(shell: &mut Shell, args: &ConfigsArgs, output: &mut Output) {
             ConfigResource::Broker(id) => format!("Completed updating config for broker {id}."),
             ConfigResource::BrokerDefault => {
                 "Completed updating default config for brokers in the cluster.".to_string()
+            }
+            ConfigResource::ClientId(Some(client)) => {
+                format!("Completed updating config for client {client}.")
+            }
+            ConfigResource::ClientId(None) => {
+                "Completed updating default config for clients in the cluster.".to_string()
             }
         }),
         Err(error) => failure(output, args, &error.as_exception()),

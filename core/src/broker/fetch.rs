@@ -42,7 +42,7 @@ impl Broker {
                 || partition.diverging_epoch.is_some()
         });
         if has_data || request.max_wait_ms <= 0 {
-            ctx.send(from, Body::FetchResponse(response));
+            self.send_fetch_response(from, &request, response, ctx);
             return;
         }
         let wait_ms = request.max_wait_ms;
@@ -82,7 +82,9 @@ impl Broker {
         request: &FetchRequest,
         truncation: TruncationMode,
     ) -> FetchResponse {
-        let mut remaining_bytes = request.max_bytes;
+        let mut remaining_bytes = request
+            .max_bytes
+            .min(self.fetch_quota_window_bytes(request));
         let partitions = request
             .partitions
             .iter()
@@ -111,6 +113,7 @@ impl Broker {
         FetchResponse {
             request_id: request.request_id,
             partitions,
+            throttle_time_ms: 0,
         }
     }
 
@@ -208,7 +211,7 @@ impl Broker {
             return;
         };
         let response = self.read_fetch(&held.request, ctx.config.truncation);
-        ctx.send(held.from, Body::FetchResponse(response));
+        self.send_fetch_response(held.from, &held.request, response, ctx);
     }
 
     pub(super) fn handle_list_offsets(

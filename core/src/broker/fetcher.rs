@@ -100,6 +100,7 @@ impl Broker {
             max_bytes: self.settings.replica_fetch_response_max_bytes,
             isolation: IsolationLevel::ReadUncommitted,
             partitions,
+            client_id: String::new(),
         };
         ctx.send(NodeId::Broker(leader), Body::FetchRequest(request));
         let timeout_ms =

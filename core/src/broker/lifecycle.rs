@@ -81,11 +81,27 @@ impl Broker {
             ctx.send(fetch.from, Body::Disconnected { request_id });
         }
         for (_, produce) in std::mem::take(&mut self.purgatory.produces) {
-            if let super::purgatory::ProduceOrigin::Client { node, request_id } = produce.origin {
+            if let super::purgatory::ProduceOrigin::Client {
+                node, request_id, ..
+            } = produce.origin
+            {
                 ctx.send(node, Body::Disconnected { request_id });
             }
         }
         self.purgatory.clear();
+        // The quota sensors are metrics in the broker's memory.
+        self.quotas = crate::quota::ClientQuotas::default();
+        // A muted connection's unread requests go with it.
+        for (_, muted) in std::mem::take(&mut self.muted) {
+            for (from, body) in muted.held {
+                let request_id = match body {
+                    Body::ProduceRequest(request) => request.request_id,
+                    Body::FetchRequest(request) => request.request_id,
+                    _ => continue,
+                };
+                ctx.send(from, Body::Disconnected { request_id });
+            }
+        }
         self.stop_group_coordinator(ctx);
         self.fetchers.clear();
         self.own_requests.clear();
@@ -264,6 +280,8 @@ impl Broker {
             MetadataChange::Config(crate::protocol::controller::ConfigResource::Topic(topic)) => {
                 self.refresh_topic_settings(&topic);
             }
+            // A client's quota is looked up as its requests come (see `quotas`).
+            MetadataChange::Config(crate::protocol::controller::ConfigResource::ClientId(_)) => {}
             MetadataChange::Config(_) => self.refresh_settings(ctx),
             MetadataChange::Broker(_) => {}
         }

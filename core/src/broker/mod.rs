@@ -31,6 +31,7 @@ pub mod metadata_cache;
 pub mod produce;
 pub mod producer_ids;
 pub mod purgatory;
+pub mod quotas;
 pub mod replica;
 pub mod roles;
 pub mod txn;
@@ -114,6 +115,11 @@ pub enum BrokerTimer {
         /// Its purgatory id.
         id: u64,
     },
+    /// A client's throttle may be over: read its held requests (see [`quotas`]).
+    Unmute {
+        /// The client.
+        client: crate::network::ClientId,
+    },
     /// A timer of the broker's group coordinator.
     GroupCoordinator(CoordinatorTimer),
     /// The transaction coordinator's work.
@@ -179,6 +185,11 @@ pub struct Broker {
     pub fetchers: VecMap<BrokerId, Fetcher>,
     /// Held requests.
     pub purgatory: Purgatory,
+    /// The bytes each client id produced and fetched, for client quotas.
+    pub quotas: crate::quota::ClientQuotas,
+    /// Clients throttled by a quota: until when, and the produce and fetch requests that
+    /// came meanwhile, in order (the muted connection's unread requests).
+    pub muted: VecMap<crate::network::ClientId, quotas::Muted>,
     /// Its requests awaiting an answer.
     pub own_requests: VecMap<u64, OwnRequest>,
     /// When they give up.
@@ -218,6 +229,8 @@ impl Broker {
             replicas: VecMap::new(),
             fetchers: VecMap::new(),
             purgatory: Purgatory::default(),
+            quotas: crate::quota::ClientQuotas::default(),
+            muted: VecMap::new(),
             own_requests: VecMap::new(),
             deadlines: Deadlines::default(),
             controller: None,
@@ -280,6 +293,9 @@ impl Broker {
                     ctx.send(from, Body::Refused(Box::new(other)));
                 }
             }
+            other @ (Body::ProduceRequest(_) | Body::FetchRequest(_)) if self.is_muted(from) => {
+                self.hold_while_muted(from, other);
+            }
             Body::ProduceRequest(request) => self.handle_produce(from, request, ctx),
             Body::FetchRequest(request) => self.handle_fetch(from, request, ctx),
             Body::ListOffsetsRequest(request) => self.handle_list_offsets(from, request, ctx),
@@ -333,6 +349,7 @@ impl Broker {
             BrokerTimer::LogCleaner => self.run_cleaner(ctx),
             BrokerTimer::DelayedProduceExpired { id } => self.expire_delayed_produce(id, ctx),
             BrokerTimer::DelayedFetchExpired { id } => self.complete_delayed_fetch(id, ctx),
+            BrokerTimer::Unmute { client } => self.unmute(client, ctx),
             BrokerTimer::GroupCoordinator(timer) => self.handle_coordinator_timer(timer, ctx),
             BrokerTimer::Transaction(timer) => self.handle_txn_timer(timer, ctx),
         }

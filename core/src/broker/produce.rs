@@ -17,6 +17,7 @@ use crate::kinds::Acks;
 use crate::log::{LeaderAppend, ProducedBatch};
 use crate::network::NodeId;
 use crate::protocol::{Body, PartitionProduceResponse, ProduceRequest, ProduceResponse};
+use crate::quota::QuotaKind;
 
 use super::purgatory::{DelayedProduce, ProduceOrigin, ProducePartitionStatus};
 use super::replica::LeaderRules;
@@ -42,19 +43,26 @@ impl Broker {
                 done: false,
             });
         }
+        let bytes = self.produce_request_bytes(&request);
         match request.acks {
-            Acks::Zero => {}
+            // Measured, but no answer carries a throttle (see `crate::quota`).
+            Acks::Zero => {
+                self.record_quota(from, QuotaKind::Produce, &request.client_id, bytes, ctx);
+            }
             Acks::One => {
                 for status in &mut statuses {
                     status.done = true;
                 }
-                let response = self.produce_response(request.request_id, statuses);
+                let mut response = self.produce_response(request.request_id, statuses);
+                response.throttle_time_ms =
+                    self.record_quota(from, QuotaKind::Produce, &request.client_id, bytes, ctx);
                 ctx.send(from, Body::ProduceResponse(response));
             }
             Acks::All => {
                 let origin = ProduceOrigin::Client {
                     node: from,
                     request_id: request.request_id,
+                    quota: (request.client_id, bytes),
                 };
                 self.hold_until_replicated(origin, statuses, request.timeout_ms, ctx);
             }
@@ -284,8 +292,14 @@ impl Broker {
 
     fn answer_produce(&mut self, produce: DelayedProduce, ctx: &mut Ctx) {
         match produce.origin {
-            ProduceOrigin::Client { node, request_id } => {
-                let response = self.produce_response(request_id, produce.partitions);
+            ProduceOrigin::Client {
+                node,
+                request_id,
+                quota: (client_id, bytes),
+            } => {
+                let mut response = self.produce_response(request_id, produce.partitions);
+                response.throttle_time_ms =
+                    self.record_quota(node, QuotaKind::Produce, &client_id, bytes, ctx);
                 ctx.send(node, Body::ProduceResponse(response));
             }
             ProduceOrigin::Coordinator { write_id } => {
@@ -323,6 +337,7 @@ impl Broker {
         ProduceResponse {
             request_id,
             partitions,
+            throttle_time_ms: 0,
         }
     }
 

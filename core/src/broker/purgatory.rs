@@ -25,6 +25,9 @@ pub enum ProduceOrigin {
         node: NodeId,
         /// Its request.
         request_id: u64,
+        /// Its `client.id` and the bytes of its batches, counted against its
+        /// `producer_byte_rate` when it is answered.
+        quota: (String, i64),
     },
     /// A write of the broker's own group or transaction coordinator to an internal topic.
     Coordinator {

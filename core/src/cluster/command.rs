@@ -119,7 +119,7 @@ pub enum Command {
     },
     /// IncrementalAlterConfigs.
     AlterConfigs {
-        /// Topic, broker or the brokers' default.
+        /// Topic, broker, the brokers' default, or a client id's quotas.
         resource: ConfigResource,
         /// Configs to set.
         set: Vec<(String, String)>,

@@ -386,6 +386,9 @@ impl Controller {
                     }
                 }
             }
+            ConfigResource::ClientId(client) => {
+                crate::quota::validate_client_quotas(client.as_deref(), set, delete)?;
+            }
         }
         let mut records: Vec<MetadataRecord> = set
             .iter()

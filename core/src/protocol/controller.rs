@@ -41,6 +41,10 @@ pub enum ConfigResource {
     Broker(BrokerId),
     /// The cluster-wide dynamic broker default (`--entity-default`).
     BrokerDefault,
+    /// A client id's quotas (`--entity-type clients`), or with `None` the default client id's.
+    /// Kafka keeps them apart from configs (`QuotaRecord`, AlterClientQuotas); the playground
+    /// keeps them beside the other dynamic configs of the metadata.
+    ClientId(Option<String>),
 }
 
 /// One record of the controller's metadata log.

@@ -31,6 +31,9 @@ pub struct FetchRequest {
     pub isolation: IsolationLevel,
     /// The partitions and where to read them.
     pub partitions: Vec<FetchPartition>,
+    /// The request header's `client.id` (a consumer's, which client quotas are kept by; empty
+    /// for a follower).
+    pub client_id: String,
 }
 
 /// One partition of a Fetch request.
@@ -53,8 +56,11 @@ pub struct FetchPartition {
 pub struct FetchResponse {
     /// The request answered.
     pub request_id: u64,
-    /// One entry per partition asked for.
+    /// One entry per partition asked for; none when the fetch was throttled.
     pub partitions: Vec<FetchedPartition>,
+    /// How long the consumer must leave this broker alone: over its `consumer_byte_rate`
+    /// (KIP-219; see [`crate::quota`]), else 0.
+    pub throttle_time_ms: i64,
 }
 
 /// What the leader returns for one partition.

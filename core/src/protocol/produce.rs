@@ -20,6 +20,8 @@ pub struct ProduceRequest {
     pub transactional_id: Option<String>,
     /// The batches, one per partition.
     pub batches: Vec<(TopicPartition, Arc<ProducedBatch>)>,
+    /// The request header's `client.id`, which client quotas are kept by.
+    pub client_id: String,
 }
 
 /// The answer to a Produce request (never sent for `acks=0`).
@@ -29,6 +31,9 @@ pub struct ProduceResponse {
     pub request_id: u64,
     /// One result per partition of the request.
     pub partitions: Vec<PartitionProduceResponse>,
+    /// How long the producer must leave this broker alone: over its `producer_byte_rate`
+    /// (KIP-219; see [`crate::quota`]), else 0.
+    pub throttle_time_ms: i64,
 }
 
 /// The result for one partition.

@@ -72,6 +72,33 @@ impl Cluster {
         self.controller.config.describe_cluster_default()
     }
 
+    /// `DescribeClientQuotas` of client ids: each client id with quotas (`None` for the
+    /// default client id) and its quotas by name, sorted. With `only`, that entity alone.
+    pub fn client_quotas(&self, only: Option<&Option<String>>) -> Vec<ClientQuotasView> {
+        self.controller
+            .image
+            .configs
+            .iter()
+            .filter_map(|(resource, layer)| match resource {
+                crate::ConfigResource::ClientId(entity)
+                    if only.is_none_or(|wanted| wanted == entity) && !layer.is_empty() =>
+                {
+                    let quotas = layer
+                        .iter()
+                        .filter_map(|(name, value)| {
+                            Some((name.clone(), crate::decimal::parse_f64(value.trim())?))
+                        })
+                        .collect();
+                    Some(ClientQuotasView {
+                        client_id: entity.clone(),
+                        quotas,
+                    })
+                }
+                _ => None,
+            })
+            .collect()
+    }
+
     /// The last records the consumer named `consumer` got from `poll()`, oldest first (at
     /// most [`RECENT_RECORDS`](crate::client::consumer::RECENT_RECORDS)).
     pub fn recent_deliveries(&self, consumer: &str) -> Vec<DeliveredRecordView> {
@@ -112,4 +139,13 @@ fn delivered_view(
             .map(|header| (header.key.to_string(), header.value.map(text)))
             .collect(),
     }
+}
+
+/// A client id's quotas, as `DescribeClientQuotas` returns them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClientQuotasView {
+    /// The client id; `None` for the default client id.
+    pub client_id: Option<String>,
+    /// Its quotas by name, in bytes per second.
+    pub quotas: Vec<(String, f64)>,
 }

@@ -280,6 +280,28 @@ impl Run {
                     delete: Vec::new(),
                 });
             }
+            // A client quota set or removed: throttled producers and consumers, and brokers
+            // holding their requests, must keep every invariant.
+            94 if self.rng.below(2) == 0 => {
+                let client = match self.rng.below(3) {
+                    0 => None,
+                    1 => Some(self.pick(&PRODUCERS).to_string()),
+                    _ => Some(format!("consumer-{}", self.rng.below(3))),
+                };
+                let name = ["producer_byte_rate", "consumer_byte_rate"][self.rng.below(2) as usize];
+                let (set, delete) = match self.rng.below(3) {
+                    0 => (Vec::new(), vec![name.to_string()]),
+                    _ => {
+                        let rate = [500, 2_000, 20_000][self.rng.below(3) as usize];
+                        (vec![(name.to_string(), rate.to_string())], Vec::new())
+                    }
+                };
+                self.apply(Command::AlterConfigs {
+                    resource: ConfigResource::ClientId(client),
+                    set,
+                    delete,
+                });
+            }
             94 => self.apply(Command::ElectLeaders {
                 election: ElectionType::Preferred,
                 partitions: None,

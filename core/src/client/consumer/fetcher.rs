@@ -247,7 +247,18 @@ impl Consumer {
         if !self.is_up() {
             return;
         }
-        let busy: Vec<BrokerId> = self.fetches_in_flight.values().copied().collect();
+        let now_ms = ctx.now_ms;
+        let busy: Vec<BrokerId> = self
+            .fetches_in_flight
+            .values()
+            .copied()
+            .chain(
+                self.throttled_until
+                    .iter()
+                    .filter(|(_, until_ms)| **until_ms > now_ms)
+                    .map(|(broker, _)| *broker),
+            )
+            .collect();
         let mut by_leader: VecMap<BrokerId, Vec<FetchPartition>> = VecMap::new();
         let mut missing_leader = false;
         for (partition, assigned) in &self.assigned {
@@ -287,6 +298,7 @@ impl Consumer {
                 max_bytes: self.rules.fetch_max_bytes,
                 isolation: self.rules.isolation_level,
                 partitions,
+                client_id: self.name.clone(),
             };
             self.fetches_in_flight.insert(request_id, leader);
             ctx.send(NodeId::Broker(leader), Body::FetchRequest(request));
@@ -303,6 +315,13 @@ impl Consumer {
         let Some(from) = self.fetches_in_flight.remove(&response.request_id) else {
             return;
         };
+        if response.throttle_time_ms > 0 {
+            // `NetworkClient.maybeThrottle`: no fetch to this broker until the time is up.
+            let until_ms = ctx.now_ms + response.throttle_time_ms;
+            let entry = self.throttled_until.entry(from).or_default();
+            *entry = (*entry).max(until_ms);
+            ctx.at(until_ms, Timer::Consumer(ConsumerTimer::Retry));
+        }
         let mut out_of_range = Vec::new();
         let mut had_error = false;
         let mut leaders = Vec::new();

@@ -249,6 +249,9 @@ pub struct Consumer {
     pub assigned: VecMap<TopicPartition, Assigned>,
     /// Fetch requests in flight, by request id, with the broker asked.
     pub fetches_in_flight: VecMap<u64, BrokerId>,
+    /// Until when each broker that throttled this consumer takes no fetch from it (a client
+    /// quota, KIP-219).
+    pub throttled_until: VecMap<BrokerId, i64>,
     /// ListOffsets requests in flight, by request id.
     pub list_offsets_in_flight: VecMap<u64, Vec<TopicPartition>>,
     /// OffsetsForLeaderEpoch requests in flight, by request id, with what was asked.
@@ -364,6 +367,7 @@ impl Consumer {
             metadata,
             assigned: VecMap::new(),
             fetches_in_flight: VecMap::new(),
+            throttled_until: VecMap::new(),
             list_offsets_in_flight: VecMap::new(),
             validations_in_flight: VecMap::new(),
             deadlines: Deadlines::default(),

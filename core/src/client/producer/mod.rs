@@ -191,6 +191,8 @@ pub struct Producer {
     /// Its view of the cluster.
     pub metadata: ClientMetadata,
     router: Router,
+    /// Until when each broker that throttled this producer takes no produce request from it.
+    pub(crate) throttled_until: VecMap<BrokerId, i64>,
     /// Batches waiting to be sent.
     pub accumulator: Accumulator,
     /// Requests awaiting an answer, by request id.
@@ -259,6 +261,7 @@ impl Producer {
             router: Router::default(),
             accumulator: Accumulator::default(),
             in_flight: VecMap::new(),
+            throttled_until: VecMap::new(),
             drain_index: VecMap::new(),
             deadlines: Deadlines::default(),
             blocked: VecDeque::new(),

@@ -75,7 +75,7 @@ impl Producer {
         // The queues are taken out while the sender walks them (nothing below touches them
         // through `self`), so no partition name is cloned on each run.
         let mut queues = std::mem::take(&mut self.accumulator.queues);
-        let saturated = self.saturated_brokers();
+        let saturated = self.saturated_brokers(ctx.now_ms);
         for (topic, partition, deque) in queued_mut(&mut queues) {
             let Some((leader, epoch)) = self
                 .metadata
@@ -273,18 +273,25 @@ impl Producer {
         self.sequence_allows_drain(front, deque).then_some(front)
     }
 
-    /// The brokers with `max.in.flight.requests.per.connection` requests in flight, counted
-    /// once per sender run.
-    fn saturated_brokers(&self) -> Vec<BrokerId> {
+    /// The brokers that take no request now, found once per sender run: those with
+    /// `max.in.flight.requests.per.connection` requests in flight, and those whose last answer
+    /// throttled this producer for a while yet (a client quota, KIP-219).
+    fn saturated_brokers(&self, now_ms: i64) -> Vec<BrokerId> {
         let mut counts: VecMap<BrokerId, i32> = VecMap::new();
         for in_flight in self.in_flight.values() {
             *counts.entry(in_flight.broker).or_default() += 1;
         }
-        counts
+        let mut brokers: Vec<BrokerId> = counts
             .into_iter()
             .filter(|(_, count)| *count >= self.rules.max_in_flight)
             .map(|(broker, _)| broker)
-            .collect()
+            .collect();
+        for (&broker, &until_ms) in &self.throttled_until {
+            if until_ms > now_ms && !brokers.contains(&broker) {
+                brokers.push(broker);
+            }
+        }
+        brokers
     }
 
     /// `shouldStopDrainBatchesForPartition`: a transactional producer sends a partition's
@@ -367,6 +374,7 @@ impl Producer {
             timeout_ms: self.rules.request_timeout_ms,
             transactional_id: self.rules.transactional_id.clone(),
             batches: produced,
+            client_id: self.name.clone(),
         };
         ctx.send(NodeId::Broker(broker), Body::ProduceRequest(request));
         if self.rules.acks == Acks::Zero {
@@ -386,6 +394,13 @@ impl Producer {
         let Some(in_flight) = self.in_flight.remove(&response.request_id) else {
             return;
         };
+        if response.throttle_time_ms > 0 {
+            // `NetworkClient.maybeThrottle`: no request to this broker until the time is up.
+            let until_ms = ctx.now_ms + response.throttle_time_ms;
+            let entry = self.throttled_until.entry(in_flight.broker).or_default();
+            *entry = (*entry).max(until_ms);
+            self.wake_sender_at(until_ms, ctx);
+        }
         let mut leaders = Vec::new();
         let mut results: VecMap<TopicPartition, Result<Offset, KafkaError>> =
             crate::sort::to_map(response.partitions.into_iter().map(|partition| {

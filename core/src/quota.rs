@@ -1,0 +1,466 @@
+//! Client quotas (KIP-13, and KIP-219 for how a client is slowed down).
+//!
+//! Each broker measures the bytes each client id produces to it and fetches from it. When the
+//! measured rate goes over the client id's `producer_byte_rate` or `consumer_byte_rate`, the
+//! broker still answers, with a `throttle_time_ms`: the delay that brings the rate back to the
+//! quota (`ClientQuotaManager.throttleTime`: `(rate - quota) / quota × window`). The client
+//! then sends that broker no more requests until the time is up (`NetworkClient.maybeThrottle`),
+//! while the broker keeps the connection muted for as long. A throttled fetch comes back empty
+//! and its bytes are not counted (`KafkaApis.handleFetchRequest`, `unrecordQuotaSensor`).
+//! Quotas are per broker: a client that writes to three leaders gets the quota at each.
+//!
+//! The rate is Kafka's `Rate` over a `SampledStat` of `quota.window.num` (11) samples of
+//! `quota.window.size.seconds` (1 s): the bytes of the samples still in the window divided by
+//! the time since the oldest sample began, counted as at least 10 s. So a client that starts
+//! sending over its quota is throttled only once the bytes of its first seconds, spread over
+//! ten, exceed it.
+//!
+//! The quota that applies is the client id's own, else the default client id's
+//! (`--entity-default`). A broker measures nothing until some quota has been set
+//! (`ClientQuotaManager.quotasEnabled`).
+//!
+//! Simplifications, stated in lesson 06: quotas by client id only (the playground's clients do
+//! not authenticate, so there are no `users` quotas); no `request_percentage` or
+//! `controller_mutation_rate`; an `acks=0` producer is measured but never slowed down (Kafka
+//! mutes its connection, and the playground's connections have no mute); and a throttled client
+//! holds back only its produce or fetch requests to that broker, where Kafka's holds every
+//! request to it.
+
+use crate::config::{ConfigKey, ConfigType, Importance, Validator};
+use crate::decimal;
+use crate::error::{ErrorCode, KafkaError};
+use crate::protocol::controller::ConfigResource;
+use crate::vec_map::VecMap;
+
+/// `quota.window.num`: the samples a rate is measured over.
+pub const QUOTA_WINDOW_NUM: usize = 11;
+/// `quota.window.size.seconds`, in ms: the length of one sample.
+pub const QUOTA_WINDOW_SIZE_MS: i64 = 1_000;
+
+/// The quota configs of a client id (`QuotaConfig.USER_AND_CLIENT_QUOTA_NAMES`).
+pub const CLIENT_QUOTA_CONFIGS: [&str; 4] = [
+    "producer_byte_rate",
+    "consumer_byte_rate",
+    "request_percentage",
+    "controller_mutation_rate",
+];
+
+/// The documentation of the modelled quota configs (`QuotaConfig`), for `help`.
+static CLIENT_QUOTA_KEYS: [ConfigKey; 2] = [
+    ConfigKey::def(
+        ConfigType::Long,
+        Some("9223372036854775807"),
+        Validator::None,
+        Importance::Medium,
+        "A rate representing the upper bound (bytes/sec) for producer traffic.",
+    )
+    .named("producer_byte_rate"),
+    ConfigKey::def(
+        ConfigType::Long,
+        Some("9223372036854775807"),
+        Validator::None,
+        Importance::Medium,
+        "A rate representing the upper bound (bytes/sec) for consumer traffic.",
+    )
+    .named("consumer_byte_rate"),
+];
+
+/// The client quota configs the playground models, documented.
+pub fn client_quota_keys() -> &'static [ConfigKey] {
+    &CLIENT_QUOTA_KEYS
+}
+
+/// What a quota limits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum QuotaKind {
+    /// Bytes produced per second (`producer_byte_rate`).
+    Produce,
+    /// Bytes fetched per second by consumers (`consumer_byte_rate`).
+    Fetch,
+}
+
+impl QuotaKind {
+    /// The config that sets it.
+    pub fn config(self) -> &'static str {
+        match self {
+            QuotaKind::Produce => "producer_byte_rate",
+            QuotaKind::Fetch => "consumer_byte_rate",
+        }
+    }
+}
+
+/// AlterClientQuotas' checks (`ClientQuotaControlManager.validateEntity` and
+/// `validateQuotaKeyValue`): a known key, and for a byte rate a whole number.
+pub fn validate_client_quotas(
+    client: Option<&str>,
+    set: &[(String, String)],
+    delete: &[String],
+) -> Result<(), KafkaError> {
+    let invalid = |message: String| KafkaError::new(ErrorCode::InvalidRequest, message);
+    if client == Some("") {
+        return Err(invalid("Empty client-id not supported".to_string()));
+    }
+    for name in set.iter().map(|(name, _)| name).chain(delete) {
+        if !CLIENT_QUOTA_CONFIGS.contains(&name.as_str()) {
+            return Err(invalid(format!("Invalid configuration key {name}")));
+        }
+        if name != QuotaKind::Produce.config() && name != QuotaKind::Fetch.config() {
+            return Err(invalid(format!(
+                "{name} is not modelled in the playground: it has producer_byte_rate and consumer_byte_rate"
+            )));
+        }
+    }
+    for (name, text) in set {
+        let value = decimal::parse_f64(text.trim())
+            .ok_or_else(|| invalid(format!("For input string: \"{text}\"")))?;
+        let whole = (value + 1e-6).trunc();
+        if !value.is_finite() || (whole - value).abs() > 1e-6 {
+            return Err(invalid(format!(
+                "Configuration {name} must be a Long value"
+            )));
+        }
+        if value < 1.0 {
+            return Err(invalid(format!(
+                "{name}={text}: the playground takes quotas of at least 1 byte per second (Kafka would throttle such a client for ever)"
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// A quota value as `kafka-configs --describe` prints it (a Java `double`): `1024.0`,
+/// `1.048576E7`.
+pub fn java_double(value: f64) -> String {
+    if value.abs() >= 1e-3 && value.abs() < 1e7 {
+        let text = decimal::shortest(value);
+        if text.contains('.') {
+            text
+        } else {
+            text + ".0"
+        }
+    } else {
+        let text = decimal::shortest_exponential(value);
+        let (mantissa, exponent) = text.split_once('e').unwrap_or((&text, "0"));
+        if mantissa.contains('.') {
+            format!("{mantissa}E{exponent}")
+        } else {
+            format!("{mantissa}.0E{exponent}")
+        }
+    }
+}
+
+/// The quota of `kind` for `client` in the metadata's configs: its own, else the default
+/// client id's.
+pub fn quota_of(
+    configs: &VecMap<ConfigResource, VecMap<String, String>>,
+    client: &str,
+    kind: QuotaKind,
+) -> Option<f64> {
+    [Some(client.to_string()), None]
+        .into_iter()
+        .find_map(|entity| {
+            configs
+                .get(&ConfigResource::ClientId(entity))?
+                .get(kind.config())
+                .and_then(|text| decimal::parse_f64(text.trim()))
+        })
+}
+
+/// Whether any quota of `kind` is set in the configs.
+pub fn any_quota(
+    configs: &VecMap<ConfigResource, VecMap<String, String>>,
+    kind: QuotaKind,
+) -> bool {
+    configs.iter().any(|(resource, layer)| {
+        matches!(resource, ConfigResource::ClientId(_)) && layer.contains_key(kind.config())
+    })
+}
+
+/// One sample of a [`Rate`] (`SampledStat.Sample`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Sample {
+    value: f64,
+    event_count: i64,
+    start_ms: i64,
+    last_event_ms: i64,
+}
+
+impl Sample {
+    fn new(now_ms: i64) -> Sample {
+        Sample {
+            value: 0.0,
+            event_count: 0,
+            start_ms: now_ms,
+            last_event_ms: now_ms,
+        }
+    }
+}
+
+/// Kafka's `Rate` of a `WindowedSum`, per second, over [`QUOTA_WINDOW_NUM`] samples of
+/// [`QUOTA_WINDOW_SIZE_MS`].
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Rate {
+    samples: Vec<Sample>,
+    current: usize,
+}
+
+impl Rate {
+    /// `SampledStat.record`: adds `value` to the current sample, moving to the next one when
+    /// the current has lasted a window. One more sample than the window's is kept (see
+    /// `purge`).
+    pub fn record(&mut self, value: f64, now_ms: i64) {
+        if self.samples.is_empty() {
+            self.samples.push(Sample::new(now_ms));
+        }
+        if now_ms - self.samples[self.current].start_ms >= QUOTA_WINDOW_SIZE_MS {
+            self.current = (self.current + 1) % (QUOTA_WINDOW_NUM + 1);
+            if self.current >= self.samples.len() {
+                self.samples.push(Sample::new(now_ms));
+            } else {
+                self.samples[self.current] = Sample::new(now_ms);
+            }
+        }
+        let sample = &mut self.samples[self.current];
+        sample.value += value;
+        sample.event_count += 1;
+        sample.last_event_ms = now_ms;
+    }
+
+    /// `SampledStat.purgeObsoleteSamples`: a sample whose last event is a whole window
+    /// old starts again, empty, now.
+    fn purge(&mut self, now_ms: i64) {
+        let expire_age = QUOTA_WINDOW_NUM as i64 * QUOTA_WINDOW_SIZE_MS;
+        for sample in &mut self.samples {
+            if now_ms - sample.last_event_ms >= expire_age {
+                *sample = Sample::new(now_ms);
+            }
+        }
+    }
+
+    /// `Rate.windowSize`: the time since the oldest sample began, at least
+    /// `quota.window.num - 1` windows (as if the missing samples had been empty).
+    pub fn window_ms(&mut self, now_ms: i64) -> i64 {
+        self.purge(now_ms);
+        let oldest = self
+            .samples
+            .iter()
+            .map(|sample| sample.start_ms)
+            .min()
+            .unwrap_or(now_ms);
+        let mut elapsed = now_ms - oldest;
+        let full_windows = elapsed / QUOTA_WINDOW_SIZE_MS;
+        let min_full_windows = QUOTA_WINDOW_NUM as i64 - 1;
+        if full_windows < min_full_windows {
+            elapsed += (min_full_windows - full_windows) * QUOTA_WINDOW_SIZE_MS;
+        }
+        elapsed
+    }
+
+    /// `Rate.measure`: the samples' sum per second.
+    pub fn measure(&mut self, now_ms: i64) -> f64 {
+        self.purge(now_ms);
+        let total: f64 = self.samples.iter().map(|sample| sample.value).sum();
+        total / (self.window_ms(now_ms) as f64 / 1000.0)
+    }
+}
+
+/// A throttle a broker sets on a client.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Throttle {
+    /// `throttle_time_ms`.
+    pub time_ms: i64,
+    /// The rate measured, bytes per second.
+    pub rate: f64,
+    /// The quota, bytes per second.
+    pub quota: f64,
+}
+
+/// One client id's measure of one kind, and whether its last request was throttled (so the
+/// event log tells when throttling starts and stops, not every throttled request).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ClientSensor {
+    /// The bytes per second.
+    pub rate: Rate,
+    /// Whether the last request was throttled.
+    pub throttled: bool,
+}
+
+/// A broker's quota sensors, by kind and client id (`ClientQuotaManager`'s sensors).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ClientQuotas {
+    sensors: VecMap<(QuotaKind, String), ClientSensor>,
+}
+
+impl ClientQuotas {
+    /// `recordAndGetThrottleTimeMs`: records `bytes` for `client`, then measures; over
+    /// `quota`, the throttle that brings the rate back to it. With no quota the bytes are
+    /// recorded all the same (the bound is `Long.MAX_VALUE`), so a quota set later counts them.
+    pub fn record(
+        &mut self,
+        kind: QuotaKind,
+        client: &str,
+        bytes: f64,
+        quota: Option<f64>,
+        now_ms: i64,
+    ) -> Option<Throttle> {
+        let sensor = self.sensor(kind, client);
+        sensor.rate.record(bytes, now_ms);
+        let quota = quota?;
+        let rate = sensor.rate.measure(now_ms);
+        if rate <= quota {
+            return None;
+        }
+        let window_ms = sensor.rate.window_ms(now_ms) as f64;
+        let time_ms = ((rate - quota) / quota * window_ms).round() as i64;
+        Some(Throttle {
+            time_ms,
+            rate,
+            quota,
+        })
+    }
+
+    /// `unrecordQuotaSensor`: takes back bytes a throttled fetch did not return.
+    pub fn unrecord(&mut self, kind: QuotaKind, client: &str, bytes: f64, now_ms: i64) {
+        self.sensor(kind, client).rate.record(-bytes, now_ms);
+    }
+
+    /// Notes whether `client`'s request was throttled; returns whether that changed.
+    pub fn note_throttled(&mut self, kind: QuotaKind, client: &str, throttled: bool) -> bool {
+        let sensor = self.sensor(kind, client);
+        let changed = sensor.throttled != throttled;
+        sensor.throttled = throttled;
+        changed
+    }
+
+    fn sensor(&mut self, kind: QuotaKind, client: &str) -> &mut ClientSensor {
+        let key = (kind, client.to_string());
+        if !self.sensors.contains_key(&key) {
+            self.sensors.insert(key.clone(), ClientSensor::default());
+        }
+        self.sensors.get_mut(&key).expect("just inserted")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! After Kafka's `ClientQuotaManagerTest` and `RateTest`.
+    use super::*;
+
+    /// `RateTest.testRateWithNoPriorAvailableSamples`-like: one record in a fresh rate is
+    /// spread over the 10 windows assumed before it.
+    #[test]
+    fn a_first_record_is_spread_over_ten_windows() {
+        let mut rate = Rate::default();
+        rate.record(1_000.0, 0);
+        assert_eq!(rate.window_ms(0), 10_000);
+        assert_eq!(rate.measure(0), 100.0);
+        assert_eq!(rate.window_ms(500), 10_500);
+    }
+
+    /// `ClientQuotaManagerTest.testQuotaViolation`: a quota of 500 bytes/s; 400 bytes a second
+    /// for ten seconds stays under it. Half a second later 2,300 bytes go over: 6,300 bytes over
+    /// 10.5 s is 600 bytes/s, and (600 − 500) / 500 × 10.5 s is a 2,100 ms throttle.
+    #[test]
+    fn throttle_time_brings_the_rate_back_to_the_quota() {
+        let mut quotas = ClientQuotas::default();
+        let mut now = 0;
+        for _ in 0..10 {
+            assert_eq!(
+                quotas.record(QuotaKind::Produce, "unknown", 400.0, Some(500.0), now),
+                None
+            );
+            now += 1_000;
+        }
+        now += 500;
+        let throttle = quotas
+            .record(QuotaKind::Produce, "unknown", 2_300.0, Some(500.0), now)
+            .expect("over the quota");
+        assert_eq!(throttle.rate, 600.0);
+        assert_eq!(throttle.time_ms, 2_100);
+    }
+
+    /// Samples older than the whole window are dropped: after a long pause the rate starts
+    /// again from nothing.
+    #[test]
+    fn old_samples_leave_the_window() {
+        let mut rate = Rate::default();
+        rate.record(50_000.0, 0);
+        assert!(rate.measure(5_000) > 0.0);
+        assert_eq!(rate.measure(11_000), 0.0);
+    }
+
+    #[test]
+    fn without_a_quota_nothing_is_throttled_but_bytes_count() {
+        let mut quotas = ClientQuotas::default();
+        assert_eq!(quotas.record(QuotaKind::Fetch, "c", 1e9, None, 0), None);
+        assert!(quotas
+            .record(QuotaKind::Fetch, "c", 1.0, Some(1_000.0), 1)
+            .is_some());
+        quotas.unrecord(QuotaKind::Fetch, "c", 1e9, 2);
+        assert_eq!(
+            quotas.record(QuotaKind::Fetch, "c", 1.0, Some(1_000.0), 3),
+            None
+        );
+    }
+
+    #[test]
+    fn quota_values_are_whole_numbers_of_known_configs() {
+        let set = |name: &str, value: &str| vec![(name.to_string(), value.to_string())];
+        assert!(
+            validate_client_quotas(Some("shop"), &set("producer_byte_rate", "1024"), &[]).is_ok()
+        );
+        assert!(validate_client_quotas(None, &set("consumer_byte_rate", "2048.0"), &[]).is_ok());
+        let message = |result: Result<(), KafkaError>| result.unwrap_err().message;
+        assert_eq!(
+            message(validate_client_quotas(
+                Some("shop"),
+                &set("producer_byte_rate", "10.5"),
+                &[]
+            )),
+            "Configuration producer_byte_rate must be a Long value"
+        );
+        assert_eq!(
+            message(validate_client_quotas(
+                Some("shop"),
+                &set("fetch_rate", "1"),
+                &[]
+            )),
+            "Invalid configuration key fetch_rate"
+        );
+        assert_eq!(
+            message(validate_client_quotas(
+                Some(""),
+                &set("producer_byte_rate", "1"),
+                &[]
+            )),
+            "Empty client-id not supported"
+        );
+        assert!(
+            validate_client_quotas(Some("shop"), &set("producer_byte_rate", "0"), &[]).is_err()
+        );
+    }
+
+    #[test]
+    fn quotas_print_as_java_doubles() {
+        assert_eq!(java_double(1024.0), "1024.0");
+        assert_eq!(java_double(10_485_760.0), "1.048576E7");
+        assert_eq!(java_double(20_000_000.0), "2.0E7");
+    }
+
+    #[test]
+    fn a_client_ids_own_quota_wins_over_the_default() {
+        let mut configs: VecMap<ConfigResource, VecMap<String, String>> = VecMap::new();
+        let layer = |value: &str| {
+            let mut layer = VecMap::new();
+            layer.insert("producer_byte_rate".to_string(), value.to_string());
+            layer
+        };
+        configs.insert(ConfigResource::ClientId(None), layer("100"));
+        configs.insert(ConfigResource::ClientId(Some("shop".into())), layer("5000"));
+        assert_eq!(quota_of(&configs, "shop", QuotaKind::Produce), Some(5000.0));
+        assert_eq!(quota_of(&configs, "other", QuotaKind::Produce), Some(100.0));
+        assert_eq!(quota_of(&configs, "other", QuotaKind::Fetch), None);
+        assert!(any_quota(&configs, QuotaKind::Produce));
+        assert!(!any_quota(&configs, QuotaKind::Fetch));
+    }
+}

@@ -1,0 +1,130 @@
+//! Client quotas end to end (KIP-13, KIP-219): a producer or consumer over its byte rate is
+//! answered with a throttle time, waits it out, and the broker reads nothing more from it
+//! meanwhile. See `kplay_core::quota` for the measure, tested there against Kafka's
+//! `ClientQuotaManagerTest`.
+
+use kplay_core::cluster::config::MetadataMode;
+use kplay_core::{Command, CommitPolicy, ConfigResource, EventKind, Subscription, TopicPartition};
+
+mod cluster_support;
+
+use cluster_support::{pairs, Sim, TOPIC};
+
+fn set_quota(sim: &mut Sim, client: &str, name: &str, bytes_per_second: &str) {
+    sim.apply(Command::AlterConfigs {
+        resource: ConfigResource::ClientId(Some(client.into())),
+        set: vec![(name.into(), bytes_per_second.into())],
+        delete: Vec::new(),
+    });
+}
+
+/// The throttle events the run has seen, by trace.
+fn throttles(sim: &Sim, config: &str) -> usize {
+    sim.events
+        .iter()
+        .filter(|event| match &event.kind {
+            EventKind::Client { trace, .. } => {
+                trace.starts_with("throttled") && trace.contains(config)
+            }
+            _ => false,
+        })
+        .count()
+}
+
+/// 3,000 small records (about 60 KB, in batches of at most 1 KB) in one burst: without a quota
+/// the producer has them all written within a second; at 1,000 bytes a second it is throttled
+/// again and again, and ten seconds on fewer than half have been written.
+fn burst_under_quota(acks: &str, quota: Option<&str>) -> (Sim, i64) {
+    let mut sim = Sim::new(MetadataMode::Kraft, 1, 1, &[]);
+    if let Some(quota) = quota {
+        set_quota(&mut sim, "p", "producer_byte_rate", quota);
+    }
+    sim.producer(
+        "p",
+        &[("acks", acks), ("linger.ms", "0"), ("batch.size", "1024")],
+    );
+    sim.run_for(100);
+    sim.send("p", 3_000);
+    sim.run_for(10_000);
+    let written = sim.partition().log_end_offset.0;
+    (sim, written)
+}
+
+#[test]
+fn a_producer_over_its_quota_is_throttled() {
+    let (_, free) = burst_under_quota("all", None);
+    assert_eq!(free, 3_000);
+    let (sim, held) = burst_under_quota("all", Some("1000"));
+    assert!(held < 1_500, "{held} records written in 10 s");
+    assert!(held > 0);
+    assert!(throttles(&sim, "producer_byte_rate") > 0);
+}
+
+/// `acks=0` gets no answer to carry a throttle time, but the broker mutes the connection all
+/// the same (`KafkaApis.handleProduceRequest`): the requests the producer sends meanwhile wait
+/// unread.
+#[test]
+fn an_acks_0_producer_is_held_back_by_the_muted_connection() {
+    let (_, free) = burst_under_quota("0", None);
+    assert_eq!(free, 3_000);
+    let (_, held) = burst_under_quota("0", Some("1000"));
+    assert!(held < 1_500, "{held} records written in 10 s");
+}
+
+/// A consumer reading a backlog (batches of at most 1 KB) at 200 bytes a second: a fetch
+/// returns at most what the quota allows in the window (`getMaxValueInQuotaWindow`: 2,000
+/// bytes), fetches over the quota come back empty with a throttle time, and it reads far fewer
+/// records than without the quota. (A batch larger than the window's allowance would still be
+/// returned whole, and always throttled: Kafka's consumer never gets past it.)
+#[test]
+fn a_consumer_over_its_quota_is_throttled() {
+    let read = |quota: Option<&str>| {
+        let mut sim = Sim::new(MetadataMode::Kraft, 1, 1, &[]);
+        sim.producer("p", &[("linger.ms", "0"), ("batch.size", "1024")]);
+        sim.send("p", 2_000);
+        sim.run_for(2_000);
+        assert_eq!(sim.partition().log_end_offset.0, 2_000);
+        if let Some(quota) = quota {
+            set_quota(&mut sim, "reader", "consumer_byte_rate", quota);
+        }
+        sim.apply(Command::CreateConsumer {
+            name: "reader".into(),
+            configs: pairs(&[("auto.offset.reset", "earliest")]),
+            subscription: Subscription::Partitions(vec![TopicPartition::new(TOPIC, 0)]),
+            policy: CommitPolicy::default(),
+        });
+        sim.run_for(10_000);
+        let delivered = sim.cluster.consumer_views()[0].records_delivered;
+        (sim, delivered)
+    };
+    let (_, free) = read(None);
+    assert_eq!(free, 2_000);
+    let (sim, held) = read(Some("200"));
+    assert!(held > 0 && held < 500, "{held} records read in 10 s");
+    assert!(throttles(&sim, "consumer_byte_rate") > 0);
+}
+
+/// A client id without a quota of its own takes the default client id's; one with its own
+/// is not held to the default.
+#[test]
+fn the_default_client_id_quota_applies_to_the_others() {
+    let mut sim = Sim::new(MetadataMode::Kraft, 1, 1, &[]);
+    sim.apply(Command::AlterConfigs {
+        resource: ConfigResource::ClientId(None),
+        set: vec![("producer_byte_rate".into(), "1000".into())],
+        delete: Vec::new(),
+    });
+    set_quota(&mut sim, "fast", "producer_byte_rate", "100000000");
+    for name in ["slow", "fast"] {
+        sim.producer(name, &[("linger.ms", "0"), ("batch.size", "1024")]);
+    }
+    sim.run_for(100);
+    sim.send("slow", 3_000);
+    sim.send("fast", 3_000);
+    sim.run_for(10_000);
+    let written = sim.partition().log_end_offset.0;
+    assert!(
+        (3_000..4_500).contains(&written),
+        "fast writes its 3,000, slow fewer than half: {written}"
+    );
+}
