@@ -16,15 +16,18 @@
 //! ten, exceed it.
 //!
 //! The quota that applies is the client id's own, else the default client id's
-//! (`--entity-default`). A broker measures nothing until some quota has been set
-//! (`ClientQuotaManager.quotasEnabled`).
+//! (`--entity-default`). A broker measures nothing while no quota of the kind is set
+//! (`ClientQuotaManager.quotasEnabled`; Kafka goes on measuring until a restart once one was).
+//! An `acks=0` producer gets no answer to carry the throttle time, but the broker holds its
+//! later requests all the same.
 //!
 //! Simplifications, stated in lesson 06: quotas by client id only (the playground's clients do
 //! not authenticate, so there are no `users` quotas); no `request_percentage` or
-//! `controller_mutation_rate`; an `acks=0` producer is measured but never slowed down (Kafka
-//! mutes its connection, and the playground's connections have no mute); and a throttled client
-//! holds back only its produce or fetch requests to that broker, where Kafka's holds every
-//! request to it.
+//! `controller_mutation_rate`; a produce request counts the bytes of its batches (Kafka's, the
+//! whole request); a throttled client's produce and fetch requests are held, where Kafka mutes
+//! the whole connection; and since a broker here works on several requests of one connection at
+//! once (Kafka reads the next only after answering the last), a producer with requests in flight
+//! may get one more through before the throttle.
 
 use crate::config::{ConfigKey, ConfigType, Importance, Validator};
 use crate::decimal;

@@ -45,7 +45,8 @@ impl Broker {
         }
         let bytes = self.produce_request_bytes(&request);
         match request.acks {
-            // Measured, but no answer carries a throttle (see `crate::quota`).
+            // Measured: no answer carries the throttle time, but the broker holds the
+            // producer's next requests all the same (see `crate::quota`).
             Acks::Zero => {
                 self.record_quota(from, QuotaKind::Produce, &request.client_id, bytes, ctx);
             }

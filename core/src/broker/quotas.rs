@@ -21,8 +21,8 @@ pub struct Muted {
 }
 
 impl Broker {
-    /// Whether this broker measures `kind` at all (`ClientQuotaManager.quotasEnabled`: once a
-    /// quota of its kind is set).
+    /// Whether this broker measures `kind` at all: while a quota of its kind is set
+    /// (`ClientQuotaManager.quotasEnabled`, which stays on until a restart once one was).
     fn quotas_enabled(&self, kind: QuotaKind) -> bool {
         quota::any_quota(&self.metadata.configs, kind)
     }
