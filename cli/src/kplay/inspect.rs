@@ -190,12 +190,13 @@ pub fn status(shell: &Shell) -> Output {
     for producer in shell.cluster.producer_views() {
         let state = if producer.closed { "closed" } else { "open" };
         output.println(format!(
-            "producer {}: {state}, acks={}, {} sent, {} acknowledged, {} failed",
+            "producer {}: {state}, acks={}, {} sent, {} acknowledged, {} failed{}",
             producer.name,
             producer.acks,
             producer.stats.records_sent,
             producer.stats.records_acknowledged,
-            producer.stats.records_failed
+            producer.stats.records_failed,
+            throttled_text(&producer.throttled)
         ));
     }
     for consumer in shell.cluster.consumer_views() {
@@ -204,12 +205,13 @@ pub fn status(shell: &Shell) -> Output {
             .as_deref()
             .map_or_else(String::new, |g| format!(", group {g}"));
         output.println(format!(
-            "consumer {}: {}{group}, {}, {} partitions, {} records delivered",
+            "consumer {}: {}{group}, {}, {} partitions, {} records delivered{}",
             consumer.name,
             consumer.status,
             consumer.member_state,
             consumer.partitions.len(),
-            consumer.records_delivered
+            consumer.records_delivered,
+            throttled_text(&consumer.throttled)
         ));
     }
     network(&mut output, &view.network);
@@ -240,4 +242,13 @@ fn network(output: &mut Output, network: &kplay_core::view::cluster::NetworkView
         "network: {text} (latency {}ms)",
         network.latency_ms
     ));
+}
+
+/// `, throttled by broker 3 for 2660 ms more` for each broker holding a client back for a
+/// client quota.
+fn throttled_text(throttled: &[(i32, i64)]) -> String {
+    throttled
+        .iter()
+        .map(|(broker, left_ms)| format!(", throttled by broker {broker} for {left_ms} ms more"))
+        .collect()
 }

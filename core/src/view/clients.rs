@@ -5,8 +5,9 @@ use serde::{Deserialize, Serialize};
 use crate::client::consumer::membership::MemberState;
 use crate::client::producer::ProducerStats;
 use crate::cluster::Cluster;
-use crate::ids::{Offset, TopicPartition};
+use crate::ids::{BrokerId, Offset, TopicPartition};
 use crate::network::ClientId;
+use crate::vec_map::VecMap;
 
 /// A producer.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -37,6 +38,8 @@ pub struct ProducerView {
     pub closed: bool,
     /// Its counters.
     pub stats: ProducerStats,
+    /// The brokers holding it back for a client quota now, with the ms left.
+    pub throttled: Vec<(i32, i64)>,
 }
 
 /// A consumer.
@@ -68,6 +71,8 @@ pub struct ConsumerView {
     pub processing: bool,
     /// The last error the application got.
     pub last_error: Option<String>,
+    /// The brokers holding its fetches back for a client quota now, with the ms left.
+    pub throttled: Vec<(i32, i64)>,
 }
 
 /// One partition of a consumer.
@@ -102,6 +107,7 @@ impl Cluster {
                 workload: producer.workload.is_some(),
                 closed: producer.closed,
                 stats: producer.stats,
+                throttled: throttles(&producer.throttled_until, self.now_ms()),
             })
             .collect()
     }
@@ -155,8 +161,18 @@ impl Cluster {
                     records_delivered: consumer.records_delivered,
                     processing: consumer.processing.until_ms.is_some(),
                     last_error: consumer.last_error.as_ref().map(|e| e.as_exception()),
+                    throttled: throttles(&consumer.throttled_until, self.now_ms()),
                 }
             })
             .collect()
     }
+}
+
+/// The throttles still running at `now_ms`: `(broker, ms left)`.
+fn throttles(until: &VecMap<BrokerId, i64>, now_ms: i64) -> Vec<(i32, i64)> {
+    until
+        .iter()
+        .filter(|(_, until_ms)| **until_ms > now_ms)
+        .map(|(broker, until_ms)| (broker.0, until_ms - now_ms))
+        .collect()
 }

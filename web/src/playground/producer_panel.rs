@@ -253,12 +253,19 @@ pub fn producer_vm(model: &Model) -> ProducerVm {
                 p.batch_size
             ),
             format!(
-                "{} sent, {} acknowledged, {} failed, {} retries, {} batches queued",
+                "{} sent, {} acknowledged, {} failed, {} retries, {} batches queued{}",
                 p.stats.records_sent,
                 p.stats.records_acknowledged,
                 p.stats.records_failed,
                 p.stats.retries,
-                p.queued_batches
+                p.queued_batches,
+                p.throttled
+                    .iter()
+                    .map(|(broker, left_ms)| format!(
+                        "; held back by broker {broker} for {} s more (client quota)",
+                        kplay_core::decimal::fixed(*left_ms as f64 / 1000.0, 1)
+                    ))
+                    .collect::<String>()
             ),
             p.workload,
         ),
