@@ -150,8 +150,9 @@ use std::path::{Path, PathBuf};
 /// (`producer_byte_rate`, `consumer_byte_rate`: the brokers' measure and throttle, the
 /// clients' wait, `kafka-configs --entity-type clients`) and lesson 06's section on them: 8,000
 /// bytes, to 735,329. The Producer panel and `kplay status` naming a throttling broker: 567
-/// more, to 735,896.
-const GZIP_BUDGET_BYTES: u64 = 735_950;
+/// more, to 735,896; the cluster picture's client labels saying "(throttled)", 192 more, to
+/// 736,088.
+const GZIP_BUDGET_BYTES: u64 = 736_150;
 
 /// Prints the table and fails when the gzip total is over budget.
 pub fn report(dist: &Path) -> Result<(), String> {

@@ -152,17 +152,25 @@ pub struct InFlightVm {
 /// Lays out the nodes from the cluster and its view: producers on top, brokers in the
 /// middle, consumers at the bottom.
 pub fn topology_nodes(cluster: &Cluster, view: &ClusterView) -> Vec<NodeVm> {
+    // A client a broker holds back for a client quota says so in its label.
+    let label = |name: String, throttled: bool| {
+        if throttled {
+            format!("{name} (throttled)")
+        } else {
+            name
+        }
+    };
     let producers: Vec<(ClientId, String)> = cluster
         .producer_views()
         .into_iter()
         .filter(|p| !p.closed)
-        .map(|p| (p.id, p.name))
+        .map(|p| (p.id, label(p.name, !p.throttled.is_empty())))
         .collect();
     let consumers: Vec<(ClientId, String)> = cluster
         .consumer_views()
         .into_iter()
         .filter(|c| c.status == "running")
-        .map(|c| (c.id, c.name))
+        .map(|c| (c.id, label(c.name, !c.throttled.is_empty())))
         .collect();
     let mut nodes = client_row(producers, "producer", false);
     let broker_labels: Vec<String> = view
@@ -359,7 +367,7 @@ pub fn Topology(
             >
                 {keyed_list(
                     move || nodes.get(),
-                    |node| (node.node, node.kind, node.down, node.x.to_bits(), node.label_dy.to_bits(), node.crowded, node.phone_label_size),
+                    |node| (node.node, node.kind, node.down, node.x.to_bits(), node.label_dy.to_bits(), node.crowded, node.phone_label_size, node.label.clone()),
                     move |node| view! {
                         <g
                             class=format!("node node-{}", node.kind)
