@@ -90,14 +90,20 @@ fn option_values(shell: &Shell, tool: &str, previous: &str, words: &[&str]) -> O
     let brokers_entity = words
         .iter()
         .any(|w| *w == "brokers" || *w == "--broker" || *w == "--broker-defaults");
+    let clients_entity = words
+        .iter()
+        .any(|w| *w == "clients" || *w == "--client" || *w == "--client-defaults");
+    let quotas = kplay_core::quota::client_quota_keys();
     let values = match option {
         "topic" | "topic-partitions" => shell.cluster.topic_names(),
         "group" => group_names(shell),
         "transactional-id" => transactional_ids(shell),
         "config" => names(TopicConfig::keys(), "="),
         "add-config" if brokers_entity => names(BrokerConfig::keys(), "="),
+        "add-config" if clients_entity => names(quotas, "="),
         "add-config" => names(TopicConfig::keys(), "="),
         "delete-config" if brokers_entity => names(BrokerConfig::keys(), ""),
+        "delete-config" if clients_entity => names(quotas, ""),
         "delete-config" => names(TopicConfig::keys(), ""),
         "producer-property" => names(ProducerSettings::keys(), "="),
         "consumer-property" | "command-property" => names(ConsumerSettings::keys(), "="),

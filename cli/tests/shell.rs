@@ -35,6 +35,13 @@ fn completion_offers_commands_options_and_names() {
         "kafka-configs --alter --entity-type brokers --entity-name 1 --add-config log.retention."
     )
     .contains(&"log.retention.ms=".to_string()));
+    assert_eq!(
+        complete(
+            &shell,
+            "kafka-configs --alter --entity-type clients --entity-name shop --add-config pro"
+        ),
+        ["producer_byte_rate="]
+    );
     assert!(
         complete(&shell, "kafka-console-producer --producer-property ac")
             .contains(&"acks=".to_string())
