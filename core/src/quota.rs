@@ -4,8 +4,9 @@
 //! measured rate goes over the client id's `producer_byte_rate` or `consumer_byte_rate`, the
 //! broker still answers, with a `throttle_time_ms`: the delay that brings the rate back to the
 //! quota (`ClientQuotaManager.throttleTime`: `(rate - quota) / quota × window`). The client
-//! then sends that broker no more requests until the time is up (`NetworkClient.maybeThrottle`),
-//! while the broker keeps the connection muted for as long. A throttled fetch comes back empty
+//! then sends that broker no more produce or fetch requests until the time is up
+//! (`NetworkClient.maybeThrottle`; Kafka's client holds every request to it), while the broker
+//! keeps the connection muted for as long. A throttled fetch comes back empty
 //! and its bytes are not counted (`KafkaApis.handleFetchRequest`, `unrecordQuotaSensor`).
 //! Quotas are per broker: a client that writes to three leaders gets the quota at each.
 //!
@@ -117,7 +118,8 @@ pub fn validate_client_quotas(
         let value = decimal::parse_f64(text.trim())
             .ok_or_else(|| invalid(format!("For input string: \"{text}\"")))?;
         let whole = (value + 1e-6).trunc();
-        if !value.is_finite() || (whole - value).abs() > 1e-6 {
+        // Java's `(long)` stops at `Long.MAX_VALUE`, so a larger value is not a Long either.
+        if !value.is_finite() || (whole - value).abs() > 1e-6 || value >= 9.223_372_036_854_776e18 {
             return Err(invalid(format!(
                 "Configuration {name} must be a Long value"
             )));
@@ -440,6 +442,14 @@ mod tests {
         );
         assert!(
             validate_client_quotas(Some("shop"), &set("producer_byte_rate", "0"), &[]).is_err()
+        );
+        assert_eq!(
+            message(validate_client_quotas(
+                Some("shop"),
+                &set("producer_byte_rate", "1e30"),
+                &[]
+            )),
+            "Configuration producer_byte_rate must be a Long value"
         );
     }
 
