@@ -394,9 +394,59 @@ pub fn Topology(
 #[cfg(test)]
 mod tests {
     use super::{
-        crowded, dots_path, in_flight_summary, label_dy, label_x, phone_label_size, InFlightVm,
-        MessageVm, WIDTH,
+        crowded, dots_path, in_flight_summary, label_dy, label_x, phone_label_size, topology_nodes,
+        InFlightVm, MessageVm, WIDTH,
     };
+    use kplay_core::{Cluster, ClusterConfig, Command, ConfigResource, NewRecord};
+
+    /// A producer over its client quota is labelled as held back while a broker throttles
+    /// it, and not before.
+    #[test]
+    fn a_client_held_back_by_a_quota_is_labelled_throttled() {
+        let mut cluster = Cluster::new(ClusterConfig::default(), 7).expect("valid");
+        let commands = [
+            Command::CreateTopic {
+                topic: "orders".to_owned(),
+                partitions: 1,
+                replication_factor: 1,
+                configs: Vec::new(),
+            },
+            Command::AlterConfigs {
+                resource: ConfigResource::ClientId(Some("loader".to_owned())),
+                set: vec![("producer_byte_rate".to_owned(), "100".to_owned())],
+                delete: Vec::new(),
+            },
+            Command::CreateProducer {
+                name: "loader".to_owned(),
+                configs: vec![("batch.size".to_owned(), "1024".to_owned())],
+            },
+        ];
+        for command in commands {
+            cluster.apply(command).expect("accepted");
+        }
+        let labels = |cluster: &Cluster| -> Vec<String> {
+            topology_nodes(cluster, &cluster.view())
+                .into_iter()
+                .map(|node| node.label)
+                .collect()
+        };
+        assert!(labels(&cluster).contains(&"loader".to_owned()));
+        let value = "v".repeat(200);
+        for _ in 0..40 {
+            let record = NewRecord::new("orders", None, Some(&value));
+            cluster
+                .apply(Command::Produce {
+                    producer: "loader".to_owned(),
+                    record,
+                })
+                .expect("sent");
+        }
+        let throttled = (0..300).any(|_| {
+            cluster.run_for(10);
+            labels(&cluster).contains(&"loader (throttled)".to_owned())
+        });
+        assert!(throttled);
+    }
 
     fn message(api: &str, is_request: bool, progress: f64) -> MessageVm {
         MessageVm {
