@@ -17,8 +17,8 @@
 //! ten, exceed it.
 //!
 //! The quota that applies is the client id's own, else the default client id's
-//! (`--entity-default`). A broker measures nothing while no quota of the kind is set
-//! (`ClientQuotaManager.quotasEnabled`; Kafka goes on measuring until a restart once one was).
+//! (`--entity-default`). A broker measures nothing until a quota of the kind is set, then goes
+//! on measuring until it restarts, even if the quota is deleted (`ClientQuotaManager.quotasEnabled`).
 //! An `acks=0` producer gets no answer to carry the throttle time, but the broker holds its
 //! later requests all the same.
 //!
@@ -131,27 +131,6 @@ pub fn validate_client_quotas(
         }
     }
     Ok(())
-}
-
-/// A quota value as `kafka-configs --describe` prints it (a Java `double`): `1024.0`,
-/// `1.048576E7`.
-pub fn java_double(value: f64) -> String {
-    if value.abs() >= 1e-3 && value.abs() < 1e7 {
-        let text = decimal::shortest(value);
-        if text.contains('.') {
-            text
-        } else {
-            text + ".0"
-        }
-    } else {
-        let text = decimal::shortest_exponential(value);
-        let (mantissa, exponent) = text.split_once('e').unwrap_or((&text, "0"));
-        if mantissa.contains('.') {
-            format!("{mantissa}E{exponent}")
-        } else {
-            format!("{mantissa}.0E{exponent}")
-        }
-    }
 }
 
 /// The quota of `kind` for `client` in the metadata's configs: its own, else the default
@@ -294,6 +273,8 @@ pub struct ClientSensor {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ClientQuotas {
     sensors: VecMap<(QuotaKind, String), ClientSensor>,
+    produce_enabled: bool,
+    fetch_enabled: bool,
 }
 
 impl ClientQuotas {
@@ -327,6 +308,22 @@ impl ClientQuotas {
     /// `unrecordQuotaSensor`: takes back bytes a throttled fetch did not return.
     pub fn unrecord(&mut self, kind: QuotaKind, client: &str, bytes: f64, now_ms: i64) {
         self.sensor(kind, client).rate.record(-bytes, now_ms);
+    }
+
+    /// Whether `kind` is measured: once a quota of the kind was set, until the broker
+    /// restarts (`quotaTypesEnabled`, which `updateQuota` only ever adds to).
+    pub fn enabled(&self, kind: QuotaKind) -> bool {
+        match kind {
+            QuotaKind::Produce => self.produce_enabled,
+            QuotaKind::Fetch => self.fetch_enabled,
+        }
+    }
+
+    /// The broker's metadata changed a client id's quotas: the kinds now set are measured
+    /// from then on.
+    pub fn note_quotas(&mut self, configs: &VecMap<ConfigResource, VecMap<String, String>>) {
+        self.produce_enabled |= any_quota(configs, QuotaKind::Produce);
+        self.fetch_enabled |= any_quota(configs, QuotaKind::Fetch);
     }
 
     /// Notes whether `client`'s request was throttled; returns whether that changed.
@@ -453,8 +450,11 @@ mod tests {
         );
     }
 
+    /// `kafka-configs --describe` prints quotas as Java doubles, with the config module's
+    /// `java_double_to_string`.
     #[test]
     fn quotas_print_as_java_doubles() {
+        use crate::config::value::java_double_to_string as java_double;
         assert_eq!(java_double(1024.0), "1024.0");
         assert_eq!(java_double(10_485_760.0), "1.048576E7");
         assert_eq!(java_double(20_000_000.0), "2.0E7");

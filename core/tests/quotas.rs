@@ -128,3 +128,31 @@ fn the_default_client_id_quota_applies_to_the_others() {
         "fast writes its 3,000, slow fewer than half: {written}"
     );
 }
+
+/// `ClientQuotaManager.quotasEnabled`: once a quota has been set, a broker goes on measuring
+/// until it restarts, even after the quota is deleted. So bytes sent with no quota in force
+/// count when a quota comes back, and the first answer after it is throttled.
+#[test]
+fn a_broker_keeps_measuring_after_the_quota_is_deleted() {
+    let mut sim = Sim::new(MetadataMode::Kraft, 1, 1, &[]);
+    set_quota(&mut sim, "p", "producer_byte_rate", "1000000");
+    sim.producer("p", &[("linger.ms", "0"), ("batch.size", "1024")]);
+    sim.run_for(100);
+    sim.apply(Command::AlterConfigs {
+        resource: ConfigResource::ClientId(Some("p".into())),
+        set: Vec::new(),
+        delete: vec!["producer_byte_rate".into()],
+    });
+    sim.send("p", 3_000);
+    sim.run_for(2_000);
+    assert_eq!(sim.partition().log_end_offset.0, 3_000);
+    assert_eq!(throttles(&sim, "producer_byte_rate"), 0);
+    set_quota(&mut sim, "p", "producer_byte_rate", "1000");
+    sim.send("p", 1);
+    sim.run_for(1_000);
+    assert_eq!(
+        throttles(&sim, "producer_byte_rate"),
+        1,
+        "the 60 KB before count"
+    );
+}

@@ -403,7 +403,12 @@ fn describe_quotas(shell: &Shell, only: Option<&Option<String>>, output: &mut Ou
         let entries: Vec<String> = found
             .quotas
             .iter()
-            .map(|(name, value)| format!("{name}={}", kplay_core::quota::java_double(*value)))
+            .map(|(name, value)| {
+                format!(
+                    "{name}={}",
+                    kplay_core::config::value::java_double_to_string(*value)
+                )
+            })
             .collect();
         output.println(format!(
             "Quota configs for {entity} are {}",

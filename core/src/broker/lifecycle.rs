@@ -92,14 +92,14 @@ impl Broker {
         // The quota sensors are metrics in the broker's memory.
         self.quotas = crate::quota::ClientQuotas::default();
         // A muted connection's unread requests go with it.
-        for (_, muted) in std::mem::take(&mut self.muted) {
-            for (from, body) in muted.held {
+        for (client, muted) in std::mem::take(&mut self.muted) {
+            for body in muted.held {
                 let request_id = match body {
                     Body::ProduceRequest(request) => request.request_id,
                     Body::FetchRequest(request) => request.request_id,
                     _ => continue,
                 };
-                ctx.send(from, Body::Disconnected { request_id });
+                ctx.send(NodeId::Client(client), Body::Disconnected { request_id });
             }
         }
         self.stop_group_coordinator(ctx);
@@ -280,8 +280,11 @@ impl Broker {
             MetadataChange::Config(crate::protocol::controller::ConfigResource::Topic(topic)) => {
                 self.refresh_topic_settings(&topic);
             }
-            // A client's quota is looked up as its requests come (see `quotas`).
-            MetadataChange::Config(crate::protocol::controller::ConfigResource::ClientId(_)) => {}
+            // A client's quota is looked up as its requests come; its kind stays measured
+            // (see `quotas`).
+            MetadataChange::Config(crate::protocol::controller::ConfigResource::ClientId(_)) => {
+                self.quotas.note_quotas(&self.metadata.configs);
+            }
             MetadataChange::Config(_) => self.refresh_settings(ctx),
             MetadataChange::Broker(_) => {}
         }

@@ -17,14 +17,16 @@ pub struct Muted {
     /// When the throttle ends.
     pub until_ms: i64,
     /// Its requests that came meanwhile, unread.
-    pub held: Vec<(NodeId, Body)>,
+    pub held: Vec<Body>,
 }
 
 impl Broker {
-    /// Whether this broker measures `kind` at all: while a quota of its kind is set
-    /// (`ClientQuotaManager.quotasEnabled`, which stays on until a restart once one was).
+    /// Whether this broker measures `kind` at all (`ClientQuotaManager.quotasEnabled`): while
+    /// a quota of its kind is set (a restarted broker finds it in its metadata), and after one
+    /// was deleted, until the broker restarts (see
+    /// [`ClientQuotas::note_quotas`](quota::ClientQuotas::note_quotas)).
     fn quotas_enabled(&self, kind: QuotaKind) -> bool {
-        quota::any_quota(&self.metadata.configs, kind)
+        self.quotas.enabled(kind) || quota::any_quota(&self.metadata.configs, kind)
     }
 
     /// The bytes of a produce request's batches, as counted against `producer_byte_rate`
@@ -86,7 +88,7 @@ impl Broker {
     pub(super) fn hold_while_muted(&mut self, from: NodeId, body: Body) {
         if let NodeId::Client(client) = from {
             if let Some(muted) = self.muted.get_mut(&client) {
-                muted.held.push((from, body));
+                muted.held.push(body);
             }
         }
     }
@@ -105,8 +107,8 @@ impl Broker {
             .remove(&client)
             .map(|muted| muted.held)
             .unwrap_or_default();
-        for (from, body) in held {
-            self.handle_message(from, body, ctx);
+        for body in held {
+            self.handle_message(NodeId::Client(client), body, ctx);
         }
     }
 
