@@ -152,8 +152,9 @@ use std::path::{Path, PathBuf};
 /// bytes, to 735,329. The Producer panel and `kplay status` naming a throttling broker: 567
 /// more, to 735,896; the cluster picture's client labels saying "(throttled)", 192 more, to
 /// 736,088; tab completion of the quota configs, 34 more, to 736,122; lessons 05, 06 and 08
-/// rewrapped, with lesson 06's sentence on a throttled fetch, 736,248.
-const GZIP_BUDGET_BYTES: u64 = 736_300;
+/// rewrapped, with lesson 06's sentence on a throttled fetch, 736,248. A review's reuse of
+/// `java_double_to_string` (the quotas had a copy) took 210 off, to 736,038.
+const GZIP_BUDGET_BYTES: u64 = 736_100;
 
 /// Prints the table and fails when the gzip total is over budget.
 pub fn report(dist: &Path) -> Result<(), String> {
