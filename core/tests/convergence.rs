@@ -53,6 +53,9 @@ const BOOTSTRAP: &str = "--bootstrap-server localhost:9092";
 /// sent during the faults can still be retrying, and than `session.timeout.ms` (45 s) and
 /// `replica.lag.time.max.ms` (30 s).
 const HEALED_RUN_MS: i64 = 150_000;
+/// The reader's `max.poll.interval.ms`, which is also its rebalance timeout: a JoinGroup lost to
+/// a fault is sent again 5 s after it, well inside the healed run.
+const MAX_POLL_INTERVAL_MS: i64 = 60_000;
 /// The end of the healed run in which acknowledgements and deliveries must happen.
 const PROGRESS_WINDOW_MS: i64 = 30_000;
 /// After the producers stop: time for the last batches and fetches to settle.
@@ -287,6 +290,13 @@ impl Run {
                 configs: vec![
                     ("group.id".into(), GROUP.into()),
                     ("auto.offset.reset".into(), "earliest".into()),
+                    // A JoinGroup whose answer a fault lost is given up after the rebalance
+                    // timeout plus 5 s (`joinGroupTimeoutMs`), the poll interval by default:
+                    // 305 s, longer than the healed run. A minute keeps it inside.
+                    (
+                        "max.poll.interval.ms".into(),
+                        MAX_POLL_INTERVAL_MS.to_string(),
+                    ),
                 ],
                 subscription: Subscription::Topics(vec![ORDERS.into()]),
                 policy: CommitPolicy::default(),
