@@ -8,6 +8,7 @@
 mod common;
 
 use common::{printed_lines, LessonRun};
+use kplay_core::cluster::event::ElectionReason;
 use kplay_core::{AlertKind, EventKind};
 
 fn count(haystack: &str, needle: &str) -> usize {
@@ -129,11 +130,14 @@ fn isr_and_high_watermark_behaves_as_the_lesson_says() {
         out.ends_with("order-1\norder-2\nProcessed a total of 2 messages\n"),
         "{out}"
     );
+    // The followers left an ISR below min.insync.replicas: eligible leader replicas (KIP-966).
+    assert!(out.contains("Isr: 3\tElr: 1,2\tLastKnownElr: \n"), "{out}");
 
-    // Healed: the high watermark passes order-3.
+    // Healed: the high watermark passes order-3, and the ELR is forgotten.
     let out = run.clean_block();
     assert_eq!(run.replica(3, "orders", 0).high_watermark.0, 3);
     assert!(out.contains("order-3"), "{out}");
+    assert!(run.partition("orders", 0).elr.as_deref() == Some(&[][..]));
     run.finish();
 }
 
@@ -167,9 +171,14 @@ fn controller_and_elections_behave_as_the_lesson_says() {
 
     // No in-sync replica alive: offline.
     let out = run.clean_block();
+    // KIP-966: the ISR empties, and broker 4, which left it last, is an eligible leader
+    // replica and the last known leader; broker 5 is neither.
     assert_eq!(run.leader("payments", 0), None);
-    assert_eq!(run.isr("payments", 0), vec![4]);
-    assert!(out.contains("Leader: none"), "{out}");
+    assert_eq!(run.isr("payments", 0), Vec::<i32>::new());
+    assert!(
+        out.contains("Leader: none\tReplicas: 4,5\tIsr: \tElr: 4\tLastKnownElr: 4"),
+        "{out}"
+    );
 
     // Unclean election: broker 5 leads without p2 and p3.
     assert_eq!(run.alert_count(AlertKind::AcknowledgedRecordLost), 0);
@@ -226,6 +235,51 @@ fn controller_and_elections_behave_as_the_lesson_says() {
     assert!(out.contains("epoch 2, KRaft"), "{out}");
     let after: Vec<Option<i32>> = (0..3).map(|p| run.leader("orders", p)).collect();
     assert_eq!(before, after);
+
+    // Eligible leader replicas (KIP-966): ledger-3 lives on brokers 4 and 5.
+    let out = run.clean_block();
+    assert!(
+        out.contains("Partition: 3\tLeader: 4\tReplicas: 4,5\tIsr: 4,5\tElr: \tLastKnownElr: "),
+        "{out}"
+    );
+    // A controlled shutdown below min.insync.replicas makes broker 5 eligible.
+    let out = run.clean_block();
+    assert!(
+        out.contains("Partition: 3\tLeader: 4\tReplicas: 4,5\tIsr: 4\tElr: 5\tLastKnownElr: "),
+        "{out}"
+    );
+    // The leader crashes: the ISR empties, both are eligible, broker 4 is the last leader.
+    let out = run.clean_block();
+    assert_eq!(run.leader("ledger", 3), None);
+    assert!(
+        out.contains("Leader: none\tReplicas: 4,5\tIsr: \tElr: 4,5\tLastKnownElr: 4"),
+        "{out}"
+    );
+    // Broker 5, back from a clean shutdown, leads from the ELR: a clean election.
+    let steps = run.block_steps();
+    assert_eq!(run.leader("ledger", 3), Some(5));
+    assert!(
+        steps[2].contains("Partition: 3\tLeader: 5\tReplicas: 4,5\tIsr: 5\tElr: 4\tLastKnownElr: "),
+        "{steps:?}"
+    );
+    assert_eq!(printed_lines(last(&steps)), vec!["l1"]);
+    assert!(run.shell.events().iter().any(|e| matches!(
+        &e.kind,
+        EventKind::LeaderElected { partition, leader: Some(leader), reason: ElectionReason::EligibleLeaderReplica, .. }
+            if partition.topic == "ledger" && leader.0 == 5
+    )));
+    // Broker 4 crashed, so registering again takes it out of the ELR; it then rejoins the ISR.
+    let out = run.clean_block();
+    assert!(run.shell.events().iter().any(|e| matches!(
+        &e.kind,
+        EventKind::EligibleLeaderReplicasChanged { partition, unclean_shutdown: Some(broker), .. }
+            if partition.topic == "ledger" && partition.partition == 3 && broker.0 == 4
+    )));
+    assert!(
+        out.contains("Partition: 3\tLeader: 5\tReplicas: 4,5\tIsr: 5,4\tElr: \tLastKnownElr: "),
+        "{out}"
+    );
+    assert_eq!(run.alert_count(AlertKind::AcknowledgedRecordLost), 1);
     run.finish();
 }
 

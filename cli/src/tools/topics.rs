@@ -8,10 +8,13 @@
 //! failures as `Error while executing topic command : <message>` (standard output), argument
 //! problems found after parsing (`Topic 'X' does not exist as expected`) on standard error.
 //!
+//! `Elr` and `LastKnownElr` list the eligible leader replicas (KIP-966) in KRaft mode; a
+//! ZooKeeper-mode cluster does not report them (no DescribeTopicPartitions), so they print
+//! `N/A`, as Kafka's tool does then.
+//!
 //! Simplified: the `TopicId` is derived from the simulator's topic number (see
-//! [`crate::format::topic_id_text`]); eligible leader replicas (KIP-966) are not modelled, so
-//! `Elr` and `LastKnownElr` print `N/A` as Kafka does when a broker does not report them; the
-//! `Configs` column lists non-default configs sorted by name.
+//! [`crate::format::topic_id_text`]); the `Configs` column lists non-default configs sorted by
+//! name.
 
 use kplay_core::config::DescribeRow;
 use kplay_core::view::cluster::{PartitionView, TopicView};
@@ -540,10 +543,15 @@ fn partition_line(topic: &str, partition: &PartitionView) -> String {
     let leader = partition
         .leader
         .map_or_else(|| "none".to_string(), |leader| leader.to_string());
+    let reported = |list: &Option<Vec<kplay_core::BrokerId>>| {
+        list.as_deref().map_or_else(|| "N/A".to_string(), ids)
+    };
     format!(
-        "\tTopic: {topic}\tPartition: {}\tLeader: {leader}\tReplicas: {}\tIsr: {}\tElr: N/A\tLastKnownElr: N/A",
+        "\tTopic: {topic}\tPartition: {}\tLeader: {leader}\tReplicas: {}\tIsr: {}\tElr: {}\tLastKnownElr: {}",
         partition.partition.partition,
         ids(&partition.replicas),
-        ids(&partition.isr)
+        ids(&partition.isr),
+        reported(&partition.elr),
+        reported(&partition.last_known_elr)
     )
 }

@@ -87,6 +87,7 @@ impl Broker {
             request_id,
             broker: self.id,
             incarnation: self.incarnation,
+            previous_broker_epoch: self.previous_broker_epoch,
         };
         if !self.send_to_controller(request_id, OwnRequest::Registration, body, ctx) {
             self.schedule_communication_after_failure(ctx);

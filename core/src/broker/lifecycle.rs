@@ -28,6 +28,7 @@ impl Broker {
     pub fn start(&mut self, ctx: &mut Ctx) {
         self.status = BrokerStatus::Starting;
         self.fenced = true;
+        self.previous_broker_epoch = self.clean_shutdown_epoch.take();
         self.broker_epoch = -1;
         self.metadata_fetch_in_flight = false;
         for replica in self.replicas.values_mut() {
@@ -75,6 +76,9 @@ impl Broker {
     /// Stops the process at once (a crash): held requests are dropped with their connections,
     /// which their senders notice immediately; the logs stay on disk.
     pub fn crash(&mut self, ctx: &mut Ctx, controlled: bool) {
+        // Only an orderly stop writes the clean shutdown file.
+        self.clean_shutdown_epoch =
+            (controlled && self.broker_epoch >= 0).then_some(self.broker_epoch);
         self.transactions_crashed(ctx);
         for (_, fetch) in std::mem::take(&mut self.purgatory.fetches) {
             let request_id = fetch.request.request_id;

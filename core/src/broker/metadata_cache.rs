@@ -192,6 +192,8 @@ mod tests {
             leader: Some(BrokerId(leader)),
             leader_epoch: 0,
             partition_epoch: 0,
+            elr: Vec::new(),
+            last_known_elr: Vec::new(),
         }
     }
 

@@ -165,6 +165,12 @@ pub struct Broker {
     pub incarnation: u32,
     /// The epoch the controller gave its current registration (-1 before).
     pub broker_epoch: i64,
+    /// The clean shutdown file (`.kafka_cleanshutdown`, KIP-966): the broker epoch of a
+    /// process that stopped in order, on disk until the next start reads it.
+    pub clean_shutdown_epoch: Option<i64>,
+    /// What this process read from that file at its start: its registrations offer it as the
+    /// `previousBrokerEpoch`, and the controller counts the restart as clean if it matches.
+    pub previous_broker_epoch: Option<i64>,
     /// When its next registration or heartbeat goes (KRaft).
     pub communication: Communication,
     /// Whether the controller has it fenced, as far as it knows.
@@ -219,6 +225,8 @@ impl Broker {
             status: BrokerStatus::Stopped,
             incarnation: 0,
             broker_epoch: -1,
+            clean_shutdown_epoch: None,
+            previous_broker_epoch: None,
             communication: Communication::default(),
             fenced: true,
             settings: BrokerSettings::from_config(&config),

@@ -59,7 +59,7 @@ pub const INVARIANTS: &[Invariant] = &[
     },
     Invariant {
         name: "leader_in_isr",
-        description: "The controller's leader of a partition is one of its assigned replicas and in its ISR; the ISR is never empty and only holds assigned replicas.",
+        description: "The controller's leader of a partition is one of its assigned replicas and in its ISR; the ISR only holds assigned replicas and is empty only for a KRaft partition without a leader (KIP-966); eligible leader replicas are assigned replicas out of the ISR.",
         check: leader_in_isr,
     },
     Invariant {
@@ -291,8 +291,26 @@ fn one_leader_per_epoch(cluster: &Cluster) -> Vec<String> {
 fn leader_in_isr(cluster: &Cluster) -> Vec<String> {
     let mut violations = Vec::new();
     for (partition, state) in cluster.controller.partitions() {
-        if state.isr.is_empty() {
+        // KIP-966 lets a KRaft partition without a leader have an empty ISR; its eligible
+        // leader replicas are out of the ISR and among the assigned replicas.
+        let empty_allowed = state.leader.is_none() && cluster.controller.elr_enabled();
+        if state.isr.is_empty() && !empty_allowed {
             violations.push(format!("{partition}: empty ISR"));
+        }
+        if let Some(both) = state.elr.iter().find(|b| state.isr.contains(b)) {
+            violations.push(format!(
+                "{partition}: {both} is in both the ISR and the ELR"
+            ));
+        }
+        if let Some(extra) = state
+            .elr
+            .iter()
+            .chain(&state.last_known_elr)
+            .find(|b| !state.replicas.contains(b))
+        {
+            violations.push(format!(
+                "{partition}: eligible replica {extra} is not an assigned replica"
+            ));
         }
         if let Some(extra) = state.isr.iter().find(|b| !state.replicas.contains(b)) {
             violations.push(format!(

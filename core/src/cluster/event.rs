@@ -60,6 +60,11 @@ pub enum ElectionReason {
     ControlledShutdown,
     /// An offline partition got a leader back when an ISR member returned.
     ReplicaReturned,
+    /// The ISR was empty: an eligible leader replica leads (KIP-966), a clean election.
+    EligibleLeaderReplica,
+    /// Neither ISR nor ELR had a member that could lead: the last known leader came back and
+    /// leads again (KIP-966; Kafka counts it as unclean).
+    LastKnownLeader,
 }
 
 impl ElectionReason {
@@ -73,6 +78,35 @@ impl ElectionReason {
             ElectionReason::Preferred => "preferred leader election: the first replica in the assignment leads again",
             ElectionReason::ControlledShutdown => "the leader's broker is shutting down (controlled shutdown)",
             ElectionReason::ReplicaReturned => "an in-sync replica came back",
+            ElectionReason::EligibleLeaderReplica => {
+                "the ISR was empty, so an eligible leader replica (ELR) leads: it left the ISR while the ISR was below min.insync.replicas, when the high watermark could not advance, so it holds every committed record (KIP-966, a clean election)"
+            }
+            ElectionReason::LastKnownLeader => {
+                "no in-sync or eligible leader replica could lead, and the last known leader is back, so it leads again (KIP-966); Kafka counts this election as unclean and the ISR becomes just the leader"
+            }
+        }
+    }
+
+    /// The reason for an election that found its leader `via`, `otherwise` for one from the
+    /// ISR.
+    pub fn of(via: crate::controller::election::Via, otherwise: ElectionReason) -> ElectionReason {
+        use crate::controller::election::Via;
+        match via {
+            Via::Isr => otherwise,
+            Via::Elr => ElectionReason::EligibleLeaderReplica,
+            Via::LastKnownLeader => ElectionReason::LastKnownLeader,
+            Via::Unclean => ElectionReason::Unclean,
+        }
+    }
+
+    /// Where an election for this reason found its leader.
+    pub fn via(&self) -> crate::controller::election::Via {
+        use crate::controller::election::Via;
+        match self {
+            ElectionReason::Unclean => Via::Unclean,
+            ElectionReason::EligibleLeaderReplica => Via::Elr,
+            ElectionReason::LastKnownLeader => Via::LastKnownLeader,
+            _ => Via::Isr,
         }
     }
 }
@@ -93,6 +127,8 @@ pub enum IsrChangeReason {
     ControlledShutdown,
     /// An unclean election reset the ISR to the new leader.
     UncleanElection,
+    /// An eligible leader replica was elected: the ISR is just the new leader (KIP-966).
+    ElrElection,
 }
 
 /// Why a replica's log was truncated.
@@ -263,8 +299,23 @@ pub enum EventKind {
         leader_epoch: i32,
         /// The ISR after the election.
         isr: Vec<BrokerId>,
+        /// The eligible leader replicas after it (KIP-966).
+        elr: Vec<BrokerId>,
         /// Why.
         reason: ElectionReason,
+    },
+    /// A partition's eligible leader replicas changed (KIP-966, KRaft).
+    EligibleLeaderReplicasChanged {
+        /// The partition.
+        partition: TopicPartition,
+        /// Its ELR now.
+        elr: Vec<BrokerId>,
+        /// Its ISR now.
+        isr: Vec<BrokerId>,
+        /// The topic's `min.insync.replicas`.
+        min_isr: i32,
+        /// A broker that left the ELR because it restarted after an unclean shutdown.
+        unclean_shutdown: Option<BrokerId>,
     },
     /// A partition's ISR changed.
     IsrChanged {
@@ -585,6 +636,9 @@ impl Event {
             EventKind::IsrChanged { partition, isr, .. } => {
                 write!(line, "isr-changed {partition} isr={}", brokers(isr))
             }
+            EventKind::EligibleLeaderReplicasChanged { partition, elr, .. } => {
+                write!(line, "elr-changed {partition} elr={}", brokers(elr))
+            }
             EventKind::HighWatermarkAdvanced {
                 partition,
                 broker,
@@ -881,10 +935,17 @@ impl Event {
                 leader_epoch,
                 isr,
                 reason,
+                ..
             } => format!(
                 "Broker {leader} is the leader of {partition} (leader epoch {leader_epoch}, ISR {}): {}.",
                 brokers(isr),
                 reason.text()
+            ),
+            EventKind::LeaderElected {
+                partition, isr, elr, ..
+            } if isr.is_empty() => format!(
+                "{partition} is offline: its ISR is empty, none of its eligible leader replicas {} is alive, and unclean.leader.election.enable=false forbids electing an out-of-sync replica.",
+                brokers(elr)
             ),
             EventKind::LeaderElected {
                 partition, isr, ..
@@ -892,6 +953,13 @@ impl Event {
                 "{partition} is offline: no replica in its ISR {} is alive, and unclean.leader.election.enable=false forbids electing an out-of-sync one.",
                 brokers(isr)
             ),
+            EventKind::EligibleLeaderReplicasChanged {
+                partition,
+                elr,
+                isr,
+                min_isr,
+                unclean_shutdown,
+            } => describe_elr_change(partition, elr, isr, *min_isr, *unclean_shutdown),
             EventKind::IsrChanged {
                 partition,
                 isr,
@@ -1126,6 +1194,9 @@ fn describe_isr_change(
             "the broker is shutting down (controlled shutdown)".to_string()
         }
         IsrChangeReason::UncleanElection => "an unclean election reset the ISR".to_string(),
+        IsrChangeReason::ElrElection => {
+            "an eligible leader replica was elected: the ISR starts again from it".to_string()
+        }
     };
     let mut text = format!("The ISR of {partition} is now {}", brokers(isr));
     if !removed.is_empty() {
@@ -1135,6 +1206,39 @@ fn describe_isr_change(
         let _ = write!(text, "; {} joined", brokers(added));
     }
     let _ = write!(text, " ({why}).");
+    text
+}
+
+fn describe_elr_change(
+    partition: &TopicPartition,
+    elr: &[BrokerId],
+    isr: &[BrokerId],
+    min_isr: i32,
+    unclean_shutdown: Option<BrokerId>,
+) -> String {
+    let mut text = format!(
+        "The eligible leader replicas (ELR) of {partition} are now {}",
+        brokers(elr)
+    );
+    if let Some(broker) = unclean_shutdown {
+        let _ = write!(
+            text,
+            "; broker {broker} left them: it restarted after an unclean shutdown (no clean shutdown file), so it may have lost records it had not flushed"
+        );
+    }
+    if elr.is_empty() {
+        let _ = write!(
+            text,
+            " (ISR {}, min.insync.replicas={min_isr}; KIP-966).",
+            brokers(isr)
+        );
+    } else {
+        let _ = write!(
+            text,
+            ". They left the ISR while it had fewer than min.insync.replicas={min_isr} members (it is {} now), when the high watermark cannot advance, so they hold every committed record: once the ISR is empty, one that is alive may lead (KIP-966).",
+            brokers(isr)
+        );
+    }
     text
 }
 

@@ -14,7 +14,9 @@ use crate::error::{ErrorCode, KafkaError};
 use crate::ids::BrokerId;
 use crate::protocol::controller::{BrokerHeartbeatAnswer, MetadataRecord};
 
-use super::election::{elect_offline_leader, elect_preferred_leader, isr_without};
+use super::election::{
+    self, elect_offline_leader, elect_preferred_leader, isr_without, Elected, Via,
+};
 use super::{BrokerSession, Controller, ControllerTimer};
 
 impl Controller {
@@ -31,6 +33,7 @@ impl Controller {
         &mut self,
         broker: BrokerId,
         incarnation: u32,
+        previous_broker_epoch: Option<i64>,
         ctx: &mut Ctx,
     ) -> Result<i64, KafkaError> {
         if let Some(session) = self.sessions.get(&broker) {
@@ -47,6 +50,20 @@ impl Controller {
         }
         if self.image.is_unfenced(broker) {
             self.fence_broker(broker, FenceReason::Reregistered, None, ctx);
+        }
+        // `registerBroker`: a new process is a clean restart only if it names the epoch of
+        // the registration the controller holds (`isCleanShutdown`).
+        let new_process = self
+            .sessions
+            .get(&broker)
+            .is_none_or(|session| session.incarnation != incarnation);
+        let held_epoch = self
+            .image
+            .brokers
+            .get(&broker)
+            .map(|info| info.broker_epoch);
+        if new_process && held_epoch.is_some() && previous_broker_epoch != held_epoch {
+            self.forget_after_unclean_shutdown(broker, ctx);
         }
         let broker_epoch = self.take_broker_epoch();
         self.commit(
@@ -175,37 +192,50 @@ impl Controller {
 
     /// Removes `broker` from ISRs and moves its leaderships to eligible ISR members.
     fn move_away_from(&mut self, broker: BrokerId, reason: ElectionReason, ctx: &mut Ctx) {
+        self.remove_replica(broker, reason, false, ctx);
+    }
+
+    /// Removes `broker` from ISRs (and, after an unclean shutdown, from the eligible leader
+    /// replicas: `generateLeaderAndIsrUpdates` with `brokerWithUncleanShutdown`), electing a
+    /// new leader where it led or where there was none.
+    fn remove_replica(
+        &mut self,
+        broker: BrokerId,
+        reason: ElectionReason,
+        unclean_shutdown: bool,
+        ctx: &mut Ctx,
+    ) {
         for (partition, state) in self.partitions() {
             let leads = state.leader == Some(broker);
-            if !leads && !state.isr.contains(&broker) {
+            let in_elr = unclean_shutdown && state.elr.contains(&broker);
+            if !leads && !state.isr.contains(&broker) && !in_elr {
                 continue;
             }
-            let isr = isr_without(&state.isr, broker);
-            let leader = if leads || state.leader.is_none() {
+            let rule = self.elr_rule(&partition.topic, unclean_shutdown.then_some(broker));
+            let target = election::target(&state, isr_without(&state.isr, broker), rule);
+            let elected = if leads || state.leader.is_none() {
                 let unclean = self
                     .topic_settings(&partition.topic)
                     .unclean_leader_election_enable;
-                let candidate = crate::protocol::controller::PartitionState {
-                    isr: isr.clone(),
-                    ..state.clone()
-                };
-                elect_offline_leader(&candidate, |b| b != broker && self.is_eligible(b), unclean)
+                elect_offline_leader(&target, |b| b != broker && self.is_eligible(b), unclean)
             } else {
-                state.leader.map(|leader| super::election::Elected {
+                state.leader.map(|leader| Elected {
                     leader,
-                    unclean: false,
+                    via: Via::Isr,
                 })
             };
-            let (leader, isr, reason) = match leader {
-                Some(elected) if elected.unclean => (
-                    Some(elected.leader),
-                    vec![elected.leader],
-                    ElectionReason::Unclean,
-                ),
-                Some(elected) => (Some(elected.leader), isr, reason),
-                None => (None, isr, reason),
-            };
-            self.change_leader(&partition, &state, leader, isr, reason, ctx);
+            let leader = elected.map(|elected| elected.leader);
+            let via = elected.map_or(Via::Isr, |elected| elected.via);
+            let reason = ElectionReason::of(via, reason);
+            self.change_partition(&partition, &state, &target, leader, via, rule, reason, ctx);
+        }
+    }
+
+    /// KIP-966: a broker registering after an unclean shutdown (it wrote no clean shutdown
+    /// file, so its registration names no previous broker epoch) leaves every ISR and ELR.
+    fn forget_after_unclean_shutdown(&mut self, broker: BrokerId, ctx: &mut Ctx) {
+        if self.elr_enabled() {
+            self.remove_replica(broker, ElectionReason::LeaderUnavailable, true, ctx);
         }
     }
 
@@ -468,10 +498,10 @@ mod tests {
         };
         // The same process registering twice (its first answer lost) is not a duplicate.
         let older = controller
-            .register_broker(broker, 1, &mut ctx)
+            .register_broker(broker, 1, None, &mut ctx)
             .expect("registered");
         let current = controller
-            .register_broker(broker, 1, &mut ctx)
+            .register_broker(broker, 1, None, &mut ctx)
             .expect("registered");
 
         let stale = controller.heartbeat(broker, older, u64::MAX, false, false, &mut ctx);

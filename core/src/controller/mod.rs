@@ -41,6 +41,8 @@ use crate::protocol::controller::ConfigResource;
 use crate::protocol::controller::{MetadataRecord, PartitionState};
 use crate::protocol::{Body, ControllerBody};
 
+use election::Via;
+
 /// The controller's timers; `epoch` is the controller epoch that set them, so a timer from an
 /// earlier term of the same broker is ignored.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -141,6 +143,8 @@ pub struct Controller {
     /// Whether the active controller is a ZooKeeper-mode one (it elects at once when a config
     /// change allows an unclean election; KRaft's waits for its periodic check).
     zookeeper_mode: bool,
+    /// Whether it keeps eligible leader replicas (see [`Controller::elr_enabled`]).
+    elr: bool,
 }
 
 impl Controller {
@@ -162,6 +166,7 @@ impl Controller {
             next_topic_id: 1,
             next_broker_epoch: 1,
             zookeeper_mode: false,
+            elr: false,
         }
     }
 
@@ -171,6 +176,9 @@ impl Controller {
         self.active = Some(broker);
         self.epoch = epoch;
         self.zookeeper_mode = by_zookeeper;
+        self.elr = !by_zookeeper
+            && ctx.config.hw_waits_for_min_isr
+            && ctx.config.truncation == crate::cluster::config::TruncationMode::LeaderEpoch;
         self.held_fetches.clear();
         let session_timeout_ms = self.settings.broker_session_timeout_ms;
         for (id, session) in &mut self.sessions {
@@ -208,12 +216,45 @@ impl Controller {
                 Timer::Controller(ControllerTimer::LeaderImbalanceCheck { epoch }),
             );
         }
+        if self.elr {
+            self.write_elr_safety_records(broker, ctx);
+        }
         if !by_zookeeper {
             ctx.after(
                 UNCLEAN_LEADER_ELECTION_INTERVAL_MS,
                 Timer::Controller(ControllerTimer::UncleanElectionCheck { epoch }),
             );
         }
+    }
+
+    /// `ConfigurationControlManager.maybeGenerateElrSafetyRecords`, as a KRaft controller with
+    /// eligible leader replicas on becomes active: a cluster-level `min.insync.replicas`, from
+    /// its own `server.properties`, if the metadata has none (so every broker agrees on which
+    /// replicas are eligible). Broker-level values are refused from then on.
+    fn write_elr_safety_records(&mut self, broker: BrokerId, ctx: &mut Ctx) {
+        let name = "min.insync.replicas";
+        let present = self
+            .image
+            .configs
+            .get(&ConfigResource::BrokerDefault)
+            .is_some_and(|configs| configs.contains_key(name));
+        if present {
+            return;
+        }
+        let value = self
+            .static_configs
+            .get(&broker)
+            .map_or(self.config.min_insync_replicas, |config| {
+                config.min_insync_replicas
+            });
+        self.commit(
+            vec![MetadataRecord::Config {
+                resource: ConfigResource::BrokerDefault,
+                name: name.to_string(),
+                value: Some(value.to_string()),
+            }],
+            ctx,
+        );
     }
 
     /// No broker is the active controller any more.
@@ -239,8 +280,9 @@ impl Controller {
                 request_id,
                 broker,
                 incarnation,
+                previous_broker_epoch,
             } => {
-                let result = self.register_broker(broker, incarnation, ctx);
+                let result = self.register_broker(broker, incarnation, previous_broker_epoch, ctx);
                 let response = ControllerBody::RegisterBrokerResponse { request_id, result };
                 ctx.send(from, Body::Controller(response));
             }
@@ -539,7 +581,9 @@ impl Controller {
             ));
         }
         let settings = self.settings.clone();
-        let Some(next) = election::change(&state, state.leader, new_isr) else {
+        let rule = self.elr_rule(&partition.topic, None);
+        let target = election::target(&state, new_isr, rule);
+        let Some(next) = election::finish(&state, &target, state.leader, Via::Isr, rule) else {
             return Ok(state);
         };
         let removed: Vec<BrokerId> = state
@@ -569,6 +613,7 @@ impl Controller {
             added,
             reason,
         });
+        report_elr(partition, &state, &next, rule, ctx);
         Ok(next)
     }
 
@@ -599,18 +644,49 @@ impl Controller {
             let unclean_allowed = self
                 .topic_settings(&partition.topic)
                 .unclean_leader_election_enable;
-            let Some(elected) =
-                election::elect_offline_leader(&state, |b| self.is_eligible(b), unclean_allowed)
-            else {
-                continue;
-            };
-            let (isr, reason) = if elected.unclean {
-                (vec![elected.leader], ElectionReason::Unclean)
-            } else {
-                (state.isr.clone(), ElectionReason::ReplicaReturned)
-            };
-            self.change_leader(&partition, &state, Some(elected.leader), isr, reason, ctx);
+            self.elect_offline(&partition, &state, unclean_allowed, ctx);
         }
+    }
+
+    /// Elects a leader for the offline `partition` from its ISR, its eligible leader replicas,
+    /// its last known leader or, if `unclean_allowed`, any replica; commits and reports it.
+    pub(crate) fn elect_offline(
+        &mut self,
+        partition: &TopicPartition,
+        state: &PartitionState,
+        unclean_allowed: bool,
+        ctx: &mut Ctx,
+    ) -> Option<election::Elected> {
+        let rule = self.elr_rule(&partition.topic, None);
+        let target = election::target(state, state.isr.clone(), rule);
+        let elected =
+            election::elect_offline_leader(&target, |b| self.is_eligible(b), unclean_allowed)?;
+        let reason = ElectionReason::of(elected.via, ElectionReason::ReplicaReturned);
+        let leader = Some(elected.leader);
+        let via = elected.via;
+        self.change_partition(partition, state, &target, leader, via, rule, reason, ctx);
+        Some(elected)
+    }
+
+    /// Whether the controller keeps eligible leader replicas (KIP-966): in KRaft, where Kafka
+    /// 4.1 turns them on for new clusters (`eligible.leader.replicas.version=1`). Not with the
+    /// historical rules a cluster can be set to (a high watermark that passes an ISR below
+    /// `min.insync.replicas`, before 3.7; truncation to the high watermark, before 0.11): the
+    /// ELR is only safe because neither happens.
+    pub fn elr_enabled(&self) -> bool {
+        self.elr
+    }
+
+    /// KIP-966's inputs for a change of a partition of `topic`, when ELR is on.
+    pub(crate) fn elr_rule(
+        &self,
+        topic: &str,
+        unclean_shutdown: Option<BrokerId>,
+    ) -> Option<election::ElrRule> {
+        self.elr_enabled().then(|| election::ElrRule {
+            min_isr: self.topic_settings(topic).min_insync_replicas,
+            unclean_shutdown,
+        })
     }
 
     /// Commits a leader change and reports it.
@@ -623,7 +699,27 @@ impl Controller {
         reason: ElectionReason,
         ctx: &mut Ctx,
     ) {
-        let Some(next) = election::change(state, leader, isr) else {
+        let rule = self.elr_rule(&partition.topic, None);
+        let target = election::target(state, isr, rule);
+        let via = reason.via();
+        self.change_partition(partition, state, &target, leader, via, rule, reason, ctx);
+    }
+
+    /// Commits the change of a partition to the target ISR and ELR `target` and the leader
+    /// `leader` (found `via`), and reports it.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn change_partition(
+        &mut self,
+        partition: &TopicPartition,
+        state: &PartitionState,
+        target: &PartitionState,
+        leader: Option<BrokerId>,
+        via: Via,
+        rule: Option<election::ElrRule>,
+        reason: ElectionReason,
+        ctx: &mut Ctx,
+    ) {
+        let Some(next) = election::finish(state, target, leader, via, rule) else {
             return;
         };
         let leader_changed = next.leader != state.leader;
@@ -643,7 +739,10 @@ impl Controller {
                 .filter(|b| !state.isr.contains(b))
                 .collect();
             let reason = match reason {
-                ElectionReason::Unclean => IsrChangeReason::UncleanElection,
+                ElectionReason::Unclean | ElectionReason::LastKnownLeader => {
+                    IsrChangeReason::UncleanElection
+                }
+                ElectionReason::EligibleLeaderReplica => IsrChangeReason::ElrElection,
                 ElectionReason::ControlledShutdown => IsrChangeReason::ControlledShutdown,
                 _ => IsrChangeReason::BrokerFenced,
             };
@@ -655,12 +754,14 @@ impl Controller {
                 reason,
             });
         }
+        report_elr(partition, state, &next, rule, ctx);
         if leader_changed {
             ctx.emit(EventKind::LeaderElected {
                 partition: partition.clone(),
                 leader: next.leader,
                 leader_epoch: next.leader_epoch,
                 isr: next.isr,
+                elr: next.elr,
                 reason,
             });
         }
@@ -679,4 +780,27 @@ impl Controller {
         self.next_broker_epoch += 1;
         epoch
     }
+}
+
+/// Reports a change of a partition's eligible leader replicas.
+pub(crate) fn report_elr(
+    partition: &TopicPartition,
+    state: &PartitionState,
+    next: &PartitionState,
+    rule: Option<election::ElrRule>,
+    ctx: &mut Ctx,
+) {
+    let Some(rule) = rule else {
+        return;
+    };
+    if next.elr == state.elr {
+        return;
+    }
+    ctx.emit(EventKind::EligibleLeaderReplicasChanged {
+        partition: partition.clone(),
+        elr: next.elr.clone(),
+        isr: next.isr.clone(),
+        min_isr: rule.min_isr,
+        unclean_shutdown: rule.unclean_shutdown.filter(|b| state.elr.contains(b)),
+    });
 }

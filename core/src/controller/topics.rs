@@ -17,7 +17,7 @@ use crate::ids::{BrokerId, TopicPartition};
 use crate::protocol::controller::{ConfigResource, MetadataRecord, PartitionState};
 use crate::topic::{colliding_topic, validate_topic_name};
 
-use super::election::{elect_offline_leader, elect_preferred_leader};
+use super::election::elect_preferred_leader;
 use super::{placement, Controller};
 
 /// The playground's limit on partitions per topic (Kafka has none this small): topics must
@@ -108,6 +108,7 @@ impl Controller {
                 leader: state.leader,
                 leader_epoch: state.leader_epoch,
                 isr: state.isr.clone(),
+                elr: Vec::new(),
                 reason: ElectionReason::Created,
             });
         }
@@ -257,6 +258,8 @@ impl Controller {
                 replicas,
                 leader_epoch: 0,
                 partition_epoch: 0,
+                elr: Vec::new(),
+                last_known_elr: Vec::new(),
             }
         })
         .collect()
@@ -345,6 +348,7 @@ impl Controller {
                 leader: state.leader,
                 leader_epoch: state.leader_epoch,
                 isr: state.isr.clone(),
+                elr: Vec::new(),
                 reason: ElectionReason::Created,
             });
         }
@@ -370,6 +374,15 @@ impl Controller {
                 altered_topic_overrides(&current, set, delete, &self.config)?;
             }
             ConfigResource::Broker(id) => {
+                let min_isr = "min.insync.replicas";
+                let touched = set.iter().any(|(name, _)| name == min_isr)
+                    || delete.iter().any(|name| name == min_isr);
+                if touched && self.elr_enabled() {
+                    return Err(KafkaError::new(
+                        ErrorCode::InvalidConfig,
+                        "Broker-level min.insync.replicas cannot be altered while ELR is enabled.",
+                    ));
+                }
                 let mut config = self.broker_config(*id).ok_or_else(|| {
                     KafkaError::new(
                         ErrorCode::InvalidRequest,
@@ -379,6 +392,12 @@ impl Controller {
                 alter_broker_config(&mut config, resource, set, delete)?;
             }
             ConfigResource::BrokerDefault => {
+                if self.elr_enabled() && delete.iter().any(|name| name == "min.insync.replicas") {
+                    return Err(KafkaError::new(
+                        ErrorCode::InvalidConfig,
+                        "Cluster-level min.insync.replicas cannot be removed while ELR is enabled.",
+                    ));
+                }
                 let ids: Vec<BrokerId> = self.static_configs.keys().copied().collect();
                 for id in ids {
                     if let Some(mut config) = self.broker_config(id) {
@@ -418,6 +437,11 @@ impl Controller {
                 value: None,
             });
         }
+        let min_isr_changed = set.iter().any(|(name, _)| name == "min.insync.replicas")
+            || delete.iter().any(|name| name == "min.insync.replicas");
+        if min_isr_changed {
+            self.clear_elrs(resource, ctx);
+        }
         // A ZooKeeper-mode controller elects at once when unclean election is switched on
         // (`KafkaController.processTopicUncleanLeaderElectionEnable`); a KRaft controller finds
         // such partitions on its periodic check (`ControllerTimer::UncleanElectionCheck`).
@@ -425,6 +449,32 @@ impl Controller {
             self.elect_offline_partitions(ctx);
         }
         Ok(())
+    }
+
+    /// KIP-966: a change of `min.insync.replicas`, for a topic or the whole cluster (even to
+    /// the same value), forgets the eligible leader replicas it governs: they were eligible
+    /// under the old value.
+    fn clear_elrs(&mut self, resource: &ConfigResource, ctx: &mut Ctx) {
+        if !self.elr_enabled() {
+            return;
+        }
+        for (partition, state) in self.partitions() {
+            let governed = match resource {
+                ConfigResource::Topic(topic) => partition.topic == *topic,
+                ConfigResource::BrokerDefault => true,
+                ConfigResource::Broker(_) | ConfigResource::ClientId(_) => false,
+            };
+            if !governed || (state.elr.is_empty() && state.last_known_elr.is_empty()) {
+                continue;
+            }
+            let mut next = state.clone();
+            next.elr.clear();
+            next.last_known_elr.clear();
+            next.partition_epoch += 1;
+            self.commit_partition(&partition, next.clone(), ctx);
+            let rule = self.elr_rule(&partition.topic, None);
+            super::report_elr(&partition, &state, &next, rule, ctx);
+        }
     }
 
     /// ElectLeaders for the given partitions (all, if none given). Per partition: elected, or
@@ -522,7 +572,8 @@ impl Controller {
                 if state.leader.is_some() {
                     return Err(not_needed());
                 }
-                let elected = elect_offline_leader(state, |b| self.is_eligible(b), true)
+                let elected = self
+                    .elect_offline(partition, state, true, ctx)
                     .ok_or_else(|| {
                         self.election_failed(
                             ErrorCode::EligibleLeadersNotAvailable,
@@ -530,12 +581,6 @@ impl Controller {
                             "OfflinePartitionLeaderElectionStrategy(true)",
                         )
                     })?;
-                let (isr, reason) = if elected.unclean {
-                    (vec![elected.leader], ElectionReason::Unclean)
-                } else {
-                    (state.isr.clone(), ElectionReason::ReplicaReturned)
-                };
-                self.change_leader(partition, state, Some(elected.leader), isr, reason, ctx);
                 Ok(elected.leader)
             }
         }

@@ -30,6 +30,16 @@ pub struct PartitionState {
     pub leader_epoch: i32,
     /// Bumped on every change of this state (leader or ISR).
     pub partition_epoch: i32,
+    /// Eligible leader replicas (KIP-966, KRaft): replicas out of the ISR that still hold
+    /// every committed record, because they left it while it was below
+    /// `min.insync.replicas`, when the high watermark cannot advance. Electable once the ISR
+    /// is empty. Always empty in ZooKeeper mode.
+    #[serde(default)]
+    pub elr: Vec<BrokerId>,
+    /// `LastKnownElr`: the last leader, kept while the partition has none and its ISR is
+    /// empty (KIP-966's last known leader, elected if it comes back and nothing better can).
+    #[serde(default)]
+    pub last_known_elr: Vec<BrokerId>,
 }
 
 /// A resource configs are set on.
@@ -117,6 +127,9 @@ pub enum ControllerBody {
         broker: BrokerId,
         /// Which start of the broker's process this is (Kafka's `incarnationId`).
         incarnation: u32,
+        /// The broker epoch its clean shutdown file names (KIP-966's `previousBrokerEpoch`),
+        /// if its last process stopped in order.
+        previous_broker_epoch: Option<i64>,
     },
     /// The answer: the broker's new epoch, or `DUPLICATE_BROKER_REGISTRATION`.
     RegisterBrokerResponse {

@@ -62,6 +62,8 @@ pub struct ReplicaView {
     pub role: String,
     /// Whether the controller counts it in the ISR.
     pub in_sync: bool,
+    /// Whether it is one of the partition's eligible leader replicas (KIP-966).
+    pub eligible: bool,
     /// The replica's log start offset.
     pub log_start_offset: Offset,
     /// Its log end offset.
@@ -102,6 +104,12 @@ pub struct PartitionView {
     pub replicas: Vec<BrokerId>,
     /// In-sync replicas.
     pub isr: Vec<BrokerId>,
+    /// Eligible leader replicas (KIP-966); `None` in ZooKeeper mode, which has none (its
+    /// brokers do not answer DescribeTopicPartitions, so `kafka-topics` prints `N/A`).
+    pub elr: Option<Vec<BrokerId>>,
+    /// The last known leader of a partition whose ISR emptied (KIP-966's `LastKnownElr`);
+    /// `None` in ZooKeeper mode.
+    pub last_known_elr: Option<Vec<BrokerId>>,
     /// The leader's high watermark (-1 when offline).
     pub high_watermark: Offset,
     /// The leader's last stable offset: read_committed consumers read below it (-1 when
@@ -172,6 +180,7 @@ impl Cluster {
                     partition: replica.partition.clone(),
                     role: role.to_string(),
                     in_sync: state.is_some_and(|s| s.isr.contains(&broker.id)),
+                    eligible: state.is_some_and(|s| s.elr.contains(&broker.id)),
                     log_start_offset: replica.log.log_start_offset(),
                     log_end_offset: replica.log.log_end_offset(),
                     high_watermark: replica.high_watermark,
@@ -206,6 +215,7 @@ impl Cluster {
     /// One topic, if it exists.
     pub fn topic_view(&self, name: &str) -> Option<TopicView> {
         let info = self.controller.image.topics.get(name)?;
+        let elr_reported = self.config.metadata_mode == MetadataMode::Kraft;
         let partitions = info
             .partitions
             .iter()
@@ -221,6 +231,8 @@ impl Cluster {
                     leader_epoch: state.leader_epoch,
                     replicas: state.replicas.clone(),
                     isr: state.isr.clone(),
+                    elr: elr_reported.then(|| state.elr.clone()),
+                    last_known_elr: elr_reported.then(|| state.last_known_elr.clone()),
                     high_watermark: leader_replica.map_or(Offset(-1), |r| r.high_watermark),
                     last_stable_offset: leader_replica
                         .map_or(Offset(-1), |r| r.last_stable_offset()),
