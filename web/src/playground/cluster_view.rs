@@ -3,8 +3,8 @@
 //! buttons on each broker; and the textual table of partitions beside it.
 //!
 //! Roles are told apart by shape and label as well as colour: a leader is a solid square with
-//! "L", a follower a round chip with "F", an out-of-sync replica has a dashed outline and "out
-//! of ISR", an offline one "offline".
+//! "L", a follower a round chip with "F", an out-of-sync replica has a dashed outline and "F✕"
+//! ("E" if it is an eligible leader replica, KIP-966), an offline one "—".
 
 use kplay_core::vec_map::VecMap;
 
@@ -33,6 +33,8 @@ pub struct ReplicaVm {
     pub broker: i32,
     pub role: Role,
     pub in_sync: bool,
+    /// An eligible leader replica (KIP-966): out of the ISR, yet holding every committed record.
+    pub eligible: bool,
 }
 
 /// A replica chip's offsets.
@@ -80,6 +82,8 @@ impl ReplicaVm {
         };
         let sync = if self.in_sync {
             "in sync"
+        } else if self.eligible {
+            "out of sync, eligible leader replica (ELR)"
         } else {
             "out of sync"
         };
@@ -94,6 +98,7 @@ impl ReplicaVm {
         match (self.role, self.in_sync) {
             (Role::Leader, _) => "L",
             (Role::Follower, true) => "F",
+            (Role::Follower, false) if self.eligible => "E",
             (Role::Follower, false) => "F✕",
             (Role::Offline, _) => "—",
         }
@@ -193,6 +198,7 @@ pub fn cluster_vm(view: &ClusterView, show_internal: bool) -> ClusterVm {
                     broker: broker.id.0,
                     role,
                     in_sync: replica.in_sync,
+                    eligible: replica.eligible,
                 });
                 card_offsets.push(ReplicaOffsets {
                     log_end_offset: replica.log_end_offset.0,
@@ -289,13 +295,17 @@ pub fn partition_rows(view: &ClusterView, show_internal: bool) -> Vec<PartitionR
                 .filter(|b| !p.isr.contains(b))
                 .copied()
                 .collect();
+            let mut out_of_sync = list(&out);
+            if let Some(elr) = p.elr.as_deref().filter(|elr| !elr.is_empty()) {
+                out_of_sync.push_str(&format!(" (ELR: {})", list(elr)));
+            }
             PartitionRowVm {
                 partition: p.partition.clone(),
                 leader: p.leader.map(|b| b.0),
                 leader_epoch: p.leader_epoch,
                 replicas: list(&p.replicas),
                 isr: list(&p.isr),
-                out_of_sync: list(&out),
+                out_of_sync,
                 high_watermark: p.high_watermark.0,
                 log_end_offset: p.log_end_offset.0,
                 log_start_offset: p.log_start_offset.0,
@@ -715,6 +725,58 @@ mod tests {
         assert!(rows.iter().all(|row| row.leader != Some(1)));
     }
 
+    /// KIP-966: followers that left an ISR below `min.insync.replicas` are drawn "E" and
+    /// listed as eligible in the table.
+    #[test]
+    fn eligible_leader_replicas_are_labelled_in_the_cards_and_the_table() {
+        let mut cluster = cluster();
+        cluster
+            .apply(Command::AlterConfigs {
+                resource: kplay_core::ConfigResource::Topic("orders".to_owned()),
+                set: vec![("min.insync.replicas".to_owned(), "2".to_owned())],
+                delete: Vec::new(),
+            })
+            .expect("altered");
+        cluster.run_for(1_000);
+        let leader = cluster.view().topics[0].partitions[0].leader.expect("led");
+        let followers: Vec<BrokerId> = (1..=3).map(BrokerId).filter(|b| *b != leader).collect();
+        for follower in &followers {
+            cluster
+                .apply(Command::HoldFetches { broker: *follower })
+                .expect("held");
+        }
+        cluster
+            .apply(Command::CreateProducer {
+                name: "p".to_owned(),
+                configs: vec![("acks".to_owned(), "1".to_owned())],
+            })
+            .expect("producer");
+        let mut record = kplay_core::NewRecord::new("orders", Some("k"), Some("v"));
+        record.partition = Some(0);
+        cluster
+            .apply(Command::Produce {
+                producer: "p".to_owned(),
+                record,
+            })
+            .expect("sent");
+        cluster.run_for(50_000);
+        let rows = partition_rows(&cluster.view(), false);
+        let list = format!("{},{}", followers[0].0, followers[1].0);
+        assert!(
+            rows.iter()
+                .any(|row| row.out_of_sync == format!("{list} (ELR: {list})")),
+            "{rows:?}"
+        );
+        let vm = cluster_vm(&cluster.view(), false);
+        let eligible = vm
+            .brokers
+            .iter()
+            .flat_map(|b| &b.replicas)
+            .filter(|r| r.partition.partition == 0 && r.eligible)
+            .count();
+        assert_eq!(eligible, 2);
+    }
+
     #[test]
     fn a_turn_redraws_its_part_of_the_cards_and_keeps_the_rest() {
         let view = cluster().view();
@@ -766,6 +828,7 @@ mod tests {
             broker: 2,
             role: Role::Follower,
             in_sync: false,
+            eligible: false,
         };
         let offsets = ReplicaOffsets {
             log_end_offset: 4,
@@ -781,6 +844,15 @@ mod tests {
             "orders-0 on broker 2: follower, out of sync"
         );
         assert_eq!(replica.badge(), "F✕");
+        let eligible = ReplicaVm {
+            eligible: true,
+            ..replica.clone()
+        };
+        assert_eq!(eligible.badge(), "E");
+        assert_eq!(
+            eligible.role_words(),
+            "orders-0 on broker 2: follower, out of sync, eligible leader replica (ELR)"
+        );
         // No high watermark known: the chip and its words both say 0.
         let unknown = ReplicaOffsets {
             log_end_offset: 0,

@@ -84,6 +84,8 @@ pub fn log_vm(model: &Model) -> Option<LogVm> {
                 "leader"
             } else if state.isr.contains(b) {
                 "follower, in sync"
+            } else if state.elr.as_ref().is_some_and(|elr| elr.contains(b)) {
+                "follower, out of sync, eligible leader replica (ELR)"
             } else {
                 "follower, out of sync"
             };

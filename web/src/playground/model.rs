@@ -551,6 +551,7 @@ pub fn is_worth_announcing(event: &Event) -> bool {
             | EventKind::ControllerElected { .. }
             | EventKind::LeaderElected { .. }
             | EventKind::IsrChanged { .. }
+            | EventKind::EligibleLeaderReplicasChanged { .. }
             | EventKind::TopicCreated { .. }
             | EventKind::ProduceFailed { .. }
             | EventKind::PartitionsAssigned { .. }
