@@ -157,8 +157,9 @@ use std::path::{Path, PathBuf};
 /// replicas (KIP-966, on in new Kafka 4.1 clusters: the controller's ELR and last known leader,
 /// the clean shutdown epoch at registration, the cluster-level `min.insync.replicas` and its
 /// refusals, `Elr` in `kafka-topics --describe`, the "E" chips, their events and lesson 04's
-/// new section with lessons 03, 05, 06 and 07's text on them): 5,020 bytes, to 741,058.
-const GZIP_BUDGET_BYTES: u64 = 741_120;
+/// new section with lessons 03, 05, 06 and 07's text on them): 5,020 bytes, to 741,058; the
+/// offline election shared by its two callers, 740,898 in CI's clone.
+const GZIP_BUDGET_BYTES: u64 = 740_960;
 
 /// Prints the table and fails when the gzip total is over budget.
 pub fn report(dist: &Path) -> Result<(), String> {
