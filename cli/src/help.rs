@@ -75,7 +75,8 @@ kplay: the playground's verbs (see kplay VERB --help).
   kplay workload start NAME --topic T --rate N [--keys K] [--value-bytes B]
   kplay workload stop NAME
   kplay leader-election preferred|unclean [T:P ...]
-  kplay replicas TOPIC PARTITION          each replica's offsets, high watermark and leader epoch
+  kplay replicas TOPIC PARTITION          each replica's ISR membership (yes, no, or ELR: eligible
+                                          to lead), offsets, high watermark and leader epoch
   kplay trace [N] [--explain]             the last N events (default 20), or as sentences
   kplay status                            brokers, topics, clients and network at a glance
 

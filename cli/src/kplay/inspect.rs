@@ -55,7 +55,8 @@ pub fn parse(verb: &str, args: &[String]) -> Result<Verb, ParseError> {
     }
 }
 
-/// Each replica of a partition: role, ISR membership and its log's offsets.
+/// Each replica of a partition: role, ISR membership (`ELR` for an eligible leader replica) and
+/// its log's offsets.
 pub fn replicas(shell: &Shell, topic: &str, partition: i32) -> Output {
     let mut output = Output::new();
     let wanted = TopicPartition::new(topic, partition);
@@ -76,7 +77,13 @@ pub fn replicas(shell: &Shell, topic: &str, partition: i32) -> Output {
                         } else {
                             "stopped".to_string()
                         },
-                        if replica.in_sync { "yes" } else { "no" }.to_string(),
+                        // An eligible leader replica (KIP-966) is out of the ISR yet may lead.
+                        match (replica.in_sync, replica.eligible) {
+                            (true, _) => "yes",
+                            (false, true) => "ELR",
+                            (false, false) => "no",
+                        }
+                        .to_string(),
                         replica.log_start_offset.to_string(),
                         replica.log_end_offset.to_string(),
                         replica.high_watermark.to_string(),
