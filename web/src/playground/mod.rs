@@ -558,6 +558,9 @@ pub fn Playground(
                         <h3 id="cluster-title">"Cluster"</h3>
                         <Topology nodes=nodes in_flight=in_flight summary=in_flight_caption reduced_motion=reduced_motion />
                         <ClusterPicture cluster=picture selected=selected dispatch=dispatch />
+                        <p class="hint" data-testid="replica-legend">
+                            "Replicas: L leader · F in-sync follower · F✕ out of the ISR (dashed) · E out of the ISR but an eligible leader replica (KIP-966) · — broker stopped or partition offline"
+                        </p>
                         <label class="field field-check">
                             <input type="checkbox" prop:checked=show_internal
                                 on:change:target=move |ev| set_show_internal.set(ev.target().checked()) />
