@@ -205,21 +205,6 @@ pub fn finish(
     change_to(state, next)
 }
 
-/// Applies a leader and ISR change, bumping the epochs as Kafka does. Returns `None` when
-/// nothing changes.
-pub fn change(
-    state: &PartitionState,
-    leader: Option<BrokerId>,
-    isr: Vec<BrokerId>,
-) -> Option<PartitionState> {
-    let next = PartitionState {
-        leader,
-        isr,
-        ..state.clone()
-    };
-    change_to(state, next)
-}
-
 /// `next` with its epochs bumped from `state`'s, or `None` when nothing changes.
 fn change_to(state: &PartitionState, mut next: PartitionState) -> Option<PartitionState> {
     next.leader_epoch = state.leader_epoch;
@@ -329,14 +314,15 @@ mod tests {
     #[test]
     fn a_leader_change_bumps_both_epochs_an_isr_change_only_the_partition_epoch() {
         let partition = state(&[1, 2], &[1, 2], Some(1));
-        let moved = change(&partition, Some(BrokerId(2)), ids(&[2])).expect("changed");
+        let change = |leader: i32, isr: &[i32]| {
+            let target = target(&partition, ids(isr), None);
+            finish(&partition, &target, Some(BrokerId(leader)), Via::Isr, None)
+        };
+        let moved = change(2, &[2]).expect("changed");
         assert_eq!((moved.leader_epoch, moved.partition_epoch), (5, 10));
-        let shrunk = change(&partition, Some(BrokerId(1)), ids(&[1])).expect("changed");
+        let shrunk = change(1, &[1]).expect("changed");
         assert_eq!((shrunk.leader_epoch, shrunk.partition_epoch), (4, 10));
-        assert_eq!(
-            change(&partition, Some(BrokerId(1)), partition.isr.clone()),
-            None
-        );
+        assert_eq!(change(1, &[1, 2]), None);
     }
 
     #[test]
