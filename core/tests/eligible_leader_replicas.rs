@@ -64,9 +64,14 @@ fn send(sim: &mut Sim, partition: i32, count: usize) {
     }
 }
 
-fn elected(sim: &Sim, partition: i32, reason: ElectionReason) -> Option<BrokerId> {
+/// Starts `broker` and waits until it leads `partition`, elected for `reason`.
+fn starts_and_leads(sim: &mut Sim, partition: i32, broker: BrokerId, reason: ElectionReason) {
+    sim.apply(Command::StartBroker { broker });
+    sim.run_until(10_000, "the broker leads", |s| {
+        state(s, partition).leader == Some(broker)
+    });
     let tp = TopicPartition::new(TOPIC, partition);
-    sim.events.iter().rev().find_map(|event| match &event.kind {
+    let elected = sim.events.iter().rev().find_map(|event| match &event.kind {
         EventKind::LeaderElected {
             partition,
             leader,
@@ -74,7 +79,8 @@ fn elected(sim: &Sim, partition: i32, reason: ElectionReason) -> Option<BrokerId
             ..
         } if *partition == tp && *why == reason => *leader,
         _ => None,
-    })
+    });
+    assert_eq!(elected, Some(broker), "elected for {reason:?}");
 }
 
 /// The leader of the partition on brokers 4 and 5, and its follower.
@@ -111,14 +117,7 @@ fn a_cleanly_stopped_follower_stays_eligible_and_leads_once_the_isr_is_empty() {
     assert_eq!(offline.elr, Some(both));
     assert_eq!(offline.last_known_elr, Some(vec![leader]));
 
-    sim.apply(Command::StartBroker { broker: follower });
-    sim.run_until(10_000, "the follower leads", |s| {
-        state(s, p).leader == Some(follower)
-    });
-    assert_eq!(
-        elected(&sim, p, ElectionReason::EligibleLeaderReplica),
-        Some(follower)
-    );
+    starts_and_leads(&mut sim, p, follower, ElectionReason::EligibleLeaderReplica);
     let led = state(&sim, p);
     assert_eq!((led.isr, led.elr), (vec![follower], Some(vec![leader])));
     assert_eq!(sim.alerts(AlertKind::AcknowledgedRecordLost), 0);
@@ -155,14 +154,7 @@ fn crashed_replicas_leave_the_elr_and_the_last_known_leader_comes_back() {
     assert_eq!(waiting.elr, Some(vec![leader]));
     assert_eq!(waiting.last_known_elr, Some(vec![leader]));
 
-    sim.apply(Command::StartBroker { broker: leader });
-    sim.run_until(10_000, "the last known leader leads", |s| {
-        state(s, p).leader == Some(leader)
-    });
-    assert_eq!(
-        elected(&sim, p, ElectionReason::LastKnownLeader),
-        Some(leader)
-    );
+    starts_and_leads(&mut sim, p, leader, ElectionReason::LastKnownLeader);
     let back = state(&sim, p);
     assert_eq!(back.last_known_elr, Some(vec![]));
     assert_eq!(sim.alerts(AlertKind::AcknowledgedRecordLost), 0);

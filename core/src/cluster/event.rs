@@ -99,15 +99,13 @@ impl ElectionReason {
         }
     }
 
-    /// Where an election for this reason found its leader.
-    pub fn via(&self) -> crate::controller::election::Via {
-        use crate::controller::election::Via;
-        match self {
-            ElectionReason::Unclean => Via::Unclean,
-            ElectionReason::EligibleLeaderReplica => Via::Elr,
-            ElectionReason::LastKnownLeader => Via::LastKnownLeader,
-            _ => Via::Isr,
-        }
+    /// Whether Kafka counts an election for this reason as unclean: the ISR becomes just the
+    /// new leader and the eligible leader replicas are forgotten.
+    pub fn is_unclean(&self) -> bool {
+        matches!(
+            self,
+            ElectionReason::Unclean | ElectionReason::LastKnownLeader
+        )
     }
 }
 

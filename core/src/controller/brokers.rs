@@ -225,9 +225,8 @@ impl Controller {
                 })
             };
             let leader = elected.map(|elected| elected.leader);
-            let via = elected.map_or(Via::Isr, |elected| elected.via);
-            let reason = ElectionReason::of(via, reason);
-            self.change_partition(&partition, &state, &target, leader, via, rule, reason, ctx);
+            let reason = elected.map_or(reason, |elected| ElectionReason::of(elected.via, reason));
+            self.change_partition(&partition, &state, &target, leader, rule, reason, ctx);
         }
     }
 

@@ -77,10 +77,11 @@ pub fn elect_offline_leader(
     is_eligible: impl Fn(BrokerId) -> bool,
     unclean_allowed: bool,
 ) -> Option<Elected> {
-    let clean = state.replicas.iter().copied().find(|broker| {
-        is_eligible(*broker)
-            && (state.isr.contains(broker) || (state.isr.is_empty() && state.elr.contains(broker)))
-    });
+    let clean = state
+        .replicas
+        .iter()
+        .copied()
+        .find(|broker| is_eligible(*broker) && may_lead_cleanly(state, *broker));
     if let Some(leader) = clean {
         let via = if state.isr.contains(&leader) {
             Via::Isr
@@ -117,9 +118,12 @@ pub fn elect_preferred_leader(
     is_eligible: impl Fn(BrokerId) -> bool,
 ) -> Option<BrokerId> {
     let preferred = *state.replicas.first()?;
-    let valid =
-        state.isr.contains(&preferred) || (state.isr.is_empty() && state.elr.contains(&preferred));
-    (is_eligible(preferred) && valid).then_some(preferred)
+    (is_eligible(preferred) && may_lead_cleanly(state, preferred)).then_some(preferred)
+}
+
+/// `isValidNewLeader` but for liveness: in the ISR, or in the ELR once the ISR is empty.
+fn may_lead_cleanly(state: &PartitionState, broker: BrokerId) -> bool {
+    state.isr.contains(&broker) || (state.isr.is_empty() && state.elr.contains(&broker))
 }
 
 /// The partition with its ISR set to `isr` and, under KIP-966, its ELR brought up to date
@@ -153,44 +157,36 @@ pub fn target(state: &PartitionState, isr: Vec<BrokerId>, elr: Option<ElrRule>) 
 }
 
 /// `PartitionChangeBuilder.build` after the election: the next state of a partition whose
-/// target ISR and ELR are `target` (from [`target`]) and whose leader is now `leader`, found
-/// `via`. `None` when nothing changes.
+/// target ISR and ELR are `target` (from [`target`]) and whose leader is now `leader`, chosen
+/// in an election Kafka counts as `unclean` or not, with eligible leader replicas on or off.
+/// `None` when nothing changes.
 pub fn finish(
     state: &PartitionState,
     target: &PartitionState,
     leader: Option<BrokerId>,
-    via: Via,
-    elr: Option<ElrRule>,
+    unclean: bool,
+    elr_enabled: bool,
 ) -> Option<PartitionState> {
     let mut next = target.clone();
     next.leader = leader;
     if let (Some(leader), true) = (leader, leader != state.leader) {
-        // `tryElection`: a leader from the ELR restarts the ISR, however it was chosen.
-        let from_elr = target.elr.contains(&leader) && !target.isr.contains(&leader);
-        let via = if via == Via::Isr && from_elr {
-            Via::Elr
-        } else {
-            via
-        };
-        match via {
-            Via::Elr => {
-                next.isr = vec![leader];
-                next.elr.retain(|replica| *replica != leader);
-            }
-            Via::LastKnownLeader | Via::Unclean => {
-                next.isr = vec![leader];
-                next.elr.clear();
-            }
-            Via::Isr => {}
+        // `tryElection`: an unclean leader is the whole ISR and the ELR is forgotten; a
+        // leader from the ELR restarts the ISR.
+        if unclean {
+            next.isr = vec![leader];
+            next.elr.clear();
+        } else if !target.isr.contains(&leader) && target.elr.contains(&leader) {
+            next.isr = vec![leader];
+            next.elr.retain(|replica| *replica != leader);
         }
     }
-    if next.isr.is_empty() && elr.is_none() {
+    if next.isr.is_empty() && !elr_enabled {
         // Without eligible leader replicas the ISR keeps its last member, so a returning
         // broker can lead with all the data (ZooKeeper mode's `doRemoveReplicasFromIsr`, and
         // KRaft's builder, which writes no empty ISR then).
         next.isr = state.isr.clone();
     }
-    if elr.is_some() {
+    if elr_enabled {
         // `maybeUpdateLastKnownLeader`.
         let emptied = next.isr.is_empty() && !state.isr.is_empty();
         if let (true, Some(old_leader)) = (emptied, state.leader) {
@@ -206,7 +202,7 @@ pub fn finish(
 }
 
 /// `next` with its epochs bumped from `state`'s, or `None` when nothing changes.
-fn change_to(state: &PartitionState, mut next: PartitionState) -> Option<PartitionState> {
+pub fn change_to(state: &PartitionState, mut next: PartitionState) -> Option<PartitionState> {
     next.leader_epoch = state.leader_epoch;
     next.partition_epoch = state.partition_epoch;
     if next == *state {
@@ -273,8 +269,15 @@ mod tests {
                 via: Via::Isr,
             })
         };
-        let via = elected.map_or(Via::Isr, |e| e.via);
-        finish(state, &target, elected.map(|e| e.leader), via, rule).expect("changed")
+        let unclean = elected.is_some_and(|e| e.unclean());
+        finish(
+            state,
+            &target,
+            elected.map(|e| e.leader),
+            unclean,
+            rule.is_some(),
+        )
+        .expect("changed")
     }
 
     #[test]
@@ -316,7 +319,7 @@ mod tests {
         let partition = state(&[1, 2], &[1, 2], Some(1));
         let change = |leader: i32, isr: &[i32]| {
             let target = target(&partition, ids(isr), None);
-            finish(&partition, &target, Some(BrokerId(leader)), Via::Isr, None)
+            finish(&partition, &target, Some(BrokerId(leader)), false, false)
         };
         let moved = change(2, &[2]).expect("changed");
         assert_eq!((moved.leader_epoch, moved.partition_epoch), (5, 10));
@@ -352,7 +355,14 @@ mod tests {
         let back = target(&none, none.isr.clone(), rule);
         let elected = elect_offline_leader(&back, |b| b == BrokerId(2), false).expect("elr");
         assert_eq!((elected.leader, elected.via), (BrokerId(2), Via::Elr));
-        let led = finish(&none, &back, Some(elected.leader), elected.via, rule).expect("led");
+        let led = finish(
+            &none,
+            &back,
+            Some(elected.leader),
+            elected.unclean(),
+            rule.is_some(),
+        )
+        .expect("led");
         assert_eq!((led.isr.clone(), led.elr.clone()), (ids(&[2]), ids(&[1])));
         assert!(led.last_known_elr.is_empty());
         assert_eq!(led.leader_epoch, none.leader_epoch + 1);
@@ -367,8 +377,8 @@ mod tests {
             &partition,
             &target(&partition, ids(&[1, 2]), rule),
             partition.leader,
-            Via::Isr,
-            rule,
+            false,
+            rule.is_some(),
         )
         .expect("grown");
         assert_eq!((grown.isr, grown.elr), (ids(&[1, 2]), vec![]));
@@ -385,7 +395,7 @@ mod tests {
         partition.last_known_elr = ids(&[1]);
         let forgotten = target(&partition, vec![], rule);
         assert_eq!(forgotten.elr, ids(&[1]));
-        let next = finish(&partition, &forgotten, None, Via::Isr, rule).expect("changed");
+        let next = finish(&partition, &forgotten, None, false, rule.is_some()).expect("changed");
         assert_eq!((next.elr, next.last_known_elr), (ids(&[1]), ids(&[1])));
     }
 
@@ -405,8 +415,14 @@ mod tests {
             (BrokerId(1), Via::LastKnownLeader)
         );
         assert!(elected.unclean());
-        let led =
-            finish(&partition, &partition, Some(BrokerId(1)), elected.via, rule).expect("led");
+        let led = finish(
+            &partition,
+            &partition,
+            Some(BrokerId(1)),
+            elected.unclean(),
+            rule.is_some(),
+        )
+        .expect("led");
         assert_eq!(led.isr, ids(&[1]));
         assert!(led.elr.is_empty() && led.last_known_elr.is_empty());
     }
@@ -420,8 +436,14 @@ mod tests {
         let elected =
             elect_offline_leader(&partition, |b| b == BrokerId(3), true).expect("unclean");
         assert_eq!((elected.leader, elected.via), (BrokerId(3), Via::Unclean));
-        let led =
-            finish(&partition, &partition, Some(BrokerId(3)), elected.via, rule).expect("led");
+        let led = finish(
+            &partition,
+            &partition,
+            Some(BrokerId(3)),
+            elected.unclean(),
+            rule.is_some(),
+        )
+        .expect("led");
         assert_eq!(
             (led.isr, led.elr, led.last_known_elr),
             (ids(&[3]), vec![], vec![])

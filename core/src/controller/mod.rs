@@ -41,8 +41,6 @@ use crate::protocol::controller::ConfigResource;
 use crate::protocol::controller::{MetadataRecord, PartitionState};
 use crate::protocol::{Body, ControllerBody};
 
-use election::Via;
-
 /// The controller's timers; `epoch` is the controller epoch that set them, so a timer from an
 /// earlier term of the same broker is ignored.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -232,7 +230,7 @@ impl Controller {
     /// its own `server.properties`, if the metadata has none (so every broker agrees on which
     /// replicas are eligible). Broker-level values are refused from then on.
     fn write_elr_safety_records(&mut self, broker: BrokerId, ctx: &mut Ctx) {
-        let name = "min.insync.replicas";
+        let name = MIN_INSYNC_REPLICAS;
         let present = self
             .image
             .configs
@@ -583,7 +581,8 @@ impl Controller {
         let settings = self.settings.clone();
         let rule = self.elr_rule(&partition.topic, None);
         let target = election::target(&state, new_isr, rule);
-        let Some(next) = election::finish(&state, &target, state.leader, Via::Isr, rule) else {
+        let Some(next) = election::finish(&state, &target, state.leader, false, rule.is_some())
+        else {
             return Ok(state);
         };
         let removed: Vec<BrokerId> = state
@@ -663,8 +662,7 @@ impl Controller {
             election::elect_offline_leader(&target, |b| self.is_eligible(b), unclean_allowed)?;
         let reason = ElectionReason::of(elected.via, ElectionReason::ReplicaReturned);
         let leader = Some(elected.leader);
-        let via = elected.via;
-        self.change_partition(partition, state, &target, leader, via, rule, reason, ctx);
+        self.change_partition(partition, state, &target, leader, rule, reason, ctx);
         Some(elected)
     }
 
@@ -701,12 +699,11 @@ impl Controller {
     ) {
         let rule = self.elr_rule(&partition.topic, None);
         let target = election::target(state, isr, rule);
-        let via = reason.via();
-        self.change_partition(partition, state, &target, leader, via, rule, reason, ctx);
+        self.change_partition(partition, state, &target, leader, rule, reason, ctx);
     }
 
     /// Commits the change of a partition to the target ISR and ELR `target` and the leader
-    /// `leader` (found `via`), and reports it.
+    /// `leader` (elected for `reason`), and reports it.
     #[allow(clippy::too_many_arguments)]
     pub(crate) fn change_partition(
         &mut self,
@@ -714,12 +711,12 @@ impl Controller {
         state: &PartitionState,
         target: &PartitionState,
         leader: Option<BrokerId>,
-        via: Via,
         rule: Option<election::ElrRule>,
         reason: ElectionReason,
         ctx: &mut Ctx,
     ) {
-        let Some(next) = election::finish(state, target, leader, via, rule) else {
+        let unclean = reason.is_unclean();
+        let Some(next) = election::finish(state, target, leader, unclean, rule.is_some()) else {
             return;
         };
         let leader_changed = next.leader != state.leader;
@@ -739,9 +736,7 @@ impl Controller {
                 .filter(|b| !state.isr.contains(b))
                 .collect();
             let reason = match reason {
-                ElectionReason::Unclean | ElectionReason::LastKnownLeader => {
-                    IsrChangeReason::UncleanElection
-                }
+                _ if unclean => IsrChangeReason::UncleanElection,
                 ElectionReason::EligibleLeaderReplica => IsrChangeReason::ElrElection,
                 ElectionReason::ControlledShutdown => IsrChangeReason::ControlledShutdown,
                 _ => IsrChangeReason::BrokerFenced,
@@ -781,6 +776,9 @@ impl Controller {
         epoch
     }
 }
+
+/// The config eligible leader replicas depend on (KIP-966).
+pub(crate) const MIN_INSYNC_REPLICAS: &str = "min.insync.replicas";
 
 /// Reports a change of a partition's eligible leader replicas.
 pub(crate) fn report_elr(

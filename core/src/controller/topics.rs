@@ -18,6 +18,7 @@ use crate::protocol::controller::{ConfigResource, MetadataRecord, PartitionState
 use crate::topic::{colliding_topic, validate_topic_name};
 
 use super::election::elect_preferred_leader;
+use super::MIN_INSYNC_REPLICAS;
 use super::{placement, Controller};
 
 /// The playground's limit on partitions per topic (Kafka has none this small): topics must
@@ -363,6 +364,8 @@ impl Controller {
         delete: &[String],
         ctx: &mut Ctx,
     ) -> Result<(), KafkaError> {
+        let min_isr_changed = set.iter().any(|(name, _)| name == MIN_INSYNC_REPLICAS)
+            || delete.iter().any(|name| name == MIN_INSYNC_REPLICAS);
         match resource {
             ConfigResource::Topic(topic) => {
                 if !self.image.topics.contains_key(topic) {
@@ -374,10 +377,7 @@ impl Controller {
                 altered_topic_overrides(&current, set, delete, &self.config)?;
             }
             ConfigResource::Broker(id) => {
-                let min_isr = "min.insync.replicas";
-                let touched = set.iter().any(|(name, _)| name == min_isr)
-                    || delete.iter().any(|name| name == min_isr);
-                if touched && self.elr_enabled() {
+                if min_isr_changed && self.elr_enabled() {
                     return Err(KafkaError::new(
                         ErrorCode::InvalidConfig,
                         "Broker-level min.insync.replicas cannot be altered while ELR is enabled.",
@@ -392,7 +392,7 @@ impl Controller {
                 alter_broker_config(&mut config, resource, set, delete)?;
             }
             ConfigResource::BrokerDefault => {
-                if self.elr_enabled() && delete.iter().any(|name| name == "min.insync.replicas") {
+                if self.elr_enabled() && delete.iter().any(|name| name == MIN_INSYNC_REPLICAS) {
                     return Err(KafkaError::new(
                         ErrorCode::InvalidConfig,
                         "Cluster-level min.insync.replicas cannot be removed while ELR is enabled.",
@@ -437,8 +437,6 @@ impl Controller {
                 value: None,
             });
         }
-        let min_isr_changed = set.iter().any(|(name, _)| name == "min.insync.replicas")
-            || delete.iter().any(|name| name == "min.insync.replicas");
         if min_isr_changed {
             self.clear_elrs(resource, ctx);
         }
@@ -464,13 +462,17 @@ impl Controller {
                 ConfigResource::BrokerDefault => true,
                 ConfigResource::Broker(_) | ConfigResource::ClientId(_) => false,
             };
-            if !governed || (state.elr.is_empty() && state.last_known_elr.is_empty()) {
+            if !governed {
                 continue;
             }
-            let mut next = state.clone();
-            next.elr.clear();
-            next.last_known_elr.clear();
-            next.partition_epoch += 1;
+            let cleared = PartitionState {
+                elr: Vec::new(),
+                last_known_elr: Vec::new(),
+                ..state.clone()
+            };
+            let Some(next) = super::election::change_to(&state, cleared) else {
+                continue;
+            };
             self.commit_partition(&partition, next.clone(), ctx);
             let rule = self.elr_rule(&partition.topic, None);
             super::report_elr(&partition, &state, &next, rule, ctx);
