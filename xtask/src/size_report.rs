@@ -160,8 +160,9 @@ use std::path::{Path, PathBuf};
 /// new section with lessons 03, 05, 06 and 07's text on them): 5,020 bytes, to 741,058; the
 /// offline election shared by its two callers, 740,898 in CI's clone. A legend of the replica
 /// chips under the cluster picture (L, F, F✕, E, —; nothing explained them but tooltips): 281
-/// more, to 741,179.
-const GZIP_BUDGET_BYTES: u64 = 741_240;
+/// more, to 741,179. The review's simpler election change took 51 off, to 741,128 in CI's
+/// clone.
+const GZIP_BUDGET_BYTES: u64 = 741_190;
 
 /// Prints the table and fails when the gzip total is over budget.
 pub fn report(dist: &Path) -> Result<(), String> {
