@@ -80,6 +80,9 @@ kafka_errors! {
     InvalidSessionTimeout => "INVALID_SESSION_TIMEOUT", Some(26), false, "InvalidSessionTimeoutException", "The session timeout is not within the range allowed by the broker (as configured by group.min.session.timeout.ms and group.max.session.timeout.ms).";
     RebalanceInProgress => "REBALANCE_IN_PROGRESS", Some(27), false, "RebalanceInProgressException", "The group is rebalancing, so a rejoin is needed.";
     InvalidCommitOffsetSize => "INVALID_COMMIT_OFFSET_SIZE", Some(28), false, "InvalidCommitOffsetSizeException", "The committing offset data size is not valid.";
+    TopicAuthorizationFailed => "TOPIC_AUTHORIZATION_FAILED", Some(29), false, "TopicAuthorizationException", "Topic authorization failed.";
+    GroupAuthorizationFailed => "GROUP_AUTHORIZATION_FAILED", Some(30), false, "GroupAuthorizationException", "Group authorization failed.";
+    ClusterAuthorizationFailed => "CLUSTER_AUTHORIZATION_FAILED", Some(31), false, "ClusterAuthorizationException", "Cluster authorization failed.";
     InvalidTimestamp => "INVALID_TIMESTAMP", Some(32), false, "InvalidTimestampException", "The timestamp of the message is out of acceptable range.";
     TopicAlreadyExists => "TOPIC_ALREADY_EXISTS", Some(36), false, "TopicExistsException", "Topic with this name already exists.";
     InvalidPartitions => "INVALID_PARTITIONS", Some(37), false, "InvalidPartitionsException", "Number of partitions is below 1.";
@@ -97,6 +100,8 @@ kafka_errors! {
     InvalidTransactionTimeout => "INVALID_TRANSACTION_TIMEOUT", Some(50), false, "InvalidTxnTimeoutException", "The transaction timeout is larger than the maximum value allowed by the broker (as configured by transaction.max.timeout.ms).";
     ConcurrentTransactions => "CONCURRENT_TRANSACTIONS", Some(51), true, "ConcurrentTransactionsException", "The producer attempted to update a transaction while another concurrent operation on the same transaction was ongoing.";
     TransactionCoordinatorFenced => "TRANSACTION_COORDINATOR_FENCED", Some(52), false, "TransactionCoordinatorFencedException", "Indicates that the transaction coordinator sending a WriteTxnMarker is no longer the current coordinator for a given producer.";
+    TransactionalIdAuthorizationFailed => "TRANSACTIONAL_ID_AUTHORIZATION_FAILED", Some(53), false, "TransactionalIdAuthorizationException", "Transactional Id authorization failed.";
+    SecurityDisabled => "SECURITY_DISABLED", Some(54), false, "SecurityDisabledException", "Security features are disabled.";
     OperationNotAttempted => "OPERATION_NOT_ATTEMPTED", Some(55), false, "OperationNotAttemptedException", "The broker did not attempt to execute this operation. This may happen for batched RPCs where some operations in the batch failed, causing the broker to respond without trying the rest.";
     UnknownProducerId => "UNKNOWN_PRODUCER_ID", Some(59), false, "UnknownProducerIdException", "This exception is raised by the broker if it could not locate the producer metadata associated with the producerId in question. This could happen if, for instance, the producer's records were deleted because their retention time had elapsed. Once the last records of the producerId are removed, the producer's metadata is removed from the broker, and future appends by the producer will return this exception.";
     NonEmptyGroup => "NON_EMPTY_GROUP", Some(68), false, "GroupNotEmptyException", "The group is not empty.";

@@ -32,6 +32,7 @@
 
 #![warn(missing_docs)]
 
+pub mod acl;
 pub mod broker;
 pub mod check;
 pub mod chunked;

@@ -13,6 +13,7 @@
 
 use std::sync::Arc;
 
+use crate::acl::{AclOperation, ResourceType};
 use crate::cluster::context::Ctx;
 use crate::cluster::settings::BrokerSettings;
 use crate::error::{ErrorCode, KafkaError};
@@ -67,6 +68,10 @@ impl Broker {
                 key_type,
             } => self.find_coordinator(from, request_id, &key, key_type, ctx),
             request if request.is_request() => {
+                if let Some(code) = self.group_request_denied(from, &request, ctx) {
+                    crate::group::coordinator::service::reply_error(from, &request, code, ctx);
+                    return;
+                }
                 let env = env(self.id, &self.settings, &self.metadata);
                 self.group_coordinator
                     .handle_request(from, request, env, ctx);
@@ -74,6 +79,48 @@ impl Broker {
             }
             _ => {}
         }
+    }
+
+    /// `KafkaApis`' checks of group requests: `READ` on the group for JoinGroup, SyncGroup,
+    /// Heartbeat, LeaveGroup, OffsetCommit and TxnOffsetCommit, `DESCRIBE` for OffsetFetch;
+    /// an OffsetCommit also needs `READ` on each topic.
+    ///
+    /// Simplifications, stated in the ACL lesson: an OffsetCommit naming a topic the member
+    /// may not read is refused whole (Kafka commits the other partitions); OffsetFetch checks
+    /// only the group, and TxnOffsetCommit not the transactional id.
+    fn group_request_denied(
+        &self,
+        from: NodeId,
+        request: &GroupBody,
+        ctx: &mut Ctx,
+    ) -> Option<ErrorCode> {
+        if !self.has_authorizer() {
+            return None;
+        }
+        let (group, operation) = match request {
+            GroupBody::OffsetFetch { group_id, .. } => (group_id, AclOperation::Describe),
+            GroupBody::JoinGroup { group_id, .. }
+            | GroupBody::SyncGroup { group_id, .. }
+            | GroupBody::Heartbeat { group_id, .. }
+            | GroupBody::LeaveGroup { group_id, .. }
+            | GroupBody::OffsetCommit { group_id, .. }
+            | GroupBody::TxnOffsetCommit { group_id, .. } => (group_id, AclOperation::Read),
+            _ => return None,
+        };
+        let api = request.api_name();
+        if !self.authorized(from, api, operation, ResourceType::Group, group, ctx) {
+            return Some(ErrorCode::GroupAuthorizationFailed);
+        }
+        if let GroupBody::OffsetCommit { offsets, .. } = request {
+            let topics = offsets.iter().map(|offset| offset.partition.topic.as_str());
+            if !self
+                .topics_denied(from, api, AclOperation::Read, topics, ctx)
+                .is_empty()
+            {
+                return Some(ErrorCode::TopicAuthorizationFailed);
+            }
+        }
+        None
     }
 
     /// Handles a coordinator timer.
@@ -116,6 +163,23 @@ impl Broker {
             CoordinatorType::Transaction => TRANSACTION_STATE_TOPIC,
         };
         let not_available = || KafkaError::with_default_message(ErrorCode::CoordinatorNotAvailable);
+        // `KafkaApis.handleFindCoordinatorRequest`: `DESCRIBE` on the group.
+        let api = "FindCoordinator";
+        if key_type == CoordinatorType::Group
+            && !self.authorized(
+                from,
+                api,
+                AclOperation::Describe,
+                ResourceType::Group,
+                key,
+                ctx,
+            )
+        {
+            let result = Err(super::authorization::group_denied());
+            let response = GroupBody::FindCoordinatorResponse { request_id, result };
+            ctx.send(from, Body::Group(response));
+            return;
+        }
         let result = match self.metadata.partition_count(topic) {
             None => {
                 self.request_internal_topic(key_type, ctx);

@@ -10,6 +10,7 @@
 //! watermark (`read_uncommitted`) or the last stable offset (`read_committed`). A fetch with
 //! nothing to return is held for up to its `max_wait_ms`.
 
+use crate::acl::{AclOperation, ResourceType, CLUSTER_NAME};
 use crate::cluster::config::TruncationMode;
 use crate::cluster::context::Ctx;
 use crate::error::{ErrorCode, KafkaError};
@@ -35,7 +36,23 @@ impl Broker {
                 self.record_follower_position(follower, partition, ctx);
             }
         }
-        let response = self.read_fetch(&request, ctx.config.truncation);
+        let mut response = self.read_fetch(&request, ctx.config.truncation);
+        if request.replica.is_none() {
+            // `KafkaApis.handleFetchRequest`: a consumer needs `READ` on each topic.
+            let topics = request
+                .partitions
+                .iter()
+                .map(|p| p.partition.topic.as_str());
+            let denied = self.topics_denied(from, "Fetch", AclOperation::Read, topics, ctx);
+            for fetched in &mut response.partitions {
+                if denied.contains(&fetched.partition.topic) {
+                    *fetched = FetchedPartition::failed(
+                        fetched.partition.clone(),
+                        super::authorization::topic_denied(),
+                    );
+                }
+            }
+        }
         let has_data = response.partitions.iter().any(|partition| {
             !partition.batches.is_empty()
                 || partition.error.is_some()
@@ -124,18 +141,7 @@ impl Broker {
         max_bytes: i32,
         truncation: TruncationMode,
     ) -> FetchedPartition {
-        let mut fetched = FetchedPartition {
-            partition: fetch.partition.clone(),
-            error: None,
-            current_leader: None,
-            high_watermark: Offset(-1),
-            last_stable_offset: Offset(-1),
-            log_start_offset: Offset(-1),
-            log_end_offset: Offset(-1),
-            diverging_epoch: None,
-            aborted_transactions: Vec::new(),
-            batches: Vec::new(),
-        };
+        let mut fetched = FetchedPartition::empty(fetch.partition.clone());
         let Some(replica) = self.replicas.get(&fetch.partition) else {
             let code = if self.metadata.partition(&fetch.partition).is_some() {
                 ErrorCode::NotLeaderOrFollower
@@ -220,10 +226,18 @@ impl Broker {
         request: ListOffsetsRequest,
         ctx: &mut Ctx,
     ) {
+        let topics = request
+            .partitions
+            .iter()
+            .map(|p| p.partition.topic.as_str());
+        let denied = self.topics_denied(from, "ListOffsets", AclOperation::Describe, topics, ctx);
         let partitions = request
             .partitions
             .into_iter()
             .map(|asked| {
+                if denied.contains(&asked.partition.topic) {
+                    return (asked.partition, Err(super::authorization::topic_denied()));
+                }
                 let result = self.list_offset(
                     &asked.partition,
                     asked.spec,
@@ -282,10 +296,23 @@ impl Broker {
         request: OffsetsForLeaderEpochRequest,
         ctx: &mut Ctx,
     ) {
+        let topics = request
+            .partitions
+            .iter()
+            .map(|q| q.partition.topic.as_str());
+        let api = "OffsetForLeaderEpoch";
+        let denied = self.topics_denied(from, api, AclOperation::Describe, topics, ctx);
         let partitions = request
             .partitions
             .iter()
-            .map(|query| (query.partition.clone(), self.epoch_end_offset(query)))
+            .map(|query| {
+                let answer = if denied.contains(&query.partition.topic) {
+                    Err(super::authorization::topic_denied())
+                } else {
+                    self.epoch_end_offset(query)
+                };
+                (query.partition.clone(), answer)
+            })
             .collect();
         let response = OffsetsForLeaderEpochResponse {
             request_id: request.request_id,
@@ -311,17 +338,47 @@ impl Broker {
     ) {
         let names: Vec<String> = match &request.topics {
             Some(topics) => topics.clone(),
-            None => self.metadata.topics.keys().cloned().collect(),
+            // All topics: those the client may not describe are left out, unlogged.
+            None => self
+                .metadata
+                .topics
+                .keys()
+                .filter(|name| {
+                    self.may(from, AclOperation::Describe, ResourceType::Topic, name, ctx)
+                })
+                .cloned()
+                .collect(),
         };
         let mut to_create = Vec::new();
         let topics = names
             .into_iter()
             .map(|name| {
+                if request.topics.is_some()
+                    && !self.authorized(
+                        from,
+                        "Metadata",
+                        AclOperation::Describe,
+                        ResourceType::Topic,
+                        &name,
+                        ctx,
+                    )
+                {
+                    return TopicMetadata::failed(name, super::authorization::topic_denied());
+                }
                 let metadata = self.topic_metadata(&name);
-                if metadata
+                let unknown = metadata
                     .error
                     .as_ref()
-                    .is_some_and(|error| error.code == ErrorCode::UnknownTopicOrPartition)
+                    .is_some_and(|error| error.code == ErrorCode::UnknownTopicOrPartition);
+                if unknown
+                    && request.allow_auto_topic_creation
+                    && self.settings.auto_create_topics_enable
+                    && validate_topic_name(&name).is_ok()
+                    && !self.may_create_topic(from, &name, ctx)
+                {
+                    return TopicMetadata::failed(name, super::authorization::topic_denied());
+                }
+                if unknown
                     && request.allow_auto_topic_creation
                     && self.settings.auto_create_topics_enable
                     && validate_topic_name(&name).is_ok()
@@ -347,6 +404,25 @@ impl Broker {
             topics,
         };
         ctx.send(from, Body::MetadataResponse(response));
+    }
+
+    /// `KafkaApis.handleTopicMetadataRequest`: auto-creating a topic needs `CREATE` on the
+    /// cluster (checked without logging) or on the topic.
+    fn may_create_topic(&self, from: NodeId, name: &str, ctx: &mut Ctx) -> bool {
+        self.may(
+            from,
+            AclOperation::Create,
+            ResourceType::Cluster,
+            CLUSTER_NAME,
+            ctx,
+        ) || self.authorized(
+            from,
+            "Metadata",
+            AclOperation::Create,
+            ResourceType::Topic,
+            name,
+            ctx,
+        )
     }
 
     /// One topic as this broker's metadata knows it.

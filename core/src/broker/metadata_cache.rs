@@ -53,6 +53,8 @@ pub struct MetadataCache {
     pub topics: VecMap<String, TopicInfo>,
     /// Config overrides by resource, then name.
     pub configs: VecMap<ConfigResource, VecMap<String, String>>,
+    /// The ACLs, which the broker's authorizer checks requests against.
+    pub acls: crate::acl::Acls,
 }
 
 impl MetadataCache {
@@ -138,6 +140,14 @@ impl MetadataCache {
                     None => configs.remove(name),
                 };
                 Some(MetadataChange::Config(resource.clone()))
+            }
+            MetadataRecord::AccessControlEntry { id, binding } => {
+                self.acls.add(*id, binding.clone());
+                None
+            }
+            MetadataRecord::RemoveAccessControlEntry { id } => {
+                self.acls.remove(*id);
+                None
             }
         }
     }

@@ -20,6 +20,7 @@
 //! A broker's logs and its high watermark checkpoint survive a crash, as files on disk do;
 //! everything else (held requests, fetch sessions, coordinator state) is lost.
 
+pub mod authorization;
 pub mod coordinator;
 pub mod fetch;
 pub mod fetcher;

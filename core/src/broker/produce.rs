@@ -29,9 +29,18 @@ impl Broker {
             NodeId::Client(client) => Some(client),
             _ => None,
         };
+        let denied = self.produce_denied(from, &request, ctx);
         let mut statuses = Vec::with_capacity(request.batches.len());
         for (partition, batch) in &request.batches {
-            let result = self.append_to_leader(partition, batch, request.acks, producer, ctx);
+            let result = match &denied {
+                Some(ProduceDenied::TransactionalId) => Err(KafkaError::with_default_message(
+                    ErrorCode::TransactionalIdAuthorizationFailed,
+                )),
+                Some(ProduceDenied::Topics(topics)) if topics.contains(&partition.topic) => {
+                    Err(super::authorization::topic_denied())
+                }
+                _ => self.append_to_leader(partition, batch, request.acks, producer, ctx),
+            };
             let required_offset = match &result {
                 Ok((_, last)) => last.next(),
                 Err(_) => Offset(0),
@@ -68,6 +77,39 @@ impl Broker {
                 self.hold_until_replicated(origin, statuses, request.timeout_ms, ctx);
             }
         }
+    }
+
+    /// `KafkaApis.handleProduceRequest`'s checks: a transactional producer needs `WRITE` on
+    /// its transactional id, then each topic needs `WRITE`. `None` when nothing is denied.
+    fn produce_denied(
+        &self,
+        from: NodeId,
+        request: &ProduceRequest,
+        ctx: &mut Ctx,
+    ) -> Option<ProduceDenied> {
+        if !self.has_authorizer() {
+            return None;
+        }
+        use crate::acl::{AclOperation, ResourceType};
+        if let Some(id) = &request.transactional_id {
+            let api = "Produce";
+            if !self.authorized(
+                from,
+                api,
+                AclOperation::Write,
+                ResourceType::TransactionalId,
+                id,
+                ctx,
+            ) {
+                return Some(ProduceDenied::TransactionalId);
+            }
+        }
+        let topics = request
+            .batches
+            .iter()
+            .map(|(partition, _)| partition.topic.as_str());
+        let denied = self.topics_denied(from, "Produce", AclOperation::Write, topics, ctx);
+        (!denied.is_empty()).then_some(ProduceDenied::Topics(denied))
     }
 
     /// Appends one batch as leader. `Ok((base offset, last offset))`, or Kafka's error.
@@ -361,4 +403,12 @@ impl Broker {
             self.group_write_completed(write_id, result, ctx);
         }
     }
+}
+
+/// What a produce request may not write.
+enum ProduceDenied {
+    /// Nothing: the transactional id is denied.
+    TransactionalId,
+    /// These topics.
+    Topics(Vec<String>),
 }

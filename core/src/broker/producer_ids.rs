@@ -26,12 +26,30 @@ impl Broker {
         ProducerId((block * MAX_BROKERS + broker_slot) * BLOCK_SIZE + counter % BLOCK_SIZE)
     }
 
+    /// InitProducerId of an idempotent producer. With an authorizer it needs
+    /// `IDEMPOTENT_WRITE` on the cluster, or (since Kafka 3.0, KIP-679) `WRITE` on some topic.
     pub(super) fn assign_producer_id(&mut self, from: NodeId, request_id: u64, ctx: &mut Ctx) {
-        let producer_id = self.take_producer_id();
-        let response = TxnBody::InitProducerIdResponse {
-            request_id,
-            result: Ok((producer_id, 0)),
+        use crate::acl::{AclOperation, ResourceType, CLUSTER_NAME};
+        let allowed = !self.has_authorizer()
+            || self.may(
+                from,
+                AclOperation::IdempotentWrite,
+                ResourceType::Cluster,
+                CLUSTER_NAME,
+                ctx,
+            )
+            || self.authorized_on_some(from, AclOperation::Write, ResourceType::Topic, ctx);
+        let result = if allowed {
+            Ok((self.take_producer_id(), 0))
+        } else {
+            // Logged here as the cluster check, which is what the learner can grant.
+            let (op, cluster) = (AclOperation::IdempotentWrite, ResourceType::Cluster);
+            self.authorized(from, "InitProducerId", op, cluster, CLUSTER_NAME, ctx);
+            Err(crate::error::KafkaError::with_default_message(
+                crate::error::ErrorCode::ClusterAuthorizationFailed,
+            ))
         };
+        let response = TxnBody::InitProducerIdResponse { request_id, result };
         ctx.send(from, Body::Txn(response));
     }
 }

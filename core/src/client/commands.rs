@@ -29,7 +29,10 @@ impl Cluster {
     ) -> Result<(), KafkaError> {
         match command {
             Command::CreateProducer { name, configs } => {
-                self.create_producer(name, &configs, outbox)
+                let principal = crate::acl::client_principal(&configs)?;
+                self.create_producer(name.clone(), &configs, outbox)?;
+                self.note_principal(&name, principal);
+                Ok(())
             }
             Command::Produce { producer, record } => {
                 let id = self.producer_id(&producer)?;
@@ -98,7 +101,10 @@ impl Cluster {
                 policy,
             } => {
                 let rules = consumer_rules(&configs)?;
-                self.create_consumer(name, rules, subscription, policy, outbox)
+                let principal = crate::acl::client_principal(&configs)?;
+                self.create_consumer(name.clone(), rules, subscription, policy, outbox)?;
+                self.note_principal(&name, principal);
+                Ok(())
             }
             Command::Poll { consumer } => {
                 let id = self.consumer_id(&consumer)?;
@@ -193,6 +199,16 @@ impl Cluster {
             ));
         }
         Ok(())
+    }
+
+    /// Remembers what a new client authenticated as, for the brokers' authorizers (its
+    /// requests are in the outbox, delivered after this).
+    fn note_principal(&mut self, name: &str, principal: String) {
+        if let Some(id) = self.clients.id_of(name) {
+            if principal != crate::acl::ANONYMOUS {
+                self.principals.insert(id, principal);
+            }
+        }
     }
 
     fn create_producer(

@@ -19,6 +19,14 @@ use crate::network::{ClientId, NodeId};
 use crate::protocol::metadata::PartitionMetadata;
 use crate::protocol::{Body, MetadataRequest, MetadataResponse, TopicMetadata};
 
+/// `TopicAuthorizationException`'s message: "Not authorized to access topics: [orders]".
+pub fn topic_authorization_error(topics: &[&str]) -> crate::error::KafkaError {
+    crate::error::KafkaError::new(
+        ErrorCode::TopicAuthorizationFailed,
+        format!("Not authorized to access topics: [{}]", topics.join(", ")),
+    )
+}
+
 /// What a client knows about the cluster.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ClientMetadata {
@@ -28,6 +36,9 @@ pub struct ClientMetadata {
     pub topics: VecMap<String, TopicMetadata>,
     /// Topics the client needs.
     pub wanted: VecSet<String>,
+    /// Topics the last answers refused with `TOPIC_AUTHORIZATION_FAILED`
+    /// (`Metadata.unauthorizedTopics`).
+    pub unauthorized: VecSet<String>,
     /// The Metadata request in flight.
     pub in_flight: Option<u64>,
     /// The broker it was sent to.
@@ -188,6 +199,15 @@ impl ClientMetadata {
                 .is_some_and(|error| error.code.is_retriable());
             if retry {
                 self.stale = true;
+            }
+            if topic
+                .error
+                .as_ref()
+                .is_some_and(|error| error.code == ErrorCode::TopicAuthorizationFailed)
+            {
+                self.unauthorized.insert(topic.name.clone());
+            } else {
+                self.unauthorized.remove(&topic.name);
             }
             if topic.error.is_some() {
                 self.topics.remove(&topic.name);
@@ -429,6 +449,7 @@ mod tests {
             now_ms,
             clock_ms: now_ms,
             rng: &mut rng,
+            principals: &crate::acl::NO_PRINCIPALS,
             config: &config,
             out: &mut out,
             next_request_id: &mut next_request_id,

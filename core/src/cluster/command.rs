@@ -133,6 +133,16 @@ pub enum Command {
         /// The partitions, or all.
         partitions: Option<Vec<TopicPartition>>,
     },
+    /// CreateAcls (`kafka-acls --add`).
+    CreateAcls {
+        /// The ACLs.
+        bindings: Vec<crate::acl::AclBinding>,
+    },
+    /// DeleteAcls (`kafka-acls --remove`): every ACL one of the filters takes.
+    DeleteAcls {
+        /// The filters.
+        filters: Vec<crate::acl::AclFilter>,
+    },
     /// Kill a broker process (`kill -9`).
     StopBroker {
         /// The broker.

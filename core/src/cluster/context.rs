@@ -34,6 +34,8 @@ pub struct Ctx<'a> {
     pub clock_ms: i64,
     /// The simulation's one source of randomness.
     pub rng: &'a mut SimRng,
+    /// The principal each client authenticated as (what brokers authorize requests as).
+    pub principals: &'a crate::acl::Principals,
     /// How the cluster was built.
     pub config: &'a ClusterConfig,
     /// Where sends, timers and events go.
@@ -110,6 +112,7 @@ impl TestWorld {
             now_ms: 0,
             clock_ms: 0,
             rng: &mut self.rng,
+            principals: &crate::acl::NO_PRINCIPALS,
             config: &self.config,
             out: &mut self.out,
             next_request_id: &mut self.next_request_id,

@@ -38,6 +38,7 @@ impl Cluster {
             now_ms: self.now_ms,
             clock_ms: self.config.start_time_ms.saturating_add(self.now_ms),
             rng: &mut self.rng,
+            principals: &self.principals,
             config: &self.config,
             out: outbox,
             next_request_id: &mut self.next_request_id,
@@ -66,6 +67,7 @@ impl Cluster {
             now_ms: self.now_ms,
             clock_ms: self.config.start_time_ms.saturating_add(self.now_ms),
             rng: &mut self.rng,
+            principals: &self.principals,
             config: &self.config,
             out: outbox,
             next_request_id: &mut self.next_request_id,
@@ -87,6 +89,7 @@ impl Cluster {
             now_ms: self.now_ms,
             clock_ms: self.config.start_time_ms.saturating_add(self.now_ms),
             rng: &mut self.rng,
+            principals: &self.principals,
             config: &self.config,
             out: outbox,
             next_request_id: &mut self.next_request_id,
@@ -108,6 +111,7 @@ impl Cluster {
             now_ms: self.now_ms,
             clock_ms: self.config.start_time_ms.saturating_add(self.now_ms),
             rng: &mut self.rng,
+            principals: &self.principals,
             config: &self.config,
             out: outbox,
             next_request_id: &mut self.next_request_id,
@@ -176,6 +180,8 @@ impl Cluster {
             | Command::DeleteTopic { .. }
             | Command::CreatePartitions { .. }
             | Command::AlterConfigs { .. }
+            | Command::CreateAcls { .. }
+            | Command::DeleteAcls { .. }
             | Command::ElectLeaders { .. } => self.execute_admin(command, outbox),
             other => self.execute_client_command(other, outbox),
         }
@@ -206,6 +212,8 @@ impl Cluster {
                 set,
                 delete,
             } => controller.alter_configs(&resource, &set, &delete, ctx),
+            Command::CreateAcls { bindings } => controller.create_acls(&bindings, ctx).map(|_| ()),
+            Command::DeleteAcls { filters } => controller.delete_acls(&filters, ctx).map(|_| ()),
             Command::ElectLeaders {
                 election,
                 partitions,
@@ -267,6 +275,7 @@ impl Cluster {
             now_ms: self.now_ms,
             clock_ms: self.config.start_time_ms.saturating_add(self.now_ms),
             rng: &mut self.rng,
+            principals: &self.principals,
             config: &self.config,
             out: outbox,
             next_request_id: &mut self.next_request_id,

@@ -278,6 +278,32 @@ pub enum EventKind {
         /// The count after.
         new_count: i32,
     },
+    /// ACLs were created or deleted (CreateAcls, DeleteAcls).
+    AclsChanged {
+        /// The ACLs created.
+        added: Vec<crate::acl::AclBinding>,
+        /// The ACLs deleted.
+        removed: Vec<crate::acl::AclBinding>,
+    },
+    /// A broker's authorizer denied a request (the authorizer's log line, at `INFO`).
+    AuthorizationDenied {
+        /// The broker.
+        broker: BrokerId,
+        /// The client that sent the request.
+        client: Option<ClientId>,
+        /// Who it authenticated as.
+        principal: String,
+        /// What it asked to do.
+        operation: crate::acl::AclOperation,
+        /// On what.
+        resource_type: crate::acl::ResourceType,
+        /// The resource's name.
+        name: String,
+        /// The request (`Produce`, `Fetch`, `Metadata`, ...).
+        api: String,
+        /// Why: `DefaultDeny`, or the `DENY` ACL that matched.
+        rule: String,
+    },
     /// A config was set or removed.
     ConfigChanged {
         /// Where.
@@ -619,6 +645,26 @@ impl Event {
                 name,
                 value,
             } => write!(line, "config-changed {resource:?} {name}={value:?}"),
+            EventKind::AclsChanged { added, removed } => write!(
+                line,
+                "acls-changed added={} removed={}",
+                added.len(),
+                removed.len()
+            ),
+            EventKind::AuthorizationDenied {
+                broker,
+                principal,
+                operation,
+                resource_type,
+                name,
+                api,
+                ..
+            } => write!(
+                line,
+                "denied broker={broker} {principal} {} {}:{name} api={api}",
+                operation.name(),
+                resource_type.log_name()
+            ),
             EventKind::LeaderElected {
                 partition,
                 leader,
@@ -927,6 +973,30 @@ impl Event {
                 Some(value) => format!("Config {name}={value} set on {}.", resource_text(resource)),
                 None => format!("Config {name} removed from {}.", resource_text(resource)),
             },
+            EventKind::AclsChanged { added, removed } => describe_acl_change(added, removed),
+            EventKind::AuthorizationDenied {
+                broker,
+                principal,
+                operation,
+                resource_type,
+                name,
+                api,
+                rule,
+                ..
+            } => {
+                let why = if rule == "DefaultDeny" {
+                    "no ACL allows it (with no ACL at all on a resource, \
+                     allow.everyone.if.no.acl.found decides, false by default)"
+                        .to_string()
+                } else {
+                    format!("a DENY ACL matches, and DENY wins over ALLOW: {rule}")
+                };
+                format!(
+                    "Broker {broker}'s authorizer denied {principal} {} on {} {name} ({api} request): {why}.",
+                    operation.name(),
+                    resource_type.log_name()
+                )
+            }
             EventKind::LeaderElected {
                 partition,
                 leader: Some(leader),
@@ -1259,6 +1329,42 @@ fn describe_routing(routing: &Routing) -> String {
             format!("null key: round robin, counter {counter}")
         }
     }
+}
+
+fn describe_acl_change(
+    added: &[crate::acl::AclBinding],
+    removed: &[crate::acl::AclBinding],
+) -> String {
+    let list = |bindings: &[crate::acl::AclBinding]| {
+        bindings
+            .iter()
+            .map(|binding| {
+                let pattern = &binding.pattern;
+                let entry = &binding.entry;
+                let name = match pattern.pattern_type {
+                    crate::acl::PatternType::Literal => pattern.name.clone(),
+                    crate::acl::PatternType::Prefixed => format!("{}*", pattern.name),
+                };
+                format!(
+                    "{} {} {} on {} {name}",
+                    entry.permission.name(),
+                    entry.principal,
+                    entry.operation.name(),
+                    pattern.resource_type.log_name()
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("; ")
+    };
+    let mut text = String::new();
+    if !added.is_empty() {
+        let _ = write!(text, "ACLs created: {}. ", list(added));
+    }
+    if !removed.is_empty() {
+        let _ = write!(text, "ACLs deleted: {}. ", list(removed));
+    }
+    text.push_str("The controller wrote them to the metadata log; each broker's authorizer applies them as it catches up.");
+    text
 }
 
 fn resource_text(resource: &ConfigResource) -> String {

@@ -57,6 +57,8 @@ pub struct Cluster {
     pub(crate) controller: Controller,
     pub(crate) zookeeper: Option<ZooKeeper>,
     pub(crate) clients: Clients,
+    /// The principal each client authenticated as (`sasl.jaas.config`'s username).
+    pub(crate) principals: crate::acl::Principals,
     pub(crate) detectors: Detectors,
     pub(crate) next_message_id: u64,
     pub(crate) next_request_id: u64,
@@ -96,6 +98,7 @@ impl Cluster {
             controller: Controller::new(static_configs),
             zookeeper,
             clients: Clients::default(),
+            principals: crate::acl::Principals::new(),
             detectors: Detectors::default(),
             next_message_id: 0,
             next_request_id: 0,

@@ -61,6 +61,9 @@ pub struct BrokerSettings {
     pub log_cleaner_backoff_ms: i64,
     /// `log.cleaner.enable`.
     pub log_cleaner_enable: bool,
+    /// The authorizer (`authorizer.class.name`, `super.users`,
+    /// `allow.everyone.if.no.acl.found`).
+    pub authorizer: crate::acl::AuthorizerConfig,
     /// `auto.create.topics.enable`.
     pub auto_create_topics_enable: bool,
     /// `num.partitions`.
@@ -130,6 +133,8 @@ impl BrokerSettings {
             log_retention_check_interval_ms: config.log_retention_check_interval_ms,
             log_cleaner_backoff_ms: config.log_cleaner_backoff_ms,
             log_cleaner_enable: config.log_cleaner_enable,
+            // Checked as the cluster was built (`static_broker_config`).
+            authorizer: config.authorizer().unwrap_or_default(),
             auto_create_topics_enable: config.auto_create_topics_enable,
             num_partitions: config.num_partitions,
             default_replication_factor: config.default_replication_factor,
@@ -239,6 +244,7 @@ pub fn static_broker_config(
     }
     config.set("node.id", &id.0.to_string())?;
     config.set("broker.id", &id.0.to_string())?;
+    config.authorizer()?;
     Ok(config)
 }
 

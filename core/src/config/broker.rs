@@ -83,6 +83,8 @@ pub struct BrokerConfig {
     pub zookeeper_session_timeout_ms: i32,
     /// `listeners`.
     pub listeners: String,
+    /// `authorizer.class.name`: empty for no authorizer.
+    pub authorizer_class_name: String,
     /// `log.dir`.
     pub log_dir: Vec<String>,
     /// `log.dirs`.
@@ -247,6 +249,8 @@ config_table!(BrokerConfig, BROKER_KEYS, [
         "Zookeeper session timeout").mode(RO);
     "listeners" => listeners: Text = ConfigKey::def(T::String, Some("PLAINTEXT://:9092"), V::None, I::High,
         "Listener List - Comma-separated list of URIs we will listen on and the listener names.").mode(PER_BROKER);
+    "authorizer.class.name" => authorizer_class_name: Text = ConfigKey::def(T::String, Some(""), V::None, I::Low,
+        "The fully qualified name of a class that implements org.apache.kafka.server.authorizer.Authorizer interface, which is used by the broker for authorization.").mode(RO);
     "log.dir" => log_dir: List = ConfigKey::def(T::List, Some("/tmp/kafka-logs"), V::None, I::High,
         "A comma-separated list of the directories where the log data is stored. (supplemental to log.dirs property)").mode(RO);
     "log.dirs" => log_dirs: OptList = ConfigKey::def(T::List, None, V::None, I::High,
@@ -521,6 +525,7 @@ impl Default for BrokerConfig {
             zookeeper_connect: None,
             zookeeper_session_timeout_ms: 18_000,
             listeners: "PLAINTEXT://:9092".to_string(),
+            authorizer_class_name: String::new(),
             log_dir: vec!["/tmp/kafka-logs".to_string()],
             log_dirs: None,
             num_recovery_threads_per_data_dir: 2,
@@ -636,6 +641,20 @@ impl BrokerConfig {
             Some(slot) => slot.render(),
             None => self.layer_text(name).cloned(),
         }
+    }
+
+    /// The authorizer `server.properties` configures: `authorizer.class.name`, with the
+    /// authorizer's own `super.users` and `allow.everyone.if.no.acl.found` (Kafka passes
+    /// lines it does not know to the authorizer). The class must be the mode's own.
+    pub fn authorizer(&self) -> Result<crate::acl::AuthorizerConfig, KafkaError> {
+        crate::acl::AuthorizerConfig::from_properties(
+            &self.authorizer_class_name,
+            self.static_configs.get("super.users").map(String::as_str),
+            self.static_configs
+                .get("allow.everyone.if.no.acl.found")
+                .map(String::as_str),
+            self.zookeeper_connect.is_some(),
+        )
     }
 
     /// `server.properties` as set, in canonical text.

@@ -491,6 +491,7 @@ mod tests {
             now_ms: 0,
             clock_ms: 0,
             rng: &mut rng,
+            principals: &crate::acl::NO_PRINCIPALS,
             config: &config,
             out: &mut outbox,
             next_request_id: &mut next_request_id,

@@ -17,6 +17,7 @@
 //! log (KRaft) or ZooKeeper's data (legacy mode) does; what each active controller keeps only in
 //! memory (heartbeat times, held metadata fetches) starts afresh.
 
+pub mod acls;
 pub mod brokers;
 pub mod election;
 pub mod internal_topics;

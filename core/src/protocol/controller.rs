@@ -105,6 +105,18 @@ pub enum MetadataRecord {
         /// The value, or `None` to remove the override.
         value: Option<String>,
     },
+    /// An ACL was created (`AccessControlEntryRecord`).
+    AccessControlEntry {
+        /// Its id (a counter here; a UUID in Kafka).
+        id: u64,
+        /// The ACL.
+        binding: crate::acl::AclBinding,
+    },
+    /// An ACL was deleted (`RemoveAccessControlEntryRecord`).
+    RemoveAccessControlEntry {
+        /// Its id.
+        id: u64,
+    },
 }
 
 /// What the controller tells a broker whose heartbeat it accepted.

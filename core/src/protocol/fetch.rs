@@ -90,6 +90,32 @@ pub struct FetchedPartition {
     pub batches: Vec<Arc<RecordBatch>>,
 }
 
+impl FetchedPartition {
+    /// An answer that carries only an error (`FetchResponse.partitionResponse`).
+    pub fn failed(partition: TopicPartition, error: KafkaError) -> FetchedPartition {
+        FetchedPartition {
+            error: Some(error),
+            ..FetchedPartition::empty(partition)
+        }
+    }
+
+    /// An answer with nothing in it yet.
+    pub fn empty(partition: TopicPartition) -> FetchedPartition {
+        FetchedPartition {
+            partition,
+            error: None,
+            current_leader: None,
+            high_watermark: Offset(-1),
+            last_stable_offset: Offset(-1),
+            log_start_offset: Offset(-1),
+            log_end_offset: Offset(-1),
+            diverging_epoch: None,
+            aborted_transactions: Vec::new(),
+            batches: Vec::new(),
+        }
+    }
+}
+
 /// Which offset a ListOffsets request asks for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OffsetSpec {

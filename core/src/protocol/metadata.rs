@@ -44,6 +44,18 @@ pub struct TopicMetadata {
     pub partitions: Vec<PartitionMetadata>,
 }
 
+impl TopicMetadata {
+    /// A topic answered with an error only.
+    pub fn failed(name: String, error: KafkaError) -> TopicMetadata {
+        TopicMetadata {
+            name,
+            topic_id: 0,
+            error: Some(error),
+            partitions: Vec::new(),
+        }
+    }
+}
+
 /// One partition in a Metadata response.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PartitionMetadata {

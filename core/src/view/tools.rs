@@ -99,6 +99,28 @@ impl Cluster {
             .collect()
     }
 
+    /// `DescribeAcls`: the ACLs a filter takes (every ACL without one), oldest first, or
+    /// `SECURITY_DISABLED` when the cluster has no authorizer.
+    pub fn describe_acls(
+        &self,
+        filter: Option<&crate::acl::AclFilter>,
+    ) -> Result<Vec<crate::acl::AclBinding>, crate::error::KafkaError> {
+        if !self.controller.settings.authorizer.enabled {
+            return Err(crate::error::KafkaError::new(
+                crate::error::ErrorCode::SecurityDisabled,
+                "No Authorizer is configured.",
+            ));
+        }
+        Ok(self
+            .controller
+            .image
+            .acls
+            .iter()
+            .filter(|(_, binding)| filter.is_none_or(|filter| filter.matches(binding)))
+            .map(|(_, binding)| binding.clone())
+            .collect())
+    }
+
     /// The last records the consumer named `consumer` got from `poll()`, oldest first (at
     /// most [`RECENT_RECORDS`](crate::client::consumer::RECENT_RECORDS)).
     pub fn recent_deliveries(&self, consumer: &str) -> Vec<DeliveredRecordView> {

@@ -25,6 +25,15 @@ impl Broker {
     ) {
         let result = if transactional_id.is_empty() {
             Err(error_of(ErrorCode::InvalidRequest))
+        } else if !self.authorized(
+            from,
+            "FindCoordinator",
+            crate::acl::AclOperation::Describe,
+            crate::acl::ResourceType::TransactionalId,
+            transactional_id,
+            ctx,
+        ) {
+            Err(error_of(ErrorCode::TransactionalIdAuthorizationFailed))
         } else if self.metadata.topics.contains_key(TRANSACTION_STATE_TOPIC) {
             let partition = TopicPartition::new(
                 TRANSACTION_STATE_TOPIC,

@@ -81,6 +81,24 @@ impl Broker {
                     node: from,
                     request_id,
                 };
+                // `KafkaApis.handleInitProducerIdRequest`: `WRITE` on the transactional id.
+                if !self.authorized(
+                    from,
+                    "InitProducerId",
+                    crate::acl::AclOperation::Write,
+                    crate::acl::ResourceType::TransactionalId,
+                    &transactional_id,
+                    ctx,
+                ) {
+                    let response = TxnBody::InitProducerIdResponse {
+                        request_id,
+                        result: Err(crate::error::KafkaError::with_default_message(
+                            crate::error::ErrorCode::TransactionalIdAuthorizationFailed,
+                        )),
+                    };
+                    ctx.send(from, Body::Txn(response));
+                    return;
+                }
                 self.handle_init_producer_id(
                     reply,
                     &transactional_id,

@@ -324,6 +324,7 @@ impl Consumer {
         }
         let mut out_of_range = Vec::new();
         let mut had_error = false;
+        let mut denied_topics: Vec<String> = Vec::new();
         let mut leaders = Vec::new();
         for fetched in response.partitions {
             if let Some((leader, epoch)) = fetched.current_leader {
@@ -339,7 +340,10 @@ impl Consumer {
             }
             if let Some(error) = fetched.error {
                 had_error = true;
-                if error.code == ErrorCode::OffsetOutOfRange {
+                if error.code == ErrorCode::TopicAuthorizationFailed {
+                    // `FetchCollector.handleInitializeErrors`: poll() throws.
+                    denied_topics.push(fetched.partition.topic.clone());
+                } else if error.code == ErrorCode::OffsetOutOfRange {
                     let position = fetch_position_text(assigned);
                     assigned.position = None;
                     out_of_range.push((fetched.partition.clone(), position));
@@ -375,6 +379,9 @@ impl Consumer {
             self.check_positions_against_leaders(ctx);
             self.send_validations(ctx);
         }
+        if !denied_topics.is_empty() {
+            self.report_authorization_error(denied_topics, ctx);
+        }
         if let Some((partition, position)) = out_of_range.first() {
             if self.rules.auto_offset_reset == AutoOffsetReset::None {
                 // `handleOffsetOutOfRange` with no reset policy: poll() throws. The partition
@@ -404,6 +411,24 @@ impl Consumer {
             );
         }
         self.send_fetches(ctx);
+    }
+
+    /// `poll()` throws `TopicAuthorizationException` for these topics; reported once while
+    /// it stays the same.
+    pub(crate) fn report_authorization_error(&mut self, mut topics: Vec<String>, ctx: &mut Ctx) {
+        topics.sort();
+        topics.dedup();
+        let names: Vec<&str> = topics.iter().map(String::as_str).collect();
+        let error = crate::client::metadata::topic_authorization_error(&names);
+        self.report_error_once(error, ctx);
+    }
+
+    /// Reports an error unless it is the last one reported (a poll loop that keeps hitting
+    /// the same denial logs it once).
+    pub(crate) fn report_error_once(&mut self, error: KafkaError, ctx: &mut Ctx) {
+        if self.last_error.as_ref() != Some(&error) {
+            self.report_error(error, ctx);
+        }
     }
 
     /// Reports a fatal error to the application.

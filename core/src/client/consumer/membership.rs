@@ -53,6 +53,9 @@ pub struct Membership {
     pub coordinator: Option<BrokerId>,
     /// The FindCoordinator request in flight.
     pub find_in_flight: Option<u64>,
+    /// No FindCoordinator before this time: the group was denied, and the application's
+    /// next polls back off (`retry.backoff.max.ms`) rather than ask on every poll.
+    pub find_after_ms: i64,
     /// Where the member is.
     pub state: MemberState,
     /// Its member id (empty before the first join).
@@ -89,6 +92,7 @@ impl Membership {
             group_id,
             coordinator: None,
             find_in_flight: None,
+            find_after_ms: 0,
             state: MemberState::Unjoined,
             member_id: String::new(),
             generation: -1,
@@ -160,7 +164,10 @@ impl Consumer {
         let Some(membership) = self.membership.as_mut() else {
             return;
         };
-        if membership.coordinator.is_some() || membership.find_in_flight.is_some() {
+        if membership.coordinator.is_some()
+            || membership.find_in_flight.is_some()
+            || membership.find_after_ms > ctx.now_ms
+        {
             return;
         }
         let Some(broker) = self
@@ -317,8 +324,17 @@ impl Consumer {
         match result {
             Ok(coordinator) => {
                 membership.coordinator = Some(coordinator);
+                self.forget_group_authorization_error();
                 self.ensure_active_group(ctx);
                 self.after_coordinator_found(ctx);
+            }
+            // `FindCoordinatorResponseHandler`: poll() throws `GroupAuthorizationException`.
+            Err(error) if error.code == ErrorCode::GroupAuthorizationFailed => {
+                let backoff_ms = self.rules.retry_backoff_max_ms;
+                membership.find_after_ms = ctx.now_ms + backoff_ms;
+                let error = group_authorization_error(&membership.group_id);
+                self.report_error_once(error, ctx);
+                ctx.after(backoff_ms, Timer::Consumer(ConsumerTimer::Retry));
             }
             Err(_) => {
                 ctx.after(
@@ -382,6 +398,11 @@ impl Consumer {
         };
         membership.state = MemberState::Unjoined;
         match error.code {
+            // `JoinGroupResponseHandler`: poll() throws; the next poll joins again.
+            ErrorCode::GroupAuthorizationFailed => {
+                let error = group_authorization_error(&membership.group_id);
+                self.report_error_once(error, ctx);
+            }
             ErrorCode::MemberIdRequired => {
                 membership.member_id = member_id;
                 membership.rejoin = Some("need to re-join with the given member-id".to_string());
@@ -408,6 +429,17 @@ impl Consumer {
                 self.ensure_active_group(ctx);
             }
             _ => self.report_error(error, ctx),
+        }
+    }
+
+    /// A group authorization error is over once the group answers.
+    fn forget_group_authorization_error(&mut self) {
+        if self
+            .last_error
+            .as_ref()
+            .is_some_and(|error| error.code == ErrorCode::GroupAuthorizationFailed)
+        {
+            self.last_error = None;
         }
     }
 
@@ -769,4 +801,12 @@ impl Consumer {
         }
         self.status = super::ConsumerStatus::Closed;
     }
+}
+
+/// `GroupAuthorizationException.forGroupId`.
+fn group_authorization_error(group: &str) -> KafkaError {
+    KafkaError::new(
+        ErrorCode::GroupAuthorizationFailed,
+        format!("Not authorized to access group: {group}"),
+    )
 }

@@ -520,7 +520,33 @@ impl Consumer {
             if let Some(at_ms) = self.metadata.refresh_timer() {
                 ctx.at(at_ms, Timer::Consumer(ConsumerTimer::MetadataRefresh));
             }
+            self.check_topic_authorization(ctx);
             self.after_metadata(ctx);
+        }
+    }
+
+    /// `Metadata.maybeThrowAnyException`: while an answer names a topic the consumer uses as
+    /// unauthorized, poll() throws `TopicAuthorizationException`; once none is, the error is
+    /// over.
+    fn check_topic_authorization(&mut self, ctx: &mut Ctx) {
+        let used: Vec<String> = match &self.subscription {
+            Subscription::Topics(topics) => topics.clone(),
+            Subscription::Partitions(partitions) => {
+                partitions.iter().map(|p| p.topic.clone()).collect()
+            }
+        };
+        let denied: Vec<String> = used
+            .into_iter()
+            .filter(|topic| self.metadata.unauthorized.contains(topic))
+            .collect();
+        if !denied.is_empty() {
+            self.report_authorization_error(denied, ctx);
+        } else if self
+            .last_error
+            .as_ref()
+            .is_some_and(|error| error.code == ErrorCode::TopicAuthorizationFailed)
+        {
+            self.last_error = None;
         }
     }
 

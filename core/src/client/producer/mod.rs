@@ -206,6 +206,9 @@ pub struct Producer {
     pub blocked: VecDeque<BlockedSend>,
     /// The producer id and epoch (idempotence), once assigned.
     pub producer_id: Option<(ProducerId, i16)>,
+    /// An idempotent producer's fatal error (`ClusterAuthorizationException` from
+    /// InitProducerId): every batch fails with it.
+    pub fatal_error: Option<KafkaError>,
     /// The InitProducerId request in flight.
     pub init_producer_id_in_flight: Option<u64>,
     /// Sequence numbers per partition (idempotence).
@@ -267,6 +270,7 @@ impl Producer {
             blocked: VecDeque::new(),
             producer_id: None,
             init_producer_id_in_flight: None,
+            fatal_error: None,
             sequences: SequenceBook::default(),
             flush_before_batch: None,
             workload: None,
@@ -624,6 +628,35 @@ impl Producer {
         self.known_partition_count(record).is_some() && self.missing_partition(record).is_none()
     }
 
+    /// `KafkaProducer.waitOnMetadata`: a send waiting for metadata throws
+    /// `TopicAuthorizationException` once an answer names its topic unauthorized.
+    fn fail_unauthorized_blocked(&mut self, ctx: &mut Ctx) {
+        if self.metadata.unauthorized.is_empty() {
+            return;
+        }
+        let (denied, waiting): (VecDeque<BlockedSend>, VecDeque<BlockedSend>) = self
+            .blocked
+            .drain(..)
+            .partition(|blocked| self.metadata.unauthorized.contains(&blocked.record.topic));
+        self.blocked = waiting;
+        let mut workload_returned = false;
+        for blocked in denied {
+            workload_returned |= !blocked.reported;
+            self.stats.records_failed += 1;
+            let topic = blocked.record.topic.as_str();
+            ctx.emit(EventKind::ProduceFailed {
+                producer: self.id,
+                partition: TopicPartition::new(topic, blocked.record.partition.unwrap_or(-1)),
+                records: 1,
+                batch: None,
+                error: crate::client::metadata::topic_authorization_error(&[topic]),
+            });
+        }
+        if workload_returned {
+            self.resume_workload(ctx);
+        }
+    }
+
     fn fail_blocked(&mut self, blocked: BlockedSend, ctx: &mut Ctx) {
         self.stats.records_failed += 1;
         let error = match blocked.memory_wait_from_ms {
@@ -774,6 +807,7 @@ impl Producer {
             if let Some(at_ms) = self.metadata.refresh_timer() {
                 ctx.at(at_ms, Timer::Producer(ProducerTimer::MetadataRefresh));
             }
+            self.fail_unauthorized_blocked(ctx);
             self.after_metadata(ctx);
         }
     }

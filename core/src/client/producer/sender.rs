@@ -50,6 +50,11 @@ impl Producer {
                 return;
             }
         } else if self.rules.idempotent {
+            if let Some(error) = self.fatal_error.clone() {
+                // `Sender.runOnce` after `TransactionManager.fatalError`: every batch fails.
+                self.abort_queued_batches(&error, |_| true, ctx);
+                return;
+            }
             self.settle_sequences(ctx);
             if self.producer_id.is_none() {
                 self.init_producer_id(ctx);
@@ -495,6 +500,10 @@ impl Producer {
             Err(error) if error.code == ErrorCode::DuplicateSequenceNumber => {
                 return self.complete(batch, Offset(-1), ctx)
             }
+            // `Sender.completeBatch` names the topic.
+            Err(error) if error.code == ErrorCode::TopicAuthorizationFailed => {
+                crate::client::metadata::topic_authorization_error(&[&batch.partition.topic])
+            }
             Err(error) => error,
         };
         if error.code.is_invalid_metadata() {
@@ -712,6 +721,11 @@ impl Producer {
                     producer_id,
                     producer_epoch,
                 });
+                self.run_sender(ctx);
+            }
+            // `InitProducerIdHandler`: an authorization failure is fatal to the producer.
+            Err(error) if error.code == ErrorCode::ClusterAuthorizationFailed => {
+                self.fatal_error = Some(error);
                 self.run_sender(ctx);
             }
             Err(_) => {

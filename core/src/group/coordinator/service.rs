@@ -83,7 +83,7 @@ fn validate_request(body: &GroupBody, settings: &BrokerSettings) -> Result<(), E
 }
 
 /// Answers a request with one error.
-fn reply_error(to: NodeId, body: &GroupBody, code: ErrorCode, ctx: &mut Ctx) {
+pub fn reply_error(to: NodeId, body: &GroupBody, code: ErrorCode, ctx: &mut Ctx) {
     let error = KafkaError::with_default_message(code);
     let request_id = body.request_id();
     let response = match body {

@@ -69,6 +69,7 @@ impl Harness {
             now_ms: self.now_ms,
             clock_ms: self.now_ms,
             rng: &mut self.rng,
+            principals: &crate::acl::NO_PRINCIPALS,
             config: &self.config,
             out: &mut self.outbox,
             next_request_id: &mut self.next_request_id,

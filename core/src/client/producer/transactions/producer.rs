@@ -192,7 +192,7 @@ impl Producer {
     }
 
     /// Fails the queued batches `which` selects with `error`.
-    fn abort_queued_batches(
+    pub(crate) fn abort_queued_batches(
         &mut self,
         error: &KafkaError,
         which: impl Fn(&crate::client::producer::accumulator::ProducerBatch) -> bool,

@@ -86,6 +86,16 @@ impl TransactionManager {
             Err(error) if error.code == ErrorCode::CoordinatorNotAvailable => {
                 self.retry_now(request, ctx)
             }
+            Err(error) if error.code == ErrorCode::TransactionalIdAuthorizationFailed => {
+                self.fatal_error(request.result, error, ctx)
+            }
+            Err(error) if error.code == ErrorCode::GroupAuthorizationFailed => {
+                let error = KafkaError::new(
+                    ErrorCode::GroupAuthorizationFailed,
+                    format!("Not authorized to access group: {key}"),
+                );
+                self.abortable_error(request.result, error, ctx)
+            }
             Err(error) => {
                 let kind = match key_type {
                     CoordinatorType::Transaction => "TRANSACTION",
@@ -124,6 +134,8 @@ impl TransactionManager {
             ErrorCode::InvalidProducerEpoch | ErrorCode::ProducerFenced => {
                 self.fatal_error(request.result, fenced(), ctx)
             }
+            ErrorCode::TransactionalIdAuthorizationFailed
+            | ErrorCode::ClusterAuthorizationFailed => self.fatal_error(request.result, error, ctx),
             _ => {
                 let message = format!(
                     "Unexpected error in InitProducerIdResponse; {}",

@@ -1,0 +1,416 @@
+//! ACLs end to end: a cluster whose brokers run Kafka's authorizer checks every client request
+//! against the ACLs the controller wrote to the metadata log. A producer needs `WRITE` on its
+//! topic (and `DESCRIBE` to see it), a consumer `READ` on its topic and group; a `DENY` wins;
+//! `super.users` and `allow.everyone.if.no.acl.found` decide before and after the ACLs.
+//! See `kplay_core::acl` for the authorizer's rules, tested there after Kafka's
+//! `AuthorizerTest` and `StandardAuthorizerTest`.
+
+use kplay_core::acl::{
+    AccessControlEntry, AclBinding, AclFilter, AclOperation, PatternFilter, PatternType,
+    Permission, ResourcePattern, ResourceType,
+};
+use kplay_core::cluster::config::{ClusterConfig, MetadataMode};
+use kplay_core::error::ErrorCode;
+use kplay_core::{Command, CommitPolicy, EventKind, NewRecord, Subscription};
+
+mod cluster_support;
+
+use cluster_support::{pairs, Sim, TOPIC};
+
+const STANDARD: &str = "org.apache.kafka.metadata.authorizer.StandardAuthorizer";
+
+fn secured(extra: &[(&str, &str)]) -> Sim {
+    let mut configs = vec![
+        ("authorizer.class.name", STANDARD),
+        ("super.users", "User:admin"),
+    ];
+    configs.extend_from_slice(extra);
+    Sim::with_broker_configs(MetadataMode::Kraft, 3, &configs, 3, &[])
+}
+
+/// A client's configs that authenticate it as `User:<user>` with SASL/PLAIN.
+fn login(user: &str) -> Vec<(String, String)> {
+    let jaas = format!(
+        "org.apache.kafka.common.security.plain.PlainLoginModule required \
+         username=\"{user}\" password=\"{user}-secret\";"
+    );
+    pairs(&[
+        ("security.protocol", "SASL_PLAINTEXT"),
+        ("sasl.mechanism", "PLAIN"),
+        ("sasl.jaas.config", &jaas),
+    ])
+}
+
+fn allow(
+    user: &str,
+    operation: AclOperation,
+    resource_type: ResourceType,
+    name: &str,
+) -> AclBinding {
+    binding(user, operation, Permission::Allow, resource_type, name)
+}
+
+fn binding(
+    user: &str,
+    operation: AclOperation,
+    permission: Permission,
+    resource_type: ResourceType,
+    name: &str,
+) -> AclBinding {
+    AclBinding {
+        pattern: ResourcePattern::new(resource_type, name, PatternType::Literal),
+        entry: AccessControlEntry {
+            principal: format!("User:{user}"),
+            operation,
+            permission,
+        },
+    }
+}
+
+/// `kafka-acls --add --producer --topic orders --allow-principal User:<user>`.
+fn producer_acls(user: &str) -> Vec<AclBinding> {
+    [
+        AclOperation::Write,
+        AclOperation::Describe,
+        AclOperation::Create,
+    ]
+    .into_iter()
+    .map(|op| allow(user, op, ResourceType::Topic, TOPIC))
+    .collect()
+}
+
+fn add(sim: &mut Sim, bindings: Vec<AclBinding>) {
+    sim.apply(Command::CreateAcls { bindings });
+    sim.run_for(1_000);
+}
+
+fn start_producer(sim: &mut Sim, name: &str, user: &str) {
+    let mut configs = login(user);
+    configs.extend(pairs(&[("linger.ms", "0")]));
+    sim.apply(Command::CreateProducer {
+        name: name.into(),
+        configs,
+    });
+    sim.run_for(500);
+}
+
+fn produce(sim: &mut Sim, producer: &str, count: usize) {
+    for i in 0..count {
+        sim.apply(Command::Produce {
+            producer: producer.into(),
+            record: NewRecord::new(TOPIC, Some(&format!("k{i}")), Some("v")),
+        });
+    }
+    sim.run_for(2_000);
+}
+
+fn failures_with(sim: &Sim, code: ErrorCode) -> Vec<String> {
+    sim.events
+        .iter()
+        .filter_map(|event| match &event.kind {
+            EventKind::ProduceFailed { error, .. } if error.code == code => {
+                Some(error.message.clone())
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+fn denials(sim: &Sim) -> Vec<(String, AclOperation, ResourceType, String, String)> {
+    sim.events
+        .iter()
+        .filter_map(|event| match &event.kind {
+            EventKind::AuthorizationDenied {
+                principal,
+                operation,
+                resource_type,
+                name,
+                api,
+                ..
+            } => Some((
+                principal.clone(),
+                *operation,
+                *resource_type,
+                name.clone(),
+                api.clone(),
+            )),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn a_producer_without_acls_is_refused_and_its_producer_id_too() {
+    let mut sim = secured(&[]);
+    start_producer(&mut sim, "app", "alice");
+    produce(&mut sim, "app", 1);
+    // `waitOnMetadata`: the Metadata answer refuses the topic, and send() throws.
+    assert_eq!(
+        failures_with(&sim, ErrorCode::TopicAuthorizationFailed),
+        ["Not authorized to access topics: [orders]"]
+    );
+    assert_eq!(sim.acknowledged(), 0);
+    let denied = denials(&sim);
+    assert!(denied.contains(&(
+        "User:alice".into(),
+        AclOperation::Describe,
+        ResourceType::Topic,
+        TOPIC.into(),
+        "Metadata".into()
+    )));
+    // Idempotent by default: InitProducerId needs IDEMPOTENT_WRITE on the cluster or WRITE on
+    // some topic; refused, it is fatal, so even with ACLs granted this producer stays broken.
+    assert!(denied
+        .iter()
+        .any(|(_, op, kind, _, api)| *op == AclOperation::IdempotentWrite
+            && *kind == ResourceType::Cluster
+            && api == "InitProducerId"));
+    add(&mut sim, producer_acls("alice"));
+    produce(&mut sim, "app", 1);
+    assert_eq!(sim.acknowledged(), 0);
+    assert_eq!(
+        failures_with(&sim, ErrorCode::ClusterAuthorizationFailed).len(),
+        1
+    );
+    // A new producer, started with the ACLs in place, writes.
+    start_producer(&mut sim, "app-2", "alice");
+    produce(&mut sim, "app-2", 3);
+    assert_eq!(sim.acknowledged(), 3);
+}
+
+#[test]
+fn producer_acls_let_one_principal_write_and_a_deny_wins() {
+    let mut sim = secured(&[]);
+    add(&mut sim, producer_acls("alice"));
+    start_producer(&mut sim, "alice-app", "alice");
+    start_producer(&mut sim, "bob-app", "bob");
+    produce(&mut sim, "alice-app", 2);
+    produce(&mut sim, "bob-app", 2);
+    assert_eq!(sim.acknowledged(), 2);
+    assert_eq!(
+        failures_with(&sim, ErrorCode::TopicAuthorizationFailed),
+        [
+            "Not authorized to access topics: [orders]",
+            "Not authorized to access topics: [orders]"
+        ]
+    );
+    // A DENY of WRITE wins over the ALLOW; DESCRIBE is still allowed, so the metadata is
+    // fine and the Produce request itself is refused.
+    let deny = binding(
+        "alice",
+        AclOperation::Write,
+        Permission::Deny,
+        ResourceType::Topic,
+        TOPIC,
+    );
+    add(&mut sim, vec![deny]);
+    produce(&mut sim, "alice-app", 1);
+    assert_eq!(sim.acknowledged(), 2);
+    assert!(denials(&sim)
+        .iter()
+        .any(|(who, op, _, _, api)| who == "User:alice"
+            && *op == AclOperation::Write
+            && api == "Produce"));
+    assert_eq!(
+        failures_with(&sim, ErrorCode::TopicAuthorizationFailed).len(),
+        3
+    );
+    // Removing the DENY (a filter of its exact entry) lets alice write again.
+    sim.apply(Command::DeleteAcls {
+        filters: vec![AclFilter {
+            resource_type: ResourceType::Topic,
+            name: TOPIC.into(),
+            pattern: PatternFilter::Exactly(PatternType::Literal),
+            entry: Some(AccessControlEntry {
+                principal: "User:alice".into(),
+                operation: AclOperation::Write,
+                permission: Permission::Deny,
+            }),
+        }],
+    });
+    sim.run_for(1_000);
+    produce(&mut sim, "alice-app", 1);
+    assert_eq!(sim.acknowledged(), 3);
+    let listed = sim.cluster.describe_acls(None).expect("an authorizer");
+    assert_eq!(listed, producer_acls("alice"));
+}
+
+fn start_consumer(sim: &mut Sim, name: &str, user: &str, group: &str) {
+    let mut configs = login(user);
+    configs.extend(pairs(&[
+        ("group.id", group),
+        ("auto.offset.reset", "earliest"),
+    ]));
+    sim.apply(Command::CreateConsumer {
+        name: name.into(),
+        configs,
+        subscription: Subscription::Topics(vec![TOPIC.into()]),
+        policy: CommitPolicy::default(),
+    });
+}
+
+#[test]
+fn a_consumer_needs_read_on_its_topic_and_its_group() {
+    let mut sim = secured(&[]);
+    add(&mut sim, producer_acls("alice"));
+    start_producer(&mut sim, "app", "alice");
+    produce(&mut sim, "app", 5);
+    // READ (which implies DESCRIBE) on the topic, nothing on the group.
+    add(
+        &mut sim,
+        vec![allow(
+            "carol",
+            AclOperation::Read,
+            ResourceType::Topic,
+            TOPIC,
+        )],
+    );
+    start_consumer(&mut sim, "reader", "carol", "billing");
+    sim.run_for(5_000);
+    let view = &sim.cluster.consumer_views()[0];
+    assert_eq!(view.records_delivered, 0);
+    assert_eq!(
+        view.last_error.as_deref(),
+        Some("org.apache.kafka.common.errors.GroupAuthorizationException: Not authorized to access group: billing")
+    );
+    // The denial is reported once, not on every poll.
+    let reported = sim
+        .events
+        .iter()
+        .filter(|event| matches!(&event.kind, EventKind::Client { trace, .. } if trace.contains("GROUP_AUTHORIZATION_FAILED")))
+        .count();
+    assert_eq!(reported, 1);
+    add(
+        &mut sim,
+        vec![allow(
+            "carol",
+            AclOperation::Read,
+            ResourceType::Group,
+            "billing",
+        )],
+    );
+    sim.run_until(15_000, "the consumer reads", |s| {
+        s.cluster.consumer_views()[0].records_delivered == 5
+    });
+    assert_eq!(sim.cluster.consumer_views()[0].last_error, None);
+}
+
+#[test]
+fn a_consumer_without_read_on_its_topic_gets_topic_authorization_exception() {
+    let mut sim = secured(&[]);
+    add(
+        &mut sim,
+        vec![allow(
+            "dave",
+            AclOperation::Read,
+            ResourceType::Group,
+            "audit",
+        )],
+    );
+    start_consumer(&mut sim, "auditor", "dave", "audit");
+    sim.run_for(5_000);
+    let view = &sim.cluster.consumer_views()[0];
+    assert_eq!(
+        view.last_error.as_deref(),
+        Some("org.apache.kafka.common.errors.TopicAuthorizationException: Not authorized to access topics: [orders]")
+    );
+}
+
+#[test]
+fn super_users_and_the_no_acl_default() {
+    // The admin is a super user: no ACL needed.
+    let mut sim = secured(&[]);
+    start_producer(&mut sim, "ops", "admin");
+    produce(&mut sim, "ops", 2);
+    assert_eq!(sim.acknowledged(), 2);
+
+    // `allow.everyone.if.no.acl.found=true`: a client that did not authenticate
+    // (`User:ANONYMOUS`) writes to a topic without ACLs, until one names the topic.
+    let mut open = secured(&[("allow.everyone.if.no.acl.found", "true")]);
+    open.producer("anonymous", &[("linger.ms", "0")]);
+    produce(&mut open, "anonymous", 1);
+    assert_eq!(open.acknowledged(), 1);
+    add(&mut open, producer_acls("alice"));
+    produce(&mut open, "anonymous", 1);
+    assert_eq!(open.acknowledged(), 1);
+    assert!(denials(&open)
+        .iter()
+        .any(|(who, _, _, _, _)| who == "User:ANONYMOUS"));
+}
+
+#[test]
+fn acls_need_an_authorizer_of_the_mode() {
+    let mut plain = Sim::new(MetadataMode::Kraft, 3, 3, &[]);
+    let refused = plain
+        .cluster
+        .apply(Command::CreateAcls {
+            bindings: producer_acls("alice"),
+        })
+        .unwrap_err();
+    assert_eq!(refused.code, ErrorCode::SecurityDisabled);
+    assert_eq!(refused.message, "No Authorizer is configured.");
+    assert!(plain.cluster.describe_acls(None).is_err());
+
+    let config = |mode: MetadataMode, class: &str| ClusterConfig {
+        metadata_mode: mode,
+        broker_configs: pairs(&[("authorizer.class.name", class)]),
+        ..ClusterConfig::default()
+    };
+    let acl_authorizer = "kafka.security.authorizer.AclAuthorizer";
+    assert!(kplay_core::Cluster::new(config(MetadataMode::Kraft, acl_authorizer), 1).is_err());
+    assert!(kplay_core::Cluster::new(config(MetadataMode::ZooKeeper, STANDARD), 1).is_err());
+    let mut zookeeper =
+        kplay_core::Cluster::new(config(MetadataMode::ZooKeeper, acl_authorizer), 1)
+            .expect("AclAuthorizer runs in ZooKeeper mode");
+    zookeeper
+        .apply(Command::CreateAcls {
+            bindings: producer_acls("alice"),
+        })
+        .expect("ACLs with an authorizer");
+    assert_eq!(zookeeper.describe_acls(None).unwrap().len(), 3);
+
+    // The controller checks each new ACL.
+    let mut sim = secured(&[]);
+    let mut cluster_acl = allow("alice", AclOperation::Create, ResourceType::Cluster, "mine");
+    let refused = sim
+        .cluster
+        .apply(Command::CreateAcls {
+            bindings: vec![cluster_acl.clone()],
+        })
+        .unwrap_err();
+    assert_eq!(refused.code, ErrorCode::InvalidRequest);
+    cluster_acl.pattern.name = "kafka-cluster".into();
+    sim.apply(Command::CreateAcls {
+        bindings: vec![cluster_acl.clone(), cluster_acl],
+    });
+    assert_eq!(sim.cluster.describe_acls(None).unwrap().len(), 1);
+}
+
+#[test]
+fn a_prefixed_acl_covers_every_topic_with_the_prefix() {
+    let mut sim = secured(&[]);
+    for topic in ["sales-eu", "sales-us", "salaries"] {
+        sim.apply(Command::CreateTopic {
+            topic: topic.into(),
+            partitions: 1,
+            replication_factor: 3,
+            configs: Vec::new(),
+        });
+    }
+    let mut prefixed = allow("erin", AclOperation::Write, ResourceType::Topic, "sales-");
+    prefixed.pattern.pattern_type = PatternType::Prefixed;
+    add(&mut sim, vec![prefixed]);
+    start_producer(&mut sim, "erin-app", "erin");
+    for topic in ["sales-eu", "sales-us", "salaries"] {
+        sim.apply(Command::Produce {
+            producer: "erin-app".into(),
+            record: NewRecord::new(topic, None, Some("v")),
+        });
+    }
+    sim.run_for(3_000);
+    assert_eq!(sim.acknowledged(), 2);
+    assert_eq!(
+        failures_with(&sim, ErrorCode::TopicAuthorizationFailed),
+        ["Not authorized to access topics: [salaries]"]
+    );
+}
