@@ -13,8 +13,8 @@ use crate::options::Opt;
 use crate::parser::{tool_name, COMMANDS};
 use crate::shell::Shell;
 use crate::tools::{
-    configs, console_consumer, console_producer, consumer_groups, get_offsets, leader_election,
-    topics, transactions,
+    acls, configs, console_consumer, console_producer, consumer_groups, get_offsets,
+    leader_election, topics, transactions,
 };
 
 /// Candidates for the word that ends at byte `cursor` of `line`, sorted.
@@ -73,6 +73,7 @@ fn specs_of(tool: &str) -> &'static [Opt] {
         "kafka-consumer-groups" => consumer_groups::SPECS,
         "kafka-configs" => configs::SPECS,
         "kafka-leader-election" => leader_election::SPECS,
+        "kafka-acls" => acls::SPECS,
         "kafka-get-offsets" => get_offsets::SPECS,
         "kafka-transactions" => transactions::SPECS,
         _ => &[],

@@ -9,8 +9,8 @@ use kplay_core::config::{
 use crate::kplay::clients;
 use crate::options::{Arg, Opt};
 use crate::tools::{
-    configs, console_consumer, console_producer, consumer_groups, get_offsets, leader_election,
-    topics, transactions,
+    acls, configs, console_consumer, console_producer, consumer_groups, get_offsets,
+    leader_election, topics, transactions,
 };
 
 /// The Kafka version the tools print for `--version` and whose behaviour they follow.
@@ -27,6 +27,7 @@ Kafka tools (with or without .sh, with or without a path such as bin/):
   kafka-consumer-groups    list, describe, reset offsets of and delete consumer groups
   kafka-configs            describe and alter topic and broker configs
   kafka-leader-election    preferred or unclean leader elections
+  kafka-acls               add, list and remove ACLs (who may read and write what)
   kafka-get-offsets        each partition's latest, earliest or by-timestamp offset
   kafka-transactions       list and describe transactions, describe a partition's producers
 Playground verbs:
@@ -120,6 +121,7 @@ pub fn help(topic: Option<&str>) -> String {
             leader_election::SPECS,
             leader_election::NOTES,
         ),
+        "kafka-acls" => tool(acls::ABOUT, acls::SPECS, acls::NOTES),
         "kafka-get-offsets" => tool(get_offsets::ABOUT, get_offsets::SPECS, get_offsets::NOTES),
         "kafka-transactions" => tool(
             transactions::ABOUT,

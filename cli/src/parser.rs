@@ -7,8 +7,8 @@ use crate::error::ParseError;
 use crate::kplay;
 use crate::lexer::{RawCommand, Segment};
 use crate::tools::{
-    configs, console_consumer, console_producer, consumer_groups, get_offsets, leader_election,
-    text, topics, transactions,
+    acls, configs, console_consumer, console_producer, consumer_groups, get_offsets,
+    leader_election, text, topics, transactions,
 };
 
 /// Something a line asks for.
@@ -26,6 +26,8 @@ pub enum Invocation {
     Configs(configs::ConfigsArgs),
     /// `kafka-leader-election`.
     LeaderElection(leader_election::ElectionArgs),
+    /// `kafka-acls`.
+    Acls(acls::AclsArgs),
     /// `kafka-get-offsets`.
     GetOffsets(get_offsets::GetOffsetsArgs),
     /// `kafka-transactions`.
@@ -50,6 +52,7 @@ pub const COMMANDS: &[&str] = &[
     "kafka-consumer-groups",
     "kafka-configs",
     "kafka-leader-election",
+    "kafka-acls",
     "kafka-get-offsets",
     "kafka-transactions",
     "kplay",
@@ -103,6 +106,7 @@ fn parse_segment(segment: &Segment, stdin: Option<String>) -> Result<Invocation,
         "kafka-consumer-groups" => consumer_groups::parse(args),
         "kafka-configs" => configs::parse(args),
         "kafka-leader-election" => leader_election::parse(args),
+        "kafka-acls" => acls::parse(args),
         "kafka-get-offsets" => get_offsets::parse(args),
         "kafka-transactions" => transactions::parse(args),
         "kplay" => kplay::parse(args),

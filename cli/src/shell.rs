@@ -101,6 +101,7 @@ impl Shell {
             Invocation::ConsumerGroups(args) => tools::consumer_groups::run(self, args),
             Invocation::Configs(args) => tools::configs::run(self, args),
             Invocation::LeaderElection(args) => tools::leader_election::run(self, args),
+            Invocation::Acls(args) => tools::acls::run(self, args),
             Invocation::GetOffsets(args) => tools::get_offsets::run(self, args),
             Invocation::Transactions(args) => tools::transactions::run(self, args),
             Invocation::Kplay(verb) => kplay::run(self, verb),

@@ -5,6 +5,7 @@
 //! [`ParseError`](crate::error::ParseError)) and runs them against the shell's cluster,
 //! printing what the real tool prints.
 
+pub mod acls;
 pub mod configs;
 pub mod console_consumer;
 pub mod console_producer;
