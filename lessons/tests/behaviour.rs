@@ -759,7 +759,14 @@ fn consumer_configuration_behaves_as_the_lesson_says() {
     let mut run = LessonRun::start("consumer-configuration");
 
     let mark = run.event_count();
-    run.clean_block();
+    // `kplay status` reports new-none's exception, which the lesson explains.
+    let out = run.clean_block();
+    assert!(
+        out.contains(
+            "last poll() threw org.apache.kafka.clients.consumer.NoOffsetForPartitionException"
+        ),
+        "{out}"
+    );
     let latest = run.consumer("new-latest").records_delivered;
     let earliest = run.consumer("new-earliest").records_delivered;
     assert!(
@@ -1085,5 +1092,103 @@ fn the_tweets_pipeline_behaves_as_the_lesson_says() {
             ("es-indexer-3".to_owned(), 3)
         ]
     );
+    run.finish();
+}
+
+#[test]
+fn acls_behave_as_the_lesson_says() {
+    let mut run = LessonRun::start("acls");
+
+    // No ACL names alice: the Metadata request and the producer id are both refused.
+    let out = run.block();
+    assert!(
+        out.contains(
+            "Broker 3's authorizer denied User:alice DESCRIBE on Topic orders (Metadata request)"
+        ) || out.contains("denied User:alice DESCRIBE on Topic orders (Metadata request)"),
+        "{out}"
+    );
+    assert!(
+        out.contains("IDEMPOTENT_WRITE on Cluster kafka-cluster (InitProducerId request)"),
+        "{out}"
+    );
+    assert!(
+        out.contains("allow.everyone.if.no.acl.found decides"),
+        "{out}"
+    );
+    assert!(
+        out.contains("TopicAuthorizationException: Not authorized to access topics: [orders]"),
+        "{out}"
+    );
+    assert_eq!(run.producer_stats("shop"), (1, 0, 1));
+
+    // --producer adds WRITE, DESCRIBE and CREATE.
+    let out = run.clean_block();
+    assert_eq!(
+        count(&out, "(principal=User:alice, host=*, operation="),
+        6,
+        "{out}"
+    );
+    for op in ["WRITE", "DESCRIBE", "CREATE"] {
+        assert!(
+            out.contains(&format!("operation={op}, permissionType=ALLOW")),
+            "{out}"
+        );
+    }
+
+    // The refused producer id was fatal: the old producer still fails.
+    let out = run.block();
+    assert!(out.contains("ClusterAuthorizationException"), "{out}");
+    assert_eq!(run.producer_stats("shop"), (2, 0, 2));
+
+    // A new producer writes both orders.
+    run.clean_block();
+    assert_eq!(run.producer_stats("shop-2"), (2, 2, 0));
+
+    // READ on the topic alone: the group is refused.
+    let out = run.clean_block();
+    assert!(
+        out.contains("GroupAuthorizationException: Not authorized to access group: billing"),
+        "{out}"
+    );
+    assert_eq!(run.consumer("billing-1").records_delivered, 0);
+
+    // --consumer adds the rest; the consumer reads both orders from all three partitions.
+    let out = run.clean_block();
+    assert!(out.contains("already exists."), "{out}");
+    assert_eq!(run.consumer("billing-1").records_delivered, 2);
+    assert_eq!(
+        run.assignment_sizes("billing"),
+        vec![("billing-1".to_owned(), 3)]
+    );
+    assert_eq!(run.consumer("billing-1").last_error, None);
+
+    // A DENY of WRITE wins; DESCRIBE is still allowed, so the Produce request is refused.
+    let from = run.event_count();
+    let out = run.block();
+    assert!(out.contains("TopicAuthorizationException"), "{out}");
+    let explained = run.explained_since(from);
+    assert!(
+        explained.contains(
+            "denied User:alice WRITE on Topic orders (Produce request): a DENY ACL matches"
+        ),
+        "{explained}"
+    );
+    assert!(
+        !explained.contains("DESCRIBE on Topic orders"),
+        "{explained}"
+    );
+    assert!(explained.contains("bumped its epoch"), "{explained}");
+    assert_eq!(run.producer_stats("shop-2"), (3, 2, 1));
+
+    // Removed: alice's three ALLOWs are left.
+    let out = run.clean_block();
+    assert_eq!(count(&out, "principal=User:alice"), 3, "{out}");
+    assert!(!out.contains("DENY"), "{out}");
+
+    // A prefixed ACL: alice's producer creates sales-eu and writes to it.
+    let out = run.clean_block();
+    assert!(out.contains("name=sales-, patternType=PREFIXED"), "{out}");
+    assert!(out.lines().any(|line| line == "sales-eu"), "{out}");
+    assert_eq!(run.producer_stats("shop-2"), (4, 3, 1));
     run.finish();
 }

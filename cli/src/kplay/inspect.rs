@@ -211,8 +211,12 @@ pub fn status(shell: &Shell) -> Output {
             .group
             .as_deref()
             .map_or_else(String::new, |g| format!(", group {g}"));
+        let error = consumer
+            .last_error
+            .as_deref()
+            .map_or_else(String::new, |error| format!("; last poll() threw {error}"));
         output.println(format!(
-            "consumer {}: {}{group}, {}, {} partitions, {} records delivered{}",
+            "consumer {}: {}{group}, {}, {} partitions, {} records delivered{}{error}",
             consumer.name,
             consumer.status,
             consumer.member_state,

@@ -1174,6 +1174,17 @@ impl Event {
                 records,
                 error,
                 ..
+            } if partition.partition < 0 => format!(
+                // send() threw before choosing a partition (metadata, memory, authorization).
+                "Sending {records} record(s) to topic {} failed: {}",
+                partition.topic,
+                error.as_exception()
+            ),
+            EventKind::ProduceFailed {
+                partition,
+                records,
+                error,
+                ..
             } => format!(
                 "Sending {records} record(s) to {partition} failed: {}",
                 error.as_exception()

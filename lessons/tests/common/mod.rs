@@ -301,7 +301,8 @@ impl LessonRun {
 
 /// The lines of an output that report a Kafka error: anything on standard error but the
 /// console consumer's `Processed a total of N messages`, and `Error`/`Exception` lines on
-/// standard output (kafka-topics prints its errors there).
+/// standard output (kafka-topics prints its errors there) but `kplay status`'s report of a
+/// consumer's last exception.
 pub fn kafka_errors(output: &Output) -> Vec<String> {
     let stderr = output.stream(Stream::Stderr);
     let stdout = output.stream(Stream::Stdout);
@@ -311,7 +312,9 @@ pub fn kafka_errors(output: &Output) -> Vec<String> {
         .chain(
             stdout
                 .lines()
-                .filter(|line| line.starts_with("Error") || line.contains("Exception")),
+                .filter(|line| line.starts_with("Error") || line.contains("Exception"))
+                // `kplay status` reports a consumer's last exception: state, not the block's error.
+                .filter(|line| !line.contains("; last poll() threw ")),
         )
         .map(str::to_owned)
         .collect()

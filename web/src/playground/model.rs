@@ -553,6 +553,7 @@ pub fn is_worth_announcing(event: &Event) -> bool {
             | EventKind::IsrChanged { .. }
             | EventKind::EligibleLeaderReplicasChanged { .. }
             | EventKind::TopicCreated { .. }
+            | EventKind::AclsChanged { .. }
             | EventKind::ProduceFailed { .. }
             | EventKind::PartitionsAssigned { .. }
             | EventKind::Alert { .. }
