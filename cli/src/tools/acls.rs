@@ -134,20 +134,7 @@ pub fn parse(args: &[String]) -> Result<Invocation, ParseError> {
     if args.is_empty() {
         return Ok(Invocation::Help(Some(NAME.to_string())));
     }
-    if let Some(word) = args.iter().find(|word| {
-        let name = word
-            .trim_start_matches('-')
-            .split('=')
-            .next()
-            .unwrap_or_default();
-        word.starts_with("--") && UNMODELLED.contains(&name)
-    }) {
-        return Err(ParseError::new(
-            0,
-            word,
-            format!("{word} is a Kafka option the playground does not model (no files, no delegation tokens)"),
-        ));
-    }
+    options::refuse_unmodelled(args, UNMODELLED)?;
     let parsed = options::parse_options_only(NAME, SPECS, args)?;
     let action = check_args(&parsed)?;
     let pattern = pattern_arg(&parsed)?;

@@ -366,23 +366,17 @@ impl Broker {
                     return TopicMetadata::failed(name, super::authorization::topic_denied());
                 }
                 let metadata = self.topic_metadata(&name);
-                let unknown = metadata
+                let auto_create = metadata
                     .error
                     .as_ref()
-                    .is_some_and(|error| error.code == ErrorCode::UnknownTopicOrPartition);
-                if unknown
+                    .is_some_and(|error| error.code == ErrorCode::UnknownTopicOrPartition)
                     && request.allow_auto_topic_creation
                     && self.settings.auto_create_topics_enable
-                    && validate_topic_name(&name).is_ok()
-                    && !self.may_create_topic(from, &name, ctx)
-                {
+                    && validate_topic_name(&name).is_ok();
+                if auto_create && !self.may_create_topic(from, &name, ctx) {
                     return TopicMetadata::failed(name, super::authorization::topic_denied());
                 }
-                if unknown
-                    && request.allow_auto_topic_creation
-                    && self.settings.auto_create_topics_enable
-                    && validate_topic_name(&name).is_ok()
-                {
+                if auto_create {
                     to_create.push(name.clone());
                     return TopicMetadata {
                         name,
