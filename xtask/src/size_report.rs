@@ -161,8 +161,11 @@ use std::path::{Path, PathBuf};
 /// offline election shared by its two callers, 740,898 in CI's clone. A legend of the replica
 /// chips under the cluster picture (L, F, F✕, E, —; nothing explained them but tooltips): 281
 /// more, to 741,179. The review's simpler election change took 51 off, to 741,128 in CI's
-/// clone.
-const GZIP_BUDGET_BYTES: u64 = 741_190;
+/// clone. ACLs, the seed notes' last concept without a simulation, rose it on purpose by
+/// 26,931 bytes, to 768,059: the authorizer and its checks in the brokers, the clients'
+/// principals and their authorization errors, the controller's ACL records, `kafka-acls`
+/// with its help, and lesson 18 (about 20.7 KB of code and 6.8 KB of data).
+const GZIP_BUDGET_BYTES: u64 = 768_120;
 
 /// Prints the table and fails when the gzip total is over budget.
 pub fn report(dist: &Path) -> Result<(), String> {
