@@ -340,14 +340,8 @@ fn resources(
                 ResourceType::Group if consumer => ops.push(Op::Read),
                 _ => {}
             }
-            ops.dedup();
-            let mut unique = Vec::new();
-            for op in ops {
-                if !unique.contains(&op) {
-                    unique.push(op);
-                }
-            }
-            unique
+            // `--producer --consumer` names DESCRIBE twice; the entries keep it once.
+            ops
         } else {
             cli_operations.clone()
         };
