@@ -164,8 +164,10 @@ use std::path::{Path, PathBuf};
 /// clone. ACLs, the seed notes' last concept without a simulation, rose it on purpose by
 /// 26,931 bytes, to 768,059: the authorizer and its checks in the brokers, the clients'
 /// principals and their authorization errors, the controller's ACL records, `kafka-acls`
-/// with its help, and lesson 18 (about 20.7 KB of code and 6.8 KB of data).
-const GZIP_BUDGET_BYTES: u64 = 768_120;
+/// with its help, and lesson 18 (about 20.7 KB of code and 6.8 KB of data). The cluster
+/// panel's table of the ACLs (the state beside the picture, on a cluster with an authorizer):
+/// 2,665 bytes more, to 770,724.
+const GZIP_BUDGET_BYTES: u64 = 770_790;
 
 /// Prints the table and fails when the gzip total is over budget.
 pub fn report(dist: &Path) -> Result<(), String> {

@@ -315,6 +315,41 @@ pub fn partition_rows(view: &ClusterView, show_internal: bool) -> Vec<PartitionR
         .collect()
 }
 
+/// One ACL as the cluster panel lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AclRowVm {
+    /// `Topic orders`, `Topic sales-* (prefix)`, `Group * (all)`.
+    pub resource: String,
+    pub principal: String,
+    pub operation: &'static str,
+    pub permission: &'static str,
+}
+
+/// The ACLs, oldest first; `None` when the brokers run no authorizer (then no table shows).
+pub fn acl_rows(cluster: &kplay_core::Cluster) -> Option<Vec<AclRowVm>> {
+    use kplay_core::acl::PatternType;
+    let bindings = cluster.describe_acls(None).ok()?;
+    Some(
+        bindings
+            .iter()
+            .map(|binding| {
+                let pattern = &binding.pattern;
+                let name = match pattern.pattern_type {
+                    PatternType::Prefixed => format!("{}* (prefix)", pattern.name),
+                    PatternType::Literal if pattern.name == "*" => "* (all)".to_owned(),
+                    PatternType::Literal => pattern.name.clone(),
+                };
+                AclRowVm {
+                    resource: format!("{} {name}", pattern.resource_type.log_name()),
+                    principal: binding.entry.principal.clone(),
+                    operation: binding.entry.operation.name(),
+                    permission: binding.entry.permission.name(),
+                }
+            })
+            .collect(),
+    )
+}
+
 /// A broker's status line.
 pub fn broker_status(broker: &BrokerVm) -> String {
     let mut parts = vec![broker.status.clone()];
@@ -609,6 +644,52 @@ pub fn PartitionTable(
     }
 }
 
+/// The ACLs the brokers' authorizer checks requests against, as a table; nothing on a
+/// cluster without an authorizer.
+#[component]
+pub fn AclTable(
+    /// The rows, refreshed with the other panels.
+    acls: Memo<Option<Vec<AclRowVm>>>,
+) -> impl IntoView {
+    move || {
+        acls.with(|acls| {
+            acls.as_ref().map(|rows| {
+                view! {
+                    <details class="subpanel" open data-testid="acl-table">
+                        <summary>{format!("ACLs ({})", rows.len())}</summary>
+                        <div class="table-scroll">
+                            <table class="state-table">
+                                <caption>"ACLs: who may do what (a DENY wins over an ALLOW)"</caption>
+                                <thead>
+                                    <tr>
+                                        <th scope="col">"Resource"</th>
+                                        <th scope="col">"Principal"</th>
+                                        <th scope="col">"Operation"</th>
+                                        <th scope="col">"Permission"</th>
+                                    </tr>
+                                </thead>
+                                <tbody>
+                                    {rows
+                                        .iter()
+                                        .map(|row| view! {
+                                            <tr data-testid="acl-row">
+                                                <td>{row.resource.clone()}</td>
+                                                <td>{row.principal.clone()}</td>
+                                                <td>{row.operation}</td>
+                                                <td class:acl-deny=row.permission == "DENY">{row.permission}</td>
+                                            </tr>
+                                        })
+                                        .collect_view()}
+                                </tbody>
+                            </table>
+                        </div>
+                    </details>
+                }
+            })
+        })
+    }
+}
+
 #[component]
 fn PartitionRow(
     partition: TopicPartition,
@@ -682,6 +763,44 @@ mod tests {
             .expect("created");
         cluster.run_for(1_000);
         cluster
+    }
+
+    #[test]
+    fn acls_are_listed_only_with_an_authorizer() {
+        use kplay_core::acl::{
+            AccessControlEntry, AclBinding, AclOperation, PatternType, Permission, ResourcePattern,
+            ResourceType,
+        };
+        assert_eq!(acl_rows(&cluster()), None);
+        let config = ClusterConfig {
+            broker_configs: vec![(
+                "authorizer.class.name".to_owned(),
+                kplay_core::acl::STANDARD_AUTHORIZER.to_owned(),
+            )],
+            ..ClusterConfig::default()
+        };
+        let mut secured = Cluster::new(config, 7).expect("valid");
+        assert_eq!(acl_rows(&secured), Some(Vec::new()));
+        let binding = |name: &str, pattern_type, permission| AclBinding {
+            pattern: ResourcePattern::new(ResourceType::Topic, name, pattern_type),
+            entry: AccessControlEntry {
+                principal: "User:alice".to_owned(),
+                operation: AclOperation::Write,
+                permission,
+            },
+        };
+        secured
+            .apply(Command::CreateAcls {
+                bindings: vec![
+                    binding("sales-", PatternType::Prefixed, Permission::Allow),
+                    binding("*", PatternType::Literal, Permission::Deny),
+                ],
+            })
+            .expect("created");
+        let rows = acl_rows(&secured).expect("an authorizer");
+        let resources: Vec<&str> = rows.iter().map(|row| row.resource.as_str()).collect();
+        assert_eq!(resources, ["Topic sales-* (prefix)", "Topic * (all)"]);
+        assert_eq!((rows[1].operation, rows[1].permission), ("WRITE", "DENY"));
     }
 
     #[test]

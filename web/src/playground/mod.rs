@@ -51,7 +51,8 @@ pub use presets::{Panels, PlaygroundSpec};
 use self::alerts::{alert_vms, AlertsPanel};
 use self::clock::{now_ms, FrameBudget, FrameLoop, FrameTimes, Pacer, DEFAULT_SPEED};
 use self::cluster_view::{
-    cluster_vm_turn, partition_rows, CardsTurn, ClusterPicture, PartitionTable, CARD_PARTS,
+    acl_rows, cluster_vm_turn, partition_rows, AclTable, CardsTurn, ClusterPicture, PartitionTable,
+    CARD_PARTS,
 };
 use self::event_log::{event_lines, EventLog};
 use self::groups_panel::{groups_vm, GroupsPanel};
@@ -473,6 +474,10 @@ pub fn Playground(
         log_tick.track();
         model.with_value(log_vm)
     });
+    let acls = Memo::new(move |_| {
+        panels_tick.track();
+        model.with_value(|m| acl_rows(&m.session.shell().cluster))
+    });
     let producer = Memo::new(move |_| {
         panels_tick.track();
         model.with_value(producer_vm)
@@ -570,6 +575,7 @@ pub fn Playground(
                             <summary>"Partitions as a table"</summary>
                             <PartitionTable rows=rows dispatch=dispatch />
                         </details>
+                        <AclTable acls=acls />
                     </section>
                 </Show>
                 <Show when=move || panels.log>
