@@ -1190,5 +1190,7 @@ fn acls_behave_as_the_lesson_says() {
     assert!(out.contains("name=sales-, patternType=PREFIXED"), "{out}");
     assert!(out.lines().any(|line| line == "sales-eu"), "{out}");
     assert_eq!(run.producer_stats("shop-2"), (4, 3, 1));
+    // Refused requests lose nothing that was acknowledged.
+    assert_eq!(run.alerts(), vec![]);
     run.finish();
 }
