@@ -414,3 +414,47 @@ fn a_prefixed_acl_covers_every_topic_with_the_prefix() {
         ["Not authorized to access topics: [salaries]"]
     );
 }
+
+#[test]
+fn a_consumer_refused_its_topic_stops_reading_and_backs_off() {
+    let mut sim = secured(&[]);
+    add(&mut sim, producer_acls("alice"));
+    add(
+        &mut sim,
+        vec![
+            allow("bob", AclOperation::Read, ResourceType::Topic, TOPIC),
+            allow("bob", AclOperation::Read, ResourceType::Group, "billing"),
+        ],
+    );
+    start_producer(&mut sim, "app", "alice");
+    produce(&mut sim, "app", 3);
+    start_consumer(&mut sim, "reader", "bob", "billing");
+    sim.run_until(15_000, "the consumer reads", |s| {
+        s.cluster.consumer_views()[0].records_delivered == 3
+    });
+    let deny = binding(
+        "bob",
+        AclOperation::Read,
+        Permission::Deny,
+        ResourceType::Topic,
+        TOPIC,
+    );
+    add(&mut sim, vec![deny]);
+    let before = denials(&sim).len();
+    produce(&mut sim, "app", 2);
+    sim.run_for(5_000);
+    assert_eq!(sim.cluster.consumer_views()[0].records_delivered, 3);
+    assert_eq!(
+        sim.cluster.consumer_views()[0].last_error.as_deref(),
+        Some("org.apache.kafka.common.errors.TopicAuthorizationException: Not authorized to access topics: [orders]")
+    );
+    // Each leader is asked about once per `retry.backoff.max.ms` (1 s), not in a loop.
+    let fetches = denials(&sim)[before..]
+        .iter()
+        .filter(|(_, _, _, _, api)| api == "Fetch")
+        .count();
+    assert!(
+        (3..=24).contains(&fetches),
+        "{fetches} refused fetches in 8 s"
+    );
+}

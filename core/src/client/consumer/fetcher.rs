@@ -265,7 +265,7 @@ impl Consumer {
             let Some(position) = assigned.position.filter(|_| assigned.is_fetchable()) else {
                 continue;
             };
-            if !assigned.buffered.is_empty() {
+            if !assigned.buffered.is_empty() || assigned.fetch_after_ms > now_ms {
                 continue;
             }
             let Some(leader) = self.metadata.leader(partition) else {
@@ -325,6 +325,7 @@ impl Consumer {
         let mut out_of_range = Vec::new();
         let mut had_error = false;
         let mut denied_topics: Vec<String> = Vec::new();
+        let authorization_backoff_ms = self.rules.retry_backoff_max_ms;
         let mut leaders = Vec::new();
         for fetched in response.partitions {
             if let Some((leader, epoch)) = fetched.current_leader {
@@ -341,7 +342,10 @@ impl Consumer {
             if let Some(error) = fetched.error {
                 had_error = true;
                 if error.code == ErrorCode::TopicAuthorizationFailed {
-                    // `FetchCollector.handleInitializeErrors`: poll() throws.
+                    // `FetchCollector.handleInitializeErrors`: poll() throws. Kafka fetches
+                    // again at the next poll; here after `retry.backoff.max.ms`, so a refused
+                    // consumer does not ask in a loop.
+                    assigned.fetch_after_ms = ctx.now_ms.saturating_add(authorization_backoff_ms);
                     denied_topics.push(fetched.partition.topic.clone());
                 } else if error.code == ErrorCode::OffsetOutOfRange {
                     let position = fetch_position_text(assigned);
@@ -381,6 +385,10 @@ impl Consumer {
         }
         if !denied_topics.is_empty() {
             self.report_authorization_error(denied_topics, ctx);
+            ctx.after(
+                authorization_backoff_ms,
+                Timer::Consumer(ConsumerTimer::Retry),
+            );
         }
         if let Some((partition, position)) = out_of_range.first() {
             if self.rules.auto_offset_reset == AutoOffsetReset::None {

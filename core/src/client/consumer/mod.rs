@@ -226,6 +226,9 @@ pub struct Assigned {
     pub high_watermark: Option<Offset>,
     /// The leader's last stable offset at the last fetch.
     pub last_stable_offset: Option<Offset>,
+    /// Not fetched before this time: its topic was refused (`TOPIC_AUTHORIZATION_FAILED`), and
+    /// the application's next polls back off rather than ask on every poll.
+    pub fetch_after_ms: i64,
 }
 
 /// A consumer.
