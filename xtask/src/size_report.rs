@@ -166,8 +166,9 @@ use std::path::{Path, PathBuf};
 /// principals and their authorization errors, the controller's ACL records, `kafka-acls`
 /// with its help, and lesson 18 (about 20.7 KB of code and 6.8 KB of data). The cluster
 /// panel's table of the ACLs (the state beside the picture, on a cluster with an authorizer):
-/// 2,665 bytes more, to 770,724.
-const GZIP_BUDGET_BYTES: u64 = 770_790;
+/// 2,665 bytes more, to 770,724. A consumer refused its topic backing off before it fetches
+/// again (it asked in a loop), with lesson 18's sentence on it: 284 more, to 771,008.
+const GZIP_BUDGET_BYTES: u64 = 771_070;
 
 /// Prints the table and fails when the gzip total is over budget.
 pub fn report(dist: &Path) -> Result<(), String> {
