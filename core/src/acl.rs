@@ -693,14 +693,6 @@ impl Acls {
         self.bindings.values().any(|existing| existing == binding)
     }
 
-    /// The ids of the ACLs a filter takes.
-    pub fn matching(&self, filter: &AclFilter) -> Vec<u64> {
-        self.iter()
-            .filter(|(_, binding)| filter.matches(binding))
-            .map(|(id, _)| id)
-            .collect()
-    }
-
     /// `StandardAuthorizerData.authorize`: may `principal` do `operation` on the resource
     /// `resource_type` named `name`?
     pub fn authorize(

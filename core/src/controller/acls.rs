@@ -64,22 +64,13 @@ impl Controller {
         ctx: &mut Ctx,
     ) -> Result<Vec<AclBinding>, KafkaError> {
         self.require_authorizer()?;
-        let mut ids: Vec<u64> = filters
+        let (ids, removed): (Vec<u64>, Vec<AclBinding>) = self
+            .image
+            .acls
             .iter()
-            .flat_map(|filter| self.image.acls.matching(filter))
-            .collect();
-        ids.sort_unstable();
-        ids.dedup();
-        let removed: Vec<AclBinding> = ids
-            .iter()
-            .filter_map(|id| {
-                self.image
-                    .acls
-                    .iter()
-                    .find(|(each, _)| each == id)
-                    .map(|(_, binding)| binding.clone())
-            })
-            .collect();
+            .filter(|(_, binding)| filters.iter().any(|filter| filter.matches(binding)))
+            .map(|(id, binding)| (id, binding.clone()))
+            .unzip();
         let records = ids
             .into_iter()
             .map(|id| MetadataRecord::RemoveAccessControlEntry { id })
@@ -94,7 +85,9 @@ impl Controller {
         Ok(removed)
     }
 
-    fn require_authorizer(&self) -> Result<(), KafkaError> {
+    /// `SECURITY_DISABLED` unless the brokers run an authorizer (CreateAcls, DeleteAcls and
+    /// DescribeAcls all need one).
+    pub(crate) fn require_authorizer(&self) -> Result<(), KafkaError> {
         if self.settings.authorizer.enabled {
             Ok(())
         } else {

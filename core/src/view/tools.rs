@@ -105,12 +105,7 @@ impl Cluster {
         &self,
         filter: Option<&crate::acl::AclFilter>,
     ) -> Result<Vec<crate::acl::AclBinding>, crate::error::KafkaError> {
-        if !self.controller.settings.authorizer.enabled {
-            return Err(crate::error::KafkaError::new(
-                crate::error::ErrorCode::SecurityDisabled,
-                "No Authorizer is configured.",
-            ));
-        }
+        self.controller.require_authorizer()?;
         Ok(self
             .controller
             .image
