@@ -167,8 +167,11 @@ use std::path::{Path, PathBuf};
 /// with its help, and lesson 18 (about 20.7 KB of code and 6.8 KB of data). The cluster
 /// panel's table of the ACLs (the state beside the picture, on a cluster with an authorizer):
 /// 2,665 bytes more, to 770,724. A consumer refused its topic backing off before it fetches
-/// again (it asked in a loop), with lesson 18's sentence on it: 284 more, to 771,008.
-const GZIP_BUDGET_BYTES: u64 = 771_070;
+/// again (it asked in a loop), with lesson 18's sentence on it: 284 more, to 771,008. The
+/// review then found two standard-library sorts the ACL code had brought back (DeleteAcls'
+/// ids, a refused consumer's topics), each a private copy of the sort code; one pass without
+/// sorting and `kplay_core::sort` took 4,777 bytes off, to 766,229.
+const GZIP_BUDGET_BYTES: u64 = 766_290;
 
 /// Prints the table and fails when the gzip total is over budget.
 pub fn report(dist: &Path) -> Result<(), String> {

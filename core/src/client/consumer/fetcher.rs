@@ -424,7 +424,7 @@ impl Consumer {
     /// `poll()` throws `TopicAuthorizationException` for these topics; reported once while
     /// it stays the same.
     pub(crate) fn report_authorization_error(&mut self, mut topics: Vec<String>, ctx: &mut Ctx) {
-        topics.sort();
+        crate::sort::sort(&mut topics);
         topics.dedup();
         let names: Vec<&str> = topics.iter().map(String::as_str).collect();
         let error = crate::client::metadata::topic_authorization_error(&names);
