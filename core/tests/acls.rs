@@ -458,3 +458,300 @@ fn a_consumer_refused_its_topic_stops_reading_and_backs_off() {
         "{fetches} refused fetches in 8 s"
     );
 }
+
+fn create_topic(sim: &mut Sim, topic: &str) {
+    sim.apply(Command::CreateTopic {
+        topic: topic.into(),
+        partitions: 1,
+        replication_factor: 3,
+        configs: Vec::new(),
+    });
+    sim.run_for(1_000);
+}
+
+fn send_to(sim: &mut Sim, producer: &str, topic: &str) {
+    sim.apply(Command::Produce {
+        producer: producer.into(),
+        record: NewRecord::new(topic, Some("k"), Some("v")),
+    });
+}
+
+fn commit_failures(sim: &Sim) -> Vec<String> {
+    sim.events
+        .iter()
+        .filter_map(|event| match &event.kind {
+            EventKind::OffsetCommitFailed { error, .. } => Some(error.as_exception()),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn an_offset_commit_commits_the_topics_the_member_may_read() {
+    let mut sim = secured(&[]);
+    create_topic(&mut sim, "refunds");
+    start_producer(&mut sim, "ops", "admin");
+    produce(&mut sim, "ops", 4);
+    send_to(&mut sim, "ops", "refunds");
+    // Bob reads `orders`; `refunds` he may only describe, so he is assigned its partition
+    // but may neither fetch from it nor commit its offset.
+    add(
+        &mut sim,
+        vec![
+            allow("bob", AclOperation::Read, ResourceType::Group, "billing"),
+            allow("bob", AclOperation::Read, ResourceType::Topic, TOPIC),
+            allow(
+                "bob",
+                AclOperation::Describe,
+                ResourceType::Topic,
+                "refunds",
+            ),
+        ],
+    );
+    let mut configs = login("bob");
+    configs.extend(pairs(&[
+        ("group.id", "billing"),
+        ("auto.offset.reset", "earliest"),
+    ]));
+    sim.apply(Command::CreateConsumer {
+        name: "reader".into(),
+        configs,
+        subscription: Subscription::Topics(vec![TOPIC.into(), "refunds".into()]),
+        policy: CommitPolicy::default(),
+    });
+    sim.run_until(15_000, "the consumer reads orders", |s| {
+        s.cluster.consumer_views()[0].records_delivered == 4
+    });
+    // Two auto-commits (`auto.commit.interval.ms` is 5 s).
+    sim.run_for(11_000);
+    let committed: i64 = sim
+        .partitions()
+        .iter()
+        .filter_map(|view| sim.cluster.committed_offset("billing", &view.partition))
+        .map(|offset| offset.0)
+        .sum();
+    assert_eq!(committed, 4, "{}", kplay_core::Cluster::trace(&sim.events));
+    let refunds = kplay_core::TopicPartition::new("refunds", 0);
+    assert_eq!(sim.cluster.committed_offset("billing", &refunds), None);
+    let failures = commit_failures(&sim);
+    assert!(!failures.is_empty());
+    assert!(failures.iter().all(|failure| failure
+        == "org.apache.kafka.common.errors.TopicAuthorizationException: Not authorized to access topics: [refunds]"));
+    assert!(denials(&sim).contains(&(
+        "User:bob".into(),
+        AclOperation::Read,
+        ResourceType::Topic,
+        "refunds".into(),
+        "OffsetCommit".into()
+    )));
+}
+
+fn abortable_errors(sim: &Sim) -> Vec<String> {
+    sim.events
+        .iter()
+        .filter_map(|event| match &event.kind {
+            EventKind::Transaction(kplay_core::transaction::TransactionEvent::AbortableError {
+                error,
+                ..
+            }) => Some(error.as_exception()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The transactional producer of these tests.
+const TX: &str = "tx";
+
+/// Starts producer [`TX`] as `user` with `transactional.id`, and calls `initTransactions()`.
+fn start_transactional(sim: &mut Sim, user: &str, transactional_id: &str) {
+    let mut configs = login(user);
+    configs.extend(pairs(&[
+        ("transactional.id", transactional_id),
+        ("linger.ms", "0"),
+    ]));
+    sim.apply(Command::CreateProducer {
+        name: TX.into(),
+        configs,
+    });
+    transactional(sim, Call::Init);
+}
+
+/// The transactional calls of producer [`TX`].
+enum Call {
+    Init,
+    Begin,
+    Commit,
+    Abort,
+    SendOffsetsOf(&'static str),
+}
+
+impl Call {
+    fn command(self) -> Command {
+        let producer = TX.to_string();
+        match self {
+            Call::Init => Command::InitTransactions { producer },
+            Call::Begin => Command::BeginTransaction { producer },
+            Call::Commit => Command::CommitTransaction { producer },
+            Call::Abort => Command::AbortTransaction { producer },
+            Call::SendOffsetsOf(consumer) => Command::SendOffsetsToTransaction {
+                producer,
+                consumer: consumer.into(),
+            },
+        }
+    }
+}
+
+/// Makes a transactional call and waits 3 s.
+fn transactional(sim: &mut Sim, call: Call) {
+    sim.apply(call.command());
+    sim.run_for(3_000);
+}
+
+/// A transactional call that throws at once (the producer is in an error state).
+fn refused(sim: &mut Sim, call: Call) -> String {
+    match sim.cluster.apply(call.command()) {
+        Ok(_) => panic!("accepted"),
+        Err(error) => error.message,
+    }
+}
+
+const IN_ERROR: &str = "Cannot execute transactional method because we are in an error state";
+
+#[test]
+fn a_transaction_needs_write_on_its_transactional_id_and_its_topics() {
+    let mut sim = secured(&[]);
+    let id_acl = allow(
+        "tina",
+        AclOperation::Write,
+        ResourceType::TransactionalId,
+        "payments",
+    );
+    let describe = allow("tina", AclOperation::Describe, ResourceType::Topic, TOPIC);
+    add(&mut sim, vec![id_acl, describe]);
+    start_transactional(&mut sim, "tina", "payments");
+    // DESCRIBE lets the producer see `orders`, but adding it to the transaction needs WRITE:
+    // an abortable error, which only an abort clears.
+    transactional(&mut sim, Call::Begin);
+    send_to(&mut sim, TX, TOPIC);
+    sim.run_for(2_000);
+    let denial = |operation, resource_type, name: &str| {
+        let api = "AddPartitionsToTxn".to_string();
+        (
+            "User:tina".to_string(),
+            operation,
+            resource_type,
+            name.to_string(),
+            api,
+        )
+    };
+    let topic_denial = denial(AclOperation::Write, ResourceType::Topic, TOPIC);
+    assert!(denials(&sim).contains(&topic_denial));
+    assert_eq!(
+        abortable_errors(&sim),
+        ["org.apache.kafka.common.errors.TopicAuthorizationException: Not authorized to access topics: [orders]"],
+        "{}",
+        kplay_core::Cluster::trace(&sim.events)
+    );
+    assert_eq!(refused(&mut sim, Call::Commit), IN_ERROR);
+    transactional(&mut sim, Call::Abort);
+
+    // With WRITE on the topic the next transaction commits.
+    let write = allow("tina", AclOperation::Write, ResourceType::Topic, TOPIC);
+    add(&mut sim, vec![write]);
+    transactional(&mut sim, Call::Begin);
+    send_to(&mut sim, TX, TOPIC);
+    sim.run_for(1_000);
+    transactional(&mut sim, Call::Commit);
+    assert_eq!(sim.acknowledged(), 1);
+
+    // A DENY on the transactional id stops the producer for good at its next request.
+    let deny = binding(
+        "tina",
+        AclOperation::Write,
+        Permission::Deny,
+        ResourceType::TransactionalId,
+        "payments",
+    );
+    add(&mut sim, vec![deny]);
+    transactional(&mut sim, Call::Begin);
+    send_to(&mut sim, TX, TOPIC);
+    sim.run_for(1_000);
+    let id_denial = denial(
+        AclOperation::Write,
+        ResourceType::TransactionalId,
+        "payments",
+    );
+    assert!(denials(&sim).contains(&id_denial));
+    assert_eq!(
+        failures_with(&sim, ErrorCode::TransactionalIdAuthorizationFailed),
+        ["Transactional Id authorization failed."],
+        "{}",
+        kplay_core::Cluster::trace(&sim.events)
+    );
+    assert_eq!(abortable_errors(&sim).len(), 1);
+    assert_eq!(refused(&mut sim, Call::Abort), IN_ERROR);
+}
+
+#[test]
+fn offsets_sent_to_a_transaction_need_read_on_the_group_and_the_topics() {
+    let mut sim = secured(&[]);
+    start_producer(&mut sim, "ops", "admin");
+    produce(&mut sim, "ops", 3);
+    // The application reads `orders` in group `copiers` as the admin and writes its output
+    // transactionally as `tina`, who may write to `orders` and to her transactional id.
+    let mut tina = producer_acls("tina");
+    tina.push(allow(
+        "tina",
+        AclOperation::Write,
+        ResourceType::TransactionalId,
+        "copier",
+    ));
+    add(&mut sim, tina);
+    let mut configs = login("admin");
+    configs.extend(pairs(&[
+        ("group.id", "copiers"),
+        ("auto.offset.reset", "earliest"),
+        ("enable.auto.commit", "false"),
+    ]));
+    sim.apply(Command::CreateConsumer {
+        name: "reader".into(),
+        configs,
+        subscription: Subscription::Topics(vec![TOPIC.into()]),
+        policy: CommitPolicy::default(),
+    });
+    sim.run_until(15_000, "the consumer reads", |s| {
+        s.cluster.consumer_views()[0].records_delivered == 3
+    });
+    start_transactional(&mut sim, "tina", "copier");
+    transactional(&mut sim, Call::Begin);
+    transactional(&mut sim, Call::SendOffsetsOf("reader"));
+    // AddOffsetsToTxn needs READ on the group: an abortable error.
+    assert_eq!(
+        abortable_errors(&sim),
+        ["org.apache.kafka.common.errors.GroupAuthorizationException: Not authorized to access group: copiers"],
+        "{}",
+        kplay_core::Cluster::trace(&sim.events)
+    );
+    transactional(&mut sim, Call::Abort);
+
+    // With READ on the group and on the topic whose offsets it commits, the transaction
+    // commits them.
+    add(
+        &mut sim,
+        vec![
+            allow("tina", AclOperation::Read, ResourceType::Group, "copiers"),
+            allow("tina", AclOperation::Read, ResourceType::Topic, TOPIC),
+        ],
+    );
+    transactional(&mut sim, Call::Begin);
+    transactional(&mut sim, Call::SendOffsetsOf("reader"));
+    transactional(&mut sim, Call::Commit);
+    let committed: i64 = sim
+        .partitions()
+        .iter()
+        .filter_map(|view| sim.cluster.committed_offset("copiers", &view.partition))
+        .map(|offset| offset.0)
+        .sum();
+    assert_eq!(committed, 3, "{}", kplay_core::Cluster::trace(&sim.events));
+    assert_eq!(abortable_errors(&sim).len(), 1);
+}

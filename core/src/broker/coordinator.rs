@@ -26,7 +26,7 @@ use crate::ids::{BrokerId, ProducerId, TopicPartition};
 use crate::kinds::{Acks, CompressionType};
 use crate::log::ProducedBatch;
 use crate::network::NodeId;
-use crate::protocol::group::CoordinatorType;
+use crate::protocol::group::{CommitResults, CoordinatorType, OffsetToCommit};
 use crate::protocol::{Body, ControllerBody, GroupBody};
 
 use super::metadata_cache::MetadataCache;
@@ -68,13 +68,20 @@ impl Broker {
                 key_type,
             } => self.find_coordinator(from, request_id, &key, key_type, ctx),
             request if request.is_request() => {
+                use crate::group::coordinator::service::{reply_commit, reply_error};
                 if let Some(code) = self.group_request_denied(from, &request, ctx) {
-                    crate::group::coordinator::service::reply_error(from, &request, code, ctx);
+                    reply_error(from, &request, code, Vec::new(), ctx);
                     return;
+                }
+                let mut request = request;
+                let refused = self.take_unreadable_offsets(from, &mut request, ctx);
+                if !refused.is_empty() && !has_offsets(&request) {
+                    // Nothing left for the coordinator: the broker answers.
+                    return reply_commit(from, &request, refused, ctx);
                 }
                 let env = env(self.id, &self.settings, &self.metadata);
                 self.group_coordinator
-                    .handle_request(from, request, env, ctx);
+                    .handle_request(from, request, refused, env, ctx);
                 self.flush_coordinator_appends(ctx);
             }
             _ => {}
@@ -82,12 +89,11 @@ impl Broker {
     }
 
     /// `KafkaApis`' checks of group requests: `READ` on the group for JoinGroup, SyncGroup,
-    /// Heartbeat, LeaveGroup, OffsetCommit and TxnOffsetCommit, `DESCRIBE` for OffsetFetch;
-    /// an OffsetCommit also needs `READ` on each topic.
+    /// Heartbeat, LeaveGroup, OffsetCommit and TxnOffsetCommit (after `WRITE` on its
+    /// transactional id), `DESCRIBE` for OffsetFetch.
     ///
-    /// Simplifications, stated in the ACL lesson: an OffsetCommit naming a topic the member
-    /// may not read is refused whole (Kafka commits the other partitions); OffsetFetch checks
-    /// only the group, and TxnOffsetCommit not the transactional id.
+    /// Simplification, stated in the ACL lesson: OffsetFetch checks only the group (Kafka
+    /// also answers `TOPIC_AUTHORIZATION_FAILED` for each topic the member may not describe).
     fn group_request_denied(
         &self,
         from: NodeId,
@@ -96,6 +102,15 @@ impl Broker {
     ) -> Option<ErrorCode> {
         if !self.has_authorizer() {
             return None;
+        }
+        let api = request.api_name();
+        if let GroupBody::TxnOffsetCommit {
+            transactional_id, ..
+        } = request
+        {
+            if self.transactional_id_denied(from, api, transactional_id, ctx) {
+                return Some(ErrorCode::TransactionalIdAuthorizationFailed);
+            }
         }
         let (group, operation) = match request {
             GroupBody::OffsetFetch { group_id, .. } => (group_id, AclOperation::Describe),
@@ -107,20 +122,39 @@ impl Broker {
             | GroupBody::TxnOffsetCommit { group_id, .. } => (group_id, AclOperation::Read),
             _ => return None,
         };
+        let denied = !self.authorized(from, api, operation, ResourceType::Group, group, ctx);
+        denied.then_some(ErrorCode::GroupAuthorizationFailed)
+    }
+
+    /// An OffsetCommit or TxnOffsetCommit needs `READ` on each topic: the partitions of the
+    /// others leave the request, each answered `TOPIC_AUTHORIZATION_FAILED`, and the
+    /// coordinator commits the rest (`KafkaApis.handleOffsetCommitRequest`).
+    fn take_unreadable_offsets(
+        &self,
+        from: NodeId,
+        request: &mut GroupBody,
+        ctx: &mut Ctx,
+    ) -> CommitResults {
         let api = request.api_name();
-        if !self.authorized(from, api, operation, ResourceType::Group, group, ctx) {
-            return Some(ErrorCode::GroupAuthorizationFailed);
+        let (GroupBody::OffsetCommit { offsets, .. } | GroupBody::TxnOffsetCommit { offsets, .. }) =
+            request
+        else {
+            return Vec::new();
+        };
+        let topics = offsets.iter().map(|offset| offset.partition.topic.as_str());
+        let denied = self.topics_denied(from, api, AclOperation::Read, topics, ctx);
+        if denied.is_empty() {
+            return Vec::new();
         }
-        if let GroupBody::OffsetCommit { offsets, .. } = request {
-            let topics = offsets.iter().map(|offset| offset.partition.topic.as_str());
-            if !self
-                .topics_denied(from, api, AclOperation::Read, topics, ctx)
-                .is_empty()
-            {
-                return Some(ErrorCode::TopicAuthorizationFailed);
-            }
-        }
-        None
+        let (refused, readable) = std::mem::take(offsets)
+            .into_iter()
+            .partition(|offset| denied.contains(&offset.partition.topic));
+        *offsets = readable;
+        let error = super::authorization::topic_denied();
+        refused
+            .into_iter()
+            .map(|offset: OffsetToCommit| (offset.partition, Err(error.clone())))
+            .collect()
     }
 
     /// Handles a coordinator timer.
@@ -462,5 +496,15 @@ impl Broker {
             .admin_delete_group(index, group, env, ctx)?;
         self.flush_coordinator_appends(ctx);
         Ok(())
+    }
+}
+
+/// Whether an offset commit still has offsets to commit.
+fn has_offsets(request: &GroupBody) -> bool {
+    match request {
+        GroupBody::OffsetCommit { offsets, .. } | GroupBody::TxnOffsetCommit { offsets, .. } => {
+            !offsets.is_empty()
+        }
+        _ => true,
     }
 }

@@ -27,6 +27,14 @@ pub fn topic_authorization_error(topics: &[&str]) -> crate::error::KafkaError {
     )
 }
 
+/// `GroupAuthorizationException.forGroupId`: "Not authorized to access group: billing".
+pub fn group_authorization_error(group: &str) -> crate::error::KafkaError {
+    crate::error::KafkaError::new(
+        ErrorCode::GroupAuthorizationFailed,
+        format!("Not authorized to access group: {group}"),
+    )
+}
+
 /// What a client knows about the cluster.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ClientMetadata {

@@ -13,6 +13,9 @@ use crate::error::KafkaError;
 use crate::ids::{BrokerId, Offset, ProducerId, TopicPartition};
 use crate::kinds::AssignorKind;
 
+/// An offset commit's answer: one result per partition.
+pub type CommitResults = Vec<(TopicPartition, Result<(), KafkaError>)>;
+
 /// What a coordinator is looked up for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum CoordinatorType {

@@ -8,15 +8,18 @@
 //! while a change is in flight or the previous transaction is completing
 //! (`CONCURRENT_TRANSACTIONS`), answers at once when every partition is already in the
 //! ongoing transaction, and otherwise writes the new state (Ongoing) before answering. A
-//! request naming a partition that does not exist adds nothing: that partition gets
-//! `UNKNOWN_TOPIC_OR_PARTITION` and the others `OPERATION_NOT_ATTEMPTED`.
+//! request naming a partition that does not exist, or a topic the producer may not write to,
+//! adds nothing: that partition gets `UNKNOWN_TOPIC_OR_PARTITION` (or
+//! `TOPIC_AUTHORIZATION_FAILED`) and the others `OPERATION_NOT_ATTEMPTED`.
 
 use crate::vec_map::VecSet;
 
+use crate::acl::{AclOperation, ResourceType};
 use crate::cluster::context::Ctx;
 use crate::config::value::java_string_hash;
 use crate::error::ErrorCode;
 use crate::ids::{ProducerId, TopicPartition};
+use crate::network::NodeId;
 use crate::protocol::{Body, TxnBody};
 use crate::transaction::coordinator::{AppendPurpose, Reply};
 use crate::transaction::TransactionState;
@@ -31,27 +34,48 @@ pub const CONSUMER_OFFSETS_TOPIC: &str = "__consumer_offsets";
 pub type TxnIdentity<'a> = (&'a str, ProducerId, i16);
 
 impl Broker {
-    /// Handles AddPartitionsToTxn.
+    /// Handles AddPartitionsToTxn. With an authorizer, `KafkaApis` first checks `WRITE` on
+    /// the transactional id (else every partition gets `TRANSACTIONAL_ID_AUTHORIZATION_FAILED`)
+    /// and on each topic.
     pub(super) fn handle_add_partitions_to_txn(
         &mut self,
+        from: NodeId,
         reply: Reply,
         identity: TxnIdentity<'_>,
         partitions: Vec<TopicPartition>,
         ctx: &mut Ctx,
     ) {
-        let unknown: Vec<&TopicPartition> = partitions
-            .iter()
-            .filter(|partition| self.metadata.partition(partition).is_none())
-            .collect();
-        if !unknown.is_empty() {
+        let api = "AddPartitionsToTxn";
+        let refusal = if self.transactional_id_denied(from, api, identity.0, ctx) {
+            Some(ErrorCode::TransactionalIdAuthorizationFailed)
+        } else {
+            None
+        };
+        let topics = partitions.iter().map(|partition| partition.topic.as_str());
+        let denied = match refusal {
+            None => self.topics_denied(from, api, AclOperation::Write, topics, ctx),
+            Some(_) => Vec::new(),
+        };
+        let error_for = |partition: &TopicPartition| {
+            if let Some(code) = refusal {
+                Some(code)
+            } else if denied.contains(&partition.topic) {
+                Some(ErrorCode::TopicAuthorizationFailed)
+            } else if self.metadata.partition(partition).is_none() {
+                Some(ErrorCode::UnknownTopicOrPartition)
+            } else {
+                None
+            }
+        };
+        let errors: Vec<Option<ErrorCode>> = partitions.iter().map(error_for).collect();
+        if errors.iter().any(Option::is_some) {
+            // A partition that failed its checks fails the whole request; the others are
+            // `OPERATION_NOT_ATTEMPTED`.
             let results = partitions
                 .iter()
-                .map(|partition| {
-                    let code = if unknown.contains(&partition) {
-                        ErrorCode::UnknownTopicOrPartition
-                    } else {
-                        ErrorCode::OperationNotAttempted
-                    };
+                .zip(errors)
+                .map(|(partition, code)| {
+                    let code = code.unwrap_or(ErrorCode::OperationNotAttempted);
                     (partition.clone(), Err(error_of(code)))
                 })
                 .collect();
@@ -65,14 +89,38 @@ impl Broker {
     }
 
     /// Handles AddOffsetsToTxn: the group's `__consumer_offsets` partition joins the
-    /// transaction.
+    /// transaction. With an authorizer it needs `WRITE` on the transactional id, then `READ`
+    /// on the group.
     pub(super) fn handle_add_offsets_to_txn(
         &mut self,
+        from: NodeId,
         reply: Reply,
         identity: TxnIdentity<'_>,
         group_id: &str,
         ctx: &mut Ctx,
     ) {
+        let api = "AddOffsetsToTxn";
+        let refusal = if self.transactional_id_denied(from, api, identity.0, ctx) {
+            Some(ErrorCode::TransactionalIdAuthorizationFailed)
+        } else if !self.authorized(
+            from,
+            api,
+            AclOperation::Read,
+            ResourceType::Group,
+            group_id,
+            ctx,
+        ) {
+            Some(ErrorCode::GroupAuthorizationFailed)
+        } else {
+            None
+        };
+        if let Some(code) = refusal {
+            let response = TxnBody::AddOffsetsToTxnResponse {
+                request_id: reply.request_id,
+                error: Some(error_of(code)),
+            };
+            return ctx.send(reply.node, Body::Txn(response));
+        }
         let partition =
             TopicPartition::new(CONSUMER_OFFSETS_TOPIC, self.group_partition_for(group_id));
         self.add_partitions_to_transaction(reply, identity, vec![partition], true, ctx);

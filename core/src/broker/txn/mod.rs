@@ -21,6 +21,7 @@ pub mod write_markers;
 
 use crate::vec_map::VecMap;
 
+use crate::acl::{AclOperation, ResourceType};
 use crate::cluster::context::Ctx;
 use crate::cluster::event::EventKind;
 use crate::error::{ErrorCode, KafkaError};
@@ -82,19 +83,10 @@ impl Broker {
                     request_id,
                 };
                 // `KafkaApis.handleInitProducerIdRequest`: `WRITE` on the transactional id.
-                if !self.authorized(
-                    from,
-                    "InitProducerId",
-                    crate::acl::AclOperation::Write,
-                    crate::acl::ResourceType::TransactionalId,
-                    &transactional_id,
-                    ctx,
-                ) {
+                if self.transactional_id_denied(from, "InitProducerId", &transactional_id, ctx) {
                     let response = TxnBody::InitProducerIdResponse {
                         request_id,
-                        result: Err(crate::error::KafkaError::with_default_message(
-                            crate::error::ErrorCode::TransactionalIdAuthorizationFailed,
-                        )),
+                        result: Err(error_of(ErrorCode::TransactionalIdAuthorizationFailed)),
                     };
                     ctx.send(from, Body::Txn(response));
                     return;
@@ -119,7 +111,7 @@ impl Broker {
                     request_id,
                 };
                 let id = (transactional_id.as_str(), producer_id, producer_epoch);
-                self.handle_add_partitions_to_txn(reply, id, partitions, ctx);
+                self.handle_add_partitions_to_txn(from, reply, id, partitions, ctx);
             }
             TxnBody::AddOffsetsToTxn {
                 request_id,
@@ -133,7 +125,7 @@ impl Broker {
                     request_id,
                 };
                 let id = (transactional_id.as_str(), producer_id, producer_epoch);
-                self.handle_add_offsets_to_txn(reply, id, &group_id, ctx);
+                self.handle_add_offsets_to_txn(from, reply, id, &group_id, ctx);
             }
             TxnBody::EndTxn {
                 request_id,
@@ -146,6 +138,12 @@ impl Broker {
                     node: from,
                     request_id,
                 };
+                if self.transactional_id_denied(from, "EndTxn", &transactional_id, ctx) {
+                    let error = Some(error_of(ErrorCode::TransactionalIdAuthorizationFailed));
+                    let response = TxnBody::EndTxnResponse { request_id, error };
+                    ctx.send(from, Body::Txn(response));
+                    return;
+                }
                 let id = (transactional_id.as_str(), producer_id, producer_epoch);
                 self.handle_end_txn(reply, id, commit, ctx);
             }
@@ -163,6 +161,25 @@ impl Broker {
             | TxnBody::AddOffsetsToTxnResponse { .. }
             | TxnBody::EndTxnResponse { .. } => {}
         }
+    }
+
+    /// Whether the sender of an `api` request may not `WRITE` to its transactional id (the
+    /// first check of every transactional request in `KafkaApis`).
+    pub(super) fn transactional_id_denied(
+        &self,
+        from: NodeId,
+        api: &str,
+        transactional_id: &str,
+        ctx: &mut Ctx,
+    ) -> bool {
+        !self.authorized(
+            from,
+            api,
+            AclOperation::Write,
+            ResourceType::TransactionalId,
+            transactional_id,
+            ctx,
+        )
     }
 
     /// Handles a transaction coordinator timer.

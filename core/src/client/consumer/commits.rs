@@ -150,6 +150,7 @@ impl Consumer {
         };
         let mut committed = Vec::new();
         let mut failure: Option<KafkaError> = None;
+        let mut unauthorized_topics: Vec<String> = Vec::new();
         for (partition, result) in results {
             match result {
                 Ok(()) => {
@@ -158,8 +159,20 @@ impl Consumer {
                         committed.push((partition, *offset));
                     }
                 }
+                // `OffsetCommitResponseHandler`: refused topics are gathered into one
+                // `TopicAuthorizationException`, raised if nothing else failed.
+                Err(error) if error.code == ErrorCode::TopicAuthorizationFailed => {
+                    if !unauthorized_topics.contains(&partition.topic) {
+                        unauthorized_topics.push(partition.topic);
+                    }
+                }
                 Err(error) => failure = Some(error),
             }
+        }
+        if failure.is_none() && !unauthorized_topics.is_empty() {
+            crate::sort::sort(&mut unauthorized_topics);
+            let topics: Vec<&str> = unauthorized_topics.iter().map(String::as_str).collect();
+            failure = Some(crate::client::metadata::topic_authorization_error(&topics));
         }
         if !committed.is_empty() {
             ctx.emit(EventKind::OffsetsCommitted {
@@ -227,6 +240,9 @@ impl Consumer {
             KafkaError::with_default_message(ErrorCode::CommitFailed)
         } else if !commit.sync && error.code.is_retriable() {
             async_commit_error(&error.as_exception())
+        } else if error.code == ErrorCode::GroupAuthorizationFailed {
+            let group = self.rules.group_id.as_deref().unwrap_or_default();
+            crate::client::metadata::group_authorization_error(group)
         } else {
             error
         };

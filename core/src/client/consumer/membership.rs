@@ -332,7 +332,8 @@ impl Consumer {
             Err(error) if error.code == ErrorCode::GroupAuthorizationFailed => {
                 let backoff_ms = self.rules.retry_backoff_max_ms;
                 membership.find_after_ms = ctx.now_ms + backoff_ms;
-                let error = group_authorization_error(&membership.group_id);
+                let error =
+                    crate::client::metadata::group_authorization_error(&membership.group_id);
                 self.report_error_once(error, ctx);
                 ctx.after(backoff_ms, Timer::Consumer(ConsumerTimer::Retry));
             }
@@ -400,7 +401,8 @@ impl Consumer {
         match error.code {
             // `JoinGroupResponseHandler`: poll() throws; the next poll joins again.
             ErrorCode::GroupAuthorizationFailed => {
-                let error = group_authorization_error(&membership.group_id);
+                let error =
+                    crate::client::metadata::group_authorization_error(&membership.group_id);
                 self.report_error_once(error, ctx);
             }
             ErrorCode::MemberIdRequired => {
@@ -801,12 +803,4 @@ impl Consumer {
         }
         self.status = super::ConsumerStatus::Closed;
     }
-}
-
-/// `GroupAuthorizationException.forGroupId`.
-fn group_authorization_error(group: &str) -> KafkaError {
-    KafkaError::new(
-        ErrorCode::GroupAuthorizationFailed,
-        format!("Not authorized to access group: {group}"),
-    )
 }

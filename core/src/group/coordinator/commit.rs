@@ -11,7 +11,7 @@
 
 use crate::error::{ErrorCode, KafkaError};
 use crate::ids::{Offset, ProducerId, TopicPartition};
-use crate::protocol::group::{FetchedOffset, OffsetToCommit};
+use crate::protocol::group::{CommitResults, FetchedOffset, OffsetToCommit};
 use crate::protocol::GroupBody;
 
 use super::member::PendingResponse;
@@ -38,6 +38,8 @@ pub struct CommitRequest {
     pub offsets: Vec<OffsetToCommit>,
     /// For TxnOffsetCommit: the producer id and epoch.
     pub transaction: Option<(ProducerId, i16)>,
+    /// Partitions the broker refused before (`TOPIC_AUTHORIZATION_FAILED`), answered first.
+    pub refused: CommitResults,
 }
 
 /// An OffsetFetch request.
@@ -53,13 +55,15 @@ pub struct FetchRequest {
     pub require_stable: bool,
 }
 
-/// Answers a commit with one result per partition.
+/// Answers a commit with one result per partition: those `refused` before, then `results`.
 pub(super) fn reply_commit(
     rt: &mut ShardCtx,
     reply: PendingResponse,
     transactional: bool,
-    results: Vec<(TopicPartition, Result<(), KafkaError>)>,
+    refused: CommitResults,
+    results: CommitResults,
 ) {
+    let results = refused.into_iter().chain(results).collect();
     let request_id = reply.request_id;
     let body = if transactional {
         GroupBody::TxnOffsetCommitResponse {
@@ -86,7 +90,7 @@ impl GroupShard {
                 .iter()
                 .map(|offset| (offset.partition.clone(), Err(error.clone())))
                 .collect();
-            return reply_commit(rt, request.reply, transactional, results);
+            return reply_commit(rt, request.reply, transactional, request.refused, results);
         }
         if !transactional {
             if let Some(group) = self.groups.get_mut(&request.group_id) {
@@ -109,7 +113,13 @@ impl GroupShard {
             })
             .collect();
         if offsets.is_empty() {
-            return reply_commit(rt, request.reply, transactional, Vec::new());
+            return reply_commit(
+                rt,
+                request.reply,
+                transactional,
+                request.refused,
+                Vec::new(),
+            );
         }
         let records = offsets
             .iter()
@@ -129,6 +139,7 @@ impl GroupShard {
             group: request.group_id.clone(),
             transaction: request.transaction,
             offsets,
+            refused: request.refused,
         };
         rt.write(records, request.transaction, completion);
     }

@@ -7,6 +7,7 @@ use crate::cluster::context::Ctx;
 use crate::cluster::settings::BrokerSettings;
 use crate::error::{ErrorCode, KafkaError};
 use crate::network::NodeId;
+use crate::protocol::group::CommitResults;
 use crate::protocol::{Body, GroupBody};
 
 use super::commit::{CommitRequest, FetchRequest};
@@ -21,10 +22,13 @@ use super::{partition_for, with_shard, CoordinatorEnv, GroupCoordinator};
 
 impl GroupCoordinator {
     /// Handles a group request (all but FindCoordinator, which the broker answers).
+    /// `refused` are the partitions of an OffsetCommit or TxnOffsetCommit the broker took out
+    /// before (topics the member may not read); the answer carries them beside the others.
     pub fn handle_request(
         &mut self,
         from: NodeId,
         body: GroupBody,
+        refused: CommitResults,
         env: CoordinatorEnv,
         ctx: &mut Ctx,
     ) {
@@ -32,18 +36,19 @@ impl GroupCoordinator {
             return;
         };
         if let Err(code) = validate_request(&body, env.settings) {
-            return reply_error(from, &body, code, ctx);
+            return reply_error(from, &body, code, refused, ctx);
         }
         let index = partition_for(&group_id, env.partition_count);
         let status = self.shards.get(&index).map(|shard| shard.status);
         match status {
-            None => reply_error(from, &body, ErrorCode::NotCoordinator, ctx),
+            None => reply_error(from, &body, ErrorCode::NotCoordinator, refused, ctx),
             Some(ShardStatus::Loading) => {
-                reply_error(from, &body, ErrorCode::CoordinatorLoadInProgress, ctx)
+                let code = ErrorCode::CoordinatorLoadInProgress;
+                reply_error(from, &body, code, refused, ctx)
             }
             Some(ShardStatus::Active) => {
                 with_shard(self, index, env, ctx, |shard, rt| {
-                    dispatch(shard, rt, from, body)
+                    dispatch(shard, rt, from, body, refused)
                 });
             }
         }
@@ -82,8 +87,15 @@ fn validate_request(body: &GroupBody, settings: &BrokerSettings) -> Result<(), E
     Ok(())
 }
 
-/// Answers a request with one error.
-pub fn reply_error(to: NodeId, body: &GroupBody, code: ErrorCode, ctx: &mut Ctx) {
+/// Answers a request with one error (an offset commit: on each of its partitions, beside
+/// those `refused` before).
+pub fn reply_error(
+    to: NodeId,
+    body: &GroupBody,
+    code: ErrorCode,
+    refused: CommitResults,
+    ctx: &mut Ctx,
+) {
     let error = KafkaError::with_default_message(code);
     let request_id = body.request_id();
     let response = match body {
@@ -103,20 +115,13 @@ pub fn reply_error(to: NodeId, body: &GroupBody, code: ErrorCode, ctx: &mut Ctx)
             request_id,
             error: Some(error),
         },
-        GroupBody::OffsetCommit { offsets, .. } => GroupBody::OffsetCommitResponse {
-            request_id,
-            results: offsets
+        GroupBody::OffsetCommit { offsets, .. } | GroupBody::TxnOffsetCommit { offsets, .. } => {
+            let failed = offsets
                 .iter()
-                .map(|o| (o.partition.clone(), Err(error.clone())))
-                .collect(),
-        },
-        GroupBody::TxnOffsetCommit { offsets, .. } => GroupBody::TxnOffsetCommitResponse {
-            request_id,
-            results: offsets
-                .iter()
-                .map(|o| (o.partition.clone(), Err(error.clone())))
-                .collect(),
-        },
+                .map(|o| (o.partition.clone(), Err(error.clone())));
+            let results = refused.into_iter().chain(failed).collect();
+            return reply_commit(to, body, results, ctx);
+        }
         GroupBody::OffsetFetch { .. } => GroupBody::OffsetFetchResponse {
             request_id,
             result: Err(error),
@@ -126,8 +131,30 @@ pub fn reply_error(to: NodeId, body: &GroupBody, code: ErrorCode, ctx: &mut Ctx)
     ctx.send(to, Body::Group(response));
 }
 
+/// Answers an OffsetCommit or TxnOffsetCommit with `results`.
+pub fn reply_commit(to: NodeId, body: &GroupBody, results: CommitResults, ctx: &mut Ctx) {
+    let request_id = body.request_id();
+    let response = match body {
+        GroupBody::TxnOffsetCommit { .. } => GroupBody::TxnOffsetCommitResponse {
+            request_id,
+            results,
+        },
+        _ => GroupBody::OffsetCommitResponse {
+            request_id,
+            results,
+        },
+    };
+    ctx.send(to, Body::Group(response));
+}
+
 /// Hands a request to its shard.
-fn dispatch(shard: &mut GroupShard, rt: &mut ShardCtx, from: NodeId, body: GroupBody) {
+fn dispatch(
+    shard: &mut GroupShard,
+    rt: &mut ShardCtx,
+    from: NodeId,
+    body: GroupBody,
+    refused: CommitResults,
+) {
     let reply = PendingResponse {
         node: from,
         request_id: body.request_id(),
@@ -226,6 +253,7 @@ fn dispatch(shard: &mut GroupShard, rt: &mut ShardCtx, from: NodeId, body: Group
                 group_instance_id,
                 offsets,
                 transaction: None,
+                refused,
             },
         ),
         GroupBody::TxnOffsetCommit {
@@ -246,6 +274,7 @@ fn dispatch(shard: &mut GroupShard, rt: &mut ShardCtx, from: NodeId, body: Group
                 group_instance_id: None,
                 offsets,
                 transaction: Some((producer_id, producer_epoch)),
+                refused,
             },
         ),
         GroupBody::OffsetFetch {

@@ -162,7 +162,9 @@ impl Harness {
 
     fn request(&mut self, client: u32, body: GroupBody) -> u64 {
         let request_id = body.request_id();
-        self.run(|c, env, ctx| c.handle_request(NodeId::Client(ClientId(client)), body, env, ctx));
+        self.run(|c, env, ctx| {
+            c.handle_request(NodeId::Client(ClientId(client)), body, Vec::new(), env, ctx)
+        });
         request_id
     }
 

@@ -11,6 +11,7 @@ use crate::vec_map::VecMap;
 
 use crate::error::{ErrorCode, KafkaError};
 use crate::ids::{Offset, ProducerId, TopicPartition};
+use crate::protocol::group::CommitResults;
 
 use super::commit::reply_commit;
 use super::member::{ClassicGroupMember, PendingResponse};
@@ -33,6 +34,8 @@ pub enum WriteCompletion {
         transaction: Option<(ProducerId, i16)>,
         /// The offsets, in record order.
         offsets: Vec<(TopicPartition, CommittedOffset)>,
+        /// Partitions the broker refused before, answered with the others.
+        refused: CommitResults,
     },
     /// The leader's assignment of a generation: answer every SyncGroup.
     GroupAssignment {
@@ -91,6 +94,7 @@ pub(super) fn complete(
             group,
             transaction,
             offsets,
+            refused,
         } => {
             let error = result.err().map(KafkaError::with_default_message);
             let results = offsets
@@ -100,7 +104,7 @@ pub(super) fn complete(
             if let (None, Some(shard), Some(base)) = (&error, shard, write.base_offset) {
                 store_offsets(shard, &group, transaction, offsets, base);
             }
-            reply_commit(rt, reply, transaction.is_some(), results);
+            reply_commit(rt, reply, transaction.is_some(), refused, results);
         }
         WriteCompletion::GroupAssignment {
             group,

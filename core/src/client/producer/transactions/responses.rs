@@ -5,11 +5,13 @@
 //! In short: a lost or moved coordinator is looked up again and the request retried;
 //! `COORDINATOR_LOAD_IN_PROGRESS`, `CONCURRENT_TRANSACTIONS` and other retriable errors are
 //! retried; `PRODUCER_FENCED` (or `INVALID_PRODUCER_EPOCH` from an older coordinator) is fatal;
-//! an unknown producer id is abortable (with an epoch bump afterwards); anything unexpected is
-//! fatal, with Kafka's message.
+//! an unknown producer id is abortable (with an epoch bump afterwards); so is a refused topic
+//! or group, while a refused transactional id is fatal; anything unexpected is fatal, with
+//! Kafka's message.
 
 use super::requests::{TxnRequest, TxnRequestKind, ADD_PARTITIONS_RETRY_BACKOFF_MS};
 use super::{TransactionManager, TxnState};
+use crate::client::metadata::{group_authorization_error, topic_authorization_error};
 use crate::cluster::context::Ctx;
 use crate::cluster::event::EventKind;
 use crate::error::{ErrorCode, KafkaError};
@@ -90,11 +92,7 @@ impl TransactionManager {
                 self.fatal_error(request.result, error, ctx)
             }
             Err(error) if error.code == ErrorCode::GroupAuthorizationFailed => {
-                let error = KafkaError::new(
-                    ErrorCode::GroupAuthorizationFailed,
-                    format!("Not authorized to access group: {key}"),
-                );
-                self.abortable_error(request.result, error, ctx)
+                self.abortable_error(request.result, group_authorization_error(&key), ctx)
             }
             Err(error) => {
                 let kind = match key_type {
@@ -154,7 +152,8 @@ impl TransactionManager {
         ctx: &mut Ctx,
     ) {
         let mut has_partition_errors = false;
-        for (_, result) in &results {
+        let mut unauthorized_topics: Vec<&str> = Vec::new();
+        for (partition, result) in &results {
             let Err(error) = result else {
                 continue;
             };
@@ -174,8 +173,13 @@ impl TransactionManager {
                 ErrorCode::InvalidProducerEpoch | ErrorCode::ProducerFenced => {
                     return self.fatal_error(request.result, fenced(), ctx);
                 }
-                ErrorCode::InvalidTxnState => {
+                ErrorCode::InvalidTxnState | ErrorCode::TransactionalIdAuthorizationFailed => {
                     return self.fatal_error(request.result, error.clone(), ctx);
+                }
+                ErrorCode::TopicAuthorizationFailed => {
+                    if !unauthorized_topics.contains(&partition.topic.as_str()) {
+                        unauthorized_topics.push(&partition.topic);
+                    }
                 }
                 ErrorCode::UnknownProducerId | ErrorCode::InvalidProducerIdMapping => {
                     return self.abortable_error_with_epoch_bump(
@@ -189,6 +193,11 @@ impl TransactionManager {
         }
         for (partition, _) in &results {
             self.pending_partitions.remove(partition);
+        }
+        if !unauthorized_topics.is_empty() {
+            crate::sort::sort(&mut unauthorized_topics);
+            let error = topic_authorization_error(&unauthorized_topics);
+            return self.abortable_error(request.result, error, ctx);
         }
         if has_partition_errors {
             let errors: Vec<String> = results
@@ -246,6 +255,13 @@ impl TransactionManager {
             ErrorCode::InvalidProducerEpoch | ErrorCode::ProducerFenced => {
                 self.fatal_error(request.result, fenced(), ctx)
             }
+            ErrorCode::TransactionalIdAuthorizationFailed => {
+                self.fatal_error(request.result, error, ctx)
+            }
+            ErrorCode::GroupAuthorizationFailed => {
+                let error = group_authorization_error(&group.group_id);
+                self.abortable_error(request.result, error, ctx)
+            }
             code => {
                 let message = format!(
                     "Unexpected error in AddOffsetsToTxnResponse: {}",
@@ -286,6 +302,12 @@ impl TransactionManager {
                     }
                 }
                 ErrorCode::UnknownTopicOrPartition | ErrorCode::CoordinatorLoadInProgress => {}
+                ErrorCode::GroupAuthorizationFailed => {
+                    let error = group_authorization_error(&group.group_id);
+                    self.abortable_error(request.result, error, ctx);
+                    failed = true;
+                    break;
+                }
                 ErrorCode::FencedInstanceId => {
                     self.abortable_error(request.result, error, ctx);
                     failed = true;
@@ -303,7 +325,10 @@ impl TransactionManager {
                     failed = true;
                     break;
                 }
-                ErrorCode::InvalidProducerEpoch | ErrorCode::ProducerFenced => {
+                // `isFatalException`.
+                ErrorCode::InvalidProducerEpoch
+                | ErrorCode::ProducerFenced
+                | ErrorCode::TransactionalIdAuthorizationFailed => {
                     self.fatal_error(request.result, error, ctx);
                     failed = true;
                     break;
@@ -349,7 +374,9 @@ impl TransactionManager {
             ErrorCode::InvalidProducerEpoch | ErrorCode::ProducerFenced => {
                 self.fatal_error(request.result, fenced(), ctx)
             }
-            ErrorCode::InvalidTxnState => self.fatal_error(request.result, error, ctx),
+            ErrorCode::InvalidTxnState | ErrorCode::TransactionalIdAuthorizationFailed => {
+                self.fatal_error(request.result, error, ctx)
+            }
             ErrorCode::UnknownProducerId | ErrorCode::InvalidProducerIdMapping => {
                 self.abortable_error_with_epoch_bump(request.result, error, ctx)
             }
