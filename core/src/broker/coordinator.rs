@@ -26,7 +26,7 @@ use crate::ids::{BrokerId, ProducerId, TopicPartition};
 use crate::kinds::{Acks, CompressionType};
 use crate::log::ProducedBatch;
 use crate::network::NodeId;
-use crate::protocol::group::{CommitResults, CoordinatorType, OffsetToCommit};
+use crate::protocol::group::{CommitResults, CoordinatorType};
 use crate::protocol::{Body, ControllerBody, GroupBody};
 
 use super::metadata_cache::MetadataCache;
@@ -146,15 +146,16 @@ impl Broker {
         if denied.is_empty() {
             return Vec::new();
         }
-        let (refused, readable) = std::mem::take(offsets)
-            .into_iter()
-            .partition(|offset| denied.contains(&offset.partition.topic));
-        *offsets = readable;
         let error = super::authorization::topic_denied();
+        let mut refused = Vec::new();
+        offsets.retain(|offset| {
+            let readable = !denied.contains(&offset.partition.topic);
+            if !readable {
+                refused.push((offset.partition.clone(), Err(error.clone())));
+            }
+            readable
+        });
         refused
-            .into_iter()
-            .map(|offset: OffsetToCommit| (offset.partition, Err(error.clone())))
-            .collect()
     }
 
     /// Handles a coordinator timer.

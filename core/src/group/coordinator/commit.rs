@@ -60,12 +60,19 @@ pub(super) fn reply_commit(
     rt: &mut ShardCtx,
     reply: PendingResponse,
     transactional: bool,
-    refused: CommitResults,
+    mut refused: CommitResults,
     results: CommitResults,
 ) {
-    let results = refused.into_iter().chain(results).collect();
-    let request_id = reply.request_id;
-    let body = if transactional {
+    refused.extend(results);
+    rt.reply(
+        reply,
+        commit_response(reply.request_id, transactional, refused),
+    );
+}
+
+/// An OffsetCommit's (or, `transactional`, a TxnOffsetCommit's) answer.
+pub fn commit_response(request_id: u64, transactional: bool, results: CommitResults) -> GroupBody {
+    if transactional {
         GroupBody::TxnOffsetCommitResponse {
             request_id,
             results,
@@ -75,8 +82,7 @@ pub(super) fn reply_commit(
             request_id,
             results,
         }
-    };
-    rt.reply(reply, body);
+    }
 }
 
 impl GroupShard {

@@ -10,7 +10,7 @@ use crate::network::NodeId;
 use crate::protocol::group::CommitResults;
 use crate::protocol::{Body, GroupBody};
 
-use super::commit::{CommitRequest, FetchRequest};
+use super::commit::{commit_response, CommitRequest, FetchRequest};
 use super::heartbeat::HeartbeatRequest;
 use super::join::JoinRequest;
 use super::leave::LeaveRequest;
@@ -116,10 +116,12 @@ pub fn reply_error(
             error: Some(error),
         },
         GroupBody::OffsetCommit { offsets, .. } | GroupBody::TxnOffsetCommit { offsets, .. } => {
-            let failed = offsets
-                .iter()
-                .map(|o| (o.partition.clone(), Err(error.clone())));
-            let results = refused.into_iter().chain(failed).collect();
+            let mut results = refused;
+            results.extend(
+                offsets
+                    .iter()
+                    .map(|o| (o.partition.clone(), Err(error.clone()))),
+            );
             return reply_commit(to, body, results, ctx);
         }
         GroupBody::OffsetFetch { .. } => GroupBody::OffsetFetchResponse {
@@ -133,17 +135,8 @@ pub fn reply_error(
 
 /// Answers an OffsetCommit or TxnOffsetCommit with `results`.
 pub fn reply_commit(to: NodeId, body: &GroupBody, results: CommitResults, ctx: &mut Ctx) {
-    let request_id = body.request_id();
-    let response = match body {
-        GroupBody::TxnOffsetCommit { .. } => GroupBody::TxnOffsetCommitResponse {
-            request_id,
-            results,
-        },
-        _ => GroupBody::OffsetCommitResponse {
-            request_id,
-            results,
-        },
-    };
+    let transactional = matches!(body, GroupBody::TxnOffsetCommit { .. });
+    let response = commit_response(body.request_id(), transactional, results);
     ctx.send(to, Body::Group(response));
 }
 
