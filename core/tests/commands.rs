@@ -466,13 +466,14 @@ fn a_seek_past_the_log_end_is_committed_as_it_is_and_a_negative_one_is_refused()
 
 /// A topic deleted while a group consumes it, and created again at once with one partition (a
 /// producer's metadata request auto-creates it): the member rejoins, and its commit before the
-/// rebalance (`onJoinPrepare`, `allConsumed()`) commits the positions it reached in the topic's
-/// earlier life. Kafka checks a commit against neither the log nor the topic id; the invariants
-/// allow it for a deleted topic only. `orders-1` is gone, but its position is still valid, so it
-/// is committed; `orders-0` has a new leader, so its position awaits validation
-/// (`AWAIT_VALIDATION` is not a valid position) and is left out.
+/// rebalance (`onJoinPrepare`, `allConsumed()`) names the positions it reached in the topic's
+/// earlier life. Kafka checks a commit against neither the log nor the topic id, only that the
+/// broker knows the partition (the invariants allow an old position for a deleted topic).
+/// `orders-1` is gone, so its position is refused (`UNKNOWN_TOPIC_OR_PARTITION`); `orders-0` has
+/// a new leader, so its position awaits validation (`AWAIT_VALIDATION` is not a valid position)
+/// and is left out.
 #[test]
-fn a_position_from_before_a_topic_was_deleted_can_be_committed_after_it() {
+fn positions_from_before_a_topic_was_deleted_are_not_committed_after_it() {
     let commands = vec![
         (
             Command::CreateProducer {
@@ -521,8 +522,8 @@ fn a_position_from_before_a_topic_was_deleted_can_be_committed_after_it() {
     assert_eq!(partitions, 1);
     assert_eq!(
         cluster.committed_offset("g", &TopicPartition::new("orders", 1)),
-        Some(Offset(3)),
-        "the position reached in orders-1 before the deletion"
+        None,
+        "orders-1 no longer exists"
     );
     assert_eq!(
         cluster.committed_offset("g", &TopicPartition::new("orders", 0)),

@@ -74,7 +74,7 @@ impl Broker {
                     return;
                 }
                 let mut request = request;
-                let refused = self.take_unreadable_offsets(from, &mut request, ctx);
+                let refused = self.take_refused_offsets(from, &mut request, ctx);
                 if !refused.is_empty() && !has_offsets(&request) {
                     // Nothing left for the coordinator: the broker answers.
                     return reply_commit(from, &request, refused, ctx);
@@ -126,10 +126,12 @@ impl Broker {
         denied.then_some(ErrorCode::GroupAuthorizationFailed)
     }
 
-    /// An OffsetCommit or TxnOffsetCommit needs `READ` on each topic: the partitions of the
-    /// others leave the request, each answered `TOPIC_AUTHORIZATION_FAILED`, and the
-    /// coordinator commits the rest (`KafkaApis.handleOffsetCommitRequest`).
-    fn take_unreadable_offsets(
+    /// The partitions of an OffsetCommit or TxnOffsetCommit the broker answers itself, taken
+    /// out of the request: those of a topic the member may not `READ`
+    /// (`TOPIC_AUTHORIZATION_FAILED`) and those the broker does not know, of a deleted topic
+    /// for instance (`UNKNOWN_TOPIC_OR_PARTITION`). The coordinator commits the rest
+    /// (`KafkaApis.handleOffsetCommitRequest`, `handleTxnOffsetCommitRequest`).
+    fn take_refused_offsets(
         &self,
         from: NodeId,
         request: &mut GroupBody,
@@ -143,17 +145,19 @@ impl Broker {
         };
         let topics = offsets.iter().map(|offset| offset.partition.topic.as_str());
         let denied = self.topics_denied(from, api, AclOperation::Read, topics, ctx);
-        if denied.is_empty() {
-            return Vec::new();
-        }
-        let error = super::authorization::topic_denied();
         let mut refused = Vec::new();
         offsets.retain(|offset| {
-            let readable = !denied.contains(&offset.partition.topic);
-            if !readable {
-                refused.push((offset.partition.clone(), Err(error.clone())));
-            }
-            readable
+            let partition = &offset.partition;
+            let code = if denied.contains(&partition.topic) {
+                ErrorCode::TopicAuthorizationFailed
+            } else if self.metadata.partition(partition).is_none() {
+                ErrorCode::UnknownTopicOrPartition
+            } else {
+                return true;
+            };
+            let error = KafkaError::with_default_message(code);
+            refused.push((partition.clone(), Err(error)));
+            false
         });
         refused
     }

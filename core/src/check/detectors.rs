@@ -55,8 +55,8 @@ pub struct Detectors {
     /// past the log end stores that offset until the next commit.
     pub sought: VecMap<TopicPartition, Offset>,
     /// Topics deleted so far. A consumer still assigned a partition of one may commit the
-    /// position it reached there to the topic created again under that name: Kafka checks a
-    /// commit against neither the log nor the topic id.
+    /// position it reached there to the topic created again under that name, if the new topic
+    /// has that partition: Kafka checks a commit against neither the log nor the topic id.
     pub deleted_topics: VecSet<String>,
     /// Alerts raised so far, by kind.
     pub counts: VecMap<String, i64>,

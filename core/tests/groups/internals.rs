@@ -126,3 +126,34 @@ fn deleting_a_topic_deletes_its_committed_offsets() {
     sim.run_for(3_000);
     assert_eq!(sim.cluster.committed_offset(GROUP, &tp(0)), None);
 }
+
+// KafkaApis.handleOffsetCommitRequest: a partition the broker does not know is answered
+// UNKNOWN_TOPIC_OR_PARTITION and not committed, so a member that still owns a deleted
+// topic's partitions does not bring its offsets back.
+#[test]
+fn a_commit_of_a_deleted_topic_is_refused() {
+    let mut sim = Sim::new(64, 1);
+    sim.produce(3);
+    let configs = [
+        ("auto.commit.interval.ms", "1000"),
+        ("allow.auto.create.topics", "false"),
+    ];
+    sim.consumer("c1", &configs, auto_commit());
+    sim.run_for(10_000);
+    assert!(sim.cluster.committed_offset(GROUP, &tp(0)).is_some());
+    let before = sim.events.len();
+    sim.apply(Command::DeleteTopic {
+        topic: TOPIC.into(),
+    });
+    sim.run_for(5_000);
+    assert_eq!(sim.cluster.committed_offset(GROUP, &tp(0)), None);
+    let refused = sim.events[before..].iter().any(|event| {
+        matches!(&event.kind, EventKind::OffsetCommitFailed { error, .. }
+            if error.message.contains("UnknownTopicOrPartitionException"))
+    });
+    assert!(
+        refused,
+        "{}",
+        kplay_core::Cluster::trace(&sim.events[before..])
+    );
+}

@@ -240,6 +240,11 @@ impl Consumer {
             KafkaError::with_default_message(ErrorCode::CommitFailed)
         } else if !commit.sync && error.code.is_retriable() {
             async_commit_error(&error.as_exception())
+        } else if commit.sync && error.code == ErrorCode::UnknownTopicOrPartition {
+            // Simplification, stated in lesson 11: a partition the broker does not know (its
+            // topic was deleted) fails the commitSync at once; Kafka retries until
+            // `default.api.timeout.ms` and then throws a `TimeoutException`.
+            error
         } else if error.code == ErrorCode::GroupAuthorizationFailed {
             let group = self.rules.group_id.as_deref().unwrap_or_default();
             crate::client::metadata::group_authorization_error(group)
