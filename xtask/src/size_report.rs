@@ -173,8 +173,9 @@ use std::path::{Path, PathBuf};
 /// sorting and `kplay_core::sort` took 4,777 bytes off, to 766,229. An OffsetCommit that
 /// commits the topics the member may read (it was refused whole) and the transactional
 /// requests' checks of their id, topics and group, with the producer's answers to them and
-/// lesson 18's rows: 1,265 bytes, to 767,494.
-const GZIP_BUDGET_BYTES: u64 = 767_560;
+/// lesson 18's rows: 1,265 bytes, to 767,494. A commit of a partition the broker does not
+/// know refused rather than stored, with lesson 11's bullet: 136 more, to 767,630.
+const GZIP_BUDGET_BYTES: u64 = 767_690;
 
 /// Prints the table and fails when the gzip total is over budget.
 pub fn report(dist: &Path) -> Result<(), String> {
