@@ -730,7 +730,10 @@ impl Producer {
                 self.watch_request(request_id, broker, ctx);
             }
         } else if let Some(at_ms) = self.metadata.wakeup_after_backoff(ctx.now_ms) {
-            self.wake_sender_at(at_ms, ctx);
+            // Set whatever other wakeups are pending: given once per backoff, this time is
+            // not given again to an earlier wakeup, which would then not ask.
+            self.wakeups_at_ms.insert(at_ms);
+            ctx.at(at_ms, Timer::Producer(ProducerTimer::SenderWakeup));
         }
     }
 
