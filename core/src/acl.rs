@@ -38,10 +38,29 @@ pub const WILDCARD: &str = "*";
 /// The principal of a client that did not authenticate (`KafkaPrincipal.ANONYMOUS`).
 pub const ANONYMOUS: &str = "User:ANONYMOUS";
 
-/// The principal each client authenticated as, by client: what a broker's session for the
-/// client's connection holds (`RequestContext.principal`). A client without one did not
-/// authenticate: `User:ANONYMOUS`.
-pub type Principals = VecMap<ClientId, String>;
+/// What a client logs in with: the principal it claims and, over SASL/PLAIN, the password a
+/// broker checks it with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Login {
+    /// `User:<username>`, or `User:ANONYMOUS` over `PLAINTEXT`.
+    pub principal: String,
+    /// The SASL/PLAIN password; `None` over `PLAINTEXT`.
+    pub password: Option<String>,
+}
+
+impl Login {
+    /// The user name a SASL/PLAIN login gives (the principal without `User:`).
+    pub fn username(&self) -> &str {
+        self.principal
+            .strip_prefix("User:")
+            .unwrap_or(&self.principal)
+    }
+}
+
+/// How each client logged in, by client: what a broker's session for the client's
+/// connection holds (`RequestContext.principal`). A client without one did not authenticate:
+/// `User:ANONYMOUS`.
+pub type Principals = VecMap<ClientId, Login>;
 
 /// No principals, for contexts where no client acts.
 pub static NO_PRINCIPALS: Principals = VecMap::new();
@@ -51,7 +70,11 @@ pub static NO_PRINCIPALS: Principals = VecMap::new();
 /// super user, or holds `CLUSTER_ACTION`).
 pub fn principal_of(principals: &Principals, node: NodeId) -> Option<&str> {
     match node {
-        NodeId::Client(client) => Some(principals.get(&client).map_or(ANONYMOUS, String::as_str)),
+        NodeId::Client(client) => Some(
+            principals
+                .get(&client)
+                .map_or(ANONYMOUS, |login| login.principal.as_str()),
+        ),
         NodeId::Broker(_) | NodeId::ZooKeeper => None,
     }
 }
@@ -426,15 +449,15 @@ pub fn parse_principal(text: &str) -> Result<String, KafkaError> {
     }
 }
 
-/// The principal a client's configs authenticate it as (`security.protocol`,
-/// `sasl.mechanism`, `sasl.jaas.config`): over `PLAINTEXT` it does not authenticate and is
-/// `User:ANONYMOUS`; over `SASL_PLAINTEXT` with the `PLAIN` mechanism it is `User:<username>`
-/// of the `PlainLoginModule` line.
+/// How a client's configs log it in (`security.protocol`, `sasl.mechanism`,
+/// `sasl.jaas.config`): over `PLAINTEXT` it does not authenticate and is `User:ANONYMOUS`;
+/// over `SASL_PLAINTEXT` with the `PLAIN` mechanism it is `User:<username>` of the
+/// `PlainLoginModule` line, with its password (which the brokers check, see
+/// [`PlainUsers`]).
 ///
-/// Simplification, stated in the ACL lesson: brokers accept every SASL/PLAIN username without
-/// checking its password (Kafka checks it against the broker's JAAS `user_<name>` entries),
-/// and there is no TLS (`SSL`, `SASL_SSL`) or other mechanism.
-pub fn client_principal(configs: &[(String, String)]) -> Result<String, KafkaError> {
+/// Simplification, stated in the ACL lesson: there is no TLS (`SSL`, `SASL_SSL`) and no
+/// mechanism but `PLAIN`.
+pub fn client_login(configs: &[(String, String)]) -> Result<Login, KafkaError> {
     let get = |name: &str| {
         configs
             .iter()
@@ -445,7 +468,12 @@ pub fn client_principal(configs: &[(String, String)]) -> Result<String, KafkaErr
     let config_error = |message: String| KafkaError::new(ErrorCode::ConfigException, message);
     let protocol = get("security.protocol").unwrap_or("PLAINTEXT");
     match protocol.to_ascii_uppercase().as_str() {
-        "PLAINTEXT" => return Ok(ANONYMOUS.to_string()),
+        "PLAINTEXT" => {
+            return Ok(Login {
+                principal: ANONYMOUS.to_string(),
+                password: None,
+            })
+        }
         "SASL_PLAINTEXT" => {}
         "SSL" | "SASL_SSL" => {
             return Err(config_error(format!(
@@ -474,16 +502,64 @@ pub fn client_principal(configs: &[(String, String)]) -> Result<String, KafkaErr
              'java.security.auth.login.config' is not set",
         ));
     };
-    let username = plain_login_username(jaas).map_err(|why| {
+    let invalid = |why: String| {
         config_error(format!(
             "Invalid value [hidden] for configuration sasl.jaas.config: {why}"
         ))
-    })?;
-    Ok(format!("User:{username}"))
+    };
+    let options = plain_login_options(jaas).map_err(invalid)?;
+    let option = |name: &str| {
+        options
+            .iter()
+            .find(|(key, _)| key == name)
+            .map(|(_, value)| value.clone())
+    };
+    match option("username") {
+        Some(username) if !username.is_empty() => Ok(Login {
+            principal: format!("User:{username}"),
+            password: option("password"),
+        }),
+        _ => Err(invalid(
+            "the PlainLoginModule line names no username".to_string(),
+        )),
+    }
 }
 
-/// The `username` of a `PlainLoginModule required username="..." password="...";` line.
-fn plain_login_username(jaas: &str) -> Result<String, String> {
+/// The users a broker's SASL/PLAIN listener accepts, by name, with their passwords: the
+/// `user_<name>="<password>"` options of its JAAS line
+/// (`listener.name.sasl_plaintext.plain.sasl.jaas.config`, read by Kafka's
+/// `PlainServerCallbackHandler`).
+pub type PlainUsers = VecMap<String, String>;
+
+/// The broker config that holds the SASL/PLAIN listener's JAAS line.
+pub const PLAIN_JAAS_CONFIG: &str = "listener.name.sasl_plaintext.plain.sasl.jaas.config";
+
+/// The users of a broker's JAAS line (see [`PlainUsers`]).
+pub fn plain_users(jaas: &str) -> Result<PlainUsers, KafkaError> {
+    let options = plain_login_options(jaas).map_err(|why| {
+        KafkaError::new(
+            ErrorCode::InvalidConfig,
+            format!("Invalid value [hidden] for configuration {PLAIN_JAAS_CONFIG}: {why}"),
+        )
+    })?;
+    let users = options.into_iter().filter_map(|(key, password)| {
+        let name = key.strip_prefix("user_")?;
+        Some((name.to_string(), password))
+    });
+    Ok(crate::sort::to_map(users))
+}
+
+/// `PlainServerCallbackHandler.authenticate`: whether a SASL/PLAIN login names a user of the
+/// listener with that user's password. A `PLAINTEXT` client does not authenticate at all.
+pub fn authenticates(users: &PlainUsers, login: &Login) -> bool {
+    match &login.password {
+        None => true,
+        Some(password) => users.get(login.username()) == Some(password),
+    }
+}
+
+/// The options of a `PlainLoginModule required username="..." password="...";` line.
+fn plain_login_options(jaas: &str) -> Result<Vec<(String, String)>, String> {
     const MODULE: &str = "org.apache.kafka.common.security.plain.PlainLoginModule";
     let Some(body) = jaas.trim().strip_suffix(';') else {
         return Err("the JAAS line must end with ';'".to_string());
@@ -499,12 +575,12 @@ fn plain_login_username(jaas: &str) -> Result<String, String> {
     ) {
         return Err("the login module must be followed by a control flag, e.g. required".into());
     }
-    let options = body[body.find(module).unwrap_or(0) + MODULE.len()..].trim_start();
-    let options = options
+    let text = body[body.find(module).unwrap_or(0) + MODULE.len()..].trim_start();
+    let text = text
         .split_once(char::is_whitespace)
         .map_or("", |(_, rest)| rest);
-    let mut username = None;
-    let mut rest = options.trim();
+    let mut options = Vec::new();
+    let mut rest = text.trim();
     while !rest.is_empty() {
         let Some((key, after)) = rest.split_once('=') else {
             return Err(format!("expected key=\"value\", not {rest}"));
@@ -517,15 +593,10 @@ fn plain_login_username(jaas: &str) -> Result<String, String> {
             },
             None => after.split_once(char::is_whitespace).unwrap_or((after, "")),
         };
-        if key.trim() == "username" {
-            username = Some(value.to_string());
-        }
+        options.push((key.trim().to_string(), value.to_string()));
         rest = remainder.trim();
     }
-    match username {
-        Some(name) if !name.is_empty() => Ok(name),
-        _ => Err("the PlainLoginModule line names no username".to_string()),
-    }
+    Ok(options)
 }
 
 /// The authorizer's configs: `authorizer.class.name`, `super.users` and
@@ -1101,8 +1172,47 @@ mod tests {
         assert!(AuthorizerConfig::from_properties(ACL_AUTHORIZER, None, None, true).is_ok());
     }
 
+    // PlainServerCallbackHandler: the user must be a `user_<name>` option with that password.
     #[test]
-    fn client_principals() {
+    fn a_plain_listener_accepts_its_users_with_their_passwords() {
+        let users = plain_users(
+            "org.apache.kafka.common.security.plain.PlainLoginModule required \
+             username=\"admin\" password=\"admin-secret\" \
+             user_admin=\"admin-secret\" user_alice=\"alice-secret\";",
+        )
+        .unwrap();
+        assert_eq!(users.len(), 2);
+        let login = |user: &str, password: Option<&str>| Login {
+            principal: format!("User:{user}"),
+            password: password.map(str::to_string),
+        };
+        assert!(authenticates(&users, &login("alice", Some("alice-secret"))));
+        assert!(!authenticates(
+            &users,
+            &login("alice", Some("admin-secret"))
+        ));
+        assert!(!authenticates(
+            &users,
+            &login("mallory", Some("alice-secret"))
+        ));
+        assert!(!authenticates(
+            &users,
+            &login("alice", None).with_empty_password()
+        ));
+        // A PLAINTEXT client does not authenticate: the listener is not asked.
+        assert!(authenticates(&users, &login("ANONYMOUS", None)));
+        assert!(plain_users("PlainLoginModule required user_alice=\"x\";").is_err());
+    }
+
+    impl Login {
+        fn with_empty_password(mut self) -> Login {
+            self.password = Some(String::new());
+            self
+        }
+    }
+
+    #[test]
+    fn client_logins() {
         let configs = |pairs: &[(&str, &str)]| -> Vec<(String, String)> {
             pairs
                 .iter()
@@ -1111,21 +1221,23 @@ mod tests {
         };
         let jaas = "org.apache.kafka.common.security.plain.PlainLoginModule required \
                     username=\"alice\" password=\"alice-secret\";";
-        assert_eq!(client_principal(&[]).unwrap(), ANONYMOUS);
+        assert_eq!(client_login(&[]).unwrap().principal, ANONYMOUS);
         let sasl = configs(&[
             ("security.protocol", "SASL_PLAINTEXT"),
             ("sasl.mechanism", "PLAIN"),
             ("sasl.jaas.config", jaas),
         ]);
-        assert_eq!(client_principal(&sasl).unwrap(), "User:alice");
+        let alice = client_login(&sasl).unwrap();
+        assert_eq!(alice.principal, "User:alice");
+        assert_eq!(alice.password.as_deref(), Some("alice-secret"));
         // Over PLAINTEXT the JAAS line is not used.
         let plaintext = configs(&[("sasl.mechanism", "PLAIN"), ("sasl.jaas.config", jaas)]);
-        assert_eq!(client_principal(&plaintext).unwrap(), ANONYMOUS);
+        assert_eq!(client_login(&plaintext).unwrap().principal, ANONYMOUS);
         let no_mechanism = configs(&[
             ("security.protocol", "SASL_PLAINTEXT"),
             ("sasl.jaas.config", jaas),
         ]);
-        assert!(client_principal(&no_mechanism)
+        assert!(client_login(&no_mechanism)
             .unwrap_err()
             .message
             .contains("GSSAPI"));
@@ -1134,7 +1246,7 @@ mod tests {
             ("sasl.mechanism", "PLAIN"),
         ]);
         assert_eq!(
-            client_principal(&no_jaas).unwrap_err().code,
+            client_login(&no_jaas).unwrap_err().code,
             ErrorCode::IllegalArgument
         );
         for bad in [
@@ -1145,10 +1257,10 @@ mod tests {
         ] {
             let mut bad_configs = sasl.clone();
             bad_configs[2].1 = bad.to_string();
-            assert!(client_principal(&bad_configs).is_err(), "{bad}");
+            assert!(client_login(&bad_configs).is_err(), "{bad}");
         }
         let tls = configs(&[("security.protocol", "SSL")]);
-        assert!(client_principal(&tls).is_err());
+        assert!(client_login(&tls).is_err());
     }
 
     #[test]

@@ -103,6 +103,7 @@ kafka_errors! {
     TransactionalIdAuthorizationFailed => "TRANSACTIONAL_ID_AUTHORIZATION_FAILED", Some(53), false, "TransactionalIdAuthorizationException", "Transactional Id authorization failed.";
     SecurityDisabled => "SECURITY_DISABLED", Some(54), false, "SecurityDisabledException", "Security features are disabled.";
     OperationNotAttempted => "OPERATION_NOT_ATTEMPTED", Some(55), false, "OperationNotAttemptedException", "The broker did not attempt to execute this operation. This may happen for batched RPCs where some operations in the batch failed, causing the broker to respond without trying the rest.";
+    SaslAuthenticationFailed => "SASL_AUTHENTICATION_FAILED", Some(58), false, "SaslAuthenticationException", "SASL Authentication failed.";
     UnknownProducerId => "UNKNOWN_PRODUCER_ID", Some(59), false, "UnknownProducerIdException", "This exception is raised by the broker if it could not locate the producer metadata associated with the producerId in question. This could happen if, for instance, the producer's records were deleted because their retention time had elapsed. Once the last records of the producerId are removed, the producer's metadata is removed from the broker, and future appends by the producer will return this exception.";
     NonEmptyGroup => "NON_EMPTY_GROUP", Some(68), false, "GroupNotEmptyException", "The group is not empty.";
     GroupIdNotFound => "GROUP_ID_NOT_FOUND", Some(69), false, "GroupIdNotFoundException", "The group id does not exist.";

@@ -755,3 +755,106 @@ fn offsets_sent_to_a_transaction_need_read_on_the_group_and_the_topics() {
     assert_eq!(committed, 3, "{}", kplay_core::Cluster::trace(&sim.events));
     assert_eq!(abortable_errors(&sim).len(), 1);
 }
+
+/// The brokers' SASL/PLAIN listener with its users, as `server.properties` sets it.
+const PLAIN_USERS: &str = "org.apache.kafka.common.security.plain.PlainLoginModule required \
+     username=\"admin\" password=\"admin-secret\" user_admin=\"admin-secret\" \
+     user_alice=\"alice-secret\" user_bob=\"bob-secret\";";
+
+fn with_password(user: &str, password: &str) -> Vec<(String, String)> {
+    let jaas = format!(
+        "org.apache.kafka.common.security.plain.PlainLoginModule required \
+         username=\"{user}\" password=\"{password}\";"
+    );
+    pairs(&[
+        ("security.protocol", "SASL_PLAINTEXT"),
+        ("sasl.mechanism", "PLAIN"),
+        ("sasl.jaas.config", &jaas),
+        ("linger.ms", "0"),
+    ])
+}
+
+#[test]
+fn a_login_with_a_wrong_password_is_refused_before_any_acl_is_checked() {
+    let mut sim = secured(&[(
+        "listener.name.sasl_plaintext.plain.sasl.jaas.config",
+        PLAIN_USERS,
+    )]);
+    add(&mut sim, producer_acls("alice"));
+    // Alice's password is wrong: every request comes back with the connection closed.
+    sim.apply(Command::CreateProducer {
+        name: "guess".into(),
+        configs: with_password("alice", "alice123"),
+    });
+    sim.run_for(500);
+    produce(&mut sim, "guess", 1);
+    let refused = "Authentication failed: Invalid username or password";
+    assert_eq!(
+        failures_with(&sim, ErrorCode::SaslAuthenticationFailed),
+        [refused],
+        "{}",
+        kplay_core::Cluster::trace(&sim.events)
+    );
+    let logins_refused = |sim: &Sim| {
+        sim.events
+            .iter()
+            .filter(|event| matches!(&event.kind, EventKind::AuthenticationFailed { principal, .. } if principal == "User:alice"))
+            .count()
+    };
+    assert!(logins_refused(&sim) > 0);
+    // The authorizer never saw a request of hers.
+    assert!(denials(&sim).is_empty());
+    // The connection backs off between logins: a few a second, not a loop.
+    let before = logins_refused(&sim);
+    sim.run_for(10_000);
+    let later = logins_refused(&sim) - before;
+    assert!(
+        (5..=30).contains(&later),
+        "{later} logins refused in 10 s: {}",
+        kplay_core::Cluster::trace(&sim.events)
+    );
+
+    // With her password the same ACLs let her write.
+    sim.apply(Command::CreateProducer {
+        name: "shop".into(),
+        configs: with_password("alice", "alice-secret"),
+    });
+    sim.run_for(500);
+    produce(&mut sim, "shop", 2);
+    assert_eq!(sim.acknowledged(), 2);
+
+    // A consumer whose user the listener does not know: poll() throws, once while it lasts.
+    let mut configs = with_password("mallory", "bob-secret");
+    configs.extend(pairs(&[("group.id", "billing")]));
+    sim.apply(Command::CreateConsumer {
+        name: "reader".into(),
+        configs,
+        subscription: Subscription::Topics(vec![TOPIC.into()]),
+        policy: CommitPolicy::default(),
+    });
+    sim.run_for(5_000);
+    let view = &sim.cluster.consumer_views()[0];
+    assert_eq!(
+        view.last_error.as_deref(),
+        Some("org.apache.kafka.common.errors.SaslAuthenticationException: Authentication failed: Invalid username or password")
+    );
+    let reported = sim
+        .events
+        .iter()
+        .filter(|event| matches!(&event.kind, EventKind::Client { trace, .. } if trace.contains("SASL_AUTHENTICATION_FAILED")))
+        .count();
+    assert_eq!(reported, 1);
+}
+
+#[test]
+fn without_the_listeners_jaas_line_any_password_passes() {
+    let mut sim = secured(&[]);
+    add(&mut sim, producer_acls("alice"));
+    sim.apply(Command::CreateProducer {
+        name: "shop".into(),
+        configs: with_password("alice", "anything"),
+    });
+    sim.run_for(500);
+    produce(&mut sim, "shop", 1);
+    assert_eq!(sim.acknowledged(), 1);
+}

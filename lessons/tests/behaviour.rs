@@ -1190,6 +1190,28 @@ fn acls_behave_as_the_lesson_says() {
     assert!(out.contains("name=sales-, patternType=PREFIXED"), "{out}");
     assert!(out.lines().any(|line| line == "sales-eu"), "{out}");
     assert_eq!(run.producer_stats("shop-2"), (4, 3, 1));
+
+    // A wrong password: the listener refuses every login, the authorizer sees nothing.
+    let from = run.event_count();
+    let out = run.block();
+    assert!(
+        out.contains(
+            "SaslAuthenticationException: Authentication failed: Invalid username or password"
+        ),
+        "{out}"
+    );
+    assert_eq!(run.producer_stats("guess"), (1, 0, 1));
+    let explained = run.explained_since(from);
+    assert!(
+        explained.contains("SASL/PLAIN listener refused the login of User:alice"),
+        "{explained}"
+    );
+    assert!(!explained.contains("authorizer denied"), "{explained}");
+    let refusals = count(&explained, "listener refused the login");
+    assert!(
+        (2..=10).contains(&refusals),
+        "{refusals} refusals in 3 s: {explained}"
+    );
     // Refused requests lose nothing that was acknowledged.
     assert_eq!(run.alerts(), vec![]);
     run.finish();

@@ -1,7 +1,10 @@
-//! The broker's authorizer at work (`AuthHelper` in `KafkaApis`): before a client request
-//! touches a topic, a group or a transactional id, the broker asks whether the principal of
-//! the client's connection may (see [`crate::acl`]). A denied resource gets Kafka's
-//! `*_AUTHORIZATION_FAILED` error in the answer, and the authorizer logs the denial.
+//! The broker's SASL listener and authorizer at work. A client's SASL/PLAIN login must name
+//! one of the listener's users with its password (`SaslServerAuthenticator`,
+//! `PlainServerCallbackHandler`), or the connection is closed. Then (`AuthHelper` in
+//! `KafkaApis`), before a client request touches a topic, a group or a transactional id, the
+//! broker asks whether the principal of the client's connection may (see [`crate::acl`]). A
+//! denied resource gets Kafka's `*_AUTHORIZATION_FAILED` error in the answer, and the
+//! authorizer logs the denial.
 //!
 //! Requests between brokers and from the controller are not checked (Kafka's brokers talk
 //! over a listener whose principal is a super user).
@@ -11,10 +14,43 @@ use crate::cluster::context::Ctx;
 use crate::cluster::event::EventKind;
 use crate::error::{ErrorCode, KafkaError};
 use crate::network::NodeId;
+use crate::protocol::Body;
 
 use super::Broker;
 
 impl Broker {
+    /// Whether the sender's login passes the SASL/PLAIN listener: always for a broker, a
+    /// `PLAINTEXT` client, or a broker without the listener's JAAS line (a stated
+    /// simplification: Kafka's would not start its listener).
+    pub(crate) fn authenticates(&self, from: NodeId, ctx: &Ctx) -> bool {
+        let (Some(users), NodeId::Client(client)) = (&self.settings.plain_users, from) else {
+            return true;
+        };
+        ctx.principals
+            .get(&client)
+            .is_none_or(|login| crate::acl::authenticates(users, login))
+    }
+
+    /// A refused login: the listener logs it and closes the connection, and the request comes
+    /// back to its client with `SaslAuthenticationException` (`PlainSaslServer`'s message).
+    pub(crate) fn refuse_login(&self, from: NodeId, request: Body, ctx: &mut Ctx) {
+        let NodeId::Client(client) = from else {
+            return;
+        };
+        let principal = crate::acl::principal_of(ctx.principals, from).unwrap_or_default();
+        ctx.emit(EventKind::AuthenticationFailed {
+            broker: self.id,
+            client,
+            principal: principal.to_string(),
+        });
+        let error = KafkaError::new(
+            ErrorCode::SaslAuthenticationFailed,
+            "Authentication failed: Invalid username or password",
+        );
+        let request = Box::new(request);
+        ctx.send(from, Body::AuthenticationFailed { request, error });
+    }
+
     /// The topics among `topics` the sender of an `api` request may not do `operation` on,
     /// each checked (and a denial logged) once; none without an authorizer.
     pub(crate) fn topics_denied<'t>(

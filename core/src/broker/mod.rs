@@ -302,6 +302,10 @@ impl Broker {
                     ctx.send(from, Body::Refused(Box::new(other)));
                 }
             }
+            other if other.is_request() && !self.authenticates(from, ctx) => {
+                self.refuse_login(from, other, ctx)
+            }
+            Body::AuthenticationFailed { .. } => {}
             other @ (Body::ProduceRequest(_) | Body::FetchRequest(_)) if self.is_muted(from) => {
                 self.hold_while_muted(from, other);
             }

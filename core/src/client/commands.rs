@@ -29,9 +29,9 @@ impl Cluster {
     ) -> Result<(), KafkaError> {
         match command {
             Command::CreateProducer { name, configs } => {
-                let principal = crate::acl::client_principal(&configs)?;
+                let login = crate::acl::client_login(&configs)?;
                 self.create_producer(name.clone(), &configs, outbox)?;
-                self.note_principal(&name, principal);
+                self.note_login(&name, login);
                 Ok(())
             }
             Command::Produce { producer, record } => {
@@ -101,9 +101,9 @@ impl Cluster {
                 policy,
             } => {
                 let rules = consumer_rules(&configs)?;
-                let principal = crate::acl::client_principal(&configs)?;
+                let login = crate::acl::client_login(&configs)?;
                 self.create_consumer(name.clone(), rules, subscription, policy, outbox)?;
-                self.note_principal(&name, principal);
+                self.note_login(&name, login);
                 Ok(())
             }
             Command::Poll { consumer } => {
@@ -201,12 +201,12 @@ impl Cluster {
         Ok(())
     }
 
-    /// Remembers what a new client authenticated as, for the brokers' authorizers (its
-    /// requests are in the outbox, delivered after this).
-    fn note_principal(&mut self, name: &str, principal: String) {
+    /// Remembers how a new client logs in, for the brokers' SASL listeners and authorizers
+    /// (its requests are in the outbox, delivered after this).
+    fn note_login(&mut self, name: &str, login: crate::acl::Login) {
         if let Some(id) = self.clients.id_of(name) {
-            if principal != crate::acl::ANONYMOUS {
-                self.principals.insert(id, principal);
+            if login.principal != crate::acl::ANONYMOUS {
+                self.principals.insert(id, login);
             }
         }
     }

@@ -57,6 +57,16 @@ impl Client {
 
     /// Handles a message.
     pub fn handle_message(&mut self, from: NodeId, body: Body, ctx: &mut Ctx) {
+        if let Body::AuthenticationFailed { request, error } = body {
+            return match self {
+                Client::Producer(producer) => {
+                    producer.authentication_failed(from, *request, error, ctx)
+                }
+                Client::Consumer(consumer) => {
+                    consumer.authentication_failed(from, *request, error, ctx)
+                }
+            };
+        }
         match self {
             Client::Producer(producer) => producer.handle_message(from, body, ctx),
             Client::Consumer(consumer) => consumer.handle_message(from, body, ctx),

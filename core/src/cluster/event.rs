@@ -285,6 +285,16 @@ pub enum EventKind {
         /// The ACLs deleted.
         removed: Vec<crate::acl::AclBinding>,
     },
+    /// A broker's SASL listener refused a client's login (`Failed authentication with ...`)
+    /// and closed the connection.
+    AuthenticationFailed {
+        /// The broker.
+        broker: BrokerId,
+        /// The client.
+        client: ClientId,
+        /// Who it claimed to be.
+        principal: String,
+    },
     /// A broker's authorizer denied a request (the authorizer's log line, at `INFO`).
     AuthorizationDenied {
         /// The broker.
@@ -651,6 +661,15 @@ impl Event {
                 added.len(),
                 removed.len()
             ),
+            EventKind::AuthenticationFailed {
+                broker,
+                client,
+                principal,
+            } => write!(
+                line,
+                "auth-failed broker={broker} client-{} {principal}",
+                client.0
+            ),
             EventKind::AuthorizationDenied {
                 broker,
                 principal,
@@ -974,6 +993,17 @@ impl Event {
                 None => format!("Config {name} removed from {}.", resource_text(resource)),
             },
             EventKind::AclsChanged { added, removed } => describe_acl_change(added, removed),
+            EventKind::AuthenticationFailed {
+                broker, principal, ..
+            } => {
+                let user = principal.strip_prefix("User:").unwrap_or(principal);
+                format!(
+                    "Broker {broker}'s SASL/PLAIN listener refused the login of {principal}: \
+                     Authentication failed: Invalid username or password (its JAAS line, \
+                     {}, has no user_{user} with that password). It closed the connection.",
+                    crate::acl::PLAIN_JAAS_CONFIG
+                )
+            }
             EventKind::AuthorizationDenied {
                 broker,
                 principal,

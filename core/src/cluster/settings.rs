@@ -64,6 +64,11 @@ pub struct BrokerSettings {
     /// The authorizer (`authorizer.class.name`, `super.users`,
     /// `allow.everyone.if.no.acl.found`).
     pub authorizer: crate::acl::AuthorizerConfig,
+    /// The users of the SASL/PLAIN listener
+    /// (`listener.name.sasl_plaintext.plain.sasl.jaas.config`); `None` when the line is not
+    /// set, and then any password is accepted (a stated simplification: Kafka's broker would
+    /// not start its listener).
+    pub plain_users: Option<crate::acl::PlainUsers>,
     /// `auto.create.topics.enable`.
     pub auto_create_topics_enable: bool,
     /// `num.partitions`.
@@ -135,6 +140,7 @@ impl BrokerSettings {
             log_cleaner_enable: config.log_cleaner_enable,
             // Checked as the cluster was built (`static_broker_config`).
             authorizer: config.authorizer().unwrap_or_default(),
+            plain_users: config.plain_users().unwrap_or_default(),
             auto_create_topics_enable: config.auto_create_topics_enable,
             num_partitions: config.num_partitions,
             default_replication_factor: config.default_replication_factor,
@@ -245,6 +251,7 @@ pub fn static_broker_config(
     config.set("node.id", &id.0.to_string())?;
     config.set("broker.id", &id.0.to_string())?;
     config.authorizer()?;
+    config.plain_users()?;
     Ok(config)
 }
 

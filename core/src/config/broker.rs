@@ -657,6 +657,14 @@ impl BrokerConfig {
         )
     }
 
+    /// The users of the SASL/PLAIN listener, from its JAAS line (`None` without one).
+    pub fn plain_users(&self) -> Result<Option<crate::acl::PlainUsers>, KafkaError> {
+        self.static_configs
+            .get(crate::acl::PLAIN_JAAS_CONFIG)
+            .map(|jaas| crate::acl::plain_users(jaas))
+            .transpose()
+    }
+
     /// `server.properties` as set, in canonical text.
     pub fn static_configs(&self) -> &VecMap<String, String> {
         &self.static_configs
@@ -875,16 +883,24 @@ impl BrokerConfig {
     }
 
     fn describe_row(&self, name: &str) -> DescribeRow {
-        let synonyms = self.synonyms(name);
+        let mut synonyms = self.synonyms(name);
         let read_only =
             BrokerConfig::key(name).is_none_or(|key| key.update_mode == Some(UpdateMode::ReadOnly));
+        // `KafkaConfig.maybeSensitive`: a listener's `sasl.jaas.config` is a PASSWORD, printed
+        // as `null` wherever it is set.
+        let sensitive = name == "sasl.jaas.config" || name.ends_with(".sasl.jaas.config");
+        if sensitive {
+            for synonym in &mut synonyms {
+                synonym.value = None;
+            }
+        }
         DescribeRow {
             name: name.to_string(),
-            value: self.get(name),
+            value: self.get(name).filter(|_| !sensitive),
             source: synonyms
                 .first()
                 .map_or(ConfigSource::DefaultConfig, |s| s.source),
-            sensitive: false,
+            sensitive,
             read_only,
             synonyms,
         }

@@ -86,6 +86,14 @@ pub enum Body {
     /// The receiver was down: the request comes back to its sender, as a refused TCP
     /// connection (or a connection reset by a crashed broker) tells a real client at once.
     Refused(Box<Body>),
+    /// The receiver's SASL listener refused the sender's login, and closed the connection:
+    /// the request comes back, with the `SaslAuthenticationException` the client gets.
+    AuthenticationFailed {
+        /// The request.
+        request: Box<Body>,
+        /// Why (`SASL_AUTHENTICATION_FAILED`).
+        error: crate::error::KafkaError,
+    },
     /// A request the receiver was holding is lost with the receiver's crash: the connection
     /// was reset, so the sender learns at once (`NETWORK_EXCEPTION`).
     Disconnected {
@@ -114,6 +122,7 @@ impl Body {
             Body::Group(body) => body.api_name(),
             Body::Txn(body) => body.api_name(),
             Body::Refused(_) => "Connection refused",
+            Body::AuthenticationFailed { .. } => "Authentication failed",
             Body::Disconnected { .. } => "Connection reset",
         }
     }

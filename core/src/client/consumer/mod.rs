@@ -452,6 +452,29 @@ impl Consumer {
         }
     }
 
+    /// A broker refused the consumer's SASL login and closed the connection: the request
+    /// failed like any on a closed connection, and `poll()` throws the
+    /// `SaslAuthenticationException` (Kafka's `NetworkClient` sets it as the metadata's fatal
+    /// exception), reported once while it repeats.
+    pub(crate) fn authentication_failed(
+        &mut self,
+        from: NodeId,
+        request: Body,
+        error: KafkaError,
+        ctx: &mut Ctx,
+    ) {
+        self.handle_message(from, Body::Refused(Box::new(request)), ctx);
+        self.report_error_once(error, ctx);
+        // The connection backs off before the next login. Simplification, stated in the ACL
+        // lesson: Kafka's backoff doubles from `reconnect.backoff.ms` (50 ms) to
+        // `reconnect.backoff.max.ms` (1 s); the playground's group lookup waits the second.
+        let backoff_ms = self.rules.retry_backoff_max_ms;
+        if let Some(membership) = self.membership.as_mut() {
+            membership.find_after_ms = ctx.now_ms + backoff_ms;
+        }
+        ctx.after(backoff_ms, Timer::Consumer(ConsumerTimer::Retry));
+    }
+
     /// Asks for metadata if it is stale and no request is out, watching the request like any
     /// other: one lost on a cut link fails after `request.timeout.ms` and the next goes to
     /// another broker (`NetworkClient.handleTimedOutRequests`), instead of waiting forever.

@@ -628,30 +628,78 @@ impl Producer {
         self.known_partition_count(record).is_some() && self.missing_partition(record).is_none()
     }
 
+    /// A broker refused the producer's SASL login and closed the connection (Kafka's
+    /// `NetworkClient` then sets the metadata's fatal exception, and `Sender` passes it to
+    /// `TransactionManager.authenticationFailed`): the request failed like any on a closed
+    /// connection, a send waiting for metadata throws the `SaslAuthenticationException`, and a
+    /// producer id or transactional request it was waiting for fails for good.
+    pub(crate) fn authentication_failed(
+        &mut self,
+        from: NodeId,
+        request: Body,
+        error: KafkaError,
+        ctx: &mut Ctx,
+    ) {
+        let for_producer_id = matches!(request, Body::Txn(_))
+            || matches!(request, Body::Group(ref body) if body.is_request());
+        self.handle_message(from, Body::Refused(Box::new(request)), ctx);
+        if for_producer_id {
+            match self.transactions.as_mut() {
+                Some(transactions) => transactions.transition_to_fatal_error(error.clone(), ctx),
+                None => self.fatal_error = Some(error.clone()),
+            }
+        }
+        // Sends waiting for memory are not waiting for metadata.
+        self.fail_blocked_sends(
+            |_, blocked| blocked.memory_wait_from_ms.is_none().then(|| error.clone()),
+            ctx,
+        );
+        self.run_sender(ctx);
+    }
+
     /// `KafkaProducer.waitOnMetadata`: a send waiting for metadata throws
     /// `TopicAuthorizationException` once an answer names its topic unauthorized.
     fn fail_unauthorized_blocked(&mut self, ctx: &mut Ctx) {
         if self.metadata.unauthorized.is_empty() {
             return;
         }
-        let (denied, waiting): (VecDeque<BlockedSend>, VecDeque<BlockedSend>) = self
-            .blocked
-            .drain(..)
-            .partition(|blocked| self.metadata.unauthorized.contains(&blocked.record.topic));
-        self.blocked = waiting;
+        self.fail_blocked_sends(
+            |metadata, blocked| {
+                let topic = blocked.record.topic.as_str();
+                metadata
+                    .unauthorized
+                    .contains(topic)
+                    .then(|| crate::client::metadata::topic_authorization_error(&[topic]))
+            },
+            ctx,
+        );
+    }
+
+    /// Fails each blocked send `error_for` gives an error, as its `send()` throws it.
+    fn fail_blocked_sends(
+        &mut self,
+        error_for: impl Fn(&ClientMetadata, &BlockedSend) -> Option<KafkaError>,
+        ctx: &mut Ctx,
+    ) {
         let mut workload_returned = false;
-        for blocked in denied {
+        let mut waiting = VecDeque::new();
+        for blocked in std::mem::take(&mut self.blocked) {
+            let Some(error) = error_for(&self.metadata, &blocked) else {
+                waiting.push_back(blocked);
+                continue;
+            };
             workload_returned |= !blocked.reported;
             self.stats.records_failed += 1;
-            let topic = blocked.record.topic.as_str();
+            let record = &blocked.record;
             ctx.emit(EventKind::ProduceFailed {
                 producer: self.id,
-                partition: TopicPartition::new(topic, blocked.record.partition.unwrap_or(-1)),
+                partition: TopicPartition::new(&record.topic, record.partition.unwrap_or(-1)),
                 records: 1,
                 batch: None,
-                error: crate::client::metadata::topic_authorization_error(&[topic]),
+                error,
             });
         }
+        self.blocked = waiting;
         if workload_returned {
             self.resume_workload(ctx);
         }
