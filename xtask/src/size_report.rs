@@ -174,8 +174,11 @@ use std::path::{Path, PathBuf};
 /// commits the topics the member may read (it was refused whole) and the transactional
 /// requests' checks of their id, topics and group, with the producer's answers to them and
 /// lesson 18's rows: 1,265 bytes, to 767,494. A commit of a partition the broker does not
-/// know refused rather than stored, with lesson 11's bullet: 136 more, to 767,630.
-const GZIP_BUDGET_BYTES: u64 = 767_690;
+/// know refused rather than stored, with lesson 11's bullet: 136 more, to 767,630. SASL/PLAIN
+/// logins checked against the listener's users (a stated simplification before): the
+/// listener's check and event, the clients' `SaslAuthenticationException`, the sensitive JAAS
+/// line in `kafka-configs`, and lesson 18's section on it: 2,089 bytes, to 769,726.
+const GZIP_BUDGET_BYTES: u64 = 769_790;
 
 /// Prints the table and fails when the gzip total is over budget.
 pub fn report(dist: &Path) -> Result<(), String> {
