@@ -1,7 +1,13 @@
 //! Bad input: random command sequences, many of them nonsensical (unknown topics and clients,
 //! broker 0 and 99, negative counts, invalid names and configs), never panic the core; a
-//! refused command leaves the state exactly as it was; every invariant holds throughout.
+//! refused command leaves the state exactly as it was; every invariant holds throughout. Some
+//! runs secure the brokers (an authorizer and a SASL/PLAIN listener with users): clients then
+//! log in with right or wrong passwords, and ACLs come and go.
 
+use kplay_core::acl::{
+    AccessControlEntry, AclBinding, AclFilter, AclOperation, PatternFilter, PatternType,
+    Permission, ResourcePattern, ResourceType,
+};
 use kplay_core::check::invariants::check_all;
 use kplay_core::cluster::command::ResetSpec;
 use kplay_core::{
@@ -78,6 +84,75 @@ fn config() -> impl Strategy<Value = (String, String)> {
         Just("2"),
     ];
     (key, value).prop_map(|(k, v)| (k.to_string(), v.to_string()))
+}
+
+/// No login (PLAINTEXT), or a SASL/PLAIN one with the right or a wrong password.
+fn login() -> impl Strategy<Value = Vec<(String, String)>> {
+    let user = prop_oneof![Just("alice"), Just("bob"), Just("admin"), Just("mallory")];
+    prop_oneof![
+        2 => Just(Vec::new()),
+        3 => (user, any::<bool>()).prop_map(|(user, right)| {
+            let password = if right { format!("{user}-secret") } else { "guess".to_string() };
+            let jaas = format!(
+                "org.apache.kafka.common.security.plain.PlainLoginModule required \
+                 username=\"{user}\" password=\"{password}\";"
+            );
+            vec![
+                ("security.protocol".to_string(), "SASL_PLAINTEXT".to_string()),
+                ("sasl.mechanism".to_string(), "PLAIN".to_string()),
+                ("sasl.jaas.config".to_string(), jaas),
+            ]
+        }),
+    ]
+}
+
+/// Configs, with a login or not.
+fn client_configs() -> impl Strategy<Value = Vec<(String, String)>> {
+    (proptest::collection::vec(config(), 0..3), login()).prop_map(|(mut configs, login)| {
+        configs.extend(login);
+        configs
+    })
+}
+
+fn acl() -> impl Strategy<Value = AclBinding> {
+    let principal = prop_oneof![Just("User:alice"), Just("User:bob"), Just("User:*")];
+    let operation = prop_oneof![
+        Just(AclOperation::All),
+        Just(AclOperation::Read),
+        Just(AclOperation::Write),
+        Just(AclOperation::Describe),
+        Just(AclOperation::Create),
+        Just(AclOperation::IdempotentWrite),
+    ];
+    let resource = prop_oneof![
+        (topic(), any::<bool>()).prop_map(|(name, prefixed)| (ResourceType::Topic, name, prefixed)),
+        Just((ResourceType::Topic, "*".to_string(), false)),
+        Just((ResourceType::Group, "g1".to_string(), false)),
+        Just((ResourceType::Group, "g".to_string(), true)),
+        Just((ResourceType::Cluster, "kafka-cluster".to_string(), false)),
+        Just((ResourceType::TransactionalId, "g1".to_string(), false)),
+    ];
+    (principal, operation, any::<bool>(), resource).prop_map(
+        |(principal, operation, allow, (resource_type, name, prefixed))| {
+            let pattern_type = if prefixed {
+                PatternType::Prefixed
+            } else {
+                PatternType::Literal
+            };
+            AclBinding {
+                pattern: ResourcePattern::new(resource_type, &name, pattern_type),
+                entry: AccessControlEntry {
+                    principal: principal.to_string(),
+                    operation,
+                    permission: if allow {
+                        Permission::Allow
+                    } else {
+                        Permission::Deny
+                    },
+                },
+            }
+        },
+    )
 }
 
 fn partition() -> impl Strategy<Value = TopicPartition> {
@@ -184,6 +259,16 @@ fn command() -> impl Strategy<Value = Command> {
                 }
             }),
         client().prop_map(|group| Command::DeleteGroup { group }),
+        proptest::collection::vec(acl(), 0..3)
+            .prop_map(|bindings| Command::CreateAcls { bindings }),
+        acl().prop_map(|binding| Command::DeleteAcls {
+            filters: vec![AclFilter {
+                resource_type: binding.pattern.resource_type,
+                name: binding.pattern.name,
+                pattern: PatternFilter::Any,
+                entry: None,
+            }],
+        }),
     ];
     let faults = prop_oneof![
         broker().prop_map(|broker| Command::StopBroker { broker }),
@@ -206,7 +291,8 @@ fn command() -> impl Strategy<Value = Command> {
         Just(Command::HealNetwork),
     ];
     let producers = prop_oneof![
-        (client(), configs()).prop_map(|(name, configs)| Command::CreateProducer { name, configs }),
+        (client(), client_configs())
+            .prop_map(|(name, configs)| Command::CreateProducer { name, configs }),
         (client(), record()).prop_map(|(producer, record)| Command::Produce { producer, record }),
         (client(), record()).prop_map(|(producer, record)| Command::Produce { producer, record }),
         client().prop_map(|producer| Command::Flush { producer }),
@@ -237,7 +323,7 @@ fn command() -> impl Strategy<Value = Command> {
     let consumers = prop_oneof![
         (
             client(),
-            configs(),
+            client_configs(),
             any::<bool>(),
             proptest::collection::vec(partition(), 0..3),
             policy()
@@ -270,9 +356,34 @@ fn command() -> impl Strategy<Value = Command> {
 }
 
 fn run(mode: MetadataMode, commands: Vec<(Command, i64)>) -> Cluster {
+    run_with(mode, false, commands)
+}
+
+/// The brokers' lines that secure them: the mode's authorizer, a super user, and the
+/// SASL/PLAIN listener's users.
+fn secured_broker_configs(mode: MetadataMode) -> Vec<(String, String)> {
+    let authorizer = match mode {
+        MetadataMode::Kraft => kplay_core::acl::STANDARD_AUTHORIZER,
+        MetadataMode::ZooKeeper => kplay_core::acl::ACL_AUTHORIZER,
+    };
+    let users = "org.apache.kafka.common.security.plain.PlainLoginModule required \
+                 user_admin=\"admin-secret\" user_alice=\"alice-secret\" \
+                 user_bob=\"bob-secret\";";
+    vec![
+        ("authorizer.class.name".into(), authorizer.into()),
+        ("super.users".into(), "User:admin".into()),
+        (kplay_core::acl::PLAIN_JAAS_CONFIG.into(), users.into()),
+    ]
+}
+
+fn run_with(mode: MetadataMode, secured: bool, commands: Vec<(Command, i64)>) -> Cluster {
+    let mut broker_configs = vec![("offsets.topic.num.partitions".into(), "2".into())];
+    if secured {
+        broker_configs.extend(secured_broker_configs(mode));
+    }
     let config = ClusterConfig {
         metadata_mode: mode,
-        broker_configs: vec![("offsets.topic.num.partitions".into(), "2".into())],
+        broker_configs,
         ..ClusterConfig::default()
     };
     let mut cluster = Cluster::new(config, 3).expect("a valid cluster");
@@ -318,9 +429,10 @@ proptest! {
     fn random_commands_never_panic_and_refusals_change_nothing(
         commands in proptest::collection::vec((command(), 0..800i64), 1..60),
         zookeeper in proptest::bool::weighted(0.25),
+        secured in proptest::bool::weighted(0.3),
     ) {
         let mode = if zookeeper { MetadataMode::ZooKeeper } else { MetadataMode::Kraft };
-        run(mode, commands);
+        run_with(mode, secured, commands);
     }
 }
 
