@@ -515,9 +515,11 @@ pub fn client_login(configs: &[(String, String)]) -> Result<Login, KafkaError> {
             .map(|(_, value)| value.clone())
     };
     match option("username") {
+        // A line without a password logs in with an empty one, which no listener user has
+        // unless its `user_<name>` is empty too.
         Some(username) if !username.is_empty() => Ok(Login {
             principal: format!("User:{username}"),
-            password: option("password"),
+            password: Some(option("password").unwrap_or_default()),
         }),
         _ => Err(invalid(
             "the PlainLoginModule line names no username".to_string(),
@@ -1199,6 +1201,20 @@ mod tests {
             &users,
             &login("alice", None).with_empty_password()
         ));
+        let no_password = [
+            (
+                "security.protocol".to_string(),
+                "SASL_PLAINTEXT".to_string(),
+            ),
+            ("sasl.mechanism".to_string(), "PLAIN".to_string()),
+            (
+                "sasl.jaas.config".to_string(),
+                "org.apache.kafka.common.security.plain.PlainLoginModule required \
+                 username=\"alice\";"
+                    .to_string(),
+            ),
+        ];
+        assert!(!authenticates(&users, &client_login(&no_password).unwrap()));
         // A PLAINTEXT client does not authenticate: the listener is not asked.
         assert!(authenticates(&users, &login("ANONYMOUS", None)));
         assert!(plain_users("PlainLoginModule required user_alice=\"x\";").is_err());
