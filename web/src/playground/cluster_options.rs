@@ -140,6 +140,26 @@ mod tests {
     }
 
     #[test]
+    fn a_listeners_jaas_line_survives_the_round_trip() {
+        // Lesson 18's brokers: the line holds spaces, quotes, `=` and `;`, but no comma.
+        let options = "brokers=3,seed=1,broker.super.users=User:admin,\
+            broker.listener.name.sasl_plaintext.plain.sasl.jaas.config=\
+            org.apache.kafka.common.security.plain.PlainLoginModule required \
+            user_alice=\"alice-secret\";";
+        let (config, seed) = parse(options).expect("valid");
+        let jaas = &config.broker_configs[1];
+        assert_eq!(
+            jaas.0,
+            "listener.name.sasl_plaintext.plain.sasl.jaas.config"
+        );
+        assert!(jaas.1.ends_with("user_alice=\"alice-secret\";"));
+        assert_eq!(
+            parse(&format(&config, seed)).expect("valid"),
+            (config, seed)
+        );
+    }
+
+    #[test]
     fn bad_options_are_named() {
         assert!(parse("brokers=x").unwrap_err().contains("brokers"));
         assert!(parse("brokers=12").unwrap_err().contains("1 to 9"));
