@@ -177,8 +177,10 @@ use std::path::{Path, PathBuf};
 /// know refused rather than stored, with lesson 11's bullet: 136 more, to 767,630. SASL/PLAIN
 /// logins checked against the listener's users (a stated simplification before): the
 /// listener's check and event, the clients' `SaslAuthenticationException`, the sensitive JAAS
-/// line in `kafka-configs`, and lesson 18's section on it: 2,089 bytes, to 769,726.
-const GZIP_BUDGET_BYTES: u64 = 769_790;
+/// line in `kafka-configs`, and lesson 18's section on it: 2,089 bytes, to 769,726. A login
+/// without a password refused and lesson 18's summary naming the check: 39 more, to 769,765
+/// in a clone.
+const GZIP_BUDGET_BYTES: u64 = 769_830;
 
 /// Prints the table and fails when the gzip total is over budget.
 pub fn report(dist: &Path) -> Result<(), String> {
