@@ -302,7 +302,7 @@ impl Broker {
                     ctx.send(from, Body::Refused(Box::new(other)));
                 }
             }
-            other if other.is_request() && !self.authenticates(from, ctx) => {
+            other if !self.authenticates(from, ctx) && other.is_request() => {
                 self.refuse_login(from, other, ctx)
             }
             Body::AuthenticationFailed { .. } => {}

@@ -57,14 +57,14 @@ impl Client {
 
     /// Handles a message.
     pub fn handle_message(&mut self, from: NodeId, body: Body, ctx: &mut Ctx) {
+        // A refused login closes the connection: the request fails as on any closed
+        // connection, then each client takes the `SaslAuthenticationException`.
         if let Body::AuthenticationFailed { request, error } = body {
+            let transactional = matches!(*request, Body::Txn(_) | Body::Group(_));
+            self.handle_message(from, Body::Refused(request), ctx);
             return match self {
-                Client::Producer(producer) => {
-                    producer.authentication_failed(from, *request, error, ctx)
-                }
-                Client::Consumer(consumer) => {
-                    consumer.authentication_failed(from, *request, error, ctx)
-                }
+                Client::Producer(producer) => producer.login_refused(transactional, error, ctx),
+                Client::Consumer(consumer) => consumer.login_refused(error, ctx),
             };
         }
         match self {

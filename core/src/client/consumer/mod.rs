@@ -452,18 +452,11 @@ impl Consumer {
         }
     }
 
-    /// A broker refused the consumer's SASL login and closed the connection: the request
-    /// failed like any on a closed connection, and `poll()` throws the
-    /// `SaslAuthenticationException` (Kafka's `NetworkClient` sets it as the metadata's fatal
-    /// exception), reported once while it repeats.
-    pub(crate) fn authentication_failed(
-        &mut self,
-        from: NodeId,
-        request: Body,
-        error: KafkaError,
-        ctx: &mut Ctx,
-    ) {
-        self.handle_message(from, Body::Refused(Box::new(request)), ctx);
+    /// A broker refused the consumer's SASL login and closed the connection, and the request
+    /// failed with it: `poll()` throws the `SaslAuthenticationException` (Kafka's
+    /// `NetworkClient` sets it as the metadata's fatal exception), reported once while it
+    /// repeats.
+    pub(crate) fn login_refused(&mut self, error: KafkaError, ctx: &mut Ctx) {
         self.report_error_once(error, ctx);
         // The connection backs off before the next login. Simplification, stated in the ACL
         // lesson: Kafka's backoff doubles from `reconnect.backoff.ms` (50 ms) to

@@ -628,22 +628,13 @@ impl Producer {
         self.known_partition_count(record).is_some() && self.missing_partition(record).is_none()
     }
 
-    /// A broker refused the producer's SASL login and closed the connection (Kafka's
-    /// `NetworkClient` then sets the metadata's fatal exception, and `Sender` passes it to
-    /// `TransactionManager.authenticationFailed`): the request failed like any on a closed
-    /// connection, a send waiting for metadata throws the `SaslAuthenticationException`, and a
-    /// producer id or transactional request it was waiting for fails for good.
-    pub(crate) fn authentication_failed(
-        &mut self,
-        from: NodeId,
-        request: Body,
-        error: KafkaError,
-        ctx: &mut Ctx,
-    ) {
-        let for_producer_id = matches!(request, Body::Txn(_))
-            || matches!(request, Body::Group(ref body) if body.is_request());
-        self.handle_message(from, Body::Refused(Box::new(request)), ctx);
-        if for_producer_id {
+    /// A broker refused the producer's SASL login and closed the connection, and the request
+    /// failed with it (Kafka's `NetworkClient` then sets the metadata's fatal exception, and
+    /// `Sender` passes it to `TransactionManager.authenticationFailed`): a send waiting for
+    /// metadata throws the `SaslAuthenticationException`, and a producer id or transactional
+    /// request (`transactional`) fails for good.
+    pub(crate) fn login_refused(&mut self, transactional: bool, error: KafkaError, ctx: &mut Ctx) {
+        if transactional {
             match self.transactions.as_mut() {
                 Some(transactions) => transactions.transition_to_fatal_error(error.clone(), ctx),
                 None => self.fatal_error = Some(error.clone()),
