@@ -179,8 +179,10 @@ use std::path::{Path, PathBuf};
 /// listener's check and event, the clients' `SaslAuthenticationException`, the sensitive JAAS
 /// line in `kafka-configs`, and lesson 18's section on it: 2,089 bytes, to 769,726. A login
 /// without a password refused and lesson 18's summary naming the check: 39 more, to 769,765
-/// in a clone.
-const GZIP_BUDGET_BYTES: u64 = 769_830;
+/// in a clone. The review's single conversion of a refused login took 107 off, to 769,658
+/// in the checkout (calling `Client::handle_message` from itself had cost 809 bytes more,
+/// so each client's handler is called directly).
+const GZIP_BUDGET_BYTES: u64 = 769_760;
 
 /// Prints the table and fails when the gzip total is over budget.
 pub fn report(dist: &Path) -> Result<(), String> {

@@ -61,10 +61,16 @@ impl Client {
         // connection, then each client takes the `SaslAuthenticationException`.
         if let Body::AuthenticationFailed { request, error } = body {
             let transactional = matches!(*request, Body::Txn(_) | Body::Group(_));
-            self.handle_message(from, Body::Refused(request), ctx);
+            let refused = Body::Refused(request);
             return match self {
-                Client::Producer(producer) => producer.login_refused(transactional, error, ctx),
-                Client::Consumer(consumer) => consumer.login_refused(error, ctx),
+                Client::Producer(producer) => {
+                    producer.handle_message(from, refused, ctx);
+                    producer.login_refused(transactional, error, ctx)
+                }
+                Client::Consumer(consumer) => {
+                    consumer.handle_message(from, refused, ctx);
+                    consumer.login_refused(error, ctx)
+                }
             };
         }
         match self {
