@@ -546,6 +546,167 @@ fn an_offset_commit_commits_the_topics_the_member_may_read() {
     )));
 }
 
+#[test]
+fn an_offset_fetch_is_refused_for_a_topic_the_member_may_not_describe() {
+    let mut sim = secured(&[]);
+    sim.apply(Command::CreateTopic {
+        topic: "refunds".into(),
+        partitions: 2,
+        replication_factor: 3,
+        configs: Vec::new(),
+    });
+    sim.run_for(1_000);
+    start_producer(&mut sim, "ops", "admin");
+    produce(&mut sim, "ops", 6);
+    // Both members subscribe to `orders` and `refunds`; Alice leads the group and may read
+    // both, so the assignment gives Bob a partition of `refunds`, which he may not describe.
+    let group_reader = |user: &str| {
+        vec![
+            allow(user, AclOperation::Read, ResourceType::Group, "billing"),
+            allow(user, AclOperation::Read, ResourceType::Topic, TOPIC),
+        ]
+    };
+    let mut acls = group_reader("alice");
+    acls.extend(group_reader("bob"));
+    acls.push(allow(
+        "alice",
+        AclOperation::Read,
+        ResourceType::Topic,
+        "refunds",
+    ));
+    add(&mut sim, acls);
+    for (name, user) in [("first", "alice"), ("second", "bob")] {
+        let mut configs = login(user);
+        configs.extend(pairs(&[
+            ("group.id", "billing"),
+            ("auto.offset.reset", "earliest"),
+        ]));
+        sim.apply(Command::CreateConsumer {
+            name: name.into(),
+            configs,
+            subscription: Subscription::Topics(vec![TOPIC.into(), "refunds".into()]),
+            policy: CommitPolicy::default(),
+        });
+        sim.run_for(3_000);
+    }
+    sim.run_for(10_000);
+    let views = sim.cluster.consumer_views();
+    let bob = views.iter().find(|view| view.name == "second").unwrap();
+    assert!(
+        bob.partitions
+            .iter()
+            .any(|assigned| assigned.partition.topic == "refunds"),
+        "{:?}",
+        bob.partitions
+    );
+    // The whole OffsetFetch fails (`OffsetFetchResponseHandler`): Bob has no position in
+    // `orders` either, and reads nothing.
+    assert_eq!(
+        bob.last_error.as_deref(),
+        Some("org.apache.kafka.common.errors.TopicAuthorizationException: Not authorized to access topics: [refunds]"),
+        "{}",
+        kplay_core::Cluster::trace(&sim.events)
+    );
+    assert!(bob
+        .partitions
+        .iter()
+        .all(|assigned| assigned.position.is_none()));
+    assert_eq!(bob.records_delivered, 0);
+    let refused_fetches = denials(&sim)
+        .iter()
+        .filter(|denial| {
+            **denial
+                == (
+                    "User:bob".to_string(),
+                    AclOperation::Describe,
+                    ResourceType::Topic,
+                    "refunds".to_string(),
+                    "OffsetFetch".to_string(),
+                )
+        })
+        .count();
+    // Asked again once per `retry.backoff.max.ms` (1 s), not in a loop.
+    assert!((3..=15).contains(&refused_fetches), "{refused_fetches}");
+
+    // With `DESCRIBE` on `refunds`, the fetch answers: Bob reads `orders` (a fetch from
+    // `refunds` needs `READ`, which he still lacks).
+    add(
+        &mut sim,
+        vec![allow(
+            "bob",
+            AclOperation::Describe,
+            ResourceType::Topic,
+            "refunds",
+        )],
+    );
+    sim.run_until(15_000, "Bob reads orders", |s| {
+        let views = s.cluster.consumer_views();
+        let bob = views.iter().find(|view| view.name == "second").unwrap();
+        bob.partitions
+            .iter()
+            .all(|assigned| assigned.position.is_some())
+            && bob.records_delivered > 0
+    });
+}
+
+#[test]
+fn an_offset_fetch_needs_describe_on_the_group() {
+    let mut sim = secured(&[]);
+    add(
+        &mut sim,
+        vec![
+            allow("bob", AclOperation::Read, ResourceType::Topic, TOPIC),
+            allow("bob", AclOperation::Read, ResourceType::Group, "billing"),
+        ],
+    );
+    start_consumer(&mut sim, "reader", "bob", "billing");
+    sim.run_until(15_000, "the consumer is assigned", |s| {
+        let view = &s.cluster.consumer_views()[0];
+        !view.partitions.is_empty() && view.partitions.iter().all(|p| p.position.is_some())
+    });
+    // READ on the group lets bob rejoin; a DENY of DESCRIBE refuses his OffsetFetch. A new
+    // partition, seen at the next metadata refresh, makes him rejoin and fetch its offset.
+    let deny = binding(
+        "bob",
+        AclOperation::Describe,
+        Permission::Deny,
+        ResourceType::Group,
+        "billing",
+    );
+    add(&mut sim, vec![deny]);
+    sim.apply(Command::CreatePartitions {
+        topic: TOPIC.into(),
+        total_count: 4,
+    });
+    let new_partition = kplay_core::TopicPartition::new(TOPIC, 3);
+    sim.run_until(400_000, "the new partition is assigned", |s| {
+        s.cluster.consumer_views()[0]
+            .partitions
+            .iter()
+            .any(|assigned| assigned.partition == new_partition)
+    });
+    sim.run_for(5_000);
+    let view = &sim.cluster.consumer_views()[0];
+    assert_eq!(
+        view.last_error.as_deref(),
+        Some("org.apache.kafka.common.errors.GroupAuthorizationException: Not authorized to access group: billing"),
+        "{}",
+        kplay_core::Cluster::trace(&sim.events)
+    );
+    assert!(view.partitions.iter().all(|assigned| assigned.position.is_none()));
+    assert!(denials(&sim).contains(&(
+        "User:bob".into(),
+        AclOperation::Describe,
+        ResourceType::Group,
+        "billing".into(),
+        "OffsetFetch".into()
+    )));
+    // The coordinator is still his: the consumer does not look it up again.
+    assert!(denials(&sim)
+        .iter()
+        .all(|(_, _, _, _, api)| api != "FindCoordinator"));
+}
+
 fn abortable_errors(sim: &Sim) -> Vec<String> {
     sim.events
         .iter()

@@ -91,9 +91,7 @@ impl Broker {
     /// `KafkaApis`' checks of group requests: `READ` on the group for JoinGroup, SyncGroup,
     /// Heartbeat, LeaveGroup, OffsetCommit and TxnOffsetCommit (after `WRITE` on its
     /// transactional id), `DESCRIBE` for OffsetFetch.
-    ///
-    /// Simplification, stated in the ACL lesson: OffsetFetch checks only the group (Kafka
-    /// also answers `TOPIC_AUTHORIZATION_FAILED` for each topic the member may not describe).
+    /// (Each topic's check follows, in `take_refused_offsets`.)
     fn group_request_denied(
         &self,
         from: NodeId,
@@ -126,11 +124,12 @@ impl Broker {
         denied.then_some(ErrorCode::GroupAuthorizationFailed)
     }
 
-    /// The partitions of an OffsetCommit or TxnOffsetCommit the broker answers itself, taken
-    /// out of the request: those of a topic the member may not `READ`
-    /// (`TOPIC_AUTHORIZATION_FAILED`) and those the broker does not know, of a deleted topic
-    /// for instance (`UNKNOWN_TOPIC_OR_PARTITION`). The coordinator commits the rest
-    /// (`KafkaApis.handleOffsetCommitRequest`, `handleTxnOffsetCommitRequest`).
+    /// The partitions of an OffsetCommit, TxnOffsetCommit or OffsetFetch the broker answers
+    /// itself, taken out of the request: those of a topic the member may not `READ` (a commit)
+    /// or `DESCRIBE` (a fetch), `TOPIC_AUTHORIZATION_FAILED`; and a commit's partitions the
+    /// broker does not know, of a deleted topic for instance (`UNKNOWN_TOPIC_OR_PARTITION`).
+    /// The coordinator answers the rest (`KafkaApis.handleOffsetCommitRequest`,
+    /// `handleTxnOffsetCommitRequest`, `fetchOffsetsForGroup`).
     fn take_refused_offsets(
         &self,
         from: NodeId,
@@ -138,27 +137,45 @@ impl Broker {
         ctx: &mut Ctx,
     ) -> CommitResults {
         let api = request.api_name();
-        let (GroupBody::OffsetCommit { offsets, .. } | GroupBody::TxnOffsetCommit { offsets, .. }) =
-            request
-        else {
-            return Vec::new();
-        };
-        let topics = offsets.iter().map(|offset| offset.partition.topic.as_str());
-        let denied = self.topics_denied(from, api, AclOperation::Read, topics, ctx);
         let mut refused = Vec::new();
-        offsets.retain(|offset| {
-            let partition = &offset.partition;
-            let code = if denied.contains(&partition.topic) {
-                ErrorCode::TopicAuthorizationFailed
-            } else if self.metadata.partition(partition).is_none() {
-                ErrorCode::UnknownTopicOrPartition
-            } else {
-                return true;
-            };
+        let mut refuse = |partition: &TopicPartition, code| {
             let error = KafkaError::with_default_message(code);
             refused.push((partition.clone(), Err(error)));
-            false
-        });
+        };
+        match request {
+            GroupBody::OffsetCommit { offsets, .. }
+            | GroupBody::TxnOffsetCommit { offsets, .. } => {
+                let topics = offsets.iter().map(|offset| offset.partition.topic.as_str());
+                let denied = self.topics_denied(from, api, AclOperation::Read, topics, ctx);
+                offsets.retain(|offset| {
+                    let partition = &offset.partition;
+                    let code = if denied.contains(&partition.topic) {
+                        ErrorCode::TopicAuthorizationFailed
+                    } else if self.metadata.partition(partition).is_none() {
+                        ErrorCode::UnknownTopicOrPartition
+                    } else {
+                        return true;
+                    };
+                    refuse(partition, code);
+                    false
+                });
+            }
+            // A consumer names its partitions. (Kafka filters the answer to a fetch of all
+            // the group's offsets instead; only the tools ask that, and they act as a super
+            // user here.)
+            GroupBody::OffsetFetch { partitions, .. } => {
+                let topics = partitions.iter().map(|partition| partition.topic.as_str());
+                let denied = self.topics_denied(from, api, AclOperation::Describe, topics, ctx);
+                partitions.retain(|partition| {
+                    let allowed = !denied.contains(&partition.topic);
+                    if !allowed {
+                        refuse(partition, ErrorCode::TopicAuthorizationFailed);
+                    }
+                    allowed
+                });
+            }
+            _ => {}
+        }
         refused
     }
 
@@ -510,6 +527,7 @@ fn has_offsets(request: &GroupBody) -> bool {
         GroupBody::OffsetCommit { offsets, .. } | GroupBody::TxnOffsetCommit { offsets, .. } => {
             !offsets.is_empty()
         }
+        GroupBody::OffsetFetch { partitions, .. } => !partitions.is_empty(),
         _ => true,
     }
 }

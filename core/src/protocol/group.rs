@@ -16,6 +16,10 @@ use crate::kinds::AssignorKind;
 /// An offset commit's answer: one result per partition.
 pub type CommitResults = Vec<(TopicPartition, Result<(), KafkaError>)>;
 
+/// An offset fetch's answer: per partition its committed offset (`None` where there is none),
+/// or why the coordinator will not say (`TOPIC_AUTHORIZATION_FAILED`, `UNSTABLE_OFFSET_COMMIT`).
+pub type FetchedOffsets = Vec<(TopicPartition, Result<Option<FetchedOffset>, KafkaError>)>;
+
 /// What a coordinator is looked up for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum CoordinatorType {
@@ -237,7 +241,7 @@ pub enum GroupBody {
         /// The request answered.
         request_id: u64,
         /// The offsets with their leader epochs, or a group-level error.
-        result: Result<Vec<(TopicPartition, Option<FetchedOffset>)>, KafkaError>,
+        result: Result<FetchedOffsets, KafkaError>,
     },
     /// TxnOffsetCommit: offsets committed as part of a transaction (exactly-once).
     TxnOffsetCommit {

@@ -15,7 +15,7 @@ use crate::cluster::context::Ctx;
 use crate::cluster::event::EventKind;
 use crate::error::{ErrorCode, KafkaError};
 use crate::ids::{Offset, TopicPartition};
-use crate::protocol::group::{FetchedOffset, OffsetToCommit};
+use crate::protocol::group::{FetchedOffsets, OffsetToCommit};
 use crate::protocol::GroupBody;
 
 use super::Consumer;
@@ -331,10 +331,13 @@ impl Consumer {
         }
     }
 
+    /// `OffsetFetchResponseHandler`: positions from the committed offsets, or the whole fetch
+    /// asked again after a backoff (a topic refused, which `poll()` throws, or a transactional
+    /// commit pending).
     pub(crate) fn committed_offsets_fetched(
         &mut self,
         request_id: u64,
-        result: Result<Vec<(TopicPartition, Option<FetchedOffset>)>, KafkaError>,
+        result: Result<FetchedOffsets, KafkaError>,
         ctx: &mut Ctx,
     ) {
         let Some(partitions) = self.commits.fetches_in_flight.remove(&request_id) else {
@@ -342,16 +345,14 @@ impl Consumer {
         };
         let offsets = match result {
             Ok(offsets) => offsets,
-            Err(error) => {
+            Err(error) if error.code == ErrorCode::GroupAuthorizationFailed => {
+                let group = self.rules.group_id.as_deref().unwrap_or_default();
+                let error = crate::client::metadata::group_authorization_error(group);
+                self.report_error_once(error, ctx);
+                return self.fetch_again(partitions, self.rules.retry_backoff_max_ms, ctx);
+            }
+            Err(_) => {
                 self.commits.fetch_pending.extend(partitions);
-                if error.code == ErrorCode::UnstableOffsetCommit {
-                    // A transactional commit is pending (KIP-447): ask again after a backoff.
-                    ctx.after(
-                        self.rules.retry_backoff_ms,
-                        crate::cluster::timer::Timer::Consumer(super::ConsumerTimer::Retry),
-                    );
-                    return;
-                }
                 if let Some(membership) = self.membership.as_mut() {
                     membership.coordinator = None;
                 }
@@ -359,8 +360,28 @@ impl Consumer {
                 return;
             }
         };
+        let denied_topics: Vec<String> = offsets
+            .iter()
+            .filter(|(_, result)| {
+                result
+                    .as_ref()
+                    .is_err_and(|error| error.code == ErrorCode::TopicAuthorizationFailed)
+            })
+            .map(|(partition, _)| partition.topic.clone())
+            .collect();
+        if !denied_topics.is_empty() {
+            // Kafka asks again at the next poll; here after `retry.backoff.max.ms`, as after
+            // a refused fetch.
+            self.report_authorization_error(denied_topics, ctx);
+            return self.fetch_again(partitions, self.rules.retry_backoff_max_ms, ctx);
+        }
+        if offsets.iter().any(|(_, result)| result.is_err()) {
+            // A transactional commit is pending (KIP-447, `UNSTABLE_OFFSET_COMMIT`).
+            return self.fetch_again(partitions, self.rules.retry_backoff_ms, ctx);
+        }
         let mut to_reset = Vec::new();
         for (partition, committed) in offsets {
+            let Ok(committed) = committed else { continue };
             let leader = self.leader_and_epoch(&partition);
             let Some(assigned) = self.assigned.get_mut(&partition) else {
                 continue;
@@ -386,6 +407,15 @@ impl Consumer {
             self.reset_positions(to_reset, ctx);
         }
         self.send_fetches(ctx);
+    }
+
+    /// Asks for these partitions' committed offsets again after `after_ms`.
+    fn fetch_again(&mut self, partitions: Vec<TopicPartition>, after_ms: i64, ctx: &mut Ctx) {
+        self.commits.fetch_pending.extend(partitions);
+        ctx.after(
+            after_ms,
+            crate::cluster::timer::Timer::Consumer(super::ConsumerTimer::Retry),
+        );
     }
 }
 

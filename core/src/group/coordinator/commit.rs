@@ -11,7 +11,7 @@
 
 use crate::error::{ErrorCode, KafkaError};
 use crate::ids::{Offset, ProducerId, TopicPartition};
-use crate::protocol::group::{CommitResults, FetchedOffset, OffsetToCommit};
+use crate::protocol::group::{CommitResults, FetchedOffset, FetchedOffsets, OffsetToCommit};
 use crate::protocol::GroupBody;
 
 use super::member::PendingResponse;
@@ -53,6 +53,8 @@ pub struct FetchRequest {
     pub partitions: Vec<TopicPartition>,
     /// KIP-447.
     pub require_stable: bool,
+    /// Partitions the broker refused before (`TOPIC_AUTHORIZATION_FAILED`), answered last.
+    pub refused: CommitResults,
 }
 
 /// Answers a commit with one result per partition: those `refused` before, then `results`.
@@ -173,22 +175,21 @@ impl GroupShard {
     }
 
     /// `fetchOffsets`: the committed offsets (`None` where there is none); with
-    /// `require_stable`, `UNSTABLE_OFFSET_COMMIT` while a transactional commit is pending.
+    /// `require_stable`, `UNSTABLE_OFFSET_COMMIT` on each partition with a transactional commit
+    /// pending. The partitions the broker refused follow.
     pub(crate) fn fetch_offsets(&self, rt: &mut ShardCtx, request: FetchRequest) {
-        let result = self.committed_offsets(&request);
+        let mut offsets = self.committed_offsets(&request);
+        offsets.extend(refused_fetches(request.refused));
         rt.reply(
             request.reply,
             GroupBody::OffsetFetchResponse {
                 request_id: request.reply.request_id,
-                result,
+                result: Ok(offsets),
             },
         );
     }
 
-    fn committed_offsets(
-        &self,
-        request: &FetchRequest,
-    ) -> Result<Vec<(TopicPartition, Option<FetchedOffset>)>, KafkaError> {
+    fn committed_offsets(&self, request: &FetchRequest) -> FetchedOffsets {
         let group = &request.group_id;
         let partitions: Vec<TopicPartition> = if request.partitions.is_empty() {
             self.offsets
@@ -198,34 +199,36 @@ impl GroupShard {
         } else {
             request.partitions.clone()
         };
-        // Simplification: Kafka puts UNSTABLE_OFFSET_COMMIT on each such partition; the
-        // consumer then retries the whole fetch, as it does for this group-level error.
-        if request.require_stable
-            && partitions
-                .iter()
-                .any(|partition| self.offsets.has_pending(group, partition))
-        {
-            return Err(KafkaError::with_default_message(
-                ErrorCode::UnstableOffsetCommit,
-            ));
-        }
         let dead_or_unknown = self
             .groups
             .get(group)
             .is_none_or(|g| g.is(super::state::GroupState::Dead));
-        Ok(partitions
+        partitions
             .into_iter()
             .map(|partition| {
-                let offset = if dead_or_unknown {
-                    None
-                } else {
-                    self.offsets.get(group, &partition).map(|o| FetchedOffset {
-                        offset: o.offset,
-                        leader_epoch: o.leader_epoch,
-                    })
-                };
+                let offset =
+                    if request.require_stable && self.offsets.has_pending(group, &partition) {
+                        Err(KafkaError::with_default_message(
+                            ErrorCode::UnstableOffsetCommit,
+                        ))
+                    } else if dead_or_unknown {
+                        Ok(None)
+                    } else {
+                        Ok(self.offsets.get(group, &partition).map(|o| FetchedOffset {
+                            offset: o.offset,
+                            leader_epoch: o.leader_epoch,
+                        }))
+                    };
                 (partition, offset)
             })
-            .collect())
+            .collect()
     }
+}
+
+/// The partitions of an OffsetFetch the broker refused, as its answer carries them.
+pub fn refused_fetches(refused: CommitResults) -> FetchedOffsets {
+    refused
+        .into_iter()
+        .map(|(partition, result)| (partition, result.map(|()| None)))
+        .collect()
 }

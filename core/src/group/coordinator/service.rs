@@ -10,7 +10,7 @@ use crate::network::NodeId;
 use crate::protocol::group::CommitResults;
 use crate::protocol::{Body, GroupBody};
 
-use super::commit::{commit_response, CommitRequest, FetchRequest};
+use super::commit::{commit_response, refused_fetches, CommitRequest, FetchRequest};
 use super::heartbeat::HeartbeatRequest;
 use super::join::JoinRequest;
 use super::leave::LeaveRequest;
@@ -22,8 +22,9 @@ use super::{partition_for, with_shard, CoordinatorEnv, GroupCoordinator};
 
 impl GroupCoordinator {
     /// Handles a group request (all but FindCoordinator, which the broker answers).
-    /// `refused` are the partitions of an OffsetCommit or TxnOffsetCommit the broker took out
-    /// before (topics the member may not read); the answer carries them beside the others.
+    /// `refused` are the partitions of an OffsetCommit, TxnOffsetCommit or OffsetFetch the
+    /// broker took out before (topics the member may not read or describe); the answer carries
+    /// them beside the others.
     pub fn handle_request(
         &mut self,
         from: NodeId,
@@ -133,10 +134,20 @@ pub fn reply_error(
     ctx.send(to, Body::Group(response));
 }
 
-/// Answers an OffsetCommit or TxnOffsetCommit with `results`.
+/// Answers an OffsetCommit or TxnOffsetCommit with `results`, an OffsetFetch with the
+/// partitions refused in them.
 pub fn reply_commit(to: NodeId, body: &GroupBody, results: CommitResults, ctx: &mut Ctx) {
-    let transactional = matches!(body, GroupBody::TxnOffsetCommit { .. });
-    let response = commit_response(body.request_id(), transactional, results);
+    let request_id = body.request_id();
+    let response = match body {
+        GroupBody::OffsetFetch { .. } => GroupBody::OffsetFetchResponse {
+            request_id,
+            result: Ok(refused_fetches(results)),
+        },
+        _ => {
+            let transactional = matches!(body, GroupBody::TxnOffsetCommit { .. });
+            commit_response(request_id, transactional, results)
+        }
+    };
     ctx.send(to, Body::Group(response));
 }
 
@@ -282,6 +293,7 @@ fn dispatch(
                 group_id,
                 partitions,
                 require_stable,
+                refused,
             },
         ),
         _ => {}

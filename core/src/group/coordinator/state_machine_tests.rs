@@ -336,8 +336,10 @@ impl Harness {
             },
         );
         match self.response(request_id) {
+            // A group-level error, or the partition's own.
             Some(GroupBody::OffsetFetchResponse { result, .. }) => result
-                .map(|offsets| offsets[0].1.map(|fetched| fetched.offset))
+                .and_then(|offsets| offsets[0].1.clone())
+                .map(|fetched| fetched.map(|fetched| fetched.offset))
                 .map_err(|e| e.code),
             other => panic!("no fetch answer: {other:?}"),
         }
