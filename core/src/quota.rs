@@ -22,8 +22,8 @@
 //! An `acks=0` producer gets no answer to carry the throttle time, but the broker holds its
 //! later requests all the same.
 //!
-//! Simplifications, stated in lesson 06: quotas by client id only (the playground's clients do
-//! not authenticate, so there are no `users` quotas); no `request_percentage` or
+//! Simplifications, stated in lesson 06: quotas by client id only (no `users` quotas, even for
+//! the clients that log in with SASL/PLAIN); no `request_percentage` or
 //! `controller_mutation_rate`; a produce request counts the bytes of its batches (Kafka's, the
 //! whole request); a throttled client's produce and fetch requests are held, where Kafka mutes
 //! the whole connection; and since a broker here works on several requests of one connection at
