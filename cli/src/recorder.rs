@@ -122,6 +122,14 @@ fn literal_regex(topic: &str) -> String {
     topic.replace('.', "\\.")
 }
 
+/// `--entity-type users --entity-name alice`, or `--entity-default` for `None`.
+fn quota_part(kind: &str, name: &Option<String>) -> String {
+    match name {
+        Some(name) => format!("--entity-type {kind} --entity-name {}", quote(name)),
+        None => format!("--entity-type {kind} --entity-default"),
+    }
+}
+
 fn configs_line(resource: &ConfigResource, set: &[(String, String)], delete: &[String]) -> String {
     let entity = match resource {
         ConfigResource::Topic(topic) => {
@@ -129,10 +137,13 @@ fn configs_line(resource: &ConfigResource, set: &[(String, String)], delete: &[S
         }
         ConfigResource::Broker(broker) => format!("--entity-type brokers --entity-name {broker}"),
         ConfigResource::BrokerDefault => "--entity-type brokers --entity-default".to_string(),
-        ConfigResource::ClientId(Some(client)) => {
-            format!("--entity-type clients --entity-name {}", quote(client))
-        }
-        ConfigResource::ClientId(None) => "--entity-type clients --entity-default".to_string(),
+        ConfigResource::ClientId(client) => quota_part("clients", client),
+        ConfigResource::User(user) => quota_part("users", user),
+        ConfigResource::UserClientId(user, client) => format!(
+            "{} {}",
+            quota_part("users", user),
+            quota_part("clients", client)
+        ),
     };
     let mut line = format!("kafka-configs {BOOTSTRAP} --alter {entity}");
     if !set.is_empty() {

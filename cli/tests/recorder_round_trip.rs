@@ -216,6 +216,26 @@ fn session() -> Vec<Step> {
             set: vec![],
             delete: vec!["producer_byte_rate".into()],
         }),
+        Do(Command::AlterConfigs {
+            resource: ConfigResource::User(Some("alice smith".into())),
+            set: vec![("producer_byte_rate".into(), "2048".into())],
+            delete: vec![],
+        }),
+        Do(Command::AlterConfigs {
+            resource: ConfigResource::User(None),
+            set: vec![("consumer_byte_rate".into(), "4096".into())],
+            delete: vec![],
+        }),
+        Do(Command::AlterConfigs {
+            resource: ConfigResource::UserClientId(Some("alice".into()), None),
+            set: vec![("producer_byte_rate".into(), "1024".into())],
+            delete: vec![],
+        }),
+        Do(Command::AlterConfigs {
+            resource: ConfigResource::UserClientId(None, Some("tp".into())),
+            set: vec![("producer_byte_rate".into(), "3000".into())],
+            delete: vec![],
+        }),
         Do(Command::CreatePartitions {
             topic: "my.events".into(),
             total_count: 2,

@@ -1,7 +1,7 @@
 //! Client quotas (KIP-13, and KIP-219 for how a client is slowed down).
 //!
-//! Each broker measures the bytes each client id produces to it and fetches from it. When the
-//! measured rate goes over the client id's `producer_byte_rate` or `consumer_byte_rate`, the
+//! Each broker measures the bytes each client produces to it and fetches from it. When the
+//! measured rate goes over the client's `producer_byte_rate` or `consumer_byte_rate`, the
 //! broker still answers, with a `throttle_time_ms`: the delay that brings the rate back to the
 //! quota (`ClientQuotaManager.throttleTime`: `(rate - quota) / quota × window`). The client
 //! then sends that broker no more produce or fetch requests until the time is up
@@ -16,14 +16,16 @@
 //! sending over its quota is throttled only once the bytes of its first seconds, spread over
 //! ten, exceed it.
 //!
-//! The quota that applies is the client id's own, else the default client id's
-//! (`--entity-default`). A broker measures nothing until a quota of the kind is set, then goes
-//! on measuring until it restarts, even if the quota is deleted (`ClientQuotaManager.quotasEnabled`).
+//! Quotas are set for a client id, a user (the principal a client logged in as, `ANONYMOUS`
+//! without a login; KIP-55), or one client id of one user, each named or the default
+//! (`--entity-default`). The most specific that is set applies (see [`quota_of`]); a user's
+//! own quota is shared by all the user's clients. A broker measures nothing until a quota of
+//! the kind is set, then goes on measuring until it restarts, even if the quota is deleted
+//! (`ClientQuotaManager.quotasEnabled`).
 //! An `acks=0` producer gets no answer to carry the throttle time, but the broker holds its
 //! later requests all the same.
 //!
-//! Simplifications, stated in lesson 06: quotas by client id only (no `users` quotas, even for
-//! the clients that log in with SASL/PLAIN); no `request_percentage` or
+//! Simplifications, stated in lesson 06: no `request_percentage` or
 //! `controller_mutation_rate`; a produce request counts the bytes of its batches (Kafka's, the
 //! whole request); a throttled client's produce and fetch requests are held, where Kafka mutes
 //! the whole connection; and since a broker here works on several requests of one connection at
@@ -94,13 +96,22 @@ impl QuotaKind {
 }
 
 /// AlterClientQuotas' checks (`ClientQuotaControlManager.validateEntity` and
-/// `validateQuotaKeyValue`): a known key, and for a byte rate a whole number.
+/// `validateQuotaKeyValue`): no empty name, a known key, and for a byte rate a whole number.
 pub fn validate_client_quotas(
-    client: Option<&str>,
+    entity: &ConfigResource,
     set: &[(String, String)],
     delete: &[String],
 ) -> Result<(), KafkaError> {
     let invalid = |message: String| KafkaError::new(ErrorCode::InvalidRequest, message);
+    let (user, client) = match entity {
+        ConfigResource::ClientId(client) => (None, client.as_deref()),
+        ConfigResource::User(user) => (user.as_deref(), None),
+        ConfigResource::UserClientId(user, client) => (user.as_deref(), client.as_deref()),
+        _ => (None, None),
+    };
+    if user == Some("") {
+        return Err(invalid("Empty user not supported".to_string()));
+    }
     if client == Some("") {
         return Err(invalid("Empty client-id not supported".to_string()));
     }
@@ -133,21 +144,70 @@ pub fn validate_client_quotas(
     Ok(())
 }
 
-/// The quota of `kind` for `client` in the metadata's configs: its own, else the default
-/// client id's.
+/// The quota of `kind` that applies to the client `client_id` of `user`, and the sensor its
+/// bytes are counted in (`DefaultQuotaCallback.quotaMetricTags` and `quotaLimit`).
+///
+/// The quota is that of the most specific entity that sets one, in Kafka's order: the user's
+/// own client id, the user's default client id, the user, the default user's client id, the
+/// default user's default client id, the default user, the client id, the default client id.
+/// The sensor is named after the tags Kafka keys it by (`Produce-alice:shop`): a quota set for
+/// a user alone (`user:`) is shared by all the user's clients at the broker; a client id's
+/// (`:shop`) by every client with that id; the others are per user and client id. With no
+/// quota at all the sensor is the client id's. (Kafka also takes the user's sensor, `alice:`,
+/// when user quotas are the only kind set: both are unlimited, so nothing is throttled.)
 pub fn quota_of(
     configs: &VecMap<ConfigResource, VecMap<String, String>>,
-    client: &str,
+    user: &str,
+    client_id: &str,
     kind: QuotaKind,
-) -> Option<f64> {
-    [Some(client.to_string()), None]
-        .into_iter()
-        .find_map(|entity| {
-            configs
-                .get(&ConfigResource::ClientId(entity))?
+) -> (Option<f64>, String) {
+    let named = |name: &str| Some(name.to_string());
+    let both = format!("{user}:{client_id}");
+    let user_only = format!("{user}:");
+    let client_only = format!(":{client_id}");
+    let chain = [
+        (
+            ConfigResource::UserClientId(named(user), named(client_id)),
+            &both,
+        ),
+        (ConfigResource::UserClientId(named(user), None), &both),
+        (ConfigResource::User(named(user)), &user_only),
+        (ConfigResource::UserClientId(None, named(client_id)), &both),
+        (ConfigResource::UserClientId(None, None), &both),
+        (ConfigResource::User(None), &user_only),
+        (ConfigResource::ClientId(named(client_id)), &client_only),
+        (ConfigResource::ClientId(None), &client_only),
+    ];
+    chain
+        .iter()
+        .find_map(|(entity, sensor)| {
+            let bound = configs
+                .get(entity)?
                 .get(kind.config())
-                .and_then(|text| decimal::parse_f64(text.trim()))
+                .and_then(|text| decimal::parse_f64(text.trim()))?;
+            Some((Some(bound), (*sensor).clone()))
         })
+        .unwrap_or((None, client_only.clone()))
+}
+
+/// A quota entity as `kafka-configs --describe` names it (`describeQuotaConfigs`):
+/// `user-principal 'alice', client-id 'shop'`, `the default client-id`. Other resources
+/// print empty.
+pub fn entity_text(resource: &ConfigResource) -> String {
+    let part = |kind: &str, name: &Option<String>| match name {
+        Some(name) => format!("{kind} '{name}'"),
+        None => format!("the default {kind}"),
+    };
+    match resource {
+        ConfigResource::ClientId(client) => part("client-id", client),
+        ConfigResource::User(user) => part("user-principal", user),
+        ConfigResource::UserClientId(user, client) => format!(
+            "{}, {}",
+            part("user-principal", user),
+            part("client-id", client)
+        ),
+        _ => String::new(),
+    }
 }
 
 /// Whether any quota of `kind` is set in the configs.
@@ -155,9 +215,9 @@ pub fn any_quota(
     configs: &VecMap<ConfigResource, VecMap<String, String>>,
     kind: QuotaKind,
 ) -> bool {
-    configs.iter().any(|(resource, layer)| {
-        matches!(resource, ConfigResource::ClientId(_)) && layer.contains_key(kind.config())
-    })
+    configs
+        .iter()
+        .any(|(resource, layer)| resource.is_client_quota() && layer.contains_key(kind.config()))
 }
 
 /// One sample of a [`Rate`] (`SampledStat.Sample`).
@@ -259,7 +319,7 @@ pub struct Throttle {
     pub quota: f64,
 }
 
-/// One client id's measure of one kind, and whether its last request was throttled (so the
+/// One sensor's measure of one kind, and whether its last request was throttled (so the
 /// event log tells when throttling starts and stops, not every throttled request).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ClientSensor {
@@ -269,7 +329,8 @@ pub struct ClientSensor {
     pub throttled: bool,
 }
 
-/// A broker's quota sensors, by kind and client id (`ClientQuotaManager`'s sensors).
+/// A broker's quota sensors, by kind and sensor name (`alice:shop`, `alice:`, `:shop`; see
+/// [`quota_of`]), as `ClientQuotaManager` keeps them.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ClientQuotas {
     sensors: VecMap<(QuotaKind, String), ClientSensor>,
@@ -278,18 +339,18 @@ pub struct ClientQuotas {
 }
 
 impl ClientQuotas {
-    /// `recordAndGetThrottleTimeMs`: records `bytes` for `client`, then measures; over
+    /// `recordAndGetThrottleTimeMs`: records `bytes` in `sensor`, then measures; over
     /// `quota`, the throttle that brings the rate back to it. With no quota the bytes are
     /// recorded all the same (the bound is `Long.MAX_VALUE`), so a quota set later counts them.
     pub fn record(
         &mut self,
         kind: QuotaKind,
-        client: &str,
+        sensor: &str,
         bytes: f64,
         quota: Option<f64>,
         now_ms: i64,
     ) -> Option<Throttle> {
-        let sensor = self.sensor(kind, client);
+        let sensor = self.sensor(kind, sensor);
         sensor.rate.record(bytes, now_ms);
         let quota = quota?;
         let rate = sensor.rate.measure(now_ms);
@@ -306,8 +367,8 @@ impl ClientQuotas {
     }
 
     /// `unrecordQuotaSensor`: takes back bytes a throttled fetch did not return.
-    pub fn unrecord(&mut self, kind: QuotaKind, client: &str, bytes: f64, now_ms: i64) {
-        self.sensor(kind, client).rate.record(-bytes, now_ms);
+    pub fn unrecord(&mut self, kind: QuotaKind, sensor: &str, bytes: f64, now_ms: i64) {
+        self.sensor(kind, sensor).rate.record(-bytes, now_ms);
     }
 
     /// Whether `kind` is measured: once a quota of the kind was set, until the broker
@@ -319,23 +380,24 @@ impl ClientQuotas {
         }
     }
 
-    /// The broker's metadata changed a client id's quotas: the kinds now set are measured
+    /// The broker's metadata changed a quota entity's quotas: the kinds now set are measured
     /// from then on.
     pub fn note_quotas(&mut self, configs: &VecMap<ConfigResource, VecMap<String, String>>) {
         self.produce_enabled |= any_quota(configs, QuotaKind::Produce);
         self.fetch_enabled |= any_quota(configs, QuotaKind::Fetch);
     }
 
-    /// Notes whether `client`'s request was throttled; returns whether that changed.
-    pub fn note_throttled(&mut self, kind: QuotaKind, client: &str, throttled: bool) -> bool {
-        let sensor = self.sensor(kind, client);
+    /// Notes whether a request counted in `sensor` was throttled; returns whether that
+    /// changed.
+    pub fn note_throttled(&mut self, kind: QuotaKind, sensor: &str, throttled: bool) -> bool {
+        let sensor = self.sensor(kind, sensor);
         let changed = sensor.throttled != throttled;
         sensor.throttled = throttled;
         changed
     }
 
-    fn sensor(&mut self, kind: QuotaKind, client: &str) -> &mut ClientSensor {
-        let key = (kind, client.to_string());
+    fn sensor(&mut self, kind: QuotaKind, name: &str) -> &mut ClientSensor {
+        let key = (kind, name.to_string());
         if !self.sensors.contains_key(&key) {
             self.sensors.insert(key.clone(), ClientSensor::default());
         }
@@ -407,15 +469,22 @@ mod tests {
 
     #[test]
     fn quota_values_are_whole_numbers_of_known_configs() {
+        let client = |name: &str| ConfigResource::ClientId(Some(name.to_string()));
         let set = |name: &str, value: &str| vec![(name.to_string(), value.to_string())];
         assert!(
-            validate_client_quotas(Some("shop"), &set("producer_byte_rate", "1024"), &[]).is_ok()
+            validate_client_quotas(&client("shop"), &set("producer_byte_rate", "1024"), &[])
+                .is_ok()
         );
-        assert!(validate_client_quotas(None, &set("consumer_byte_rate", "2048.0"), &[]).is_ok());
+        assert!(validate_client_quotas(
+            &ConfigResource::ClientId(None),
+            &set("consumer_byte_rate", "2048.0"),
+            &[]
+        )
+        .is_ok());
         let message = |result: Result<(), KafkaError>| result.unwrap_err().message;
         assert_eq!(
             message(validate_client_quotas(
-                Some("shop"),
+                &client("shop"),
                 &set("producer_byte_rate", "10.5"),
                 &[]
             )),
@@ -423,7 +492,7 @@ mod tests {
         );
         assert_eq!(
             message(validate_client_quotas(
-                Some("shop"),
+                &client("shop"),
                 &set("fetch_rate", "1"),
                 &[]
             )),
@@ -431,18 +500,26 @@ mod tests {
         );
         assert_eq!(
             message(validate_client_quotas(
-                Some(""),
+                &client(""),
                 &set("producer_byte_rate", "1"),
                 &[]
             )),
             "Empty client-id not supported"
         );
+        assert_eq!(
+            message(validate_client_quotas(
+                &ConfigResource::UserClientId(Some(String::new()), None),
+                &set("producer_byte_rate", "1"),
+                &[]
+            )),
+            "Empty user not supported"
+        );
         assert!(
-            validate_client_quotas(Some("shop"), &set("producer_byte_rate", "0"), &[]).is_err()
+            validate_client_quotas(&client("shop"), &set("producer_byte_rate", "0"), &[]).is_err()
         );
         assert_eq!(
             message(validate_client_quotas(
-                Some("shop"),
+                &client("shop"),
                 &set("producer_byte_rate", "1e30"),
                 &[]
             )),
@@ -460,20 +537,102 @@ mod tests {
         assert_eq!(java_double(20_000_000.0), "2.0E7");
     }
 
+    fn producer_rate(value: &str) -> VecMap<String, String> {
+        let mut layer = VecMap::new();
+        layer.insert("producer_byte_rate".to_string(), value.to_string());
+        layer
+    }
+
     #[test]
     fn a_client_ids_own_quota_wins_over_the_default() {
         let mut configs: VecMap<ConfigResource, VecMap<String, String>> = VecMap::new();
-        let layer = |value: &str| {
-            let mut layer = VecMap::new();
-            layer.insert("producer_byte_rate".to_string(), value.to_string());
-            layer
-        };
-        configs.insert(ConfigResource::ClientId(None), layer("100"));
-        configs.insert(ConfigResource::ClientId(Some("shop".into())), layer("5000"));
-        assert_eq!(quota_of(&configs, "shop", QuotaKind::Produce), Some(5000.0));
-        assert_eq!(quota_of(&configs, "other", QuotaKind::Produce), Some(100.0));
-        assert_eq!(quota_of(&configs, "other", QuotaKind::Fetch), None);
+        configs.insert(ConfigResource::ClientId(None), producer_rate("100"));
+        configs.insert(
+            ConfigResource::ClientId(Some("shop".into())),
+            producer_rate("5000"),
+        );
+        let of = |client: &str, kind| quota_of(&configs, "ANONYMOUS", client, kind);
+        assert_eq!(
+            of("shop", QuotaKind::Produce),
+            (Some(5000.0), ":shop".into())
+        );
+        assert_eq!(
+            of("other", QuotaKind::Produce),
+            (Some(100.0), ":other".into())
+        );
+        assert_eq!(of("other", QuotaKind::Fetch), (None, ":other".into()));
         assert!(any_quota(&configs, QuotaKind::Produce));
         assert!(!any_quota(&configs, QuotaKind::Fetch));
+    }
+
+    /// `ClientQuotaManagerTest.testQuotaConfigPrecedence`: the quota of each (user, client
+    /// id), and whether `value × quota.window.num` bytes at once throttle it, its sensor shared
+    /// or not with the clients before.
+    #[test]
+    fn kafkas_quota_precedence_test() {
+        let named = |name: &str| Some(name.to_string());
+        let mut configs: VecMap<ConfigResource, VecMap<String, String>> = VecMap::new();
+        for (entity, rate) in [
+            (ConfigResource::User(None), "1000"),
+            (ConfigResource::ClientId(None), "2000"),
+            (ConfigResource::UserClientId(None, None), "3000"),
+            (ConfigResource::User(named("userA")), "4000"),
+            (
+                ConfigResource::UserClientId(named("userA"), named("client1")),
+                "5000",
+            ),
+            (ConfigResource::User(named("userB")), "6000"),
+            (
+                ConfigResource::UserClientId(named("userB"), named("client1")),
+                "7000",
+            ),
+            (ConfigResource::UserClientId(named("userB"), None), "8000"),
+            (ConfigResource::User(named("userC")), "10000"),
+            (ConfigResource::ClientId(named("client1")), "9000"),
+        ] {
+            configs.insert(entity, producer_rate(rate));
+        }
+        let mut quotas = ClientQuotas::default();
+        let mut check =
+            |configs: &VecMap<ConfigResource, VecMap<String, String>>,
+             (user, client, bound, value, throttled): (&str, &str, f64, f64, bool)| {
+                let (quota, sensor) = quota_of(configs, user, client, QuotaKind::Produce);
+                assert_eq!(quota, Some(bound), "{user} {client}");
+                let bytes = value * QUOTA_WINDOW_NUM as f64;
+                let throttle = quotas.record(QuotaKind::Produce, &sensor, bytes, quota, 0);
+                assert_eq!(throttle.is_some(), throttled, "{user} {client} {value}");
+            };
+        for case in [
+            ("userA", "client1", 5000.0, 4500.0, false), // <user, client> over <user>
+            ("userA", "client2", 4000.0, 4500.0, true),  // <user> over <client> and defaults
+            ("userA", "client3", 4000.0, 0.0, true),     // <user> shared by the user's clients
+            ("userA", "client1", 5000.0, 0.0, false),    // <user, client> is its own
+            ("userB", "client1", 7000.0, 8000.0, true),
+            ("userB", "client2", 8000.0, 7000.0, false), // the user's default client id
+            ("userB", "client3", 8000.0, 7000.0, false),
+            ("userD", "client1", 3000.0, 3500.0, true), // the default <user, client>
+            ("userD", "client2", 3000.0, 2500.0, false),
+            ("userE", "client1", 3000.0, 2500.0, false),
+        ] {
+            check(&configs, case);
+        }
+        configs.remove(&ConfigResource::UserClientId(None, None));
+        for case in [
+            ("userD", "client1", 1000.0, 0.0, false), // another sensor: counted afresh
+            ("userE", "client4", 1000.0, 1500.0, true),
+            ("userF", "client4", 1000.0, 800.0, false), // the default <user>, shared
+            ("userF", "client5", 1000.0, 800.0, true),
+        ] {
+            check(&configs, case);
+        }
+        configs.remove(&ConfigResource::User(None));
+        for case in [
+            ("userF", "client4", 2000.0, 0.0, false), // the default client id's
+            ("userF", "client5", 2000.0, 0.0, false),
+            ("userF", "client5", 2000.0, 2500.0, true),
+            ("userG", "client5", 2000.0, 0.0, true), // shared by the client id of every user
+        ] {
+            check(&configs, case);
+        }
     }
 }

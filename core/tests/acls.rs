@@ -15,7 +15,7 @@ use kplay_core::{Command, CommitPolicy, EventKind, NewRecord, Subscription};
 
 mod cluster_support;
 
-use cluster_support::{pairs, Sim, TOPIC};
+use cluster_support::{login, pairs, Sim, TOPIC};
 
 const STANDARD: &str = "org.apache.kafka.metadata.authorizer.StandardAuthorizer";
 
@@ -26,19 +26,6 @@ fn secured(extra: &[(&str, &str)]) -> Sim {
     ];
     configs.extend_from_slice(extra);
     Sim::with_broker_configs(MetadataMode::Kraft, 3, &configs, 3, &[])
-}
-
-/// A client's configs that authenticate it as `User:<user>` with SASL/PLAIN.
-fn login(user: &str) -> Vec<(String, String)> {
-    let jaas = format!(
-        "org.apache.kafka.common.security.plain.PlainLoginModule required \
-         username=\"{user}\" password=\"{user}-secret\";"
-    );
-    pairs(&[
-        ("security.protocol", "SASL_PLAINTEXT"),
-        ("sasl.mechanism", "PLAIN"),
-        ("sasl.jaas.config", &jaas),
-    ])
 }
 
 fn allow(
@@ -693,7 +680,10 @@ fn an_offset_fetch_needs_describe_on_the_group() {
         "{}",
         kplay_core::Cluster::trace(&sim.events)
     );
-    assert!(view.partitions.iter().all(|assigned| assigned.position.is_none()));
+    assert!(view
+        .partitions
+        .iter()
+        .all(|assigned| assigned.position.is_none()));
     assert!(denials(&sim).contains(&(
         "User:bob".into(),
         AclOperation::Describe,

@@ -8,7 +8,7 @@ use kplay_core::{Command, CommitPolicy, ConfigResource, EventKind, Subscription,
 
 mod cluster_support;
 
-use cluster_support::{pairs, Sim, TOPIC};
+use cluster_support::{login, pairs, Sim, TOPIC};
 
 fn set_quota(sim: &mut Sim, client: &str, name: &str, bytes_per_second: &str) {
     sim.apply(Command::AlterConfigs {
@@ -155,4 +155,81 @@ fn a_broker_keeps_measuring_after_the_quota_is_deleted() {
         1,
         "the 60 KB before count"
     );
+}
+
+/// The records each producer had acknowledged after a burst of 1,500 each (about 30 KB) and
+/// ten seconds, with `quotas` set first.
+fn acknowledged_under(quotas: &[(ConfigResource, &str)]) -> (Sim, Vec<(String, i64)>) {
+    let mut sim = Sim::new(MetadataMode::Kraft, 1, 1, &[]);
+    for (resource, rate) in quotas {
+        sim.apply(Command::AlterConfigs {
+            resource: resource.clone(),
+            set: vec![("producer_byte_rate".into(), (*rate).into())],
+            delete: Vec::new(),
+        });
+    }
+    for (name, user) in [("web-1", "alice"), ("web-2", "alice"), ("batch", "bob")] {
+        sim.apply(Command::CreateProducer {
+            name: name.into(),
+            configs: [
+                login(user),
+                pairs(&[("linger.ms", "0"), ("batch.size", "1024")]),
+            ]
+            .concat(),
+        });
+    }
+    sim.run_for(100);
+    for name in ["web-1", "web-2", "batch"] {
+        sim.send(name, 1_500);
+    }
+    sim.run_for(10_000);
+    let acknowledged = sim
+        .cluster
+        .producer_views()
+        .into_iter()
+        .map(|view| (view.name, view.stats.records_acknowledged))
+        .collect();
+    (sim, acknowledged)
+}
+
+/// KIP-55: a quota set for a user holds all the user's clients together at a broker; a
+/// quota for one client id of the user is that client's own, and comes first.
+#[test]
+fn a_users_quota_is_shared_by_its_clients() {
+    let alice = || ConfigResource::User(Some("alice".into()));
+    let count = |acknowledged: &[(String, i64)], name: &str| {
+        acknowledged
+            .iter()
+            .find(|(producer, _)| producer == name)
+            .map_or(0, |(_, count)| *count)
+    };
+    let (_, free) = acknowledged_under(&[]);
+    assert!(free.iter().all(|(_, count)| *count == 1_500), "{free:?}");
+
+    // One client id's quota (500 bytes/s) holds one producer back; alice's two producers
+    // together under her user quota of the same rate get through about as much as one.
+    let (_, one) = acknowledged_under(&[(ConfigResource::ClientId(Some("web-1".into())), "500")]);
+    let (sim, shared) = acknowledged_under(&[(alice(), "500")]);
+    let alone = count(&one, "web-1");
+    let together = count(&shared, "web-1") + count(&shared, "web-2");
+    assert!(alone < 1_500 && count(&one, "web-2") == 1_500, "{one:?}");
+    assert!(together < alone * 3 / 2, "{shared:?} against {one:?}");
+    assert_eq!(count(&shared, "batch"), 1_500, "bob is not alice");
+    let described = sim.events.iter().any(|event| {
+        matches!(&event.kind, EventKind::Client { description, .. }
+            if description.contains("the clients of user alice produce")
+                && description.contains("over the user's producer_byte_rate of 500"))
+    });
+    assert!(described, "{}", kplay_core::Cluster::trace(&sim.events));
+
+    // A quota of alice's web-2 of its own takes it out of her shared quota.
+    let (_, own) = acknowledged_under(&[
+        (alice(), "500"),
+        (
+            ConfigResource::UserClientId(Some("alice".into()), Some("web-2".into())),
+            "1000000",
+        ),
+    ]);
+    assert_eq!(count(&own, "web-2"), 1_500, "{own:?}");
+    assert!(count(&own, "web-1") < 1_500, "{own:?}");
 }

@@ -9,12 +9,15 @@
 //! `Invalid config(s): a,b` for deleting a config that is not set, `--add-config` split on
 //! commas outside `[...]`, and the usage checks of `ConfigCommandOptions.checkArgs`.
 //!
-//! Client quotas (`--entity-type clients`, `--client`, `--client-defaults`) print
-//! `Quota configs for client-id 'X' are producer_byte_rate=1024.0` and `Completed updating
-//! config for client X.`, as `describeQuotaConfigs` and `alterQuotaConfigs` do.
+//! Client quotas (`--entity-type clients`, `--entity-type users`, both together, `--client`,
+//! `--user`, `--client-defaults`, `--user-defaults`) print `Quota configs for user-principal
+//! 'alice', client-id 'X' are producer_byte_rate=1024.0` and `Completed updating config for
+//! user alice.` (the first entity type given), as `describeQuotaConfigs` and `alterConfig` do;
+//! each entity type takes the `--entity-name` or `--entity-default` in its place.
 //!
-//! Simplified: only the `topics`, `brokers` and `clients` entity types are modelled (users,
-//! ips, broker-loggers, client-metrics and groups are refused when the line is parsed); a
+//! Simplified: only the `topics`, `brokers`, `clients` and `users` entity types are modelled
+//! (ips, broker-loggers, client-metrics and groups are refused when the line is parsed), and
+//! users have no SCRAM credentials to describe or alter; a
 //! stack trace is cut to its first line; describing every topic lists them sorted by name.
 //! `--describe --all` for a broker lists only the configs the simulator models (Kafka lists
 //! every one it knows); a broker's `server.properties` holds `node.id`, `broker.id` and
@@ -54,13 +57,13 @@ pub const SPECS: &[Opt] = &[
     Opt::text("entity-type", "Type of entity (topics/clients/users/brokers/broker-loggers/ips/client-metrics/groups)"),
     HELP,
     Opt::text("topic", "The topic's name."),
+    Opt::text("user", "The user's principal name."),
+    Opt::flag("user-defaults", "The config defaults for all users."),
     Opt::flag("version", "Display Kafka version."),
 ];
 
 /// Kafka's entity options the playground does not model.
 const UNMODELLED: &[&str] = &[
-    "user",
-    "user-defaults",
     "ip",
     "ip-defaults",
     "broker-logger",
@@ -72,11 +75,14 @@ const UNMODELLED: &[&str] = &[
 
 /// What the playground adds to Kafka's help.
 pub const NOTES: &str = "\
-Only the topics, brokers and clients entity types are modelled. Broker configs that Kafka can
-change dynamically can be altered per broker (--entity-name N) or as the cluster default
-(--entity-default); --all also shows static and default values with their synonyms, for the
-configs the playground models. A client id takes the quotas producer_byte_rate and
-consumer_byte_rate (bytes per second, per broker), its own or the default client id's.";
+Only the topics, brokers, clients and users entity types are modelled. Broker configs that
+Kafka can change dynamically can be altered per broker (--entity-name N) or as the cluster
+default (--entity-default); --all also shows static and default values with their synonyms,
+for the configs the playground models. A client id, a user (the principal a client logged in
+as, ANONYMOUS without a login), or one client id of one user (--entity-type users
+--entity-name alice --entity-type clients --entity-name shop) takes the quotas
+producer_byte_rate and consumer_byte_rate (bytes per second, per broker); the most specific
+that is set applies, and a user's own quota is shared by all the user's clients.";
 
 /// Which configs.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -87,10 +93,81 @@ pub enum Entity {
     Broker(Option<String>),
     /// The cluster-wide broker default.
     BrokerDefault,
-    /// A client id's quotas, or every client id's.
-    Client(Option<String>),
-    /// The default client id's quotas.
-    ClientDefault,
+    /// Client quotas (Kafka's `ClientQuotaEntity`): of a client id, a user, or one client id
+    /// of one user. `users_first` is whether `users` was the first entity type given, which
+    /// names the entity in `Completed updating config for user alice.`.
+    Quota {
+        /// The user part, if any.
+        user: Option<QuotaName>,
+        /// The client id part, if any.
+        client: Option<QuotaName>,
+        /// Whether `users` came first.
+        users_first: bool,
+    },
+}
+
+/// One part of a quota entity: one name, the default (`--entity-default`), or, to describe,
+/// any (no name given).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum QuotaName {
+    /// No name: every entity of the type, the default included (`--describe` only).
+    Any,
+    /// `--entity-default`.
+    Default,
+    /// `--entity-name`.
+    Named(String),
+}
+
+impl QuotaName {
+    /// Whether a stored entity's name (`None` for the default) is this one.
+    fn takes(&self, stored: &Option<String>) -> bool {
+        match self {
+            QuotaName::Any => true,
+            QuotaName::Default => stored.is_none(),
+            QuotaName::Named(name) => stored.as_deref() == Some(name.as_str()),
+        }
+    }
+
+    /// The stored name, for an alter (which needs a name or the default for each part).
+    fn stored(&self) -> Option<String> {
+        match self {
+            QuotaName::Named(name) => Some(name.clone()),
+            QuotaName::Default | QuotaName::Any => None,
+        }
+    }
+}
+
+impl Entity {
+    /// Whether a stored quota entity is one this quota entity describes (Kafka's
+    /// `ClientQuotaFilter.containsOnly`: exactly the same entity types).
+    fn takes_quota(&self, resource: &ConfigResource) -> bool {
+        let Entity::Quota { user, client, .. } = self else {
+            return false;
+        };
+        match (resource, user, client) {
+            (ConfigResource::ClientId(stored), None, Some(client)) => client.takes(stored),
+            (ConfigResource::User(stored), Some(user), None) => user.takes(stored),
+            (
+                ConfigResource::UserClientId(stored_user, stored_client),
+                Some(user),
+                Some(client),
+            ) => user.takes(stored_user) && client.takes(stored_client),
+            _ => false,
+        }
+    }
+
+    /// The resource an alter of this quota entity sets.
+    fn quota_resource(&self) -> Option<ConfigResource> {
+        let Entity::Quota { user, client, .. } = self else {
+            return None;
+        };
+        let stored = |name: &Option<QuotaName>| name.as_ref().map(QuotaName::stored);
+        Some(match (stored(user), stored(client)) {
+            (Some(user), Some(client)) => ConfigResource::UserClientId(user, client),
+            (Some(user), None) => ConfigResource::User(user),
+            (None, client) => ConfigResource::ClientId(client.flatten()),
+        })
+    }
 }
 
 /// A parsed `kafka-configs` line.
@@ -123,7 +200,7 @@ pub fn parse(args: &[String]) -> Result<Invocation, ParseError> {
             .unwrap_or_default();
         word.starts_with("--") && UNMODELLED.contains(&name)
     }) {
-        return Err(ParseError::new(0, word, format!("{word} is a Kafka option the playground does not model: kafka-configs here handles topics, brokers and clients")));
+        return Err(ParseError::new(0, word, format!("{word} is a Kafka option the playground does not model: kafka-configs here handles topics, brokers, clients and users")));
     }
     let parsed = options::parse(NAME, SPECS, args)?;
     if let Some(extra) = parsed.positionals.first() {
@@ -179,40 +256,104 @@ fn check_action(parsed: &Parsed) -> Result<(), ParseError> {
     Ok(())
 }
 
-/// The entity from `--entity-type`/`--entity-name`/`--entity-default` or the shortcuts.
+/// The shortcut flags with a name, in the order Kafka lists them (`entityFlags`), and their
+/// entity types.
+const ENTITY_FLAGS: [(&str, &str); 4] = [
+    ("topic", "topics"),
+    ("client", "clients"),
+    ("user", "users"),
+    ("broker", "brokers"),
+];
+
+/// The shortcut flags for a default (`entityDefaultsFlags`).
+const DEFAULT_FLAGS: [(&str, &str); 3] = [
+    ("client-defaults", "clients"),
+    ("user-defaults", "users"),
+    ("broker-defaults", "brokers"),
+];
+
+/// `entityTypes()`: `--entity-type` values in order, then the shortcuts' types.
+fn entity_types(parsed: &Parsed) -> Vec<String> {
+    let mut types = parsed.values("entity-type");
+    for (flag, kind) in ENTITY_FLAGS.iter().chain(&DEFAULT_FLAGS) {
+        if parsed.has(flag) {
+            types.push((*kind).to_string());
+        }
+    }
+    types
+}
+
+/// `entityNames()`: each `--entity-name` (or `--entity-default`, as "") in the order given,
+/// then the shortcuts' names, then "" for each default shortcut.
+fn entity_names(parsed: &Parsed) -> Vec<String> {
+    let mut names: Vec<String> = parsed
+        .options
+        .iter()
+        .filter_map(|(option, value)| match *option {
+            "entity-name" => Some(value.clone().unwrap_or_default()),
+            "entity-default" => Some(String::new()),
+            _ => None,
+        })
+        .collect();
+    for (flag, _) in ENTITY_FLAGS {
+        if let Some(name) = parsed.value(flag) {
+            names.push(name.to_string());
+        }
+    }
+    for (flag, _) in DEFAULT_FLAGS {
+        if parsed.has(flag) {
+            names.push(String::new());
+        }
+    }
+    names
+}
+
+/// The entity from `--entity-type`/`--entity-name`/`--entity-default` or the shortcuts
+/// (`ConfigCommandOptions.checkArgs`).
 fn entity(parsed: &Parsed) -> Result<Entity, ParseError> {
     let generic =
         parsed.has("entity-type") || parsed.has("entity-name") || parsed.has("entity-default");
-    let shortcuts = parsed.count_of(&[
-        "topic",
-        "broker",
-        "broker-defaults",
-        "client",
-        "client-defaults",
-    ]);
+    let shortcuts = ENTITY_FLAGS
+        .iter()
+        .chain(&DEFAULT_FLAGS)
+        .filter(|(flag, _)| parsed.has(flag))
+        .count();
     if generic && shortcuts > 0 {
         return Err(usage("--entity-type", "--entity-{type,name,default} should not be used in conjunction with specific entity flags"));
     }
-    let mut types = parsed.values("entity-type");
-    for (flag, kind) in [
-        ("topic", "topics"),
-        ("broker", "brokers"),
-        ("broker-defaults", "brokers"),
-        ("client", "clients"),
-        ("client-defaults", "clients"),
-    ] {
-        if parsed.has(flag) {
-            types.push(kind.to_string());
+    let types = entity_types(parsed);
+    let mut seen: Vec<&String> = Vec::new();
+    for kind in &types {
+        if seen.contains(&kind) {
+            return Err(usage(
+                kind,
+                format!("Duplicate entity type(s) specified: {kind}"),
+            ));
+        }
+        seen.push(kind);
+    }
+    for kind in &types {
+        match kind.as_str() {
+            "topics" | "brokers" | "clients" | "users" => {}
+            "ips" | "broker-loggers" | "client-metrics" | "groups" => return Err(ParseError::new(
+                0,
+                kind.clone(),
+                format!("the entity type {kind} is not modelled in the playground: kafka-configs here handles topics, brokers, clients and users"),
+            )),
+            other => return Err(usage(other, format!(
+                "Invalid entity type {other}, the entity type must be one of broker-loggers, topics, clients, users, brokers, ips, client-metrics, groups with a --bootstrap-server or --bootstrap-controller argument"
+            ))),
         }
     }
     let kind = match types.as_slice() {
         [] => return Err(usage(NAME, "At least one entity type must be specified")),
-        [one] => one.clone(),
-        [first, second, ..] if first == second => {
-            return Err(usage(
-                second,
-                format!("Duplicate entity type(s) specified: {second}"),
-            ))
+        [one] => one.as_str(),
+        [first, second]
+            if [first, second]
+                .iter()
+                .all(|t| *t == "users" || *t == "clients") =>
+        {
+            first.as_str()
         }
         [_, second, ..] => {
             return Err(usage(
@@ -221,16 +362,10 @@ fn entity(parsed: &Parsed) -> Result<Entity, ParseError> {
             ))
         }
     };
-    let default = parsed.has("entity-default")
-        || parsed.has("broker-defaults")
-        || parsed.has("client-defaults");
-    let name = parsed
-        .value("entity-name")
-        .or(parsed.value("topic"))
-        .or(parsed.value("broker"))
-        .or(parsed.value("client"))
-        .map(str::to_string);
-    match kind.as_str() {
+    let names = entity_names(parsed);
+    let default = names.first().is_some_and(String::is_empty);
+    let name = names.first().filter(|name| !name.is_empty()).cloned();
+    match kind {
         "topics" => Ok(Entity::Topic(name)),
         "brokers" if default => Ok(Entity::BrokerDefault),
         "brokers" => {
@@ -241,17 +376,31 @@ fn entity(parsed: &Parsed) -> Result<Entity, ParseError> {
             }
             Ok(Entity::Broker(name))
         }
-        "clients" if default => Ok(Entity::ClientDefault),
-        "clients" => Ok(Entity::Client(name)),
-        "users" | "ips" | "broker-loggers" | "client-metrics" | "groups" => Err(ParseError::new(
-            0,
-            kind.clone(),
-            format!("the entity type {kind} is not modelled in the playground: kafka-configs here handles topics, brokers and clients"),
-        )),
-        other => Err(usage(other, format!(
-            "Invalid entity type {other}, the entity type must be one of broker-loggers, topics, clients, users, brokers, ips, client-metrics, groups with a --bootstrap-server or --bootstrap-controller argument"
-        ))),
+        _ => quota_entity(&types, &names),
     }
+}
+
+/// A quota entity: each entity type takes the name in its place (`getAllClientQuotasConfigs`).
+fn quota_entity(types: &[String], names: &[String]) -> Result<Entity, ParseError> {
+    if names.len() > types.len() {
+        return Err(usage(
+            &names[types.len()],
+            "More entity names specified than entity types",
+        ));
+    }
+    let part = |wanted: &str| {
+        let index = types.iter().position(|kind| kind == wanted)?;
+        Some(match names.get(index) {
+            None => QuotaName::Any,
+            Some(name) if name.is_empty() => QuotaName::Default,
+            Some(name) => QuotaName::Named(name.clone()),
+        })
+    };
+    Ok(Entity::Quota {
+        user: part("users"),
+        client: part("clients"),
+        users_first: types[0] == "users",
+    })
 }
 
 fn check_entity_use(parsed: &Parsed, entity: &Entity, alter: bool) -> Result<(), ParseError> {
@@ -266,8 +415,13 @@ fn check_entity_use(parsed: &Parsed, entity: &Entity, alter: bool) -> Result<(),
     }
     match entity {
         Entity::Topic(None) => return Err(usage("--alter", "An entity name must be specified with --alter of topics")),
-        Entity::Broker(None) | Entity::Client(None) => {
+        Entity::Broker(None) | Entity::Quota { user: None | Some(QuotaName::Any), client: None, .. }
+        | Entity::Quota { user: None, client: Some(QuotaName::Any), .. }
+        | Entity::Quota { user: Some(QuotaName::Any), client: Some(QuotaName::Any), .. } => {
             return Err(usage("--alter", "An entity-name or default entity must be specified with --alter of users, clients, brokers or ips"))
+        }
+        Entity::Quota { user, client, .. } if user == &Some(QuotaName::Any) || client == &Some(QuotaName::Any) => {
+            return Err(usage("--alter", "An entity name must be specified for every entity type"))
         }
         _ => {}
     }
@@ -388,18 +542,18 @@ fn describe(shell: &Shell, args: &ConfigsArgs, output: &mut Output) {
             describe_default(shell, args, output);
         }
         Entity::BrokerDefault => describe_default(shell, args, output),
-        Entity::Client(name) => describe_quotas(shell, name.clone().map(Some).as_ref(), output),
-        Entity::ClientDefault => describe_quotas(shell, Some(&None), output),
+        Entity::Quota { .. } => describe_quotas(shell, &args.entity, output),
     }
 }
 
-/// `describeQuotaConfigs`: one line per client id with quotas (none for one without).
-fn describe_quotas(shell: &Shell, only: Option<&Option<String>>, output: &mut Output) {
-    for found in shell.cluster.client_quotas(only) {
-        let entity = match found.client_id {
-            Some(name) => format!("client-id '{name}'"),
-            None => "the default client-id".to_string(),
-        };
+/// `describeQuotaConfigs`: one line per quota entity with quotas (none for one without).
+/// (Kafka then lists a named user's SCRAM credentials, of which the playground has none.)
+fn describe_quotas(shell: &Shell, entity: &Entity, output: &mut Output) {
+    for found in shell
+        .cluster
+        .client_quotas(|resource| entity.takes_quota(resource))
+    {
+        let entity = kplay_core::quota::entity_text(&found.entity);
         let entries: Vec<String> = found
             .quotas
             .iter()
@@ -477,18 +631,17 @@ fn current_dynamic(
                 rows,
             )
         }
-        Entity::Client(_) | Entity::ClientDefault => {
-            let client = match entity {
-                Entity::Client(name) => name.clone(),
-                _ => None,
-            };
+        Entity::Quota { .. } => {
+            let resource = entity
+                .quota_resource()
+                .unwrap_or(ConfigResource::ClientId(None));
             let names = shell
                 .cluster
-                .client_quotas(Some(&client))
+                .client_quotas(|found| *found == resource)
                 .into_iter()
                 .flat_map(|found| found.quotas.into_iter().map(|(name, _)| name))
                 .collect();
-            return Ok((ConfigResource::ClientId(client), names));
+            return Ok((resource, names));
         }
         _ => (
             ConfigResource::BrokerDefault,
@@ -520,7 +673,7 @@ fn alter(shell: &mut Shell, args: &ConfigsArgs, output: &mut Output) {
         output.eprintln(format!("Invalid config(s): {}", invalid.join(",")));
         return;
     }
-    if matches!(resource, ConfigResource::ClientId(_)) {
+    if resource.is_client_quota() {
         // `alterQuotaConfigs` reads each value with `Double.valueOf` before it sends anything.
         if let Some((_, text)) = args
             .add
@@ -543,19 +696,36 @@ fn alter(shell: &mut Shell, args: &ConfigsArgs, output: &mut Output) {
         delete: args.delete.clone(),
     };
     match shell.apply(command) {
-        Ok(_) => output.println(match resource {
-            ConfigResource::Topic(topic) => format!("Completed updating config for topic {topic}."),
-            ConfigResource::Broker(id) => format!("Completed updating config for broker {id}."),
-            ConfigResource::BrokerDefault => {
-                "Completed updating default config for brokers in the cluster.".to_string()
-            }
-            ConfigResource::ClientId(Some(client)) => {
-                format!("Completed updating config for client {client}.")
-            }
-            ConfigResource::ClientId(None) => {
-                "Completed updating default config for clients in the cluster.".to_string()
-            }
-        }),
+        Ok(_) => output.println(completed(&args.entity, &resource)),
         Err(error) => failure(output, args, &error.as_exception()),
+    }
+}
+
+/// `Completed updating config for topic orders.`: the first entity type given, singular,
+/// with its name, or `Completed updating default config for brokers in the cluster.`.
+fn completed(entity: &Entity, resource: &ConfigResource) -> String {
+    let (kind, name) = match (entity, resource) {
+        (_, ConfigResource::Topic(topic)) => ("topics", Some(topic.clone())),
+        (_, ConfigResource::Broker(id)) => ("brokers", Some(id.to_string())),
+        (_, ConfigResource::BrokerDefault) => ("brokers", None),
+        (
+            Entity::Quota {
+                user,
+                users_first: true,
+                ..
+            },
+            _,
+        ) => ("users", user.as_ref().and_then(QuotaName::stored)),
+        (Entity::Quota { client, .. }, _) => {
+            ("clients", client.as_ref().and_then(QuotaName::stored))
+        }
+        _ => ("clients", None),
+    };
+    match name {
+        Some(name) => format!(
+            "Completed updating config for {} {name}.",
+            kind.trim_end_matches('s')
+        ),
+        None => format!("Completed updating default config for {kind} in the cluster."),
     }
 }

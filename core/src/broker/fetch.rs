@@ -36,7 +36,7 @@ impl Broker {
                 self.record_follower_position(follower, partition, ctx);
             }
         }
-        let mut response = self.read_fetch(&request, ctx.config.truncation);
+        let mut response = self.read_fetch(from, &request, ctx);
         if request.replica.is_none() {
             // `KafkaApis.handleFetchRequest`: a consumer needs `READ` on each topic.
             let topics = request
@@ -96,12 +96,14 @@ impl Broker {
     /// Reads what a fetch asks for, without holding it.
     pub(super) fn read_fetch(
         &self,
+        from: NodeId,
         request: &FetchRequest,
-        truncation: TruncationMode,
+        ctx: &Ctx,
     ) -> FetchResponse {
+        let truncation = ctx.config.truncation;
         let mut remaining_bytes = request
             .max_bytes
-            .min(self.fetch_quota_window_bytes(request));
+            .min(self.fetch_quota_window_bytes(from, request, ctx));
         let partitions = request
             .partitions
             .iter()
@@ -216,7 +218,7 @@ impl Broker {
         let Some(held) = self.purgatory.take_fetch(id) else {
             return;
         };
-        let response = self.read_fetch(&held.request, ctx.config.truncation);
+        let response = self.read_fetch(held.from, &held.request, ctx);
         self.send_fetch_response(held.from, &held.request, response, ctx);
     }
 

@@ -286,7 +286,7 @@ impl Broker {
             }
             // A client's quota is looked up as its requests come; its kind stays measured
             // (see `quotas`).
-            MetadataChange::Config(crate::protocol::controller::ConfigResource::ClientId(_)) => {
+            MetadataChange::Config(resource) if resource.is_client_quota() => {
                 self.quotas.note_quotas(&self.metadata.configs);
             }
             MetadataChange::Config(_) => self.refresh_settings(ctx),

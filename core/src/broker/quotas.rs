@@ -1,6 +1,7 @@
-//! A broker's side of client quotas (see [`crate::quota`]): the bytes a client id produces and
-//! fetches are measured as each answer is made, and an answer over the quota carries a
-//! `throttle_time_ms` (`KafkaApis.handleProduceRequest`, `handleFetchRequest`).
+//! A broker's side of client quotas (see [`crate::quota`]): the bytes a client produces and
+//! fetches are measured, by its user and client id, as each answer is made, and an answer over
+//! the quota carries a `throttle_time_ms` (`KafkaApis.handleProduceRequest`,
+//! `handleFetchRequest`).
 
 use crate::cluster::context::Ctx;
 use crate::cluster::event::EventKind;
@@ -61,11 +62,11 @@ impl Broker {
         if !self.quotas_enabled(kind) {
             return 0;
         }
-        let bound = quota::quota_of(&self.metadata.configs, client_id, kind);
+        let (bound, sensor) = self.quota_of(from, client_id, kind, ctx);
         let throttle = self
             .quotas
-            .record(kind, client_id, bytes as f64, bound, ctx.now_ms);
-        self.note_throttle(from, kind, client_id, throttle, ctx);
+            .record(kind, &sensor, bytes as f64, bound, ctx.now_ms);
+        self.note_throttle(from, kind, client_id, &sensor, throttle, ctx);
         let time_ms = throttle.map_or(0, |throttle| throttle.time_ms);
         if let (NodeId::Client(client), true) = (from, time_ms > 0) {
             // `ClientQuotaManager.throttle`: the connection is muted once the answer is out,
@@ -75,6 +76,20 @@ impl Broker {
             Self::after(ctx, time_ms, BrokerTimer::Unmute { client });
         }
         time_ms
+    }
+
+    /// The quota of `kind` for the client `client_id` at `from`, by its user and client id,
+    /// and the sensor it is counted in (see [`quota::quota_of`]).
+    fn quota_of(
+        &self,
+        from: NodeId,
+        client_id: &str,
+        kind: QuotaKind,
+        ctx: &Ctx,
+    ) -> (Option<f64>, String) {
+        let principal = crate::acl::principal_of(ctx.principals, from).unwrap_or_default();
+        let user = principal.strip_prefix("User:").unwrap_or(principal);
+        quota::quota_of(&self.metadata.configs, user, client_id, kind)
     }
 
     /// Whether `from`'s requests wait: it is throttled, or requests of its still wait.
@@ -117,13 +132,11 @@ impl Broker {
         from: NodeId,
         kind: QuotaKind,
         client_id: &str,
+        sensor: &str,
         throttle: Option<Throttle>,
         ctx: &mut Ctx,
     ) {
-        if !self
-            .quotas
-            .note_throttled(kind, client_id, throttle.is_some())
-        {
+        if !self.quotas.note_throttled(kind, sensor, throttle.is_some()) {
             return;
         }
         let NodeId::Client(client) = from else {
@@ -143,8 +156,14 @@ impl Broker {
             }) => (
                 format!("throttled client-{} broker={broker} {config} time={time_ms}", client.0),
                 format!(
-                    "Broker {broker} throttles {client_id} for {time_ms} ms: it {verb} {} bytes/s, over its {config} of {} (client quotas, KIP-13). The answer carries throttle_time_ms={time_ms}, and {client_id} sends broker {broker} no more {} requests until then (KIP-219); each answer while it stays over the quota throttles it again.",
+                    "Broker {broker} throttles {client_id} for {time_ms} ms: {} {} bytes/s, over {} {config} of {} (client quotas, KIP-13). The answer carries throttle_time_ms={time_ms}, and {client_id} sends broker {broker} no more {} requests until then (KIP-219); each answer while it stays over the quota throttles it again.",
+                    // A user's own quota (sensor `user:`) counts all the user's clients.
+                    match sensor.strip_suffix(':') {
+                        Some(user) => format!("the clients of user {user} {}", verb.trim_end_matches('s')),
+                        None => format!("it {verb}"),
+                    },
                     crate::decimal::fixed(rate, 0),
+                    if sensor.ends_with(':') { "the user's" } else { "its" },
                     crate::decimal::fixed(quota, 0),
                     match kind {
                         QuotaKind::Produce => "produce",
@@ -167,18 +186,20 @@ impl Broker {
     /// `getMaxValueInQuotaWindow`: a consumer's fetch returns at most what its quota allows
     /// in the window (`consumer_byte_rate × (quota.window.num − 1) × 1 s`), so one answer
     /// cannot be throttled for ever.
-    pub(super) fn fetch_quota_window_bytes(&self, request: &FetchRequest) -> i32 {
+    pub(super) fn fetch_quota_window_bytes(
+        &self,
+        from: NodeId,
+        request: &FetchRequest,
+        ctx: &Ctx,
+    ) -> i32 {
         if request.replica.is_some() || !self.quotas_enabled(QuotaKind::Fetch) {
             return i32::MAX;
         }
-        quota::quota_of(&self.metadata.configs, &request.client_id, QuotaKind::Fetch).map_or(
-            i32::MAX,
-            |bound| {
-                let window_s =
-                    (QUOTA_WINDOW_NUM as f64 - 1.0) * QUOTA_WINDOW_SIZE_MS as f64 / 1000.0;
-                (bound * window_s).min(f64::from(i32::MAX)) as i32
-            },
-        )
+        let (bound, _) = self.quota_of(from, &request.client_id, QuotaKind::Fetch, ctx);
+        bound.map_or(i32::MAX, |bound| {
+            let window_s = (QUOTA_WINDOW_NUM as f64 - 1.0) * QUOTA_WINDOW_SIZE_MS as f64 / 1000.0;
+            (bound * window_s).min(f64::from(i32::MAX)) as i32
+        })
     }
 
     /// Sends a fetch's answer. A consumer's is measured against its `consumer_byte_rate`
@@ -201,12 +222,9 @@ impl Broker {
             let throttle_ms =
                 self.record_quota(from, QuotaKind::Fetch, &request.client_id, bytes, ctx);
             if throttle_ms > 0 {
-                self.quotas.unrecord(
-                    QuotaKind::Fetch,
-                    &request.client_id,
-                    bytes as f64,
-                    ctx.now_ms,
-                );
+                let (_, sensor) = self.quota_of(from, &request.client_id, QuotaKind::Fetch, ctx);
+                self.quotas
+                    .unrecord(QuotaKind::Fetch, &sensor, bytes as f64, ctx.now_ms);
                 response.partitions.clear();
                 response.throttle_time_ms = throttle_ms;
             }

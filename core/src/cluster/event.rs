@@ -1413,8 +1413,7 @@ fn resource_text(resource: &ConfigResource) -> String {
         ConfigResource::Topic(topic) => format!("topic {topic}"),
         ConfigResource::Broker(broker) => format!("broker {broker}"),
         ConfigResource::BrokerDefault => "every broker (cluster default)".to_string(),
-        ConfigResource::ClientId(Some(client)) => format!("client-id '{client}'"),
-        ConfigResource::ClientId(None) => "the default client-id".to_string(),
+        quota => crate::quota::entity_text(quota),
     }
 }
 

@@ -405,8 +405,10 @@ impl Controller {
                     }
                 }
             }
-            ConfigResource::ClientId(client) => {
-                crate::quota::validate_client_quotas(client.as_deref(), set, delete)?;
+            ConfigResource::ClientId(_)
+            | ConfigResource::User(_)
+            | ConfigResource::UserClientId(..) => {
+                crate::quota::validate_client_quotas(resource, set, delete)?;
             }
         }
         let mut records: Vec<MetadataRecord> = set
@@ -460,7 +462,10 @@ impl Controller {
             let governed = match resource {
                 ConfigResource::Topic(topic) => partition.topic == *topic,
                 ConfigResource::BrokerDefault => true,
-                ConfigResource::Broker(_) | ConfigResource::ClientId(_) => false,
+                ConfigResource::Broker(_)
+                | ConfigResource::ClientId(_)
+                | ConfigResource::User(_)
+                | ConfigResource::UserClientId(..) => false,
             };
             if !governed {
                 continue;

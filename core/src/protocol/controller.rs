@@ -55,6 +55,24 @@ pub enum ConfigResource {
     /// Kafka keeps them apart from configs (`QuotaRecord`, AlterClientQuotas); the playground
     /// keeps them beside the other dynamic configs of the metadata.
     ClientId(Option<String>),
+    /// A user's quotas (`--entity-type users`), shared by all the user's clients, or with
+    /// `None` the default user's (KIP-55).
+    User(Option<String>),
+    /// The quotas of one client id of one user (`--entity-type users --entity-type clients`),
+    /// each part `None` for its default.
+    UserClientId(Option<String>, Option<String>),
+}
+
+impl ConfigResource {
+    /// Whether it holds client quotas (a client id, a user, or both).
+    pub fn is_client_quota(&self) -> bool {
+        matches!(
+            self,
+            ConfigResource::ClientId(_)
+                | ConfigResource::User(_)
+                | ConfigResource::UserClientId(..)
+        )
+    }
 }
 
 /// One record of the controller's metadata log.

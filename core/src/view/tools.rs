@@ -72,29 +72,27 @@ impl Cluster {
         self.controller.config.describe_cluster_default()
     }
 
-    /// `DescribeClientQuotas` of client ids: each client id with quotas (`None` for the
-    /// default client id) and its quotas by name, sorted. With `only`, that entity alone.
-    pub fn client_quotas(&self, only: Option<&Option<String>>) -> Vec<ClientQuotasView> {
+    /// `DescribeClientQuotas`: each quota entity (client id, user, or both) that `wanted`
+    /// takes and that has quotas, with its quotas by name, sorted.
+    pub fn client_quotas(
+        &self,
+        wanted: impl Fn(&crate::ConfigResource) -> bool,
+    ) -> Vec<ClientQuotasView> {
         self.controller
             .image
             .configs
             .iter()
-            .filter_map(|(resource, layer)| match resource {
-                crate::ConfigResource::ClientId(entity)
-                    if only.is_none_or(|wanted| wanted == entity) && !layer.is_empty() =>
-                {
-                    let quotas = layer
-                        .iter()
-                        .filter_map(|(name, value)| {
-                            Some((name.clone(), crate::decimal::parse_f64(value.trim())?))
-                        })
-                        .collect();
-                    Some(ClientQuotasView {
-                        client_id: entity.clone(),
-                        quotas,
+            .filter(|(resource, layer)| {
+                resource.is_client_quota() && wanted(resource) && !layer.is_empty()
+            })
+            .map(|(resource, layer)| ClientQuotasView {
+                entity: resource.clone(),
+                quotas: layer
+                    .iter()
+                    .filter_map(|(name, value)| {
+                        Some((name.clone(), crate::decimal::parse_f64(value.trim())?))
                     })
-                }
-                _ => None,
+                    .collect(),
             })
             .collect()
     }
@@ -158,11 +156,11 @@ fn delivered_view(
     }
 }
 
-/// A client id's quotas, as `DescribeClientQuotas` returns them.
+/// A quota entity's quotas, as `DescribeClientQuotas` returns them.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ClientQuotasView {
-    /// The client id; `None` for the default client id.
-    pub client_id: Option<String>,
+    /// The entity: a client id, a user, or a user's client id.
+    pub entity: crate::ConfigResource,
     /// Its quotas by name, in bytes per second.
     pub quotas: Vec<(String, f64)>,
 }

@@ -201,3 +201,17 @@ pub fn pairs(configs: &[(&str, &str)]) -> Vec<(String, String)> {
         .map(|(k, v)| (k.to_string(), v.to_string()))
         .collect()
 }
+
+/// A client's configs that log it in as `User:<user>` with SASL/PLAIN, password
+/// `<user>-secret`.
+pub fn login(user: &str) -> Vec<(String, String)> {
+    let jaas = format!(
+        "org.apache.kafka.common.security.plain.PlainLoginModule required \
+         username=\"{user}\" password=\"{user}-secret\";"
+    );
+    pairs(&[
+        ("security.protocol", "SASL_PLAINTEXT"),
+        ("sasl.mechanism", "PLAIN"),
+        ("sasl.jaas.config", &jaas),
+    ])
+}

@@ -280,7 +280,7 @@ impl Run {
                     delete: Vec::new(),
                 });
             }
-            // A client quota set or removed: throttled producers and consumers, and brokers
+            // A client or user quota set or removed: throttled producers and consumers, and brokers
             // holding their requests, must keep every invariant.
             94 if self.rng.below(2) == 0 => {
                 let client = match self.rng.below(3) {
@@ -296,8 +296,16 @@ impl Run {
                         (vec![(name.to_string(), rate.to_string())], Vec::new())
                     }
                 };
+                // The sweep's clients do not log in: their user is ANONYMOUS.
+                let user =
+                    [None, Some("ANONYMOUS".to_string())][self.rng.below(2) as usize].clone();
+                let resource = match self.rng.below(3) {
+                    0 => ConfigResource::User(user),
+                    1 => ConfigResource::UserClientId(user, client),
+                    _ => ConfigResource::ClientId(client),
+                };
                 self.apply(Command::AlterConfigs {
-                    resource: ConfigResource::ClientId(client),
+                    resource,
                     set,
                     delete,
                 });
