@@ -416,6 +416,28 @@ fn broker_configuration_behaves_as_the_lesson_says() {
     );
     let explained = run.explained_since(mark);
     assert!(explained.contains("throttles importer for"), "{explained}");
+
+    // Try it: the user ANONYMOUS's quota comes before the client id's and, once its sensor
+    // (new when the quota is set) has a window behind it, holds both producers together.
+    run.try_it(
+        "kafka-configs --bootstrap-server localhost:9092 --alter --entity-type users --entity-name ANONYMOUS --add-config producer_byte_rate=5120\n\
+         kplay producer start second --producer-property acks=all\n\
+         kplay workload start second --topic imports --rate 10 --value-bytes 1000\n\
+         kplay time advance 60s",
+    );
+    let acknowledged =
+        |run: &LessonRun| ["importer", "second"].map(|name| run.producer_stats(name).1);
+    let before = acknowledged(&run);
+    run.try_it("kplay time advance 60s");
+    let after = acknowledged(&run);
+    let [importer, second] = [after[0] - before[0], after[1] - before[1]];
+    // Alone, `second` would send its 600 records a minute; the two together get through
+    // not much more than `importer` alone did (each one's backlog goes out in a burst before
+    // its own throttle, so a little more).
+    assert!(
+        importer + second <= 560 && second <= 300 && importer > 60 && second > 60,
+        "{before:?} {after:?}"
+    );
     run.finish();
 }
 

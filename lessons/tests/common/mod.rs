@@ -114,6 +114,11 @@ impl LessonRun {
         output
     }
 
+    /// Runs a Try-it bullet's commands, as a learner types them in the terminal.
+    pub fn try_it(&mut self, text: &str) -> String {
+        self.run_text(text, "a Try-it").text()
+    }
+
     /// Every block was run: a lesson test that skips one has not checked what it shows.
     pub fn finish(self) {
         assert_eq!(
