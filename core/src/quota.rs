@@ -153,8 +153,10 @@ pub fn validate_client_quotas(
 /// The sensor is named after the tags Kafka keys it by (`Produce-alice:shop`): a quota set for
 /// a user alone (`user:`) is shared by all the user's clients at the broker; a client id's
 /// (`:shop`) by every client with that id; the others are per user and client id. With no
-/// quota at all the sensor is the client id's. (Kafka also takes the user's sensor, `alice:`,
-/// when user quotas are the only kind set: both are unlimited, so nothing is throttled.)
+/// quota at all the sensor is the client id's. (When only one kind of entity has quotas,
+/// Kafka names every sensor after that kind, `alice:` for user quotas, say: a client that no
+/// quota holds counts in a differently named sensor, unlimited either way, whose bytes count
+/// only if a quota comes for it later.)
 pub fn quota_of(
     configs: &VecMap<ConfigResource, VecMap<String, String>>,
     user: &str,
