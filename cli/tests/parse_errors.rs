@@ -58,6 +58,8 @@ fn kafka_usage_errors_are_parse_errors_with_kafkas_words() {
         ("kafka-configs --describe --entity-type ips", "not modelled"),
         ("kafka-configs --alter --entity-type users --entity-name alice --entity-type clients --add-config producer_byte_rate=1", "An entity name must be specified for every entity type"),
         ("kafka-configs --describe --entity-type users --entity-name a --entity-name b", "More entity names specified than entity types"),
+        ("kafka-configs --alter --entity-type users --entity-name a --entity-name b --add-config producer_byte_rate=1", "An entity name must be specified for every entity type"),
+        ("kafka-configs --alter --entity-type topics --entity-name a --entity-name b --add-config retention.ms=1", "An entity name must be specified for every entity type"),
         ("kafka-configs --describe --entity-type users --entity-type topics", "Only 'users' and 'clients' entity types may be specified together"),
         ("kafka-configs --describe --user alice --user-defaults", "Duplicate entity type(s) specified: users"),
         ("kafka-configs --alter --user-defaults --entity-type clients --add-config producer_byte_rate=1", "should not be used in conjunction with specific entity flags"),

@@ -376,13 +376,14 @@ fn entity(parsed: &Parsed) -> Result<Entity, ParseError> {
             }
             Ok(Entity::Broker(name))
         }
-        _ => quota_entity(&types, &names),
+        _ => quota_entity(&types, &names, parsed.has("alter")),
     }
 }
 
 /// A quota entity: each entity type takes the name in its place (`getAllClientQuotasConfigs`).
-fn quota_entity(types: &[String], names: &[String]) -> Result<Entity, ParseError> {
-    if names.len() > types.len() {
+fn quota_entity(types: &[String], names: &[String], alter: bool) -> Result<Entity, ParseError> {
+    // An alter with a name too many stops later, at its own check (`check_entity_use`).
+    if names.len() > types.len() && !alter {
         return Err(usage(
             &names[types.len()],
             "More entity names specified than entity types",
@@ -420,13 +421,17 @@ fn check_entity_use(parsed: &Parsed, entity: &Entity, alter: bool) -> Result<(),
         | Entity::Quota { user: Some(QuotaName::Any), client: Some(QuotaName::Any), .. } => {
             return Err(usage("--alter", "An entity-name or default entity must be specified with --alter of users, clients, brokers or ips"))
         }
-        Entity::Quota { user, client, .. } if user == &Some(QuotaName::Any) || client == &Some(QuotaName::Any) => {
-            return Err(usage("--alter", "An entity name must be specified for every entity type"))
-        }
         _ => {}
     }
     if !parsed.has("add-config") && !parsed.has("delete-config") {
         return Err(usage("--alter", "At least one of --add-config, --add-config-file, or --delete-config must be specified with --alter"));
+    }
+    // `processCommand`, once the options passed `checkArgs`.
+    if entity_types(parsed).len() != entity_names(parsed).len() {
+        return Err(usage(
+            "--alter",
+            "An entity name must be specified for every entity type",
+        ));
     }
     Ok(())
 }
