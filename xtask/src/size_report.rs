@@ -187,8 +187,10 @@ use std::path::{Path, PathBuf};
 /// (KIP-55: `kafka-configs --entity-type users`, alone or with clients, Kafka's order of
 /// precedence and a user's sensor shared by its clients, lessons 06 and 18): 3,392 bytes, to
 /// 773,832. (Matching the stored entities against the order instead of building the eight
-/// entities to look up came out 182 bytes larger.)
-const GZIP_BUDGET_BYTES: u64 = 773_900;
+/// entities to look up came out 182 bytes larger.) Lesson 06's Try-it on user quotas told
+/// what running it shows, lesson 18's table named OffsetFetch, and an alter's count of entity
+/// names is checked as Kafka does: 114 more, to 773,946.
+const GZIP_BUDGET_BYTES: u64 = 774_010;
 
 /// Prints the table and fails when the gzip total is over budget.
 pub fn report(dist: &Path) -> Result<(), String> {
