@@ -437,3 +437,41 @@ fn added_partitions_are_assigned_after_the_next_metadata_refresh() {
         }
     }
 }
+
+// ConsumerCoordinator.rejoinNeededOrPending: the leader compares its metadata with the
+// snapshot it assigned from (MetadataSnapshot.matches), topic by topic. A subscribed topic
+// that did not exist then and is created later (here the broker does not create topics on
+// request) is assigned once the leader's metadata has it; one that is deleted is taken
+// away in a rebalance.
+#[test]
+fn a_subscribed_topic_created_or_deleted_later_starts_a_rebalance() {
+    let mut sim = Sim::with_brokers_config(13, 2, &[("auto.create.topics.enable", "false")]);
+    sim.apply(Command::CreateConsumer {
+        name: "c1".into(),
+        configs: vec![
+            ("group.id".into(), GROUP.into()),
+            ("auto.offset.reset".into(), "earliest".into()),
+        ],
+        subscription: kplay_core::Subscription::Topics(vec![TOPIC.into(), "later".into()]),
+        policy: auto_commit(),
+    });
+    sim.run_for(8_000);
+    assert_eq!(sim.owned("c1"), vec![tp(0), tp(1)]);
+    sim.apply(Command::CreateTopic {
+        topic: "later".into(),
+        partitions: 1,
+        replication_factor: 3,
+        configs: Vec::new(),
+    });
+    sim.run_for(5_000);
+    let later = kplay_core::TopicPartition::new("later", 0);
+    assert_eq!(sim.owned("c1"), vec![later, tp(0), tp(1)]);
+    sim.apply(Command::DeleteTopic {
+        topic: TOPIC.into(),
+    });
+    sim.run_for(5_000);
+    assert_eq!(
+        sim.owned("c1"),
+        vec![kplay_core::TopicPartition::new("later", 0)]
+    );
+}

@@ -76,8 +76,10 @@ pub struct Membership {
     pub heartbeat_in_flight: Option<u64>,
     /// The partitions it owns.
     pub owned: Vec<TopicPartition>,
-    /// As leader: partition counts of the topics it assigned, to notice new partitions.
-    pub assigned_counts: VecMap<String, i32>,
+    /// As leader: the partition count of each topic of the group's subscription when it
+    /// assigned (`None` for a topic its metadata did not have), to notice any change
+    /// (`assignmentSnapshot`).
+    pub assigned_counts: VecMap<String, Option<i32>>,
     /// Whether it runs the group protocol (subscribe) or only commits (assign with a group.id).
     pub joins: bool,
     /// Whether the next JoinGroup comes first in its rebalance (`needsJoinPrepare`): then
@@ -448,13 +450,19 @@ impl Consumer {
     /// As leader: runs the chosen assignor over every member's subscription.
     fn perform_assignment(&mut self, ok: &JoinGroupOk) -> Vec<(String, Vec<TopicPartition>)> {
         let mut counts: VecMap<String, i32> = VecMap::new();
+        let mut snapshot: VecMap<String, Option<i32>> = VecMap::new();
         for member in &ok.members {
             for topic in &member.subscription.topics {
-                if let Some(count) = self.metadata.partition_count(topic) {
-                    counts.insert(topic.clone(), count);
-                } else {
-                    self.metadata.want(topic);
+                let count = self.metadata.partition_count(topic);
+                match count {
+                    Some(count) => {
+                        counts.insert(topic.clone(), count);
+                    }
+                    None => {
+                        self.metadata.want(topic);
+                    }
                 }
+                snapshot.insert(topic.clone(), count);
             }
         }
         let members: Vec<MemberSubscription> = ok
@@ -471,7 +479,7 @@ impl Consumer {
             .collect();
         let assignment = assign(ok.protocol, &counts, &members);
         if let Some(membership) = self.membership.as_mut() {
-            membership.assigned_counts = counts;
+            membership.assigned_counts = snapshot;
         }
         assignment.into_iter().collect()
     }
@@ -778,11 +786,12 @@ impl Consumer {
         if !is_leader {
             return;
         }
-        let changed = membership.assigned_counts.iter().any(|(topic, count)| {
-            self.metadata
-                .partition_count(topic)
-                .is_some_and(|now| now != *count)
-        });
+        // `MetadataSnapshot.matches`: a topic of the group's subscription that appeared,
+        // disappeared (deleted, say) or changed its partition count.
+        let changed = membership
+            .assigned_counts
+            .iter()
+            .any(|(topic, count)| self.metadata.partition_count(topic) != *count);
         if changed {
             if let Some(membership) = self.membership.as_mut() {
                 membership.rejoin = Some("cached metadata has changed".to_string());
