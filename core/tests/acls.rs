@@ -533,8 +533,10 @@ fn an_offset_commit_commits_the_topics_the_member_may_read() {
     )));
 }
 
-#[test]
-fn an_offset_fetch_is_refused_for_a_topic_the_member_may_not_describe() {
+/// Alice and Bob in group `billing`, both subscribed to `orders` and `refunds`: Alice joins
+/// first, leads the group and may read both, so the assignment gives Bob a partition of
+/// `refunds`, which he may not even describe.
+fn refused_a_partition_by_the_leader() -> Sim {
     let mut sim = secured(&[]);
     sim.apply(Command::CreateTopic {
         topic: "refunds".into(),
@@ -545,8 +547,6 @@ fn an_offset_fetch_is_refused_for_a_topic_the_member_may_not_describe() {
     sim.run_for(1_000);
     start_producer(&mut sim, "ops", "admin");
     produce(&mut sim, "ops", 6);
-    // Both members subscribe to `orders` and `refunds`; Alice leads the group and may read
-    // both, so the assignment gives Bob a partition of `refunds`, which he may not describe.
     let group_reader = |user: &str| {
         vec![
             allow(user, AclOperation::Read, ResourceType::Group, "billing"),
@@ -577,6 +577,12 @@ fn an_offset_fetch_is_refused_for_a_topic_the_member_may_not_describe() {
         sim.run_for(3_000);
     }
     sim.run_for(10_000);
+    sim
+}
+
+#[test]
+fn an_offset_fetch_is_refused_for_a_topic_the_member_may_not_describe() {
+    let mut sim = refused_a_partition_by_the_leader();
     let views = sim.cluster.consumer_views();
     let bob = views.iter().find(|view| view.name == "second").unwrap();
     assert!(
@@ -634,6 +640,40 @@ fn an_offset_fetch_is_refused_for_a_topic_the_member_may_not_describe() {
             .all(|assigned| assigned.position.is_some())
             && bob.records_delivered > 0
     });
+}
+
+/// Kafka fetches the committed offsets of the partitions the member holds without a position
+/// (`initializingPartitions`), at each poll: a refused fetch is not asked again for partitions
+/// a rebalance took away.
+#[test]
+fn a_refused_offset_fetch_is_not_asked_again_for_partitions_taken_away() {
+    let mut sim = refused_a_partition_by_the_leader();
+    sim.apply(Command::DeleteTopic {
+        topic: "refunds".into(),
+    });
+    sim.run_until(60_000, "Bob holds only orders, with positions", |s| {
+        let views = s.cluster.consumer_views();
+        let bob = views.iter().find(|view| view.name == "second").unwrap();
+        !bob.partitions.is_empty()
+            && bob
+                .partitions
+                .iter()
+                .all(|assigned| assigned.partition.topic == TOPIC && assigned.position.is_some())
+    });
+    let refused_fetches = |sim: &Sim| {
+        denials(sim)
+            .iter()
+            .filter(|(_, _, _, _, api)| api == "OffsetFetch")
+            .count()
+    };
+    let before = refused_fetches(&sim);
+    sim.run_for(10_000);
+    assert_eq!(
+        refused_fetches(&sim),
+        before,
+        "{}",
+        kplay_core::Cluster::trace(&sim.events)
+    );
 }
 
 #[test]

@@ -294,7 +294,14 @@ impl Consumer {
                 self.commits.pending.push(commit);
             }
         }
-        let partitions = std::mem::take(&mut self.commits.fetch_pending);
+        let mut partitions = std::mem::take(&mut self.commits.fetch_pending);
+        // `initializingPartitions`: only those still assigned and without a position (a
+        // rebalance may have taken some away since).
+        partitions.retain(|partition| {
+            self.assigned
+                .get(partition)
+                .is_some_and(|assigned| assigned.position.is_none())
+        });
         if !partitions.is_empty() {
             self.fetch_committed_offsets(partitions, ctx);
         }
