@@ -77,9 +77,9 @@ pub struct Membership {
     /// The partitions it owns.
     pub owned: Vec<TopicPartition>,
     /// As leader: the partition count of each topic of the group's subscription when it
-    /// assigned (`None` for a topic its metadata did not have), to notice any change
+    /// assigned (-1 for a topic its metadata did not have), to notice any change
     /// (`assignmentSnapshot`).
-    pub assigned_counts: VecMap<String, Option<i32>>,
+    pub assigned_counts: VecMap<String, i32>,
     /// Whether it runs the group protocol (subscribe) or only commits (assign with a group.id).
     pub joins: bool,
     /// Whether the next JoinGroup comes first in its rebalance (`needsJoinPrepare`): then
@@ -450,7 +450,7 @@ impl Consumer {
     /// As leader: runs the chosen assignor over every member's subscription.
     fn perform_assignment(&mut self, ok: &JoinGroupOk) -> Vec<(String, Vec<TopicPartition>)> {
         let mut counts: VecMap<String, i32> = VecMap::new();
-        let mut snapshot: VecMap<String, Option<i32>> = VecMap::new();
+        let mut snapshot: VecMap<String, i32> = VecMap::new();
         for member in &ok.members {
             for topic in &member.subscription.topics {
                 let count = self.metadata.partition_count(topic);
@@ -462,7 +462,7 @@ impl Consumer {
                         self.metadata.want(topic);
                     }
                 }
-                snapshot.insert(topic.clone(), count);
+                snapshot.insert(topic.clone(), count.unwrap_or(-1));
             }
         }
         let members: Vec<MemberSubscription> = ok
@@ -791,7 +791,7 @@ impl Consumer {
         let changed = membership
             .assigned_counts
             .iter()
-            .any(|(topic, count)| self.metadata.partition_count(topic) != *count);
+            .any(|(topic, count)| self.metadata.partition_count(topic).unwrap_or(-1) != *count);
         if changed {
             if let Some(membership) = self.membership.as_mut() {
                 membership.rejoin = Some("cached metadata has changed".to_string());
