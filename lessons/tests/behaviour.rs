@@ -1236,5 +1236,43 @@ fn acls_behave_as_the_lesson_says() {
     );
     // Refused requests lose nothing that was acknowledged.
     assert_eq!(run.alerts(), vec![]);
+
+    // Try it: a leader that may read both topics gives bob a partition of one he may not
+    // describe; his OffsetFetch is refused and he gets no position at all.
+    let mark = run.event_count();
+    let login = |user: &str| {
+        format!(
+            "--consumer-property security.protocol=SASL_PLAINTEXT --consumer-property sasl.mechanism=PLAIN --consumer-property 'sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username=\"{user}\" password=\"{user}-secret\";'"
+        )
+    };
+    run.try_it(&format!(
+        "kafka-topics --bootstrap-server localhost:9092 --create --topic refunds --partitions 2 --replication-factor 3\n\
+         kafka-acls --bootstrap-server localhost:9092 --add --allow-principal User:alice --consumer --topic orders --group audit\n\
+         kafka-acls --bootstrap-server localhost:9092 --add --allow-principal User:alice --operation Read --topic refunds\n\
+         kafka-acls --bootstrap-server localhost:9092 --add --allow-principal User:bob --operation Read --group audit\n\
+         kplay time advance 2s\n\
+         kplay consumer start auditor-a --topic orders --topic refunds --group audit {}\n\
+         kplay time advance 2s\n\
+         kplay consumer start auditor-b --topic orders --topic refunds --group audit {}\n\
+         kplay time advance 10s",
+        login("alice"),
+        login("bob")
+    ));
+    let bob = run.consumer("auditor-b");
+    assert!(
+        bob.partitions
+            .iter()
+            .any(|p| p.partition.topic == "refunds")
+            && bob.partitions.iter().any(|p| p.partition.topic == "orders")
+            && bob.partitions.iter().all(|p| p.position.is_none())
+            && bob.records_delivered == 0,
+        "{bob:?}"
+    );
+    assert!(
+        run.explained_since(mark)
+            .contains("denied User:bob DESCRIBE on Topic refunds (OffsetFetch request)"),
+        "{}",
+        run.explained_since(mark)
+    );
     run.finish();
 }
