@@ -193,8 +193,8 @@ use std::path::{Path, PathBuf};
 /// subscribed topic appears or disappears (lesson 10's sentence on it) and a refused
 /// OffsetFetch no longer asked again for partitions taken away: 194 bytes, to 774,140 (an
 /// `Option` count per topic, a second `VecMap` value type, had cost 475 more than -1 for
-/// "absent").
-const GZIP_BUDGET_BYTES: u64 = 774_200;
+/// "absent"). Lesson 18's OffsetFetch Try-it spelled out step by step: 75 more, to 774,215.
+const GZIP_BUDGET_BYTES: u64 = 774_280;
 
 /// Prints the table and fails when the gzip total is over budget.
 pub fn report(dist: &Path) -> Result<(), String> {
