@@ -15,7 +15,7 @@ use kplay_core::{Command, CommitPolicy, EventKind, NewRecord, Subscription};
 
 mod cluster_support;
 
-use cluster_support::{login, pairs, Sim, TOPIC};
+use cluster_support::{login, login_with, pairs, Sim, TOPIC};
 
 const STANDARD: &str = "org.apache.kafka.metadata.authorizer.StandardAuthorizer";
 
@@ -953,16 +953,7 @@ const PLAIN_USERS: &str = "org.apache.kafka.common.security.plain.PlainLoginModu
      user_alice=\"alice-secret\" user_bob=\"bob-secret\";";
 
 fn with_password(user: &str, password: &str) -> Vec<(String, String)> {
-    let jaas = format!(
-        "org.apache.kafka.common.security.plain.PlainLoginModule required \
-         username=\"{user}\" password=\"{password}\";"
-    );
-    pairs(&[
-        ("security.protocol", "SASL_PLAINTEXT"),
-        ("sasl.mechanism", "PLAIN"),
-        ("sasl.jaas.config", &jaas),
-        ("linger.ms", "0"),
-    ])
+    [login_with(user, password), pairs(&[("linger.ms", "0")])].concat()
 }
 
 #[test]

@@ -205,9 +205,14 @@ pub fn pairs(configs: &[(&str, &str)]) -> Vec<(String, String)> {
 /// A client's configs that log it in as `User:<user>` with SASL/PLAIN, password
 /// `<user>-secret`.
 pub fn login(user: &str) -> Vec<(String, String)> {
+    login_with(user, &format!("{user}-secret"))
+}
+
+/// A client's configs that log it in as `User:<user>` with SASL/PLAIN and `password`.
+pub fn login_with(user: &str, password: &str) -> Vec<(String, String)> {
     let jaas = format!(
         "org.apache.kafka.common.security.plain.PlainLoginModule required \
-         username=\"{user}\" password=\"{user}-secret\";"
+         username=\"{user}\" password=\"{password}\";"
     );
     pairs(&[
         ("security.protocol", "SASL_PLAINTEXT"),
