@@ -521,7 +521,8 @@ impl Broker {
     }
 }
 
-/// Whether an offset commit still has offsets to commit.
+/// Whether an offset commit still has offsets to commit, or an offset fetch partitions to
+/// look up (checked only once some were taken out: an OffsetFetch naming none asks for all).
 fn has_offsets(request: &GroupBody) -> bool {
     match request {
         GroupBody::OffsetCommit { offsets, .. } | GroupBody::TxnOffsetCommit { offsets, .. } => {
