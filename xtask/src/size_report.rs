@@ -194,7 +194,9 @@ use std::path::{Path, PathBuf};
 /// OffsetFetch no longer asked again for partitions taken away: 194 bytes, to 774,140 (an
 /// `Option` count per topic, a second `VecMap` value type, had cost 475 more than -1 for
 /// "absent"). Lesson 18's OffsetFetch Try-it spelled out step by step: 75 more, to 774,215.
-const GZIP_BUDGET_BYTES: u64 = 774_280;
+/// The groups panel showing what each member's `poll()` last threw (a member refused a topic
+/// or without an offset read nothing, and only the event log said why): 286 bytes, to 774,501.
+const GZIP_BUDGET_BYTES: u64 = 774_570;
 
 /// Prints the table and fails when the gzip total is over budget.
 pub fn report(dist: &Path) -> Result<(), String> {

@@ -58,6 +58,20 @@ pub struct MemberVm {
     pub leader: bool,
     /// `running`, `crashed` or `closed` (the process), as the consumer knows it.
     pub process: String,
+    /// The last exception `poll()` threw, without its package: why a member reads nothing.
+    pub error: Option<String>,
+}
+
+/// A consumer's last `poll()` exception as the panel shows it: the class without its package.
+fn poll_error(consumer: &ConsumerView) -> Option<String> {
+    let error = consumer.last_error.as_deref()?;
+    let (class, message) = error.split_once(": ").unwrap_or((error, ""));
+    let class = class.rsplit('.').next().unwrap_or(class);
+    Some(if message.is_empty() {
+        class.to_owned()
+    } else {
+        format!("{class}: {message}")
+    })
 }
 
 /// One row of `--describe --offsets`.
@@ -176,6 +190,7 @@ pub fn groups_vm(model: &Model) -> GroupsVm {
                         idle: stable && member.assignment.is_empty(),
                         leader: member.is_leader,
                         process,
+                        error: consumer.and_then(poll_error),
                     }
                 })
                 .collect();
@@ -252,6 +267,7 @@ fn unreachable_groups(consumers: &[ConsumerView], listed: &[GroupVm]) -> Vec<Gro
             idle: false,
             leader: consumer.is_leader,
             process: consumer.status.clone(),
+            error: poll_error(consumer),
         };
         match groups.iter_mut().find(|g| &g.id == group_id) {
             Some(group) => group.members.push(member),
@@ -558,6 +574,11 @@ fn Member(member: MemberVm, dispatch: Callback<Intent>) -> impl IntoView {
                 <span class="badge badge-idle" data-testid="idle-badge">"idle"</span>
             </Show>
             <span class="hint">{note}</span>
+            {member.error.clone().map(|error| view! {
+                <span class="member-error" data-testid="member-error">
+                    "poll() last threw " {error}
+                </span>
+            })}
             <span class="member-actions">
                 <button type="button" class="button-small" disabled=!running on:click=remove
                     aria-label=format!("Remove {name} (close, leaves the group)")>"Remove"</button>
@@ -649,6 +670,33 @@ mod tests {
         let names: Vec<&str> = group.members.iter().map(|m| m.name.as_str()).collect();
         assert_eq!(names, ["c1", "c2"]);
         assert!(group.members.iter().all(|m| m.process == "running"));
+    }
+
+    /// Why a member reads nothing is in its row: the last exception its `poll()` threw.
+    #[test]
+    fn a_member_shows_what_its_poll_last_threw() {
+        let mut model = model();
+        model.run_line(
+            "kplay consumer start strict --topic orders --group g --consumer-property auto.offset.reset=none",
+        );
+        model.run_line("kplay consumer start easy --topic orders --group g");
+        advance(&mut model, 10_000);
+        let vm = groups_vm(&model);
+        let error = |name: &str| {
+            vm.groups[0]
+                .members
+                .iter()
+                .find(|m| m.name == name)
+                .and_then(|m| m.error.clone())
+        };
+        assert_eq!(error("easy"), None);
+        let strict = error("strict").expect("an error");
+        assert!(
+            strict.starts_with(
+                "NoOffsetForPartitionException: Undefined offset with no reset policy"
+            ),
+            "{strict}"
+        );
     }
 
     #[test]
