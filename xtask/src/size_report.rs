@@ -195,8 +195,9 @@ use std::path::{Path, PathBuf};
 /// `Option` count per topic, a second `VecMap` value type, had cost 475 more than -1 for
 /// "absent"). Lesson 18's OffsetFetch Try-it spelled out step by step: 75 more, to 774,215.
 /// The groups panel showing what each member's `poll()` last threw (a member refused a topic
-/// or without an offset read nothing, and only the event log said why): 286 bytes, to 774,501.
-const GZIP_BUDGET_BYTES: u64 = 774_570;
+/// or without an offset read nothing, and only the event log said why): 286 bytes, to 774,501;
+/// lessons 12 and 18 pointing at it, 147 more, to 774,648.
+const GZIP_BUDGET_BYTES: u64 = 774_710;
 
 /// Prints the table and fails when the gzip total is over budget.
 pub fn report(dist: &Path) -> Result<(), String> {
