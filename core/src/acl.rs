@@ -51,10 +51,13 @@ pub struct Login {
 impl Login {
     /// The user name a SASL/PLAIN login gives (the principal without `User:`).
     pub fn username(&self) -> &str {
-        self.principal
-            .strip_prefix("User:")
-            .unwrap_or(&self.principal)
+        user_name(&self.principal)
     }
+}
+
+/// A principal's name without its type: `alice` for `User:alice` (`KafkaPrincipal.getName`).
+pub fn user_name(principal: &str) -> &str {
+    principal.strip_prefix("User:").unwrap_or(principal)
 }
 
 /// How each client logged in, by client: what a broker's session for the client's

@@ -196,8 +196,10 @@ use std::path::{Path, PathBuf};
 /// "absent"). Lesson 18's OffsetFetch Try-it spelled out step by step: 75 more, to 774,215.
 /// The groups panel showing what each member's `poll()` last threw (a member refused a topic
 /// or without an offset read nothing, and only the event log said why): 286 bytes, to 774,501;
-/// lessons 12 and 18 pointing at it, 147 more, to 774,648.
-const GZIP_BUDGET_BYTES: u64 = 774_710;
+/// lessons 12 and 18 pointing at it, 147 more, to 774,648. A review then let the panel print
+/// the exception as the event log does (it had parsed the core's text back into a class
+/// name) and looked each fetch's quota up once: 42 bytes off, to 774,606.
+const GZIP_BUDGET_BYTES: u64 = 774_670;
 
 /// Prints the table and fails when the gzip total is over budget.
 pub fn report(dist: &Path) -> Result<(), String> {

@@ -211,9 +211,17 @@ pub fn parse(args: &[String]) -> Result<Invocation, ParseError> {
         ));
     }
     check_action(&parsed)?;
-    let entity = entity(&parsed)?;
+    let (types, names) = (entity_types(&parsed), entity_names(&parsed));
+    let entity = entity(&parsed, &types, &names)?;
     let alter = parsed.has("alter");
     check_entity_use(&parsed, &entity, alter)?;
+    // `processCommand`, once the options passed `checkArgs`.
+    if alter && types.len() != names.len() {
+        return Err(usage(
+            "--alter",
+            "An entity name must be specified for every entity type",
+        ));
+    }
     Ok(Invocation::Configs(ConfigsArgs {
         entity,
         alter,
@@ -310,7 +318,7 @@ fn entity_names(parsed: &Parsed) -> Vec<String> {
 
 /// The entity from `--entity-type`/`--entity-name`/`--entity-default` or the shortcuts
 /// (`ConfigCommandOptions.checkArgs`).
-fn entity(parsed: &Parsed) -> Result<Entity, ParseError> {
+fn entity(parsed: &Parsed, types: &[String], names: &[String]) -> Result<Entity, ParseError> {
     let generic =
         parsed.has("entity-type") || parsed.has("entity-name") || parsed.has("entity-default");
     let shortcuts = ENTITY_FLAGS
@@ -321,9 +329,8 @@ fn entity(parsed: &Parsed) -> Result<Entity, ParseError> {
     if generic && shortcuts > 0 {
         return Err(usage("--entity-type", "--entity-{type,name,default} should not be used in conjunction with specific entity flags"));
     }
-    let types = entity_types(parsed);
     let mut seen: Vec<&String> = Vec::new();
-    for kind in &types {
+    for kind in types {
         if seen.contains(&kind) {
             return Err(usage(
                 kind,
@@ -332,7 +339,7 @@ fn entity(parsed: &Parsed) -> Result<Entity, ParseError> {
         }
         seen.push(kind);
     }
-    for kind in &types {
+    for kind in types {
         match kind.as_str() {
             "topics" | "brokers" | "clients" | "users" => {}
             "ips" | "broker-loggers" | "client-metrics" | "groups" => return Err(ParseError::new(
@@ -345,7 +352,7 @@ fn entity(parsed: &Parsed) -> Result<Entity, ParseError> {
             ))),
         }
     }
-    let kind = match types.as_slice() {
+    let kind = match types {
         [] => return Err(usage(NAME, "At least one entity type must be specified")),
         [one] => one.as_str(),
         [first, second]
@@ -362,7 +369,6 @@ fn entity(parsed: &Parsed) -> Result<Entity, ParseError> {
             ))
         }
     };
-    let names = entity_names(parsed);
     let default = names.first().is_some_and(String::is_empty);
     let name = names.first().filter(|name| !name.is_empty()).cloned();
     match kind {
@@ -376,13 +382,13 @@ fn entity(parsed: &Parsed) -> Result<Entity, ParseError> {
             }
             Ok(Entity::Broker(name))
         }
-        _ => quota_entity(&types, &names, parsed.has("alter")),
+        _ => quota_entity(types, names, parsed.has("alter")),
     }
 }
 
 /// A quota entity: each entity type takes the name in its place (`getAllClientQuotasConfigs`).
 fn quota_entity(types: &[String], names: &[String], alter: bool) -> Result<Entity, ParseError> {
-    // An alter with a name too many stops later, at its own check (`check_entity_use`).
+    // An alter with a name too many stops later, at its own check (`processCommand`'s).
     if names.len() > types.len() && !alter {
         return Err(usage(
             &names[types.len()],
@@ -425,13 +431,6 @@ fn check_entity_use(parsed: &Parsed, entity: &Entity, alter: bool) -> Result<(),
     }
     if !parsed.has("add-config") && !parsed.has("delete-config") {
         return Err(usage("--alter", "At least one of --add-config, --add-config-file, or --delete-config must be specified with --alter"));
-    }
-    // `processCommand`, once the options passed `checkArgs`.
-    if entity_types(parsed).len() != entity_names(parsed).len() {
-        return Err(usage(
-            "--alter",
-            "An entity name must be specified for every entity type",
-        ));
     }
     Ok(())
 }

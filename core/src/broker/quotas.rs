@@ -63,10 +63,24 @@ impl Broker {
             return 0;
         }
         let (bound, sensor) = self.quota_of(from, client_id, kind, ctx);
+        self.record_in(from, kind, client_id, (bound, &sensor), bytes, ctx)
+    }
+
+    /// Records `bytes` in the `sensor` whose quota is `bound`, as [`Self::record_quota`]
+    /// does once it has looked them up.
+    fn record_in(
+        &mut self,
+        from: NodeId,
+        kind: QuotaKind,
+        client_id: &str,
+        (bound, sensor): (Option<f64>, &str),
+        bytes: i64,
+        ctx: &mut Ctx,
+    ) -> i64 {
         let throttle = self
             .quotas
-            .record(kind, &sensor, bytes as f64, bound, ctx.now_ms);
-        self.note_throttle(from, kind, client_id, &sensor, throttle, ctx);
+            .record(kind, sensor, bytes as f64, bound, ctx.now_ms);
+        self.note_throttle(from, kind, client_id, sensor, throttle, ctx);
         let time_ms = throttle.map_or(0, |throttle| throttle.time_ms);
         if let (NodeId::Client(client), true) = (from, time_ms > 0) {
             // `ClientQuotaManager.throttle`: the connection is muted once the answer is out,
@@ -88,7 +102,7 @@ impl Broker {
         ctx: &Ctx,
     ) -> (Option<f64>, String) {
         let principal = crate::acl::principal_of(ctx.principals, from).unwrap_or_default();
-        let user = principal.strip_prefix("User:").unwrap_or(principal);
+        let user = crate::acl::user_name(principal);
         quota::quota_of(&self.metadata.configs, user, client_id, kind)
     }
 
@@ -144,6 +158,8 @@ impl Broker {
         };
         let config = kind.config();
         let broker = self.id;
+        // A user's own quota (sensor `user:`) counts all the user's clients together.
+        let shared_by = sensor.strip_suffix(':');
         let verb = match kind {
             QuotaKind::Produce => "produces",
             QuotaKind::Fetch => "fetches",
@@ -157,13 +173,12 @@ impl Broker {
                 format!("throttled client-{} broker={broker} {config} time={time_ms}", client.0),
                 format!(
                     "Broker {broker} throttles {client_id} for {time_ms} ms: {} {} bytes/s, over {} {config} of {} (client quotas, KIP-13). The answer carries throttle_time_ms={time_ms}, and {client_id} sends broker {broker} no more {} requests until then (KIP-219); each answer while it stays over the quota throttles it again.",
-                    // A user's own quota (sensor `user:`) counts all the user's clients.
-                    match sensor.strip_suffix(':') {
+                    match shared_by {
                         Some(user) => format!("the clients of user {user} {}", verb.trim_end_matches('s')),
                         None => format!("it {verb}"),
                     },
                     crate::decimal::fixed(rate, 0),
-                    if sensor.ends_with(':') { "the user's" } else { "its" },
+                    if shared_by.is_some() { "the user's" } else { "its" },
                     crate::decimal::fixed(quota, 0),
                     match kind {
                         QuotaKind::Produce => "produce",
@@ -219,10 +234,11 @@ impl Broker {
                 .flat_map(|partition| &partition.batches)
                 .map(|batch| i64::from(batch.size_in_bytes))
                 .sum();
-            let throttle_ms =
-                self.record_quota(from, QuotaKind::Fetch, &request.client_id, bytes, ctx);
+            let client_id = &request.client_id;
+            let (bound, sensor) = self.quota_of(from, client_id, QuotaKind::Fetch, ctx);
+            let quota = (bound, sensor.as_str());
+            let throttle_ms = self.record_in(from, QuotaKind::Fetch, client_id, quota, bytes, ctx);
             if throttle_ms > 0 {
-                let (_, sensor) = self.quota_of(from, &request.client_id, QuotaKind::Fetch, ctx);
                 self.quotas
                     .unrecord(QuotaKind::Fetch, &sensor, bytes as f64, ctx.now_ms);
                 response.partitions.clear();

@@ -58,20 +58,9 @@ pub struct MemberVm {
     pub leader: bool,
     /// `running`, `crashed` or `closed` (the process), as the consumer knows it.
     pub process: String,
-    /// The last exception `poll()` threw, without its package: why a member reads nothing.
+    /// The last exception `poll()` threw, as the event log prints it: why a member reads
+    /// nothing.
     pub error: Option<String>,
-}
-
-/// A consumer's last `poll()` exception as the panel shows it: the class without its package.
-fn poll_error(consumer: &ConsumerView) -> Option<String> {
-    let error = consumer.last_error.as_deref()?;
-    let (class, message) = error.split_once(": ").unwrap_or((error, ""));
-    let class = class.rsplit('.').next().unwrap_or(class);
-    Some(if message.is_empty() {
-        class.to_owned()
-    } else {
-        format!("{class}: {message}")
-    })
 }
 
 /// One row of `--describe --offsets`.
@@ -190,7 +179,7 @@ pub fn groups_vm(model: &Model) -> GroupsVm {
                         idle: stable && member.assignment.is_empty(),
                         leader: member.is_leader,
                         process,
-                        error: consumer.and_then(poll_error),
+                        error: consumer.and_then(|c| c.last_error.clone()),
                     }
                 })
                 .collect();
@@ -267,7 +256,7 @@ fn unreachable_groups(consumers: &[ConsumerView], listed: &[GroupVm]) -> Vec<Gro
             idle: false,
             leader: consumer.is_leader,
             process: consumer.status.clone(),
-            error: poll_error(consumer),
+            error: consumer.last_error.clone(),
         };
         match groups.iter_mut().find(|g| &g.id == group_id) {
             Some(group) => group.members.push(member),
@@ -693,7 +682,7 @@ mod tests {
         let strict = error("strict").expect("an error");
         assert!(
             strict.starts_with(
-                "NoOffsetForPartitionException: Undefined offset with no reset policy"
+                "org.apache.kafka.clients.consumer.NoOffsetForPartitionException: Undefined offset with no reset policy"
             ),
             "{strict}"
         );
