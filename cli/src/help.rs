@@ -69,7 +69,8 @@ kplay: the playground's verbs (see kplay VERB --help).
         [--assignor range|roundrobin|sticky|cooperative-sticky]
         [--commit auto|manual|sync-after|async-after|sync-before|async-before]
         [--poll-interval 100ms|manual] [--processing 1ms] [--consumer-property k=v ...]
-        (or --partition T:P to assign instead of subscribing)
+        (or --pattern REGEX to subscribe to every matching topic,
+         or --partition T:P to assign instead of subscribing)
   kplay consumer stop|crash|poll NAME     close(), a crash (no commit, no LeaveGroup), one poll()
   kplay consumer commit NAME [--async]    commitSync (or commitAsync) of the consumed positions
   kplay consumer seek NAME T:P OFFSET
@@ -139,7 +140,7 @@ fn verb_or_config(topic: &str) -> String {
     let specs: Option<(&str, &[Opt])> = match verb {
         "producer" => Some(("kplay producer start NAME [--producer-property k=v ...] | close|flush|init-transactions|begin-transaction|commit-transaction|abort-transaction NAME | send-offsets NAME CONSUMER", clients::PRODUCER_SPECS)),
         "produce" => Some(("kplay produce NAME TOPIC [options] VALUE|--null-value", clients::PRODUCE_SPECS)),
-        "consumer" => Some(("kplay consumer start NAME --topic T|--partition T:P [options] | stop|crash|poll NAME | commit NAME [--async] | seek NAME T:P OFFSET", clients::CONSUMER_SPECS)),
+        "consumer" => Some(("kplay consumer start NAME --topic T|--pattern REGEX|--partition T:P [options] | stop|crash|poll NAME | commit NAME [--async] | seek NAME T:P OFFSET", clients::CONSUMER_SPECS)),
         "workload" => Some(("kplay workload start NAME --topic T --rate N [--keys K] [--value-bytes B] | stop NAME", clients::WORKLOAD_SPECS)),
         "broker" | "network" | "time" | "replicas" | "trace" | "status" | "leader-election" => Some(("", &[])),
         _ => None,

@@ -359,6 +359,7 @@ fn consumer_line(
                 ));
             }
         }
+        Subscription::Pattern(pattern) => line.push_str(&format!(" --pattern {}", quote(pattern))),
     }
     for (key, value) in configs {
         let assignor = AssignorKind::ALL

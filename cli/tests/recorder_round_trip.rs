@@ -108,6 +108,12 @@ fn session() -> Vec<Step> {
                 commits: AppCommits::Never,
             },
         }),
+        Do(Command::CreateConsumer {
+            name: "c4".into(),
+            configs: vec![("group.id".into(), "g3".into())],
+            subscription: Subscription::Pattern("ord.*|pay(ments)?".into()),
+            policy: CommitPolicy::default(),
+        }),
         Wait(1_000),
         Do(Command::Poll {
             consumer: "c2".into(),

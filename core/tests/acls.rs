@@ -1040,3 +1040,47 @@ fn without_the_listeners_jaas_line_any_password_passes() {
     produce(&mut sim, "shop", 1);
     assert_eq!(sim.acknowledged(), 1);
 }
+
+/// `KafkaApis.handleTopicMetadataRequest`: an all-topics Metadata request lists only the topics
+/// the caller may describe, without an error for the others. So a pattern never matches a topic
+/// its consumer may not describe, and nothing is refused or thrown (where `subscribe` to the
+/// same topic by name throws `TopicAuthorizationException`).
+#[test]
+fn a_pattern_does_not_match_a_topic_its_consumer_may_not_describe() {
+    let mut sim = secured(&[]);
+    sim.apply(Command::CreateTopic {
+        topic: "orders-secret".into(),
+        partitions: 1,
+        replication_factor: 3,
+        configs: Vec::new(),
+    });
+    sim.run_for(1_000);
+    add(
+        &mut sim,
+        vec![
+            allow("bob", AclOperation::Read, ResourceType::Group, "billing"),
+            allow("bob", AclOperation::Read, ResourceType::Topic, TOPIC),
+        ],
+    );
+    let mut configs = login("bob");
+    configs.push(("group.id".into(), "billing".into()));
+    sim.apply(Command::CreateConsumer {
+        name: "reader".into(),
+        configs,
+        subscription: Subscription::Pattern("orders.*".into()),
+        policy: CommitPolicy::default(),
+    });
+    sim.run_for(15_000);
+    let views = sim.cluster.consumer_views();
+    let topics: Vec<&str> = views[0]
+        .partitions
+        .iter()
+        .map(|assigned| assigned.partition.topic.as_str())
+        .collect();
+    assert!(
+        !topics.is_empty() && topics.iter().all(|topic| *topic == TOPIC),
+        "{topics:?}"
+    );
+    assert_eq!(views[0].last_error, None);
+    assert!(denials(&sim).is_empty(), "{:?}", denials(&sim));
+}

@@ -64,6 +64,7 @@ fn config() -> impl Strategy<Value = (String, String)> {
         Just("transactional.id"),
         Just("unclean.leader.election.enable"),
         Just("max.poll.records"),
+        Just("exclude.internal.topics"),
         Just("no.such.config"),
     ];
     let value = prop_oneof![
@@ -324,18 +325,18 @@ fn command() -> impl Strategy<Value = Command> {
         (
             client(),
             client_configs(),
-            any::<bool>(),
+            0..3u8,
             proptest::collection::vec(partition(), 0..3),
             policy()
         )
-            .prop_map(|(name, configs, subscribe, partitions, policy)| {
+            .prop_map(|(name, configs, kind, partitions, policy)| {
                 Command::CreateConsumer {
                     name,
                     configs,
-                    subscription: if subscribe {
-                        Subscription::Topics(vec!["orders".into()])
-                    } else {
-                        Subscription::Partitions(partitions)
+                    subscription: match kind {
+                        0 => Subscription::Topics(vec!["orders".into()]),
+                        1 => Subscription::Pattern("ord.*|__.*".into()),
+                        _ => Subscription::Partitions(partitions),
                     },
                     policy,
                 }

@@ -80,6 +80,9 @@ struct Scenario {
     /// `audit`'s partitions and replication factor, if the seed has it.
     audit: Option<(i32, i32)>,
     consumer: bool,
+    /// The consumer subscribes to the pattern `ord.*` (which `audit` does not match) rather
+    /// than to `orders`: odd seeds, so that the draws of earlier seeds are unchanged.
+    consumer_pattern: bool,
     /// Heal with `rejoin`, `repair`, `release` and `delay 0` one by one, not `network heal`.
     heal_one_by_one: bool,
     fault_count: u32,
@@ -103,6 +106,7 @@ impl Scenario {
             orders_min_insync_two: orders_replication_factor == 3 && rng.below(2) == 0,
             audit: (rng.below(2) == 0).then(|| (1 + rng.below(3) as i32, replication_factor(rng))),
             consumer: rng.below(2) == 0,
+            consumer_pattern: seed % 2 == 1,
             heal_one_by_one: rng.below(2) == 0,
             fault_count: 5 + rng.below(11),
         }
@@ -298,7 +302,11 @@ impl Run {
                         MAX_POLL_INTERVAL_MS.to_string(),
                     ),
                 ],
-                subscription: Subscription::Topics(vec![ORDERS.into()]),
+                subscription: if scenario.consumer_pattern {
+                    Subscription::Pattern("ord.*".into())
+                } else {
+                    Subscription::Topics(vec![ORDERS.into()])
+                },
                 policy: CommitPolicy::default(),
             });
         }
@@ -794,6 +802,13 @@ fn script_line(command: &Command) -> String {
             "kplay consumer start {name} --topic {} --group {GROUP} --consumer-property auto.offset.reset=earliest",
             topics.join(" --topic ")
         ),
+        Command::CreateConsumer {
+            name,
+            subscription: Subscription::Pattern(pattern),
+            ..
+        } => format!(
+            "kplay consumer start {name} --pattern '{pattern}' --group {GROUP} --consumer-property auto.offset.reset=earliest"
+        ),
         other => panic!("no script line for {other:?}"),
     }
 }
@@ -907,6 +922,7 @@ fn small_scenario(seed: u64) -> Scenario {
         orders_min_insync_two: false,
         audit: None,
         consumer: false,
+        consumer_pattern: false,
         heal_one_by_one: false,
         fault_count: 0,
     }

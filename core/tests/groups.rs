@@ -9,6 +9,8 @@ mod support;
 mod failover;
 #[path = "groups/membership.rs"]
 mod membership;
+#[path = "groups/pattern.rs"]
+mod pattern;
 
 #[path = "groups/delivery.rs"]
 mod delivery;

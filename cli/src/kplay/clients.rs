@@ -59,6 +59,7 @@ pub const CONSUMER_SPECS: &[Opt] = &[
     Opt::text("group-instance-id", "group.instance.id: static membership."),
     Opt::text("member-id", "Not an option: the group coordinator assigns member ids."),
     Opt::text("partition", "Assign a partition instead of subscribing: topic:partition (repeatable)."),
+    Opt::text("pattern", "Subscribe to every topic whose whole name matches this regular expression (subscribe(Pattern)), instead of --topic."),
     Opt::text("poll-interval", "How long the application waits between polls (default 100ms); manual: it polls only on kplay consumer poll."),
     Opt::text("processing", "Processing time per record returned by poll() (default 1ms)."),
     Opt::text("topic", "A topic to subscribe to (repeatable)."),
@@ -289,6 +290,7 @@ fn consumer_start(args: &[String]) -> Result<Verb, ParseError> {
     let mut policy = CommitPolicy::default();
     let mut topics = Vec::new();
     let mut partitions = Vec::new();
+    let mut patterns = Vec::new();
     for (option, value) in &parsed.options {
         let value = value.clone().unwrap_or_default();
         match *option {
@@ -314,23 +316,32 @@ fn consumer_start(args: &[String]) -> Result<Verb, ParseError> {
             "processing" => policy.processing_ms_per_record = duration(&value, scope)?,
             "topic" => topics.push(value),
             "partition" => partitions.push(topic_partition(&value, scope)?),
+            "pattern" => patterns.push(value),
             _ => {}
         }
     }
-    let subscription = match (topics.is_empty(), partitions.is_empty()) {
-        (false, true) => Subscription::Topics(topics),
-        (true, false) => Subscription::Partitions(partitions),
-        (false, false) => {
+    let subscription = match (topics.is_empty(), partitions.is_empty(), patterns.as_slice()) {
+        (false, true, []) => Subscription::Topics(topics),
+        (true, false, []) => Subscription::Partitions(partitions),
+        (true, true, [pattern]) => Subscription::Pattern(pattern.clone()),
+        (true, true, [_, second, ..]) => {
             return Err(usage(
-                "--partition",
-                "consumer start: subscribe (--topic) or assign (--partition), not both",
+                second,
+                "consumer start: one --pattern only (a consumer subscribes to one pattern)",
             ))
         }
-        (true, true) => {
+        (true, true, []) => {
             return Err(usage(
                 &name,
-                "consumer start: expected --topic T (subscribe) or --partition T:P (assign)",
+                "consumer start: expected --topic T or --pattern REGEX (subscribe), or --partition T:P (assign)",
             ))
+        }
+        _ => {
+            let second = if partitions.is_empty() { "--pattern" } else { "--partition" };
+            return Err(usage(
+                second,
+                "consumer start: subscribe to topics (--topic) or to a pattern (--pattern), or assign (--partition): one of them",
+            ));
         }
     };
     Ok(Verb::Core(Command::CreateConsumer {

@@ -23,6 +23,7 @@
 
 use kplay_core::vec_map::VecMap;
 
+use kplay_core::client::consumer::pattern::{is_internal_topic, TopicPattern};
 use kplay_core::cluster::event::EventKind;
 use kplay_core::view::tools::DeliveredRecordView;
 use kplay_core::{AppCommits, Command, CommitPolicy, Offset, Subscription, TopicPartition};
@@ -61,6 +62,7 @@ pub const SPECS: &[Opt] = &[
     Opt::flag("from-beginning", "If the consumer does not already have an established offset to consume from, start with the earliest message present in the log rather than the latest message."),
     Opt::text("group", "The consumer group id of the consumer."),
     HELP,
+    Opt::text("include", "Regular expression specifying list of topics to include for consumption."),
     Opt::text("isolation-level", "Set to read_committed in order to filter out transactional messages which are not committed. Set to read_uncommitted to read all messages. (default: read_uncommitted)"),
     Opt::text("key-deserializer", "The name of the class to use for deserializing keys."),
     Opt::int("max-messages", "The maximum number of messages to consume before exiting. If not set, consumption is continual."),
@@ -82,8 +84,10 @@ record. Without --group the real tool joins a throwaway group of its own; the pl
 consumer assigns itself every partition of the topic instead, so no group appears. With
 --group it joins the group, and commits what it printed and leaves the group as it closes.
 Records are read as UTF-8 text
-(StringDeserializer). The client id is console-consumer-N unless client.id is given. Log lines
-carry the simulated clock. --include, --consumer.config and other formatters are not available.";
+(StringDeserializer). With --include and --group it subscribes to the pattern (a Rust regex-lite
+expression standing in for Java's); with --include alone it assigns itself every partition of
+the topics matching now. The client id is console-consumer-N unless client.id is given. Log
+lines carry the simulated clock. --consumer.config and other formatters are not available.";
 
 /// Where consumption starts when a partition is given.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -99,8 +103,8 @@ pub enum StartOffset {
 /// A parsed `kafka-console-consumer` line.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConsumerArgs {
-    /// `--topic`.
-    pub topic: String,
+    /// `--topic`, or `--include`'s pattern.
+    pub from: ConsumeFrom,
     /// `--partition` and where it starts.
     pub partition: Option<(i32, StartOffset)>,
     /// The group, from `--group` or `group.id`.
@@ -115,12 +119,46 @@ pub struct ConsumerArgs {
     pub formatter: Vec<(String, String)>,
 }
 
+/// What the tool reads: `--topic` or `--include`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ConsumeFrom {
+    /// `--topic`.
+    Topic(String),
+    /// `--include`: a regular expression.
+    Include(String),
+}
+
+impl ConsumerArgs {
+    /// The topic of `--topic` (the one `--partition` needs).
+    fn topic(&self) -> &str {
+        match &self.from {
+            ConsumeFrom::Topic(topic) => topic,
+            ConsumeFrom::Include(_) => "",
+        }
+    }
+}
+
 /// Parses the options (`ConsoleConsumerOptions`).
 pub fn parse(args: &[String]) -> Result<Invocation, ParseError> {
     let parsed = options::parse_options_only(NAME, SPECS, args)?;
-    let topic = parsed.value("topic").ok_or_else(|| {
-        usage("kafka-console-consumer needs --topic (Exactly one of include/topic is required.)")
-    })?;
+    // `checkRequiredArgs`: `CommandLineUtils.checkOneOfArgs(parser, options, topicOpt,
+    // includeOpt)`, then a partition needs the topic.
+    let from = match (parsed.value("topic"), parsed.value("include")) {
+        (Some(topic), None) => ConsumeFrom::Topic(topic.to_string()),
+        (None, Some(pattern)) if parsed.has("partition") => {
+            return Err(ParseError::new(
+                0,
+                pattern,
+                "kafka-console-consumer: The topic is required when partition is specified.",
+            ))
+        }
+        (None, Some(pattern)) => ConsumeFrom::Include(pattern.to_string()),
+        _ => {
+            return Err(usage(
+                "kafka-console-consumer: Exactly one of the following arguments is required: [topic], [include]",
+            ))
+        }
+    };
     if let Some(formatter) = parsed.value("formatter") {
         if !formatter.ends_with("DefaultMessageFormatter") {
             return Err(ParseError::new(
@@ -159,7 +197,7 @@ pub fn parse(args: &[String]) -> Result<Invocation, ParseError> {
         set_property(&mut configs, "auto.offset.reset", reset);
     }
     Ok(Invocation::ConsoleConsumer(ConsumerArgs {
-        topic: topic.to_string(),
+        from,
         partition,
         group,
         max_messages: parsed.int("max-messages"),
@@ -397,7 +435,7 @@ pub fn run(shell: &mut Shell, args: &ConsumerArgs) -> Output {
     if let Some((partition, StartOffset::At(offset))) = args.partition {
         let _ = shell.apply(Command::Seek {
             consumer: name.clone(),
-            partition: TopicPartition::new(args.topic.clone(), partition),
+            partition: TopicPartition::new(args.topic(), partition),
             offset: Offset(offset),
         });
     }
@@ -408,19 +446,35 @@ pub fn run(shell: &mut Shell, args: &ConsumerArgs) -> Output {
 
 fn subscription(shell: &Shell, args: &ConsumerArgs) -> Subscription {
     if let Some((partition, _)) = args.partition {
-        return Subscription::Partitions(vec![TopicPartition::new(args.topic.clone(), partition)]);
+        return Subscription::Partitions(vec![TopicPartition::new(args.topic(), partition)]);
     }
     if args.group.is_some() {
-        return Subscription::Topics(vec![args.topic.clone()]);
+        return match &args.from {
+            ConsumeFrom::Topic(topic) => Subscription::Topics(vec![topic.clone()]),
+            ConsumeFrom::Include(pattern) => Subscription::Pattern(pattern.clone()),
+        };
     }
-    let count = shell
-        .cluster
-        .partition_count(&args.topic)
-        .unwrap_or(1)
-        .max(1);
+    // Without a group: every partition of the topic, or of each topic the pattern matches now
+    // (an invalid pattern matches none, and the consumer's creation says why).
+    let topics = match &args.from {
+        ConsumeFrom::Topic(topic) => vec![topic.clone()],
+        ConsumeFrom::Include(pattern) => match TopicPattern::compile(pattern) {
+            Ok(pattern) => shell
+                .cluster
+                .topic_names()
+                .into_iter()
+                .filter(|topic| !is_internal_topic(topic) && pattern.matches(topic))
+                .collect(),
+            Err(_) => return Subscription::Pattern(pattern.clone()),
+        },
+    };
     Subscription::Partitions(
-        (0..count)
-            .map(|partition| TopicPartition::new(args.topic.clone(), partition))
+        topics
+            .iter()
+            .flat_map(|topic| {
+                let count = shell.cluster.partition_count(topic).unwrap_or(1).max(1);
+                (0..count).map(move |partition| TopicPartition::new(topic.clone(), partition))
+            })
             .collect(),
     )
 }

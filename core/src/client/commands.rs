@@ -240,14 +240,20 @@ impl Cluster {
         outbox: &mut Outbox,
     ) -> Result<(), KafkaError> {
         self.check_new_name(&name)?;
+        // The application compiles its pattern before it calls `subscribe`.
+        if let Subscription::Pattern(pattern) = &subscription {
+            super::consumer::pattern::TopicPattern::compile(pattern)?;
+        }
+        let subscribes = !matches!(subscription, Subscription::Partitions(_));
+        if subscribes && rules.group_id.is_none() {
+            return Err(KafkaError::new(
+                ErrorCode::InvalidGroupId,
+                "To use the group management or offset commit APIs, you must provide a valid group.id in the consumer configuration.",
+            ));
+        }
         match &subscription {
+            Subscription::Pattern(_) => {}
             Subscription::Topics(topics) => {
-                if rules.group_id.is_none() {
-                    return Err(KafkaError::new(
-                        ErrorCode::InvalidGroupId,
-                        "To use the group management or offset commit APIs, you must provide a valid group.id in the consumer configuration.",
-                    ));
-                }
                 if topics.is_empty() || topics.iter().any(|topic| topic.trim().is_empty()) {
                     return Err(KafkaError::new(
                         ErrorCode::IllegalState,

@@ -44,6 +44,11 @@ pub struct ClientMetadata {
     pub topics: VecMap<String, TopicMetadata>,
     /// Topics the client needs.
     pub wanted: VecSet<String>,
+    /// Whether it asks for every topic (a consumer's pattern subscription), not for those
+    /// wanted: then a topic the answer leaves out is gone (deleted, or no longer described).
+    pub all_topics: bool,
+    /// Answers applied so far (`Metadata.updateVersion`).
+    pub answers: u64,
     /// Topics the last answers refused with `TOPIC_AUTHORIZATION_FAILED`
     /// (`Metadata.unauthorizedTopics`).
     pub unauthorized: VecSet<String>,
@@ -144,7 +149,7 @@ impl ClientMetadata {
         let request_id = ctx.request_id();
         let request = MetadataRequest {
             request_id,
-            topics: Some(self.wanted.iter().cloned().collect()),
+            topics: (!self.all_topics).then(|| self.wanted.iter().cloned().collect()),
             allow_auto_topic_creation,
         };
         ctx.send(NodeId::Broker(broker), Body::MetadataRequest(request));
@@ -198,8 +203,22 @@ impl ClientMetadata {
         self.in_flight_to = None;
         self.last_update_ms = now_ms;
         self.failed_attempts = 0;
+        self.answers += 1;
         // Counted as teaching nothing new until a partition says otherwise.
         self.equivalent_answers = self.equivalent_answers.saturating_add(1);
+        if self.all_topics {
+            // `Metadata.update` replaces its cluster: what the answer leaves out is gone.
+            let listed: VecSet<String> = response
+                .topics
+                .iter()
+                .map(|topic| topic.name.clone())
+                .collect();
+            let known = self.topics.len();
+            self.topics.retain(|name, _| listed.contains(name));
+            if self.topics.len() < known {
+                self.equivalent_answers = 0;
+            }
+        }
         for topic in response.topics {
             let retry = topic
                 .error

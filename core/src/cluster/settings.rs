@@ -391,6 +391,7 @@ pub fn consumer_rules(configs: &[(String, String)]) -> Result<ConsumerRules, Kaf
         metadata_max_age_ms: settings.metadata_max_age_ms,
         client_rack: (!settings.client_rack.is_empty()).then(|| settings.client_rack.clone()),
         allow_auto_create_topics: settings.allow_auto_create_topics,
+        exclude_internal_topics: settings.exclude_internal_topics,
     })
 }
 

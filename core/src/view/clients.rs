@@ -73,6 +73,9 @@ pub struct ConsumerView {
     pub last_error: Option<String>,
     /// The brokers holding its fetches back for a client quota now, with the ms left.
     pub throttled: Vec<(i32, i64)>,
+    /// Its pattern, for `subscribe(Pattern)`, with the topics it matched at the last metadata
+    /// answer.
+    pub pattern: Option<(String, Vec<String>)>,
 }
 
 /// One partition of a consumer.
@@ -162,6 +165,12 @@ impl Cluster {
                     processing: consumer.processing.until_ms.is_some(),
                     last_error: consumer.last_error.as_ref().map(|e| e.as_exception()),
                     throttled: throttles(&consumer.throttled_until, self.now_ms()),
+                    pattern: consumer.pattern.as_ref().map(|subscription| {
+                        (
+                            subscription.pattern.as_str().to_string(),
+                            subscription.matched.clone(),
+                        )
+                    }),
                 }
             })
             .collect()

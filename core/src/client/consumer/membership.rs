@@ -80,6 +80,12 @@ pub struct Membership {
     /// assigned (-1 for a topic its metadata did not have), to notice any change
     /// (`assignmentSnapshot`).
     pub assigned_counts: VecMap<String, i32>,
+    /// The topics of its last JoinGroup (`joinedSubscription`): a pattern that matches other
+    /// topics since makes it rejoin.
+    pub joined_topics: Option<Vec<String>>,
+    /// A pattern subscriber about to join waits for the metadata answer after this many
+    /// answers, so it joins with the topics the cluster has now (`ensureFreshMetadata`).
+    pub join_after_answer: Option<u64>,
     /// Whether it runs the group protocol (subscribe) or only commits (assign with a group.id).
     pub joins: bool,
     /// Whether the next JoinGroup comes first in its rebalance (`needsJoinPrepare`): then
@@ -106,6 +112,8 @@ impl Membership {
             heartbeat_in_flight: None,
             owned: Vec::new(),
             assigned_counts: VecMap::new(),
+            joined_topics: None,
+            join_after_answer: None,
             joins: true,
             needs_join_prepare: true,
         }
@@ -152,7 +160,7 @@ impl Consumer {
             && membership.join_in_flight.is_none()
             && membership.sync_in_flight.is_none()
             && self.processing.until_ms.is_none();
-        if can_join {
+        if can_join && self.pattern_ready_to_join(ctx) {
             self.join_group(ctx);
         }
     }
@@ -214,11 +222,11 @@ impl Consumer {
             return;
         };
         let topics = match &self.subscription {
-            Subscription::Topics(topics) => topics.clone(),
             Subscription::Partitions(_) => Vec::new(),
+            _ => self.subscribed_topics(),
         };
         let subscription = JoinSubscription {
-            topics,
+            topics: topics.clone(),
             owned_partitions: membership.owned.clone(),
             generation: (membership.generation >= 0).then_some(membership.generation),
             rack_id: self.rules.client_rack.clone(),
@@ -259,6 +267,8 @@ impl Consumer {
             membership.join_in_flight = Some(request_id);
             membership.state = MemberState::Joining;
             membership.rejoin = None;
+            membership.joined_topics = Some(topics);
+            membership.join_after_answer = None;
         }
     }
 
@@ -551,6 +561,8 @@ impl Consumer {
         self.set_assignment(assignment, ctx);
         // `ConsumerCoordinator.onJoinComplete`: "Reschedule the auto commit starting from now".
         self.commits.last_auto_commit_ms = ctx.now_ms;
+        // A pattern that matched other topics during the rebalance makes the member rejoin.
+        self.check_subscription_changed();
         // A cooperative member that gave up partitions rejoins at once.
         self.ensure_active_group(ctx);
     }
@@ -776,27 +788,44 @@ impl Consumer {
         );
     }
 
-    /// As leader: if a subscribed topic's partition count changed, rebalance.
-    pub(crate) fn check_metadata_for_rejoin(&mut self, _ctx: &mut Ctx) {
-        let Some(membership) = self.membership.as_ref() else {
+    /// `rejoinNeededOrPending`: a member whose subscription changed since its last JoinGroup
+    /// (a pattern that matches other topics now) rejoins.
+    pub(crate) fn check_subscription_changed(&mut self) {
+        let topics = self.subscribed_topics();
+        let Some(membership) = self.membership.as_mut() else {
             return;
         };
-        let is_leader = membership.leader.as_deref() == Some(membership.member_id.as_str())
-            && membership.is_stable();
-        if !is_leader {
-            return;
-        }
-        // `MetadataSnapshot.matches`: a topic of the group's subscription that appeared,
-        // disappeared (deleted, say) or changed its partition count.
-        let changed = membership
-            .assigned_counts
-            .iter()
-            .any(|(topic, count)| self.metadata.partition_count(topic).unwrap_or(-1) != *count);
+        let changed = membership.rejoin.is_none()
+            && membership.join_in_flight.is_none()
+            && membership.sync_in_flight.is_none()
+            && membership
+                .joined_topics
+                .as_ref()
+                .is_some_and(|joined| *joined != topics);
         if changed {
-            if let Some(membership) = self.membership.as_mut() {
-                membership.rejoin = Some("cached metadata has changed".to_string());
+            membership.rejoin = Some("subscription has changed".to_string());
+        }
+    }
+
+    /// `rejoinNeededOrPending`: as leader, if a subscribed topic's partition count changed;
+    /// then, if the subscription changed; rebalance.
+    pub(crate) fn check_metadata_for_rejoin(&mut self, _ctx: &mut Ctx) {
+        if let Some(membership) = self.membership.as_ref() {
+            let is_leader = membership.leader.as_deref() == Some(membership.member_id.as_str())
+                && membership.is_stable();
+            // `MetadataSnapshot.matches`: a topic of the group's subscription that appeared,
+            // disappeared (deleted, say) or changed its partition count.
+            let changed = is_leader
+                && membership.assigned_counts.iter().any(|(topic, count)| {
+                    self.metadata.partition_count(topic).unwrap_or(-1) != *count
+                });
+            if changed {
+                if let Some(membership) = self.membership.as_mut() {
+                    membership.rejoin = Some("cached metadata has changed".to_string());
+                }
             }
         }
+        self.check_subscription_changed();
     }
 
     /// `close()`: commit (auto-commit), leave the group (dynamic members), stop.

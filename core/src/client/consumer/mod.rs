@@ -10,12 +10,14 @@
 //!   (OffsetsForLeaderEpoch, KIP-320), which detects the truncation of an unclean election;
 //! - [`commits`]: OffsetCommit/OffsetFetch, `enable.auto.commit`, `commitSync`/`commitAsync`;
 //! - [`application`]: the application's poll loop and when it commits relative to
-//!   processing, which decides at-most-once or at-least-once delivery.
+//!   processing, which decides at-most-once or at-least-once delivery;
+//! - [`pattern`]: `subscribe(Pattern)`, the topics a regular expression matches.
 
 pub mod application;
 pub mod commits;
 pub mod fetcher;
 pub mod membership;
+pub mod pattern;
 pub mod validation;
 
 use crate::vec_map::VecMap;
@@ -47,6 +49,9 @@ pub enum Subscription {
     Topics(Vec<String>),
     /// `assign(partitions)`: no group membership, no rebalances.
     Partitions(Vec<TopicPartition>),
+    /// `subscribe(Pattern)`: every topic whose name matches the regular expression, as the
+    /// consumer's metadata lists them (see [`pattern`]).
+    Pattern(String),
 }
 
 /// When the application commits by itself, besides `enable.auto.commit`.
@@ -155,6 +160,9 @@ pub struct ConsumerRules {
     pub client_rack: Option<String>,
     /// `allow.auto.create.topics`.
     pub allow_auto_create_topics: bool,
+    /// `exclude.internal.topics`: a pattern leaves out `__consumer_offsets` and
+    /// `__transaction_state`.
+    pub exclude_internal_topics: bool,
 }
 
 impl Default for ConsumerRules {
@@ -181,6 +189,7 @@ impl Default for ConsumerRules {
             metadata_max_age_ms: 300_000,
             client_rack: None,
             allow_auto_create_topics: true,
+            exclude_internal_topics: true,
         }
     }
 }
@@ -244,6 +253,8 @@ pub struct Consumer {
     pub policy: CommitPolicy,
     /// What it reads.
     pub subscription: Subscription,
+    /// Its pattern and the topics it matched, for a `Subscription::Pattern`.
+    pub pattern: Option<pattern::PatternSubscription>,
     /// Running, closed or crashed.
     pub status: ConsumerStatus,
     /// Its view of the cluster.
@@ -347,25 +358,37 @@ impl Consumer {
         first_broker: usize,
     ) -> Consumer {
         let membership = match (&subscription, &rules.group_id) {
-            (Subscription::Topics(_), Some(group)) => Some(Membership::new(group.clone())),
+            (Subscription::Topics(_) | Subscription::Pattern(_), Some(group)) => {
+                Some(Membership::new(group.clone()))
+            }
             (Subscription::Partitions(_), Some(group)) => {
                 Some(Membership::standalone(group.clone()))
             }
             _ => None,
         };
-        let metadata = ClientMetadata::new(
+        let mut metadata = ClientMetadata::new(
             brokers,
             first_broker,
             rules.retry_backoff_ms,
             rules.retry_backoff_max_ms,
             rules.metadata_max_age_ms,
         );
+        // `ConsumerMetadata.newMetadataRequestBuilder`: a pattern needs every topic's name.
+        // The cluster checked the pattern before creating the consumer.
+        let pattern = match &subscription {
+            Subscription::Pattern(source) => pattern::TopicPattern::compile(source)
+                .ok()
+                .map(pattern::PatternSubscription::new),
+            _ => None,
+        };
+        metadata.all_topics = pattern.is_some();
         Consumer {
             id,
             name,
             rules,
             policy,
             subscription,
+            pattern,
             status: ConsumerStatus::Running,
             metadata,
             assigned: VecMap::new(),
@@ -413,6 +436,12 @@ impl Consumer {
                 }
                 self.request_metadata(false, ctx);
                 self.set_assignment(partitions, ctx);
+            }
+            Subscription::Pattern(_) => {
+                self.metadata.stale = true;
+                self.request_metadata(false, ctx);
+                self.ensure_active_group(ctx);
+                self.schedule_heartbeat(ctx);
             }
         }
         self.schedule_next_poll(0, ctx);
@@ -548,13 +577,8 @@ impl Consumer {
     /// unauthorized, poll() throws `TopicAuthorizationException`; once none is, the error is
     /// over.
     fn check_topic_authorization(&mut self, ctx: &mut Ctx) {
-        let used: Vec<String> = match &self.subscription {
-            Subscription::Topics(topics) => topics.clone(),
-            Subscription::Partitions(partitions) => {
-                partitions.iter().map(|p| p.topic.clone()).collect()
-            }
-        };
-        let denied: Vec<String> = used
+        let denied: Vec<String> = self
+            .subscribed_topics()
             .into_iter()
             .filter(|topic| self.metadata.unauthorized.contains(topic))
             .collect();
@@ -569,7 +593,24 @@ impl Consumer {
         }
     }
 
+    /// The topics it reads: those subscribed to, those its pattern matched, or those of the
+    /// partitions assigned to it.
+    pub fn subscribed_topics(&self) -> Vec<String> {
+        match &self.subscription {
+            Subscription::Topics(topics) => topics.clone(),
+            Subscription::Partitions(partitions) => {
+                partitions.iter().map(|p| p.topic.clone()).collect()
+            }
+            Subscription::Pattern(_) => self
+                .pattern
+                .as_ref()
+                .map(|pattern| pattern.matched.clone())
+                .unwrap_or_default(),
+        }
+    }
+
     fn after_metadata(&mut self, ctx: &mut Ctx) {
+        self.match_pattern(ctx);
         self.check_metadata_for_rejoin(ctx);
         self.check_positions_against_leaders(ctx);
         self.send_validations(ctx);
