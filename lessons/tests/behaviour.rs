@@ -727,6 +727,51 @@ fn consumer_groups_behave_as_the_lesson_says() {
         .expect("shipping");
     assert_eq!(shipping.generation, 1);
     assert_eq!(run.consumer("ship-a-restarted").partitions.len(), 2);
+
+    // A pattern picks up a new topic at the next metadata refresh, not before.
+    let mark = run.event_count();
+    let steps = run.block_steps();
+    assert!(steps[4].contains("payments:0,1,2 "), "{}", steps[4]);
+    assert!(!steps[4].contains("payouts"), "{}", steps[4]);
+    assert!(
+        steps[6].contains("payments:0,1,2;payouts:0,1"),
+        "{}",
+        steps[6]
+    );
+    assert!(run.explained_since(mark).contains(
+        "watch-1: its metadata refresh changes what its pattern 'pay.*' matches: [payments, payouts], before [payments]. Its subscription has changed, so it rejoins group watchers"
+    ));
+
+    // The Try-it: the second subscriber joins with `payroll` at the first one's refresh.
+    run.try_it(
+        "kplay consumer start watch-2 --pattern 'pay.*' --group watchers\nkplay time advance 10s",
+    );
+    let generation = |run: &LessonRun| {
+        run.shell
+            .cluster
+            .describe_group("watchers")
+            .expect("watchers")
+            .generation
+    };
+    let before = generation(&run);
+    run.try_it("kafka-topics --bootstrap-server localhost:9092 --create --topic payroll --partitions 3 --replication-factor 3\nkplay time advance 40s");
+    let topics = |name: &str| -> Vec<String> {
+        run.consumer(name)
+            .partitions
+            .iter()
+            .map(|assigned| assigned.partition.topic.clone())
+            .collect()
+    };
+    assert!(
+        topics("watch-2").contains(&"payroll".to_owned()),
+        "{:?}",
+        topics("watch-2")
+    );
+    assert_eq!(
+        generation(&run),
+        before + 1,
+        "one rebalance for the new topic"
+    );
     run.finish();
 }
 

@@ -198,8 +198,12 @@ use std::path::{Path, PathBuf};
 /// or without an offset read nothing, and only the event log said why): 286 bytes, to 774,501;
 /// lessons 12 and 18 pointing at it, 147 more, to 774,648. A review then let the panel print
 /// the exception as the event log does (it had parsed the core's text back into a class
-/// name) and looked each fetch's quota up once: 42 bytes off, to 774,606.
-const GZIP_BUDGET_BYTES: u64 = 774_670;
+/// name) and looked each fetch's quota up once: 42 bytes off, to 774,606. It rose on purpose
+/// to 780,820 (6.2 KB): a consumer's pattern subscription (`subscribe(Pattern)`, `kplay
+/// consumer start --pattern`, `kafka-console-consumer --include`), of which about 800 bytes are
+/// regex-lite's matcher reached from the core, 350 the groups panel's pattern line and the rest
+/// the consumer's matching and rejoining, its events, the tools' options and lesson 10's section.
+const GZIP_BUDGET_BYTES: u64 = 780_880;
 
 /// Prints the table and fails when the gzip total is over budget.
 pub fn report(dist: &Path) -> Result<(), String> {

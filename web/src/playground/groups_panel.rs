@@ -61,6 +61,8 @@ pub struct MemberVm {
     /// The last exception `poll()` threw, as the event log prints it: why a member reads
     /// nothing.
     pub error: Option<String>,
+    /// For `subscribe(Pattern)`: the pattern and the topics it matches.
+    pub pattern: Option<(String, Vec<String>)>,
 }
 
 /// One row of `--describe --offsets`.
@@ -180,6 +182,7 @@ pub fn groups_vm(model: &Model) -> GroupsVm {
                         leader: member.is_leader,
                         process,
                         error: consumer.and_then(|c| c.last_error.clone()),
+                        pattern: consumer.and_then(|c| c.pattern.clone()),
                     }
                 })
                 .collect();
@@ -257,6 +260,7 @@ fn unreachable_groups(consumers: &[ConsumerView], listed: &[GroupVm]) -> Vec<Gro
             leader: consumer.is_leader,
             process: consumer.status.clone(),
             error: consumer.last_error.clone(),
+            pattern: consumer.pattern.clone(),
         };
         match groups.iter_mut().find(|g| &g.id == group_id) {
             Some(group) => group.members.push(member),
@@ -542,6 +546,14 @@ fn Member(member: MemberVm, dispatch: Callback<Intent>) -> impl IntoView {
             " crashed: the coordinator notices when session.timeout.ms passes without a heartbeat"
                 .to_owned()
         }
+        (true, _)
+            if member
+                .pattern
+                .as_ref()
+                .is_some_and(|(_, matched)| matched.is_empty()) =>
+        {
+            " idle until its metadata lists a matching topic".to_owned()
+        }
         (true, _) => " idle: more members than partitions".to_owned(),
         _ => String::new(),
     };
@@ -557,6 +569,18 @@ fn Member(member: MemberVm, dispatch: Callback<Intent>) -> impl IntoView {
             <span class="mono">{name.clone()}</span>
             {member.leader.then_some(" (leader)")}
             <span class="hint">{listed_as}</span>
+            {member.pattern.clone().map(|(pattern, matched)| {
+                let matches = if matched.is_empty() {
+                    "no topic yet".to_owned()
+                } else {
+                    matched.join(", ")
+                };
+                view! {
+                    " " <span class="hint" data-testid="member-pattern">
+                        "(pattern '" {pattern} "' matches " {matches} ")"
+                    </span>
+                }
+            })}
             ": "
             <span data-testid="member-assignment">{member.assignment.clone()}</span>
             <Show when=move || member.idle>
@@ -686,6 +710,28 @@ mod tests {
             ),
             "{strict}"
         );
+    }
+
+    /// A pattern subscriber's row names its pattern and what it matches.
+    #[test]
+    fn a_pattern_member_shows_its_pattern_and_what_it_matches() {
+        let mut model = model();
+        model.run_line("kplay consumer start all --pattern 'ord.*' --group g");
+        model.run_line("kplay consumer start none --pattern 'sales-.*' --group g");
+        advance(&mut model, 10_000);
+        let vm = groups_vm(&model);
+        let pattern = |name: &str| {
+            vm.groups[0]
+                .members
+                .iter()
+                .find(|m| m.name == name)
+                .and_then(|m| m.pattern.clone())
+        };
+        assert_eq!(
+            pattern("all"),
+            Some(("ord.*".into(), vec!["orders".into()]))
+        );
+        assert_eq!(pattern("none"), Some(("sales-.*".into(), Vec::new())));
     }
 
     #[test]
