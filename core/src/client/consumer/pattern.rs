@@ -15,8 +15,6 @@
 //! classes such as `[a-z]`, `.`, `*`, `+`, `?`, `|`, groups); Java's lookarounds and
 //! `\p{...}` classes are refused as invalid.
 
-use serde::{Deserialize, Serialize};
-
 use crate::broker::coordinator::TRANSACTION_STATE_TOPIC;
 use crate::cluster::context::Ctx;
 use crate::cluster::event::EventKind;
@@ -42,9 +40,8 @@ impl TopicPattern {
                 "Topic pattern to subscribe to cannot be empty",
             ));
         }
-        // `Matcher.matches()`: the whole name must match, not a part of it.
-        // regex-lite's reason is left out: its messages are not Java's, and they would add
-        // their text to the playground's WebAssembly.
+        // `Matcher.matches()`: the whole name must match, not a part of it. regex-lite's
+        // reason is left out: its messages are not `PatternSyntaxException`'s.
         let regex = regex_lite::Regex::new(&format!("^(?:{source})$")).map_err(|_| {
             KafkaError::new(
                 ErrorCode::IllegalArgument,
@@ -89,7 +86,7 @@ pub struct PatternSubscription {
 }
 
 /// What changed when a pattern was matched against an answer.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PatternChange {
     /// The topics it matched before.
     pub before: Vec<String>,
