@@ -1067,6 +1067,18 @@ fn kafka_connect_behaves_as_the_lesson_says() {
         run.assignment_sizes("connect-es-sink"),
         vec![("es-sink-task-1".to_owned(), 2)]
     );
+
+    // The Try-it: a `topics.regex` sink picks up a new topic at its metadata refresh.
+    run.try_it("kplay consumer start regex-sink-task-0 --pattern 'inventory\\..*' --group connect-regex-sink --consumer-property auto.offset.reset=earliest --consumer-property metadata.max.age.ms=60000\nkplay time advance 5s");
+    assert_eq!(
+        run.assignment_sizes("connect-regex-sink"),
+        vec![("regex-sink-task-0".to_owned(), 2)]
+    );
+    run.try_it("kafka-topics --bootstrap-server localhost:9092 --create --topic inventory.returns --partitions 1 --replication-factor 3\nkplay time advance 1m");
+    assert_eq!(
+        run.assignment_sizes("connect-regex-sink"),
+        vec![("regex-sink-task-0".to_owned(), 3)]
+    );
     run.finish();
 }
 
