@@ -203,8 +203,9 @@ use std::path::{Path, PathBuf};
 /// consumer start --pattern`, `kafka-console-consumer --include`), of which about 800 bytes are
 /// regex-lite's matcher reached from the core, 350 the groups panel's pattern line and the rest
 /// the consumer's matching and rejoining, its events, the tools' options and lesson 10's section.
-/// Lesson 15's Try-it of a `topics.regex` sink then added 90 bytes, to 780,910.
-const GZIP_BUDGET_BYTES: u64 = 780_970;
+/// Lesson 15's Try-it of a `topics.regex` sink then added 90 bytes, to 780,910, and lesson
+/// 10's link to the ACL lesson 43, to 780,953.
+const GZIP_BUDGET_BYTES: u64 = 781_010;
 
 /// Prints the table and fails when the gzip total is over budget.
 pub fn report(dist: &Path) -> Result<(), String> {
