@@ -215,8 +215,14 @@ pub fn status(shell: &Shell) -> Output {
             .last_error
             .as_deref()
             .map_or_else(String::new, |error| format!("; last poll() threw {error}"));
+        let pattern = consumer
+            .pattern
+            .as_ref()
+            .map_or_else(String::new, |(pattern, matched)| {
+                format!(", pattern '{pattern}' matching [{}]", matched.join(", "))
+            });
         output.println(format!(
-            "consumer {}: {}{group}, {}, {} partitions, {} records delivered{}{error}",
+            "consumer {}: {}{group}{pattern}, {}, {} partitions, {} records delivered{}{error}",
             consumer.name,
             consumer.status,
             consumer.member_state,
