@@ -359,10 +359,20 @@ impl Run {
                     processing_ms_per_record: 1,
                     commits: AppCommits::Never,
                 };
+                let mut configs = vec![("auto.offset.reset".to_string(), "earliest".to_string())];
+                // The second consumer subscribes to a pattern through a group (the draws stay
+                // those of the earlier seeds): metadata for all topics, rejoins when a topic
+                // is created (`clicks`, later) or partitions are added.
+                let subscription = if self.consumers == 2 {
+                    configs.push(("group.id".to_string(), "sweep".to_string()));
+                    Subscription::Pattern("orders|pay.*|cl.*".to_string())
+                } else {
+                    Subscription::Partitions(vec![TopicPartition::new(topic, 0)])
+                };
                 self.apply(Command::CreateConsumer {
                     name,
-                    configs: vec![("auto.offset.reset".to_string(), "earliest".to_string())],
-                    subscription: Subscription::Partitions(vec![TopicPartition::new(topic, 0)]),
+                    configs,
+                    subscription,
                     policy,
                 });
             }
