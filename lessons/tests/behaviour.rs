@@ -739,7 +739,7 @@ fn consumer_groups_behave_as_the_lesson_says() {
         steps[6]
     );
     assert!(run.explained_since(mark).contains(
-        "watch-1: its metadata refresh changes what its pattern 'pay.*' matches: [payments, payouts], before [payments]. Its subscription has changed, so it rejoins group watchers"
+        "watch-1: its metadata refresh changes what its pattern 'pay.*' matches: [payments, payouts], before [payments]. It rejoins group watchers to be assigned what it matches now"
     ));
 
     // The Try-it: the second subscriber joins with `payroll` at the first one's refresh.

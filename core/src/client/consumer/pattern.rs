@@ -164,7 +164,7 @@ impl Consumer {
             )
         } else if joined {
             format!(
-                "{name}: its metadata refresh changes what its pattern '{pattern}' matches: {now}, before {}. Its subscription has changed, so it rejoins group {} with the new topics.",
+                "{name}: its metadata refresh changes what its pattern '{pattern}' matches: {now}, before {}. It rejoins group {} to be assigned what it matches now.",
                 list(&change.before),
                 self.rules.group_id.as_deref().unwrap_or_default()
             )
