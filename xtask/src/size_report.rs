@@ -205,8 +205,8 @@ use std::path::{Path, PathBuf};
 /// the consumer's matching and rejoining, its events, the tools' options and lesson 10's section.
 /// Lesson 15's Try-it of a `topics.regex` sink then added 90 bytes, to 780,910, and lesson
 /// 10's link to the ACL lesson 43, to 780,953; `kplay status` naming a consumer's pattern 109,
-/// to 781,062.
-const GZIP_BUDGET_BYTES: u64 = 781_120;
+/// to 781,062; the pattern's rejoin event reworded 14, to 781,076.
+const GZIP_BUDGET_BYTES: u64 = 781_140;
 
 /// Prints the table and fails when the gzip total is over budget.
 pub fn report(dist: &Path) -> Result<(), String> {
