@@ -205,8 +205,10 @@ use std::path::{Path, PathBuf};
 /// the consumer's matching and rejoining, its events, the tools' options and lesson 10's section.
 /// Lesson 15's Try-it of a `topics.regex` sink then added 90 bytes, to 780,910, and lesson
 /// 10's link to the ACL lesson 43, to 780,953; `kplay status` naming a consumer's pattern 109,
-/// to 781,062; the pattern's rejoin event reworded 14, to 781,076.
-const GZIP_BUDGET_BYTES: u64 = 781_140;
+/// to 781,062; the pattern's rejoin event reworded 14, to 781,076. A review then took out
+/// derivable state (whether the pattern had matched is whether an answer came) and the
+/// console consumer's copy of the matching: 125 bytes off, to 780,951.
+const GZIP_BUDGET_BYTES: u64 = 781_010;
 
 /// Prints the table and fails when the gzip total is over budget.
 pub fn report(dist: &Path) -> Result<(), String> {

@@ -23,7 +23,7 @@
 
 use kplay_core::vec_map::VecMap;
 
-use kplay_core::client::consumer::pattern::{is_internal_topic, TopicPattern};
+use kplay_core::client::consumer::pattern::TopicPattern;
 use kplay_core::cluster::event::EventKind;
 use kplay_core::view::tools::DeliveredRecordView;
 use kplay_core::{AppCommits, Command, CommitPolicy, Offset, Subscription, TopicPartition};
@@ -459,12 +459,7 @@ fn subscription(shell: &Shell, args: &ConsumerArgs) -> Subscription {
     let topics = match &args.from {
         ConsumeFrom::Topic(topic) => vec![topic.clone()],
         ConsumeFrom::Include(pattern) => match TopicPattern::compile(pattern) {
-            Ok(pattern) => shell
-                .cluster
-                .topic_names()
-                .into_iter()
-                .filter(|topic| !is_internal_topic(topic) && pattern.matches(topic))
-                .collect(),
+            Ok(pattern) => pattern.matching(&shell.cluster.topic_names(), true),
             Err(_) => return Subscription::Pattern(pattern.clone()),
         },
     };

@@ -10,17 +10,8 @@ const PATTERN_GROUP: &str = "sales-app";
 
 /// Starts `name` in `sales-app`, subscribed to `pattern`, with `configs` besides.
 fn pattern_consumer(sim: &mut Sim, name: &str, pattern: &str, configs: &[(&str, &str)]) {
-    let mut all = vec![
-        ("group.id".to_string(), PATTERN_GROUP.to_string()),
-        ("auto.offset.reset".to_string(), "earliest".to_string()),
-    ];
-    all.extend(configs.iter().map(|(k, v)| (k.to_string(), v.to_string())));
-    sim.apply(Command::CreateConsumer {
-        name: name.into(),
-        configs: all,
-        subscription: Subscription::Pattern(pattern.into()),
-        policy: auto_commit(),
-    });
+    let subscription = Subscription::Pattern(pattern.into());
+    sim.consumer_in(PATTERN_GROUP, name, subscription, configs, auto_commit());
 }
 
 fn create_topic(sim: &mut Sim, topic: &str, partitions: i32) {

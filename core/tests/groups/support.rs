@@ -126,15 +126,28 @@ impl Sim {
 
     /// Starts a consumer of `orders` in group `orders-app`.
     pub fn consumer(&mut self, name: &str, configs: &[(&str, &str)], policy: CommitPolicy) {
+        let subscription = Subscription::Topics(vec![TOPIC.into()]);
+        self.consumer_in(GROUP, name, subscription, configs, policy);
+    }
+
+    /// Starts a consumer in `group` reading from the earliest offset, with `configs` besides.
+    pub fn consumer_in(
+        &mut self,
+        group: &str,
+        name: &str,
+        subscription: Subscription,
+        configs: &[(&str, &str)],
+        policy: CommitPolicy,
+    ) {
         let mut all = vec![
-            ("group.id".to_string(), GROUP.to_string()),
+            ("group.id".to_string(), group.to_string()),
             ("auto.offset.reset".to_string(), "earliest".to_string()),
         ];
         all.extend(configs.iter().map(|(k, v)| (k.to_string(), v.to_string())));
         self.apply(Command::CreateConsumer {
             name: name.into(),
             configs: all,
-            subscription: Subscription::Topics(vec![TOPIC.into()]),
+            subscription,
             policy,
         });
     }

@@ -685,6 +685,15 @@ mod tests {
         assert!(group.members.iter().all(|m| m.process == "running"));
     }
 
+    /// The member of the first group whose consumer is `name`.
+    fn first_group_member<'a>(vm: &'a GroupsVm, name: &str) -> &'a MemberVm {
+        vm.groups[0]
+            .members
+            .iter()
+            .find(|m| m.name == name)
+            .unwrap_or_else(|| panic!("no member {name}"))
+    }
+
     /// Why a member reads nothing is in its row: the last exception its `poll()` threw.
     #[test]
     fn a_member_shows_what_its_poll_last_threw() {
@@ -695,13 +704,7 @@ mod tests {
         model.run_line("kplay consumer start easy --topic orders --group g");
         advance(&mut model, 10_000);
         let vm = groups_vm(&model);
-        let error = |name: &str| {
-            vm.groups[0]
-                .members
-                .iter()
-                .find(|m| m.name == name)
-                .and_then(|m| m.error.clone())
-        };
+        let error = |name: &str| first_group_member(&vm, name).error.clone();
         assert_eq!(error("easy"), None);
         let strict = error("strict").expect("an error");
         assert!(
@@ -720,13 +723,7 @@ mod tests {
         model.run_line("kplay consumer start none --pattern 'sales-.*' --group g");
         advance(&mut model, 10_000);
         let vm = groups_vm(&model);
-        let pattern = |name: &str| {
-            vm.groups[0]
-                .members
-                .iter()
-                .find(|m| m.name == name)
-                .and_then(|m| m.pattern.clone())
-        };
+        let pattern = |name: &str| first_group_member(&vm, name).pattern.clone();
         assert_eq!(
             pattern("all"),
             Some(("ord.*".into(), vec!["orders".into()]))

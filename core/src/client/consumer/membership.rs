@@ -791,6 +791,10 @@ impl Consumer {
     /// `rejoinNeededOrPending`: a member whose subscription changed since its last JoinGroup
     /// (a pattern that matches other topics now) rejoins.
     pub(crate) fn check_subscription_changed(&mut self) {
+        // Only a pattern's topics change between two joins.
+        if self.pattern.is_none() {
+            return;
+        }
         let topics = self.subscribed_topics();
         let Some(membership) = self.membership.as_mut() else {
             return;

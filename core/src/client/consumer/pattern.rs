@@ -63,6 +63,21 @@ impl TopicPattern {
     pub fn matches(&self, topic: &str) -> bool {
         self.regex.is_match(topic)
     }
+
+    /// The names among `topics` that match, leaving out the internal topics if
+    /// `exclude_internal` (`exclude.internal.topics`), in the order given.
+    pub fn matching<'a>(
+        &self,
+        topics: impl IntoIterator<Item = &'a String>,
+        exclude_internal: bool,
+    ) -> Vec<String> {
+        topics
+            .into_iter()
+            .filter(|topic| !(exclude_internal && is_internal_topic(topic)))
+            .filter(|topic| self.matches(topic))
+            .cloned()
+            .collect()
+    }
 }
 
 /// `Topic.isInternal`: the topics Kafka itself keeps, which a pattern leaves out while
@@ -79,19 +94,6 @@ pub struct PatternSubscription {
     pub pattern: TopicPattern,
     /// The topics it matched, sorted; empty before the first answer.
     pub matched: Vec<String>,
-    /// Whether the pattern has been matched against an answer yet: the first join waits for it
-    /// ("we have matched the pattern against the cluster's topics at least once before
-    /// joining").
-    pub has_matched: bool,
-}
-
-/// What changed when a pattern was matched against an answer.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PatternChange {
-    /// The topics it matched before.
-    pub before: Vec<String>,
-    /// The topics it matches now.
-    pub after: Vec<String>,
 }
 
 impl PatternSubscription {
@@ -100,31 +102,19 @@ impl PatternSubscription {
         PatternSubscription {
             pattern,
             matched: Vec::new(),
-            has_matched: false,
         }
     }
 
     /// `updatePatternSubscription`: matches the pattern against `topics` (the names the
-    /// metadata lists, sorted); returns the change if the matched topics changed.
+    /// metadata lists, sorted); if that changes the matched topics, returns those it matched
+    /// before.
     pub fn rematch<'a>(
         &mut self,
-        topics: impl Iterator<Item = &'a String>,
+        topics: impl IntoIterator<Item = &'a String>,
         exclude_internal: bool,
-    ) -> Option<PatternChange> {
-        let matched: Vec<String> = topics
-            .filter(|topic| !(exclude_internal && is_internal_topic(topic)))
-            .filter(|topic| self.pattern.matches(topic))
-            .cloned()
-            .collect();
-        self.has_matched = true;
-        if matched == self.matched {
-            return None;
-        }
-        let before = std::mem::replace(&mut self.matched, matched);
-        Some(PatternChange {
-            before,
-            after: self.matched.clone(),
-        })
+    ) -> Option<Vec<String>> {
+        let matched = self.pattern.matching(topics, exclude_internal);
+        (matched != self.matched).then(|| std::mem::replace(&mut self.matched, matched))
     }
 }
 
@@ -136,24 +126,21 @@ impl Consumer {
         let Some(subscription) = self.pattern.as_mut() else {
             return;
         };
-        let first = !subscription.has_matched;
-        let change = subscription.rematch(self.metadata.topics.keys(), exclude_internal);
-        let Some(change) = change.or_else(|| {
-            first.then(|| PatternChange {
-                before: Vec::new(),
-                after: Vec::new(),
-            })
-        }) else {
+        // Called once per answer: the first answer is the first match.
+        let first = self.metadata.answers == 1;
+        let before = subscription.rematch(self.metadata.topics.keys(), exclude_internal);
+        if before.is_none() && !first {
             return;
-        };
+        }
+        let before = list(&before.unwrap_or_default());
         let pattern = subscription.pattern.as_str();
         let name = &self.name;
-        let now = list(&change.after);
+        let now = list(&subscription.matched);
         let joined = self
             .membership
             .as_ref()
             .is_some_and(|membership| membership.joined_topics.is_some());
-        let description = if first && change.after.is_empty() {
+        let description = if first && subscription.matched.is_empty() {
             format!(
                 "{name}: no topic its metadata lists matches its pattern '{pattern}' yet, so it subscribes to nothing, and is assigned nothing until a matching topic shows up in its metadata (refreshed every metadata.max.age.ms, {} ms).",
                 self.rules.metadata_max_age_ms
@@ -164,14 +151,12 @@ impl Consumer {
             )
         } else if joined {
             format!(
-                "{name}: its metadata refresh changes what its pattern '{pattern}' matches: {now}, before {}. It rejoins group {} to be assigned what it matches now.",
-                list(&change.before),
+                "{name}: its metadata refresh changes what its pattern '{pattern}' matches: {now}, before {before}. It rejoins group {} to be assigned what it matches now.",
                 self.rules.group_id.as_deref().unwrap_or_default()
             )
         } else {
             format!(
-                "{name}: its metadata refresh changes what its pattern '{pattern}' matches: it now subscribes to {now}, before {}.",
-                list(&change.before)
+                "{name}: its metadata refresh changes what its pattern '{pattern}' matches: it now subscribes to {now}, before {before}."
             )
         };
         ctx.emit(EventKind::Client {
@@ -186,10 +171,9 @@ impl Consumer {
     /// topics the cluster has now; one topic created then costs one rebalance, not one per
     /// member as each notices it. Its first join waits for its first answer.
     pub(crate) fn pattern_ready_to_join(&mut self, ctx: &mut Ctx) -> bool {
-        let Some(subscription) = self.pattern.as_ref() else {
+        if self.pattern.is_none() {
             return true;
-        };
-        let has_matched = subscription.has_matched;
+        }
         let answers = self.metadata.answers;
         if let Some(after) = self
             .membership
@@ -202,7 +186,8 @@ impl Consumer {
             self.metadata.stale = true;
         }
         self.request_metadata(false, ctx);
-        let wait = !has_matched || self.metadata.stale || self.metadata.in_flight.is_some();
+        // No answer yet: the pattern has not been matched.
+        let wait = answers == 0 || self.metadata.stale || self.metadata.in_flight.is_some();
         if wait {
             if let Some(membership) = self.membership.as_mut() {
                 membership.join_after_answer = Some(answers);
@@ -263,21 +248,13 @@ mod tests {
         let mut subscription =
             PatternSubscription::new(TopicPattern::compile("_.*|sales-.*").expect("valid"));
         let cluster = names(&["__consumer_offsets", "_schemas", "orders", "sales-eu"]);
-        let change = subscription.rematch(cluster.iter(), true);
+        assert_eq!(subscription.rematch(&cluster, true), Some(Vec::new()));
+        assert_eq!(subscription.matched, names(&["_schemas", "sales-eu"]));
+        assert_eq!(subscription.rematch(&cluster, true), None);
+        let before = subscription.rematch(&cluster, false).expect("a change");
+        assert_eq!(before, names(&["_schemas", "sales-eu"]));
         assert_eq!(
-            change,
-            Some(PatternChange {
-                before: Vec::new(),
-                after: names(&["_schemas", "sales-eu"]),
-            })
-        );
-        assert!(subscription.has_matched);
-        assert_eq!(subscription.rematch(cluster.iter(), true), None);
-        let change = subscription
-            .rematch(cluster.iter(), false)
-            .expect("a change");
-        assert_eq!(
-            change.after,
+            subscription.matched,
             names(&["__consumer_offsets", "_schemas", "sales-eu"])
         );
     }
