@@ -240,3 +240,30 @@ fn without_eligible_leader_replicas_the_isr_keeps_its_last_member() {
         assert_eq!(state(&sim, p).leader, None, "the follower may not lead");
     }
 }
+
+/// An orderly shutdown writes the high watermark checkpoint (`ReplicaManager.shutdown`), so an
+/// eligible replica that stopped between two periodic checkpoints serves every committed record
+/// once it leads: with the ISR below `min.insync.replicas`, its high watermark could not advance
+/// past an older checkpoint.
+#[test]
+fn an_orderly_shutdown_checkpoints_the_high_watermark() {
+    let (mut sim, p) = cluster(kraft());
+    send(&mut sim, p, 1);
+    sim.run_until(5_000, "acknowledged", |s| s.acknowledged() == 1);
+    // Just past the brokers' periodic checkpoint at 5 s (they check every 5 s from their start).
+    sim.run_until(6_000, "past the checkpoint", |s| s.cluster.now_ms() > 5_050);
+    send(&mut sim, p, 5);
+    sim.run_until(1_000, "acknowledged", |s| s.acknowledged() == 6);
+    let (leader, follower) = roles(&sim, p);
+    sim.apply(Command::ShutdownBroker { broker: follower });
+    sim.run_until(4_000, "stopped before the next checkpoint", |s| {
+        s.events.iter().any(|e| {
+            matches!(e.kind, EventKind::BrokerStopped { broker, controlled: true } if broker == follower)
+        })
+    });
+    assert!(sim.cluster.now_ms() < 10_000, "{}", sim.cluster.now_ms());
+    sim.apply(Command::StopBroker { broker: leader });
+    sim.run_for(15_000);
+    starts_and_leads(&mut sim, p, follower, ElectionReason::EligibleLeaderReplica);
+    assert_eq!(state(&sim, p).high_watermark.0, 6);
+}

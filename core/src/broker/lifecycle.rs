@@ -73,12 +73,17 @@ impl Broker {
         }
     }
 
-    /// Stops the process at once (a crash): held requests are dropped with their connections,
-    /// which their senders notice immediately; the logs stay on disk.
+    /// Stops the process: at once for a crash, or as a controlled shutdown ends (`controlled`),
+    /// which writes the clean shutdown file and the high watermark checkpoint first. Held
+    /// requests are dropped with their connections, which their senders notice immediately; the
+    /// logs stay on disk.
     pub fn crash(&mut self, ctx: &mut Ctx, controlled: bool) {
-        // Only an orderly stop writes the clean shutdown file.
+        // Only an orderly stop writes the clean shutdown file and the high watermarks.
         self.clean_shutdown_epoch =
             (controlled && self.broker_epoch >= 0).then_some(self.broker_epoch);
+        if controlled {
+            self.write_high_watermark_checkpoint();
+        }
         self.transactions_crashed(ctx);
         for (_, fetch) in std::mem::take(&mut self.purgatory.fetches) {
             let request_id = fetch.request.request_id;

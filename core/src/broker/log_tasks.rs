@@ -33,14 +33,21 @@ pub const PRODUCER_ID_EXPIRATION_CHECK_INTERVAL_MS: i64 = 600_000;
 
 impl Broker {
     pub(super) fn checkpoint_high_watermarks(&mut self, ctx: &mut Ctx) {
-        for replica in self.replicas.values_mut() {
-            replica.checkpointed_high_watermark = replica.high_watermark;
-        }
+        self.write_high_watermark_checkpoint();
         Self::after(
             ctx,
             self.settings.replica_high_watermark_checkpoint_interval_ms,
             BrokerTimer::HighWatermarkCheckpoint,
         );
+    }
+
+    /// Writes every replica's high watermark to the `replication-offset-checkpoint` file: on
+    /// the periodic check, and as an orderly shutdown ends (`ReplicaManager.shutdown(checkpointHW
+    /// = true)`).
+    pub(super) fn write_high_watermark_checkpoint(&mut self) {
+        for replica in self.replicas.values_mut() {
+            replica.checkpointed_high_watermark = replica.high_watermark;
+        }
     }
 
     /// `UnifiedLog`'s `PeriodicProducerExpirationCheck` on every log.
