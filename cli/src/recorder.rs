@@ -23,6 +23,7 @@ const BOOTSTRAP: &str = "--bootstrap-server localhost:9092";
 pub fn record(command: &Command) -> Option<String> {
     let line = match command {
         Command::CreateTopic { .. }
+        | Command::CreateTopicWithAssignment { .. }
         | Command::DeleteTopic { .. }
         | Command::CreatePartitions { .. } => topics_line(command),
         Command::AlterConfigs {
@@ -98,6 +99,28 @@ fn topics_line(command: &Command) -> String {
             if *replication_factor != -1 {
                 line.push_str(&format!(" --replication-factor {replication_factor}"));
             }
+            for (name, value) in configs {
+                line.push_str(&format!(" --config {}", quote(&format!("{name}={value}"))));
+            }
+            line
+        }
+        Command::CreateTopicWithAssignment {
+            topic,
+            assignment,
+            configs,
+        } => {
+            let partitions: Vec<String> = assignment
+                .iter()
+                .map(|replicas| {
+                    let ids: Vec<String> = replicas.iter().map(ToString::to_string).collect();
+                    ids.join(":")
+                })
+                .collect();
+            let mut line = format!(
+                "kafka-topics {BOOTSTRAP} --create --topic {} --replica-assignment {}",
+                quote(topic),
+                partitions.join(",")
+            );
             for (name, value) in configs {
                 line.push_str(&format!(" --config {}", quote(&format!("{name}={value}"))));
             }

@@ -44,6 +44,14 @@ fn session() -> Vec<Step> {
             replication_factor: -1,
             configs: vec![],
         }),
+        Do(Command::CreateTopicWithAssignment {
+            topic: "ledger".into(),
+            assignment: vec![
+                vec![BrokerId(2), BrokerId(1)],
+                vec![BrokerId(3), BrokerId(2)],
+            ],
+            configs: vec![("min.insync.replicas".into(), "2".into())],
+        }),
         Do(Command::CreateProducer {
             name: "p1".into(),
             configs: vec![

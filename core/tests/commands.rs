@@ -215,6 +215,18 @@ fn command() -> impl Strategy<Value = Command> {
                 }
             }
         ),
+        (
+            topic(),
+            prop::collection::vec(prop::collection::vec(broker(), 0..4), 0..4),
+            configs()
+        )
+            .prop_map(
+                |(topic, assignment, configs)| Command::CreateTopicWithAssignment {
+                    topic,
+                    assignment,
+                    configs,
+                }
+            ),
         topic().prop_map(|topic| Command::DeleteTopic { topic }),
         (topic(), -1..12i32)
             .prop_map(|(topic, total_count)| Command::CreatePartitions { topic, total_count }),

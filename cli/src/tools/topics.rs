@@ -18,7 +18,7 @@
 
 use kplay_core::config::DescribeRow;
 use kplay_core::view::cluster::{PartitionView, TopicView};
-use kplay_core::{Command, ErrorCode};
+use kplay_core::{BrokerId, Command, ErrorCode};
 
 use crate::error::ParseError;
 use crate::format::topic_id_text;
@@ -51,6 +51,7 @@ pub const SPECS: &[Opt] = &[
     Opt::flag("if-not-exists", "If set when creating topics, the create request will not fail if the topic already exists."),
     Opt::flag("list", "List all available topics."),
     Opt::int("partitions", "The number of partitions for the topic being created or altered. If not supplied with --create, the topic uses the cluster default. (WARNING: If partitions are increased for a topic that has a key, the partition logic or ordering of the messages will be affected)."),
+    Opt::text("replica-assignment", "A list of manual partition-to-broker assignments for the topic being created: broker_id_for_part1_replica1 : broker_id_for_part1_replica2 , broker_id_for_part2_replica1 : broker_id_for_part2_replica2 , ..."),
     Opt::int("replication-factor", "The replication factor for each partition in the topic being created. If not supplied, the topic uses the cluster default."),
     Opt::text("topic", "The topic to create, alter, describe or delete. It also accepts a regular expression, except for --create option."),
     Opt::flag("topics-with-overrides", "If set when describing topics, only show topics that have overridden configs."),
@@ -64,26 +65,15 @@ pub const SPECS: &[Opt] = &[
 pub const NOTES: &str = "\
 --bootstrap-server may name any address, or be left out: every address reaches the simulated
 cluster. Admin requests are decided by the controller at once and take no simulated time.
-The TopicId is derived from the simulator's topic number. Eligible leader replicas (KIP-966)
-are not modelled, so Elr and LastKnownElr print N/A. --replica-assignment is not available:
-the controller places replicas.";
+The TopicId is derived from the simulator's topic number. A ZooKeeper-mode cluster does not report
+eligible leader replicas (KIP-966), so Elr and LastKnownElr print N/A there. --replica-assignment
+works with --create; --alter adds partitions the controller places.";
 
 /// Which action, with its arguments.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TopicsArgs {
     /// `--create`.
-    Create {
-        /// `--topic`.
-        topic: String,
-        /// `--partitions`.
-        partitions: Option<i32>,
-        /// `--replication-factor`.
-        replication_factor: Option<i32>,
-        /// `--config k=v`, in order.
-        configs: Vec<(String, String)>,
-        /// `--if-not-exists`.
-        if_not_exists: bool,
-    },
+    Create(CreateArgs),
     /// `--list`.
     List {
         /// `--topic` (a regular expression).
@@ -109,6 +99,23 @@ pub enum TopicsArgs {
         /// `--if-exists`.
         if_exists: bool,
     },
+}
+
+/// `--create` and its options.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CreateArgs {
+    /// `--topic`.
+    pub topic: String,
+    /// `--partitions`.
+    pub partitions: Option<i32>,
+    /// `--replication-factor`.
+    pub replication_factor: Option<i32>,
+    /// `--replica-assignment`, as written (read when the command runs, as Kafka's tool does).
+    pub replica_assignment: Option<String>,
+    /// `--config k=v`, in order.
+    pub configs: Vec<(String, String)>,
+    /// `--if-not-exists`.
+    pub if_not_exists: bool,
 }
 
 /// `--describe` and its filters.
@@ -181,17 +188,29 @@ fn build(action: &str, parsed: &Parsed) -> Result<TopicsArgs, ParseError> {
         })
     };
     Ok(match action {
-        "create" => TopicsArgs::Create {
+        "create" => TopicsArgs::Create(CreateArgs {
             topic: needs_topic()?,
             partitions: parsed.int("partitions"),
             replication_factor: parsed.int("replication-factor"),
+            // `replicaAssignment()`: an empty list is no list.
+            replica_assignment: parsed
+                .value("replica-assignment")
+                .filter(|list| !list.is_empty())
+                .map(str::to_string),
             configs: topic_configs(parsed)?,
             if_not_exists: parsed.has("if-not-exists"),
-        },
+        }),
         "list" => TopicsArgs::List {
             topic,
             exclude_internal: parsed.has("exclude-internal"),
         },
+        "alter" if parsed.has("replica-assignment") => {
+            return Err(ParseError::new(
+                0,
+                "--replica-assignment",
+                "kafka-topics: the playground's --alter adds partitions the controller places; --replica-assignment works with --create only",
+            ))
+        }
         "alter" => TopicsArgs::Alter {
             topic: needs_topic()?,
             partitions: parsed.int("partitions").ok_or_else(|| {
@@ -226,6 +245,7 @@ fn check_combinations(parsed: &Parsed) -> Result<(), ParseError> {
         ("config", &["create"]),
         ("partitions", &["alter", "create"]),
         ("replication-factor", &["create"]),
+        ("replica-assignment", &["alter", "create"]),
         ("if-exists", &["alter", "delete", "describe"]),
         ("if-not-exists", &["create"]),
         ("exclude-internal", &["list", "describe"]),
@@ -252,6 +272,18 @@ fn check_combinations(parsed: &Parsed) -> Result<(), ParseError> {
                 0,
                 format!("--{option}"),
                 format!("kafka-topics: Option \"[{option}]\" can't be used with option \"[{action}]\"{hint}"),
+            ));
+        }
+    }
+    if parsed.has("create") && parsed.has("replica-assignment") {
+        if let Some(other) = ["partitions", "replication-factor"]
+            .into_iter()
+            .find(|option| parsed.has(option))
+        {
+            return Err(ParseError::new(
+                0,
+                format!("--{other}"),
+                format!("kafka-topics: Option \"[replica-assignment]\" can't be used with option \"[{other}]\""),
             ));
         }
     }
@@ -290,21 +322,7 @@ fn topic_configs(parsed: &Parsed) -> Result<Vec<(String, String)>, ParseError> {
 pub fn run(shell: &mut Shell, args: &TopicsArgs) -> Output {
     let mut output = Output::new();
     match args {
-        TopicsArgs::Create {
-            topic,
-            partitions,
-            replication_factor,
-            configs,
-            if_not_exists,
-        } => create(
-            shell,
-            &mut output,
-            topic,
-            *partitions,
-            *replication_factor,
-            configs,
-            *if_not_exists,
-        ),
+        TopicsArgs::Create(create_args) => create(shell, &mut output, create_args),
         TopicsArgs::List {
             topic,
             exclude_internal,
@@ -324,38 +342,120 @@ fn print_error(output: &mut Output, message: &str) {
     output.println(format!("Error while executing topic command : {message}"));
 }
 
-#[allow(clippy::too_many_arguments)]
-fn create(
-    shell: &mut Shell,
-    output: &mut Output,
-    topic: &str,
-    partitions: Option<i32>,
-    replication_factor: Option<i32>,
-    configs: &[(String, String)],
-    if_not_exists: bool,
-) {
+fn create(shell: &mut Shell, output: &mut Output, args: &CreateArgs) {
+    let assignment = match args
+        .replica_assignment
+        .as_deref()
+        .map(parse_replica_assignment)
+    {
+        // A list of nothing but commas splits into no partitions: the topic gets the defaults.
+        None => None,
+        Some(Ok(assignment)) => Some(assignment).filter(|a| !a.is_empty()),
+        Some(Err(AssignmentError::Number(text))) => {
+            output.eprintln(format!("For input string: \"{text}\""));
+            return;
+        }
+        Some(Err(AssignmentError::Refused(message))) => {
+            print_error(output, &message);
+            return;
+        }
+    };
+    let topic = &args.topic;
     if topic.contains('.') || topic.contains('_') {
         output.println("WARNING: Due to limitations in metric names, topics with a period ('.') or underscore ('_') could collide. To avoid issues it is best to use either, but not both.");
     }
-    if replication_factor.is_some_and(|rf| !(1..=i32::from(i16::MAX)).contains(&rf)) {
+    if args
+        .replication_factor
+        .is_some_and(|rf| !(1..=i32::from(i16::MAX)).contains(&rf))
+    {
         output.eprintln("The replication factor must be between 1 and 32767 inclusive");
         return;
     }
-    if partitions.is_some_and(|count| count < 1) {
+    if args.partitions.is_some_and(|count| count < 1) {
         output.eprintln("The partitions must be greater than 0");
         return;
     }
-    let command = Command::CreateTopic {
-        topic: topic.to_string(),
-        partitions: partitions.unwrap_or(-1),
-        replication_factor: replication_factor.unwrap_or(-1),
-        configs: configs.to_vec(),
+    let command = match assignment {
+        Some(assignment) => Command::CreateTopicWithAssignment {
+            topic: topic.clone(),
+            assignment,
+            configs: args.configs.clone(),
+        },
+        None => Command::CreateTopic {
+            topic: topic.clone(),
+            partitions: args.partitions.unwrap_or(-1),
+            replication_factor: args.replication_factor.unwrap_or(-1),
+            configs: args.configs.clone(),
+        },
     };
     match shell.apply(command) {
         Ok(_) => output.println(format!("Created topic {topic}.")),
-        Err(error) if error.code == ErrorCode::TopicAlreadyExists && if_not_exists => {}
+        Err(error) if error.code == ErrorCode::TopicAlreadyExists && args.if_not_exists => {}
         Err(error) => print_error(output, &error.message),
     }
+}
+
+/// Why `--replica-assignment` could not be read.
+#[derive(Debug, PartialEq, Eq)]
+enum AssignmentError {
+    /// `Integer.parseInt` refused this text (a `NumberFormatException`).
+    Number(String),
+    /// The tool refused the list (`AdminCommandFailedException`, `AdminOperationException`).
+    Refused(String),
+}
+
+/// `TopicCommand.parseReplicaAssignment`: partitions separated by `,`, each partition's
+/// brokers by `:`, the first its preferred leader. Java's `split` drops trailing empty parts.
+fn parse_replica_assignment(list: &str) -> Result<Vec<Vec<BrokerId>>, AssignmentError> {
+    let mut assignment: Vec<Vec<BrokerId>> = Vec::new();
+    for (index, part) in java_split(list, ',').into_iter().enumerate() {
+        let mut brokers = Vec::new();
+        for id in java_split(part, ':') {
+            let id = id.trim();
+            match id.parse::<i32>() {
+                Ok(broker) => brokers.push(BrokerId(broker)),
+                Err(_) => return Err(AssignmentError::Number(id.to_string())),
+            }
+        }
+        let mut duplicates: Vec<i32> = brokers
+            .iter()
+            .filter(|broker| brokers.iter().filter(|other| other == broker).count() > 1)
+            .map(|broker| broker.0)
+            .collect();
+        duplicates.sort_unstable();
+        duplicates.dedup();
+        if !duplicates.is_empty() {
+            let listed: Vec<String> = duplicates.iter().map(ToString::to_string).collect();
+            return Err(AssignmentError::Refused(format!(
+                "Partition replica lists may not contain duplicate entries: {}",
+                listed.join(",")
+            )));
+        }
+        if assignment
+            .first()
+            .is_some_and(|first| first.len() != brokers.len())
+        {
+            let listed: Vec<String> = brokers.iter().map(ToString::to_string).collect();
+            return Err(AssignmentError::Refused(format!(
+                "Partition {index} has different replication factor: [{}]",
+                listed.join(", ")
+            )));
+        }
+        assignment.push(brokers);
+    }
+    Ok(assignment)
+}
+
+/// `String.split` with a one-character pattern: trailing empty parts are dropped.
+fn java_split(text: &str, separator: char) -> Vec<&str> {
+    let mut parts: Vec<&str> = text.split(separator).collect();
+    while parts.len() > 1 && parts.last() == Some(&"") {
+        parts.pop();
+    }
+    if parts == [""] && !text.is_empty() {
+        parts.clear();
+    }
+    parts
 }
 
 /// Topics matching `--topic` (a regular expression matched whole, commas as `|`), sorted,

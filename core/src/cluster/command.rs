@@ -105,6 +105,15 @@ pub enum Command {
         /// `--config` overrides.
         configs: Vec<(String, String)>,
     },
+    /// CreateTopics with a manual assignment (`kafka-topics --create --replica-assignment`).
+    CreateTopicWithAssignment {
+        /// The name.
+        topic: String,
+        /// Each partition's replicas, in partition order; the first is the preferred leader.
+        assignment: Vec<Vec<BrokerId>>,
+        /// `--config` overrides.
+        configs: Vec<(String, String)>,
+    },
     /// DeleteTopics.
     DeleteTopic {
         /// The topic.

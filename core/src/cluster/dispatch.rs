@@ -177,6 +177,7 @@ impl Cluster {
                 Ok(())
             }
             Command::CreateTopic { .. }
+            | Command::CreateTopicWithAssignment { .. }
             | Command::DeleteTopic { .. }
             | Command::CreatePartitions { .. }
             | Command::AlterConfigs { .. }
@@ -200,6 +201,21 @@ impl Cluster {
                     partitions,
                     replication_factor,
                     configs,
+                    assignment: Vec::new(),
+                };
+                controller.create_topic(&new_topic, false, ctx).map(|_| ())
+            }
+            Command::CreateTopicWithAssignment {
+                topic,
+                assignment,
+                configs,
+            } => {
+                let new_topic = crate::controller::topics::NewTopic {
+                    name: topic,
+                    partitions: -1,
+                    replication_factor: -1,
+                    configs,
+                    assignment,
                 };
                 controller.create_topic(&new_topic, false, ctx).map(|_| ())
             }

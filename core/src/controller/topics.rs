@@ -36,6 +36,10 @@ pub struct NewTopic {
     pub replication_factor: i32,
     /// Config overrides (`--config k=v`).
     pub configs: Vec<(String, String)>,
+    /// A manual assignment (`--replica-assignment`): each partition's replicas, the first the
+    /// preferred leader. Empty: the controller places the replicas. With one, `partitions` and
+    /// `replication_factor` must be -1.
+    pub assignment: Vec<Vec<BrokerId>>,
 }
 
 /// Which leader election to run (`kafka-leader-election --election-type`).
@@ -74,9 +78,18 @@ impl Controller {
             ));
         }
         let overrides = new_topic_overrides(&topic.configs, &self.config)?;
-        let partitions = self.resolve_partition_count(topic.partitions)?;
-        let replication_factor = self.resolve_replication_factor(topic.replication_factor)?;
-        let placeable = self.placeable_brokers(replication_factor)?;
+        let states = if topic.assignment.is_empty() {
+            let partitions = self.resolve_partition_count(topic.partitions)?;
+            let replication_factor = self.resolve_replication_factor(topic.replication_factor)?;
+            let placeable = self.placeable_brokers(replication_factor)?;
+            self.place(&placeable, partitions, replication_factor, 0, ctx)
+        } else {
+            self.manual_assignment(topic)?
+        };
+        let partitions = states.len() as i32;
+        let replication_factor = states
+            .first()
+            .map_or(0, |state| state.replicas.len() as i32);
         let topic_id = self.take_topic_id();
         let mut records = vec![MetadataRecord::Topic {
             name: topic.name.clone(),
@@ -89,7 +102,6 @@ impl Controller {
                 value: Some(value),
             });
         }
-        let states = self.place(&placeable, partitions, replication_factor, 0, ctx);
         for (state, partition) in states.iter().zip(0..) {
             records.push(MetadataRecord::Partition {
                 partition: TopicPartition::new(topic.name.clone(), partition),
@@ -127,6 +139,7 @@ impl Controller {
             partitions: -1,
             replication_factor: -1,
             configs: Vec::new(),
+            assignment: Vec::new(),
         };
         self.create_topic(&topic, true, ctx)
     }
@@ -151,6 +164,7 @@ impl Controller {
             partitions,
             replication_factor: replication_factor.min(live).max(1),
             configs,
+            assignment: Vec::new(),
         };
         self.create_topic(&topic, true, ctx).map(|_| ())
     }
@@ -226,6 +240,78 @@ impl Controller {
             return Err(refused("All brokers are currently fenced.".to_string()));
         }
         Ok(Placeable { unfenced, fenced })
+    }
+
+    /// The states of a manual assignment's partitions, checked as
+    /// `ReplicationControlManager.createTopic` and `validateManualPartitionAssignment` check
+    /// it: every broker registered and named once, the same number of replicas for every
+    /// partition, and one active broker per partition. The ISR is the active replicas (unfenced
+    /// and not in a controlled shutdown), the leader the first of them.
+    ///
+    /// A ZooKeeper-mode cluster counts a live broker as registered, and answers with KRaft's
+    /// messages (ZooKeeper mode's `AdminZkClient` words them differently).
+    fn manual_assignment(&self, topic: &NewTopic) -> Result<Vec<PartitionState>, KafkaError> {
+        let invalid = |message: String| KafkaError::new(ErrorCode::InvalidRequest, message);
+        if topic.replication_factor != -1 {
+            return Err(invalid("A manual partition assignment was specified, but replication factor was not set to -1.".to_string()));
+        }
+        if topic.partitions != -1 {
+            return Err(invalid(
+                "A manual partition assignment was specified, but numPartitions was not set to -1."
+                    .to_string(),
+            ));
+        }
+        check_partition_limit(topic.assignment.len() as i32)?;
+        let refused =
+            |message: String| KafkaError::new(ErrorCode::InvalidReplicaAssignment, message);
+        let registered = |broker: BrokerId| {
+            if self.zookeeper_mode {
+                self.image.live_brokers().contains(&broker)
+            } else {
+                self.image.brokers.contains_key(&broker)
+            }
+        };
+        let mut states = Vec::new();
+        for (replicas, partition) in topic.assignment.iter().zip(0..) {
+            if replicas.is_empty() {
+                return Err(refused(
+                    "The manual partition assignment includes an empty replica list.".to_string(),
+                ));
+            }
+            let mut sorted = replicas.clone();
+            sorted.sort();
+            for (index, broker) in sorted.iter().enumerate() {
+                if !registered(*broker) {
+                    return Err(refused(format!("The manual partition assignment includes broker {broker}, but no such broker is registered.")));
+                }
+                if index > 0 && sorted[index - 1] == *broker {
+                    return Err(refused(format!("The manual partition assignment includes the broker {broker} more than once.")));
+                }
+            }
+            if let Some(first) = topic.assignment.first().filter(|_| partition > 0) {
+                if first.len() != replicas.len() {
+                    return Err(refused(format!("The manual partition assignment includes a partition with {} replica(s), but this is not consistent with previous partitions, which have {} replica(s).", replicas.len(), first.len())));
+                }
+            }
+            let isr: Vec<BrokerId> = replicas
+                .iter()
+                .copied()
+                .filter(|broker| self.is_eligible(*broker))
+                .collect();
+            if isr.is_empty() {
+                return Err(refused(format!("All brokers specified in the manual partition assignment for partition {partition} are fenced or in controlled shutdown.")));
+            }
+            states.push(PartitionState {
+                leader: isr.first().copied(),
+                isr,
+                replicas: replicas.clone(),
+                leader_epoch: 0,
+                partition_epoch: 0,
+                elr: Vec::new(),
+                last_known_elr: Vec::new(),
+            });
+        }
+        Ok(states)
     }
 
     /// Replica lists for new partitions, and their states: the leader is the first replica,
