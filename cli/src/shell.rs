@@ -31,6 +31,8 @@ pub struct Shell {
     /// `console-producer-1`, `console-consumer-1`, ... since client ids are unique here).
     console_producers: u32,
     console_consumers: u32,
+    /// How many throwaway groups console consumers without `--group` joined.
+    console_groups: u32,
     /// While [`Shell::run_line_recording`] runs: the commands carried out and their events.
     recording: Option<Recorded>,
 }
@@ -54,6 +56,7 @@ impl Shell {
             events: ChunkedVec::new(),
             console_producers: 0,
             console_consumers: 0,
+            console_groups: 0,
             recording: None,
         }
     }
@@ -226,6 +229,17 @@ impl Shell {
     pub(crate) fn next_console_consumer(&mut self) -> String {
         self.console_consumers += 1;
         format!("console-consumer-{}", self.console_consumers)
+    }
+
+    /// The group a console consumer without `--group` joins: `console-consumer-` and a random
+    /// number below 100,000, as `ConsoleConsumerOptions` draws it (`RANDOM.nextInt(100000)`).
+    pub(crate) fn next_console_group(&mut self) -> String {
+        self.console_groups += 1;
+        let number = self
+            .cluster
+            .fork_rng(u64::from(self.console_groups))
+            .below(100_000);
+        format!("console-consumer-{number}")
     }
 }
 

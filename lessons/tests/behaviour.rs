@@ -772,6 +772,20 @@ fn consumer_groups_behave_as_the_lesson_says() {
         before + 1,
         "one rebalance for the new topic"
     );
+
+    // The Try-it: the console consumer's throwaway group, Empty, then cleaned up.
+    let list = "kafka-consumer-groups --bootstrap-server localhost:9092 --list --state";
+    let out = run.try_it(&format!("kafka-console-consumer --bootstrap-server localhost:9092 --topic orders --from-beginning --max-messages 3\n{list}"));
+    let throwaway = out
+        .lines()
+        .find(|line| line.starts_with("console-consumer-"))
+        .unwrap_or_else(|| panic!("no throwaway group in {out}"));
+    assert!(throwaway.trim_end().ends_with("Empty"), "{throwaway}");
+    let group = throwaway.split_whitespace().next().expect("a group id");
+    assert!(run.shell.cluster.describe_group(group).is_some());
+    let out = run.try_it(&format!("kplay time advance 10m\n{list}"));
+    assert!(!out.contains("console-consumer-"), "{out}");
+    assert!(run.shell.cluster.describe_group(group).is_none());
     run.finish();
 }
 

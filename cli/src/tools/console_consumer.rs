@@ -13,17 +13,18 @@
 //!
 //! Simplified: without `--max-messages` or `--timeout-ms` the consumer reads what is available
 //! and returns (the real tool waits for more until Ctrl-C); it also gives up after 10 s of
-//! simulated time without a record. Without `--group` the real tool joins a throwaway group
-//! `console-consumer-NNNNN` alone; the playground's consumer assigns itself every partition of
-//! the topic instead (what a lone member of a fresh group gets), so no group appears. With
-//! `--group` it joins the group through its coordinator, and `close()` commits what was
-//! printed and leaves the group before the tool returns. The client id is `console-consumer-N`
+//! simulated time without a record. Without `--group` it joins a throwaway group
+//! `console-consumer-NNNNN` of its own, with `enable.auto.commit=false` unless set, as
+//! `ConsoleConsumerOptions.buildConsumerProps` does; the number is drawn from the session's seed,
+//! so a replay draws it again. With `--partition` it assigns itself the partition and seeks (the
+//! real tool names a throwaway group then too, and never uses it). A subscribing consumer joins
+//! its group through the coordinator, and `close()` commits what was printed (when auto commit
+//! is on) and leaves the group before the tool returns. The client id is `console-consumer-N`
 //! unless `client.id` is given. Kafka 4.1's option names are used; 4.2's
 //! `--command-property` and `--formatter-property` are accepted as the same options.
 
 use kplay_core::vec_map::VecMap;
 
-use kplay_core::client::consumer::pattern::TopicPattern;
 use kplay_core::cluster::event::EventKind;
 use kplay_core::view::tools::DeliveredRecordView;
 use kplay_core::{AppCommits, Command, CommitPolicy, Offset, Subscription, TopicPartition};
@@ -80,14 +81,14 @@ pub const SPECS: &[Opt] = &[
 pub const NOTES: &str = "\
 Without --max-messages or --timeout-ms the consumer reads what is available and returns (the
 real tool waits for more until Ctrl-C); it also gives up after 10 s of simulated time without a
-record. Without --group the real tool joins a throwaway group of its own; the playground's
-consumer assigns itself every partition of the topic instead, so no group appears. With
---group it joins the group, and commits what it printed and leaves the group as it closes.
-Records are read as UTF-8 text
-(StringDeserializer). With --include and --group it subscribes to the pattern (a Rust regex-lite
-expression standing in for Java's); with --include alone it assigns itself every partition of
-the topics matching now. The client id is console-consumer-N unless client.id is given. Log
-lines carry the simulated clock. --consumer.config and other formatters are not available.";
+record. Without --group it joins a throwaway group console-consumer-NNNNN of its own, with
+enable.auto.commit=false, as the real tool does: kafka-consumer-groups --list shows it until
+the coordinator's next offsets cleanup removes it, empty and without offsets. It leaves its
+group as it closes, after committing what it printed when auto commit is on. Records are read
+as UTF-8 text (StringDeserializer). --include subscribes to the pattern (a Rust regex-lite
+expression standing in for Java's). The client id is console-consumer-N unless client.id is
+given. Log lines carry the simulated clock. --consumer.config and other formatters are not
+available.";
 
 /// Where consumption starts when a partition is given.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -417,10 +418,14 @@ pub fn run(shell: &mut Shell, args: &ConsumerArgs) -> Output {
         Some(client_id) => client_id.to_string(),
         None => shell.next_console_consumer(),
     };
+    let mut configs = args.consumer_configs.clone();
+    if args.group.is_none() && args.partition.is_none() {
+        set_property(&mut configs, "group.id", &shell.next_console_group());
+    }
     let command = Command::CreateConsumer {
         name: name.clone(),
-        configs: args.consumer_configs.clone(),
-        subscription: subscription(shell, args),
+        configs,
+        subscription: subscription(args),
         policy: CommitPolicy {
             poll_interval_ms: Some(100),
             processing_ms_per_record: 0,
@@ -444,34 +449,14 @@ pub fn run(shell: &mut Shell, args: &ConsumerArgs) -> Output {
     output
 }
 
-fn subscription(shell: &Shell, args: &ConsumerArgs) -> Subscription {
-    if let Some((partition, _)) = args.partition {
-        return Subscription::Partitions(vec![TopicPartition::new(args.topic(), partition)]);
+fn subscription(args: &ConsumerArgs) -> Subscription {
+    match (&args.partition, &args.from) {
+        (Some((partition, _)), _) => {
+            Subscription::Partitions(vec![TopicPartition::new(args.topic(), *partition)])
+        }
+        (None, ConsumeFrom::Topic(topic)) => Subscription::Topics(vec![topic.clone()]),
+        (None, ConsumeFrom::Include(pattern)) => Subscription::Pattern(pattern.clone()),
     }
-    if args.group.is_some() {
-        return match &args.from {
-            ConsumeFrom::Topic(topic) => Subscription::Topics(vec![topic.clone()]),
-            ConsumeFrom::Include(pattern) => Subscription::Pattern(pattern.clone()),
-        };
-    }
-    // Without a group: every partition of the topic, or of each topic the pattern matches now
-    // (an invalid pattern matches none, and the consumer's creation says why).
-    let topics = match &args.from {
-        ConsumeFrom::Topic(topic) => vec![topic.clone()],
-        ConsumeFrom::Include(pattern) => match TopicPattern::compile(pattern) {
-            Ok(pattern) => pattern.matching(&shell.cluster.topic_names(), true),
-            Err(_) => return Subscription::Pattern(pattern.clone()),
-        },
-    };
-    Subscription::Partitions(
-        topics
-            .iter()
-            .flat_map(|topic| {
-                let count = shell.cluster.partition_count(topic).unwrap_or(1).max(1);
-                (0..count).map(move |partition| TopicPartition::new(topic.clone(), partition))
-            })
-            .collect(),
-    )
 }
 
 fn consume(shell: &mut Shell, args: &ConsumerArgs, name: &str, output: &mut Output) -> Progress {

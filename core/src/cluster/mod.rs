@@ -196,6 +196,13 @@ impl Cluster {
         self.config.start_time_ms.saturating_add(self.now_ms)
     }
 
+    /// A generator for a tool's own random choice (the console consumer's throwaway group
+    /// id), forked from the simulation's without drawing from it: the choice is replayed
+    /// with the session and changes nothing else in the run.
+    pub fn fork_rng(&self, salt: u64) -> SimRng {
+        self.rng.fork(salt)
+    }
+
     /// When the next occurrence is due, if any.
     pub fn next_occurrence_ms(&self) -> Option<i64> {
         self.scheduler.next_at_ms()

@@ -832,7 +832,8 @@ impl Consumer {
         self.check_subscription_changed();
     }
 
-    /// `close()`: commit (auto-commit), leave the group (dynamic members), stop.
+    /// `close()`: commit (auto-commit), leave the group (dynamic members), stop. A member that
+    /// leaves gives up its partitions first (`onLeavePrepare`), so a closed consumer owns none.
     pub fn close(&mut self, ctx: &mut Ctx) {
         if !self.is_up() {
             return;
@@ -841,6 +842,13 @@ impl Consumer {
             self.commit(self.all_consumed(), false, ctx);
         }
         if self.rules.group_instance_id.is_none() {
+            let leaves = self
+                .membership
+                .as_ref()
+                .is_some_and(|m| m.joins && !m.member_id.is_empty());
+            if leaves {
+                self.revoke_partitions(self.owned_partitions(), ctx);
+            }
             self.leave_group("the consumer is being closed", ctx);
         }
         self.status = super::ConsumerStatus::Closed;
