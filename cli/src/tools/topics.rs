@@ -417,15 +417,23 @@ fn parse_replica_assignment(list: &str) -> Result<Vec<Vec<BrokerId>>, Assignment
                 Err(_) => return Err(AssignmentError::Number(id.to_string())),
             }
         }
-        let mut duplicates: Vec<i32> = brokers
-            .iter()
-            .filter(|broker| brokers.iter().filter(|other| other == broker).count() > 1)
-            .map(|broker| broker.0)
-            .collect();
-        duplicates.sort_unstable();
-        duplicates.dedup();
-        if !duplicates.is_empty() {
-            let listed: Vec<String> = duplicates.iter().map(ToString::to_string).collect();
+        // `ToolsUtils.duplicates`, a set of small integers, which Java lists in ascending order:
+        // each next one is the least repeated id above the last.
+        let repeated = |above: Option<BrokerId>| {
+            brokers
+                .iter()
+                .copied()
+                .filter(|id| above.is_none_or(|above| *id > above))
+                .filter(|id| brokers.iter().filter(|other| *other == id).count() > 1)
+                .min()
+        };
+        let mut listed: Vec<String> = Vec::new();
+        let mut last = None;
+        while let Some(id) = repeated(last) {
+            listed.push(id.to_string());
+            last = Some(id);
+        }
+        if !listed.is_empty() {
             return Err(AssignmentError::Refused(format!(
                 "Partition replica lists may not contain duplicate entries: {}",
                 listed.join(",")

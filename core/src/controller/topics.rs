@@ -278,15 +278,22 @@ impl Controller {
                     "The manual partition assignment includes an empty replica list.".to_string(),
                 ));
             }
-            let mut sorted = replicas.clone();
-            sorted.sort();
-            for (index, broker) in sorted.iter().enumerate() {
-                if !registered(*broker) {
+            // Kafka checks the brokers in ascending order, each for its registration and then
+            // for being the one before it again: the lowest offender is named.
+            let unregistered = replicas.iter().copied().filter(|b| !registered(*b)).min();
+            let repeated = replicas
+                .iter()
+                .copied()
+                .filter(|b| replicas.iter().filter(|other| *other == b).count() > 1)
+                .min();
+            match (unregistered, repeated) {
+                (Some(broker), repeated) if repeated.is_none_or(|repeated| broker <= repeated) => {
                     return Err(refused(format!("The manual partition assignment includes broker {broker}, but no such broker is registered.")));
                 }
-                if index > 0 && sorted[index - 1] == *broker {
+                (_, Some(broker)) => {
                     return Err(refused(format!("The manual partition assignment includes the broker {broker} more than once.")));
                 }
+                _ => {}
             }
             if let Some(first) = topic.assignment.first().filter(|_| partition > 0) {
                 if first.len() != replicas.len() {
