@@ -26,6 +26,17 @@ pub struct GroupsVm {
     pub topics: Vec<String>,
 }
 
+impl GroupsVm {
+    /// The group "Add a consumer" joins unless another is typed: the first listed, but not a
+    /// console consumer's throwaway group (`console-consumer-NNNNN`), which nobody means to join.
+    pub fn default_group(&self) -> String {
+        self.groups
+            .iter()
+            .find(|group| !group.id.starts_with("console-consumer-"))
+            .map_or("my-group".to_owned(), |group| group.id.clone())
+    }
+}
+
 /// One group.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GroupVm {
@@ -328,11 +339,7 @@ pub fn GroupsPanel(
     let default_group = move || {
         let typed = group.get();
         if typed.trim().is_empty() {
-            groups.with(|g| {
-                g.groups
-                    .first()
-                    .map_or("my-group".to_owned(), |g| g.id.clone())
-            })
+            groups.with(GroupsVm::default_group)
         } else {
             typed.trim().to_owned()
         }
@@ -612,6 +619,30 @@ mod tests {
     fn model() -> Model {
         let setup = "kafka-topics --bootstrap-server localhost:9092 --create --topic orders --partitions 2 --replication-factor 3\n";
         Model::new(Session::new(ClusterConfig::default(), 7, setup).expect("valid"))
+    }
+
+    #[test]
+    fn a_console_consumers_throwaway_group_is_listed_but_not_offered_to_join() {
+        let mut model = model();
+        model.run_terminal("kafka-console-consumer --topic orders --from-beginning");
+        model.absorb_events();
+        let vm = groups_vm(&model);
+        let ids: Vec<&str> = vm.groups.iter().map(|g| g.id.as_str()).collect();
+        assert!(
+            ids.len() == 1 && ids[0].starts_with("console-consumer-"),
+            "{ids:?}"
+        );
+        assert_eq!(vm.groups[0].state, "Empty");
+        assert_eq!(vm.default_group(), "my-group");
+        model.command(&add_member_command(
+            "billing-1",
+            "billing",
+            "orders",
+            AssignorKind::Range,
+            CommitChoice::Auto,
+        ));
+        model.absorb_events();
+        assert_eq!(groups_vm(&model).default_group(), "billing");
     }
 
     #[test]
