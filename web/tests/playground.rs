@@ -126,6 +126,33 @@ async fn a_run_button_runs_its_block_in_the_terminal() {
 }
 
 #[wasm_bindgen_test]
+async fn a_group_without_committed_offsets_says_so_under_its_table() {
+    let root = container();
+    let slot = StoredValue::new(None::<Callback<Intent>>);
+    let spec = spec("offsets");
+    storage()
+        .remove_item("kplay.test.offsets.session.v1")
+        .expect("clear");
+    let _handle = leptos::mount::mount_to(root.clone(), move || {
+        view! { <Playground spec=spec.clone() dispatch_slot=slot /> }
+    });
+    settle().await;
+    let dispatch = slot.get_value().expect("dispatch");
+    // The preset's group has committed: its partitions are listed, and the row is hidden.
+    assert_eq!(count(&root, "[data-testid=group-offsets]"), 1);
+    assert_eq!(count(&root, "[data-testid=no-offsets]"), 1);
+    assert_eq!(count(&root, "[data-testid=no-offsets]:not([hidden])"), 0);
+    // A console consumer without --group leaves its throwaway group Empty, without offsets.
+    dispatch.run(Intent::RunBlock(
+        "kafka-console-consumer --topic orders --from-beginning\n".to_owned(),
+    ));
+    settle().await;
+    assert_eq!(count(&root, "[data-testid=group-offsets]"), 2);
+    assert_eq!(count(&root, "[data-testid=no-offsets]:not([hidden])"), 1);
+    root.remove();
+}
+
+#[wasm_bindgen_test]
 async fn a_damaged_saved_session_gives_a_notice_and_a_fresh_cluster() {
     storage()
         .set_item("kplay.test.damaged.session.v1", "# cluster: brokers=77\n")

@@ -501,7 +501,7 @@ fn GroupCard(id: String, groups: Memo<GroupsVm>, dispatch: Callback<Intent>) -> 
                             }
                             .into_any(),
                         )}
-                        <tr hidden=move || !partitions.with(Vec::is_empty)>
+                        <tr data-testid="no-offsets" hidden=move || !partitions.with(Vec::is_empty)>
                             <td colspan="5" class="hint">"No committed offsets."</td>
                         </tr>
                     </tbody>
