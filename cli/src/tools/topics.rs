@@ -65,9 +65,9 @@ pub const SPECS: &[Opt] = &[
 pub const NOTES: &str = "\
 --bootstrap-server may name any address, or be left out: every address reaches the simulated
 cluster. Admin requests are decided by the controller at once and take no simulated time.
-The TopicId is derived from the simulator's topic number. A ZooKeeper-mode cluster does not report
-eligible leader replicas (KIP-966), so Elr and LastKnownElr print N/A there. --replica-assignment
-works with --create; --alter adds partitions the controller places.";
+The TopicId is derived from the simulator's topic number. A ZooKeeper-mode cluster does not
+report eligible leader replicas (KIP-966), so Elr and LastKnownElr print N/A there.
+--replica-assignment works with --create; --alter adds partitions the controller places.";
 
 /// Which action, with its arguments.
 #[derive(Debug, Clone, PartialEq, Eq)]
