@@ -239,7 +239,10 @@ impl Shell {
             .cluster
             .fork_rng(u64::from(self.console_groups))
             .below(100_000);
-        format!("console-consumer-{number}")
+        format!(
+            "{}{number}",
+            crate::tools::console_consumer::THROWAWAY_GROUP_PREFIX
+        )
     }
 }
 

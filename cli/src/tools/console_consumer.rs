@@ -43,6 +43,10 @@ pub const NAME: &str = "kafka-console-consumer";
 pub const ABOUT: &str =
     "This tool helps to read data from Kafka topics and outputs it to standard output.";
 
+/// The start of the group a consumer without `--group` joins (`console-consumer-` and a random
+/// number below 100,000), as `ConsoleConsumerOptions.buildConsumerProps` names it.
+pub const THROWAWAY_GROUP_PREFIX: &str = "console-consumer-";
+
 /// How long the consumer waits without a record before it gives up (simulated ms).
 pub const IDLE_LIMIT_MS: i64 = 10_000;
 

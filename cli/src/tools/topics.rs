@@ -454,14 +454,14 @@ fn parse_replica_assignment(list: &str) -> Result<Vec<Vec<BrokerId>>, Assignment
     Ok(assignment)
 }
 
-/// `String.split` with a one-character pattern: trailing empty parts are dropped.
+/// `String.split` with a one-character pattern: trailing empty parts are dropped (all of them,
+/// if nothing else is left), but a text without the separator is itself the one part.
 fn java_split(text: &str, separator: char) -> Vec<&str> {
     let mut parts: Vec<&str> = text.split(separator).collect();
-    while parts.len() > 1 && parts.last() == Some(&"") {
-        parts.pop();
-    }
-    if parts == [""] && !text.is_empty() {
-        parts.clear();
+    if text.contains(separator) {
+        while parts.last() == Some(&"") {
+            parts.pop();
+        }
     }
     parts
 }

@@ -3,6 +3,7 @@
 //! offset, log end offset and lag per partition; a lag-over-time chart; and adding, removing
 //! and crashing members.
 
+use kplay_cli::tools::console_consumer::THROWAWAY_GROUP_PREFIX;
 use kplay_core::decimal::fixed;
 use kplay_core::kinds::AssignorKind;
 use kplay_core::view::clients::ConsumerView;
@@ -32,7 +33,7 @@ impl GroupsVm {
     pub fn default_group(&self) -> String {
         self.groups
             .iter()
-            .find(|group| !group.id.starts_with("console-consumer-"))
+            .find(|group| !group.id.starts_with(THROWAWAY_GROUP_PREFIX))
             .map_or("my-group".to_owned(), |group| group.id.clone())
     }
 }

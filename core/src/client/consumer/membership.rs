@@ -683,12 +683,12 @@ impl Consumer {
 
     /// Sends LeaveGroup and forgets the member id and generation.
     pub(crate) fn leave_group(&mut self, reason: &str, ctx: &mut Ctx) {
+        if !self.has_a_member_id() {
+            return;
+        }
         let Some(membership) = self.membership.as_ref() else {
             return;
         };
-        if membership.member_id.is_empty() || !membership.joins {
-            return;
-        }
         let request = GroupBody::LeaveGroup {
             request_id: ctx.request_id(),
             group_id: membership.group_id.clone(),
@@ -702,6 +702,14 @@ impl Consumer {
             membership.generation = -1;
             membership.state = MemberState::Unjoined;
         }
+    }
+
+    /// Whether the consumer joins a group and the coordinator gave it a member id: one it can
+    /// leave the group with.
+    fn has_a_member_id(&self) -> bool {
+        self.membership
+            .as_ref()
+            .is_some_and(|m| m.joins && !m.member_id.is_empty())
     }
 
     fn heartbeat_answered(&mut self, request_id: u64, error: Option<KafkaError>, ctx: &mut Ctx) {
@@ -842,11 +850,7 @@ impl Consumer {
             self.commit(self.all_consumed(), false, ctx);
         }
         if self.rules.group_instance_id.is_none() {
-            let leaves = self
-                .membership
-                .as_ref()
-                .is_some_and(|m| m.joins && !m.member_id.is_empty());
-            if leaves {
+            if self.has_a_member_id() {
                 self.revoke_partitions(self.owned_partitions(), ctx);
             }
             self.leave_group("the consumer is being closed", ctx);
