@@ -14,6 +14,7 @@ use crate::error::ParseError;
 use crate::output::{Output, Status};
 use crate::parser::Invocation;
 use crate::script::Script;
+use crate::tools::console_consumer::THROWAWAY_GROUP_PREFIX;
 use crate::{completion, help, kplay, tools};
 
 /// How many events the shell keeps at least for `kplay trace` (up to twice as many).
@@ -239,10 +240,7 @@ impl Shell {
             .cluster
             .fork_rng(u64::from(self.console_groups))
             .below(100_000);
-        format!(
-            "{}{number}",
-            crate::tools::console_consumer::THROWAWAY_GROUP_PREFIX
-        )
+        format!("{THROWAWAY_GROUP_PREFIX}{number}")
     }
 }
 

@@ -216,8 +216,10 @@ use std::path::{Path, PathBuf};
 /// matching, 98 bytes off) and a few sentences in lessons 03, 04 and 10, to 783,357. "Add a
 /// consumer" not offering a throwaway group: 28 bytes, to 783,385. The groups panel's "No
 /// committed offsets." row under an empty table: 240 bytes as a row hidden while there are
-/// rows, to 783,625 (as a `<Show>` it had cost 1,035).
-const GZIP_BUDGET_BYTES: u64 = 783_690;
+/// rows, to 783,625 (as a `<Show>` it had cost 1,035); its test id 9 more, to 783,634. A
+/// review's mends (one prefix constant, a plainer Java split, one member-id check) measured
+/// 783,774: 140 bytes that reverting the member-id check alone did not take back, unexplained.
+const GZIP_BUDGET_BYTES: u64 = 783_840;
 
 /// Prints the table and fails when the gzip total is over budget.
 pub fn report(dist: &Path) -> Result<(), String> {

@@ -458,7 +458,8 @@ fn parse_replica_assignment(list: &str) -> Result<Vec<Vec<BrokerId>>, Assignment
 /// if nothing else is left), but a text without the separator is itself the one part.
 fn java_split(text: &str, separator: char) -> Vec<&str> {
     let mut parts: Vec<&str> = text.split(separator).collect();
-    if text.contains(separator) {
+    // More than one part: the text has the separator.
+    if parts.len() > 1 {
         while parts.last() == Some(&"") {
             parts.pop();
         }
