@@ -272,6 +272,8 @@ fn command() -> impl Strategy<Value = Command> {
                 }
             }),
         client().prop_map(|group| Command::DeleteGroup { group }),
+        (partition(), -3..40i64)
+            .prop_map(|(partition, offset)| Command::DeleteRecords { partition, offset }),
         proptest::collection::vec(acl(), 0..3)
             .prop_map(|bindings| Command::CreateAcls { bindings }),
         acl().prop_map(|binding| Command::DeleteAcls {

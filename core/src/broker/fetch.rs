@@ -88,7 +88,7 @@ impl Broker {
         if !valid {
             return;
         }
-        replica.record_follower_fetch(follower, fetch.fetch_offset, ctx.now_ms);
+        replica.record_follower_fetch(follower, fetch, ctx.now_ms);
         self.maybe_expand_isr(&fetch.partition, ctx);
         self.after_leader_progress(&fetch.partition, ctx);
     }

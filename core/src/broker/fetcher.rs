@@ -229,6 +229,7 @@ fn fetch_partition(
         current_leader_epoch: replica.state.leader_epoch,
         last_fetched_epoch,
         partition_max_bytes: max_bytes,
+        log_start_offset: replica.log.log_start_offset(),
     }
 }
 

@@ -22,6 +22,7 @@
 
 pub mod authorization;
 pub mod coordinator;
+pub mod delete_records;
 pub mod fetch;
 pub mod fetcher;
 pub mod heartbeats;

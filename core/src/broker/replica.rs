@@ -14,6 +14,7 @@ use crate::vec_map::VecMap;
 use crate::ids::{BrokerId, Offset, TopicPartition};
 use crate::log::PartitionLog;
 use crate::protocol::controller::PartitionState;
+use crate::protocol::FetchPartition;
 
 /// How far a follower has got, as its leader sees it (Kafka's `Replica` state).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,6 +28,8 @@ pub struct FollowerProgress {
     pub last_fetch_ms: i64,
     /// The leader's log end offset at that fetch.
     pub last_fetch_leader_log_end_offset: Offset,
+    /// The follower's log start offset from its last fetch; -1 until it fetches.
+    pub log_start_offset: Offset,
 }
 
 /// `last_caught_up_ms` of a follower that has not caught up during this leadership. Kafka
@@ -186,6 +189,7 @@ impl Replica {
                             last_caught_up_ms: if in_isr { now_ms } else { NEVER_CAUGHT_UP },
                             last_fetch_ms: 0,
                             last_fetch_leader_log_end_offset: Offset(0),
+                            log_start_offset: Offset(-1),
                         },
                     )
                 },
@@ -206,12 +210,19 @@ impl Replica {
         self.state = state;
     }
 
-    /// Records a follower's fetch at `fetch_offset` (`Partition.updateFollowerFetchState`).
+    /// Records a follower's fetch (`Partition.updateFollowerFetchState`): its fetch offset and
+    /// its log start offset.
     ///
     /// The follower counts as caught up at this fetch if it asked for the leader's log end
     /// offset; if it asked for at least what the leader had at its previous fetch, it was
     /// caught up as of that previous fetch.
-    pub fn record_follower_fetch(&mut self, follower: BrokerId, fetch_offset: Offset, now_ms: i64) {
+    pub fn record_follower_fetch(
+        &mut self,
+        follower: BrokerId,
+        fetch: &FetchPartition,
+        now_ms: i64,
+    ) {
+        let fetch_offset = fetch.fetch_offset;
         let leader_log_end_offset = self.log.log_end_offset();
         let Some(leadership) = self.leadership_mut() else {
             return;
@@ -227,6 +238,20 @@ impl Replica {
         progress.log_end_offset = Some(fetch_offset);
         progress.last_fetch_ms = now_ms;
         progress.last_fetch_leader_log_end_offset = leader_log_end_offset;
+        progress.log_start_offset = fetch.log_start_offset;
+    }
+
+    /// `Partition.lowWatermarkIfLeader`: the lowest log start offset among the leader and the
+    /// followers on live brokers (`alive`), in sync or not. A DeleteRecords request is done once
+    /// it reaches the requested offset. `None` on a follower.
+    pub fn low_watermark(&self, alive: impl Fn(BrokerId) -> bool) -> Option<Offset> {
+        let followers = &self.leadership()?.followers;
+        let low = followers
+            .iter()
+            .filter(|(broker, _)| alive(**broker))
+            .map(|(_, progress)| progress.log_start_offset)
+            .fold(self.log.log_start_offset(), Offset::min);
+        Some(low)
     }
 
     /// Moves the leader's high watermark up if it can; returns the new value when it moved.

@@ -142,6 +142,14 @@ pub enum Command {
         /// The partitions, or all.
         partitions: Option<Vec<TopicPartition>>,
     },
+    /// DeleteRecords (`kafka-delete-records`) to the partition's leader: the records below
+    /// `offset` (-1: the high watermark) are deleted.
+    DeleteRecords {
+        /// The partition.
+        partition: TopicPartition,
+        /// The new log start offset, or -1.
+        offset: i64,
+    },
     /// CreateAcls (`kafka-acls --add`).
     CreateAcls {
         /// The ACLs.

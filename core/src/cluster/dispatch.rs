@@ -176,6 +176,13 @@ impl Cluster {
                 self.release_held(outbox);
                 Ok(())
             }
+            Command::DeleteRecords { partition, offset } => {
+                let leader = self.running_leader(&partition)?;
+                self.with_broker(leader, outbox, |b, ctx| {
+                    b.delete_records(&partition, offset, ctx)
+                })
+                .map_or(Ok(()), |result| result.map(|_| ()))
+            }
             Command::CreateTopic { .. }
             | Command::CreateTopicWithAssignment { .. }
             | Command::DeleteTopic { .. }

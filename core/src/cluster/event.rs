@@ -434,6 +434,15 @@ pub enum EventKind {
         /// Kafka's reason, e.g. `retention time 604800000ms breach`.
         reason: String,
     },
+    /// DeleteRecords moved the leader's log start offset up (`kafka-delete-records`).
+    RecordsDeleted {
+        /// The partition.
+        partition: TopicPartition,
+        /// The leader.
+        broker: BrokerId,
+        /// The new log start offset.
+        log_start_offset: Offset,
+    },
     /// The log cleaner compacted a replica's log.
     LogCompacted {
         /// The partition.
@@ -751,6 +760,14 @@ impl Event {
             } => write!(
                 line,
                 "segments-deleted {partition} broker={broker} count={segments} log-start={log_start_offset}"
+            ),
+            EventKind::RecordsDeleted {
+                partition,
+                broker,
+                log_start_offset,
+            } => write!(
+                line,
+                "records-deleted {partition} broker={broker} log-start={log_start_offset}"
             ),
             EventKind::LogCompacted {
                 partition,
@@ -1149,6 +1166,13 @@ impl Event {
                 reason,
             } => format!(
                 "Broker {broker} deleted {segments} segment(s) of {partition} ({reason}); the log start offset is now {log_start_offset}."
+            ),
+            EventKind::RecordsDeleted {
+                partition,
+                broker,
+                log_start_offset,
+            } => format!(
+                "Broker {broker}, the leader, deleted the records of {partition} below offset {log_start_offset} (DeleteRecords): its log start offset is now {log_start_offset}, so no consumer can read them any more. Followers follow it from their fetch answers; whole segments below it go at the next retention check."
             ),
             EventKind::LogCompacted {
                 partition,

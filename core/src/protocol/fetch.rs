@@ -49,6 +49,9 @@ pub struct FetchPartition {
     pub last_fetched_epoch: Option<i32>,
     /// `max.partition.fetch.bytes` / `replica.fetch.max.bytes`.
     pub partition_max_bytes: i32,
+    /// Followers: their log start offset, which the leader's low watermark waits on
+    /// (DeleteRecords); -1 for a consumer.
+    pub log_start_offset: Offset,
 }
 
 /// A Fetch response.

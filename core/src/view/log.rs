@@ -79,8 +79,25 @@ impl Cluster {
     /// rather than sent over the simulated network. `Ok` with [`Offset::UNKNOWN`] when a search
     /// finds no record; `LEADER_NOT_AVAILABLE` when the partition has no running leader.
     pub fn list_offset(&self, partition: &TopicPartition, spec: OffsetSpec) -> ListedOffset {
-        let leader = self
-            .controller
+        let leader = self.running_leader(partition)?;
+        self.brokers[&leader].list_offset(partition, spec, -1, IsolationLevel::ReadUncommitted)
+    }
+
+    /// The low watermark of `partition` on its leader (see
+    /// [`crate::broker::Broker::low_watermark`]): a DeleteRecords request is done once it
+    /// reaches the requested offset.
+    pub fn low_watermark(&self, partition: &TopicPartition) -> Result<Offset, KafkaError> {
+        let leader = self.running_leader(partition)?;
+        self.brokers[&leader]
+            .low_watermark(partition)
+            .ok_or_else(|| KafkaError::with_default_message(ErrorCode::NotLeaderOrFollower))
+    }
+
+    /// The leader of `partition` in the controller's metadata, if its broker runs: where an
+    /// admin client sends a request for the partition. `LEADER_NOT_AVAILABLE` for a topic
+    /// without one (or an unknown topic).
+    pub fn running_leader(&self, partition: &TopicPartition) -> Result<BrokerId, KafkaError> {
+        self.controller
             .image
             .topics
             .get(&partition.topic)
@@ -88,10 +105,8 @@ impl Cluster {
                 let index = usize::try_from(partition.partition).ok()?;
                 topic.partitions.get(index)?.leader
             })
-            .and_then(|leader| self.brokers.get(&leader))
-            .filter(|broker| broker.is_up())
-            .ok_or_else(|| KafkaError::with_default_message(ErrorCode::LeaderNotAvailable))?;
-        leader.list_offset(partition, spec, -1, IsolationLevel::ReadUncommitted)
+            .filter(|leader| self.brokers.get(leader).is_some_and(|b| b.is_up()))
+            .ok_or_else(|| KafkaError::with_default_message(ErrorCode::LeaderNotAvailable))
     }
 
     /// The log of `broker`'s replica of `partition`, with at most `max_records` records (the

@@ -46,6 +46,17 @@ impl Cluster {
         )
     }
 
+    /// The high watermark of `broker`'s replica of `partition`.
+    pub fn high_watermark(&self, broker: BrokerId, partition: &TopicPartition) -> Option<Offset> {
+        Some(
+            self.brokers
+                .get(&broker)?
+                .replicas
+                .get(partition)?
+                .high_watermark,
+        )
+    }
+
     /// The topic names, sorted.
     pub fn topic_names(&self) -> Vec<String> {
         self.controller.image.topics.keys().cloned().collect()

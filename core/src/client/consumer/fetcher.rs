@@ -281,6 +281,7 @@ impl Consumer {
                 current_leader_epoch: self.metadata.leader_epoch(partition),
                 last_fetched_epoch: None,
                 partition_max_bytes: self.rules.max_partition_fetch_bytes,
+                log_start_offset: Offset(-1),
             });
         }
         if missing_leader {
