@@ -13,8 +13,8 @@ use crate::options::Opt;
 use crate::parser::{tool_name, COMMANDS};
 use crate::shell::Shell;
 use crate::tools::{
-    acls, configs, console_consumer, console_producer, consumer_groups, get_offsets,
-    leader_election, topics, transactions,
+    acls, configs, console_consumer, console_producer, consumer_groups, delete_records,
+    get_offsets, leader_election, topics, transactions,
 };
 
 /// Candidates for the word that ends at byte `cursor` of `line`, sorted.
@@ -75,6 +75,7 @@ fn specs_of(tool: &str) -> &'static [Opt] {
         "kafka-leader-election" => leader_election::SPECS,
         "kafka-acls" => acls::SPECS,
         "kafka-get-offsets" => get_offsets::SPECS,
+        "kafka-delete-records" => delete_records::SPECS,
         "kafka-transactions" => transactions::SPECS,
         _ => &[],
     }

@@ -9,8 +9,8 @@ use kplay_core::config::{
 use crate::kplay::clients;
 use crate::options::{Arg, Opt};
 use crate::tools::{
-    acls, configs, console_consumer, console_producer, consumer_groups, get_offsets,
-    leader_election, topics, transactions,
+    acls, configs, console_consumer, console_producer, consumer_groups, delete_records,
+    get_offsets, leader_election, topics, transactions,
 };
 
 /// The Kafka version the tools print for `--version` and whose behaviour they follow.
@@ -124,6 +124,11 @@ pub fn help(topic: Option<&str>) -> String {
         ),
         "kafka-acls" => tool(acls::ABOUT, acls::SPECS, acls::NOTES),
         "kafka-get-offsets" => tool(get_offsets::ABOUT, get_offsets::SPECS, get_offsets::NOTES),
+        "kafka-delete-records" => tool(
+            delete_records::ABOUT,
+            delete_records::SPECS,
+            delete_records::NOTES,
+        ),
         "kafka-transactions" => tool(
             transactions::ABOUT,
             transactions::SPECS,

@@ -25,6 +25,7 @@ pub mod completion;
 pub mod error;
 pub mod format;
 pub mod help;
+pub mod json;
 pub mod kplay;
 pub mod lexer;
 pub mod options;

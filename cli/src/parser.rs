@@ -7,8 +7,8 @@ use crate::error::ParseError;
 use crate::kplay;
 use crate::lexer::{RawCommand, Segment};
 use crate::tools::{
-    acls, configs, console_consumer, console_producer, consumer_groups, get_offsets,
-    leader_election, text, topics, transactions,
+    acls, configs, console_consumer, console_producer, consumer_groups, delete_records,
+    get_offsets, leader_election, text, topics, transactions,
 };
 
 /// Something a line asks for.
@@ -30,6 +30,8 @@ pub enum Invocation {
     Acls(acls::AclsArgs),
     /// `kafka-get-offsets`.
     GetOffsets(get_offsets::GetOffsetsArgs),
+    /// `kafka-delete-records`.
+    DeleteRecords(delete_records::DeleteRecordsArgs),
     /// `kafka-transactions`.
     Transactions(transactions::TransactionsArgs),
     /// A playground verb (`kplay ...`).
@@ -54,6 +56,7 @@ pub const COMMANDS: &[&str] = &[
     "kafka-leader-election",
     "kafka-acls",
     "kafka-get-offsets",
+    "kafka-delete-records",
     "kafka-transactions",
     "kplay",
     "echo",
@@ -93,10 +96,10 @@ fn parse_segment(segment: &Segment, stdin: Option<String>) -> Result<Invocation,
         ParseError::new(
             0,
             first.clone(),
-            format!("{name} does not read input: only kafka-console-producer does"),
+            format!("{name} does not read input: only kafka-console-producer and kafka-delete-records (--offset-json-file /dev/stdin) do"),
         )
     };
-    if stdin.is_some() && name != "kafka-console-producer" {
+    if stdin.is_some() && !matches!(name, "kafka-console-producer" | "kafka-delete-records") {
         return Err(unexpected_input());
     }
     match name {
@@ -108,6 +111,7 @@ fn parse_segment(segment: &Segment, stdin: Option<String>) -> Result<Invocation,
         "kafka-leader-election" => leader_election::parse(args),
         "kafka-acls" => acls::parse(args),
         "kafka-get-offsets" => get_offsets::parse(args),
+        "kafka-delete-records" => delete_records::parse(args, stdin),
         "kafka-transactions" => transactions::parse(args),
         "kplay" => kplay::parse(args),
         "echo" | "printf" | "cat" => text::parse(name, args, segment.heredoc.as_deref()),

@@ -40,6 +40,15 @@ pub fn record(command: &Command) -> Option<String> {
             partitions,
             spec,
         } => reset_line(group, partitions, spec),
+        // Only the terminal's `kafka-delete-records` sends it, and the terminal records its line
+        // as typed. This line, replayed, also waits for the low watermark as the tool does.
+        Command::DeleteRecords { partition, offset } => format!(
+            "echo {} | kafka-delete-records {BOOTSTRAP} --offset-json-file /dev/stdin",
+            quote(&format!(
+                r#"{{"partitions":[{{"topic":"{}","partition":{},"offset":{offset}}}],"version":1}}"#,
+                partition.topic, partition.partition
+            ))
+        ),
         Command::DeleteGroup { group } => format!(
             "kafka-consumer-groups {BOOTSTRAP} --delete --group {}",
             quote(group)

@@ -107,6 +107,7 @@ impl Shell {
             Invocation::LeaderElection(args) => tools::leader_election::run(self, args),
             Invocation::Acls(args) => tools::acls::run(self, args),
             Invocation::GetOffsets(args) => tools::get_offsets::run(self, args),
+            Invocation::DeleteRecords(args) => tools::delete_records::run(self, args),
             Invocation::Transactions(args) => tools::transactions::run(self, args),
             Invocation::Kplay(verb) => kplay::run(self, verb),
             Invocation::Print(text) => {

@@ -1026,6 +1026,39 @@ fn log_segments_behave_as_the_lesson_says() {
     let out = run.clean_block();
     assert_eq!(run.log(1, "metrics", 0).log_start_offset.0, 2050);
     assert!(out.contains("Offset:2050\n"), "{out}");
+
+    // kafka-delete-records: the log start offset moves to 3500 at once, inside a segment.
+    let out = run.clean_block();
+    assert!(
+        out.contains("partition: metrics-0\tlow_watermark: 3500\n"),
+        "{out}"
+    );
+    assert!(out.contains("metrics:0:3500\n"), "{out}");
+    let bases: Vec<i64> = run
+        .log(1, "metrics", 0)
+        .segments
+        .iter()
+        .map(|s| s.base_offset.0)
+        .collect();
+    assert_eq!(bases, vec![2050, 3075, 4100]);
+
+    // The next retention check deletes the segment entirely below it, and only that one.
+    let mark = run.event_count();
+    let out = run.clean_block();
+    assert!(
+        run.explained_since(mark)
+            .contains("deleted 1 segment(s) of metrics-0 (log start offset 3500 breach)"),
+        "{out}"
+    );
+    let log = run.log(1, "metrics", 0);
+    assert_eq!(log.log_start_offset.0, 3500);
+    assert_eq!(
+        log.segments
+            .iter()
+            .map(|s| s.base_offset.0)
+            .collect::<Vec<_>>(),
+        vec![3075, 4100]
+    );
     run.finish();
 }
 

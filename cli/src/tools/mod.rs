@@ -10,6 +10,7 @@ pub mod configs;
 pub mod console_consumer;
 pub mod console_producer;
 pub mod consumer_groups;
+pub mod delete_records;
 pub mod get_offsets;
 pub mod leader_election;
 pub mod text;

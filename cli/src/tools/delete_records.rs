@@ -1,0 +1,390 @@
+//! `kafka-delete-records`: deletes the records of partitions below an offset, printing what
+//! Kafka's `DeleteRecordsCommand` prints.
+//!
+//! The offsets come as JSON (`{"partitions": [{"topic": "t", "partition": 0, "offset": 5}],
+//! "version": 1}`; an offset of -1 means the high watermark). Kafka reads them from the file
+//! `--offset-json-file` names; the playground has no files, so the tool reads them from
+//! standard input with `--offset-json-file /dev/stdin`, which works the same in a real shell:
+//! a here-document (`<<EOF`) or a pipe from `echo`.
+//!
+//! As in Kafka: the JSON's errors (`The input string is not a valid JSON`, `Missing partitions
+//! field`, `No such field exists: `topic``, `Expected `Integer` value, received "0"`, `Offset
+//! json file contains duplicate topic partitions: t-0`) end the tool with
+//! `Exception in thread "main" ...` on standard error, before anything is deleted. Then
+//! `Executing records delete operation` and `Records delete operation completed:`, and one line
+//! per partition, `partition: t-0<TAB>low_watermark: 5` or `partition: t-0<TAB>error: <exception>`,
+//! in the order of the admin client's `HashMap` of results.
+//!
+//! Each partition's leader moves its log start offset (see
+//! [`kplay_core::broker::Broker::delete_records`]) and answers once the low watermark, the lowest
+//! log start offset of the replicas on live brokers (in sync or not), reaches the offset: the
+//! tool lets simulated time pass until then. The admin client retries a partition without a
+//! leader, and a leader that lost its leadership, until `default.api.timeout.ms` (60 s), then
+//! reports a `TimeoutException`; so does a partition whose low watermark does not get there in
+//! time (a follower that does not fetch). Its errors come from the error code alone, with the
+//! code's default message, as the DeleteRecords response carries no message.
+//!
+//! Simplified: the tool acts as a super user; the `TimeoutException` is printed without the
+//! text Kafka gives it (the admin call, its deadline and tries); `--command-config` is not
+//! available (no files).
+
+use kplay_core::config::value::java_string_hash;
+use kplay_core::{Command, ErrorCode, KafkaError, Offset, TopicPartition};
+
+use crate::error::ParseError;
+use crate::json::{self, Json};
+use crate::options::{self, Opt, HELP};
+use crate::output::Output;
+use crate::parser::Invocation;
+use crate::shell::Shell;
+
+/// The tool's name.
+pub const NAME: &str = "kafka-delete-records";
+
+/// What Kafka's `--help` says the tool does.
+pub const ABOUT: &str =
+    "This tool helps to delete records of the given partitions down to the specified offset.";
+
+/// The path that reads standard input, the only "file" the playground has.
+pub const STDIN: &str = "/dev/stdin";
+
+/// The options, with Kafka's descriptions.
+pub const SPECS: &[Opt] = &[
+    Opt::text("bootstrap-server", "REQUIRED: The server to connect to. Any address reaches the simulated cluster; optional in the playground."),
+    Opt::text("command-config", "A property file containing configs to be passed to Admin Client."),
+    HELP,
+    Opt::text("offset-json-file", "REQUIRED: The JSON file with offset per partition. The format to use is: {\"partitions\": [{\"topic\": \"foo\", \"partition\": 1, \"offset\": 1}], \"version\":1}. In the playground: /dev/stdin, with a here-document or a pipe."),
+    Opt::flag("version", "Display Kafka version."),
+];
+
+/// Kafka's options the playground does not model.
+const UNMODELLED: &[&str] = &["command-config"];
+
+/// What the playground adds to Kafka's help.
+pub const NOTES: &str = "\
+There are no files: give the JSON on standard input with --offset-json-file /dev/stdin and a
+here-document (<<EOF ... EOF) or a pipe from echo, as you can in a real shell. An offset of -1
+deletes up to the high watermark. The tool waits, in simulated time, until every replica on a
+live broker has moved its log start offset (the low watermark), for at most 60 s
+(default.api.timeout.ms); a partition that does not get there prints a TimeoutException,
+without the text Kafka gives it. --command-config is not available (no files).";
+
+/// How long the admin client keeps at a partition (`default.api.timeout.ms`).
+const API_TIMEOUT_MS: i64 = 60_000;
+
+/// A parsed `kafka-delete-records` line: the JSON it read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeleteRecordsArgs {
+    /// The text of the offsets file (standard input).
+    pub offsets_json: String,
+}
+
+/// Parses the options (`DeleteRecordsCommandOptions`) and takes the JSON from standard input.
+pub fn parse(args: &[String], stdin: Option<String>) -> Result<Invocation, ParseError> {
+    if args.is_empty() {
+        return Ok(Invocation::Help(Some(NAME.to_string())));
+    }
+    options::refuse_unmodelled(args, UNMODELLED)?;
+    let parsed = options::parse_options_only(NAME, SPECS, args)?;
+    let file = parsed.value("offset-json-file").ok_or_else(|| {
+        ParseError::new(
+            0,
+            NAME,
+            "kafka-delete-records needs --offset-json-file (Missing required argument \"[offset-json-file]\")",
+        )
+    })?;
+    if file != STDIN {
+        return Err(ParseError::new(
+            0,
+            file,
+            format!("files are not available in the playground: use --offset-json-file {STDIN} and give the JSON on standard input (<<EOF ... EOF, or a pipe from echo)"),
+        ));
+    }
+    let offsets_json = stdin.ok_or_else(|| {
+        ParseError::new(
+            0,
+            NAME,
+            format!("--offset-json-file {STDIN} reads standard input: give the JSON with a here-document (<<EOF ... EOF) or a pipe from echo"),
+        )
+    })?;
+    Ok(Invocation::DeleteRecords(DeleteRecordsArgs {
+        offsets_json,
+    }))
+}
+
+/// Runs the tool.
+pub fn run(shell: &mut Shell, args: &DeleteRecordsArgs) -> Output {
+    let mut output = Output::new();
+    let requests = match parse_offsets(&args.offsets_json) {
+        Ok(requests) => requests,
+        Err(exception) => {
+            output.eprintln(format!("Exception in thread \"main\" {exception}"));
+            return output;
+        }
+    };
+    output.println("Executing records delete operation");
+    output.println("Records delete operation completed:");
+    for (partition, result) in delete(shell, requests) {
+        match result {
+            Ok(low_watermark) => {
+                output.println(format!(
+                    "partition: {partition}\tlow_watermark: {low_watermark}"
+                ));
+            }
+            Err(exception) => output.println(format!("partition: {partition}\terror: {exception}")),
+        }
+    }
+    output
+}
+
+const ADMIN: &str = "org.apache.kafka.server.common.AdminOperationException";
+const MAPPING: &str = "com.fasterxml.jackson.databind.JsonMappingException";
+
+/// `JsonObject.apply`: the field `name` of an object.
+fn field<'a>(value: &'a Json, name: &str) -> Result<&'a Json, String> {
+    value
+        .field(name)
+        .ok_or_else(|| format!("{MAPPING}: No such field exists: `{name}`"))
+}
+
+/// `parseOffsetJsonStringWithoutDedup` and the duplicate check: each partition's offset, in
+/// the file's order, or the exception the tool dies with.
+fn parse_offsets(text: &str) -> Result<Vec<(TopicPartition, i64)>, String> {
+    let json = json::parse(text)
+        .ok_or_else(|| format!("{ADMIN}: The input string is not a valid JSON"))?;
+    let mapping = |message: String| format!("{MAPPING}: {message}");
+    let expected =
+        |kind: &str, value: &Json| mapping(format!("Expected `{kind}` value, received {value}"));
+    let object = |value: &Json| match value {
+        Json::Object(_) => Ok(()),
+        other => Err(mapping(format!("Expected JSON object, received {other}"))),
+    };
+    object(&json)?;
+    if let Some(version) = json.field("version") {
+        let version = version
+            .as_int()
+            .ok_or_else(|| expected("Integer", version))?;
+        if version != 1 {
+            return Err(format!(
+                "{ADMIN}: Not supported version field value {version}"
+            ));
+        }
+    }
+    let partitions = json
+        .field("partitions")
+        .ok_or_else(|| format!("{ADMIN}: Missing partitions field"))?;
+    let Json::Array(entries) = partitions else {
+        return Err(mapping(format!(
+            "Expected JSON array, received {partitions}"
+        )));
+    };
+    let mut requests: Vec<(TopicPartition, i64)> = Vec::with_capacity(entries.len());
+    for entry in entries {
+        object(entry)?;
+        let topic = match field(entry, "topic")? {
+            Json::String(topic) => topic,
+            other => return Err(expected("String", other)),
+        };
+        let partition = field(entry, "partition")?;
+        let partition = partition
+            .as_int()
+            .ok_or_else(|| expected("Integer", partition))?;
+        let offset = field(entry, "offset")?;
+        let offset = offset.as_long().ok_or_else(|| expected("Long", offset))?;
+        requests.push((TopicPartition::new(topic.as_str(), partition), offset));
+    }
+    let mut duplicates: Vec<&TopicPartition> = requests
+        .iter()
+        .enumerate()
+        .filter(|(index, (partition, _))| {
+            requests[..*index].iter().any(|(seen, _)| seen == partition)
+        })
+        .map(|(_, (partition, _))| partition)
+        .collect();
+    hash_map_order(&mut duplicates, |partition| *partition);
+    duplicates.dedup();
+    if !duplicates.is_empty() {
+        let names: Vec<String> = duplicates.iter().map(ToString::to_string).collect();
+        return Err(format!(
+            "org.apache.kafka.server.common.AdminCommandFailedException: Offset json file contains duplicate topic partitions: {}",
+            names.join(",")
+        ));
+    }
+    Ok(requests)
+}
+
+/// Where one partition's deletion stands.
+enum Progress {
+    /// The leader the request went to and the offset it must reach; nothing yet while the
+    /// partition has no running leader.
+    Waiting(Option<(kplay_core::BrokerId, Offset)>),
+    /// Done: the low watermark, or the exception.
+    Done(Result<Offset, String>),
+}
+
+/// Sends each partition's DeleteRecords to its leader and lets simulated time pass until every
+/// one is answered or the admin client gives up. The results come in the order of the admin
+/// client's `HashMap`.
+fn delete(
+    shell: &mut Shell,
+    requests: Vec<(TopicPartition, i64)>,
+) -> Vec<(TopicPartition, Result<Offset, String>)> {
+    let mut requests = requests;
+    hash_map_order(&mut requests, |(partition, _)| partition);
+    let topics = shell.cluster.topic_names();
+    let mut progress: Vec<Progress> = requests
+        .iter()
+        .map(|(partition, _)| {
+            if topics.contains(&partition.topic) {
+                Progress::Waiting(None)
+            } else {
+                Progress::Done(Err(format!(
+                    "{}: Failed to fetch metadata for partition {partition} because metadata for topic `{}` could not be found",
+                    ErrorCode::UnknownTopicOrPartition.exception_class(),
+                    partition.topic
+                )))
+            }
+        })
+        .collect();
+    let deadline_ms = shell.cluster.now_ms() + API_TIMEOUT_MS;
+    shell.run_until_done(deadline_ms, |shell, _| {
+        for ((partition, offset), state) in requests.iter().zip(progress.iter_mut()) {
+            if let Progress::Waiting(sent) = state {
+                if let Some(done) = advance(shell, partition, *offset, sent) {
+                    *state = Progress::Done(done);
+                }
+            }
+        }
+        progress
+            .iter()
+            .all(|state| matches!(state, Progress::Done(_)))
+    });
+    requests
+        .into_iter()
+        .zip(progress)
+        .map(|((partition, _), state)| {
+            let result = match state {
+                Progress::Done(result) => result,
+                Progress::Waiting(_) => {
+                    Err("org.apache.kafka.common.errors.TimeoutException".to_string())
+                }
+            };
+            (partition, result)
+        })
+        .collect()
+}
+
+/// One look at a waiting partition: sends its request to a leader it has not reached yet, and
+/// says whether the answer has come.
+fn advance(
+    shell: &mut Shell,
+    partition: &TopicPartition,
+    offset: i64,
+    sent: &mut Option<(kplay_core::BrokerId, Offset)>,
+) -> Option<Result<Offset, String>> {
+    let leader = shell.cluster.running_leader(partition).ok()?;
+    if sent.is_none_or(|(to, _)| to != leader) {
+        let high_watermark = shell.cluster.high_watermark(leader, partition)?;
+        let target = if offset == kplay_core::broker::delete_records::HIGH_WATERMARK {
+            high_watermark
+        } else {
+            Offset(offset)
+        };
+        let command = Command::DeleteRecords {
+            partition: partition.clone(),
+            offset,
+        };
+        match shell.apply(command) {
+            Ok(_) => *sent = Some((leader, target)),
+            // The admin client looks the leader up again and retries.
+            Err(error) if error.code.is_retriable() => return None,
+            Err(error) => {
+                return Some(Err(
+                    KafkaError::with_default_message(error.code).as_exception()
+                ))
+            }
+        }
+    }
+    let (_, target) = (*sent)?;
+    let low_watermark = shell.cluster.low_watermark(partition).ok()?;
+    (low_watermark >= target).then_some(Ok(low_watermark))
+}
+
+/// Puts `items` in the order a `java.util.HashMap` built by `Collectors.toMap` (Kafka's admin
+/// client futures) iterates their partitions in: by bucket of `TopicPartition.hashCode`, spread
+/// as `HashMap` spreads it, in a table of 16 buckets doubled while more than three quarters
+/// full. Partitions sharing a bucket come in topic and partition order, where Java keeps
+/// insertion order.
+fn hash_map_order<T>(items: &mut [T], partition: impl Fn(&T) -> &TopicPartition) {
+    let mut capacity: u32 = 16;
+    while items.len() as u32 > capacity / 4 * 3 {
+        capacity *= 2;
+    }
+    let bucket = |partition: &TopicPartition| {
+        let hash = 31i32
+            .wrapping_add(partition.partition)
+            .wrapping_mul(31)
+            .wrapping_add(java_string_hash(&partition.topic)) as u32;
+        (hash ^ (hash >> 16)) & (capacity - 1)
+    };
+    kplay_core::sort::sort_by(items, |a, b| {
+        let (a, b) = (partition(a), partition(b));
+        (bucket(a), &a.topic, a.partition).cmp(&(bucket(b), &b.topic, b.partition))
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tp(topic: &str, partition: i32) -> TopicPartition {
+        TopicPartition::new(topic, partition)
+    }
+
+    #[test]
+    fn the_offsets_file_is_read_as_kafka_reads_it() {
+        assert_eq!(
+            parse_offsets(
+                r#"{"partitions":[{"topic":"t","partition":0,"offset":5},{"topic":"t","partition":1,"offset":-1}],"version":1}"#
+            ),
+            Ok(vec![(tp("t", 0), 5), (tp("t", 1), -1)])
+        );
+        assert_eq!(
+            parse_offsets(r#"{"partitions":[]}"#),
+            Ok(vec![]),
+            "the version is optional"
+        );
+        let error = |text: &str| parse_offsets(text).expect_err(text);
+        assert_eq!(error("nope"), "org.apache.kafka.server.common.AdminOperationException: The input string is not a valid JSON");
+        assert_eq!(error("[]"), "com.fasterxml.jackson.databind.JsonMappingException: Expected JSON object, received []");
+        assert_eq!(
+            error("{}"),
+            "org.apache.kafka.server.common.AdminOperationException: Missing partitions field"
+        );
+        assert_eq!(error(r#"{"version":2,"partitions":[]}"#), "org.apache.kafka.server.common.AdminOperationException: Not supported version field value 2");
+        assert_eq!(error(r#"{"partitions":[{"topic":"t","offset":1}]}"#), "com.fasterxml.jackson.databind.JsonMappingException: No such field exists: `partition`");
+        assert_eq!(error(r#"{"partitions":[{"topic":"t","partition":"0","offset":1}]}"#), "com.fasterxml.jackson.databind.JsonMappingException: Expected `Integer` value, received \"0\"");
+        assert_eq!(error(r#"{"partitions":[{"topic":"t","partition":0,"offset":1.5}]}"#), "com.fasterxml.jackson.databind.JsonMappingException: Expected `Long` value, received 1.5");
+        assert_eq!(error(r#"{"partitions":{"topic":"t"}}"#), "com.fasterxml.jackson.databind.JsonMappingException: Expected JSON array, received {\"topic\":\"t\"}");
+        assert_eq!(
+            error(r#"{"partitions":[{"topic":"t","partition":0,"offset":1},{"topic":"t","partition":0,"offset":2},{"topic":"t","partition":0,"offset":3}]}"#),
+            "org.apache.kafka.server.common.AdminCommandFailedException: Offset json file contains duplicate topic partitions: t-0"
+        );
+        let entry = |p: i32| format!(r#"{{"topic":"t","partition":{p},"offset":1}}"#);
+        let interleaved = [0, 1, 0, 1, 0].map(entry).join(",");
+        assert!(
+            error(&format!(r#"{{"partitions":[{interleaved}]}}"#))
+                .ends_with("duplicate topic partitions: t-1,t-0"),
+            "once each, in HashSet order"
+        );
+    }
+
+    #[test]
+    fn results_come_in_the_order_of_javas_hash_map() {
+        // TopicPartition("t", p).hashCode() is 31 * (31 + p) + "t".hashCode() (116): 1077 for
+        // t-0, 1108 for t-1 and 1139 for t-2, so buckets 5, 4 and 3 of 16.
+        let mut partitions = vec![tp("t", 0), tp("t", 1), tp("t", 2)];
+        hash_map_order(&mut partitions, |partition| partition);
+        assert_eq!(partitions, vec![tp("t", 2), tp("t", 1), tp("t", 0)]);
+    }
+}
