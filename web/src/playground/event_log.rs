@@ -73,7 +73,7 @@ pub fn EventLog(
 ) -> impl IntoView {
     view! {
         <section class="panel" data-testid="event-log" aria-labelledby="events-title">
-            <h3 id="events-title">"What happened"</h3>
+            <h3 id="events-title">"Events"</h3>
             <label class="field field-check">
                 <input
                     type="checkbox"
