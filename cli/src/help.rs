@@ -29,6 +29,7 @@ Kafka tools (with or without .sh, with or without a path such as bin/):
   kafka-leader-election    preferred or unclean leader elections
   kafka-acls               add, list and remove ACLs (who may read and write what)
   kafka-get-offsets        each partition's latest, earliest or by-timestamp offset
+  kafka-delete-records     delete a partition's records below an offset
   kafka-transactions       list and describe transactions, describe a partition's producers
 Playground verbs:
   kplay broker|network|time|producer|produce|consumer|workload|replicas|trace|status|leader-election
@@ -38,12 +39,13 @@ Shell utilities:
 
 Quoting is the shell's: 'single quotes' are literal, \"double quotes\" take \\\" \\\\ \\$ escapes,
 a backslash escapes one character and a backslash at the end of a line joins the next line.
-Input for kafka-console-producer comes from a here-document (<<EOF ... EOF, <<'EOF', <<-EOF)
-or a pipe from echo, printf or cat. Not supported: variables, command substitution, files,
-;, && and ||.
+Input for kafka-console-producer, and kafka-delete-records --offset-json-file /dev/stdin,
+comes from a here-document (<<EOF ... EOF, <<'EOF', <<-EOF) or a pipe from echo, printf or
+cat. Not supported: variables, command substitution, files, ;, && and ||.
 
-Time is simulated: admin tools take none, the console producer and consumer run the
-simulation until their work is done, kplay time advance and sleep move it explicitly.
+Time is simulated: admin tools take none (kafka-delete-records waits for the replicas), the
+console producer and consumer run the simulation until their work is done, kplay time advance
+and sleep move it explicitly.
 --bootstrap-server is accepted with any address and may be left out.
 
 help TOOL, TOOL --help or kplay VERB --help for details; help CONFIG (for example
