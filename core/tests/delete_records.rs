@@ -82,23 +82,30 @@ fn minus_one_deletes_up_to_the_high_watermark() {
 
 #[test]
 fn a_follower_that_does_not_fetch_holds_the_low_watermark_until_its_broker_is_fenced() {
-    let mut sim = ten_records(MetadataMode::Kraft);
-    let follower = sim.follower();
-    sim.apply(Command::StopBroker { broker: follower });
-    sim.apply(delete(6));
-    // Out of the ISR or not, a replica on a live broker counts.
-    sim.run_for(3_000);
-    assert_eq!(sim.cluster.low_watermark(&orders_0()), Ok(Offset(0)));
-    // Once the controller fences the stopped broker (broker.session.timeout.ms, 9 s), the
-    // leader's metadata no longer holds it alive, and the low watermark is the others'.
-    sim.run_until(15_000, "the low watermark at 6", |s| {
-        s.cluster.low_watermark(&orders_0()) == Ok(Offset(6))
-    });
-    // Restarted, the follower learns the new log start offset from its first fetch.
-    sim.apply(Command::StartBroker { broker: follower });
-    sim.run_until(15_000, "the restarted follower at 6", |s| {
-        s.cluster.log_start_offset(follower, &orders_0()) == Some(Offset(6))
-    });
+    for mode in [MetadataMode::Kraft, MetadataMode::ZooKeeper] {
+        let mut sim = ten_records(mode);
+        let follower = sim.follower();
+        sim.apply(Command::StopBroker { broker: follower });
+        sim.apply(delete(6));
+        // Out of the ISR or not, a replica on a live broker counts.
+        sim.run_for(3_000);
+        assert_eq!(
+            sim.cluster.low_watermark(&orders_0()),
+            Ok(Offset(0)),
+            "{mode:?}"
+        );
+        // Once the stopped broker is gone from the leader's metadata (KRaft fences it after
+        // broker.session.timeout.ms, 9 s; ZooKeeper mode's controller sends the live brokers
+        // once its session expires, 18 s), the low watermark is the others'.
+        sim.run_until(25_000, "the low watermark at 6", |s| {
+            s.cluster.low_watermark(&orders_0()) == Ok(Offset(6))
+        });
+        // Restarted, the follower learns the new log start offset from its first fetch.
+        sim.apply(Command::StartBroker { broker: follower });
+        sim.run_until(25_000, "the restarted follower at 6", |s| {
+            s.cluster.log_start_offset(follower, &orders_0()) == Some(Offset(6))
+        });
+    }
 }
 
 #[test]
