@@ -225,8 +225,10 @@ use std::path::{Path, PathBuf};
 /// by leaving the tool out: the core, the event and the lesson came to 2,058 bytes, the tool
 /// and the JSON reader its offsets file needs (`kplay_cli::json`; serde_json is kept out of the
 /// browser) 6.7 KB, after the JSON values stopped being cloned and the results' sort stopped
-/// cloning topic names (517 bytes off).
-const GZIP_BUDGET_BYTES: u64 = 792_620;
+/// cloning topic names (517 bytes off). The shell's help naming the tool, an Empty group's
+/// assignor "none" rather than "none yet" and its lag chart's true maximum of 0: 68 bytes, to
+/// 792,622.
+const GZIP_BUDGET_BYTES: u64 = 792_680;
 
 /// Prints the table and fails when the gzip total is over budget.
 pub fn report(dist: &Path) -> Result<(), String> {

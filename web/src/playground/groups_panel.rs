@@ -216,10 +216,11 @@ pub fn groups_vm(model: &Model) -> GroupsVm {
                 id: group.group_id.clone(),
                 state: group.state.clone(),
                 generation: group.generation,
-                assignor: group
-                    .assignment_strategy
-                    .clone()
-                    .unwrap_or_else(|| "none yet".to_owned()),
+                // An Empty group has no members, so no protocol (Kafka's describe prints none);
+                // a group on its way to its first generation has not chosen one yet.
+                assignor: group.assignment_strategy.clone().unwrap_or_else(|| {
+                    if group.state == "Empty" { "none" } else { "none yet" }.to_owned()
+                }),
                 coordinator: Some(group.coordinator.0),
                 members,
                 offsets,
@@ -307,17 +308,14 @@ fn lag_chart(model: &Model, group: &str) -> (String, i64) {
         return (String::new(), 0);
     };
     let span = (last.0 - first.0).max(1) as f64;
-    let max = samples
-        .iter()
-        .map(|(_, lag)| *lag)
-        .max()
-        .unwrap_or(0)
-        .max(1);
+    let max = samples.iter().map(|(_, lag)| *lag).max().unwrap_or(0);
+    // A flat line of zeros is drawn at the bottom, with the caption's true maximum of 0.
+    let scale = max.max(1) as f64;
     let points = samples
         .iter()
         .map(|(at, lag)| {
             let x = (*at - first.0) as f64 / span * CHART_WIDTH;
-            let y = CHART_HEIGHT - (*lag as f64 / max as f64) * (CHART_HEIGHT - 4.0) - 2.0;
+            let y = CHART_HEIGHT - (*lag as f64 / scale) * (CHART_HEIGHT - 4.0) - 2.0;
             format!("{},{}", fixed(x, 1), fixed(y, 1))
         })
         .collect::<Vec<_>>()
@@ -637,6 +635,9 @@ mod tests {
             "{ids:?}"
         );
         assert_eq!(vm.groups[0].state, "Empty");
+        // No members, no protocol: not "none yet"; and no lag, so the chart's maximum is 0.
+        assert_eq!(vm.groups[0].assignor, "none");
+        assert_eq!(vm.groups[0].lag_max, 0);
         assert_eq!(vm.default_group(), "my-group");
         model.command(&add_member_command(
             "billing-1",
