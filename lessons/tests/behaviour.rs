@@ -953,6 +953,26 @@ fn consumer_configuration_behaves_as_the_lesson_says() {
     assert!(run
         .explained_since(mark)
         .contains("The committed offsets of group reports"));
+
+    // Try it: records deleted past a stopped group's committed offsets, and a member with
+    // auto.offset.reset=none finds its position out of range.
+    run.try_it("kplay consumer stop new-earliest\nkplay workload start app --topic events --rate 10 --keys 4\nkplay time advance 5s");
+    let committed = run
+        .committed("fresh-earliest", "events", 0)
+        .expect("committed");
+    let out = run.try_it(r#"echo '{"partitions":[{"topic":"events","partition":0,"offset":-1},{"topic":"events","partition":1,"offset":-1}]}' | kafka-delete-records --bootstrap-server localhost:9092 --offset-json-file /dev/stdin"#);
+    let low_watermark: i64 = out
+        .lines()
+        .find_map(|line| line.strip_prefix("partition: events-0\tlow_watermark: "))
+        .and_then(|offset| offset.trim().parse().ok())
+        .unwrap_or_else(|| panic!("{out}"));
+    assert!(low_watermark > committed, "{low_watermark} {committed}");
+    let out = run.try_it("kplay consumer start strict --topic events --group fresh-earliest --consumer-property auto.offset.reset=none\nkplay time advance 5s\nkplay status");
+    assert!(
+        out.contains("consumer strict: running, group fresh-earliest")
+            && out.contains("last poll() threw org.apache.kafka.clients.consumer.OffsetOutOfRangeException: Fetch position FetchPosition{offset="),
+        "{out}"
+    );
     run.finish();
 }
 

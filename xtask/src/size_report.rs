@@ -227,8 +227,9 @@ use std::path::{Path, PathBuf};
 /// browser) 6.7 KB, after the JSON values stopped being cloned and the results' sort stopped
 /// cloning topic names (517 bytes off). The shell's help naming the tool, an Empty group's
 /// assignor "none" rather than "none yet" and its lag chart's true maximum of 0: 68 bytes, to
-/// 792,622.
-const GZIP_BUDGET_BYTES: u64 = 792_680;
+/// 792,622. Lesson 12's Try-it deleting records past a stopped group's committed offsets: 266
+/// bytes, to 792,888.
+const GZIP_BUDGET_BYTES: u64 = 792_950;
 
 /// Prints the table and fails when the gzip total is over budget.
 pub fn report(dist: &Path) -> Result<(), String> {

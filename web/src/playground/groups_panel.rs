@@ -219,7 +219,12 @@ pub fn groups_vm(model: &Model) -> GroupsVm {
                 // An Empty group has no members, so no protocol (Kafka's describe prints none);
                 // a group on its way to its first generation has not chosen one yet.
                 assignor: group.assignment_strategy.clone().unwrap_or_else(|| {
-                    if group.state == "Empty" { "none" } else { "none yet" }.to_owned()
+                    if group.state == "Empty" {
+                        "none"
+                    } else {
+                        "none yet"
+                    }
+                    .to_owned()
                 }),
                 coordinator: Some(group.coordinator.0),
                 members,
