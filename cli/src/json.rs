@@ -35,6 +35,14 @@ pub enum Json {
     Object(Vec<(String, Json)>),
 }
 
+/// Jackson's `JsonMappingException`, as Kafka's `JsonValue` and `DecodeJson` throw it: the
+/// message with its class, as `Throwable.toString` prints it.
+fn mapping(message: String) -> String {
+    format!("com.fasterxml.jackson.databind.JsonMappingException: {message}")
+}
+
+/// Kafka's `JsonValue` and `DecodeJson` (server-common `util/json`) over a parsed value: each
+/// accessor fails with the `JsonMappingException` Kafka's tools die with.
 impl Json {
     /// `JsonObject.get`: the field `name` of an object.
     pub fn field(&self, name: &str) -> Option<&Json> {
@@ -44,21 +52,55 @@ impl Json {
         }
     }
 
-    /// `DecodeInteger`: an `int`.
-    pub fn as_int(&self) -> Option<i32> {
+    /// `asJsonObject`: this value, if it is an object.
+    pub fn object(&self) -> Result<&Json, String> {
         match self {
-            Json::Int(value) => Some(*value),
-            _ => None,
+            Json::Object(_) => Ok(self),
+            _ => Err(mapping(format!("Expected JSON object, received {self}"))),
+        }
+    }
+
+    /// `asJsonArray`: the items of an array.
+    pub fn array(&self) -> Result<&[Json], String> {
+        match self {
+            Json::Array(items) => Ok(items),
+            _ => Err(mapping(format!("Expected JSON array, received {self}"))),
+        }
+    }
+
+    /// `JsonObject.apply`: the field `name`, which must be there.
+    pub fn require(&self, name: &str) -> Result<&Json, String> {
+        self.field(name)
+            .ok_or_else(|| mapping(format!("No such field exists: `{name}`")))
+    }
+
+    /// `DecodeString`.
+    pub fn string(&self) -> Result<&str, String> {
+        match self {
+            Json::String(text) => Ok(text),
+            _ => Err(self.expected("String")),
+        }
+    }
+
+    /// `DecodeInteger`: an `int`.
+    pub fn int(&self) -> Result<i32, String> {
+        match self {
+            Json::Int(value) => Ok(*value),
+            _ => Err(self.expected("Integer")),
         }
     }
 
     /// `DecodeLong`: an `int` or a `long`.
-    pub fn as_long(&self) -> Option<i64> {
+    pub fn long(&self) -> Result<i64, String> {
         match self {
-            Json::Int(value) => Some(i64::from(*value)),
-            Json::Long(value) => Some(*value),
-            _ => None,
+            Json::Int(value) => Ok(i64::from(*value)),
+            Json::Long(value) => Ok(*value),
+            _ => Err(self.expected("Long")),
         }
+    }
+
+    fn expected(&self, kind: &str) -> String {
+        mapping(format!("Expected `{kind}` value, received {self}"))
     }
 }
 
@@ -328,8 +370,11 @@ mod tests {
         );
         assert_eq!(parse("1.5"), Some(Json::Double(1.5)));
         assert_eq!(parse("1e3").map(|v| v.to_string()), Some("1000.0".into()));
-        assert_eq!(Json::Long(5).as_int(), None);
-        assert_eq!(Json::Int(5).as_long(), Some(5));
+        assert_eq!(
+            Json::Long(5).int(),
+            Err("com.fasterxml.jackson.databind.JsonMappingException: Expected `Integer` value, received 5".into())
+        );
+        assert_eq!(Json::Int(5).long(), Ok(5));
     }
 
     #[test]

@@ -96,10 +96,14 @@ fn parse_segment(segment: &Segment, stdin: Option<String>) -> Result<Invocation,
         ParseError::new(
             0,
             first.clone(),
-            format!("{name} does not read input: only kafka-console-producer and kafka-delete-records (--offset-json-file /dev/stdin) do"),
+            format!("{name} does not read input: kafka-console-producer does, and kafka-delete-records and kafka-leader-election read a JSON file given as /dev/stdin"),
         )
     };
-    if stdin.is_some() && !matches!(name, "kafka-console-producer" | "kafka-delete-records") {
+    let reads_input = matches!(
+        name,
+        "kafka-console-producer" | "kafka-delete-records" | "kafka-leader-election"
+    );
+    if stdin.is_some() && !reads_input {
         return Err(unexpected_input());
     }
     match name {
@@ -108,7 +112,7 @@ fn parse_segment(segment: &Segment, stdin: Option<String>) -> Result<Invocation,
         "kafka-console-consumer" => console_consumer::parse(args),
         "kafka-consumer-groups" => consumer_groups::parse(args),
         "kafka-configs" => configs::parse(args),
-        "kafka-leader-election" => leader_election::parse(args),
+        "kafka-leader-election" => leader_election::parse(args, stdin),
         "kafka-acls" => acls::parse(args),
         "kafka-get-offsets" => get_offsets::parse(args),
         "kafka-delete-records" => delete_records::parse(args, stdin),

@@ -228,8 +228,10 @@ use std::path::{Path, PathBuf};
 /// cloning topic names (517 bytes off). The shell's help naming the tool, an Empty group's
 /// assignor "none" rather than "none yet" and its lag chart's true maximum of 0: 68 bytes, to
 /// 792,622. Lesson 12's Try-it deleting records past a stopped group's committed offsets: 266
-/// bytes, to 792,888.
-const GZIP_BUDGET_BYTES: u64 = 792_950;
+/// bytes, to 792,888. `kafka-leader-election --path-to-json-file /dev/stdin` (the JSON reader
+/// shared, Kafka's `util/json` accessors and the duplicate check moved where both tools use
+/// them) and lesson 04's sentence on it: 950 bytes, to 793,838.
+const GZIP_BUDGET_BYTES: u64 = 793_900;
 
 /// Prints the table and fails when the gzip total is over budget.
 pub fn report(dist: &Path) -> Result<(), String> {

@@ -28,15 +28,15 @@
 //! text Kafka gives it (the admin call, its deadline and tries); `--command-config` is not
 //! available (no files).
 
-use kplay_core::config::value::java_string_hash;
 use kplay_core::{Command, ErrorCode, KafkaError, Offset, TopicPartition};
 
 use crate::error::ParseError;
-use crate::json::{self, Json};
+use crate::json;
 use crate::options::{self, Opt, HELP};
 use crate::output::Output;
 use crate::parser::Invocation;
 use crate::shell::Shell;
+use crate::tools::{duplicate_partitions, hash_map_order, json_from_stdin};
 
 /// The tool's name.
 pub const NAME: &str = "kafka-delete-records";
@@ -44,9 +44,6 @@ pub const NAME: &str = "kafka-delete-records";
 /// What Kafka's `--help` says the tool does.
 pub const ABOUT: &str =
     "This tool helps to delete records of the given partitions down to the specified offset.";
-
-/// The path that reads standard input, the only "file" the playground has.
-pub const STDIN: &str = "/dev/stdin";
 
 /// The options, with Kafka's descriptions.
 pub const SPECS: &[Opt] = &[
@@ -93,20 +90,7 @@ pub fn parse(args: &[String], stdin: Option<String>) -> Result<Invocation, Parse
             "kafka-delete-records needs --offset-json-file (Missing required argument \"[offset-json-file]\")",
         )
     })?;
-    if file != STDIN {
-        return Err(ParseError::new(
-            0,
-            file,
-            format!("files are not available in the playground: use --offset-json-file {STDIN} and give the JSON on standard input (<<EOF ... EOF, or a pipe from echo)"),
-        ));
-    }
-    let offsets_json = stdin.ok_or_else(|| {
-        ParseError::new(
-            0,
-            NAME,
-            format!("--offset-json-file {STDIN} reads standard input: give the JSON with a here-document (<<EOF ... EOF) or a pipe from echo"),
-        )
-    })?;
+    let offsets_json = json_from_stdin(NAME, "offset-json-file", file, stdin)?;
     Ok(Invocation::DeleteRecords(DeleteRecordsArgs {
         offsets_json,
     }))
@@ -138,32 +122,15 @@ pub fn run(shell: &mut Shell, args: &DeleteRecordsArgs) -> Output {
 }
 
 const ADMIN: &str = "org.apache.kafka.server.common.AdminOperationException";
-const MAPPING: &str = "com.fasterxml.jackson.databind.JsonMappingException";
-
-/// `JsonObject.apply`: the field `name` of an object.
-fn field<'a>(value: &'a Json, name: &str) -> Result<&'a Json, String> {
-    value
-        .field(name)
-        .ok_or_else(|| format!("{MAPPING}: No such field exists: `{name}`"))
-}
 
 /// `parseOffsetJsonStringWithoutDedup` and the duplicate check: each partition's offset, in
 /// the file's order, or the exception the tool dies with.
 fn parse_offsets(text: &str) -> Result<Vec<(TopicPartition, i64)>, String> {
     let json = json::parse(text)
         .ok_or_else(|| format!("{ADMIN}: The input string is not a valid JSON"))?;
-    let mapping = |message: String| format!("{MAPPING}: {message}");
-    let expected =
-        |kind: &str, value: &Json| mapping(format!("Expected `{kind}` value, received {value}"));
-    let object = |value: &Json| match value {
-        Json::Object(_) => Ok(()),
-        other => Err(mapping(format!("Expected JSON object, received {other}"))),
-    };
-    object(&json)?;
+    let json = json.object()?;
     if let Some(version) = json.field("version") {
-        let version = version
-            .as_int()
-            .ok_or_else(|| expected("Integer", version))?;
+        let version = version.int()?;
         if version != 1 {
             return Err(format!(
                 "{ADMIN}: Not supported version field value {version}"
@@ -173,36 +140,17 @@ fn parse_offsets(text: &str) -> Result<Vec<(TopicPartition, i64)>, String> {
     let partitions = json
         .field("partitions")
         .ok_or_else(|| format!("{ADMIN}: Missing partitions field"))?;
-    let Json::Array(entries) = partitions else {
-        return Err(mapping(format!(
-            "Expected JSON array, received {partitions}"
-        )));
-    };
-    let mut requests: Vec<(TopicPartition, i64)> = Vec::with_capacity(entries.len());
-    for entry in entries {
-        object(entry)?;
-        let topic = match field(entry, "topic")? {
-            Json::String(topic) => topic,
-            other => return Err(expected("String", other)),
-        };
-        let partition = field(entry, "partition")?;
-        let partition = partition
-            .as_int()
-            .ok_or_else(|| expected("Integer", partition))?;
-        let offset = field(entry, "offset")?;
-        let offset = offset.as_long().ok_or_else(|| expected("Long", offset))?;
-        requests.push((TopicPartition::new(topic.as_str(), partition), offset));
+    let mut requests: Vec<(TopicPartition, i64)> = Vec::new();
+    for entry in partitions.array()? {
+        let entry = entry.object()?;
+        let topic = entry.require("topic")?.string()?;
+        let partition = entry.require("partition")?.int()?;
+        let offset = entry.require("offset")?.long()?;
+        requests.push((TopicPartition::new(topic, partition), offset));
     }
-    let mut duplicates: Vec<&TopicPartition> = requests
-        .iter()
-        .enumerate()
-        .filter(|(index, (partition, _))| {
-            requests[..*index].iter().any(|(seen, _)| seen == partition)
-        })
-        .map(|(_, (partition, _))| partition)
-        .collect();
-    hash_map_order(&mut duplicates, |partition| *partition);
-    duplicates.dedup();
+    let partitions: Vec<&TopicPartition> =
+        requests.iter().map(|(partition, _)| partition).collect();
+    let duplicates = duplicate_partitions(&partitions);
     if !duplicates.is_empty() {
         let names: Vec<String> = duplicates.iter().map(ToString::to_string).collect();
         return Err(format!(
@@ -310,29 +258,6 @@ fn advance(
     (low_watermark >= target).then_some(Ok(low_watermark))
 }
 
-/// Puts `items` in the order a `java.util.HashMap` built by `Collectors.toMap` (Kafka's admin
-/// client futures) iterates their partitions in: by bucket of `TopicPartition.hashCode`, spread
-/// as `HashMap` spreads it, in a table of 16 buckets doubled while more than three quarters
-/// full. Partitions sharing a bucket come in topic and partition order, where Java keeps
-/// insertion order.
-fn hash_map_order<T>(items: &mut [T], partition: impl Fn(&T) -> &TopicPartition) {
-    let mut capacity: u32 = 16;
-    while items.len() as u32 > capacity / 4 * 3 {
-        capacity *= 2;
-    }
-    let bucket = |partition: &TopicPartition| {
-        let hash = 31i32
-            .wrapping_add(partition.partition)
-            .wrapping_mul(31)
-            .wrapping_add(java_string_hash(&partition.topic)) as u32;
-        (hash ^ (hash >> 16)) & (capacity - 1)
-    };
-    kplay_core::sort::sort_by(items, |a, b| {
-        let (a, b) = (partition(a), partition(b));
-        (bucket(a), &a.topic, a.partition).cmp(&(bucket(b), &b.topic, b.partition))
-    });
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -377,14 +302,5 @@ mod tests {
                 .ends_with("duplicate topic partitions: t-1,t-0"),
             "once each, in HashSet order"
         );
-    }
-
-    #[test]
-    fn results_come_in_the_order_of_javas_hash_map() {
-        // TopicPartition("t", p).hashCode() is 31 * (31 + p) + "t".hashCode() (116): 1077 for
-        // t-0, 1108 for t-1 and 1139 for t-2, so buckets 5, 4 and 3 of 16.
-        let mut partitions = vec![tp("t", 0), tp("t", 1), tp("t", 2)];
-        hash_map_order(&mut partitions, |partition| partition);
-        assert_eq!(partitions, vec![tp("t", 2), tp("t", 1), tp("t", 0)]);
     }
 }

@@ -8,17 +8,27 @@
 //! With `--all-topic-partitions` the controller leaves out partitions that already have the
 //! desired leader (`ReplicationControlManager.electLeaders`).
 //!
+//! `--path-to-json-file` names the partitions in JSON (`{"partitions": [{"topic": "t",
+//! "partition": 0}]}`); the playground has no files, so it reads `/dev/stdin` (a here-document
+//! or a pipe, as a real shell allows). Its errors are `parseReplicaElectionData`'s, printed as
+//! `mainNoExit` prints an exception's message: `Replica election data is empty` (also for text
+//! that is not JSON), `Replica election data is missing "partitions" field`, `Replica election
+//! data contains duplicate partitions: [t-0]` and Jackson's mapping errors wrapped in a
+//! `RuntimeException`.
+//!
 //! Simplified: partitions are listed sorted (Kafka prints a `HashSet`'s order); the stack trace
-//! after the error is left out; `--path-to-json-file` is not available (no files).
+//! after the error is left out.
 
 use kplay_core::cluster::event::{ElectionReason, EventKind};
 use kplay_core::{Command, ElectionType, ErrorCode, TopicPartition};
 
 use crate::error::ParseError;
+use crate::json;
 use crate::options::{self, Opt, HELP};
 use crate::output::Output;
 use crate::parser::Invocation;
 use crate::shell::Shell;
+use crate::tools::{duplicate_partitions, json_from_stdin};
 
 /// The tool's name.
 pub const NAME: &str = "kafka-leader-election";
@@ -33,26 +43,29 @@ pub const SPECS: &[Opt] = &[
     Opt::text("election-type", "Type of election to attempt. Possible values are \"preferred\" for preferred leader election or \"unclean\" for unclean leader election. If preferred election is selection, the election is only performed if the current leader is not the preferred leader for the topic partition. If unclean election is selected, the election is only performed if there are no leader for the topic partition. REQUIRED."),
     HELP,
     Opt::int("partition", "Partition id for which to perform an election. REQUIRED if --topic is specified."),
+    Opt::text("path-to-json-file", "The JSON file with the list of partition for which leader elections should be performed. This is an example format. {\"partitions\": [{\"topic\": \"foo\", \"partition\": 1}, {\"topic\": \"foobar\", \"partition\": 2}]}. Not allowed if --all-topic-partitions or --topic flags are specified. In the playground: /dev/stdin, with a here-document or a pipe."),
     Opt::text("topic", "Name of topic for which to perform an election. Not allowed if --path-to-json-file or --all-topic-partitions is specified."),
     Opt::flag("version", "Display Kafka version."),
 ];
 
 /// What the playground adds to Kafka's help.
 pub const NOTES: &str = "\
---path-to-json-file is not available (no files); name one partition with --topic and
---partition, or use --all-topic-partitions. Partitions are listed sorted.";
+There are no files: give --path-to-json-file /dev/stdin and the JSON on standard input, with a
+here-document (<<EOF ... EOF) or a pipe from echo. Partitions are listed sorted.";
 
 /// A parsed `kafka-leader-election` line.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ElectionArgs {
     /// Preferred or unclean.
     pub election: ElectionType,
-    /// One partition, or every partition.
+    /// One partition (`--topic` and `--partition`), or every partition.
     pub partition: Option<TopicPartition>,
+    /// `--path-to-json-file /dev/stdin`: the JSON naming the partitions.
+    pub partitions_json: Option<String>,
 }
 
 /// Parses the options (`LeaderElectionCommandOptions.validate`).
-pub fn parse(args: &[String]) -> Result<Invocation, ParseError> {
+pub fn parse(args: &[String], stdin: Option<String>) -> Result<Invocation, ParseError> {
     if args.is_empty() {
         return Ok(Invocation::Help(Some(NAME.to_string())));
     }
@@ -65,7 +78,7 @@ pub fn parse(args: &[String]) -> Result<Invocation, ParseError> {
         )
     })?;
     let election = election_type(kind)?;
-    if parsed.count_of(&["topic", "all-topic-partitions"]) != 1 {
+    if parsed.count_of(&["topic", "all-topic-partitions", "path-to-json-file"]) != 1 {
         return Err(ParseError::new(0, NAME, "kafka-leader-election: One and only one of the following options is required: topic, all-topic-partitions, path-to-json-file"));
     }
     let partition = match (parsed.value("topic"), parsed.int("partition")) {
@@ -86,9 +99,14 @@ pub fn parse(args: &[String]) -> Result<Invocation, ParseError> {
         }
         (None, None) => None,
     };
+    let partitions_json = match parsed.value("path-to-json-file") {
+        Some(file) => Some(json_from_stdin(NAME, "path-to-json-file", file, stdin)?),
+        None => None,
+    };
     Ok(Invocation::LeaderElection(ElectionArgs {
         election,
         partition,
+        partitions_json,
     }))
 }
 
@@ -115,34 +133,46 @@ pub fn election_name(election: ElectionType) -> &'static str {
 pub fn run(shell: &mut Shell, args: &ElectionArgs) -> Output {
     let mut output = Output::new();
     let name = election_name(args.election);
-    let before = partitions(shell);
-    let command = Command::ElectLeaders {
-        election: args.election,
-        partitions: args.partition.clone().map(|partition| vec![partition]),
-    };
-    let (elected, failed): (Vec<TopicPartition>, Vec<(TopicPartition, String)>) =
-        match shell.apply(command) {
-            Ok(events) => (elected_in(&events), sweep_failures(args, &before, &events)),
-            Err(error) if error.code == ErrorCode::ElectionNotNeeded => {
-                if let Some(partition) = &args.partition {
-                    output.println(format!(
-                        "Valid replica already elected for partitions {partition}"
-                    ));
-                }
-                (Vec::new(), Vec::new())
+    let named = match (&args.partitions_json, &args.partition) {
+        (Some(text), _) => match election_data(text) {
+            Ok(partitions) => Some(partitions),
+            Err(message) => {
+                output.eprintln(message);
+                return output;
             }
-            Err(error) => (
-                Vec::new(),
-                args.partition
-                    .iter()
-                    .map(|p| (p.clone(), error.as_exception()))
-                    .collect(),
-            ),
-        };
+        },
+        (None, Some(partition)) => Some(vec![partition.clone()]),
+        (None, None) => None,
+    };
+    let (elected, noop, failed) = match named {
+        Some(partitions) => elect_each(shell, args.election, partitions),
+        None => {
+            let before = partitions(shell);
+            let command = Command::ElectLeaders {
+                election: args.election,
+                partitions: None,
+            };
+            match shell.apply(command) {
+                Ok(events) => (
+                    elected_in(&events),
+                    Vec::new(),
+                    sweep_failures(args.election, &before, &events),
+                ),
+                // Only a sweep without an active controller fails whole; it reports nothing.
+                Err(_) => (Vec::new(), Vec::new(), Vec::new()),
+            }
+        }
+    };
     if !elected.is_empty() {
         output.println(format!(
             "Successfully completed leader election ({name}) for partitions {}",
             join(&elected)
+        ));
+    }
+    if !noop.is_empty() {
+        output.println(format!(
+            "Valid replica already elected for partitions {}",
+            join(&noop)
         ));
     }
     for (partition, exception) in &failed {
@@ -156,7 +186,62 @@ pub fn run(shell: &mut Shell, args: &ElectionArgs) -> Output {
     output
 }
 
-fn join(partitions: &[TopicPartition]) -> String {
+/// The elections of named partitions, each on its own (Kafka sends them in one request; the
+/// controller decides each partition alone): those elected, those that needed none, and those
+/// that failed with their exception, each sorted.
+#[allow(clippy::type_complexity)]
+fn elect_each(
+    shell: &mut Shell,
+    election: ElectionType,
+    mut partitions: Vec<TopicPartition>,
+) -> (
+    Vec<TopicPartition>,
+    Vec<TopicPartition>,
+    Vec<(TopicPartition, String)>,
+) {
+    kplay_core::sort::sort(&mut partitions);
+    let (mut elected, mut noop, mut failed) = (Vec::new(), Vec::new(), Vec::new());
+    for partition in partitions {
+        let command = Command::ElectLeaders {
+            election,
+            partitions: Some(vec![partition.clone()]),
+        };
+        match shell.apply(command) {
+            Ok(_) => elected.push(partition),
+            Err(error) if error.code == ErrorCode::ElectionNotNeeded => noop.push(partition),
+            Err(error) => failed.push((partition, error.as_exception())),
+        }
+    }
+    (elected, noop, failed)
+}
+
+/// `parseReplicaElectionData`: the partitions the JSON names, or the message the tool ends
+/// with.
+fn election_data(text: &str) -> Result<Vec<TopicPartition>, String> {
+    let json = json::parse(text).ok_or("Replica election data is empty")?;
+    let list = json
+        .object()?
+        .field("partitions")
+        .ok_or("Replica election data is missing \"partitions\" field")?;
+    let mut partitions = Vec::new();
+    for entry in list.array()? {
+        let entry = entry.object()?;
+        let topic = entry.require("topic")?.string()?;
+        let partition = entry.require("partition")?.int()?;
+        partitions.push(TopicPartition::new(topic, partition));
+    }
+    let named: Vec<&TopicPartition> = partitions.iter().collect();
+    let duplicates = duplicate_partitions(&named);
+    if !duplicates.is_empty() {
+        return Err(format!(
+            "Replica election data contains duplicate partitions: [{}]",
+            join(&duplicates)
+        ));
+    }
+    Ok(partitions)
+}
+
+fn join<T: ToString>(partitions: &[T]) -> String {
     partitions
         .iter()
         .map(ToString::to_string)
@@ -206,18 +291,15 @@ fn elected_in(events: &[kplay_core::Event]) -> Vec<TopicPartition> {
 /// The partitions a sweep wanted to change but could not: not on the preferred leader (or
 /// without a leader, for unclean) and not elected now.
 fn sweep_failures(
-    args: &ElectionArgs,
+    election: ElectionType,
     before: &[(TopicPartition, Option<i32>, Option<i32>)],
     events: &[kplay_core::Event],
 ) -> Vec<(TopicPartition, String)> {
-    if args.partition.is_some() {
-        return Vec::new();
-    }
     let elected = elected_in(events);
     before
         .iter()
         .filter(|(partition, _, _)| !elected.contains(partition))
-        .filter_map(|(partition, leader, preferred)| match args.election {
+        .filter_map(|(partition, leader, preferred)| match election {
             ElectionType::Preferred if leader != preferred => Some((
                 partition.clone(),
                 format!("org.apache.kafka.common.errors.PreferredLeaderNotAvailableException: Failed to elect leader for partition {partition} under strategy PreferredReplicaPartitionLeaderElectionStrategy"),

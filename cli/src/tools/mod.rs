@@ -1,5 +1,6 @@
-//! Kafka's command-line tools, one file each, and what they share: `key=value` arguments and
-//! the log line format of Kafka's tools.
+//! Kafka's command-line tools, one file each, and what they share: `key=value` arguments, the
+//! log line format of Kafka's tools, JSON files read from standard input, and the order of
+//! Java's hash sets of partitions.
 //!
 //! Each tool parses its options into plain arguments (a malformed line is a
 //! [`ParseError`](crate::error::ParseError)) and runs them against the shell's cluster,
@@ -17,9 +18,77 @@ pub mod text;
 pub mod topics;
 pub mod transactions;
 
+use kplay_core::config::value::java_string_hash;
+use kplay_core::TopicPartition;
 use regex_lite::Regex;
 
+use crate::error::ParseError;
 use crate::format::datetime_text;
+
+/// Puts `items` in the order a `java.util.HashMap` built by `Collectors.toMap` (Kafka's admin
+/// client futures) iterates their partitions in: by bucket of `TopicPartition.hashCode`, spread
+/// as `HashMap` spreads it, in a table of 16 buckets doubled while more than three quarters
+/// full. Partitions sharing a bucket come in topic and partition order, where Java keeps
+/// insertion order.
+pub fn hash_map_order<T>(items: &mut [T], partition: impl Fn(&T) -> &TopicPartition) {
+    let mut capacity: u32 = 16;
+    while items.len() as u32 > capacity / 4 * 3 {
+        capacity *= 2;
+    }
+    let bucket = |partition: &TopicPartition| {
+        let hash = 31i32
+            .wrapping_add(partition.partition)
+            .wrapping_mul(31)
+            .wrapping_add(java_string_hash(&partition.topic)) as u32;
+        (hash ^ (hash >> 16)) & (capacity - 1)
+    };
+    kplay_core::sort::sort_by(items, |a, b| {
+        let (a, b) = (partition(a), partition(b));
+        (bucket(a), &a.topic, a.partition).cmp(&(bucket(b), &b.topic, b.partition))
+    });
+}
+
+/// The partitions named more than once, each once, in the order of a `java.util.HashSet`
+/// (`Collectors.toSet()`), as the tools that refuse them print them.
+pub fn duplicate_partitions<'a>(partitions: &[&'a TopicPartition]) -> Vec<&'a TopicPartition> {
+    let mut duplicates: Vec<&TopicPartition> = partitions
+        .iter()
+        .enumerate()
+        .filter(|(index, partition)| partitions[..*index].contains(partition))
+        .map(|(_, partition)| *partition)
+        .collect();
+    hash_map_order(&mut duplicates, |partition| *partition);
+    duplicates.dedup();
+    duplicates
+}
+
+/// The path that reads standard input: the only "file" the playground has.
+pub const STDIN: &str = "/dev/stdin";
+
+/// The text of a tool's JSON file option (`--offset-json-file`, `--path-to-json-file`): the
+/// playground has no files, so the option must name [`STDIN`] and the text comes from a
+/// here-document or a pipe, as a real shell allows.
+pub fn json_from_stdin(
+    tool: &str,
+    option: &str,
+    file: &str,
+    stdin: Option<String>,
+) -> Result<String, ParseError> {
+    if file != STDIN {
+        return Err(ParseError::new(
+            0,
+            file,
+            format!("files are not available in the playground: use --{option} {STDIN} and give the JSON on standard input (<<EOF ... EOF, or a pipe from echo)"),
+        ));
+    }
+    stdin.ok_or_else(|| {
+        ParseError::new(
+            0,
+            tool,
+            format!("--{option} {STDIN} reads standard input: give the JSON with a here-document (<<EOF ... EOF) or a pipe from echo"),
+        )
+    })
+}
 
 /// `CommandLineUtils.parseKeyValueArgs`: `key=value` (the value may contain `=`; a missing
 /// value is empty), in order.
@@ -67,4 +136,22 @@ pub fn log_line(clock_ms: i64, level: &str, message: &str, logger: &str) -> Stri
         .replace('T', " ")
         .replacen('.', ",", 1);
     format!("[{stamp}] {level} {message} ({logger})")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tp(topic: &str, partition: i32) -> TopicPartition {
+        TopicPartition::new(topic, partition)
+    }
+
+    #[test]
+    fn results_come_in_the_order_of_javas_hash_map() {
+        // TopicPartition("t", p).hashCode() is 31 * (31 + p) + "t".hashCode() (116): 1077 for
+        // t-0, 1108 for t-1 and 1139 for t-2, so buckets 5, 4 and 3 of 16.
+        let mut partitions = vec![tp("t", 0), tp("t", 1), tp("t", 2)];
+        hash_map_order(&mut partitions, |partition| partition);
+        assert_eq!(partitions, vec![tp("t", 2), tp("t", 1), tp("t", 0)]);
+    }
 }
