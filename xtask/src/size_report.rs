@@ -230,8 +230,10 @@ use std::path::{Path, PathBuf};
 /// 792,622. Lesson 12's Try-it deleting records past a stopped group's committed offsets: 266
 /// bytes, to 792,888. `kafka-leader-election --path-to-json-file /dev/stdin` (the JSON reader
 /// shared, Kafka's `util/json` accessors and the duplicate check moved where both tools use
-/// them) and lesson 04's sentence on it: 950 bytes, to 793,838.
-const GZIP_BUDGET_BYTES: u64 = 793_900;
+/// them) and lesson 04's sentence on it: 950 bytes, to 793,838. `kafka-leader-election`
+/// listing partitions in its `HashSet`s' order rather than sorted (a stated simplification
+/// before): 305 bytes, to 794,143.
+const GZIP_BUDGET_BYTES: u64 = 794_200;
 
 /// Prints the table and fails when the gzip total is over budget.
 pub fn report(dist: &Path) -> Result<(), String> {

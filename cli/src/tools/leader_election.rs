@@ -16,8 +16,8 @@
 //! data contains duplicate partitions: [t-0]` and Jackson's mapping errors wrapped in a
 //! `RuntimeException`.
 //!
-//! Simplified: partitions are listed sorted (Kafka prints a `HashSet`'s order); the stack trace
-//! after the error is left out.
+//! Partitions are listed in the order of Kafka's `HashSet`s and `HashMap` of results (see
+//! [`hash_map_order`]). Simplified: the stack trace after the error is left out.
 
 use kplay_core::cluster::event::{ElectionReason, EventKind};
 use kplay_core::{Command, ElectionType, ErrorCode, TopicPartition};
@@ -28,7 +28,7 @@ use crate::options::{self, Opt, HELP};
 use crate::output::Output;
 use crate::parser::Invocation;
 use crate::shell::Shell;
-use crate::tools::{duplicate_partitions, json_from_stdin};
+use crate::tools::{duplicate_partitions, hash_map_order, json_from_stdin};
 
 /// The tool's name.
 pub const NAME: &str = "kafka-leader-election";
@@ -51,7 +51,7 @@ pub const SPECS: &[Opt] = &[
 /// What the playground adds to Kafka's help.
 pub const NOTES: &str = "\
 There are no files: give --path-to-json-file /dev/stdin and the JSON on standard input, with a
-here-document (<<EOF ... EOF) or a pipe from echo. Partitions are listed sorted.";
+here-document (<<EOF ... EOF) or a pipe from echo.";
 
 /// A parsed `kafka-leader-election` line.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -144,7 +144,7 @@ pub fn run(shell: &mut Shell, args: &ElectionArgs) -> Output {
         (None, Some(partition)) => Some(vec![partition.clone()]),
         (None, None) => None,
     };
-    let (elected, noop, failed) = match named {
+    let (mut elected, mut noop, mut failed) = match named {
         Some(partitions) => elect_each(shell, args.election, partitions),
         None => {
             let before = partitions(shell);
@@ -163,6 +163,9 @@ pub fn run(shell: &mut Shell, args: &ElectionArgs) -> Output {
             }
         }
     };
+    hash_map_order(&mut elected, |partition| partition);
+    hash_map_order(&mut noop, |partition| partition);
+    hash_map_order(&mut failed, |(partition, _)| partition);
     if !elected.is_empty() {
         output.println(format!(
             "Successfully completed leader election ({name}) for partitions {}",
@@ -186,19 +189,21 @@ pub fn run(shell: &mut Shell, args: &ElectionArgs) -> Output {
     output
 }
 
+/// What an election request did: the partitions elected, those already on a valid replica, and
+/// those that failed with their exception.
+type Outcomes = (
+    Vec<TopicPartition>,
+    Vec<TopicPartition>,
+    Vec<(TopicPartition, String)>,
+);
+
 /// The elections of named partitions, each on its own (Kafka sends them in one request; the
-/// controller decides each partition alone): those elected, those that needed none, and those
-/// that failed with their exception, each sorted.
-#[allow(clippy::type_complexity)]
+/// controller decides each partition alone).
 fn elect_each(
     shell: &mut Shell,
     election: ElectionType,
     mut partitions: Vec<TopicPartition>,
-) -> (
-    Vec<TopicPartition>,
-    Vec<TopicPartition>,
-    Vec<(TopicPartition, String)>,
-) {
+) -> Outcomes {
     kplay_core::sort::sort(&mut partitions);
     let (mut elected, mut noop, mut failed) = (Vec::new(), Vec::new(), Vec::new());
     for partition in partitions {
