@@ -25,11 +25,12 @@ use regex_lite::Regex;
 use crate::error::ParseError;
 use crate::format::datetime_text;
 
-/// Puts `items` in the order a `java.util.HashMap` built by `Collectors.toMap` (Kafka's admin
-/// client futures) iterates their partitions in: by bucket of `TopicPartition.hashCode`, spread
-/// as `HashMap` spreads it, in a table of 16 buckets doubled while more than three quarters
-/// full. Partitions sharing a bucket come in topic and partition order, where Java keeps
-/// insertion order.
+/// Puts `items` in the order a `java.util.HashMap` or `HashSet` of their partitions, filled one
+/// at a time from the default capacity (`new HashSet<>()`, `Collectors.toMap`, `toSet`: the
+/// admin client's futures, the tools' result sets), iterates them in: by bucket of
+/// `TopicPartition.hashCode`, spread as `HashMap` spreads it, in a table of 16 buckets doubled
+/// while more than three quarters full. Partitions sharing a bucket come in topic and partition
+/// order, where Java keeps insertion order.
 pub fn hash_map_order<T>(items: &mut [T], partition: impl Fn(&T) -> &TopicPartition) {
     let mut capacity: u32 = 16;
     while items.len() as u32 > capacity / 4 * 3 {
