@@ -28,6 +28,7 @@
 //! text Kafka gives it (the admin call, its deadline and tries); `--command-config` is not
 //! available (no files).
 
+use kplay_core::broker::delete_records::requested_offset;
 use kplay_core::{Command, ErrorCode, KafkaError, Offset, TopicPartition};
 
 use crate::error::ParseError;
@@ -233,11 +234,7 @@ fn advance(
     let leader = shell.cluster.running_leader(partition).ok()?;
     if sent.is_none_or(|(to, _)| to != leader) {
         let high_watermark = shell.cluster.high_watermark(leader, partition)?;
-        let target = if offset == kplay_core::broker::delete_records::HIGH_WATERMARK {
-            high_watermark
-        } else {
-            Offset(offset)
-        };
+        let target = requested_offset(offset, high_watermark);
         let command = Command::DeleteRecords {
             partition: partition.clone(),
             offset,

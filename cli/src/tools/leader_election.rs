@@ -202,9 +202,8 @@ type Outcomes = (
 fn elect_each(
     shell: &mut Shell,
     election: ElectionType,
-    mut partitions: Vec<TopicPartition>,
+    partitions: Vec<TopicPartition>,
 ) -> Outcomes {
-    kplay_core::sort::sort(&mut partitions);
     let (mut elected, mut noop, mut failed) = (Vec::new(), Vec::new(), Vec::new());
     for partition in partitions {
         let command = Command::ElectLeaders {

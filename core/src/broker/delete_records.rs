@@ -16,6 +16,17 @@ use super::Broker;
 /// The offset DeleteRecords reads as "the high watermark" (`DeleteRecordsRequest.HIGH_WATERMARK`).
 pub const HIGH_WATERMARK: i64 = -1;
 
+/// The offset a DeleteRecords request for `offset` asks the log start offset to reach, on a
+/// leader whose high watermark is `high_watermark`: the leader's conversion, which the admin
+/// client's wait for the low watermark follows too.
+pub fn requested_offset(offset: i64, high_watermark: Offset) -> Offset {
+    if offset == HIGH_WATERMARK {
+        high_watermark
+    } else {
+        Offset(offset)
+    }
+}
+
 impl Broker {
     /// Deletes the records of `partition` below `offset` (-1: the high watermark). Returns the
     /// offset the log start offset now has to reach. Refused on a follower
@@ -51,11 +62,7 @@ impl Broker {
             ));
         }
         let high_watermark = replica.high_watermark;
-        let requested = if offset == HIGH_WATERMARK {
-            high_watermark
-        } else {
-            Offset(offset)
-        };
+        let requested = requested_offset(offset, high_watermark);
         if requested.0 < 0 {
             return Err(KafkaError::new(
                 ErrorCode::OffsetOutOfRange,
