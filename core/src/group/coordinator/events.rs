@@ -262,7 +262,9 @@ impl GroupEvent {
                 generation,
                 reason,
             } => format!(
-                "Coordinator {coordinator} is preparing to rebalance group {group} (old generation {generation}): {reason}. Members must rejoin with JoinGroup; their heartbeats are answered REBALANCE_IN_PROGRESS."
+                // Some of Kafka's reasons end with a full stop of their own.
+                "Coordinator {coordinator} is preparing to rebalance group {group} (old generation {generation}): {}. Members must rejoin with JoinGroup; their heartbeats are answered REBALANCE_IN_PROGRESS.",
+                reason.trim_end_matches('.')
             ),
             GroupEvent::GenerationStarted {
                 group,
