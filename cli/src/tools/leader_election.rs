@@ -17,7 +17,11 @@
 //! `RuntimeException`.
 //!
 //! Partitions are listed in the order of Kafka's `HashSet`s and `HashMap` of results (see
-//! [`hash_map_order`]). Simplified: the stack trace after the error is left out.
+//! [`hash_map_order`]). Without an active controller the admin client retries until the
+//! tool's `default.api.timeout.ms` (30 s, set by `LeaderElectionCommand.run`): the tool lets
+//! simulated time pass until a controller is elected, or prints `Timeout waiting for election
+//! results` and fails with that message. Simplified: the stack trace after the error is left
+//! out.
 
 use kplay_core::cluster::event::{ElectionReason, EventKind};
 use kplay_core::{Command, ElectionType, ErrorCode, TopicPartition};
@@ -51,7 +55,9 @@ pub const SPECS: &[Opt] = &[
 /// What the playground adds to Kafka's help.
 pub const NOTES: &str = "\
 There are no files: give --path-to-json-file /dev/stdin and the JSON on standard input, with a
-here-document (<<EOF ... EOF) or a pipe from echo.";
+here-document (<<EOF ... EOF) or a pipe from echo.
+Without an active controller the tool waits for one, up to 30 s of simulated time, as Kafka's
+admin client retries; then it prints \"Timeout waiting for election results\".";
 
 /// A parsed `kafka-leader-election` line.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -144,6 +150,14 @@ pub fn run(shell: &mut Shell, args: &ElectionArgs) -> Output {
         (None, Some(partition)) => Some(vec![partition.clone()]),
         (None, None) => None,
     };
+    // The admin client looks for the controller and retries until the tool's
+    // `default.api.timeout.ms` (30 s): a controller elected meanwhile takes the request.
+    let deadline_ms = shell.cluster.now_ms() + API_TIMEOUT_MS;
+    if !shell.run_until_done(deadline_ms, |shell, _| {
+        shell.cluster.active_controller().is_some()
+    }) {
+        return timed_out(output);
+    }
     let (mut elected, mut noop, mut failed) = match named {
         Some(partitions) => elect_each(shell, args.election, partitions),
         None => {
@@ -158,8 +172,8 @@ pub fn run(shell: &mut Shell, args: &ElectionArgs) -> Output {
                     Vec::new(),
                     sweep_failures(args.election, &before, &events),
                 ),
-                // Only a sweep without an active controller fails whole; it reports nothing.
-                Err(_) => (Vec::new(), Vec::new(), Vec::new()),
+                // Only a sweep without an active controller fails whole.
+                Err(_) => return timed_out(output),
             }
         }
     };
@@ -186,6 +200,17 @@ pub fn run(shell: &mut Shell, args: &ElectionArgs) -> Output {
     if !failed.is_empty() {
         output.eprintln(format!("{} replica(s) could not be elected", failed.len()));
     }
+    output
+}
+
+/// `LeaderElectionCommand` runs its admin client with a `default.api.timeout.ms` of 30 s.
+const API_TIMEOUT_MS: i64 = 30_000;
+
+/// The admin call timed out: the tool prints why, then fails with the same message.
+fn timed_out(mut output: Output) -> Output {
+    let message = "Timeout waiting for election results";
+    output.println(message);
+    output.eprintln(message);
     output
 }
 

@@ -52,11 +52,7 @@ impl Cluster {
         outbox: &mut Outbox,
         f: impl FnOnce(&mut crate::controller::Controller, &mut Ctx) -> R,
     ) -> Result<R, KafkaError> {
-        let active = self
-            .controller
-            .active
-            .filter(|id| self.brokers.get(id).is_some_and(Broker::is_up))
-            .ok_or_else(no_controller)?;
+        let active = self.active_controller().ok_or_else(no_controller)?;
         let incarnation = self
             .brokers
             .get(&active)

@@ -186,6 +186,13 @@ impl Cluster {
         self.run_until(self.now_ms.saturating_add(duration_ms.max(0)))
     }
 
+    /// The active controller, while its broker runs: the node admin requests reach.
+    pub fn active_controller(&self) -> Option<BrokerId> {
+        self.controller
+            .active
+            .filter(|id| self.brokers.get(id).is_some_and(Broker::is_up))
+    }
+
     /// Simulated time, in ms since the start.
     pub fn now_ms(&self) -> i64 {
         self.now_ms
