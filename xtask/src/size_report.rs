@@ -232,8 +232,10 @@ use std::path::{Path, PathBuf};
 /// shared, Kafka's `util/json` accessors and the duplicate check moved where both tools use
 /// them) and lesson 04's sentence on it: 950 bytes, to 793,838. `kafka-leader-election`
 /// listing partitions in its `HashSet`s' order rather than sorted (a stated simplification
-/// before): 305 bytes, to 794,143.
-const GZIP_BUDGET_BYTES: u64 = 794_200;
+/// before): 305 bytes, to 794,143. `kafka-leader-election` waiting for a controller up to its
+/// 30 s, with "Timeout waiting for election results" (a sweep printed nothing before), its help
+/// and lessons 02 and 04's sentences: 299 bytes, to 794,442.
+const GZIP_BUDGET_BYTES: u64 = 794_500;
 
 /// Prints the table and fails when the gzip total is over budget.
 pub fn report(dist: &Path) -> Result<(), String> {
