@@ -13,7 +13,7 @@ use crate::options::Opt;
 use crate::parser::{tool_name, COMMANDS};
 use crate::shell::Shell;
 use crate::tools::{
-    acls, configs, console_consumer, console_producer, consumer_groups, delete_records,
+    acls, configs, console_consumer, console_producer, consumer_groups, curl, delete_records,
     get_offsets, leader_election, topics, transactions,
 };
 
@@ -77,6 +77,7 @@ fn specs_of(tool: &str) -> &'static [Opt] {
         "kafka-get-offsets" => get_offsets::SPECS,
         "kafka-delete-records" => delete_records::SPECS,
         "kafka-transactions" => transactions::SPECS,
+        "curl" => curl::SPECS,
         _ => &[],
     }
 }

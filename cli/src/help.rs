@@ -9,7 +9,7 @@ use kplay_core::config::{
 use crate::kplay::clients;
 use crate::options::{Arg, Opt};
 use crate::tools::{
-    acls, configs, console_consumer, console_producer, consumer_groups, delete_records,
+    acls, configs, console_consumer, console_producer, consumer_groups, curl, delete_records,
     get_offsets, leader_election, topics, transactions,
 };
 
@@ -31,6 +31,8 @@ Kafka tools (with or without .sh, with or without a path such as bin/):
   kafka-get-offsets        each partition's latest, earliest or by-timestamp offset
   kafka-delete-records     delete a partition's records below an offset
   kafka-transactions       list and describe transactions, describe a partition's producers
+The schema registry (Confluent's REST API, Avro schemas):
+  curl http://localhost:8081/...   register, look up and check schemas (curl --help)
 Playground verbs:
   kplay broker|network|time|producer|produce|consumer|workload|replicas|trace|status|leader-election
 Shell utilities:
@@ -39,8 +41,8 @@ Shell utilities:
 
 Quoting is the shell's: 'single quotes' are literal, \"double quotes\" take \\\" \\\\ \\$ escapes,
 a backslash escapes one character and a backslash at the end of a line joins the next line.
-Input for kafka-console-producer, and kafka-delete-records --offset-json-file /dev/stdin,
-comes from a here-document (<<EOF ... EOF, <<'EOF', <<-EOF) or a pipe from echo, printf or
+Input for kafka-console-producer, kafka-delete-records --offset-json-file /dev/stdin and
+curl --data @- comes from a here-document (<<EOF ... EOF, <<'EOF', <<-EOF) or a pipe from echo, printf or
 cat. Not supported: variables, command substitution, files, ;, && and ||.
 
 Time is simulated: admin tools take none (kafka-delete-records waits for the replicas), the
@@ -131,6 +133,7 @@ pub fn help(topic: Option<&str>) -> String {
             delete_records::SPECS,
             delete_records::NOTES,
         ),
+        "curl" => tool(curl::ABOUT, curl::SPECS, curl::NOTES),
         "kafka-transactions" => tool(
             transactions::ABOUT,
             transactions::SPECS,

@@ -15,7 +15,8 @@
 //! Where to find a concept:
 //! - [`lexer`]: quoting, comments, here-documents, pipes; [`options`]: jopt-simple-like option
 //!   parsing; [`parser`]: which tool a line names; [`script`]: a parsed script;
-//! - [`tools`]: one file per Kafka tool; [`kplay`]: the playground's verbs;
+//! - [`tools`]: one file per Kafka tool (and `curl`); [`kplay`]: the playground's verbs;
+//! - [`registry`]: the simulated schema registry `curl` talks to (Avro schemas, compatibility);
 //! - [`shell`]: running lines against the cluster; [`output`]: what was printed;
 //! - [`recorder`], [`completion`], [`help`](mod@help), [`format`]: the rest.
 
@@ -32,6 +33,7 @@ pub mod options;
 pub mod output;
 pub mod parser;
 pub mod recorder;
+pub mod registry;
 pub mod script;
 pub mod shell;
 pub mod tools;

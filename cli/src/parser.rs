@@ -7,7 +7,7 @@ use crate::error::ParseError;
 use crate::kplay;
 use crate::lexer::{RawCommand, Segment};
 use crate::tools::{
-    acls, configs, console_consumer, console_producer, consumer_groups, delete_records,
+    acls, configs, console_consumer, console_producer, consumer_groups, curl, delete_records,
     get_offsets, leader_election, text, topics, transactions,
 };
 
@@ -34,6 +34,8 @@ pub enum Invocation {
     DeleteRecords(delete_records::DeleteRecordsArgs),
     /// `kafka-transactions`.
     Transactions(transactions::TransactionsArgs),
+    /// `curl` to the simulated schema registry.
+    Curl(curl::CurlArgs),
     /// A playground verb (`kplay ...`).
     Kplay(kplay::Verb),
     /// `echo`, `printf` or `cat <<EOF`: text to print.
@@ -58,6 +60,7 @@ pub const COMMANDS: &[&str] = &[
     "kafka-get-offsets",
     "kafka-delete-records",
     "kafka-transactions",
+    "curl",
     "kplay",
     "echo",
     "printf",
@@ -96,12 +99,12 @@ fn parse_segment(segment: &Segment, stdin: Option<String>) -> Result<Invocation,
         ParseError::new(
             0,
             first.clone(),
-            format!("{name} does not read input: kafka-console-producer does, and kafka-delete-records and kafka-leader-election read a JSON file given as /dev/stdin"),
+            format!("{name} does not read input: kafka-console-producer does, kafka-delete-records and kafka-leader-election read a JSON file given as /dev/stdin, and curl reads --data @-"),
         )
     };
     let reads_input = matches!(
         name,
-        "kafka-console-producer" | "kafka-delete-records" | "kafka-leader-election"
+        "kafka-console-producer" | "kafka-delete-records" | "kafka-leader-election" | "curl"
     );
     if stdin.is_some() && !reads_input {
         return Err(unexpected_input());
@@ -117,6 +120,7 @@ fn parse_segment(segment: &Segment, stdin: Option<String>) -> Result<Invocation,
         "kafka-get-offsets" => get_offsets::parse(args),
         "kafka-delete-records" => delete_records::parse(args, stdin),
         "kafka-transactions" => transactions::parse(args),
+        "curl" => curl::parse(args, stdin),
         "kplay" => kplay::parse(args),
         "echo" | "printf" | "cat" => text::parse(name, args, segment.heredoc.as_deref()),
         "sleep" => text::parse_sleep(args),

@@ -13,6 +13,7 @@ use kplay_core::{Cluster, ClusterConfig, Command, Event, KafkaError};
 use crate::error::ParseError;
 use crate::output::{Output, Status};
 use crate::parser::Invocation;
+use crate::registry::SchemaRegistry;
 use crate::script::Script;
 use crate::tools::console_consumer::THROWAWAY_GROUP_PREFIX;
 use crate::{completion, help, kplay, tools};
@@ -36,6 +37,8 @@ pub struct Shell {
     console_groups: u32,
     /// While [`Shell::run_line_recording`] runs: the commands carried out and their events.
     recording: Option<Recorded>,
+    /// The schema registry `curl` reaches (a service beside the cluster, not a Kafka client).
+    pub registry: SchemaRegistry,
 }
 
 /// What one line did to the cluster (see [`Shell::run_line_recording`]).
@@ -59,6 +62,7 @@ impl Shell {
             console_consumers: 0,
             console_groups: 0,
             recording: None,
+            registry: SchemaRegistry::default(),
         }
     }
 
@@ -109,6 +113,7 @@ impl Shell {
             Invocation::GetOffsets(args) => tools::get_offsets::run(self, args),
             Invocation::DeleteRecords(args) => tools::delete_records::run(self, args),
             Invocation::Transactions(args) => tools::transactions::run(self, args),
+            Invocation::Curl(args) => tools::curl::run(self, args),
             Invocation::Kplay(verb) => kplay::run(self, verb),
             Invocation::Print(text) => {
                 let mut output = Output::new();

@@ -11,6 +11,7 @@ pub mod configs;
 pub mod console_consumer;
 pub mod console_producer;
 pub mod consumer_groups;
+pub mod curl;
 pub mod delete_records;
 pub mod get_offsets;
 pub mod leader_election;

@@ -1,0 +1,618 @@
+//! The simulated schema registry: Confluent Schema Registry's REST API for Avro schemas, as
+//! `curl` reaches it at `http://localhost:8081` (see [`crate::tools::curl`]).
+//!
+//! What it keeps is the registry's own model: **subjects**, each a list of **versions**; each
+//! distinct schema (by its canonical text) gets one **id**, unique in the registry and shared by
+//! every subject that registers the same schema; a **compatibility level**, global (`BACKWARD`
+//! by default) or per subject. Registering a schema under a subject checks it against the
+//! subject's earlier versions at that level (`KafkaSchemaRegistry.register` and
+//! `CompatibilityChecker`): the latest one, or every one for the `_TRANSITIVE` levels, newest
+//! first, stopping at the first that fails. A refusal is HTTP 409 with the registry's message.
+//!
+//! - [`avro`]: parsing a schema and its canonical text (Avro's `Schema.toString()`);
+//! - [`compatibility`]: Avro's reader/writer check with Confluent's messages.
+//!
+//! Simplified, and said so in lesson 16: the registry is not a Kafka client here (a real one
+//! keeps its state in the compacted topic `_schemas`, and a registry that cannot write it
+//! refuses registrations); Avro only (no Protobuf or JSON Schema, no references); no deletes,
+//! modes, contexts or rules.
+
+pub mod avro;
+pub mod compatibility;
+
+use crate::json::{self, Json};
+use avro::Schema;
+
+/// A compatibility level (`CompatibilityLevel`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Level {
+    /// No check.
+    None,
+    /// The new schema reads data written with the latest one.
+    Backward,
+    /// The new schema reads data written with every earlier one.
+    BackwardTransitive,
+    /// The latest schema reads data written with the new one.
+    Forward,
+    /// Every earlier schema reads data written with the new one.
+    ForwardTransitive,
+    /// Both `Backward` and `Forward`.
+    Full,
+    /// Both `BackwardTransitive` and `ForwardTransitive`.
+    FullTransitive,
+}
+
+const LEVELS: [(Level, &str); 7] = [
+    (Level::None, "NONE"),
+    (Level::Backward, "BACKWARD"),
+    (Level::BackwardTransitive, "BACKWARD_TRANSITIVE"),
+    (Level::Forward, "FORWARD"),
+    (Level::ForwardTransitive, "FORWARD_TRANSITIVE"),
+    (Level::Full, "FULL"),
+    (Level::FullTransitive, "FULL_TRANSITIVE"),
+];
+
+impl Level {
+    /// The level's name, as the API writes it.
+    pub fn name(self) -> &'static str {
+        LEVELS
+            .iter()
+            .find(|(level, _)| *level == self)
+            .map_or("NONE", |(_, name)| name)
+    }
+
+    /// `CompatibilityLevel.forName`: the name in any case.
+    fn parse(name: &str) -> Option<Level> {
+        LEVELS
+            .iter()
+            .find(|(_, known)| known.eq_ignore_ascii_case(name))
+            .map(|(level, _)| *level)
+    }
+
+    fn transitive(self) -> bool {
+        matches!(
+            self,
+            Level::BackwardTransitive | Level::ForwardTransitive | Level::FullTransitive
+        )
+    }
+
+    fn checks_backward(self) -> bool {
+        !matches!(
+            self,
+            Level::None | Level::Forward | Level::ForwardTransitive
+        )
+    }
+
+    fn checks_forward(self) -> bool {
+        !matches!(
+            self,
+            Level::None | Level::Backward | Level::BackwardTransitive
+        )
+    }
+}
+
+/// One subject: its versions (schema ids, version 1 first) and its own level, if set.
+#[derive(Debug, Clone)]
+struct Subject {
+    name: String,
+    versions: Vec<u32>,
+    level: Option<Level>,
+}
+
+/// The registry's state.
+#[derive(Debug, Clone, Default)]
+pub struct SchemaRegistry {
+    /// Every distinct schema, id 1 first: its canonical text and its parsed form.
+    schemas: Vec<(String, Schema)>,
+    subjects: Vec<Subject>,
+    /// The global level (`BACKWARD` until set).
+    level: Option<Level>,
+}
+
+/// What the registry answers: an HTTP status and a JSON body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Response {
+    /// The HTTP status.
+    pub status: u16,
+    /// The JSON body (or, for `/subjects/S/versions/V/schema`, the schema itself).
+    pub body: String,
+}
+
+/// A request: the method, the path (without the query), the query string and the body.
+#[derive(Debug, Clone, Copy)]
+pub struct Request<'a> {
+    /// `GET`, `POST`, `PUT`...
+    pub method: &'a str,
+    /// The path, such as `/subjects/orders-value/versions`.
+    pub path: &'a str,
+    /// What follows `?` in the URL (`verbose=true`), or nothing.
+    pub query: &'a str,
+    /// The request's body, if it has one.
+    pub body: Option<&'a str>,
+}
+
+fn ok(body: Json) -> Response {
+    Response {
+        status: 200,
+        body: body.to_string(),
+    }
+}
+
+/// An error answer, as `RestException`s are written: `{"error_code":40401,"message":"..."}`.
+fn error(status: u16, code: u32, message: impl Into<String>) -> Response {
+    let body = Json::Object(vec![
+        ("error_code".into(), Json::Int(code as i32)),
+        ("message".into(), Json::String(message.into())),
+    ]);
+    Response {
+        status,
+        body: body.to_string(),
+    }
+}
+
+fn not_found() -> Response {
+    error(404, 404, "HTTP 404 Not Found")
+}
+
+fn method_not_allowed() -> Response {
+    error(405, 405, "HTTP 405 Method Not Allowed")
+}
+
+fn subject_not_found(subject: &str) -> Response {
+    error(404, 40401, format!("Subject '{subject}' not found."))
+}
+
+fn string(text: &str) -> Json {
+    Json::String(text.to_string())
+}
+
+fn int(value: u32) -> Json {
+    Json::Int(value as i32)
+}
+
+/// `%2F` and the like in a path segment, as the server decodes them.
+fn decode(segment: &str) -> String {
+    let bytes = segment.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut at = 0;
+    while at < bytes.len() {
+        let hex = bytes
+            .get(at + 1..at + 3)
+            .and_then(|pair| std::str::from_utf8(pair).ok())
+            .and_then(|pair| u8::from_str_radix(pair, 16).ok());
+        match (bytes[at], hex) {
+            (b'%', Some(byte)) => {
+                out.push(byte);
+                at += 3;
+            }
+            (byte, _) => {
+                out.push(byte);
+                at += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Whether the query string sets `name` to `true`.
+fn flag(query: &str, name: &str) -> bool {
+    query
+        .split('&')
+        .any(|pair| pair.split_once('=') == Some((name, "true")))
+}
+
+impl SchemaRegistry {
+    /// Answers one request.
+    pub fn handle(&mut self, request: Request<'_>) -> Response {
+        let segments: Vec<String> = request
+            .path
+            .trim_matches('/')
+            .split('/')
+            .filter(|segment| !segment.is_empty())
+            .map(decode)
+            .collect();
+        let parts: Vec<&str> = segments.iter().map(String::as_str).collect();
+        let method = request.method;
+        match parts.as_slice() {
+            [] => match method {
+                "GET" => ok(Json::Object(Vec::new())),
+                _ => method_not_allowed(),
+            },
+            ["subjects"] => match method {
+                "GET" => self.list_subjects(),
+                _ => method_not_allowed(),
+            },
+            ["subjects", subject] => match method {
+                "POST" => self.with_schema(request.body, |registry, schema| {
+                    registry.look_up(subject, schema)
+                }),
+                _ => method_not_allowed(),
+            },
+            ["subjects", subject, "versions"] => match method {
+                "GET" => match self.subject(subject) {
+                    Some(found) => ok(Json::Array(
+                        (1..=found.versions.len() as u32).map(int).collect(),
+                    )),
+                    None => subject_not_found(subject),
+                },
+                "POST" => self.with_schema(request.body, |registry, schema| {
+                    registry.register(subject, schema)
+                }),
+                _ => method_not_allowed(),
+            },
+            ["subjects", subject, "versions", version] => match method {
+                "GET" => self
+                    .version(subject, version)
+                    .map_or_else(|e| e, |(number, id)| self.version_body(subject, number, id)),
+                _ => method_not_allowed(),
+            },
+            ["subjects", subject, "versions", version, "schema"] => match method {
+                "GET" => self.version(subject, version).map_or_else(
+                    |e| e,
+                    |(_, id)| Response {
+                        status: 200,
+                        body: self.schemas[id as usize - 1].0.clone(),
+                    },
+                ),
+                _ => method_not_allowed(),
+            },
+            ["schemas", "ids", id] => match method {
+                "GET" => self.schema_by_id(id),
+                _ => method_not_allowed(),
+            },
+            ["schemas", "ids", id, "versions"] => match method {
+                "GET" => self.versions_of_id(id),
+                _ => method_not_allowed(),
+            },
+            ["config"] => match method {
+                "GET" => ok(Json::Object(vec![(
+                    "compatibilityLevel".into(),
+                    string(self.global_level().name()),
+                )])),
+                "PUT" => self.set_level(None, request.body),
+                _ => method_not_allowed(),
+            },
+            ["config", subject] => match method {
+                "GET" => self.subject_level(subject, flag(request.query, "defaultToGlobal")),
+                "PUT" => self.set_level(Some(subject), request.body),
+                _ => method_not_allowed(),
+            },
+            ["compatibility", "subjects", subject, "versions", version] => match method {
+                "POST" => {
+                    let verbose = flag(request.query, "verbose");
+                    self.with_schema(request.body, |registry, schema| {
+                        registry.test_compatibility(subject, version, schema, verbose)
+                    })
+                }
+                _ => method_not_allowed(),
+            },
+            _ => not_found(),
+        }
+    }
+
+    fn global_level(&self) -> Level {
+        self.level.unwrap_or(Level::Backward)
+    }
+
+    fn subject(&self, name: &str) -> Option<&Subject> {
+        self.subjects.iter().find(|subject| subject.name == name)
+    }
+
+    fn level_of(&self, subject: &str) -> Level {
+        self.subject(subject)
+            .and_then(|found| found.level)
+            .unwrap_or_else(|| self.global_level())
+    }
+
+    fn list_subjects(&self) -> Response {
+        let mut names: Vec<&str> = self
+            .subjects
+            .iter()
+            .filter(|subject| !subject.versions.is_empty())
+            .map(|subject| subject.name.as_str())
+            .collect();
+        kplay_core::sort::sort(&mut names);
+        ok(Json::Array(names.into_iter().map(string).collect()))
+    }
+
+    /// A request body's schema, parsed, or the registry's error for it.
+    fn with_schema(
+        &mut self,
+        body: Option<&str>,
+        then: impl FnOnce(&mut SchemaRegistry, Schema) -> Response,
+    ) -> Response {
+        let Some(request) = body.and_then(json::parse) else {
+            return error(400, 400, "Bad Request: the body is not a JSON object");
+        };
+        let Some(Json::String(text)) = request.field("schema") else {
+            return error(422, 42201, "Empty schema");
+        };
+        if let Some(Json::String(kind)) = request.field("schemaType") {
+            if kind != "AVRO" {
+                return error(
+                    422,
+                    42201,
+                    format!(
+                        "Invalid schema type {kind} (the playground's registry knows AVRO only)"
+                    ),
+                );
+            }
+        }
+        match avro::parse_schema(text) {
+            Ok(schema) => then(self, schema),
+            Err(details) => error(
+                422,
+                42201,
+                format!("Invalid schema {text} with refs [] of type AVRO, details: {details}"),
+            ),
+        }
+    }
+
+    /// The id of `canonical` if some subject registered it.
+    fn id_of(&self, canonical: &str) -> Option<u32> {
+        self.schemas
+            .iter()
+            .position(|(text, _)| text == canonical)
+            .map(|index| index as u32 + 1)
+    }
+
+    /// `POST /subjects/{subject}/versions`.
+    fn register(&mut self, subject: &str, schema: Schema) -> Response {
+        let canonical = schema.canonical();
+        let known = self.id_of(&canonical);
+        let versions = self
+            .subject(subject)
+            .map(|found| found.versions.clone())
+            .unwrap_or_default();
+        // The same schema again under the same subject: its id, and no new version.
+        if let Some(id) = known.filter(|id| versions.contains(id)) {
+            return ok(Json::Object(vec![("id".into(), int(id))]));
+        }
+        let level = self.level_of(subject);
+        let problems = self.problems(&schema, &versions, level, None);
+        if !problems.is_empty() {
+            return error(
+                409,
+                40901,
+                format!(
+                    "Schema being registered is incompatible with an earlier schema for subject \"{subject}\", details: [{}]",
+                    problems.join(", ")
+                ),
+            );
+        }
+        let id = known.unwrap_or_else(|| {
+            self.schemas.push((canonical, schema));
+            self.schemas.len() as u32
+        });
+        match self.subjects.iter_mut().find(|found| found.name == subject) {
+            Some(found) => found.versions.push(id),
+            None => self.subjects.push(Subject {
+                name: subject.to_string(),
+                versions: vec![id],
+                level: None,
+            }),
+        }
+        ok(Json::Object(vec![("id".into(), int(id))]))
+    }
+
+    /// What stops `schema` from joining `versions` at `level` (empty: nothing), as the 409
+    /// message lists it: the problems with the first version that fails (newest first; only
+    /// the newest unless transitive, or only `only` when given), then that version, its
+    /// schema and the level (`SchemaValidatorBuilder`'s `formatErrorMessages`).
+    fn problems(
+        &self,
+        schema: &Schema,
+        versions: &[u32],
+        level: Level,
+        only: Option<usize>,
+    ) -> Vec<String> {
+        if level == Level::None {
+            return Vec::new();
+        }
+        let checked: Vec<usize> = match only {
+            Some(index) => vec![index],
+            None if level.transitive() => (0..versions.len()).rev().collect(),
+            None => versions.len().checked_sub(1).into_iter().collect(),
+        };
+        for index in checked {
+            let (old_text, old) = &self.schemas[versions[index] as usize - 1];
+            let mut messages = Vec::new();
+            if level.checks_forward() {
+                messages.extend(compatibility::incompatibilities(old, schema, false));
+            }
+            if level.checks_backward() {
+                messages.extend(compatibility::incompatibilities(schema, old, true));
+            }
+            if !messages.is_empty() {
+                messages.push(format!("{{oldSchemaVersion: {}}}", index + 1));
+                messages.push(format!("{{oldSchema: '{old_text}'}}"));
+                messages.push(format!(
+                    "{{validateFields: 'false', compatibility: '{}'}}",
+                    level.name()
+                ));
+                return messages;
+            }
+        }
+        Vec::new()
+    }
+
+    /// `POST /subjects/{subject}`: whether `schema` is registered under the subject.
+    fn look_up(&self, subject: &str, schema: Schema) -> Response {
+        let Some(found) = self.subject(subject) else {
+            return subject_not_found(subject);
+        };
+        let id = self.id_of(&schema.canonical());
+        match found.versions.iter().position(|v| Some(*v) == id) {
+            Some(index) => self.version_body(subject, index as u32 + 1, found.versions[index]),
+            None => error(404, 40403, "Schema not found"),
+        }
+    }
+
+    /// A version named in a path (`latest` or a number): its number and schema id.
+    fn version(&self, subject: &str, version: &str) -> Result<(u32, u32), Response> {
+        let number: Option<i64> = if version == "latest" || version == "-1" {
+            None
+        } else {
+            match version.parse::<i64>() {
+                Ok(number) if (1..=i64::from(i32::MAX)).contains(&number) => Some(number),
+                _ => {
+                    return Err(error(
+                        422,
+                        42202,
+                        format!("The specified version '{version}' is not a valid version id. Allowed values are between [1, 2^31-1] and the string \"latest\""),
+                    ))
+                }
+            }
+        };
+        let Some(found) = self.subject(subject) else {
+            return Err(subject_not_found(subject));
+        };
+        let index = match number {
+            None => found.versions.len().checked_sub(1),
+            Some(number) => Some(number as usize - 1).filter(|i| *i < found.versions.len()),
+        };
+        match index {
+            Some(index) => Ok((index as u32 + 1, found.versions[index])),
+            None => Err(error(
+                404,
+                40402,
+                format!("Version {} not found.", number.unwrap_or(-1)),
+            )),
+        }
+    }
+
+    fn version_body(&self, subject: &str, version: u32, id: u32) -> Response {
+        ok(Json::Object(vec![
+            ("subject".into(), string(subject)),
+            ("version".into(), int(version)),
+            ("id".into(), int(id)),
+            ("schema".into(), string(&self.schemas[id as usize - 1].0)),
+        ]))
+    }
+
+    fn known_id(&self, id: &str) -> Result<u32, Response> {
+        match id.parse::<u32>() {
+            Ok(number) if number >= 1 && (number as usize) <= self.schemas.len() => Ok(number),
+            _ => Err(error(404, 40403, format!("Schema {id} not found"))),
+        }
+    }
+
+    fn schema_by_id(&self, id: &str) -> Response {
+        self.known_id(id).map_or_else(
+            |e| e,
+            |id| {
+                ok(Json::Object(vec![(
+                    "schema".into(),
+                    string(&self.schemas[id as usize - 1].0),
+                )]))
+            },
+        )
+    }
+
+    fn versions_of_id(&self, id: &str) -> Response {
+        self.known_id(id).map_or_else(
+            |e| e,
+            |id| {
+                let mut uses: Vec<(&str, u32)> = self
+                    .subjects
+                    .iter()
+                    .flat_map(|subject| {
+                        subject
+                            .versions
+                            .iter()
+                            .enumerate()
+                            .filter(move |(_, v)| **v == id)
+                            .map(move |(index, _)| (subject.name.as_str(), index as u32 + 1))
+                    })
+                    .collect();
+                kplay_core::sort::sort(&mut uses);
+                ok(Json::Array(
+                    uses.into_iter()
+                        .map(|(subject, version)| {
+                            Json::Object(vec![
+                                ("subject".into(), string(subject)),
+                                ("version".into(), int(version)),
+                            ])
+                        })
+                        .collect(),
+                ))
+            },
+        )
+    }
+
+    fn subject_level(&self, subject: &str, default_to_global: bool) -> Response {
+        let level = match self.subject(subject).and_then(|found| found.level) {
+            Some(level) => level,
+            None if default_to_global => self.global_level(),
+            None => {
+                return error(
+                    404,
+                    40408,
+                    format!(
+                        "Subject '{subject}' does not have subject-level compatibility configured"
+                    ),
+                )
+            }
+        };
+        ok(Json::Object(vec![(
+            "compatibilityLevel".into(),
+            string(level.name()),
+        )]))
+    }
+
+    /// `PUT /config` and `PUT /config/{subject}`: `{"compatibility": "FULL"}`.
+    fn set_level(&mut self, subject: Option<&str>, body: Option<&str>) -> Response {
+        let request = body.and_then(json::parse);
+        let level = match request.as_ref().and_then(|r| r.field("compatibility")) {
+            Some(Json::String(name)) => Level::parse(name),
+            _ => None,
+        };
+        let Some(level) = level else {
+            return error(422, 42203, "Invalid compatibility level. Valid values are none, backward, forward, full, backward_transitive, forward_transitive, and full_transitive");
+        };
+        match subject {
+            None => self.level = Some(level),
+            Some(name) => match self.subjects.iter_mut().find(|found| found.name == name) {
+                Some(found) => found.level = Some(level),
+                None => self.subjects.push(Subject {
+                    name: name.to_string(),
+                    versions: Vec::new(),
+                    level: Some(level),
+                }),
+            },
+        }
+        ok(Json::Object(vec![(
+            "compatibility".into(),
+            string(level.name()),
+        )]))
+    }
+
+    /// `POST /compatibility/subjects/{subject}/versions/{version}`: whether `schema` could
+    /// join the subject, checked against that one version at the subject's level.
+    fn test_compatibility(
+        &self,
+        subject: &str,
+        version: &str,
+        schema: Schema,
+        verbose: bool,
+    ) -> Response {
+        let (number, _) = match self.version(subject, version) {
+            Ok(found) => found,
+            Err(response) => return response,
+        };
+        let versions = self
+            .subject(subject)
+            .map(|found| found.versions.clone())
+            .unwrap_or_default();
+        let level = self.level_of(subject);
+        let messages = self.problems(&schema, &versions, level, Some(number as usize - 1));
+        let mut fields = vec![("is_compatible".into(), Json::Bool(messages.is_empty()))];
+        if verbose {
+            fields.push((
+                "messages".into(),
+                Json::Array(messages.iter().map(|m| string(m)).collect()),
+            ));
+        }
+        ok(Json::Object(fields))
+    }
+}
