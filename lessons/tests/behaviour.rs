@@ -1153,13 +1153,23 @@ fn kafka_connect_behaves_as_the_lesson_says() {
 fn schema_registry_behaves_as_the_lesson_says() {
     let mut run = LessonRun::start("schema-registry");
 
+    // Version 1 registered, with id 1, in Avro's canonical form.
+    let out = run.clean_block();
+    assert!(out.contains(r#"{"id":1}"#), "{out}");
+    assert!(
+        out.contains(r#"{"subject":"orders-value","version":1,"id":1,"schema":"{\"type\":\"record\",\"name\":\"Order\",\"fields\":[{\"name\":\"id\",\"type\":\"string\"},{\"name\":\"amount\",\"type\":\"double\"}]}"}"#),
+        "{out}"
+    );
+
     let out = run.clean_block();
     assert!(
         out.contains("schema-id:1\torder-1\t{\"id\":\"order-1\",\"amount\":25.0}"),
         "{out}"
     );
 
+    // Version 2, with a default, is accepted as id 2; the topic holds both versions' records.
     let out = run.clean_block();
+    assert!(out.contains(r#"{"id":2}"#), "{out}");
     assert!(
         out.contains(
             "schema-id:2\torder-3\t{\"id\":\"order-3\",\"amount\":40.0,\"currency\":\"CHF\"}"
@@ -1167,6 +1177,48 @@ fn schema_registry_behaves_as_the_lesson_says() {
         "{out}"
     );
     assert_eq!(count(&out, "schema-id:1\t"), 2, "{out}");
+
+    // A field without a default and a changed type: 409, with both problems, the version
+    // checked against and the level.
+    let out = run.clean_block();
+    assert!(out.contains(r#"{"error_code":40901,"message":"Schema being registered is incompatible with an earlier schema for subject \"orders-value\", details: ["#), "{out}");
+    for needle in [
+        "errorType:'READER_FIELD_MISSING_DEFAULT_VALUE'",
+        "additionalInfo:'shop'",
+        "errorType:'TYPE_MISMATCH'",
+        "{oldSchemaVersion: 2}",
+        "compatibility: 'BACKWARD'",
+    ] {
+        assert!(out.contains(needle), "{needle}: {out}");
+    }
+
+    // double to long is no promotion: the test says so without registering anything.
+    let out = run.clean_block();
+    assert!(
+        out.contains(r#"{"is_compatible":false,"messages":["#),
+        "{out}"
+    );
+    assert!(out.contains("TYPE_MISMATCH"), "{out}");
+
+    // Try it: FORWARD refuses dropping a field old readers need; BACKWARD accepts it.
+    let drop_amount = r#"{"schema": "{\"type\":\"record\",\"name\":\"Order\",\"fields\":[{\"name\":\"id\",\"type\":\"string\"},{\"name\":\"currency\",\"type\":\"string\",\"default\":\"EUR\"}]}"}"#;
+    let out = run.try_it(r#"curl -X PUT --json '{"compatibility": "FORWARD"}' http://localhost:8081/config/orders-value"#);
+    assert!(out.contains(r#"{"compatibility":"FORWARD"}"#), "{out}");
+    let out = run.try_it(&format!(
+        "curl --json '{drop_amount}' http://localhost:8081/subjects/orders-value/versions"
+    ));
+    assert!(out.contains("error_code\":40901"), "{out}");
+    assert!(out.contains("additionalInfo:'amount'"), "{out}");
+    assert!(out.contains("compatibility: 'FORWARD'"), "{out}");
+    run.try_it(r#"curl -X PUT --json '{"compatibility": "BACKWARD"}' http://localhost:8081/config/orders-value"#);
+    let out = run.try_it(&format!(
+        "curl --json '{drop_amount}' http://localhost:8081/subjects/orders-value/versions"
+    ));
+    assert!(out.contains(r#"{"id":3}"#), "{out}");
+    let out = run.try_it(
+        r#"curl -d '{"schema": "\"string\""}' http://localhost:8081/subjects/notes-value/versions"#,
+    );
+    assert!(out.contains(r#"{"error_code":415"#), "{out}");
     run.finish();
 }
 

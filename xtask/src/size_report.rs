@@ -234,8 +234,14 @@ use std::path::{Path, PathBuf};
 /// listing partitions in its `HashSet`s' order rather than sorted (a stated simplification
 /// before): 305 bytes, to 794,143. `kafka-leader-election` waiting for a controller up to its
 /// 30 s, with "Timeout waiting for election results" (a sweep printed nothing before), its help
-/// and lessons 02 and 04's sentences: 299 bytes, to 794,442.
-const GZIP_BUDGET_BYTES: u64 = 794_500;
+/// and lessons 02 and 04's sentences: 299 bytes, to 794,442. The simulated schema registry,
+/// on purpose the largest single addition in a while: lesson 16 had said "the registry is not
+/// simulated", and its subject was only described. Avro's schema parser and canonical form,
+/// Avro's reader/writer compatibility rules with Confluent's 409 messages
+/// (`kplay_cli::registry`), the registry's REST API, `curl` to reach it and lesson 16 rewritten
+/// around it: 31,010 bytes, to 825,452 (its sorts moved to `kplay_core::sort` first: the
+/// standard library's two sorts had cost 4.5 KB more).
+const GZIP_BUDGET_BYTES: u64 = 825_520;
 
 /// Prints the table and fails when the gzip total is over budget.
 pub fn report(dist: &Path) -> Result<(), String> {
