@@ -596,16 +596,22 @@ impl SchemaRegistry {
         schema: Schema,
         verbose: bool,
     ) -> Response {
-        let (number, _) = match self.version(subject, version) {
-            Ok(found) => found,
-            Err(response) => return response,
-        };
         let versions = self
             .subject(subject)
             .map(|found| found.versions.clone())
             .unwrap_or_default();
-        let level = self.level_of(subject);
-        let messages = self.problems(&schema, &versions, level, Some(number as usize - 1));
+        // Against `latest` of a subject without versions there is nothing to break.
+        let latest = version == "latest" || version == "-1";
+        let messages = if latest && versions.is_empty() {
+            Vec::new()
+        } else {
+            let (number, _) = match self.version(subject, version) {
+                Ok(found) => found,
+                Err(response) => return response,
+            };
+            let level = self.level_of(subject);
+            self.problems(&schema, &versions, level, Some(number as usize - 1))
+        };
         let mut fields = vec![("is_compatible".into(), Json::Bool(messages.is_empty()))];
         if verbose {
             fields.push((
