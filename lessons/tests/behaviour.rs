@@ -1200,6 +1200,45 @@ fn schema_registry_behaves_as_the_lesson_says() {
     );
     assert!(out.contains("TYPE_MISMATCH"), "{out}");
 
+    // _schemas: one compacted partition; a NOOP, then one record per registration, and
+    // nothing for the refused schema or the test.
+    let out = run.clean_block();
+    assert!(
+        out.contains("PartitionCount: 1\tReplicationFactor: 3\tConfigs: cleanup.policy=compact"),
+        "{out}"
+    );
+    assert!(
+        out.contains("{\"keytype\":\"NOOP\",\"magic\":0}\tnull"),
+        "{out}"
+    );
+    for version in [1, 2] {
+        let key = format!(
+            r#"{{"keytype":"SCHEMA","subject":"orders-value","version":{version},"magic":1}}"#
+        );
+        assert!(out.contains(&key), "{key}: {out}");
+    }
+    assert!(out.contains("Processed a total of 3 messages"), "{out}");
+
+    // Try it: a stopped leader of _schemas-0 makes a registration fail with a 500; after the
+    // election the producer refreshes its metadata and a later attempt works.
+    let leader = run.leader("_schemas", 0).expect("_schemas-0 has a leader");
+    run.try_it(&format!("kplay broker stop {leader}"));
+    let register = r#"curl --json '{"schema": "\"int\""}' http://localhost:8081/subjects/numbers-value/versions"#;
+    let out = run.try_it(register);
+    assert!(out.contains(r#""error_code":5000"#), "{out}");
+    run.try_it("kplay time advance 15s");
+    let mut answers = Vec::new();
+    for _ in 0..3 {
+        answers.push(run.try_it(register));
+        run.try_it("kplay time advance 1s");
+    }
+    assert!(
+        answers.iter().any(|out| out.contains(r#"{"id":3}"#)),
+        "{answers:?}"
+    );
+    run.try_it(&format!("kplay broker start {leader}"));
+    run.try_it("kplay time advance 15s");
+
     // Try it: FORWARD refuses dropping a field old readers need; BACKWARD accepts it.
     let drop_amount = r#"{"schema": "{\"type\":\"record\",\"name\":\"Order\",\"fields\":[{\"name\":\"id\",\"type\":\"string\"},{\"name\":\"currency\",\"type\":\"string\",\"default\":\"EUR\"}]}"}"#;
     let out = run.try_it(r#"curl -X PUT --json '{"compatibility": "FORWARD"}' http://localhost:8081/config/orders-value"#);
@@ -1214,7 +1253,7 @@ fn schema_registry_behaves_as_the_lesson_says() {
     let out = run.try_it(&format!(
         "curl --json '{drop_amount}' http://localhost:8081/subjects/orders-value/versions"
     ));
-    assert!(out.contains(r#"{"id":3}"#), "{out}");
+    assert!(out.contains(r#"{"id":4}"#), "{out}");
     let out = run.try_it(
         r#"curl -d '{"schema": "\"string\""}' http://localhost:8081/subjects/notes-value/versions"#,
     );

@@ -240,8 +240,11 @@ use std::path::{Path, PathBuf};
 /// Avro's reader/writer compatibility rules with Confluent's 409 messages
 /// (`kplay_cli::registry`), the registry's REST API, `curl` to reach it and lesson 16 rewritten
 /// around it: 31,010 bytes, to 825,452 (its sorts moved to `kplay_core::sort` first: the
-/// standard library's two sorts had cost 4.5 KB more).
-const GZIP_BUDGET_BYTES: u64 = 825_520;
+/// standard library's two sorts had cost 4.5 KB more). The registry keeping its schemas in
+/// Kafka as Confluent's `KafkaStore` does (the compacted topic `_schemas`, its producer with
+/// `acks=all` and no retries, the records read back) and lesson 16's section on it, with the
+/// producer panel leaving the registry's producer and `_`-topics out: 3,321 bytes, to 828,773.
+const GZIP_BUDGET_BYTES: u64 = 828_840;
 
 /// Prints the table and fails when the gzip total is over budget.
 pub fn report(dist: &Path) -> Result<(), String> {

@@ -19,9 +19,11 @@
 
 pub mod avro;
 pub mod compatibility;
+pub mod store;
 
 use crate::json::{self, Json};
 use avro::Schema;
+use store::StoreError;
 
 /// A compatibility level (`CompatibilityLevel`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -99,15 +101,23 @@ struct Subject {
     level: Option<Level>,
 }
 
-/// The registry's state.
+/// The registry's state: what it has read from its store topic, `_schemas`.
 #[derive(Debug, Clone, Default)]
 pub struct SchemaRegistry {
-    /// Every distinct schema, id 1 first: its canonical text and its parsed form.
-    schemas: Vec<(String, Schema)>,
+    /// Every distinct schema: its id, its canonical text and its parsed form.
+    schemas: Vec<(u32, String, Schema)>,
     subjects: Vec<Subject>,
     /// The global level (`BACKWARD` until set).
     level: Option<Level>,
+    /// The next offset of `_schemas` to read.
+    pub read_offset: i64,
+    /// Its Kafka side: the store topic and the producer writing it.
+    pub store: store::KafkaStore,
 }
+
+/// Writes one record to the store: key and value (`None`: a tombstone). `Ok(Some(offset))`
+/// once Kafka acknowledged it at `offset`; `Ok(None)` when there is no Kafka behind (tests).
+pub type Write<'a> = dyn FnMut(&str, Option<&str>) -> Result<Option<i64>, StoreError> + 'a;
 
 /// What the registry answers: an HTTP status and a JSON body.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -202,8 +212,8 @@ fn flag(query: &str, name: &str) -> bool {
 }
 
 impl SchemaRegistry {
-    /// Answers one request.
-    pub fn handle(&mut self, request: Request<'_>) -> Response {
+    /// Answers one request; `write` puts the records it changes into the store.
+    pub fn handle(&mut self, request: Request<'_>, write: &mut Write<'_>) -> Response {
         let segments: Vec<String> = request
             .path
             .trim_matches('/')
@@ -236,7 +246,7 @@ impl SchemaRegistry {
                     None => subject_not_found(subject),
                 },
                 "POST" => self.with_schema(request.body, |registry, schema| {
-                    registry.register(subject, schema)
+                    registry.register(subject, schema, write)
                 }),
                 _ => method_not_allowed(),
             },
@@ -251,7 +261,7 @@ impl SchemaRegistry {
                     |e| e,
                     |(_, id)| Response {
                         status: 200,
-                        body: self.schemas[id as usize - 1].0.clone(),
+                        body: self.text_of(id).to_string(),
                     },
                 ),
                 _ => method_not_allowed(),
@@ -269,12 +279,12 @@ impl SchemaRegistry {
                     "compatibilityLevel".into(),
                     string(self.global_level().name()),
                 )])),
-                "PUT" => self.set_level(None, request.body),
+                "PUT" => self.set_level(None, request.body, write),
                 _ => method_not_allowed(),
             },
             ["config", subject] => match method {
                 "GET" => self.subject_level(subject, flag(request.query, "defaultToGlobal")),
-                "PUT" => self.set_level(Some(subject), request.body),
+                "PUT" => self.set_level(Some(subject), request.body, write),
                 _ => method_not_allowed(),
             },
             ["compatibility", "subjects", subject, "versions", version] => match method {
@@ -352,12 +362,109 @@ impl SchemaRegistry {
     fn id_of(&self, canonical: &str) -> Option<u32> {
         self.schemas
             .iter()
-            .position(|(text, _)| text == canonical)
-            .map(|index| index as u32 + 1)
+            .find(|(_, text, _)| text == canonical)
+            .map(|(id, _, _)| *id)
+    }
+
+    fn entry(&self, id: u32) -> Option<&(u32, String, Schema)> {
+        self.schemas.iter().find(|(known, _, _)| *known == id)
+    }
+
+    /// The canonical text of a schema the registry holds.
+    fn text_of(&self, id: u32) -> &str {
+        self.entry(id).map_or("", |(_, text, _)| text)
+    }
+
+    /// Writes a record, and applies it at once if the store took it at the next offset to
+    /// read (or there is no store); otherwise reading `_schemas` applies it in its turn.
+    fn put(&mut self, key: Json, value: Json, write: &mut Write<'_>) -> Result<(), StoreError> {
+        let (key, value) = (key.to_string(), value.to_string());
+        match write(&key, Some(&value))? {
+            Some(offset) if offset != self.read_offset => {}
+            Some(offset) => self.apply_record(offset, Some(&key), Some(&value)),
+            None => self.apply(Some(&key), Some(&value)),
+        }
+        Ok(())
+    }
+
+    /// Applies the record of `_schemas` at `offset`, as the registry's reader thread does
+    /// (`KafkaStoreReaderThread`): a `SCHEMA` record adds a version, a `CONFIG` record sets a
+    /// level (or, as a tombstone, removes it), a `NOOP` record does nothing, and a record it
+    /// cannot read is skipped.
+    pub fn apply_record(&mut self, offset: i64, key: Option<&str>, value: Option<&str>) {
+        self.read_offset = offset + 1;
+        self.apply(key, value);
+    }
+
+    fn apply(&mut self, key: Option<&str>, value: Option<&str>) {
+        let Some(key) = key.and_then(json::parse) else {
+            return;
+        };
+        let value = value.and_then(json::parse);
+        let text = |json: &Json, name: &str| match json.field(name) {
+            Some(Json::String(text)) => Some(text.clone()),
+            _ => None,
+        };
+        let number = |json: &Json, name: &str| match json.field(name) {
+            Some(Json::Int(n)) if *n > 0 => Some(*n as u32),
+            _ => None,
+        };
+        match text(&key, "keytype").as_deref() {
+            Some("SCHEMA") => {
+                let Some(value) = value else { return };
+                let (Some(subject), Some(version), Some(id), Some(schema_text)) = (
+                    text(&value, "subject"),
+                    number(&value, "version"),
+                    number(&value, "id"),
+                    text(&value, "schema"),
+                ) else {
+                    return;
+                };
+                if self.entry(id).is_none() {
+                    let Ok(schema) = avro::parse_schema(&schema_text) else {
+                        return;
+                    };
+                    self.schemas.push((id, schema_text, schema));
+                }
+                let index = match self.subjects.iter().position(|s| s.name == subject) {
+                    Some(index) => index,
+                    None => {
+                        self.subjects.push(Subject {
+                            name: subject,
+                            versions: Vec::new(),
+                            level: None,
+                        });
+                        self.subjects.len() - 1
+                    }
+                };
+                let found = &mut self.subjects[index];
+                if version as usize == found.versions.len() + 1 {
+                    found.versions.push(id);
+                }
+            }
+            Some("CONFIG") => {
+                let level = value
+                    .as_ref()
+                    .and_then(|v| text(v, "compatibilityLevel"))
+                    .and_then(|name| Level::parse(&name));
+                match text(&key, "subject") {
+                    None => self.level = level,
+                    Some(name) => match self.subjects.iter_mut().find(|s| s.name == name) {
+                        Some(found) => found.level = level,
+                        None => self.subjects.push(Subject {
+                            name,
+                            versions: Vec::new(),
+                            level,
+                        }),
+                    },
+                }
+            }
+            _ => {}
+        }
     }
 
     /// `POST /subjects/{subject}/versions`.
-    fn register(&mut self, subject: &str, schema: Schema) -> Response {
+    fn register(&mut self, subject: &str, schema: Schema, write: &mut Write<'_>) -> Response {
         let canonical = schema.canonical();
         let known = self.id_of(&canonical);
         let versions = self
@@ -380,19 +487,32 @@ impl SchemaRegistry {
                 ),
             );
         }
-        let id = known.unwrap_or_else(|| {
-            self.schemas.push((canonical, schema));
-            self.schemas.len() as u32
-        });
-        match self.subjects.iter_mut().find(|found| found.name == subject) {
-            Some(found) => found.versions.push(id),
-            None => self.subjects.push(Subject {
-                name: subject.to_string(),
-                versions: vec![id],
-                level: None,
-            }),
+        // A new schema takes the next id; the version is the subject's next.
+        let id = known
+            .unwrap_or_else(|| self.schemas.iter().map(|(id, _, _)| *id).max().unwrap_or(0) + 1);
+        let version = versions.len() as u32 + 1;
+        let key = Json::Object(vec![
+            ("keytype".into(), string("SCHEMA")),
+            ("subject".into(), string(subject)),
+            ("version".into(), int(version)),
+            ("magic".into(), Json::Int(1)),
+        ]);
+        let value = Json::Object(vec![
+            ("subject".into(), string(subject)),
+            ("version".into(), int(version)),
+            ("id".into(), int(id)),
+            ("schema".into(), Json::String(canonical)),
+            ("deleted".into(), Json::Bool(false)),
+        ]);
+        match self.put(key, value, write) {
+            Ok(()) => ok(Json::Object(vec![("id".into(), int(id))])),
+            Err(StoreError::TimedOut) => error(500, 50002, "Register operation timed out"),
+            Err(StoreError::Failed) => error(
+                500,
+                50001,
+                "Register schema operation failed while writing to the Kafka store",
+            ),
         }
-        ok(Json::Object(vec![("id".into(), int(id))]))
     }
 
     /// What stops `schema` from joining `versions` at `level` (empty: nothing), as the 409
@@ -415,7 +535,9 @@ impl SchemaRegistry {
             None => versions.len().checked_sub(1).into_iter().collect(),
         };
         for index in checked {
-            let (old_text, old) = &self.schemas[versions[index] as usize - 1];
+            let Some((_, old_text, old)) = self.entry(versions[index]) else {
+                continue;
+            };
             let mut messages = Vec::new();
             if level.checks_forward() {
                 messages.extend(compatibility::incompatibilities(old, schema, false));
@@ -486,13 +608,13 @@ impl SchemaRegistry {
             ("subject".into(), string(subject)),
             ("version".into(), int(version)),
             ("id".into(), int(id)),
-            ("schema".into(), string(&self.schemas[id as usize - 1].0)),
+            ("schema".into(), string(self.text_of(id))),
         ]))
     }
 
     fn known_id(&self, id: &str) -> Result<u32, Response> {
         match id.parse::<u32>() {
-            Ok(number) if number >= 1 && (number as usize) <= self.schemas.len() => Ok(number),
+            Ok(number) if self.entry(number).is_some() => Ok(number),
             _ => Err(error(404, 40403, format!("Schema {id} not found"))),
         }
     }
@@ -503,7 +625,7 @@ impl SchemaRegistry {
             |id| {
                 ok(Json::Object(vec![(
                     "schema".into(),
-                    string(&self.schemas[id as usize - 1].0),
+                    string(self.text_of(id)),
                 )]))
             },
         )
@@ -561,7 +683,12 @@ impl SchemaRegistry {
     }
 
     /// `PUT /config` and `PUT /config/{subject}`: `{"compatibility": "FULL"}`.
-    fn set_level(&mut self, subject: Option<&str>, body: Option<&str>) -> Response {
+    fn set_level(
+        &mut self,
+        subject: Option<&str>,
+        body: Option<&str>,
+        write: &mut Write<'_>,
+    ) -> Response {
         let request = body.and_then(json::parse);
         let level = match request.as_ref().and_then(|r| r.field("compatibility")) {
             Some(Json::String(name)) => Level::parse(name),
@@ -570,16 +697,14 @@ impl SchemaRegistry {
         let Some(level) = level else {
             return error(422, 42203, "Invalid compatibility level. Valid values are none, backward, forward, full, backward_transitive, forward_transitive, and full_transitive");
         };
-        match subject {
-            None => self.level = Some(level),
-            Some(name) => match self.subjects.iter_mut().find(|found| found.name == name) {
-                Some(found) => found.level = Some(level),
-                None => self.subjects.push(Subject {
-                    name: name.to_string(),
-                    versions: Vec::new(),
-                    level: Some(level),
-                }),
-            },
+        let key = Json::Object(vec![
+            ("keytype".into(), string("CONFIG")),
+            ("subject".into(), subject.map_or(Json::Null, string)),
+            ("magic".into(), Json::Int(0)),
+        ]);
+        let value = Json::Object(vec![("compatibilityLevel".into(), string(level.name()))]);
+        if self.put(key, value, write).is_err() {
+            return error(500, 50001, "Failed to update compatibility level");
         }
         ok(Json::Object(vec![(
             "compatibility".into(),

@@ -205,12 +205,27 @@ pub fn run(shell: &mut Shell, args: &CurlArgs) -> Output {
                 body: r#"{"error_code":415,"message":"HTTP 415 Unsupported Media Type"}"#.into(),
             }
         }
-        _ => shell.registry.handle(Request {
-            method: &args.method,
-            path,
-            query,
-            body: args.data.as_deref(),
-        }),
+        _ => {
+            let mut registry = std::mem::take(&mut shell.registry);
+            let request = Request {
+                method: &args.method,
+                path,
+                query,
+                body: args.data.as_deref(),
+            };
+            let served = crate::registry::store::serve(shell, &mut registry, request);
+            shell.registry = registry;
+            match served {
+                Some(response) => response,
+                // The registry could not start (its topic or producer): nothing listens.
+                None => {
+                    output.eprintln(format!(
+                        "curl: (7) Failed to connect to {host} port {port} after 0 ms: Couldn't connect to server"
+                    ));
+                    return output;
+                }
+            }
+        }
     };
     if args.fail && response.status >= 400 {
         output.eprintln(format!(

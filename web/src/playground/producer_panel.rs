@@ -200,13 +200,18 @@ pub struct SendVm {
 }
 
 /// The producer the panel uses: the newest running one started by the learner or the setup,
-/// skipping load generators.
+/// skipping load generators, console producers and the schema registry's own.
 pub fn panel_producer(cluster: &Cluster) -> Option<String> {
     cluster
         .producer_views()
         .into_iter()
         .rev()
-        .find(|p| !p.closed && !p.workload && !p.name.starts_with("console-producer"))
+        .find(|p| {
+            !p.closed
+                && !p.workload
+                && !p.name.starts_with("console-producer")
+                && p.name != kplay_cli::registry::store::PRODUCER
+        })
         .map(|p| p.name)
 }
 
@@ -226,10 +231,11 @@ pub fn next_producer_name(cluster: &Cluster) -> String {
 /// The panel's view model.
 pub fn producer_vm(model: &Model) -> ProducerVm {
     let cluster = &model.session.shell().cluster;
+    // Internal topics (`__consumer_offsets`) and services' own (`_schemas`) are not offered.
     let topics = cluster
         .topic_names()
         .into_iter()
-        .filter(|t| !t.starts_with("__"))
+        .filter(|t| !t.starts_with('_'))
         .collect();
     let name = panel_producer(cluster);
     let view = name.as_ref().and_then(|name| {
