@@ -244,7 +244,9 @@ use std::path::{Path, PathBuf};
 /// Kafka as Confluent's `KafkaStore` does (the compacted topic `_schemas`, its producer with
 /// `acks=all` and no retries, the records read back) and lesson 16's section on it, with the
 /// producer panel leaving the registry's producer and `_`-topics out: 3,321 bytes, to 828,773.
-const GZIP_BUDGET_BYTES: u64 = 828_840;
+/// A review's mends (one list of Avro's reserved words, one find-or-add of a subject, one
+/// "latest" test, the registry's start as a flag) and curl's help on its own words: 828,648.
+const GZIP_BUDGET_BYTES: u64 = 828_710;
 
 /// Prints the table and fails when the gzip total is over budget.
 pub fn report(dist: &Path) -> Result<(), String> {

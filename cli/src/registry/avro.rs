@@ -72,19 +72,8 @@ pub(crate) struct Field {
 const PRIMITIVES: [&str; 8] = [
     "null", "boolean", "int", "long", "float", "double", "bytes", "string",
 ];
-const SCHEMA_RESERVED: &[&str] = &[
-    "doc",
-    "fields",
-    "items",
-    "name",
-    "namespace",
-    "size",
-    "symbols",
-    "values",
-    "type",
-    "aliases",
-];
-/// An enum's `default` is its own attribute, not a custom property.
+/// The attributes of a type that are not custom properties (Avro's `ENUM_RESERVED`): an
+/// enum's `default` is its own attribute; other types keep the rest (`SCHEMA_RESERVED`).
 const ENUM_RESERVED: &[&str] = &[
     "doc",
     "fields",
@@ -98,6 +87,7 @@ const ENUM_RESERVED: &[&str] = &[
     "aliases",
     "default",
 ];
+const SCHEMA_RESERVED: &[&str] = ENUM_RESERVED.split_at(ENUM_RESERVED.len() - 1).0;
 const FIELD_RESERVED: &[&str] = &["default", "doc", "name", "order", "type", "aliases"];
 /// Validating a default walks the value and the defaults of the fields it leaves out; past
 /// this depth the default is refused rather than risking the stack.

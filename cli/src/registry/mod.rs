@@ -111,8 +111,8 @@ pub struct SchemaRegistry {
     level: Option<Level>,
     /// The next offset of `_schemas` to read.
     pub read_offset: i64,
-    /// Its Kafka side: the store topic and the producer writing it.
-    pub store: store::KafkaStore,
+    /// Whether it started on Kafka: its topic, its producer and its `NOOP` record.
+    pub started: bool,
 }
 
 /// Writes one record to the store: key and value (`None`: a tombstone). `Ok(Some(offset))`
@@ -202,6 +202,11 @@ fn decode(segment: &str) -> String {
         }
     }
     String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Whether a version in a path means the subject's latest (`VersionId`: `latest` or -1).
+fn is_latest(version: &str) -> bool {
+    version == "latest" || version == "-1"
 }
 
 /// Whether the query string sets `name` to `true`.
@@ -306,6 +311,22 @@ impl SchemaRegistry {
 
     fn subject(&self, name: &str) -> Option<&Subject> {
         self.subjects.iter().find(|subject| subject.name == name)
+    }
+
+    /// The subject `name`, added without versions if the registry has not seen it.
+    fn subject_mut(&mut self, name: String) -> &mut Subject {
+        let index = match self.subjects.iter().position(|s| s.name == name) {
+            Some(index) => index,
+            None => {
+                self.subjects.push(Subject {
+                    name,
+                    versions: Vec::new(),
+                    level: None,
+                });
+                self.subjects.len() - 1
+            }
+        };
+        &mut self.subjects[index]
     }
 
     fn level_of(&self, subject: &str) -> Level {
@@ -426,18 +447,7 @@ impl SchemaRegistry {
                     };
                     self.schemas.push((id, schema_text, schema));
                 }
-                let index = match self.subjects.iter().position(|s| s.name == subject) {
-                    Some(index) => index,
-                    None => {
-                        self.subjects.push(Subject {
-                            name: subject,
-                            versions: Vec::new(),
-                            level: None,
-                        });
-                        self.subjects.len() - 1
-                    }
-                };
-                let found = &mut self.subjects[index];
+                let found = self.subject_mut(subject);
                 if version as usize == found.versions.len() + 1 {
                     found.versions.push(id);
                 }
@@ -449,14 +459,7 @@ impl SchemaRegistry {
                     .and_then(|name| Level::parse(&name));
                 match text(&key, "subject") {
                     None => self.level = level,
-                    Some(name) => match self.subjects.iter_mut().find(|s| s.name == name) {
-                        Some(found) => found.level = level,
-                        None => self.subjects.push(Subject {
-                            name,
-                            versions: Vec::new(),
-                            level,
-                        }),
-                    },
+                    Some(name) => self.subject_mut(name).level = level,
                 }
             }
             _ => {}
@@ -572,7 +575,7 @@ impl SchemaRegistry {
 
     /// A version named in a path (`latest` or a number): its number and schema id.
     fn version(&self, subject: &str, version: &str) -> Result<(u32, u32), Response> {
-        let number: Option<i64> = if version == "latest" || version == "-1" {
+        let number: Option<i64> = if is_latest(version) {
             None
         } else {
             match version.parse::<i64>() {
@@ -726,8 +729,7 @@ impl SchemaRegistry {
             .map(|found| found.versions.clone())
             .unwrap_or_default();
         // Against `latest` of a subject without versions there is nothing to break.
-        let latest = version == "latest" || version == "-1";
-        let messages = if latest && versions.is_empty() {
+        let messages = if is_latest(version) && versions.is_empty() {
             Vec::new()
         } else {
             let (number, _) = match self.version(subject, version) {

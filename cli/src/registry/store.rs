@@ -43,13 +43,6 @@ pub enum StoreError {
     Failed,
 }
 
-/// The store's own state.
-#[derive(Debug, Clone, Default)]
-pub struct KafkaStore {
-    /// Whether the registry started: its topic, its producer and its `NOOP` record.
-    started: bool,
-}
-
 /// Serves one request against the registry and its store (the registry is the shell's,
 /// taken out for the request).
 pub fn serve(
@@ -57,11 +50,11 @@ pub fn serve(
     registry: &mut SchemaRegistry,
     request: Request<'_>,
 ) -> Option<Response> {
-    if !registry.store.started {
+    if !registry.started {
         if !start(shell, registry) {
             return None;
         }
-        registry.store.started = true;
+        registry.started = true;
     }
     catch_up(shell, registry);
     let response = registry.handle(request, &mut |key, value| {

@@ -60,7 +60,8 @@ http://schema-registry:8081): Confluent Schema Registry's REST API for Avro sche
   curl -X POST -H \"Content-Type: application/vnd.schemaregistry.v1+json\" \\
     --data '{\"schema\": \"{\\\"type\\\": \\\"string\\\"}\"}' http://localhost:8081/subjects/orders-value/versions
 Paths: /subjects, /subjects/S/versions[/V[/schema]], /schemas/ids/ID[/versions], /config[/S],
-/compatibility/subjects/S/versions/V[?verbose=true]. Deleting subjects is not simulated.";
+/compatibility/subjects/S/versions/V[?verbose=true]. Deleting subjects is not simulated, and the
+messages for a body that is not JSON or has no schema are the playground's own words.";
 
 /// A parsed `curl` line.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -187,11 +188,14 @@ pub fn run(shell: &mut Shell, args: &CurlArgs) -> Output {
         output.eprintln(format!("curl: (6) Could not resolve host: {host}"));
         return output;
     }
-    if port != "8081" || args.url.starts_with("https://") {
+    let refused = |mut output: Output| {
         output.eprintln(format!(
             "curl: (7) Failed to connect to {host} port {port} after 0 ms: Couldn't connect to server"
         ));
-        return output;
+        output
+    };
+    if port != "8081" || args.url.starts_with("https://") {
+        return refused(output);
     }
     let (path, query) = target.split_once('?').unwrap_or((target, ""));
     let media = args
@@ -218,12 +222,7 @@ pub fn run(shell: &mut Shell, args: &CurlArgs) -> Output {
             match served {
                 Some(response) => response,
                 // The registry could not start (its topic or producer): nothing listens.
-                None => {
-                    output.eprintln(format!(
-                        "curl: (7) Failed to connect to {host} port {port} after 0 ms: Couldn't connect to server"
-                    ));
-                    return output;
-                }
+                None => return refused(output),
             }
         }
     };
