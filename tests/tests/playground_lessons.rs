@@ -188,6 +188,17 @@ async fn after_a_run_on_a_phone_the_output_shows_and_a_button_leads_back_to_the_
         )
         .await;
     session.screenshot("lesson-run-block-phone-output").await;
+    // The button floats below the prompt the learner types at, never over it.
+    let prompt_clear = session
+        .run_script(
+            "const p = document.querySelector('[data-testid=terminal-input]').getBoundingClientRect(); const b = document.querySelector('[data-testid=back-to-step]').getBoundingClientRect(); return p.bottom <= b.top && p.top >= 0;",
+        )
+        .await;
+    assert_eq!(
+        prompt_clear,
+        json!(true),
+        "the prompt is in view above the button"
+    );
 
     session.click("back-to-step").await;
     session

@@ -246,7 +246,9 @@ use std::path::{Path, PathBuf};
 /// producer panel leaving the registry's producer and `_`-topics out: 3,321 bytes, to 828,773.
 /// A review's mends (one list of Avro's reserved words, one find-or-add of a subject, one
 /// "latest" test, the registry's start as a flag) and curl's help on its own words: 828,648.
-const GZIP_BUDGET_BYTES: u64 = 828_710;
+/// On a phone, "Back to the step you ran" moved to the bottom (it covered the clock's buttons),
+/// and a cluster picture that scrolls sideways says so under it: 337 bytes, to 828,985.
+const GZIP_BUDGET_BYTES: u64 = 829_045;
 
 /// Prints the table and fails when the gzip total is over budget.
 pub fn report(dist: &Path) -> Result<(), String> {

@@ -359,6 +359,7 @@ pub fn Topology(
     };
     view! {
         <figure class="topology" class:topology-roomy=move || nodes.with(|nodes| nodes.iter().all(|node| node.phone_label_size.is_some()))>
+            <div class="topology-scroll">
             <svg
                 viewBox=format!("0 0 {} {}", fixed(WIDTH, 0), fixed(HEIGHT, 0))
                 role="img"
@@ -386,6 +387,8 @@ pub fn Topology(
                 <path class="message message-request" data-testid="request-dots" d=move || dots(true)></path>
                 <path class="message message-response" data-testid="response-dots" d=move || dots(false)></path>
             </svg>
+            </div>
+            <p class="hint topology-swipe" aria-hidden="true">"← Too many clients for this screen: swipe the picture sideways. →"</p>
             <figcaption class="hint" data-testid="in-flight-summary">{move || summary.get()}</figcaption>
         </figure>
     }
