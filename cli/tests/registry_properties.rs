@@ -67,6 +67,22 @@ fn schema_text() -> impl Strategy<Value = String> {
     })
 }
 
+/// The reads compared between a registry and one that read its records back.
+const READS: [&str; 12] = [
+    "/subjects",
+    "/subjects/s/versions",
+    "/subjects/t/versions",
+    "/subjects/s/versions/latest",
+    "/subjects/s/versions/1",
+    "/subjects/s/versions/2",
+    "/subjects/t/versions/latest",
+    "/schemas/ids/1/versions",
+    "/schemas/ids/2",
+    "/config",
+    "/config/s",
+    "/config/t",
+];
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(2000))]
 
@@ -97,17 +113,22 @@ proptest! {
     fn the_registry_answers_any_request(
         steps in prop::collection::vec(
             (
-                prop::sample::select(vec!["GET", "POST", "PUT", "DELETE"]),
+                prop::sample::select(vec!["GET", "POST", "POST", "PUT", "DELETE", "DELETE"]),
                 prop::sample::select(vec![
                     "/subjects", "/subjects/s/versions", "/subjects/s/versions/latest",
                     "/subjects/s/versions/1/schema", "/subjects/s", "/schemas/ids/1",
                     "/schemas/ids/2/versions", "/config", "/config/s",
                     "/compatibility/subjects/s/versions/latest", "/subjects/s/versions/0",
-                    "/subjects/%7Fs%2/versions", "/",
+                    "/subjects/%7Fs%2/versions", "/", "/subjects/t/versions", "/subjects/t",
+                    "/subjects/s/versions/2", "/subjects/t/versions/latest",
                 ]),
-                prop::sample::select(vec!["", "verbose=true", "defaultToGlobal=true"]),
+                prop::sample::select(vec![
+                    "", "verbose=true", "defaultToGlobal=true", "permanent=true", "deleted=true",
+                ]),
                 prop::option::of(prop_oneof![
                     schema_text().prop_map(|t| format!(r#"{{"schema":{:?}}}"#, t)),
+                    prop::sample::select(vec![r#""int""#, r#""long""#, r#""string""#])
+                        .prop_map(|t| format!(r#"{{"schema":{:?}}}"#, t)),
                     prop::sample::select(vec![
                         r#"{"compatibility":"FULL_TRANSITIVE"}"#, r#"{"compatibility":"none"}"#,
                         r#"{"compatibility":"FORWARD"}"#, "{}", "nope",
@@ -118,13 +139,46 @@ proptest! {
         )
     ) {
         let mut registry = SchemaRegistry::default();
+        let mut records: Vec<(String, Option<String>)> = Vec::new();
         for (method, path, query, body) in &steps {
             let response = registry.handle(
                 Request { method, path, query, body: body.as_deref() },
-                &mut |_, _| Ok(None),
+                &mut |key, value| {
+                    records.push((key.to_string(), value.map(str::to_string)));
+                    Ok(None)
+                },
             );
             prop_assert!(response.status >= 200 && response.status < 600);
             prop_assert!(!response.body.is_empty());
+        }
+        // What the registry knows is what it wrote: a registry reading the records back (as a
+        // second registry, or this one after a restart, would) answers every read alike, and
+        // so does one reading the topic after compaction kept only each key's last record.
+        let replay = |records: &[(String, Option<String>)]| {
+            let mut read = SchemaRegistry::default();
+            for (offset, (key, value)) in records.iter().enumerate() {
+                read.apply_record(offset as i64, Some(key), value.as_deref());
+            }
+            read
+        };
+        let compacted: Vec<(String, Option<String>)> = records
+            .iter()
+            .enumerate()
+            .filter(|(at, (key, _))| !records[at + 1..].iter().any(|(later, _)| later == key))
+            .map(|(_, record)| record.clone())
+            .collect();
+        for mut other in [replay(&records), replay(&compacted)] {
+            for path in READS {
+                for query in ["", "deleted=true"] {
+                    let read = |registry: &mut SchemaRegistry| {
+                        registry.handle(
+                            Request { method: "GET", path, query, body: None },
+                            &mut |_, _| Ok(None),
+                        )
+                    };
+                    prop_assert_eq!(read(&mut other), read(&mut registry), "{} {}", path, query);
+                }
+            }
         }
     }
 }

@@ -1219,6 +1219,36 @@ fn schema_registry_behaves_as_the_lesson_says() {
     }
     assert!(out.contains("Processed a total of 3 messages"), "{out}");
 
+    // A soft delete hides version 2 but keeps it, and its id still answers.
+    let out = run.clean_block();
+    let lines: Vec<&str> = out.lines().filter(|l| !l.starts_with("$ ")).collect();
+    assert_eq!(lines[..3], ["2", "[1]", "[1,2]"], "{out}");
+    assert!(lines[3].starts_with(r#"{"schema":"#), "{out}");
+
+    // For good: id 2 is no longer known; _schemas holds the deleted record and a tombstone.
+    let out = run.clean_block();
+    assert!(
+        out.contains(r#"{"error_code":40403,"message":"Schema 2 not found"}"#),
+        "{out}"
+    );
+    assert!(
+        out.contains(r#"\"default\":\"EUR\"}]}","deleted":true}"#),
+        "{out}"
+    );
+    assert!(
+        out.contains(
+            "{\"keytype\":\"SCHEMA\",\"subject\":\"orders-value\",\"version\":2,\"magic\":1}\tnull"
+        ),
+        "{out}"
+    );
+    assert!(out.contains("Processed a total of 5 messages"), "{out}");
+
+    // Try it: version 2's schema again gets id 2 back, as version 2.
+    let version_2 = r#"curl --json '{"schema": "{\"type\":\"record\",\"name\":\"Order\",\"fields\":[{\"name\":\"id\",\"type\":\"string\"},{\"name\":\"amount\",\"type\":\"double\"},{\"name\":\"currency\",\"type\":\"string\",\"default\":\"EUR\"}]}"}' http://localhost:8081/subjects/orders-value/versions"#;
+    assert!(run.try_it(version_2).contains(r#"{"id":2}"#));
+    let out = run.try_it("curl http://localhost:8081/subjects/orders-value/versions");
+    assert!(out.contains("[1,2]"), "{out}");
+
     // Try it: a stopped leader of _schemas-0 makes a registration fail with a 500; after the
     // election the producer refreshes its metadata and a later attempt works.
     let leader = run.leader("_schemas", 0).expect("_schemas-0 has a leader");
@@ -1258,6 +1288,17 @@ fn schema_registry_behaves_as_the_lesson_says() {
         r#"curl -d '{"schema": "\"string\""}' http://localhost:8081/subjects/notes-value/versions"#,
     );
     assert!(out.contains(r#"{"error_code":415"#), "{out}");
+
+    // Try it: the whole subject, deleted for good only after a soft delete.
+    let permanent = "curl -X DELETE 'http://localhost:8081/subjects/orders-value?permanent=true'";
+    assert!(run.try_it(permanent).contains("\"error_code\":40405"));
+    let out = run.try_it("curl -X DELETE http://localhost:8081/subjects/orders-value");
+    assert!(out.contains("[1,2,3]"), "{out}");
+    let out = run.try_it("curl http://localhost:8081/subjects");
+    assert!(!out.contains("orders-value"), "{out}");
+    let out = run.try_it("curl 'http://localhost:8081/subjects?deleted=true'");
+    assert!(out.contains("orders-value"), "{out}");
+    assert!(run.try_it(permanent).contains("[1,2,3]"));
     run.finish();
 }
 

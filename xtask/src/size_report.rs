@@ -248,7 +248,10 @@ use std::path::{Path, PathBuf};
 /// "latest" test, the registry's start as a flag) and curl's help on its own words: 828,648.
 /// On a phone, "Back to the step you ran" moved to the bottom (it covered the clock's buttons),
 /// and a cluster picture that scrolls sideways says so under it: 337 bytes, to 828,985.
-const GZIP_BUDGET_BYTES: u64 = 829_045;
+/// Deleting in the schema registry (soft and permanent deletes of versions and subjects,
+/// `?deleted=true`, their records in `_schemas`) and lesson 16's section on it: 3,041 bytes,
+/// to 832,026.
+const GZIP_BUDGET_BYTES: u64 = 832_086;
 
 /// Prints the table and fails when the gzip total is over budget.
 pub fn report(dist: &Path) -> Result<(), String> {

@@ -9,13 +9,18 @@
 //! `CompatibilityChecker`): the latest one, or every one for the `_TRANSITIVE` levels, newest
 //! first, stopping at the first that fails. A refusal is HTTP 409 with the registry's message.
 //!
-//! - [`avro`]: parsing a schema and its canonical text (Avro's `Schema.toString()`);
-//! - [`compatibility`]: Avro's reader/writer check with Confluent's messages.
+//! **Deleting** is in two steps, as in Confluent's registry: a soft delete (`DELETE
+//! /subjects/S`, or `.../versions/V`) hides versions from reads and from compatibility checks
+//! but keeps them (`?deleted=true` shows them); only a soft-deleted version may then be deleted
+//! for good (`?permanent=true`), which writes tombstones. A schema keeps its id for good: the
+//! same schema registered again gets the same id, under the subject's next version number.
 //!
-//! Simplified, and said so in lesson 16: the registry is not a Kafka client here (a real one
-//! keeps its state in the compacted topic `_schemas`, and a registry that cannot write it
-//! refuses registrations); Avro only (no Protobuf or JSON Schema, no references); no deletes,
-//! modes, contexts or rules.
+//! - [`avro`]: parsing a schema and its canonical text (Avro's `Schema.toString()`);
+//! - [`compatibility`]: Avro's reader/writer check with Confluent's messages;
+//! - [`store`]: the registry's records in the compacted topic `_schemas`.
+//!
+//! Simplified, and said so in lesson 16: Avro only (no Protobuf or JSON Schema, no
+//! references); no modes, contexts or rules.
 
 pub mod avro;
 pub mod compatibility;
@@ -93,12 +98,33 @@ impl Level {
     }
 }
 
-/// One subject: its versions (schema ids, version 1 first) and its own level, if set.
+/// One version of a subject: its number, its schema's id, and whether it is soft-deleted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Version {
+    number: u32,
+    id: u32,
+    deleted: bool,
+}
+
+/// One subject: its versions (by number; numbers have gaps once versions are deleted for good)
+/// and its own level, if set.
 #[derive(Debug, Clone)]
 struct Subject {
     name: String,
-    versions: Vec<u32>,
+    versions: Vec<Version>,
     level: Option<Level>,
+}
+
+impl Subject {
+    /// Its versions that are not soft-deleted, or all of them when `deleted`.
+    fn listed(&self, deleted: bool) -> impl Iterator<Item = &Version> {
+        self.versions.iter().filter(move |v| deleted || !v.deleted)
+    }
+
+    /// Its versions that are not soft-deleted.
+    fn live(&self) -> Vec<Version> {
+        self.listed(false).copied().collect()
+    }
 }
 
 /// The registry's state: what it has read from its store topic, `_schemas`.
@@ -209,6 +235,25 @@ fn is_latest(version: &str) -> bool {
     version == "latest" || version == "-1"
 }
 
+/// The key of a version's record in `_schemas` (`SchemaKey`).
+fn schema_key(subject: &str, number: u32) -> Json {
+    Json::Object(vec![
+        ("keytype".into(), string("SCHEMA")),
+        ("subject".into(), string(subject)),
+        ("version".into(), int(number)),
+        ("magic".into(), Json::Int(1)),
+    ])
+}
+
+/// The key of a level's record in `_schemas` (`ConfigKey`): a subject's, or the global one.
+fn config_key(subject: Option<&str>) -> Json {
+    Json::Object(vec![
+        ("keytype".into(), string("CONFIG")),
+        ("subject".into(), subject.map_or(Json::Null, string)),
+        ("magic".into(), Json::Int(0)),
+    ])
+}
+
 /// Whether the query string sets `name` to `true`.
 fn flag(query: &str, name: &str) -> bool {
     query
@@ -228,28 +273,40 @@ impl SchemaRegistry {
             .collect();
         let parts: Vec<&str> = segments.iter().map(String::as_str).collect();
         let method = request.method;
+        let (deleted, permanent) = (
+            flag(request.query, "deleted"),
+            flag(request.query, "permanent"),
+        );
         match parts.as_slice() {
             [] => match method {
                 "GET" => ok(Json::Object(Vec::new())),
                 _ => method_not_allowed(),
             },
             ["subjects"] => match method {
-                "GET" => self.list_subjects(),
+                "GET" => self.list_subjects(deleted),
                 _ => method_not_allowed(),
             },
             ["subjects", subject] => match method {
                 "POST" => self.with_schema(request.body, |registry, schema| {
-                    registry.look_up(subject, schema)
+                    registry.look_up(subject, schema, deleted)
                 }),
+                "DELETE" => self.delete_subject(subject, permanent, write),
                 _ => method_not_allowed(),
             },
             ["subjects", subject, "versions"] => match method {
-                "GET" => match self.subject(subject) {
-                    Some(found) => ok(Json::Array(
-                        (1..=found.versions.len() as u32).map(int).collect(),
-                    )),
-                    None => subject_not_found(subject),
-                },
+                "GET" => {
+                    let numbers: Vec<Json> = self
+                        .subject(subject)
+                        .into_iter()
+                        .flat_map(|found| found.listed(deleted))
+                        .map(|v| int(v.number))
+                        .collect();
+                    if numbers.is_empty() {
+                        subject_not_found(subject)
+                    } else {
+                        ok(Json::Array(numbers))
+                    }
+                }
                 "POST" => self.with_schema(request.body, |registry, schema| {
                     registry.register(subject, schema, write)
                 }),
@@ -257,16 +314,17 @@ impl SchemaRegistry {
             },
             ["subjects", subject, "versions", version] => match method {
                 "GET" => self
-                    .version(subject, version)
-                    .map_or_else(|e| e, |(number, id)| self.version_body(subject, number, id)),
+                    .version(subject, version, deleted)
+                    .map_or_else(|e| e, |found| self.version_body(subject, found)),
+                "DELETE" => self.delete_version(subject, version, permanent, write),
                 _ => method_not_allowed(),
             },
             ["subjects", subject, "versions", version, "schema"] => match method {
-                "GET" => self.version(subject, version).map_or_else(
+                "GET" => self.version(subject, version, deleted).map_or_else(
                     |e| e,
-                    |(_, id)| Response {
+                    |found| Response {
                         status: 200,
-                        body: self.text_of(id).to_string(),
+                        body: self.text_of(found.id).to_string(),
                     },
                 ),
                 _ => method_not_allowed(),
@@ -276,7 +334,7 @@ impl SchemaRegistry {
                 _ => method_not_allowed(),
             },
             ["schemas", "ids", id, "versions"] => match method {
-                "GET" => self.versions_of_id(id),
+                "GET" => self.versions_of_id(id, deleted),
                 _ => method_not_allowed(),
             },
             ["config"] => match method {
@@ -335,11 +393,11 @@ impl SchemaRegistry {
             .unwrap_or_else(|| self.global_level())
     }
 
-    fn list_subjects(&self) -> Response {
+    fn list_subjects(&self, deleted: bool) -> Response {
         let mut names: Vec<&str> = self
             .subjects
             .iter()
-            .filter(|subject| !subject.versions.is_empty())
+            .filter(|subject| subject.listed(deleted).next().is_some())
             .map(|subject| subject.name.as_str())
             .collect();
         kplay_core::sort::sort(&mut names);
@@ -396,22 +454,29 @@ impl SchemaRegistry {
         self.entry(id).map_or("", |(_, text, _)| text)
     }
 
-    /// Writes a record, and applies it at once if the store took it at the next offset to
-    /// read (or there is no store); otherwise reading `_schemas` applies it in its turn.
-    fn put(&mut self, key: Json, value: Json, write: &mut Write<'_>) -> Result<(), StoreError> {
-        let (key, value) = (key.to_string(), value.to_string());
-        match write(&key, Some(&value))? {
+    /// Writes a record (`None`: a tombstone), and applies it at once if the store took it at
+    /// the next offset to read (or there is no store); otherwise reading `_schemas` applies it
+    /// in its turn.
+    fn put(
+        &mut self,
+        key: Json,
+        value: Option<Json>,
+        write: &mut Write<'_>,
+    ) -> Result<(), StoreError> {
+        let (key, value) = (key.to_string(), value.map(|v| v.to_string()));
+        match write(&key, value.as_deref())? {
             Some(offset) if offset != self.read_offset => {}
-            Some(offset) => self.apply_record(offset, Some(&key), Some(&value)),
-            None => self.apply(Some(&key), Some(&value)),
+            Some(offset) => self.apply_record(offset, Some(&key), value.as_deref()),
+            None => self.apply(Some(&key), value.as_deref()),
         }
         Ok(())
     }
 
     /// Applies the record of `_schemas` at `offset`, as the registry's reader thread does
-    /// (`KafkaStoreReaderThread`): a `SCHEMA` record adds a version, a `CONFIG` record sets a
-    /// level (or, as a tombstone, removes it), a `NOOP` record does nothing, and a record it
-    /// cannot read is skipped.
+    /// (`KafkaStoreReaderThread`): a `SCHEMA` record adds or replaces a version (or, as a
+    /// tombstone, removes it for good), a `DELETE_SUBJECT` record soft-deletes a subject's
+    /// versions up to its own, a `CONFIG` record sets a level (or, as a tombstone, removes it),
+    /// a `NOOP` record does nothing, and a record it cannot read is skipped.
     pub fn apply_record(&mut self, offset: i64, key: Option<&str>, value: Option<&str>) {
         self.read_offset = offset + 1;
         self.apply(key, value);
@@ -426,19 +491,27 @@ impl SchemaRegistry {
             Some(Json::String(text)) => Some(text.clone()),
             _ => None,
         };
-        let number = |json: &Json, name: &str| match json.field(name) {
+        let positive = |json: &Json, name: &str| match json.field(name) {
             Some(Json::Int(n)) if *n > 0 => Some(*n as u32),
             _ => None,
         };
         match text(&key, "keytype").as_deref() {
             Some("SCHEMA") => {
-                let Some(value) = value else { return };
-                let (Some(subject), Some(version), Some(id), Some(schema_text)) = (
-                    text(&value, "subject"),
-                    number(&value, "version"),
-                    number(&value, "id"),
-                    text(&value, "schema"),
-                ) else {
+                let (Some(subject), Some(number)) =
+                    (text(&key, "subject"), positive(&key, "version"))
+                else {
+                    return;
+                };
+                let Some(value) = value else {
+                    // A tombstone: the version is gone for good.
+                    self.subject_mut(subject)
+                        .versions
+                        .retain(|v| v.number != number);
+                    return;
+                };
+                let (Some(id), Some(schema_text)) =
+                    (positive(&value, "id"), text(&value, "schema"))
+                else {
                     return;
                 };
                 if self.entry(id).is_none() {
@@ -447,9 +520,27 @@ impl SchemaRegistry {
                     };
                     self.schemas.push((id, schema_text, schema));
                 }
-                let found = self.subject_mut(subject);
-                if version as usize == found.versions.len() + 1 {
-                    found.versions.push(id);
+                let version = Version {
+                    number,
+                    id,
+                    deleted: matches!(value.field("deleted"), Some(Json::Bool(true))),
+                };
+                let versions = &mut self.subject_mut(subject).versions;
+                match versions.iter().position(|v| v.number >= number) {
+                    Some(at) if versions[at].number == number => versions[at] = version,
+                    Some(at) => versions.insert(at, version),
+                    None => versions.push(version),
+                }
+            }
+            Some("DELETE_SUBJECT") => {
+                let (Some(subject), Some(up_to)) = (
+                    text(&key, "subject"),
+                    value.as_ref().and_then(|v| positive(v, "version")),
+                ) else {
+                    return;
+                };
+                for version in &mut self.subject_mut(subject).versions {
+                    version.deleted |= version.number <= up_to;
                 }
             }
             Some("CONFIG") => {
@@ -466,20 +557,21 @@ impl SchemaRegistry {
         }
     }
 
-    /// `POST /subjects/{subject}/versions`.
+    /// `POST /subjects/{subject}/versions` (`KafkaSchemaRegistry.register`).
     fn register(&mut self, subject: &str, schema: Schema, write: &mut Write<'_>) -> Response {
         let canonical = schema.canonical();
         let known = self.id_of(&canonical);
-        let versions = self
+        let all = self
             .subject(subject)
             .map(|found| found.versions.clone())
             .unwrap_or_default();
+        let live: Vec<Version> = all.iter().filter(|v| !v.deleted).copied().collect();
         // The same schema again under the same subject: its id, and no new version.
-        if let Some(id) = known.filter(|id| versions.contains(id)) {
+        if let Some(id) = known.filter(|id| live.iter().any(|v| v.id == *id)) {
             return ok(Json::Object(vec![("id".into(), int(id))]));
         }
         let level = self.level_of(subject);
-        let problems = self.problems(&schema, &versions, level, None);
+        let problems = self.problems(&schema, &live, level, None);
         if !problems.is_empty() {
             return error(
                 409,
@@ -490,30 +582,179 @@ impl SchemaRegistry {
                 ),
             );
         }
-        // A new schema takes the next id; the version is the subject's next.
+        // A new schema takes the next id (a schema known before, even deleted, keeps its id);
+        // the version is one past the subject's last, soft-deleted ones included.
         let id = known
             .unwrap_or_else(|| self.schemas.iter().map(|(id, _, _)| *id).max().unwrap_or(0) + 1);
-        let version = versions.len() as u32 + 1;
-        let key = Json::Object(vec![
-            ("keytype".into(), string("SCHEMA")),
-            ("subject".into(), string(subject)),
-            ("version".into(), int(version)),
-            ("magic".into(), Json::Int(1)),
-        ]);
-        let value = Json::Object(vec![
-            ("subject".into(), string(subject)),
-            ("version".into(), int(version)),
-            ("id".into(), int(id)),
-            ("schema".into(), Json::String(canonical)),
-            ("deleted".into(), Json::Bool(false)),
-        ]);
-        match self.put(key, value, write) {
+        let number = all.last().map_or(1, |v| v.number + 1);
+        let version = Version {
+            number,
+            id,
+            deleted: false,
+        };
+        let written = self
+            .put_version(subject, version, canonical, write)
+            .and_then(|()| {
+                // A soft-deleted earlier version of the same schema is deleted for good.
+                all.iter()
+                    .filter(|v| v.deleted && v.id == id)
+                    .try_for_each(|v| self.put(schema_key(subject, v.number), None, write))
+            });
+        match written {
             Ok(()) => ok(Json::Object(vec![("id".into(), int(id))])),
             Err(StoreError::TimedOut) => error(500, 50002, "Register operation timed out"),
             Err(StoreError::Failed) => error(
                 500,
                 50001,
                 "Register schema operation failed while writing to the Kafka store",
+            ),
+        }
+    }
+
+    /// Writes a version's record (`SchemaValue`): a registration, or a soft delete.
+    fn put_version(
+        &mut self,
+        subject: &str,
+        version: Version,
+        schema: String,
+        write: &mut Write<'_>,
+    ) -> Result<(), StoreError> {
+        let value = Json::Object(vec![
+            ("subject".into(), string(subject)),
+            ("version".into(), int(version.number)),
+            ("id".into(), int(version.id)),
+            ("schema".into(), Json::String(schema)),
+            ("deleted".into(), Json::Bool(version.deleted)),
+        ]);
+        self.put(schema_key(subject, version.number), Some(value), write)
+    }
+
+    /// Removes a subject's own level, if it has one, as soft-deleting its last versions does
+    /// (`deleteCompatibility`: a tombstone of its `CONFIG` record).
+    fn forget_level(&mut self, subject: &str, write: &mut Write<'_>) -> Result<(), StoreError> {
+        if self.subject(subject).is_some_and(|s| s.level.is_some()) {
+            self.put(config_key(Some(subject)), None, write)?;
+        }
+        Ok(())
+    }
+
+    /// `DELETE /subjects/{subject}[?permanent=true]` (`SubjectsResource.deleteSubject`): a
+    /// soft delete hides every version with one `DELETE_SUBJECT` record; a permanent one,
+    /// allowed once nothing is left but soft-deleted versions, writes a tombstone for each.
+    /// The answer lists the versions deleted.
+    fn delete_subject(
+        &mut self,
+        subject: &str,
+        permanent: bool,
+        write: &mut Write<'_>,
+    ) -> Response {
+        let Some(found) = self.subject(subject).filter(|s| !s.versions.is_empty()) else {
+            return subject_not_found(subject);
+        };
+        let (all, live) = (found.versions.clone(), found.live());
+        let written = if permanent {
+            if !live.is_empty() {
+                return error(
+                    404,
+                    40405,
+                    format!("Subject '{subject}' was not deleted first before being permanently deleted"),
+                );
+            }
+            all.iter()
+                .try_for_each(|v| self.put(schema_key(subject, v.number), None, write))
+                .map(|()| all)
+        } else {
+            let Some(last) = live.last() else {
+                return error(
+                    404,
+                    40404,
+                    format!("Subject '{subject}' was soft deleted.Set permanent=true to delete permanently"),
+                );
+            };
+            let key = Json::Object(vec![
+                ("keytype".into(), string("DELETE_SUBJECT")),
+                ("subject".into(), string(subject)),
+                ("magic".into(), Json::Int(0)),
+            ]);
+            let value = Json::Object(vec![
+                ("subject".into(), string(subject)),
+                ("version".into(), int(last.number)),
+            ]);
+            self.put(key, Some(value), write)
+                .and_then(|()| self.forget_level(subject, write))
+                .map(|()| live)
+        };
+        match written {
+            Ok(deleted) => ok(Json::Array(deleted.iter().map(|v| int(v.number)).collect())),
+            Err(StoreError::TimedOut) => error(500, 50002, "Delete subject operation timed out"),
+            Err(StoreError::Failed) => error(
+                500,
+                50001,
+                format!("Error while deleting the subject {subject}"),
+            ),
+        }
+    }
+
+    /// `DELETE /subjects/{subject}/versions/{version}[?permanent=true]`
+    /// (`SubjectVersionsResource.deleteSchemaVersion`): a soft delete writes the version's
+    /// record again, marked deleted; a permanent one, allowed for a soft-deleted version only,
+    /// writes its tombstone. The answer is the version's number.
+    fn delete_version(
+        &mut self,
+        subject: &str,
+        version: &str,
+        permanent: bool,
+        write: &mut Write<'_>,
+    ) -> Response {
+        let found = match self.version(subject, version, true) {
+            Ok(found) => found,
+            Err(response) => return response,
+        };
+        let last = self.subject(subject).is_some_and(|s| s.live() == [found]);
+        let written = match (permanent, found.deleted) {
+            (false, true) => {
+                return error(
+                    404,
+                    40406,
+                    format!("Subject '{subject}' Version {version} was soft deleted.Set permanent=true to delete permanently"),
+                )
+            }
+            (true, false) => {
+                return error(
+                    404,
+                    40407,
+                    format!(
+                        "Subject '{subject}' Version {} was not deleted first before being permanently deleted",
+                        found.number
+                    ),
+                )
+            }
+            (true, true) => self.put(schema_key(subject, found.number), None, write),
+            (false, false) => {
+                let deleted = Version {
+                    deleted: true,
+                    ..found
+                };
+                let text = self.text_of(found.id).to_string();
+                self.put_version(subject, deleted, text, write)
+                    .and_then(|()| {
+                        if last {
+                            self.forget_level(subject, write)
+                        } else {
+                            Ok(())
+                        }
+                    })
+            }
+        };
+        match written {
+            Ok(()) => ok(int(found.number)),
+            Err(StoreError::TimedOut) => {
+                error(500, 50002, "Delete Schema Version operation timed out")
+            }
+            Err(StoreError::Failed) => error(
+                500,
+                50001,
+                "Delete Schema Version operation failed while writing to the Kafka store",
             ),
         }
     }
@@ -525,7 +766,7 @@ impl SchemaRegistry {
     fn problems(
         &self,
         schema: &Schema,
-        versions: &[u32],
+        versions: &[Version],
         level: Level,
         only: Option<usize>,
     ) -> Vec<String> {
@@ -538,7 +779,7 @@ impl SchemaRegistry {
             None => versions.len().checked_sub(1).into_iter().collect(),
         };
         for index in checked {
-            let Some((_, old_text, old)) = self.entry(versions[index]) else {
+            let Some((_, old_text, old)) = self.entry(versions[index].id) else {
                 continue;
             };
             let mut messages = Vec::new();
@@ -549,7 +790,7 @@ impl SchemaRegistry {
                 messages.extend(compatibility::incompatibilities(schema, old, true));
             }
             if !messages.is_empty() {
-                messages.push(format!("{{oldSchemaVersion: {}}}", index + 1));
+                messages.push(format!("{{oldSchemaVersion: {}}}", versions[index].number));
                 messages.push(format!("{{oldSchema: '{old_text}'}}"));
                 messages.push(format!(
                     "{{validateFields: 'false', compatibility: '{}'}}",
@@ -562,19 +803,26 @@ impl SchemaRegistry {
     }
 
     /// `POST /subjects/{subject}`: whether `schema` is registered under the subject.
-    fn look_up(&self, subject: &str, schema: Schema) -> Response {
-        let Some(found) = self.subject(subject) else {
+    fn look_up(&self, subject: &str, schema: Schema, deleted: bool) -> Response {
+        let listed: Vec<Version> = self
+            .subject(subject)
+            .into_iter()
+            .flat_map(|found| found.listed(deleted))
+            .copied()
+            .collect();
+        if listed.is_empty() {
             return subject_not_found(subject);
-        };
+        }
         let id = self.id_of(&schema.canonical());
-        match found.versions.iter().position(|v| Some(*v) == id) {
-            Some(index) => self.version_body(subject, index as u32 + 1, found.versions[index]),
+        match listed.into_iter().rev().find(|v| Some(v.id) == id) {
+            Some(found) => self.version_body(subject, found),
             None => error(404, 40403, "Schema not found"),
         }
     }
 
-    /// A version named in a path (`latest` or a number): its number and schema id.
-    fn version(&self, subject: &str, version: &str) -> Result<(u32, u32), Response> {
+    /// A version named in a path (`latest`: the newest not soft-deleted, or a number: a
+    /// soft-deleted one only when `deleted`), or the registry's error.
+    fn version(&self, subject: &str, version: &str, deleted: bool) -> Result<Version, Response> {
         let number: Option<i64> = if is_latest(version) {
             None
         } else {
@@ -589,15 +837,21 @@ impl SchemaRegistry {
                 }
             }
         };
-        let Some(found) = self.subject(subject) else {
-            return Err(subject_not_found(subject));
-        };
-        let index = match number {
-            None => found.versions.len().checked_sub(1),
-            Some(number) => Some(number as usize - 1).filter(|i| *i < found.versions.len()),
-        };
-        match index {
-            Some(index) => Ok((index as u32 + 1, found.versions[index])),
+        let found = self.subject(subject).and_then(|found| match number {
+            None => found.listed(false).last(),
+            Some(number) => found
+                .listed(deleted)
+                .find(|v| i64::from(v.number) == number),
+        });
+        match found {
+            Some(found) => Ok(*found),
+            // `SubjectVersionsResource`: the subject is unknown when it has no version to show.
+            None if self
+                .subject(subject)
+                .is_none_or(|s| s.listed(deleted).next().is_none()) =>
+            {
+                Err(subject_not_found(subject))
+            }
             None => Err(error(
                 404,
                 40402,
@@ -606,18 +860,27 @@ impl SchemaRegistry {
         }
     }
 
-    fn version_body(&self, subject: &str, version: u32, id: u32) -> Response {
+    fn version_body(&self, subject: &str, version: Version) -> Response {
         ok(Json::Object(vec![
             ("subject".into(), string(subject)),
-            ("version".into(), int(version)),
-            ("id".into(), int(id)),
-            ("schema".into(), string(self.text_of(id))),
+            ("version".into(), int(version.number)),
+            ("id".into(), int(version.id)),
+            ("schema".into(), string(self.text_of(version.id))),
         ]))
     }
 
+    /// An id some version uses, soft-deleted or not (once every version using it is deleted
+    /// for good, the id is not found, though the registry still gives it to that schema).
     fn known_id(&self, id: &str) -> Result<u32, Response> {
         match id.parse::<u32>() {
-            Ok(number) if self.entry(number).is_some() => Ok(number),
+            Ok(number)
+                if self
+                    .subjects
+                    .iter()
+                    .any(|s| s.versions.iter().any(|v| v.id == number)) =>
+            {
+                Ok(number)
+            }
             _ => Err(error(404, 40403, format!("Schema {id} not found"))),
         }
     }
@@ -634,7 +897,7 @@ impl SchemaRegistry {
         )
     }
 
-    fn versions_of_id(&self, id: &str) -> Response {
+    fn versions_of_id(&self, id: &str, deleted: bool) -> Response {
         self.known_id(id).map_or_else(
             |e| e,
             |id| {
@@ -643,11 +906,9 @@ impl SchemaRegistry {
                     .iter()
                     .flat_map(|subject| {
                         subject
-                            .versions
-                            .iter()
-                            .enumerate()
-                            .filter(move |(_, v)| **v == id)
-                            .map(move |(index, _)| (subject.name.as_str(), index as u32 + 1))
+                            .listed(deleted)
+                            .filter(move |v| v.id == id)
+                            .map(move |v| (subject.name.as_str(), v.number))
                     })
                     .collect();
                 kplay_core::sort::sort(&mut uses);
@@ -700,13 +961,9 @@ impl SchemaRegistry {
         let Some(level) = level else {
             return error(422, 42203, "Invalid compatibility level. Valid values are none, backward, forward, full, backward_transitive, forward_transitive, and full_transitive");
         };
-        let key = Json::Object(vec![
-            ("keytype".into(), string("CONFIG")),
-            ("subject".into(), subject.map_or(Json::Null, string)),
-            ("magic".into(), Json::Int(0)),
-        ]);
+        let key = config_key(subject);
         let value = Json::Object(vec![("compatibilityLevel".into(), string(level.name()))]);
-        if self.put(key, value, write).is_err() {
+        if self.put(key, Some(value), write).is_err() {
             return error(500, 50001, "Failed to update compatibility level");
         }
         ok(Json::Object(vec![(
@@ -724,20 +981,18 @@ impl SchemaRegistry {
         schema: Schema,
         verbose: bool,
     ) -> Response {
-        let versions = self
-            .subject(subject)
-            .map(|found| found.versions.clone())
-            .unwrap_or_default();
+        let live = self.subject(subject).map(Subject::live).unwrap_or_default();
         // Against `latest` of a subject without versions there is nothing to break.
-        let messages = if is_latest(version) && versions.is_empty() {
+        let messages = if is_latest(version) && live.is_empty() {
             Vec::new()
         } else {
-            let (number, _) = match self.version(subject, version) {
+            let found = match self.version(subject, version, false) {
                 Ok(found) => found,
                 Err(response) => return response,
             };
             let level = self.level_of(subject);
-            self.problems(&schema, &versions, level, Some(number as usize - 1))
+            let index = live.iter().position(|v| *v == found);
+            self.problems(&schema, &live, level, index)
         };
         let mut fields = vec![("is_compatible".into(), Json::Bool(messages.is_empty()))];
         if verbose {

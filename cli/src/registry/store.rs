@@ -10,7 +10,9 @@
 //!   cannot connect.
 //! - **Writing**: a registration or a level change is one record, keyed by what it sets
 //!   (`{"keytype":"SCHEMA","subject":"orders-value","version":1,"magic":1}`), acknowledged
-//!   within `kafkastore.timeout.ms` (500 ms) or the request fails with a 500.
+//!   within `kafkastore.timeout.ms` (500 ms) or the request fails with a 500. A soft delete is
+//!   a record too (a version marked `"deleted":true`, or a `DELETE_SUBJECT`); a permanent one
+//!   is a tombstone per version, which compaction will remove with the versions' records.
 //! - **Reading**: before and after each request the registry applies the records committed
 //!   since it last read. A write that timed out but reached the log later is applied then.
 //!

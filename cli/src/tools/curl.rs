@@ -60,8 +60,10 @@ http://schema-registry:8081): Confluent Schema Registry's REST API for Avro sche
   curl -X POST -H \"Content-Type: application/vnd.schemaregistry.v1+json\" \\
     --data '{\"schema\": \"{\\\"type\\\": \\\"string\\\"}\"}' http://localhost:8081/subjects/orders-value/versions
 Paths: /subjects, /subjects/S/versions[/V[/schema]], /schemas/ids/ID[/versions], /config[/S],
-/compatibility/subjects/S/versions/V[?verbose=true]. Deleting subjects is not simulated, and the
-messages for a body that is not JSON or has no schema are the playground's own words.";
+/compatibility/subjects/S/versions/V[?verbose=true]. -X DELETE on /subjects/S or
+/subjects/S/versions/V soft-deletes (?permanent=true then deletes for good); ?deleted=true
+shows soft-deleted subjects and versions. The messages for a body that is not JSON or has no
+schema are the playground's own words.";
 
 /// A parsed `curl` line.
 #[derive(Debug, Clone, PartialEq, Eq)]
