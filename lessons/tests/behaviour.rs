@@ -1279,7 +1279,8 @@ fn schema_registry_behaves_as_the_lesson_says() {
     assert!(out.contains("error_code\":40901"), "{out}");
     assert!(out.contains("additionalInfo:'amount'"), "{out}");
     assert!(out.contains("compatibility: 'FORWARD'"), "{out}");
-    run.try_it(r#"curl -X PUT --json '{"compatibility": "BACKWARD"}' http://localhost:8081/config/orders-value"#);
+    let out = run.try_it("curl -X DELETE http://localhost:8081/config/orders-value");
+    assert!(out.contains(r#"{"compatibilityLevel":"FORWARD"}"#), "{out}");
     let out = run.try_it(&format!(
         "curl --json '{drop_amount}' http://localhost:8081/subjects/orders-value/versions"
     ));

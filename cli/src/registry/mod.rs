@@ -348,6 +348,7 @@ impl SchemaRegistry {
             ["config", subject] => match method {
                 "GET" => self.subject_level(subject, flag(request.query, "defaultToGlobal")),
                 "PUT" => self.set_level(Some(subject), request.body, write),
+                "DELETE" => self.delete_level(subject, write),
                 _ => method_not_allowed(),
             },
             ["compatibility", "subjects", subject, "versions", version] => match method {
@@ -970,6 +971,21 @@ impl SchemaRegistry {
             "compatibility".into(),
             string(level.name()),
         )]))
+    }
+
+    /// `DELETE /config/{subject}` (`ConfigResource.deleteSubjectConfig`): the subject goes back
+    /// to the global level; the answer is the level it had.
+    fn delete_level(&mut self, subject: &str, write: &mut Write<'_>) -> Response {
+        let Some(level) = self.subject(subject).and_then(|found| found.level) else {
+            return subject_not_found(subject);
+        };
+        match self.forget_level(subject, write) {
+            Ok(()) => ok(Json::Object(vec![(
+                "compatibilityLevel".into(),
+                string(level.name()),
+            )])),
+            Err(_) => error(500, 50001, "Failed to delete compatibility level"),
+        }
     }
 
     /// `POST /compatibility/subjects/{subject}/versions/{version}`: whether `schema` could

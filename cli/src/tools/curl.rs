@@ -61,8 +61,8 @@ http://schema-registry:8081): Confluent Schema Registry's REST API for Avro sche
     --data '{\"schema\": \"{\\\"type\\\": \\\"string\\\"}\"}' http://localhost:8081/subjects/orders-value/versions
 Paths: /subjects, /subjects/S/versions[/V[/schema]], /schemas/ids/ID[/versions], /config[/S],
 /compatibility/subjects/S/versions/V[?verbose=true]. -X DELETE on /subjects/S or
-/subjects/S/versions/V soft-deletes (?permanent=true then deletes for good); ?deleted=true
-shows soft-deleted subjects and versions. The messages for a body that is not JSON or has no
+/subjects/S/versions/V soft-deletes (?permanent=true then deletes for good), and on /config/S
+removes the subject's level; ?deleted=true shows soft-deleted subjects and versions. The messages for a body that is not JSON or has no
 schema are the playground's own words.";
 
 /// A parsed `curl` line.
