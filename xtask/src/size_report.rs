@@ -250,8 +250,10 @@ use std::path::{Path, PathBuf};
 /// and a cluster picture that scrolls sideways says so under it: 337 bytes, to 828,985.
 /// Deleting in the schema registry (soft and permanent deletes of versions and subjects,
 /// `?deleted=true`, their records in `_schemas`) and lesson 16's section on it: 3,041 bytes,
-/// to 832,026. `DELETE /config/S`: 26 bytes, to 832,052.
-const GZIP_BUDGET_BYTES: u64 = 832_112;
+/// to 832,026. `DELETE /config/S`: 26 bytes, to 832,052. The registry refusing to start on a
+/// `_schemas` with more partitions or without compaction, as `verifySchemaTopic` does, and
+/// curl saying why: 648 bytes, to 832,700.
+const GZIP_BUDGET_BYTES: u64 = 832_760;
 
 /// Prints the table and fails when the gzip total is over budget.
 pub fn report(dist: &Path) -> Result<(), String> {

@@ -6,8 +6,11 @@
 //!   (`cleanup.policy=compact`, one partition, `kafkastore.topic.replication.factor` 3 or as
 //!   many brokers as are running, if fewer), starts its producer (`acks=all`, no retries) and
 //!   writes a `NOOP` record to learn the topic's end (`getLatestOffset`), waiting up to
-//!   `kafkastore.init.timeout.ms` (60 s). A registry that cannot start does not answer: curl
-//!   cannot connect.
+//!   `kafkastore.init.timeout.ms` (60 s). A `_schemas` that exists already must have one
+//!   partition and `cleanup.policy=compact` (`verifySchemaTopic`): with more partitions the
+//!   order of the records would be lost, and with `delete` retention would delete schemas
+//!   still in use. A registry that cannot start does not answer: curl cannot connect, and
+//!   says why the registry stopped.
 //! - **Writing**: a registration or a level change is one record, keyed by what it sets
 //!   (`{"keytype":"SCHEMA","subject":"orders-value","version":1,"magic":1}`), acknowledged
 //!   within `kafkastore.timeout.ms` (500 ms) or the request fails with a 500. A soft delete is
@@ -46,16 +49,14 @@ pub enum StoreError {
 }
 
 /// Serves one request against the registry and its store (the registry is the shell's,
-/// taken out for the request).
+/// taken out for the request), or says why the registry could not start.
 pub fn serve(
     shell: &mut Shell,
     registry: &mut SchemaRegistry,
     request: Request<'_>,
-) -> Option<Response> {
+) -> Result<Response, String> {
     if !registry.started {
-        if !start(shell, registry) {
-            return None;
-        }
+        start(shell, registry)?;
         registry.started = true;
     }
     catch_up(shell, registry);
@@ -63,12 +64,15 @@ pub fn serve(
         write(shell, key, value, TIMEOUT_MS).map(Some)
     });
     catch_up(shell, registry);
-    Some(response)
+    Ok(response)
 }
 
-/// Creates the topic and the producer if missing, and writes the `NOOP` record.
-fn start(shell: &mut Shell, registry: &mut SchemaRegistry) -> bool {
-    if !shell.cluster.topic_names().iter().any(|name| name == TOPIC) {
+/// Creates or checks the topic, creates the producer if missing, and writes the `NOOP`
+/// record; or the error that stops the registry (`StoreInitializationException`'s message).
+fn start(shell: &mut Shell, registry: &mut SchemaRegistry) -> Result<(), String> {
+    if let Some(topic) = shell.cluster.topic_view(TOPIC) {
+        verify(shell, topic.partitions.len())?;
+    } else {
         let running = shell
             .cluster
             .view()
@@ -76,15 +80,17 @@ fn start(shell: &mut Shell, registry: &mut SchemaRegistry) -> bool {
             .iter()
             .filter(|broker| broker.up)
             .count();
-        let created = shell.apply(Command::CreateTopic {
-            topic: TOPIC.to_string(),
-            partitions: 1,
-            replication_factor: running.clamp(1, REPLICATION_FACTOR) as i32,
-            configs: vec![("cleanup.policy".into(), "compact".into())],
-        });
-        if created.is_err() {
-            return false;
+        if running == 0 {
+            return Err("No live Kafka brokers".into());
         }
+        shell
+            .apply(Command::CreateTopic {
+                topic: TOPIC.to_string(),
+                partitions: 1,
+                replication_factor: running.min(REPLICATION_FACTOR) as i32,
+                configs: vec![("cleanup.policy".into(), "compact".into())],
+            })
+            .map_err(|e| e.to_string())?;
     }
     if !shell
         .cluster
@@ -97,27 +103,48 @@ fn start(shell: &mut Shell, registry: &mut SchemaRegistry) -> bool {
             ("retries", "0"),
             ("enable.idempotence", "false"),
         ];
-        let created = shell.apply(Command::CreateProducer {
-            name: PRODUCER.to_string(),
-            configs: configs
-                .iter()
-                .map(|(k, v)| (k.to_string(), v.to_string()))
-                .collect(),
-        });
-        if created.is_err() {
-            return false;
-        }
+        shell
+            .apply(Command::CreateProducer {
+                name: PRODUCER.to_string(),
+                configs: configs
+                    .iter()
+                    .map(|(k, v)| (k.to_string(), v.to_string()))
+                    .collect(),
+            })
+            .map_err(|e| e.to_string())?;
     }
-    let noop = write(
+    write(
         shell,
         r#"{"keytype":"NOOP","magic":0}"#,
         None,
         INIT_TIMEOUT_MS,
-    );
-    if noop.is_ok() {
-        catch_up(shell, registry);
+    )
+    .map_err(|_| "Failed to write Noop record to kafka store.".to_string())?;
+    catch_up(shell, registry);
+    Ok(())
+}
+
+/// `KafkaStore.verifySchemaTopic`: an existing `_schemas` fit to keep schemas.
+fn verify(shell: &Shell, partitions: usize) -> Result<(), String> {
+    if partitions != 1 {
+        return Err(format!(
+            "The schema topic {TOPIC} should have only 1 partition but has {partitions}"
+        ));
     }
-    noop.is_ok()
+    let policy = shell
+        .cluster
+        .describe_topic_configs(TOPIC)
+        .into_iter()
+        .flatten()
+        .find(|row| row.name == "cleanup.policy")
+        .and_then(|row| row.value)
+        .unwrap_or_default();
+    if policy != "compact" {
+        return Err(format!(
+            "The retention policy of the schema topic {TOPIC} is incorrect. Expected cleanup.policy to be 'compact' but it is {policy}"
+        ));
+    }
+    Ok(())
 }
 
 /// Sends one record to `_schemas` and lets simulated time pass until it is acknowledged (its

@@ -222,9 +222,13 @@ pub fn run(shell: &mut Shell, args: &CurlArgs) -> Output {
             let served = crate::registry::store::serve(shell, &mut registry, request);
             shell.registry = registry;
             match served {
-                Some(response) => response,
+                Ok(response) => response,
                 // The registry could not start (its topic or producer): nothing listens.
-                None => return refused(output),
+                Err(why) => {
+                    let mut output = refused(output);
+                    output.eprintln(format!("(The schema registry did not start: {why})"));
+                    return output;
+                }
             }
         }
     };
