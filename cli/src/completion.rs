@@ -68,8 +68,8 @@ fn candidates(shell: &Shell, words: &[&str], partial: &str) -> Vec<String> {
 fn specs_of(tool: &str) -> &'static [Opt] {
     match tool {
         "kafka-topics" => topics::SPECS,
-        "kafka-console-producer" => console_producer::SPECS,
-        "kafka-console-consumer" => console_consumer::SPECS,
+        "kafka-console-producer" | "kafka-avro-console-producer" => console_producer::SPECS,
+        "kafka-console-consumer" | "kafka-avro-console-consumer" => console_consumer::SPECS,
         "kafka-consumer-groups" => consumer_groups::SPECS,
         "kafka-configs" => configs::SPECS,
         "kafka-leader-election" => leader_election::SPECS,

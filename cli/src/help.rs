@@ -33,6 +33,8 @@ Kafka tools (with or without .sh, with or without a path such as bin/):
   kafka-transactions       list and describe transactions, describe a partition's producers
 The schema registry (Confluent's REST API, Avro schemas):
   curl http://localhost:8081/...   register, look up and check schemas (curl --help)
+  kafka-avro-console-producer      send each line as Avro JSON, serialized with a registered schema
+  kafka-avro-console-consumer      print each record's data with the schema of its id
 Playground verbs:
   kplay broker|network|time|producer|produce|consumer|workload|replicas|trace|status|leader-election
 Shell utilities:
@@ -114,6 +116,16 @@ pub fn help(topic: Option<&str>) -> String {
             console_consumer::ABOUT,
             console_consumer::SPECS,
             console_consumer::NOTES,
+        ),
+        "kafka-avro-console-producer" => tool(
+            console_producer::ABOUT,
+            console_producer::SPECS,
+            console_producer::AVRO_NOTES,
+        ),
+        "kafka-avro-console-consumer" => tool(
+            console_consumer::ABOUT,
+            console_consumer::SPECS,
+            console_consumer::AVRO_NOTES,
         ),
         "kafka-consumer-groups" => tool(
             consumer_groups::ABOUT,

@@ -13,7 +13,7 @@ use kplay_core::config::value::java_double_to_string;
 use kplay_core::decimal::parse_f64;
 
 /// A JSON value, as Jackson's tree model types it.
-#[derive(Debug, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Json {
     /// `null`.
     Null,

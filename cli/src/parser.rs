@@ -53,6 +53,8 @@ pub const COMMANDS: &[&str] = &[
     "kafka-topics",
     "kafka-console-producer",
     "kafka-console-consumer",
+    "kafka-avro-console-producer",
+    "kafka-avro-console-consumer",
     "kafka-consumer-groups",
     "kafka-configs",
     "kafka-leader-election",
@@ -104,7 +106,11 @@ fn parse_segment(segment: &Segment, stdin: Option<String>) -> Result<Invocation,
     };
     let reads_input = matches!(
         name,
-        "kafka-console-producer" | "kafka-delete-records" | "kafka-leader-election" | "curl"
+        "kafka-console-producer"
+            | "kafka-avro-console-producer"
+            | "kafka-delete-records"
+            | "kafka-leader-election"
+            | "curl"
     );
     if stdin.is_some() && !reads_input {
         return Err(unexpected_input());
@@ -112,7 +118,9 @@ fn parse_segment(segment: &Segment, stdin: Option<String>) -> Result<Invocation,
     match name {
         "kafka-topics" => topics::parse(args),
         "kafka-console-producer" => console_producer::parse(args, stdin),
+        "kafka-avro-console-producer" => console_producer::parse_avro(args, stdin),
         "kafka-console-consumer" => console_consumer::parse(args),
+        "kafka-avro-console-consumer" => console_consumer::parse_avro(args),
         "kafka-consumer-groups" => consumer_groups::parse(args),
         "kafka-configs" => configs::parse(args),
         "kafka-leader-election" => leader_election::parse(args, stdin),

@@ -252,8 +252,12 @@ use std::path::{Path, PathBuf};
 /// `?deleted=true`, their records in `_schemas`) and lesson 16's section on it: 3,041 bytes,
 /// to 832,026. `DELETE /config/S`: 26 bytes, to 832,052. The registry refusing to start on a
 /// `_schemas` with more partitions or without compaction, as `verifySchemaTopic` does, and
-/// curl saying why: 648 bytes, to 832,700.
-const GZIP_BUDGET_BYTES: u64 = 832_760;
+/// curl saying why: 648 bytes, to 832,700. `kafka-avro-console-producer` and
+/// `kafka-avro-console-consumer` with Confluent's serializer (Avro's JSON decoding of a line,
+/// the magic byte and schema id, registration at the first record, the formatter's lookup by
+/// id), lesson 16 using them instead of ids written by hand in a header, and the log panel
+/// drawing control characters as escapes: 8,132 bytes, to 840,832.
+const GZIP_BUDGET_BYTES: u64 = 840_892;
 
 /// Prints the table and fails when the gzip total is over budget.
 pub fn report(dist: &Path) -> Result<(), String> {

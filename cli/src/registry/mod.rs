@@ -17,13 +17,16 @@
 //!
 //! - [`avro`]: parsing a schema and its canonical text (Avro's `Schema.toString()`);
 //! - [`compatibility`]: Avro's reader/writer check with Confluent's messages;
-//! - [`store`]: the registry's records in the compacted topic `_schemas`.
+//! - [`store`]: the registry's records in the compacted topic `_schemas`;
+//! - [`serde`]: Confluent's Avro serializer and deserializer, as the Avro console tools use
+//!   them.
 //!
 //! Simplified, and said so in lesson 16: Avro only (no Protobuf or JSON Schema, no
 //! references); no modes, contexts or rules.
 
 pub mod avro;
 pub mod compatibility;
+pub mod serde;
 pub mod store;
 
 use crate::json::{self, Json};
@@ -330,7 +333,7 @@ impl SchemaRegistry {
                 _ => method_not_allowed(),
             },
             ["schemas", "ids", id] => match method {
-                "GET" => self.schema_by_id(id),
+                "GET" => self.schema_answer(id),
                 _ => method_not_allowed(),
             },
             ["schemas", "ids", id, "versions"] => match method {
@@ -886,7 +889,15 @@ impl SchemaRegistry {
         }
     }
 
-    fn schema_by_id(&self, id: &str) -> Response {
+    /// The schema a version uses by its id (`GET /schemas/ids/{id}`, as a deserializer asks).
+    pub fn schema_by_id(&self, id: u32) -> Option<&Schema> {
+        self.known_id(&id.to_string())
+            .ok()
+            .and_then(|id| self.entry(id))
+            .map(|(_, _, schema)| schema)
+    }
+
+    fn schema_answer(&self, id: &str) -> Response {
         self.known_id(id).map_or_else(
             |e| e,
             |id| {

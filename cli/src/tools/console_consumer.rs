@@ -105,6 +105,17 @@ pub enum StartOffset {
     At(i64),
 }
 
+/// What the playground says of `kafka-avro-console-consumer` (Confluent's wrapper of this
+/// tool with its `AvroMessageFormatter`).
+pub const AVRO_NOTES: &str = "\
+kafka-avro-console-consumer is this tool with Confluent's Avro formatter: it needs
+--property schema.registry.url=http://localhost:8081. Each value (and each key, with
+print.key=true) must start with the magic byte 0 and a schema id; the formatter fetches that
+schema from the registry and prints the datum as Avro JSON; keys stay text with --property
+key.deserializer=org.apache.kafka.common.serialization.StringDeserializer. A record it
+cannot deserialize (no magic byte: \"Unknown magic byte!\", or an id the registry does not
+know) stops the consumer with the exception, and the record is not counted.";
+
 /// A parsed `kafka-console-consumer` line.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConsumerArgs {
@@ -122,6 +133,9 @@ pub struct ConsumerArgs {
     pub consumer_configs: Vec<(String, String)>,
     /// The formatter's properties.
     pub formatter: Vec<(String, String)>,
+    /// `kafka-avro-console-consumer`: keys and values are deserialized with the schema the
+    /// registry has for their id, and printed as Avro JSON (`AvroMessageFormatter`).
+    pub avro: bool,
 }
 
 /// What the tool reads: `--topic` or `--include`.
@@ -215,7 +229,19 @@ pub fn parse(args: &[String]) -> Result<Invocation, ParseError> {
             ]
             .concat(),
         ),
+        avro: false,
     }))
+}
+
+/// `kafka-avro-console-consumer`: Confluent's wrapper runs this tool with its Avro formatter.
+pub fn parse_avro(args: &[String]) -> Result<Invocation, ParseError> {
+    match parse(args)? {
+        Invocation::ConsoleConsumer(args) => Ok(Invocation::ConsoleConsumer(ConsumerArgs {
+            avro: true,
+            ..args
+        })),
+        other => Ok(other),
+    }
 }
 
 fn usage(message: &str) -> ParseError {
@@ -310,6 +336,8 @@ struct Formatter {
     line_separator: String,
     headers_separator: String,
     null_literal: String,
+    /// `key.deserializer` is Kafka's `StringDeserializer` (Avro formatter: keys stay text).
+    string_keys: bool,
 }
 
 impl Formatter {
@@ -330,6 +358,8 @@ impl Formatter {
             line_separator: text("line.separator", "\n"),
             headers_separator: text("headers.separator", ","),
             null_literal: text("null.literal", "null"),
+            string_keys: property(props, "key.deserializer")
+                .is_some_and(crate::registry::serde::is_string_serde),
         }
     }
 
@@ -413,11 +443,19 @@ struct Progress {
     unconsumed: VecMap<TopicPartition, Offset>,
     last_record_ms: i64,
     timed_out: bool,
+    /// The exception that stopped the formatter (a record it could not deserialize).
+    failed: Option<Vec<String>>,
 }
 
 /// Runs the consumer and prints the records.
 pub fn run(shell: &mut Shell, args: &ConsumerArgs) -> Output {
     let mut output = Output::new();
+    if args.avro && property(&args.formatter, "schema.registry.url").is_none() {
+        output.eprintln(
+            "org.apache.kafka.common.config.ConfigException: Missing schema registry url!",
+        );
+        return output;
+    }
     let name = match property(&args.consumer_configs, "client.id") {
         Some(client_id) => client_id.to_string(),
         None => shell.next_console_consumer(),
@@ -500,7 +538,7 @@ fn consume(shell: &mut Shell, args: &ConsumerArgs, name: &str, output: &mut Outp
                 progress.last_record_ms = shell.cluster.now_ms();
                 print_records(
                     shell,
-                    name,
+                    (name, args.avro),
                     delivered,
                     max,
                     &formatter,
@@ -519,7 +557,7 @@ fn consume(shell: &mut Shell, args: &ConsumerArgs, name: &str, output: &mut Outp
 
 fn print_records(
     shell: &Shell,
-    name: &str,
+    (name, avro): (&str, bool),
     delivered: i64,
     max: Option<i64>,
     formatter: &Formatter,
@@ -531,16 +569,51 @@ fn print_records(
         .len()
         .saturating_sub(usize::try_from(delivered).unwrap_or(usize::MAX));
     for record in &recent[skip..] {
-        if max.is_some_and(|max| progress.printed >= max) {
+        if progress.failed.is_some() || max.is_some_and(|max| progress.printed >= max) {
             progress
                 .unconsumed
                 .entry(record.partition.clone())
                 .or_insert(record.offset);
             continue;
         }
-        output.print(formatter.write(record));
-        progress.printed += 1;
+        let text = if avro {
+            deserialized(shell, formatter, record).map(|record| formatter.write(&record))
+        } else {
+            Ok(formatter.write(record))
+        };
+        match text {
+            Ok(text) => {
+                output.print(text);
+                progress.printed += 1;
+            }
+            Err(lines) => {
+                progress.failed = Some(lines);
+                progress
+                    .unconsumed
+                    .entry(record.partition.clone())
+                    .or_insert(record.offset);
+            }
+        }
     }
+}
+
+/// The record with its value, and its key when printed, deserialized as Avro JSON.
+fn deserialized(
+    shell: &Shell,
+    formatter: &Formatter,
+    record: &DeliveredRecordView,
+) -> Result<DeliveredRecordView, Vec<String>> {
+    let mut out = record.clone();
+    let read = |is_key: bool, text: &Option<String>| -> Result<Option<String>, Vec<String>> {
+        text.as_deref()
+            .map(|text| crate::registry::serde::deserialize(&shell.registry, is_key, text))
+            .transpose()
+    };
+    if formatter.key && !formatter.string_keys {
+        out.key = read(true, &record.key)?;
+    }
+    out.value = read(false, &record.value)?;
+    Ok(out)
 }
 
 fn should_stop(
@@ -550,7 +623,7 @@ fn should_stop(
     max: Option<i64>,
     progress: &mut Progress,
 ) -> bool {
-    if max.is_some_and(|max| progress.printed >= max) {
+    if progress.failed.is_some() || max.is_some_and(|max| progress.printed >= max) {
         return true;
     }
     let idle_ms = shell.cluster.now_ms() - progress.last_record_ms;
@@ -589,6 +662,17 @@ fn finish(shell: &mut Shell, name: &str, progress: &Progress, output: &mut Outpu
             "org.apache.kafka.tools.consumer.ConsoleConsumer",
         ));
         output.eprintln("org.apache.kafka.common.errors.TimeoutException");
+    }
+    if let Some(lines) = &progress.failed {
+        output.eprintln(log_line(
+            shell.cluster.clock_ms(),
+            "ERROR",
+            "Error processing message, terminating consumer process: ",
+            "org.apache.kafka.tools.consumer.ConsoleConsumer",
+        ));
+        for line in lines {
+            output.eprintln(line.clone());
+        }
     }
     for (partition, offset) in &progress.unconsumed {
         let _ = shell.apply(Command::Seek {

@@ -25,6 +25,7 @@ use crate::error::ParseError;
 use crate::options::{self, Opt, Parsed, HELP};
 use crate::output::Output;
 use crate::parser::Invocation;
+use crate::registry::serde::Serializer;
 use crate::shell::Shell;
 
 /// The tool's name.
@@ -67,6 +68,21 @@ simulated clock (not a real timestamp), with only the first line of the stack tr
 producer's client.id is console-producer-N unless --producer-property client.id=... is given.
 --line-reader, --reader-config and --producer.config (files) are not available.";
 
+/// What the playground says of `kafka-avro-console-producer` (Confluent's wrapper of this
+/// tool with its `AvroMessageReader`).
+pub const AVRO_NOTES: &str = "\
+kafka-avro-console-producer is this tool with Confluent's Avro reader. Each line (after the key
+and key.separator with --property parse.key=true) is Avro's JSON encoding of a datum: every
+field present, a union's value as {\"string\": \"x\"} or null. Properties:
+  schema.registry.url=http://localhost:8081   required
+  value.schema='{...}'                        required; key.schema too with parse.key=true,
+  key.serializer=org.apache.kafka.common.serialization.StringSerializer   keys as plain text
+At its first record the serializer registers the schema under TOPIC-value (TOPIC-key) and
+frames each datum: the magic byte 0, the schema id in 4 bytes, then the data. A line that does
+not fit the schema, or a schema the registry refuses (409), stops the tool with the
+serializer's exception; the records before it are still sent. In the playground the data after
+the 5 bytes is Avro's JSON text, not Avro binary, and a float is kept as a double.";
+
 /// A parsed `kafka-console-producer` line.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ProducerArgs {
@@ -80,6 +96,9 @@ pub struct ProducerArgs {
     pub sync: bool,
     /// The standard input.
     pub input: String,
+    /// `kafka-avro-console-producer`: each key and value is Avro JSON, serialized with a
+    /// schema the registry knows (see [`crate::registry::serde`]).
+    pub avro: bool,
 }
 
 /// Parses the options and takes the input.
@@ -112,7 +131,19 @@ pub fn parse(args: &[String], stdin: Option<String>) -> Result<Invocation, Parse
         reader: key_values(&parsed.values("property")),
         sync: parsed.has("sync"),
         input,
+        avro: false,
     }))
+}
+
+/// `kafka-avro-console-producer`: Confluent's wrapper runs this tool with its Avro reader.
+pub fn parse_avro(args: &[String], stdin: Option<String>) -> Result<Invocation, ParseError> {
+    match parse(args, stdin)? {
+        Invocation::ConsoleProducer(args) => Ok(Invocation::ConsoleProducer(ProducerArgs {
+            avro: true,
+            ..args
+        })),
+        other => Ok(other),
+    }
 }
 
 /// `ConsoleProducerConfig.producerProps` with `maybeMergeOptions`.
@@ -458,6 +489,16 @@ pub fn run(shell: &mut Shell, args: &ProducerArgs) -> Output {
             return output;
         }
     };
+    let mut avro = None;
+    if args.avro {
+        match Serializer::configure(&args.reader, reader.parse_key) {
+            Ok(serializer) => avro = Some(serializer),
+            Err(exception) => {
+                output.eprintln(exception);
+                return output;
+            }
+        }
+    }
     let name = match property(&args.producer_configs, "client.id") {
         Some(client_id) => client_id.to_string(),
         None => shell.next_console_producer(),
@@ -486,7 +527,7 @@ pub fn run(shell: &mut Shell, args: &ProducerArgs) -> Output {
     send_lines(
         shell,
         args,
-        &reader,
+        (&reader, avro.as_mut()),
         &name,
         &mut tracker,
         bound_ms,
@@ -505,24 +546,45 @@ pub fn run(shell: &mut Shell, args: &ProducerArgs) -> Output {
     output
 }
 
+/// Sends each line as a record; with a serializer, its key and value are Avro JSON, and a
+/// line that does not serialize stops the tool (its exception printed) after the records
+/// before it, which `close()` still sends.
 #[allow(clippy::too_many_arguments)]
 fn send_lines(
     shell: &mut Shell,
     args: &ProducerArgs,
-    reader: &Reader,
+    (reader, mut avro): (&Reader, Option<&mut Serializer>),
     name: &str,
     tracker: &mut Tracker,
     bound_ms: i64,
     output: &mut Output,
 ) {
     for (index, line) in input_lines(&args.input).iter().enumerate() {
-        let record = match reader.read(line, index + 1) {
+        let mut record = match reader.read(line, index + 1) {
             Ok(record) => record,
             Err(message) => {
                 output.eprintln(format!("org.apache.kafka.common.KafkaException: {message}"));
                 return;
             }
         };
+        if let Some(serializer) = avro.as_deref_mut() {
+            let serialized = serializer
+                .serialize(shell, &args.topic, true, record.key.as_deref())
+                .and_then(|key| {
+                    let value =
+                        serializer.serialize(shell, &args.topic, false, record.value.as_deref())?;
+                    Ok((key, value))
+                });
+            match serialized {
+                Ok((key, value)) => (record.key, record.value) = (key, value),
+                Err(lines) => {
+                    for line in lines {
+                        output.eprintln(line);
+                    }
+                    return;
+                }
+            }
+        }
         let mut new_record =
             NewRecord::new(&args.topic, record.key.as_deref(), record.value.as_deref());
         new_record.headers = record.headers.clone();

@@ -106,8 +106,8 @@ pub fn log_vm(model: &Model) -> Option<LogVm> {
                 }
                 rows.push(LogRow::Record {
                     offset: record.offset.0,
-                    key: record.key,
-                    value: record.value,
+                    key: record.key.map(visible),
+                    value: record.value.map(visible),
                     committed: record.offset.0 < hw,
                     control: record.control,
                 });
@@ -299,12 +299,40 @@ fn Segment(base_offset: i64, segments: Memo<Vec<SegmentVm>>) -> impl IntoView {
     }
 }
 
+/// A key or value with its control characters written as `\x00` escapes: the magic byte and
+/// schema id at the start of a value serialized for the schema registry would otherwise be
+/// invisible.
+fn visible(text: String) -> String {
+    if !text.chars().any(char::is_control) {
+        return text;
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        if c.is_control() {
+            out.push_str(&format!("\\x{:02x}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use kplay_core::ClusterConfig;
 
     use super::super::session::Session;
     use super::*;
+
+    /// The 5 bytes the Avro console producer puts before the data are drawn as escapes.
+    #[test]
+    fn control_characters_of_a_value_are_drawn_as_escapes() {
+        assert_eq!(
+            visible("\0\0\0\0\u{2}{\"id\":1}".to_string()),
+            "\\x00\\x00\\x00\\x00\\x02{\"id\":1}"
+        );
+        assert_eq!(visible("plain é".to_string()), "plain é");
+    }
 
     #[test]
     fn the_log_opens_on_the_first_partition_with_records_until_one_is_picked() {
