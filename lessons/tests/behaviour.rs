@@ -1335,6 +1335,15 @@ fn schema_registry_behaves_as_the_lesson_says() {
     let out = run.try_it("curl 'http://localhost:8081/subjects?deleted=true'");
     assert!(out.contains("orders-value"), "{out}");
     assert!(run.try_it(permanent).contains("[1,2,3]"));
+
+    // Try it: an Avro key is registered under orders-key.
+    let out = run.try_it(
+        r#"kafka-avro-console-producer --bootstrap-server localhost:9092 --topic orders --property schema.registry.url=http://localhost:8081 --property value.schema='{"type":"record","name":"Order","fields":[{"name":"id","type":"string"},{"name":"amount","type":"double"}]}' --property parse.key=true --property key.separator=: --property key.schema='"string"' <<EOF
+"order-1":{"id":"order-1","amount":25.0}
+EOF
+curl http://localhost:8081/subjects"#,
+    );
+    assert!(out.contains(r#""orders-key","orders-value"]"#), "{out}");
     run.finish();
 }
 
