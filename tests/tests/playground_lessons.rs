@@ -210,3 +210,34 @@ async fn after_a_run_on_a_phone_the_output_shows_and_a_button_leads_back_to_the_
     session.screenshot("lesson-run-block-phone-back").await;
     session.finish().await;
 }
+
+/// A lesson that shows the log without the cluster picture (no replica to click) picks the
+/// partition in the log panel itself.
+#[tokio::test]
+#[ignore = "needs dist/ and ChromeDriver: run `cargo xtask test`"]
+async fn a_lesson_without_the_cluster_picture_picks_the_logs_partition_in_the_log_panel() {
+    let (server, session) = open_playground(1280, 900).await;
+    session
+        .open(
+            &format!("{}#/lessons/schema-registry", server.url),
+            "[data-testid=\"log-partition\"]",
+        )
+        .await;
+    assert_eq!(count(&session, "[data-testid=\"cluster-panel\"]").await, 0);
+    session
+        .run_script(
+            "const s = document.querySelector('[data-testid=log-partition]'); s.value = 'orders-2'; s.dispatchEvent(new Event('change', {bubbles: true}));",
+        )
+        .await;
+    session
+        .wait_until(
+            "the log of orders-2",
+            "return document.querySelector('#log-title').textContent.startsWith('Log of orders-2 ');",
+        )
+        .await;
+    let options = session
+        .run_script("return Array.from(document.querySelectorAll('[data-testid=log-partition] option')).map(o => o.value);")
+        .await;
+    assert_eq!(options, json!(["orders-0", "orders-1", "orders-2"]));
+    session.finish().await;
+}

@@ -256,8 +256,11 @@ use std::path::{Path, PathBuf};
 /// `kafka-avro-console-consumer` with Confluent's serializer (Avro's JSON decoding of a line,
 /// the magic byte and schema id, registration at the first record, the formatter's lookup by
 /// id), lesson 16 using them instead of ids written by hand in a header, and the log panel
-/// drawing control characters as escapes: 8,132 bytes, to 840,832.
-const GZIP_BUDGET_BYTES: u64 = 840_892;
+/// drawing control characters as escapes: 8,132 bytes, to 840,832. The log panel's own
+/// partition picker (lessons 14 and 16 show the log without the cluster picture, so nothing
+/// could pick a partition there) and lesson 16's Try-it with an Avro key: 1,961 bytes, to
+/// 842,791.
+const GZIP_BUDGET_BYTES: u64 = 842_851;
 
 /// Prints the table and fails when the gzip total is over budget.
 pub fn report(dist: &Path) -> Result<(), String> {

@@ -9,6 +9,7 @@ use leptos::prelude::*;
 use crate::keyed_list::keyed_list;
 
 use super::model::Model;
+use super::producer_panel::topic_options;
 use super::Intent;
 
 /// How many of the newest records are drawn.
@@ -26,6 +27,9 @@ pub struct LogVm {
     pub high_watermark: i64,
     pub segments: Vec<SegmentVm>,
     pub truncated: bool,
+    /// Every partition the panel can show (of the topics not internal to Kafka), for its
+    /// picker: a lesson may show the log without the cluster picture to pick a replica in.
+    pub choices: Vec<TopicPartition>,
 }
 
 /// One segment.
@@ -128,6 +132,7 @@ pub fn log_vm(model: &Model) -> Option<LogVm> {
             last.rows.push(LogRow::HighWatermark(hw));
         }
     }
+    let choices = partition_choices(cluster, &partition);
     Some(LogVm {
         partition,
         broker: broker.0,
@@ -137,7 +142,21 @@ pub fn log_vm(model: &Model) -> Option<LogVm> {
         high_watermark: hw,
         segments,
         truncated: log.truncated,
+        choices,
     })
+}
+
+/// The partitions of every topic not internal to Kafka (`__`), and the one shown.
+fn partition_choices(cluster: &kplay_core::Cluster, shown: &TopicPartition) -> Vec<TopicPartition> {
+    let mut choices = Vec::new();
+    for topic in cluster.topic_names() {
+        if topic.starts_with("__") && topic != shown.topic {
+            continue;
+        }
+        let count = cluster.partition_count(&topic).unwrap_or(0);
+        choices.extend((0..count).map(|p| TopicPartition::new(&topic, p)));
+    }
+    choices
 }
 
 /// The partition the log panel shows until the learner picks one: the first that has ever been
@@ -177,11 +196,26 @@ pub fn LogPanel(
                         l.segments.len()
                     )
                 })
-                .unwrap_or_else(|| "Pick a replica in the picture to see its partition's log.".to_owned())
+                .unwrap_or_else(|| "No topic yet: create one, and its partitions' logs show here.".to_owned())
         })
     };
     let replicas =
         Memo::new(move |_| log.with(|l| l.as_ref().map(|l| (l.broker, l.replicas.clone()))));
+    let choices = Memo::new(move |_| log.with(|l| l.as_ref().map(|l| l.choices.clone())));
+    let shown = move || {
+        log.with(|l| {
+            l.as_ref()
+                .map(|l| l.partition.to_string())
+                .unwrap_or_default()
+        })
+    };
+    let pick = move |name: String| {
+        let picked =
+            choices.with_untracked(|c| c.iter().flatten().find(|p| p.to_string() == name).cloned());
+        if let Some(partition) = picked {
+            dispatch.run(Intent::SelectPartition(partition));
+        }
+    };
     let segments = Memo::new(move |_| {
         log.with(|l| l.as_ref().map(|l| l.segments.clone()).unwrap_or_default())
     });
@@ -197,6 +231,21 @@ pub fn LogPanel(
         <section class="panel" data-testid="log-panel" aria-labelledby="log-title">
             <h3 id="log-title">{title}</h3>
             <p class="hint" data-testid="log-facts">{facts}</p>
+            <Show when=move || choices.with(|c| c.as_ref().is_some_and(|c| c.len() > 1))>
+                <label class="log-pick">
+                    <span class="field-label">"Partition"</span>
+                    <select data-testid="log-partition" on:change:target=move |ev| pick(ev.target().value())>
+                        {topic_options(
+                            move || {
+                                choices.with(|c| {
+                                    c.iter().flatten().map(ToString::to_string).collect()
+                                })
+                            },
+                            shown,
+                        )}
+                    </select>
+                </label>
+            </Show>
             <div class="actions" role="group" aria-label="Replica shown">
                 {move || {
                     replicas
@@ -347,6 +396,14 @@ mod tests {
         assert_eq!(shown(&model), TopicPartition::new("orders", 2));
         model.selected_partition = Some(TopicPartition::new("orders", 1));
         assert_eq!(shown(&model), TopicPartition::new("orders", 1));
+        // Its picker offers every partition of the topics not internal to Kafka.
+        let choices = log_vm(&model).expect("a log").choices;
+        assert_eq!(
+            choices,
+            (0..3)
+                .map(|p| TopicPartition::new("orders", p))
+                .collect::<Vec<_>>()
+        );
     }
 
     #[test]

@@ -340,8 +340,8 @@ pub fn producer_vm(model: &Model) -> ProducerVm {
     }
 }
 
-/// The options of a topic `<select>` (here and in the groups panel): one per topic, with
-/// the one `selected` names selected.
+/// The options of a `<select>` of names (topics here and in the groups panel, partitions in
+/// the log panel): one per name, with the one `selected` names selected.
 pub fn topic_options(
     topics: impl Fn() -> Vec<String> + Send + 'static,
     selected: impl Fn() -> String + Send + Sync + Copy + 'static,
