@@ -231,13 +231,7 @@ impl Serializer {
     /// when `parse.key` is on, unless `key.serializer` is Kafka's `StringSerializer` (the keys
     /// are then plain text). Err: the exception that stops the tool.
     pub fn configure(props: &[(String, String)], parse_key: bool) -> Result<Serializer, String> {
-        let property = |name: &str| {
-            props
-                .iter()
-                .rev()
-                .find(|(key, _)| key == name)
-                .map(|(_, value)| value.as_str())
-        };
+        let property = |name: &str| crate::tools::property(props, name);
         let config =
             |message: &str| format!("org.apache.kafka.common.config.ConfigException: {message}");
         let url = property("schema.registry.url")
