@@ -11,6 +11,10 @@
 //! `--offset` (default latest); unconsumed records of the last poll are sought back before
 //! `close()` so they are not committed.
 //!
+//! `kafka-avro-console-consumer` is this tool with Confluent's `AvroMessageFormatter`: each
+//! value (and each printed key) goes through the deserializer of [`crate::registry::serde`],
+//! and a record it cannot read stops the consumer.
+//!
 //! Simplified: without `--max-messages` or `--timeout-ms` the consumer reads what is available
 //! and returns (the real tool waits for more until Ctrl-C); it also gives up after 10 s of
 //! simulated time without a record. Without `--group` it joins a throwaway group

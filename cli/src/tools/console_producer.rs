@@ -11,6 +11,9 @@
 //! `ERROR Error when sending message to topic T with key: 3 bytes, value: 5 bytes with error:`
 //! and the exception on the next line.
 //!
+//! `kafka-avro-console-producer` is this tool with Confluent's `AvroMessageReader`: each key
+//! and value goes through the registry-aware serializer of [`crate::registry::serde`].
+//!
 //! Simplified: log lines carry the simulated clock, not a real timestamp; a stack trace is
 //! cut to its first line; the client id is `console-producer-N` (client ids are unique in the
 //! playground) unless `client.id` is given; the run stops at a bound of simulated time
