@@ -211,6 +211,33 @@ async fn after_a_run_on_a_phone_the_output_shows_and_a_button_leads_back_to_the_
     session.finish().await;
 }
 
+/// A learner who scrolls back to the step by hand needs the button no more.
+#[tokio::test]
+#[ignore = "needs dist/ and ChromeDriver: run `cargo xtask test`"]
+async fn scrolling_back_to_the_step_by_hand_takes_the_button_away() {
+    let (server, session) = open_playground(360, 780).await;
+    open_lesson(&session, &format!("{}{LESSON}", server.url)).await;
+    session
+        .run_script(
+            "document.querySelector('[data-testid=run-block]').scrollIntoView({block: 'center'});",
+        )
+        .await;
+    session.click_css("[data-testid=\"run-block\"]").await;
+    session.by_test_id("back-to-step").await;
+    session
+        .run_script(
+            "document.querySelector('[data-testid=run-block]').scrollIntoView({block: 'center'});",
+        )
+        .await;
+    session
+        .wait_until(
+            "the button gone",
+            "return !document.querySelector('[data-testid=back-to-step]');",
+        )
+        .await;
+    session.finish().await;
+}
+
 /// A lesson that shows the log without the cluster picture (no replica to click) picks the
 /// partition in the log panel itself.
 #[tokio::test]

@@ -259,8 +259,9 @@ use std::path::{Path, PathBuf};
 /// drawing control characters as escapes: 8,132 bytes, to 840,832. The log panel's own
 /// partition picker (lessons 14 and 16 show the log without the cluster picture, so nothing
 /// could pick a partition there) and lesson 16's Try-it with an Avro key: 1,961 bytes, to
-/// 842,791.
-const GZIP_BUDGET_BYTES: u64 = 842_851;
+/// 842,791. "Back to the step you ran" going away once the learner scrolls back to the step
+/// by hand (a scroll listener): 293 bytes with the docs' and serializer's tidying, to 843,084.
+const GZIP_BUDGET_BYTES: u64 = 843_144;
 
 /// Prints the table and fails when the gzip total is over budget.
 pub fn report(dist: &Path) -> Result<(), String> {

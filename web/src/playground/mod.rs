@@ -414,9 +414,18 @@ pub fn Playground(
             });
         }
     });
+    // Once the learner has scrolled back to the step by hand, the way back is not needed.
+    let scrolled = window_event_listener(leptos::ev::scroll, move |_| {
+        if let Some(block_id) = return_to.get_untracked() {
+            if crate::run_buttons::block_in_view(&block_id) {
+                set_return_to.set(None);
+            }
+        }
+    });
     on_cleanup(move || {
         visibility.remove();
         keys.remove();
+        scrolled.remove();
         frames.with_value(FrameLoop::stop);
     });
 
