@@ -261,7 +261,9 @@ use std::path::{Path, PathBuf};
 /// could pick a partition there) and lesson 16's Try-it with an Avro key: 1,961 bytes, to
 /// 842,791. "Back to the step you ran" going away once the learner scrolls back to the step
 /// by hand (a scroll listener): 293 bytes with the docs' and serializer's tidying, to 843,084.
-const GZIP_BUDGET_BYTES: u64 = 843_144;
+/// The console producer reading (and serializing) every line before sending the first, so a
+/// registration's simulated time never passes with records in flight: 130 bytes, to 843,214.
+const GZIP_BUDGET_BYTES: u64 = 843_274;
 
 /// Prints the table and fails when the gzip total is over budget.
 pub fn report(dist: &Path) -> Result<(), String> {

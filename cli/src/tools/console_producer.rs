@@ -549,9 +549,15 @@ pub fn run(shell: &mut Shell, args: &ProducerArgs) -> Output {
     output
 }
 
-/// Sends each line as a record; with a serializer, its key and value are Avro JSON, and a
-/// line that does not serialize stops the tool (its exception printed) after the records
+/// Sends each line as a record; with a serializer, its key and value are Avro JSON. A line
+/// that does not read (or serialize) stops the tool, its exception printed after the records
 /// before it, which `close()` still sends.
+///
+/// Every line is read, and serialized, before the first is sent: reading is pure, and the
+/// serializer's registration (simulated time passing while the registry writes `_schemas`)
+/// then happens before any of this producer's records are in flight, whose outcomes the
+/// tracker must see. Kafka registers at the `send()` of the first record with a key or value
+/// to serialize: the same moment, unless null values come first, and no output differs.
 #[allow(clippy::too_many_arguments)]
 fn send_lines(
     shell: &mut Shell,
@@ -562,32 +568,18 @@ fn send_lines(
     bound_ms: i64,
     output: &mut Output,
 ) {
+    let mut records = Vec::new();
+    let mut stopped = Vec::new();
     for (index, line) in input_lines(&args.input).iter().enumerate() {
-        let mut record = match reader.read(line, index + 1) {
-            Ok(record) => record,
-            Err(message) => {
-                output.eprintln(format!("org.apache.kafka.common.KafkaException: {message}"));
-                return;
-            }
-        };
-        if let Some(serializer) = avro.as_deref_mut() {
-            let serialized = serializer
-                .serialize(shell, &args.topic, true, record.key.as_deref())
-                .and_then(|key| {
-                    let value =
-                        serializer.serialize(shell, &args.topic, false, record.value.as_deref())?;
-                    Ok((key, value))
-                });
-            match serialized {
-                Ok((key, value)) => (record.key, record.value) = (key, value),
-                Err(lines) => {
-                    for line in lines {
-                        output.eprintln(line);
-                    }
-                    return;
-                }
+        match read_line(shell, args, (reader, avro.as_deref_mut()), line, index + 1) {
+            Ok(record) => records.push(record),
+            Err(exception) => {
+                stopped = exception;
+                break;
             }
         }
+    }
+    for record in records {
         let mut new_record =
             NewRecord::new(&args.topic, record.key.as_deref(), record.value.as_deref());
         new_record.headers = record.headers.clone();
@@ -610,10 +602,33 @@ fn send_lines(
                 .last()
                 .is_some_and(|sent| matches!(sent.outcome, Some(Err(_))))
             {
+                // A failed synchronous send ends the tool before it reads further lines.
                 return;
             }
         }
     }
+    for line in stopped {
+        output.eprintln(line);
+    }
+}
+
+/// One line as a record (`LineMessageReader`), its key and value serialized when the tool is
+/// the Avro one; Err: the exception's lines.
+fn read_line(
+    shell: &mut Shell,
+    args: &ProducerArgs,
+    (reader, avro): (&Reader, Option<&mut Serializer>),
+    line: &str,
+    line_number: usize,
+) -> Result<LineRecord, Vec<String>> {
+    let mut record = reader
+        .read(line, line_number)
+        .map_err(|message| vec![format!("org.apache.kafka.common.KafkaException: {message}")])?;
+    if let Some(serializer) = avro {
+        record.key = serializer.serialize(shell, &args.topic, true, record.key.as_deref())?;
+        record.value = serializer.serialize(shell, &args.topic, false, record.value.as_deref())?;
+    }
+    Ok(record)
 }
 
 /// `BufferedReader.readLine` over the input: lines end at `\n`, `\r` or `\r\n`; a final line
