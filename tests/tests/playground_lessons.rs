@@ -168,19 +168,29 @@ async fn a_run_button_runs_its_block_in_the_lessons_playground_and_a_reload_keep
     session.finish().await;
 }
 
-/// On a phone the live view sits far below the text: "Run" brings its output into view, and a
-/// button leads back to the step, with the focus on its "Run" again.
-#[tokio::test]
-#[ignore = "needs dist/ and ChromeDriver: run `cargo xtask test`"]
-async fn after_a_run_on_a_phone_the_output_shows_and_a_button_leads_back_to_the_step() {
+/// A phone-sized playground on the lesson, its first step scrolled to and run.
+async fn run_the_first_step_on_a_phone() -> (kplay_e2e::StaticServer, Session) {
     let (server, session) = open_playground(360, 780).await;
     open_lesson(&session, &format!("{}{LESSON}", server.url)).await;
+    scroll_to_the_first_step(&session).await;
+    session.click_css("[data-testid=\"run-block\"]").await;
+    (server, session)
+}
+
+async fn scroll_to_the_first_step(session: &Session) {
     session
         .run_script(
             "document.querySelector('[data-testid=run-block]').scrollIntoView({block: 'center'});",
         )
         .await;
-    session.click_css("[data-testid=\"run-block\"]").await;
+}
+
+/// On a phone the live view sits far below the text: "Run" brings its output into view, and a
+/// button leads back to the step, with the focus on its "Run" again.
+#[tokio::test]
+#[ignore = "needs dist/ and ChromeDriver: run `cargo xtask test`"]
+async fn after_a_run_on_a_phone_the_output_shows_and_a_button_leads_back_to_the_step() {
+    let (_server, session) = run_the_first_step_on_a_phone().await;
     session
         .wait_until(
             "the output in view",
@@ -215,20 +225,9 @@ async fn after_a_run_on_a_phone_the_output_shows_and_a_button_leads_back_to_the_
 #[tokio::test]
 #[ignore = "needs dist/ and ChromeDriver: run `cargo xtask test`"]
 async fn scrolling_back_to_the_step_by_hand_takes_the_button_away() {
-    let (server, session) = open_playground(360, 780).await;
-    open_lesson(&session, &format!("{}{LESSON}", server.url)).await;
-    session
-        .run_script(
-            "document.querySelector('[data-testid=run-block]').scrollIntoView({block: 'center'});",
-        )
-        .await;
-    session.click_css("[data-testid=\"run-block\"]").await;
+    let (_server, session) = run_the_first_step_on_a_phone().await;
     session.by_test_id("back-to-step").await;
-    session
-        .run_script(
-            "document.querySelector('[data-testid=run-block]').scrollIntoView({block: 'center'});",
-        )
-        .await;
+    scroll_to_the_first_step(&session).await;
     session
         .wait_until(
             "the button gone",

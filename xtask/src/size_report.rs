@@ -263,7 +263,10 @@ use std::path::{Path, PathBuf};
 /// by hand (a scroll listener): 293 bytes with the docs' and serializer's tidying, to 843,084.
 /// The console producer reading (and serializing) every line before sending the first, so a
 /// registration's simulated time never passes with records in flight: 130 bytes, to 843,214.
-const GZIP_BUDGET_BYTES: u64 = 843_274;
+/// A review's mends (one entry point for a request to the registry and one list of its hosts,
+/// shared by curl and the serializer; an id's use checked without a string round trip): 73
+/// bytes less, 843,141.
+const GZIP_BUDGET_BYTES: u64 = 843_201;
 
 /// Prints the table and fails when the gzip total is over budget.
 pub fn report(dist: &Path) -> Result<(), String> {

@@ -565,11 +565,9 @@ impl SchemaRegistry {
     fn register(&mut self, subject: &str, schema: Schema, write: &mut Write<'_>) -> Response {
         let canonical = schema.canonical();
         let known = self.id_of(&canonical);
-        let all = self
-            .subject(subject)
-            .map(|found| found.versions.clone())
-            .unwrap_or_default();
-        let live: Vec<Version> = all.iter().filter(|v| !v.deleted).copied().collect();
+        let found = self.subject(subject);
+        let all = found.map(|s| s.versions.clone()).unwrap_or_default();
+        let live = found.map(Subject::live).unwrap_or_default();
         // The same schema again under the same subject: its id, and no new version.
         if let Some(id) = known.filter(|id| live.iter().any(|v| v.id == *id)) {
             return ok(Json::Object(vec![("id".into(), int(id))]));
@@ -873,28 +871,29 @@ impl SchemaRegistry {
         ]))
     }
 
-    /// An id some version uses, soft-deleted or not (once every version using it is deleted
-    /// for good, the id is not found, though the registry still gives it to that schema).
+    /// An id in a path that some version uses (see [`Self::in_use`]), or the 40403.
     fn known_id(&self, id: &str) -> Result<u32, Response> {
         match id.parse::<u32>() {
-            Ok(number)
-                if self
-                    .subjects
-                    .iter()
-                    .any(|s| s.versions.iter().any(|v| v.id == number)) =>
-            {
-                Ok(number)
-            }
+            Ok(number) if self.in_use(number) => Ok(number),
             _ => Err(error(404, 40403, format!("Schema {id} not found"))),
         }
     }
 
     /// The schema a version uses by its id (`GET /schemas/ids/{id}`, as a deserializer asks).
     pub fn schema_by_id(&self, id: u32) -> Option<&Schema> {
-        self.known_id(&id.to_string())
-            .ok()
-            .and_then(|id| self.entry(id))
+        self.in_use(id)
+            .then(|| self.entry(id))
+            .flatten()
             .map(|(_, _, schema)| schema)
+    }
+
+    /// Whether some version uses schema `id`, soft-deleted or not (once every version using it
+    /// is deleted for good, the id is not found, though the registry still gives it to that
+    /// schema).
+    fn in_use(&self, id: u32) -> bool {
+        self.subjects
+            .iter()
+            .any(|s| s.versions.iter().any(|v| v.id == id))
     }
 
     fn schema_answer(&self, id: &str) -> Response {

@@ -152,8 +152,7 @@ pub fn frame(id: u32, datum: &Json) -> String {
 /// The schema id and the datum's text of a serialized value, or the deserializer's exception
 /// (`Unknown magic byte!`).
 pub fn unframe(value: &str) -> Result<(u32, &str), String> {
-    let unknown =
-        || "org.apache.kafka.common.errors.SerializationException: Unknown magic byte!".to_string();
+    let unknown = || format!("{SERIALIZATION}: Unknown magic byte!");
     let mut chars = value.char_indices();
     if chars.next().map(|(_, c)| c) != Some('\0') {
         return Err(unknown());
@@ -179,12 +178,12 @@ pub fn is_string_serde(class: &str) -> bool {
     )
 }
 
-/// Where the registry listens (`schema.registry.url`), as curl reaches it.
+/// Whether `schema.registry.url` names the registry (curl reaches it the same way).
 fn is_registry_url(url: &str) -> bool {
     let url = url.trim().trim_end_matches('/');
-    ["localhost", "127.0.0.1", "schema-registry"]
+    super::store::HOSTS
         .iter()
-        .any(|host| url == format!("http://{host}:8081"))
+        .any(|host| url == format!("http://{host}:{}", super::store::PORT))
 }
 
 const SERIALIZATION: &str = "org.apache.kafka.common.errors.SerializationException";
@@ -319,16 +318,13 @@ fn register(
     );
     let body =
         Json::Object(vec![("schema".into(), Json::String(canonical.to_string()))]).to_string();
-    let mut registry = std::mem::take(&mut shell.registry);
     let request = super::Request {
         method: "POST",
         path: &path,
         query: "",
         body: Some(&body),
     };
-    let served = super::store::serve(shell, &mut registry, request);
-    shell.registry = registry;
-    let response = served.map_err(|_| refused())?;
+    let response = super::store::request(shell, request).map_err(|_| refused())?;
     match crate::json::parse(&response.body)
         .as_ref()
         .and_then(|a| a.field("id"))

@@ -48,9 +48,23 @@ pub enum StoreError {
     Failed,
 }
 
+/// The host names the registry answers at (its container's name too), and its port.
+pub const HOSTS: [&str; 3] = ["localhost", "127.0.0.1", "schema-registry"];
+/// `listeners=http://0.0.0.0:8081`.
+pub const PORT: &str = "8081";
+
+/// One HTTP request to the shell's registry, as a client sends it (curl, or a serializer):
+/// the answer, or why the registry did not start.
+pub fn request(shell: &mut Shell, request: Request<'_>) -> Result<Response, String> {
+    let mut registry = std::mem::take(&mut shell.registry);
+    let served = serve(shell, &mut registry, request);
+    shell.registry = registry;
+    served
+}
+
 /// Serves one request against the registry and its store (the registry is the shell's,
 /// taken out for the request), or says why the registry could not start.
-pub fn serve(
+fn serve(
     shell: &mut Shell,
     registry: &mut SchemaRegistry,
     request: Request<'_>,

@@ -13,7 +13,7 @@ use crate::error::ParseError;
 use crate::options::Opt;
 use crate::output::Output;
 use crate::parser::Invocation;
-use crate::registry::Request;
+use crate::registry::{store, Request};
 use crate::shell::Shell;
 
 /// The tool's name.
@@ -186,7 +186,7 @@ pub fn run(shell: &mut Shell, args: &CurlArgs) -> Output {
         .unwrap_or(&args.url);
     let (authority, target) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
     let (host, port) = authority.split_once(':').unwrap_or((authority, "80"));
-    if !matches!(host, "localhost" | "127.0.0.1" | "schema-registry") {
+    if !store::HOSTS.contains(&host) {
         output.eprintln(format!("curl: (6) Could not resolve host: {host}"));
         return output;
     }
@@ -196,7 +196,7 @@ pub fn run(shell: &mut Shell, args: &CurlArgs) -> Output {
         ));
         output
     };
-    if port != "8081" || args.url.starts_with("https://") {
+    if port != store::PORT || args.url.starts_with("https://") {
         return refused(output);
     }
     let (path, query) = target.split_once('?').unwrap_or((target, ""));
@@ -212,15 +212,13 @@ pub fn run(shell: &mut Shell, args: &CurlArgs) -> Output {
             }
         }
         _ => {
-            let mut registry = std::mem::take(&mut shell.registry);
             let request = Request {
                 method: &args.method,
                 path,
                 query,
                 body: args.data.as_deref(),
             };
-            let served = crate::registry::store::serve(shell, &mut registry, request);
-            shell.registry = registry;
+            let served = store::request(shell, request);
             match served {
                 Ok(response) => response,
                 // The registry could not start (its topic or producer): nothing listens.
