@@ -117,6 +117,7 @@ kafka_errors! {
     FencedInstanceId => "FENCED_INSTANCE_ID", Some(82), false, "FencedInstanceIdException", "The broker rejected this static consumer since another consumer with the same group.instance.id has registered with a different member.id.";
     EligibleLeadersNotAvailable => "ELIGIBLE_LEADERS_NOT_AVAILABLE", Some(83), true, "EligibleLeadersNotAvailableException", "Eligible topic partition leaders are not available.";
     ElectionNotNeeded => "ELECTION_NOT_NEEDED", Some(84), false, "ElectionNotNeededException", "Leader election not needed for topic partition.";
+    NoReassignmentInProgress => "NO_REASSIGNMENT_IN_PROGRESS", Some(85), false, "NoReassignmentInProgressException", "No partition reassignment is in progress.";
     InvalidRecord => "INVALID_RECORD", Some(87), false, "InvalidRecordException", "This record has failed the validation on broker and hence will be rejected.";
     UnstableOffsetCommit => "UNSTABLE_OFFSET_COMMIT", Some(88), true, "UnstableOffsetCommitException", "There are unstable offsets that need to be cleared.";
     ProducerFenced => "PRODUCER_FENCED", Some(90), false, "ProducerFencedException", "There is a newer producer with the same transactionalId which fences the current one.";

@@ -260,6 +260,16 @@ fn command() -> impl Strategy<Value = Command> {
                 partitions,
             }),
         (
+            partition(),
+            proptest::option::of(prop::collection::vec(broker(), 0..4))
+        )
+            .prop_map(
+                |(partition, replicas)| Command::AlterPartitionReassignment {
+                    partition,
+                    replicas,
+                }
+            ),
+        (
             client(),
             proptest::collection::vec(partition(), 0..3),
             reset()

@@ -204,6 +204,8 @@ mod tests {
             partition_epoch: 0,
             elr: Vec::new(),
             last_known_elr: Vec::new(),
+            adding: Vec::new(),
+            removing: Vec::new(),
         }
     }
 

@@ -32,6 +32,19 @@ pub struct FollowerProgress {
     pub log_start_offset: Offset,
 }
 
+impl FollowerProgress {
+    /// A follower that has not fetched yet, caught up last at `last_caught_up_ms`.
+    fn unknown(last_caught_up_ms: i64) -> FollowerProgress {
+        FollowerProgress {
+            log_end_offset: None,
+            last_caught_up_ms,
+            last_fetch_ms: 0,
+            last_fetch_leader_log_end_offset: Offset(0),
+            log_start_offset: Offset(-1),
+        }
+    }
+}
+
 /// `last_caught_up_ms` of a follower that has not caught up during this leadership. Kafka
 /// uses 0 there, which on a wall clock is long ago; the simulated clock starts at 0, so the
 /// simulator uses a time far enough in the past that it never counts as recent.
@@ -182,16 +195,8 @@ impl Replica {
             crate::sort::to_map(state.replicas.iter().filter(|broker| **broker != me).map(
                 |broker| {
                     let in_isr = state.isr.contains(broker);
-                    (
-                        *broker,
-                        FollowerProgress {
-                            log_end_offset: None,
-                            last_caught_up_ms: if in_isr { now_ms } else { NEVER_CAUGHT_UP },
-                            last_fetch_ms: 0,
-                            last_fetch_leader_log_end_offset: Offset(0),
-                            log_start_offset: Offset(-1),
-                        },
-                    )
+                    let caught_up_ms = if in_isr { now_ms } else { NEVER_CAUGHT_UP };
+                    (*broker, FollowerProgress::unknown(caught_up_ms))
                 },
             ));
         self.role = Role::Leader(Leadership {
@@ -200,6 +205,25 @@ impl Replica {
             followers,
         });
         self.state = state;
+    }
+
+    /// A leader's assignment changed within its leader epoch (a reassignment added replicas,
+    /// or completed): `Partition.updateAssignmentAndIsr` tracks a follower new to the
+    /// assignment from scratch, out of sync, and forgets one no longer in it.
+    pub fn update_followers(&mut self, me: BrokerId, replicas: &[BrokerId]) {
+        let Some(leadership) = self.leadership_mut() else {
+            return;
+        };
+        leadership
+            .followers
+            .retain(|broker, _| replicas.contains(broker));
+        for broker in replicas.iter().filter(|broker| **broker != me) {
+            if !leadership.followers.contains_key(broker) {
+                leadership
+                    .followers
+                    .insert(*broker, FollowerProgress::unknown(NEVER_CAUGHT_UP));
+            }
+        }
     }
 
     /// Becomes a follower of `state.leader` (`Partition.makeFollower`).

@@ -103,6 +103,7 @@ impl Broker {
                         leadership.pending = None;
                     }
                 }
+                replica.update_followers(me, &state.replicas);
                 replica.state = state;
             }
         } else {

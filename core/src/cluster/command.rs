@@ -142,6 +142,14 @@ pub enum Command {
         /// The partitions, or all.
         partitions: Option<Vec<TopicPartition>>,
     },
+    /// AlterPartitionReassignments for one partition (`kafka-reassign-partitions`): move it to
+    /// `replicas`, or with `None` cancel the reassignment under way.
+    AlterPartitionReassignment {
+        /// The partition.
+        partition: TopicPartition,
+        /// The target replicas, preferred first; `None` cancels.
+        replicas: Option<Vec<BrokerId>>,
+    },
     /// DeleteRecords (`kafka-delete-records`) to the partition's leader: the records below
     /// `offset` (-1: the high watermark) are deleted.
     DeleteRecords {

@@ -186,7 +186,8 @@ impl Cluster {
             | Command::AlterConfigs { .. }
             | Command::CreateAcls { .. }
             | Command::DeleteAcls { .. }
-            | Command::ElectLeaders { .. } => self.execute_admin(command, outbox),
+            | Command::ElectLeaders { .. }
+            | Command::AlterPartitionReassignment { .. } => self.execute_admin(command, outbox),
             other => self.execute_client_command(other, outbox),
         }
     }
@@ -244,6 +245,10 @@ impl Cluster {
                     _ => Ok(()),
                 }
             }
+            Command::AlterPartitionReassignment {
+                partition,
+                replicas,
+            } => controller.alter_partition_reassignment(&partition, replicas, ctx),
             _ => Ok(()),
         })?
     }

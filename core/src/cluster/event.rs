@@ -65,6 +65,9 @@ pub enum ElectionReason {
     /// Neither ISR nor ELR had a member that could lead: the last known leader came back and
     /// leads again (KIP-966; Kafka counts it as unclean).
     LastKnownLeader,
+    /// A reassignment finished or was cancelled and the old leader is no longer a replica, or
+    /// no longer in the ISR.
+    Reassignment,
 }
 
 impl ElectionReason {
@@ -83,6 +86,9 @@ impl ElectionReason {
             }
             ElectionReason::LastKnownLeader => {
                 "no in-sync or eligible leader replica could lead, and the last known leader is back, so it leads again (KIP-966); Kafka counts this election as unclean and the ISR becomes just the leader"
+            }
+            ElectionReason::Reassignment => {
+                "a partition reassignment took the old leader out of the replicas; the first in-sync replica of the new assignment leads"
             }
         }
     }
@@ -127,6 +133,20 @@ pub enum IsrChangeReason {
     UncleanElection,
     /// An eligible leader replica was elected: the ISR is just the new leader (KIP-966).
     ElrElection,
+    /// A reassignment finished (the replicas it removed leave the ISR) or was cancelled (the
+    /// replicas it was adding leave).
+    Reassignment,
+}
+
+/// What happened to a partition reassignment (AlterPartitionReassignments).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ReassignmentStage {
+    /// The target replicas were added to the assignment; they copy the log as followers.
+    Started,
+    /// Every target replica is in the ISR: the replicas being removed are gone.
+    Completed,
+    /// Cancelled: the replicas being added are gone again.
+    Cancelled,
 }
 
 /// Why a replica's log was truncated.
@@ -363,6 +383,19 @@ pub enum EventKind {
         added: Vec<BrokerId>,
         /// Why.
         reason: IsrChangeReason,
+    },
+    /// A partition reassignment started, completed or was cancelled.
+    Reassignment {
+        /// The partition.
+        partition: TopicPartition,
+        /// What happened.
+        stage: ReassignmentStage,
+        /// The replicas now, preferred first.
+        replicas: Vec<BrokerId>,
+        /// The replicas being added (or, once completed or cancelled, that were).
+        adding: Vec<BrokerId>,
+        /// The replicas being removed (or, once completed or cancelled, that were).
+        removing: Vec<BrokerId>,
     },
     /// A leader's high watermark moved up: records below it are committed and readable.
     HighWatermarkAdvanced {
@@ -659,6 +692,19 @@ impl Event {
             EventKind::PartitionsCreated {
                 topic, new_count, ..
             } => write!(line, "partitions-created {topic} count={new_count}"),
+            EventKind::Reassignment {
+                partition,
+                stage,
+                replicas,
+                adding,
+                removing,
+            } => write!(
+                line,
+                "reassignment {partition} {stage:?} replicas={} adding={} removing={}",
+                brokers(replicas),
+                brokers(adding),
+                brokers(removing)
+            ),
             EventKind::ConfigChanged {
                 resource,
                 name,
@@ -1001,6 +1047,13 @@ impl Event {
             } => format!(
                 "Topic {topic} grew from {old_count} to {new_count} partitions; keys now hash modulo {new_count}, so some keys land in a different partition from now on."
             ),
+            EventKind::Reassignment {
+                partition,
+                stage,
+                replicas,
+                adding,
+                removing,
+            } => describe_reassignment(partition, *stage, replicas, adding, removing),
             EventKind::ConfigChanged {
                 resource,
                 name,
@@ -1330,6 +1383,10 @@ fn describe_isr_change(
         IsrChangeReason::ElrElection => {
             "an eligible leader replica was elected: the ISR starts again from it".to_string()
         }
+        IsrChangeReason::Reassignment => {
+            "a partition reassignment finished or was cancelled, and they are no longer replicas"
+                .to_string()
+        }
     };
     let mut text = format!("The ISR of {partition} is now {}", brokers(isr));
     if !removed.is_empty() {
@@ -1340,6 +1397,40 @@ fn describe_isr_change(
     }
     let _ = write!(text, " ({why}).");
     text
+}
+
+fn describe_reassignment(
+    partition: &TopicPartition,
+    stage: ReassignmentStage,
+    replicas: &[BrokerId],
+    adding: &[BrokerId],
+    removing: &[BrokerId],
+) -> String {
+    let replicas = brokers(replicas);
+    match stage {
+        ReassignmentStage::Started => {
+            let mut text = format!("The controller started reassigning {partition} (AlterPartitionReassignments): its replicas are now {replicas}");
+            if !adding.is_empty() {
+                let _ = write!(text, "; {} join as followers and copy the log from the leader", brokers(adding));
+            }
+            if !removing.is_empty() {
+                let _ = write!(text, "; {} leave once every target replica is in the ISR", brokers(removing));
+            }
+            text.push('.');
+            text
+        }
+        ReassignmentStage::Completed if removing.is_empty() => format!(
+            "The reassignment of {partition} is complete: every target replica is in the ISR, and the replicas are {replicas}."
+        ),
+        ReassignmentStage::Completed => format!(
+            "The reassignment of {partition} is complete: every target replica is in the ISR, so the controller removed {} and the replicas are {replicas}; the removed brokers delete their copies.",
+            brokers(removing)
+        ),
+        ReassignmentStage::Cancelled => format!(
+            "The reassignment of {partition} was cancelled: the replicas it was adding ({}) are dropped and delete their copies, and the replicas are {replicas} again.",
+            brokers(adding)
+        ),
+    }
 }
 
 fn describe_elr_change(

@@ -208,11 +208,65 @@ pub fn change_to(state: &PartitionState, mut next: PartitionState) -> Option<Par
     if next == *state {
         return None;
     }
-    if next.leader != state.leader {
+    // `triggerLeaderEpochBumpForReplicaReassignmentIfNeeded`: a replica list that drops a
+    // replica bumps the leader epoch even when the leader stays, so the removed replica's
+    // fetches are fenced.
+    let dropped = state
+        .replicas
+        .iter()
+        .any(|replica| !next.replicas.contains(replica));
+    if next.leader != state.leader || dropped {
         next.leader_epoch += 1;
     }
     next.partition_epoch += 1;
     Some(next)
+}
+
+/// `PartitionReassignmentReplicas(current, target)`: `state` moving to `target`, its replicas
+/// the target followed by those being removed, and the lists of replicas being added and
+/// removed, each in broker id order (Kafka collects them in a `TreeSet`).
+pub fn reassigning(state: &PartitionState, target: &[BrokerId]) -> PartitionState {
+    let difference = |a: &[BrokerId], b: &[BrokerId]| {
+        let mut only_a: Vec<BrokerId> = a.iter().copied().filter(|x| !b.contains(x)).collect();
+        crate::sort::sort(&mut only_a);
+        only_a.dedup();
+        only_a
+    };
+    let removing = difference(&state.replicas, target);
+    let adding = difference(target, &state.replicas);
+    let mut replicas = target.to_vec();
+    replicas.extend(removing.iter().copied());
+    PartitionState {
+        replicas,
+        adding,
+        removing,
+        ..state.clone()
+    }
+}
+
+/// `PartitionReassignmentReplicas.maybeCompleteReassignment`: if every replica the
+/// reassignment keeps or adds is in `state`'s (target) ISR, with at least one in it, the
+/// replicas and ISR lose the ones being removed and the reassignment ends. Returns whether it
+/// did.
+pub fn complete_reassignment(state: &mut PartitionState) -> bool {
+    if state.adding.is_empty() && state.removing.is_empty() {
+        return false;
+    }
+    let kept = |list: &[BrokerId]| -> Vec<BrokerId> {
+        list.iter()
+            .copied()
+            .filter(|replica| !state.removing.contains(replica))
+            .collect()
+    };
+    let (isr, replicas) = (kept(&state.isr), kept(&state.replicas));
+    if isr.is_empty() || replicas.is_empty() || !replicas.iter().all(|r| isr.contains(r)) {
+        return false;
+    }
+    state.isr = isr;
+    state.replicas = replicas;
+    state.adding.clear();
+    state.removing.clear();
+    true
 }
 
 /// The ISR without `broker`. Whether an empty ISR is kept is [`finish`]'s decision.
@@ -240,6 +294,8 @@ mod tests {
             partition_epoch: 9,
             elr: Vec::new(),
             last_known_elr: Vec::new(),
+            adding: Vec::new(),
+            removing: Vec::new(),
         }
     }
 
@@ -448,5 +504,78 @@ mod tests {
             (led.isr, led.elr, led.last_known_elr),
             (ids(&[3]), vec![], vec![])
         );
+    }
+
+    /// `PartitionReassignmentReplicasTest`'s assignments: (current, target, removing, adding,
+    /// replicas).
+    #[test]
+    fn a_reassignment_lists_the_target_then_the_replicas_it_removes() {
+        type Case<'a> = (&'a [i32], &'a [i32], &'a [i32], &'a [i32], &'a [i32]);
+        let cases: [Case; 5] = [
+            (&[3, 2, 1], &[3, 2, 1], &[], &[], &[3, 2, 1]),
+            (&[3, 2, 1], &[3, 6, 2, 1, 5], &[], &[5, 6], &[3, 6, 2, 1, 5]),
+            (&[3, 2, 1, 0], &[3, 1], &[0, 2], &[], &[3, 1, 0, 2]),
+            (
+                &[3, 2, 1, 0],
+                &[7, 3, 1, 9],
+                &[0, 2],
+                &[7, 9],
+                &[7, 3, 1, 9, 0, 2],
+            ),
+            (&[3, 2, 1, 0], &[0, 1, 3, 2], &[], &[], &[0, 1, 3, 2]),
+        ];
+        for (current, target, removing, adding, replicas) in cases {
+            let moving = reassigning(&state(current, current, Some(current[0])), &ids(target));
+            assert_eq!(
+                (moving.removing, moving.adding, moving.replicas),
+                (ids(removing), ids(adding), ids(replicas)),
+                "{current:?} -> {target:?}"
+            );
+        }
+    }
+
+    /// `PartitionReassignmentReplicasTest`'s completions: (current, target, target ISR, the
+    /// completed replicas and ISR if it completes).
+    #[test]
+    fn a_reassignment_completes_once_every_target_replica_is_in_sync() {
+        type Case<'a> = (
+            &'a [i32],
+            &'a [i32],
+            &'a [i32],
+            Option<(&'a [i32], &'a [i32])>,
+        );
+        let cases: [Case; 6] = [
+            (&[0, 1, 2], &[3, 4, 5], &[0, 1, 2, 3, 4], None),
+            (
+                &[0, 1, 2],
+                &[3, 4, 5],
+                &[0, 1, 2, 3, 4, 5],
+                Some((&[3, 4, 5], &[3, 4, 5])),
+            ),
+            (
+                &[0, 1, 2],
+                &[0, 1, 3],
+                &[0, 1, 2, 3],
+                Some((&[0, 1, 3], &[0, 1, 3])),
+            ),
+            (&[0, 1, 2], &[0, 1, 3], &[0, 1, 2], None),
+            (&[0, 1, 2, 3], &[1, 2, 3, 4, 5], &[0, 1, 2, 3, 5], None),
+            (&[0, 1, 2, 3, 4], &[2, 3, 4, 5], &[0, 1, 2, 3, 4], None),
+        ];
+        for (current, target, isr, completed) in cases {
+            let mut moving = reassigning(&state(current, current, Some(current[0])), &ids(target));
+            moving.isr = ids(isr);
+            let done = complete_reassignment(&mut moving);
+            match completed {
+                Some((replicas, isr)) => {
+                    assert!(done, "{current:?} -> {target:?}");
+                    assert_eq!((moving.replicas, moving.isr), (ids(replicas), ids(isr)));
+                    assert!(moving.adding.is_empty() && moving.removing.is_empty());
+                }
+                None => assert!(!done, "{current:?} -> {target:?} with ISR {isr:?}"),
+            }
+        }
+        let mut settled = state(&[0, 1, 2], &[0, 1, 2], Some(0));
+        assert!(!complete_reassignment(&mut settled), "nothing under way");
     }
 }

@@ -23,6 +23,7 @@ pub mod election;
 pub mod internal_topics;
 pub mod placement;
 pub mod quorum;
+pub mod reassignment;
 pub mod topics;
 
 use crate::vec_map::VecMap;
@@ -579,6 +580,20 @@ impl Controller {
                 "The new ISR must contain the leader.",
             ));
         }
+        let mut completes = PartitionState {
+            isr: new_isr.clone(),
+            ..state.clone()
+        };
+        if election::complete_reassignment(&mut completes) {
+            // The last target replica joined the ISR: the reassignment completes in this
+            // change. The leader epoch moves on, so the leader waits for the metadata.
+            let proposed = PartitionState {
+                isr: new_isr,
+                ..state.clone()
+            };
+            self.change_assignment(partition, &state, proposed, false, ctx);
+            return Ok(self.image.partition(partition).cloned().unwrap_or(state));
+        }
         let settings = self.settings.clone();
         let rule = self.elr_rule(&partition.topic, None);
         let target = election::target(&state, new_isr, rule);
@@ -740,6 +755,7 @@ impl Controller {
                 _ if unclean => IsrChangeReason::UncleanElection,
                 ElectionReason::EligibleLeaderReplica => IsrChangeReason::ElrElection,
                 ElectionReason::ControlledShutdown => IsrChangeReason::ControlledShutdown,
+                ElectionReason::Reassignment => IsrChangeReason::Reassignment,
                 _ => IsrChangeReason::BrokerFenced,
             };
             ctx.emit(EventKind::IsrChanged {

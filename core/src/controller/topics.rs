@@ -264,37 +264,9 @@ impl Controller {
         check_partition_limit(topic.assignment.len() as i32)?;
         let refused =
             |message: String| KafkaError::new(ErrorCode::InvalidReplicaAssignment, message);
-        let registered = |broker: BrokerId| {
-            if self.zookeeper_mode {
-                self.image.live_brokers().contains(&broker)
-            } else {
-                self.image.brokers.contains_key(&broker)
-            }
-        };
         let mut states = Vec::new();
         for (replicas, partition) in topic.assignment.iter().zip(0..) {
-            if replicas.is_empty() {
-                return Err(refused(
-                    "The manual partition assignment includes an empty replica list.".to_string(),
-                ));
-            }
-            // Kafka checks the brokers in ascending order, each for its registration and then
-            // for being the one before it again: the lowest offender is named.
-            let unregistered = replicas.iter().copied().filter(|b| !registered(*b)).min();
-            let repeated = replicas
-                .iter()
-                .copied()
-                .filter(|b| replicas.iter().filter(|other| *other == b).count() > 1)
-                .min();
-            match (unregistered, repeated) {
-                (Some(broker), repeated) if repeated.is_none_or(|repeated| broker <= repeated) => {
-                    return Err(refused(format!("The manual partition assignment includes broker {broker}, but no such broker is registered.")));
-                }
-                (_, Some(broker)) => {
-                    return Err(refused(format!("The manual partition assignment includes the broker {broker} more than once.")));
-                }
-                _ => {}
-            }
+            self.check_replica_list(replicas)?;
             if let Some(first) = topic.assignment.first().filter(|_| partition > 0) {
                 if first.len() != replicas.len() {
                     return Err(refused(format!("The manual partition assignment includes a partition with {} replica(s), but this is not consistent with previous partitions, which have {} replica(s).", replicas.len(), first.len())));
@@ -316,9 +288,47 @@ impl Controller {
                 partition_epoch: 0,
                 elr: Vec::new(),
                 last_known_elr: Vec::new(),
+                adding: Vec::new(),
+                removing: Vec::new(),
             });
         }
         Ok(states)
+    }
+
+    /// `validateManualPartitionAssignment` for one replica list, of a new partition or a
+    /// reassignment's target: not empty, every broker registered, none twice.
+    pub(crate) fn check_replica_list(&self, replicas: &[BrokerId]) -> Result<(), KafkaError> {
+        let refused =
+            |message: String| KafkaError::new(ErrorCode::InvalidReplicaAssignment, message);
+        if replicas.is_empty() {
+            return Err(refused(
+                "The manual partition assignment includes an empty replica list.".to_string(),
+            ));
+        }
+        let registered = |broker: BrokerId| {
+            if self.zookeeper_mode {
+                self.image.live_brokers().contains(&broker)
+            } else {
+                self.image.brokers.contains_key(&broker)
+            }
+        };
+        // Kafka checks the brokers in ascending order, each for its registration and then
+        // for being the one before it again: the lowest offender is named.
+        let unregistered = replicas.iter().copied().filter(|b| !registered(*b)).min();
+        let repeated = replicas
+            .iter()
+            .copied()
+            .filter(|b| replicas.iter().filter(|other| *other == b).count() > 1)
+            .min();
+        match (unregistered, repeated) {
+            (Some(broker), repeated) if repeated.is_none_or(|repeated| broker <= repeated) => {
+                Err(refused(format!("The manual partition assignment includes broker {broker}, but no such broker is registered.")))
+            }
+            (_, Some(broker)) => Err(refused(format!(
+                "The manual partition assignment includes the broker {broker} more than once."
+            ))),
+            _ => Ok(()),
+        }
     }
 
     /// Replica lists for new partitions, and their states: the leader is the first replica,
@@ -354,6 +364,8 @@ impl Controller {
                 partition_epoch: 0,
                 elr: Vec::new(),
                 last_known_elr: Vec::new(),
+                adding: Vec::new(),
+                removing: Vec::new(),
             }
         })
         .collect()

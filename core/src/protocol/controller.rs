@@ -40,6 +40,14 @@ pub struct PartitionState {
     /// empty (KIP-966's last known leader, elected if it comes back and nothing better can).
     #[serde(default)]
     pub last_known_elr: Vec<BrokerId>,
+    /// While a reassignment is under way (`kafka-reassign-partitions`): the target replicas not
+    /// yet in the old assignment, in broker id order. `replicas` holds them too.
+    #[serde(default)]
+    pub adding: Vec<BrokerId>,
+    /// While a reassignment is under way: the old replicas not in the target, in broker id
+    /// order; `replicas` lists them after the target's.
+    #[serde(default)]
+    pub removing: Vec<BrokerId>,
 }
 
 /// A resource configs are set on.

@@ -110,6 +110,11 @@ pub struct PartitionView {
     /// The last known leader of a partition whose ISR emptied (KIP-966's `LastKnownElr`);
     /// `None` in ZooKeeper mode.
     pub last_known_elr: Option<Vec<BrokerId>>,
+    /// While a reassignment is under way: the target replicas being added (also in
+    /// `replicas`).
+    pub adding: Vec<BrokerId>,
+    /// While a reassignment is under way: the replicas leaving once the added ones are in sync.
+    pub removing: Vec<BrokerId>,
     /// The leader's high watermark (-1 when offline).
     pub high_watermark: Offset,
     /// The leader's last stable offset: read_committed consumers read below it (-1 when
@@ -233,6 +238,8 @@ impl Cluster {
                     isr: state.isr.clone(),
                     elr: elr_reported.then(|| state.elr.clone()),
                     last_known_elr: elr_reported.then(|| state.last_known_elr.clone()),
+                    adding: state.adding.clone(),
+                    removing: state.removing.clone(),
                     high_watermark: leader_replica.map_or(Offset(-1), |r| r.high_watermark),
                     last_stable_offset: leader_replica
                         .map_or(Offset(-1), |r| r.last_stable_offset()),

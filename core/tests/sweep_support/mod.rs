@@ -266,6 +266,28 @@ impl Run {
                     configs: Vec::new(),
                 });
             }
+            // A partition moved to 1 to 3 brokers, or its move cancelled: replicas created,
+            // caught up and deleted while everything else goes on must keep every invariant.
+            92 if self.rng.below(2) == 0 => {
+                let topic = self.pick(&TOPICS[..2]).to_string();
+                let partition = TopicPartition::new(topic, self.rng.below(4) as i32);
+                let replicas = if self.rng.below(4) == 0 {
+                    None
+                } else {
+                    let mut target = Vec::new();
+                    for _ in 0..1 + self.rng.below(3) {
+                        let broker = self.broker();
+                        if !target.contains(&broker) {
+                            target.push(broker);
+                        }
+                    }
+                    Some(target)
+                };
+                self.apply(Command::AlterPartitionReassignment {
+                    partition,
+                    replicas,
+                });
+            }
             92 => {
                 let topic = self.pick(&TOPICS).to_string();
                 let total_count = 2 + self.rng.below(5) as i32;
