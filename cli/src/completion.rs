@@ -14,7 +14,7 @@ use crate::parser::{tool_name, COMMANDS};
 use crate::shell::Shell;
 use crate::tools::{
     acls, configs, console_consumer, console_producer, consumer_groups, curl, delete_records,
-    get_offsets, leader_election, topics, transactions,
+    get_offsets, leader_election, reassign_partitions, topics, transactions,
 };
 
 /// Candidates for the word that ends at byte `cursor` of `line`, sorted.
@@ -73,6 +73,7 @@ fn specs_of(tool: &str) -> &'static [Opt] {
         "kafka-consumer-groups" => consumer_groups::SPECS,
         "kafka-configs" => configs::SPECS,
         "kafka-leader-election" => leader_election::SPECS,
+        "kafka-reassign-partitions" => reassign_partitions::SPECS,
         "kafka-acls" => acls::SPECS,
         "kafka-get-offsets" => get_offsets::SPECS,
         "kafka-delete-records" => delete_records::SPECS,
@@ -145,6 +146,11 @@ fn option_values(shell: &Shell, tool: &str, previous: &str, words: &[&str]) -> O
         "entity-name" => shell.cluster.topic_names(),
         "broker" => broker_ids(shell),
         "election-type" => vec!["preferred".to_string(), "unclean".to_string()],
+        "reassignment-json-file"
+        | "topics-to-move-json-file"
+        | "offset-json-file"
+        | "path-to-json-file" => vec![crate::tools::STDIN.to_string()],
+        "broker-list" => vec![broker_ids(shell).join(",")],
         "time" => [
             "latest",
             "earliest",
@@ -276,4 +282,29 @@ fn verb_options(verb: &str) -> Vec<String> {
         .iter()
         .map(|spec| format!("--{}", spec.name))
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use kplay_core::ClusterConfig;
+
+    #[test]
+    fn reassign_partitions_completes_its_options_files_and_brokers() {
+        let shell = Shell::with_config(ClusterConfig::default(), 1).expect("cluster");
+        let complete = |line: &str| complete(&shell, line, line.len());
+        assert_eq!(complete("kafka-reass"), ["kafka-reassign-partitions"]);
+        assert_eq!(
+            complete("kafka-reassign-partitions --reass"),
+            ["--reassignment-json-file"]
+        );
+        assert_eq!(
+            complete("kafka-reassign-partitions --verify --reassignment-json-file "),
+            ["/dev/stdin"]
+        );
+        assert_eq!(
+            complete("kafka-reassign-partitions --generate --broker-list "),
+            ["1,2,3"]
+        );
+    }
 }

@@ -10,7 +10,7 @@ use crate::kplay::clients;
 use crate::options::{Arg, Opt};
 use crate::tools::{
     acls, configs, console_consumer, console_producer, consumer_groups, curl, delete_records,
-    get_offsets, leader_election, topics, transactions,
+    get_offsets, leader_election, reassign_partitions, topics, transactions,
 };
 
 /// The Kafka version the tools print for `--version` and whose behaviour they follow.
@@ -21,16 +21,17 @@ Kafka Playground shell: Kafka's command-line tools against a simulated cluster, 
 playground's own verbs. One command per line; # starts a comment.
 
 Kafka tools (with or without .sh, with or without a path such as bin/):
-  kafka-topics             create, list, describe, alter and delete topics
-  kafka-console-producer   send each input line as a record
-  kafka-console-consumer   read records and print them
-  kafka-consumer-groups    list, describe, reset offsets of and delete consumer groups
-  kafka-configs            describe and alter topic and broker configs
-  kafka-leader-election    preferred or unclean leader elections
-  kafka-acls               add, list and remove ACLs (who may read and write what)
-  kafka-get-offsets        each partition's latest, earliest or by-timestamp offset
-  kafka-delete-records     delete a partition's records below an offset
-  kafka-transactions       list and describe transactions, describe a partition's producers
+  kafka-topics               create, list, describe, alter and delete topics
+  kafka-console-producer     send each input line as a record
+  kafka-console-consumer     read records and print them
+  kafka-consumer-groups      list, describe, reset offsets of and delete consumer groups
+  kafka-configs              describe and alter topic and broker configs
+  kafka-leader-election      preferred or unclean leader elections
+  kafka-reassign-partitions  move partitions to other brokers, follow and cancel the moves
+  kafka-acls                 add, list and remove ACLs (who may read and write what)
+  kafka-get-offsets          each partition's latest, earliest or by-timestamp offset
+  kafka-delete-records       delete a partition's records below an offset
+  kafka-transactions         list and describe transactions, describe a partition's producers
 The schema registry (Confluent's REST API, Avro schemas):
   curl http://localhost:8081/...   register, look up and check schemas (curl --help)
   kafka-avro-console-producer      send each line as Avro JSON, serialized with a registered schema
@@ -43,13 +44,14 @@ Shell utilities:
 
 Quoting is the shell's: 'single quotes' are literal, \"double quotes\" take \\\" \\\\ \\$ escapes,
 a backslash escapes one character and a backslash at the end of a line joins the next line.
-Input for kafka-console-producer, kafka-delete-records --offset-json-file /dev/stdin and
-curl --data @- comes from a here-document (<<EOF ... EOF, <<'EOF', <<-EOF) or a pipe from echo, printf or
-cat. Not supported: variables, command substitution, files, ;, && and ||.
+Input for kafka-console-producer, kafka-delete-records --offset-json-file /dev/stdin,
+kafka-reassign-partitions --reassignment-json-file /dev/stdin and curl --data @- comes from a
+here-document (<<EOF ... EOF, <<'EOF', <<-EOF) or a pipe from echo, printf or cat. Not
+supported: variables, command substitution, files, ;, && and ||.
 
-Time is simulated: admin tools take none (kafka-delete-records waits for the replicas), the
-console producer and consumer run the simulation until their work is done, kplay time advance
-and sleep move it explicitly.
+Time is simulated: admin tools take none (kafka-delete-records waits for the replicas, and a
+partition reassignment completes as time passes), the console producer and consumer run the
+simulation until their work is done, kplay time advance and sleep move it explicitly.
 --bootstrap-server is accepted with any address and may be left out.
 
 help TOOL, TOOL --help or kplay VERB --help for details; help CONFIG (for example
@@ -137,6 +139,11 @@ pub fn help(topic: Option<&str>) -> String {
             leader_election::ABOUT,
             leader_election::SPECS,
             leader_election::NOTES,
+        ),
+        "kafka-reassign-partitions" => tool(
+            reassign_partitions::ABOUT,
+            reassign_partitions::SPECS,
+            reassign_partitions::NOTES,
         ),
         "kafka-acls" => tool(acls::ABOUT, acls::SPECS, acls::NOTES),
         "kafka-get-offsets" => tool(get_offsets::ABOUT, get_offsets::SPECS, get_offsets::NOTES),

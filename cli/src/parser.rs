@@ -8,7 +8,7 @@ use crate::kplay;
 use crate::lexer::{RawCommand, Segment};
 use crate::tools::{
     acls, configs, console_consumer, console_producer, consumer_groups, curl, delete_records,
-    get_offsets, leader_election, text, topics, transactions,
+    get_offsets, leader_election, reassign_partitions, text, topics, transactions,
 };
 
 /// Something a line asks for.
@@ -26,6 +26,8 @@ pub enum Invocation {
     Configs(configs::ConfigsArgs),
     /// `kafka-leader-election`.
     LeaderElection(leader_election::ElectionArgs),
+    /// `kafka-reassign-partitions`.
+    ReassignPartitions(reassign_partitions::ReassignArgs),
     /// `kafka-acls`.
     Acls(acls::AclsArgs),
     /// `kafka-get-offsets`.
@@ -58,6 +60,7 @@ pub const COMMANDS: &[&str] = &[
     "kafka-consumer-groups",
     "kafka-configs",
     "kafka-leader-election",
+    "kafka-reassign-partitions",
     "kafka-acls",
     "kafka-get-offsets",
     "kafka-delete-records",
@@ -101,7 +104,7 @@ fn parse_segment(segment: &Segment, stdin: Option<String>) -> Result<Invocation,
         ParseError::new(
             0,
             first.clone(),
-            format!("{name} does not read input: kafka-console-producer does, kafka-delete-records and kafka-leader-election read a JSON file given as /dev/stdin, and curl reads --data @-"),
+            format!("{name} does not read input: kafka-console-producer does, kafka-delete-records and kafka-leader-election read a JSON file given as /dev/stdin, and curl reads --data @-; kafka-reassign-partitions also reads a JSON file given as /dev/stdin"),
         )
     };
     let reads_input = matches!(
@@ -110,6 +113,7 @@ fn parse_segment(segment: &Segment, stdin: Option<String>) -> Result<Invocation,
             | "kafka-avro-console-producer"
             | "kafka-delete-records"
             | "kafka-leader-election"
+            | "kafka-reassign-partitions"
             | "curl"
     );
     if stdin.is_some() && !reads_input {
@@ -124,6 +128,7 @@ fn parse_segment(segment: &Segment, stdin: Option<String>) -> Result<Invocation,
         "kafka-consumer-groups" => consumer_groups::parse(args),
         "kafka-configs" => configs::parse(args),
         "kafka-leader-election" => leader_election::parse(args, stdin),
+        "kafka-reassign-partitions" => reassign_partitions::parse(args, stdin),
         "kafka-acls" => acls::parse(args),
         "kafka-get-offsets" => get_offsets::parse(args),
         "kafka-delete-records" => delete_records::parse(args, stdin),

@@ -109,6 +109,7 @@ impl Shell {
             Invocation::ConsumerGroups(args) => tools::consumer_groups::run(self, args),
             Invocation::Configs(args) => tools::configs::run(self, args),
             Invocation::LeaderElection(args) => tools::leader_election::run(self, args),
+            Invocation::ReassignPartitions(args) => tools::reassign_partitions::run(self, args),
             Invocation::Acls(args) => tools::acls::run(self, args),
             Invocation::GetOffsets(args) => tools::get_offsets::run(self, args),
             Invocation::DeleteRecords(args) => tools::delete_records::run(self, args),

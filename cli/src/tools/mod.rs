@@ -15,6 +15,7 @@ pub mod curl;
 pub mod delete_records;
 pub mod get_offsets;
 pub mod leader_election;
+pub mod reassign_partitions;
 pub mod text;
 pub mod topics;
 pub mod transactions;
@@ -33,21 +34,51 @@ use crate::format::datetime_text;
 /// while more than three quarters full. Partitions sharing a bucket come in topic and partition
 /// order, where Java keeps insertion order.
 pub fn hash_map_order<T>(items: &mut [T], partition: impl Fn(&T) -> &TopicPartition) {
-    let mut capacity: u32 = 16;
-    while items.len() as u32 > capacity / 4 * 3 {
-        capacity *= 2;
-    }
+    let len = items.len();
     let bucket = |partition: &TopicPartition| {
         let hash = 31i32
             .wrapping_add(partition.partition)
             .wrapping_mul(31)
-            .wrapping_add(java_string_hash(&partition.topic)) as u32;
-        (hash ^ (hash >> 16)) & (capacity - 1)
+            .wrapping_add(java_string_hash(&partition.topic));
+        java_bucket(hash, len)
     };
     kplay_core::sort::sort_by(items, |a, b| {
         let (a, b) = (partition(a), partition(b));
         (bucket(a), &a.topic, a.partition).cmp(&(bucket(b), &b.topic, b.partition))
     });
+}
+
+/// The bucket of a `java.util.HashMap` holding `len` entries, filled one at a time from the
+/// default capacity (16 buckets, doubled while more than three quarters full), that an entry
+/// whose `hashCode` is `hash` lands in: the hash spread as `HashMap.hash` spreads it.
+fn java_bucket(hash: i32, len: usize) -> u32 {
+    let mut capacity: u32 = 16;
+    while len as u32 > capacity / 4 * 3 {
+        capacity *= 2;
+    }
+    let hash = hash as u32;
+    (hash ^ (hash >> 16)) & (capacity - 1)
+}
+
+/// Puts distinct `items` in the order a `java.util.HashSet` filled one at a time from the
+/// default capacity iterates them: by bucket of `hash`, spread as `HashMap` spreads it, in a
+/// table of 16 buckets doubled while more than three quarters full; items sharing a bucket in
+/// insertion order. A repeated item keeps its first place.
+pub fn java_hash_order<T: PartialEq>(items: Vec<T>, hash: impl Fn(&T) -> i32) -> Vec<T> {
+    let mut distinct: Vec<T> = Vec::new();
+    for item in items {
+        if !distinct.contains(&item) {
+            distinct.push(item);
+        }
+    }
+    let len = distinct.len();
+    let mut keyed: Vec<(u32, T)> = distinct
+        .into_iter()
+        .map(|item| (java_bucket(hash(&item), len), item))
+        .collect();
+    // A stable sort keeps the insertion order within a bucket.
+    kplay_core::sort::sort_by(&mut keyed, |a, b| a.0.cmp(&b.0));
+    keyed.into_iter().map(|(_, item)| item).collect()
 }
 
 /// The partitions named more than once, each once, in the order of a `java.util.HashSet`
@@ -155,5 +186,15 @@ mod tests {
         let mut partitions = vec![tp("t", 0), tp("t", 1), tp("t", 2)];
         hash_map_order(&mut partitions, |partition| partition);
         assert_eq!(partitions, vec![tp("t", 2), tp("t", 1), tp("t", 0)]);
+    }
+
+    #[test]
+    fn java_hash_sets_iterate_by_bucket_then_insertion() {
+        assert_eq!(java_hash_order(vec![3, 1, 2, 1], |id| *id), vec![1, 2, 3]);
+        assert_eq!(
+            java_hash_order(vec![17, 1, 16, 0], |id| *id),
+            vec![16, 0, 17, 1],
+            "16 and 0 share bucket 0, 17 and 1 bucket 1"
+        );
     }
 }

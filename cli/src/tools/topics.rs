@@ -8,6 +8,12 @@
 //! failures as `Error while executing topic command : <message>` (standard output), argument
 //! problems found after parsing (`Topic 'X' does not exist as expected`) on standard error.
 //!
+//! While a partition is being reassigned (`kafka-reassign-partitions`), its line adds
+//! `\tAdding Replicas: ...\tRemoving Replicas: ...` after `Isr`, as `PartitionDescription`
+//! does for a partition ListPartitionReassignments reports; its replication factor (in the
+//! topic line, from the first partition, and for `--under-replicated-partitions`) is then the
+//! replicas less those being added (`getReplicationFactor`).
+//!
 //! `Elr` and `LastKnownElr` list the eligible leader replicas (KIP-966) in KRaft mode; a
 //! ZooKeeper-mode cluster does not report them (no DescribeTopicPartitions), so they print
 //! `N/A`, as Kafka's tool does then.
@@ -599,7 +605,7 @@ fn describe_topic(
     for partition in &view.partitions {
         let has_leader = partition.leader.is_some();
         let shown = !reports
-            || (args.under_replicated && partition.replicas.len() > partition.isr.len())
+            || (args.under_replicated && replication_factor(partition) > partition.isr.len())
             || (args.unavailable
                 && !partition
                     .leader
@@ -627,18 +633,39 @@ fn non_default_configs(rows: &[DescribeRow]) -> String {
 }
 
 fn topic_line(view: &TopicView, topic_id: u64, configs: &str) -> String {
-    let replication_factor = view
-        .partitions
-        .first()
-        .map_or(0, |partition| partition.replicas.len());
+    // The first partition's, as `printDescribeConfig` takes it.
+    let factor = view.partitions.first().map_or(0, replication_factor);
     format!(
         "Topic: {}\tTopicId: {}\tPartitionCount: {}\tReplicationFactor: {}\tConfigs: {}",
         view.name,
         topic_id_text(topic_id),
         view.partitions.len(),
-        replication_factor,
+        factor,
         configs
     )
+}
+
+/// Whether ListPartitionReassignments reports the partition: replicas are being added or
+/// removed.
+fn is_reassigning(partition: &PartitionView) -> bool {
+    !partition.adding.is_empty() || !partition.removing.is_empty()
+}
+
+/// `TopicCommand.getReplicationFactor`: while a reassignment is in progress (some replica is
+/// being added or removed), the replicas less those being added.
+fn replication_factor(partition: &PartitionView) -> usize {
+    let changing = partition
+        .replicas
+        .iter()
+        .any(|replica| partition.adding.contains(replica) || partition.removing.contains(replica));
+    if changing {
+        partition
+            .replicas
+            .len()
+            .saturating_sub(partition.adding.len())
+    } else {
+        partition.replicas.len()
+    }
 }
 
 fn ids(list: &[kplay_core::BrokerId]) -> String {
@@ -655,8 +682,17 @@ fn partition_line(topic: &str, partition: &PartitionView) -> String {
     let reported = |list: &Option<Vec<kplay_core::BrokerId>>| {
         list.as_deref().map_or_else(|| "N/A".to_string(), ids)
     };
+    let reassignment = if is_reassigning(partition) {
+        format!(
+            "\tAdding Replicas: {}\tRemoving Replicas: {}",
+            ids(&partition.adding),
+            ids(&partition.removing)
+        )
+    } else {
+        String::new()
+    };
     format!(
-        "\tTopic: {topic}\tPartition: {}\tLeader: {leader}\tReplicas: {}\tIsr: {}\tElr: {}\tLastKnownElr: {}",
+        "\tTopic: {topic}\tPartition: {}\tLeader: {leader}\tReplicas: {}\tIsr: {}{reassignment}\tElr: {}\tLastKnownElr: {}",
         partition.partition.partition,
         ids(&partition.replicas),
         ids(&partition.isr),
