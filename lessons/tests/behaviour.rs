@@ -9,7 +9,7 @@ mod common;
 
 use common::{printed_lines, LessonRun};
 use kplay_core::cluster::event::ElectionReason;
-use kplay_core::{AlertKind, EventKind};
+use kplay_core::{AlertKind, BrokerId, EventKind};
 
 fn count(haystack: &str, needle: &str) -> usize {
     haystack.matches(needle).count()
@@ -76,12 +76,98 @@ fn brokers_and_replication_behaves_as_the_lesson_says() {
     }
     assert_eq!(run.leader("orders", 1), Some(2));
 
+    // audit: one replica, on broker 1, with three records.
+    run.clean_block();
+    assert_eq!(run.partition("audit", 0).replicas, vec![BrokerId(1)]);
+    assert_eq!(run.replica(1, "audit", 0).log_end_offset.0, 3);
+
+    // The reassignment to 1,2,3 adds brokers 2 and 3, not yet in sync.
+    let out = run.clean_block();
+    assert!(
+        out.contains("Successfully started partition reassignment for audit-0"),
+        "{out}"
+    );
+    assert!(
+        out.contains("Replicas: 1,2,3\tIsr: 1\tAdding Replicas: 2,3\tRemoving Replicas: \t"),
+        "{out}"
+    );
+    assert!(out.contains("ReplicationFactor: 1\t"), "{out}");
+
+    // Two seconds later they copied the log, joined the ISR, and the move is complete.
+    let out = run.clean_block();
+    assert!(
+        out.contains("Reassignment of partition audit-0 is completed."),
+        "{out}"
+    );
+    assert!(out.contains("ReplicationFactor: 3\t"), "{out}");
+    assert_eq!(run.isr("audit", 0), vec![1, 2, 3]);
+    for broker in 2..=3 {
+        assert_eq!(run.replica(broker, "audit", 0).log_end_offset.0, 3);
+    }
+
+    // Moving off broker 1, the leader, completes at once and broker 3 leads.
+    let out = run.clean_block();
+    assert!(
+        out.contains("Leader: 3\tReplicas: 3,2\tIsr: 3,2\t"),
+        "{out}"
+    );
+    run.try_it("kplay time advance 1s");
+    let view = run.shell.cluster.view();
+    let on_1 = view
+        .brokers
+        .iter()
+        .find(|b| b.id == BrokerId(1))
+        .expect("broker 1");
+    assert!(
+        on_1.replicas.iter().all(|r| r.partition.topic != "audit"),
+        "broker 1 deleted its copy"
+    );
+
     // A controlled shutdown moves broker 2's leaderships first.
     run.clean_block();
     for p in 0..3 {
         assert_ne!(run.leader("orders", p), Some(2));
         assert!(run.leader("orders", p).is_some());
     }
+
+    // Try it: the tool refuses a broker that is not running; a move to a broker that cannot
+    // fetch waits, and --cancel undoes it.
+    let json = r#"{"version":1,"partitions":[{"topic":"audit","partition":0,"replicas":[1,2]}]}"#;
+    let tool = |action: &str| {
+        format!("kafka-reassign-partitions --bootstrap-server localhost:9092 {action} --reassignment-json-file /dev/stdin <<EOF\n{json}\nEOF")
+    };
+    let out = run.try_it(&tool("--execute"));
+    assert!(out.contains("Unknown broker id 2"), "{out}");
+    run.try_it("kplay broker start 2\nkplay time advance 30s\nkplay network hold 1");
+    run.try_it(&format!("{}\nkplay time advance 5s", tool("--execute")));
+    let out = run.try_it(&tool("--verify"));
+    assert!(
+        out.contains("Reassignment of partition audit-0 is still in progress."),
+        "{out}"
+    );
+    let out = run.try_it(&tool("--cancel"));
+    assert!(
+        out.contains("Successfully cancelled partition reassignment for: audit-0"),
+        "{out}"
+    );
+    // `PartitionReassignmentRevert` keeps the order of the merged list: 2,3, not 3,2.
+    assert_eq!(
+        run.partition("audit", 0).replicas,
+        vec![BrokerId(2), BrokerId(3)]
+    );
+    run.try_it(&format!(
+        "kplay network release 1\n{}\nkplay time advance 5s",
+        tool("--execute")
+    ));
+    let out = run.try_it(&tool("--verify"));
+    assert!(
+        out.contains("Reassignment of partition audit-0 is completed."),
+        "{out}"
+    );
+    assert_eq!(
+        run.partition("audit", 0).replicas,
+        vec![BrokerId(1), BrokerId(2)]
+    );
     run.finish();
 }
 

@@ -267,3 +267,47 @@ async fn a_lesson_without_the_cluster_picture_picks_the_logs_partition_in_the_lo
     assert_eq!(options, json!(["orders-0", "orders-1", "orders-2"]));
     session.finish().await;
 }
+
+/// `kafka-reassign-partitions` typed in lesson 02's terminal: while broker 3 cannot fetch, the
+/// picture marks the replicas being added (`+`) and removed (`−`) and the table lists them on
+/// the Replicas cell's second line; once broker 3 fetches again, the move completes.
+#[tokio::test]
+#[ignore = "needs dist/ and ChromeDriver: run `cargo xtask test`"]
+async fn a_partition_reassignment_is_marked_in_the_picture_and_the_table() {
+    let (server, session) = open_playground(1280, 900).await;
+    open_lesson(&session, &format!("{}{LESSON}", server.url)).await;
+    let json = r#"{"version":1,"partitions":[{"topic":"audit","partition":0,"replicas":[3,2]}]}"#;
+    for line in [
+        "kafka-topics --bootstrap-server localhost:9092 --create --topic audit --replica-assignment 1".to_owned(),
+        "kplay network hold 3".to_owned(),
+        format!("echo '{json}' | kafka-reassign-partitions --bootstrap-server localhost:9092 --execute --reassignment-json-file /dev/stdin"),
+        "kplay time advance 2s".to_owned(),
+    ] {
+        session.type_into("terminal-input", &format!("{line}\n")).await;
+    }
+    session
+        .wait_until(
+            "the chips of audit-0 marked",
+            "return document.querySelectorAll('[data-partition=\"audit-0\"].replica-adding').length === 2 && document.querySelectorAll('[data-partition=\"audit-0\"].replica-removing').length === 1;",
+        )
+        .await;
+    let marks = session
+        .run_script("return Array.from(document.querySelectorAll('[data-partition=\"audit-0\"] .replica-move')).map(m => m.textContent);")
+        .await;
+    assert_eq!(marks, json!(["−", "+", "+"]));
+    let cell = session
+        .run_script("return Array.from(document.querySelectorAll('[data-testid=\"partition-table\"] tr')).filter(r => r.textContent.startsWith('audit-0')).map(r => r.querySelector('.replicas-cell').innerText)[0];")
+        .await;
+    assert_eq!(cell, json!("3,2,1\nadding 2,3; removing 1"));
+    session
+        .type_into("terminal-input", "kplay network release 3\nkplay time advance 2s\n")
+        .await;
+    session
+        .wait_until(
+            "the move completed",
+            "return document.querySelectorAll('[data-testid=replica][data-partition=\"audit-0\"]').length === 2 && document.querySelectorAll('.replica-adding, .replica-removing').length === 0;",
+        )
+        .await;
+    assert_eq!(session.console_errors().await, Vec::<String>::new());
+    session.finish().await;
+}

@@ -265,8 +265,11 @@ use std::path::{Path, PathBuf};
 /// registration's simulated time never passes with records in flight: 130 bytes, to 843,214.
 /// A review's mends (one entry point for a request to the registry and one list of its hosts,
 /// shared by curl and the serializer; an id's use checked without a string round trip): 73
-/// bytes less, 843,141.
-const GZIP_BUDGET_BYTES: u64 = 843_201;
+/// bytes less, 843,141. Partition reassignment: the controller's side (the target replicas
+/// added, the move completed when they are in sync, the revert), `kafka-reassign-partitions`
+/// with its five actions and Kafka's texts, `kafka-topics` showing the moves, the picture's
+/// `+` and `−` marks and lesson 02's section on it: 22,295 bytes, to 865,436.
+const GZIP_BUDGET_BYTES: u64 = 865_496;
 
 /// Prints the table and fails when the gzip total is over budget.
 pub fn report(dist: &Path) -> Result<(), String> {

@@ -8,7 +8,7 @@
 
 use kplay_core::vec_map::VecMap;
 
-use kplay_core::view::cluster::ClusterView;
+use kplay_core::view::cluster::{ClusterView, PartitionView};
 use kplay_core::{BrokerId, TopicPartition};
 use leptos::prelude::*;
 
@@ -35,6 +35,30 @@ pub struct ReplicaVm {
     pub in_sync: bool,
     /// An eligible leader replica (KIP-966): out of the ISR, yet holding every committed record.
     pub eligible: bool,
+    /// Whether a partition reassignment is adding or removing it.
+    pub moving: Moving,
+}
+
+/// A replica's part in a partition reassignment (`kafka-reassign-partitions`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Moving {
+    #[default]
+    Staying,
+    /// A target replica new to the partition: it copies the log from the leader.
+    Adding,
+    /// An old replica the reassignment removes once every target replica is in sync.
+    Removing,
+}
+
+impl Moving {
+    /// The mark beside the chip's badge.
+    pub fn mark(self) -> &'static str {
+        match self {
+            Moving::Staying => "",
+            Moving::Adding => "+",
+            Moving::Removing => "−",
+        }
+    }
 }
 
 /// A replica chip's offsets.
@@ -87,8 +111,16 @@ impl ReplicaVm {
         } else {
             "out of sync"
         };
+        let moving = match self.moving {
+            Moving::Staying => "",
+            Moving::Adding if self.in_sync => {
+                "; a reassignment is adding it: caught up, it waits for the other new replicas"
+            }
+            Moving::Adding => "; a reassignment is adding it: it copies the log from the leader",
+            Moving::Removing => "; a reassignment removes it once every target replica is in sync",
+        };
         format!(
-            "{} on broker {}: {role}, {sync}",
+            "{} on broker {}: {role}, {sync}{moving}",
             self.partition, self.broker
         )
     }
@@ -171,6 +203,25 @@ pub fn cluster_vm(view: &ClusterView, show_internal: bool) -> ClusterVm {
             .map(|p| (&p.partition, p.high_watermark.0)),
     );
     let shown = |partition: &TopicPartition| show_internal || !partition.topic.starts_with("__");
+    // Only partitions being reassigned, which are few and short-lived.
+    let reassigning: Vec<&PartitionView> = view
+        .topics
+        .iter()
+        .flat_map(|topic| topic.partitions.iter())
+        .filter(|p| !p.adding.is_empty() || !p.removing.is_empty())
+        .collect();
+    let moving = |partition: &TopicPartition, broker: BrokerId| {
+        let Some(p) = reassigning.iter().find(|p| p.partition == *partition) else {
+            return Moving::Staying;
+        };
+        if p.adding.contains(&broker) {
+            Moving::Adding
+        } else if p.removing.contains(&broker) {
+            Moving::Removing
+        } else {
+            Moving::Staying
+        }
+    };
     let mut hidden_internal = 0;
     let mut offsets = Vec::new();
     let brokers = view
@@ -199,6 +250,7 @@ pub fn cluster_vm(view: &ClusterView, show_internal: bool) -> ClusterVm {
                     role,
                     in_sync: replica.in_sync,
                     eligible: replica.eligible,
+                    moving: moving(&replica.partition, broker.id),
                 });
                 card_offsets.push(ReplicaOffsets {
                     log_end_offset: replica.log_end_offset.0,
@@ -299,17 +351,33 @@ pub fn partition_rows(view: &ClusterView, show_internal: bool) -> Vec<PartitionR
             if let Some(elr) = p.elr.as_deref().filter(|elr| !elr.is_empty()) {
                 out_of_sync.push_str(&format!(" (ELR: {})", list(elr)));
             }
+            // A reassignment's lists go on a second line of the cell.
+            let mut moves = Vec::new();
+            if !p.adding.is_empty() {
+                moves.push(format!("adding {}", list(&p.adding)));
+            }
+            if !p.removing.is_empty() {
+                moves.push(format!("removing {}", list(&p.removing)));
+            }
+            let mut replicas = list(&p.replicas);
+            if !moves.is_empty() {
+                replicas.push('\n');
+                replicas.push_str(&moves.join("; "));
+            }
+            // `kafka-topics`' replication factor while a reassignment adds replicas: the
+            // replicas less the ones being added.
+            let replication_factor = p.replicas.len() - p.adding.len();
             PartitionRowVm {
                 partition: p.partition.clone(),
                 leader: p.leader.map(|b| b.0),
                 leader_epoch: p.leader_epoch,
-                replicas: list(&p.replicas),
+                replicas,
                 isr: list(&p.isr),
                 out_of_sync,
                 high_watermark: p.high_watermark.0,
                 log_end_offset: p.log_end_offset.0,
                 log_start_offset: p.log_start_offset.0,
-                under_replicated: p.isr.len() < p.replicas.len(),
+                under_replicated: p.isr.len() < replication_factor,
             }
         })
         .collect()
@@ -495,9 +563,9 @@ fn ReplicaChip(
                 b.replicas
                     .iter()
                     .position(|r| r.partition == partition)
-                    .map_or((Role::Offline, false, "", None), |index| {
+                    .map_or((Role::Offline, false, "", None, Moving::Staying), |index| {
                         let r = &b.replicas[index];
-                        (r.role, r.in_sync, r.badge(), Some(index))
+                        (r.role, r.in_sync, r.badge(), Some(index), r.moving)
                     })
             })
         })
@@ -532,9 +600,9 @@ fn ReplicaChip(
     let class = {
         let partition = partition.clone();
         move || {
-            let (role, in_sync, _, _) = state.get();
+            let (role, in_sync, _, _, moving) = state.get();
             let selected = selected.with(|s| s.as_ref() == Some(&partition));
-            chip_class(role, in_sync, selected)
+            chip_class(role, in_sync, moving, selected)
         }
     };
     let select = {
@@ -561,6 +629,7 @@ fn ReplicaChip(
             >
                 <span class="replica-badge" aria-hidden="true">
                     {move || state.with(|s| s.2)}
+                    <span class="replica-move">{move || state.with(|s| s.4.mark())}</span>
                 </span>
                 <span class="replica-name" aria-hidden="true">{partition.to_string()}</span>
                 <span class="replica-offsets" aria-hidden="true">
@@ -574,7 +643,7 @@ fn ReplicaChip(
 }
 
 /// A replica chip's classes: its role's, and whether it is out of sync or selected.
-fn chip_class(role: Role, in_sync: bool, selected: bool) -> String {
+fn chip_class(role: Role, in_sync: bool, moving: Moving, selected: bool) -> String {
     let mut class = String::from(match role {
         Role::Leader => "replica replica-leader",
         Role::Follower => "replica replica-follower",
@@ -582,6 +651,11 @@ fn chip_class(role: Role, in_sync: bool, selected: bool) -> String {
     });
     if !in_sync {
         class.push_str(" replica-out-of-sync");
+    }
+    match moving {
+        Moving::Staying => {}
+        Moving::Adding => class.push_str(" replica-adding"),
+        Moving::Removing => class.push_str(" replica-removing"),
     }
     if selected {
         class.push_str(" replica-selected");
@@ -723,7 +797,7 @@ fn PartitionRow(
             <th scope="row">{partition.to_string()}</th>
             <td>{move || leader().map_or("none (offline)".to_owned(), |l| l.to_string())}</td>
             <td>{cell(|r| r.leader_epoch.to_string())}</td>
-            <td>{cell(|r| r.replicas.clone())}</td>
+            <td class="replicas-cell">{cell(|r| r.replicas.clone())}</td>
             <td>{cell(|r| r.isr.clone())}</td>
             <td>{cell(|r| r.out_of_sync.clone())}</td>
             <td>{cell(|r| r.log_start_offset.max(0).to_string())}</td>
@@ -897,6 +971,69 @@ mod tests {
     }
 
     #[test]
+    fn a_reassignment_marks_the_replicas_it_adds_and_removes() {
+        let config = ClusterConfig {
+            brokers: 4,
+            ..ClusterConfig::default()
+        };
+        let mut cluster = Cluster::new(config, 7).expect("valid");
+        cluster
+            .apply(Command::CreateTopicWithAssignment {
+                topic: "orders".to_owned(),
+                assignment: vec![vec![BrokerId(1), BrokerId(2)]],
+                configs: Vec::new(),
+            })
+            .expect("created");
+        cluster.run_for(1_000);
+        // Broker 4 cannot fetch, so the move stays under way.
+        cluster
+            .apply(Command::HoldFetches {
+                broker: BrokerId(4),
+            })
+            .expect("held");
+        cluster
+            .apply(Command::AlterPartitionReassignment {
+                partition: TopicPartition::new("orders", 0),
+                replicas: Some(vec![BrokerId(1), BrokerId(4)]),
+            })
+            .expect("started");
+        cluster.run_for(1_000);
+        let vm = cluster_vm(&cluster.view(), false);
+        let moving: Vec<(i32, Moving)> = vm
+            .brokers
+            .iter()
+            .flat_map(|b| &b.replicas)
+            .map(|r| (r.broker, r.moving))
+            .collect();
+        assert_eq!(
+            moving,
+            vec![
+                (1, Moving::Staying),
+                (2, Moving::Removing),
+                (4, Moving::Adding)
+            ]
+        );
+        let adding = vm.brokers[3].replicas[0].clone();
+        assert!(adding
+            .role_words()
+            .ends_with("a reassignment is adding it: it copies the log from the leader"));
+        let row = &partition_rows(&cluster.view(), false)[0];
+        assert_eq!(row.replicas, "1,4,2\nadding 4; removing 2");
+        assert!(
+            !row.under_replicated,
+            "broker 4 does not count until it is added"
+        );
+        cluster
+            .apply(Command::ReleaseFetches {
+                broker: BrokerId(4),
+            })
+            .expect("released");
+        cluster.run_for(5_000);
+        let row = &partition_rows(&cluster.view(), false)[0];
+        assert_eq!(row.replicas, "1,4");
+    }
+
+    #[test]
     fn a_turn_redraws_its_part_of_the_cards_and_keeps_the_rest() {
         let view = cluster().view();
         let fresh = cluster_vm(&view, false);
@@ -948,6 +1085,7 @@ mod tests {
             role: Role::Follower,
             in_sync: false,
             eligible: false,
+            moving: Moving::Staying,
         };
         let offsets = ReplicaOffsets {
             log_end_offset: 4,

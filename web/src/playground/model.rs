@@ -552,6 +552,7 @@ pub fn is_worth_announcing(event: &Event) -> bool {
             | EventKind::LeaderElected { .. }
             | EventKind::IsrChanged { .. }
             | EventKind::EligibleLeaderReplicasChanged { .. }
+            | EventKind::Reassignment { .. }
             | EventKind::TopicCreated { .. }
             | EventKind::AclsChanged { .. }
             | EventKind::ProduceFailed { .. }
