@@ -300,7 +300,10 @@ async fn a_partition_reassignment_is_marked_in_the_picture_and_the_table() {
         .await;
     assert_eq!(cell, json!("3,2,1\nadding 2,3; removing 1"));
     session
-        .type_into("terminal-input", "kplay network release 3\nkplay time advance 2s\n")
+        .type_into(
+            "terminal-input",
+            "kplay network release 3\nkplay time advance 2s\n",
+        )
         .await;
     session
         .wait_until(

@@ -1383,10 +1383,9 @@ fn describe_isr_change(
         IsrChangeReason::ElrElection => {
             "an eligible leader replica was elected: the ISR starts again from it".to_string()
         }
-        IsrChangeReason::Reassignment => {
-            "a partition reassignment finished or was cancelled, and they are no longer replicas"
-                .to_string()
-        }
+        IsrChangeReason::Reassignment => "a partition reassignment completed or was cancelled: \
+            replicas no longer assigned leave the ISR, and a new replica that caught up joins it"
+            .to_string(),
     };
     let mut text = format!("The ISR of {partition} is now {}", brokers(isr));
     if !removed.is_empty() {
