@@ -247,7 +247,8 @@ pub fn reassigning(state: &PartitionState, target: &[BrokerId]) -> PartitionStat
 /// `PartitionReassignmentReplicas.maybeCompleteReassignment`: if every replica the
 /// reassignment keeps or adds is in `state`'s (target) ISR, with at least one in it, the
 /// replicas and ISR lose the ones being removed and the reassignment ends. Returns whether it
-/// did.
+/// did. Kafka 4.1's rule (KAFKA-15665); Kafka 4.2 (KAFKA-19975) also completes a move whose
+/// kept replicas are out of sync, when the target list is no shorter than the old one.
 pub fn complete_reassignment(state: &mut PartitionState) -> bool {
     if state.adding.is_empty() && state.removing.is_empty() {
         return false;

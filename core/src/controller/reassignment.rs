@@ -167,14 +167,12 @@ impl Controller {
                 }
             }
         };
-        let before = self.image.partition(partition).cloned();
-        self.change_partition(partition, state, &target, leader, rule, reason, ctx);
-        let Some(now) = self.image.partition(partition).cloned() else {
+        // Nothing to do if the partition would not change; the move is reported before the ISR
+        // change and the election it causes.
+        let unclean = reason.is_unclean();
+        let Some(next) = election::finish(state, &target, leader, unclean, rule.is_some()) else {
             return;
         };
-        if before.as_ref() == Some(&now) {
-            return;
-        }
         let stage = if cancelled {
             ReassignmentStage::Cancelled
         } else if completed || !reassigning {
@@ -189,9 +187,10 @@ impl Controller {
         ctx.emit(EventKind::Reassignment {
             partition: partition.clone(),
             stage,
-            replicas: now.replicas,
+            replicas: next.replicas,
             adding,
             removing,
         });
+        self.change_partition(partition, state, &target, leader, rule, reason, ctx);
     }
 }
