@@ -337,3 +337,52 @@ fn a_bad_reassignment_is_refused_with_kafkas_message() {
     }
     assert_eq!(sim.partition().replicas, ids(&[1, 2]));
 }
+
+/// Found by the seed sweep: a move cancelled after the ISR emptied kept a replica it dropped as
+/// the partition's last known leader (KIP-966), which could be elected back though no longer
+/// assigned.
+#[test]
+fn a_cancelled_move_forgets_a_last_known_leader_it_drops() {
+    let mut sim = placed(MetadataMode::Kraft, 5, &[1], 10);
+    sim.apply(Command::AlterConfigs {
+        resource: kplay_core::ConfigResource::Topic(TOPIC.into()),
+        set: vec![("min.insync.replicas".into(), "2".into())],
+        delete: Vec::new(),
+    });
+    sim.apply(Command::StopBroker {
+        broker: BrokerId(5),
+    });
+    sim.run_for(1_000);
+    sim.apply(reassign(0, Some(&[4, 5])));
+    sim.run_until(10_000, "broker 4 in sync", |s| {
+        s.partition().isr.contains(&BrokerId(4))
+    });
+    for broker in [1, 4] {
+        sim.apply(Command::StopBroker {
+            broker: BrokerId(broker),
+        });
+        sim.run_for(15_000);
+    }
+    let offline = sim.partition();
+    assert_eq!((offline.leader, offline.isr.clone()), (None, vec![]));
+    assert_eq!(offline.last_known_elr, Some(ids(&[4])));
+    sim.apply(Command::AlterConfigs {
+        resource: kplay_core::ConfigResource::Topic(TOPIC.into()),
+        set: vec![("unclean.leader.election.enable".into(), "true".into())],
+        delete: Vec::new(),
+    });
+    sim.apply(reassign(0, None));
+    let reverted = sim.partition();
+    assert_eq!(reverted.replicas, ids(&[1]));
+    assert_eq!(
+        reverted.last_known_elr,
+        Some(vec![]),
+        "broker 4 is no longer assigned"
+    );
+    // Every invariant is checked as time passes, and broker 4 never leads again.
+    sim.apply(Command::StartBroker {
+        broker: BrokerId(4),
+    });
+    sim.run_for(20_000);
+    assert_ne!(sim.partition().leader, Some(BrokerId(4)));
+}
