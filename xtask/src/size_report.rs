@@ -268,8 +268,10 @@ use std::path::{Path, PathBuf};
 /// bytes less, 843,141. Partition reassignment: the controller's side (the target replicas
 /// added, the move completed when they are in sync, the revert), `kafka-reassign-partitions`
 /// with its five actions and Kafka's texts, `kafka-topics` showing the moves, the picture's
-/// `+` and `−` marks and lesson 02's section on it: 22,295 bytes, to 865,436.
-const GZIP_BUDGET_BYTES: u64 = 865_496;
+/// `+` and `−` marks and lesson 02's section on it: 22,295 bytes, to 865,436. A move reported
+/// before the ISR change it causes, and a dropped last known leader forgotten (found by the
+/// seed sweep): 58 bytes, to 865,494.
+const GZIP_BUDGET_BYTES: u64 = 865_554;
 
 /// Prints the table and fails when the gzip total is over budget.
 pub fn report(dist: &Path) -> Result<(), String> {
