@@ -47,6 +47,19 @@ fn placed(mode: MetadataMode, brokers: i32, replicas: &[i32], records: usize) ->
     sim
 }
 
+/// Broker 5 stopped, partition 0 moving to brokers 4 and 5: broker 4 has caught up and joined
+/// the ISR, and the move waits for broker 5.
+fn half_moved_to_4_and_5(sim: &mut Sim) {
+    sim.apply(Command::StopBroker {
+        broker: BrokerId(5),
+    });
+    sim.run_for(1_000);
+    sim.apply(reassign(0, Some(&[4, 5])));
+    sim.run_until(10_000, "broker 4 in sync", |s| {
+        s.partition().isr.contains(&BrokerId(4))
+    });
+}
+
 fn finished(partition: &PartitionView) -> bool {
     partition.adding.is_empty() && partition.removing.is_empty()
 }
@@ -262,14 +275,7 @@ fn a_started_target_finishes_the_move_when_it_comes_back() {
 fn a_cancel_that_needs_an_unclean_election_is_refused_unless_the_topic_allows_it() {
     // Five brokers, so stopping two of them keeps the quorum of voters 1, 2 and 3.
     let mut sim = placed(MetadataMode::Kraft, 5, &[1], 10);
-    sim.apply(Command::StopBroker {
-        broker: BrokerId(5),
-    });
-    sim.run_for(1_000);
-    sim.apply(reassign(0, Some(&[4, 5])));
-    sim.run_until(10_000, "broker 4 in sync", |s| {
-        s.partition().isr.contains(&BrokerId(4))
-    });
+    half_moved_to_4_and_5(&mut sim);
     sim.apply(Command::StopBroker {
         broker: BrokerId(1),
     });
@@ -349,14 +355,7 @@ fn a_cancelled_move_forgets_a_last_known_leader_it_drops() {
         set: vec![("min.insync.replicas".into(), "2".into())],
         delete: Vec::new(),
     });
-    sim.apply(Command::StopBroker {
-        broker: BrokerId(5),
-    });
-    sim.run_for(1_000);
-    sim.apply(reassign(0, Some(&[4, 5])));
-    sim.run_until(10_000, "broker 4 in sync", |s| {
-        s.partition().isr.contains(&BrokerId(4))
-    });
+    half_moved_to_4_and_5(&mut sim);
     for broker in [1, 4] {
         sim.apply(Command::StopBroker {
             broker: BrokerId(broker),

@@ -270,8 +270,10 @@ use std::path::{Path, PathBuf};
 /// with its five actions and Kafka's texts, `kafka-topics` showing the moves, the picture's
 /// `+` and `−` marks and lesson 02's section on it: 22,295 bytes, to 865,436. A move reported
 /// before the ISR change it causes, and a dropped last known leader forgotten (found by the
-/// seed sweep): 58 bytes, to 865,494.
-const GZIP_BUDGET_BYTES: u64 = 865_554;
+/// seed sweep): 58 bytes, to 865,494. The review's mends (a partition view's replication
+/// factor and reassigning state in one place for the terminal and the picture, the last known
+/// leader's filter inside the ELR's own rule): 42 bytes less, 865,452.
+const GZIP_BUDGET_BYTES: u64 = 865_512;
 
 /// Prints the table and fails when the gzip total is over budget.
 pub fn report(dist: &Path) -> Result<(), String> {

@@ -605,7 +605,7 @@ fn describe_topic(
     for partition in &view.partitions {
         let has_leader = partition.leader.is_some();
         let shown = !reports
-            || (args.under_replicated && replication_factor(partition) > partition.isr.len())
+            || (args.under_replicated && partition.replication_factor() > partition.isr.len())
             || (args.unavailable
                 && !partition
                     .leader
@@ -634,7 +634,10 @@ fn non_default_configs(rows: &[DescribeRow]) -> String {
 
 fn topic_line(view: &TopicView, topic_id: u64, configs: &str) -> String {
     // The first partition's, as `printDescribeConfig` takes it.
-    let factor = view.partitions.first().map_or(0, replication_factor);
+    let factor = view
+        .partitions
+        .first()
+        .map_or(0, PartitionView::replication_factor);
     format!(
         "Topic: {}\tTopicId: {}\tPartitionCount: {}\tReplicationFactor: {}\tConfigs: {}",
         view.name,
@@ -643,29 +646,6 @@ fn topic_line(view: &TopicView, topic_id: u64, configs: &str) -> String {
         factor,
         configs
     )
-}
-
-/// Whether ListPartitionReassignments reports the partition: replicas are being added or
-/// removed.
-fn is_reassigning(partition: &PartitionView) -> bool {
-    !partition.adding.is_empty() || !partition.removing.is_empty()
-}
-
-/// `TopicCommand.getReplicationFactor`: while a reassignment is in progress (some replica is
-/// being added or removed), the replicas less those being added.
-fn replication_factor(partition: &PartitionView) -> usize {
-    let changing = partition
-        .replicas
-        .iter()
-        .any(|replica| partition.adding.contains(replica) || partition.removing.contains(replica));
-    if changing {
-        partition
-            .replicas
-            .len()
-            .saturating_sub(partition.adding.len())
-    } else {
-        partition.replicas.len()
-    }
 }
 
 fn ids(list: &[kplay_core::BrokerId]) -> String {
@@ -682,7 +662,7 @@ fn partition_line(topic: &str, partition: &PartitionView) -> String {
     let reported = |list: &Option<Vec<kplay_core::BrokerId>>| {
         list.as_deref().map_or_else(|| "N/A".to_string(), ids)
     };
-    let reassignment = if is_reassigning(partition) {
+    let reassignment = if partition.is_reassigning() {
         format!(
             "\tAdding Replicas: {}\tRemoving Replicas: {}",
             ids(&partition.adding),

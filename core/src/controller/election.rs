@@ -129,12 +129,17 @@ fn may_lead_cleanly(state: &PartitionState, broker: BrokerId) -> bool {
 /// The partition with its ISR set to `isr` and, under KIP-966, its ELR brought up to date
 /// (`maybePopulateTargetElr`): emptied while the ISR has at least `min.insync.replicas`
 /// members; otherwise the old ISR and ELR, less the new ISR and a broker back from an unclean
-/// shutdown. What elections choose from.
+/// shutdown. What elections choose from. A last known leader no longer among `state`'s
+/// replicas (a reassignment dropped it) is forgotten: it must never lead again (the seed sweep
+/// found a cancelled move keeping one).
 pub fn target(state: &PartitionState, isr: Vec<BrokerId>, elr: Option<ElrRule>) -> PartitionState {
     let mut target = PartitionState {
         isr,
         ..state.clone()
     };
+    target
+        .last_known_elr
+        .retain(|broker| state.replicas.contains(broker));
     let Some(rule) = elr else {
         target.elr.clear();
         return target;

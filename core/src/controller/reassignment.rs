@@ -140,17 +140,13 @@ impl Controller {
         let (adding, removing) = (proposed.adding.clone(), proposed.removing.clone());
         let completed = election::complete_reassignment(&mut proposed);
         let cancelled = !reassigning && (!state.adding.is_empty() || !state.removing.is_empty());
-        // The ELR is worked out from the new assignment, so a removed replica never joins it,
-        // and a last known leader that is no longer assigned is forgotten (it could otherwise
-        // be elected back; the seed sweep found a cancelled move keeping one).
-        let mut base = PartitionState {
+        // The ELR and last known leader are worked out from the new assignment (see
+        // `election::target`), so a removed replica is never eligible.
+        let base = PartitionState {
             isr: state.isr.clone(),
             elr: state.elr.clone(),
             ..proposed.clone()
         };
-        let assigned = base.replicas.clone();
-        base.last_known_elr
-            .retain(|broker| assigned.contains(broker));
         let rule = self.elr_rule(&partition.topic, None);
         let target = election::target(&base, proposed.isr.clone(), rule);
         let keeps = state

@@ -126,6 +126,20 @@ pub struct PartitionView {
     pub log_start_offset: Offset,
 }
 
+impl PartitionView {
+    /// Whether a reassignment is under way: replicas are being added or removed (what
+    /// ListPartitionReassignments reports).
+    pub fn is_reassigning(&self) -> bool {
+        !self.adding.is_empty() || !self.removing.is_empty()
+    }
+
+    /// `TopicCommand.getReplicationFactor`: the replicas, less those a reassignment under way
+    /// is adding.
+    pub fn replication_factor(&self) -> usize {
+        self.replicas.len().saturating_sub(self.adding.len())
+    }
+}
+
 /// The network's faults.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NetworkView {

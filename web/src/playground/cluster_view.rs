@@ -208,7 +208,7 @@ pub fn cluster_vm(view: &ClusterView, show_internal: bool) -> ClusterVm {
         .topics
         .iter()
         .flat_map(|topic| topic.partitions.iter())
-        .filter(|p| !p.adding.is_empty() || !p.removing.is_empty())
+        .filter(|p| p.is_reassigning())
         .collect();
     let moving = |partition: &TopicPartition, broker: BrokerId| {
         let Some(p) = reassigning.iter().find(|p| p.partition == *partition) else {
@@ -364,9 +364,6 @@ pub fn partition_rows(view: &ClusterView, show_internal: bool) -> Vec<PartitionR
                 replicas.push('\n');
                 replicas.push_str(&moves.join("; "));
             }
-            // `kafka-topics`' replication factor while a reassignment adds replicas: the
-            // replicas less the ones being added.
-            let replication_factor = p.replicas.len() - p.adding.len();
             PartitionRowVm {
                 partition: p.partition.clone(),
                 leader: p.leader.map(|b| b.0),
@@ -377,7 +374,8 @@ pub fn partition_rows(view: &ClusterView, show_internal: bool) -> Vec<PartitionR
                 high_watermark: p.high_watermark.0,
                 log_end_offset: p.log_end_offset.0,
                 log_start_offset: p.log_start_offset.0,
-                under_replicated: p.isr.len() < replication_factor,
+                // As `kafka-topics` counts it: replicas being added do not count yet.
+                under_replicated: p.isr.len() < p.replication_factor(),
             }
         })
         .collect()

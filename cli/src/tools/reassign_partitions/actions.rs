@@ -3,6 +3,7 @@
 
 use kplay_core::config::value::java_string_hash;
 use kplay_core::config::ConfigSource;
+use kplay_core::view::cluster::PartitionView;
 use kplay_core::{BrokerId, Command, ConfigResource, TopicPartition};
 
 use super::generate::generate;
@@ -182,7 +183,6 @@ fn cancel(shell: &mut Shell, output: &mut Output, json: &str, preserve_throttles
     wait_for_controller(shell)?;
     let mut cancelling: Vec<TopicPartition> = reassignments(shell)
         .into_iter()
-        .filter(|r| !r.adding.is_empty() || !r.removing.is_empty())
         .map(|r| r.partition)
         .filter(|partition| targets.iter().any(|t| t.partition == *partition))
         .collect();
@@ -286,7 +286,7 @@ fn reassignments(shell: &Shell) -> Vec<Reassigning> {
         .topics
         .into_iter()
         .flat_map(|topic| topic.partitions)
-        .filter(|p| !p.adding.is_empty() || !p.removing.is_empty())
+        .filter(PartitionView::is_reassigning)
         .map(|p| Reassigning {
             partition: p.partition,
             replicas: p.replicas,
