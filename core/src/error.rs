@@ -121,8 +121,11 @@ kafka_errors! {
     InvalidRecord => "INVALID_RECORD", Some(87), false, "InvalidRecordException", "This record has failed the validation on broker and hence will be rejected.";
     UnstableOffsetCommit => "UNSTABLE_OFFSET_COMMIT", Some(88), true, "UnstableOffsetCommitException", "There are unstable offsets that need to be cleared.";
     ProducerFenced => "PRODUCER_FENCED", Some(90), false, "ProducerFencedException", "There is a newer producer with the same transactionalId which fences the current one.";
+    InvalidUpdateVersion => "INVALID_UPDATE_VERSION", Some(95), false, "InvalidUpdateVersionException", "The given update version was invalid.";
     DuplicateBrokerRegistration => "DUPLICATE_BROKER_REGISTRATION", Some(101), false, "DuplicateBrokerRegistrationException", "This broker ID is already in use.";
     TransactionalIdNotFound => "TRANSACTIONAL_ID_NOT_FOUND", Some(105), false, "TransactionalIdNotFoundException", "The transactionalId could not be found";
+    IneligibleReplica => "INELIGIBLE_REPLICA", Some(107), false, "IneligibleReplicaException", "The new ISR contains at least one ineligible replica.";
+    NewLeaderElected => "NEW_LEADER_ELECTED", Some(108), false, "NewLeaderElectedException", "The AlterPartition request successfully updated the partition state but the leader has changed.";
     // Client-side exceptions: thrown inside a producer or consumer, never sent by a broker.
     ClientTimeout => "TimeoutException", None, true, "TimeoutException", "Timeout expired.";
     BufferExhausted => "BufferExhaustedException", None, true, "BufferExhaustedException", "Failed to allocate memory within the configured max blocking time.";

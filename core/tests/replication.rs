@@ -903,11 +903,21 @@ fn create_reader(sim: &mut Sim, reset: &str) {
 /// Cuts `broker` off from the other brokers, the controller among them (clients still reach
 /// it), so it does not hear of elections for a while.
 fn cut_off_from_the_other_brokers(sim: &mut Sim, broker: BrokerId) {
-    let others = (1..=3).map(BrokerId).filter(|b| *b != broker);
     sim.apply(Command::CutLinks {
         side_a: vec![kplay_core::NodeId::Broker(broker)],
-        side_b: others.map(kplay_core::NodeId::Broker).collect(),
+        side_b: other_brokers(sim, broker),
     });
+}
+
+fn other_brokers(sim: &Sim, broker: BrokerId) -> Vec<kplay_core::NodeId> {
+    sim.cluster
+        .view()
+        .brokers
+        .iter()
+        .map(|b| b.id)
+        .filter(|b| *b != broker)
+        .map(kplay_core::NodeId::Broker)
+        .collect()
 }
 
 /// The first time a request of `api` from a client to `broker` is seen in flight, watching
@@ -1106,4 +1116,105 @@ fn list_offsets_checks_the_askers_leader_epoch_first() {
         retries.windows(2).all(|pair| pair[0] != pair[1]),
         "{retries:?}"
     );
+}
+
+/// `AlterPartitionManager` and `Partition.sendAlterPartitionRequest`: the leader keeps an ISR
+/// change pending until the controller's answer or the partition's next metadata settles it,
+/// and sends it again when the answer does not come. Here the controller commits a follower's
+/// return to the ISR, but its answer is lost: the leader is cut off from the other brokers
+/// while the answer travels. The follower's fetches are held from then on, so it
+/// stays behind. Had the leader forgotten the change when its request timed out, its high
+/// watermark would pass the follower, which the controller already counts in sync; it must
+/// wait, and move on only after the follower is dropped from the ISR again.
+#[test]
+fn a_lost_alter_partition_answer_keeps_the_change_pending() {
+    for mode in [MetadataMode::Kraft, MetadataMode::ZooKeeper] {
+        let configs = [
+            ("broker.session.timeout.ms", "120000"),
+            ("replica.lag.time.max.ms", "10000"),
+        ];
+        let mut sim = Sim::with_broker_configs(mode, 4, &configs, 2, &[]);
+        let controller = sim.cluster.view().controller.expect("a controller");
+        let placement: Vec<BrokerId> = (1..=4)
+            .map(BrokerId)
+            .filter(|b| *b != controller)
+            .take(2)
+            .collect();
+        let (leader, follower) = (placement[0], placement[1]);
+        sim.apply(Command::DeleteTopic {
+            topic: TOPIC.into(),
+        });
+        sim.apply(Command::CreateTopicWithAssignment {
+            topic: TOPIC.into(),
+            assignment: vec![placement],
+            configs: Vec::new(),
+        });
+        sim.run_for(2_000);
+        let configs = [
+            ("acks", "all"),
+            ("linger.ms", "0"),
+            ("delivery.timeout.ms", "300000"),
+        ];
+        sim.producer("p", &configs);
+        sim.send("p", 5);
+        sim.run_until(5_000, "the first records", |s| s.acknowledged() == 5);
+
+        sim.apply(Command::HoldFetches { broker: follower });
+        sim.send("p", 5);
+        sim.run_until(
+            30_000,
+            &format!("{mode:?}: the follower out of the ISR"),
+            |s| s.partition().isr == vec![leader] && s.acknowledged() == 10,
+        );
+        sim.apply(Command::ReleaseFetches { broker: follower });
+        let mut sent = false;
+        for _ in 0..10_000 {
+            sim.run_for(1);
+            sent = sim.cluster.messages_in_flight().iter().any(|message| {
+                message.api == "AlterPartition response"
+                    && message.to == kplay_core::NodeId::Broker(leader)
+            });
+            if sent {
+                break;
+            }
+        }
+        assert!(sent, "{mode:?}: the controller answers the leader");
+        cut_off_from_the_other_brokers(&mut sim, leader);
+        sim.apply(Command::HoldFetches { broker: follower });
+        sim.send("p", 5);
+        sim.run_for(1_000);
+        assert_eq!(
+            sim.partition().isr,
+            vec![leader, follower],
+            "{mode:?}: the controller committed the change"
+        );
+        // Longer than `replica.socket.timeout.ms` (30 s): the request times out, more than
+        // once.
+        // Past `replica.socket.timeout.ms` (30 s): the request times out. A record from
+        // another producer makes the leader work out its high watermark again.
+        sim.run_for(40_000);
+        sim.producer("q", &[("acks", "1"), ("linger.ms", "0")]);
+        sim.send("q", 1);
+        sim.run_for(5_000);
+        assert_eq!(sim.acknowledged(), 11, "{mode:?}: only the acks=1 record");
+        assert_eq!(
+            sim.partition().high_watermark,
+            Offset(10),
+            "{mode:?}: the high watermark waits for the follower"
+        );
+        sim.apply(Command::RepairLinks {
+            side_a: vec![kplay_core::NodeId::Broker(leader)],
+            side_b: other_brokers(&sim, leader),
+        });
+        sim.run_until(
+            40_000,
+            &format!("{mode:?}: acknowledged once the follower is dropped"),
+            |s| s.acknowledged() == 16,
+        );
+        assert_eq!(sim.partition().isr, vec![leader], "{mode:?}");
+        sim.apply(Command::ReleaseFetches { broker: follower });
+        sim.run_until(20_000, &format!("{mode:?}: the follower back"), |s| {
+            s.partition().isr == vec![leader, follower]
+        });
+    }
 }

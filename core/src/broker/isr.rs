@@ -4,17 +4,23 @@
 //! Every `replica.lag.time.max.ms / 2` the leader looks for followers that have not caught up
 //! for `replica.lag.time.max.ms` and asks the controller to drop them from the ISR; after each
 //! follower fetch it checks whether an out-of-sync follower reached the high watermark and asks
-//! to add it back, if the broker is unfenced (KIP-841). One change is in flight at a time; the
-//! controller's answer (or the partition record it publishes) makes it official.
+//! to add it back, if the broker is unfenced (KIP-841). One change is pending at a time; the
+//! controller's answer (or the partition record it publishes) settles it. Until then the high
+//! watermark counts the ISR the change would give as well as the committed one, so a change
+//! whose answer is lost is sent again, never forgotten: the controller may have made it.
 
 use crate::cluster::context::Ctx;
-use crate::error::KafkaError;
+use crate::error::{ErrorCode, KafkaError};
 use crate::ids::{BrokerId, TopicPartition};
 use crate::protocol::controller::PartitionState;
 use crate::protocol::ControllerBody;
 
 use super::replica::{PendingIsrChange, Role};
 use super::{Broker, BrokerTimer, OwnRequest};
+
+/// How long a leader waits before sending a failed AlterPartition again
+/// (`DefaultAlterPartitionManager` schedules `send-alter-partition` after 50 ms).
+pub const ALTER_PARTITION_RETRY_MS: i64 = 50;
 
 impl Broker {
     /// The periodic check for lagging followers.
@@ -77,34 +83,63 @@ impl Broker {
         is_shrink: bool,
         ctx: &mut Ctx,
     ) {
+        let Some(Role::Leader(leadership)) = self
+            .replicas
+            .get_mut(partition)
+            .map(|replica| &mut replica.role)
+        else {
+            return;
+        };
+        leadership.pending = Some(PendingIsrChange {
+            isr: new_isr,
+            request_id: 0,
+            is_shrink,
+        });
+        self.send_alter_partition(partition, ctx);
+    }
+
+    /// Sends `partition`'s pending ISR change to the controller, based on the leader and
+    /// partition epochs the leader knows (they cannot change while a change is pending: new
+    /// metadata settles it). A failed send is tried again.
+    fn send_alter_partition(&mut self, partition: &TopicPartition, ctx: &mut Ctx) {
         let request_id = ctx.request_id();
         let Some(replica) = self.replicas.get_mut(partition) else {
             return;
         };
+        let (leader_epoch, partition_epoch) =
+            (replica.state.leader_epoch, replica.state.partition_epoch);
+        let Some(pending) = replica.leadership_mut().and_then(|l| l.pending.as_mut()) else {
+            return;
+        };
+        pending.request_id = request_id;
         let body = ControllerBody::AlterPartition {
             request_id,
             broker: self.id,
             broker_epoch: self.broker_epoch,
             partition: partition.clone(),
-            leader_epoch: replica.state.leader_epoch,
-            partition_epoch: replica.state.partition_epoch,
-            new_isr: new_isr.clone(),
+            leader_epoch,
+            partition_epoch,
+            new_isr: pending.isr.clone(),
         };
-        if let Role::Leader(leadership) = &mut replica.role {
-            leadership.pending = Some(PendingIsrChange {
-                isr: new_isr,
-                request_id,
-                is_shrink,
-            });
-        }
         let what = OwnRequest::AlterPartition {
             partition: partition.clone(),
         };
         if !self.send_to_controller(request_id, what, body, ctx) {
-            self.alter_partition_failed(partition);
+            self.alter_partition_failed(partition, ctx);
         }
     }
 
+    /// The controller's answer (`Partition.sendAlterPartitionRequest`'s completion):
+    /// - the committed state, in this leader's epoch: the change is settled;
+    /// - a state in another leader epoch, or an error that says the leader's view is stale
+    ///   (FENCED_LEADER_EPOCH, INVALID_UPDATE_VERSION, NEW_LEADER_ELECTED, ...): the change
+    ///   stays pending until the metadata brings the partition's new state
+    ///   (`handleAlterPartitionError`);
+    /// - INELIGIBLE_REPLICA or OPERATION_NOT_ATTEMPTED: the controller made no change, and the
+    ///   committed ISR stands;
+    /// - another error, such as STALE_BROKER_EPOCH: sent again.
+    ///
+    /// An answer to a change the metadata has settled since is ignored.
     pub(super) fn alter_partition_answered(
         &mut self,
         request_id: u64,
@@ -118,33 +153,70 @@ impl Broker {
         let Some(replica) = self.replicas.get_mut(&partition) else {
             return;
         };
+        let (leader_epoch, partition_epoch) =
+            (replica.state.leader_epoch, replica.state.partition_epoch);
         let Role::Leader(leadership) = &mut replica.role else {
             return;
         };
         if leadership
             .pending
             .as_ref()
-            .is_some_and(|p| p.request_id == request_id)
+            .is_none_or(|p| p.request_id != request_id)
         {
-            leadership.pending = None;
+            return;
         }
-        if let Ok(state) = result {
-            if state.leader_epoch == replica.state.leader_epoch
-                && state.partition_epoch >= replica.state.partition_epoch
+        match result {
+            Ok(state)
+                if state.leader_epoch == leader_epoch
+                    && state.partition_epoch >= partition_epoch =>
             {
+                leadership.pending = None;
                 leadership.isr = state.isr.clone();
                 replica.state = state;
             }
+            Ok(_) => return,
+            Err(error) => match error.code {
+                ErrorCode::IneligibleReplica | ErrorCode::OperationNotAttempted => {
+                    leadership.pending = None;
+                }
+                ErrorCode::UnknownTopicOrPartition
+                | ErrorCode::FencedLeaderEpoch
+                | ErrorCode::InvalidUpdateVersion
+                | ErrorCode::InvalidRequest
+                | ErrorCode::NewLeaderElected => return,
+                _ => {
+                    self.alter_partition_failed(&partition, ctx);
+                    return;
+                }
+            },
         }
         self.after_leader_progress(&partition, ctx);
     }
 
-    /// The AlterPartition got no answer: forget it; the next check proposes again.
-    pub(super) fn alter_partition_failed(&mut self, partition: &TopicPartition) {
-        if let Some(replica) = self.replicas.get_mut(partition) {
-            if let Role::Leader(leadership) = &mut replica.role {
-                leadership.pending = None;
-            }
+    /// The AlterPartition got no answer (timed out, lost, or no controller known): the change
+    /// stays pending, and goes again after `ALTER_PARTITION_RETRY_MS`, as
+    /// `DefaultAlterPartitionManager` keeps a change until the controller answers it.
+    pub(super) fn alter_partition_failed(&mut self, partition: &TopicPartition, ctx: &mut Ctx) {
+        Self::after(
+            ctx,
+            ALTER_PARTITION_RETRY_MS,
+            BrokerTimer::AlterPartitionRetry {
+                partition: partition.clone(),
+            },
+        );
+    }
+
+    /// The retry timer: sends the pending change again unless it is already on its way or
+    /// settled.
+    pub(super) fn retry_alter_partition(&mut self, partition: &TopicPartition, ctx: &mut Ctx) {
+        let waiting = self
+            .replicas
+            .get(partition)
+            .and_then(|replica| replica.leadership())
+            .and_then(|leadership| leadership.pending.as_ref())
+            .is_some_and(|pending| !self.own_requests.contains_key(&pending.request_id));
+        if waiting {
+            self.send_alter_partition(partition, ctx);
         }
     }
 }

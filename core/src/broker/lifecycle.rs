@@ -360,7 +360,9 @@ impl Broker {
                 self.auto_create_pending
                     .retain(|topic| !topics.contains(topic));
             }
-            OwnRequest::AlterPartition { partition } => self.alter_partition_failed(&partition),
+            OwnRequest::AlterPartition { partition } => {
+                self.alter_partition_failed(&partition, ctx);
+            }
             OwnRequest::ControlledShutdown => self.controlled_shutdown_failed(None, ctx),
         }
     }

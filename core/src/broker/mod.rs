@@ -97,6 +97,11 @@ pub enum BrokerTimer {
         /// The time the timer was set for.
         at_ms: i64,
     },
+    /// Send a pending ISR change to the controller again (see [`isr`]).
+    AlterPartitionRetry {
+        /// The partition.
+        partition: TopicPartition,
+    },
     /// Check the ISRs this broker leads for lagging followers.
     IsrExpiration,
     /// Write the high watermarks to the checkpoint.
@@ -355,6 +360,9 @@ impl Broker {
                 for (request_id, _) in expired {
                     self.request_timed_out(request_id, ctx);
                 }
+            }
+            BrokerTimer::AlterPartitionRetry { partition } => {
+                self.retry_alter_partition(&partition, ctx);
             }
             BrokerTimer::IsrExpiration => self.expire_isr(ctx),
             BrokerTimer::HighWatermarkCheckpoint => self.checkpoint_high_watermarks(ctx),

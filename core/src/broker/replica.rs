@@ -175,7 +175,7 @@ impl Replica {
         }
     }
 
-    fn leadership_mut(&mut self) -> Option<&mut Leadership> {
+    pub(super) fn leadership_mut(&mut self) -> Option<&mut Leadership> {
         match &mut self.role {
             Role::Leader(leadership) => Some(leadership),
             Role::Follower { .. } => None,

@@ -91,14 +91,19 @@ impl Broker {
         let same_epoch = replica.is_leader() && replica.state.leader_epoch == state.leader_epoch;
         if same_epoch {
             // Only the ISR (or partition epoch) changed, e.g. the controller removed a fenced
-            // follower: adopt it unless our own newer change is already applied.
+            // follower: adopt it unless our own newer change is already applied. A newer
+            // partition state settles a pending change (`Partition.makeLeader` commits it): the
+            // controller either made that change or refuses it, since it was asked at an older
+            // partition epoch. At the same epoch this is the state the leader already has.
             if state.partition_epoch >= replica.state.partition_epoch {
+                let newer = state.partition_epoch > replica.state.partition_epoch;
                 if let Role::Leader(leadership) = &mut replica.role {
                     leadership.isr = state.isr.clone();
-                    if leadership
-                        .pending
-                        .as_ref()
-                        .is_some_and(|pending| pending.isr == state.isr)
+                    if newer
+                        || leadership
+                            .pending
+                            .as_ref()
+                            .is_some_and(|pending| pending.isr == state.isr)
                     {
                         leadership.pending = None;
                     }

@@ -537,7 +537,11 @@ impl Controller {
 
     /// `AlterPartition` (`ReplicationControlManager.alterPartition`): the leader's ISR change
     /// is accepted only from the current leader, in the current leader and partition epochs,
-    /// with every new member eligible.
+    /// with every new member eligible. The checks and their errors are
+    /// `validateAlterPartitionData`'s, in its order. A ZooKeeper-mode controller first answers a
+    /// change it already made with the current state (`KafkaController.alterPartitions`,
+    /// `equalsAllowStalePartitionEpoch`), so a leader whose answer was lost learns the result
+    /// from its retry.
     #[allow(clippy::too_many_arguments)]
     fn alter_partition(
         &mut self,
@@ -554,31 +558,32 @@ impl Controller {
             self.image.partition(partition).cloned().ok_or_else(|| {
                 KafkaError::with_default_message(ErrorCode::UnknownTopicOrPartition)
             })?;
-        if state.leader != Some(broker) || state.leader_epoch != leader_epoch {
-            return Err(KafkaError::with_default_message(
-                ErrorCode::FencedLeaderEpoch,
-            ));
+        let refuse = |code: ErrorCode| Err(KafkaError::with_default_message(code));
+        if leader_epoch > state.leader_epoch || partition_epoch > state.partition_epoch {
+            return refuse(ErrorCode::NotController);
         }
-        if state.partition_epoch != partition_epoch {
-            return Err(KafkaError::new(
-                ErrorCode::InvalidRequest,
-                "The partition epoch of the AlterPartition request is stale (INVALID_UPDATE_VERSION).",
-            ));
+        if leader_epoch < state.leader_epoch {
+            return refuse(ErrorCode::FencedLeaderEpoch);
         }
-        if let Some(ineligible) = new_isr
+        if state.leader != Some(broker) {
+            return refuse(ErrorCode::InvalidRequest);
+        }
+        if self.zookeeper_mode && state.isr == new_isr {
+            return Ok(state);
+        }
+        if partition_epoch < state.partition_epoch {
+            return refuse(ErrorCode::InvalidUpdateVersion);
+        }
+        let valid = new_isr.iter().all(|member| state.replicas.contains(member))
+            && (1..new_isr.len()).all(|i| !new_isr[..i].contains(&new_isr[i]));
+        if !valid || !new_isr.contains(&broker) {
+            return refuse(ErrorCode::InvalidRequest);
+        }
+        if new_isr
             .iter()
-            .find(|member| **member != broker && !self.is_eligible(**member))
+            .any(|member| *member != broker && !self.is_eligible(*member))
         {
-            return Err(KafkaError::new(
-                ErrorCode::InvalidRequest,
-                format!("Broker {ineligible} is fenced or shutting down and cannot join the ISR (INELIGIBLE_REPLICA)."),
-            ));
-        }
-        if !new_isr.contains(&broker) {
-            return Err(KafkaError::new(
-                ErrorCode::InvalidRequest,
-                "The new ISR must contain the leader.",
-            ));
+            return refuse(ErrorCode::IneligibleReplica);
         }
         let mut completes = PartitionState {
             isr: new_isr.clone(),
@@ -586,13 +591,19 @@ impl Controller {
         };
         if election::complete_reassignment(&mut completes) {
             // The last target replica joined the ISR: the reassignment completes in this
-            // change. The leader epoch moves on, so the leader waits for the metadata.
+            // change. The leader epoch moves on, so the leader waits for the metadata; a
+            // leader that was replaced is told so with NEW_LEADER_ELECTED, though the change
+            // was made.
             let proposed = PartitionState {
                 isr: new_isr,
                 ..state.clone()
             };
             self.change_assignment(partition, &state, proposed, false, ctx);
-            return Ok(self.image.partition(partition).cloned().unwrap_or(state));
+            let next = self.image.partition(partition).cloned().unwrap_or(state);
+            if next.leader != Some(broker) {
+                return refuse(ErrorCode::NewLeaderElected);
+            }
+            return Ok(next);
         }
         let settings = self.settings.clone();
         let rule = self.elr_rule(&partition.topic, None);
