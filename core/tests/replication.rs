@@ -581,6 +581,16 @@ fn an_unclean_election_brings_a_partition_back_and_loses_records_in(mode: Metada
         None,
         "{mode:?}: a clean election is impossible"
     );
+    let offline = sim
+        .events
+        .iter()
+        .map(|event| event.describe())
+        .find(|text| text.starts_with("orders-0 is offline"))
+        .expect("the partition's going offline is reported");
+    assert!(
+        offline.contains("unless an unclean election (unclean.leader.election.enable=true"),
+        "{mode:?}: {offline}"
+    );
 
     sim.apply(Command::AlterConfigs {
         resource: kplay_core::ConfigResource::Topic(TOPIC.into()),

@@ -1112,13 +1112,13 @@ impl Event {
             EventKind::LeaderElected {
                 partition, isr, elr, ..
             } if isr.is_empty() => format!(
-                "{partition} is offline: its ISR is empty, none of its eligible leader replicas {} is alive, and unclean.leader.election.enable=false forbids electing an out-of-sync replica.",
+                "{partition} is offline: its ISR is empty and none of its eligible leader replicas {} is alive. It stays offline until one of them returns, unless an unclean election (unclean.leader.election.enable=true, or kafka-leader-election --election-type unclean) lets another replica lead.",
                 brokers(elr)
             ),
             EventKind::LeaderElected {
                 partition, isr, ..
             } => format!(
-                "{partition} is offline: no replica in its ISR {} is alive, and unclean.leader.election.enable=false forbids electing an out-of-sync one.",
+                "{partition} is offline: no replica in its ISR {} is alive. It stays offline until one of them returns, unless an unclean election (unclean.leader.election.enable=true, or kafka-leader-election --election-type unclean) lets an out-of-sync replica lead.",
                 brokers(isr)
             ),
             EventKind::EligibleLeaderReplicasChanged {
