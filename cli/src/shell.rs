@@ -3,9 +3,10 @@
 //!
 //! Pure and deterministic: the same cluster, seed and lines give the same output. Kafka's admin
 //! tools (`kafka-topics`, `kafka-configs`, ...) take no simulated time, as the controller
-//! decides at once; the console producer and consumer run the simulation forward until their
-//! work is done (bounded); `kplay time advance` and `sleep` move time explicitly; the other
-//! playground verbs act at the current time.
+//! decides at once, except that `kafka-topics` with no broker to reach waits out the admin
+//! client's timeout (see [`Shell::admin_call_timed_out`]); the console producer and consumer
+//! run the simulation forward until their work is done (bounded); `kplay time advance` and
+//! `sleep` move time explicitly; the other playground verbs act at the current time.
 
 use kplay_core::chunked::ChunkedVec;
 use kplay_core::{Cluster, ClusterConfig, Command, Event, KafkaError};
@@ -20,6 +21,9 @@ use crate::{completion, help, kplay, tools};
 
 /// How many events the shell keeps at least for `kplay trace` (up to twice as many).
 const KEPT_EVENTS: usize = 20_000;
+
+/// The admin client's `default.api.timeout.ms`: how long a call waits for a broker.
+pub const ADMIN_API_TIMEOUT_MS: i64 = 60_000;
 
 /// A session of the command-line layer over one simulated cluster.
 #[derive(Debug, Clone)]
@@ -98,6 +102,24 @@ impl Shell {
             output.append(self.run(&step.invocation));
         }
         output
+    }
+
+    /// An admin client's call when no broker is running and reachable: it waits
+    /// `default.api.timeout.ms` for one (`KafkaAdminClient` finds no node to send it to) and
+    /// fails with its message. `None` when a broker can be reached.
+    pub(crate) fn admin_call_timed_out(&mut self, call: &str) -> Option<String> {
+        let view = self.cluster.view();
+        let reachable = view
+            .brokers
+            .iter()
+            .any(|broker| broker.up && !view.network.isolated.contains(&broker.id));
+        if reachable {
+            return None;
+        }
+        self.run_for(ADMIN_API_TIMEOUT_MS);
+        Some(format!(
+            "Timed out waiting for a node assignment. Call: {call}"
+        ))
     }
 
     /// Runs one parsed command.

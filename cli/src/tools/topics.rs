@@ -327,6 +327,16 @@ fn topic_configs(parsed: &Parsed) -> Result<Vec<(String, String)>, ParseError> {
 /// Runs a parsed `kafka-topics` command.
 pub fn run(shell: &mut Shell, args: &TopicsArgs) -> Output {
     let mut output = Output::new();
+    // The first admin call each action makes (`TopicService`: every action but --create
+    // starts by listing the topics).
+    let call = match args {
+        TopicsArgs::Create(_) => "createTopics",
+        _ => "listTopics",
+    };
+    if let Some(message) = shell.admin_call_timed_out(call) {
+        print_error(&mut output, &message);
+        return output;
+    }
     match args {
         TopicsArgs::Create(create_args) => create(shell, &mut output, create_args),
         TopicsArgs::List {
