@@ -3,8 +3,8 @@
 //!
 //! Pure and deterministic: the same cluster, seed and lines give the same output. Kafka's admin
 //! tools (`kafka-topics`, `kafka-configs`, ...) take no simulated time, as the controller
-//! decides at once, except that `kafka-topics` with no broker to reach waits out the admin
-//! client's timeout (see [`Shell::admin_call_timed_out`]); the console producer and consumer
+//! decides at once, except that with no broker to reach they wait out the admin client's
+//! timeout (see [`Shell::admin_call_timed_out`]); the console producer and consumer
 //! run the simulation forward until their work is done (bounded); `kplay time advance` and
 //! `sleep` move time explicitly; the other playground verbs act at the current time.
 
@@ -108,6 +108,16 @@ impl Shell {
     /// `default.api.timeout.ms` for one (`KafkaAdminClient` finds no node to send it to) and
     /// fails with its message. `None` when a broker can be reached.
     pub(crate) fn admin_call_timed_out(&mut self, call: &str) -> Option<String> {
+        self.admin_call_timed_out_after(call, ADMIN_API_TIMEOUT_MS)
+    }
+
+    /// [`Shell::admin_call_timed_out`] for a call made with its own timeout (`withTimeoutMs`,
+    /// such as `kafka-consumer-groups --timeout`) rather than `default.api.timeout.ms`.
+    pub(crate) fn admin_call_timed_out_after(
+        &mut self,
+        call: &str,
+        timeout_ms: i64,
+    ) -> Option<String> {
         let view = self.cluster.view();
         let reachable = view
             .brokers
@@ -116,7 +126,7 @@ impl Shell {
         if reachable {
             return None;
         }
-        self.run_for(ADMIN_API_TIMEOUT_MS);
+        self.run_for(timeout_ms.max(0));
         Some(format!(
             "Timed out waiting for a node assignment. Call: {call}"
         ))

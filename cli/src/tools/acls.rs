@@ -8,6 +8,9 @@
 //! `CREATE` on the topics, `IDEMPOTENT_WRITE` on the cluster with `--idempotent`) and
 //! `--consumer` (`READ`, `DESCRIBE` on the topics, `READ` on the groups) shortcuts, the checks
 //! of `AclCommandOptions.checkArgs`, and `Error while executing ACL command: <exception>`.
+//! With no broker to reach, the first admin call (`describeAcls` for `--add` and `--list`,
+//! `deleteAcls` for `--remove --force`) waits `default.api.timeout.ms` and fails with
+//! `KafkaAdminClient`'s `TimeoutException: Timed out waiting for a node assignment. Call: ...`.
 //!
 //! Simplified: Kafka prints its sets and maps in hash order; the playground prints resources
 //! in the order topics, cluster, groups, transactional ids, entries in the order the options
@@ -28,6 +31,7 @@ use crate::options::{self, Opt, Parsed, HELP};
 use crate::output::Output;
 use crate::parser::Invocation;
 use crate::shell::Shell;
+use crate::tools::admin_call_timeout;
 
 /// The tool's name.
 pub const NAME: &str = "kafka-acls";
@@ -425,18 +429,36 @@ fn operation_names() -> String {
 /// Runs a parsed `kafka-acls` command.
 pub fn run(shell: &mut Shell, args: &AclsArgs) -> Output {
     let mut output = Output::new();
+    if let Some(exception) = first_call(args).and_then(|call| admin_call_timeout(shell, call)) {
+        print_error(&mut output, &exception);
+        return output;
+    }
     let result = match args.action {
         Action::Add => add(shell, args, &mut output),
         Action::Remove => remove(shell, args, &mut output),
         Action::List => list(shell, args, &mut output),
     };
     if let Err(error) = result {
-        output.println(format!(
-            "Error while executing ACL command: {}",
-            error.as_exception()
-        ));
+        print_error(&mut output, &error.as_exception());
     }
     output
+}
+
+/// The admin call each action makes first: `addAcls` and `listAcls` describe the ACLs,
+/// `removeAcls` deletes them once `--force` answered its question (without it, the question
+/// comes first and the terminal cannot answer).
+fn first_call(args: &AclsArgs) -> Option<&'static str> {
+    match args.action {
+        Action::Add | Action::List => Some("describeAcls"),
+        Action::Remove if args.force => Some("deleteAcls"),
+        Action::Remove => None,
+    }
+}
+
+/// `main`'s catch: `Error while executing ACL command: ` and the exception's message (an
+/// `ExecutionException`'s is its cause's `toString`); the stack trace after it is left out.
+fn print_error(output: &mut Output, exception: &str) {
+    output.println(format!("Error while executing ACL command: {exception}"));
 }
 
 fn pattern_of(args: &AclsArgs, resource_type: ResourceType, name: &str) -> ResourcePattern {

@@ -15,6 +15,15 @@
 //! user alice.` (the first entity type given), as `describeQuotaConfigs` and `alterConfig` do;
 //! each entity type takes the `--entity-name` or `--entity-default` in its place.
 //!
+//! With no broker to reach, the first admin call fails after the admin client's
+//! `default.api.timeout.ms` (60 s): `java.util.concurrent.ExecutionException:
+//! org.apache.kafka.common.errors.TimeoutException: Timed out waiting for a node assignment.
+//! Call: listTopics` (`listNodes` for brokers) when the tool checks or lists the entities
+//! first, or a bare `java.util.concurrent.TimeoutException` when it reads their configs or
+//! quotas first (`--all`, `--alter`, quotas), which it waits 30 s for (closing the admin
+//! client then waits out the call). The Scala version,
+//! `core/src/main/scala/kafka/admin/ConfigCommand.scala`, makes the same calls the same way.
+//!
 //! Simplified: only the `topics`, `brokers`, `clients` and `users` entity types are modelled
 //! (ips, broker-loggers, client-metrics and groups are refused when the line is parsed), and
 //! users have no SCRAM credentials to describe or alter; a
@@ -32,6 +41,7 @@ use crate::options::{self, Opt, Parsed, HELP};
 use crate::output::Output;
 use crate::parser::Invocation;
 use crate::shell::Shell;
+use crate::tools::admin_call_timeout;
 
 /// The tool's name.
 pub const NAME: &str = "kafka-configs";
@@ -484,6 +494,20 @@ fn split_outside_brackets(text: &str, separator: char) -> Vec<String> {
 /// Runs a parsed `kafka-configs` command.
 pub fn run(shell: &mut Shell, args: &ConfigsArgs) -> Output {
     let mut output = Output::new();
+    match first_call(args) {
+        FirstCall::Awaited(call) => {
+            if let Some(exception) = admin_call_timeout(shell, call) {
+                failure(&mut output, args, &exception);
+                return output;
+            }
+        }
+        FirstCall::AwaitedFor30s(call) => {
+            if shell.admin_call_timed_out(call).is_some() {
+                error(&mut output, args, "java.util.concurrent.TimeoutException");
+                return output;
+            }
+        }
+    }
     if args.alter {
         alter(shell, args, &mut output);
     } else {
@@ -492,14 +516,56 @@ pub fn run(shell: &mut Shell, args: &ConfigsArgs) -> Output {
     output
 }
 
-fn failure(output: &mut Output, args: &ConfigsArgs, exception: &str) {
+/// The admin call an action waits on first, and how the tool waits on it.
+enum FirstCall {
+    /// With `get()`: with no broker to reach, the call's own `TimeoutException`, in an
+    /// `ExecutionException`.
+    Awaited(&'static str),
+    /// With `get(30, TimeUnit.SECONDS)` (`getResourceConfig`, `getAllClientQuotasConfigs`):
+    /// with no broker to reach, a bare `java.util.concurrent.TimeoutException` after 30 s;
+    /// closing the admin client then waits until the call itself times out (60 s in all).
+    AwaitedFor30s(&'static str),
+}
+
+/// `describeResourceConfig` first checks that a named topic (`listTopics`) or broker
+/// (`describeCluster`, whose call is `listNodes`) exists, unless `--all`; without a name it
+/// lists them the same way. Otherwise, and for every alter, the first call reads the configs
+/// (`describeConfigs`) or quotas (`describeClientQuotas`) now set.
+fn first_call(args: &ConfigsArgs) -> FirstCall {
+    if let Entity::Quota { .. } = args.entity {
+        return FirstCall::AwaitedFor30s("describeClientQuotas");
+    }
+    if args.alter {
+        return FirstCall::AwaitedFor30s("describeConfigs");
+    }
+    match (&args.entity, args.all) {
+        (Entity::Topic(None), _) | (Entity::Topic(Some(_)), false) => {
+            FirstCall::Awaited("listTopics")
+        }
+        (Entity::Broker(None), _) | (Entity::Broker(Some(_)) | Entity::BrokerDefault, false) => {
+            FirstCall::Awaited("listNodes")
+        }
+        _ => FirstCall::AwaitedFor30s("describeConfigs"),
+    }
+}
+
+/// `main`'s catch of an unexpected exception: the arguments, then the first line of the stack
+/// trace (the exception's `toString`); the rest of the trace is left out.
+fn error(output: &mut Output, args: &ConfigsArgs, exception: &str) {
     output.eprintln(format!(
         "Error while executing config command with args '{}'",
         args.args_text
     ));
-    output.eprintln(format!(
-        "java.util.concurrent.ExecutionException: {exception}"
-    ));
+    output.eprintln(exception);
+}
+
+/// [`error`] for an admin call's failure, which `get()` throws as an `ExecutionException`.
+fn failure(output: &mut Output, args: &ConfigsArgs, exception: &str) {
+    error(
+        output,
+        args,
+        &format!("java.util.concurrent.ExecutionException: {exception}"),
+    );
 }
 
 fn live_brokers(shell: &Shell) -> Vec<i32> {
@@ -684,13 +750,11 @@ fn alter(shell: &mut Shell, args: &ConfigsArgs, output: &mut Output) {
             .iter()
             .find(|(_, text)| kplay_core::decimal::parse_f64(text.trim()).is_none())
         {
-            output.eprintln(format!(
-                "Error while executing config command with args '{}'",
-                args.args_text
-            ));
-            output.eprintln(format!(
-                "java.lang.NumberFormatException: For input string: \"{text}\""
-            ));
+            error(
+                output,
+                args,
+                &format!("java.lang.NumberFormatException: For input string: \"{text}\""),
+            );
             return;
         }
     }

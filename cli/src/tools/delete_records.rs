@@ -24,9 +24,14 @@
 //! time (a follower that does not fetch). Its errors come from the error code alone, with the
 //! code's default message, as the DeleteRecords response carries no message.
 //!
-//! Simplified: the tool acts as a super user; the `TimeoutException` is printed without the
-//! text Kafka gives it (the admin call, its deadline and tries); `--command-config` is not
-//! available (no files).
+//! With no broker to reach, the leaders cannot be looked up: after `default.api.timeout.ms`
+//! each partition prints `error: org.apache.kafka.common.errors.TimeoutException: Timed out
+//! waiting for a node assignment. Call: deleteRecords(api=METADATA)` (the lookup request
+//! `AdminApiDriver` names).
+//!
+//! Simplified: the tool acts as a super user; the `TimeoutException` of a partition without a
+//! leader, or whose low watermark comes late, is printed without the text Kafka gives it (the
+//! admin call, its deadline and tries); `--command-config` is not available (no files).
 
 use kplay_core::broker::delete_records::requested_offset;
 use kplay_core::{Command, ErrorCode, KafkaError, Offset, TopicPartition};
@@ -37,7 +42,9 @@ use crate::options::{self, Opt, HELP};
 use crate::output::Output;
 use crate::parser::Invocation;
 use crate::shell::Shell;
-use crate::tools::{duplicate_partitions, hash_map_order, json_from_stdin};
+use crate::tools::{
+    admin_call_timeout, duplicate_partitions, hash_map_order, json_from_stdin, TIMEOUT_EXCEPTION,
+};
 
 /// The tool's name.
 pub const NAME: &str = "kafka-delete-records";
@@ -180,6 +187,16 @@ fn delete(
 ) -> Vec<(TopicPartition, Result<Offset, String>)> {
     let mut requests = requests;
     hash_map_order(&mut requests, |(partition, _)| partition);
+    // The partitions' leaders are looked up first (`PartitionLeaderStrategy`); with no broker
+    // to ask, every partition fails with that lookup's timeout. No partition, no call.
+    if !requests.is_empty() {
+        if let Some(exception) = admin_call_timeout(shell, "deleteRecords(api=METADATA)") {
+            return requests
+                .into_iter()
+                .map(|(partition, _)| (partition, Err(exception.clone())))
+                .collect();
+        }
+    }
     let topics = shell.cluster.topic_names();
     let mut progress: Vec<Progress> = requests
         .iter()
@@ -214,9 +231,7 @@ fn delete(
         .map(|((partition, _), state)| {
             let result = match state {
                 Progress::Done(result) => result,
-                Progress::Waiting(_) => {
-                    Err("org.apache.kafka.common.errors.TimeoutException".to_string())
-                }
+                Progress::Waiting(_) => Err(TIMEOUT_EXCEPTION.to_string()),
             };
             (partition, result)
         })

@@ -9,7 +9,10 @@
 //! on standard error. The tool's own errors (`--topic-partitions cannot be used with --topic or
 //! --partitions`, `Malformed time argument X. ...`, `Could not match any topic-partitions with the
 //! specified filters`) print as `Error occurred: <message>` on standard error; Kafka checks them
-//! when the tool runs (`fetchOffsets`), not while parsing options, so the script goes on.
+//! when the tool runs (`fetchOffsets`), not while parsing options, so the script goes on. With
+//! no broker to reach, its first admin call, `listTopics`, waits `default.api.timeout.ms` and
+//! the tool ends with `Error occurred: org.apache.kafka.common.errors.TimeoutException: Timed
+//! out waiting for a node assignment. Call: listTopics` (the `ExecutionException`'s message).
 //!
 //! The leader answers ListOffsets as `UnifiedLog.fetchOffsetByTimestamp` and
 //! `ReplicaManager.fetchOffset` do for `READ_UNCOMMITTED`: latest is the high watermark, earliest
@@ -34,7 +37,7 @@ use crate::options::{self, Opt, HELP};
 use crate::output::Output;
 use crate::parser::Invocation;
 use crate::shell::Shell;
-use crate::tools::include_list;
+use crate::tools::{admin_call_timeout, include_list};
 
 /// The tool's name.
 pub const NAME: &str = "kafka-get-offsets";
@@ -155,9 +158,9 @@ pub fn parse(args: &[String]) -> Result<Invocation, ParseError> {
 }
 
 /// Runs the tool: the offsets on standard output, or `Error occurred: ...` on standard error.
-pub fn run(shell: &Shell, args: &GetOffsetsArgs) -> Output {
+pub fn run(shell: &mut Shell, args: &GetOffsetsArgs) -> Output {
     let mut output = Output::new();
-    match fetch_offsets(&shell.cluster, args, &mut output) {
+    match fetch_offsets(shell, args, &mut output) {
         Ok(offsets) => {
             for (partition, offset) in offsets {
                 output.println(format!(
@@ -171,10 +174,11 @@ pub fn run(shell: &Shell, args: &GetOffsetsArgs) -> Output {
     output
 }
 
-/// `GetOffsetShell.fetchOffsets`: the checks in Kafka's order, then one ListOffsets per
-/// matching partition. Returns the offsets sorted as the tool prints them.
+/// `GetOffsetShell.fetchOffsets`: the checks in Kafka's order, the topics listed
+/// (`listPartitionInfos`, whose `listTopics` is the first admin call), then one ListOffsets
+/// per matching partition. Returns the offsets sorted as the tool prints them.
 fn fetch_offsets(
-    cluster: &Cluster,
+    shell: &mut Shell,
     args: &GetOffsetsArgs,
     output: &mut Output,
 ) -> Result<Vec<(TopicPartition, i64)>, String> {
@@ -189,6 +193,10 @@ fn fetch_offsets(
             partitions: PartitionFilter::Set(partition_set(args.partitions.as_deref())?),
         }],
     };
+    if let Some(exception) = admin_call_timeout(shell, "listTopics") {
+        return Err(exception);
+    }
+    let cluster = &shell.cluster;
     let view = cluster.view();
     let partitions: Vec<&PartitionView> = view
         .topics

@@ -1,6 +1,7 @@
 //! Kafka's command-line tools, one file each, and what they share: `key=value` arguments, the
-//! log line format of Kafka's tools, JSON files read from standard input, and the order of
-//! Java's hash sets of partitions.
+//! log line format of Kafka's tools, JSON files read from standard input, the order of Java's
+//! hash sets of partitions, and the admin client's `TimeoutException` when no broker can be
+//! reached.
 //!
 //! Each tool parses its options into plain arguments (a malformed line is a
 //! [`ParseError`](crate::error::ParseError)) and runs them against the shell's cluster,
@@ -26,6 +27,19 @@ use regex_lite::Regex;
 
 use crate::error::ParseError;
 use crate::format::datetime_text;
+use crate::shell::Shell;
+
+/// The class of the admin client's `TimeoutException`.
+pub const TIMEOUT_EXCEPTION: &str = "org.apache.kafka.common.errors.TimeoutException";
+
+/// [`Shell::admin_call_timed_out`] as the exception's `toString` prints it (`Class: message`),
+/// as a tool prints an `ExecutionException`'s message or cause: `None` when a broker can be
+/// reached.
+pub fn admin_call_timeout(shell: &mut Shell, call: &str) -> Option<String> {
+    shell
+        .admin_call_timed_out(call)
+        .map(|message| format!("{TIMEOUT_EXCEPTION}: {message}"))
+}
 
 /// Puts `items` in the order a `java.util.HashMap` or `HashSet` of their partitions, filled one
 /// at a time from the default capacity (`new HashSet<>()`, `Collectors.toMap`, `toSet`: the

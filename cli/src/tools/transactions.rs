@@ -9,7 +9,11 @@
 //! `describe-producers --topic T --partition P`, each a `prettyPrintTable` (columns padded to
 //! their widest value, then a tab); failures are `printErrorAndExit`'s `<what failed>:
 //! <message>. Enable debug logging for additional detail.` on standard error. The tables come
-//! from the core's transaction views.
+//! from the core's transaction views. With no broker to reach, each command's admin call waits
+//! `default.api.timeout.ms` for a node to send its first request to and fails with
+//! `KafkaAdminClient`'s `Timed out waiting for a node assignment. Call: listTransactions(api=METADATA)`
+//! (`describeTransactions(api=FIND_COORDINATOR)`, `describeProducers(api=METADATA)`: the
+//! calls `AdminApiDriver` names).
 //!
 //! Simplified: `list` is sorted by transactional id (Kafka groups the rows by coordinator);
 //! options are accepted before or after the command word (argparse4j wants
@@ -149,8 +153,12 @@ pub fn parse(args: &[String]) -> Result<Invocation, ParseError> {
 }
 
 /// Runs a parsed `kafka-transactions` command.
-pub fn run(shell: &Shell, args: &TransactionsArgs) -> Output {
+pub fn run(shell: &mut Shell, args: &TransactionsArgs) -> Output {
     let mut output = Output::new();
+    if let Some(message) = shell.admin_call_timed_out(first_call(args)) {
+        output.eprintln(failure(&what_failed(args), &message));
+        return output;
+    }
     match args {
         TransactionsArgs::List => output.print(shell.cluster.kafka_transactions_list()),
         TransactionsArgs::Describe { transactional_id } => {
@@ -158,16 +166,40 @@ pub fn run(shell: &Shell, args: &TransactionsArgs) -> Output {
                 Ok(table) => output.print(table),
                 // DescribeTransactionsHandler's TransactionalIdNotFoundException.
                 Err(_) => output.eprintln(failure(
-                    &format!("Failed to describe transaction state of transactional-id `{transactional_id}`"),
+                    &what_failed(args),
                     &format!("DescribeTransactions request for transactionalId `{transactional_id}` failed because the ID could not be found"),
                 )),
             }
         }
         TransactionsArgs::DescribeProducers { partition } => {
-            describe_producers(shell, partition, &mut output);
+            describe_producers(shell, partition, &what_failed(args), &mut output);
         }
     }
     output
+}
+
+/// The admin call each command makes, as the admin client names it: these go through
+/// `AdminApiDriver`, whose first request (a lookup of the brokers, the transaction
+/// coordinator or the partition leader) is named `<api>(api=<request>)`.
+fn first_call(args: &TransactionsArgs) -> &'static str {
+    match args {
+        TransactionsArgs::List => "listTransactions(api=METADATA)",
+        TransactionsArgs::Describe { .. } => "describeTransactions(api=FIND_COORDINATOR)",
+        TransactionsArgs::DescribeProducers { .. } => "describeProducers(api=METADATA)",
+    }
+}
+
+/// What each command says failed, before the cause (`printErrorAndExit`'s message).
+fn what_failed(args: &TransactionsArgs) -> String {
+    match args {
+        TransactionsArgs::List => "Failed to list transactions".to_string(),
+        TransactionsArgs::Describe { transactional_id } => {
+            format!("Failed to describe transaction state of transactional-id `{transactional_id}`")
+        }
+        TransactionsArgs::DescribeProducers { partition } => {
+            format!("Failed to describe producers for partition {partition} on leader")
+        }
+    }
 }
 
 /// `printErrorAndExit(message, cause)`.
@@ -175,16 +207,15 @@ fn failure(what: &str, message: &str) -> String {
     format!("{what}: {message}. Enable debug logging for additional detail.")
 }
 
-/// `DescribeProducersCommand`.
-fn describe_producers(shell: &Shell, partition: &TopicPartition, output: &mut Output) {
-    let what = format!("Failed to describe producers for partition {partition} on leader");
+/// `DescribeProducersCommand`; `what` is [`what_failed`]'s text.
+fn describe_producers(shell: &Shell, partition: &TopicPartition, what: &str, output: &mut Output) {
     let exists = shell
         .cluster
         .partition_count(&partition.topic)
         .is_some_and(|count| (0..count).contains(&partition.partition));
     if !exists {
         output.eprintln(failure(
-            &what,
+            what,
             "This server does not host this topic-partition",
         ));
         return;
@@ -220,7 +251,7 @@ fn describe_producers(shell: &Shell, partition: &TopicPartition, output: &mut Ou
         }
         Err(error) => {
             let message = error.message.trim_end_matches('.').to_string();
-            output.eprintln(failure(&what, &message));
+            output.eprintln(failure(what, &message));
         }
     }
 }

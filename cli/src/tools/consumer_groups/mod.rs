@@ -8,8 +8,15 @@
 //! a reset from the core's plan (`Cluster::plan_offset_reset`, which `--execute` commits as
 //! `Command::ResetOffsets`), and `--delete` is `Command::DeleteGroup`.
 //!
-//! Simplified: the admin requests take no simulated time; groups are listed by id and the rows
-//! of a reset plan sorted by topic and partition (Kafka prints in its maps' order);
+//! With no broker to reach, the action's first admin call waits `--timeout` (5 s by default)
+//! for a node and fails (see `no_broker_reached`): `Error: Executing consumer group command
+//! failed due to org.apache.kafka.common.errors.TimeoutException: Timed out waiting for a node
+//! assignment. Call: describeConsumerGroups(api=FIND_COORDINATOR)`, or, for a listing,
+//! `... KafkaException: Failed to find brokers to send ListGroups`.
+//!
+//! Simplified: the admin requests take no simulated time (but for that wait); groups are
+//! listed by id and the rows of a reset plan sorted by topic and partition (Kafka prints in its
+//! maps' order);
 //! `--to-datetime` without an offset is UTC; brokers are addressed `localhost:9092` (broker 1),
 //! `localhost:9093` (broker 2), ...; the usage text and stack traces are left out;
 //! `--delete-offsets`, `--validate-regex`, `--export` and `--from-file` are not available.
@@ -34,6 +41,7 @@ use crate::options::{self, Opt, Parsed, HELP};
 use crate::output::Output;
 use crate::parser::Invocation;
 use crate::shell::Shell;
+use crate::tools::TIMEOUT_EXCEPTION;
 use kplay_core::config::duration::JavaDuration;
 
 /// The tool's name.
@@ -72,6 +80,9 @@ pub const SPECS: &[Opt] = &[
     Opt::flag("version", "Display Kafka version."),
 ];
 
+/// `--timeout`'s default: the `timeoutMs` of the tool's admin calls.
+const DEFAULT_TIMEOUT_MS: i64 = 5_000;
+
 /// Kafka's options the playground does not model.
 const UNMODELLED: &[&str] = &[
     "delete-offsets",
@@ -83,7 +94,8 @@ const UNMODELLED: &[&str] = &[
 
 /// What the playground adds to Kafka's help.
 pub const NOTES: &str = "\
-Group data comes from the brokers' group coordinators, at once (no simulated time passes).
+Group data comes from the brokers' group coordinators, at once (no simulated time passes;
+with no broker running, the tool waits --timeout and fails as Kafka's does).
 Groups are all classic groups. Until a consumer with a group.id has made the brokers create
 __consumer_offsets, no coordinator answers the tool. Brokers are addressed localhost:9092
 (broker 1), localhost:9093 (broker 2), ... A reset plan lists partitions sorted; --to-datetime
@@ -119,6 +131,8 @@ pub enum GroupsArgs {
         state: Option<Vec<String>>,
         /// `--type`, with its optional filter.
         types: Option<Vec<String>>,
+        /// `--timeout`.
+        timeout_ms: i64,
     },
     /// `--describe`.
     Describe {
@@ -128,6 +142,8 @@ pub enum GroupsArgs {
         view: DescribeView,
         /// `--verbose`.
         verbose: bool,
+        /// `--timeout`.
+        timeout_ms: i64,
     },
     /// `--reset-offsets`.
     ResetOffsets {
@@ -141,11 +157,15 @@ pub enum GroupsArgs {
         execute: bool,
         /// Whether `--dry-run` or `--execute` was given (else Kafka warns).
         explicit: bool,
+        /// `--timeout`.
+        timeout_ms: i64,
     },
     /// `--delete`.
     Delete {
         /// The groups.
         groups: Groups,
+        /// `--timeout`.
+        timeout_ms: i64,
     },
 }
 
@@ -188,24 +208,27 @@ pub fn parse(args: &[String]) -> Result<Invocation, ParseError> {
         return Err(usage(NAME, "Command must include exactly one action: --list, --describe, --delete, --reset-offsets, --delete-offsets, --validate-regex"));
     }
     check_availability(&parsed)?;
+    let timeout_ms = parsed.long("timeout").unwrap_or(DEFAULT_TIMEOUT_MS);
     let args = if parsed.has("list") {
         GroupsArgs::List {
             state: parsed
                 .has("state")
                 .then(|| split_list(parsed.value("state"))),
             types: parsed.has("type").then(|| split_list(parsed.value("type"))),
+            timeout_ms,
         }
     } else if parsed.has("describe") {
-        describe_args(&parsed)?
+        describe_args(&parsed, timeout_ms)?
     } else if parsed.has("delete") {
         if parsed.has("topic") {
             return Err(usage("--topic", "The consumer does not support topic-specific offset deletion from a consumer group."));
         }
         GroupsArgs::Delete {
             groups: groups(&parsed, "delete")?,
+            timeout_ms,
         }
     } else {
-        reset_args(&parsed)?
+        reset_args(&parsed, timeout_ms)?
     };
     check_filters(&args)?;
     Ok(Invocation::ConsumerGroups(args))
@@ -283,7 +306,7 @@ fn groups(parsed: &Parsed, action: &str) -> Result<Groups, ParseError> {
     Ok(Groups::Named(named))
 }
 
-fn describe_args(parsed: &Parsed) -> Result<GroupsArgs, ParseError> {
+fn describe_args(parsed: &Parsed, timeout_ms: i64) -> Result<GroupsArgs, ParseError> {
     let groups = groups(parsed, "describe")?;
     if parsed.count_of(&["members", "offsets", "state"]) > 1 {
         return Err(usage(
@@ -308,10 +331,11 @@ fn describe_args(parsed: &Parsed) -> Result<GroupsArgs, ParseError> {
         groups,
         view,
         verbose: parsed.has("verbose"),
+        timeout_ms,
     })
 }
 
-fn reset_args(parsed: &Parsed) -> Result<GroupsArgs, ParseError> {
+fn reset_args(parsed: &Parsed, timeout_ms: i64) -> Result<GroupsArgs, ParseError> {
     if parsed.has("dry-run") && parsed.has("execute") {
         return Err(usage(
             "--execute",
@@ -344,6 +368,7 @@ fn reset_args(parsed: &Parsed) -> Result<GroupsArgs, ParseError> {
         spec,
         execute: parsed.has("execute"),
         explicit: parsed.has("execute") || parsed.has("dry-run"),
+        timeout_ms,
     })
 }
 
@@ -388,7 +413,7 @@ fn reset_spec(parsed: &Parsed) -> Result<ResetSpec, ParseError> {
 
 /// `groupStatesFromString` and `consumerGroupTypesFromString`.
 fn check_filters(args: &GroupsArgs) -> Result<(), ParseError> {
-    let GroupsArgs::List { state, types } = args else {
+    let GroupsArgs::List { state, types, .. } = args else {
         return Ok(());
     };
     for value in state.iter().flatten() {
@@ -415,22 +440,95 @@ fn check_filters(args: &GroupsArgs) -> Result<(), ParseError> {
 
 /// Runs a parsed `kafka-consumer-groups` command.
 pub fn run(shell: &mut Shell, args: &GroupsArgs) -> Output {
-    match args {
-        GroupsArgs::List { state, types } => list(shell, state.as_ref(), types.as_ref()),
+    let mut output = Output::new();
+    if let GroupsArgs::ResetOffsets {
+        explicit: false, ..
+    } = args
+    {
+        // `checkArgs`, before any admin call.
+        output.eprintln("WARN: No action will be performed as the --execute option is missing.In a future major release, the default behavior of this command will be to prompt the user before executing the reset rather than doing a dry run. You should add the --dry-run option explicitly if you are scripting this command and want to keep the current default behavior without prompting.");
+    }
+    if let Some(failure) = no_broker_reached(shell, args) {
+        output.append(failure);
+        return output;
+    }
+    output.append(match args {
+        GroupsArgs::List { state, types, .. } => list(shell, state.as_ref(), types.as_ref()),
         GroupsArgs::Describe {
             groups,
             view,
             verbose,
+            ..
         } => describe(shell, groups, *view, *verbose),
         GroupsArgs::ResetOffsets {
             groups,
             topics,
             spec,
             execute,
-            explicit,
-        } => reset_offsets(shell, groups, topics, spec, *execute, *explicit),
-        GroupsArgs::Delete { groups } => delete(shell, groups),
-    }
+            ..
+        } => reset_offsets(shell, groups, topics, spec, *execute),
+        GroupsArgs::Delete { groups, .. } => delete(shell, groups),
+    });
+    output
+}
+
+/// `ListGroupsResult.all()`'s exception when the admin client's `findAllBrokers` call (the
+/// Metadata request `listGroups` starts with) fails: `KafkaAdminClient.listGroups` wraps it.
+const NO_BROKERS_TO_LIST: &str =
+    "org.apache.kafka.common.KafkaException: Failed to find brokers to send ListGroups";
+
+/// The class of what `KafkaFuture.get()` throws for a failed call.
+const EXECUTION_EXCEPTION: &str = "java.util.concurrent.ExecutionException";
+
+/// With no broker to reach, the action's first admin call (made with `--timeout`) finds no
+/// node and fails once the timeout has passed; what the tool prints then, or `None` when a
+/// broker can be reached. Listing the groups (`--list`, and `--all-groups` first) fails with
+/// [`NO_BROKERS_TO_LIST`], which `listGroups` wraps in a `RuntimeException` (its message: the
+/// `ExecutionException`'s `toString`) where the filtered listing throws the
+/// `ExecutionException` itself; describing named groups with the coordinator lookup's
+/// `TimeoutException`, which resetting their offsets wraps in a `RuntimeException` too; each
+/// group to delete fails with it on its own (`deleteGroups`).
+fn no_broker_reached(shell: &mut Shell, args: &GroupsArgs) -> Option<Output> {
+    let (groups, timeout_ms) = match args {
+        GroupsArgs::List { timeout_ms, .. } => (&Groups::All, *timeout_ms),
+        GroupsArgs::Describe {
+            groups, timeout_ms, ..
+        }
+        | GroupsArgs::ResetOffsets {
+            groups, timeout_ms, ..
+        }
+        | GroupsArgs::Delete { groups, timeout_ms } => (groups, *timeout_ms),
+    };
+    let call = match (groups, args) {
+        (Groups::All, _) => "findAllBrokers",
+        (Groups::Named(_), GroupsArgs::Delete { .. }) => {
+            "deleteConsumerGroups(api=FIND_COORDINATOR)"
+        }
+        (Groups::Named(_), _) => "describeConsumerGroups(api=FIND_COORDINATOR)",
+    };
+    let message = shell.admin_call_timed_out_after(call, timeout_ms)?;
+    let timeout = format!("{TIMEOUT_EXCEPTION}: {message}");
+    let cause = match (groups, args) {
+        (_, GroupsArgs::List { state, types, .. }) if state.is_some() || types.is_some() => {
+            NO_BROKERS_TO_LIST.to_string()
+        }
+        (Groups::All, _) => format!("{EXECUTION_EXCEPTION}: {NO_BROKERS_TO_LIST}"),
+        (Groups::Named(_), GroupsArgs::Describe { .. }) => timeout,
+        (Groups::Named(_), GroupsArgs::Delete { .. }) => {
+            let failed: Vec<(String, String)> = group_ids(shell, groups)
+                .into_iter()
+                .map(|group| (group, timeout.clone()))
+                .collect();
+            return Some(format::delete_result(&[], &failed));
+        }
+        (Groups::Named(_), _) => format!("{EXECUTION_EXCEPTION}: {timeout}"),
+    };
+    let mut output = Output::new();
+    format::error(
+        &mut output,
+        &format!("Executing consumer group command failed due to {cause}"),
+    );
+    Some(output)
 }
 
 fn list(shell: &Shell, state: Option<&Vec<String>>, types: Option<&Vec<String>>) -> Output {
@@ -583,12 +681,8 @@ fn reset_offsets(
     topics: &[String],
     spec: &ResetSpec,
     execute: bool,
-    explicit: bool,
 ) -> Output {
     let mut output = Output::new();
-    if !explicit {
-        output.eprintln("WARN: No action will be performed as the --execute option is missing.In a future major release, the default behavior of this command will be to prompt the user before executing the reset rather than doing a dry run. You should add the --dry-run option explicitly if you are scripting this command and want to keep the current default behavior without prompting.");
-    }
     let mut plans: VecMap<String, VecMap<TopicPartition, i64>> = VecMap::new();
     for group in group_ids(shell, groups) {
         let state = description(shell, &group).state;

@@ -11,8 +11,7 @@ use super::plan::{self, Target};
 use super::{sort_partitions, ReassignArgs};
 use crate::output::Output;
 use crate::shell::Shell;
-use crate::tools::hash_map_order;
-use crate::tools::java_hash_order;
+use crate::tools::{admin_call_timeout, hash_map_order, java_hash_order, TIMEOUT_EXCEPTION};
 
 /// The admin client's `default.api.timeout.ms`: the tool does not change it.
 const API_TIMEOUT_MS: i64 = 60_000;
@@ -90,6 +89,7 @@ fn execute(shell: &mut Shell, output: &mut Output, json: &str, additional: bool)
     let targets = plan::parse_reassignment(json).map_err(Failure::Error)?;
     plan::check_execute(&targets).map_err(Failure::Error)?;
     refuse_log_dirs(&targets)?;
+    reach_a_broker(shell, "listPartitionReassignments")?;
     wait_for_controller(shell)?;
     if !additional && !reassignments(shell).is_empty() {
         return Err(Failure::Terse(
@@ -133,6 +133,7 @@ fn execute(shell: &mut Shell, output: &mut Output, json: &str, additional: bool)
 fn verify(shell: &mut Shell, output: &mut Output, json: &str, preserve_throttles: bool) -> Outcome {
     let targets = plan::parse_reassignment(json).map_err(Failure::Error)?;
     refuse_log_dirs(&targets)?;
+    reach_a_broker(shell, "listPartitionReassignments")?;
     wait_for_controller(shell)?;
     let under_way = reassignments(shell);
     // `findPartitionReassignmentStates`: a later entry for the same partition replaces one
@@ -180,6 +181,7 @@ fn verify(shell: &mut Shell, output: &mut Output, json: &str, preserve_throttles
 fn cancel(shell: &mut Shell, output: &mut Output, json: &str, preserve_throttles: bool) -> Outcome {
     let targets = plan::parse_reassignment(json).map_err(Failure::Error)?;
     refuse_log_dirs(&targets)?;
+    reach_a_broker(shell, "listPartitionReassignments")?;
     wait_for_controller(shell)?;
     let mut cancelling: Vec<TopicPartition> = reassignments(shell)
         .into_iter()
@@ -223,6 +225,7 @@ fn cancel(shell: &mut Shell, output: &mut Output, json: &str, preserve_throttles
 
 /// `listReassignments` (`curReassignmentsToString`).
 fn list(shell: &mut Shell, output: &mut Output) -> Outcome {
+    reach_a_broker(shell, "listPartitionReassignments")?;
     wait_for_controller(shell)?;
     let under_way = reassignments(shell);
     if under_way.is_empty() {
@@ -261,6 +264,16 @@ fn refuse_log_dirs(targets: &[Target]) -> Outcome {
     }
 }
 
+/// With no broker to reach, the admin client finds no node for `call` (the action's first
+/// admin call) and fails it once `default.api.timeout.ms` has passed: the `TimeoutException`
+/// `main` prints as `Error: `.
+pub(super) fn reach_a_broker(shell: &mut Shell, call: &str) -> Outcome {
+    match admin_call_timeout(shell, call) {
+        Some(exception) => Err(Failure::Error(exception)),
+        None => Ok(()),
+    }
+}
+
 /// The admin client retries a request for the controller until `default.api.timeout.ms`:
 /// simulated time passes until a controller is active, or the call times out.
 fn wait_for_controller(shell: &mut Shell) -> Outcome {
@@ -271,9 +284,7 @@ fn wait_for_controller(shell: &mut Shell) -> Outcome {
     if found {
         Ok(())
     } else {
-        Err(Failure::Error(
-            "org.apache.kafka.common.errors.TimeoutException".to_string(),
-        ))
+        Err(Failure::Error(TIMEOUT_EXCEPTION.to_string()))
     }
 }
 

@@ -10,7 +10,7 @@ use kplay_core::config::value::java_string_hash;
 use kplay_core::controller::placement::assign_replicas;
 use kplay_core::{BrokerId, TopicPartition};
 
-use super::actions::{alive_brokers, ids, Failure, Outcome, UNKNOWN_TOPIC};
+use super::actions::{alive_brokers, ids, reach_a_broker, Failure, Outcome, UNKNOWN_TOPIC};
 use super::plan;
 use crate::output::Output;
 use crate::shell::Shell;
@@ -21,13 +21,16 @@ use crate::tools::java_hash_order;
 /// (the first missing topic in the order of Kafka's `HashMap` of them ends it), the usable
 /// brokers (DescribeCluster's that are listed), the proposal, and the two JSON blocks.
 pub(super) fn generate(
-    shell: &Shell,
+    shell: &mut Shell,
     output: &mut Output,
     topics_json: &str,
     broker_list: &str,
 ) -> Outcome {
     let (brokers, topics) =
         plan::parse_generate(topics_json, broker_list).map_err(Failure::Error)?;
+    // `getReplicaAssignmentForTopics`: DescribeTopics asks for the cluster's nodes first
+    // (`describeCluster`, whose call is `listNodes`), as `getBrokerMetadata` does after it.
+    reach_a_broker(shell, "listNodes")?;
     let lookup = java_hash_order(topics, |topic| java_string_hash(topic));
     let mut current: Vec<(TopicPartition, Vec<i32>)> = Vec::new();
     for topic in &lookup {

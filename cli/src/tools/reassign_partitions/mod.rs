@@ -32,7 +32,11 @@
 //! stack trace after it is left out). The admin requests that go to the controller
 //! (ListPartitionReassignments, AlterPartitionReassignments) wait, in simulated time, for an
 //! active controller up to the admin client's `default.api.timeout.ms` (60 s), then fail
-//! with a `TimeoutException` (printed without the text Kafka gives it).
+//! with a `TimeoutException` (printed without the text Kafka gives it). With no broker to reach
+//! at all, the action's first admin call (`listPartitionReassignments`; for `--generate`,
+//! `listNodes`, the `describeCluster` DescribeTopics starts with) finds no node and fails after
+//! the same 60 s: `Error: org.apache.kafka.common.errors.TimeoutException: Timed out waiting
+//! for a node assignment. Call: listPartitionReassignments`.
 //!
 //! Simplified: the playground has no files (the JSON comes from standard input as
 //! `/dev/stdin`), no replication throttles (`--throttle` and `--replica-alter-log-dirs-throttle`
