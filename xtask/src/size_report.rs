@@ -272,8 +272,12 @@ use std::path::{Path, PathBuf};
 /// before the ISR change it causes, and a dropped last known leader forgotten (found by the
 /// seed sweep): 58 bytes, to 865,494. The review's mends (a partition view's replication
 /// factor and reassigning state in one place for the terminal and the picture, the last known
-/// leader's filter inside the ELR's own rule): 42 bytes less, 865,452.
-const GZIP_BUDGET_BYTES: u64 = 865_512;
+/// leader's filter inside the ELR's own rule): 42 bytes less, 865,452. A leader that keeps an
+/// ISR change pending and sends it again (the controller's AlterPartition errors, three of them
+/// new in the error table), the offline partition's truer words, and `kafka-topics` timing out
+/// with no broker to reach: 857 bytes, to 866,309. The other admin tools timing out the same
+/// way, each with its own first call and catch block: 1,117 bytes, to 867,426.
+const GZIP_BUDGET_BYTES: u64 = 867_486;
 
 /// Prints the table and fails when the gzip total is over budget.
 pub fn report(dist: &Path) -> Result<(), String> {
