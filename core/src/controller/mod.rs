@@ -830,3 +830,214 @@ pub(crate) fn report_elr(
         unclean_shutdown: rule.unclean_shutdown.filter(|b| state.elr.contains(b)),
     });
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::cluster::config::ClusterConfig;
+    use crate::cluster::context::{Ctx, Outbox};
+    use crate::config::broker::BrokerConfig;
+    use crate::error::ErrorCode;
+    use crate::ids::{BrokerId, TopicPartition};
+    use crate::network::NodeId;
+    use crate::rng::SimRng;
+
+    use super::topics::NewTopic;
+    use super::Controller;
+
+    /// `validateAlterPartitionData`'s checks, in its order, each with its error; and the ZooKeeper
+    /// controller's answer to a change it already made (`equalsAllowStalePartitionEpoch`).
+    #[test]
+    fn alter_partition_answers_kafkas_errors_in_kafkas_order() {
+        for zookeeper in [false, true] {
+            let ids = [BrokerId(1), BrokerId(2), BrokerId(3)];
+            let mut controller =
+                Controller::new(ids.iter().map(|b| (*b, BrokerConfig::default())).collect());
+            let config = ClusterConfig::default();
+            let mut rng = SimRng::seed_from_u64(0);
+            let mut outbox = Outbox::default();
+            let mut next_request_id = 1;
+            let mut ctx = Ctx {
+                node: NodeId::Broker(BrokerId(1)),
+                incarnation: 0,
+                now_ms: 0,
+                clock_ms: 0,
+                rng: &mut rng,
+                principals: &crate::acl::NO_PRINCIPALS,
+                config: &config,
+                out: &mut outbox,
+                next_request_id: &mut next_request_id,
+            };
+            controller.activate(BrokerId(1), 1, zookeeper, &mut ctx);
+            let mut epochs = Vec::new();
+            for broker in ids {
+                let epoch = controller
+                    .register_broker(broker, 1, None, &mut ctx)
+                    .expect("registered");
+                controller
+                    .heartbeat(broker, epoch, u64::MAX, false, false, &mut ctx)
+                    .expect("unfenced");
+                epochs.push(epoch);
+            }
+            let topic = NewTopic {
+                name: "t".into(),
+                partitions: -1,
+                replication_factor: -1,
+                configs: Vec::new(),
+                assignment: vec![vec![BrokerId(1), BrokerId(2), BrokerId(3)]],
+            };
+            controller
+                .create_topic(&topic, false, &mut ctx)
+                .expect("created");
+            let partition = TopicPartition::new("t", 0);
+            let state = controller
+                .image
+                .partition(&partition)
+                .cloned()
+                .expect("t-0");
+            let (leader_epoch, partition_epoch) = (state.leader_epoch, state.partition_epoch);
+            let isr = |list: &[i32]| list.iter().copied().map(BrokerId).collect::<Vec<_>>();
+            let ask = |controller: &mut Controller,
+                       ctx: &mut Ctx,
+                       broker: i32,
+                       leader_epoch: i32,
+                       partition_epoch: i32,
+                       new_isr: &[i32]| {
+                let index = usize::try_from(broker - 1).expect("an id from 1");
+                controller
+                    .alter_partition(
+                        BrokerId(broker),
+                        epochs[index],
+                        &partition,
+                        leader_epoch,
+                        partition_epoch,
+                        isr(new_isr),
+                        ctx,
+                    )
+                    .map_err(|error| error.code)
+            };
+            let mode = if zookeeper { "ZooKeeper" } else { "KRaft" };
+            assert_eq!(
+                ask(
+                    &mut controller,
+                    &mut ctx,
+                    1,
+                    leader_epoch + 1,
+                    partition_epoch,
+                    &[1, 2]
+                )
+                .err(),
+                Some(ErrorCode::NotController),
+                "{mode}"
+            );
+            assert_eq!(
+                ask(
+                    &mut controller,
+                    &mut ctx,
+                    1,
+                    leader_epoch,
+                    partition_epoch + 1,
+                    &[1, 2]
+                )
+                .err(),
+                Some(ErrorCode::NotController),
+                "{mode}"
+            );
+            assert_eq!(
+                ask(
+                    &mut controller,
+                    &mut ctx,
+                    2,
+                    leader_epoch,
+                    partition_epoch,
+                    &[1, 2]
+                )
+                .err(),
+                Some(ErrorCode::InvalidRequest),
+                "{mode}: only the leader asks"
+            );
+            assert_eq!(
+                ask(
+                    &mut controller,
+                    &mut ctx,
+                    1,
+                    leader_epoch,
+                    partition_epoch,
+                    &[1, 4]
+                )
+                .err(),
+                Some(ErrorCode::InvalidRequest),
+                "{mode}: a broker that is not a replica"
+            );
+            assert_eq!(
+                ask(
+                    &mut controller,
+                    &mut ctx,
+                    1,
+                    leader_epoch,
+                    partition_epoch,
+                    &[2, 3]
+                )
+                .err(),
+                Some(ErrorCode::InvalidRequest),
+                "{mode}: the leader left out"
+            );
+            let shrunk = ask(
+                &mut controller,
+                &mut ctx,
+                1,
+                leader_epoch,
+                partition_epoch,
+                &[1, 2],
+            )
+            .expect("shrunk");
+            assert_eq!(shrunk.isr, isr(&[1, 2]), "{mode}");
+            // The same change sent again, from the older partition epoch: KRaft refuses it,
+            // a ZooKeeper controller answers with the state it already has.
+            let again = ask(
+                &mut controller,
+                &mut ctx,
+                1,
+                leader_epoch,
+                partition_epoch,
+                &[1, 2],
+            );
+            if zookeeper {
+                assert_eq!(again, Ok(shrunk.clone()), "{mode}");
+            } else {
+                assert_eq!(again.err(), Some(ErrorCode::InvalidUpdateVersion), "{mode}");
+            }
+            assert_eq!(
+                ask(
+                    &mut controller,
+                    &mut ctx,
+                    1,
+                    leader_epoch,
+                    partition_epoch,
+                    &[1, 2, 3]
+                )
+                .err(),
+                Some(ErrorCode::InvalidUpdateVersion),
+                "{mode}: another change from the older partition epoch"
+            );
+            controller.fence_broker(
+                BrokerId(3),
+                crate::cluster::event::FenceReason::SessionTimeout,
+                None,
+                &mut ctx,
+            );
+            assert_eq!(
+                ask(
+                    &mut controller,
+                    &mut ctx,
+                    1,
+                    leader_epoch,
+                    shrunk.partition_epoch,
+                    &[1, 2, 3]
+                )
+                .err(),
+                Some(ErrorCode::IneligibleReplica),
+                "{mode}: a fenced broker cannot join"
+            );
+        }
+    }
+}
