@@ -276,8 +276,9 @@ use std::path::{Path, PathBuf};
 /// ISR change pending and sends it again (the controller's AlterPartition errors, three of them
 /// new in the error table), the offline partition's truer words, and `kafka-topics` timing out
 /// with no broker to reach: 857 bytes, to 866,309. The other admin tools timing out the same
-/// way, each with its own first call and catch block: 1,117 bytes, to 867,426.
-const GZIP_BUDGET_BYTES: u64 = 867_486;
+/// way, each with its own first call and catch block: 1,117 bytes, to 867,426. Lesson 02's
+/// simplification naming every admin tool that waits: 72 bytes less (gzip), 867,354.
+const GZIP_BUDGET_BYTES: u64 = 867_414;
 
 /// Prints the table and fails when the gzip total is over budget.
 pub fn report(dist: &Path) -> Result<(), String> {
