@@ -118,12 +118,7 @@ impl Shell {
         call: &str,
         timeout_ms: i64,
     ) -> Option<String> {
-        let view = self.cluster.view();
-        let reachable = view
-            .brokers
-            .iter()
-            .any(|broker| broker.up && !view.network.isolated.contains(&broker.id));
-        if reachable {
+        if self.cluster.any_broker_reachable() {
             return None;
         }
         self.run_for(timeout_ms.max(0));

@@ -47,6 +47,16 @@ fn placed(mode: MetadataMode, brokers: i32, replicas: &[i32], records: usize) ->
     sim
 }
 
+/// Allows unclean elections for `orders`, then cancels partition 0's move.
+fn cancel_allowing_unclean_elections(sim: &mut Sim) {
+    sim.apply(Command::AlterConfigs {
+        resource: kplay_core::ConfigResource::Topic(TOPIC.into()),
+        set: vec![("unclean.leader.election.enable".into(), "true".into())],
+        delete: Vec::new(),
+    });
+    sim.apply(reassign(0, None));
+}
+
 /// Broker 5 stopped, partition 0 moving to brokers 4 and 5: broker 4 has caught up and joined
 /// the ISR, and the move waits for broker 5.
 fn half_moved_to_4_and_5(sim: &mut Sim) {
@@ -290,12 +300,7 @@ fn a_cancel_that_needs_an_unclean_election_is_refused_unless_the_topic_allows_it
             "Unable to revert partition assignment for orders:0 because it would require an unclean leader election."
         )
     );
-    sim.apply(Command::AlterConfigs {
-        resource: kplay_core::ConfigResource::Topic(TOPIC.into()),
-        set: vec![("unclean.leader.election.enable".into(), "true".into())],
-        delete: Vec::new(),
-    });
-    sim.apply(reassign(0, None));
+    cancel_allowing_unclean_elections(&mut sim);
     let reverted = sim.partition();
     assert_eq!(
         (reverted.replicas, reverted.isr, reverted.leader),
@@ -365,12 +370,7 @@ fn a_cancelled_move_forgets_a_last_known_leader_it_drops() {
     let offline = sim.partition();
     assert_eq!((offline.leader, offline.isr.clone()), (None, vec![]));
     assert_eq!(offline.last_known_elr, Some(ids(&[4])));
-    sim.apply(Command::AlterConfigs {
-        resource: kplay_core::ConfigResource::Topic(TOPIC.into()),
-        set: vec![("unclean.leader.election.enable".into(), "true".into())],
-        delete: Vec::new(),
-    });
-    sim.apply(reassign(0, None));
+    cancel_allowing_unclean_elections(&mut sim);
     let reverted = sim.partition();
     assert_eq!(reverted.replicas, ids(&[1]));
     assert_eq!(

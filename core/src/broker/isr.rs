@@ -45,7 +45,7 @@ impl Broker {
                 continue;
             };
             let new_isr: Vec<BrokerId> = isr.into_iter().filter(|b| !lagging.contains(b)).collect();
-            self.propose_isr(&partition, new_isr, true, ctx);
+            self.propose_isr(&partition, new_isr, ctx);
         }
         Self::after(ctx, (lag_ms / 2).max(1), BrokerTimer::IsrExpiration);
     }
@@ -73,16 +73,10 @@ impl Broker {
         // back joins at the end, so `kafka-topics --describe` shows e.g. `Isr: 2,3,1`.
         let mut new_isr = leadership.isr.clone();
         new_isr.extend(joining);
-        self.propose_isr(partition, new_isr, false, ctx);
+        self.propose_isr(partition, new_isr, ctx);
     }
 
-    fn propose_isr(
-        &mut self,
-        partition: &TopicPartition,
-        new_isr: Vec<BrokerId>,
-        is_shrink: bool,
-        ctx: &mut Ctx,
-    ) {
+    fn propose_isr(&mut self, partition: &TopicPartition, new_isr: Vec<BrokerId>, ctx: &mut Ctx) {
         let Some(Role::Leader(leadership)) = self
             .replicas
             .get_mut(partition)
@@ -93,7 +87,6 @@ impl Broker {
         leadership.pending = Some(PendingIsrChange {
             isr: new_isr,
             request_id: 0,
-            is_shrink,
         });
         self.send_alter_partition(partition, ctx);
     }

@@ -55,10 +55,8 @@ pub const NEVER_CAUGHT_UP: i64 = i64::MIN / 2;
 pub struct PendingIsrChange {
     /// The ISR asked for.
     pub isr: Vec<BrokerId>,
-    /// The AlterPartition request.
+    /// The AlterPartition request carrying it (the latest, when it was sent again).
     pub request_id: u64,
-    /// Whether this change removes lagging followers (else it adds a caught-up one).
-    pub is_shrink: bool,
 }
 
 /// The leader's side of a partition.
@@ -377,7 +375,6 @@ mod tests {
             pending: pending.map(|isr| PendingIsrChange {
                 isr: isr.iter().copied().map(BrokerId).collect(),
                 request_id: 1,
-                is_shrink: false,
             }),
             followers: VecMap::new(),
         }

@@ -82,8 +82,8 @@ impl Ctx<'_> {
     }
 }
 
-/// What a unit test needs to give one client a [`Ctx`]: the randomness, the config and an
-/// outbox to read what the client did.
+/// What a unit test needs to give one client (or controller) a [`Ctx`]: the randomness, the
+/// config and an outbox to read what it did.
 #[cfg(test)]
 pub(crate) struct TestWorld {
     rng: SimRng,
@@ -106,8 +106,13 @@ impl TestWorld {
 
     /// The context of client 0 at time 0.
     pub fn ctx(&mut self) -> Ctx<'_> {
+        self.ctx_of(NodeId::Client(crate::network::ClientId(0)))
+    }
+
+    /// The context of `node` at time 0.
+    pub fn ctx_of(&mut self, node: NodeId) -> Ctx<'_> {
         Ctx {
-            node: NodeId::Client(crate::network::ClientId(0)),
+            node,
             incarnation: 1,
             now_ms: 0,
             clock_ms: 0,

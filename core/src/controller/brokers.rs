@@ -466,13 +466,11 @@ impl Controller {
 
 #[cfg(test)]
 mod tests {
-    use crate::cluster::config::ClusterConfig;
-    use crate::cluster::context::{Ctx, Outbox};
+    use crate::cluster::context::TestWorld;
     use crate::config::broker::BrokerConfig;
     use crate::error::ErrorCode;
     use crate::ids::BrokerId;
     use crate::network::NodeId;
-    use crate::rng::SimRng;
 
     use super::Controller;
 
@@ -481,21 +479,8 @@ mod tests {
         let broker = BrokerId(1);
         let mut controller =
             Controller::new([(broker, BrokerConfig::default())].into_iter().collect());
-        let config = ClusterConfig::default();
-        let mut rng = SimRng::seed_from_u64(0);
-        let mut outbox = Outbox::default();
-        let mut next_request_id = 1;
-        let mut ctx = Ctx {
-            node: NodeId::Broker(broker),
-            incarnation: 0,
-            now_ms: 0,
-            clock_ms: 0,
-            rng: &mut rng,
-            principals: &crate::acl::NO_PRINCIPALS,
-            config: &config,
-            out: &mut outbox,
-            next_request_id: &mut next_request_id,
-        };
+        let mut world = TestWorld::new();
+        let mut ctx = world.ctx_of(NodeId::Broker(broker));
         // The same process registering twice (its first answer lost) is not a duplicate.
         let older = controller
             .register_broker(broker, 1, None, &mut ctx)

@@ -833,48 +833,38 @@ pub(crate) fn report_elr(
 
 #[cfg(test)]
 mod tests {
-    use crate::cluster::config::ClusterConfig;
-    use crate::cluster::context::{Ctx, Outbox};
+    use crate::cluster::context::{Ctx, TestWorld};
+    use crate::cluster::event::FenceReason;
     use crate::config::broker::BrokerConfig;
     use crate::error::ErrorCode;
     use crate::ids::{BrokerId, TopicPartition};
     use crate::network::NodeId;
-    use crate::rng::SimRng;
+    use crate::protocol::controller::PartitionState;
 
     use super::topics::NewTopic;
     use super::Controller;
 
-    /// `validateAlterPartitionData`'s checks, in its order, each with its error; and the ZooKeeper
-    /// controller's answer to a change it already made (`equalsAllowStalePartitionEpoch`).
-    #[test]
-    fn alter_partition_answers_kafkas_errors_in_kafkas_order() {
-        for zookeeper in [false, true] {
+    /// A controller whose brokers 1, 2 and 3 are registered and unfenced, and whose topic `t`
+    /// has one partition on all three, led by broker 1.
+    struct ThreeBrokers {
+        controller: Controller,
+        epochs: Vec<i64>,
+        partition: TopicPartition,
+    }
+
+    impl ThreeBrokers {
+        fn new(zookeeper: bool, ctx: &mut Ctx) -> ThreeBrokers {
             let ids = [BrokerId(1), BrokerId(2), BrokerId(3)];
             let mut controller =
                 Controller::new(ids.iter().map(|b| (*b, BrokerConfig::default())).collect());
-            let config = ClusterConfig::default();
-            let mut rng = SimRng::seed_from_u64(0);
-            let mut outbox = Outbox::default();
-            let mut next_request_id = 1;
-            let mut ctx = Ctx {
-                node: NodeId::Broker(BrokerId(1)),
-                incarnation: 0,
-                now_ms: 0,
-                clock_ms: 0,
-                rng: &mut rng,
-                principals: &crate::acl::NO_PRINCIPALS,
-                config: &config,
-                out: &mut outbox,
-                next_request_id: &mut next_request_id,
-            };
-            controller.activate(BrokerId(1), 1, zookeeper, &mut ctx);
+            controller.activate(BrokerId(1), 1, zookeeper, ctx);
             let mut epochs = Vec::new();
             for broker in ids {
                 let epoch = controller
-                    .register_broker(broker, 1, None, &mut ctx)
+                    .register_broker(broker, 1, None, ctx)
                     .expect("registered");
                 controller
-                    .heartbeat(broker, epoch, u64::MAX, false, false, &mut ctx)
+                    .heartbeat(broker, epoch, u64::MAX, false, false, ctx)
                     .expect("unfenced");
                 epochs.push(epoch);
             }
@@ -883,158 +873,136 @@ mod tests {
                 partitions: -1,
                 replication_factor: -1,
                 configs: Vec::new(),
-                assignment: vec![vec![BrokerId(1), BrokerId(2), BrokerId(3)]],
+                assignment: vec![ids.to_vec()],
             };
             controller
-                .create_topic(&topic, false, &mut ctx)
+                .create_topic(&topic, false, ctx)
                 .expect("created");
-            let partition = TopicPartition::new("t", 0);
-            let state = controller
-                .image
-                .partition(&partition)
-                .cloned()
-                .expect("t-0");
-            let (leader_epoch, partition_epoch) = (state.leader_epoch, state.partition_epoch);
-            let isr = |list: &[i32]| list.iter().copied().map(BrokerId).collect::<Vec<_>>();
-            let ask = |controller: &mut Controller,
-                       ctx: &mut Ctx,
-                       broker: i32,
-                       leader_epoch: i32,
-                       partition_epoch: i32,
-                       new_isr: &[i32]| {
-                let index = usize::try_from(broker - 1).expect("an id from 1");
-                controller
-                    .alter_partition(
-                        BrokerId(broker),
-                        epochs[index],
-                        &partition,
-                        leader_epoch,
-                        partition_epoch,
-                        isr(new_isr),
-                        ctx,
-                    )
-                    .map_err(|error| error.code)
-            };
+            ThreeBrokers {
+                controller,
+                epochs,
+                partition: TopicPartition::new("t", 0),
+            }
+        }
+
+        fn state(&self) -> PartitionState {
+            let state = self.controller.image.partition(&self.partition);
+            state.cloned().expect("t-0")
+        }
+
+        /// AlterPartition from `broker` (with its current broker epoch).
+        fn ask(
+            &mut self,
+            ctx: &mut Ctx,
+            broker: i32,
+            epochs: (i32, i32),
+            new_isr: &[i32],
+        ) -> Result<PartitionState, ErrorCode> {
+            let index = usize::try_from(broker - 1).expect("an id from 1");
+            let (leader_epoch, partition_epoch) = epochs;
+            self.controller
+                .alter_partition(
+                    BrokerId(broker),
+                    self.epochs[index],
+                    &self.partition,
+                    leader_epoch,
+                    partition_epoch,
+                    isr(new_isr),
+                    ctx,
+                )
+                .map_err(|error| error.code)
+        }
+    }
+
+    /// An AlterPartition the controller refuses: from which broker, with which leader and
+    /// partition epochs and ISR, the error, and why.
+    type Refusal = (i32, (i32, i32), &'static [i32], ErrorCode, &'static str);
+
+    fn isr(list: &[i32]) -> Vec<BrokerId> {
+        list.iter().copied().map(BrokerId).collect()
+    }
+
+    /// `validateAlterPartitionData`'s checks, in its order, each with its error; and the ZooKeeper
+    /// controller's answer to a change it already made (`equalsAllowStalePartitionEpoch`).
+    #[test]
+    fn alter_partition_answers_kafkas_errors_in_kafkas_order() {
+        for zookeeper in [false, true] {
             let mode = if zookeeper { "ZooKeeper" } else { "KRaft" };
-            assert_eq!(
-                ask(
-                    &mut controller,
-                    &mut ctx,
+            let mut world = TestWorld::new();
+            let mut ctx = world.ctx_of(NodeId::Broker(BrokerId(1)));
+            let mut cluster = ThreeBrokers::new(zookeeper, &mut ctx);
+            let state = cluster.state();
+            let (leader, partition) = (state.leader_epoch, state.partition_epoch);
+            let refusals: [Refusal; 5] = [
+                (
                     1,
-                    leader_epoch + 1,
-                    partition_epoch,
-                    &[1, 2]
-                )
-                .err(),
-                Some(ErrorCode::NotController),
-                "{mode}"
-            );
-            assert_eq!(
-                ask(
-                    &mut controller,
-                    &mut ctx,
+                    (leader + 1, partition),
+                    &[1, 2],
+                    ErrorCode::NotController,
+                    "a newer leader epoch",
+                ),
+                (
                     1,
-                    leader_epoch,
-                    partition_epoch + 1,
-                    &[1, 2]
-                )
-                .err(),
-                Some(ErrorCode::NotController),
-                "{mode}"
-            );
-            assert_eq!(
-                ask(
-                    &mut controller,
-                    &mut ctx,
+                    (leader, partition + 1),
+                    &[1, 2],
+                    ErrorCode::NotController,
+                    "a newer partition epoch",
+                ),
+                (
                     2,
-                    leader_epoch,
-                    partition_epoch,
-                    &[1, 2]
-                )
-                .err(),
-                Some(ErrorCode::InvalidRequest),
-                "{mode}: only the leader asks"
-            );
-            assert_eq!(
-                ask(
-                    &mut controller,
-                    &mut ctx,
+                    (leader, partition),
+                    &[1, 2],
+                    ErrorCode::InvalidRequest,
+                    "only the leader asks",
+                ),
+                (
                     1,
-                    leader_epoch,
-                    partition_epoch,
-                    &[1, 4]
-                )
-                .err(),
-                Some(ErrorCode::InvalidRequest),
-                "{mode}: a broker that is not a replica"
-            );
-            assert_eq!(
-                ask(
-                    &mut controller,
-                    &mut ctx,
+                    (leader, partition),
+                    &[1, 4],
+                    ErrorCode::InvalidRequest,
+                    "a broker that is not a replica",
+                ),
+                (
                     1,
-                    leader_epoch,
-                    partition_epoch,
-                    &[2, 3]
-                )
-                .err(),
-                Some(ErrorCode::InvalidRequest),
-                "{mode}: the leader left out"
-            );
-            let shrunk = ask(
-                &mut controller,
-                &mut ctx,
-                1,
-                leader_epoch,
-                partition_epoch,
-                &[1, 2],
-            )
-            .expect("shrunk");
+                    (leader, partition),
+                    &[2, 3],
+                    ErrorCode::InvalidRequest,
+                    "the leader left out",
+                ),
+            ];
+            for (broker, epochs, new_isr, error, why) in refusals {
+                let answer = cluster.ask(&mut ctx, broker, epochs, new_isr);
+                assert_eq!(answer.err(), Some(error), "{mode}: {why}");
+            }
+            let shrunk = cluster
+                .ask(&mut ctx, 1, (leader, partition), &[1, 2])
+                .expect("shrunk");
             assert_eq!(shrunk.isr, isr(&[1, 2]), "{mode}");
             // The same change sent again, from the older partition epoch: KRaft refuses it,
             // a ZooKeeper controller answers with the state it already has.
-            let again = ask(
-                &mut controller,
-                &mut ctx,
-                1,
-                leader_epoch,
-                partition_epoch,
-                &[1, 2],
-            );
+            let again = cluster.ask(&mut ctx, 1, (leader, partition), &[1, 2]);
             if zookeeper {
                 assert_eq!(again, Ok(shrunk.clone()), "{mode}");
             } else {
                 assert_eq!(again.err(), Some(ErrorCode::InvalidUpdateVersion), "{mode}");
             }
             assert_eq!(
-                ask(
-                    &mut controller,
-                    &mut ctx,
-                    1,
-                    leader_epoch,
-                    partition_epoch,
-                    &[1, 2, 3]
-                )
-                .err(),
+                cluster
+                    .ask(&mut ctx, 1, (leader, partition), &[1, 2, 3])
+                    .err(),
                 Some(ErrorCode::InvalidUpdateVersion),
                 "{mode}: another change from the older partition epoch"
             );
-            controller.fence_broker(
+            cluster.controller.fence_broker(
                 BrokerId(3),
-                crate::cluster::event::FenceReason::SessionTimeout,
+                FenceReason::SessionTimeout,
                 None,
                 &mut ctx,
             );
             assert_eq!(
-                ask(
-                    &mut controller,
-                    &mut ctx,
-                    1,
-                    leader_epoch,
-                    shrunk.partition_epoch,
-                    &[1, 2, 3]
-                )
-                .err(),
+                cluster
+                    .ask(&mut ctx, 1, (leader, shrunk.partition_epoch), &[1, 2, 3])
+                    .err(),
                 Some(ErrorCode::IneligibleReplica),
                 "{mode}: a fenced broker cannot join"
             );

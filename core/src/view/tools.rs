@@ -31,6 +31,13 @@ pub struct DeliveredRecordView {
 }
 
 impl Cluster {
+    /// Whether an admin client could reach a broker: one is running and not isolated.
+    pub fn any_broker_reachable(&self) -> bool {
+        self.brokers
+            .values()
+            .any(|broker| broker.is_up() && !self.network.is_isolated(broker.id))
+    }
+
     /// The id the controller gave a topic when it created it.
     pub fn topic_id(&self, topic: &str) -> Option<u64> {
         self.controller
