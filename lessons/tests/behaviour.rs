@@ -168,6 +168,13 @@ fn brokers_and_replication_behaves_as_the_lesson_says() {
         run.partition("audit", 0).replicas,
         vec![BrokerId(1), BrokerId(2)]
     );
+
+    // Try it: with two of three voters stopped there is no controller, and the metadata still
+    // names the stopped brokers as leaders.
+    let out = run
+        .try_it("kplay broker stop 1\nkplay broker stop 2\nkplay time advance 10s\nkplay status");
+    assert!(out.contains("controller: none"), "{out}");
+    assert!(out.contains("led by a stopped broker"), "{out}");
     run.finish();
 }
 

@@ -153,8 +153,13 @@ pub fn status(shell: &Shell) -> Output {
     let controller = view
         .controller
         .map_or_else(|| "none".to_string(), |c| format!("broker {c}"));
+    let frozen = if view.controller.is_none() {
+        ": until one is elected, no leader or ISR in the metadata can change"
+    } else {
+        ""
+    };
     output.println(format!(
-        "controller: {controller} (epoch {}, {mode})",
+        "controller: {controller} (epoch {}, {mode}){frozen}",
         view.controller_epoch
     ));
     for broker in &view.brokers {
@@ -188,10 +193,26 @@ pub fn status(shell: &Shell) -> Output {
             .iter()
             .filter(|p| p.leader.is_none())
             .count();
+        // The metadata names a leader until the controller fences its broker (a session
+        // timeout), and forever with no active controller: say when that leader is down.
+        let led_by_stopped = topic
+            .partitions
+            .iter()
+            .filter(|p| {
+                p.leader
+                    .is_some_and(|leader| view.brokers.iter().any(|b| b.id == leader && !b.up))
+            })
+            .count();
+        let stopped_leaders = if led_by_stopped == 0 {
+            String::new()
+        } else {
+            format!(", {led_by_stopped} led by a stopped broker")
+        };
         output.println(format!(
-            "topic {}: {} partitions, {under} under-replicated, {offline} offline",
+            "topic {}: {} partition{}, {under} under-replicated, {offline} offline{stopped_leaders}",
             topic.name,
-            topic.partitions.len()
+            topic.partitions.len(),
+            if topic.partitions.len() == 1 { "" } else { "s" }
         ));
     }
     for producer in shell.cluster.producer_views() {
