@@ -277,8 +277,11 @@ use std::path::{Path, PathBuf};
 /// new in the error table), the offline partition's truer words, and `kafka-topics` timing out
 /// with no broker to reach: 857 bytes, to 866,309. The other admin tools timing out the same
 /// way, each with its own first call and catch block: 1,117 bytes, to 867,426. Lesson 02's
-/// simplification naming every admin tool that waits: 72 bytes less (gzip), 867,354.
-const GZIP_BUDGET_BYTES: u64 = 867_414;
+/// simplification naming every admin tool that waits: 72 bytes less (gzip), 867,354. The
+/// review's one reachability query: 867,366. `kplay status` counting partitions still led by a
+/// stopped broker, and the partition table, the log panel and "Kill leader" saying when the
+/// leader the metadata names has stopped: 489 bytes, to 867,855.
+const GZIP_BUDGET_BYTES: u64 = 867_915;
 
 /// Prints the table and fails when the gzip total is over budget.
 pub fn report(dist: &Path) -> Result<(), String> {

@@ -25,6 +25,11 @@ impl Cluster {
         self.controller.image.partition(partition)?.leader
     }
 
+    /// Whether broker `id`'s process runs (it may not be fenced yet when it does not).
+    pub fn broker_is_running(&self, id: BrokerId) -> bool {
+        self.brokers.get(&id).is_some_and(|broker| broker.is_up())
+    }
+
     /// Whether a topic's `cleanup.policy` includes `compact`.
     pub fn topic_is_compacted(&self, topic: &str) -> bool {
         self.controller

@@ -184,6 +184,9 @@ pub struct ClusterVm {
 pub struct PartitionRowVm {
     pub partition: TopicPartition,
     pub leader: Option<i32>,
+    /// Whether the leader the metadata names has stopped (the controller has not fenced it
+    /// yet, or no controller can).
+    pub leader_stopped: bool,
     pub leader_epoch: i32,
     pub replicas: String,
     pub isr: String,
@@ -367,6 +370,9 @@ pub fn partition_rows(view: &ClusterView, show_internal: bool) -> Vec<PartitionR
             PartitionRowVm {
                 partition: p.partition.clone(),
                 leader: p.leader.map(|b| b.0),
+                leader_stopped: p
+                    .leader
+                    .is_some_and(|leader| view.brokers.iter().any(|b| b.id == leader && !b.up)),
                 leader_epoch: p.leader_epoch,
                 replicas,
                 isr: list(&p.isr),
@@ -762,6 +768,15 @@ pub fn AclTable(
     }
 }
 
+/// The leader cell: the broker the metadata names, marked when it has stopped.
+fn leader_text(row: &PartitionRowVm) -> String {
+    match row.leader {
+        None => "none (offline)".to_owned(),
+        Some(leader) if row.leader_stopped => format!("{leader} (stopped)"),
+        Some(leader) => leader.to_string(),
+    }
+}
+
 #[component]
 fn PartitionRow(
     partition: TopicPartition,
@@ -793,7 +808,7 @@ fn PartitionRow(
             class:row-warning=move || row.with(|r| r.as_ref().is_some_and(|r| r.under_replicated))
         >
             <th scope="row">{partition.to_string()}</th>
-            <td>{move || leader().map_or("none (offline)".to_owned(), |l| l.to_string())}</td>
+            <td>{move || row.with(|r| r.as_ref().map_or_else(String::new, leader_text))}</td>
             <td>{cell(|r| r.leader_epoch.to_string())}</td>
             <td class="replicas-cell">{cell(|r| r.replicas.clone())}</td>
             <td>{cell(|r| r.isr.clone())}</td>
@@ -894,11 +909,27 @@ mod tests {
     #[test]
     fn a_stopped_broker_draws_its_replicas_offline_and_out_of_sync_later() {
         let mut cluster = cluster();
+        let led_by_one: Vec<TopicPartition> = partition_rows(&cluster.view(), false)
+            .into_iter()
+            .filter(|row| row.leader == Some(1))
+            .map(|row| row.partition)
+            .collect();
+        assert!(!led_by_one.is_empty(), "broker 1 leads a partition");
         cluster
             .apply(Command::StopBroker {
                 broker: BrokerId(1),
             })
             .expect("stopped");
+        // Until the controller fences it, the metadata still names it, and the table says it
+        // has stopped.
+        let rows = partition_rows(&cluster.view(), false);
+        for row in &rows {
+            let named = led_by_one.contains(&row.partition);
+            assert_eq!(row.leader_stopped, named, "{row:?}");
+            if named {
+                assert_eq!(leader_text(row), "1 (stopped)");
+            }
+        }
         cluster.run_for(20_000);
         let vm = cluster_vm(&cluster.view(), false);
         let on_one: Vec<&ReplicaVm> = vm
@@ -913,7 +944,9 @@ mod tests {
         assert!(rows
             .iter()
             .all(|row| row.under_replicated && row.out_of_sync == "1"));
-        assert!(rows.iter().all(|row| row.leader != Some(1)));
+        assert!(rows
+            .iter()
+            .all(|row| row.leader != Some(1) && !row.leader_stopped));
     }
 
     /// KIP-966: followers that left an ISR below `min.insync.replicas` are drawn "E" and

@@ -58,6 +58,11 @@ pub fn kill_leader_command(
     partition: &TopicPartition,
 ) -> Result<Command, String> {
     match cluster.current_leader(partition) {
+        Some(broker) if !cluster.broker_is_running(broker) => Err(format!(
+            "{partition}'s leader, broker {broker}, is already stopped. The metadata names it \
+             until the controller fences it (broker.session.timeout.ms), or, with no active \
+             controller, until one is elected."
+        )),
         Some(broker) => Ok(Command::StopBroker { broker }),
         None => Err(format!(
             "{partition} has no leader to kill: it is offline (no in-sync replica is alive)."
@@ -231,6 +236,13 @@ mod tests {
             kill_leader_command(&cluster, &partition),
             Ok(Command::StopBroker { broker: leader })
         );
+        // Before the controller fences a stopped leader, the metadata still names it: there
+        // is nothing left to kill.
+        cluster
+            .apply(Command::StopBroker { broker: leader })
+            .expect("stopped");
+        let refusal = kill_leader_command(&cluster, &partition).unwrap_err();
+        assert!(refusal.contains("is already stopped"), "{refusal}");
         let missing = TopicPartition::new("nope", 0);
         assert!(kill_leader_command(&cluster, &missing)
             .unwrap_err()

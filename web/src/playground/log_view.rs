@@ -93,10 +93,18 @@ pub fn log_vm(model: &Model) -> Option<LogVm> {
             } else {
                 "follower, out of sync"
             };
-            (b.0, role.to_owned())
+            // The metadata keeps a stopped broker's role until the controller fences it.
+            let role = if cluster.broker_is_running(*b) {
+                role.to_owned()
+            } else {
+                format!("{role}, stopped")
+            };
+            (b.0, role)
         })
         .collect();
-    kplay_core::sort::sort_by_key(&mut replicas, |(b, role)| (role != "leader", *b));
+    kplay_core::sort::sort_by_key(&mut replicas, |(b, _)| {
+        (Some(BrokerId(*b)) != state.leader, *b)
+    });
     let mut drawn_hw = false;
     let segments = log
         .segments
@@ -404,6 +412,22 @@ mod tests {
                 .map(|p| TopicPartition::new("orders", p))
                 .collect::<Vec<_>>()
         );
+    }
+
+    #[test]
+    fn a_stopped_replica_is_labelled_stopped_until_the_controller_fences_it() {
+        let setup = "kafka-topics --bootstrap-server localhost:9092 --create --topic orders --partitions 1 --replication-factor 3\n";
+        let mut model =
+            Model::new(Session::new(ClusterConfig::default(), 7, setup).expect("valid"));
+        let target = model.session.now_ms() + 1_000;
+        model.session.advance(target, &mut || false);
+        let leader = log_vm(&model).expect("a log").replicas[0].0;
+        model.run_line(&format!("kplay broker stop {leader}"));
+        let vm = log_vm(&model).expect("a log");
+        assert_eq!(vm.replicas[0], (leader, "leader, stopped".to_owned()));
+        assert!(vm.replicas[1..]
+            .iter()
+            .all(|(_, role)| role == "follower, in sync"));
     }
 
     #[test]
