@@ -4,12 +4,13 @@
 //! Pure and deterministic: the same cluster, seed and lines give the same output. Kafka's admin
 //! tools (`kafka-topics`, `kafka-configs`, ...) take no simulated time, as the controller
 //! decides at once, except that with no broker to reach they wait out the admin client's
-//! timeout (see [`Shell::admin_call_timed_out`]); the console producer and consumer
+//! timeout (see [`Shell::admin_call_timed_out`]), and a request for the controller waits for
+//! one to be elected (see [`Shell::apply`]); the console producer and consumer
 //! run the simulation forward until their work is done (bounded); `kplay time advance` and
 //! `sleep` move time explicitly; the other playground verbs act at the current time.
 
 use kplay_core::chunked::ChunkedVec;
-use kplay_core::{Cluster, ClusterConfig, Command, Event, KafkaError};
+use kplay_core::{Cluster, ClusterConfig, Command, ErrorCode, Event, KafkaError};
 
 use crate::error::ParseError;
 use crate::output::{Output, Status};
@@ -127,6 +128,38 @@ impl Shell {
         ))
     }
 
+    /// A request for the active controller while there is none, with a broker to reach: the
+    /// admin client sends it to a broker, which forwards it to the controller once one is
+    /// elected (KRaft's forwarding manager queues it; in ZooKeeper mode the client retries
+    /// until the metadata names the new controller). A controller elected within
+    /// `default.api.timeout.ms` takes the request; otherwise the call fails as
+    /// `KafkaAdminClient`'s does. Its first attempt times out after `request.timeout.ms`
+    /// (30 s), the connection is closed, and the second, sent 100 ms later
+    /// (`retry.backoff.ms`), is cut off at the deadline: `tries=2`, and the next try would
+    /// have waited 200 ms (the backoff doubles; Kafka adds up to 20% jitter, not modelled).
+    fn await_controller(&mut self, call: &str) -> Result<(), KafkaError> {
+        if self.cluster.active_controller().is_some() || !self.cluster.any_broker_reachable() {
+            return Ok(());
+        }
+        let deadline_ms = self.cluster.now_ms() + ADMIN_API_TIMEOUT_MS;
+        if self.run_until_done(deadline_ms, |shell, _| {
+            shell.cluster.active_controller().is_some()
+        }) {
+            return Ok(());
+        }
+        // The call expires on the first millisecond past its deadline.
+        self.run_for(1);
+        let deadline_clock_ms = self.cluster.clock_ms() - 1;
+        let now = self.cluster.clock_ms();
+        Err(KafkaError::new(
+            ErrorCode::ClientTimeout,
+            format!(
+                "Call(callName={call}, deadlineMs={deadline_clock_ms}, tries=2, nextAllowedTryMs={}) timed out at {now} after 2 attempt(s)",
+                now + 200
+            ),
+        ))
+    }
+
     /// Runs one parsed command.
     pub fn run(&mut self, invocation: &Invocation) -> Output {
         match invocation {
@@ -186,8 +219,12 @@ impl Shell {
         self.events.drop_front_keeping(keep);
     }
 
-    /// Carries out a core command, keeping its events.
+    /// Carries out a core command, keeping its events. A request for the active controller
+    /// first waits for one (see [`Shell::await_controller`]).
     pub fn apply(&mut self, command: Command) -> Result<Vec<Event>, KafkaError> {
+        if let Some(call) = command.controller_call() {
+            self.await_controller(call)?;
+        }
         let events = match &mut self.recording {
             Some(recording) => {
                 let events = self.cluster.apply(command.clone())?;

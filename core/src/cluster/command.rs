@@ -348,6 +348,27 @@ pub enum Command {
 }
 
 impl Command {
+    /// For a request the active controller decides, the name of the admin client's call that
+    /// sends it (`KafkaAdminClient`'s `callName`); `None` for every other command.
+    pub fn controller_call(&self) -> Option<&'static str> {
+        Some(match self {
+            Command::CreateTopic { .. } | Command::CreateTopicWithAssignment { .. } => {
+                "createTopics"
+            }
+            Command::DeleteTopic { .. } => "deleteTopics",
+            Command::CreatePartitions { .. } => "createPartitions",
+            Command::AlterConfigs { resource, .. } if resource.is_client_quota() => {
+                "alterClientQuotas"
+            }
+            Command::AlterConfigs { .. } => "incrementalAlterConfigs",
+            Command::CreateAcls { .. } => "createAcls",
+            Command::DeleteAcls { .. } => "deleteAcls",
+            Command::ElectLeaders { .. } => "electLeaders",
+            Command::AlterPartitionReassignment { .. } => "alterPartitionReassignments",
+            _ => return None,
+        })
+    }
+
     /// Whether the command changes which brokers are up or who can reach whom, after which the
     /// controller quorum is checked.
     pub fn affects_liveness(&self) -> bool {

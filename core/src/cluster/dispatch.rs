@@ -179,15 +179,7 @@ impl Cluster {
                 })
                 .map_or(Ok(()), |result| result.map(|_| ()))
             }
-            Command::CreateTopic { .. }
-            | Command::CreateTopicWithAssignment { .. }
-            | Command::DeleteTopic { .. }
-            | Command::CreatePartitions { .. }
-            | Command::AlterConfigs { .. }
-            | Command::CreateAcls { .. }
-            | Command::DeleteAcls { .. }
-            | Command::ElectLeaders { .. }
-            | Command::AlterPartitionReassignment { .. } => self.execute_admin(command, outbox),
+            admin if admin.controller_call().is_some() => self.execute_admin(admin, outbox),
             other => self.execute_client_command(other, outbox),
         }
     }

@@ -7,7 +7,8 @@
 //!
 //! Simplification, stated in the lessons: an admin request's round trip from the client to the
 //! controller is not simulated; the operation is decided at once by the active controller, and
-//! brokers learn of it through the metadata log as usual.
+//! brokers learn of it through the metadata log as usual. With no active controller the
+//! command line waits for one (`Shell::await_controller` in the `cli` crate).
 
 use crate::cluster::context::Ctx;
 use crate::cluster::event::{ElectionReason, EventKind};
