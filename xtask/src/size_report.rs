@@ -280,8 +280,10 @@ use std::path::{Path, PathBuf};
 /// simplification naming every admin tool that waits: 72 bytes less (gzip), 867,354. The
 /// review's one reachability query: 867,366. `kplay status` counting partitions still led by a
 /// stopped broker, and the partition table, the log panel and "Kill leader" saying when the
-/// leader the metadata names has stopped: 489 bytes, to 867,855.
-const GZIP_BUDGET_BYTES: u64 = 867_915;
+/// leader the metadata names has stopped: 489 bytes, to 867,855. Admin requests waiting for a
+/// controller to be elected, and failing with `KafkaAdminClient`'s own timeout text when none
+/// is: 599 bytes, to 868,454.
+const GZIP_BUDGET_BYTES: u64 = 868_514;
 
 /// Prints the table and fails when the gzip total is over budget.
 pub fn report(dist: &Path) -> Result<(), String> {
