@@ -137,7 +137,7 @@ impl Shell {
     /// (30 s), the connection is closed, and the second, sent 100 ms later
     /// (`retry.backoff.ms`), is cut off at the deadline: `tries=2`, and the next try would
     /// have waited 200 ms (the backoff doubles; Kafka adds up to 20% jitter, not modelled).
-    fn await_controller(&mut self, call: &str) -> Result<(), KafkaError> {
+    pub(crate) fn await_controller(&mut self, call: &str) -> Result<(), KafkaError> {
         if self.cluster.active_controller().is_some() || !self.cluster.any_broker_reachable() {
             return Ok(());
         }

@@ -13,9 +13,6 @@ use crate::output::Output;
 use crate::shell::Shell;
 use crate::tools::{admin_call_timeout, hash_map_order, java_hash_order, TIMEOUT_EXCEPTION};
 
-/// The admin client's `default.api.timeout.ms`: the tool does not change it.
-const API_TIMEOUT_MS: i64 = 60_000;
-
 const CANNOT_EXECUTE_BECAUSE_OF_EXISTING_MESSAGE: &str = "Cannot execute because there is an existing partition assignment.  Use --additional to override this and create a new partition assignment in addition to the existing one. The --additional flag can also be used to change the throttle by resubmitting the current reassignment.";
 
 /// The exception for a topic or partition DescribeTopics does not find.
@@ -274,18 +271,12 @@ pub(super) fn reach_a_broker(shell: &mut Shell, call: &str) -> Outcome {
     }
 }
 
-/// The admin client retries a request for the controller until `default.api.timeout.ms`:
-/// simulated time passes until a controller is active, or the call times out.
+/// ListPartitionReassignments goes to the controller: simulated time passes until one is
+/// active, or the call times out (see [`Shell::await_controller`]).
 fn wait_for_controller(shell: &mut Shell) -> Outcome {
-    let deadline_ms = shell.cluster.now_ms() + API_TIMEOUT_MS;
-    let found = shell.run_until_done(deadline_ms, |shell, _| {
-        shell.cluster.active_controller().is_some()
-    });
-    if found {
-        Ok(())
-    } else {
-        Err(Failure::Error(TIMEOUT_EXCEPTION.to_string()))
-    }
+    shell
+        .await_controller("listPartitionReassignments")
+        .map_err(|error| Failure::Error(format!("{TIMEOUT_EXCEPTION}: {}", error.message)))
 }
 
 /// ListPartitionReassignments: every partition with replicas being added or removed, by topic

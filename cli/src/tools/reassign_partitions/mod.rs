@@ -32,7 +32,8 @@
 //! stack trace after it is left out). The admin requests that go to the controller
 //! (ListPartitionReassignments, AlterPartitionReassignments) wait, in simulated time, for an
 //! active controller up to the admin client's `default.api.timeout.ms` (60 s), then fail
-//! with a `TimeoutException` (printed without the text Kafka gives it). With no broker to reach
+//! with `KafkaAdminClient`'s `TimeoutException` (`Call(callName=listPartitionReassignments,
+//! ...) timed out at ... after 2 attempt(s)`). With no broker to reach
 //! at all, the action's first admin call (`listPartitionReassignments`; for `--generate`,
 //! `listNodes`, the `describeCluster` DescribeTopics starts with) finds no node and fails after
 //! the same 60 s: `Error: org.apache.kafka.common.errors.TimeoutException: Timed out waiting
