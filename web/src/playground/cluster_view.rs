@@ -9,7 +9,7 @@
 use kplay_core::vec_map::VecMap;
 
 use kplay_core::view::cluster::{ClusterView, PartitionView};
-use kplay_core::{BrokerId, TopicPartition};
+use kplay_core::{BrokerId, MetadataMode, TopicPartition};
 use leptos::prelude::*;
 
 use crate::keyed_list::keyed_list;
@@ -176,6 +176,9 @@ pub struct ClusterVm {
     /// offsets wakes nothing that shows its roles (see [`ClusterPicture`]).
     pub offsets: Vec<(i32, Vec<ReplicaOffsets>)>,
     pub controller: Option<i32>,
+    /// Why no controller is active, once one was (a lost quorum, or a dead controller whose
+    /// ZooKeeper session has not expired yet); `None` while one is.
+    pub no_controller: Option<&'static str>,
     pub hidden_internal: i32,
 }
 
@@ -285,8 +288,28 @@ pub fn cluster_vm(view: &ClusterView, show_internal: bool) -> ClusterVm {
         brokers,
         offsets,
         controller: view.controller.map(|b| b.0),
+        no_controller: no_controller_text(view),
         hidden_internal,
     }
+}
+
+/// The picture's warning while no controller is active (none before the first election).
+fn no_controller_text(view: &ClusterView) -> Option<&'static str> {
+    if view.controller.is_some() || view.controller_epoch == 0 {
+        return None;
+    }
+    Some(match view.metadata_mode {
+        MetadataMode::Kraft => {
+            "No active controller: no majority of the controller voters is running and able to \
+             reach each other. Until one is elected, no leader can be elected and the metadata \
+             cannot change; admin requests wait for one."
+        }
+        MetadataMode::ZooKeeper => {
+            "No active controller: no running broker holds /controller in ZooKeeper (a crashed \
+             controller keeps it until its session expires). Until one does, no leader can be \
+             elected; admin requests wait for one."
+        }
+    })
 }
 
 /// Which broker cards a refresh redraws. While playing, the cards are redrawn a part at a time
@@ -459,7 +482,11 @@ pub fn ClusterPicture(
     let offsets = KeyedList::new(cluster, |c: &ClusterVm| {
         c.offsets.iter().map(|(id, o)| (*id, o)).collect()
     });
+    let no_controller = move || cluster.with(|c| c.no_controller);
     view! {
+        {move || no_controller().map(|text| view! {
+            <p class="notice notice-warning" data-testid="no-controller">{text}</p>
+        })}
         <div class="brokers" data-testid="brokers">
             {keyed_list(
                 move || {
@@ -904,6 +931,31 @@ mod tests {
             assert_eq!(leaders, 1);
         }
         assert!(vm.controller.is_some());
+        assert_eq!(vm.no_controller, None);
+    }
+
+    #[test]
+    fn the_picture_warns_while_no_controller_is_active() {
+        let mut cluster = cluster();
+        for broker in [1, 2] {
+            cluster
+                .apply(Command::StopBroker {
+                    broker: BrokerId(broker),
+                })
+                .expect("stopped");
+        }
+        cluster.run_for(5_000);
+        let text = cluster_vm(&cluster.view(), false)
+            .no_controller
+            .expect("a warning");
+        assert!(text.contains("controller voters"), "{text}");
+        cluster
+            .apply(Command::StartBroker {
+                broker: BrokerId(1),
+            })
+            .expect("started");
+        cluster.run_for(10_000);
+        assert_eq!(cluster_vm(&cluster.view(), false).no_controller, None);
     }
 
     #[test]
