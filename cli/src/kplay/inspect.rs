@@ -193,15 +193,10 @@ pub fn status(shell: &Shell) -> Output {
             .iter()
             .filter(|p| p.leader.is_none())
             .count();
-        // The metadata names a leader until the controller fences its broker (a session
-        // timeout), and forever with no active controller: say when that leader is down.
         let led_by_stopped = topic
             .partitions
             .iter()
-            .filter(|p| {
-                p.leader
-                    .is_some_and(|leader| view.brokers.iter().any(|b| b.id == leader && !b.up))
-            })
+            .filter(|p| view.leader_stopped(p))
             .count();
         let stopped_leaders = if led_by_stopped == 0 {
             String::new()

@@ -126,6 +126,16 @@ pub struct PartitionView {
     pub log_start_offset: Offset,
 }
 
+impl ClusterView {
+    /// Whether the partition's leader, as the metadata names it, has stopped: until the
+    /// controller fences its broker (a session timeout), and for good with no active controller.
+    pub fn leader_stopped(&self, partition: &PartitionView) -> bool {
+        partition
+            .leader
+            .is_some_and(|leader| self.brokers.iter().any(|b| b.id == leader && !b.up))
+    }
+}
+
 impl PartitionView {
     /// Whether a reassignment is under way: replicas are being added or removed (what
     /// ListPartitionReassignments reports).

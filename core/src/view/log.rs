@@ -105,7 +105,7 @@ impl Cluster {
                 let index = usize::try_from(partition.partition).ok()?;
                 topic.partitions.get(index)?.leader
             })
-            .filter(|leader| self.brokers.get(leader).is_some_and(|b| b.is_up()))
+            .filter(|leader| self.broker_is_running(*leader))
             .ok_or_else(|| KafkaError::with_default_message(ErrorCode::LeaderNotAvailable))
     }
 

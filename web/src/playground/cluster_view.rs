@@ -393,9 +393,7 @@ pub fn partition_rows(view: &ClusterView, show_internal: bool) -> Vec<PartitionR
             PartitionRowVm {
                 partition: p.partition.clone(),
                 leader: p.leader.map(|b| b.0),
-                leader_stopped: p
-                    .leader
-                    .is_some_and(|leader| view.brokers.iter().any(|b| b.id == leader && !b.up)),
+                leader_stopped: view.leader_stopped(p),
                 leader_epoch: p.leader_epoch,
                 replicas,
                 isr: list(&p.isr),
