@@ -283,8 +283,9 @@ use std::path::{Path, PathBuf};
 /// leader the metadata names has stopped: 489 bytes, to 867,855. Admin requests waiting for a
 /// controller to be elected, and failing with `KafkaAdminClient`'s own timeout text when none
 /// is: 599 bytes, to 868,454. The cluster picture's warning while no controller is active:
-/// 407 bytes, to 868,861.
-const GZIP_BUDGET_BYTES: u64 = 868_921;
+/// 407 bytes, to 868,861. Lesson 04's pointer to it and the review's one "leader stopped"
+/// query: 63 bytes less, 868,798.
+const GZIP_BUDGET_BYTES: u64 = 868_858;
 
 /// Prints the table and fails when the gzip total is over budget.
 pub fn report(dist: &Path) -> Result<(), String> {
