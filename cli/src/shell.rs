@@ -137,14 +137,16 @@ impl Shell {
     /// (30 s), the connection is closed, and the second, sent 100 ms later
     /// (`retry.backoff.ms`), is cut off at the deadline: `tries=2`, and the next try would
     /// have waited 200 ms (the backoff doubles; Kafka adds up to 20% jitter, not modelled).
+    /// With no broker to reach at all, the call finds no node (see
+    /// [`Shell::admin_call_timed_out`]).
     pub(crate) fn await_controller(&mut self, call: &str) -> Result<(), KafkaError> {
-        if self.cluster.active_controller().is_some() || !self.cluster.any_broker_reachable() {
+        if self.cluster.active_controller().is_some() {
             return Ok(());
         }
-        let deadline_ms = self.cluster.now_ms() + ADMIN_API_TIMEOUT_MS;
-        if self.run_until_done(deadline_ms, |shell, _| {
-            shell.cluster.active_controller().is_some()
-        }) {
+        if let Some(message) = self.admin_call_timed_out(call) {
+            return Err(KafkaError::new(ErrorCode::ClientTimeout, message));
+        }
+        if self.controller_within(ADMIN_API_TIMEOUT_MS) {
             return Ok(());
         }
         // The call expires on the first millisecond past its deadline.
@@ -158,6 +160,15 @@ impl Shell {
                 now + 200
             ),
         ))
+    }
+
+    /// Runs the simulation until a controller is active, for at most `timeout_ms`; whether one
+    /// is.
+    pub(crate) fn controller_within(&mut self, timeout_ms: i64) -> bool {
+        let deadline_ms = self.cluster.now_ms() + timeout_ms;
+        self.run_until_done(deadline_ms, |shell, _| {
+            shell.cluster.active_controller().is_some()
+        })
     }
 
     /// Runs one parsed command.

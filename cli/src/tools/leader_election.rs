@@ -152,10 +152,7 @@ pub fn run(shell: &mut Shell, args: &ElectionArgs) -> Output {
     };
     // The admin client looks for the controller and retries until the tool's
     // `default.api.timeout.ms` (30 s): a controller elected meanwhile takes the request.
-    let deadline_ms = shell.cluster.now_ms() + API_TIMEOUT_MS;
-    if !shell.run_until_done(deadline_ms, |shell, _| {
-        shell.cluster.active_controller().is_some()
-    }) {
+    if !shell.controller_within(API_TIMEOUT_MS) {
         return timed_out(output);
     }
     let (mut elected, mut noop, mut failed) = match named {

@@ -480,9 +480,10 @@ pub fn ClusterPicture(
     let offsets = KeyedList::new(cluster, |c: &ClusterVm| {
         c.offsets.iter().map(|(id, o)| (*id, o)).collect()
     });
-    let no_controller = move || cluster.with(|c| c.no_controller);
+    // A memo: the warning is redrawn when it changes, not on every refresh of the picture.
+    let no_controller = Memo::new(move |_| cluster.with(|c| c.no_controller));
     view! {
-        {move || no_controller().map(|text| view! {
+        {move || no_controller.get().map(|text| view! {
             <p class="notice notice-warning" data-testid="no-controller">{text}</p>
         })}
         <div class="brokers" data-testid="brokers">
