@@ -284,8 +284,10 @@ use std::path::{Path, PathBuf};
 /// controller to be elected, and failing with `KafkaAdminClient`'s own timeout text when none
 /// is: 599 bytes, to 868,454. The cluster picture's warning while no controller is active:
 /// 407 bytes, to 868,861. Lesson 04's pointer to it and the review's one "leader stopped"
-/// query: 63 bytes less, 868,798.
-const GZIP_BUDGET_BYTES: u64 = 868_858;
+/// query: 63 bytes less, 868,798. The second review (one wait for a controller, the warning
+/// behind a `String` memo, a type the picture already had; a new memo type cost 562 bytes):
+/// 119 bytes, to 868,917.
+const GZIP_BUDGET_BYTES: u64 = 868_977;
 
 /// Prints the table and fails when the gzip total is over budget.
 pub fn report(dist: &Path) -> Result<(), String> {

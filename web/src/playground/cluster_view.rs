@@ -480,10 +480,12 @@ pub fn ClusterPicture(
     let offsets = KeyedList::new(cluster, |c: &ClusterVm| {
         c.offsets.iter().map(|(id, o)| (*id, o)).collect()
     });
-    // A memo: the warning is redrawn when it changes, not on every refresh of the picture.
-    let no_controller = Memo::new(move |_| cluster.with(|c| c.no_controller));
+    // A memo: the warning is redrawn when it changes, not on every refresh of the picture
+    // (a `String`, empty for none, as another memo's type: a new one costs WebAssembly bytes).
+    let no_controller =
+        Memo::new(move |_| cluster.with(|c| c.no_controller.unwrap_or_default().to_owned()));
     view! {
-        {move || no_controller.get().map(|text| view! {
+        {move || Some(no_controller.get()).filter(|text| !text.is_empty()).map(|text| view! {
             <p class="notice notice-warning" data-testid="no-controller">{text}</p>
         })}
         <div class="brokers" data-testid="brokers">
